@@ -1,0 +1,43 @@
+"""Accounts: every user belongs to an organization and holds one role."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core import permissions as perms
+
+
+class User(AbstractUser):
+    """A person signing in to duikou on behalf of one organization, in one role."""
+
+    ROLES = [
+        (perms.OFFICE_ADMIN, _("对口办管理员")),
+        (perms.UNIT_REPORTER, _("单位填报员")),
+        (perms.UNIT_HEAD, _("单位负责人")),
+        (perms.RECIPIENT_VIEWER, _("受援方")),
+        (perms.AUDITOR, _("督查审计")),
+        (perms.LEADER, _("领导")),
+    ]
+
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("所属单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=ROLES, default=perms.UNIT_REPORTER)
+    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    api_token = models.CharField(_("接口令牌（摘要）"), max_length=128, blank=True, db_index=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=list(perms.ROLE_NAMES)), name="user_role_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username

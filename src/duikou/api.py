@@ -1,0 +1,16 @@
+"""The REST API (django-ninja): every domain app contributes a router from its api.py."""
+
+from importlib import import_module
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(title="duikou API", version="1", urls_namespace="api", docs_url="/docs")
+
+for _app in ("organizations", "programs", "plans", "targets", "funds", "projects", "dispatches", "reports", "assessments"):
+    try:
+        _module = import_module(f"duikou.{_app}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"duikou.{_app}.api":
+            raise
+        continue
+    api.add_router(f"/{_app}/", _module.router)

@@ -1,0 +1,37 @@
+"""Who is acting: a context variable set by the web middleware, the API, the CLI and jobs."""
+
+import contextvars
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user (if any) and the request or job on whose behalf records change."""
+
+    user_id: int | None = None
+    source: str = "system"
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("duikou_actor", default=Actor())
+
+
+def current_actor() -> Actor:
+    return _current.get()
+
+
+@contextmanager
+def acting_as(user=None, *, source: str = "system", request_id: str | None = None):
+    """Run a block on behalf of a user; the change log records this actor."""
+    actor = Actor(
+        user_id=getattr(user, "pk", None) if user is not None else None,
+        source=source,
+        request_id=request_id or uuid.uuid4().hex,
+    )
+    token = _current.set(actor)
+    try:
+        yield actor
+    finally:
+        _current.reset(token)

@@ -1,0 +1,93 @@
+"""Reporting periods as values: a month (2023-07), a quarter (2023-Q3) or a year (2023)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+PERIOD_KINDS = [(MONTH, "月"), (QUARTER, "季度"), (YEAR, "年")]
+MIN_YEAR, MAX_YEAR = 1949, 2100
+
+_PATTERNS = [
+    (re.compile(r"^(\d{4})-(\d{2})$"), MONTH),
+    (re.compile(r"^(\d{4})-Q([1-4])$"), QUARTER),
+    (re.compile(r"^(\d{4})$"), YEAR),
+]
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One reporting period; ordering is by start date then length."""
+
+    year: int
+    kind: str
+    number: int = 1
+
+    def __post_init__(self):
+        if not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise ValueError(f"年份 {self.year} 超出范围 {MIN_YEAR}–{MAX_YEAR}")
+        limit = {MONTH: 12, QUARTER: 4, YEAR: 1}.get(self.kind)
+        if limit is None:
+            raise ValueError(f"未知的报告周期类型：{self.kind}")
+        if not 1 <= self.number <= limit:
+            raise ValueError(f"报告周期序号 {self.number} 超出范围 1–{limit}")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        text = (text or "").strip()
+        for pattern, kind in _PATTERNS:
+            m = pattern.match(text)
+            if m:
+                number = int(m.group(2)) if kind != YEAR else 1
+                return cls(int(m.group(1)), kind, number)
+        raise ValueError(f"无法识别的报告周期：{text!r}（应为 2023-07、2023-Q3 或 2023）")
+
+    @classmethod
+    def containing(cls, day: dt.date, kind: str) -> Period:
+        if kind == MONTH:
+            return cls(day.year, MONTH, day.month)
+        if kind == QUARTER:
+            return cls(day.year, QUARTER, (day.month - 1) // 3 + 1)
+        return cls(day.year, YEAR, 1)
+
+    @property
+    def start(self) -> dt.date:
+        if self.kind == MONTH:
+            return dt.date(self.year, self.number, 1)
+        if self.kind == QUARTER:
+            return dt.date(self.year, 3 * self.number - 2, 1)
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        if self.kind == MONTH:
+            return dt.date(self.year, self.number, calendar.monthrange(self.year, self.number)[1])
+        if self.kind == QUARTER:
+            month = 3 * self.number
+            return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return dt.date(self.year, 12, 31)
+
+    def previous(self) -> Period:
+        return Period.containing(self.start - dt.timedelta(days=1), self.kind)
+
+    def next(self) -> Period:
+        return Period.containing(self.end + dt.timedelta(days=1), self.kind)
+
+    def __str__(self) -> str:
+        if self.kind == MONTH:
+            return f"{self.year:04d}-{self.number:02d}"
+        if self.kind == QUARTER:
+            return f"{self.year:04d}-Q{self.number}"
+        return f"{self.year:04d}"
+
+    @property
+    def label(self) -> str:
+        """The period as offices write it: 2023年7月, 2023年第三季度, 2023年度."""
+        if self.kind == MONTH:
+            return f"{self.year}年{self.number}月"
+        if self.kind == QUARTER:
+            return f"{self.year}年第{'一二三四'[self.number - 1]}季度"
+        return f"{self.year}年度"

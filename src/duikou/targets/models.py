@@ -1,0 +1,71 @@
+"""Quantified targets of a plan and their allocations to units."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.fields import YearField
+from duikou.core.models import AuditedModel
+
+
+class Target(AuditedModel):
+    """A quantitative commitment: indicator, value, unit, comparator and year."""
+
+    YUAN, PERSON, COUNT, PERCENT, OTHER = "yuan", "person", "count", "percent", "other"
+    UNITS = [(YUAN, _("元")), (PERSON, _("人")), (COUNT, _("个/项")), (PERCENT, _("%")), (OTHER, _("其他"))]
+    AT_LEAST, AT_MOST, EXACTLY = ">=", "<=", "="
+    COMPARATORS = [(AT_LEAST, _("不低于")), (AT_MOST, _("不超过")), (EXACTLY, _("等于"))]
+
+    plan = models.ForeignKey("plans.Plan", verbose_name=_("方案"), on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey("plans.Task", verbose_name=_("任务"), null=True, blank=True, on_delete=models.SET_NULL, related_name="targets")
+    text = models.TextField(_("原文"), blank=True)
+    indicator = models.CharField(_("指标"), max_length=500)
+    value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
+    unit = models.CharField(_("单位"), max_length=10, choices=UNITS)
+    unit_text = models.CharField(_("原文单位"), max_length=20, blank=True, help_text=_("其他计量单位时照录，如 千瓦、亩"))
+    comparator = models.CharField(_("比较"), max_length=2, choices=COMPARATORS, default=EXACTLY)
+    year = YearField(_("年份"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
+
+    owner_paths = ("allocations__organization", "task__responsibilities__organization")
+    recipient_paths = ("plan__program__recipients",)
+    unit_actions = ()
+
+    class Meta:
+        verbose_name = _("目标指标")
+        verbose_name_plural = _("目标指标")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.indicator
+
+
+class Allocation(AuditedModel):
+    """The share of a target assigned to one unit (马尾区 9000万元)."""
+
+    target = models.ForeignKey(Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="allocations")
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    printed_name = models.CharField(_("原文名称"), max_length=200)
+    value = models.DecimalField(_("分解值"), max_digits=20, decimal_places=4)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    owner_paths = ("organization",)
+    recipient_paths = ("target__plan__program__recipients",)
+    unit_actions = ()
+
+    class Meta:
+        verbose_name = _("目标分解")
+        verbose_name_plural = _("目标分解")
+        ordering = ["target", "order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="allocation_value_not_negative"),
+            models.UniqueConstraint(fields=["target", "printed_name"], name="allocation_unique_name_in_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.printed_name} {self.value}"
