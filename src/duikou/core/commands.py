@@ -1,0 +1,75 @@
+"""Base class for duikou's management commands: clean one-line errors, Chinese by default, --json output."""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from .actor import acting_as
+
+
+class UserError(Exception):
+    """Bad input from the user: printed as one line naming the place, exit status 1."""
+
+
+class DuikouCommand(BaseCommand):
+    """A command exposed as `duikou NAME`; subclasses implement `run(**options)` and set `example`."""
+
+    example = ""
+    requires_system_checks = []
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        from django.core.management.base import DjangoHelpFormatter
+
+        parser = super().create_parser(prog_name, subcommand, formatter_class=DjangoHelpFormatter, **kwargs)
+        if self.example:
+            parser.epilog = f"示例 / example:\n  {self.example}"
+        parser.add_argument("--json", action="store_true", dest="as_json", help="输出一个 JSON 对象 / print one JSON object")
+        parser.add_argument("--lang", choices=["zh", "en"], default=None, help="消息语言 / message language")
+        return parser
+
+    def handle(self, *args, **options):
+        from django.utils import translation
+
+        lang = options.get("lang") or ("en" if _env_lang_is_english() else "zh-hans")
+        translation.activate("en" if lang == "en" else "zh-hans")
+        with acting_as(None, source="cli"):
+            try:
+                result = self.run(*args, **options)
+            except UserError as exc:
+                self.stderr.write(f"{_('错误')}：{exc}" if lang != "en" else f"error: {exc}")
+                sys.exit(1)
+            except CommandError:
+                raise
+        if result is not None:
+            summary, payload = result if isinstance(result, tuple) else (result, None)
+            if options.get("as_json") and payload is not None:
+                self.stdout.write(json.dumps(payload, ensure_ascii=False, default=str))
+            elif summary:
+                self.stdout.write(summary)
+
+    def run(self, *args, **options):
+        raise NotImplementedError
+
+    def progress(self, total: int, description: str):
+        """A rich progress bar on standard error (silent when stderr is not a terminal and total is small)."""
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from rich.console import Console
+
+        return Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=True, disable=total < 50 and not sys.stderr.isatty(),
+        )
+
+
+def _(text):
+    from django.utils.translation import gettext
+
+    return gettext(text)
+
+
+def _env_lang_is_english() -> bool:
+    import os
+
+    return os.environ.get("LANG", "").lower().startswith("en") or os.environ.get("DUIKOU_LANG", "") == "en"

@@ -1,0 +1,42 @@
+"""Shared fixtures: the test database carries the administrative divisions; one user per role."""
+
+import pytest
+
+from duikou.core import permissions as perms
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the administrative-division tree once per test database (every test rolls back over it)."""
+    from duikou.organizations.services import seed_divisions
+
+    with django_db_blocker.unblock():
+        seed_divisions()
+
+
+@pytest.fixture
+def org(db):
+    """Look up a seeded region by its full name (重庆市万州区)."""
+    from duikou.organizations.models import Organization
+
+    def find(full_name: str) -> Organization:
+        return Organization.objects.get(full_name=full_name)
+
+    return find
+
+
+@pytest.fixture
+def make_user(db):
+    from duikou.accounts.models import User
+
+    def make(username: str, role: str, organization=None, password: str = "Duikou-test-2026"):
+        user = User.objects.create_user(username=username, password=password, role=role, organization=organization)
+        user.raw_password = password
+        return user
+
+    return make
+
+
+@pytest.fixture
+def office_admin(make_user):
+    return make_user("office", perms.OFFICE_ADMIN)
