@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     commands = duikou_commands()
+    commands["check"] = "核对方案数字是否自洽（文件或方案编号）/ check a plan's numbers (file or plan id)"
+    commands.pop("checkplan", None)
     if command in (None, "-h", "--help", "help"):
         print(_usage(commands))
         return 0 if command else 2
@@ -74,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     if command not in commands:
         print(f"未知命令 / unknown command: {command}\n\n{_usage(commands)}", file=sys.stderr)
         return 2
+    if command == "check":  # `duikou check PLAN-ID`: Django's own `check` keeps its name under manage.py
+        argv = ["checkplan", *argv[1:]]
     from django.core.management import execute_from_command_line
 
     try:

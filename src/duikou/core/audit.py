@@ -81,3 +81,26 @@ def log_delete(sender, instance, **kwargs):
     if not isinstance(instance, AuditedModel):
         return
     _write(instance, ChangeLog.DELETE, snapshot(instance), None)
+
+
+def bulk_create_logged(model, objects, *, batch_size: int = 500):
+    """bulk_create that still writes one ChangeLog entry per row (bulk_create sends no signals)."""
+    created = model.objects.bulk_create(objects, batch_size=batch_size)
+    if not created:
+        return created
+    if created[0].pk is None:  # a backend that does not return ids cannot be logged row by row
+        raise RuntimeError(f"{model.__name__}: the database did not return ids from bulk_create")
+    actor = current_actor()
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    ChangeLog.objects.bulk_create(
+        [
+            ChangeLog(
+                user_id=actor.user_id, source=actor.source, request_id=actor.request_id, action=ChangeLog.CREATE,
+                content_type=content_type, object_id=str(obj.pk), object_repr=str(obj)[:300], before=None,
+                after=snapshot(obj),
+            )
+            for obj in created
+        ],
+        batch_size=batch_size,
+    )
+    return created

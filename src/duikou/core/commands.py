@@ -6,10 +6,10 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from .actor import acting_as
+from .errors import InputError
 
 
-class UserError(Exception):
-    """Bad input from the user: printed as one line naming the place, exit status 1."""
+UserError = InputError  # bad input: one line naming the place, exit status 1
 
 
 class DuikouCommand(BaseCommand):

@@ -35,10 +35,8 @@ DEPARTMENT_SHORT_NAMES = {
     "侨联": "归国华侨联合会",
     "团委": "共青团委员会",
 }
-# What follows a region's name when a plan means its government: 马尾区区委、政府 → 马尾区.
-GOVERNMENT_SUFFIX = re.compile(
-    r"(?:(?:区|县|市|州|旗)?(?:党工委|党委|委)?[、,和及]?(?:人民)?政府|人民政府|党委|党工委|区委|县委|市委)$"
-)
+# What follows a region's name when a plan means its government: 马尾区区委、政府, 福州市人民政府 → the region.
+GOVERNMENT_SUFFIX = re.compile(r"(?:(?:[区县市州旗]委|党工委|党委)?[、,和及]?(?:人民)?政府|[区县市州旗]委|党工委|党委)$")
 PREFIX_LEVEL = {"省": Organization.PROVINCE, "市": Organization.CITY, "区": Organization.COUNTY, "县": Organization.COUNTY}
 
 
@@ -74,9 +72,13 @@ def name_variants(printed: str, context: Organization | None = None) -> tuple[se
     if bare and bare != name:
         keys.add(bare)
         name = bare
-    core = GOVERNMENT_SUFFIX.sub("", name)
-    if core and core != name and len(core) >= 2:
-        keys.add(core)
+    m = GOVERNMENT_SUFFIX.search(name)
+    if m:
+        core = re.sub(r"([区县市])\1$", r"\1", name[: m.start()])  # 晋安区区党工委 → 晋安区
+        cores = {core}
+        if m.group(0)[:1] in "区县市州旗" and m.group(0)[1:2] == "委":
+            cores.add(core + m.group(0)[0])  # 闽侯县委、政府 → 闽侯县
+        keys |= {c for c in cores if len(c) >= 2}
     suggested = name
     chain = _context_chain(context)
     head = name[:1]
@@ -86,6 +88,13 @@ def name_variants(printed: str, context: Organization | None = None) -> tuple[se
             expanded = region.name + name[1:]
             keys.add(expanded)
             suggested = expanded
+    elif chain and guess_kind(name) in (Organization.DEPARTMENT, Organization.PARTY):
+        # An unprefixed department (科技厅) in a plan means the issuer's own: 厅 are provincial.
+        level = Organization.PROVINCE if name.endswith("厅") else None
+        region = _region_at(chain, level) if level else next((o for o in chain if o.kind == Organization.REGION), None)
+        if region is not None and not name.startswith(short_region_name(region.name)):
+            keys.add(region.name + name)
+            suggested = region.name + name
     for short, full in DEPARTMENT_SHORT_NAMES.items():
         for key in list(keys):
             if key.endswith(short):
@@ -93,6 +102,15 @@ def name_variants(printed: str, context: Organization | None = None) -> tuple[se
                 if key == suggested:
                     suggested = key[: -len(short)] + full
     return keys, suggested
+
+
+def loose_variants(keys: set[str]) -> set[str]:
+    """Keys with a county-level suffix swapped (闽侯区 printed for 闽侯县): candidates to confirm, never a match."""
+    out = set()
+    for key in keys:
+        if len(key) >= 3 and key[-1] in "区县市":
+            out |= {key[:-1] + s for s in "区县市" if s != key[-1]}
+    return out - keys
 
 
 def _candidates(keys: set[str]) -> list[Organization]:
@@ -110,6 +128,9 @@ def resolve_organization(printed: str, *, context: Organization | None = None) -
     keys, suggested = name_variants(printed, context)
     found = _candidates(keys)
     if not found:
+        near = _candidates(loose_variants(keys))
+        if near:
+            return Resolution(printed, Resolution.AMBIGUOUS, candidates=near, suggested_name=suggested)
         return Resolution(printed, Resolution.NEW, suggested_name=suggested)
     if len(found) == 1:
         return Resolution(printed, Resolution.FOUND, organization=found[0], candidates=found)
@@ -167,6 +188,8 @@ def add_aliases(org: Organization, names) -> None:
 
 
 def guess_kind(name: str) -> str:
+    if re.search(r"科学院$", name):
+        return Organization.DEPARTMENT
     if re.search(r"(学校|小学|中学|大学|学院|幼儿园|职教中心)$", name):
         return Organization.SCHOOL
     if re.search(r"(医院|卫生院|卫生服务中心)$", name):
@@ -223,9 +246,29 @@ def seed_divisions(progress=None) -> int:
         added += len(created)
         if progress:
             progress(added)
-    # Running-text short forms (福建, 宁夏) as aliases of provinces.
-    for org in Organization.objects.filter(level=Organization.PROVINCE, kind=Organization.REGION):
-        short = short_region_name(org.name)
-        if short != org.name and not org.aliases.filter(normalized=short).exists():
-            OrganizationAlias.objects.bulk_create([OrganizationAlias(organization=org, alias=short, normalized=short)])
+    existing_aliases = set(OrganizationAlias.objects.values_list("organization_id", "normalized"))
+    new_aliases = [
+        OrganizationAlias(organization=org, alias=short, normalized=short)
+        for org in Organization.objects.filter(kind=Organization.REGION).exclude(level=Organization.COUNTY)
+        for short in region_short_forms(org.name)
+        if (org.pk, short) not in existing_aliases
+    ]
+    OrganizationAlias.objects.bulk_create(new_aliases, batch_size=500)
     return added
+
+
+_ETHNIC_AUTONOMY = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,3}族)+自治(州|县|旗)$")
+
+
+def region_short_forms(name: str) -> set[str]:
+    """Forms running text uses for a region: 福建 (福建省), 固原 (固原市), 恩施州 / 恩施自治州 (恩施土家族苗族自治州)."""
+    forms = set()
+    short = short_region_name(name)
+    if short != name and len(short) >= 2:
+        forms.add(short)
+    m = _ETHNIC_AUTONOMY.match(name)
+    if m:
+        forms |= {m.group(1) + "自治" + m.group(2), m.group(1) + m.group(2)}
+    if name.endswith("地区") and len(name) > 4:
+        forms.add(name[:-2])
+    return forms

@@ -1,0 +1,73 @@
+import os
+from pathlib import Path
+
+from django.core.management import call_command
+
+from duikou.core.commands import DuikouCommand, UserError
+
+DEFAULT_EXAMPLES = Path(__file__).resolve().parents[4].parent / "examples" / "plans"
+
+
+class Command(DuikouCommand):
+    help = "准备演示数据：建库、行政区划、五个示例方案、各角色演示账号 / set up the demo database"
+    example = "duikou demo && duikou serve"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--examples", default=str(DEFAULT_EXAMPLES), help="示例方案目录")
+
+    def run(self, *args, examples, **options):
+        from duikou.organizations.services import seed_divisions
+        from duikou.plans.services import import_plan_file
+
+        folder = Path(examples)
+        files = sorted(p for p in folder.glob("*") if p.suffix.lower() in {".txt", ".json", ".html", ".docx", ".pdf"})
+        if not files:
+            raise UserError(f"{folder}：没有找到示例方案文件")
+        call_command("migrate", interactive=False, verbosity=0)
+        added = seed_divisions()
+        if added:
+            self.stderr.write(f"已载入行政区划 {added} 个")
+        plans = []
+        for path in files:
+            result = import_plan_file(path)
+            plans.append(result.plan.pk)
+            self.stderr.write(("已导入" if result.created else "已存在") + f"：{result.plan.title}（方案 {result.plan.pk}）")
+        password = os.environ.get("DUIKOU_DEMO_PASSWORD", "duikou-demo-2026")
+        users = _demo_users(password)
+        self.stdout.write(
+            f"\n演示已就绪 / demo ready: http://127.0.0.1:8000\n"
+            f"  管理员 / admin login: admin / {password}\n"
+            + "".join(f"  {label}: {name} / {password}\n" for name, label in users)
+        )
+        return f"demo ready: {len(plans)} plans, admin login admin / {password}", {"plans": plans, "admin": "admin"}
+
+
+def _demo_users(password: str) -> list[tuple[str, str]]:
+    """One account per role, tied to organizations of the demo plans."""
+    from duikou.accounts.models import User
+    from duikou.core import permissions as perms
+    from duikou.organizations.models import Organization
+
+    def org(full_name):
+        return Organization.objects.filter(full_name=full_name).first()
+
+    specs = [
+        ("admin", perms.OFFICE_ADMIN, None, "对口办管理员"),
+        ("leader", perms.LEADER, None, "领导"),
+        ("auditor", perms.AUDITOR, None, "督查审计"),
+        ("mawei", perms.UNIT_REPORTER, org("福建省福州市马尾区"), "马尾区填报员"),
+        ("mawei_head", perms.UNIT_HEAD, org("福建省福州市马尾区"), "马尾区负责人"),
+        ("wanzhou", perms.RECIPIENT_VIEWER, org("重庆市万州区"), "万州区（受援方）"),
+    ]
+    made = []
+    for username, role, organization, label in specs:
+        user, _created = User.objects.get_or_create(username=username, defaults={"role": role})
+        user.role, user.organization = role, organization
+        user.is_staff = user.is_superuser = username == "admin"
+        user.first_name = label
+        user.set_password(password)
+        user.failed_logins, user.locked_until = 0, None
+        user.save()
+        if username != "admin":
+            made.append((username, label))
+    return made

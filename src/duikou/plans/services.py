@@ -1,0 +1,431 @@
+"""Plan services: import a plan (all-or-nothing), export it again, publish it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from duikou.core.audit import bulk_create_logged
+from duikou.core.errors import InputError
+from duikou.organizations.models import Organization
+from duikou.organizations.services import Resolution, create_from_resolution, region_in_text, resolve_organization
+from duikou.programs.models import Pairing, Program
+from duikou.funds.models import FundingLine
+from duikou.targets.models import Allocation, Target
+
+from .models import Plan, Responsibility, Section, Task
+from .schema import SCHEMA_ID, PlanDocument, describe_errors
+
+SCORED_UNITS = {"yuan", "person", "count", "percent"}
+SPEC_FIELDS = {
+    "schema", "title", "doc_number", "issuer", "issued_on", "period", "donors", "recipients",
+    "pairings", "funding", "targets", "tasks",
+}
+MAX_VALUE = Decimal("1e15")
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the plan, whether it was created now, counts, and notes for the user."""
+
+    plan: Plan
+    created: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.created:
+            return f"plan {self.plan.pk} already imported from the same source (not duplicated)"
+        c = self.counts
+        return (
+            f"plan {self.plan.pk} imported: {c.get('tasks', 0)} tasks, {c.get('responsibilities', 0)} unit assignments, "
+            f"{c.get('targets', 0)} targets, {c.get('funding', 0)} funding lines, {c.get('pairings', 0)} pairings"
+        )
+
+    def as_json(self) -> dict:
+        return {"plan": self.plan.pk, "created": self.created, **self.counts, "notes": self.notes}
+
+
+def read_plan_source(path) -> tuple[dict, bytes]:
+    """Read a plan file: duikou.plan/1 JSON as is, any other document through the reader."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}：文件不存在") from None
+    except OSError as exc:
+        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
+    if path.is_dir():
+        raise InputError(f"{path}：是目录，不是文件")
+    limit = settings.DUIKOU_MAX_UPLOAD_BYTES
+    if stat.st_size > limit:
+        raise InputError(f"{path}：文件过大（{stat.st_size / 2**20:.0f} MB，上限 {limit / 2**20:.0f} MB）")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
+    if path.suffix.lower() == ".json":
+        return parse_plan_json(raw, str(path)), raw
+    try:
+        from duikou.reader import ReaderError, extract_file
+    except ImportError:
+        raise InputError(f"{path}：不是 JSON 文件，且文档读取器不可用") from None
+    try:
+        return extract_file(path), raw
+    except ReaderError as exc:
+        raise InputError(str(exc)) from None
+
+
+def parse_plan_json(raw: bytes, place: str) -> dict:
+    """Parse JSON bytes, naming the line and column of a syntax error."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{place}：不是 UTF-8 编码的 JSON（第 {exc.start} 字节）") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{place} 第 {exc.lineno} 行第 {exc.colno} 列：不是有效的 JSON（{exc.msg}）") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{place}：顶层应为 {SCHEMA_ID} 对象")
+    return data
+
+
+def import_plan_file(path, *, user=None, program: Program | None = None, publish: bool = True,
+                     progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Import a plan file (JSON or document); the same source twice is recognised, not duplicated."""
+    data, raw = read_plan_source(path)
+    return import_plan_data(
+        data, source_bytes=raw, source_name=Path(path).name, user=user, program=program, publish=publish,
+        progress=progress,
+    )
+
+
+def import_plan_data(data: dict, *, source_bytes: bytes, source_name: str, user=None, program: Program | None = None,
+                     publish: bool = True, resolutions: dict[str, Organization] | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Turn a duikou.plan/1 object into records in one transaction; a failure stores nothing."""
+    sha = hashlib.sha256(source_bytes).hexdigest()
+    existing = Plan.objects.filter(source_sha256=sha).first()
+    if existing is not None:
+        return ImportResult(plan=existing, created=False)
+    try:
+        doc = PlanDocument.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(f"{source_name} {describe_errors(exc, data)}") from None
+    with transaction.atomic():
+        return _PlanBuilder(doc, data, source_bytes, source_name, sha, user, program, resolutions or {}, progress).build(
+            publish=publish
+        )
+
+
+class _PlanBuilder:
+    """Creates one plan's records; organizations are resolved once per printed name and context."""
+
+    def __init__(self, doc, data, source_bytes, source_name, sha, user, program, resolutions, progress):
+        self.doc, self.data, self.source_bytes, self.source_name, self.sha = doc, data, source_bytes, source_name, sha
+        self.user, self.program, self.resolutions, self.progress = user, program, resolutions, progress
+        self.cache: dict[tuple[str, int | None], Organization] = {}
+        self.notes: list[str] = []
+
+    def organization(self, printed: str, context: Organization | None) -> Organization:
+        if printed in self.resolutions:
+            return self.resolutions[printed]
+        key = (printed, context.pk if context else None)
+        if key in self.cache:
+            return self.cache[key]
+        resolution = resolve_organization(printed, context=context)
+        if resolution.status == Resolution.FOUND:
+            org = resolution.organization
+        else:
+            if resolution.status == Resolution.AMBIGUOUS:
+                names = "、".join(str(c) for c in resolution.candidates[:5])
+                self.notes.append(f"“{printed}”有多个候选（{names}），已作为新单位登记，请在单位管理中核对合并")
+                resolution.suggested_name = printed
+            org = create_from_resolution(resolution, parent=context)
+        self.cache[key] = org
+        return org
+
+    def build(self, *, publish: bool) -> ImportResult:
+        doc = self.doc
+        issuer_region = region_in_text(doc.issuer or "") or region_in_text(doc.title)
+        donor_orgs = [self.organization(n, issuer_region) for n in doc.donors]
+        recipient_orgs = [self.organization(n, None) for n in doc.recipients]
+        program = self.program or self._program(donor_orgs, recipient_orgs)
+        plan = Plan.objects.create(
+            program=program,
+            title=doc.title,
+            doc_number=doc.doc_number or "",
+            issuer=doc.issuer or "",
+            issuer_organization=self.organization(doc.issuer, issuer_region) if doc.issuer else None,
+            issued_on=doc.issued_on,
+            start_year=doc.period.start_year if doc.period else None,
+            end_year=doc.period.end_year if doc.period else None,
+            source_name=self.source_name[:255],
+            source_sha256=self.sha,
+            source_content=self.source_bytes,
+            source_text=_source_text(self.source_bytes),
+            donors_printed=list(doc.donors),
+            recipients_printed=list(doc.recipients),
+            extra={k: v for k, v in self.data.items() if k not in SPEC_FIELDS},
+            created_by=self.user,
+        )
+        counts = {
+            "pairings": self._pairings(plan, program, donor_orgs, recipient_orgs, issuer_region),
+            "funding": self._funding(plan, issuer_region),
+            "targets": 0,
+            "allocations": 0,
+        }
+        counts["tasks"], counts["responsibilities"] = self._tasks(plan, issuer_region)
+        counts["targets"], counts["allocations"] = self._targets(plan, issuer_region)
+        if publish:
+            publish_plan(plan=plan, user=self.user)
+        return ImportResult(plan=plan, created=True, counts=counts, notes=self.notes)
+
+    def _program(self, donors, recipients) -> Program:
+        kind = _program_kind(self.doc.title)
+        if donors or recipients:
+            sides = "、".join(self.doc.donors) + "—" + "、".join(self.doc.recipients)
+            name = f"{sides} {dict(Program.KINDS)[kind]}"[:300]
+        else:
+            name = self.doc.title[:300]
+        program, created = Program.objects.get_or_create(name=name, defaults={"kind": kind})
+        period = self.doc.period
+        if period and period.start_year and (program.start_year is None or period.start_year < program.start_year):
+            program.start_year = period.start_year
+        if period and period.end_year and (program.end_year is None or period.end_year > program.end_year):
+            program.end_year = period.end_year
+        if created or period:
+            program.save()
+        program.donors.add(*donors)
+        program.recipients.add(*recipients)
+        return program
+
+    def _pairings(self, plan, program, donor_orgs, recipient_orgs, issuer_region) -> int:
+        donor_context = next((o for o in donor_orgs if o.kind == Organization.REGION), issuer_region)
+        recipient_context = next((o for o in recipient_orgs if o.kind == Organization.REGION), None)
+        rows, seen = [], set()
+        for i, pairing in enumerate(self.doc.pairings):
+            donor = self.organization(pairing.donor, donor_context)
+            recipient = self.organization(pairing.recipient, recipient_context)
+            if donor.pk == recipient.pk:
+                raise InputError(f"{self.source_name} pairings[{i + 1}]：支援方与受援方是同一单位（{pairing.donor}）")
+            if (donor.pk, recipient.pk) in seen:
+                self.notes.append(f"pairings[{i + 1}]：{pairing.donor} → {pairing.recipient} 与前面的结对重复，已合并")
+                continue
+            seen.add((donor.pk, recipient.pk))
+            rows.append(Pairing(
+                program=program, plan=plan, donor=donor, recipient=recipient, donor_printed=pairing.donor,
+                recipient_printed=pairing.recipient, level=_pairing_level(donor, recipient), order=i,
+            ))
+        bulk_create_logged(Pairing, rows)
+        return len(rows)
+
+    def _funding(self, plan, issuer_region) -> int:
+        rows, seen = [], {}
+        for i, line in enumerate(self.doc.funding):
+            key = (line.source, line.year)
+            if key in seen:
+                raise InputError(
+                    f"{self.source_name} funding[{i + 1}]：资金来源“{line.source}” {line.year} 年与 funding[{seen[key] + 1}] 重复"
+                )
+            seen[key] = i
+            rows.append(FundingLine(
+                plan=plan, source=line.source, source_organization=self.organization(line.source, issuer_region),
+                year=line.year, amount=_decimal(line.amount_yuan, f"funding[{i + 1}].amount_yuan", self.source_name, 2),
+                text=line.text or "", order=i,
+            ))
+        bulk_create_logged(FundingLine, rows)
+        return len(rows)
+
+    def _tasks(self, plan, issuer_region) -> tuple[int, int]:
+        sections: dict[tuple[str, ...], Section] = {}
+        titles = {tuple(s.get("path") or []): s.get("title", "") for s in self.data.get("sections") or [] if isinstance(s, dict)}
+        for task in self.doc.tasks:
+            for depth in range(1, len(task.path)):
+                key = tuple(task.path[:depth])
+                if key not in sections:
+                    sections[key] = Section.objects.create(
+                        plan=plan, parent=sections.get(key[:-1]), number=key[-1], path=list(key),
+                        title=str(titles.get(key, ""))[:500], order=len(sections),
+                    )
+        tasks = [
+            Task(
+                plan=plan, section=sections.get(tuple(t.path[:-1])), number=t.number or "", path=list(t.path),
+                title=(t.title or t.text or t.number or "（无标题）")[:1000], text=t.text or "", deadline=t.deadline or "",
+                due_date=t.due, order=i,
+            )
+            for i, t in enumerate(self.doc.tasks)
+        ]
+        tasks = bulk_create_logged(Task, tasks)
+        responsibilities = []
+        total = len(tasks)
+        for i, (task, item) in enumerate(zip(tasks, self.doc.tasks, strict=True)):
+            for role, names in ((Responsibility.LEAD, item.lead_units), (Responsibility.SUPPORT, item.support_units)):
+                seen = set()
+                for order, printed in enumerate(names):
+                    if printed in seen:
+                        continue
+                    seen.add(printed)
+                    responsibilities.append(Responsibility(
+                        task=task, organization=self.organization(printed, issuer_region), role=role,
+                        printed_name=printed, order=order,
+                    ))
+            if self.progress:
+                self.progress(i + 1, total)
+        bulk_create_logged(Responsibility, responsibilities)
+        return len(tasks), len(responsibilities)
+
+    def _targets(self, plan, issuer_region) -> tuple[int, int]:
+        allocations = []
+        count = 0
+        for i, item in enumerate(self.doc.targets):
+            unit = item.unit if item.unit in SCORED_UNITS else Target.OTHER
+            target = Target.objects.create(
+                plan=plan, text=item.text or "", indicator=(item.indicator or item.text or "")[:500] or "（未命名指标）",
+                value=_decimal(item.value, f"targets[{i + 1}].value", self.source_name, 4),
+                unit=unit, unit_text="" if unit != Target.OTHER else item.unit, comparator=item.comparator,
+                year=item.year, order=i,
+            )
+            count += 1
+            seen = set()
+            for j, share in enumerate(item.allocations):
+                if share.unit in seen:
+                    raise InputError(f"{self.source_name} targets[{i + 1}].allocations[{j + 1}]：单位“{share.unit}”重复")
+                seen.add(share.unit)
+                allocations.append(Allocation(
+                    target=target, organization=self.organization(share.unit, issuer_region), printed_name=share.unit,
+                    value=_decimal(share.value, f"targets[{i + 1}].allocations[{j + 1}].value", self.source_name, 4),
+                    order=j,
+                ))
+        bulk_create_logged(Allocation, allocations)
+        return count, len(allocations)
+
+
+def _decimal(value, place: str, source_name: str, places: int) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        raise InputError(f"{source_name} {place}：不是有效数字（{value!r}）") from None
+    if amount < 0:
+        raise InputError(f"{source_name} {place}：不能为负数（{value}）")
+    if amount >= MAX_VALUE:
+        raise InputError(f"{source_name} {place}：数值过大（{value}）")
+    return amount
+
+
+def _source_text(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return ""
+
+
+def _program_kind(title: str) -> str:
+    if "东西部" in title:
+        return Program.EAST_WEST
+    if "对口合作" in title:
+        return Program.COOPERATION
+    if "协作" in title:
+        return Program.COLLABORATION
+    return Program.SUPPORT
+
+
+def _pairing_level(donor: Organization, recipient: Organization) -> str:
+    for kind, level in ((Organization.SCHOOL, Pairing.SCHOOL), (Organization.HOSPITAL, Pairing.HOSPITAL),
+                        (Organization.TOWN, Pairing.TOWN), (Organization.ENTERPRISE, Pairing.ENTERPRISE)):
+        if recipient.kind == kind or donor.kind == kind:
+            return level
+    if recipient.kind == Organization.REGION and recipient.level in {Pairing.PROVINCE, Pairing.CITY, Pairing.COUNTY}:
+        return recipient.level
+    if recipient.kind == Organization.DEPARTMENT:
+        return Pairing.DEPARTMENT
+    return Pairing.OTHER
+
+
+@transaction.atomic
+def publish_plan(*, plan: Plan, user=None) -> Plan:
+    """Make a plan live: its tasks become trackable and visible to the responsible units."""
+    if plan.status == Plan.PUBLISHED:
+        return plan
+    plan.status = Plan.PUBLISHED
+    plan.published_at = timezone.now()
+    plan.save()
+    return plan
+
+
+def _number(value: Decimal):
+    """Integral values as int, others as float, as the interchange format writes them."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def export_plan(plan: Plan) -> dict:
+    """The plan as a duikou.plan/1 object: what was imported, with every correction made since."""
+    tasks = plan.tasks.order_by("order").prefetch_related("responsibilities")
+    targets = plan.targets.order_by("order").prefetch_related("allocations")
+    out = {
+        "schema": SCHEMA_ID,
+        "title": plan.title,
+        "doc_number": plan.doc_number or None,
+        "issuer": plan.issuer or None,
+        "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
+        "period": (
+            {"start_year": plan.start_year, "end_year": plan.end_year}
+            if plan.start_year or plan.end_year else None
+        ),
+        "donors": list(plan.donors_printed),
+        "recipients": list(plan.recipients_printed),
+        "pairings": [
+            {"donor": p.donor_printed or p.donor.name, "recipient": p.recipient_printed or p.recipient.name}
+            for p in plan.pairings.order_by("order", "id").select_related("donor", "recipient")
+        ],
+        "funding": [
+            {"source": f.source, "year": f.year, "amount_yuan": _number(f.amount), "text": f.text or None}
+            for f in plan.funding_lines.order_by("order", "id")
+        ],
+        "targets": [
+            {
+                "text": t.text or None,
+                "indicator": t.indicator,
+                "value": _number(t.value),
+                "unit": t.unit_text if t.unit == Target.OTHER else t.unit,
+                "comparator": t.comparator,
+                "year": t.year,
+                "allocations": [
+                    {"unit": a.printed_name, "value": _number(a.value)}
+                    for a in sorted(t.allocations.all(), key=lambda a: a.order)
+                ],
+            }
+            for t in targets
+        ],
+        "tasks": [
+            {
+                "number": t.number or None,
+                "path": list(t.path),
+                "title": t.title,
+                "text": t.text or None,
+                "lead_units": _printed(t, Responsibility.LEAD),
+                "support_units": _printed(t, Responsibility.SUPPORT),
+                "deadline": t.deadline or None,
+                "due": t.due_date.isoformat() if t.due_date else None,
+            }
+            for t in tasks
+        ],
+    }
+    out.update({k: v for k, v in (plan.extra or {}).items() if k not in out})
+    return out
+
+
+def _printed(task: Task, role: str) -> list[str]:
+    return [r.printed_name for r in sorted(task.responsibilities.all(), key=lambda r: r.order) if r.role == role]
