@@ -1,0 +1,194 @@
+"""Header fields: title, 文号, issuer, date of issue and the period a plan covers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import cn2an
+
+_CN_YEAR_DIGITS = "〇零一二三四五六七八九"
+_NOTICE = re.compile(r"^(?:标\s*题[:：]\s*)?(?P<issuer>.{2,60}?)关于(?:印发|发布|下达|转发)(?P<title>.{4,100}?)的(?:通知|函|批复)$")
+_PLAN_WORDS = r"(?:实施方案|工作方案|方案|规划|计划|意见|要点|纲要|办法|清单|安排|措施|协议)"
+_TITLE = re.compile(rf"^(?P<title>[^。，,；;:：!?！？]{{4,80}}?{_PLAN_WORDS}(?:\s*[(（][^()（）]{{2,20}}[)）])?)$")
+DOC_NUMBER = re.compile(r"(?P<number>[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号)")
+_LABELS = {
+    "doc_number": re.compile(r"^(?:文\s*号|发文字号|发文文号|文件编号)\s*[:：]?\s*(?P<value>.*)$"),
+    "issuer": re.compile(r"^(?:发文机关|发文单位|发布单位|发布机构|印发单位|成文机关|制发机关|发文机构)\s*[:：]?\s*(?P<value>.*)$"),
+    "issued_on": re.compile(r"^(?:成文日期|生成日期|发文日期|印发日期|签发日期|成文时间)\s*[:：]?\s*(?P<value>.*)$"),
+    "published_on": re.compile(r"^(?:发布日期|发布时间|公布日期|发文时间)\s*[:：]?\s*(?P<value>.*)$"),
+    "title": re.compile(r"^(?:标\s*题|名\s*称|文件名称)\s*[:：]\s*(?P<value>.+)$"),
+    "source": re.compile(r"^(?:来\s*源|信息来源|文章来源)\s*[:：]\s*(?P<value>.+)$"),
+}
+_DATE = re.compile(
+    rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_YEAR_DIGITS}]{{4}})\s*[年\-/.]\s*(?P<m>\d{{1,2}}|[十{_CN_YEAR_DIGITS}]{{1,2}})\s*[月\-/.]\s*"
+    rf"(?P<d>\d{{1,2}}|[十{_CN_YEAR_DIGITS}]{{1,3}})\s*日?"
+)
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_ORG_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|领导小组|工作组|厅|局|委|办|部|院|署|会)$")
+_FIVE_YEAR = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|到)\s*((?:19|20)\d{2})\s*年")
+_PERIOD_SENTENCE = re.compile(r"(?:期限|时限|周期|实施期|规划期|执行期)(?:暂定|确定)?(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|到)\s*((?:19|20)\d{2})\s*年")
+_SINGLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# 文号 prefixes of provincial governments (a fixed national list, not any one plan's)
+_PROVINCE_ABBREVIATIONS = {
+    "京": "北京市", "津": "天津市", "冀": "河北省", "晋": "山西省", "内": "内蒙古自治区", "辽": "辽宁省", "吉": "吉林省",
+    "黑": "黑龙江省", "沪": "上海市", "苏": "江苏省", "浙": "浙江省", "皖": "安徽省", "闽": "福建省", "赣": "江西省",
+    "鲁": "山东省", "豫": "河南省", "鄂": "湖北省", "湘": "湖南省", "粤": "广东省", "桂": "广西壮族自治区", "琼": "海南省",
+    "渝": "重庆市", "川": "四川省", "黔": "贵州省", "云": "云南省", "藏": "西藏自治区", "陕": "陕西省", "甘": "甘肃省",
+    "青": "青海省", "宁": "宁夏回族自治区", "新": "新疆维吾尔自治区",
+}  # fmt: skip
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date from 2022年4月7日, 2022-04-07 or 二〇二二年四月七日; None when there is none."""
+    match = _DATE.search(text)
+    if not match:
+        return None
+    try:
+        parts = [int(cn2an.cn2an(match.group(k).replace("〇", "零"), "smart")) if not match.group(k).isdigit() else int(match.group(k)) for k in "ymd"]
+        if parts[0] < 1900 and not match.group("y").isdigit():
+            parts[0] = int("".join(str(_CN_YEAR_DIGITS.index(c) % 10) for c in match.group("y")))
+        return date(*parts).isoformat()
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text).strip("《》<>〈〉“”\"")
+
+
+def issuer_from_doc_number(number: str) -> str | None:
+    """鄂政函〔2014〕220号 → 湖北省人民政府; 国办发 → 国务院办公厅."""
+    if number.startswith(("国办发", "国办函")):
+        return "国务院办公厅"
+    if number.startswith(("国发", "国函")):
+        return "国务院"
+    match = re.match(r"^(.)政(办)?(?:发|函|规|电)", number)
+    if match and match.group(1) in _PROVINCE_ABBREVIATIONS:
+        province = _PROVINCE_ABBREVIATIONS[match.group(1)]
+        return province + ("人民政府办公厅" if match.group(2) else "人民政府")
+    return None
+
+
+def _labelled(lines: list[str], field: str) -> str | None:
+    """Value of a header label printed as 'label: value' or as 'label' with the value on the next line."""
+    pattern = _LABELS[field]
+    for index, line in enumerate(lines[:80]):
+        for segment in re.split(r"\s{2,}|\t|•", line):
+            match = pattern.match(segment.strip(" •"))
+            if not match:
+                continue
+            value = match.group("value").strip()
+            if not value and index + 1 < len(lines):
+                value = lines[index + 1].strip()
+            if value:
+                return value
+    return None
+
+
+def find_title(lines: list[str]) -> tuple[str | None, str | None]:
+    """The plan's own title and, when it comes from a covering notice, the notice's issuer."""
+    candidates = list(lines[:120])
+    labelled = _labelled(lines, "title")
+    if labelled:
+        candidates.insert(0, labelled)
+    for line in candidates:
+        match = _NOTICE.match(line.replace("\t", " "))
+        if match:
+            return _compact(match.group("title")), _compact(match.group("issuer"))
+    for line in lines[:120]:
+        match = _TITLE.match(line)
+        if match and not line.startswith(("《", "根据", "按照", "为")):
+            return _compact(match.group("title")), None
+    return None, None
+
+
+def find_doc_number(lines: list[str]) -> str | None:
+    """The 文号 from a label or from a short line of its own (not one cited inside a sentence)."""
+    labelled = _labelled(lines, "doc_number")
+    if labelled:
+        match = DOC_NUMBER.search(labelled)
+        if match:
+            return _compact(match.group("number"))
+    for line in lines[:150]:
+        match = DOC_NUMBER.search(line)
+        if not match:
+            continue
+        rest = (line[: match.start()] + line[match.end() :]).strip(" ()（）")
+        rest = _DATE.sub("", rest).strip(" ()（）,，")
+        if len(rest) <= 6:
+            return _compact(match.group("number"))
+    return None
+
+
+def find_issued_on(lines: list[str]) -> str | None:
+    """Date of issue: a labelled 成文/生成日期, a date line standing alone (the signature) or beside the 文号,
+    else a publication date without a clock time (a clock time marks the web page's own timestamp)."""
+    labelled = _labelled(lines, "issued_on")
+    if labelled and parse_date(labelled):
+        return parse_date(labelled)
+    for line in lines[:200]:
+        bare = re.sub(r"[\s()（）]", "", line)
+        match = _DATE.search(bare)
+        if not match or _CLOCK.search(line) or len(bare) > 40:
+            continue
+        rest = (bare[: match.start()] + bare[match.end() :]).strip()
+        if not rest or DOC_NUMBER.fullmatch(rest):
+            return parse_date(bare)
+    published = _labelled(lines, "published_on")
+    if published and not _CLOCK.search(published):
+        return parse_date(published)
+    return None
+
+
+def find_period(title: str | None, lines: list[str]) -> dict | None:
+    """First and last year: from the title's (2021—2025年) or 十四五, a stated 期限, or an annual plan's year."""
+    text_title = title or ""
+    match = _YEAR_SPAN.search(text_title)
+    if match:
+        return {"start_year": int(match.group(1)), "end_year": int(match.group(2))}
+    for name, (start, end) in _FIVE_YEAR.items():
+        if name in text_title:
+            return {"start_year": start, "end_year": end}
+    for line in lines:
+        match = _PERIOD_SENTENCE.search(line)
+        if match:
+            return {"start_year": int(match.group(1)), "end_year": int(match.group(2))}
+    match = _SINGLE_YEAR.match(text_title)
+    if match or (text_title and _SINGLE_YEAR.search(text_title) and "年度" in text_title):
+        year = int((match or _SINGLE_YEAR.search(text_title)).group(1))
+        return {"start_year": year, "end_year": year}
+    return None
+
+
+def find_issuer(lines: list[str], notice_issuer: str | None, doc_number: str | None) -> str | None:
+    """The issuing body: the covering notice's sender, a labelled issuer, the 文号's office, or the 来源."""
+    if notice_issuer:
+        return notice_issuer
+    labelled = _labelled(lines, "issuer")
+    if labelled:
+        return _compact(labelled.split()[0])
+    if doc_number:
+        guessed = issuer_from_doc_number(doc_number)
+        if guessed:
+            return guessed
+    source = _labelled(lines, "source")
+    if source:
+        source = _compact(re.split(r"\s|时间|发布", source)[0])
+        if _ORG_END.search(source):
+            return source
+    return None
+
+
+def extract_header(lines: list[str]) -> dict:
+    """All header fields of the plan format."""
+    title, notice_issuer = find_title(lines)
+    doc_number = find_doc_number(lines)
+    return {
+        "title": title,
+        "doc_number": doc_number,
+        "issuer": find_issuer(lines, notice_issuer, doc_number),
+        "issued_on": find_issued_on(lines),
+        "period": find_period(title, lines),
+    }

@@ -1,0 +1,172 @@
+"""Quantitative commitments (targets) and their split among units (allocations)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import Quantity, find_quantities, tidy
+
+_QUOTED = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|「[^」]{0,40}」|《[^》]{0,80}》|〈[^〉]{0,80}〉|<[^>]{0,80}>")
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:!?！？\t]")
+_SENTENCE_BREAK = re.compile(r"[。；;!?！？\t]")
+_PAST = re.compile(r"(?<![为除])了(?!解)|已经|业已|已(?!有)")
+_CONTACT = re.compile(r"电话|联系人|邮编|传真|手机|邮箱|地址|网址")
+_PLACE = r"[\u4e00-\u9fff()（）]{1,12}?(?:街道|自治州|自治县|区|县|市|州|旗|镇|乡|省|局|厅|委|办)"
+_ALLOCATION_HEAD = re.compile(rf"^(?P<units>{_PLACE}(?:、{_PLACE})*)(?P<each>各)?$")
+_ADMIN_NOUN = re.compile(r"(县|州|省|地市|市州|县区|区县|县市|自治区|自治州|自治县|国家|地区)$")
+_AT_LEAST_BEFORE = re.compile(r"(不低于|不少于|至少|超过|高于|多于|达|达到|力争|确保)[^，,。；]{0,6}$")
+_AT_MOST_BEFORE = re.compile(r"(不超过|不高于|控制在|低于|少于|以内)[^，,。；]{0,6}$")
+_AT_LEAST_BEFORE_STRICT = re.compile(r"(不低于|不少于|至少|超过|高于|多于)[^，,。；]{0,6}$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?![\d—\-~至到])")
+_LEADING = re.compile(r"^(?:到|至|截至)?(?:(?:19|20)\d{2}\s*年(?:底|末)?)?[，,]?(?:要|将|力争|确保|争取|努力|计划)?")
+
+
+@dataclass
+class Paragraph:
+    """A stretch of plan text and what its place in the document says about its numbers."""
+
+    text: str
+    background: bool = False
+    default_year: int | None = None
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(start < position < end for start, end in spans)
+
+
+def _clause_start(text: str, position: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> int:
+    start = 0
+    for match in breaks.finditer(text, 0, position):
+        start = match.end()
+    return start
+
+
+def _clause_end(text: str, position: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> int:
+    match = breaks.search(text, position)
+    return match.start() if match else len(text)
+
+
+def comparator(text: str, quantity: Quantity) -> str:
+    """>= for 以上/不低于/至少 and ranges, <= for 以内/不超过, = otherwise."""
+    after = text[quantity.end : quantity.end + 4]
+    before = text[max(0, quantity.start - 12) : quantity.start]
+    if after.startswith(("以上", "及以上", "以上的")) or _AT_LEAST_BEFORE_STRICT.search(before):
+        return ">="
+    if after.startswith(("以内", "以下", "及以下")) or _AT_MOST_BEFORE.search(before):
+        return "<="
+    if quantity.is_range or quantity.approximate:
+        return ">="
+    return "="
+
+
+def _allocation_units(text: str, quantity: Quantity) -> tuple[list[str], bool] | None:
+    """Units a quantity is allotted to: 马尾区、闽侯县各9000万元 or 马尾区12名."""
+    start = _clause_start(text, quantity.start, re.compile(r"[，,。；;：:\t]"))
+    head = text[start : quantity.start].strip()
+    head = re.sub(r"^(?:其中|具体任务是|具体为|分别为|分别是|包括)", "", head)
+    match = _ALLOCATION_HEAD.match(head)
+    if not match:
+        return None
+    units = match.group("units").split("、")
+    if not match.group("each") and len(units) > 1:
+        return None
+    return units, bool(match.group("each"))
+
+
+def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
+    """Numbers that are not commitments: quoted names, ordinals, idioms, counts of places, past facts."""
+    if _inside(quoted, quantity.start):
+        return True
+    before = text[max(0, quantity.start - 1) : quantity.start]
+    if before in ("第", "前", "近", "约", "每", "首", "等") or re.match(r"[\d.·]", before):
+        return True
+    printed = text[quantity.start : quantity.end]
+    if re.match(r"^[一两][个批]", printed) or printed.startswith("一") and quantity.printed_unit in ("次", "项"):
+        return True  # 一个/一批 read as 'a'/'a batch', not as a count
+    if quantity.unit == "count":
+        noun = re.match(r"[^，,。；;、（()）和与及]{1,15}", text[quantity.end :])
+        if noun and _ADMIN_NOUN.search(noun.group(0)):
+            return True
+    clause = text[_clause_start(text, quantity.start) : _clause_end(text, quantity.end)]
+    return bool(_PAST.search(clause) or _CONTACT.search(clause))
+
+
+def _indicator(text: str, quantity: Quantity) -> str:
+    start = _clause_start(text, quantity.start)
+    end = _clause_end(text, quantity.end)
+    clause = text[start:quantity.start] + text[quantity.end : end]
+    clause = re.sub(r"^(以上|及以上|以内|以下)", "", text[quantity.end : end]) if not text[start:quantity.start] else clause
+    clause = re.sub(r"(以上|及以上|以内|以下|不低于|不少于|至少|达到|达)", "", clause)
+    return _LEADING.sub("", clause).strip(" ，,。") or clause.strip()
+
+
+def _year(text: str, quantity: Quantity, default: int | None) -> int | None:
+    sentence_start = _clause_start(text, quantity.start, _SENTENCE_BREAK)
+    years = _YEAR.findall(text[sentence_start : quantity.start])
+    return int(years[-1]) if years else default
+
+
+def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> list[dict]:
+    """Targets with allocations from every paragraph outside background sections."""
+    targets: list[dict] = []
+    for paragraph in paragraphs:
+        if paragraph.background:
+            continue
+        text = paragraph.text
+        quoted = _masked(text)
+        parent: dict | None = None
+        parent_unit = None
+        for quantity in find_quantities(text):
+            sentence_start = _clause_start(text, quantity.start, _SENTENCE_BREAK)
+            sentence = text[sentence_start : _clause_end(text, quantity.end, _SENTENCE_BREAK)]
+            if sentence.strip("。；; ") in skip_sentences or _skip(text, quantity, quoted):
+                continue
+            allocation = _allocation_units(text, quantity)
+            unit = quantity.unit
+            if allocation:
+                if unit == "yuan" and quantity.printed_unit == "万" and parent_unit not in (None, "yuan"):
+                    continue
+                if parent is None or (parent_unit != unit):
+                    parent = {
+                        "text": sentence.strip(),
+                        "indicator": _indicator(text, quantity),
+                        "value": 0,
+                        "unit": unit,
+                        "comparator": "=",
+                        "year": _year(text, quantity, paragraph.default_year),
+                        "allocations": [],
+                        "derived_from_allocations": True,
+                    }
+                    parent_unit = unit
+                    targets.append(parent)
+                units, _each = allocation
+                for name in units:
+                    parent["allocations"].append({"unit": name, "value": tidy(quantity.value)})
+                    if parent.get("derived_from_allocations"):
+                        parent["value"] = tidy(parent["value"] + quantity.value)
+                if sentence.strip() not in parent["text"]:
+                    parent["text"] = parent["text"] + sentence.strip()
+                continue
+            if quantity.printed_unit == "万":
+                continue  # a bare 300万 outside an allocation list is too ambiguous to keep
+            parent = {
+                "text": sentence.strip(),
+                "indicator": _indicator(text, quantity),
+                "value": tidy(quantity.value),
+                "unit": unit,
+                "comparator": comparator(text, quantity),
+                "year": _year(text, quantity, paragraph.default_year),
+                "allocations": [],
+            }
+            if quantity.is_range:
+                parent["value_max"] = tidy(quantity.upper)
+            parent_unit = unit
+            targets.append(parent)
+    for target in targets:
+        target.pop("derived_from_allocations", None)
+    return targets

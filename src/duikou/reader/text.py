@@ -1,0 +1,113 @@
+"""Turn loaded lines into a clean, de-duplicated, simplified-character working document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+try:  # the official OpenCC binding; conversion is optional so a missing wheel only loses traditional support
+    import opencc
+
+    _T2S = opencc.OpenCC("t2s")
+except Exception:  # pragma: no cover - depends on the environment
+    _T2S = None
+
+# fullwidth digits/letters/punctuation that change nothing of meaning; mapping keeps line length
+_WIDTH = str.maketrans(
+    "０１２３４５６７８９％．：，；（）\u3000\xa0",
+    "0123456789%.:，；() " + " ",
+)
+_SPACES = re.compile(r"[ \u2002\u2003\u2009\u200b\ufeff]+")
+
+# lines that belong to the web page, not to the plan
+_CHROME = re.compile(
+    r"^(站内检索|站内搜索|扫一扫|打印本页|关闭窗口|【?打印】?|上一篇|下一篇|相关链接|相关文章|分享到|"
+    r"您现在的位置|当前位置|首\s*页|客服|在线咨询|顶部|返回顶部|复制链接|请复制以下链接|锁定$|"
+    r"参考资料|主办[:：]|承办[:：]|协办[:：]|联系地址|联系我们|网站地图|版权所有|技术支持|"
+    r"产业咨询热线|【\s*字体|字号[:：]|浏览次数|阅读次数|责任编辑|来源[:：]\s*本网|分享$|收藏$)"
+    r"|Copyright|copyright|ICP备|ICP证|公网安备|违法和不良信息举报|增值电信业务"
+)
+# a line that is only a telephone/fax/number sequence or a lone symbol
+_NOISE = re.compile(r"^[|\s\-_=*·•]*$")
+_LONG_LINE = 20  # a repeated line at least this long marks a repeated copy of the page
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified, keeping the text's length when OpenCC allows."""
+    if _T2S is None or not text:
+        return text
+    converted = _T2S.convert(text)
+    if len(converted) == len(text):
+        return converted
+    # phrase conversions changed the length: convert per character so positions stay aligned
+    return "".join(c if len(c) == 1 else o for o, c in ((o, _T2S.convert(o)) for o in text))
+
+
+@dataclass
+class Document:
+    """The plan's text as simplified, normalised lines, and the way back to the document's own characters."""
+
+    lines: list[str]
+    source_name: str | None = None
+    original_chars: dict[str, str] = field(default_factory=dict)
+
+    def restore(self, text: str) -> str:
+        """Give a string in the document's own (possibly traditional) characters."""
+        if not self.original_chars or not text:
+            return text
+        return "".join(self.original_chars.get(c, c) for c in text)
+
+
+def normalise_line(line: str) -> str:
+    """Fold widths and collapse spaces but keep tabs, which separate table cells."""
+    line = line.translate(_WIDTH)
+    cells = [_SPACES.sub(" ", cell).strip() for cell in line.split("\t")]
+    while cells and not cells[-1]:
+        cells.pop()
+    while cells and not cells[0]:
+        cells.pop(0)
+    return "\t".join(cells)
+
+
+def is_chrome(line: str) -> bool:
+    """Tell whether a line is page furniture rather than plan text."""
+    return bool(_CHROME.search(line[:40])) or bool(_NOISE.match(line))
+
+
+def drop_repeated_copies(lines: list[str]) -> list[str]:
+    """Drop a second printing of the same page: from a repeated long line until a new long line appears."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    in_copy = False
+    for line in lines:
+        key = line.replace(" ", "").replace("\t", "")
+        if len(key) >= _LONG_LINE:
+            if key in seen:
+                in_copy = True
+                continue
+            seen.add(key)
+            in_copy = False
+        if not in_copy:
+            kept.append(line)
+    return kept
+
+
+def build_document(raw_lines: Iterable[str], source_name: str | None = None) -> Document:
+    """Normalise, simplify and clean the loaded lines."""
+    original_chars: dict[str, str] = {}
+    lines: list[str] = []
+    for raw in raw_lines:
+        for piece in raw.splitlines() or [""]:
+            line = normalise_line(piece)
+            if not line:
+                continue
+            simple = to_simplified(line)
+            if simple != line and len(simple) == len(line):
+                for o, s in zip(line, simple, strict=True):
+                    if o != s and "\u4e00" <= s <= "\u9fff":
+                        original_chars.setdefault(s, o)
+            if is_chrome(simple):
+                continue
+            lines.append(simple)
+    return Document(drop_repeated_copies(lines), source_name, original_chars)

@@ -1,0 +1,200 @@
+"""Responsible units: split 牵头/责任/配合 lists, expand abbreviations, recognise unit names."""
+
+from __future__ import annotations
+
+import re
+
+PLACE_CHARS = "省市县区州旗盟"
+# endings of organisation or place names; longest first so 委员会 wins over 会
+ORG_SUFFIXES = tuple(
+    sorted(
+        {
+            "人民政府", "政府", "办公厅", "办公室", "委员会", "管委会", "领导小组", "工作组", "小组", "党工委", "工委",
+            "党委", "团委", "妇联", "侨联", "科协", "工商联", "总工会", "供销社", "合作社", "联合社", "指挥部",
+            "厅", "局", "委", "办", "部", "院", "会", "联", "社", "室", "组", "中心", "处", "署", "台", "所", "站",
+            "队", "行", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
+            "省", "市", "县", "区", "州", "旗", "盟", "镇", "乡", "街道", "自治州", "自治县", "自治区", "林区",
+        },
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+_INSTITUTION = re.compile(r"(大学|学院|学校|医院|公司|集团|银行|报社|电视台|广播电视台|日报社|研究院|研究所)$")
+# words that make a subject generic rather than a named unit
+_GENERIC_START = re.compile(
+    r"^(各|有关|相关|受援|援受|支援|援助|库区|全|本|其他|其它|所在|当地|两地|双方|省直|市直|县直|国务院有关|中央有关|发达|"
+    r"市州|县区|区县|县市|乡镇|州县|省市|地方|该|这|上述|以上|下列|对口|结对|我|你|他)"
+)
+_GENERIC_ANY = re.compile(r"有关|相关|各级|各类|以上|以下|等$")
+_REMARK = re.compile(r"[(（][^()（）]*?(以下|不再|均需|均由|列出|负责|分工|排名|牵头|配合|，|,)[^()（）]*[)）]")
+_TRAILER = re.compile(
+    r"(等(?:有关)?(?:单位|部门)?|有关(?:单位|部门))?(按照?职责分工|按职能分工|按职责|分别|共同)?(负责|落实|牵头|配合|参与|实施|推进)*[。；;,，]*$"
+)
+_DEFINITION = re.compile(r"[(（]\s*(?:以下简称|以下称|下称|简称)\s*[“\"「]?([^()（）”\"」]{1,20}?)[”\"」]?\s*[)）]")
+_BOUNDARY = re.compile(r"[。；;，,、:：!！?？\s)）]")
+_LEADING_VERB = re.compile(r"^(?:由|确定由|经|请|同意|设立|成立|组建|建立|明确|深化|推进|推动|加强|开展|支持|继续|做好|实施|实现|为|在)")
+_SUBJECT_STOP = re.compile(
+    r"在|要|一方面|将|把|对(?!口)|按照|根据|结合|会同|负责|特别是|肩负|的|了|着|应当|应该|必须|是|从|向|继续|积极|"
+    r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好"
+)
+_NAME_CHAR = r"(?:(?![和及与])[\u4e00-\u9fff])"
+_SEVERAL = re.compile(rf"((?:{_NAME_CHAR}{{2,3}}、)+{_NAME_CHAR}{{2,3}})[两二三四五六七八九十]+(省|市|县|区|州)(?:人民政府|政府)?")
+
+
+def ends_like_unit(name: str) -> bool:
+    """True when the name ends the way organisation or place names end."""
+    name = re.sub(r"[(（][^()（）]*[)）]$", "", name)
+    return len(name) >= 2 and name.endswith(ORG_SUFFIXES)
+
+
+def is_specific_unit(name: str) -> bool:
+    """A named unit (省三峡办, 宜昌市) rather than a class of units (有关部门, 受援县区政府)."""
+    if not ends_like_unit(name) or _GENERIC_START.match(name) or _GENERIC_ANY.search(name):
+        return False
+    return not re.search(r"\d|[a-zA-Z]", name)
+
+
+def find_definitions(text: str) -> dict[str, str]:
+    """Short names defined by （以下简称…）, mapped to the full name printed before them."""
+    found: dict[str, str] = {}
+    for match in _DEFINITION.finditer(text):
+        short = match.group(1).strip()
+        before = text[max(0, match.start() - 60) : match.start()]
+        pieces = _BOUNDARY.split(before)
+        full = _LEADING_VERB.sub("", pieces[-1]) if pieces else ""
+        if len(full) > len(short) >= 2 and short not in found:
+            found[short] = full
+    return found
+
+
+def remove_definitions(text: str) -> str:
+    """Drop （以下简称…） brackets so a sentence reads on."""
+    return _DEFINITION.sub("", text)
+
+
+def place_prefix(name: str) -> str:
+    """The administrative prefix a following abbreviated name inherits: 省 of 省教育厅, 马尾区 of 马尾区党委."""
+    for index, char in enumerate(name):
+        if char in PLACE_CHARS:
+            return name[: index + 1]
+    return ""
+
+
+def lacks_prefix(name: str) -> bool:
+    """An abbreviated list member such as 科技厅 in 省教育厅、科技厅."""
+    if any(c in PLACE_CHARS for c in name) or _INSTITUTION.search(name):
+        return False
+    return not re.match(r"^(各|全|中共|中央|国家|国务院|前方|驻|援)", name)
+
+
+def _join_government(items: list[str]) -> list[str]:
+    """党委、政府 names one unit; k bare 政府 after k 委 names go one to each."""
+    bare = [i for i, item in enumerate(items) if item in ("政府", "人民政府")]
+    if not bare:
+        return items
+    committees = [i for i, item in enumerate(items) if item.endswith("委") and i < bare[0]]
+    run_is_tail = bare == list(range(bare[0], bare[0] + len(bare)))
+    if len(bare) > 1 and run_is_tail and len(committees) >= len(bare):
+        targets = committees[-len(bare) :]
+        joined = list(items)
+        for committee, government in zip(targets, bare, strict=True):
+            joined[committee] = f"{items[committee]}、{items[government]}"
+        return [item for i, item in enumerate(joined) if i not in bare]
+    result: list[str] = []
+    for item in items:
+        if item in ("政府", "人民政府") and result:
+            result[-1] = f"{result[-1]}、{item}"
+        else:
+            result.append(item)
+    return result
+
+
+def _share_suffix(items: list[str]) -> list[str]:
+    """福州市、厦门市、莆田市人民政府: the bare places share the last item's organ name."""
+    if len(items) < 2:
+        return items
+    last = items[-1]
+    match = re.match(rf"^(.{{2,8}}?[{PLACE_CHARS}])(人民政府|政府|党委|党工委|发改委|财政局|人大常委会)$", last)
+    if not match:
+        return items
+    place_only = re.compile(rf"^.{{1,8}}[{PLACE_CHARS}]$")
+    if all(place_only.match(item) for item in items[:-1]):
+        return [item + match.group(2) for item in items[:-1]] + [last]
+    return items
+
+
+def _inherit_prefix(items: list[str]) -> list[str]:
+    """省教育厅、科技厅 → 省教育厅、省科技厅."""
+    result: list[str] = []
+    prefix = ""
+    for item in items:
+        if prefix and lacks_prefix(item) and "、" not in item:
+            item = prefix + item
+        else:
+            prefix = place_prefix(item) if not _INSTITUTION.search(item) else ""
+        result.append(item)
+    return result
+
+
+def expand_several(text: str) -> str:
+    """四川、云南、甘肃三省 → 四川省、云南省、甘肃省."""
+
+    def spell(match: re.Match[str]) -> str:
+        return "、".join(f"{name}{match.group(2)}" for name in match.group(1).split("、"))
+
+    return _SEVERAL.sub(spell, text)
+
+
+def split_units(text: str, definitions: dict[str, str] | None = None) -> list[str]:
+    """Split a printed unit list into unit names, expanding abbreviations and defined short names."""
+    definitions = definitions or {}
+    text = _REMARK.sub("", text)
+    text = re.sub(r"^(责任单位|牵头单位|责任部门|牵头部门|配合单位|参与单位|主责单位|负责单位)[:：]", "", text.strip())
+    text = re.sub(r"\s*、\s*", "、", text)
+    text = expand_several(text)
+    units: list[str] = []
+    for group in re.split(r"[，,；;\s]+", text):
+        group = _TRAILER.sub("", group.strip(" 。"))
+        items = [_TRAILER.sub("", item).strip() for item in group.split("、")]
+        items = [item for item in items if item]
+        items = _join_government(items)
+        items = _share_suffix(items)
+        items = _inherit_prefix(items)
+        for item in items:
+            item = definitions.get(item, item)
+            if len(item) >= 2 and item not in units:
+                units.append(item)
+    return units
+
+
+def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
+    """Named units at the start of a sentence such as 省商务厅在…中,要… or 天津市、上海市和浙江省要…."""
+    text = expand_several(remove_definitions(text))
+    items: list[str] = []
+    position = 0
+    while position < len(text):
+        best = 0
+        limit = min(len(text), position + 32)
+        for end in range(position + 2, limit + 1):
+            piece = text[position:end]
+            if re.search(r"[，,。；;:：、\s“”\"《》]", piece) or _SUBJECT_STOP.search(piece):
+                break
+            if piece.endswith(ORG_SUFFIXES) or re.search(rf"[{PLACE_CHARS}][(（][^()（）]{{1,10}}[)）]$", piece):
+                best = end
+        if not best:
+            break
+        joint = re.search(r"[和及与]", text[position:best])
+        if joint and ends_like_unit(text[position : position + joint.start()]):
+            best = position + joint.start()
+        items.append(text[position:best])
+        position = best
+        if text.startswith(("、", "和", "及", "与"), position):
+            position += 1
+            continue
+        break
+    named = []
+    for item in items:
+        item = definitions.get(item, item)
+        if is_specific_unit(item) and item not in named:
+            named.append(item)
+    return named
