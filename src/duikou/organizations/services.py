@@ -64,8 +64,10 @@ def _region_at(chain: list[Organization], level: str) -> Organization | None:
     return next((o for o in chain if o.kind == Organization.REGION and o.level == level), None)
 
 
-def name_variants(printed: str, context: Organization | None = None) -> tuple[set[str], str]:
-    """Normalized keys a printed name may be stored under, and the full name to give it if it is new."""
+def name_variants(printed: str, context: Organization | None = None) -> tuple[set[str], str, Organization | None]:
+    """Normalized keys a printed name may be stored under, the full name to give it if new, and the region
+    a relative name (省科技厅, 科技厅) is relative to — its match must lie inside that region."""
+    scope = None
     name = normalize_name(printed)
     keys = {name}
     bare = re.sub(r"\([^()]*\)", "", name)  # 广东省(含深圳市) is 广东省 for resolving
@@ -88,6 +90,7 @@ def name_variants(printed: str, context: Organization | None = None) -> tuple[se
             expanded = region.name + name[1:]
             keys.add(expanded)
             suggested = expanded
+            scope = region
     elif chain and guess_kind(name) in (Organization.DEPARTMENT, Organization.PARTY):
         # An unprefixed department (科技厅) in a plan means the issuer's own: 厅 are provincial.
         level = Organization.PROVINCE if name.endswith("厅") else None
@@ -95,13 +98,14 @@ def name_variants(printed: str, context: Organization | None = None) -> tuple[se
         if region is not None and not name.startswith(short_region_name(region.name)):
             keys.add(region.name + name)
             suggested = region.name + name
+            scope = region
     for short, full in DEPARTMENT_SHORT_NAMES.items():
         for key in list(keys):
             if key.endswith(short):
                 keys.add(key[: -len(short)] + full)
                 if key == suggested:
                     suggested = key[: -len(short)] + full
-    return keys, suggested
+    return keys, suggested, scope
 
 
 def loose_variants(keys: set[str]) -> set[str]:
@@ -125,8 +129,10 @@ def resolve_organization(printed: str, *, context: Organization | None = None) -
     Returns found (one organization), new (nothing matches) or ambiguous (the candidates). It never
     picks among several matches unless the context leaves exactly one.
     """
-    keys, suggested = name_variants(printed, context)
+    keys, suggested, scope = name_variants(printed, context)
     found = _candidates(keys)
+    if scope is not None:
+        found = [o for o in found if o.tree_path.startswith(scope.tree_path)]
     if not found:
         near = _candidates(loose_variants(keys))
         if near:
