@@ -1,32 +1,76 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 
-from .models import ChangeLog
-from .permissions import CHANGE, DELETE, VIEW
+from .models import ChangeLog, StaleEditError, VersionedModel
+from .permissions import ADD, AUDITOR, CHANGE, DELETE, LEADER, OFFICE_ADMIN, VIEW, allows, can, role_of
 
 
 class RestrictedAdmin(admin.ModelAdmin):
-    """Admin pages go through the same permission gate as pages, API and exports."""
+    """Admin pages go through the same permission gate as pages, API and exports (roles, not Django perms)."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, VIEW)
 
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
+    def has_module_permission(self, request):
+        return allows(request.user, self.model, VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        if not allows(request.user, self.model, VIEW):
             return False
-        return obj is None or type(obj).objects.restrict(request.user, CHANGE).filter(pk=obj.pk).exists()
+        return obj is None or can(request.user, obj, VIEW)
+
+    def has_add_permission(self, request):
+        return allows(request.user, self.model, ADD)
+
+    def has_change_permission(self, request, obj=None):
+        if not allows(request.user, self.model, CHANGE):
+            return False
+        return obj is None or can(request.user, obj, CHANGE)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
+        if not allows(request.user, self.model, DELETE):
             return False
-        return obj is None or type(obj).objects.restrict(request.user, DELETE).filter(pk=obj.pk).exists()
+        return obj is None or can(request.user, obj, DELETE)
+
+    # A versioned record carries the version the editor saw, so a stale admin save is refused too.
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(self.model, VersionedModel) and obj is not None:
+            form = type(form.__name__, (form,), {"seen_version": forms.IntegerField(widget=forms.HiddenInput, initial=obj.version)})
+        return form
+
+    def save_model(self, request, obj, form, change):
+        seen = form.cleaned_data.get("seen_version") if change else None
+        if seen is not None:
+            obj.version = seen
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEditError as exc:
+            self.message_user(request, exc.messages[0], level=messages.ERROR)
+            return redirect(request.get_full_path())
 
 
 @admin.register(ChangeLog)
-class ChangeLogAdmin(admin.ModelAdmin):
+class ChangeLogAdmin(RestrictedAdmin):
     list_display = ("at", "user", "source", "action", "content_type", "object_repr")
     list_filter = ("action", "source", "content_type")
     search_fields = ("object_repr", "object_id", "request_id", "user__username")
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs if self.has_view_permission(request) else qs.none()
+
+    # The whole log is for the office and the auditors; units read one record's history on its page.
+    def has_module_permission(self, request):
+        return role_of(request.user) in {OFFICE_ADMIN, AUDITOR, LEADER}
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
     # Read-only for everyone: the log is evidence for auditors.
     def has_add_permission(self, request):
@@ -37,3 +81,4 @@ class ChangeLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+

@@ -6,8 +6,11 @@ Pages, the API, exports and the admin all call it. A model says how its rows bel
 neither are shared reference data (every signed-in user reads them; only the office changes them).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
@@ -31,6 +34,19 @@ def role_of(user) -> str | None:
     return getattr(user, "role", None)
 
 
+def is_office(user) -> bool:
+    """The program office (or a superuser) administers everything."""
+    return role_of(user) == OFFICE_ADMIN
+
+
+def within(user, organization) -> bool:
+    """Whether `organization` is the user's own organization or one under it."""
+    own = getattr(user, "organization", None)
+    if own is None or organization is None:
+        return False
+    return organization.tree_path.startswith(own.tree_path)
+
+
 def organization_subtree(user):
     """A subquery of the ids of the user's organization and everything under it."""
     from duikou.organizations.models import Organization
@@ -39,6 +55,22 @@ def organization_subtree(user):
     if org is None:
         return Organization.objects.none().values("pk")
     return Organization.objects.filter(tree_path__startswith=org.tree_path).values("pk")
+
+
+def _paths_for(model, role: str, action: str) -> tuple[str, ...]:
+    """The lookups through which this role reaches rows of the model for this action."""
+    owner = tuple(getattr(model, "owner_paths", ()))
+    recipient = tuple(getattr(model, "recipient_paths", ()))
+    unit_actions = getattr(model, "unit_actions", (CHANGE,))
+    recipient_actions = getattr(model, "recipient_actions", ())
+    if role in UNIT_ROLES:
+        # A unit reads what it is responsible for and what is committed to it; it acts on its own rows.
+        if action == VIEW:
+            return owner + recipient
+        return (owner if action in unit_actions else ()) + (recipient if action in recipient_actions else ())
+    if role == RECIPIENT_VIEWER:
+        return recipient if action == VIEW or action in recipient_actions else ()
+    return ()
 
 
 def allows(user, model, action: str) -> bool:
@@ -52,11 +84,7 @@ def allows(user, model, action: str) -> bool:
         return True
     if role in READ_EVERYTHING_ROLES:
         return False
-    if role in UNIT_ROLES:
-        return bool(getattr(model, "owner_paths", ())) and action in getattr(model, "unit_actions", (CHANGE,))
-    if role == RECIPIENT_VIEWER:
-        return action in getattr(model, "recipient_actions", ())
-    return False
+    return bool(_paths_for(model, role, action))
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -69,16 +97,37 @@ class RestrictedQuerySet(models.QuerySet):
         role = role_of(user)
         if role == OFFICE_ADMIN or (role in READ_EVERYTHING_ROLES and action == VIEW):
             return self
-        owner_paths = getattr(self.model, "owner_paths", ())
-        recipient_paths = getattr(self.model, "recipient_paths", ())
-        if not owner_paths and not recipient_paths:
+        if not getattr(self.model, "owner_paths", ()) and not getattr(self.model, "recipient_paths", ()):
             return self if action == VIEW else self.none()
-        orgs = organization_subtree(user)
-        paths = owner_paths if role in UNIT_ROLES else recipient_paths
+        paths = _paths_for(self.model, role, action)
         if not paths:
             return self.none()
+        orgs = organization_subtree(user)
         q = Q()
         for path in paths:
             q |= Q(**{f"{path}__in": orgs})
         # A subquery on pk avoids duplicate rows when a path crosses a many-valued relation.
         return self.filter(pk__in=self.model._base_manager.filter(q).values("pk"))
+
+
+def can(user, obj, action: str = VIEW) -> bool:
+    """Whether `user` may perform `action` on this one saved row."""
+    return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def require(user, obj, action: str = VIEW) -> None:
+    """Refuse (PermissionDenied, with a message naming the record) unless `can(user, obj, action)`."""
+    if not can(user, obj, action):
+        raise PermissionDenied(_("无权%(action)s：%(obj)s") % {"action": ACTION_LABELS.get(action, action), "obj": obj})
+
+
+def require_allowed(user, model, action: str) -> None:
+    """Refuse unless the role may perform `action` on this model at all (used before creating rows)."""
+    if not allows(user, model, action):
+        raise PermissionDenied(
+            _("无权%(action)s%(model)s") % {"action": ACTION_LABELS.get(action, action), "model": model._meta.verbose_name}
+        )
+
+
+# Shown inside refusal messages: 无权修改：…
+ACTION_LABELS = {VIEW: gettext_lazy("查看"), ADD: gettext_lazy("新增"), CHANGE: gettext_lazy("修改"), DELETE: gettext_lazy("删除")}

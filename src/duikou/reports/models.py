@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.fields import PeriodField
 from duikou.core.models import AuditedModel, VersionedModel
+from duikou.core.permissions import RestrictedQuerySet
 
 
 class Report(AuditedModel, VersionedModel):
@@ -132,6 +133,10 @@ class ReportEvent(models.Model):
     reason = models.TextField(_("说明"), blank=True)
     snapshot = models.JSONField(_("内容快照"), default=dict, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+    owner_paths = ("report__organization",)
+    unit_actions = ()
+
     class Meta:
         verbose_name = _("月报流转记录")
         verbose_name_plural = _("月报流转记录")
@@ -164,7 +169,11 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
     owner_paths = ("organization",)
+    recipient_paths = ("organization",)
+    unit_actions = ("change",)  # marking a notice read
+    recipient_actions = ("change",)
 
     class Meta:
         verbose_name = _("提醒")

@@ -1,0 +1,78 @@
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from duikou.accounts.models import User
+from duikou.core import permissions as perms
+from duikou.core.commands import DuikouCommand, UserError
+from duikou.organizations.models import Organization
+
+# Roles that use the back-office admin pages.
+STAFF_ROLES = {perms.OFFICE_ADMIN, perms.AUDITOR}
+
+
+class Command(DuikouCommand):
+    help = "管理账户：新增、解锁、列出 / manage accounts: add, unlock, list"
+    example = "duikou user add mawei01 --org 福建省福州市马尾区 --role unit_reporter --email mw@example.cn"
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["add", "unlock", "list"], help="add | unlock | list")
+        parser.add_argument("username", nargs="?", help="用户名 / user name")
+        parser.add_argument("--org", help="所属单位（全称或名称）/ organization, full name or name")
+        parser.add_argument("--role", choices=perms.ROLE_NAMES, help="角色 / role")
+        parser.add_argument("--name", default="", help="姓名 / the person's name")
+        parser.add_argument("--email", default="", help="电子邮箱（接收提醒）/ e-mail for reminders")
+        parser.add_argument("--password", default=None, help="密码（省略则随机生成并打印）/ password (random if omitted)")
+
+    def run(self, *args, action, username=None, **options):
+        if action == "list":
+            users = User.objects.select_related("organization").order_by("username")
+            lines = [f"{u.username}\t{u.role}\t{u.organization or '-'}\t{'locked' if u.locked_until else ''}" for u in users]
+            self.stderr.write("\n".join(lines)) if lines else None
+            return f"{len(lines)} users", {"users": [u.username for u in users]}
+        if not username:
+            raise UserError("请给出用户名 / a user name is required")
+        if action == "unlock":
+            updated = User.objects.filter(username=username).update(failed_logins=0, locked_until=None)
+            if not updated:
+                raise UserError(f"用户 {username} 不存在 / no user {username}")
+            return f"user {username} unlocked", {"user": username, "unlocked": True}
+        return self._add(username, **options)
+
+    def _add(self, username, *, org, role, name, email, password, **options):
+        if not role:
+            raise UserError("--role：请给出角色（" + "、".join(perms.ROLE_NAMES) + "）")
+        if User.objects.filter(username=username).exists():
+            raise UserError(f"用户名 {username} 已存在 / user {username} exists")
+        organization = None
+        if org:
+            matches = list(Organization.objects.filter(Q(full_name=org) | Q(name=org))[:6])
+            if not matches:
+                raise UserError(f"--org：找不到单位“{org}”/ no organization named {org}")
+            if len(matches) > 1:
+                names = "、".join(m.full_name for m in matches[:5])
+                raise UserError(f"--org：“{org}”对应多个单位，请用全称：{names}")
+            organization = matches[0]
+        elif role not in (perms.OFFICE_ADMIN, perms.AUDITOR, perms.LEADER):
+            raise UserError("--org：单位填报员、单位负责人和受援方账户必须属于一个单位")
+        generated = password is None
+        password = password or secrets.token_urlsafe(12)
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise UserError("--password：" + "；".join(exc.messages)) from exc
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username, password=password, email=email, first_name=name, role=role,
+                organization=organization, is_staff=role in STAFF_ROLES,
+            )
+        if generated:
+            self.stderr.write(f"初始密码 / initial password: {password}")
+        return (
+            f"user {user.username} created: {user.get_role_display()}, {organization or '-'}",
+            {"user": user.username, "id": user.pk, "created": True, "role": role,
+             "organization": organization.pk if organization else None, **({"password": password} if generated else {})},
+        )
