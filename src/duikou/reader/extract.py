@@ -135,7 +135,7 @@ def extract_lines(raw_lines: Iterable[str], source_name: str | None = None) -> d
     unique_targets: list[dict] = []
     seen_targets: set[tuple] = set()
     for target in targets:
-        key = (target["text"], target["value"], target["unit"])
+        key = (target["text"], target["indicator"], target["value"], target["unit"])
         if key in seen_targets:
             continue
         seen_targets.add(key)

@@ -126,6 +126,7 @@ def parse_outline(lines: list[str]) -> Outline:
     stack: list[Node] = [root]
     preamble: list[str] = []
     attachments: list[list[str]] = []
+    last_value: dict[str, int] = {}  # numbering such as （一）…（二十四） may run on across chapters
     for index, line in enumerate(lines):
         if _ATTACHMENT.match(line):
             attachments.append([line])
@@ -142,10 +143,11 @@ def parse_outline(lines: list[str]) -> Outline:
                     found = None  # a jump in numbering is more likely a number inside prose
                 else:
                     del stack[position:]
-            elif value > 2:
+            elif value > 2 and value != last_value.get(style, -9) + 1:
                 found = None
         if found:
             style, value, printed, rest = found
+            last_value[style] = value
             node = Node(style, value, printed, rest, index, parent=stack[-1])
             stack[-1].children.append(node)
             stack.append(node)

@@ -70,6 +70,10 @@ def _allocation_units(text: str, quantity: Quantity) -> tuple[list[str], bool] |
     head = text[start : quantity.start].strip()
     head = re.sub(r"^(?:其中|具体任务是|具体为|分别为|分别是|包括)", "", head)
     match = _ALLOCATION_HEAD.match(head)
+    if not match and "、" in head:
+        match = _ALLOCATION_HEAD.match(head.rsplit("、", 1)[1])  # 马尾区1.33亿元、闽侯县1.33亿元
+        if match and match.group("each"):
+            return None
     if not match:
         return None
     units = match.group("units").split("、")
@@ -150,7 +154,7 @@ def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> li
                     if parent.get("derived_from_allocations"):
                         parent["value"] = tidy(parent["value"] + quantity.value)
                 if sentence.strip() not in parent["text"]:
-                    parent["text"] = parent["text"] + sentence.strip()
+                    parent["text"] = parent["text"].rstrip("。") + "。" + sentence.strip()
                 continue
             if quantity.printed_unit == "万":
                 continue  # a bare 300万 outside an allocation list is too ambiguous to keep

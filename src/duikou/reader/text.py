@@ -76,18 +76,30 @@ def is_chrome(line: str) -> bool:
 
 
 def drop_repeated_copies(lines: list[str]) -> list[str]:
-    """Drop a second printing of the same page: from a repeated long line until a new long line appears."""
-    seen: set[str] = set()
+    """Drop a second printing of the page: a run of long lines seen before, with the short lines inside it.
+
+    A run starts at a repeated long line followed by further repeated long lines (a lone repeated title is
+    kept), and ends at the first long line that is new.
+    """
+    keys = [line.replace(" ", "").replace("\t", "") for line in lines]
+    first_seen: dict[str, int] = {}
+    repeated = [False] * len(lines)
+    long_positions: list[int] = []
+    for index, key in enumerate(keys):
+        if len(key) >= _LONG_LINE:
+            repeated[index] = key in first_seen
+            first_seen.setdefault(key, index)
+            long_positions.append(index)
+    next_long = {pos: long_positions[i + 1 : i + 3] for i, pos in enumerate(long_positions)}
     kept: list[str] = []
     in_copy = False
-    for line in lines:
-        key = line.replace(" ", "").replace("\t", "")
-        if len(key) >= _LONG_LINE:
-            if key in seen:
-                in_copy = True
-                continue
-            seen.add(key)
-            in_copy = False
+    for index, line in enumerate(lines):
+        if index in next_long:
+            if not repeated[index]:
+                in_copy = False
+            elif not in_copy:
+                ahead = next_long[index]
+                in_copy = all(repeated[i] for i in ahead) and len(ahead) == 2
         if not in_copy:
             kept.append(line)
     return kept

@@ -194,6 +194,8 @@ def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
         break
     named = []
     for item in items:
+        if re.match(r"^(有关|相关|各)", item):
+            break  # 有关市州和经济开发区: the qualifier covers the rest of the list
         item = definitions.get(item, item)
         if is_specific_unit(item) and item not in named:
             named.append(item)
