@@ -21,6 +21,7 @@ class FundingLine(AuditedModel):
     year = YearField(_("年度"))
     amount = MoneyField(_("计划金额（元）"))
     text = models.TextField(_("原文"), blank=True)
+    extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回"))
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     owner_paths = ("source_organization",)

@@ -104,6 +104,7 @@ class Task(AuditedModel, VersionedModel):
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     order = models.PositiveIntegerField(_("顺序"), default=0)
+    extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回"))
 
     owner_paths = ("responsibilities__organization",)
     recipient_paths = ("plan__program__recipients",)

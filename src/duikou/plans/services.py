@@ -226,6 +226,7 @@ class _PlanBuilder:
             rows.append(Pairing(
                 program=program, plan=plan, donor=donor, recipient=recipient, donor_printed=pairing.donor,
                 recipient_printed=pairing.recipient, level=_pairing_level(donor, recipient), order=i,
+                extra=_extra(pairing),
             ))
         bulk_create_logged(Pairing, rows)
         return len(rows)
@@ -242,7 +243,7 @@ class _PlanBuilder:
             rows.append(FundingLine(
                 plan=plan, source=line.source, source_organization=self.organization(line.source, issuer_region),
                 year=line.year, amount=_decimal(line.amount_yuan, f"funding[{i + 1}].amount_yuan", self.source_name, 2),
-                text=line.text or "", order=i,
+                text=line.text or "", order=i, extra=_extra(line),
             ))
         bulk_create_logged(FundingLine, rows)
         return len(rows)
@@ -262,7 +263,7 @@ class _PlanBuilder:
             Task(
                 plan=plan, section=sections.get(tuple(t.path[:-1])), number=t.number or "", path=list(t.path),
                 title=(t.title or t.text or t.number or "（无标题）")[:1000], text=t.text or "", deadline=t.deadline or "",
-                due_date=t.due, order=i,
+                due_date=t.due, order=i, extra=_extra(t),
             )
             for i, t in enumerate(self.doc.tasks)
         ]
@@ -294,7 +295,7 @@ class _PlanBuilder:
                 plan=plan, text=item.text or "", indicator=(item.indicator or item.text or "")[:500] or "（未命名指标）",
                 value=_decimal(item.value, f"targets[{i + 1}].value", self.source_name, 4),
                 unit=unit, unit_text="" if unit != Target.OTHER else item.unit, comparator=item.comparator,
-                year=item.year, order=i,
+                year=item.year, order=i, extra=_extra(item, allocations=[a.model_extra or {} for a in item.allocations]),
             )
             count += 1
             seen = set()
@@ -309,6 +310,14 @@ class _PlanBuilder:
                 ))
         bulk_create_logged(Allocation, allocations)
         return count, len(allocations)
+
+
+def _extra(item, **nested) -> dict:
+    """Fields of an item beyond the format's own, kept so that export gives them back."""
+    extra = dict(item.model_extra or {})
+    if any(any(v) for v in nested.values()):
+        extra["_nested"] = nested
+    return extra
 
 
 def _decimal(value, place: str, source_name: str, places: int) -> Decimal:
@@ -387,11 +396,11 @@ def export_plan(plan: Plan) -> dict:
         "donors": list(plan.donors_printed),
         "recipients": list(plan.recipients_printed),
         "pairings": [
-            {"donor": p.donor_printed or p.donor.name, "recipient": p.recipient_printed or p.recipient.name}
+            {"donor": p.donor_printed or p.donor.name, "recipient": p.recipient_printed or p.recipient.name, **_kept(p)}
             for p in plan.pairings.order_by("order", "id").select_related("donor", "recipient")
         ],
         "funding": [
-            {"source": f.source, "year": f.year, "amount_yuan": _number(f.amount), "text": f.text or None}
+            {"source": f.source, "year": f.year, "amount_yuan": _number(f.amount), "text": f.text or None, **_kept(f)}
             for f in plan.funding_lines.order_by("order", "id")
         ],
         "targets": [
@@ -403,9 +412,10 @@ def export_plan(plan: Plan) -> dict:
                 "comparator": t.comparator,
                 "year": t.year,
                 "allocations": [
-                    {"unit": a.printed_name, "value": _number(a.value)}
+                    {"unit": a.printed_name, "value": _number(a.value), **_nested_kept(t, "allocations", a.order)}
                     for a in sorted(t.allocations.all(), key=lambda a: a.order)
                 ],
+                **_kept(t),
             }
             for t in targets
         ],
@@ -419,12 +429,22 @@ def export_plan(plan: Plan) -> dict:
                 "support_units": _printed(t, Responsibility.SUPPORT),
                 "deadline": t.deadline or None,
                 "due": t.due_date.isoformat() if t.due_date else None,
+                **_kept(t),
             }
             for t in tasks
         ],
     }
     out.update({k: v for k, v in (plan.extra or {}).items() if k not in out})
     return out
+
+
+def _kept(record) -> dict:
+    return {k: v for k, v in (record.extra or {}).items() if k != "_nested"}
+
+
+def _nested_kept(record, name: str, index: int) -> dict:
+    items = (record.extra or {}).get("_nested", {}).get(name) or []
+    return items[index] if index < len(items) else {}
 
 
 def _printed(task: Task, role: str) -> list[str]:

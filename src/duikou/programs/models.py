@@ -83,6 +83,7 @@ class Pairing(AuditedModel):
     start_date = models.DateField(_("开始日期"), null=True, blank=True)
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
     order = models.PositiveIntegerField(_("顺序"), default=0)
+    extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回"))
 
     owner_paths = ("donor",)
     recipient_paths = ("recipient",)

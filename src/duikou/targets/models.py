@@ -25,6 +25,7 @@ class Target(AuditedModel):
     unit_text = models.CharField(_("原文单位"), max_length=20, blank=True, help_text=_("其他计量单位时照录，如 千瓦、亩"))
     comparator = models.CharField(_("比较"), max_length=2, choices=COMPARATORS, default=EXACTLY)
     year = YearField(_("年份"), null=True, blank=True)
+    extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回"))
     order = models.PositiveIntegerField(_("顺序"), default=0)
 
     owner_paths = ("allocations__organization", "task__responsibilities__organization")
