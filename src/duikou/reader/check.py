@@ -46,7 +46,10 @@ def _sum_expression(values: list[float], unit: str, lang: str) -> str:
             groups.append((value, 1))
     terms = [f"{tidy(v / scale)}" + (f"×{n}" if n > 1 else "") for v, n in groups]
     total = sum(values)
-    if lang != "zh" or unit != "yuan":
+    if unit == "yuan" and lang != "zh":
+        scale_note = f" (×{scale:,} yuan)" if scale > 1 else ""
+        return f"{'+'.join(terms)}{scale_note} = {_amount(total, unit, lang)}"
+    if unit != "yuan":
         return f"{'+'.join(terms)} = {_amount(total, unit, lang)}"
     return f"{'+'.join(terms)} = {tidy(total / scale)}{word}"
 
@@ -70,6 +73,7 @@ def _messages(lang: str) -> dict[str, str]:
             "sub_ok": "“其中”所列分项合计与总数一致：{expr}（总数 {total}）。",
             "sub_bad": "“其中”所列分项合计 {expr}，与总数 {total} 不符（相差 {diff}）。",
             "nothing": "没有可核对的数字（无逐年资金安排、无分解目标）。",
+            "alloc_sum": "未列总数，按分解合计：{expr}。",
         }
     return {
         "funding_ok": "the yearly schedule adds up to the stated total: {expr}.",
@@ -81,6 +85,7 @@ def _messages(lang: str) -> dict[str, str]:
         "sub_ok": "the 其中 parts add up to the total: {expr} (total {total}).",
         "sub_bad": "the 其中 parts add up to {expr}, not the total {total} (off by {diff}).",
         "nothing": "nothing to check (no yearly schedule, no split targets).",
+        "alloc_sum": "no total stated; the allocations add up to {expr}.",
     }
 
 
@@ -122,6 +127,9 @@ def check_plan(plan: dict, *, lang: str = "zh") -> list[Finding]:
         if len(parts) < 2:
             continue
         expr = _sum_expression(parts, unit, lang)
+        if target.get("value_is_sum"):
+            findings.append(Finding(ok=True, kind="allocation_total", message=say["alloc_sum"].format(expr=expr), sentence=sentence))
+            continue
         stated = _amount(value, unit, lang)
         difference = sum(parts) - value
         if abs(difference) < 0.5:
@@ -140,19 +148,17 @@ def check_plan(plan: dict, *, lang: str = "zh") -> list[Finding]:
 
 
 def _subtotals(targets: list[dict], say: dict[str, str], lang: str) -> list[Finding]:
-    """A total followed by 其中 parts in the next targets of the same sentence: 400亿元，其中280亿元、5亿元、115亿元."""
+    """A total and its 其中 parts printed in one sentence: 400亿元，其中280亿元、5亿元、115亿元."""
     findings: list[Finding] = []
     index = 0
     while index < len(targets):
         head = targets[index]
-        parts: list[dict] = []
+        text = head.get("text") or ""
         following = index + 1
-        while following < len(targets) and targets[following].get("unit") == head.get("unit"):
-            if following == index + 1 and not _SUBTOTAL.match(targets[following].get("text") or ""):
-                break
-            parts.append(targets[following])
+        while following < len(targets) and targets[following].get("text") == text and targets[following].get("unit") == head.get("unit"):
             following += 1
-        if len(parts) >= 2 and head.get("unit") in ("yuan", "person", "count"):
+        parts = targets[index + 1 : following]
+        if len(parts) >= 2 and _SUBTOTAL.search(text) and head.get("unit") in ("yuan", "person", "count"):
             values = [float(p.get("value") or 0) for p in parts]
             expr = _sum_expression(values, head["unit"], lang)
             total = float(head.get("value") or 0)
@@ -160,10 +166,8 @@ def _subtotals(targets: list[dict], say: dict[str, str], lang: str) -> list[Find
             message = say["sub_ok" if ok else "sub_bad"].format(
                 expr=expr, total=_amount(total, head["unit"], lang), diff=_amount(abs(sum(values) - total), head["unit"], lang)
             )
-            findings.append(Finding(ok=ok, kind="subtotal", message=message, sentence=head.get("text") or ""))
-            index = following
-            continue
-        index += 1
+            findings.append(Finding(ok=ok, kind="subtotal", message=message, sentence=text))
+        index = max(following, index + 1)
     return findings
 
 

@@ -109,6 +109,12 @@ def _indicator(text: str, quantity: Quantity) -> str:
     return _LEADING.sub("", clause).strip(" ，,。") or clause.strip()
 
 
+def _lead_in(text: str, sentence_start: int) -> str:
+    """What a list of allocations without a total is about: the first clause of the sentence before it."""
+    previous = re.split(r"[。；;!?！？\t]", text[:sentence_start].rstrip("。；; "))[-1]
+    return re.split(r"[，,]", previous)[0].strip()
+
+
 def _year(text: str, quantity: Quantity, default: int | None) -> int | None:
     sentence_start = _clause_start(text, quantity.start, _SENTENCE_BREAK)
     years = _YEAR.findall(text[sentence_start : quantity.start])
@@ -138,20 +144,20 @@ def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> li
                 if parent is None or (parent_unit != unit):
                     parent = {
                         "text": sentence.strip(),
-                        "indicator": _indicator(text, quantity),
+                        "indicator": _lead_in(text, sentence_start) or _indicator(text, quantity),
                         "value": 0,
                         "unit": unit,
                         "comparator": "=",
                         "year": _year(text, quantity, paragraph.default_year),
                         "allocations": [],
-                        "derived_from_allocations": True,
+                        "value_is_sum": True,
                     }
                     parent_unit = unit
                     targets.append(parent)
                 units, _each = allocation
                 for name in units:
                     parent["allocations"].append({"unit": name, "value": tidy(quantity.value)})
-                    if parent.get("derived_from_allocations"):
+                    if parent.get("value_is_sum"):
                         parent["value"] = tidy(parent["value"] + quantity.value)
                 if sentence.strip() not in parent["text"]:
                     parent["text"] = parent["text"].rstrip("。") + "。" + sentence.strip()
@@ -171,6 +177,4 @@ def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> li
                 parent["value_max"] = tidy(quantity.upper)
             parent_unit = unit
             targets.append(parent)
-    for target in targets:
-        target.pop("derived_from_allocations", None)
     return targets
