@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "duikou.reports",
     "duikou.assessments",
     "duikou.web",
+    "duikou.scale",
+    "duikou.analytics",
+    "duikou.backup",
+    "duikou.exchange",
 ]
 
 MIDDLEWARE = [

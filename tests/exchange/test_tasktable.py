@@ -1,0 +1,167 @@
+"""The 任务分工 table: layout cell by cell, round trips on every seed, hand edits previewed then applied."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from duikou.core.errors import InputError
+from duikou.exchange.tasktable import (
+    apply_task_table, compare_task_table, export_task_table, read_for_plan,
+)
+from duikou.plans.models import Responsibility
+
+from .conftest import SEEDS
+
+
+def open_table(data: bytes):
+    return load_workbook(io.BytesIO(data)).active
+
+
+def save(ws) -> bytes:
+    out = io.BytesIO()
+    ws.parent.save(out)
+    return out.getvalue()
+
+
+def test_layout_is_the_printed_task_table(small_plan):
+    ws = open_table(export_task_table(small_plan))
+    assert ws.title == "任务分工"
+    assert ws["A1"].value == "福州市2023年闽宁协作工作要点任务分工表"
+    assert "A1:E1" in {str(r) for r in ws.merged_cells.ranges}
+    assert [ws.cell(2, c).value for c in range(1, 6)] == ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]
+    assert all(ws.cell(2, c).font.b for c in range(1, 6))
+    assert all(ws.cell(2, c).border.left.style == "thin" for c in range(1, 6))
+    # A section heading row, then the tasks of that section.
+    assert ws["A3"].value.startswith("一") and ws["B3"].value is None
+    assert [ws.cell(4, c).value for c in range(1, 6)] == [
+        "1", "召开闽宁协作联席会议，研究年度重点工作", "市政府办公厅", "马尾区区委、政府", "6月底前"]
+    assert ws["B4"].alignment.wrap_text and ws["B4"].border.bottom.style == "thin"
+    assert ws["C7"].value == "马尾区\n闽侯县"  # one unit a line
+    assert ws.column_dimensions["B"].width == 64 and ws.column_dimensions["F"].hidden
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.print_title_rows == "$2:$2"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0
+
+
+def test_unedited_table_shows_no_differences(small_plan):
+    table = read_for_plan(small_plan, export_task_table(small_plan))
+    diff = compare_task_table(small_plan, table)
+    assert diff.is_empty and diff.counts == {"added": 0, "removed": 0, "changed": 0, "unchanged": 3}
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.stem for p in SEEDS])
+def test_round_trip_on_every_seed(seed_plan, seed):
+    plan = seed_plan(seed)
+    data = export_task_table(plan)
+    ws = open_table(data)
+    task_rows = [r for r in range(3, ws.max_row + 1) if ws.cell(r, 2).value]
+    assert len(task_rows) == plan.tasks.count()
+    diff = compare_task_table(plan, read_for_plan(plan, data))
+    assert diff.is_empty, diff.as_json()
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.stem for p in SEEDS])
+def test_edited_seed_table_shows_exactly_the_edits(seed_plan, seed):
+    plan = seed_plan(seed)
+    ws = open_table(export_task_table(plan))
+    rows = [r for r in range(3, ws.max_row + 1) if ws.cell(r, 2).value]
+    first = rows[0]
+    ws.cell(first, 3).value = "市审计局"  # lead unit replaced by hand
+    ws.cell(ws.max_row + 1, 1).value = "99"
+    added_row = ws.max_row
+    ws.cell(added_row, 2).value = "新增一项工作任务"
+    ws.cell(added_row, 3).value = "市财政局、市统计局"
+    diff = compare_task_table(plan, read_for_plan(plan, save(ws)))
+    assert diff.counts["added"] == 1 and diff.counts["changed"] == 1 and diff.counts["removed"] == 0
+    changed = next(c for c in diff.changes if c.kind == "changed")
+    assert changed.row == first and [c.cell for c in changed.cells] == [f"C{first}"]
+    assert changed.units_added == ["市审计局"]
+    added = next(c for c in diff.changes if c.kind == "added")
+    assert added.row == added_row and added.units_added == ["市财政局", "市统计局"]
+
+
+def test_hand_edits_are_previewed_then_applied(small_plan):
+    ws = open_table(export_task_table(small_plan))
+    ws["C4"].value = "市政府办公厅、市发改委"  # a unit added, typed the way people type it
+    ws["E5"].value = "9月底前"
+    ws.delete_rows(7)  # task 3 removed, and in its place a new task of section 二
+    ws["A7"], ws["B7"], ws["C7"] = "3-1", "组织企业赴宁夏考察", "市工信局"
+    data = save(ws)
+    diff = compare_task_table(small_plan, read_for_plan(small_plan, data))
+    summary = {(c.kind, c.number): [(x.cell, x.before, x.after) for x in c.cells] for c in diff.changes}
+    assert summary == {
+        ("changed", "1"): [("C4", "市政府办公厅", "市政府办公厅、市发改委")],
+        ("changed", "2"): [("E5", "全年", "9月底前")],
+        ("added", "3-1"): [("A7", "", "3-1"), ("B7", "", "组织企业赴宁夏考察"), ("C7", "", "市工信局")],
+        ("removed", "3"): [],
+    }
+    assert small_plan.tasks.count() == 3  # a preview changes nothing
+
+    result = apply_task_table(plan=small_plan, table=read_for_plan(small_plan, data))
+    tasks = list(small_plan.tasks.order_by("order"))
+    assert [(t.number, t.order) for t in tasks] == [("1", 0), ("2", 1), ("3-1", 2)]
+    assert [r.printed_name for r in tasks[0].responsibilities.filter(role=Responsibility.LEAD).order_by("order")] == [
+        "市政府办公厅", "市发改委"]
+    assert tasks[1].deadline == "9月底前" and tasks[1].due_date.isoformat() == "2023-09-30"
+    assert tasks[2].section.number == "二" and tasks[2].path == ["二", "3-1"] and tasks[2].title == "组织企业赴宁夏考察"
+    assert tasks[2].responsibilities.get().organization.name.endswith("工业和信息化局") or result.notes
+    # Applied: a fresh export carries the new task with its key.
+    fresh = open_table(export_task_table(small_plan))
+    assert [fresh.cell(7, c).value for c in (1, 2, 3, 6)] == ["3-1", "组织企业赴宁夏考察", "市工信局", "二/3-1"]
+
+
+def test_errors_name_sheet_row_and_cell(small_plan):
+    ws = open_table(export_task_table(small_plan))
+    ws["B5"].value = None
+    with pytest.raises(InputError, match="工作表“任务分工” 第 5 行 B5 单元格：“工作任务”为空"):
+        read_for_plan(small_plan, save(ws))
+
+    ws = open_table(export_task_table(small_plan))
+    ws["F5"].value = ws["F4"].value  # a copied row that kept its key
+    diff = compare_task_table(small_plan, read_for_plan(small_plan, save(ws)))
+    assert any("第 5 行 F5 单元格" in e and "与第 4 行重复" in e for e in diff.errors)
+    with pytest.raises(InputError, match="F5"):
+        apply_task_table(plan=small_plan, table=read_for_plan(small_plan, save(ws)))
+    assert small_plan.tasks.count() == 3
+
+    with pytest.raises(InputError, match="不是有效的 Excel"):
+        read_for_plan(small_plan, b"not a workbook")
+    ws = open_table(export_task_table(small_plan))
+    ws["C2"].value = "备注"
+    with pytest.raises(InputError, match="找不到表头"):
+        read_for_plan(small_plan, save(ws))
+
+
+def test_a_table_made_by_hand_without_keys_is_read(small_plan):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作任务", "牵头单位", "配合单位", "完成时限"])
+    ws.append([1, "召开闽宁协作联席会议，研究年度重点工作", "市政府办公厅", "马尾区区委、政府", "6月底前"])
+    diff = compare_task_table(small_plan, read_for_plan(small_plan, save(ws)))
+    # Without the key column every row is new and every stored task is gone: the preview says so.
+    assert diff.counts == {"added": 1, "removed": 3, "changed": 0, "unchanged": 0}
+    added = diff.changes[0]
+    assert added.units_added == ["市政府办公厅", "马尾区区委、政府"]
+
+
+def test_cli_preview_and_apply(small_plan, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "t.xlsx"
+    call_command("tasktable", "export", str(small_plan.pk), str(path))
+    assert f"plan {small_plan.pk} task table written to {path}: 3 tasks" in capsys.readouterr().out
+    ws = open_table(path.read_bytes())
+    ws["D7"].value = None
+    path.write_bytes(save(ws))
+    call_command("tasktable", "import", str(small_plan.pk), str(path))
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == f"preview of plan {small_plan.pk}: 0 added, 0 removed, 1 changed, 2 unchanged (not applied; add --apply)"
+    assert "    D7 配合单位：市商务局 → （空）" in out
+    assert small_plan.tasks.get(number="3").responsibilities.count() == 3
+    call_command("tasktable", "import", str(small_plan.pk), str(path), "--apply")
+    assert capsys.readouterr().out.strip().endswith("1 changed, 2 unchanged")
+    assert small_plan.tasks.get(number="3").responsibilities.count() == 2
