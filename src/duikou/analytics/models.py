@@ -1,0 +1,93 @@
+"""Summary tables kept current with the data (same transaction), so dashboards never read stale answers.
+
+Keys are plain ids without database foreign keys: a tally row is removed by the handlers when its
+plan or organization goes, and the generator and `duikou analytics rebuild` refill them in bulk.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Tasks without a due date are counted under this date, which is never overdue.
+NO_DUE_DATE = dt.date(9999, 12, 31)
+
+
+class TaskTally(models.Model):
+    """How many tasks of one plan are in one status with one due date."""
+
+    plan_id = models.BigIntegerField(_("方案"), db_index=True)
+    program_id = models.BigIntegerField(_("对口关系"), db_index=True)
+    status = models.CharField(_("状态"), max_length=12)
+    due_date = models.DateField(_("截止日期"))
+    count = models.IntegerField(_("任务数"), default=0)
+
+    class Meta:
+        verbose_name = _("任务统计")
+        verbose_name_plural = _("任务统计")
+        constraints = [models.UniqueConstraint(fields=["plan_id", "status", "due_date"], name="task_tally_key")]
+
+
+class UnitTaskTally(models.Model):
+    """How many task assignments (lead or support) one organization holds per status and due date."""
+
+    organization_id = models.BigIntegerField(_("单位"), db_index=True)
+    role = models.CharField(_("分工"), max_length=8)
+    status = models.CharField(_("状态"), max_length=12)
+    due_date = models.DateField(_("截止日期"))
+    count = models.IntegerField(_("任务数"), default=0)
+
+    class Meta:
+        verbose_name = _("单位任务统计")
+        verbose_name_plural = _("单位任务统计")
+        constraints = [
+            models.UniqueConstraint(fields=["organization_id", "role", "status", "due_date"], name="unit_task_tally_key")
+        ]
+
+
+class FundsTally(models.Model):
+    """Money planned and moved per program, plan (0: not under a plan) and year, by transaction kind."""
+
+    program_id = models.BigIntegerField(_("对口关系"), db_index=True)
+    plan_id = models.BigIntegerField(_("方案"), db_index=True)
+    year = models.IntegerField(_("年度"))
+    planned = models.DecimalField(_("计划金额"), max_digits=20, decimal_places=2, default=0)
+    commitment = models.DecimalField(_("承诺"), max_digits=20, decimal_places=2, default=0)
+    appropriation = models.DecimalField(_("拨付下达"), max_digits=20, decimal_places=2, default=0)
+    disbursement = models.DecimalField(_("支付到账"), max_digits=20, decimal_places=2, default=0)
+    expenditure = models.DecimalField(_("支出"), max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("资金统计")
+        verbose_name_plural = _("资金统计")
+        constraints = [models.UniqueConstraint(fields=["program_id", "plan_id", "year"], name="funds_tally_key")]
+
+
+class UnitFundsTally(models.Model):
+    """Money one organization paid out and received per year and transaction kind."""
+
+    organization_id = models.BigIntegerField(_("单位"), db_index=True)
+    year = models.IntegerField(_("年度"))
+    kind = models.CharField(_("类型"), max_length=14)
+    paid = models.DecimalField(_("付出"), max_digits=20, decimal_places=2, default=0)
+    received = models.DecimalField(_("收到"), max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("单位资金统计")
+        verbose_name_plural = _("单位资金统计")
+        constraints = [models.UniqueConstraint(fields=["organization_id", "year", "kind"], name="unit_funds_tally_key")]
+
+
+class TargetTally(models.Model):
+    """One target's achieved value: the sum of each reporting unit's latest cumulative figure."""
+
+    target_id = models.BigIntegerField(_("目标"), primary_key=True)
+    plan_id = models.BigIntegerField(_("方案"), db_index=True)
+    program_id = models.BigIntegerField(_("对口关系"), db_index=True)
+    value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4, default=0)
+    achieved = models.DecimalField(_("完成值"), max_digits=24, decimal_places=4, default=0)
+    reached = models.BooleanField(_("已达成"), default=False)
+
+    class Meta:
+        verbose_name = _("目标完成统计")
+        verbose_name_plural = _("目标完成统计")

@@ -1,0 +1,370 @@
+"""Analytics services: read the summaries (for dashboards and the API), refresh and rebuild them.
+
+The summary tables are changed in the same transaction as the data (signals.py applies per-row deltas;
+`refresh_plan` recomputes one plan after a bulk write; `rebuild` recomputes everything). Readers get
+the current answer: overdue counts are computed at read time from tallies kept by due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from .models import NO_DUE_DATE, FundsTally, TargetTally, TaskTally, UnitFundsTally, UnitTaskTally
+
+KINDS = ("commitment", "appropriation", "disbursement", "expenditure")
+COMPLETED = "completed"
+ZERO = Decimal(0)
+
+
+# -- writing ---------------------------------------------------------------------------------------
+def add_to(model, key: dict, amounts: dict, extra: dict | None = None) -> None:
+    """Add `amounts` to the tally row with `key` (created with `extra` if missing), in one concurrency-safe statement."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    q = connection.ops.quote_name
+    extra = extra or {}
+    cols = list(key) + list(extra) + list(amounts)
+    params = [_param(v) for v in [*key.values(), *extra.values(), *amounts.values()]]
+    updates = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in amounts)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(q(c) for c in cols)}) VALUES ({', '.join(['%s'] * len(cols))}) "
+        f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _param(value):
+    if isinstance(value, Decimal) and connection.vendor == "sqlite":
+        return str(value)
+    return value
+
+
+def due_key(due_date) -> dt.date:
+    return due_date or NO_DUE_DATE
+
+
+def _year(value) -> int:
+    return value.year if isinstance(value, dt.date) else int(str(value)[:4])
+
+
+def recompute_targets(target_ids: Iterable[int]) -> None:
+    """Recompute achieved and reached for these targets from the submitted and approved reports."""
+    from duikou.reports.models import Report, TargetFigure
+    from duikou.targets.models import Target
+
+    ids = list(set(target_ids))
+    if not ids:
+        return
+    latest: dict[tuple[int, int], tuple[str, int, Decimal]] = {}
+    rows = TargetFigure.objects.filter(
+        target_id__in=ids, report__status__in=[Report.SUBMITTED, Report.APPROVED]
+    ).values_list("target_id", "report__organization_id", "report__period", "report_id", "value")
+    for target_id, org_id, period, report_id, value in rows:
+        key = (target_id, org_id)
+        mark = (str(period), report_id, value)
+        if key not in latest or mark[:2] > latest[key][:2]:
+            latest[key] = mark
+    achieved: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (target_id, _org), (_p, _r, value) in latest.items():
+        achieved[target_id] += value
+    targets = Target.objects.filter(pk__in=ids).values_list("pk", "plan_id", "plan__program_id", "value", "comparator")
+    found = set()
+    for pk, plan_id, program_id, value, comparator in targets:
+        found.add(pk)
+        got = achieved.get(pk, ZERO)
+        TargetTally.objects.update_or_create(
+            target_id=pk,
+            defaults={
+                "plan_id": plan_id, "program_id": program_id, "value": value, "achieved": got,
+                "reached": _reached(got, value, comparator, pk in achieved),
+            },
+        )
+    TargetTally.objects.filter(target_id__in=set(ids) - found).delete()
+
+
+def _reached(achieved: Decimal, value: Decimal, comparator: str, reported: bool) -> bool:
+    if not reported:
+        return False
+    return achieved <= value if comparator == "<=" else achieved >= value
+
+
+@transaction.atomic
+def refresh_plan(plan_id: int) -> None:
+    """Recompute every summary one plan touches (after rows were written in bulk without signals)."""
+    from duikou.funds.models import Transaction
+    from duikou.plans.models import Responsibility
+    from duikou.targets.models import Target
+
+    TaskTally.objects.filter(plan_id=plan_id).delete()
+    _fill_task_tally(Q(plan_id=plan_id))
+    orgs = set(Responsibility.objects.filter(task__plan_id=plan_id).values_list("organization_id", flat=True))
+    refresh_organizations(orgs)
+    FundsTally.objects.filter(plan_id=plan_id).delete()
+    _fill_funds(Q(plan_id=plan_id), Q(funding_line__plan_id=plan_id) | Q(project__plan_id=plan_id, funding_line=None))
+    payers = Transaction.objects.filter(Q(funding_line__plan_id=plan_id) | Q(project__plan_id=plan_id))
+    refresh_organization_funds(
+        set(payers.values_list("payer_id", flat=True)) | set(payers.values_list("payee_id", flat=True))
+    )
+    recompute_targets(Target.objects.filter(plan_id=plan_id).values_list("pk", flat=True))
+
+
+def refresh_organizations(org_ids: Iterable[int]) -> None:
+    """Recompute the task-assignment tallies of these organizations."""
+    org_ids = list(set(org_ids))
+    for start in range(0, len(org_ids), 500):
+        chunk = org_ids[start : start + 500]
+        UnitTaskTally.objects.filter(organization_id__in=chunk).delete()
+        _fill_unit_task_tally(Q(organization_id__in=chunk))
+
+
+def refresh_organization_funds(org_ids: Iterable[int]) -> None:
+    """Recompute the paid and received tallies of these organizations."""
+    org_ids = list(set(org_ids))
+    for start in range(0, len(org_ids), 500):
+        chunk = org_ids[start : start + 500]
+        UnitFundsTally.objects.filter(organization_id__in=chunk).delete()
+        _fill_unit_funds(chunk)
+
+
+@transaction.atomic
+def rebuild() -> dict[str, int]:
+    """Recompute every summary table from the data; returns the rows each now holds."""
+    from duikou.targets.models import Target
+
+    for model in (TaskTally, UnitTaskTally, FundsTally, UnitFundsTally, TargetTally):
+        model.objects.all().delete()
+    _fill_task_tally(Q())
+    _fill_unit_task_tally(Q())
+    _fill_funds(Q(), Q())
+    _fill_unit_funds(None)
+    _fill_targets(Target.objects.all())
+    return {m.__name__: m.objects.count() for m in (TaskTally, UnitTaskTally, FundsTally, UnitFundsTally, TargetTally)}
+
+
+def _bulk(model, rows, batch: int = 5000) -> None:
+    model.objects.bulk_create(rows, batch_size=batch)
+
+
+def _fill_task_tally(where: Q) -> None:
+    from duikou.plans.models import Task
+
+    groups = (
+        Task.objects.filter(where).values("plan_id", "plan__program_id", "status", "due_date").annotate(n=_count())
+        .order_by()
+    )
+    merged: dict[tuple, int] = defaultdict(int)
+    for g in groups.iterator(chunk_size=5000):
+        merged[(g["plan_id"], g["plan__program_id"], g["status"], due_key(g["due_date"]))] += g["n"]
+    _bulk(TaskTally, [TaskTally(plan_id=k[0], program_id=k[1], status=k[2], due_date=k[3], count=n) for k, n in merged.items()])
+
+
+def _fill_unit_task_tally(where: Q) -> None:
+    from duikou.plans.models import Responsibility
+
+    groups = (
+        Responsibility.objects.filter(where).values("organization_id", "role", "task__status", "task__due_date")
+        .annotate(n=_count()).order_by()
+    )
+    merged: dict[tuple, int] = defaultdict(int)
+    for g in groups.iterator(chunk_size=5000):
+        merged[(g["organization_id"], g["role"], g["task__status"], due_key(g["task__due_date"]))] += g["n"]
+    _bulk(UnitTaskTally, [
+        UnitTaskTally(organization_id=k[0], role=k[1], status=k[2], due_date=k[3], count=n) for k, n in merged.items()
+    ])
+
+
+def _count():
+    from django.db.models import Count
+
+    return Count("pk")
+
+
+def _fill_funds(line_where: Q, tx_where: Q) -> None:
+    from duikou.funds.models import FundingLine, Transaction
+
+    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(("planned", *KINDS), ZERO))
+    for g in FundingLine.objects.filter(line_where).values("plan_id", "plan__program_id", "year").annotate(
+        s=Sum("amount")
+    ).order_by().iterator(chunk_size=5000):
+        rows[(g["plan__program_id"], g["plan_id"], g["year"])]["planned"] += g["s"] or ZERO
+    money = DecimalField(max_digits=20, decimal_places=2)
+    txs = Transaction.objects.filter(tx_where).annotate(
+        program=Coalesce("funding_line__plan__program_id", "project__program_id"),
+        plan=Coalesce("funding_line__plan_id", "project__plan_id", Value(0), output_field=IntegerField()),
+        y=ExtractYear("date"),
+    )
+    for g in txs.values("program", "plan", "y", "kind").annotate(s=Sum("amount", output_field=money)).order_by().iterator(
+        chunk_size=5000
+    ):
+        rows[(g["program"], g["plan"], g["y"])][g["kind"]] += g["s"] or ZERO
+    _bulk(FundsTally, [FundsTally(program_id=k[0], plan_id=k[1], year=k[2], **v) for k, v in rows.items()])
+
+
+def _fill_unit_funds(org_ids: list[int] | None) -> None:
+    from duikou.funds.models import Transaction
+
+    rows: dict[tuple, dict] = defaultdict(lambda: {"paid": ZERO, "received": ZERO})
+    for side, column in (("payer_id", "paid"), ("payee_id", "received")):
+        qs = Transaction.objects.all() if org_ids is None else Transaction.objects.filter(**{f"{side}__in": org_ids})
+        for g in qs.annotate(y=ExtractYear("date")).values(side, "y", "kind").annotate(s=Sum("amount")).order_by().iterator(
+            chunk_size=5000
+        ):
+            rows[(g[side], g["y"], g["kind"])][column] += g["s"] or ZERO
+    _bulk(UnitFundsTally, [UnitFundsTally(organization_id=k[0], year=k[1], kind=k[2], **v) for k, v in rows.items()])
+
+
+def _fill_targets(targets) -> None:
+    """Achieved values of many targets with one window query (latest figure per target and unit)."""
+    from duikou.reports.models import Report, TargetFigure
+
+    q = connection.ops.quote_name
+    fig, rep = q(TargetFigure._meta.db_table), q(Report._meta.db_table)
+    sql = f"""
+        SELECT target_id, SUM(value) FROM (
+            SELECT f.target_id AS target_id, f.value AS value,
+                   ROW_NUMBER() OVER (PARTITION BY f.target_id, r.organization_id ORDER BY r.period DESC, r.id DESC) AS rn
+            FROM {fig} f JOIN {rep} r ON r.id = f.report_id
+            WHERE r.status IN (%s, %s)
+        ) latest WHERE rn = 1 GROUP BY target_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Report.SUBMITTED, Report.APPROVED])
+        achieved = {t: Decimal(str(v)) for t, v in cursor.fetchall()}
+    batch = []
+    for pk, plan_id, program_id, value, comparator in targets.values_list(
+        "pk", "plan_id", "plan__program_id", "value", "comparator"
+    ).iterator(chunk_size=5000):
+        got = achieved.get(pk, ZERO).quantize(Decimal("0.0001"))
+        batch.append(TargetTally(
+            target_id=pk, plan_id=plan_id, program_id=program_id, value=value, achieved=got,
+            reached=_reached(got, value, comparator, pk in achieved),
+        ))
+        if len(batch) >= 5000:
+            _bulk(TargetTally, batch)
+            batch = []
+    _bulk(TargetTally, batch)
+
+
+# -- reading ---------------------------------------------------------------------------------------
+def _task_counts(tallies, today: dt.date) -> dict:
+    by_status = dict.fromkeys(("not_started", "in_progress", "completed", "suspended"), 0)
+    overdue = 0
+    for status, due, n in tallies.values("status", "due_date").annotate(n=Sum("count")).values_list(
+        "status", "due_date", "n"
+    ).order_by():
+        by_status[status] = by_status.get(status, 0) + (n or 0)
+        if status != COMPLETED and due < today:
+            overdue += n or 0
+    total = sum(by_status.values())
+    return {
+        "tasks": total, "by_status": by_status, "overdue": overdue,
+        "completed_share": round(by_status.get(COMPLETED, 0) / total, 4) if total else 0.0,
+    }
+
+
+def _funds(tallies) -> dict:
+    sums = tallies.aggregate(**{k: Sum(k) for k in ("planned", *KINDS)})
+    out = {k: (v or ZERO) for k, v in sums.items()}
+    out["disbursed_share"] = float(out["disbursement"] / out["planned"]) if out["planned"] else 0.0
+    return out
+
+
+def _targets(tallies) -> dict:
+    agg = tallies.aggregate(
+        total=Sum(Value(1)), reached=Sum(Case(When(reached=True, then=1), default=0, output_field=IntegerField()))
+    )
+    return {"targets": agg["total"] or 0, "reached": agg["reached"] or 0}
+
+
+def plan_summary(plan, *, today: dt.date | None = None) -> dict:
+    """Tasks by status, overdue tasks, targets reached and funds planned vs moved for one plan."""
+    today = today or timezone.localdate()
+    pid = getattr(plan, "pk", plan)
+    return {
+        "plan": pid,
+        **_task_counts(TaskTally.objects.filter(plan_id=pid), today),
+        "targets": _targets(TargetTally.objects.filter(plan_id=pid)),
+        "funds": _funds(FundsTally.objects.filter(plan_id=pid)),
+    }
+
+
+def program_summary(program, *, today: dt.date | None = None) -> dict:
+    """The same figures for a whole program (all its plans, and project money outside plans)."""
+    today = today or timezone.localdate()
+    pid = getattr(program, "pk", program)
+    return {
+        "program": pid,
+        **_task_counts(TaskTally.objects.filter(program_id=pid), today),
+        "targets": _targets(TargetTally.objects.filter(program_id=pid)),
+        "funds": _funds(FundsTally.objects.filter(program_id=pid)),
+    }
+
+
+def national_summary(*, today: dt.date | None = None, programs=None) -> dict:
+    """Figures over all programs, or over a queryset/list of program ids (e.g. those a user may see)."""
+    today = today or timezone.localdate()
+    tasks, targets, funds = TaskTally.objects.all(), TargetTally.objects.all(), FundsTally.objects.all()
+    if programs is not None:
+        ids = programs.values("pk") if hasattr(programs, "values") else list(programs)
+        tasks, targets, funds = (m.filter(program_id__in=ids) for m in (tasks, targets, funds))
+    return {**_task_counts(tasks, today), "targets": _targets(targets), "funds": _funds(funds)}
+
+
+def program_ranking(*, today: dt.date | None = None, limit: int = 20) -> list[dict]:
+    """Programs by completed share of tasks, with overdue counts (one grouped query over the tallies)."""
+    today = today or timezone.localdate()
+    rows = (
+        TaskTally.objects.values("program_id")
+        .annotate(
+            total=Sum("count"),
+            done=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=IntegerField())),
+            overdue=Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+                             output_field=IntegerField())),
+        )
+        .order_by()
+    )
+    out = [
+        {"program": r["program_id"], "tasks": r["total"], "completed": r["done"], "overdue": r["overdue"],
+         "completed_share": round(r["done"] / r["total"], 4) if r["total"] else 0.0}
+        for r in rows
+    ]
+    out.sort(key=lambda r: (-r["completed_share"], r["program"]))
+    return out[:limit]
+
+
+def organization_summary(organization, *, subtree: bool = True, today: dt.date | None = None) -> dict:
+    """One unit's assignments by status (lead and support), overdue, and money paid and received.
+
+    With subtree=True (the default) the figures include every organization under it (a province's
+    departments, counties, towns).
+    """
+    from duikou.organizations.models import Organization
+
+    today = today or timezone.localdate()
+    if subtree:
+        path = organization.tree_path if hasattr(organization, "tree_path") else Organization.objects.get(
+            pk=organization
+        ).tree_path
+        ids = Organization.objects.filter(tree_path__startswith=path).values("pk")
+    else:
+        ids = [getattr(organization, "pk", organization)]
+    tallies = UnitTaskTally.objects.filter(organization_id__in=ids)
+    lead = _task_counts(tallies.filter(role="lead"), today)
+    support = _task_counts(tallies.filter(role="support"), today)
+    money = UnitFundsTally.objects.filter(organization_id__in=ids).values("kind").annotate(
+        paid=Sum("paid"), received=Sum("received")
+    ).order_by()
+    return {
+        "organization": getattr(organization, "pk", organization),
+        "lead": lead,
+        "support": support,
+        "funds": {r["kind"]: {"paid": r["paid"] or ZERO, "received": r["received"] or ZERO} for r in money},
+    }
