@@ -144,7 +144,7 @@ def format_yuan(value: float, lang: str = "zh") -> str:
     """Print an amount the way plans do (亿元/万元 when it divides evenly), or in plain yuan for English."""
     if lang != "zh":
         return f"{tidy(value):,} yuan"
-    if value and value % 100_000_000 == 0:
+    if value >= 100_000_000 and value % 1_000_000 == 0:
         return f"{tidy(value / 100_000_000)}亿元"
     if value and value % 10_000 == 0:
         return f"{tidy(value / 10_000)}万元"

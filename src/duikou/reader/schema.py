@@ -60,15 +60,17 @@ def validate_plan(obj: Any) -> list[str]:
                     errors.append("period: start_year after end_year")
     _text_list(errors, "donors", obj["donors"])
     _text_list(errors, "recipients", obj["recipients"])
+    lists = {}
     for name in ("pairings", "funding", "targets", "tasks"):
-        if not isinstance(obj[name], list):
+        if isinstance(obj[name], list):
+            lists[name] = obj[name]
+        else:
             errors.append(f"{name}: expected a list")
-    if errors:
-        return errors
-    for i, pair in enumerate(obj["pairings"]):
+            lists[name] = []
+    for i, pair in enumerate(lists["pairings"]):
         if not isinstance(pair, dict) or not all(isinstance(pair.get(k), str) and pair.get(k) for k in ("donor", "recipient")):
             errors.append(f"pairings[{i}]: expected donor and recipient strings")
-    for i, row in enumerate(obj["funding"]):
+    for i, row in enumerate(lists["funding"]):
         if not isinstance(row, dict):
             errors.append(f"funding[{i}]: expected an object")
             continue
@@ -77,7 +79,7 @@ def validate_plan(obj: Any) -> list[str]:
             errors.append(f"funding[{i}].amount_yuan: expected a number")
         _optional_text(errors, f"funding[{i}].source", row.get("source"))
         _optional_text(errors, f"funding[{i}].text", row.get("text"))
-    for i, target in enumerate(obj["targets"]):
+    for i, target in enumerate(lists["targets"]):
         where = f"targets[{i}]"
         if not isinstance(target, dict):
             errors.append(f"{where}: expected an object")
@@ -99,7 +101,7 @@ def validate_plan(obj: Any) -> list[str]:
         for j, allocation in enumerate(allocations):
             if not isinstance(allocation, dict) or not isinstance(allocation.get("unit"), str) or not _is_number(allocation.get("value")):
                 errors.append(f"{where}.allocations[{j}]: expected unit and numeric value")
-    for i, task in enumerate(obj["tasks"]):
+    for i, task in enumerate(lists["tasks"]):
         where = f"tasks[{i}]"
         if not isinstance(task, dict):
             errors.append(f"{where}: expected an object")

@@ -1,0 +1,163 @@
+"""Whole-document behaviour on small texts, with exact expected output."""
+
+from duikou.reader import extract_text, validate_plan
+
+ANNUAL_TABLE = """2023年闽宁协作某市重点工作任务分工方案
+序号\t工作任务\t牵头单位\t配合单位\t完成时限
+1\t参加联席会议，领导赴宁夏调研对接\t市委办公厅 市政府办公厅\t市乡村振兴局\t全年
+2\t推动消费帮扶，拓宽销售渠道。2023年帮助宁夏销售农副产品7.5亿元以上，具体任务是：马尾区、闽侯县、福清市各9000万元，鼓楼区4.8亿元。\t马尾区党工委、政府\t\t11月底前
+3\t按照优势互补原则，引导企业赴宁夏投资兴业。\t省教育厅、科技厅\t\t2023年6月30日前
+"""
+
+
+def test_table_tasks_units_deadlines_and_due_dates():
+    plan = extract_text(ANNUAL_TABLE)
+    assert plan["period"] == {"start_year": 2023, "end_year": 2023}
+    tasks = plan["tasks"]
+    assert [t["number"] for t in tasks] == ["1", "2", "3"]
+    assert tasks[0]["title"] == "参加联席会议"
+    assert tasks[0]["lead_units"] == ["市委办公厅", "市政府办公厅"]
+    assert tasks[0]["support_units"] == ["市乡村振兴局"]
+    assert (tasks[0]["deadline"], tasks[0]["due"]) == ("全年", None)
+    assert (tasks[1]["deadline"], tasks[1]["due"]) == ("11月底前", "2023-11-30")
+    assert tasks[1]["lead_units"] == ["马尾区党工委、政府"]
+    assert tasks[2]["title"] == "按照优势互补原则，引导企业赴宁夏投资兴业"
+    assert tasks[2]["lead_units"] == ["省教育厅", "省科技厅"]
+    assert tasks[2]["due"] == "2023-06-30"
+
+
+def test_target_with_allocations():
+    (target,) = extract_text(ANNUAL_TABLE)["targets"]
+    assert (target["value"], target["unit"], target["comparator"], target["year"]) == (750_000_000, "yuan", ">=", 2023)
+    assert target["allocations"] == [
+        {"unit": "马尾区", "value": 90_000_000},
+        {"unit": "闽侯县", "value": 90_000_000},
+        {"unit": "福清市", "value": 90_000_000},
+        {"unit": "鼓楼区", "value": 480_000_000},
+    ]
+
+
+def test_allocations_without_a_total_make_a_target_of_their_sum():
+    plan = extract_text("选派专业技术人员赴固原帮扶。具体任务是：马尾区12名，鼓楼区11名，帮扶时限6个月以上。")
+    (target,) = plan["targets"]
+    assert (target["value"], target["unit"], target["comparator"]) == (23, "person", "=")
+    assert [a["unit"] for a in target["allocations"]] == ["马尾区", "鼓楼区"]
+
+
+OUTLINE = """某省“十四五”对口支援某地实施方案
+一、总体要求
+（一）指导思想。以习近平新时代中国特色社会主义思想为指导。
+（二）主要目标。到2025年，引进项目80个以上。
+二、重点任务
+（三）加强教育合作。支持1—2个学校建设。（责任单位：省教育厅、科技厅等按职责分工落实）
+（四）加强资金管理。我省援助资金逐年按1250万元、1305万元、1305万元、1305万元、1305万元安排，共计6470万元。（省发改委、省财政厅按职责分工负责）
+三、保障措施
+（五）加强组织领导。省商务厅要加强统筹。有关部门要积极配合。
+"""
+
+
+def test_outline_tasks_skip_framing_sections_and_read_units():
+    plan = extract_text(OUTLINE)
+    assert plan["period"] == {"start_year": 2021, "end_year": 2025}
+    assert [t["path"] for t in plan["tasks"]] == [["二", "(三)"], ["二", "(四)"], ["三", "(五)"]]  # brackets folded to ASCII
+    assert [t["title"] for t in plan["tasks"]] == ["加强教育合作", "加强资金管理", "加强组织领导"]
+    assert plan["tasks"][0]["lead_units"] == ["省教育厅", "省科技厅"]
+    assert plan["tasks"][0]["text"] == "支持1—2个学校建设。"
+    assert plan["tasks"][1]["lead_units"] == ["省发改委", "省财政厅"]
+    assert plan["tasks"][2]["lead_units"] == ["省商务厅"]
+
+
+def test_funding_schedule_rows_exclude_the_total():
+    rows = [(r["year"], r["amount_yuan"]) for r in extract_text(OUTLINE)["funding"]]
+    assert rows == [(2021, 12_500_000), (2022, 13_050_000), (2023, 13_050_000), (2024, 13_050_000), (2025, 13_050_000)]
+
+
+def test_funding_every_year():
+    text = "某市与某县对口合作实施方案（2021—2023年）\n某市援助资金每年安排708万元，共计2124万元。"
+    rows = [(r["source"], r["year"], r["amount_yuan"]) for r in extract_text(text)["funding"]]
+    assert rows == [("某市", 2021, 7_080_000), ("某市", 2022, 7_080_000), ("某市", 2023, 7_080_000)]
+
+
+def test_targets_skip_funding_amounts_and_read_ranges_and_goals():
+    targets = [(t["value"], t["unit"], t["comparator"]) for t in extract_text(OUTLINE)["targets"]]
+    assert targets == [(80, "count", ">="), (1, "count", ">=")]
+
+
+def test_pairings_from_a_sentence_list():
+    text = "——天津市对口支援甘南藏族自治州和天祝藏族自治县；\n——上海市对口支援迪庆藏族自治州；"
+    pairs = [(p["donor"], p["recipient"]) for p in extract_text(text)["pairings"]]
+    assert pairs == [("天津市", "甘南藏族自治州"), ("天津市", "天祝藏族自治县"), ("上海市", "迪庆藏族自治州")]
+
+
+def test_pairings_from_a_pair_table_win_over_sentences():
+    text = "福建省与重庆万州区对口支援合作结对关系表\n序号\n结对单位名称\n1\n福州市-沙河街道\n2\n漳州市-大周镇\n"
+    pairs = [(p["donor"], p["recipient"]) for p in extract_text(text)["pairings"]]
+    assert pairs == [("福州市", "沙河街道"), ("漳州市", "大周镇")]
+
+
+def test_pairing_from_title_with_yu():
+    plan = extract_text("上海市与三明市对口合作实施方案(2023—2025年)\n一、总体要求")
+    assert plan["pairings"] == [{"donor": "上海市", "recipient": "三明市"}]
+    assert plan["donors"] == ["上海市"]
+    assert plan["recipients"] == ["三明市"]
+
+
+def test_header_from_notice_and_labels():
+    text = (
+        "• 文号:闽援办〔2022〕3号\n• 发布机构:某网站主办单位\n• 生成日期:2022-04-07\n"
+        "福建省对口支援工作办公室关于印发福建省“十四五”对口支援三峡万州库区合作实施方案的通知\n"
+        "根据《国务院关于某事的通知》（国发〔2021〕3号）要求，制定本方案。\n"
+    )
+    plan = extract_text(text)
+    assert plan["title"] == "福建省“十四五”对口支援三峡万州库区合作实施方案"
+    assert plan["doc_number"] == "闽援办〔2022〕3号"
+    assert plan["issuer"] == "福建省对口支援工作办公室"
+    assert plan["issued_on"] == "2022-04-07"
+    assert plan["period"] == {"start_year": 2021, "end_year": 2025}
+
+
+def test_header_issuer_from_doc_number_and_date_beside_it():
+    text = "湖北省对口支援三峡移民工作规划(2014—2020年)\n发布时间:2015-08-20 17:06:00\n(2014年12月6日  鄂政函〔2014〕220号)\n"
+    plan = extract_text(text)
+    assert (plan["doc_number"], plan["issuer"], plan["issued_on"]) == ("鄂政函〔2014〕220号", "湖北省人民政府", "2014-12-06")
+    assert plan["period"] == {"start_year": 2014, "end_year": 2020}
+
+
+def test_a_page_printed_twice_yields_each_item_once():
+    once = OUTLINE + "附件\n结对关系表\n1\n福州市-沙河街道\n"
+    plan_once = extract_text(once)
+    plan_twice = extract_text(once + once + "扫一扫在手机上查看当前页面\n")
+    for part in ("tasks", "targets", "funding", "pairings"):
+        assert plan_twice[part] == plan_once[part], part
+    assert len(plan_twice["pairings"]) == 1
+
+
+def test_traditional_text_reads_like_simplified_and_keeps_its_characters():
+    text = "發達省(市)對口支援工作方案\n四、重點任務\n(一)大力扶持教育發展。統籌扶持受援地校舍建設，新建學校3所。\n五、保障措施\n(一)建立協調機制。天津市、上海市和浙江省要按照東西扶貧協作機制要求，安排資金。"
+    plan = extract_text(text)
+    assert plan["title"] == "發達省(市)對口支援工作方案"
+    assert [t["title"] for t in plan["tasks"]] == ["大力扶持教育發展", "建立協調機制"]
+    assert plan["tasks"][1]["lead_units"] == ["天津市", "上海市", "浙江省"]
+    assert [(t["value"], t["unit"]) for t in plan["targets"]] == [(3, "count")]
+
+
+def test_quoted_slogans_ordinals_and_place_counts_are_not_targets():
+    text = "推动“三个课堂”建设，召开第27次联席会议，向固原2个重点帮扶县（西吉县、原州区）倾斜，构建一个体系，打造一批示范村。"
+    assert extract_text(text)["targets"] == []
+
+
+def test_empty_and_unstructured_text_give_a_valid_empty_plan():
+    for text in ("", "   \n\n", "今天天气很好，我们去公园散步。"):
+        plan = extract_text(text)
+        assert validate_plan(plan) == []
+        assert plan["tasks"] == plan["targets"] == plan["pairings"] == plan["funding"] == []
+
+
+def test_validate_plan_reports_problems():
+    plan = extract_text(OUTLINE)
+    assert validate_plan(plan) == []
+    broken = dict(plan, period={"start_year": 2025, "end_year": 2021}, targets=[{"value": "x"}])
+    errors = validate_plan(broken)
+    assert "period: start_year after end_year" in errors
+    assert any(e.startswith("targets[0].value") for e in errors)
+    assert validate_plan({"schema": "duikou.plan/1"})[0] == "title: missing"
