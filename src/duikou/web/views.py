@@ -1,10 +1,189 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The web app's own pages: the leaders' dashboard and the import wizard (upload, review, correct, publish)."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duikou.core.errors import InputError
+from duikou.core.permissions import ADD, allows
+from duikou.organizations.models import Organization
 from duikou.plans.models import Plan
+
+from . import imports, stats
+from .forms import PlanUploadForm
+from .locate import locate_plan, segments
+from .models import ImportDraft
 
 
 @login_required
 def home(request):
-    plans = Plan.objects.restrict(request.user).select_related("program").order_by("-issued_on")[:50]
-    return render(request, "web/home.html", {"plans": plans})
+    """The leaders' dashboard: completion, overdue, targets reached, funds executed per program and unit."""
+    return render(request, "web/dashboard.html", stats.dashboard(request.user))
+
+
+def _require_import(request):
+    if not allows(request.user, Plan, ADD):
+        raise PermissionDenied(_("只有对口办管理员可以导入方案"))
+
+
+def _draft(request, pk: int) -> ImportDraft:
+    _require_import(request)
+    return get_object_or_404(ImportDraft, pk=pk)
+
+
+@login_required
+def import_upload(request):
+    """Upload a plan; a file that cannot be read is reported on the page and nothing is stored."""
+    _require_import(request)
+    form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                raw = upload.read()
+                draft = imports.create_draft(
+                    name=upload.name, raw=raw, user=request.user, program=form.cleaned_data["program"]
+                )
+            except InputError as exc:
+                form.add_error("file", str(exc))
+                status = 400
+            else:
+                return redirect("web:import_review", pk=draft.pk)
+        else:
+            status = 400
+    drafts = ImportDraft.objects.filter(status=ImportDraft.OPEN).select_related("created_by").defer(
+        "source_bytes", "source_text", "plan_data"
+    )[:50]
+    return render(request, "web/import_upload.html", {"form": form, "drafts": drafts}, status=status)
+
+
+def _review_context(draft: ImportDraft, errors: dict | None = None) -> dict:
+    from duikou.reader import check_plan
+
+    data = draft.plan_data
+    spans, found = locate_plan(draft.source_text, data) if draft.source_text else ([], {})
+    tasks = []
+    for i, task in enumerate(data.get("tasks") or []):
+        units = [
+            {"ref": f"task-{i}-{role}-{j}", "name": name, "role": role, "found": found.get(f"task-{i}-{role}-{j}")}
+            for role in ("lead_units", "support_units") for j, name in enumerate(task.get(role) or [])
+        ]
+        tasks.append({"index": i, "ref": f"task-{i}", "task": task, "units": units, "found": found.get(f"task-{i}"),
+                      "lead_text": "、".join(task.get("lead_units") or []),
+                      "support_text": "、".join(task.get("support_units") or [])})
+    targets = []
+    for i, target in enumerate(data.get("targets") or []):
+        shares = [{"ref": f"target-{i}-allocation-{j}", "share": s, "found": found.get(f"target-{i}-allocation-{j}")}
+                  for j, s in enumerate(target.get("allocations") or [])]
+        targets.append({"index": i, "ref": f"target-{i}", "target": target, "shares": shares,
+                        "found": found.get(f"target-{i}"),
+                        "allocations_text": "\n".join(f"{s['unit']} {s['value']}" for s in target.get("allocations") or [])})
+    funding = [{"index": i, "ref": f"funding-{i}", "line": line, "found": found.get(f"funding-{i}")}
+               for i, line in enumerate(data.get("funding") or [])]
+    pairings = [{"index": i, "ref": f"pairing-{i}", "pairing": p, "found": found.get(f"pairing-{i}")}
+                for i, p in enumerate(data.get("pairings") or [])]
+    findings = [f for f in check_plan(data) if not f.get("ok")]
+    return {
+        "draft": draft, "data": data, "segments": segments(draft.source_text, spans), "tasks": tasks,
+        "targets": targets, "funding": funding, "pairings": pairings, "units": imports.unit_choices(draft),
+        "findings": findings, "errors": errors or {}, "period": data.get("period") or {},
+        "located": sum(1 for v in found.values() if v), "locatable": len(found),
+    }
+
+
+@login_required
+def import_review(request, pk: int):
+    """The extraction beside the source text, each item marked where it came from."""
+    draft = _draft(request, pk)
+    if draft.status == ImportDraft.PUBLISHED and draft.plan_id:
+        return redirect("plans:detail", pk=draft.plan_id)
+    return render(request, "web/import_review.html", _review_context(draft))
+
+
+@login_required
+@require_POST
+def import_edit(request, pk: int):
+    """Correct one item in place (htmx swaps the item back); an invalid value names its place and changes nothing."""
+    draft = _draft(request, pk)
+    kind = request.POST.get("kind", "")
+    index = request.POST.get("index", "")
+    ref = request.POST.get("ref", kind)
+    values = {f: request.POST[f] for f in imports.EDITABLE.get(kind, ()) if f in request.POST}
+    errors = {}
+    try:
+        draft = imports.edit_item(
+            draft=draft, kind=kind, index=int(index) if index.isdigit() else None, values=values,
+            delete=request.POST.get("delete") == "1",
+        )
+    except InputError as exc:
+        errors[ref] = str(exc)
+    except ImportDraft.DoesNotExist:
+        errors[ref] = _("该导入草稿已发布或已放弃，不能再修改")
+    return render(request, "web/import_review.html", _review_context(draft, errors))
+
+
+@login_required
+@require_POST
+def import_resolve(request, pk: int):
+    """Choose the organization a printed unit name means: a candidate, an organization by full name, or a new one."""
+    draft = _draft(request, pk)
+    printed = request.POST.get("printed", "")
+    choice = request.POST.get("choice", "")
+    full_name = request.POST.get("full_name", "").strip()
+    errors = {"unit_row": request.POST.get("row", "")}
+    try:
+        if full_name:
+            matches = list(Organization.objects.filter(full_name=full_name)[:2]) or list(
+                Organization.objects.filter(name=full_name)[:2]
+            )
+            if len(matches) != 1:
+                raise InputError(
+                    _("没有找到全称为“%(name)s”的单位") % {"name": full_name} if not matches
+                    else _("“%(name)s”对应多个单位，请输入带上级的全称") % {"name": full_name}
+                )
+            imports.choose_unit(draft=draft, printed=printed, organization=matches[0])
+        elif choice == "create":
+            imports.choose_unit(draft=draft, printed=printed, create=True)
+        elif choice.isdigit():
+            imports.choose_unit(draft=draft, printed=printed, organization=get_object_or_404(Organization, pk=choice))
+        else:
+            imports.choose_unit(draft=draft, printed=printed, clear=True)
+    except InputError as exc:
+        errors["unit"] = str(exc)
+    except ImportDraft.DoesNotExist:
+        errors["unit"] = _("该导入草稿已发布或已放弃，不能再修改")
+    draft.refresh_from_db()
+    return render(request, "web/import_review.html", _review_context(draft, errors))
+
+
+@login_required
+@require_POST
+def import_publish(request, pk: int):
+    """Create and publish the plan in one transaction; on any problem nothing is stored and the page says why."""
+    draft = _draft(request, pk)
+    try:
+        result = imports.publish_draft(draft=draft, user=request.user)
+    except InputError as exc:
+        context = _review_context(draft, {"publish": str(exc)})
+        return render(request, "web/import_review.html", context, status=400)
+    c = result.counts
+    messages.success(request, _("方案已发布：%(tasks)s 项任务，%(resp)s 个责任分工，%(targets)s 个目标") % {
+        "tasks": c.get("tasks", 0), "resp": c.get("responsibilities", 0), "targets": c.get("targets", 0)})
+    for note in result.notes:
+        messages.warning(request, note)
+    return redirect("plans:detail", pk=result.plan.pk)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk: int):
+    draft = _draft(request, pk)
+    ImportDraft.objects.filter(pk=draft.pk, status=ImportDraft.OPEN).update(status=ImportDraft.DISCARDED)
+    messages.info(request, _("已放弃导入：%(name)s") % {"name": draft.source_name})
+    return redirect("web:import")

@@ -1,0 +1,65 @@
+"""People dispatched: the list, counts by field and unit, and each person-target against its commitment."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.permissions import VIEW
+from duikou.targets.models import Allocation, Target
+from duikou.web.lists import RestrictedListView
+from duikou.web.stats import ratio
+
+from .filters import DISPATCH_FILTERS
+from .models import Dispatch
+from .tables import DISPATCH_COLUMNS
+
+
+class DispatchListView(RestrictedListView):
+    model = Dispatch
+    title = _("选派人员")
+    columns = DISPATCH_COLUMNS
+    filters = DISPATCH_FILTERS
+    search_fields = ("person_name", "position")
+    default_sort = "-start_date"
+    export_name = "dispatches"
+    select_related = ("from_organization", "to_organization", "target")
+    template_name = "dispatches/dispatch_list.html"
+
+    def extra_context(self):
+        queryset, _active = self.filtered(self.base_queryset())
+        labels = dict(Dispatch.FIELDS)
+        by_unit: dict[str, dict] = {}
+        for row in queryset.order_by().values("from_organization_id", "from_organization__full_name", "field").annotate(n=Count("pk")):
+            unit = by_unit.setdefault(row["from_organization_id"], {
+                "name": row["from_organization__full_name"], "id": row["from_organization_id"], "fields": defaultdict(int), "total": 0,
+            })
+            unit["fields"][row["field"]] += row["n"]
+            unit["total"] += row["n"]
+        fields = [code for code, _label in Dispatch.FIELDS if any(u["fields"].get(code) for u in by_unit.values())]
+        units = sorted(by_unit.values(), key=lambda u: -u["total"])
+        for unit in units:
+            unit["cells"] = [unit["fields"].get(code, 0) for code in fields]
+        # Person targets with the people counted against them, and per allocated unit.
+        counted = {
+            (r["target_id"], r["from_organization_id"]): r["n"]
+            for r in queryset.filter(target__isnull=False).order_by().values("target_id", "from_organization_id").annotate(n=Count("pk"))
+        }
+        # Person targets that are split among units or have people counted against them.
+        person_targets = Target.objects.restrict(self.request.user, VIEW).filter(unit=Target.PERSON)
+        targets = list(
+            person_targets.filter(
+                Q(pk__in=queryset.filter(target__isnull=False).values("target_id"))
+                | Q(pk__in=Allocation.objects.values("target_id"))
+            ).select_related("plan").order_by("plan__issued_on", "order")[:50]
+        )
+        allocations = defaultdict(list)
+        for a in Allocation.objects.filter(target__in=targets).select_related("organization").order_by("order"):
+            a.sent = counted.get((a.target_id, a.organization_id), 0)
+            a.progress = ratio(a.sent, a.value)
+            allocations[a.target_id].append(a)
+        for target in targets:
+            target.sent = sum(n for (t, _o), n in counted.items() if t == target.pk)
+            target.progress = ratio(target.sent, target.value)
+            target.shares = allocations.get(target.pk, [])
+        return {"fields": [labels[c] for c in fields], "units": units, "person_targets": targets}

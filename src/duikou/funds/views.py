@@ -1,0 +1,96 @@
+"""Fund pages: funding lines against disbursements, and one plan's schedule per year per source with a chart."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.permissions import VIEW
+from duikou.plans.views import visible_plan
+from duikou.web.lists import RestrictedListView
+from duikou.web.stats import funds_by_line, ratio
+
+from .filters import FUNDING_FILTERS
+from .models import FundingLine
+from .tables import FUNDING_COLUMNS
+
+
+def with_disbursed(lines):
+    paid = funds_by_line(FundingLine.objects.filter(pk__in=[line.pk for line in lines]))
+    for line in lines:
+        line.disbursed = paid.get(line.pk, Decimal(0))
+        line.execution = ratio(line.disbursed, line.amount)
+    return lines
+
+
+def yearly_chart(lines) -> dict:
+    """Planned and disbursed per year, as the series of an ECharts bar chart."""
+    planned, paid = defaultdict(Decimal), defaultdict(Decimal)
+    for line in lines:
+        planned[line.year] += line.amount
+        paid[line.year] += line.disbursed
+    years = sorted(planned)
+    return {
+        "years": [str(y) for y in years],
+        "planned": [float(planned[y] / 10000) for y in years],
+        "disbursed": [float(paid[y] / 10000) for y in years],
+    }
+
+
+class FundingLineListView(RestrictedListView):
+    model = FundingLine
+    title = _("资金计划与到账")
+    columns = FUNDING_COLUMNS
+    filters = FUNDING_FILTERS
+    search_fields = ("source", "text")
+    default_sort = "plan__issued_on,year,order"
+    export_name = "funds"
+    select_related = ("plan",)
+    template_name = "funds/funding_list.html"
+
+    def decorate(self, rows):
+        return with_disbursed(rows)
+
+    def extra_context(self):
+        # The chart covers the whole filtered list, aggregated by year in the database.
+        queryset, _active = self.filtered(self.narrow(self.base_queryset()))
+        planned = {r["year"]: r["total"] for r in queryset.order_by().values("year").annotate(total=Sum("amount"))}
+        paid = funds_by_line(queryset)
+        paid_by_year = defaultdict(Decimal)
+        for line_id, year in queryset.values_list("pk", "year"):
+            paid_by_year[year] += paid.get(line_id, Decimal(0))
+        years = sorted(planned)
+        return {"chart": {
+            "years": [str(y) for y in years],
+            "planned": [float(planned[y] / 10000) for y in years],
+            "disbursed": [float(paid_by_year[y] / 10000) for y in years],
+        }}
+
+
+@login_required
+def plan_schedule(request, pk: int):
+    """One plan's funding schedule: rows per source, columns per year, planned against disbursed."""
+    plan = visible_plan(request, pk)
+    lines = with_disbursed(list(FundingLine.objects.restrict(request.user, VIEW).filter(plan=plan).order_by("order", "year")))
+    years = sorted({line.year for line in lines})
+    sources: dict[str, dict] = {}
+    for line in lines:
+        row = sources.setdefault(line.source, {"source": line.source, "cells": {}, "planned": Decimal(0), "disbursed": Decimal(0)})
+        row["cells"][line.year] = line
+        row["planned"] += line.amount
+        row["disbursed"] += line.disbursed
+    rows = list(sources.values())
+    for row in rows:
+        row["cells"] = [row["cells"].get(year) for year in years]
+        row["execution"] = ratio(row["disbursed"], row["planned"])
+    totals = {
+        "planned": sum((line.amount for line in lines), Decimal(0)),
+        "disbursed": sum((line.disbursed for line in lines), Decimal(0)),
+    }
+    totals["execution"] = ratio(totals["disbursed"], totals["planned"])
+    return render(request, "funds/plan_schedule.html", {
+        "plan": plan, "years": years, "rows": rows, "totals": totals, "chart": yearly_chart(lines), "tab": "funds",
+    })

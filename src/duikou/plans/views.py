@@ -1,0 +1,141 @@
+"""Plan pages: the list, one plan's task tree with its warnings, the responsibility matrix, tasks and search."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.permissions import VIEW
+from duikou.organizations.models import Organization
+from duikou.web.lists import RestrictedListView
+
+from .filters import PLAN_FILTERS, TASK_FILTERS, TASK_STATUS_CHOICES, filter_task_status
+from .models import Plan, Responsibility, Section, Task
+from .tables import PLAN_COLUMNS, TASK_COLUMNS
+
+
+class PlanListView(RestrictedListView):
+    model = Plan
+    title = _("方案")
+    columns = PLAN_COLUMNS
+    filters = PLAN_FILTERS
+    search_fields = ("title", "doc_number", "issuer")
+    default_sort = "-issued_on"
+    export_name = "plans"
+    select_related = ("program",)
+
+    def annotate(self, queryset):
+        return queryset.annotate(task_count=Count("tasks"))
+
+
+class TaskListView(RestrictedListView):
+    model = Task
+    title = _("任务")
+    columns = TASK_COLUMNS
+    filters = TASK_FILTERS
+    search_fields = ("title", "text", "number")
+    default_sort = "plan__issued_on,order"
+    export_name = "tasks"
+    select_related = ("plan",)
+
+    def base_queryset(self):
+        responsibilities = Responsibility.objects.select_related("organization")
+        return super().base_queryset().prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
+
+
+def visible_plan(request, pk: int) -> Plan:
+    return get_object_or_404(Plan.objects.restrict(request.user, VIEW).select_related("program"), pk=pk)
+
+
+def plan_findings(plan: Plan) -> list[dict]:
+    """`duikou check`'s findings on the plan as stored (its export); the ones that do not add up are warnings."""
+    from duikou.plans.services import export_plan
+    from duikou.reader import check_plan
+
+    return [f for f in check_plan(export_plan(plan)) if not f.get("ok")]
+
+
+@login_required
+def plan_detail(request, pk: int):
+    """The plan's sections and tasks as a tree, with units, deadlines and status; filters by unit, section, status."""
+    plan = visible_plan(request, pk)
+    tasks = (
+        Task.objects.restrict(request.user, VIEW).filter(plan=plan)
+        .prefetch_related(Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization")))
+        .order_by("order")
+    )
+    unit, section_id, status = request.GET.get("unit", ""), request.GET.get("section", ""), request.GET.get("status", "")
+    units = (
+        Organization.objects.filter(responsibilities__task__plan=plan).distinct().order_by("full_name")
+        .only("pk", "full_name", "name")
+    )
+    if unit.isdigit():
+        tasks = tasks.filter(pk__in=Responsibility.objects.filter(organization_id=unit, task__plan=plan).values("task_id"))
+    if section_id.isdigit():
+        tasks = tasks.filter(Q(section_id=section_id) | Q(section__parent_id=section_id))
+    if status:
+        tasks = filter_task_status(tasks, status)
+    sections = list(Section.objects.filter(plan=plan).order_by("order"))
+    by_section: dict[int | None, list[Task]] = {}
+    for task in tasks:
+        by_section.setdefault(task.section_id, []).append(task)
+    tree = [{"section": s, "depth": max(len(s.path) - 1, 0), "tasks": by_section.pop(s.pk, [])} for s in sections]
+    loose = [t for ts in by_section.values() for t in ts]
+    filtering = bool(unit or section_id or status)
+    if filtering:
+        tree = [node for node in tree if node["tasks"]]
+    try:
+        findings = plan_findings(plan)
+    except ImportError:  # the reader is an optional part of a deployment; the page works without it
+        findings = []
+    counts = tasks.aggregate(
+        total=Count("pk"), completed=Count("pk", filter=Q(status=Task.COMPLETED)),
+    )
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, "tree": tree, "loose": loose, "sections": sections, "units": units,
+        "statuses": TASK_STATUS_CHOICES, "unit": unit, "section_id": section_id, "status": status,
+        "findings": findings, "counts": counts, "tab": "tasks",
+    })
+
+
+@login_required
+def plan_matrix(request, pk: int):
+    """责任分工: units down, tasks across, lead and support marked."""
+    plan = visible_plan(request, pk)
+    tasks = list(Task.objects.restrict(request.user, VIEW).filter(plan=plan).order_by("order").only("pk", "number", "title", "order"))
+    task_ids = [t.pk for t in tasks]
+    rows: dict[int, dict] = {}
+    for resp in (
+        Responsibility.objects.restrict(request.user, VIEW).filter(task_id__in=task_ids)
+        .select_related("organization").order_by("organization__full_name")
+    ):
+        row = rows.setdefault(resp.organization_id, {"organization": resp.organization, "marks": {}, "lead": 0, "support": 0})
+        # A unit named both lead and support on one task is shown as lead.
+        if row["marks"].get(resp.task_id) != Responsibility.LEAD:
+            row["marks"][resp.task_id] = resp.role
+        row[resp.role] += 1
+    matrix = sorted(rows.values(), key=lambda r: (-r["lead"], -r["support"], r["organization"].full_name))
+    for row in matrix:
+        row["cells"] = [row["marks"].get(t.pk, "") for t in tasks]
+    return render(request, "plans/plan_matrix.html", {"plan": plan, "tasks": tasks, "matrix": matrix, "tab": "matrix"})
+
+
+@login_required
+def search(request):
+    """Full-text search across plans (title, 文号) and tasks (title, text): icontains works on SQLite and PostgreSQL."""
+    q = request.GET.get("q", "").strip()
+    plans, tasks = [], []
+    if q:
+        plans = list(
+            Plan.objects.restrict(request.user, VIEW)
+            .filter(Q(title__icontains=q) | Q(doc_number__icontains=q) | Q(issuer__icontains=q))
+            .select_related("program")[:50]
+        )
+        tasks = list(
+            Task.objects.restrict(request.user, VIEW)
+            .filter(Q(title__icontains=q) | Q(text__icontains=q))
+            .select_related("plan").order_by("plan__title", "order")[:200]
+        )
+    return render(request, "plans/search.html", {"q": q, "search_q": q, "plans": plans, "tasks": tasks})

@@ -1,0 +1,70 @@
+"""Program pages: the list, and one program's pairings as a table and a network graph (who supports whom)."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.permissions import VIEW
+from duikou.plans.models import Plan
+from duikou.web.lists import RestrictedListView
+
+from .filters import PAIRING_FILTERS, PROGRAM_FILTERS
+from .models import Pairing, Program
+from .tables import PAIRING_COLUMNS, PROGRAM_COLUMNS
+
+
+class ProgramListView(RestrictedListView):
+    model = Program
+    title = _("对口关系")
+    columns = PROGRAM_COLUMNS
+    filters = PROGRAM_FILTERS
+    search_fields = ("name", "description")
+    default_sort = "name"
+    export_name = "programs"
+
+    def annotate(self, queryset):
+        return queryset.annotate(plan_count=Count("plans", distinct=True), pairing_count=Count("pairings", distinct=True))
+
+
+class PairingListView(RestrictedListView):
+    model = Pairing
+    title = _("结对关系")
+    columns = PAIRING_COLUMNS
+    filters = PAIRING_FILTERS
+    search_fields = ("donor__full_name", "recipient__full_name", "donor_printed", "recipient_printed")
+    default_sort = "program__name,order"
+    export_name = "pairings"
+    select_related = ("program", "donor", "recipient")
+
+
+def pairing_graph(pairings) -> dict:
+    """Nodes and links for an ECharts graph; a node's category is the side it stands on, its size its degree."""
+    nodes: dict[int, dict] = {}
+    links = []
+    for p in pairings:
+        for org, side in ((p.donor, 0), (p.recipient, 1)):
+            node = nodes.setdefault(org.pk, {"id": str(org.pk), "name": org.full_name, "category": side, "value": 0})
+            node["value"] += 1
+        links.append({"source": str(p.donor_id), "target": str(p.recipient_id), "value": p.get_level_display()})
+    for node in nodes.values():
+        node["symbolSize"] = 12 + min(node["value"], 10) * 3
+    return {"nodes": list(nodes.values()), "links": links}
+
+
+@login_required
+def program_detail(request, pk: int):
+    """One program: its plans, its pairings across levels (table and graph)."""
+    program = get_object_or_404(Program.objects.restrict(request.user, VIEW), pk=pk)
+    pairings = list(
+        Pairing.objects.restrict(request.user, VIEW).filter(program=program)
+        .select_related("donor", "recipient").order_by("level", "order", "pk")
+    )
+    plans = Plan.objects.restrict(request.user, VIEW).filter(program=program).order_by("-issued_on")
+    levels = {}
+    for p in pairings:
+        levels.setdefault(p.get_level_display(), []).append(p)
+    return render(request, "programs/program_detail.html", {
+        "program": program, "pairings": pairings, "levels": levels, "plans": plans,
+        "graph": pairing_graph(pairings), "donors": program.donors.all(), "recipients": program.recipients.all(),
+    })

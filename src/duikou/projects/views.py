@@ -1,0 +1,31 @@
+"""The project library: status, budget, place, with totals by status."""
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
+
+from duikou.web.lists import RestrictedListView
+
+from .filters import PROJECT_FILTERS
+from .models import Project
+from .tables import PROJECT_COLUMNS
+
+
+class ProjectListView(RestrictedListView):
+    model = Project
+    title = _("项目库")
+    columns = PROJECT_COLUMNS
+    filters = PROJECT_FILTERS
+    search_fields = ("name", "code", "place", "description")
+    default_sort = "-id"
+    export_name = "projects"
+    select_related = ("program", "recipient", "implementer")
+    template_name = "projects/project_list.html"
+
+    def extra_context(self):
+        queryset, _active = self.filtered(self.base_queryset())
+        labels = dict(Project.STATUSES)
+        by_status = [
+            {"status": labels.get(r["status"], r["status"]), "count": r["n"], "budget": r["budget"]}
+            for r in queryset.order_by().values("status").annotate(n=Count("pk"), budget=Sum("budget")).order_by("status")
+        ]
+        return {"by_status": by_status}

@@ -1,0 +1,23 @@
+"""Columns of the target list: the commitment, what is achieved to date, and the progress."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from duikou.web.lists import Column
+
+
+def target_link(target):
+    return reverse("targets:detail", args=[target.pk])
+
+
+TARGET_COLUMNS = [
+    Column("indicator", _("指标"), sort="indicator", link=target_link),
+    Column("plan", _("方案"), "plan.title", sort="plan__title"),
+    Column("year", _("年份"), sort="year", css="num"),
+    Column("comparator", _("比较"), sort="comparator"),
+    Column("value", _("目标值"), sort="value", css="num", template="targets/_value_cell.html"),
+    Column("unit", _("单位"), sort="unit"),
+    Column("allocation_count", _("分解单位数"), sort="allocation_count", css="num"),
+    Column("achieved", _("已完成"), lambda t: t.achieved, css="num", template="targets/_value_cell.html"),
+    Column("progress", _("完成进度"), lambda t: t.progress, template="web/_progress_cell.html"),
+]

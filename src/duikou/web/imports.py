@@ -1,0 +1,282 @@
+"""The browser import: upload → a staging draft → corrections and unit choices → publish in one transaction."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from pydantic import ValidationError
+
+from duikou.core.errors import InputError
+from duikou.organizations.models import Organization
+from duikou.organizations.services import (
+    Resolution,
+    create_from_resolution,
+    region_in_text,
+    resolve_organization,
+)
+from duikou.plans.schema import PlanDocument, describe_errors
+from duikou.plans.services import ImportResult, import_plan_data, parse_plan_json, publish_plan
+
+from .models import ImportDraft
+
+DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".csv", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf"}
+
+
+def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
+    """The plan in an uploaded file and the text it was read from; InputError names the file and the problem."""
+    limit = settings.DUIKOU_MAX_UPLOAD_BYTES
+    if len(raw) > limit:
+        raise InputError(_("%(name)s：文件过大（%(size).1f MB，上限 %(limit).0f MB）") % {
+            "name": name, "size": len(raw) / 2**20, "limit": limit / 2**20})
+    if not raw:
+        raise InputError(_("%(name)s：文件是空的") % {"name": name})
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix == ".json":
+        return parse_plan_json(raw, name), ""
+    if suffix not in DOCUMENT_SUFFIXES:
+        raise InputError(_("%(name)s：不支持的文件类型（可上传 JSON、TXT、HTML、DOCX、PDF）") % {"name": name})
+    from duikou.reader import ReaderError
+    from duikou.reader.extract import extract_lines
+    from duikou.reader.loaders import load_file
+
+    # The reader reads paths; the upload goes to a private temporary file that is removed at once.
+    with tempfile.TemporaryDirectory(prefix="duikou-upload-") as folder:
+        path = os.path.join(folder, "upload" + suffix)
+        with open(path, "wb") as handle:
+            handle.write(raw)
+        try:
+            lines = load_file(path)
+            data = extract_lines(lines, name)
+        except ReaderError as exc:
+            raise InputError(f"{name}：{exc.zh}") from None
+    return data, "\n".join(lines)
+
+
+def validate_plan_data(data: dict, name: str) -> None:
+    try:
+        PlanDocument.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(f"{name} {describe_errors(exc, data)}") from None
+
+
+@transaction.atomic
+def create_draft(*, name: str, raw: bytes, user, program=None) -> ImportDraft:
+    """Read an upload into a new draft; a file that cannot be read raises InputError and stores nothing."""
+    data, text = read_upload(name, raw)
+    validate_plan_data(data, name)
+    return ImportDraft.objects.create(
+        created_by=user, program=program, source_name=name[:255], source_bytes=raw, source_text=text, plan_data=data,
+    )
+
+
+# What each kind of item lets the office correct in place, and how the form's text becomes the value.
+EDITABLE = {
+    "header": ("title", "doc_number", "issuer", "issued_on", "start_year", "end_year"),
+    "tasks": ("number", "title", "text", "lead_units", "support_units", "deadline", "due"),
+    "targets": ("indicator", "value", "unit", "comparator", "year", "allocations"),
+    "funding": ("source", "year", "amount_yuan"),
+    "pairings": ("donor", "recipient"),
+}
+_UNIT_SPLIT = re.compile(r"[、;；\n]+")
+
+
+def _number(text: str, place: str):
+    try:
+        value = Decimal(text.replace(",", "").strip())
+    except InvalidOperation:
+        raise InputError(_("%(place)s：“%(text)s”不是数字") % {"place": place, "text": text}) from None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _convert(kind: str, field: str, text: str, place: str):
+    text = (text or "").strip()
+    if field in ("lead_units", "support_units"):
+        return [u.strip() for u in _UNIT_SPLIT.split(text) if u.strip()]
+    if field == "allocations":
+        shares = []
+        for n, line in enumerate(l for l in text.splitlines() if l.strip()):
+            parts = line.rsplit(None, 1)
+            if len(parts) != 2:
+                raise InputError(_("%(place)s 第 %(n)d 行：应为“单位 数值”") % {"place": place, "n": n + 1})
+            shares.append({"unit": parts[0].strip(), "value": _number(parts[1], f"{place} 第 {n + 1} 行")})
+        return shares
+    if not text:
+        return None
+    if field in ("value", "amount_yuan"):
+        return _number(text, place)
+    if field in ("year", "start_year", "end_year"):
+        if not text.isdigit():
+            raise InputError(_("%(place)s：“%(text)s”不是年份") % {"place": place, "text": text})
+        return int(text)
+    if field in ("issued_on", "due"):
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise InputError(_("%(place)s：“%(text)s”不是日期（应为 2023-07-24）") % {"place": place, "text": text}) from None
+    return text
+
+
+@transaction.atomic
+def edit_item(*, draft: ImportDraft, kind: str, index: int | None, values: dict, delete: bool = False) -> ImportDraft:
+    """Correct one item of the draft (or remove it); the whole plan must still be valid, else nothing changes."""
+    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk, status=ImportDraft.OPEN)
+    if kind not in EDITABLE:
+        raise InputError(_("未知的条目类型：%(kind)s") % {"kind": kind})
+    data = copy.deepcopy(draft.plan_data)
+    if kind == "header":
+        item = data
+    else:
+        items = data.setdefault(kind, [])
+        if index is None or not 0 <= index < len(items):
+            raise InputError(_("%(kind)s[%(n)s]：条目不存在") % {"kind": kind, "n": (index or 0) + 1})
+        if delete:
+            items.pop(index)
+            item = None
+        else:
+            item = items[index]
+    if item is not None:
+        place_base = kind if kind == "header" else f"{kind}[{index + 1}]"
+        for field in EDITABLE[kind]:
+            if field not in values:
+                continue
+            value = _convert(kind, field, values[field], f"{place_base}.{field}")
+            if field in ("start_year", "end_year"):
+                period = dict(data.get("period") or {})
+                period[field] = value
+                data["period"] = period if any(period.values()) else None
+            else:
+                item[field] = value
+    validate_plan_data(data, draft.source_name)
+    draft.plan_data = data
+    draft.save(update_fields=["plan_data", "updated_at"])
+    return draft
+
+
+@dataclass
+class UnitChoice:
+    """One printed unit name of a draft: how the resolver reads it and what the office chose."""
+
+    printed: str
+    resolution: Resolution
+    chosen: Organization | None
+    create: bool
+    places: list[str]
+
+    @property
+    def status(self) -> str:
+        if self.chosen is not None:
+            return "chosen"
+        if self.create:
+            return "create"
+        return self.resolution.status
+
+    @property
+    def needs_choice(self) -> bool:
+        return self.status == Resolution.AMBIGUOUS
+
+
+def printed_units(data: dict) -> dict[str, list[str]]:
+    """Every unit name the plan prints, with where it appears (in order of first appearance)."""
+    names: dict[str, list[str]] = {}
+
+    def add(name, place):
+        if name:
+            names.setdefault(name, []).append(place)
+
+    for name in data.get("donors") or []:
+        add(name, _("支援方"))
+    for name in data.get("recipients") or []:
+        add(name, _("受援方"))
+    for i, p in enumerate(data.get("pairings") or []):
+        add(p.get("donor"), f"pairings[{i + 1}]")
+        add(p.get("recipient"), f"pairings[{i + 1}]")
+    for i, line in enumerate(data.get("funding") or []):
+        add(line.get("source"), f"funding[{i + 1}]")
+    for i, task in enumerate(data.get("tasks") or []):
+        for name in (task.get("lead_units") or []) + (task.get("support_units") or []):
+            add(name, task.get("number") or f"tasks[{i + 1}]")
+    for i, target in enumerate(data.get("targets") or []):
+        for share in target.get("allocations") or []:
+            add(share.get("unit"), f"targets[{i + 1}]")
+    return names
+
+
+def unit_choices(draft: ImportDraft) -> list[UnitChoice]:
+    """The resolver's reading of every printed name, in the issuer's context, with the office's choices."""
+    data = draft.plan_data
+    context = region_in_text(data.get("issuer") or "") or region_in_text(data.get("title") or "")
+    chosen_ids = {v.get("organization") for v in draft.resolutions.values() if v.get("organization")}
+    chosen = Organization.objects.in_bulk([i for i in chosen_ids if i])
+    recipients = set(data.get("recipients") or [])
+    out = []
+    for printed, places in printed_units(data).items():
+        choice = draft.resolutions.get(printed) or {}
+        resolution = resolve_organization(printed, context=None if printed in recipients else context)
+        out.append(UnitChoice(
+            printed=printed, resolution=resolution, chosen=chosen.get(choice.get("organization")),
+            create=bool(choice.get("create")), places=places,
+        ))
+    return out
+
+
+@transaction.atomic
+def choose_unit(*, draft: ImportDraft, printed: str, organization: Organization | None = None,
+                create: bool = False, clear: bool = False) -> ImportDraft:
+    """Record which organization a printed name means (or that a new one is to be created)."""
+    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk, status=ImportDraft.OPEN)
+    if printed not in printed_units(draft.plan_data):
+        raise InputError(_("“%(name)s”不是本方案中出现的单位名称") % {"name": printed})
+    resolutions = dict(draft.resolutions)
+    if clear:
+        resolutions.pop(printed, None)
+    elif organization is not None:
+        resolutions[printed] = {"organization": organization.pk}
+    elif create:
+        resolutions[printed] = {"create": True}
+    draft.resolutions = resolutions
+    draft.save(update_fields=["resolutions", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def publish_draft(*, draft: ImportDraft, user) -> ImportResult:
+    """Create the plan from the corrected draft and publish it, all in one transaction, or nothing at all."""
+    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != ImportDraft.OPEN:
+        raise InputError(_("该导入草稿已处理，不能再次发布"))
+    choices = unit_choices(draft)
+    undecided = [c.printed for c in choices if c.needs_choice]
+    if undecided:
+        raise InputError(_("以下单位名称有多个候选，请先选择：%(names)s") % {"names": "、".join(undecided[:10])})
+    data = draft.plan_data
+    context = region_in_text(data.get("issuer") or "") or region_in_text(data.get("title") or "")
+    resolutions: dict[str, Organization] = {}
+    for choice in choices:
+        if choice.chosen is not None:
+            resolutions[choice.printed] = choice.chosen
+        elif choice.create:
+            resolution = choice.resolution
+            if resolution.status != Resolution.NEW:
+                resolution = Resolution(choice.printed, Resolution.NEW, suggested_name=choice.printed)
+            parent = None if choice.printed in set(data.get("recipients") or []) else context
+            resolutions[choice.printed] = create_from_resolution(resolution, parent=parent)
+    result = import_plan_data(
+        data, source_bytes=bytes(draft.source_bytes), source_name=draft.source_name, user=user,
+        program=draft.program, publish=False, resolutions=resolutions,
+    )
+    if not result.created:
+        raise InputError(_("同一来源文件已导入为方案 %(id)s，未重复导入") % {"id": result.plan.pk})
+    publish_plan(plan=result.plan, user=user)
+    draft.status = ImportDraft.PUBLISHED
+    draft.plan = result.plan
+    draft.save(update_fields=["status", "plan", "updated_at"])
+    return result

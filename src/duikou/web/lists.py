@@ -1,0 +1,248 @@
+"""The one list mechanism of the site: every list pages, sorts, filters, searches and exports to .xlsx.
+
+A page declares columns and filters (configuration, in each app's tables.py/filters.py); `RestrictedListView`
+does the rest, always starting from `Model.objects.restrict(user, "view")`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from duikou.core.permissions import VIEW
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# An export is a whole list, but bounded so one click cannot build an unbounded workbook in memory.
+MAX_EXPORT_ROWS = 200_000
+
+
+def resolve_attr(obj: Any, path: str) -> Any:
+    """Follow a dotted path (plan.program.name); a get_FOO_display method is called; None stops the walk."""
+    for part in path.split("."):
+        if obj is None:
+            return None
+        display = getattr(obj, f"get_{part}_display", None)
+        obj = display() if callable(display) else getattr(obj, part)
+        if inspect.ismethod(obj):
+            obj = obj()
+    return obj
+
+
+@dataclass
+class Column:
+    """One column of a list: what to show, how to sort by it, where it links to."""
+
+    name: str
+    label: Any
+    accessor: str | Callable[[Any], Any] | None = None
+    sort: str | None = None
+    link: Callable[[Any], str | None] | None = None
+    css: str = ""
+    template: str | None = None  # an include rendering the cell with `row` and `value`
+
+    def value(self, row: Any) -> Any:
+        accessor = self.accessor or self.name
+        if callable(accessor):
+            return accessor(row)
+        return resolve_attr(row, accessor)
+
+
+@dataclass
+class Filter:
+    """A select box narrowing the list: ?name=value applies `lookup=value`."""
+
+    name: str
+    label: Any
+    lookup: str | Callable[[QuerySet, str], QuerySet]
+    choices: list | Callable[[QuerySet], list] = field(default_factory=list)
+
+    def apply(self, queryset: QuerySet, value: str) -> QuerySet:
+        """Narrow by the value; a value of the wrong type (?plan=abc) matches nothing rather than failing."""
+        try:
+            if callable(self.lookup):
+                return self.lookup(queryset, value)
+            # A pk subquery: a lookup across a many-valued relation must not repeat rows.
+            inner = queryset.model._base_manager.filter(**{self.lookup: value}).values("pk")
+            return queryset.filter(pk__in=inner) if "__" in self.lookup else queryset.filter(**{self.lookup: value})
+        except (ValueError, TypeError, ValidationError):
+            return queryset.none()
+
+    def options(self, queryset: QuerySet) -> list[tuple[str, str]]:
+        choices = self.choices(queryset) if callable(self.choices) else self.choices
+        return [(str(value), force_str(label)) for value, label in choices]
+
+
+def distinct_choices(value_path: str, label_path: str) -> Callable[[QuerySet], list]:
+    """Choices made of the values present in the (already restricted) list, e.g. the units that appear."""
+
+    def choices(queryset: QuerySet) -> list:
+        rows = queryset.order_by().values_list(value_path, label_path).distinct()
+        return sorted({(v, lbl) for v, lbl in rows if v is not None}, key=lambda r: force_str(r[1]))
+
+    return choices
+
+
+def cell_value(value: Any) -> Any:
+    """A value as a spreadsheet cell: numbers stay numbers, dates stay dates, the rest is text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, decimal.Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, int | float | dt.date):
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value).replace(tzinfo=None)
+        return value
+    return force_str(value)
+
+
+def xlsx_response(title: str, columns: list[Column], rows, filename: str) -> HttpResponse:
+    """Write the rows to a real .xlsx (openpyxl, write-only so memory stays flat) and send it."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=force_str(title)[:31] or "Sheet1")
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=force_str(column.label))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        values = []
+        for column in columns:
+            value = cell_value(column.value(row))
+            values.append(force_str(value) if value is not None and not isinstance(value, int | float | dt.date) else value)
+        sheet.append(values)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+class RestrictedListView(LoginRequiredMixin, View):
+    """A paged, sortable, filterable, searchable, exportable list of what the user may see."""
+
+    model = None
+    title: Any = ""
+    columns: list[Column] = []
+    filters: list[Filter] = []
+    search_fields: tuple[str, ...] = ()
+    default_sort: str = ""
+    paginate_by = 50
+    template_name = "web/list.html"
+    export_name = "list"
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def base_queryset(self) -> QuerySet:
+        return self.model.objects.restrict(self.request.user, VIEW)
+
+    def narrow(self, queryset: QuerySet) -> QuerySet:
+        """A hook for lists nested under one object (the tasks of one plan)."""
+        return queryset
+
+    def annotate(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def decorate(self, rows: list) -> list:
+        """A hook to attach computed values to the rows of one page (one query for the page, not per row)."""
+        return rows
+
+    def extra_context(self) -> dict:
+        return {}
+
+    def sort_key(self) -> tuple[str, str]:
+        requested = self.request.GET.get("sort", "")
+        name = requested.lstrip("-")
+        for column in self.columns:
+            if column.name == name and column.sort:
+                return requested, ("-" if requested.startswith("-") else "") + column.sort
+        return "", self.default_sort
+
+    def filtered(self, queryset: QuerySet) -> tuple[QuerySet, list[dict]]:
+        active = []
+        unfiltered = queryset
+        for flt in self.filters:
+            value = self.request.GET.get(flt.name, "").strip()
+            if value:
+                queryset = flt.apply(queryset, value)
+            active.append({"filter": flt, "value": value, "options": flt.options(unfiltered)})
+        q = self.request.GET.get("q", "").strip()
+        if q and self.search_fields:
+            condition = Q()
+            for path in self.search_fields:
+                condition |= Q(**{f"{path}__icontains": q})
+            # A search across relations may repeat a row; a pk subquery keeps each row once.
+            queryset = queryset.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
+        return queryset, active
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.narrow(self.base_queryset())
+        queryset, active_filters = self.filtered(queryset)
+        queryset = self.annotate(queryset)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        sort_param, order = self.sort_key()
+        if order:
+            queryset = queryset.order_by(*order.split(","), "pk")
+        if request.GET.get("export") == "xlsx":
+            rows = self.decorate(list(queryset[:MAX_EXPORT_ROWS]))
+            stamp = timezone.localdate().isoformat()
+            return xlsx_response(self.title, self.columns, rows, f"{self.export_name}-{stamp}.xlsx")
+        paginator = Paginator(queryset, self.paginate_by)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = self.decorate(list(page.object_list))
+        table = [
+            {"row": row, "cells": [{"column": c, "value": c.value(row), "href": c.link(row) if c.link else None}
+                                   for c in self.columns]}
+            for row in rows
+        ]
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("export", None)
+        context = {
+            "title": self.title,
+            "columns": self.columns,
+            "table": table,
+            "page": page,
+            "paginator": paginator,
+            "filters": active_filters,
+            "searchable": bool(self.search_fields),
+            "q": request.GET.get("q", ""),
+            "sort": sort_param,
+            "query_without_page": params.urlencode(),
+            "query_without_sort": _without(params, "sort"),
+            **self.extra_context(),
+        }
+        template = "web/_table.html" if request.htmx and request.htmx.target == "list-body" else self.template_name
+        return render(request, template, context)
+
+
+def _without(params, key: str) -> str:
+    params = params.copy()
+    params.pop(key, None)
+    return params.urlencode()
