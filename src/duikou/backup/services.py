@@ -1,0 +1,253 @@
+"""Portable backup and restore: a zip of per-table JSON lines in dependency order, with a manifest.
+
+The format (duikou.backup/1) does not depend on the database: a SQLite backup restores into PostgreSQL
+and back. Each table's lines are its rows ordered by primary key, every value in a canonical JSON form;
+the manifest holds the row count and the SHA-256 of those lines per table, and the applied migrations.
+A restore goes into an empty migrated database in one transaction and checks every count and checksum
+before committing, so a restore is either exact or nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+from duikou.core.errors import InputError
+from duikou.core.periods import Period
+
+FORMAT = "duikou.backup/1"
+# Rows that migrate creates by itself; a restore replaces them with the backup's own.
+MIGRATE_CREATED = {"contenttypes.contenttype", "auth.permission"}
+BATCH = 5000
+
+
+def backup_models() -> list[type[models.Model]]:
+    """Every concrete table (auto-created many-to-many tables included), parents before children."""
+    found = [
+        m for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and not m._meta.proxy and not m._meta.swapped
+    ]
+    order: list[type[models.Model]] = []
+    seen: set = set()
+
+    def visit(model, trail=()):
+        if model in seen or model in trail:
+            return
+        for field in model._meta.concrete_fields:
+            target = field.related_model if field.is_relation and (field.many_to_one or field.one_to_one) else None
+            if target is not None and target is not model and target in found:
+                visit(target, (*trail, model))
+        seen.add(model)
+        order.append(model)
+
+    for model in sorted(found, key=lambda m: m._meta.label_lower):
+        visit(model)
+    return order
+
+
+def _canonical(value):
+    """A value in its database-independent JSON form."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(dt.UTC)
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time, uuid.UUID, Period)):
+        return str(value) if not isinstance(value, (dt.date, dt.time)) else value.isoformat()
+    if isinstance(value, (bytes, memoryview, bytearray)):
+        return {"$b64": base64.b64encode(bytes(value)).decode()}
+    if isinstance(value, (dict, list)):
+        return {"$json": json.dumps(value, ensure_ascii=False, sort_keys=True)}
+    return str(value)
+
+
+def _restore_value(field: models.Field, value):
+    """The Python value to store for a canonical JSON value."""
+    if value is None:
+        return None
+    if isinstance(value, dict) and "$b64" in value:
+        return base64.b64decode(value["$b64"])
+    if isinstance(value, dict) and "$json" in value:
+        return json.loads(value["$json"])
+    if isinstance(field, models.JSONField):
+        return value
+    if isinstance(field, models.FloatField):
+        return float(value)
+    return field.to_python(value)
+
+
+def table_checksum(model) -> tuple[int, str]:
+    """A table's row count and the SHA-256 of its canonical JSON lines ordered by primary key."""
+    digest, count = hashlib.sha256(), 0
+    for line in iter_table_lines(model):
+        digest.update(line.encode() + b"\n")
+        count += 1
+    return count, digest.hexdigest()
+
+
+def iter_table_lines(model):
+    names = [f.attname for f in model._meta.concrete_fields]
+    queryset = model._base_manager.order_by("pk").values_list(*names)
+    for row in queryset.iterator(chunk_size=BATCH):
+        yield json.dumps([_canonical(v) for v in row], ensure_ascii=False, separators=(",", ":"))
+
+
+def checksums() -> dict[str, dict]:
+    """Row count and checksum of every table, as the manifest records them."""
+    out = {}
+    for model in backup_models():
+        count, digest = table_checksum(model)
+        out[model._meta.label_lower] = {"rows": count, "sha256": digest}
+    return out
+
+
+def applied_migrations() -> list[str]:
+    return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def backup(path, *, progress: Callable[[str, int], None] | None = None) -> dict:
+    """Write the whole database to a zip at `path`; returns the manifest."""
+    path = Path(path)
+    tables = []
+    tmp = path.with_name(path.name + ".part")
+    # A repeatable-read snapshot on PostgreSQL (SQLite's transaction already is one) keeps tables consistent.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for model in backup_models():
+                label = model._meta.label_lower
+                digest, count = hashlib.sha256(), 0
+                with archive.open(f"tables/{label}.jsonl", "w", force_zip64=True) as out:
+                    for line in iter_table_lines(model):
+                        data = line.encode()
+                        out.write(data + b"\n")
+                        digest.update(data + b"\n")
+                        count += 1
+                tables.append({
+                    "table": label, "db_table": model._meta.db_table,
+                    "columns": [f.attname for f in model._meta.concrete_fields], "rows": count,
+                    "sha256": digest.hexdigest(),
+                })
+                if progress:
+                    progress(label, count)
+            manifest = {
+                "format": FORMAT, "created_at": timezone.now().isoformat(), "source_vendor": connection.vendor,
+                "migrations": applied_migrations(), "tables": tables,
+            }
+            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    tmp.replace(path)
+    return manifest
+
+
+def read_manifest(archive: zipfile.ZipFile, name: str) -> dict:
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+    except KeyError:
+        raise InputError(f"{name}：缺少 manifest.json，不是 duikou 备份文件") from None
+    except ValueError as exc:
+        raise InputError(f"{name} manifest.json：不是有效的 JSON（{exc}）") from None
+    if manifest.get("format") != FORMAT:
+        raise InputError(f"{name} manifest.json：格式为 {manifest.get('format')!r}，应为 {FORMAT}")
+    return manifest
+
+
+def restore(path, *, progress: Callable[[str, int], None] | None = None) -> dict:
+    """Load a backup into this (empty, migrated) database in one transaction, verifying every table."""
+    path = Path(path)
+    name = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise InputError(f"{name}：文件不存在") from None
+    except zipfile.BadZipFile:
+        raise InputError(f"{name}：不是 zip 文件，无法恢复") from None
+    with archive:
+        manifest = read_manifest(archive, name)
+        missing = sorted(set(manifest["migrations"]) - set(applied_migrations()))
+        if missing:
+            raise InputError(f"{name}：备份来自更新的版本，本库缺少迁移 {', '.join(missing[:5])}（请先运行 duikou migrate）")
+        by_label = {m._meta.label_lower: m for m in backup_models()}
+        with transaction.atomic():
+            for model in by_label.values():
+                label = model._meta.label_lower
+                if label not in MIGRATE_CREATED and model._base_manager.exists():
+                    raise InputError(f"{name}：目标数据库不是空库（{label} 已有数据），请恢复到新建并迁移过的空库")
+            for label in ("auth.permission", "contenttypes.contenttype"):
+                by_label[label]._base_manager.all().delete()
+            for entry in manifest["tables"]:
+                model = by_label.get(entry["table"])
+                if model is None:
+                    raise InputError(f"{name}：表 {entry['table']} 在本版本中不存在")
+                _load_table(archive, model, entry, name)
+                if progress:
+                    progress(entry["table"], entry["rows"])
+            _reset_sequences(list(by_label.values()))
+            for entry in manifest["tables"]:
+                count, digest = table_checksum(by_label[entry["table"]])
+                if count != entry["rows"] or digest != entry["sha256"]:
+                    raise InputError(
+                        f"{name} tables/{entry['table']}.jsonl：恢复后校验不一致（行数 {count}/{entry['rows']}），已全部撤销"
+                    )
+    return manifest
+
+
+def _load_table(archive: zipfile.ZipFile, model, entry: dict, name: str) -> None:
+    fields_by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    columns = entry["columns"]
+    unknown = [c for c in columns if c not in fields_by_attname]
+    if unknown:
+        raise InputError(f"{name} tables/{entry['table']}.jsonl：本版本没有字段 {', '.join(unknown)}")
+    fields = [fields_by_attname[c] for c in columns]
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    batch = []
+    try:
+        handle = archive.open(f"tables/{entry['table']}.jsonl")
+    except KeyError:
+        raise InputError(f"{name}：缺少 tables/{entry['table']}.jsonl") from None
+    with handle, connection.cursor() as cursor:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                values = json.loads(raw)
+                row = [
+                    f.get_db_prep_save(_restore_value(f, v), connection) for f, v in zip(fields, values, strict=True)
+                ]
+            except (ValueError, TypeError) as exc:
+                raise InputError(f"{name} tables/{entry['table']}.jsonl 第 {number} 行：无法读取（{exc}）") from None
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _reset_sequences(model_list) -> None:
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), model_list)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
