@@ -1,0 +1,492 @@
+"""Year-end assessment (绩效考核) and periodic bulletins (通报): the figures, the scores, the Word documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from duikou.core import permissions as perms
+from duikou.core.periods import Period
+from duikou.funds.models import FundingLine, Transaction
+from duikou.organizations.models import Organization
+from duikou.plans.models import Plan, Responsibility, Task
+from duikou.programs.models import Program
+from duikou.reports.models import Report
+from duikou.targets.models import Allocation, Target
+
+from .models import Assessment, AssessmentRule
+
+# A report counts as on time when submitted within this many days after its period ends.
+REPORT_GRACE_DAYS = 10
+SPENT_KINDS = (Transaction.DISBURSEMENT, Transaction.EXPENDITURE)
+COMPONENTS = (
+    ("tasks_on_time", gettext_lazy("任务按时完成"), "weight_tasks_on_time"),
+    ("targets_reached", gettext_lazy("目标完成"), "weight_targets_reached"),
+    ("funds_spent", gettext_lazy("资金执行"), "weight_funds_spent"),
+    ("reports_on_time", gettext_lazy("月报按时报送"), "weight_reports_on_time"),
+)
+HUNDRED = Decimal(100)
+
+
+def _q2(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Component:
+    """One part of a unit's score: how many items, how many met, the ratio and the points it gives."""
+
+    done: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)
+    ratio: Decimal | None = None  # None: nothing to judge this unit on, its weight goes to the other parts
+
+    def close(self) -> Component:
+        self.ratio = None if self.total == 0 else min(Decimal(1), self.done / self.total)
+        return self
+
+
+@dataclass
+class UnitScore:
+    """A unit's score with its breakdown, before it is stored as an Assessment."""
+
+    organization: Organization
+    parts: dict[str, Component] = field(default_factory=dict)
+    score: Decimal = Decimal(0)
+    rank: int = 0
+
+
+def _program_plans(program: Program):
+    return Plan.objects.filter(program=program, status=Plan.PUBLISHED)
+
+
+def _covers(year: int) -> Q:
+    """Items with no date of their own count in every year their plan covers."""
+    return (Q(plan__start_year__isnull=True) | Q(plan__start_year__lte=year)) & (
+        Q(plan__end_year__isnull=True) | Q(plan__end_year__gte=year)
+    )
+
+
+def _tasks_for_year(program: Program, year: int):
+    plans = _program_plans(program)
+    return Task.objects.filter(plan__in=plans).filter(Q(due_date__year=year) | (Q(due_date__isnull=True) & _covers(year)))
+
+
+def done_on_time(task: Task, by: dt.date) -> bool:
+    """Completed, and no later than its due date (or `by` when it has none)."""
+    if task.status != Task.COMPLETED:
+        return False
+    deadline = min(task.due_date or by, by)
+    return task.completed_on is None or task.completed_on <= deadline
+
+
+def _expected_periods(program: Program, year: int, today: dt.date) -> list[Period]:
+    """The reporting periods of `year` whose deadline has passed by `today`."""
+    period = Period.containing(dt.date(year, 1, 1), program.reporting_period)
+    out = []
+    while period.year == year:
+        if period.end + dt.timedelta(days=REPORT_GRACE_DAYS) < today:
+            out.append(period)
+        period = period.next()
+    return out
+
+
+def score_units(*, program: Program, year: int, weights: dict[str, Decimal], today: dt.date | None = None) -> list[UnitScore]:
+    """Every responsible unit of the program scored for `year` by `weights` (0–100), ranked."""
+    from duikou.reports.services import achieved_by_allocation
+
+    today = today or timezone.localdate()
+    year_end = dt.date(year, 12, 31)
+    by = min(year_end, today)
+    plans = _program_plans(program)
+    scores: dict[int, UnitScore] = {}
+
+    def unit(org: Organization) -> UnitScore:
+        if org.pk not in scores:
+            scores[org.pk] = UnitScore(org, {key: Component() for key, _label, _w in COMPONENTS})
+        return scores[org.pk]
+
+    tasks = _tasks_for_year(program, year)
+    for resp in Responsibility.objects.filter(task__in=tasks).select_related("task", "organization"):
+        part = unit(resp.organization).parts["tasks_on_time"]
+        part.total += 1
+        part.done += 1 if done_on_time(resp.task, by) else 0
+
+    achieved = achieved_by_allocation(program=program)
+    allocations = Allocation.objects.filter(target__plan__in=plans).filter(
+        Q(target__year=year) | (Q(target__year__isnull=True) & Q(target__plan__in=plans.filter(
+            Q(start_year__isnull=True) | Q(start_year__lte=year), Q(end_year__isnull=True) | Q(end_year__gte=year))))
+    ).select_related("target", "organization")
+    for alloc in allocations:
+        part = unit(alloc.organization).parts["targets_reached"]
+        part.total += 1
+        part.done += reached_ratio(alloc.target.comparator, alloc.value, achieved.get(alloc.pk, Decimal(0)))
+
+    lines = FundingLine.objects.filter(plan__in=plans, year=year, source_organization__isnull=False)
+    planned = defaultdict(Decimal)
+    for line in lines.select_related("source_organization"):
+        unit(line.source_organization)
+        planned[line.source_organization_id] += line.amount
+    spent = dict(
+        Transaction.objects.filter(kind__in=SPENT_KINDS, date__year=year, date__lte=by)
+        .filter(Q(funding_line__in=lines) | Q(funding_line__isnull=True, project__program=program))
+        .values_list("payer_id").annotate(total=Sum("amount")).values_list("payer_id", "total")
+    )
+    for org_id, amount in planned.items():
+        if amount > 0:
+            part = scores[org_id].parts["funds_spent"]
+            part.total, part.done = amount, min(spent.get(org_id, Decimal(0)), amount)
+
+    periods = _expected_periods(program, year, today)
+    if periods:
+        reports = Report.objects.filter(program=program, organization_id__in=list(scores), period__in=[str(p) for p in periods])
+        on_time = defaultdict(int)
+        for report in reports.exclude(submitted_at__isnull=True):
+            deadline = report.period.end + dt.timedelta(days=REPORT_GRACE_DAYS)
+            if timezone.localtime(report.submitted_at).date() <= deadline:
+                on_time[report.organization_id] += 1
+        for org_id, s in scores.items():
+            s.parts["reports_on_time"].total = Decimal(len(periods))
+            s.parts["reports_on_time"].done = Decimal(on_time[org_id])
+
+    for s in scores.values():
+        applicable = [(weights[key], s.parts[key].close().ratio) for key, _l, _w in COMPONENTS]
+        weight_sum = sum((w for w, r in applicable if r is not None), Decimal(0))
+        points = sum((w * r for w, r in applicable if r is not None), Decimal(0))
+        s.score = _q2(points / weight_sum * HUNDRED) if weight_sum > 0 else Decimal("0.00")
+    ranked = sorted(scores.values(), key=lambda s: (-s.score, s.organization.full_name))
+    for i, s in enumerate(ranked):
+        # Competition ranking: equal scores share a rank, the next rank skips (1, 1, 3).
+        s.rank = ranked[i - 1].rank if i and s.score == ranked[i - 1].score else i + 1
+    return ranked
+
+
+def reached_ratio(comparator: str, value: Decimal, achieved: Decimal) -> Decimal:
+    """How far a target share is reached, 0–1: achieved/value for ≥ and =, the reverse for ≤."""
+    if comparator == Target.AT_MOST:
+        return Decimal(1) if achieved <= value else (value / achieved if achieved else Decimal(1))
+    if value <= 0:
+        return Decimal(1)
+    return min(Decimal(1), achieved / value)
+
+
+def rule_weights(rule: AssessmentRule) -> dict[str, Decimal]:
+    return {key: Decimal(getattr(rule, attr)) for key, _label, attr in COMPONENTS}
+
+
+def breakdown_of(s: UnitScore, weights: dict[str, Decimal]) -> dict:
+    """The stored breakdown: per part, items met / items, ratio, weight and points (JSON-ready)."""
+    weight_sum = sum((weights[k] for k, _l, _a in COMPONENTS if s.parts[k].ratio is not None), Decimal(0))
+    out = {}
+    for key, label, _attr in COMPONENTS:
+        part = s.parts[key]
+        points = (weights[key] * part.ratio / weight_sum * HUNDRED) if part.ratio is not None and weight_sum else None
+        out[key] = {
+            "label": str(label),
+            "done": float(part.done), "total": float(part.total),
+            "ratio": None if part.ratio is None else float(_q2(part.ratio * HUNDRED)) / 100,
+            "weight": float(weights[key]),
+            "points": None if points is None else float(_q2(points)),
+        }
+    return out
+
+
+def compute_assessment(*, rule: AssessmentRule, user=None, today: dt.date | None = None) -> list[Assessment]:
+    """Score every responsible unit of the rule's program for its year; replaces earlier results of the rule."""
+    if user is not None:
+        perms.require_allowed(user, Assessment, perms.ADD)
+        perms.require_allowed(user, Assessment, perms.DELETE)
+    weights = rule_weights(rule)
+    if sum(weights.values()) <= 0:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(_("考核规则 %(rule)s 的权重之和为 0，无法计分") % {"rule": rule})
+    with transaction.atomic():
+        scored = score_units(program=rule.program, year=rule.year, weights=weights, today=today)
+        for old in Assessment.objects.filter(rule=rule):
+            old.delete()
+        return [
+            Assessment.objects.create(rule=rule, organization=s.organization, score=s.score, rank=s.rank,
+                                      breakdown=breakdown_of(s, weights))
+            for s in scored
+        ]
+
+
+# ---------------------------------------------------------------- bulletin figures
+
+
+@dataclass
+class UnitCompletion:
+    """One unit's tasks as of a date: responsible for, completed, completed on time, overdue."""
+
+    organization: Organization
+    total: int = 0
+    completed: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    rank: int = 0
+
+    @property
+    def rate(self) -> Decimal:
+        return _q2(Decimal(self.completed) / self.total * HUNDRED) if self.total else Decimal("0.00")
+
+
+@dataclass
+class BulletinFigures:
+    """Everything a bulletin states for one program and period."""
+
+    program: Program
+    period: Period
+    as_of: dt.date
+    task_count: int
+    completed: int
+    units: list[UnitCompletion]
+    overdue: list[Task]
+    targets: list[tuple[Target, Decimal]]
+    funds: list[tuple[FundingLine, Decimal]]
+    ranking: list[UnitScore]
+
+    @property
+    def completion_rate(self) -> Decimal:
+        return _q2(Decimal(self.completed) / self.task_count * HUNDRED) if self.task_count else Decimal("0.00")
+
+
+def _completed_by(task: Task, day: dt.date) -> bool:
+    return task.status == Task.COMPLETED and (task.completed_on is None or task.completed_on <= day)
+
+
+def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigures:
+    """Completion by unit, overdue items, targets against achieved and funds, as of the end of `period`."""
+    from duikou.reports.services import achieved_by_target
+
+    if isinstance(period, str):
+        period = Period.parse(period)
+    as_of = min(period.end, timezone.localdate())
+    plans = _program_plans(program)
+    tasks = list(Task.objects.filter(plan__in=plans).order_by("plan_id", "order").prefetch_related(
+        "responsibilities__organization"))
+    units: dict[int, UnitCompletion] = {}
+    overdue = []
+    for task in tasks:
+        done = _completed_by(task, as_of)
+        late = task.due_date is not None and task.due_date < as_of and not done
+        if late:
+            overdue.append(task)
+        for resp in task.responsibilities.all():
+            if resp.role != Responsibility.LEAD:
+                continue
+            u = units.setdefault(resp.organization_id, UnitCompletion(resp.organization))
+            u.total += 1
+            u.completed += done
+            u.on_time += done and done_on_time(task, as_of)
+            u.overdue += late
+    ranked_units = sorted(units.values(), key=lambda u: (-u.rate, u.overdue, u.organization.full_name))
+    for i, u in enumerate(ranked_units):
+        prev = ranked_units[i - 1] if i else None
+        u.rank = prev.rank if prev and (prev.rate, prev.overdue) == (u.rate, u.overdue) else i + 1
+    achieved = achieved_by_target(program=program)
+    targets = [(t, achieved.get(t.pk, Decimal(0))) for t in Target.objects.filter(plan__in=plans).order_by("plan_id", "order")]
+    lines = list(FundingLine.objects.filter(plan__in=plans, year__lte=period.end.year).order_by("year", "order"))
+    paid = dict(
+        Transaction.objects.filter(funding_line__in=lines, kind__in=SPENT_KINDS, date__lte=as_of)
+        .values_list("funding_line_id").annotate(total=Sum("amount")).values_list("funding_line_id", "total")
+    )
+    funds = [(line, paid.get(line.pk, Decimal(0))) for line in lines]
+    rule = AssessmentRule.objects.filter(program=program, year=period.year).first()
+    weights = rule_weights(rule) if rule else rule_weights(AssessmentRule(program=program, year=period.year))
+    ranking = score_units(program=program, year=period.year, weights=weights, today=as_of + dt.timedelta(days=1))
+    return BulletinFigures(program, period, as_of, len(tasks), sum(_completed_by(t, as_of) for t in tasks),
+                           ranked_units, overdue, targets, funds, ranking)
+
+
+# ---------------------------------------------------------------- Word documents
+
+
+def _wan(amount: Decimal) -> str:
+    """Yuan as 万元 with two decimals, the way bulletins print money."""
+    return f"{_q2(Decimal(amount) / Decimal(10000)):,}"
+
+
+def _number(value: Decimal) -> str:
+    value = Decimal(value)
+    return f"{int(value):,}" if value == value.to_integral_value() else f"{value.normalize():,}"
+
+
+def bar_chart(labels: list[str], values: list[float], *, title: str, unit: str = "%") -> bytes:
+    """A horizontal bar chart as PNG bytes, with a CJK font so unit names are legible."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    font_path = getattr(settings, "DUIKOU_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    font = font_manager.FontProperties(fname=font_path) if font_path and __import__("os").path.exists(font_path) else None
+    height = max(2.5, 0.35 * len(labels) + 1.2)
+    fig, ax = plt.subplots(figsize=(7.5, height), dpi=150)
+    try:
+        positions = list(range(len(labels)))[::-1]
+        ax.barh(positions, values, color="#c0392b")
+        ax.set_yticks(positions)
+        ax.set_yticklabels(labels, fontproperties=font, fontsize=9)
+        ax.set_title(title, fontproperties=font, fontsize=12)
+        for y, v in zip(positions, values, strict=True):
+            ax.text(v, y, f" {v:g}{unit}", va="center", fontsize=8, fontproperties=font)
+        ax.set_xlim(0, max([100.0, *values]) * 1.12)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png")
+        return out.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def _document(title: str):
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "宋体"
+    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title)
+    run.bold = True
+    run.font.size = Pt(18)
+    run.font.name = "黑体"
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+    return doc
+
+
+def _heading(doc, text: str) -> None:
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    run = p.add_run(text)
+    run.bold = True
+    run.font.size = Pt(14)
+
+
+def _table(doc, headers: list[str], rows: list[list[str]]):
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = str(text)
+    return table
+
+
+def _save(doc) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def write_bulletin(*, program: Program, period: Period | str) -> bytes:
+    """The 工作通报 for one program and period as a .docx: totals, units, overdue items, targets, funds, ranking."""
+    import io
+
+    from docx.shared import Cm
+
+    f = bulletin_figures(program=program, period=period)
+    doc = _document(f"{program.name}工作通报")
+    doc.add_paragraph(f"（{f.period.label}，数据截至 {f.as_of.year}年{f.as_of.month}月{f.as_of.day}日）").alignment = 1
+    _heading(doc, "一、总体情况")
+    planned = sum((line.amount for line, _paid in f.funds), Decimal(0))
+    paid = sum((p for _line, p in f.funds), Decimal(0))
+    doc.add_paragraph(
+        f"已发布方案共明确任务 {f.task_count} 项，已完成 {f.completed} 项，完成率 {f.completion_rate}%；"
+        f"逾期未完成 {len(f.overdue)} 项。量化目标 {len(f.targets)} 项。"
+        f"计划安排资金 {_wan(planned)} 万元，已拨付 {_wan(paid)} 万元。"
+    )
+    _heading(doc, "二、各单位任务完成情况")
+    _table(doc, ["排名", "牵头单位", "牵头任务", "已完成", "按时完成", "逾期未完成", "完成率"], [
+        [u.rank, u.organization.full_name, u.total, u.completed, u.on_time, u.overdue, f"{u.rate}%"] for u in f.units
+    ])
+    if f.units:
+        shown = f.units[:25]
+        png = bar_chart([u.organization.name for u in shown], [float(u.rate) for u in shown], title="各单位任务完成率")
+        doc.add_picture(io.BytesIO(png), width=Cm(15))
+    _heading(doc, "三、逾期未完成事项")
+    if f.overdue:
+        _table(doc, ["序号", "任务", "牵头单位", "完成时限", "状态"], [
+            [i, f"{t.number} {t.title}".strip()[:200],
+             "、".join(r.printed_name for r in t.responsibilities.all() if r.role == Responsibility.LEAD),
+             t.deadline or (t.due_date.isoformat() if t.due_date else ""), t.get_status_display()]
+            for i, t in enumerate(f.overdue, start=1)
+        ])
+    else:
+        doc.add_paragraph("本期无逾期未完成事项。")
+    _heading(doc, "四、目标任务完成情况")
+    if f.targets:
+        _table(doc, ["指标", "目标值", "已完成", "完成率"], [
+            [t.indicator[:120], f"{t.get_comparator_display()}{_number(t.value)}{t.unit_text or t.get_unit_display()}",
+             _number(done), f"{_q2(min(reached_ratio(t.comparator, t.value, done), Decimal(1)) * HUNDRED)}%"]
+            for t, done in f.targets
+        ])
+    else:
+        doc.add_paragraph("方案未列明量化目标。")
+    _heading(doc, "五、资金安排与拨付情况")
+    if f.funds:
+        _table(doc, ["资金来源", "年度", "计划（万元）", "已拨付（万元）", "执行率"], [
+            [line.source, line.year, _wan(line.amount), _wan(p),
+             f"{_q2(p / line.amount * HUNDRED) if line.amount else Decimal('0.00')}%"]
+            for line, p in f.funds
+        ])
+    else:
+        doc.add_paragraph("方案未列明资金安排。")
+    _heading(doc, "六、综合排名")
+    _table(doc, ["名次", "单位", "综合得分"], [[s.rank, s.organization.full_name, f"{s.score}"] for s in f.ranking])
+    return _save(doc)
+
+
+def write_assessment(*, rule: AssessmentRule) -> bytes:
+    """The year-end assessment of a rule as a .docx: the weights, then each unit's score, breakdown and rank."""
+    import io
+
+    from docx.shared import Cm
+
+    results = list(rule.assessments.select_related("organization").order_by("rank", "organization__full_name"))
+    doc = _document(f"{rule.program.name}{rule.year}年度绩效考核结果")
+    _heading(doc, "一、考核办法")
+    weights = rule_weights(rule)
+    doc.add_paragraph("；".join(f"{label}{_number(weights[key])}分" for key, label, _a in COMPONENTS)
+                      + f"。无相应事项的单位，该项权重按比例计入其余各项。月报在报告期结束后 {REPORT_GRACE_DAYS} 日内报送为按时。")
+    _heading(doc, "二、考核结果")
+    headers = ["名次", "单位", "得分", *(label for _k, label, _a in COMPONENTS)]
+
+    def part(a, key):
+        p = a.breakdown.get(key) or {}
+        if p.get("ratio") is None:
+            return "—"
+        return f"{p['points']:.2f}（{p['done']:g}/{p['total']:g}）" if key != "funds_spent" else f"{p['points']:.2f}（{p['ratio'] * 100:.2f}%）"
+
+    _table(doc, headers, [[a.rank, a.organization.full_name, f"{a.score}", *(part(a, k) for k, _l, _a in COMPONENTS)]
+                          for a in results])
+    if results:
+        shown = results[:25]
+        png = bar_chart([a.organization.name for a in shown], [float(a.score) for a in shown], title="考核得分", unit="")
+        doc.add_picture(io.BytesIO(png), width=Cm(15))
+    return _save(doc)

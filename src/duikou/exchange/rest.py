@@ -1,0 +1,264 @@
+"""The REST API's one way of exposing a model: list (filtered, paged), read, create, update, delete.
+
+Every query goes through the permission gate (`Model.objects.restrict(user, action)`); writes run in one
+transaction on behalf of the caller (so the change log names them) and are refused whole when the saved
+row would fall outside what the caller may add or change. Bad input is a 422 with field errors, never a 500.
+Each app's api.py supplies only its schemas, its filters and, where a service owns the write, that service.
+"""
+
+from typing import Annotated, Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.forms import modelform_factory
+from django.forms.models import model_to_dict
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import StringConstraints
+
+from duikou.core import permissions as perms
+from duikou.core.actor import acting_as
+from duikou.core.api_auth import API_AUTH
+from duikou.core.errors import InputError
+from duikou.core.models import StaleEditError
+
+# Ids and years as the database can hold them: a bigger number is a 422, not an overflow deep in SQL.
+Id = Annotated[int, Field(ge=1, le=2**53)]
+Year = Annotated[int, Field(ge=1949, le=2100)]
+# Text a filter may carry: no NUL byte (PostgreSQL refuses it), a sane length.
+Text = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
+MAX_ID = 2**63 - 1
+
+
+class ErrorOut(Schema):
+    """An error: a sentence for people and, for bad input, the messages per field."""
+
+    detail: Any
+    errors: dict[str, list[str]] = {}
+
+
+class ApiError(Exception):
+    """An error response raised from inside a write; turned into (status, ErrorOut)."""
+
+    def __init__(self, status: int, detail: str, errors: dict | None = None):
+        super().__init__(detail)
+        self.status, self.detail, self.errors = status, detail, errors or {}
+
+
+def _field_errors(exc: ValidationError, model=None) -> dict[str, list[str]]:
+    names = {f.name: f.attname for f in model._meta.concrete_fields} if model else {}
+    if hasattr(exc, "error_dict"):
+        return {
+            ("__all__" if k == NON_FIELD_ERRORS else names.get(k, k)): [str(m) for e in v for m in e.messages]
+            for k, v in exc.error_dict.items()
+        }
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def _find_nul(value, place="") -> str | None:
+    if isinstance(value, str):
+        return place if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        return None
+    for k, v in items:
+        found = _find_nul(v, f"{place}.{k}" if place else str(k))
+        if found is not None:
+            return found
+    return None
+
+
+def run_write(request, model, write):
+    """Run `write()` in one transaction as the caller; map every refusal to an API error response."""
+    user = request.auth
+    try:
+        with acting_as(user, source="api"), transaction.atomic():
+            return write(user)
+    except ApiError as exc:
+        return exc.status, {"detail": exc.detail, "errors": exc.errors}
+    except Http404:
+        return 404, {"detail": _("记录不存在或无权查看")}
+    except PermissionDenied as exc:
+        return 403, {"detail": str(exc) or _("无权进行此操作")}
+    except StaleEditError as exc:
+        return 409, {"detail": " ".join(exc.messages)}
+    except ValidationError as exc:
+        return 422, {"detail": _("输入有误"), "errors": _field_errors(exc, model)}
+    except InputError as exc:
+        return 422, {"detail": str(exc)}
+    except (ProtectedError, RestrictedError):
+        return 409, {"detail": _("该记录仍被其他记录引用，不能删除")}
+    except IntegrityError:
+        return 409, {"detail": _("与已有记录冲突（重复或违反约束）")}
+    except ObjectDoesNotExist:
+        return 422, {"detail": _("引用的记录不存在")}
+
+
+def get_visible(model, user, pk: int, action: str = perms.VIEW):
+    """The row if the user may see it (404 otherwise) and may perform `action` on it (403 otherwise)."""
+    if pk > MAX_ID:
+        raise Http404
+    obj = model.objects.restrict(user, perms.VIEW).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if action != perms.VIEW and not model.objects.restrict(user, action).filter(pk=pk).exists():
+        raise PermissionDenied(_("无权%(action)s：%(obj)s") % {"action": perms.ACTION_LABELS.get(action, action), "obj": obj})
+    return obj
+
+
+def _json_fields(model) -> set[str]:
+    return {f.name for f in model._meta.concrete_fields if isinstance(f, models.JSONField)}
+
+
+def form_save(model, fields: list[str], data: dict, instance=None):
+    """Validate `data` as the model's form would (types, lengths, choices, constraints) and save it."""
+    attnames = {f.attname: f.name for f in model._meta.concrete_fields}
+    data = {attnames.get(k, k): v for k, v in data.items()}
+    bad = _find_nul(data)
+    if bad is not None:
+        raise ValidationError({bad.split(".")[0]: _("不能包含空字符（\\x00）")})
+    json_fields = _json_fields(model) & set(fields)
+    form_fields = [f for f in fields if f not in json_fields]
+    form_class = modelform_factory(model, fields=form_fields)
+    current = model_to_dict(instance, form_fields) if instance is not None else {}
+    if instance is not None and "version" in data:
+        instance.version = data.pop("version")  # the version the caller edited: stale ones are refused on save
+    form = form_class(data={**current, **{k: v for k, v in data.items() if k in form_fields}}, instance=instance)
+    if not form.is_valid():
+        raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+    obj = form.save(commit=False)
+    for name in json_fields:
+        if name in data:
+            setattr(obj, name, data[name] if data[name] is not None else model._meta.get_field(name).get_default())
+    obj.save()
+    return obj
+
+
+def require_within_gate(model, user, obj, action: str) -> None:
+    """After a write: the row must still be one the caller may `action`, or the whole write is undone."""
+    if not model.objects.restrict(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("保存后的记录超出了您的权限范围：%(obj)s") % {"obj": obj})
+
+
+def crud_router(
+    model,
+    *,
+    name: str,
+    read,
+    filters,
+    create=None,
+    update=None,
+    fields: list[str] | None = None,
+    create_with=None,
+    update_with=None,
+    deletable: bool = True,
+    router: Router | None = None,
+) -> Router:
+    """A router for one model. `create_with(user, payload)` / `update_with(user, obj, payload)` replace the
+    form-based write where a service function owns it."""
+    router = router or Router(auth=API_AUTH, tags=[str(model._meta.verbose_name_plural)])
+    errors = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+    ordering = [*(model._meta.ordering or []), "pk"]
+
+    def list_objects(request, filters: filters = Query(...)):
+        return filters.filter(model.objects.restrict(request.auth, perms.VIEW)).order_by(*ordering)
+
+    list_objects.__doc__ = _("列出可查看的%(model)s（可筛选、分页）") % {"model": model._meta.verbose_name}
+    router.get("/", response=list[read], operation_id=f"{name}_list", summary=f"List {name}")(
+        paginate(LimitOffsetPagination)(list_objects)
+    )
+
+    def read_object(request, id: int):
+        if id > MAX_ID:
+            return 404, {"detail": _("记录不存在或无权查看")}
+        obj = model.objects.restrict(request.auth, perms.VIEW).filter(pk=id).first()
+        if obj is None:
+            return 404, {"detail": _("记录不存在或无权查看")}
+        return 200, obj
+
+    router.get("/{int:id}", response={200: read, 404: ErrorOut}, operation_id=f"{name}_read", summary=f"Read {name}")(
+        read_object
+    )
+
+    if create is not None:
+        def create_object(request, payload: create):
+            def write(user):
+                data = payload.dict(exclude_unset=False)
+                if create_with is not None:
+                    obj = create_with(user, payload)
+                else:
+                    perms.require_allowed(user, model, perms.ADD)
+                    obj = form_save(model, fields, data)
+                # A service checks its own rules; a plain form write must land inside what the caller may add.
+                require_within_gate(model, user, obj, perms.VIEW if create_with is not None else perms.ADD)
+                return 201, model.objects.get(pk=obj.pk)
+
+            return run_write(request, model, write)
+
+        router.post("/", response={201: read, **errors}, operation_id=f"{name}_create", summary=f"Create {name}")(
+            create_object
+        )
+
+    if update is not None:
+        def update_object(request, id: int, payload: update):
+            def write(user):
+                obj = get_visible(model, user, id, perms.CHANGE)
+                data = payload.dict(exclude_unset=True)
+                if update_with is not None:
+                    obj = update_with(user, obj, payload)
+                else:
+                    obj = form_save(model, fields, data, instance=obj)
+                    require_within_gate(model, user, obj, perms.CHANGE)
+                return 200, model.objects.get(pk=obj.pk)
+
+            return run_write(request, model, write)
+
+        router.patch("/{int:id}", response={200: read, **errors}, operation_id=f"{name}_update", summary=f"Update {name}")(
+            update_object
+        )
+
+    if deletable:
+        def delete_object(request, id: int):
+            def write(user):
+                get_visible(model, user, id, perms.DELETE).delete()
+                return 204, None
+
+            return run_write(request, model, write)
+
+        router.delete("/{int:id}", response={204: None, **errors}, operation_id=f"{name}_delete", summary=f"Delete {name}")(
+            delete_object
+        )
+    return router
+
+
+def add_action(router: Router, model, *, name: str, path: str, payload=None, response, action: str, do) -> None:
+    """A write that is a step of a workflow (publish, move, approve): `do(user, obj, payload)` is a service call."""
+    errors = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+    if payload is None:
+        def endpoint(request, id: int):
+            return run_write(request, model, lambda user: (200, do(user, get_visible(model, user, id, action), None)))
+    else:
+        def endpoint(request, id: int, body: payload):
+            return run_write(request, model, lambda user: (200, do(user, get_visible(model, user, id, action), body)))
+    router.post(f"/{{int:id}}/{path}", response={200: response, **errors}, operation_id=f"{name}_{path}",
+                summary=f"{path.capitalize()} {name}")(endpoint)
+
+
+def resolve(model, user, pk: int | None, *, field: str):
+    """A referenced row the caller may see, or a 422 naming the field."""
+    if pk is None:
+        return None
+    obj = model.objects.restrict(user, perms.VIEW).filter(pk=pk).first() if pk <= MAX_ID else None
+    if obj is None:
+        raise ValidationError({field: _("编号 %(pk)s 的记录不存在或无权查看") % {"pk": pk}})
+    return obj
+
+
+__all__ = ["Id", "Year", "Text", "ErrorOut", "FilterSchema", "crud_router", "add_action", "resolve", "get_visible",
+           "form_save", "run_write"]

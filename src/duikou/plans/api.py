@@ -1,0 +1,189 @@
+"""REST API for plans, their sections, tasks and the units responsible for each task."""
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
+
+from duikou.core import permissions as perms
+from duikou.core.api_auth import API_AUTH
+from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
+from duikou.programs.models import Program
+
+from .models import Plan, Responsibility, Section, Task
+from .services import import_plan_data, publish_plan
+
+PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
+SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
+TASK_FIELDS = ["plan", "section", "number", "path", "title", "text", "deadline", "due_date", "status", "progress",
+               "completed_on", "order"]
+# What a responsible unit may change on its own task; the rest of a task is the office's.
+TASK_UNIT_FIELDS = {"status", "progress", "completed_on", "version"}
+RESPONSIBILITY_FIELDS = ["task", "organization", "role", "printed_name", "order"]
+Path = list[Annotated[str, Field(max_length=20)]]
+
+
+class PlanRead(ModelSchema):
+    donors_printed: list[str]
+    recipients_printed: list[str]
+
+    class Meta:
+        model = Plan
+        fields = ["id", "program", *PLAN_FIELDS, "issuer_organization", "status", "published_at", "source_name",
+                  "source_sha256", "version", "created_at", "updated_at"]
+
+
+class PlanCreate(Schema):
+    """A plan to import: a duikou.plan/1 object, optionally into an existing program."""
+
+    program_id: Id | None = None
+    document: dict[str, Any]
+    publish: bool = True
+
+
+class PlanUpdate(ModelSchema):
+    version: int | None = None
+
+    class Meta:
+        model = Plan
+        fields = PLAN_FIELDS
+        fields_optional = "__all__"
+
+
+class PlanFilter(FilterSchema):
+    program: Annotated[Id | None, FilterLookup("program_id")] = None
+    status: Annotated[Text | None, FilterLookup("status")] = None
+    year: Annotated[Year | None, FilterLookup("start_year__lte")] = None
+    q: Annotated[Text | None, FilterLookup(["title__icontains", "doc_number__icontains"])] = None
+
+
+class SectionRead(ModelSchema):
+    path: list[str]
+
+    class Meta:
+        model = Section
+        fields = ["id", *SECTION_FIELDS, "created_at", "updated_at"]
+
+
+class SectionCreate(ModelSchema):
+    path: Path = []
+
+    class Meta:
+        model = Section
+        fields = [f for f in SECTION_FIELDS if f != "path"]
+
+
+class SectionUpdate(ModelSchema):
+    path: Path | None = None
+
+    class Meta:
+        model = Section
+        fields = [f for f in SECTION_FIELDS if f != "path"]
+        fields_optional = "__all__"
+
+
+class SectionFilter(FilterSchema):
+    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
+    parent: Annotated[Id | None, FilterLookup("parent_id")] = None
+
+
+class TaskRead(ModelSchema):
+    path: list[str]
+
+    class Meta:
+        model = Task
+        fields = ["id", *TASK_FIELDS, "version", "created_at", "updated_at"]
+
+
+class TaskCreate(ModelSchema):
+    path: Path = []
+
+    class Meta:
+        model = Task
+        fields = [f for f in TASK_FIELDS if f != "path"]
+
+
+class TaskUpdate(ModelSchema):
+    path: Path | None = None
+    version: int | None = None
+
+    class Meta:
+        model = Task
+        fields = [f for f in TASK_FIELDS if f != "path"]
+        fields_optional = "__all__"
+
+
+class TaskFilter(FilterSchema):
+    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
+    program: Annotated[Id | None, FilterLookup("plan__program_id")] = None
+    section: Annotated[Id | None, FilterLookup("section_id")] = None
+    status: Annotated[Text | None, FilterLookup("status")] = None
+    organization: Annotated[Id | None, FilterLookup("responsibilities__organization_id")] = None
+    due_before: Annotated[dt.date | None, FilterLookup("due_date__lte")] = None
+    due_after: Annotated[dt.date | None, FilterLookup("due_date__gte")] = None
+    q: Annotated[Text | None, FilterLookup(["title__icontains", "text__icontains", "number"])] = None
+
+
+class ResponsibilityRead(ModelSchema):
+    class Meta:
+        model = Responsibility
+        fields = ["id", *RESPONSIBILITY_FIELDS, "created_at", "updated_at"]
+
+
+class ResponsibilityCreate(ModelSchema):
+    class Meta:
+        model = Responsibility
+        fields = RESPONSIBILITY_FIELDS
+
+
+class ResponsibilityUpdate(ModelSchema):
+    class Meta:
+        model = Responsibility
+        fields = RESPONSIBILITY_FIELDS
+        fields_optional = "__all__"
+
+
+class ResponsibilityFilter(FilterSchema):
+    task: Annotated[Id | None, FilterLookup("task_id")] = None
+    plan: Annotated[Id | None, FilterLookup("task__plan_id")] = None
+    organization: Annotated[Id | None, FilterLookup("organization_id")] = None
+    role: Annotated[Text | None, FilterLookup("role")] = None
+
+
+def create_plan(user, payload: PlanCreate) -> Plan:
+    perms.require_allowed(user, Plan, perms.ADD)
+    program = resolve(Program, user, payload.program_id, field="program_id")
+    raw = json.dumps(payload.document, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return import_plan_data(payload.document, source_bytes=raw, source_name="api.json", user=user, program=program,
+                            publish=payload.publish).plan
+
+
+def update_task(user, task: Task, payload: TaskUpdate) -> Task:
+    data = payload.dict(exclude_unset=True)
+    if not perms.is_office(user) and set(data) - TASK_UNIT_FIELDS:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(f"责任单位只能修改任务的状态、进度和完成日期（不能修改：{'、'.join(sorted(set(data) - TASK_UNIT_FIELDS))}）")
+    return form_save(Task, TASK_FIELDS, data, instance=task)
+
+
+router = Router(auth=API_AUTH)
+router.add_router("/sections/", crud_router(
+    Section, name="section", read=SectionRead, filters=SectionFilter, create=SectionCreate, update=SectionUpdate,
+    fields=SECTION_FIELDS,
+))
+router.add_router("/tasks/", crud_router(
+    Task, name="task", read=TaskRead, filters=TaskFilter, create=TaskCreate, update=TaskUpdate, fields=TASK_FIELDS,
+    update_with=update_task,
+))
+router.add_router("/responsibilities/", crud_router(
+    Responsibility, name="responsibility", read=ResponsibilityRead, filters=ResponsibilityFilter,
+    create=ResponsibilityCreate, update=ResponsibilityUpdate, fields=RESPONSIBILITY_FIELDS,
+))
+crud_router(
+    Plan, name="plan", read=PlanRead, filters=PlanFilter, create=PlanCreate, update=PlanUpdate, fields=PLAN_FIELDS,
+    create_with=create_plan, router=router,
+)
+add_action(router, Plan, name="plan", path="publish", response=PlanRead, action=perms.CHANGE,
+           do=lambda user, plan, _body: publish_plan(plan=plan, user=user))

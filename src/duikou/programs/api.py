@@ -1,0 +1,80 @@
+"""REST API for programs (counterpart relations) and pairings."""
+
+from typing import Annotated
+
+from ninja import FilterLookup, FilterSchema, ModelSchema, Router
+
+from duikou.core.api_auth import API_AUTH
+from duikou.exchange.rest import Id, Text, Year, crud_router
+
+from .models import Pairing, Program
+
+PROGRAM_FIELDS = ["name", "kind", "office", "start_year", "end_year", "reporting_period", "is_public", "description"]
+PAIRING_FIELDS = ["program", "plan", "donor", "recipient", "donor_printed", "recipient_printed", "level",
+                  "start_date", "end_date", "order"]
+
+
+class ProgramRead(ModelSchema):
+    class Meta:
+        model = Program
+        fields = ["id", *PROGRAM_FIELDS, "donors", "recipients", "created_at", "updated_at"]
+
+
+class ProgramCreate(ModelSchema):
+    class Meta:
+        model = Program
+        fields = PROGRAM_FIELDS
+
+
+class ProgramUpdate(ModelSchema):
+    class Meta:
+        model = Program
+        fields = PROGRAM_FIELDS
+        fields_optional = "__all__"
+
+
+class ProgramFilter(FilterSchema):
+    q: Annotated[Text | None, FilterLookup("name__icontains")] = None
+    kind: Annotated[Text | None, FilterLookup("kind")] = None
+    is_public: Annotated[bool | None, FilterLookup("is_public")] = None
+    year: Annotated[Year | None, FilterLookup("start_year__lte")] = None
+    donor: Annotated[Id | None, FilterLookup("donors__id")] = None
+    recipient: Annotated[Id | None, FilterLookup("recipients__id")] = None
+
+
+class PairingRead(ModelSchema):
+    class Meta:
+        model = Pairing
+        fields = ["id", *PAIRING_FIELDS, "created_at", "updated_at"]
+
+
+class PairingCreate(ModelSchema):
+    class Meta:
+        model = Pairing
+        fields = PAIRING_FIELDS
+
+
+class PairingUpdate(ModelSchema):
+    class Meta:
+        model = Pairing
+        fields = PAIRING_FIELDS
+        fields_optional = "__all__"
+
+
+class PairingFilter(FilterSchema):
+    program: Annotated[Id | None, FilterLookup("program_id")] = None
+    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
+    donor: Annotated[Id | None, FilterLookup("donor_id")] = None
+    recipient: Annotated[Id | None, FilterLookup("recipient_id")] = None
+    level: Annotated[Text | None, FilterLookup("level")] = None
+
+
+router = Router(auth=API_AUTH)
+router.add_router("/pairings/", crud_router(
+    Pairing, name="pairing", read=PairingRead, filters=PairingFilter, create=PairingCreate, update=PairingUpdate,
+    fields=PAIRING_FIELDS,
+))
+crud_router(
+    Program, name="program", read=ProgramRead, filters=ProgramFilter, create=ProgramCreate, update=ProgramUpdate,
+    fields=PROGRAM_FIELDS, router=router,
+)
