@@ -15,7 +15,7 @@ from django.forms import modelform_factory
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import StringConstraints
 
@@ -76,6 +76,11 @@ def _find_nul(value, place="") -> str | None:
 
 def run_write(request, model, write):
     """Run `write()` in one transaction as the caller; map every refusal to an API error response."""
+    status, body = _run_write(request, model, write)
+    return Status(status, body)
+
+
+def _run_write(request, model, write):
     user = request.auth
     try:
         with acting_as(user, source="api"), transaction.atomic():
@@ -95,6 +100,9 @@ def run_write(request, model, write):
     except (ProtectedError, RestrictedError):
         return 409, {"detail": _("该记录仍被其他记录引用，不能删除")}
     except IntegrityError:
+        import logging
+
+        logging.getLogger(__name__).info("integrity error in API write", exc_info=True)
         return 409, {"detail": _("与已有记录冲突（重复或违反约束）")}
     except ObjectDoesNotExist:
         return 422, {"detail": _("引用的记录不存在")}
@@ -175,12 +183,10 @@ def crud_router(
     )
 
     def read_object(request, id: int):
-        if id > MAX_ID:
-            return 404, {"detail": _("记录不存在或无权查看")}
-        obj = model.objects.restrict(request.auth, perms.VIEW).filter(pk=id).first()
+        obj = model.objects.restrict(request.auth, perms.VIEW).filter(pk=id).first() if id <= MAX_ID else None
         if obj is None:
-            return 404, {"detail": _("记录不存在或无权查看")}
-        return 200, obj
+            return Status(404, {"detail": _("记录不存在或无权查看")})
+        return obj
 
     router.get("/{int:id}", response={200: read, 404: ErrorOut}, operation_id=f"{name}_read", summary=f"Read {name}")(
         read_object
