@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 READER_COMMANDS = {"extract"}
 # Django's own commands that users need under the duikou name.
@@ -78,15 +77,38 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if command == "check":  # `duikou check PLAN-ID`: Django's own `check` keeps its name under manage.py
         argv = ["checkplan", *argv[1:]]
-    from django.core.management import execute_from_command_line
-
     try:
-        execute_from_command_line([str(Path(sys.argv[0]).name or "duikou"), *argv])
-    except SystemExit as exc:
-        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+        return _run_command(argv[0], argv[1:])
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
+    return 0
+
+
+def _run_command(name: str, args: list[str]) -> int:
+    """Parse and run one management command in this process (unlike run_from_argv, keep connections open)."""
+    from django.core.management import CommandError, get_commands, load_command_class
+    from django.db import DatabaseError
+
+    command = load_command_class(get_commands()[name], name)
+    command._called_from_command_line = True  # usage errors exit 2 through argparse
+    parser = command.create_parser("duikou", name)
+    try:
+        options = vars(parser.parse_args(args))
+        positional = options.pop("args", ())
+        command.execute(*positional, **options)
+    except CommandError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return exc.returncode
+    except DatabaseError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(
+            f"数据库错误 / database error: {first_line}（请先运行 duikou migrate，并确认 DUIKOU_DATABASE_URL 可连接）",
+            file=sys.stderr,
+        )
+        return 1
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
 
 
