@@ -93,7 +93,7 @@ def world(db, org, make_user):
         "auditor": make_user("auditor", perms.AUDITOR),
         "fuqing": make_user("fuqing", perms.UNIT_HEAD, org("福建省福州市福清市")),
     }
-    return {"plan": plan, "users": users, "mawei": mawei, "minhou": minhou, "xiji": xiji, "sales": sales,
+    return {"plan": plan, "plan_data": PLAN, "users": users, "mawei": mawei, "minhou": minhou, "xiji": xiji, "sales": sales,
             "person_target": person_target, "sha": hashlib.sha256(raw).hexdigest()}
 
 

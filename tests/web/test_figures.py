@@ -1,0 +1,101 @@
+"""Figures on the pages: achieved to date from approved reports, dashboard aggregates, fund execution; no N+1."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from duikou.web import stats
+
+pytestmark = pytest.mark.django_db
+
+
+def test_achieved_is_the_latest_approved_figure_of_each_unit(world):
+    sales = world["sales"]
+    # 马尾区: 2023-06 approved (60M) beats 2023-05 (40M); the submitted 2023-07 (99M) does not count. 闽侯县: 30M.
+    assert stats.latest_approved_figures([sales.pk]) == {
+        (sales.pk, world["mawei"].pk): Decimal("60000000"),
+        (sales.pk, world["minhou"].pk): Decimal("30000000"),
+    }
+    assert stats.achieved_by_target([sales.pk]) == {sales.pk: Decimal("90000000")}
+
+
+def test_target_pages_show_progress(world, client_for):
+    client = client_for(world["users"]["office"])
+    response = client.get(reverse("targets:list"), {"plan": world["plan"].pk})
+    rows = {item["row"].indicator: item["row"] for item in response.context["table"]}
+    assert rows["帮助宁夏销售农副产品"].progress == pytest.approx(90 / 750)
+    assert rows["帮助宁夏销售农副产品"].reached is False
+    assert rows["选派专业技术人员"].achieved is None
+    detail = client.get(reverse("targets:detail", args=[world["sales"].pk]))
+    shares = {a.printed_name: a for a in detail.context["allocations"]}
+    assert shares["马尾区"].achieved == Decimal("60000000")
+    assert shares["马尾区"].progress == pytest.approx(60 / 90)
+    assert 'role="progressbar"' in detail.content.decode()
+
+
+def test_dashboard_counts(world):
+    data = stats.dashboard(world["users"]["office"])
+    (row,) = [r for r in data["programs"] if r["program"] == world["plan"].program]
+    assert (row["tasks"], row["completed"], row["overdue"]) == (3, 0, 1)
+    assert (row["targets"], row["reached"]) == (2, 0)
+    assert row["planned"] == Decimal("62000000") and row["disbursed"] == Decimal("12000000")  # commitments not counted
+    assert row["execution"] == pytest.approx(12 / 62)
+    units = {u["organization__full_name"]: u for u in data["units"]}
+    assert units["福建省福州市马尾区"]["tasks"] == 2 and units["福建省福州市马尾区"]["overdue"] == 1
+    assert units["福建省福州市马尾区"]["disbursed"] == Decimal("12000000")
+
+
+def test_dashboard_when_a_task_is_done_and_a_target_reached(world):
+    from duikou.reports.models import Report, TargetFigure
+
+    task = world["plan"].tasks.get(number="1")
+    task.status = task.COMPLETED
+    task.save()
+    report = Report.objects.create(program=world["plan"].program, organization=world["mawei"], period="2023-12",
+                                   status=Report.APPROVED)
+    TargetFigure.objects.create(report=report, target=world["sales"], value=800_000_000)
+    (row,) = stats.dashboard(world["users"]["office"])["programs"]
+    assert (row["completed"], row["overdue"], row["reached"]) == (1, 0, 1)
+
+
+def test_dashboard_for_a_unit_counts_only_its_own(world):
+    data = stats.dashboard(world["users"]["fuqing"])
+    assert data["totals"]["tasks"] == 1
+    assert [u["organization__full_name"] for u in data["units"]] == ["福建省福州市福清市"]
+
+
+def test_dashboard_queries_do_not_grow_with_the_data(world, client_for, django_assert_max_num_queries):
+    from duikou.plans.services import import_plan_data
+    import json
+
+    client = client_for(world["users"]["office"])
+    with django_assert_max_num_queries(20) as small:
+        client.get(reverse("web:home"))
+    for n in range(3):  # three more plans under new programs
+        data = json.loads(json.dumps(world["plan_data"]))
+        data["title"] = f"第{n}号方案"
+        data["donors"] = [["厦门市", "泉州市", "漳州市"][n]]
+        raw = json.dumps(data, ensure_ascii=False).encode()
+        import_plan_data(data, source_bytes=raw, source_name=f"{n}.json")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("web:home"))
+
+
+def test_fund_schedule_table(world, client_for):
+    response = client_for(world["users"]["office"]).get(reverse("funds:schedule", args=[world["plan"].pk]))
+    assert response.context["years"] == [2023, 2024]
+    (row,) = response.context["rows"]
+    assert [line.disbursed for line in row["cells"]] == [Decimal("12000000"), Decimal(0)]
+    assert response.context["chart"] == {"years": ["2023", "2024"], "planned": [3000.0, 3200.0], "disbursed": [1200.0, 0.0]}
+    assert "echarts.min.js" in response.content.decode()
+
+
+def test_dispatches_against_person_targets(world, client_for):
+    response = client_for(world["users"]["office"]).get(reverse("dispatches:list"))
+    (target,) = response.context["person_targets"]
+    assert target.sent == 1 and target.value == 12
+    (share,) = target.shares
+    assert share.sent == 1 and share.progress == pytest.approx(1 / 12)
+    (unit,) = response.context["units"]
+    assert unit["name"] == "福建省福州市马尾区" and unit["total"] == 1

@@ -1,0 +1,103 @@
+"""The one list mechanism: sorting, filtering, searching, paging, htmx partials and real .xlsx exports."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [item["row"].title for item in response.context["table"]]
+
+
+def test_sort_both_ways_and_ignore_unknown_columns(world, client_for):
+    client = client_for(world["users"]["office"])
+    url = reverse("plans:tasks")
+    ascending = titles(client.get(url, {"sort": "title"}))
+    descending = titles(client.get(url, {"sort": "-title"}))
+    assert ascending == sorted(ascending) and descending == list(reversed(ascending)) and len(ascending) == 3
+    # A column that is not sortable, or does not exist, leaves the default order (no error).
+    assert client.get(url, {"sort": "lead"}).status_code == 200
+    assert client.get(url, {"sort": "password"}).status_code == 200
+
+
+def test_filters_and_search(world, client_for):
+    client = client_for(world["users"]["office"])
+    url = reverse("plans:tasks")
+    assert titles(client.get(url, {"status": "overdue"})) == ["参加闽宁协作联席会议"]
+    assert sorted(titles(client.get(url, {"unit": world["mawei"].pk}))) == ["参加闽宁协作联席会议", "推动消费帮扶"]
+    assert titles(client.get(url, {"q": "教育"})) == ["加强教育领域协作"]
+    # A value of the wrong type matches nothing instead of failing.
+    response = client.get(url, {"plan": "abc"})
+    assert response.status_code == 200 and titles(response) == []
+    # The unit filter offers the units present in the list, not the whole tree.
+    unit_filter = next(f for f in response.context["filters"] if f["filter"].name == "unit")
+    assert {label for _v, label in unit_filter["options"]} == {
+        "福建省福州市马尾区", "福建省福州市闽侯县", "福建省福州市福清市",
+    }
+
+
+def test_paging(world, client_for):
+    client = client_for(world["users"]["office"])
+    first = client.get(reverse("organizations:list"), {"sort": "full_name"})
+    second = client.get(reverse("organizations:list"), {"sort": "full_name", "page": 2})
+    assert first.context["paginator"].count > 3000  # the seeded divisions
+    assert len(first.context["table"]) == 50
+    a = [item["row"].pk for item in first.context["table"]]
+    b = [item["row"].pk for item in second.context["table"]]
+    assert not set(a) & set(b)
+
+
+def test_htmx_request_gets_only_the_table(world, client_for):
+    client = client_for(world["users"]["office"])
+    response = client.get(reverse("plans:tasks"), {"status": "overdue"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-body")
+    body = response.content.decode()
+    assert "<html" not in body and "参加闽宁协作联席会议" in body
+    full = client.get(reverse("plans:tasks")).content.decode()
+    assert "<html" in full and 'id="list-body"' in full
+
+
+def test_export_is_a_real_workbook_of_the_filtered_list(world, client_for):
+    client = client_for(world["users"]["office"])
+    response = client.get(reverse("plans:tasks"), {"unit": world["mawei"].pk, "sort": "title", "export": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("编号", "任务", "方案")
+    assert sorted(r[1] for r in rows[1:]) == ["参加闽宁协作联席会议", "推动消费帮扶"]
+    lead = rows[0].index("牵头单位")
+    assert {r[1]: r[lead] for r in rows[1:]}["推动消费帮扶"] == "闽侯县"
+
+
+def test_export_keeps_numbers_as_numbers(world, client_for):
+    client = client_for(world["users"]["office"])
+    response = client.get(reverse("funds:list"), {"export": "xlsx", "sort": "year"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = rows[0]
+    amounts = [r[header.index("计划金额（元）")] for r in rows[1:]]
+    disbursed = [r[header.index("已到账（元）")] for r in rows[1:]]
+    assert amounts == [30000000, 32000000]
+    assert disbursed == [12000000, 0]
+
+
+def test_export_goes_through_the_permission_gate(world, client_for):
+    response = client_for(world["users"]["fuqing"]).get(reverse("plans:tasks"), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["加强教育领域协作"]
+
+
+@pytest.mark.parametrize("name", [
+    "plans:list", "plans:tasks", "targets:list", "funds:list", "projects:list", "dispatches:list",
+    "programs:list", "programs:pairings", "organizations:list",
+])
+def test_every_list_exports(world, client_for, name):
+    response = client_for(world["users"]["office"]).get(reverse(name), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = next(sheet.iter_rows(values_only=True))
+    assert all(header), name
+    assert sheet.max_row >= 2, name
