@@ -38,7 +38,7 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
         raise InputError(_("%(name)s：文件过大（%(size).1f MB，上限 %(limit).0f MB）") % {
             "name": name, "size": len(raw) / 2**20, "limit": limit / 2**20})
     if not raw:
-        raise InputError(_("%(name)s：文件是空的") % {"name": name})
+        raise InputError(_("%(name)s：是空文件") % {"name": name})
     suffix = os.path.splitext(name)[1].lower()
     if suffix == ".json":
         return parse_plan_json(raw, name), ""
