@@ -29,7 +29,10 @@ def add_to(model, key: dict, amounts: dict, extra: dict | None = None) -> None:
     """Add `amounts` to the tally row with `key` (created with `extra` if missing), in one concurrency-safe statement."""
     table = connection.ops.quote_name(model._meta.db_table)
     q = connection.ops.quote_name
-    extra = extra or {}
+    extra = dict(extra or {})
+    for field in model._meta.concrete_fields:  # the model's defaults are not the table's
+        if not field.primary_key and field.has_default() and field.attname not in key | extra | amounts:
+            extra[field.attname] = field.get_default()
     cols = list(key) + list(extra) + list(amounts)
     params = [_param(v) for v in [*key.values(), *extra.values(), *amounts.values()]]
     updates = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in amounts)

@@ -1,0 +1,165 @@
+"""Time pages, API and the 10,000-task import against one generated database (run by benchmarks/run.py).
+
+The database comes from DUIKOU_DATABASE_URL. Each page is requested through Django's test Client as an
+office admin (and the unit page as a unit reporter); its SQL is captured once and re-run bare on a cursor,
+so every page gets a ratio page time / SQL time. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duikou.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def users():
+    """A bench office admin and a reporter of the busiest unit (created once, kept in the bench database)."""
+    from duikou.accounts.models import User
+    from duikou.analytics.models import UnitTaskTally
+    from duikou.core import permissions as perms
+    from django.db.models import Sum
+
+    office, _ = User.objects.get_or_create(username="bench_office", defaults={"role": perms.OFFICE_ADMIN})
+    busiest = (
+        UnitTaskTally.objects.values("organization_id").annotate(n=Sum("count")).order_by("-n").first()
+    )
+    org_id = busiest["organization_id"] if busiest else None
+    unit, _ = User.objects.get_or_create(
+        username="bench_unit", defaults={"role": perms.UNIT_REPORTER, "organization_id": org_id}
+    )
+    return office, unit, org_id
+
+
+def url_or_none(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def time_page(client, url):
+    for _ in range(2):
+        response = client.get(url)
+    if response.status_code != 200:
+        return {"url": url, "status": response.status_code, "note": f"HTTP {response.status_code}"}
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    selects = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    sql_times = []
+    with connection.cursor() as cursor:
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            for sql in selects:
+                cursor.execute(sql)
+                cursor.fetchall()
+            sql_times.append((time.perf_counter() - start) * 1000)
+    page_med, sql_med = statistics.median(times), statistics.median(sql_times)
+    return {
+        "url": url, "status": 200, "median_ms": round(page_med, 1), "p95_ms": round(pct(times, 0.95), 1),
+        "queries": len(captured.captured_queries), "sql_median_ms": round(sql_med, 1),
+        "ratio": round(page_med / sql_med, 2) if sql_med > 0 else None,
+    }
+
+
+def time_import(tasks: int = 10_000, runs: int = 3):
+    """import_plan_data of a plan with `tasks` tasks, rolled back after each run."""
+    from duikou.plans.services import import_plan_data
+
+    units = ["省教育厅", "省科技厅", "省卫生健康委员会", "省商务厅", "福州市", "厦门市", "泉州市"]
+    times = []
+    for run in range(runs):
+        data = {
+            "schema": "duikou.plan/1", "title": f"基准导入方案{run}", "doc_number": None, "issuer": "福建省对口支援工作办公室",
+            "issued_on": "2024-01-01", "period": {"start_year": 2024, "end_year": 2025}, "donors": ["福建省"],
+            "recipients": ["重庆市万州区"], "pairings": [], "funding": [], "targets": [],
+            "tasks": [
+                {"number": f"{i + 1}.", "path": ["一", f"{i + 1}."], "title": f"任务{i + 1}", "text": "推进。",
+                 "lead_units": [units[i % 7]], "support_units": [units[(i + 2) % 7]], "deadline": "年底前",
+                 "due": "2024-12-31"}
+                for i in range(tasks)
+            ],
+        }
+        raw = json.dumps(data, ensure_ascii=False).encode()
+        start = time.perf_counter()
+        try:
+            with transaction.atomic():
+                import_plan_data(data, source_bytes=raw, source_name="bench.json")
+                elapsed = time.perf_counter() - start
+                raise _Rollback
+        except _Rollback:
+            pass
+        times.append(elapsed * 1000)
+    return {"tasks": tasks, "median_ms": round(statistics.median(times), 1), "p95_ms": round(max(times), 1),
+            "runs": runs}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def main():
+    from duikou.organizations.models import Organization
+    from duikou.plans.models import Plan
+    from duikou.programs.models import Program
+
+    office, unit, org_id = users()
+    admin_client, unit_client = Client(), Client()
+    admin_client.force_login(office)
+    unit_client.force_login(unit)
+    plan = Plan.objects.order_by("pk").values_list("pk", flat=True)[len(Plan.objects.values("pk")[:200]) // 2]
+    program = Program.objects.order_by("pk").values_list("pk", flat=True).first()
+    org = org_id or Organization.objects.values_list("pk", flat=True).first()
+    cases = [
+        ("dashboard", admin_client, "/"),
+        ("plan page", admin_client, url_or_none("plans:detail", plan)),
+        ("matrix", admin_client, url_or_none("plans:matrix", plan)),
+        ("program page", admin_client, url_or_none("programs:detail", program)),
+        ("unit page", unit_client, url_or_none("organizations:detail", org)),
+        ("unit's tasks", unit_client, url_or_none("plans:tasks")),
+        ("API list (plans/tasks)", admin_client, "/api/plans/tasks/?limit=50"),
+        ("API detail (plan)", admin_client, f"/api/plans/{plan}"),
+        ("national CSV export", admin_client, url_or_none("exchange:national_csv") or url_or_none("web:export_csv")),
+    ]
+    results = {}
+    for name, client, url in cases:
+        if url is None:
+            results[name] = {"note": "page not present yet; skipped"}
+            continue
+        print(f"  {name}: {url}", file=sys.stderr)
+        results[name] = time_page(client, url)
+    print("  import of a 10,000-task plan", file=sys.stderr)
+    results["import 10,000 tasks"] = time_import()
+    counts = {
+        "plans": Plan.objects.count(),
+        "vendor": connection.vendor,
+    }
+    print(json.dumps({"results": results, "counts": counts}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""`make bench`: generate (or reuse) benchmark data on SQLite and PostgreSQL, time pages, API, import and
+the reader on each, and write docs/performance.md with the machine the figures came from.
+
+    .venv/bin/python benchmarks/run.py [--scale national|province|city] [--regenerate] [--databases sqlite,postgresql]
+
+Generated data is kept (SQLite under data/bench/, PostgreSQL database duikou_bench for national scale,
+duikou_bench_<scale> otherwise) and reused by the next run unless --regenerate is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+PG_SERVER = os.environ.get("DUIKOU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+
+
+def database_url(vendor: str, scale: str) -> str:
+    if vendor == "sqlite":
+        return f"sqlite:///{REPO / 'data' / 'bench' / f'{scale}.sqlite3'}"
+    return f"{PG_SERVER}/{'duikou_bench' if scale == 'national' else f'duikou_bench_{scale}'}"
+
+
+def env_for(url: str) -> dict:
+    env = {**os.environ, "DUIKOU_DATABASE_URL": url, "DUIKOU_DATA_DIR": str(REPO / "data" / "bench")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def run(args, env, *, check=True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"failed: {' '.join(map(str, args))}")
+    return proc
+
+
+def generated(url: str, scale: str) -> dict | None:
+    """The GenerationRun of this scale in the database, if one completed."""
+    code = (
+        "import json, os, django\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'duikou.settings')\ndjango.setup()\n"
+        "from duikou.scale.models import GenerationRun\n"
+        f"r = GenerationRun.objects.filter(scale={scale!r}).order_by('-id').first()\n"
+        "print(json.dumps(r and {'seconds': r.seconds, 'counts': r.counts}))"
+    )
+    proc = run([PYTHON, "-c", code], env_for(url), check=False)
+    if proc.returncode != 0:
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def prepare(vendor: str, scale: str, regenerate: bool) -> dict:
+    """Make sure the database holds generated data of this scale; returns its generation record."""
+    url = database_url(vendor, scale)
+    if not regenerate:
+        found = generated(url, scale)
+        if found:
+            print(f"{vendor}: reusing {scale} data ({sum(found['counts'].values()):,} rows)", file=sys.stderr)
+            return found
+    if vendor == "sqlite":
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    else:
+        name = url.rsplit("/", 1)[1]
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    env = env_for(url)
+    run([PYTHON, "-m", "duikou.cli", "migrate", "-v", "0"], env)
+    print(f"{vendor}: generating {scale} data …", file=sys.stderr)
+    started = time.monotonic()
+    subprocess.run([PYTHON, "-m", "duikou.cli", "generate", "--scale", scale, "--seed", "1"], env=env, cwd=REPO,
+                   check=True)
+    print(f"{vendor}: generated in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return generated(url, scale)
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "show server_version"],
+                        capture_output=True, text=True).stdout.strip()
+    import sqlite3
+
+    return {"nproc": os.cpu_count(), "memory_gb": round(mem_kb / 2**20, 1), "cpu": cpu, "postgresql": pg,
+            "sqlite": sqlite3.sqlite_version, "python": platform.python_version()}
+
+
+def other_script(name: str, env: dict) -> str | None:
+    path = REPO / "benchmarks" / name
+    if not path.exists():
+        return None
+    proc = subprocess.run([PYTHON, str(path)], env=env, cwd=REPO, capture_output=True, text=True)
+    return (proc.stdout + (proc.stderr if proc.returncode else "")).strip()
+
+
+def write_report(path: Path, scale: str, info: dict, gens: dict, results: dict, extras: dict, load: dict | None):
+    lines = [
+        "# Performance",
+        "",
+        "Produced by `make bench` (`benchmarks/run.py`); do not edit by hand — rerun it.",
+        "",
+        f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory_gb']} GB memory, PostgreSQL {info['postgresql']},",
+        f"SQLite {info['sqlite']}, Python {info['python']}. Run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        "",
+        f"## Data ({scale} scale, `duikou generate --scale {scale} --seed 1`)",
+        "",
+        "| table | rows |",
+        "| --- | ---: |",
+    ]
+    first = next(iter(gens.values()))
+    for table, n in first["counts"].items():
+        lines.append(f"| {table} | {n:,} |")
+    lines += ["", "Generation time: " + ", ".join(f"{v} {g['seconds']:.0f} s" for v, g in gens.items()), ""]
+    lines += [
+        "## Pages, API and import",
+        "",
+        "Median and p95 of repeated requests through Django's test Client (no network), the same page's "
+        "SELECTs re-run bare on a cursor, and the ratio page / bare SQL.",
+        "",
+        "| case | database | median ms | p95 ms | queries | bare SQL ms | page / SQL |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    names = list(next(iter(results.values()))["results"])
+    for name in names:
+        for vendor, res in results.items():
+            r = res["results"].get(name, {})
+            if "median_ms" not in r:
+                lines.append(f"| {name} | {vendor} | — | — | — | — | {r.get('note', '')} |")
+                continue
+            lines.append(
+                f"| {name} | {vendor} | {r['median_ms']} | {r['p95_ms']} | {r.get('queries', '')} | "
+                f"{r.get('sql_median_ms', '')} | {r.get('ratio', '') or ''} |"
+            )
+    if load:
+        lines += ["", "## Load", "", "```", json.dumps(load, ensure_ascii=False, indent=1), "```"]
+    for title, text in extras.items():
+        if text:
+            lines += ["", f"## {title}", "", "```", text[-4000:], "```"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default=os.environ.get("DUIKOU_BENCH_SCALE", "province"),
+                        choices=["city", "province", "national"])
+    parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--load", action="store_true", help="also run the locust load test against PostgreSQL")
+    parser.add_argument("--out", default=str(REPO / "docs" / "performance.md"))
+    args = parser.parse_args(argv)
+    vendors = [v for v in args.databases.split(",") if v]
+    gens = {v: prepare(v, args.scale, args.regenerate) for v in vendors}
+    if args.generate_only:
+        return 0
+    results = {}
+    for vendor in vendors:
+        print(f"{vendor}: timing pages …", file=sys.stderr)
+        proc = run([PYTHON, str(REPO / "benchmarks" / "pages_bench.py")], env_for(database_url(vendor, args.scale)))
+        results[vendor] = json.loads(proc.stdout.strip().splitlines()[-1])
+    extras = {
+        "Reader throughput (benchmarks/reader_throughput.py)": other_script("reader_throughput.py", os.environ.copy()),
+        "Pages in a browser (benchmarks/pages.py)": other_script(
+            "pages.py", env_for(database_url(vendors[-1], args.scale))
+        ),
+    }
+    load = None
+    if args.load and "postgresql" in vendors:
+        from load import run_load  # benchmarks/load.py
+
+        load = run_load(env_for(database_url("postgresql", args.scale)))
+    write_report(Path(args.out), args.scale, machine(), gens, results, extras, load)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
