@@ -8,5 +8,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("duikou.accounts.urls")),
+    path("reports/", include("duikou.reports.urls")),
+    path("receipts/", include("duikou.funds.workflow_urls")),
+    path("project-moves/", include("duikou.projects.workflow_urls")),
+    path("changes/", include("duikou.core.urls")),
     path("", include("duikou.web.urls")),
 ]

@@ -6,6 +6,17 @@ from .models import ChangeLog, StaleEditError, VersionedModel
 from .permissions import ADD, AUDITOR, CHANGE, DELETE, LEADER, OFFICE_ADMIN, VIEW, allows, can, role_of
 
 
+class VersionedAdminForm(forms.ModelForm):
+    """Carries the version the editor loaded as a hidden field."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+
 class RestrictedAdmin(admin.ModelAdmin):
     """Admin pages go through the same permission gate as pages, API and exports (roles, not Django perms)."""
 
@@ -35,10 +46,9 @@ class RestrictedAdmin(admin.ModelAdmin):
 
     # A versioned record carries the version the editor saw, so a stale admin save is refused too.
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if issubclass(self.model, VersionedModel) and obj is not None:
-            form = type(form.__name__, (form,), {"seen_version": forms.IntegerField(widget=forms.HiddenInput, initial=obj.version)})
-        return form
+        if issubclass(self.model, VersionedModel) and self.form is forms.ModelForm:
+            kwargs.setdefault("form", VersionedAdminForm)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change):
         seen = form.cleaned_data.get("seen_version") if change else None

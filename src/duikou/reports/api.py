@@ -12,7 +12,7 @@ from duikou.programs.models import Program
 from .models import Report
 from .services import approve_report, return_report, save_report, start_report, submit_report
 
-PeriodText = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}|-Q[1-4])?$", max_length=7)]
+PeriodText = Annotated[str, Field(pattern=r"^(19[4-9]\d|20\d\d|2100)(-(0[1-9]|1[0-2])|-Q[1-4])?$", max_length=7)]
 
 
 class ReportRead(ModelSchema):

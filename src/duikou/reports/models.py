@@ -113,6 +113,8 @@ class Evidence(AuditedModel):
 
     owner_paths = ("report__organization",)
     unit_actions = ("add", "delete")
+    # The stored path is random; original_name, size and sha256 identify the file in the change log.
+    audit_exclude = ("created_at", "updated_at", "file")
 
     class Meta:
         verbose_name = _("佐证材料")

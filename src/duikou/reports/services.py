@@ -381,15 +381,12 @@ def return_report(*, report: Report, user, reason: str) -> Report:
     else:
         raise PermissionDenied(_("无权退回月报"))
     report = _move(report, user, Report.RETURNED, reason)
-    today = timezone.localdate()
-    notice, created = Reminder.objects.get_or_create(
-        organization=report.organization, kind=Reminder.REPORT_RETURNED, report=report, task=None, due_date=today,
-        defaults={"message": _("%(period)s 月报被退回：%(reason)s") % {"period": report.period.label, "reason": reason}[:500]},
+    text = (_("%(period)s 月报被退回：%(reason)s") % {"period": report.period.label, "reason": reason})[:500]
+    # Returned twice in a day: the same notice comes back unread with the newest reason.
+    Reminder.objects.update_or_create(
+        organization=report.organization, kind=Reminder.REPORT_RETURNED, report=report, task=None,
+        due_date=timezone.localdate(), defaults={"message": text, "read_at": None},
     )
-    if not created:
-        notice.read_at = None
-        notice.message = (_("%(period)s 月报被退回：%(reason)s") % {"period": report.period.label, "reason": reason})[:500]
-        notice.save(update_fields=["read_at", "message"])
     return report
 
 

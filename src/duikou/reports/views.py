@@ -1,0 +1,279 @@
+"""Report pages: list, start, fill in, evidence, workflow, inbox and approved figures. Views only wire requests
+to reports.services; the services check permission and keep everything in one transaction."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duikou.core import permissions as perms
+from duikou.core.models import StaleEditError
+from duikou.funds.models import Transaction
+from duikou.targets.models import Allocation
+
+from . import services
+from .forms import EvidenceForm, ReturnForm, StartReportForm
+from .models import Evidence, Reminder, Report, TaskProgress
+
+
+def _report(request, pk, action=perms.VIEW) -> Report:
+    return get_object_or_404(
+        Report.objects.restrict(request.user, action).select_related("program", "organization"), pk=pk
+    )
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+@login_required
+def report_list(request):
+    """Reports the user may see, newest period first; the office sees its review queue on top."""
+    reports = Report.objects.restrict(request.user).select_related("program", "organization")
+    status = request.GET.get("status", "")
+    if status in dict(Report.STATUSES):
+        reports = reports.filter(status=status)
+    program_id = request.GET.get("program", "")
+    if program_id.isdigit():
+        reports = reports.filter(program_id=program_id)
+    page = Paginator(reports.order_by("-period", "organization__full_name"), 50).get_page(request.GET.get("page"))
+    queue = (
+        Report.objects.filter(status=Report.SUBMITTED).select_related("program", "organization").order_by("submitted_at")[:100]
+        if perms.is_office(request.user) else []
+    )
+    start_form = StartReportForm(user=request.user) if perms.allows(request.user, Report, perms.ADD) else None
+    return render(request, "reports/list.html", {
+        "page": page, "queue": queue, "start_form": start_form, "statuses": Report.STATUSES, "status": status,
+    })
+
+
+@login_required
+@require_POST
+def report_start(request):
+    form = StartReportForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errs in form.errors.values():
+            for e in errs:
+                messages.error(request, e)
+        return redirect("reports:list")
+    try:
+        report = services.start_report(
+            program=form.cleaned_data["program"], organization=form.cleaned_data["organization"],
+            period=form.cleaned_data["period"] or None, user=request.user,
+        )
+    except ValidationError as exc:
+        for e in _errors(exc):
+            messages.error(request, e)
+        return redirect("reports:list")
+    return redirect("reports:detail", pk=report.pk)
+
+
+def _rows(report, data=None):
+    """The unit's tasks and target shares, with this report's values (or the values just posted)."""
+    progress = {p.task_id: p for p in report.task_progress.all()}
+    figures = {f.target_id: f for f in report.figures.all()}
+    task_rows = []
+    for task in services.unit_tasks(report):
+        p = progress.get(task.pk)
+        key = f"task-{task.pk}"
+        task_rows.append({
+            "task": task, "key": key,
+            "status": data.get(f"{key}-status") if data else (p.status if p else task.status),
+            "percent": data.get(f"{key}-percent") if data else (p.percent if p else task.progress),
+            "text": data.get(f"{key}-text") if data else (p.text if p else ""),
+        })
+    figure_rows = []
+    for allocation in services.unit_allocations(report):
+        f = figures.get(allocation.target_id)
+        key = f"alloc-{allocation.pk}"
+        figure_rows.append({
+            "allocation": allocation, "target": allocation.target, "key": key,
+            "value": data.get(f"{key}-value") if data else (f.value if f else ""),
+            "note": data.get(f"{key}-note") if data else (f.note if f else ""),
+        })
+    return task_rows, figure_rows
+
+
+@login_required
+def report_detail(request, pk):
+    """The report page: fill in (while editable), evidence, workflow buttons, changes since last period, history."""
+    report = _report(request, pk)
+    status_code = 200
+    data = None
+    if request.method == "POST":
+        data = request.POST
+        task_rows, figure_rows = _rows(report, data)
+        try:
+            version = int(data.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            services.save_report(
+                report=report, user=request.user, version=version, summary=data.get("summary", ""),
+                progress=[{"task": r["task"].pk, "status": r["status"], "percent": r["percent"] or 0, "text": r["text"]}
+                          for r in task_rows],
+                figures=[{"allocation": r["allocation"].pk, "value": r["value"], "note": r["note"]} for r in figure_rows],
+            )
+        except StaleEditError as exc:
+            messages.error(request, exc.messages[0])
+            status_code = 409
+            report = _report(request, pk)
+        except ValidationError as exc:
+            for e in _errors(exc):
+                messages.error(request, e)
+            status_code = 400
+            report = _report(request, pk)
+        else:
+            messages.success(request, _("月报已保存"))
+            return redirect("reports:detail", pk=report.pk)
+    task_rows, figure_rows = _rows(report, data)
+    period = report.period
+    transactions = Transaction.objects.restrict(request.user).filter(
+        payer=report.organization, date__gte=period.start, date__lte=period.end,
+    ).select_related("payee", "project", "funding_line")
+    return render(request, "reports/detail.html", {
+        "report": report,
+        "editable": services.editable_by(report, request.user),
+        "task_rows": task_rows, "figure_rows": figure_rows,
+        "summary": data.get("summary") if data else report.summary,
+        "task_statuses": TaskProgress._meta.get_field("status").choices,
+        "evidence": report.evidence.order_by("id"),
+        "evidence_form": EvidenceForm(),
+        "return_form": ReturnForm(),
+        "transactions": transactions,
+        "changes": services.changes_since_previous(report),
+        "events": report.events.select_related("user"),
+        "can_submit": _can_submit(report, request.user),
+        "can_approve": perms.is_office(request.user) and report.status == Report.SUBMITTED,
+        "can_return": _can_return(report, request.user),
+    }, status=status_code)
+
+
+def _can_submit(report, user) -> bool:
+    role = perms.role_of(user)
+    if role == perms.UNIT_REPORTER:
+        return report.status in services.UNIT_EDITABLE and perms.can(user, report, perms.CHANGE)
+    if role in (perms.UNIT_HEAD, perms.OFFICE_ADMIN):
+        return report.status in services.HEAD_EDITABLE and perms.can(user, report, perms.CHANGE)
+    return False
+
+
+def _can_return(report, user) -> bool:
+    role = perms.role_of(user)
+    if role == perms.OFFICE_ADMIN:
+        return report.status in (Report.SUBMITTED, Report.APPROVED)
+    return role == perms.UNIT_HEAD and report.status == Report.PENDING_HEAD and perms.can(user, report, perms.CHANGE)
+
+
+def _workflow(request, pk, action):
+    report = _report(request, pk)
+    try:
+        action(report)
+    except ValidationError as exc:
+        for e in _errors(exc):
+            messages.error(request, e)
+    return redirect("reports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    def act(report):
+        report = services.submit_report(report=report, user=request.user)
+        messages.success(request, _("月报已提交：%(s)s") % {"s": report.get_status_display()})
+    return _workflow(request, pk, act)
+
+
+@login_required
+@require_POST
+def report_approve(request, pk):
+    def act(report):
+        services.approve_report(report=report, user=request.user)
+        messages.success(request, _("月报已审核通过"))
+    return _workflow(request, pk, act)
+
+
+@login_required
+@require_POST
+def report_return(request, pk):
+    def act(report):
+        services.return_report(report=report, user=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("月报已退回"))
+    return _workflow(request, pk, act)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk):
+    report = _report(request, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errs in form.errors.values():
+            for e in errs:
+                messages.error(request, e)
+        return redirect("reports:detail", pk=pk)
+    try:
+        evidence = services.attach_evidence(report=report, user=request.user, upload=form.cleaned_data["file"])
+    except ValidationError as exc:
+        for e in _errors(exc):
+            messages.error(request, e)
+    else:
+        messages.success(request, _("已上传佐证材料：%(name)s") % {"name": evidence.original_name})
+    return redirect("reports:detail", pk=pk)
+
+
+@login_required
+def evidence_download(request, pk):
+    """Evidence is served only through this permission-checked view, never from a public path."""
+    evidence = get_object_or_404(Evidence.objects.restrict(request.user), pk=pk)
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    evidence = get_object_or_404(Evidence.objects.restrict(request.user).select_related("report"), pk=pk)
+    report_pk = evidence.report_id
+    services.remove_evidence(evidence=evidence, user=request.user)
+    messages.success(request, _("已删除佐证材料"))
+    return redirect("reports:detail", pk=report_pk)
+
+
+@login_required
+def inbox(request):
+    """The unit's reminders: due soon, overdue, returned reports, funds that disagree."""
+    reminders = Reminder.objects.restrict(request.user).select_related("organization", "task", "report")
+    if request.GET.get("all") != "1":
+        reminders = reminders.filter(read_at__isnull=True)
+    page = Paginator(reminders.order_by("read_at", "-created_at"), 50).get_page(request.GET.get("page"))
+    return render(request, "reports/inbox.html", {"page": page, "show_all": request.GET.get("all") == "1"})
+
+
+@login_required
+@require_POST
+def reminder_read(request, pk):
+    reminder = get_object_or_404(Reminder.objects.restrict(request.user), pk=pk)
+    services.mark_read(reminder=reminder, user=request.user)
+    return redirect("reports:inbox")
+
+
+@login_required
+def figures(request):
+    """Targets allocated to units against the latest approved figures (what the dashboards count)."""
+    allocations = Allocation.objects.restrict(request.user).select_related("target", "target__plan", "organization")
+    program_id = request.GET.get("program", "")
+    if program_id.isdigit():
+        allocations = allocations.filter(target__plan__program_id=program_id)
+    achieved = services.achieved_by_allocation(user=request.user)
+    page = Paginator(allocations.order_by("target__plan_id", "target__order", "order"), 100).get_page(request.GET.get("page"))
+    rows = [{"allocation": a, "achieved": achieved.get(a.pk)} for a in page]
+    return render(request, "reports/figures.html", {"page": page, "rows": rows})
+
