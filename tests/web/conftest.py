@@ -25,22 +25,54 @@ PLAN = {
     "targets": [
         {
             "text": "2023年帮助宁夏销售农副产品7.5亿元以上，具体任务是：马尾区9000万元、闽侯县8000万元",
-            "indicator": "帮助宁夏销售农副产品", "value": 750000000, "unit": "yuan", "comparator": ">=", "year": 2023,
+            "indicator": "帮助宁夏销售农副产品",
+            "value": 750000000,
+            "unit": "yuan",
+            "comparator": ">=",
+            "year": 2023,
             "allocations": [{"unit": "马尾区", "value": 90000000}, {"unit": "闽侯县", "value": 80000000}],
         },
         {
             "text": "选派专业技术人员，具体任务是：马尾区12名",
-            "indicator": "选派专业技术人员", "value": 12, "unit": "person", "comparator": ">=", "year": 2023,
+            "indicator": "选派专业技术人员",
+            "value": 12,
+            "unit": "person",
+            "comparator": ">=",
+            "year": 2023,
             "allocations": [{"unit": "马尾区", "value": 12}],
         },
     ],
     "tasks": [
-        {"number": "1", "path": ["一", "1"], "title": "参加闽宁协作联席会议", "text": "参加闽宁协作联席会议，赴宁夏调研对接",
-         "lead_units": ["马尾区"], "support_units": ["闽侯县"], "deadline": "7月底前", "due": "2023-07-31"},
-        {"number": "2", "path": ["一", "2"], "title": "推动消费帮扶", "text": "推动消费帮扶，拓宽销售渠道",
-         "lead_units": ["闽侯县"], "support_units": ["马尾区"], "deadline": "11月底前", "due": "2099-11-30"},
-        {"number": "3", "path": ["二", "3"], "title": "加强教育领域协作", "text": "加强教育领域协作",
-         "lead_units": ["福清市"], "support_units": [], "deadline": "全年", "due": None},
+        {
+            "number": "1",
+            "path": ["一", "1"],
+            "title": "参加闽宁协作联席会议",
+            "text": "参加闽宁协作联席会议，赴宁夏调研对接",
+            "lead_units": ["马尾区"],
+            "support_units": ["闽侯县"],
+            "deadline": "7月底前",
+            "due": "2023-07-31",
+        },
+        {
+            "number": "2",
+            "path": ["一", "2"],
+            "title": "推动消费帮扶",
+            "text": "推动消费帮扶，拓宽销售渠道",
+            "lead_units": ["闽侯县"],
+            "support_units": ["马尾区"],
+            "deadline": "11月底前",
+            "due": "2099-11-30",
+        },
+        {
+            "number": "3",
+            "path": ["二", "3"],
+            "title": "加强教育领域协作",
+            "text": "加强教育领域协作",
+            "lead_units": ["福清市"],
+            "support_units": [],
+            "deadline": "全年",
+            "due": None,
+        },
     ],
 }
 
@@ -53,37 +85,72 @@ def plan_data():
 @pytest.fixture
 def world(db, org, make_user):
     """The plan imported and published, with money, a project, a dispatch and approved reports; users per role."""
+    from duikou.dispatches.models import Dispatch
     from duikou.funds.models import FundingLine, Transaction
     from duikou.plans.services import import_plan_data
     from duikou.projects.models import Project
     from duikou.reports.models import Report, TargetFigure
     from duikou.targets.models import Target
-    from duikou.dispatches.models import Dispatch
 
     raw = json.dumps(PLAN, ensure_ascii=False).encode()
     result = import_plan_data(json.loads(raw), source_bytes=raw, source_name="plan.json")
     plan = result.plan
-    mawei, minhou, xiji = org("福建省福州市马尾区"), org("福建省福州市闽侯县"), org("宁夏回族自治区固原市西吉县")
+    mawei, minhou, xiji = (
+        org("福建省福州市马尾区"),
+        org("福建省福州市闽侯县"),
+        org("宁夏回族自治区固原市西吉县"),
+    )
     line = FundingLine.objects.get(plan=plan, year=2023)
     # Written in bulk: these pages read transactions, they do not exercise the save-time bookkeeping.
-    Transaction.objects.bulk_create([
-        Transaction(funding_line=line, amount=12_000_000, date=dt.date(2023, 5, 1), payer=mawei, payee=xiji),
-        Transaction(funding_line=line, amount=5_000_000, date=dt.date(2023, 6, 1), payer=minhou, payee=xiji,
-                    kind=Transaction.COMMITMENT),
-    ])
-    Project.objects.create(program=plan.program, plan=plan, name="西吉县冷链物流中心", status=Project.UNDER_WAY,
-                           recipient=xiji, implementer=mawei, sector="产业", place="西吉县吉强镇", budget=8_000_000)
+    Transaction.objects.bulk_create(
+        [
+            Transaction(
+                funding_line=line, amount=12_000_000, date=dt.date(2023, 5, 1), payer=mawei, payee=xiji
+            ),
+            Transaction(
+                funding_line=line,
+                amount=5_000_000,
+                date=dt.date(2023, 6, 1),
+                payer=minhou,
+                payee=xiji,
+                kind=Transaction.COMMITMENT,
+            ),
+        ]
+    )
+    Project.objects.create(
+        program=plan.program,
+        plan=plan,
+        name="西吉县冷链物流中心",
+        status=Project.UNDER_WAY,
+        recipient=xiji,
+        implementer=mawei,
+        sector="产业",
+        place="西吉县吉强镇",
+        budget=8_000_000,
+    )
     person_target = Target.objects.get(plan=plan, unit=Target.PERSON)
-    Dispatch.objects.create(program=plan.program, target=person_target, person_name="林医生", from_organization=mawei,
-                            to_organization=xiji, field=Dispatch.DOCTOR, start_date=dt.date(2023, 3, 1),
-                            end_date=dt.date(2023, 9, 30))
+    Dispatch.objects.create(
+        program=plan.program,
+        target=person_target,
+        person_name="林医生",
+        from_organization=mawei,
+        to_organization=xiji,
+        field=Dispatch.DOCTOR,
+        start_date=dt.date(2023, 3, 1),
+        end_date=dt.date(2023, 9, 30),
+    )
     sales = Target.objects.get(plan=plan, unit=Target.YUAN)
     # Two approved reports of 马尾区: the later one counts; a submitted (not approved) one does not.
-    for period, value, status in (("2023-05", 40_000_000, Report.APPROVED), ("2023-06", 60_000_000, Report.APPROVED),
-                                  ("2023-07", 99_000_000, Report.SUBMITTED)):
+    for period, value, status in (
+        ("2023-05", 40_000_000, Report.APPROVED),
+        ("2023-06", 60_000_000, Report.APPROVED),
+        ("2023-07", 99_000_000, Report.SUBMITTED),
+    ):
         report = Report.objects.create(program=plan.program, organization=mawei, period=period, status=status)
         TargetFigure.objects.create(report=report, target=sales, value=value)
-    report = Report.objects.create(program=plan.program, organization=minhou, period="2023-05", status=Report.APPROVED)
+    report = Report.objects.create(
+        program=plan.program, organization=minhou, period="2023-05", status=Report.APPROVED
+    )
     TargetFigure.objects.create(report=report, target=sales, value=30_000_000)
     users = {
         "office": make_user("office", perms.OFFICE_ADMIN),
@@ -93,8 +160,17 @@ def world(db, org, make_user):
         "auditor": make_user("auditor", perms.AUDITOR),
         "fuqing": make_user("fuqing", perms.UNIT_HEAD, org("福建省福州市福清市")),
     }
-    return {"plan": plan, "plan_data": PLAN, "users": users, "mawei": mawei, "minhou": minhou, "xiji": xiji, "sales": sales,
-            "person_target": person_target, "sha": hashlib.sha256(raw).hexdigest()}
+    return {
+        "plan": plan,
+        "plan_data": PLAN,
+        "users": users,
+        "mawei": mawei,
+        "minhou": minhou,
+        "xiji": xiji,
+        "sales": sales,
+        "person_target": person_target,
+        "sha": hashlib.sha256(raw).hexdigest(),
+    }
 
 
 @pytest.fixture

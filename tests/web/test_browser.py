@@ -15,8 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "plans" / "001_419b3f3f91ecd403.txt"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 
@@ -108,7 +115,9 @@ def test_office_journey(site, browser, make_user, settings):
     page.click("#task-0 summary:text('修改')")
     page.fill("#task-0 input[name=lead_units]", "市委办公厅、福州市人民政府办公厅")
     page.click("#task-0 button[type=submit]:not([name=delete])")
-    page.wait_for_function("document.querySelector('#task-0 .units').innerText.includes('福州市人民政府办公厅')")
+    page.wait_for_function(
+        "document.querySelector('#task-0 .units').innerText.includes('福州市人民政府办公厅')"
+    )
     assert page.locator("#units-panel tr[data-printed='福州市人民政府办公厅']").count() == 1
 
     # Resolve every name the resolver could not decide by picking its first candidate.
@@ -141,10 +150,18 @@ def test_office_journey(site, browser, make_user, settings):
     # Money moved by 马尾区 shows on its page.
     mawei = Organization.objects.get(full_name="福建省福州市马尾区")
     xiji = Organization.objects.get(full_name="宁夏回族自治区固原市西吉县")
-    project = Project.objects.create(program=plan.program, plan=plan, name="西吉县冷链物流中心", recipient=xiji,
-                                     implementer=mawei, budget=8_000_000, place="西吉县")
-    Transaction.objects.bulk_create([Transaction(project=project, amount=3_000_000, date=dt.date(2023, 8, 1),
-                                                 payer=mawei, payee=xiji)])
+    project = Project.objects.create(
+        program=plan.program,
+        plan=plan,
+        name="西吉县冷链物流中心",
+        recipient=xiji,
+        implementer=mawei,
+        budget=8_000_000,
+        place="西吉县",
+    )
+    Transaction.objects.bulk_create(
+        [Transaction(project=project, amount=3_000_000, date=dt.date(2023, 8, 1), payer=mawei, payee=xiji)]
+    )
     page.click("table.matrix >> text=福建省福州市马尾区")
     page.wait_for_url(re.compile(r"/organizations/\d+/$"))
     assert page.locator("h1").inner_text() == "福建省福州市马尾区"
@@ -155,10 +172,17 @@ def test_office_journey(site, browser, make_user, settings):
     shot("unit-page")
 
     for name, path in [
-        ("targets", f"/targets/?plan={plan.pk}"), ("funds", f"/funds/plan/{plan.pk}/"), ("funds-list", "/funds/"),
-        ("projects", "/projects/"), ("dispatches", "/dispatches/"), ("programs", "/programs/"),
-        ("program", f"/programs/{plan.program_id}/"), ("organizations", "/organizations/?involved=yes"),
-        ("tasks", "/plans/tasks/?status=overdue"), ("search", "/plans/search/?q=消费帮扶"), ("dashboard", "/"),
+        ("targets", f"/targets/?plan={plan.pk}"),
+        ("funds", f"/funds/plan/{plan.pk}/"),
+        ("funds-list", "/funds/"),
+        ("projects", "/projects/"),
+        ("dispatches", "/dispatches/"),
+        ("programs", "/programs/"),
+        ("program", f"/programs/{plan.program_id}/"),
+        ("organizations", "/organizations/?involved=yes"),
+        ("tasks", "/plans/tasks/?status=overdue"),
+        ("search", "/plans/search/?q=消费帮扶"),
+        ("dashboard", "/"),
     ]:
         response = page.goto(site.url + path)
         assert response.status == 200, path

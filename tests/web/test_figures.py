@@ -39,7 +39,9 @@ def test_dashboard_counts(world):
     (row,) = [r for r in data["programs"] if r["program"] == world["plan"].program]
     assert (row["tasks"], row["completed"], row["overdue"]) == (3, 0, 1)
     assert (row["targets"], row["reached"]) == (2, 0)
-    assert row["planned"] == Decimal("62000000") and row["disbursed"] == Decimal("12000000")  # commitments not counted
+    assert row["planned"] == Decimal("62000000") and row["disbursed"] == Decimal(
+        "12000000"
+    )  # commitments not counted
     assert row["execution"] == pytest.approx(12 / 62)
     units = {u["organization__full_name"]: u for u in data["units"]}
     assert units["福建省福州市马尾区"]["tasks"] == 2 and units["福建省福州市马尾区"]["overdue"] == 1
@@ -52,8 +54,9 @@ def test_dashboard_when_a_task_is_done_and_a_target_reached(world):
     task = world["plan"].tasks.get(number="1")
     task.status = task.COMPLETED
     task.save()
-    report = Report.objects.create(program=world["plan"].program, organization=world["mawei"], period="2023-12",
-                                   status=Report.APPROVED)
+    report = Report.objects.create(
+        program=world["plan"].program, organization=world["mawei"], period="2023-12", status=Report.APPROVED
+    )
     TargetFigure.objects.create(report=report, target=world["sales"], value=800_000_000)
     (row,) = stats.dashboard(world["users"]["office"])["programs"]
     assert (row["completed"], row["overdue"], row["reached"]) == (1, 0, 1)
@@ -66,8 +69,9 @@ def test_dashboard_for_a_unit_counts_only_its_own(world):
 
 
 def test_dashboard_queries_do_not_grow_with_the_data(world, client_for, django_assert_max_num_queries):
-    from duikou.plans.services import import_plan_data
     import json
+
+    from duikou.plans.services import import_plan_data
 
     client = client_for(world["users"]["office"])
     with django_assert_max_num_queries(20) as small:
@@ -87,7 +91,11 @@ def test_fund_schedule_table(world, client_for):
     assert response.context["years"] == [2023, 2024]
     (row,) = response.context["rows"]
     assert [line.disbursed for line in row["cells"]] == [Decimal("12000000"), Decimal(0)]
-    assert response.context["chart"] == {"years": ["2023", "2024"], "planned": [3000.0, 3200.0], "disbursed": [1200.0, 0.0]}
+    assert response.context["chart"] == {
+        "years": ["2023", "2024"],
+        "planned": [3000.0, 3200.0],
+        "disbursed": [1200.0, 0.0],
+    }
     assert "echarts.min.js" in response.content.decode()
 
 

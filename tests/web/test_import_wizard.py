@@ -51,20 +51,26 @@ def test_marked_text_is_the_text_of_the_item(draft):
     from duikou.web.locate import locate_plan
 
     spans, found = locate_plan(draft.source_text, draft.plan_data)
-    by_ref = {s.ref: draft.source_text[s.start:s.end] for s in spans}
+    by_ref = {s.ref: draft.source_text[s.start : s.end] for s in spans}
     assert by_ref["task-0-lead_units-0"] == "市委办公厅"
     assert by_ref["task-7"].startswith("推动消费帮扶")
     assert all(found.values()) or sum(found.values()) / len(found) > 0.9
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("plan.json", b'{"schema": "duikou.plan/1", "title": ', "第 1 行"),
-    ("plan.json", json.dumps({"schema": "duikou.plan/1", "title": "x", "tasks": [{"due": "2023-13-45"}]}).encode(),
-     "tasks[1].due"),
-    ("plan.docx", b"PK\x03\x04 not really a zip", "plan.docx"),
-    ("plan.exe", b"MZ\x90\x00", "不支持的文件类型"),
-    ("empty.txt", b"", "空文件"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("plan.json", b'{"schema": "duikou.plan/1", "title": ', "第 1 行"),
+        (
+            "plan.json",
+            json.dumps({"schema": "duikou.plan/1", "title": "x", "tasks": [{"due": "2023-13-45"}]}).encode(),
+            "tasks[1].due",
+        ),
+        ("plan.docx", b"PK\x03\x04 not really a zip", "plan.docx"),
+        ("plan.exe", b"MZ\x90\x00", "不支持的文件类型"),
+        ("empty.txt", b"", "空文件"),
+    ],
+)
 def test_a_malformed_upload_is_reported_and_nothing_stored(office, name, content, message):
     response = upload(office, name, content)
     assert response.status_code == 400
@@ -82,8 +88,17 @@ def test_a_huge_upload_is_refused(office, settings):
 
 def test_correct_a_unit_in_place(office, draft):
     url = reverse("web:import_edit", args=[draft.pk])
-    response = office.post(url, {"kind": "tasks", "index": "0", "ref": "task-0", "lead_units": "市委办公厅、福州市人民政府办公厅",
-                                 "support_units": "市乡村振兴局"}, HTTP_HX_REQUEST="true")
+    response = office.post(
+        url,
+        {
+            "kind": "tasks",
+            "index": "0",
+            "ref": "task-0",
+            "lead_units": "市委办公厅、福州市人民政府办公厅",
+            "support_units": "市乡村振兴局",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.plan_data["tasks"][0]["lead_units"] == ["市委办公厅", "福州市人民政府办公厅"]
@@ -122,17 +137,26 @@ def test_choose_units_then_publish(office, draft):
     response = office.post(resolve, {"printed": "不在方案里", "choice": "create", "row": "4"})
     assert "不是本方案中出现的单位名称" in response.content.decode()
     draft.refresh_from_db()
-    assert draft.resolutions == {"市委办公厅": {"organization": mawei.pk}, "市政府办公厅": {"create": True},
-                                 "市乡村振兴局": {"organization": mawei.pk}}
+    assert draft.resolutions == {
+        "市委办公厅": {"organization": mawei.pk},
+        "市政府办公厅": {"create": True},
+        "市乡村振兴局": {"organization": mawei.pk},
+    }
     # The seed prints 闽侯区委、政府 (闽侯 is a county): the resolver offers candidates and the office picks one.
     from duikou.web import imports
 
     undecided = [u for u in imports.unit_choices(draft) if u.needs_choice]
     assert "闽侯区委、政府" in [u.printed for u in undecided]
     response = office.post(reverse("web:import_publish", args=[draft.pk]))
-    assert response.status_code == 400 and "闽侯区委、政府" in response.content.decode() and Plan.objects.count() == 0
+    assert (
+        response.status_code == 400
+        and "闽侯区委、政府" in response.content.decode()
+        and Plan.objects.count() == 0
+    )
     for unit in undecided:
-        office.post(resolve, {"printed": unit.printed, "choice": str(unit.resolution.candidates[0].pk), "row": "1"})
+        office.post(
+            resolve, {"printed": unit.printed, "choice": str(unit.resolution.candidates[0].pk), "row": "1"}
+        )
 
     response = office.post(reverse("web:import_publish", args=[draft.pk]))
     plan = Plan.objects.get()
@@ -154,7 +178,10 @@ def test_a_failed_publish_stores_nothing(office, draft):
 
     # The same source was imported meanwhile (say, from the command line): publishing must not half-create units.
     import_plan_data(draft.plan_data, source_bytes=bytes(draft.source_bytes), source_name="cli.txt")
-    office.post(reverse("web:import_resolve", args=[draft.pk]), {"printed": "各签约单位", "choice": "create", "row": "1"})
+    office.post(
+        reverse("web:import_resolve", args=[draft.pk]),
+        {"printed": "各签约单位", "choice": "create", "row": "1"},
+    )
     organizations = Organization.objects.count()
     response = office.post(reverse("web:import_publish", args=[draft.pk]))
     assert response.status_code == 400

@@ -28,7 +28,10 @@ def test_filters_and_search(world, client_for):
     client = client_for(world["users"]["office"])
     url = reverse("plans:tasks")
     assert titles(client.get(url, {"status": "overdue"})) == ["参加闽宁协作联席会议"]
-    assert sorted(titles(client.get(url, {"unit": world["mawei"].pk}))) == ["参加闽宁协作联席会议", "推动消费帮扶"]
+    assert sorted(titles(client.get(url, {"unit": world["mawei"].pk}))) == [
+        "参加闽宁协作联席会议",
+        "推动消费帮扶",
+    ]
     assert titles(client.get(url, {"q": "教育"})) == ["加强教育领域协作"]
     # A value of the wrong type matches nothing instead of failing.
     response = client.get(url, {"plan": "abc"})
@@ -36,7 +39,9 @@ def test_filters_and_search(world, client_for):
     # The unit filter offers the units present in the list, not the whole tree.
     unit_filter = next(f for f in response.context["filters"] if f["filter"].name == "unit")
     assert {label for _v, label in unit_filter["options"]} == {
-        "福建省福州市马尾区", "福建省福州市闽侯县", "福建省福州市福清市",
+        "福建省福州市马尾区",
+        "福建省福州市闽侯县",
+        "福建省福州市福清市",
     }
 
 
@@ -53,7 +58,9 @@ def test_paging(world, client_for):
 
 def test_htmx_request_gets_only_the_table(world, client_for):
     client = client_for(world["users"]["office"])
-    response = client.get(reverse("plans:tasks"), {"status": "overdue"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-body")
+    response = client.get(
+        reverse("plans:tasks"), {"status": "overdue"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-body"
+    )
     body = response.content.decode()
     assert "<html" not in body and "参加闽宁协作联席会议" in body
     full = client.get(reverse("plans:tasks")).content.decode()
@@ -62,7 +69,9 @@ def test_htmx_request_gets_only_the_table(world, client_for):
 
 def test_export_is_a_real_workbook_of_the_filtered_list(world, client_for):
     client = client_for(world["users"]["office"])
-    response = client.get(reverse("plans:tasks"), {"unit": world["mawei"].pk, "sort": "title", "export": "xlsx"})
+    response = client.get(
+        reverse("plans:tasks"), {"unit": world["mawei"].pk, "sort": "title", "export": "xlsx"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -91,10 +100,20 @@ def test_export_goes_through_the_permission_gate(world, client_for):
     assert [r[1] for r in rows[1:]] == ["加强教育领域协作"]
 
 
-@pytest.mark.parametrize("name", [
-    "plans:list", "plans:tasks", "targets:list", "funds:list", "projects:list", "dispatches:list",
-    "programs:list", "programs:pairings", "organizations:list",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "plans:list",
+        "plans:tasks",
+        "targets:list",
+        "funds:list",
+        "projects:list",
+        "dispatches:list",
+        "programs:list",
+        "programs:pairings",
+        "organizations:list",
+    ],
+)
 def test_every_list_exports(world, client_for, name):
     response = client_for(world["users"]["office"]).get(reverse(name), {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active

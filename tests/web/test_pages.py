@@ -62,7 +62,11 @@ def test_a_unit_sees_only_its_own_tasks(world, client_for):
     body = client_for(world["users"]["fuqing"]).get(reverse("plans:tasks")).content.decode()
     assert "加强教育领域协作" in body
     assert "推动消费帮扶" not in body
-    body = client_for(world["users"]["mawei"]).get(reverse("plans:detail", args=[world["plan"].pk])).content.decode()
+    body = (
+        client_for(world["users"]["mawei"])
+        .get(reverse("plans:detail", args=[world["plan"].pk]))
+        .content.decode()
+    )
     assert "推动消费帮扶" in body and "参加闽宁协作联席会议" in body
     assert "加强教育领域协作" not in body
 
@@ -100,11 +104,16 @@ def test_matrix_marks_lead_and_support(world, client_for):
 
 
 def test_unit_page_gathers_everything_of_the_unit(world, client_for):
-    response = client_for(world["users"]["office"]).get(reverse("organizations:detail", args=[world["mawei"].pk]))
+    response = client_for(world["users"]["office"]).get(
+        reverse("organizations:detail", args=[world["mawei"].pk])
+    )
     body = response.content.decode()
     assert response.context["summary"]["tasks"] == 2
     assert response.context["summary"]["lead"] == 1
-    assert {a.target.indicator for a in response.context["allocations"]} == {"帮助宁夏销售农副产品", "选派专业技术人员"}
+    assert {a.target.indicator for a in response.context["allocations"]} == {
+        "帮助宁夏销售农副产品",
+        "选派专业技术人员",
+    }
     assert "西吉县冷链物流中心" in body and "林医生" in body
     assert "1,200.00" in body  # 12,000,000 yuan disbursed, shown in 万元
 
@@ -121,7 +130,9 @@ def test_search_finds_plans_and_tasks(world, client_for):
 
 
 def test_pairing_graph_has_both_sides(world, client_for):
-    response = client_for(world["users"]["office"]).get(reverse("programs:detail", args=[world["plan"].program_id]))
+    response = client_for(world["users"]["office"]).get(
+        reverse("programs:detail", args=[world["plan"].program_id])
+    )
     graph = response.context["graph"]
     names = {n["name"] for n in graph["nodes"]}
     assert {"福建省福州市马尾区", "宁夏回族自治区固原市西吉县"} <= names

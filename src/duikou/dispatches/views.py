@@ -30,20 +30,35 @@ class DispatchListView(RestrictedListView):
         queryset, _active = self.filtered(self.base_queryset())
         labels = dict(Dispatch.FIELDS)
         by_unit: dict[str, dict] = {}
-        for row in queryset.order_by().values("from_organization_id", "from_organization__full_name", "field").annotate(n=Count("pk")):
-            unit = by_unit.setdefault(row["from_organization_id"], {
-                "name": row["from_organization__full_name"], "id": row["from_organization_id"], "fields": defaultdict(int), "total": 0,
-            })
+        for row in (
+            queryset.order_by()
+            .values("from_organization_id", "from_organization__full_name", "field")
+            .annotate(n=Count("pk"))
+        ):
+            unit = by_unit.setdefault(
+                row["from_organization_id"],
+                {
+                    "name": row["from_organization__full_name"],
+                    "id": row["from_organization_id"],
+                    "fields": defaultdict(int),
+                    "total": 0,
+                },
+            )
             unit["fields"][row["field"]] += row["n"]
             unit["total"] += row["n"]
-        fields = [code for code, _label in Dispatch.FIELDS if any(u["fields"].get(code) for u in by_unit.values())]
+        fields = [
+            code for code, _label in Dispatch.FIELDS if any(u["fields"].get(code) for u in by_unit.values())
+        ]
         units = sorted(by_unit.values(), key=lambda u: -u["total"])
         for unit in units:
             unit["cells"] = [unit["fields"].get(code, 0) for code in fields]
         # Person targets with the people counted against them, and per allocated unit.
         counted = {
             (r["target_id"], r["from_organization_id"]): r["n"]
-            for r in queryset.filter(target__isnull=False).order_by().values("target_id", "from_organization_id").annotate(n=Count("pk"))
+            for r in queryset.filter(target__isnull=False)
+            .order_by()
+            .values("target_id", "from_organization_id")
+            .annotate(n=Count("pk"))
         }
         # Person targets that are split among units or have people counted against them.
         person_targets = Target.objects.restrict(self.request.user, VIEW).filter(unit=Target.PERSON)
@@ -51,10 +66,14 @@ class DispatchListView(RestrictedListView):
             person_targets.filter(
                 Q(pk__in=queryset.filter(target__isnull=False).values("target_id"))
                 | Q(pk__in=Allocation.objects.values("target_id"))
-            ).select_related("plan").order_by("plan__issued_on", "order")[:50]
+            )
+            .select_related("plan")
+            .order_by("plan__issued_on", "order")[:50]
         )
         allocations = defaultdict(list)
-        for a in Allocation.objects.filter(target__in=targets).select_related("organization").order_by("order"):
+        for a in (
+            Allocation.objects.filter(target__in=targets).select_related("organization").order_by("order")
+        ):
             a.sent = counted.get((a.target_id, a.organization_id), 0)
             a.progress = ratio(a.sent, a.value)
             allocations[a.target_id].append(a)

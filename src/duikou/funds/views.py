@@ -57,28 +57,36 @@ class FundingLineListView(RestrictedListView):
     def extra_context(self):
         # The chart covers the whole filtered list, aggregated by year in the database.
         queryset, _active = self.filtered(self.narrow(self.base_queryset()))
-        planned = {r["year"]: r["total"] for r in queryset.order_by().values("year").annotate(total=Sum("amount"))}
+        planned = {
+            r["year"]: r["total"] for r in queryset.order_by().values("year").annotate(total=Sum("amount"))
+        }
         paid = funds_by_line(queryset)
         paid_by_year = defaultdict(Decimal)
         for line_id, year in queryset.values_list("pk", "year"):
             paid_by_year[year] += paid.get(line_id, Decimal(0))
         years = sorted(planned)
-        return {"chart": {
-            "years": [str(y) for y in years],
-            "planned": [float(planned[y] / 10000) for y in years],
-            "disbursed": [float(paid_by_year[y] / 10000) for y in years],
-        }}
+        return {
+            "chart": {
+                "years": [str(y) for y in years],
+                "planned": [float(planned[y] / 10000) for y in years],
+                "disbursed": [float(paid_by_year[y] / 10000) for y in years],
+            }
+        }
 
 
 @login_required
 def plan_schedule(request, pk: int):
     """One plan's funding schedule: rows per source, columns per year, planned against disbursed."""
     plan = visible_plan(request, pk)
-    lines = with_disbursed(list(FundingLine.objects.restrict(request.user, VIEW).filter(plan=plan).order_by("order", "year")))
+    lines = with_disbursed(
+        list(FundingLine.objects.restrict(request.user, VIEW).filter(plan=plan).order_by("order", "year"))
+    )
     years = sorted({line.year for line in lines})
     sources: dict[str, dict] = {}
     for line in lines:
-        row = sources.setdefault(line.source, {"source": line.source, "cells": {}, "planned": Decimal(0), "disbursed": Decimal(0)})
+        row = sources.setdefault(
+            line.source, {"source": line.source, "cells": {}, "planned": Decimal(0), "disbursed": Decimal(0)}
+        )
         row["cells"][line.year] = line
         row["planned"] += line.amount
         row["disbursed"] += line.disbursed
@@ -91,6 +99,15 @@ def plan_schedule(request, pk: int):
         "disbursed": sum((line.disbursed for line in lines), Decimal(0)),
     }
     totals["execution"] = ratio(totals["disbursed"], totals["planned"])
-    return render(request, "funds/plan_schedule.html", {
-        "plan": plan, "years": years, "rows": rows, "totals": totals, "chart": yearly_chart(lines), "tab": "funds",
-    })
+    return render(
+        request,
+        "funds/plan_schedule.html",
+        {
+            "plan": plan,
+            "years": years,
+            "rows": rows,
+            "totals": totals,
+            "chart": yearly_chart(lines),
+            "tab": "funds",
+        },
+    )

@@ -11,8 +11,10 @@ from .models import Organization
 def filter_involvement(queryset, value: str):
     """Units with a part in some plan (a task, an allocation, a pairing), or the rest of the tree."""
     involved = (
-        Q(responsibilities__isnull=False) | Q(allocations__isnull=False)
-        | Q(pairings_given__isnull=False) | Q(pairings_received__isnull=False)
+        Q(responsibilities__isnull=False)
+        | Q(allocations__isnull=False)
+        | Q(pairings_given__isnull=False)
+        | Q(pairings_received__isnull=False)
     )
     inner = Organization._base_manager.filter(involved).values("pk")
     return queryset.filter(pk__in=inner) if value == "yes" else queryset.exclude(pk__in=inner)

@@ -1,7 +1,7 @@
 """Organization pages: the list, and one unit's page with everything it is part of across programs."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
@@ -38,47 +38,80 @@ def organization_detail(request, pk: int):
     user = request.user
     org = get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
     responsibilities = list(
-        Responsibility.objects.restrict(user, VIEW).filter(organization=org, task__in=Task.objects.restrict(user, VIEW))
-        .select_related("task", "task__plan", "task__plan__program").order_by("task__plan__issued_on", "task__order")
+        Responsibility.objects.restrict(user, VIEW)
+        .filter(organization=org, task__in=Task.objects.restrict(user, VIEW))
+        .select_related("task", "task__plan", "task__plan__program")
+        .order_by("task__plan__issued_on", "task__order")
     )
     tasks = []
     for r in responsibilities:
         r.task.my_role = r
         tasks.append(r.task)
     allocations = list(
-        Allocation.objects.restrict(user, VIEW).filter(organization=org)
-        .select_related("target", "target__plan").order_by("target__plan__issued_on", "target__order")
+        Allocation.objects.restrict(user, VIEW)
+        .filter(organization=org)
+        .select_related("target", "target__plan")
+        .order_by("target__plan__issued_on", "target__order")
     )
     figures = latest_approved_figures([a.target_id for a in allocations])
     for a in allocations:
         a.achieved = figures.get((a.target_id, org.pk))
         a.progress = ratio(a.achieved, a.value) if a.achieved is not None else None
-    funding_lines = list(FundingLine.objects.restrict(user, VIEW).filter(source_organization=org).select_related("plan"))
+    funding_lines = list(
+        FundingLine.objects.restrict(user, VIEW).filter(source_organization=org).select_related("plan")
+    )
     transactions = list(
-        Transaction.objects.restrict(user, VIEW).filter(Q(payer=org) | Q(payee=org))
-        .select_related("payer", "payee", "project", "funding_line").order_by("-date")[:100]
+        Transaction.objects.restrict(user, VIEW)
+        .filter(Q(payer=org) | Q(payee=org))
+        .select_related("payer", "payee", "project", "funding_line")
+        .order_by("-date")[:100]
     )
     projects = list(
-        Project.objects.restrict(user, VIEW).filter(Q(implementer=org) | Q(recipient=org) | Q(proposed_by=org))
-        .select_related("recipient", "implementer", "program").order_by("-id")[:200]
+        Project.objects.restrict(user, VIEW)
+        .filter(Q(implementer=org) | Q(recipient=org) | Q(proposed_by=org))
+        .select_related("recipient", "implementer", "program")
+        .order_by("-id")[:200]
     )
     dispatches = list(
-        Dispatch.objects.restrict(user, VIEW).filter(Q(from_organization=org) | Q(to_organization=org))
-        .select_related("from_organization", "to_organization").order_by("-start_date")[:200]
+        Dispatch.objects.restrict(user, VIEW)
+        .filter(Q(from_organization=org) | Q(to_organization=org))
+        .select_related("from_organization", "to_organization")
+        .order_by("-start_date")[:200]
     )
-    children = Organization.objects.restrict(user, VIEW).filter(parent=org).annotate(
-        task_count=Count("responsibilities", distinct=True)
-    ).filter(task_count__gt=0).order_by("-task_count")[:50] if org.kind == Organization.REGION else []
+    children = (
+        Organization.objects.restrict(user, VIEW)
+        .filter(parent=org)
+        .annotate(task_count=Count("responsibilities", distinct=True))
+        .filter(task_count__gt=0)
+        .order_by("-task_count")[:50]
+        if org.kind == Organization.REGION
+        else []
+    )
     summary = {
         "tasks": len(tasks),
         "lead": sum(1 for r in responsibilities if r.role == Responsibility.LEAD),
         "completed": sum(1 for t in tasks if t.status == Task.COMPLETED),
         "overdue": sum(1 for t in tasks if t.is_overdue),
-        "paid": sum((t.amount for t in transactions if t.payer_id == org.pk and t.kind == Transaction.DISBURSEMENT), 0),
-        "received": sum((t.amount for t in transactions if t.payee_id == org.pk and t.kind == Transaction.DISBURSEMENT), 0),
+        "paid": sum(
+            (t.amount for t in transactions if t.payer_id == org.pk and t.kind == Transaction.DISBURSEMENT), 0
+        ),
+        "received": sum(
+            (t.amount for t in transactions if t.payee_id == org.pk and t.kind == Transaction.DISBURSEMENT), 0
+        ),
     }
-    return render(request, "organizations/organization_detail.html", {
-        "org": org, "tasks": tasks, "allocations": allocations, "funding_lines": funding_lines,
-        "transactions": transactions, "projects": projects, "dispatches": dispatches, "summary": summary,
-        "children": children, "aliases": org.aliases.all(),
-    })
+    return render(
+        request,
+        "organizations/organization_detail.html",
+        {
+            "org": org,
+            "tasks": tasks,
+            "allocations": allocations,
+            "funding_lines": funding_lines,
+            "transactions": transactions,
+            "projects": projects,
+            "dispatches": dispatches,
+            "summary": summary,
+            "children": children,
+            "aliases": org.aliases.all(),
+        },
+    )

@@ -33,7 +33,11 @@ PLAN_FILTERS = [
 
 TASK_FILTERS = [
     Filter("plan", _("方案"), "plan_id", distinct_choices("plan_id", "plan__title")),
-    Filter("unit", _("责任单位"), "responsibilities__organization_id",
-           distinct_choices("responsibilities__organization_id", "responsibilities__organization__full_name")),
+    Filter(
+        "unit",
+        _("责任单位"),
+        "responsibilities__organization_id",
+        distinct_choices("responsibilities__organization_id", "responsibilities__organization__full_name"),
+    ),
     Filter("status", _("状态"), filter_task_status, TASK_STATUS_CHOICES),
 ]

@@ -42,7 +42,9 @@ class TaskListView(RestrictedListView):
 
     def base_queryset(self):
         responsibilities = Responsibility.objects.select_related("organization")
-        return super().base_queryset().prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
+        return (
+            super().base_queryset().prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
+        )
 
 
 def visible_plan(request, pk: int) -> Plan:
@@ -62,17 +64,28 @@ def plan_detail(request, pk: int):
     """The plan's sections and tasks as a tree, with units, deadlines and status; filters by unit, section, status."""
     plan = visible_plan(request, pk)
     tasks = (
-        Task.objects.restrict(request.user, VIEW).filter(plan=plan)
-        .prefetch_related(Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization")))
+        Task.objects.restrict(request.user, VIEW)
+        .filter(plan=plan)
+        .prefetch_related(
+            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization"))
+        )
         .order_by("order")
     )
-    unit, section_id, status = request.GET.get("unit", ""), request.GET.get("section", ""), request.GET.get("status", "")
+    unit, section_id, status = (
+        request.GET.get("unit", ""),
+        request.GET.get("section", ""),
+        request.GET.get("status", ""),
+    )
     units = (
-        Organization.objects.filter(responsibilities__task__plan=plan).distinct().order_by("full_name")
+        Organization.objects.filter(responsibilities__task__plan=plan)
+        .distinct()
+        .order_by("full_name")
         .only("pk", "full_name", "name")
     )
     if unit.isdigit():
-        tasks = tasks.filter(pk__in=Responsibility.objects.filter(organization_id=unit, task__plan=plan).values("task_id"))
+        tasks = tasks.filter(
+            pk__in=Responsibility.objects.filter(organization_id=unit, task__plan=plan).values("task_id")
+        )
     if section_id.isdigit():
         tasks = tasks.filter(Q(section_id=section_id) | Q(section__parent_id=section_id))
     if status:
@@ -81,7 +94,9 @@ def plan_detail(request, pk: int):
     by_section: dict[int | None, list[Task]] = {}
     for task in tasks:
         by_section.setdefault(task.section_id, []).append(task)
-    tree = [{"section": s, "depth": max(len(s.path) - 1, 0), "tasks": by_section.pop(s.pk, [])} for s in sections]
+    tree = [
+        {"section": s, "depth": max(len(s.path) - 1, 0), "tasks": by_section.pop(s.pk, [])} for s in sections
+    ]
     loose = [t for ts in by_section.values() for t in ts]
     filtering = bool(unit or section_id or status)
     if filtering:
@@ -91,27 +106,50 @@ def plan_detail(request, pk: int):
     except ImportError:  # the reader is an optional part of a deployment; the page works without it
         findings = []
     counts = tasks.aggregate(
-        total=Count("pk"), completed=Count("pk", filter=Q(status=Task.COMPLETED)),
+        total=Count("pk"),
+        completed=Count("pk", filter=Q(status=Task.COMPLETED)),
     )
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan, "tree": tree, "loose": loose, "sections": sections, "units": units,
-        "statuses": TASK_STATUS_CHOICES, "unit": unit, "section_id": section_id, "status": status,
-        "findings": findings, "counts": counts, "tab": "tasks",
-    })
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "tree": tree,
+            "loose": loose,
+            "sections": sections,
+            "units": units,
+            "statuses": TASK_STATUS_CHOICES,
+            "unit": unit,
+            "section_id": section_id,
+            "status": status,
+            "findings": findings,
+            "counts": counts,
+            "tab": "tasks",
+        },
+    )
 
 
 @login_required
 def plan_matrix(request, pk: int):
     """责任分工: units down, tasks across, lead and support marked."""
     plan = visible_plan(request, pk)
-    tasks = list(Task.objects.restrict(request.user, VIEW).filter(plan=plan).order_by("order").only("pk", "number", "title", "order"))
+    tasks = list(
+        Task.objects.restrict(request.user, VIEW)
+        .filter(plan=plan)
+        .order_by("order")
+        .only("pk", "number", "title", "order")
+    )
     task_ids = [t.pk for t in tasks]
     rows: dict[int, dict] = {}
     for resp in (
-        Responsibility.objects.restrict(request.user, VIEW).filter(task_id__in=task_ids)
-        .select_related("organization").order_by("organization__full_name")
+        Responsibility.objects.restrict(request.user, VIEW)
+        .filter(task_id__in=task_ids)
+        .select_related("organization")
+        .order_by("organization__full_name")
     ):
-        row = rows.setdefault(resp.organization_id, {"organization": resp.organization, "marks": {}, "lead": 0, "support": 0})
+        row = rows.setdefault(
+            resp.organization_id, {"organization": resp.organization, "marks": {}, "lead": 0, "support": 0}
+        )
         # A unit named both lead and support on one task is shown as lead.
         if row["marks"].get(resp.task_id) != Responsibility.LEAD:
             row["marks"][resp.task_id] = resp.role
@@ -119,7 +157,9 @@ def plan_matrix(request, pk: int):
     matrix = sorted(rows.values(), key=lambda r: (-r["lead"], -r["support"], r["organization"].full_name))
     for row in matrix:
         row["cells"] = [row["marks"].get(t.pk, "") for t in tasks]
-    return render(request, "plans/plan_matrix.html", {"plan": plan, "tasks": tasks, "matrix": matrix, "tab": "matrix"})
+    return render(
+        request, "plans/plan_matrix.html", {"plan": plan, "tasks": tasks, "matrix": matrix, "tab": "matrix"}
+    )
 
 
 @login_required
@@ -136,6 +176,7 @@ def search(request):
         tasks = list(
             Task.objects.restrict(request.user, VIEW)
             .filter(Q(title__icontains=q) | Q(text__icontains=q))
-            .select_related("plan").order_by("plan__title", "order")[:200]
+            .select_related("plan")
+            .order_by("plan__title", "order")[:200]
         )
     return render(request, "plans/search.html", {"q": q, "search_q": q, "plans": plans, "tasks": tasks})

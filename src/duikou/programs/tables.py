@@ -28,10 +28,21 @@ PROGRAM_COLUMNS = [
 ]
 
 PAIRING_COLUMNS = [
-    Column("program", _("对口关系"), "program.name", sort="program__name",
-           link=lambda p: reverse("programs:detail", args=[p.program_id])),
+    Column(
+        "program",
+        _("对口关系"),
+        "program.name",
+        sort="program__name",
+        link=lambda p: reverse("programs:detail", args=[p.program_id]),
+    ),
     Column("donor", _("支援方"), "donor.full_name", sort="donor__full_name", link=org_link("donor")),
-    Column("recipient", _("受援方"), "recipient.full_name", sort="recipient__full_name", link=org_link("recipient")),
+    Column(
+        "recipient",
+        _("受援方"),
+        "recipient.full_name",
+        sort="recipient__full_name",
+        link=org_link("recipient"),
+    ),
     Column("level", _("层级"), sort="level"),
     Column("donor_printed", _("支援方（原文）")),
     Column("recipient_printed", _("受援方（原文）")),

@@ -24,7 +24,9 @@ class ProgramListView(RestrictedListView):
     export_name = "programs"
 
     def annotate(self, queryset):
-        return queryset.annotate(plan_count=Count("plans", distinct=True), pairing_count=Count("pairings", distinct=True))
+        return queryset.annotate(
+            plan_count=Count("plans", distinct=True), pairing_count=Count("pairings", distinct=True)
+        )
 
 
 class PairingListView(RestrictedListView):
@@ -44,9 +46,13 @@ def pairing_graph(pairings) -> dict:
     links = []
     for p in pairings:
         for org, side in ((p.donor, 0), (p.recipient, 1)):
-            node = nodes.setdefault(org.pk, {"id": str(org.pk), "name": org.full_name, "category": side, "value": 0})
+            node = nodes.setdefault(
+                org.pk, {"id": str(org.pk), "name": org.full_name, "category": side, "value": 0}
+            )
             node["value"] += 1
-        links.append({"source": str(p.donor_id), "target": str(p.recipient_id), "value": p.get_level_display()})
+        links.append(
+            {"source": str(p.donor_id), "target": str(p.recipient_id), "value": p.get_level_display()}
+        )
     for node in nodes.values():
         node["symbolSize"] = 12 + min(node["value"], 10) * 3
     return {"nodes": list(nodes.values()), "links": links}
@@ -57,14 +63,25 @@ def program_detail(request, pk: int):
     """One program: its plans, its pairings across levels (table and graph)."""
     program = get_object_or_404(Program.objects.restrict(request.user, VIEW), pk=pk)
     pairings = list(
-        Pairing.objects.restrict(request.user, VIEW).filter(program=program)
-        .select_related("donor", "recipient").order_by("level", "order", "pk")
+        Pairing.objects.restrict(request.user, VIEW)
+        .filter(program=program)
+        .select_related("donor", "recipient")
+        .order_by("level", "order", "pk")
     )
     plans = Plan.objects.restrict(request.user, VIEW).filter(program=program).order_by("-issued_on")
     levels = {}
     for p in pairings:
         levels.setdefault(p.get_level_display(), []).append(p)
-    return render(request, "programs/program_detail.html", {
-        "program": program, "pairings": pairings, "levels": levels, "plans": plans,
-        "graph": pairing_graph(pairings), "donors": program.donors.all(), "recipients": program.recipients.all(),
-    })
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "pairings": pairings,
+            "levels": levels,
+            "plans": plans,
+            "graph": pairing_graph(pairings),
+            "donors": program.donors.all(),
+            "recipients": program.recipients.all(),
+        },
+    )

@@ -26,6 +26,9 @@ class ProjectListView(RestrictedListView):
         labels = dict(Project.STATUSES)
         by_status = [
             {"status": labels.get(r["status"], r["status"]), "count": r["n"], "budget": r["budget"]}
-            for r in queryset.order_by().values("status").annotate(n=Count("pk"), budget=Sum("budget")).order_by("status")
+            for r in queryset.order_by()
+            .values("status")
+            .annotate(n=Count("pk"), budget=Sum("budget"))
+            .order_by("status")
         ]
         return {"by_status": by_status}

@@ -46,20 +46,32 @@ class TargetListView(RestrictedListView):
         plan_id = self.request.GET.get("plan", "")
         plan = None
         if plan_id.isdigit():
-            plan = Plan.objects.restrict(self.request.user, VIEW).select_related("program").filter(pk=plan_id).first()
+            plan = (
+                Plan.objects.restrict(self.request.user, VIEW)
+                .select_related("program")
+                .filter(pk=plan_id)
+                .first()
+            )
         return {"plan": plan, "tab": "targets"}
 
 
 @login_required
 def target_detail(request, pk: int):
     """One target: its text, its allocations to units with each unit's latest approved figure."""
-    target = get_object_or_404(Target.objects.restrict(request.user, VIEW).select_related("plan", "task"), pk=pk)
+    target = get_object_or_404(
+        Target.objects.restrict(request.user, VIEW).select_related("plan", "task"), pk=pk
+    )
     with_progress([target])
     figures = latest_approved_figures([target.pk])
     allocations = list(
-        Allocation.objects.restrict(request.user, VIEW).filter(target=target).select_related("organization").order_by("order")
+        Allocation.objects.restrict(request.user, VIEW)
+        .filter(target=target)
+        .select_related("organization")
+        .order_by("order")
     )
     for allocation in allocations:
         allocation.achieved = figures.get((target.pk, allocation.organization_id))
-        allocation.progress = ratio(allocation.achieved, allocation.value) if allocation.achieved is not None else None
+        allocation.progress = (
+            ratio(allocation.achieved, allocation.value) if allocation.achieved is not None else None
+        )
     return render(request, "targets/target_detail.html", {"target": target, "allocations": allocations})

@@ -9,9 +9,13 @@ from duikou.programs.models import Program
 class PlanUploadForm(forms.Form):
     """A document (.txt/.html/.docx/.pdf) or a duikou.plan/1 JSON file, and optionally the program it belongs to."""
 
-    file = forms.FileField(label=_("方案文件"), help_text=_("支持 JSON（duikou.plan/1）、TXT、HTML、DOCX、PDF"))
+    file = forms.FileField(
+        label=_("方案文件"), help_text=_("支持 JSON（duikou.plan/1）、TXT、HTML、DOCX、PDF")
+    )
     program = forms.ModelChoiceField(
-        label=_("所属对口关系"), queryset=Program.objects.none(), required=False,
+        label=_("所属对口关系"),
+        queryset=Program.objects.none(),
+        required=False,
         empty_label=_("按方案内容自动确定"),
     )
 

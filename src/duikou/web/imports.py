@@ -35,15 +35,19 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
     """The plan in an uploaded file and the text it was read from; InputError names the file and the problem."""
     limit = settings.DUIKOU_MAX_UPLOAD_BYTES
     if len(raw) > limit:
-        raise InputError(_("%(name)s：文件过大（%(size).1f MB，上限 %(limit).0f MB）") % {
-            "name": name, "size": len(raw) / 2**20, "limit": limit / 2**20})
+        raise InputError(
+            _("%(name)s：文件过大（%(size).1f MB，上限 %(limit).0f MB）")
+            % {"name": name, "size": len(raw) / 2**20, "limit": limit / 2**20}
+        )
     if not raw:
         raise InputError(_("%(name)s：是空文件") % {"name": name})
     suffix = os.path.splitext(name)[1].lower()
     if suffix == ".json":
         return parse_plan_json(raw, name), ""
     if suffix not in DOCUMENT_SUFFIXES:
-        raise InputError(_("%(name)s：不支持的文件类型（可上传 JSON、TXT、HTML、DOCX、PDF）") % {"name": name})
+        raise InputError(
+            _("%(name)s：不支持的文件类型（可上传 JSON、TXT、HTML、DOCX、PDF）") % {"name": name}
+        )
     from duikou.reader import ReaderError
     from duikou.reader.extract import extract_lines
     from duikou.reader.loaders import load_file
@@ -74,7 +78,12 @@ def create_draft(*, name: str, raw: bytes, user, program=None) -> ImportDraft:
     data, text = read_upload(name, raw)
     validate_plan_data(data, name)
     return ImportDraft.objects.create(
-        created_by=user, program=program, source_name=name[:255], source_bytes=raw, source_text=text, plan_data=data,
+        created_by=user,
+        program=program,
+        source_name=name[:255],
+        source_bytes=raw,
+        source_text=text,
+        plan_data=data,
     )
 
 
@@ -103,7 +112,7 @@ def _convert(kind: str, field: str, text: str, place: str):
         return [u.strip() for u in _UNIT_SPLIT.split(text) if u.strip()]
     if field == "allocations":
         shares = []
-        for n, line in enumerate(l for l in text.splitlines() if l.strip()):
+        for n, line in enumerate(row for row in text.splitlines() if row.strip()):
             parts = line.rsplit(None, 1)
             if len(parts) != 2:
                 raise InputError(_("%(place)s 第 %(n)d 行：应为“单位 数值”") % {"place": place, "n": n + 1})
@@ -121,12 +130,16 @@ def _convert(kind: str, field: str, text: str, place: str):
         try:
             return dt.date.fromisoformat(text).isoformat()
         except ValueError:
-            raise InputError(_("%(place)s：“%(text)s”不是日期（应为 2023-07-24）") % {"place": place, "text": text}) from None
+            raise InputError(
+                _("%(place)s：“%(text)s”不是日期（应为 2023-07-24）") % {"place": place, "text": text}
+            ) from None
     return text
 
 
 @transaction.atomic
-def edit_item(*, draft: ImportDraft, kind: str, index: int | None, values: dict, delete: bool = False) -> ImportDraft:
+def edit_item(
+    *, draft: ImportDraft, kind: str, index: int | None, values: dict, delete: bool = False
+) -> ImportDraft:
     """Correct one item of the draft (or remove it); the whole plan must still be valid, else nothing changes."""
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk, status=ImportDraft.OPEN)
     if kind not in EDITABLE:
@@ -221,16 +234,27 @@ def unit_choices(draft: ImportDraft) -> list[UnitChoice]:
     for printed, places in printed_units(data).items():
         choice = draft.resolutions.get(printed) or {}
         resolution = resolve_organization(printed, context=None if printed in recipients else context)
-        out.append(UnitChoice(
-            printed=printed, resolution=resolution, chosen=chosen.get(choice.get("organization")),
-            create=bool(choice.get("create")), places=places,
-        ))
+        out.append(
+            UnitChoice(
+                printed=printed,
+                resolution=resolution,
+                chosen=chosen.get(choice.get("organization")),
+                create=bool(choice.get("create")),
+                places=places,
+            )
+        )
     return out
 
 
 @transaction.atomic
-def choose_unit(*, draft: ImportDraft, printed: str, organization: Organization | None = None,
-                create: bool = False, clear: bool = False) -> ImportDraft:
+def choose_unit(
+    *,
+    draft: ImportDraft,
+    printed: str,
+    organization: Organization | None = None,
+    create: bool = False,
+    clear: bool = False,
+) -> ImportDraft:
     """Record which organization a printed name means (or that a new one is to be created)."""
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk, status=ImportDraft.OPEN)
     if printed not in printed_units(draft.plan_data):
@@ -256,7 +280,9 @@ def publish_draft(*, draft: ImportDraft, user) -> ImportResult:
     choices = unit_choices(draft)
     undecided = [c.printed for c in choices if c.needs_choice]
     if undecided:
-        raise InputError(_("以下单位名称有多个候选，请先选择：%(names)s") % {"names": "、".join(undecided[:10])})
+        raise InputError(
+            _("以下单位名称有多个候选，请先选择：%(names)s") % {"names": "、".join(undecided[:10])}
+        )
     data = draft.plan_data
     context = region_in_text(data.get("issuer") or "") or region_in_text(data.get("title") or "")
     resolutions: dict[str, Organization] = {}
@@ -270,8 +296,13 @@ def publish_draft(*, draft: ImportDraft, user) -> ImportResult:
             parent = None if choice.printed in set(data.get("recipients") or []) else context
             resolutions[choice.printed] = create_from_resolution(resolution, parent=parent)
     result = import_plan_data(
-        data, source_bytes=bytes(draft.source_bytes), source_name=draft.source_name, user=user,
-        program=draft.program, publish=False, resolutions=resolutions,
+        data,
+        source_bytes=bytes(draft.source_bytes),
+        source_name=draft.source_name,
+        user=user,
+        program=draft.program,
+        publish=False,
+        resolutions=resolutions,
     )
     if not result.created:
         raise InputError(_("同一来源文件已导入为方案 %(id)s，未重复导入") % {"id": result.plan.pk})

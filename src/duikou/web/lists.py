@@ -80,7 +80,11 @@ class Filter:
                 return self.lookup(queryset, value)
             # A pk subquery: a lookup across a many-valued relation must not repeat rows.
             inner = queryset.model._base_manager.filter(**{self.lookup: value}).values("pk")
-            return queryset.filter(pk__in=inner) if "__" in self.lookup else queryset.filter(**{self.lookup: value})
+            return (
+                queryset.filter(pk__in=inner)
+                if "__" in self.lookup
+                else queryset.filter(**{self.lookup: value})
+            )
         except (ValueError, TypeError, ValidationError):
             return queryset.none()
 
@@ -132,7 +136,11 @@ def xlsx_response(title: str, columns: list[Column], rows, filename: str) -> Htt
         values = []
         for column in columns:
             value = cell_value(column.value(row))
-            values.append(force_str(value) if value is not None and not isinstance(value, int | float | dt.date) else value)
+            values.append(
+                force_str(value)
+                if value is not None and not isinstance(value, int | float | dt.date)
+                else value
+            )
         sheet.append(values)
     buffer = BytesIO()
     workbook.save(buffer)
@@ -217,8 +225,13 @@ class RestrictedListView(LoginRequiredMixin, View):
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(list(page.object_list))
         table = [
-            {"row": row, "cells": [{"column": c, "value": c.value(row), "href": c.link(row) if c.link else None}
-                                   for c in self.columns]}
+            {
+                "row": row,
+                "cells": [
+                    {"column": c, "value": c.value(row), "href": c.link(row) if c.link else None}
+                    for c in self.columns
+                ],
+            }
             for row in rows
         ]
         params = request.GET.copy()
@@ -238,7 +251,9 @@ class RestrictedListView(LoginRequiredMixin, View):
             "query_without_sort": _without(params, "sort"),
             **self.extra_context(),
         }
-        template = "web/_table.html" if request.htmx and request.htmx.target == "list-body" else self.template_name
+        template = (
+            "web/_table.html" if request.htmx and request.htmx.target == "list-body" else self.template_name
+        )
         return render(request, template, context)
 
 

@@ -12,7 +12,7 @@ from duikou.core.text import to_simplified
 
 _FOLD = str.maketrans(
     "０１２３４５６７８９％．：，；（）【】［］〔〕“”‘’「」、",
-    "0123456789%.:,;()[][][]\"\"''\"\",",
+    '0123456789%.:,;()[][][]""\'\'"",',
 )
 _UNIT_PREFIXES = ("省", "市", "区", "县")
 
@@ -103,7 +103,9 @@ def locate_plan(source: str, plan: dict) -> tuple[list[Span], dict[str, bool]]:
     cursor = 0
     task_hits: list[tuple[int, int] | None] = []
     for i, task in enumerate(plan.get("tasks") or []):
-        hit = index.find_prefix(task.get("text") or "", cursor) or index.find_prefix(task.get("title") or "", cursor)
+        hit = index.find_prefix(task.get("text") or "", cursor) or index.find_prefix(
+            task.get("title") or "", cursor
+        )
         add(f"task-{i}", "task", hit)
         task_hits.append(hit)
         if hit:
@@ -113,7 +115,7 @@ def locate_plan(source: str, plan: dict) -> tuple[list[Span], dict[str, bool]]:
         if hit is None:
             continue
         # A task's units are printed after its text and before the next task's text.
-        following = next((h[0] for h in task_hits[i + 1:] if h), None)
+        following = next((h[0] for h in task_hits[i + 1 :] if h), None)
         window_end = following if following is not None else min(len(source), hit[1] + 400)
         for role in ("lead_units", "support_units"):
             for j, name in enumerate(task.get(role) or []):
@@ -131,7 +133,11 @@ def locate_plan(source: str, plan: dict) -> tuple[list[Span], dict[str, bool]]:
             share_hit = index.find(share.get("unit") or "", start, (hit[1] + 200) if hit else None)
             add(f"target-{i}-allocation-{j}", "amount", share_hit)
     for i, line in enumerate(plan.get("funding") or []):
-        add(f"funding-{i}", "amount", index.find_prefix(line.get("text") or "") or index.find(line.get("source") or ""))
+        add(
+            f"funding-{i}",
+            "amount",
+            index.find_prefix(line.get("text") or "") or index.find(line.get("source") or ""),
+        )
     for i, pairing in enumerate(plan.get("pairings") or []):
         donor = index.find(pairing.get("donor") or "")
         add(f"pairing-{i}", "unit", donor and index.find(pairing.get("recipient") or "", donor[0]) and donor)
@@ -148,9 +154,11 @@ def segments(source: str, spans: list[Span]) -> list[dict]:
         if a >= b:
             continue
         covering = sorted((s for s in spans if s.start <= a and s.end >= b), key=lambda s: s.end - s.start)
-        out.append({
-            "text": source[a:b],
-            "refs": " ".join(s.ref for s in covering),
-            "kind": covering[0].kind if covering else "",
-        })
+        out.append(
+            {
+                "text": source[a:b],
+                "refs": " ".join(s.ref for s in covering),
+                "kind": covering[0].kind if covering else "",
+            }
+        )
     return out

@@ -17,13 +17,22 @@ class ImportDraft(models.Model):
     STATUSES = [(OPEN, _("待审核")), (PUBLISHED, _("已发布")), (DISCARDED, _("已放弃"))]
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     status = models.CharField(_("状态"), max_length=10, choices=STATUSES, default=OPEN, db_index=True)
     program = models.ForeignKey(
-        "programs.Program", verbose_name=_("对口关系"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "programs.Program",
+        verbose_name=_("对口关系"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     source_name = models.CharField(_("来源文件名"), max_length=255)
     source_bytes = models.BinaryField(_("来源文件"))
@@ -33,7 +42,12 @@ class ImportDraft(models.Model):
     # printed unit name → {"organization": id} or {"create": name, "parent": id|None}
     resolutions = models.JSONField(_("单位对应"), default=dict, blank=True)
     plan = models.ForeignKey(
-        "plans.Plan", verbose_name=_("发布的方案"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "plans.Plan",
+        verbose_name=_("发布的方案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

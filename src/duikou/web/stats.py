@@ -16,10 +16,9 @@ def latest_approved_figures(target_ids) -> dict[tuple[int, int], Decimal]:
     """(target id, organization id) → the organization's figure in its latest approved report."""
     from duikou.reports.models import Report, TargetFigure
 
-    rows = (
-        TargetFigure.objects.filter(target_id__in=list(target_ids), report__status=Report.APPROVED)
-        .values_list("target_id", "report__organization_id", "report__period", "value")
-    )
+    rows = TargetFigure.objects.filter(
+        target_id__in=list(target_ids), report__status=Report.APPROVED
+    ).values_list("target_id", "report__organization_id", "report__period", "value")
     latest: dict[tuple[int, int], tuple[Period, Decimal]] = {}
     for target_id, org_id, period, value in rows:
         period = Period.parse(period) if isinstance(period, str) else period
@@ -56,10 +55,14 @@ def ratio(part, whole) -> float | None:
 def task_counts(tasks_queryset, group_by: str) -> dict:
     """group value → {total, completed, overdue} for a (restricted) task queryset."""
     today = dt.date.today()
-    rows = tasks_queryset.order_by().values(group_by).annotate(
-        total=Count("pk", distinct=True),
-        completed=Count("pk", filter=Q(status="completed"), distinct=True),
-        overdue=Count("pk", filter=Q(due_date__lt=today) & ~Q(status="completed"), distinct=True),
+    rows = (
+        tasks_queryset.order_by()
+        .values(group_by)
+        .annotate(
+            total=Count("pk", distinct=True),
+            completed=Count("pk", filter=Q(status="completed"), distinct=True),
+            overdue=Count("pk", filter=Q(due_date__lt=today) & ~Q(status="completed"), distinct=True),
+        )
     )
     return {row[group_by]: row for row in rows}
 
@@ -69,8 +72,12 @@ def funds_by_line(lines_queryset) -> dict[int, Decimal]:
     from duikou.funds.models import Transaction
 
     rows = (
-        Transaction.objects.filter(funding_line__in=lines_queryset.values("pk"), kind=Transaction.DISBURSEMENT)
-        .order_by().values("funding_line_id").annotate(total=Sum("amount"))
+        Transaction.objects.filter(
+            funding_line__in=lines_queryset.values("pk"), kind=Transaction.DISBURSEMENT
+        )
+        .order_by()
+        .values("funding_line_id")
+        .annotate(total=Sum("amount"))
     )
     return {row["funding_line_id"]: row["total"] or Decimal(0) for row in rows}
 
@@ -86,7 +93,11 @@ def dashboard(user) -> dict:
     tasks = Task.objects.restrict(user, VIEW)
     by_program = task_counts(tasks, "plan__program_id")
 
-    targets = list(Target.objects.restrict(user, VIEW).only("pk", "value", "comparator", "plan_id").select_related("plan"))
+    targets = list(
+        Target.objects.restrict(user, VIEW)
+        .only("pk", "value", "comparator", "plan_id")
+        .select_related("plan")
+    )
     achieved = achieved_by_target([t.pk for t in targets])
     reached_by_program: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for target in targets:
@@ -95,39 +106,60 @@ def dashboard(user) -> dict:
         counts[0] += is_reached(target, achieved.get(target.pk))
 
     lines = FundingLine.objects.restrict(user, VIEW)
-    planned = {r["plan__program_id"]: r["total"] for r in lines.order_by().values("plan__program_id").annotate(total=Sum("amount"))}
+    planned = {
+        r["plan__program_id"]: r["total"]
+        for r in lines.order_by().values("plan__program_id").annotate(total=Sum("amount"))
+    }
     disbursed = {
         r["funding_line__plan__program_id"]: r["total"]
-        for r in Transaction.objects.restrict(user, VIEW).filter(kind=Transaction.DISBURSEMENT, funding_line__isnull=False)
-        .order_by().values("funding_line__plan__program_id").annotate(total=Sum("amount"))
+        for r in Transaction.objects.restrict(user, VIEW)
+        .filter(kind=Transaction.DISBURSEMENT, funding_line__isnull=False)
+        .order_by()
+        .values("funding_line__plan__program_id")
+        .annotate(total=Sum("amount"))
     }
     program_rows = []
     for program in programs:
         t = by_program.get(program.pk, {"total": 0, "completed": 0, "overdue": 0})
         reached, target_total = reached_by_program.get(program.pk, [0, 0])
-        program_rows.append({
-            "program": program, "tasks": t["total"], "completed": t["completed"], "overdue": t["overdue"],
-            "completion": ratio(t["completed"], t["total"]), "targets": target_total, "reached": reached,
-            "planned": planned.get(program.pk) or Decimal(0), "disbursed": disbursed.get(program.pk) or Decimal(0),
-            "execution": ratio(disbursed.get(program.pk), planned.get(program.pk)),
-        })
+        program_rows.append(
+            {
+                "program": program,
+                "tasks": t["total"],
+                "completed": t["completed"],
+                "overdue": t["overdue"],
+                "completion": ratio(t["completed"], t["total"]),
+                "targets": target_total,
+                "reached": reached,
+                "planned": planned.get(program.pk) or Decimal(0),
+                "disbursed": disbursed.get(program.pk) or Decimal(0),
+                "execution": ratio(disbursed.get(program.pk), planned.get(program.pk)),
+            }
+        )
 
     today = dt.date.today()
     unit_rows = list(
-        Responsibility.objects.restrict(user, VIEW).filter(task__in=tasks.values("pk")).order_by()
+        Responsibility.objects.restrict(user, VIEW)
+        .filter(task__in=tasks.values("pk"))
+        .order_by()
         .values("organization_id", "organization__full_name")
         .annotate(
             tasks=Count("task", distinct=True),
             lead=Count("task", filter=Q(role="lead"), distinct=True),
             completed=Count("task", filter=Q(task__status="completed"), distinct=True),
-            overdue=Count("task", filter=Q(task__due_date__lt=today) & ~Q(task__status="completed"), distinct=True),
+            overdue=Count(
+                "task", filter=Q(task__due_date__lt=today) & ~Q(task__status="completed"), distinct=True
+            ),
         )
         .order_by("-overdue", "-tasks")[:100]
     )
     unit_paid = {
         r["payer_id"]: r["total"]
-        for r in Transaction.objects.restrict(user, VIEW).filter(kind=Transaction.DISBURSEMENT).order_by()
-        .values("payer_id").annotate(total=Sum("amount"))
+        for r in Transaction.objects.restrict(user, VIEW)
+        .filter(kind=Transaction.DISBURSEMENT)
+        .order_by()
+        .values("payer_id")
+        .annotate(total=Sum("amount"))
     }
     unit_allocated = {
         r["organization_id"]: r["n"]

@@ -57,9 +57,11 @@ def import_upload(request):
                 return redirect("web:import_review", pk=draft.pk)
         else:
             status = 400
-    drafts = ImportDraft.objects.filter(status=ImportDraft.OPEN).select_related("created_by").defer(
-        "source_bytes", "source_text", "plan_data"
-    )[:50]
+    drafts = (
+        ImportDraft.objects.filter(status=ImportDraft.OPEN)
+        .select_related("created_by")
+        .defer("source_bytes", "source_text", "plan_data")[:50]
+    )
     return render(request, "web/import_upload.html", {"form": form, "drafts": drafts}, status=status)
 
 
@@ -71,29 +73,71 @@ def _review_context(draft: ImportDraft, errors: dict | None = None) -> dict:
     tasks = []
     for i, task in enumerate(data.get("tasks") or []):
         units = [
-            {"ref": f"task-{i}-{role}-{j}", "name": name, "role": role, "found": found.get(f"task-{i}-{role}-{j}")}
-            for role in ("lead_units", "support_units") for j, name in enumerate(task.get(role) or [])
+            {
+                "ref": f"task-{i}-{role}-{j}",
+                "name": name,
+                "role": role,
+                "found": found.get(f"task-{i}-{role}-{j}"),
+            }
+            for role in ("lead_units", "support_units")
+            for j, name in enumerate(task.get(role) or [])
         ]
-        tasks.append({"index": i, "ref": f"task-{i}", "task": task, "units": units, "found": found.get(f"task-{i}"),
-                      "lead_text": "、".join(task.get("lead_units") or []),
-                      "support_text": "、".join(task.get("support_units") or [])})
+        tasks.append(
+            {
+                "index": i,
+                "ref": f"task-{i}",
+                "task": task,
+                "units": units,
+                "found": found.get(f"task-{i}"),
+                "lead_text": "、".join(task.get("lead_units") or []),
+                "support_text": "、".join(task.get("support_units") or []),
+            }
+        )
     targets = []
     for i, target in enumerate(data.get("targets") or []):
-        shares = [{"ref": f"target-{i}-allocation-{j}", "share": s, "found": found.get(f"target-{i}-allocation-{j}")}
-                  for j, s in enumerate(target.get("allocations") or [])]
-        targets.append({"index": i, "ref": f"target-{i}", "target": target, "shares": shares,
-                        "found": found.get(f"target-{i}"),
-                        "allocations_text": "\n".join(f"{s['unit']} {s['value']}" for s in target.get("allocations") or [])})
-    funding = [{"index": i, "ref": f"funding-{i}", "line": line, "found": found.get(f"funding-{i}")}
-               for i, line in enumerate(data.get("funding") or [])]
-    pairings = [{"index": i, "ref": f"pairing-{i}", "pairing": p, "found": found.get(f"pairing-{i}")}
-                for i, p in enumerate(data.get("pairings") or [])]
+        shares = [
+            {
+                "ref": f"target-{i}-allocation-{j}",
+                "share": s,
+                "found": found.get(f"target-{i}-allocation-{j}"),
+            }
+            for j, s in enumerate(target.get("allocations") or [])
+        ]
+        targets.append(
+            {
+                "index": i,
+                "ref": f"target-{i}",
+                "target": target,
+                "shares": shares,
+                "found": found.get(f"target-{i}"),
+                "allocations_text": "\n".join(
+                    f"{s['unit']} {s['value']}" for s in target.get("allocations") or []
+                ),
+            }
+        )
+    funding = [
+        {"index": i, "ref": f"funding-{i}", "line": line, "found": found.get(f"funding-{i}")}
+        for i, line in enumerate(data.get("funding") or [])
+    ]
+    pairings = [
+        {"index": i, "ref": f"pairing-{i}", "pairing": p, "found": found.get(f"pairing-{i}")}
+        for i, p in enumerate(data.get("pairings") or [])
+    ]
     findings = [f for f in check_plan(data) if not f.get("ok")]
     return {
-        "draft": draft, "data": data, "segments": segments(draft.source_text, spans), "tasks": tasks,
-        "targets": targets, "funding": funding, "pairings": pairings, "units": imports.unit_choices(draft),
-        "findings": findings, "errors": errors or {}, "period": data.get("period") or {},
-        "located": sum(1 for v in found.values() if v), "locatable": len(found),
+        "draft": draft,
+        "data": data,
+        "segments": segments(draft.source_text, spans),
+        "tasks": tasks,
+        "targets": targets,
+        "funding": funding,
+        "pairings": pairings,
+        "units": imports.unit_choices(draft),
+        "findings": findings,
+        "errors": errors or {},
+        "period": data.get("period") or {},
+        "located": sum(1 for v in found.values() if v),
+        "locatable": len(found),
     }
 
 
@@ -118,7 +162,10 @@ def import_edit(request, pk: int):
     errors = {}
     try:
         draft = imports.edit_item(
-            draft=draft, kind=kind, index=int(index) if index.isdigit() else None, values=values,
+            draft=draft,
+            kind=kind,
+            index=int(index) if index.isdigit() else None,
+            values=values,
             delete=request.POST.get("delete") == "1",
         )
     except InputError as exc:
@@ -144,14 +191,17 @@ def import_resolve(request, pk: int):
             )
             if len(matches) != 1:
                 raise InputError(
-                    _("没有找到全称为“%(name)s”的单位") % {"name": full_name} if not matches
+                    _("没有找到全称为“%(name)s”的单位") % {"name": full_name}
+                    if not matches
                     else _("“%(name)s”对应多个单位，请输入带上级的全称") % {"name": full_name}
                 )
             imports.choose_unit(draft=draft, printed=printed, organization=matches[0])
         elif choice == "create":
             imports.choose_unit(draft=draft, printed=printed, create=True)
         elif choice.isdigit():
-            imports.choose_unit(draft=draft, printed=printed, organization=get_object_or_404(Organization, pk=choice))
+            imports.choose_unit(
+                draft=draft, printed=printed, organization=get_object_or_404(Organization, pk=choice)
+            )
         else:
             imports.choose_unit(draft=draft, printed=printed, clear=True)
     except InputError as exc:
@@ -173,8 +223,11 @@ def import_publish(request, pk: int):
         context = _review_context(draft, {"publish": str(exc)})
         return render(request, "web/import_review.html", context, status=400)
     c = result.counts
-    messages.success(request, _("方案已发布：%(tasks)s 项任务，%(resp)s 个责任分工，%(targets)s 个目标") % {
-        "tasks": c.get("tasks", 0), "resp": c.get("responsibilities", 0), "targets": c.get("targets", 0)})
+    messages.success(
+        request,
+        _("方案已发布：%(tasks)s 项任务，%(resp)s 个责任分工，%(targets)s 个目标")
+        % {"tasks": c.get("tasks", 0), "resp": c.get("responsibilities", 0), "targets": c.get("targets", 0)},
+    )
     for note in result.notes:
         messages.warning(request, note)
     return redirect("plans:detail", pk=result.plan.pk)

@@ -6,37 +6,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('plans', '0002_initial'),
-        ('programs', '0001_initial'),
+        ("plans", "0002_initial"),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportDraft',
+            name="ImportDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('status', models.CharField(choices=[('open', '待审核'), ('published', '已发布'), ('discarded', '已放弃')], db_index=True, default='open', max_length=10, verbose_name='状态')),
-                ('source_name', models.CharField(max_length=255, verbose_name='来源文件名')),
-                ('source_bytes', models.BinaryField(verbose_name='来源文件')),
-                ('source_sha256', models.CharField(db_index=True, max_length=64, verbose_name='来源文件摘要')),
-                ('source_text', models.TextField(blank=True, verbose_name='来源正文')),
-                ('plan_data', models.JSONField(default=dict, verbose_name='方案数据')),
-                ('resolutions', models.JSONField(blank=True, default=dict, verbose_name='单位对应')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.plan', verbose_name='发布的方案')),
-                ('program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programs.program', verbose_name='对口关系')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待审核"), ("published", "已发布"), ("discarded", "已放弃")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("source_name", models.CharField(max_length=255, verbose_name="来源文件名")),
+                ("source_bytes", models.BinaryField(verbose_name="来源文件")),
+                (
+                    "source_sha256",
+                    models.CharField(db_index=True, max_length=64, verbose_name="来源文件摘要"),
+                ),
+                ("source_text", models.TextField(blank=True, verbose_name="来源正文")),
+                ("plan_data", models.JSONField(default=dict, verbose_name="方案数据")),
+                ("resolutions", models.JSONField(blank=True, default=dict, verbose_name="单位对应")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="plans.plan",
+                        verbose_name="发布的方案",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programs.program",
+                        verbose_name="对口关系",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入草稿',
-                'verbose_name_plural': '导入草稿',
-                'ordering': ['-created_at'],
+                "verbose_name": "导入草稿",
+                "verbose_name_plural": "导入草稿",
+                "ordering": ["-created_at"],
             },
         ),
     ]
