@@ -129,7 +129,6 @@ def start_report(*, program: Program, organization: Organization, user, period: 
     return report
 
 
-@transaction.atomic
 def save_report(
     *, report: Report, user, version: int, summary: str | None = None,
     progress: Iterable[dict] = (), figures: Iterable[dict] = (),
@@ -139,6 +138,17 @@ def save_report(
     progress: dicts with task (Task or id), status, percent, text.
     figures: dicts with allocation (Allocation or id), value, note.
     """
+    before = (report.version, report.summary)
+    try:
+        with transaction.atomic():
+            return _save_report(report, user, version, summary, progress, figures)
+    except Exception:
+        # Rolled back in the database, so the caller's object must not keep the half-applied values either.
+        report.version, report.summary = before
+        raise
+
+
+def _save_report(report, user, version, summary, progress, figures) -> Report:
     _require_editable(report, user)
     report.version = version
     if summary is not None:

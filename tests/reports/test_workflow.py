@@ -1,0 +1,142 @@
+"""The report workflow through the services: fill, submit to the head, submit up, return with a reason, resubmit,
+approve; history kept; approved figures feed the dashboards; what changed since the last period."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from duikou.core import permissions as perms
+from duikou.core.periods import Period
+from duikou.reports import services
+from duikou.reports.models import Reminder, Report, ReportEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(world, report, user, percent=40, value="30"):
+    return services.save_report(
+        report=report, user=user, version=report.version, summary="本月完成产业园一期",
+        progress=[{"task": world.task_a.pk, "status": "in_progress", "percent": percent, "text": "一期完工"}],
+        figures=[{"allocation": world.alloc_a.pk, "value": value, "note": "两家企业落地"}],
+    )
+
+
+def test_full_cycle_with_return_and_resubmit(world):
+    reporter, head, office = world.users["reporter_a"], world.users["head_a"], world.users[perms.OFFICE_ADMIN]
+    report = fill(world, world.report_a, reporter)
+    report = services.submit_report(report=report, user=reporter)
+    assert report.status == Report.PENDING_HEAD
+    report = services.submit_report(report=report, user=head)
+    assert report.status == Report.SUBMITTED and report.submitted_at is not None
+    # Not approved yet: nothing counts.
+    assert services.achieved_by_allocation(program=world.program) == {}
+
+    report = services.return_report(report=report, user=office, reason="佐证材料不足")
+    assert report.status == Report.RETURNED and report.return_reason == "佐证材料不足"
+    assert Reminder.objects.filter(organization=world.mawei, kind=Reminder.REPORT_RETURNED, report=report).exists()
+
+    report = fill(world, report, reporter, percent=60, value="45")
+    report = services.submit_report(report=report, user=reporter)
+    report = services.submit_report(report=report, user=head)
+    report = services.approve_report(report=report, user=office)
+    assert report.status == Report.APPROVED
+
+    steps = list(ReportEvent.objects.filter(report=report).values_list("from_status", "to_status"))
+    assert steps == [
+        ("draft", "pending_head"), ("pending_head", "submitted"), ("submitted", "returned"),
+        ("returned", "pending_head"), ("pending_head", "submitted"), ("submitted", "approved"),
+    ]
+    # The returned version is kept in the history with the figure as it was then.
+    returned = ReportEvent.objects.get(report=report, to_status="returned")
+    assert returned.reason == "佐证材料不足"
+    assert returned.snapshot["figures"][0]["value"] == "30.0000"
+
+    assert services.achieved_by_allocation(program=world.program) == {world.alloc_a.pk: Decimal("45")}
+    assert services.achieved_by_target(program=world.program) == {world.target.pk: Decimal("45")}
+    world.task_a.refresh_from_db()
+    assert (world.task_a.progress, world.task_a.status) == (60, "in_progress")
+
+
+def test_supporting_unit_does_not_move_a_task_it_does_not_lead(world):
+    from duikou.reports.models import TaskProgress
+
+    report = world.report_b  # 鼓楼区, submitted
+    TaskProgress.objects.create(report=report, task=world.task_shared, status="completed", percent=100)
+    services.approve_report(report=report, user=world.users[perms.OFFICE_ADMIN])
+    world.task_shared.refresh_from_db()
+    assert world.task_shared.progress == 0  # 马尾区 leads it
+
+
+@pytest.mark.parametrize("role", ["reporter_b", perms.RECIPIENT_VIEWER, perms.AUDITOR, perms.LEADER])
+def test_others_cannot_touch_a_units_report(world, role):
+    user = world.users[role]
+    with pytest.raises(PermissionDenied):
+        fill(world, world.report_a, user)
+    with pytest.raises(PermissionDenied):
+        services.submit_report(report=world.report_a, user=user)
+    world.report_a.refresh_from_db()
+    assert world.report_a.status == Report.DRAFT and world.report_a.summary == ""
+
+
+def test_only_the_office_approves_and_only_submitted_reports(world):
+    with pytest.raises(PermissionDenied):
+        services.approve_report(report=world.report_b, user=world.users["reporter_b"])
+    with pytest.raises(ValidationError, match="不能审核通过"):
+        services.approve_report(report=world.report_a, user=world.users[perms.OFFICE_ADMIN])
+
+
+def test_return_needs_a_reason_and_nothing_changes_without_one(world):
+    with pytest.raises(ValidationError, match="退回原因"):
+        services.return_report(report=world.report_b, user=world.users[perms.OFFICE_ADMIN], reason="  ")
+    world.report_b.refresh_from_db()
+    assert world.report_b.status == Report.SUBMITTED
+    assert not ReportEvent.objects.filter(report=world.report_b).exists()
+
+
+def test_reporter_cannot_edit_while_the_head_reviews(world):
+    reporter = world.users["reporter_a"]
+    report = services.submit_report(report=fill(world, world.report_a, reporter), user=reporter)
+    with pytest.raises(PermissionDenied, match="待单位负责人审核"):
+        fill(world, report, reporter, percent=99)
+
+
+def test_bad_input_names_the_place_and_writes_nothing(world):
+    reporter = world.users["reporter_a"]
+    with pytest.raises(ValidationError, match="进度应在 0–100"):
+        services.save_report(report=world.report_a, user=reporter, version=world.report_a.version,
+                             progress=[{"task": world.task_a.pk, "status": "in_progress", "percent": 140}])
+    with pytest.raises(ValidationError, match="不是本单位负责的任务"):
+        services.save_report(report=world.report_a, user=reporter, version=world.report_a.version,
+                             progress=[{"task": world.task_b.pk, "percent": 10}])
+    with pytest.raises(ValidationError, match="引进企业投资.*不是数字"):
+        services.save_report(report=world.report_a, user=reporter, version=world.report_a.version, summary="改了",
+                             figures=[{"allocation": world.alloc_a.pk, "value": "三十"}])
+    world.report_a.refresh_from_db()
+    assert world.report_a.summary == "" and not world.report_a.figures.exists()
+
+
+def test_changes_since_the_previous_period(world):
+    reporter = world.users["reporter_a"]
+    fill(world, world.report_a, reporter, percent=40, value="30")
+    july = services.start_report(program=world.program, organization=world.mawei, user=reporter, period="2025-07")
+    assert july.period == Period(2025, "month", 7)
+    fill(world, july, reporter, percent=70, value="55")
+    changes = services.changes_since_previous(july)
+    assert changes.previous == world.report_a
+    assert [(c["before"], c["after"]) for c in changes.progress] == [(40, 70)]
+    assert [(c["before"], c["after"], c["delta"]) for c in changes.figures] == [(Decimal(30), Decimal(55), Decimal(25))]
+
+
+def test_period_must_match_the_programs_reporting_period(world):
+    with pytest.raises(ValidationError, match="报告周期"):
+        services.start_report(program=world.program, organization=world.mawei, user=world.users["reporter_a"], period="2025-Q3")
+    with pytest.raises(PermissionDenied):
+        services.start_report(program=world.program, organization=world.gulou, user=world.users["reporter_a"], period="2025-07")
+
+
+def test_quarterly_program(world):
+    world.program.reporting_period = "quarter"
+    world.program.save()
+    report = services.start_report(program=world.program, organization=world.mawei, user=world.users["reporter_a"], period="2025-Q3")
+    assert report.period.label == "2025年第三季度"
