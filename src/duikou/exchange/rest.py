@@ -33,6 +33,14 @@ Text = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
 MAX_ID = 2**63 - 1
 
 
+class Paging(LimitOffsetPagination):
+    """Limit/offset paging with bounds the database can take (at most 1000 rows a page)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=2**53)
+
+
 class ErrorOut(Schema):
     """An error: a sentence for people and, for bad input, the messages per field."""
 
@@ -179,7 +187,7 @@ def crud_router(
 
     list_objects.__doc__ = _("列出可查看的%(model)s（可筛选、分页）") % {"model": model._meta.verbose_name}
     router.get("/", response=list[read], operation_id=f"{name}_list", summary=f"List {name}")(
-        paginate(LimitOffsetPagination)(list_objects)
+        paginate(Paging)(list_objects)
     )
 
     def read_object(request, id: int):
