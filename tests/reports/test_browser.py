@@ -1,0 +1,162 @@
+"""A district reporter's month in real headless Chromium: sign in, see only its own tasks, file a report with an
+evidence file; the office returns it; the reporter corrects and resubmits; the office approves; the approved
+figure appears. Screenshots go to test-artifacts/screenshots/reporting/."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reports.files import PNG
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "screenshots" / "reporting"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def divisions_back_after_flush(django_db_blocker):
+    """The transactional test empties the database at the end; the rest of the suite expects the divisions."""
+    yield
+    from duikou.organizations.services import seed_divisions
+
+    with django_db_blocker.unblock():
+        seed_divisions()
+
+
+@pytest.fixture
+def site(request):
+    """pytest-django's live server (its media handler needs some MEDIA_URL; duikou serves no media)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_URL="/no-media-served/"):
+        yield request.getfixturevalue("live_server")
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM below runs beside Playwright's loop
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reporter_files_office_returns_then_approves(site, browser, org, make_user, tmp_path):
+    from permissions.world import build_world
+
+    from duikou.organizations.models import Organization
+    from duikou.organizations.services import seed_divisions
+    from duikou.reports.models import Evidence, Report
+
+    if not Organization.objects.filter(division_code__isnull=False).exists():
+        seed_divisions()
+    w = build_world(org, make_user)
+    reporter, office = w.users["reporter_a"], w.users["office_admin"]
+    # This reporter's unit has no head account in the browser journey: it reports straight to the office.
+    reporter.role = "unit_head"
+    reporter.save()
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+    numbers = iter(range(1, 100))
+    errors = []
+
+    def new_page():
+        page = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000}).new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    def shot(page, name):
+        page.screenshot(path=str(SHOTS / f"{next(numbers):02d}-{name}.png"), full_page=True)
+
+    def sign_in(page, user):
+        page.goto(f"{site.url}/accounts/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", user.raw_password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+
+    def figure_shown(page) -> str:
+        page.goto(f"{site.url}/reports/figures/")
+        return page.locator(f"tr[data-allocation='{w.alloc_a.pk}'] td.achieved").inner_text().strip()
+
+    unit = new_page()
+    sign_in(unit, reporter)
+    assert "/accounts/login/" not in unit.url
+    before = figure_shown(unit)
+    assert before == "—"
+    report_url = f"{site.url}/reports/{w.report_a.pk}/"
+    unit.goto(report_url)
+    tasks = unit.locator("#tasks").inner_text()
+    assert "马尾区产业园建设" in tasks and "消费帮扶" in tasks
+    assert "鼓楼区劳务协作" not in tasks  # another district's task is not shown
+    shot(unit, "reporter-report-form")
+    # Another unit's report is not even found.
+    assert unit.goto(f"{site.url}/reports/{w.report_b.pk}/").status == 404
+    unit.goto(report_url)
+    unit.fill("textarea[name=summary]", "产业园一期完工，两家企业落地。")
+    unit.fill(f"input[name=task-{w.task_a.pk}-percent]", "40")
+    unit.fill(f"input[name=alloc-{w.alloc_a.pk}-value]", "30")
+    unit.click("#save-report")
+    unit.wait_for_load_state()
+    assert "月报已保存" in unit.content()
+    evidence = tmp_path / "现场照片.png"
+    evidence.write_bytes(PNG)
+    unit.set_input_files("input[name=file]", str(evidence))
+    unit.click("#upload-evidence")
+    unit.wait_for_load_state()
+    assert "现场照片.png" in unit.locator("#evidence").inner_text()
+    unit.click("#submit-report")
+    unit.wait_for_load_state()
+    assert unit.locator("#report-status").inner_text() == "已报送"
+    shot(unit, "reporter-submitted")
+
+    desk = new_page()
+    sign_in(desk, office)
+    desk.goto(f"{site.url}/reports/")
+    assert "待审核" in desk.content()
+    desk.goto(report_url)
+    desk.fill("textarea[name=reason]", "请补充企业投资协议")
+    desk.click("#return-report")
+    desk.wait_for_load_state()
+    assert desk.locator("#report-status").inner_text() == "已退回"
+    shot(desk, "office-returned")
+
+    unit.goto(f"{site.url}/reports/inbox/")
+    assert "请补充企业投资协议" in unit.locator("#reminders").inner_text()
+    unit.goto(report_url)
+    assert "请补充企业投资协议" in unit.locator("#return-reason").inner_text()
+    unit.fill(f"input[name=alloc-{w.alloc_a.pk}-value]", "45")
+    unit.click("#save-report")
+    unit.wait_for_load_state()
+    unit.click("#submit-report")
+    unit.wait_for_load_state()
+    assert unit.locator("#report-status").inner_text() == "已报送"
+    shot(unit, "reporter-resubmitted")
+
+    desk.goto(report_url)
+    desk.click("#approve-report")
+    desk.wait_for_load_state()
+    assert desk.locator("#report-status").inner_text() == "已审核通过"
+    history = desk.locator("#history").inner_text()
+    assert history.count("已报送") >= 2 and "请补充企业投资协议" in history
+    shot(desk, "office-approved")
+
+    after = figure_shown(unit)
+    assert after == "45" and after != before
+    shot(unit, "approved-figure")
+    desk.goto(f"{site.url}/")
+    shot(desk, "dashboard-after-approval")
+
+    report = Report.objects.get(pk=w.report_a.pk)
+    assert report.status == Report.APPROVED
+    assert Evidence.objects.get(report=report).original_name == "现场照片.png"
+    assert not errors, errors
+    assert len(list(SHOTS.glob("*.png"))) == 7
