@@ -186,3 +186,14 @@ def client_for(client):
 def fast_password_hashing(settings):
     """These tests are about pages, not password storage: a fast hasher keeps the fixtures quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def divisions_present(django_db_setup, django_db_blocker):
+    """A transactional (browser) test elsewhere in the suite empties the database; these tests need the divisions."""
+    from duikou.organizations.models import Organization
+    from duikou.organizations.services import seed_divisions
+
+    with django_db_blocker.unblock():
+        if not Organization.objects.filter(division_code__isnull=False).exists():
+            seed_divisions()
