@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS, make_pdf
+
 from duikou.reader.cli import main_check, main_extract
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -17,7 +17,9 @@ SEED_000 = next(SEEDS.glob("000_*.txt"))
 
 def run(*args: str, lang: str = "zh_CN.UTF-8") -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(SRC), LANG=lang)
-    return subprocess.run([sys.executable, "-m", "duikou.reader", *args], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "duikou.reader", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_extract_json(capsys):

@@ -28,7 +28,12 @@ def test_table_tasks_units_deadlines_and_due_dates():
 
 def test_target_with_allocations():
     (target,) = extract_text(ANNUAL_TABLE)["targets"]
-    assert (target["value"], target["unit"], target["comparator"], target["year"]) == (750_000_000, "yuan", ">=", 2023)
+    assert (target["value"], target["unit"], target["comparator"], target["year"]) == (
+        750_000_000,
+        "yuan",
+        ">=",
+        2023,
+    )
     assert target["allocations"] == [
         {"unit": "马尾区", "value": 90_000_000},
         {"unit": "闽侯县", "value": 90_000_000},
@@ -59,7 +64,11 @@ OUTLINE = """某省“十四五”对口支援某地实施方案
 def test_outline_tasks_skip_framing_sections_and_read_units():
     plan = extract_text(OUTLINE)
     assert plan["period"] == {"start_year": 2021, "end_year": 2025}
-    assert [t["path"] for t in plan["tasks"]] == [["二", "(三)"], ["二", "(四)"], ["三", "(五)"]]  # brackets folded to ASCII
+    assert [t["path"] for t in plan["tasks"]] == [
+        ["二", "(三)"],
+        ["二", "(四)"],
+        ["三", "(五)"],
+    ]  # brackets folded to ASCII
     assert [t["title"] for t in plan["tasks"]] == ["加强教育合作", "加强资金管理", "加强组织领导"]
     assert plan["tasks"][0]["lead_units"] == ["省教育厅", "省科技厅"]
     assert plan["tasks"][0]["text"] == "支持1—2个学校建设。"
@@ -69,7 +78,13 @@ def test_outline_tasks_skip_framing_sections_and_read_units():
 
 def test_funding_schedule_rows_exclude_the_total():
     rows = [(r["year"], r["amount_yuan"]) for r in extract_text(OUTLINE)["funding"]]
-    assert rows == [(2021, 12_500_000), (2022, 13_050_000), (2023, 13_050_000), (2024, 13_050_000), (2025, 13_050_000)]
+    assert rows == [
+        (2021, 12_500_000),
+        (2022, 13_050_000),
+        (2023, 13_050_000),
+        (2024, 13_050_000),
+        (2025, 13_050_000),
+    ]
 
 
 def test_funding_every_year():
@@ -90,7 +105,9 @@ def test_pairings_from_a_sentence_list():
 
 
 def test_pairings_from_a_pair_table_win_over_sentences():
-    text = "福建省与重庆万州区对口支援合作结对关系表\n序号\n结对单位名称\n1\n福州市-沙河街道\n2\n漳州市-大周镇\n"
+    text = (
+        "福建省与重庆万州区对口支援合作结对关系表\n序号\n结对单位名称\n1\n福州市-沙河街道\n2\n漳州市-大周镇\n"
+    )
     pairs = [(p["donor"], p["recipient"]) for p in extract_text(text)["pairings"]]
     assert pairs == [("福州市", "沙河街道"), ("漳州市", "大周镇")]
 
@@ -119,7 +136,11 @@ def test_header_from_notice_and_labels():
 def test_header_issuer_from_doc_number_and_date_beside_it():
     text = "湖北省对口支援三峡移民工作规划(2014—2020年)\n发布时间:2015-08-20 17:06:00\n(2014年12月6日  鄂政函〔2014〕220号)\n"
     plan = extract_text(text)
-    assert (plan["doc_number"], plan["issuer"], plan["issued_on"]) == ("鄂政函〔2014〕220号", "湖北省人民政府", "2014-12-06")
+    assert (plan["doc_number"], plan["issuer"], plan["issued_on"]) == (
+        "鄂政函〔2014〕220号",
+        "湖北省人民政府",
+        "2014-12-06",
+    )
     assert plan["period"] == {"start_year": 2014, "end_year": 2020}
 
 

@@ -2,8 +2,8 @@
 
 import docx
 import pytest
-
 from conftest import make_pdf
+
 from duikou.reader import ReaderError, extract_file
 from duikou.reader.loaders import load_file, load_html
 
@@ -19,7 +19,13 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path):
         table.rows,
         [
             ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
-            ["1", "推动消费帮扶。2023年帮助销售农副产品7.5亿元以上。", "市商务局\n市农业农村局", "前方工作组", "11月底前"],
+            [
+                "1",
+                "推动消费帮扶。2023年帮助销售农副产品7.5亿元以上。",
+                "市商务局\n市农业农村局",
+                "前方工作组",
+                "11月底前",
+            ],
             ["2", "加强干部交流。", "市委组织部", "", "全年"],
         ],
         strict=True,
@@ -31,19 +37,29 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path):
     document.save(path)
 
     lines = load_file(path)
-    assert lines[:3] == ["2023年某市对口协作重点工作任务分工方案", "为做好协作工作，制定本方案。", "序号\t工作任务\t牵头单位\t配合单位\t完成时限"]
+    assert lines[:3] == [
+        "2023年某市对口协作重点工作任务分工方案",
+        "为做好协作工作，制定本方案。",
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+    ]
     assert lines[-1] == "附件：无"
     plan = extract_file(path)
     assert [t["number"] for t in plan["tasks"]] == ["1", "2"]
     assert plan["tasks"][0]["lead_units"] == ["市商务局", "市农业农村局"]
     assert plan["tasks"][0]["due"] == "2023-11-30"
-    assert [(t["value"], t["unit"], t["comparator"]) for t in plan["targets"]] == [(750_000_000, "yuan", ">=")]
+    assert [(t["value"], t["unit"], t["comparator"]) for t in plan["targets"]] == [
+        (750_000_000, "yuan", ">=")
+    ]
 
 
 def test_pdf_text_layer(tmp_path):
     path = make_pdf(
         tmp_path / "plan.pdf",
-        ["某省对口支援某地实施方案(2021—2025年)", "一、重点任务", "(一)加强教育合作。支持3所学校建设。(责任单位:省教育厅、科技厅)"],
+        [
+            "某省对口支援某地实施方案(2021—2025年)",
+            "一、重点任务",
+            "(一)加强教育合作。支持3所学校建设。(责任单位:省教育厅、科技厅)",
+        ],
     )
     plan = extract_file(path)
     assert plan["title"] == "某省对口支援某地实施方案(2021—2025年)"

@@ -34,7 +34,9 @@ def test_range_lower_bound_borrows_magnitude():
     assert (quantity.value, quantity.upper) == (500_000_000, 800_000_000)
 
 
-@pytest.mark.parametrize("text", ["帮扶时限6个月以上", "万名医师支援农村卫生工程", "百万头生态猪", "2023年", "13799340379"])
+@pytest.mark.parametrize(
+    "text", ["帮扶时限6个月以上", "万名医师支援农村卫生工程", "百万头生态猪", "2023年", "13799340379"]
+)
 def test_not_quantities(text):
     assert find_quantities(text) == []
 

@@ -6,8 +6,8 @@ from importlib.machinery import SourceFileLoader
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS
+
 from duikou.reader import extract_file, validate_plan
 
 GOLD = Path(__file__).resolve().parent / "gold"

@@ -1,8 +1,8 @@
 """duikou's document reader: a plain library (no Django) that turns a published plan into duikou.plan/1.
 
-    >>> from duikou.reader import extract_text
-    >>> extract_text("2023年帮助宁夏3000名以上农村劳动力就业。")["targets"][0]["value"]
-    3000
+>>> from duikou.reader import extract_text
+>>> extract_text("2023年帮助宁夏3000名以上农村劳动力就业。")["targets"][0]["value"]
+3000
 """
 
 from __future__ import annotations

@@ -24,7 +24,11 @@ class Finding(TypedDict):
 def _amount(value: float, unit: str, lang: str) -> str:
     if unit == "yuan":
         return format_yuan(value, lang)
-    suffix = {"person": "人" if lang == "zh" else " people", "count": "个" if lang == "zh" else "", "percent": "%"}.get(unit, unit)
+    suffix = {
+        "person": "人" if lang == "zh" else " people",
+        "count": "个" if lang == "zh" else "",
+        "percent": "%",
+    }.get(unit, unit)
     return f"{tidy(value)}{suffix}"
 
 
@@ -103,13 +107,21 @@ def check_plan(plan: dict, *, lang: str = "zh") -> list[Finding]:
         values = [float(r.get("amount_yuan") or 0) for r in sorted(rows, key=lambda r: r.get("year") or 0)]
         expr = _sum_expression(values, "yuan", lang)
         if abs(sum(values) - total) < 0.5:
-            findings.append(Finding(ok=True, kind="funding_total", message=say["funding_ok"].format(expr=expr), sentence=text))
+            findings.append(
+                Finding(
+                    ok=True, kind="funding_total", message=say["funding_ok"].format(expr=expr), sentence=text
+                )
+            )
         else:
             findings.append(
                 Finding(
                     ok=False,
                     kind="funding_total",
-                    message=say["funding_bad"].format(expr=expr, total=format_yuan(total, lang), diff=format_yuan(abs(sum(values) - total), lang)),
+                    message=say["funding_bad"].format(
+                        expr=expr,
+                        total=format_yuan(total, lang),
+                        diff=format_yuan(abs(sum(values) - total), lang),
+                    ),
                     sentence=text,
                 )
             )
@@ -119,7 +131,14 @@ def check_plan(plan: dict, *, lang: str = "zh") -> list[Finding]:
         value = target.get("value")
         sentence = target.get("text") or ""
         if unit == "percent" and isinstance(value, int | float) and value > 100:
-            findings.append(Finding(ok=False, kind="percent_range", message=say["percent_bad"].format(value=tidy(value)), sentence=sentence))
+            findings.append(
+                Finding(
+                    ok=False,
+                    kind="percent_range",
+                    message=say["percent_bad"].format(value=tidy(value)),
+                    sentence=sentence,
+                )
+            )
         allocations = target.get("allocations") or []
         if not allocations or not isinstance(value, int | float):
             continue
@@ -128,7 +147,14 @@ def check_plan(plan: dict, *, lang: str = "zh") -> list[Finding]:
             continue
         expr = _sum_expression(parts, unit, lang)
         if target.get("value_is_sum"):
-            findings.append(Finding(ok=True, kind="allocation_total", message=say["alloc_sum"].format(expr=expr), sentence=sentence))
+            findings.append(
+                Finding(
+                    ok=True,
+                    kind="allocation_total",
+                    message=say["alloc_sum"].format(expr=expr),
+                    sentence=sentence,
+                )
+            )
             continue
         stated = _amount(value, unit, lang)
         difference = sum(parts) - value
@@ -139,7 +165,12 @@ def check_plan(plan: dict, *, lang: str = "zh") -> list[Finding]:
         else:
             ok, key = False, "alloc_bad"
         findings.append(
-            Finding(ok=ok, kind="allocation_total", message=say[key].format(expr=expr, total=stated, diff=_amount(abs(difference), unit, lang)), sentence=sentence)
+            Finding(
+                ok=ok,
+                kind="allocation_total",
+                message=say[key].format(expr=expr, total=stated, diff=_amount(abs(difference), unit, lang)),
+                sentence=sentence,
+            )
         )
     findings += _subtotals(targets, say, lang)
     if not findings:
@@ -155,7 +186,11 @@ def _subtotals(targets: list[dict], say: dict[str, str], lang: str) -> list[Find
         head = targets[index]
         text = head.get("text") or ""
         following = index + 1
-        while following < len(targets) and targets[following].get("text") == text and targets[following].get("unit") == head.get("unit"):
+        while (
+            following < len(targets)
+            and targets[following].get("text") == text
+            and targets[following].get("unit") == head.get("unit")
+        ):
             following += 1
         parts = targets[index + 1 : following]
         if len(parts) >= 2 and _SUBTOTAL.search(text) and head.get("unit") in ("yuan", "person", "count"):
@@ -164,7 +199,9 @@ def _subtotals(targets: list[dict], say: dict[str, str], lang: str) -> list[Find
             total = float(head.get("value") or 0)
             ok = abs(sum(values) - total) < 0.5
             message = say["sub_ok" if ok else "sub_bad"].format(
-                expr=expr, total=_amount(total, head["unit"], lang), diff=_amount(abs(sum(values) - total), head["unit"], lang)
+                expr=expr,
+                total=_amount(total, head["unit"], lang),
+                diff=_amount(abs(sum(values) - total), head["unit"], lang),
             )
             findings.append(Finding(ok=ok, kind="subtotal", message=message, sentence=text))
         index = max(following, index + 1)
@@ -179,5 +216,9 @@ def format_findings(findings: list[Finding], lang: str = "zh") -> str:
         mark = "✓" if finding["ok"] else "✗"
         lines.append(f"{mark} {finding['message']}")
         if finding["sentence"]:
-            lines.append(f"    {label}：{finding['sentence']}" if lang == "zh" else f"    {label}: {finding['sentence']}")
+            lines.append(
+                f"    {label}：{finding['sentence']}"
+                if lang == "zh"
+                else f"    {label}: {finding['sentence']}"
+            )
     return "\n".join(lines)

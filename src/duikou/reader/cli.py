@@ -48,22 +48,38 @@ def _parser(command: str, lang: str) -> _Parser:
     if command == "extract":
         parser = _Parser(
             prog="duikou extract",
-            description="读取方案文件（.txt/.html/.docx/.pdf），输出 duikou.plan/1 对象。" if zh else "Read a plan file (.txt/.html/.docx/.pdf) and print the duikou.plan/1 object.",
+            description="读取方案文件（.txt/.html/.docx/.pdf），输出 duikou.plan/1 对象。"
+            if zh
+            else "Read a plan file (.txt/.html/.docx/.pdf) and print the duikou.plan/1 object.",
             epilog=_EXTRACT_EPILOG[lang],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         parser.add_argument("file", help="方案文件路径" if zh else "path of the plan file")
-        parser.add_argument("--format", choices=["json", "table"], default="json", help="输出格式（默认 json）" if zh else "output format (default json)")
+        parser.add_argument(
+            "--format",
+            choices=["json", "table"],
+            default="json",
+            help="输出格式（默认 json）" if zh else "output format (default json)",
+        )
     else:
         parser = _Parser(
             prog="duikou check",
-            description="核对方案自身的数字是否对得上（逐年资金与总额、分解与目标、百分比）。" if zh else "Check whether a plan's own numbers add up (schedules vs totals, allocations vs targets, percentages).",
+            description="核对方案自身的数字是否对得上（逐年资金与总额、分解与目标、百分比）。"
+            if zh
+            else "Check whether a plan's own numbers add up (schedules vs totals, allocations vs targets, percentages).",
             epilog=_CHECK_EPILOG[lang],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         parser.add_argument("file", help="方案文件路径" if zh else "path of the plan file")
-        parser.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）" if zh else "output format (default text)")
-    parser.add_argument("--lang", choices=["zh", "en"], default=lang, help="提示语言" if zh else "message language")
+        parser.add_argument(
+            "--format",
+            choices=["text", "json"],
+            default="text",
+            help="输出格式（默认 text）" if zh else "output format (default text)",
+        )
+    parser.add_argument(
+        "--lang", choices=["zh", "en"], default=lang, help="提示语言" if zh else "message language"
+    )
     return parser
 
 
@@ -83,7 +99,12 @@ def _run(command: str, argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         print(error.message(lang), file=stderr)
         return 1
     except (RecursionError, MemoryError):
-        print(ReaderError(args.file, "文件结构过于复杂，无法读取。", "the file is too complex to read.").message(lang), file=stderr)
+        print(
+            ReaderError(
+                args.file, "文件结构过于复杂，无法读取。", "the file is too complex to read."
+            ).message(lang),
+            file=stderr,
+        )
         return 1
     if command == "extract":
         if args.format == "json":
@@ -130,7 +151,9 @@ def print_table(plan: dict, lang: str, stdout: TextIO) -> None:
         header.add_row(label_zh if zh else label_en, value or "—")
     console.print(header)
     if plan["pairings"]:
-        table = Table(title=f"结对（{len(plan['pairings'])}）" if zh else f"Pairings ({len(plan['pairings'])})")
+        table = Table(
+            title=f"结对（{len(plan['pairings'])}）" if zh else f"Pairings ({len(plan['pairings'])})"
+        )
         table.add_column("支援方" if zh else "donor")
         table.add_column("受援方" if zh else "recipient")
         for pair in plan["pairings"]:
@@ -145,20 +168,38 @@ def print_table(plan: dict, lang: str, stdout: TextIO) -> None:
         console.print(table)
     if plan["targets"]:
         table = Table(title=f"目标（{len(plan['targets'])}）" if zh else f"Targets ({len(plan['targets'])})")
-        for name in ("指标", "比较", "数值", "单位", "年度", "分解") if zh else ("indicator", "cmp", "value", "unit", "year", "allocations"):
+        for name in (
+            ("指标", "比较", "数值", "单位", "年度", "分解")
+            if zh
+            else ("indicator", "cmp", "value", "unit", "year", "allocations")
+        ):
             table.add_column(name, overflow="fold")
         for target in plan["targets"]:
-            value = format_yuan(target["value"], lang) if target["unit"] == "yuan" else str(tidy(target["value"]))
+            value = (
+                format_yuan(target["value"], lang) if target["unit"] == "yuan" else str(tidy(target["value"]))
+            )
             allocations = "、".join(
-                f"{a['unit']}{format_yuan(a['value'], lang) if target['unit'] == 'yuan' else tidy(a['value'])}" for a in target["allocations"][:6]
+                f"{a['unit']}{format_yuan(a['value'], lang) if target['unit'] == 'yuan' else tidy(a['value'])}"
+                for a in target["allocations"][:6]
             )
             if len(target["allocations"]) > 6:
                 allocations += "…"
-            table.add_row(target["indicator"][:30], target["comparator"], value, target["unit"], str(target["year"] or ""), allocations)
+            table.add_row(
+                target["indicator"][:30],
+                target["comparator"],
+                value,
+                target["unit"],
+                str(target["year"] or ""),
+                allocations,
+            )
         console.print(table)
     if plan["tasks"]:
         table = Table(title=f"任务（{len(plan['tasks'])}）" if zh else f"Tasks ({len(plan['tasks'])})")
-        for name in ("编号", "标题", "牵头/责任", "配合", "时限", "到期") if zh else ("number", "title", "lead", "support", "deadline", "due"):
+        for name in (
+            ("编号", "标题", "牵头/责任", "配合", "时限", "到期")
+            if zh
+            else ("number", "title", "lead", "support", "deadline", "due")
+        ):
             table.add_column(name, overflow="fold")
         for task in plan["tasks"]:
             table.add_row(
@@ -179,9 +220,18 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"extract": main_extract, "check": main_check}
     if not argv or argv[0] not in commands:
         if argv and argv[0] in ("-h", "--help"):
-            print("用法：python -m duikou.reader {extract,check} FILE …" if lang == "zh" else "usage: python -m duikou.reader {extract,check} FILE …")
+            print(
+                "用法：python -m duikou.reader {extract,check} FILE …"
+                if lang == "zh"
+                else "usage: python -m duikou.reader {extract,check} FILE …"
+            )
             return 0
-        print("用法：python -m duikou.reader {extract,check} FILE …" if lang == "zh" else "usage: python -m duikou.reader {extract,check} FILE …", file=sys.stderr)
+        print(
+            "用法：python -m duikou.reader {extract,check} FILE …"
+            if lang == "zh"
+            else "usage: python -m duikou.reader {extract,check} FILE …",
+            file=sys.stderr,
+        )
         return 2
     return commands[argv[0]](argv[1:])
 

@@ -115,7 +115,9 @@ def extract_lines(raw_lines: Iterable[str], source_name: str | None = None) -> d
     donors, recipients = _sides(header["title"], pairings)
     plan["donors"] = [restore(d) for d in donors]
     plan["recipients"] = [restore(r) for r in recipients]
-    plan["pairings"] = [{"donor": restore(p["donor"]), "recipient": restore(p["recipient"])} for p in pairings]
+    plan["pairings"] = [
+        {"donor": restore(p["donor"]), "recipient": restore(p["recipient"])} for p in pairings
+    ]
 
     paragraphs = _paragraphs(document, period)
     schedules = find_funding(_sentences(paragraphs), period, header["title"])

@@ -10,7 +10,9 @@ from .numbers import find_quantities, tidy
 _SCHEDULE = re.compile(r"逐年|每年|年均|分年度|分年|各年度|年度分别")
 _MONEY_CONTEXT = re.compile(r"资金|援助|投入|经费|拨付|安排|预算|支援")
 _TOTAL = re.compile(r"(?:共计|合计|总计|累计|总额|总共|共)\s*(?:安排|投入|援助)?\s*$")
-_SOURCE = re.compile(r"^(?:[—\-]*)\s*(?P<name>我省|本省|我市|本市|我区|本区|[\u4e00-\u9fff]{1,12}?(?:省|市|县|区|州|旗|盟))")
+_SOURCE = re.compile(
+    r"^(?:[—\-]*)\s*(?P<name>我省|本省|我市|本市|我区|本区|[\u4e00-\u9fff]{1,12}?(?:省|市|县|区|州|旗|盟))"
+)
 _YEARED = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?\s*(?:安排|投入|援助|拨付)?\s*(?:资金)?\s*$")
 
 
@@ -70,7 +72,8 @@ def find_funding(sentences: list[str], period: dict | None, title: str | None) -
             after = [q for q in schedule if q.start > keyword.start()]
             if len(after) == 1 and re.search(r"每年|年均", keyword.group(0)) and len(years) > 1:
                 rows = [
-                    {"source": source, "year": y, "amount_yuan": tidy(after[0].value), "text": sentence} for y in years
+                    {"source": source, "year": y, "amount_yuan": tidy(after[0].value), "text": sentence}
+                    for y in years
                 ]
             elif len(after) >= 2:
                 rows = [

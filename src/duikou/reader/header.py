@@ -8,14 +8,24 @@ from datetime import date
 import cn2an
 
 _CN_YEAR_DIGITS = "〇零一二三四五六七八九"
-_NOTICE = re.compile(r"^(?:标\s*题[:：]\s*)?(?P<issuer>.{2,60}?)关于(?:印发|发布|下达|转发)(?P<title>.{4,100}?)的(?:通知|函|批复)$")
+_NOTICE = re.compile(
+    r"^(?:标\s*题[:：]\s*)?(?P<issuer>.{2,60}?)关于(?:印发|发布|下达|转发)(?P<title>.{4,100}?)的(?:通知|函|批复)$"
+)
 _PLAN_WORDS = r"(?:实施方案|工作方案|方案|规划|计划|意见|要点|纲要|办法|清单|安排|措施|协议)"
-_TITLE = re.compile(rf"^(?P<title>[^。，,；;:：!?！？]{{4,80}}?{_PLAN_WORDS}(?:\s*[(（][^()（）]{{2,20}}[)）])?)$")
-DOC_NUMBER = re.compile(r"(?P<number>[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号)")
+_TITLE = re.compile(
+    rf"^(?P<title>[^。，,；;:：!?！？]{{4,80}}?{_PLAN_WORDS}(?:\s*[(（][^()（）]{{2,20}}[)）])?)$"
+)
+DOC_NUMBER = re.compile(
+    r"(?P<number>[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号)"
+)
 _LABELS = {
     "doc_number": re.compile(r"^(?:文\s*号|发文字号|发文文号|文件编号)\s*[:：]?\s*(?P<value>.*)$"),
-    "issuer": re.compile(r"^(?:发文机关|发文单位|发布单位|发布机构|印发单位|成文机关|制发机关|发文机构)\s*[:：]?\s*(?P<value>.*)$"),
-    "issued_on": re.compile(r"^(?:成文日期|生成日期|发文日期|印发日期|签发日期|成文时间)\s*[:：]?\s*(?P<value>.*)$"),
+    "issuer": re.compile(
+        r"^(?:发文机关|发文单位|发布单位|发布机构|印发单位|成文机关|制发机关|发文机构)\s*[:：]?\s*(?P<value>.*)$"
+    ),
+    "issued_on": re.compile(
+        r"^(?:成文日期|生成日期|发文日期|印发日期|签发日期|成文时间)\s*[:：]?\s*(?P<value>.*)$"
+    ),
     "published_on": re.compile(r"^(?:发布日期|发布时间|公布日期|发文时间)\s*[:：]?\s*(?P<value>.*)$"),
     "title": re.compile(r"^(?:标\s*题|名\s*称|文件名称)\s*[:：]\s*(?P<value>.+)$"),
     "source": re.compile(r"^(?:来\s*源|信息来源|文章来源)\s*[:：]\s*(?P<value>.+)$"),
@@ -26,9 +36,17 @@ _DATE = re.compile(
 )
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 _ORG_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|领导小组|工作组|厅|局|委|办|部|院|署|会)$")
-_FIVE_YEAR = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+_FIVE_YEAR = {
+    "十一五": (2006, 2010),
+    "十二五": (2011, 2015),
+    "十三五": (2016, 2020),
+    "十四五": (2021, 2025),
+    "十五五": (2026, 2030),
+}
 _YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|到)\s*((?:19|20)\d{2})\s*年")
-_PERIOD_SENTENCE = re.compile(r"(?:期限|时限|周期|实施期|规划期|执行期)(?:暂定|确定)?(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|到)\s*((?:19|20)\d{2})\s*年")
+_PERIOD_SENTENCE = re.compile(
+    r"(?:期限|时限|周期|实施期|规划期|执行期)(?:暂定|确定)?(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|到)\s*((?:19|20)\d{2})\s*年"
+)
 _SINGLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # 文号 prefixes of provincial governments (a fixed national list, not any one plan's)
 _PROVINCE_ABBREVIATIONS = {
@@ -46,7 +64,12 @@ def parse_date(text: str) -> str | None:
     if not match:
         return None
     try:
-        parts = [int(cn2an.cn2an(match.group(k).replace("〇", "零"), "smart")) if not match.group(k).isdigit() else int(match.group(k)) for k in "ymd"]
+        parts = [
+            int(cn2an.cn2an(match.group(k).replace("〇", "零"), "smart"))
+            if not match.group(k).isdigit()
+            else int(match.group(k))
+            for k in "ymd"
+        ]
         if parts[0] < 1900 and not match.group("y").isdigit():
             parts[0] = int("".join(str(_CN_YEAR_DIGITS.index(c) % 10) for c in match.group("y")))
         return date(*parts).isoformat()
@@ -55,7 +78,7 @@ def parse_date(text: str) -> str | None:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text).strip("《》<>〈〉“”\"")
+    return re.sub(r"\s+", "", text).strip('《》<>〈〉“”"')
 
 
 def issuer_from_doc_number(number: str) -> str | None:

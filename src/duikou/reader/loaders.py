@@ -64,9 +64,43 @@ def load_text(data: bytes, path: str | os.PathLike | None = None) -> list[str]:
     return text.splitlines()
 
 
-_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "section", "article", "dt", "dd", "pre", "blockquote", "title"}
-_CHROME_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button", "select", "aside", "svg"}
-_CHROME_CLASS = re.compile(r"(^|[\s_-])(nav|menu|header|footer|breadcrumb|share|sidebar|search|toolbar|copyright|crumb|pagination|qrcode|related)([\s_-]|$)", re.I)
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "section",
+    "article",
+    "dt",
+    "dd",
+    "pre",
+    "blockquote",
+    "title",
+}
+_CHROME_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "iframe",
+    "form",
+    "button",
+    "select",
+    "aside",
+    "svg",
+}
+_CHROME_CLASS = re.compile(
+    r"(^|[\s_-])(nav|menu|header|footer|breadcrumb|share|sidebar|search|toolbar|copyright|crumb|pagination|qrcode|related)([\s_-]|$)",
+    re.I,
+)
 
 
 def load_html(data: bytes, path: str | os.PathLike | None = None) -> list[str]:
@@ -103,7 +137,11 @@ def load_html(data: bytes, path: str | os.PathLike | None = None) -> list[str]:
         if tag == "table":
             flush()
             for row in element.iter("tr"):
-                cells = [" ".join(" ".join(cell.itertext()).split()) for cell in row if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th")]
+                cells = [
+                    " ".join(" ".join(cell.itertext()).split())
+                    for cell in row
+                    if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th")
+                ]
                 if any(cells):
                     lines.append("\t".join(cells))
             if element.tail and element.tail.strip():
@@ -134,7 +172,11 @@ def load_docx(data: bytes, path: str | os.PathLike | None = None) -> list[str]:
 
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on damaged files
-        raise ReaderError(path, "无法读取该 Word 文档（文件可能已损坏）。", "the Word document cannot be read (it may be damaged).") from error
+        raise ReaderError(
+            path,
+            "无法读取该 Word 文档（文件可能已损坏）。",
+            "the Word document cannot be read (it may be damaged).",
+        ) from error
     lines: list[str] = []
     for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
@@ -161,10 +203,18 @@ def load_pdf(data: bytes, path: str | os.PathLike | None = None) -> list[str]:
             reader.decrypt("")
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on damaged files
-        raise ReaderError(path, "无法读取该 PDF 文件（文件可能已损坏或加密）。", "the PDF cannot be read (it may be damaged or encrypted).") from error
+        raise ReaderError(
+            path,
+            "无法读取该 PDF 文件（文件可能已损坏或加密）。",
+            "the PDF cannot be read (it may be damaged or encrypted).",
+        ) from error
     text = "\n".join(pages)
     if not text.strip():
-        raise ReaderError(path, "该 PDF 没有文字层（可能是扫描件），无法读取。", "the PDF has no text layer (probably a scan).")
+        raise ReaderError(
+            path,
+            "该 PDF 没有文字层（可能是扫描件），无法读取。",
+            "the PDF has no text layer (probably a scan).",
+        )
     return text.splitlines()
 
 
@@ -206,7 +256,11 @@ def load_file(path: str | os.PathLike) -> list[str]:
     except PermissionError as error:
         raise ReaderError(path, "没有读取该文件的权限。", "permission denied.") from error
     except OSError as error:
-        raise ReaderError(path, f"无法读取文件（{error.strerror or error}）。", f"cannot read the file ({error.strerror or error}).") from error
+        raise ReaderError(
+            path,
+            f"无法读取文件（{error.strerror or error}）。",
+            f"cannot read the file ({error.strerror or error}).",
+        ) from error
     if not data:
         raise ReaderError(path, "文件为空。", "the file is empty.")
     kind = {".docx": "docx", ".pdf": "pdf"}.get(suffix) or ("html" if suffix in HTML_SUFFIXES else None)

@@ -10,9 +10,7 @@ import cn2an
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_ALL = _CN_DIGITS + "十百千万亿"
 # a number: Arabic with optional Chinese magnitude, or Chinese numerals that start with a digit word or 十
-_NUMBER = (
-    rf"(?:\d+(?:\.\d+)?(?:\s*[万亿千百]+)?|[{_CN_DIGITS}十][{_CN_ALL}]*(?:点[{_CN_DIGITS}]+)?[万亿]*)"
-)
+_NUMBER = rf"(?:\d+(?:\.\d+)?(?:\s*[万亿千百]+)?|[{_CN_DIGITS}十][{_CN_ALL}]*(?:点[{_CN_DIGITS}]+)?[万亿]*)"
 _RANGE_SEP = r"\s*[—\-~～至到－–]+\s*"
 
 MONEY_UNITS = ("元",)
@@ -100,7 +98,9 @@ def find_quantities(text: str) -> list[Quantity]:
                 continue
         if printed == "个" and text.startswith(_TIME_AFTER_GE, match.end()):
             continue  # 6个月 is a duration
-        if printed in ("人", "名") and text.startswith(("民", "才", "员", "口", "士", "医", "额", "单", "义", "录", "称"), match.end()):
+        if printed in ("人", "名") and text.startswith(
+            ("民", "才", "员", "口", "士", "医", "额", "单", "义", "录", "称"), match.end()
+        ):
             continue  # 人民/人才/名单 are words, not counted people
         if printed in ("次", "期", "条", "支", "件", "台", "张", "处", "场") and not re.match(r"\d", number):
             continue  # 一次性/一条龙: Chinese numerals with these are idioms more often than counts
@@ -108,7 +108,9 @@ def find_quantities(text: str) -> list[Quantity]:
         if value is None:
             continue
         upper = parse_number(match.group("num2")) if match.group("num2") else None
-        magnitude_from_upper = re.search(r"[万亿]$", match.group("num2") or "") and not re.search(r"[万亿]$", number)
+        magnitude_from_upper = re.search(r"[万亿]$", match.group("num2") or "") and not re.search(
+            r"[万亿]$", number
+        )
         if upper is not None and magnitude_from_upper:
             # 5—8亿元: the lower bound borrows the magnitude of the upper
             unit_word = re.search(r"[万亿]+$", match.group("num2")).group(0)

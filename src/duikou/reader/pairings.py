@@ -6,16 +6,26 @@ import re
 
 from .units import is_specific_unit
 
-_DASH_PAIR = re.compile(r"^(?P<donor>[^\s,，。；;:：、—\-–－~～]{2,40}?)\s*[—\-–－~～]+\s*(?P<recipient>[^\s,，。；;:：、—\-–－~～]{2,40})$")
-_PLACE_END = re.compile(r"(省|市|县|区|州|旗|盟|镇|乡|街道|村|社区|自治州|自治县|自治区|地区|林区|新区)(?:[(（][^()（）]{1,12}[)）])?$")
-_NOT_PLACE_END = re.compile(r"(库区|园区|景区|校区|厂区|矿区|灾区|山区|藏区|牧区|老区|苏区|城区|辖区|片区|受援区|安置区|移民区|示范区|实验区|试验区|功能区|保护区)(?:[(（][^()（）]*[)）])?$")
-_VERB = re.compile(r"^(?:确定由|由|深化|推进|推动|加强|开展|支持|继续|做好|实施|明确|安排|建立|实现|同意|组织|促进|巩固|落实)+")
+_DASH_PAIR = re.compile(
+    r"^(?P<donor>[^\s,，。；;:：、—\-–－~～]{2,40}?)\s*[—\-–－~～]+\s*(?P<recipient>[^\s,，。；;:：、—\-–－~～]{2,40})$"
+)
+_PLACE_END = re.compile(
+    r"(省|市|县|区|州|旗|盟|镇|乡|街道|村|社区|自治州|自治县|自治区|地区|林区|新区)(?:[(（][^()（）]{1,12}[)）])?$"
+)
+_NOT_PLACE_END = re.compile(
+    r"(库区|园区|景区|校区|厂区|矿区|灾区|山区|藏区|牧区|老区|苏区|城区|辖区|片区|受援区|安置区|移民区|示范区|实验区|试验区|功能区|保护区)(?:[(（][^()（）]*[)）])?$"
+)
+_VERB = re.compile(
+    r"^(?:确定由|由|深化|推进|推动|加强|开展|支持|继续|做好|实施|明确|安排|建立|实现|同意|组织|促进|巩固|落实)+"
+)
 _VERB_ANYWHERE = r"确定由|由|开展|组织|深化|推进|推动|加强|支持|继续|做好|实施|明确|安排|建立|实现|同意|促进|巩固|落实|关于|现就"
 _SUPPORT_VERB = r"(?:对口支援|对口帮扶|对口协作|对口合作|结对帮扶|结对支援|定点帮扶)"
 _FORWARD = re.compile(rf"{_SUPPORT_VERB}")
 _NAME_RUN_BACK = re.compile(r"[^，,。；;:：!?！？“”\"《》<>\s—]+$")
 _DONOR_COLUMN = re.compile(r"支援方|援助方|帮扶方|支援单位|帮扶单位|援建方|支援地|结对方|对口单位|帮扶地")
-_RECIPIENT_COLUMN = re.compile(r"受援方|受援地|受援单位|被帮扶|受援县|受援区|帮扶对象|结对对象|对口地区|结对地区|受援")
+_RECIPIENT_COLUMN = re.compile(
+    r"受援方|受援地|受援单位|被帮扶|受援县|受援区|帮扶对象|结对对象|对口地区|结对地区|受援"
+)
 
 
 def _is_place_like(name: str, *, allow_org: bool = False) -> bool:
@@ -25,7 +35,9 @@ def _is_place_like(name: str, *, allow_org: bool = False) -> bool:
         return False
     if allow_org:
         return len(name) >= 3
-    return bool(_PLACE_END.search(name)) and is_specific_unit(re.sub(r"[(（][^()（）]*[)）]$", "", name) or name)
+    return bool(_PLACE_END.search(name)) and is_specific_unit(
+        re.sub(r"[(（][^()（）]*[)）]$", "", name) or name
+    )
 
 
 def _split_names(text: str) -> list[str]:
@@ -50,22 +62,26 @@ def pairs_from_tables(lines: list[str]) -> list[tuple[str, str]]:
             if donor_col is not None and max(donor_col, recipient_col) < len(cells):
                 for donor in _split_names(cells[donor_col]):
                     for recipient in _split_names(cells[recipient_col]):
-                        if _is_place_like(donor, allow_org=True) and _is_place_like(recipient, allow_org=True):
+                        if _is_place_like(donor, allow_org=True) and _is_place_like(
+                            recipient, allow_org=True
+                        ):
                             pairs.append((donor, recipient))
                 continue
         if not in_pair_list:
             continue
         for cell in cells:
             match = _DASH_PAIR.match(cell.strip())
-            if match and _is_place_like(match.group("donor"), allow_org=True) and _is_place_like(
-                match.group("recipient"), allow_org=True
+            if (
+                match
+                and _is_place_like(match.group("donor"), allow_org=True)
+                and _is_place_like(match.group("recipient"), allow_org=True)
             ):
                 pairs.append((match.group("donor"), match.group("recipient")))
     return pairs
 
 
 def _donors_before(text: str) -> list[str]:
-    run = _NAME_RUN_BACK.search(text)
+    run = _NAME_RUN_BACK.search(text[-60:])  # a name list is short; bounding it keeps long lines linear
     if not run:
         return []
     names = re.split(_VERB_ANYWHERE, run.group(0))[-1]
@@ -73,10 +89,10 @@ def _donors_before(text: str) -> list[str]:
 
 
 def _recipients_after(text: str) -> list[str]:
-    match = re.match(r"[^，,。；;:：!?！？“”\"《》\s]+", text)
+    match = re.match(r"[^，,。；;:：!?！？“”\"《》\s]{1,40}", text)
     if not match:
         return []
-    run = match.group(0)
+    run = match.group(0)[:40]
     # the longest start of the run that is a list of place names (stop before 工作, 的部署 …)
     best: list[str] = []
     for end in range(len(run), 1, -1):
@@ -93,14 +109,16 @@ def pairs_from_sentences(lines: list[str]) -> list[tuple[str, str]]:
     for line in lines:
         for sentence in re.split(r"[。；;!?！？]", line):
             for match in _FORWARD.finditer(sentence):
-                before = sentence[: match.start()]
-                with_match = re.search(r"^(?P<before>.*?)(?:与|和|同)(?P<recipient>[^，,。；;:：、\s与和“”\"]{2,20})$", before)
+                before = sentence[max(0, match.start() - 80) : match.start()]
+                with_match = re.search(
+                    r"^(?P<before>.*?)(?:与|和|同)(?P<recipient>[^，,。；;:：、\s与和“”\"]{2,20})$", before
+                )
                 if with_match:
                     donors = _donors_before(with_match.group("before"))
                     recipients = [n for n in _split_names(with_match.group("recipient")) if _is_place_like(n)]
                 else:
                     donors = _donors_before(before)
-                    recipients = _recipients_after(sentence[match.end() :])
+                    recipients = _recipients_after(sentence[match.end() : match.end() + 60])
                 pairs.extend((d, r) for d in donors for r in recipients)
     return pairs
 

@@ -68,7 +68,9 @@ def validate_plan(obj: Any) -> list[str]:
             errors.append(f"{name}: expected a list")
             lists[name] = []
     for i, pair in enumerate(lists["pairings"]):
-        if not isinstance(pair, dict) or not all(isinstance(pair.get(k), str) and pair.get(k) for k in ("donor", "recipient")):
+        if not isinstance(pair, dict) or not all(
+            isinstance(pair.get(k), str) and pair.get(k) for k in ("donor", "recipient")
+        ):
             errors.append(f"pairings[{i}]: expected donor and recipient strings")
     for i, row in enumerate(lists["funding"]):
         if not isinstance(row, dict):
@@ -99,7 +101,11 @@ def validate_plan(obj: Any) -> list[str]:
             errors.append(f"{where}.allocations: expected a list")
             continue
         for j, allocation in enumerate(allocations):
-            if not isinstance(allocation, dict) or not isinstance(allocation.get("unit"), str) or not _is_number(allocation.get("value")):
+            if (
+                not isinstance(allocation, dict)
+                or not isinstance(allocation.get("unit"), str)
+                or not _is_number(allocation.get("value"))
+            ):
                 errors.append(f"{where}.allocations[{j}]: expected unit and numeric value")
     for i, task in enumerate(lists["tasks"]):
         where = f"tasks[{i}]"

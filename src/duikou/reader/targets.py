@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from .numbers import Quantity, find_quantities, tidy
 
-_QUOTED = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|「[^」]{0,40}」|《[^》]{0,80}》|〈[^〉]{0,80}〉|<[^>]{0,80}>")
+_QUOTED = re.compile(
+    r"“[^”]{0,40}”|\"[^\"]{0,40}\"|「[^」]{0,40}」|《[^》]{0,80}》|〈[^〉]{0,80}〉|<[^>]{0,80}>"
+)
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:!?！？\t]")
 _SENTENCE_BREAK = re.compile(r"[。；;!?！？\t]")
 _PAST = re.compile(r"(?<![为除])了(?!解)|已经|业已|已(?!有)")
@@ -19,7 +22,9 @@ _AT_LEAST_BEFORE = re.compile(r"(不低于|不少于|至少|超过|高于|多于
 _AT_MOST_BEFORE = re.compile(r"(不超过|不高于|控制在|低于|少于|以内)[^，,。；]{0,6}$")
 _AT_LEAST_BEFORE_STRICT = re.compile(r"(不低于|不少于|至少|超过|高于|多于)[^，,。；]{0,6}$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?![\d—\-~至到])")
-_LEADING = re.compile(r"^(?:到|至|截至)?(?:(?:19|20)\d{2}\s*年(?:底|末)?)?[，,]?(?:要|将|力争|确保|争取|努力|计划)?")
+_LEADING = re.compile(
+    r"^(?:到|至|截至)?(?:(?:19|20)\d{2}\s*年(?:底|末)?)?[，,]?(?:要|将|力争|确保|争取|努力|计划)?"
+)
 
 
 @dataclass
@@ -36,19 +41,38 @@ def _masked(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
-    return any(start < position < end for start, end in spans)
+    """Whether position falls inside one of the sorted, non-overlapping spans."""
+    index = bisect.bisect_right(spans, (position, len(spans) and 1 << 60)) - 1
+    return index >= 0 and spans[index][0] < position < spans[index][1]
+
+
+_WINDOW = 300  # characters either side of a number that can belong to its sentence
+_BREAK_CACHE: dict[tuple[str, str], list[int]] = {}
+_ALLOCATION_BREAK = re.compile(r"[，,。；;：:\t]")
+
+
+def _break_positions(text: str, breaks: re.Pattern[str]) -> list[int]:
+    """Positions of clause/sentence breaks, computed once per paragraph so lookups stay logarithmic."""
+    key = (text, breaks.pattern)  # str hashes are cached, so a long paragraph is hashed once
+    cached = _BREAK_CACHE.get(key)
+    if cached is None:
+        cached = [m.start() for m in breaks.finditer(text)]
+        if len(_BREAK_CACHE) > 64:
+            _BREAK_CACHE.clear()
+        _BREAK_CACHE[key] = cached
+    return cached
 
 
 def _clause_start(text: str, position: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> int:
-    start = 0
-    for match in breaks.finditer(text, 0, position):
-        start = match.end()
-    return start
+    positions = _break_positions(text, breaks)
+    index = bisect.bisect_left(positions, position) - 1
+    return max(positions[index] + 1 if index >= 0 else 0, position - _WINDOW)
 
 
 def _clause_end(text: str, position: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> int:
-    match = breaks.search(text, position)
-    return match.start() if match else len(text)
+    positions = _break_positions(text, breaks)
+    index = bisect.bisect_left(positions, position)
+    return min(positions[index] if index < len(positions) else len(text), position + _WINDOW)
 
 
 def comparator(text: str, quantity: Quantity) -> str:
@@ -66,7 +90,7 @@ def comparator(text: str, quantity: Quantity) -> str:
 
 def _allocation_units(text: str, quantity: Quantity) -> tuple[list[str], bool] | None:
     """Units a quantity is allotted to: 马尾区、闽侯县各9000万元 or 马尾区12名."""
-    start = _clause_start(text, quantity.start, re.compile(r"[，,。；;：:\t]"))
+    start = _clause_start(text, quantity.start, _ALLOCATION_BREAK)
     head = text[start : quantity.start].strip()
     head = re.sub(r"^(?:其中|具体任务是|具体为|分别为|分别是|包括)", "", head)
     match = _ALLOCATION_HEAD.match(head)
@@ -90,7 +114,11 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
     if before in ("第", "前", "近", "约", "每", "首", "等") or re.match(r"[\d.·]", before):
         return True
     printed = text[quantity.start : quantity.end]
-    if re.match(r"^[一两][个批]", printed) or printed.startswith("一") and quantity.printed_unit in ("次", "项"):
+    if (
+        re.match(r"^[一两][个批]", printed)
+        or printed.startswith("一")
+        and quantity.printed_unit in ("次", "项")
+    ):
         return True  # 一个/一批 read as 'a'/'a batch', not as a count
     if quantity.unit == "count":
         noun = re.match(r"[^，,。；;、（()）和与及]{1,15}", text[quantity.end :])
@@ -103,20 +131,26 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
 def _indicator(text: str, quantity: Quantity) -> str:
     start = _clause_start(text, quantity.start)
     end = _clause_end(text, quantity.end)
-    clause = text[start:quantity.start] + text[quantity.end : end]
-    clause = re.sub(r"^(以上|及以上|以内|以下)", "", text[quantity.end : end]) if not text[start:quantity.start] else clause
+    clause = text[start : quantity.start] + text[quantity.end : end]
+    clause = (
+        re.sub(r"^(以上|及以上|以内|以下)", "", text[quantity.end : end])
+        if not text[start : quantity.start]
+        else clause
+    )
     clause = re.sub(r"(以上|及以上|以内|以下|不低于|不少于|至少|达到|达)", "", clause)
     return _LEADING.sub("", clause).strip(" ，,。") or clause.strip()
 
 
 def _lead_in(text: str, sentence_start: int) -> str:
     """What a list of allocations without a total is about: the first clause of the sentence before it."""
-    previous = re.split(r"[。；;!?！？\t]", text[:sentence_start].rstrip("。；; "))[-1]
+    previous = re.split(
+        r"[。；;!?！？\t]", text[max(0, sentence_start - _WINDOW) : sentence_start].rstrip("。；; ")
+    )[-1]
     return re.split(r"[，,]", previous)[0].strip()
 
 
 def _year(text: str, quantity: Quantity, default: int | None) -> int | None:
-    sentence_start = _clause_start(text, quantity.start, _SENTENCE_BREAK)
+    sentence_start = max(_clause_start(text, quantity.start, _SENTENCE_BREAK), quantity.start - _WINDOW)
     years = _YEAR.findall(text[sentence_start : quantity.start])
     return int(years[-1]) if years else default
 
@@ -132,8 +166,13 @@ def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> li
         parent: dict | None = None
         parent_unit = None
         for quantity in find_quantities(text):
-            sentence_start = _clause_start(text, quantity.start, _SENTENCE_BREAK)
-            sentence = text[sentence_start : _clause_end(text, quantity.end, _SENTENCE_BREAK)]
+            # a sentence longer than any real one (a page without full stops) is cut to a window round the number
+            sentence_start = max(
+                _clause_start(text, quantity.start, _SENTENCE_BREAK), quantity.start - _WINDOW
+            )
+            sentence = text[
+                sentence_start : min(_clause_end(text, quantity.end, _SENTENCE_BREAK), quantity.end + _WINDOW)
+            ]
             if sentence.strip("。；; ") in skip_sentences or _skip(text, quantity, quoted):
                 continue
             allocation = _allocation_units(text, quantity)
@@ -159,7 +198,7 @@ def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> li
                     parent["allocations"].append({"unit": name, "value": tidy(quantity.value)})
                     if parent.get("value_is_sum"):
                         parent["value"] = tidy(parent["value"] + quantity.value)
-                if sentence.strip() not in parent["text"]:
+                if len(parent["text"]) < _WINDOW * 3 and sentence.strip() not in parent["text"]:
                     parent["text"] = parent["text"].rstrip("。") + "。" + sentence.strip()
                 continue
             if quantity.printed_unit == "万":

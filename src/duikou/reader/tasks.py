@@ -27,8 +27,17 @@ _TABLE_NUMBER = re.compile(r"^\d{1,3}$")
 _DUE_MONTH_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?:底|末)")
 _DUE_DAY = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _DUE_YEAR_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?:年底|年末|年内|底前)")
-_DUE_HALF = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度)")
-_HALF_END = {"上半年": (6, 30), "下半年": (12, 31), "一季度": (3, 31), "二季度": (6, 30), "三季度": (9, 30), "四季度": (12, 31)}
+_DUE_HALF = re.compile(
+    r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度)"
+)
+_HALF_END = {
+    "上半年": (6, 30),
+    "下半年": (12, 31),
+    "一季度": (3, 31),
+    "二季度": (6, 30),
+    "三季度": (9, 30),
+    "四季度": (12, 31),
+}
 
 
 @dataclass
@@ -116,7 +125,9 @@ def read_unit_note(text: str, definitions: dict[str, str]) -> UnitNote:
             if split:
                 lead = split_units(split.group("lead"), definitions)
                 support = split_units(split.group("support"), definitions)
-            elif re.search(r"(按职责分工|按职能分工)?(负责|落实|牵头)$", body) and not re.search(r"[。]", body):
+            elif re.search(r"(按职责分工|按职能分工)?(负责|落实|牵头)$", body) and not re.search(
+                r"[。]", body
+            ):
                 lead = split_units(body, definitions)
             if lead:
                 cut.append((match.start(), match.end()))
@@ -128,8 +139,8 @@ def read_unit_note(text: str, definitions: dict[str, str]) -> UnitNote:
 def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
     """Named units that a task's sentences give work to: 省三峡办要…, 天津市、上海市和浙江省要…."""
     found: list[str] = []
-    for sentence in re.split(r"[。；;!?！？]", text):
-        sentence = sentence.strip(" ——-")
+    for sentence in re.split(r"[。；;!?！？]", text[:20_000]):  # a task's own sentences, not a runaway body
+        sentence = sentence.strip(" —-")
         clauses = re.split(r"[，,]", sentence, maxsplit=1)
         starts = [sentence]
         if len(clauses) == 2 and _PREPOSITION.match(clauses[0]):
@@ -199,7 +210,11 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
         cell = cell.replace(" ", "")
         if len(cell) > 12:
             return None
-        for key, pattern in (("lead", _LEAD_COLUMN), ("support", _SUPPORT_COLUMN), ("deadline", _DEADLINE_COLUMN)):
+        for key, pattern in (
+            ("lead", _LEAD_COLUMN),
+            ("support", _SUPPORT_COLUMN),
+            ("deadline", _DEADLINE_COLUMN),
+        ):
             if key not in columns and pattern.search(cell):
                 columns[key] = index
                 break
@@ -230,8 +245,8 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
         if not columns:
             continue
 
-        def cell(key: str, cells: list[str] = cells) -> str:
-            index = columns.get(key, -1) if columns else -1
+        def cell(key: str, cells: list[str] = cells, columns: dict[str, int] = columns) -> str:
+            index = columns.get(key, -1)
             return cells[index].strip() if 0 <= index < len(cells) else ""
 
         number = cell("number")

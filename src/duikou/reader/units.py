@@ -19,26 +19,36 @@ ORG_SUFFIXES = tuple(
         reverse=True,
     )
 )  # fmt: skip
-_INSTITUTION = re.compile(r"(大学|学院|学校|医院|公司|集团|银行|报社|电视台|广播电视台|日报社|研究院|研究所)$")
+_INSTITUTION = re.compile(
+    r"(大学|学院|学校|医院|公司|集团|银行|报社|电视台|广播电视台|日报社|研究院|研究所)$"
+)
 # words that make a subject generic rather than a named unit
 _GENERIC_START = re.compile(
     r"^(各|有关|相关|受援|援受|支援|援助|库区|全|本|其他|其它|所在|当地|两地|双方|省直|市直|县直|国务院有关|中央有关|发达|"
     r"市州|县区|区县|县市|乡镇|州县|省市|地方|该|这|上述|以上|下列|对口|结对|我|你|他)"
 )
 _GENERIC_ANY = re.compile(r"有关|相关|各级|各类|以上|以下|等$")
-_REMARK = re.compile(r"[(（][^()（）]*?(以下|不再|均需|均由|列出|负责|分工|排名|牵头|配合|，|,)[^()（）]*[)）]")
+_REMARK = re.compile(
+    r"[(（][^()（）]*?(以下|不再|均需|均由|列出|负责|分工|排名|牵头|配合|，|,)[^()（）]*[)）]"
+)
 _TRAILER = re.compile(
     r"(等(?:有关)?(?:单位|部门)?|有关(?:单位|部门))?(按照?职责分工|按职能分工|按职责|分别|共同)?(负责|落实|牵头|配合|参与|实施|推进)*[。；;,，]*$"
 )
-_DEFINITION = re.compile(r"[(（]\s*(?:以下简称|以下称|下称|简称)\s*[“\"「]?([^()（）”\"」]{1,20}?)[”\"」]?\s*[)）]")
+_DEFINITION = re.compile(
+    r"[(（]\s*(?:以下简称|以下称|下称|简称)\s*[“\"「]?([^()（）”\"」]{1,20}?)[”\"」]?\s*[)）]"
+)
 _BOUNDARY = re.compile(r"[。；;，,、:：!！?？\s)）]")
-_LEADING_VERB = re.compile(r"^(?:由|确定由|经|请|同意|设立|成立|组建|建立|明确|深化|推进|推动|加强|开展|支持|继续|做好|实施|实现|为|在)")
+_LEADING_VERB = re.compile(
+    r"^(?:由|确定由|经|请|同意|设立|成立|组建|建立|明确|深化|推进|推动|加强|开展|支持|继续|做好|实施|实现|为|在)"
+)
 _SUBJECT_STOP = re.compile(
     r"在|要|一方面|将|把|对(?!口)|按照|根据|结合|会同|负责|特别是|肩负|的|了|着|应当|应该|必须|是|从|向|继续|积极|"
     r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好"
 )
 _NAME_CHAR = r"(?:(?![和及与])[\u4e00-\u9fff])"
-_SEVERAL = re.compile(rf"((?:{_NAME_CHAR}{{2,3}}、)+{_NAME_CHAR}{{2,3}})[两二三四五六七八九十]+(省|市|县|区|州)(?:人民政府|政府)?")
+_SEVERAL = re.compile(
+    rf"((?:{_NAME_CHAR}{{2,3}}、)+{_NAME_CHAR}{{2,3}})[两二三四五六七八九十]+(省|市|县|区|州)(?:人民政府|政府)?"
+)
 
 
 def ends_like_unit(name: str) -> bool:
@@ -114,7 +124,9 @@ def _share_suffix(items: list[str]) -> list[str]:
     if len(items) < 2:
         return items
     last = items[-1]
-    match = re.match(rf"^(.{{2,8}}?[{PLACE_CHARS}])(人民政府|政府|党委|党工委|发改委|财政局|人大常委会)$", last)
+    match = re.match(
+        rf"^(.{{2,8}}?[{PLACE_CHARS}])(人民政府|政府|党委|党工委|发改委|财政局|人大常委会)$", last
+    )
     if not match:
         return items
     place_only = re.compile(rf"^.{{1,8}}[{PLACE_CHARS}]$")
@@ -149,7 +161,9 @@ def split_units(text: str, definitions: dict[str, str] | None = None) -> list[st
     """Split a printed unit list into unit names, expanding abbreviations and defined short names."""
     definitions = definitions or {}
     text = _REMARK.sub("", text)
-    text = re.sub(r"^(责任单位|牵头单位|责任部门|牵头部门|配合单位|参与单位|主责单位|负责单位)[:：]", "", text.strip())
+    text = re.sub(
+        r"^(责任单位|牵头单位|责任部门|牵头部门|配合单位|参与单位|主责单位|负责单位)[:：]", "", text.strip()
+    )
     text = re.sub(r"\s*、\s*", "、", text)
     text = expand_several(text)
     units: list[str] = []
@@ -179,7 +193,9 @@ def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
             piece = text[position:end]
             if re.search(r"[，,。；;:：、\s“”\"《》]", piece) or _SUBJECT_STOP.search(piece):
                 break
-            if piece.endswith(ORG_SUFFIXES) or re.search(rf"[{PLACE_CHARS}][(（][^()（）]{{1,10}}[)）]$", piece):
+            if piece.endswith(ORG_SUFFIXES) or re.search(
+                rf"[{PLACE_CHARS}][(（][^()（）]{{1,10}}[)）]$", piece
+            ):
                 best = end
         if not best:
             break
