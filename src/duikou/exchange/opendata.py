@@ -1,0 +1,128 @@
+"""Open data of a public program (此件主动公开): pairings, tasks, targets, funds and projects as rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.http import Http404
+
+from duikou.funds.models import FundingLine, Transaction
+from duikou.plans.models import Plan, Responsibility, Task
+from duikou.programs.models import Pairing, Program
+from duikou.projects.models import Project
+from duikou.targets.models import Target
+
+DATASETS = ("pairings", "tasks", "targets", "funds", "projects")
+# Column keys and their Chinese headers, in the order the files carry them.
+COLUMNS = {
+    "pairings": [("donor", "支援方"), ("recipient", "受援方"), ("level", "层级"), ("plan", "来源方案"),
+                 ("start_date", "开始日期"), ("end_date", "结束日期")],
+    "tasks": [("plan", "方案"), ("number", "序号"), ("title", "工作任务"), ("lead_units", "牵头单位"),
+              ("support_units", "配合单位"), ("deadline", "完成时限"), ("due_date", "截止日期"), ("status", "状态"),
+              ("progress", "进度（%）")],
+    "targets": [("plan", "方案"), ("indicator", "指标"), ("comparator", "比较"), ("value", "目标值"), ("unit", "单位"),
+                ("year", "年份"), ("allocations", "分解")],
+    "funds": [("plan", "方案"), ("source", "资金来源"), ("year", "年度"), ("planned_yuan", "计划金额（元）"),
+              ("disbursed_yuan", "已拨付（元）")],
+    "projects": [("name", "项目名称"), ("status", "状态"), ("recipient", "受援单位"), ("implementer", "实施单位"),
+                 ("sector", "领域"), ("place", "建设地点"), ("budget_yuan", "总投资（元）"), ("beneficiaries", "受益人数"),
+                 ("start_date", "开工日期"), ("end_date", "完工日期")],
+}
+
+
+def public_program(pk: int) -> Program:
+    """A program the public may read, or 404 (a private program is indistinguishable from a missing one)."""
+    program = Program.objects.filter(pk=pk, is_public=True).first() if 0 < pk < 2**63 else None
+    if program is None:
+        raise Http404
+    return program
+
+
+def _plans(program: Program):
+    return Plan.objects.filter(program=program, status=Plan.PUBLISHED)
+
+
+def _num(value: Decimal):
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def rows(program: Program, dataset: str) -> list[dict]:
+    """The rows of one dataset of a public program (published plans only)."""
+    plans = _plans(program)
+    if dataset == "pairings":
+        return [
+            {"donor": p.donor.full_name, "recipient": p.recipient.full_name, "level": p.get_level_display(),
+             "plan": p.plan.title if p.plan else "", "start_date": p.start_date, "end_date": p.end_date}
+            for p in Pairing.objects.filter(program=program).exclude(plan__status__in=[Plan.DRAFT, Plan.ARCHIVED])
+            .select_related("donor", "recipient", "plan").order_by("plan_id", "order", "id")
+        ]
+    if dataset == "tasks":
+        out = []
+        for t in Task.objects.filter(plan__in=plans).select_related("plan").prefetch_related("responsibilities").order_by(
+                "plan_id", "order"):
+            units = sorted(t.responsibilities.all(), key=lambda r: r.order)
+            out.append({
+                "plan": t.plan.title, "number": t.number, "title": t.title,
+                "lead_units": [r.printed_name for r in units if r.role == Responsibility.LEAD],
+                "support_units": [r.printed_name for r in units if r.role == Responsibility.SUPPORT],
+                "deadline": t.deadline, "due_date": t.due_date, "status": t.get_status_display(), "progress": t.progress,
+            })
+        return out
+    if dataset == "targets":
+        return [
+            {"plan": t.plan.title, "indicator": t.indicator, "comparator": t.comparator, "value": _num(t.value),
+             "unit": t.unit_text or t.unit, "year": t.year,
+             "allocations": [{"unit": a.printed_name, "value": _num(a.value)} for a in t.allocations.all()]}
+            for t in Target.objects.filter(plan__in=plans).select_related("plan").prefetch_related("allocations")
+            .order_by("plan_id", "order")
+        ]
+    if dataset == "funds":
+        lines = FundingLine.objects.filter(plan__in=plans).select_related("plan").order_by("plan_id", "year", "order")
+        paid = dict(
+            Transaction.objects.filter(funding_line__in=lines, kind__in=[Transaction.DISBURSEMENT, Transaction.EXPENDITURE])
+            .values_list("funding_line_id").annotate(total=Sum("amount")).values_list("funding_line_id", "total")
+        )
+        return [
+            {"plan": f.plan.title, "source": f.source, "year": f.year, "planned_yuan": _num(f.amount),
+             "disbursed_yuan": _num(paid.get(f.pk, Decimal(0)))}
+            for f in lines
+        ]
+    if dataset == "projects":
+        return [
+            {"name": p.name, "status": p.get_status_display(), "recipient": p.recipient.full_name,
+             "implementer": p.implementer.full_name if p.implementer else "", "sector": p.sector, "place": p.place,
+             "budget_yuan": _num(p.budget), "beneficiaries": p.beneficiaries, "start_date": p.start_date,
+             "end_date": p.end_date}
+            for p in Project.objects.filter(program=program).exclude(status=Project.CANDIDATE)
+            .select_related("recipient", "implementer").order_by("id")
+        ]
+    raise Http404
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(v if isinstance(v, str) else f"{v['unit']} {v['value']}" for v in value)
+    return str(value)
+
+
+def as_csv(program: Program, dataset: str) -> bytes:
+    """CSV with Chinese headers, UTF-8 with a BOM so that Excel opens it right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    columns = COLUMNS[dataset]
+    writer.writerow([label for _key, label in columns])
+    for row in rows(program, dataset):
+        writer.writerow([_cell(row[key]) for key, _label in columns])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def as_json(program: Program, dataset: str) -> bytes:
+    payload = {"program": {"id": program.pk, "name": program.name}, "dataset": dataset,
+               "fields": {key: label for key, label in COLUMNS[dataset]}, "items": rows(program, dataset)}
+    return json.dumps(payload, ensure_ascii=False, default=str, indent=1).encode("utf-8")

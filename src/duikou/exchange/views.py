@@ -1,0 +1,121 @@
+"""Pages of the exchange app: the public transparency pages and downloads, and the 任务分工 table page."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from duikou.core import permissions as perms
+from duikou.core.errors import InputError
+from duikou.core.periods import Period
+from duikou.plans.models import Plan, Task
+from duikou.programs.models import Program
+
+from . import iati, opendata
+from .tasktable import apply_task_table, compare_task_table, export_task_table, read_for_plan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{__import__('urllib.parse').parse.quote(filename)}"
+    return response
+
+
+def public_index(request):
+    programs = Program.objects.filter(is_public=True).order_by("-start_year", "name")
+    return render(request, "exchange/public_index.html", {"programs": programs})
+
+
+def public_program(request, pk: int):
+    program = opendata.public_program(pk)
+    tasks = opendata.rows(program, "tasks")
+    context = {
+        "program": program, "datasets": opendata.DATASETS, "tasks": tasks,
+        "plans": Plan.objects.filter(program=program, status=Plan.PUBLISHED).order_by("-issued_on"),
+        "completed": sum(1 for t in tasks if t["status"] == str(dict(Task.STATUSES)[Task.COMPLETED])),
+        "pairings": opendata.rows(program, "pairings"), "targets": opendata.rows(program, "targets"),
+        "funds": opendata.rows(program, "funds"),
+    }
+    return render(request, "exchange/public_program.html", context)
+
+
+def public_dataset(request, pk: str, dataset: str, fmt: str):
+    pk = int(pk)
+    program = opendata.public_program(pk)
+    if dataset not in opendata.DATASETS:
+        raise Http404
+    if fmt == "csv":
+        return _download(opendata.as_csv(program, dataset), f"program-{pk}-{dataset}.csv", "text/csv; charset=utf-8")
+    return HttpResponse(opendata.as_json(program, dataset), content_type="application/json; charset=utf-8")
+
+
+def public_iati(request, pk: int):
+    program = opendata.public_program(pk)
+    return HttpResponse(iati.program_activities(program), content_type="application/xml; charset=utf-8")
+
+
+def _plan_for(request, pk: int) -> Plan:
+    return get_object_or_404(Plan.objects.restrict(request.user, perms.VIEW), pk=pk)
+
+
+@login_required
+def tasktable_export(request, pk: int):
+    plan = _plan_for(request, pk)
+    return _download(export_task_table(plan), f"plan-{plan.pk}-任务分工.xlsx", XLSX)
+
+
+@login_required
+def tasktable_import(request, pk: int):
+    """Upload an edited table: see the differences first; apply them with a second, explicit step."""
+    plan = _plan_for(request, pk)
+    if not all(perms.allows(request.user, Task, a) for a in (perms.ADD, perms.CHANGE, perms.DELETE)):
+        raise PermissionDenied(_("只有对口办管理员可以通过任务分工表修改方案"))
+    context = {"plan": plan}
+    folder = settings.DATA_DIR / "uploads" / "tasktables"
+    if request.method == "POST":
+        try:
+            if "apply" in request.POST:
+                digest = request.POST.get("upload", "")
+                path = folder / f"{digest}.xlsx"
+                if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest) or not path.exists():
+                    raise InputError(_("上传的文件已失效，请重新上传"))
+                result = apply_task_table(plan=plan, table=read_for_plan(plan, path), user=request.user)
+                path.unlink(missing_ok=True)
+                context.update(applied=result.diff, notes=result.notes)
+            else:
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise InputError(_("请选择 .xlsx 文件"))
+                if upload.size > settings.DUIKOU_MAX_UPLOAD_BYTES:
+                    raise InputError(_("%(file)s：文件过大") % {"file": upload.name})
+                data = upload.read()
+                table = read_for_plan(plan, data, name=upload.name)
+                digest = hashlib.sha256(data).hexdigest()
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / f"{digest}.xlsx").write_bytes(data)
+                context.update(diff=compare_task_table(plan, table), upload=digest, filename=upload.name)
+        except InputError as exc:
+            context["error"] = str(exc)
+    return render(request, "exchange/tasktable.html", context)
+
+
+@login_required
+def bulletin(request, pk: int):
+    """The 工作通报 of a program for a period (?period=2023-12) as .docx, for the office and leaders."""
+    from duikou.assessments.services import write_bulletin
+
+    if perms.role_of(request.user) not in {perms.OFFICE_ADMIN, perms.LEADER, perms.AUDITOR}:
+        raise PermissionDenied
+    program = get_object_or_404(Program, pk=pk)
+    try:
+        period = Period.parse(request.GET.get("period", ""))
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    return _download(write_bulletin(program=program, period=period), f"通报-{program.pk}-{period}.docx", DOCX)
