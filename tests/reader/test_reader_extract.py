@@ -182,3 +182,25 @@ def test_validate_plan_reports_problems():
     assert "period: start_year after end_year" in errors
     assert any(e.startswith("targets[0].value") for e in errors)
     assert validate_plan({"schema": "duikou.plan/1"})[0] == "title: missing"
+
+
+LABELLED = """江苏省对口支援某自治州2024年工作要点
+二、重点工作
+（一）推进产业合作
+1.加快产业园区建设。新引进企业20家以上，带动就业3000人。
+牵头单位：省发展改革委、商务厅；配合单位：省工信厅
+完成时限：2024年10月底前
+2.深化消费帮扶。帮助销售农产品不低于5亿元（省商务厅牵头，省农业农村厅配合）
+"""
+
+
+def test_labelled_unit_lines_and_lead_support_parenthesis():
+    plan = extract_text(LABELLED)
+    assert plan["period"] == {"start_year": 2024, "end_year": 2024}
+    first, second = plan["tasks"]
+    assert first["path"] == ["二", "(一)", "1"]
+    assert (first["lead_units"], first["support_units"]) == (["省发展改革委", "省商务厅"], ["省工信厅"])
+    assert (first["deadline"], first["due"]) == ("2024年10月底前", "2024-10-31")
+    assert (second["lead_units"], second["support_units"]) == (["省商务厅"], ["省农业农村厅"])
+    targets = [(t["value"], t["unit"], t["comparator"], t["year"]) for t in plan["targets"]]
+    assert targets == [(20, "count", ">=", 2024), (3000, "person", "=", 2024), (500_000_000, "yuan", ">=", 2024)]

@@ -178,9 +178,9 @@ def find_period(title: str | None, lines: list[str]) -> dict | None:
         match = _PERIOD_SENTENCE.search(line)
         if match:
             return {"start_year": int(match.group(1)), "end_year": int(match.group(2))}
-    match = _SINGLE_YEAR.match(text_title)
-    if match or (text_title and _SINGLE_YEAR.search(text_title) and "年度" in text_title):
-        year = int((match or _SINGLE_YEAR.search(text_title)).group(1))
+    years = set(_SINGLE_YEAR.findall(text_title))
+    if len(years) == 1:  # an annual plan: 2023年…工作要点 / 关于2024年…的方案
+        year = int(years.pop())
         return {"start_year": year, "end_year": year}
     return None
 
