@@ -34,10 +34,11 @@ def pct(values, q):
 
 def users():
     """A bench office admin and a reporter of the busiest unit (created once, kept in the bench database)."""
+    from django.db.models import Sum
+
     from duikou.accounts.models import User
     from duikou.analytics.models import UnitTaskTally
     from duikou.core import permissions as perms
-    from django.db.models import Sum
 
     office, _ = User.objects.get_or_create(username="bench_office", defaults={"role": perms.OFFICE_ADMIN})
     busiest = (

@@ -3,9 +3,8 @@
 import json
 import zipfile
 
-from conftest import postgres_server_url
-
 import pytest
+from conftest import postgres_server_url
 
 CHECKSUMS = """
 from duikou.backup.services import checksums

@@ -4,8 +4,6 @@ import json
 import signal
 import time
 
-import pytest
-
 TASKS = 2000
 UNITS = ["省教育厅", "省科技厅", "省卫生健康委员会", "省商务厅", "福州市", "厦门市", "泉州市"]
 
