@@ -14,6 +14,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_divisions()
 
 
+@pytest.fixture(autouse=True)
+def _divisions_present(request):
+    """Transactional tests (browser, live server) empty every table when they end: seed again if so."""
+    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames) and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        return
+    request.getfixturevalue("transactional_db" if _wants_transaction(request) else "db")
+    from duikou.organizations.models import Organization
+    from duikou.organizations.services import seed_divisions
+
+    if not Organization.objects.filter(division_code="110000").exists():
+        seed_divisions()
+
+
+def _wants_transaction(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+
+
 @pytest.fixture
 def org(db):
     """Look up a seeded region by its full name (重庆市万州区)."""

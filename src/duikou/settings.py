@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "duikou.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,6 +126,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 # ECharts comes from the npm registry at setup (node_modules), served by the project itself.
 NODE_MODULES_DIR = Path(env.str("DUIKOU_NODE_MODULES", default=str(BASE_DIR.parent.parent / "node_modules")))
 STATICFILES_DIRS = [("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist")] if (
@@ -139,7 +140,8 @@ STORAGES = {
 # whitenoise serves static files from the app itself (no CDN, no separate web server for the demo).
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
-MEDIA_URL = None
+# Files are never served from a URL: evidence goes out only through permission-checked views.
+MEDIA_URL = "/files-are-not-served/"
 DUIKOU_MAX_UPLOAD_BYTES = env.int("DUIKOU_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
