@@ -120,14 +120,27 @@ def _run(command: str, argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
+def _run_quietly_on_closed_pipe(command: str, argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Run a command; a reader that stops early (`| head`) is not an error worth a traceback."""
+    try:
+        return _run(command, argv, stdout, stderr)
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout again at exit
+        except (OSError, ValueError):
+            pass
+        return 0
+
+
 def main_extract(argv: list[str], *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """`duikou extract FILE [--format json|table] [--lang zh|en]`; 0 ok, 1 unreadable input, 2 usage error."""
-    return _run("extract", argv, stdout or sys.stdout, stderr or sys.stderr)
+    return _run_quietly_on_closed_pipe("extract", argv, stdout or sys.stdout, stderr or sys.stderr)
 
 
 def main_check(argv: list[str], *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """`duikou check FILE [--lang zh|en]`; 0 ok, 1 unreadable input, 2 usage error."""
-    return _run("check", argv, stdout or sys.stdout, stderr or sys.stderr)
+    return _run_quietly_on_closed_pipe("check", argv, stdout or sys.stdout, stderr or sys.stderr)
 
 
 def print_table(plan: dict, lang: str, stdout: TextIO) -> None:
