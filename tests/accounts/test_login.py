@@ -59,7 +59,12 @@ def test_admin_login_is_locked_too(client, make_user, settings):
 def test_forms_need_the_csrf_token(make_user, org):
     user = make_user("mawei", perms.UNIT_REPORTER, org("福建省福州市马尾区"))
     strict = Client(enforce_csrf_checks=True)
-    assert strict.post(reverse("accounts:login"), {"username": "mawei", "password": user.raw_password}).status_code == 403
+    assert (
+        strict.post(
+            reverse("accounts:login"), {"username": "mawei", "password": user.raw_password}
+        ).status_code
+        == 403
+    )
     strict.force_login(user)
     assert strict.post(reverse("projects_workflow:propose"), {"name": "x"}).status_code == 403
 

@@ -17,8 +17,19 @@ def run(capsys, *args):
 
 
 def test_add_reporter_prints_what_it_created(capsys):
-    out, err = run(capsys, "add", "mawei01", "--org", "福建省福州市马尾区", "--role", "unit_reporter",
-                   "--password", "Mawei-2025-ok", "--email", "mw@example.cn")
+    out, err = run(
+        capsys,
+        "add",
+        "mawei01",
+        "--org",
+        "福建省福州市马尾区",
+        "--role",
+        "unit_reporter",
+        "--password",
+        "Mawei-2025-ok",
+        "--email",
+        "mw@example.cn",
+    )
     assert out == "user mawei01 created: 单位填报员, 福建省福州市马尾区"
     user = User.objects.get(username="mawei01")
     assert user.organization.full_name == "福建省福州市马尾区" and not user.is_staff
@@ -34,13 +45,16 @@ def test_add_office_with_generated_password_as_json(capsys):
     assert payload["password"] in err
 
 
-@pytest.mark.parametrize("args,message", [
-    (["add", "x1", "--role", "unit_reporter"], "--org"),
-    (["add", "x2", "--org", "不存在的单位", "--role", "unit_reporter"], "找不到单位"),
-    (["add", "x3", "--org", "鼓楼区", "--role", "unit_reporter"], "对应多个单位"),
-    (["add", "x4", "--role", "auditor", "--password", "123"], "--password"),
-    (["unlock", "ghost"], "不存在"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["add", "x1", "--role", "unit_reporter"], "--org"),
+        (["add", "x2", "--org", "不存在的单位", "--role", "unit_reporter"], "找不到单位"),
+        (["add", "x3", "--org", "鼓楼区", "--role", "unit_reporter"], "对应多个单位"),
+        (["add", "x4", "--role", "auditor", "--password", "123"], "--password"),
+        (["unlock", "ghost"], "不存在"),
+    ],
+)
 def test_bad_input_is_one_clear_line_and_exit_1(capsys, args, message):
     with pytest.raises(SystemExit) as exit_:
         call_command("user", *args)
@@ -54,7 +68,9 @@ def test_unlock(capsys, make_user):
     from django.utils import timezone
 
     user = make_user("locked", "auditor")
-    User.objects.filter(pk=user.pk).update(failed_logins=3, locked_until=timezone.now() + timezone.timedelta(hours=1))
+    User.objects.filter(pk=user.pk).update(
+        failed_logins=3, locked_until=timezone.now() + timezone.timedelta(hours=1)
+    )
     out, _ = run(capsys, "unlock", "locked")
     assert out == "user locked unlocked"
     assert User.objects.get(pk=user.pk).locked_until is None

@@ -38,7 +38,9 @@ EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize("model_path,action,role,expected", EXPECTED, ids=[f"{m}-{a}-{r}" for m, a, r, _ in EXPECTED])
+@pytest.mark.parametrize(
+    "model_path,action,role,expected", EXPECTED, ids=[f"{m}-{a}-{r}" for m, a, r, _ in EXPECTED]
+)
 def test_restrict(world, model_path, action, role, expected):
     from django.apps import apps
 
@@ -72,7 +74,8 @@ def test_every_registered_model_admin_uses_the_gate():
     from duikou.core.admin import RestrictedAdmin
 
     loose = [
-        f"{m._meta.label}: {type(a).__name__}" for m, a in admin.site._registry.items()
+        f"{m._meta.label}: {type(a).__name__}"
+        for m, a in admin.site._registry.items()
         if m._meta.app_label not in {"auth", "accounts"} and not isinstance(a, RestrictedAdmin)
     ]
     assert not loose, f"admin classes that bypass the gate: {loose}"
@@ -85,9 +88,21 @@ def test_every_domain_model_has_an_admin():
     from duikou.core.models import AuditedModel
 
     missing = [
-        m._meta.label for m in apps.get_models()
-        if issubclass(m, AuditedModel) and m._meta.app_label in {
-            "organizations", "programs", "plans", "targets", "funds", "projects", "dispatches", "reports", "assessments"}
+        m._meta.label
+        for m in apps.get_models()
+        if issubclass(m, AuditedModel)
+        and m._meta.app_label
+        in {
+            "organizations",
+            "programs",
+            "plans",
+            "targets",
+            "funds",
+            "projects",
+            "dispatches",
+            "reports",
+            "assessments",
+        }
         and m not in admin.site._registry
     ]
     assert not missing, f"models without an admin page: {missing}"

@@ -38,7 +38,9 @@ def _evidence(world):
     if not Evidence.objects.filter(report=world.report_a).exists():
         from django.core.files.base import ContentFile
 
-        e = Evidence(report=world.report_a, original_name="a.png", content_type="image/png", size=3, sha256="0" * 64)
+        e = Evidence(
+            report=world.report_a, original_name="a.png", content_type="image/png", size=3, sha256="0" * 64
+        )
         e.file.save("a.png", ContentFile(b"\x89PNG"), save=False)
         e.save()
     return Evidence.objects.get(report=world.report_a)
@@ -47,63 +49,230 @@ def _evidence(world):
 UNITS_AND_OUTSIDERS_404 = {"reporter_b": 404, RECIPIENT: 404}
 CASES = [
     Case("report list", lambda w: reverse("reports:list"), {"anonymous": LOGIN}),
-    Case("own report page", lambda w: reverse("reports:detail", args=[w.report_a.pk]),
-         {"reporter_b": 404, RECIPIENT: 404, "anonymous": LOGIN}),
-    Case("other unit's report page", lambda w: reverse("reports:detail", args=[w.report_b.pk]),
-         {"reporter_a": 404, "head_a": 404, RECIPIENT: 404, "anonymous": LOGIN}),
-    Case("save report", lambda w: reverse("reports:detail", args=[w.report_a.pk]),
-         {OFFICE: 302, "reporter_a": 302, "head_a": 302, "reporter_b": 404, RECIPIENT: 404, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN},
-         method="post", data=lambda w: {"version": w.report_a.version, "summary": "本月推进顺利"}),
-    Case("submit report", lambda w: reverse("reports:submit", args=[w.report_a.pk]),
-         {OFFICE: 302, "reporter_a": 302, "head_a": 302, "reporter_b": 404, RECIPIENT: 404, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN}, method="post"),
-    Case("approve report", lambda w: reverse("reports:approve", args=[w.report_b.pk]),
-         {OFFICE: 302, "reporter_a": 404, "head_a": 404, "reporter_b": 403, RECIPIENT: 404, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN}, method="post"),
-    Case("return report", lambda w: reverse("reports:return", args=[w.report_b.pk]),
-         {OFFICE: 302, "reporter_a": 404, "head_a": 404, "reporter_b": 403, RECIPIENT: 404, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN}, method="post", data=lambda w: {"reason": "数据不全"}),
-    Case("upload evidence", lambda w: reverse("reports:evidence_upload", args=[w.report_a.pk]),
-         {OFFICE: 302, "reporter_a": 302, "head_a": 302, "reporter_b": 404, RECIPIENT: 404, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN}, method="post",
-         data=lambda w: {"file": _png_upload()}),
-    Case("download evidence", lambda w: reverse("reports:evidence_download", args=[_evidence(w).pk]),
-         {"reporter_b": 404, RECIPIENT: 404, "anonymous": LOGIN}),
+    Case(
+        "own report page",
+        lambda w: reverse("reports:detail", args=[w.report_a.pk]),
+        {"reporter_b": 404, RECIPIENT: 404, "anonymous": LOGIN},
+    ),
+    Case(
+        "other unit's report page",
+        lambda w: reverse("reports:detail", args=[w.report_b.pk]),
+        {"reporter_a": 404, "head_a": 404, RECIPIENT: 404, "anonymous": LOGIN},
+    ),
+    Case(
+        "save report",
+        lambda w: reverse("reports:detail", args=[w.report_a.pk]),
+        {
+            OFFICE: 302,
+            "reporter_a": 302,
+            "head_a": 302,
+            "reporter_b": 404,
+            RECIPIENT: 404,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+        data=lambda w: {"version": w.report_a.version, "summary": "本月推进顺利"},
+    ),
+    Case(
+        "submit report",
+        lambda w: reverse("reports:submit", args=[w.report_a.pk]),
+        {
+            OFFICE: 302,
+            "reporter_a": 302,
+            "head_a": 302,
+            "reporter_b": 404,
+            RECIPIENT: 404,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+    ),
+    Case(
+        "approve report",
+        lambda w: reverse("reports:approve", args=[w.report_b.pk]),
+        {
+            OFFICE: 302,
+            "reporter_a": 404,
+            "head_a": 404,
+            "reporter_b": 403,
+            RECIPIENT: 404,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+    ),
+    Case(
+        "return report",
+        lambda w: reverse("reports:return", args=[w.report_b.pk]),
+        {
+            OFFICE: 302,
+            "reporter_a": 404,
+            "head_a": 404,
+            "reporter_b": 403,
+            RECIPIENT: 404,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+        data=lambda w: {"reason": "数据不全"},
+    ),
+    Case(
+        "upload evidence",
+        lambda w: reverse("reports:evidence_upload", args=[w.report_a.pk]),
+        {
+            OFFICE: 302,
+            "reporter_a": 302,
+            "head_a": 302,
+            "reporter_b": 404,
+            RECIPIENT: 404,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+        data=lambda w: {"file": _png_upload()},
+    ),
+    Case(
+        "download evidence",
+        lambda w: reverse("reports:evidence_download", args=[_evidence(w).pk]),
+        {"reporter_b": 404, RECIPIENT: 404, "anonymous": LOGIN},
+    ),
     Case("inbox", lambda w: reverse("reports:inbox"), {"anonymous": LOGIN}),
     Case("approved figures", lambda w: reverse("reports:figures"), {"anonymous": LOGIN}),
     Case("receipts", lambda w: reverse("funds_workflow:list"), {"anonymous": LOGIN}),
-    Case("confirm receipt", lambda w: reverse("funds_workflow:confirm", args=[w.txn.pk]),
-         {OFFICE: 302, RECIPIENT: 302, "reporter_a": 403, "head_a": 403, "reporter_b": 404, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN}, method="post",
-         data=lambda w: {"version": w.txn.version, "received_amount": "300000", "received_on": "2025-06-11"}),
-    Case("correct disbursement", lambda w: reverse("funds_workflow:correct", args=[w.txn.pk]),
-         {OFFICE: 302, "reporter_a": 302, "head_a": 302, RECIPIENT: 403, "reporter_b": 404, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN}, method="post",
-         data=lambda w: {"version": w.txn.version, "amount": "300000", "date": "2025-06-10"}),
-    Case("record disbursement", lambda w: reverse("funds_workflow:record"),
-         {OFFICE: 302, "reporter_a": 302, "head_a": 302, "reporter_b": 302, RECIPIENT: 403, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN}, method="post",
-         data=lambda w: {"funding_line": w.line.pk, "payee": w.wanzhou.pk, "amount": "1000", "date": "2025-06-01"}),
+    Case(
+        "confirm receipt",
+        lambda w: reverse("funds_workflow:confirm", args=[w.txn.pk]),
+        {
+            OFFICE: 302,
+            RECIPIENT: 302,
+            "reporter_a": 403,
+            "head_a": 403,
+            "reporter_b": 404,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+        data=lambda w: {"version": w.txn.version, "received_amount": "300000", "received_on": "2025-06-11"},
+    ),
+    Case(
+        "correct disbursement",
+        lambda w: reverse("funds_workflow:correct", args=[w.txn.pk]),
+        {
+            OFFICE: 302,
+            "reporter_a": 302,
+            "head_a": 302,
+            RECIPIENT: 403,
+            "reporter_b": 404,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+        data=lambda w: {"version": w.txn.version, "amount": "300000", "date": "2025-06-10"},
+    ),
+    Case(
+        "record disbursement",
+        lambda w: reverse("funds_workflow:record"),
+        {
+            OFFICE: 302,
+            "reporter_a": 302,
+            "head_a": 302,
+            "reporter_b": 302,
+            RECIPIENT: 403,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+        data=lambda w: {
+            "funding_line": w.line.pk,
+            "payee": w.wanzhou.pk,
+            "amount": "1000",
+            "date": "2025-06-01",
+        },
+    ),
     Case("project moves", lambda w: reverse("projects_workflow:list"), {"anonymous": LOGIN}),
-    Case("move project", lambda w: reverse("projects_workflow:move", args=[w.project.pk]),
-         {OFFICE: 302, "reporter_a": 302, "head_a": 302, RECIPIENT: 403, "reporter_b": 404, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN}, method="post", data=lambda w: {"status": "under_way", "version": w.project.version}),
-    Case("propose project", lambda w: reverse("projects_workflow:propose"),
-         {OFFICE: 302, "reporter_a": 302, "head_a": 302, "reporter_b": 302, RECIPIENT: 302, AUDITOR: 403, LEADER: 403,
-          "anonymous": LOGIN}, method="post", data=lambda w: {"program": w.program.pk, "name": "万州区冷链物流中心"}),
-    Case("change-log search", lambda w: reverse("changes:search"),
-         {OFFICE: 200, AUDITOR: 200, "anonymous": LOGIN}, default=403),
-    Case("one report's change log", lambda w: reverse("changes:object", args=["reports", "report", w.report_a.pk]),
-         {"reporter_b": 404, RECIPIENT: 404, "anonymous": LOGIN}),
+    Case(
+        "move project",
+        lambda w: reverse("projects_workflow:move", args=[w.project.pk]),
+        {
+            OFFICE: 302,
+            "reporter_a": 302,
+            "head_a": 302,
+            RECIPIENT: 403,
+            "reporter_b": 404,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+        data=lambda w: {"status": "under_way", "version": w.project.version},
+    ),
+    Case(
+        "propose project",
+        lambda w: reverse("projects_workflow:propose"),
+        {
+            OFFICE: 302,
+            "reporter_a": 302,
+            "head_a": 302,
+            "reporter_b": 302,
+            RECIPIENT: 302,
+            AUDITOR: 403,
+            LEADER: 403,
+            "anonymous": LOGIN,
+        },
+        method="post",
+        data=lambda w: {"program": w.program.pk, "name": "万州区冷链物流中心"},
+    ),
+    Case(
+        "change-log search",
+        lambda w: reverse("changes:search"),
+        {OFFICE: 200, AUDITOR: 200, "anonymous": LOGIN},
+        default=403,
+    ),
+    Case(
+        "one report's change log",
+        lambda w: reverse("changes:object", args=["reports", "report", w.report_a.pk]),
+        {"reporter_b": 404, RECIPIENT: 404, "anonymous": LOGIN},
+    ),
     Case("admin index", lambda w: reverse("admin:index"), {OFFICE: 200, AUDITOR: 200}, default=302),
-    Case("admin report list", lambda w: reverse("admin:reports_report_changelist"), {OFFICE: 200, AUDITOR: 200}, default=302),
-    Case("admin change log", lambda w: reverse("admin:core_changelog_changelist"), {OFFICE: 200, AUDITOR: 200}, default=302),
-    Case("admin report page", lambda w: reverse("admin:reports_report_change", args=[w.report_a.pk]),
-         {OFFICE: 200, AUDITOR: 200}, default=302),
-    Case("admin adds a report", lambda w: reverse("admin:reports_report_add"), {OFFICE: 200, AUDITOR: 403}, default=302),
-    Case("admin deletes a project", lambda w: reverse("admin:projects_project_delete", args=[w.project.pk]),
-         {OFFICE: 200, AUDITOR: 403}, default=302),
+    Case(
+        "admin report list",
+        lambda w: reverse("admin:reports_report_changelist"),
+        {OFFICE: 200, AUDITOR: 200},
+        default=302,
+    ),
+    Case(
+        "admin change log",
+        lambda w: reverse("admin:core_changelog_changelist"),
+        {OFFICE: 200, AUDITOR: 200},
+        default=302,
+    ),
+    Case(
+        "admin report page",
+        lambda w: reverse("admin:reports_report_change", args=[w.report_a.pk]),
+        {OFFICE: 200, AUDITOR: 200},
+        default=302,
+    ),
+    Case(
+        "admin adds a report",
+        lambda w: reverse("admin:reports_report_add"),
+        {OFFICE: 200, AUDITOR: 403},
+        default=302,
+    ),
+    Case(
+        "admin deletes a project",
+        lambda w: reverse("admin:projects_project_delete", args=[w.project.pk]),
+        {OFFICE: 200, AUDITOR: 403},
+        default=302,
+    ),
 ]
 
 
@@ -148,7 +317,11 @@ def test_matrix_covers_every_workflow_url():
     from duikou.projects import workflow_urls as project_urls
     from duikou.reports import urls as report_urls
 
-    names = {f"{m.app_name}:{p.name}" for m in (core_urls, workflow_urls, project_urls, report_urls) for p in m.urlpatterns}
+    names = {
+        f"{m.app_name}:{p.name}"
+        for m in (core_urls, workflow_urls, project_urls, report_urls)
+        for p in m.urlpatterns
+    }
     covered = set()
     for case in CASES:
         source = case.url.__code__.co_consts

@@ -49,8 +49,13 @@ def build_world(org, make_user) -> World:
     program.donors.add(fujian)
     program.recipients.add(wanzhou)
     plan = Plan.objects.create(
-        program=program, title="测试方案", status=Plan.PUBLISHED, source_sha256="0" * 64, source_content=b"x",
-        start_year=2021, end_year=2025,
+        program=program,
+        title="测试方案",
+        status=Plan.PUBLISHED,
+        source_sha256="0" * 64,
+        source_content=b"x",
+        start_year=2021,
+        end_year=2025,
     )
 
     def task(order, number, title, leads, supports=(), due=None):
@@ -58,24 +63,45 @@ def build_world(org, make_user) -> World:
         for i, o in enumerate(leads):
             Responsibility.objects.create(task=t, organization=o, role="lead", printed_name=o.name, order=i)
         for i, o in enumerate(supports):
-            Responsibility.objects.create(task=t, organization=o, role="support", printed_name=o.name, order=i)
+            Responsibility.objects.create(
+                task=t, organization=o, role="support", printed_name=o.name, order=i
+            )
         return t
 
     task_a = task(1, "1", "马尾区产业园建设", [mawei], due=dt.date(2025, 6, 30))
     task_b = task(2, "2", "鼓楼区劳务协作", [gulou], due=dt.date(2025, 12, 31))
     task_shared = task(3, "3", "消费帮扶", [mawei], [gulou], due=dt.date(2025, 7, 10))
-    target = Target.objects.create(plan=plan, indicator="引进企业投资", value=Decimal(150), unit=Target.YUAN, order=1)
-    alloc_a = Allocation.objects.create(target=target, organization=mawei, printed_name="马尾区", value=Decimal(100), order=1)
-    alloc_b = Allocation.objects.create(target=target, organization=gulou, printed_name="鼓楼区", value=Decimal(50), order=2)
-    line = FundingLine.objects.create(plan=plan, source="马尾区财政", source_organization=mawei, year=2025, amount=Decimal(1000000))
+    target = Target.objects.create(
+        plan=plan, indicator="引进企业投资", value=Decimal(150), unit=Target.YUAN, order=1
+    )
+    alloc_a = Allocation.objects.create(
+        target=target, organization=mawei, printed_name="马尾区", value=Decimal(100), order=1
+    )
+    alloc_b = Allocation.objects.create(
+        target=target, organization=gulou, printed_name="鼓楼区", value=Decimal(50), order=2
+    )
+    line = FundingLine.objects.create(
+        plan=plan, source="马尾区财政", source_organization=mawei, year=2025, amount=Decimal(1000000)
+    )
     txn = Transaction.objects.create(
-        funding_line=line, amount=Decimal("300000.00"), date=dt.date(2025, 6, 10), payer=mawei, payee=wanzhou,
+        funding_line=line,
+        amount=Decimal("300000.00"),
+        date=dt.date(2025, 6, 10),
+        payer=mawei,
+        payee=wanzhou,
     )
     project = Project.objects.create(
-        program=program, plan=plan, name="万州区移民小区改造", recipient=wanzhou, implementer=mawei, status=Project.APPROVED,
+        program=program,
+        plan=plan,
+        name="万州区移民小区改造",
+        recipient=wanzhou,
+        implementer=mawei,
+        status=Project.APPROVED,
     )
     report_a = Report.objects.create(program=program, organization=mawei, period=PERIOD)
-    report_b = Report.objects.create(program=program, organization=gulou, period=PERIOD, status=Report.SUBMITTED)
+    report_b = Report.objects.create(
+        program=program, organization=gulou, period=PERIOD, status=Report.SUBMITTED
+    )
     users = {
         perms.OFFICE_ADMIN: make_user("office1", perms.OFFICE_ADMIN),
         "reporter_a": make_user("mawei_reporter", perms.UNIT_REPORTER, mawei),
@@ -88,8 +114,25 @@ def build_world(org, make_user) -> World:
     for key in (perms.OFFICE_ADMIN, perms.AUDITOR):
         users[key].is_staff = True
         users[key].save()
-    return World(program, plan, mawei, gulou, wanzhou, task_a, task_b, task_shared, target, alloc_a, alloc_b, line, txn,
-                 project, report_a, report_b, users)
+    return World(
+        program,
+        plan,
+        mawei,
+        gulou,
+        wanzhou,
+        task_a,
+        task_b,
+        task_shared,
+        target,
+        alloc_a,
+        alloc_b,
+        line,
+        txn,
+        project,
+        report_a,
+        report_b,
+        users,
+    )
 
 
 @pytest.fixture
@@ -98,4 +141,13 @@ def world(org, make_user) -> World:
 
 
 # Role keys of the matrix, in the order tests print them.
-ROLES = (perms.OFFICE_ADMIN, "reporter_a", "head_a", "reporter_b", perms.RECIPIENT_VIEWER, perms.AUDITOR, perms.LEADER, "anonymous")
+ROLES = (
+    perms.OFFICE_ADMIN,
+    "reporter_a",
+    "head_a",
+    "reporter_b",
+    perms.RECIPIENT_VIEWER,
+    perms.AUDITOR,
+    perms.LEADER,
+    "anonymous",
+)

@@ -15,11 +15,21 @@ def test_second_save_of_the_same_version_is_refused(world):
     seen = world.report_a.version
     first = Report.objects.get(pk=world.report_a.pk)
     second = Report.objects.get(pk=world.report_a.pk)
-    services.save_report(report=first, user=reporter, version=seen, summary="甲的内容",
-                         progress=[{"task": world.task_a.pk, "status": "in_progress", "percent": 30}])
+    services.save_report(
+        report=first,
+        user=reporter,
+        version=seen,
+        summary="甲的内容",
+        progress=[{"task": world.task_a.pk, "status": "in_progress", "percent": 30}],
+    )
     with pytest.raises(StaleEditError, match="已被他人修改"):
-        services.save_report(report=second, user=head, version=seen, summary="乙的内容",
-                             progress=[{"task": world.task_a.pk, "status": "in_progress", "percent": 90}])
+        services.save_report(
+            report=second,
+            user=head,
+            version=seen,
+            summary="乙的内容",
+            progress=[{"task": world.task_a.pk, "status": "in_progress", "percent": 90}],
+        )
     fresh = Report.objects.get(pk=world.report_a.pk)
     assert fresh.summary == "甲的内容"
     assert fresh.task_progress.get().percent == 30  # the refused save wrote nothing
@@ -48,12 +58,24 @@ def test_stale_project_move_and_receipt_are_refused(world):
     from duikou.projects.models import Project
 
     with pytest.raises(StaleEditError):
-        move_project(project=Project.objects.get(pk=world.project.pk), status="cancelled", user=office, version=seen)
+        move_project(
+            project=Project.objects.get(pk=world.project.pk), status="cancelled", user=office, version=seen
+        )
     seen_txn = world.txn.version
-    confirm_receipt(transaction_=world.txn, user=world.users["recipient_viewer"], received_amount="300000",
-                    received_on=world.txn.date, version=seen_txn)
+    confirm_receipt(
+        transaction_=world.txn,
+        user=world.users["recipient_viewer"],
+        received_amount="300000",
+        received_on=world.txn.date,
+        version=seen_txn,
+    )
     from duikou.funds.models import Transaction
 
     with pytest.raises(StaleEditError):
-        confirm_receipt(transaction_=Transaction.objects.get(pk=world.txn.pk), user=office, received_amount="1",
-                        received_on=world.txn.date, version=seen_txn)
+        confirm_receipt(
+            transaction_=Transaction.objects.get(pk=world.txn.pk),
+            user=office,
+            received_amount="1",
+            received_on=world.txn.date,
+            version=seen_txn,
+        )

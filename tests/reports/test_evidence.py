@@ -12,12 +12,15 @@ from reports.files import DOCX, PDF, PNG, XLSX
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name,content,mime", [
-    ("照片.png", PNG, "image/png"),
-    ("报告.pdf", PDF, "application/pdf"),
-    ("说明.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("台账.xlsx", XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-])
+@pytest.mark.parametrize(
+    "name,content,mime",
+    [
+        ("照片.png", PNG, "image/png"),
+        ("报告.pdf", PDF, "application/pdf"),
+        ("说明.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("台账.xlsx", XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
 def test_allowed_files_are_stored_outside_the_web_root(world, settings, name, content, mime):
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
     evidence = services.attach_evidence(report=world.report_a, user=world.users["reporter_a"], upload=upload)
@@ -27,32 +30,41 @@ def test_allowed_files_are_stored_outside_the_web_root(world, settings, name, co
     assert name not in evidence.file.name  # stored under a random name
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("病毒.pdf", b"MZ\x90\x00" + b"\x00" * 200, "不是允许的类型"),
-    ("假图.png", PDF, "扩展名与内容不符"),
-    ("压缩包.docx", b"PK\x03\x04" + b"\x00" * 100, "不是允许的类型"),
-    ("空.pdf", b"", "是空的"),
-    ("网页.jpg", b"<html><script>alert(1)</script></html>", "不是允许的类型"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("病毒.pdf", b"MZ\x90\x00" + b"\x00" * 200, "不是允许的类型"),
+        ("假图.png", PDF, "扩展名与内容不符"),
+        ("压缩包.docx", b"PK\x03\x04" + b"\x00" * 100, "不是允许的类型"),
+        ("空.pdf", b"", "是空的"),
+        ("网页.jpg", b"<html><script>alert(1)</script></html>", "不是允许的类型"),
+    ],
+)
 def test_refused_files_name_the_file_and_store_nothing(world, settings, name, content, message):
     upload = SimpleUploadedFile(name, content)
     with pytest.raises(ValidationError, match=message) as exc:
         services.attach_evidence(report=world.report_a, user=world.users["reporter_a"], upload=upload)
     assert name in str(exc.value)
     assert not Evidence.objects.exists()
-    assert not (settings.MEDIA_ROOT / "evidence").exists() or not any((settings.MEDIA_ROOT / "evidence").rglob("*.*"))
+    assert not (settings.MEDIA_ROOT / "evidence").exists() or not any(
+        (settings.MEDIA_ROOT / "evidence").rglob("*.*")
+    )
 
 
 def test_size_limit(world, monkeypatch):
     monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 100)
     with pytest.raises(ValidationError, match="超过上限"):
-        services.attach_evidence(report=world.report_a, user=world.users["reporter_a"],
-                                 upload=SimpleUploadedFile("大.png", PNG + b"\x00" * 200))
+        services.attach_evidence(
+            report=world.report_a,
+            user=world.users["reporter_a"],
+            upload=SimpleUploadedFile("大.png", PNG + b"\x00" * 200),
+        )
 
 
 def test_download_goes_through_the_gate(client, world):
-    evidence = services.attach_evidence(report=world.report_a, user=world.users["reporter_a"],
-                                        upload=SimpleUploadedFile("照片.png", PNG))
+    evidence = services.attach_evidence(
+        report=world.report_a, user=world.users["reporter_a"], upload=SimpleUploadedFile("照片.png", PNG)
+    )
     url = reverse("reports:evidence_download", args=[evidence.pk])
     client.force_login(world.users["reporter_a"])
     response = client.get(url)
@@ -64,14 +76,20 @@ def test_download_goes_through_the_gate(client, world):
 
 def test_page_upload_and_delete(client, world, settings):
     client.force_login(world.users["reporter_a"])
-    response = client.post(reverse("reports:evidence_upload", args=[world.report_a.pk]),
-                           {"file": SimpleUploadedFile("说明.docx", DOCX)}, follow=True)
+    response = client.post(
+        reverse("reports:evidence_upload", args=[world.report_a.pk]),
+        {"file": SimpleUploadedFile("说明.docx", DOCX)},
+        follow=True,
+    )
     assert "已上传佐证材料：说明.docx" in response.content.decode()
     evidence = Evidence.objects.get()
     path = settings.MEDIA_ROOT / evidence.file.name
     assert path.exists()
-    bad = client.post(reverse("reports:evidence_upload", args=[world.report_a.pk]),
-                      {"file": SimpleUploadedFile("假图.png", PDF)}, follow=True)
+    bad = client.post(
+        reverse("reports:evidence_upload", args=[world.report_a.pk]),
+        {"file": SimpleUploadedFile("假图.png", PDF)},
+        follow=True,
+    )
     assert "扩展名与内容不符" in bad.content.decode()
     client.post(reverse("reports:evidence_delete", args=[evidence.pk]))
     assert not Evidence.objects.exists()

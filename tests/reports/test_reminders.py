@@ -16,17 +16,23 @@ TODAY = dt.date(2025, 7, 5)
 
 
 def kinds(org):
-    return sorted(Reminder.objects.filter(organization=org).values_list("kind", "task__number", "due_date"), key=str)
+    return sorted(
+        Reminder.objects.filter(organization=org).values_list("kind", "task__number", "due_date"), key=str
+    )
 
 
 def test_due_soon_overdue_and_reports_per_unit_and_idempotent(world):
     run = run_reminders(days=7, today=TODAY)
     # 马尾区: task 1 overdue (6-30), task 3 due 7-10; 鼓楼区 supports task 3; June report missing for 马尾区 only
     # (鼓楼区's June report is submitted).
-    assert kinds(world.mawei) == sorted([
-        ("overdue", "1", dt.date(2025, 6, 30)), ("due_soon", "3", dt.date(2025, 7, 10)),
-        ("report_due", None, dt.date(2025, 6, 30)),
-    ], key=str)
+    assert kinds(world.mawei) == sorted(
+        [
+            ("overdue", "1", dt.date(2025, 6, 30)),
+            ("due_soon", "3", dt.date(2025, 7, 10)),
+            ("report_due", None, dt.date(2025, 6, 30)),
+        ],
+        key=str,
+    )
     assert kinds(world.gulou) == [("due_soon", "3", dt.date(2025, 7, 10))]
     assert (run.overdue, run.due_soon, run.report_due) == (1, 2, 1)
     again = run_reminders(days=7, today=TODAY)
@@ -35,7 +41,9 @@ def test_due_soon_overdue_and_reports_per_unit_and_idempotent(world):
 
 def test_month_end_reminds_of_the_current_report(world):
     run_reminders(days=3, today=dt.date(2025, 7, 29))
-    assert Reminder.objects.filter(organization=world.gulou, kind="report_due", due_date=dt.date(2025, 7, 31)).exists()
+    assert Reminder.objects.filter(
+        organization=world.gulou, kind="report_due", due_date=dt.date(2025, 7, 31)
+    ).exists()
 
 
 def test_completed_tasks_and_submitted_reports_are_not_reminded(world):

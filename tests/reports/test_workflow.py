@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 
 def fill(world, report, user, percent=40, value="30"):
     return services.save_report(
-        report=report, user=user, version=report.version, summary="本月完成产业园一期",
+        report=report,
+        user=user,
+        version=report.version,
+        summary="本月完成产业园一期",
         progress=[{"task": world.task_a.pk, "status": "in_progress", "percent": percent, "text": "一期完工"}],
         figures=[{"allocation": world.alloc_a.pk, "value": value, "note": "两家企业落地"}],
     )
@@ -34,7 +37,9 @@ def test_full_cycle_with_return_and_resubmit(world):
 
     report = services.return_report(report=report, user=office, reason="佐证材料不足")
     assert report.status == Report.RETURNED and report.return_reason == "佐证材料不足"
-    assert Reminder.objects.filter(organization=world.mawei, kind=Reminder.REPORT_RETURNED, report=report).exists()
+    assert Reminder.objects.filter(
+        organization=world.mawei, kind=Reminder.REPORT_RETURNED, report=report
+    ).exists()
 
     report = fill(world, report, reporter, percent=60, value="45")
     report = services.submit_report(report=report, user=reporter)
@@ -44,8 +49,12 @@ def test_full_cycle_with_return_and_resubmit(world):
 
     steps = list(ReportEvent.objects.filter(report=report).values_list("from_status", "to_status"))
     assert steps == [
-        ("draft", "pending_head"), ("pending_head", "submitted"), ("submitted", "returned"),
-        ("returned", "pending_head"), ("pending_head", "submitted"), ("submitted", "approved"),
+        ("draft", "pending_head"),
+        ("pending_head", "submitted"),
+        ("submitted", "returned"),
+        ("returned", "pending_head"),
+        ("pending_head", "submitted"),
+        ("submitted", "approved"),
     ]
     # The returned version is kept in the history with the figure as it was then.
     returned = ReportEvent.objects.get(report=report, to_status="returned")
@@ -104,14 +113,27 @@ def test_reporter_cannot_edit_while_the_head_reviews(world):
 def test_bad_input_names_the_place_and_writes_nothing(world):
     reporter = world.users["reporter_a"]
     with pytest.raises(ValidationError, match="进度应在 0–100"):
-        services.save_report(report=world.report_a, user=reporter, version=world.report_a.version,
-                             progress=[{"task": world.task_a.pk, "status": "in_progress", "percent": 140}])
+        services.save_report(
+            report=world.report_a,
+            user=reporter,
+            version=world.report_a.version,
+            progress=[{"task": world.task_a.pk, "status": "in_progress", "percent": 140}],
+        )
     with pytest.raises(ValidationError, match="不是本单位负责的任务"):
-        services.save_report(report=world.report_a, user=reporter, version=world.report_a.version,
-                             progress=[{"task": world.task_b.pk, "percent": 10}])
+        services.save_report(
+            report=world.report_a,
+            user=reporter,
+            version=world.report_a.version,
+            progress=[{"task": world.task_b.pk, "percent": 10}],
+        )
     with pytest.raises(ValidationError, match="引进企业投资.*不是数字"):
-        services.save_report(report=world.report_a, user=reporter, version=world.report_a.version, summary="改了",
-                             figures=[{"allocation": world.alloc_a.pk, "value": "三十"}])
+        services.save_report(
+            report=world.report_a,
+            user=reporter,
+            version=world.report_a.version,
+            summary="改了",
+            figures=[{"allocation": world.alloc_a.pk, "value": "三十"}],
+        )
     world.report_a.refresh_from_db()
     assert world.report_a.summary == "" and not world.report_a.figures.exists()
 
@@ -119,24 +141,34 @@ def test_bad_input_names_the_place_and_writes_nothing(world):
 def test_changes_since_the_previous_period(world):
     reporter = world.users["reporter_a"]
     fill(world, world.report_a, reporter, percent=40, value="30")
-    july = services.start_report(program=world.program, organization=world.mawei, user=reporter, period="2025-07")
+    july = services.start_report(
+        program=world.program, organization=world.mawei, user=reporter, period="2025-07"
+    )
     assert july.period == Period(2025, "month", 7)
     fill(world, july, reporter, percent=70, value="55")
     changes = services.changes_since_previous(july)
     assert changes.previous == world.report_a
     assert [(c["before"], c["after"]) for c in changes.progress] == [(40, 70)]
-    assert [(c["before"], c["after"], c["delta"]) for c in changes.figures] == [(Decimal(30), Decimal(55), Decimal(25))]
+    assert [(c["before"], c["after"], c["delta"]) for c in changes.figures] == [
+        (Decimal(30), Decimal(55), Decimal(25))
+    ]
 
 
 def test_period_must_match_the_programs_reporting_period(world):
     with pytest.raises(ValidationError, match="报告周期"):
-        services.start_report(program=world.program, organization=world.mawei, user=world.users["reporter_a"], period="2025-Q3")
+        services.start_report(
+            program=world.program, organization=world.mawei, user=world.users["reporter_a"], period="2025-Q3"
+        )
     with pytest.raises(PermissionDenied):
-        services.start_report(program=world.program, organization=world.gulou, user=world.users["reporter_a"], period="2025-07")
+        services.start_report(
+            program=world.program, organization=world.gulou, user=world.users["reporter_a"], period="2025-07"
+        )
 
 
 def test_quarterly_program(world):
     world.program.reporting_period = "quarter"
     world.program.save()
-    report = services.start_report(program=world.program, organization=world.mawei, user=world.users["reporter_a"], period="2025-Q3")
+    report = services.start_report(
+        program=world.program, organization=world.mawei, user=world.users["reporter_a"], period="2025-Q3"
+    )
     assert report.period.label == "2025年第三季度"

@@ -15,7 +15,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "first_name", "last_name", "email", "organization__name")
     autocomplete_fields = ("organization",)
-    fieldsets = BaseUserAdmin.fieldsets + ((_("单位与角色"), {"fields": ("organization", "role", "failed_logins", "locked_until")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("单位与角色"), {"fields": ("organization", "role", "failed_logins", "locked_until")}),
+    )
     actions = ["unlock"]
 
     def has_module_permission(self, request):

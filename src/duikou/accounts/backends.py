@@ -32,11 +32,16 @@ def count_failed_login(sender, credentials, request=None, **kwargs):
     User = get_user_model()
     with transaction.atomic():
         # An F() increment: two concurrent wrong guesses both count, in any process.
-        User.objects.filter(username=username, locked_until__isnull=True).update(failed_logins=F("failed_logins") + 1)
-        User.objects.filter(username=username, locked_until__lte=timezone.now()).update(failed_logins=1, locked_until=None)
+        User.objects.filter(username=username, locked_until__isnull=True).update(
+            failed_logins=F("failed_logins") + 1
+        )
+        User.objects.filter(username=username, locked_until__lte=timezone.now()).update(
+            failed_logins=1, locked_until=None
+        )
         limit = settings.DUIKOU_LOCKOUT_ATTEMPTS
         User.objects.filter(username=username, failed_logins__gte=limit, locked_until__isnull=True).update(
-            locked_until=timezone.now() + dt.timedelta(minutes=settings.DUIKOU_LOCKOUT_MINUTES), failed_logins=0,
+            locked_until=timezone.now() + dt.timedelta(minutes=settings.DUIKOU_LOCKOUT_MINUTES),
+            failed_logins=0,
         )
 
 

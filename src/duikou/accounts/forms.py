@@ -22,5 +22,7 @@ class LoginForm(AuthenticationForm):
             user = get_user_model()._default_manager.filter(username=username).first()
             if user is not None and is_locked(user):
                 until = timezone.localtime(user.locked_until).strftime("%H:%M")
-                raise forms.ValidationError(self.error_messages["locked"], code="locked", params={"until": until})
+                raise forms.ValidationError(
+                    self.error_messages["locked"], code="locked", params={"until": until}
+                )
         return super().clean()

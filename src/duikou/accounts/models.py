@@ -20,8 +20,12 @@ class User(AbstractUser):
     ]
 
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("所属单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "organizations.Organization",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     role = models.CharField(_("角色"), max_length=20, choices=ROLES, default=perms.UNIT_REPORTER)
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)

@@ -7,7 +7,14 @@ from .models import Assessment, AssessmentRule
 
 @admin.register(AssessmentRule)
 class AssessmentRuleAdmin(RestrictedAdmin):
-    list_display = ("program", "year", "weight_tasks_on_time", "weight_targets_reached", "weight_funds_spent", "weight_reports_on_time")
+    list_display = (
+        "program",
+        "year",
+        "weight_tasks_on_time",
+        "weight_targets_reached",
+        "weight_funds_spent",
+        "weight_reports_on_time",
+    )
     list_filter = ("year",)
     search_fields = ("program__name",)
     autocomplete_fields = ("program",)

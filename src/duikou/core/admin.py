@@ -91,4 +91,3 @@ class ChangeLogAdmin(RestrictedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

@@ -118,16 +118,24 @@ def can(user, obj, action: str = VIEW) -> bool:
 def require(user, obj, action: str = VIEW) -> None:
     """Refuse (PermissionDenied, with a message naming the record) unless `can(user, obj, action)`."""
     if not can(user, obj, action):
-        raise PermissionDenied(_("无权%(action)s：%(obj)s") % {"action": ACTION_LABELS.get(action, action), "obj": obj})
+        raise PermissionDenied(
+            _("无权%(action)s：%(obj)s") % {"action": ACTION_LABELS.get(action, action), "obj": obj}
+        )
 
 
 def require_allowed(user, model, action: str) -> None:
     """Refuse unless the role may perform `action` on this model at all (used before creating rows)."""
     if not allows(user, model, action):
         raise PermissionDenied(
-            _("无权%(action)s%(model)s") % {"action": ACTION_LABELS.get(action, action), "model": model._meta.verbose_name}
+            _("无权%(action)s%(model)s")
+            % {"action": ACTION_LABELS.get(action, action), "model": model._meta.verbose_name}
         )
 
 
 # Shown inside refusal messages: 无权修改：…
-ACTION_LABELS = {VIEW: gettext_lazy("查看"), ADD: gettext_lazy("新增"), CHANGE: gettext_lazy("修改"), DELETE: gettext_lazy("删除")}
+ACTION_LABELS = {
+    VIEW: gettext_lazy("查看"),
+    ADD: gettext_lazy("新增"),
+    CHANGE: gettext_lazy("修改"),
+    DELETE: gettext_lazy("删除"),
+}

@@ -53,9 +53,17 @@ def search(request):
     types = sorted(ContentType.objects.get_for_models(*audited).values(), key=lambda ct: str(ct))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "core/changes.html", {
-        "page": page, "types": types, "actions": ChangeLog.ACTIONS, "params": request.GET, "querystring": params.urlencode(),
-    })
+    return render(
+        request,
+        "core/changes.html",
+        {
+            "page": page,
+            "types": types,
+            "actions": ChangeLog.ACTIONS,
+            "params": request.GET,
+            "querystring": params.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -79,12 +87,25 @@ def object_history(request, app_label, model_name, pk):
     rows = []
     for e in entries:
         before, after = e.before or {}, e.after or {}
-        rows.append({"entry": e, "fields": [
-            {"name": _label(model, k), "before": before.get(k), "after": after.get(k)} for k in e.changed_fields
-        ]})
-    return render(request, "core/object_history.html", {
-        "obj": obj, "model_name": model._meta.verbose_name, "pk": pk, "rows": rows,
-    })
+        rows.append(
+            {
+                "entry": e,
+                "fields": [
+                    {"name": _label(model, k), "before": before.get(k), "after": after.get(k)}
+                    for k in e.changed_fields
+                ],
+            }
+        )
+    return render(
+        request,
+        "core/object_history.html",
+        {
+            "obj": obj,
+            "model_name": model._meta.verbose_name,
+            "pk": pk,
+            "rows": rows,
+        },
+    )
 
 
 def _label(model, attname: str) -> str:

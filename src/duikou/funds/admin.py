@@ -15,7 +15,16 @@ class FundingLineAdmin(RestrictedAdmin):
 
 @admin.register(Transaction)
 class TransactionAdmin(RestrictedAdmin):
-    list_display = ("date", "kind", "amount", "payer", "payee", "receipt_status", "received_amount", "received_on")
+    list_display = (
+        "date",
+        "kind",
+        "amount",
+        "payer",
+        "payee",
+        "receipt_status",
+        "received_amount",
+        "received_on",
+    )
     list_filter = ("kind", "receipt_status")
     search_fields = ("description", "payer__name", "payee__name", "project__name")
     date_hierarchy = "date"

@@ -23,7 +23,9 @@ def _amount(value, place: str) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except Exception as exc:
-        raise ValidationError({place: _("%(place)s不是有效金额：%(v)s") % {"place": place, "v": value}}) from exc
+        raise ValidationError(
+            {place: _("%(place)s不是有效金额：%(v)s") % {"place": place, "v": value}}
+        ) from exc
     if not amount.is_finite() or amount < 0:
         raise ValidationError({place: _("%(place)s不能为负数") % {"place": place}})
     return amount.quantize(Decimal("0.01"))
@@ -33,7 +35,10 @@ def receipt_agrees(txn: Transaction) -> bool:
     """Whether the confirmed amount and date agree with what the donor side recorded."""
     if txn.received_amount is None or txn.received_on is None:
         return False
-    return txn.received_amount == txn.amount and abs((txn.received_on - txn.date).days) <= RECEIPT_DATE_TOLERANCE_DAYS
+    return (
+        txn.received_amount == txn.amount
+        and abs((txn.received_on - txn.date).days) <= RECEIPT_DATE_TOLERANCE_DAYS
+    )
 
 
 def disagreements(txn: Transaction) -> list[str]:
@@ -42,7 +47,10 @@ def disagreements(txn: Transaction) -> list[str]:
         return []
     out = []
     if txn.received_amount is not None and txn.received_amount != txn.amount:
-        out.append(_("金额不一致：付款方登记 %(a)s 元，收款方确认 %(b)s 元") % {"a": txn.amount, "b": txn.received_amount})
+        out.append(
+            _("金额不一致：付款方登记 %(a)s 元，收款方确认 %(b)s 元")
+            % {"a": txn.amount, "b": txn.received_amount}
+        )
     if txn.received_on is not None and abs((txn.received_on - txn.date).days) > RECEIPT_DATE_TOLERANCE_DAYS:
         out.append(_("日期不一致：付款日期 %(a)s，到账日期 %(b)s") % {"a": txn.date, "b": txn.received_on})
     return out
@@ -52,10 +60,17 @@ def _flag_both_sides(txn: Transaction) -> None:
     from duikou.reports.models import Reminder
 
     text = _marker(txn) + _("资金往来 %(txn)s（%(date)s）两方记录不一致：%(what)s") % {
-        "txn": txn, "date": txn.date, "what": "；".join(disagreements(txn))}
+        "txn": txn,
+        "date": txn.date,
+        "what": "；".join(disagreements(txn)),
+    }
     for org in (txn.payer, txn.payee):
         Reminder.objects.update_or_create(
-            organization=org, kind=Reminder.FUNDS_MISMATCH, task=None, report=None, message__startswith=_marker(txn),
+            organization=org,
+            kind=Reminder.FUNDS_MISMATCH,
+            task=None,
+            report=None,
+            message__startswith=_marker(txn),
             defaults={"message": text[:500], "read_at": None, "due_date": txn.date},
         )
 
@@ -67,9 +82,17 @@ def _marker(txn: Transaction) -> str:
 
 @transaction.atomic
 def record_disbursement(
-    *, user, payer: Organization, payee: Organization, amount, date: dt.date,
-    funding_line: FundingLine | None = None, project=None, report=None,
-    kind: str = Transaction.DISBURSEMENT, description: str = "",
+    *,
+    user,
+    payer: Organization,
+    payee: Organization,
+    amount,
+    date: dt.date,
+    funding_line: FundingLine | None = None,
+    project=None,
+    report=None,
+    kind: str = Transaction.DISBURSEMENT,
+    description: str = "",
 ) -> Transaction:
     """The donor side records money it sent; it waits for the supported side to confirm receipt."""
     perms.require_allowed(user, Transaction, perms.ADD)
@@ -84,8 +107,15 @@ def record_disbursement(
     if report is not None:
         perms.require(user, report, perms.CHANGE)
     txn = Transaction(
-        funding_line=funding_line, project=project, report=report, kind=kind,
-        amount=_amount(amount, _("金额")), date=date, payer=payer, payee=payee, description=description,
+        funding_line=funding_line,
+        project=project,
+        report=report,
+        kind=kind,
+        amount=_amount(amount, _("金额")),
+        date=date,
+        payer=payer,
+        payee=payee,
+        description=description,
         recorded_by=user if getattr(user, "pk", None) else None,
     )
     txn.full_clean(exclude=["version"])
@@ -95,7 +125,13 @@ def record_disbursement(
 
 @transaction.atomic
 def confirm_receipt(
-    *, transaction_: Transaction, user, received_amount, received_on: dt.date, note: str = "", version: int | None = None,
+    *,
+    transaction_: Transaction,
+    user,
+    received_amount,
+    received_on: dt.date,
+    note: str = "",
+    version: int | None = None,
 ) -> Transaction:
     """The supported side confirms what arrived; a different amount or date flags the record on both sides."""
     txn = transaction_
@@ -119,7 +155,13 @@ def confirm_receipt(
 
 @transaction.atomic
 def correct_disbursement(
-    *, transaction_: Transaction, user, amount=None, date: dt.date | None = None, note: str = "", version: int | None = None,
+    *,
+    transaction_: Transaction,
+    user,
+    amount=None,
+    date: dt.date | None = None,
+    note: str = "",
+    version: int | None = None,
 ) -> Transaction:
     """The donor side corrects its record (amount or date); the receipt status is judged again."""
     txn = transaction_
@@ -148,7 +190,9 @@ def _clear_flags(txn: Transaction) -> None:
     from duikou.reports.models import Reminder
 
     Reminder.objects.filter(
-        kind=Reminder.FUNDS_MISMATCH, organization__in=[txn.payer_id, txn.payee_id], message__startswith=_marker(txn),
+        kind=Reminder.FUNDS_MISMATCH,
+        organization__in=[txn.payer_id, txn.payee_id],
+        message__startswith=_marker(txn),
         read_at__isnull=True,
     ).update(read_at=timezone.now())
 

@@ -25,7 +25,9 @@ class DisbursementForm(forms.Form):
 
     funding_line = forms.ModelChoiceField(label=gettext_lazy("资金计划"), queryset=FundingLine.objects.none())
     payee = forms.ModelChoiceField(label=gettext_lazy("收款方"), queryset=Organization.objects.none())
-    amount = forms.DecimalField(label=gettext_lazy("金额（元）"), min_value=0, max_digits=18, decimal_places=2)
+    amount = forms.DecimalField(
+        label=gettext_lazy("金额（元）"), min_value=0, max_digits=18, decimal_places=2
+    )
     date = forms.DateField(label=gettext_lazy("付款日期"), widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(label=gettext_lazy("摘要"), required=False, max_length=500)
 
@@ -33,15 +35,21 @@ class DisbursementForm(forms.Form):
         super().__init__(*args, **kwargs)
         lines = FundingLine.objects.restrict(user).select_related("plan")
         self.fields["funding_line"].queryset = lines
-        self.fields["payee"].queryset = Organization.objects.filter(recipient_programs__plans__funding_lines__in=lines).distinct()
+        self.fields["payee"].queryset = Organization.objects.filter(
+            recipient_programs__plans__funding_lines__in=lines
+        ).distinct()
 
 
 class ReceiptForm(forms.Form):
     """What the supported side confirms arrived."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    received_amount = forms.DecimalField(label=gettext_lazy("到账金额（元）"), min_value=0, max_digits=18, decimal_places=2)
-    received_on = forms.DateField(label=gettext_lazy("到账日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_amount = forms.DecimalField(
+        label=gettext_lazy("到账金额（元）"), min_value=0, max_digits=18, decimal_places=2
+    )
+    received_on = forms.DateField(
+        label=gettext_lazy("到账日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     note = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=500)
 
 
@@ -49,7 +57,9 @@ class CorrectionForm(forms.Form):
     """The donor side's correction of its own record."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    amount = forms.DecimalField(label=gettext_lazy("金额（元）"), min_value=0, max_digits=18, decimal_places=2)
+    amount = forms.DecimalField(
+        label=gettext_lazy("金额（元）"), min_value=0, max_digits=18, decimal_places=2
+    )
     date = forms.DateField(label=gettext_lazy("付款日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -63,25 +73,38 @@ def _form_errors(request, form):
 @login_required
 def transaction_list(request):
     """Money in and out for the user's side, disagreements first."""
-    txns = Transaction.objects.restrict(request.user).select_related("payer", "payee", "funding_line", "project")
+    txns = Transaction.objects.restrict(request.user).select_related(
+        "payer", "payee", "funding_line", "project"
+    )
     if request.GET.get("flagged") == "1":
         txns = txns.filter(receipt_status=Transaction.DISPUTED)
     page = Paginator(txns.order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
     user = request.user
     rows = []
     for t in page:
-        rows.append({
-            "t": t,
-            "problems": services.disagreements(t),
-            "can_confirm": perms.is_office(user) or perms.within(user, t.payee),
-            "can_correct": perms.is_office(user) or (perms.within(user, t.payer) and perms.role_of(user) in perms.UNIT_ROLES),
-            "today": dt.date.today().isoformat(),
-        })
-    can_record = perms.allows(user, Transaction, perms.ADD) and (perms.is_office(user) or perms.role_of(user) in perms.UNIT_ROLES)
-    return render(request, "funds/receipts.html", {
-        "page": page, "rows": rows, "flagged_count": services.flagged(user).count(),
-        "form": DisbursementForm(user=user) if can_record else None,
-    })
+        rows.append(
+            {
+                "t": t,
+                "problems": services.disagreements(t),
+                "can_confirm": perms.is_office(user) or perms.within(user, t.payee),
+                "can_correct": perms.is_office(user)
+                or (perms.within(user, t.payer) and perms.role_of(user) in perms.UNIT_ROLES),
+                "today": dt.date.today().isoformat(),
+            }
+        )
+    can_record = perms.allows(user, Transaction, perms.ADD) and (
+        perms.is_office(user) or perms.role_of(user) in perms.UNIT_ROLES
+    )
+    return render(
+        request,
+        "funds/receipts.html",
+        {
+            "page": page,
+            "rows": rows,
+            "flagged_count": services.flagged(user).count(),
+            "form": DisbursementForm(user=user) if can_record else None,
+        },
+    )
 
 
 @login_required
@@ -94,14 +117,25 @@ def record(request):
         _form_errors(request, form)
         return redirect("funds_workflow:list")
     d = form.cleaned_data
-    payer = request.user.organization if not perms.is_office(request.user) else d["funding_line"].source_organization
+    payer = (
+        request.user.organization
+        if not perms.is_office(request.user)
+        else d["funding_line"].source_organization
+    )
     if payer is None:
-        messages.error(request, _("资金计划“%(l)s”没有出资单位，请先在资金计划中填写") % {"l": d["funding_line"]})
+        messages.error(
+            request, _("资金计划“%(l)s”没有出资单位，请先在资金计划中填写") % {"l": d["funding_line"]}
+        )
         return redirect("funds_workflow:list")
     try:
         services.record_disbursement(
-            user=request.user, payer=payer, payee=d["payee"], amount=d["amount"], date=d["date"],
-            funding_line=d["funding_line"], description=d["description"],
+            user=request.user,
+            payer=payer,
+            payee=d["payee"],
+            amount=d["amount"],
+            date=d["date"],
+            funding_line=d["funding_line"],
+            description=d["description"],
         )
     except ValidationError as exc:
         for m in exc.messages:
@@ -114,7 +148,9 @@ def record(request):
 @login_required
 @require_POST
 def confirm(request, pk):
-    txn = get_object_or_404(Transaction.objects.restrict(request.user).select_related("payer", "payee"), pk=pk)
+    txn = get_object_or_404(
+        Transaction.objects.restrict(request.user).select_related("payer", "payee"), pk=pk
+    )
     form = ReceiptForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -122,8 +158,12 @@ def confirm(request, pk):
     d = form.cleaned_data
     try:
         txn = services.confirm_receipt(
-            transaction_=txn, user=request.user, received_amount=d["received_amount"], received_on=d["received_on"],
-            note=d["note"], version=d["version"],
+            transaction_=txn,
+            user=request.user,
+            received_amount=d["received_amount"],
+            received_on=d["received_on"],
+            note=d["note"],
+            version=d["version"],
         )
     except StaleEditError as exc:
         messages.error(request, exc.messages[0])
@@ -132,7 +172,9 @@ def confirm(request, pk):
             messages.error(request, m)
     else:
         if txn.receipt_status == Transaction.DISPUTED:
-            messages.warning(request, _("已确认，但与付款方记录不一致：") + "；".join(services.disagreements(txn)))
+            messages.warning(
+                request, _("已确认，但与付款方记录不一致：") + "；".join(services.disagreements(txn))
+            )
         else:
             messages.success(request, _("已确认到账"))
     return redirect("funds_workflow:list")
@@ -141,14 +183,18 @@ def confirm(request, pk):
 @login_required
 @require_POST
 def correct(request, pk):
-    txn = get_object_or_404(Transaction.objects.restrict(request.user).select_related("payer", "payee"), pk=pk)
+    txn = get_object_or_404(
+        Transaction.objects.restrict(request.user).select_related("payer", "payee"), pk=pk
+    )
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("funds_workflow:list")
     d = form.cleaned_data
     try:
-        services.correct_disbursement(transaction_=txn, user=request.user, amount=d["amount"], date=d["date"], version=d["version"])
+        services.correct_disbursement(
+            transaction_=txn, user=request.user, amount=d["amount"], date=d["date"], version=d["version"]
+        )
     except StaleEditError as exc:
         messages.error(request, exc.messages[0])
     except ValidationError as exc:

@@ -35,7 +35,13 @@ class SectionAdmin(RestrictedAdmin):
 class TaskAdmin(RestrictedAdmin):
     list_display = ("number", "title", "plan", "due_date", "status", "progress")
     list_filter = ("status", "plan__program", "plan")
-    search_fields = ("number", "title", "text", "responsibilities__printed_name", "responsibilities__organization__name")
+    search_fields = (
+        "number",
+        "title",
+        "text",
+        "responsibilities__printed_name",
+        "responsibilities__organization__name",
+    )
     autocomplete_fields = ("plan", "section")
     inlines = [ResponsibilityInline]
 

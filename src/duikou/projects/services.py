@@ -29,8 +29,10 @@ def allowed_moves(project: Project, user) -> list[str]:
         step = (project.status, status)
         if role in perms.UNIT_ROLES and step in UNIT_MOVES and perms.within(user, project.implementer):
             out.append(status)
-        elif step in RECIPIENT_MOVES and role in {perms.RECIPIENT_VIEWER, *perms.UNIT_ROLES} and perms.within(
-            user, project.recipient
+        elif (
+            step in RECIPIENT_MOVES
+            and role in {perms.RECIPIENT_VIEWER, *perms.UNIT_ROLES}
+            and perms.within(user, project.recipient)
         ):
             out.append(status)
     return out
@@ -44,11 +46,17 @@ def move_project(*, project: Project, status: str, user, version: int | None = N
     if status not in labels:
         raise ValidationError({"status": _("未知的项目状态：%(s)s") % {"s": status}})
     if not project.can_move_to(status):
-        raise ValidationError({"status": _("项目“%(p)s”不能从“%(a)s”变为“%(b)s”") % {
-            "p": project, "a": project.get_status_display(), "b": labels[status]}})
+        raise ValidationError(
+            {
+                "status": _("项目“%(p)s”不能从“%(a)s”变为“%(b)s”")
+                % {"p": project, "a": project.get_status_display(), "b": labels[status]}
+            }
+        )
     if status not in allowed_moves(project, user):
-        raise PermissionDenied(_("您无权将项目“%(p)s”从“%(a)s”变为“%(b)s”") % {
-            "p": project, "a": project.get_status_display(), "b": labels[status]})
+        raise PermissionDenied(
+            _("您无权将项目“%(p)s”从“%(a)s”变为“%(b)s”")
+            % {"p": project, "a": project.get_status_display(), "b": labels[status]}
+        )
     if version is not None:
         project.version = version
     project.status = status
@@ -58,8 +66,17 @@ def move_project(*, project: Project, status: str, user, version: int | None = N
 
 @transaction.atomic
 def propose_project(
-    *, user, program: Program, name: str, recipient: Organization | None = None, implementer: Organization | None = None,
-    sector: str = "", place: str = "", budget=0, beneficiaries: int = 0, description: str = "",
+    *,
+    user,
+    program: Program,
+    name: str,
+    recipient: Organization | None = None,
+    implementer: Organization | None = None,
+    sector: str = "",
+    place: str = "",
+    budget=0,
+    beneficiaries: int = 0,
+    description: str = "",
 ) -> Project:
     """Put a candidate project in the library: the supported side for itself, a unit as implementer, or the office."""
     name = (name or "").strip()
@@ -80,8 +97,16 @@ def propose_project(
     if recipient is None:
         raise ValidationError({"recipient": _("请选择受援单位")})
     project = Project(
-        program=program, name=name, recipient=recipient, implementer=implementer, proposed_by=own,
-        sector=sector, place=place, budget=budget or 0, beneficiaries=beneficiaries or 0, description=description,
+        program=program,
+        name=name,
+        recipient=recipient,
+        implementer=implementer,
+        proposed_by=own,
+        sector=sector,
+        place=place,
+        budget=budget or 0,
+        beneficiaries=beneficiaries or 0,
+        description=description,
         status=Project.CANDIDATE,
     )
     project.full_clean(exclude=["version"])

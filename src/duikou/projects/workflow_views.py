@@ -25,9 +25,13 @@ class ProposeProjectForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("项目名称"), max_length=300)
     sector = forms.CharField(label=gettext_lazy("领域"), max_length=100, required=False)
     place = forms.CharField(label=gettext_lazy("建设地点"), max_length=200, required=False)
-    budget = forms.DecimalField(label=gettext_lazy("总投资（元）"), min_value=0, max_digits=18, decimal_places=2, required=False)
+    budget = forms.DecimalField(
+        label=gettext_lazy("总投资（元）"), min_value=0, max_digits=18, decimal_places=2, required=False
+    )
     beneficiaries = forms.IntegerField(label=gettext_lazy("受益人数"), min_value=0, required=False)
-    description = forms.CharField(label=gettext_lazy("建设内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = forms.CharField(
+        label=gettext_lazy("建设内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,11 +51,20 @@ def project_list(request):
         projects = projects.filter(status=status)
     page = Paginator(projects.order_by("-id"), 50).get_page(request.GET.get("page"))
     labels = dict(Project.STATUSES)
-    rows = [{"p": p, "moves": [(s, labels[s]) for s in services.allowed_moves(p, request.user)]} for p in page]
-    return render(request, "projects/workflow.html", {
-        "page": page, "rows": rows, "statuses": Project.STATUSES, "status": status,
-        "form": ProposeProjectForm(user=request.user) if _can_propose(request.user) else None,
-    })
+    rows = [
+        {"p": p, "moves": [(s, labels[s]) for s in services.allowed_moves(p, request.user)]} for p in page
+    ]
+    return render(
+        request,
+        "projects/workflow.html",
+        {
+            "page": page,
+            "rows": rows,
+            "statuses": Project.STATUSES,
+            "status": status,
+            "form": ProposeProjectForm(user=request.user) if _can_propose(request.user) else None,
+        },
+    )
 
 
 @login_required
@@ -63,14 +76,18 @@ def move(request, pk):
     except ValueError:
         version = None
     try:
-        project = services.move_project(project=project, status=request.POST.get("status", ""), user=request.user, version=version)
+        project = services.move_project(
+            project=project, status=request.POST.get("status", ""), user=request.user, version=version
+        )
     except StaleEditError as exc:
         messages.error(request, exc.messages[0])
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
     else:
-        messages.success(request, _("项目“%(p)s”已变为“%(s)s”") % {"p": project, "s": project.get_status_display()})
+        messages.success(
+            request, _("项目“%(p)s”已变为“%(s)s”") % {"p": project, "s": project.get_status_display()}
+        )
     return redirect("projects_workflow:list")
 
 
@@ -86,8 +103,14 @@ def propose(request):
     d = form.cleaned_data
     try:
         project = services.propose_project(
-            user=request.user, program=d["program"], name=d["name"], sector=d["sector"], place=d["place"],
-            budget=d["budget"] or 0, beneficiaries=d["beneficiaries"] or 0, description=d["description"],
+            user=request.user,
+            program=d["program"],
+            name=d["name"],
+            sector=d["sector"],
+            place=d["place"],
+            budget=d["budget"] or 0,
+            beneficiaries=d["beneficiaries"] or 0,
+            description=d["description"],
         )
     except ValidationError as exc:
         for m in exc.messages:

@@ -12,7 +12,9 @@ from duikou.programs.models import Program
 from .models import Report
 from .services import approve_report, return_report, save_report, start_report, submit_report
 
-PeriodText = Annotated[str, Field(pattern=r"^(19[4-9]\d|20\d\d|2100)(-(0[1-9]|1[0-2])|-Q[1-4])?$", max_length=7)]
+PeriodText = Annotated[
+    str, Field(pattern=r"^(19[4-9]\d|20\d\d|2100)(-(0[1-9]|1[0-2])|-Q[1-4])?$", max_length=7)
+]
 
 
 class ReportRead(ModelSchema):
@@ -20,8 +22,19 @@ class ReportRead(ModelSchema):
 
     class Meta:
         model = Report
-        fields = ["id", "program", "organization", "status", "summary", "submitted_at", "reviewed_at",
-                  "return_reason", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "program",
+            "organization",
+            "status",
+            "summary",
+            "submitted_at",
+            "reviewed_at",
+            "return_reason",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
     @staticmethod
     def resolve_period(obj) -> str:
@@ -72,24 +85,59 @@ class ReportFilter(FilterSchema):
 def create_report(user, p: ReportCreate) -> Report:
     return start_report(
         program=resolve(Program, user, p.program_id, field="program_id"),
-        organization=resolve(Organization, user, p.organization_id, field="organization_id"), user=user, period=p.period,
+        organization=resolve(Organization, user, p.organization_id, field="organization_id"),
+        user=user,
+        period=p.period,
     )
 
 
 def update_report(user, report: Report, p: ReportUpdate) -> Report:
     return save_report(
-        report=report, user=user, version=p.version, summary=p.summary,
-        progress=[row.dict() for row in p.progress], figures=[row.dict() for row in p.figures],
+        report=report,
+        user=user,
+        version=p.version,
+        summary=p.summary,
+        progress=[row.dict() for row in p.progress],
+        figures=[row.dict() for row in p.figures],
     )
 
 
 router = crud_router(
-    Report, name="report", read=ReportRead, filters=ReportFilter, create=ReportCreate, update=ReportUpdate,
-    create_with=create_report, update_with=update_report, deletable=False,
+    Report,
+    name="report",
+    read=ReportRead,
+    filters=ReportFilter,
+    create=ReportCreate,
+    update=ReportUpdate,
+    create_with=create_report,
+    update_with=update_report,
+    deletable=False,
 )
-add_action(router, Report, name="report", path="submit", response=ReportRead, action=perms.VIEW,
-           do=lambda user, report, _p: submit_report(report=report, user=user))
-add_action(router, Report, name="report", path="approve", response=ReportRead, action=perms.VIEW,
-           do=lambda user, report, _p: approve_report(report=report, user=user))
-add_action(router, Report, name="report", path="return", payload=ReportReturn, response=ReportRead, action=perms.VIEW,
-           do=lambda user, report, p: return_report(report=report, user=user, reason=p.reason))
+add_action(
+    router,
+    Report,
+    name="report",
+    path="submit",
+    response=ReportRead,
+    action=perms.VIEW,
+    do=lambda user, report, _p: submit_report(report=report, user=user),
+)
+add_action(
+    router,
+    Report,
+    name="report",
+    path="approve",
+    response=ReportRead,
+    action=perms.VIEW,
+    do=lambda user, report, _p: approve_report(report=report, user=user),
+)
+add_action(
+    router,
+    Report,
+    name="report",
+    path="return",
+    payload=ReportReturn,
+    response=ReportRead,
+    action=perms.VIEW,
+    do=lambda user, report, p: return_report(report=report, user=user, reason=p.reason),
+)

@@ -11,8 +11,12 @@ class StartReportForm(forms.Form):
     """Choose the program and period of a new report (the office also chooses the unit)."""
 
     program = forms.ModelChoiceField(label=_("对口关系"), queryset=Program.objects.none())
-    period = forms.CharField(label=_("报告期"), required=False, help_text=_("如 2025-07、2025-Q3 或 2025，留空为本期"))
-    organization = forms.ModelChoiceField(label=_("报送单位"), queryset=Organization.objects.none(), required=False)
+    period = forms.CharField(
+        label=_("报告期"), required=False, help_text=_("如 2025-07、2025-Q3 或 2025，留空为本期")
+    )
+    organization = forms.ModelChoiceField(
+        label=_("报送单位"), queryset=Organization.objects.none(), required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

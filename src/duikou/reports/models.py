@@ -13,15 +13,29 @@ from duikou.core.permissions import RestrictedQuerySet
 class Report(AuditedModel, VersionedModel):
     """One organization's report for one period of one program."""
 
-    DRAFT, PENDING_HEAD, SUBMITTED, APPROVED, RETURNED = "draft", "pending_head", "submitted", "approved", "returned"
+    DRAFT, PENDING_HEAD, SUBMITTED, APPROVED, RETURNED = (
+        "draft",
+        "pending_head",
+        "submitted",
+        "approved",
+        "returned",
+    )
     STATUSES = [
-        (DRAFT, _("草稿")), (PENDING_HEAD, _("待单位负责人审核")), (SUBMITTED, _("已报送")),
-        (APPROVED, _("已审核通过")), (RETURNED, _("已退回")),
+        (DRAFT, _("草稿")),
+        (PENDING_HEAD, _("待单位负责人审核")),
+        (SUBMITTED, _("已报送")),
+        (APPROVED, _("已审核通过")),
+        (RETURNED, _("已退回")),
     ]
 
-    program = models.ForeignKey("programs.Program", verbose_name=_("对口关系"), on_delete=models.PROTECT, related_name="reports")
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("对口关系"), on_delete=models.PROTECT, related_name="reports"
+    )
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="reports"
+        "organizations.Organization",
+        verbose_name=_("报送单位"),
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     period = PeriodField(_("报告期"), db_index=True)
     status = models.CharField(_("状态"), max_length=14, choices=STATUSES, default=DRAFT, db_index=True)
@@ -39,7 +53,9 @@ class Report(AuditedModel, VersionedModel):
         verbose_name_plural = _("月报")
         ordering = ["-period", "organization"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "organization", "period"], name="report_unique_per_period"),
+            models.UniqueConstraint(
+                fields=["program", "organization", "period"], name="report_unique_per_period"
+            ),
         ]
 
     def __str__(self):
@@ -49,11 +65,22 @@ class Report(AuditedModel, VersionedModel):
 class TaskProgress(AuditedModel):
     """Progress on one task as reported in one report."""
 
-    report = models.ForeignKey(Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="task_progress")
-    task = models.ForeignKey("plans.Task", verbose_name=_("任务"), on_delete=models.CASCADE, related_name="progress_reports")
-    status = models.CharField(_("状态"), max_length=12, choices=[
-        ("not_started", _("未开始")), ("in_progress", _("推进中")), ("completed", _("已完成")), ("suspended", _("暂缓")),
-    ])
+    report = models.ForeignKey(
+        Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="task_progress"
+    )
+    task = models.ForeignKey(
+        "plans.Task", verbose_name=_("任务"), on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=[
+            ("not_started", _("未开始")),
+            ("in_progress", _("推进中")),
+            ("completed", _("已完成")),
+            ("suspended", _("暂缓")),
+        ],
+    )
     percent = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     text = models.TextField(_("进展情况"), blank=True)
 
@@ -75,10 +102,19 @@ class TaskProgress(AuditedModel):
 class TargetFigure(AuditedModel):
     """A unit's cumulative figure toward a target (or its allocation) as of a report's period."""
 
-    report = models.ForeignKey(Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="figures")
-    target = models.ForeignKey("targets.Target", verbose_name=_("目标"), on_delete=models.CASCADE, related_name="figures")
+    report = models.ForeignKey(
+        Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="figures"
+    )
+    target = models.ForeignKey(
+        "targets.Target", verbose_name=_("目标"), on_delete=models.CASCADE, related_name="figures"
+    )
     allocation = models.ForeignKey(
-        "targets.Allocation", verbose_name=_("目标分解"), null=True, blank=True, on_delete=models.CASCADE, related_name="figures"
+        "targets.Allocation",
+        verbose_name=_("目标分解"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="figures",
     )
     value = models.DecimalField(_("累计完成值"), max_digits=20, decimal_places=4)
     note = models.CharField(_("说明"), max_length=500, blank=True)
@@ -101,14 +137,21 @@ class TargetFigure(AuditedModel):
 class Evidence(AuditedModel):
     """A file attached to a report as evidence; stored under the data folder, never served directly."""
 
-    report = models.ForeignKey(Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="evidence")
+    report = models.ForeignKey(
+        Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="evidence"
+    )
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("摘要"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     owner_paths = ("report__organization",)
@@ -127,9 +170,17 @@ class Evidence(AuditedModel):
 class ReportEvent(models.Model):
     """One step of a report's workflow; a returned report keeps its whole history."""
 
-    report = models.ForeignKey(Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(
+        Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="events"
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     from_status = models.CharField(_("原状态"), max_length=14, choices=Report.STATUSES)
     to_status = models.CharField(_("新状态"), max_length=14, choices=Report.STATUSES)
     reason = models.TextField(_("说明"), blank=True)
@@ -152,19 +203,43 @@ class Reminder(models.Model):
     """A due-soon or overdue notice for one unit, shown in its inbox and optionally e-mailed."""
 
     DUE_SOON, OVERDUE, REPORT_DUE, REPORT_RETURNED, FUNDS_MISMATCH = (
-        "due_soon", "overdue", "report_due", "report_returned", "funds_mismatch",
+        "due_soon",
+        "overdue",
+        "report_due",
+        "report_returned",
+        "funds_mismatch",
     )
     KINDS = [
-        (DUE_SOON, _("即将到期")), (OVERDUE, _("已逾期")), (REPORT_DUE, _("月报待报送")),
-        (REPORT_RETURNED, _("月报被退回")), (FUNDS_MISMATCH, _("资金到账不一致")),
+        (DUE_SOON, _("即将到期")),
+        (OVERDUE, _("已逾期")),
+        (REPORT_DUE, _("月报待报送")),
+        (REPORT_RETURNED, _("月报被退回")),
+        (FUNDS_MISMATCH, _("资金到账不一致")),
     ]
 
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="reminders"
+        "organizations.Organization",
+        verbose_name=_("单位"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
     )
     kind = models.CharField(_("类型"), max_length=16, choices=KINDS, db_index=True)
-    task = models.ForeignKey("plans.Task", verbose_name=_("任务"), null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
-    report = models.ForeignKey(Report, verbose_name=_("月报"), null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    task = models.ForeignKey(
+        "plans.Task",
+        verbose_name=_("任务"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("月报"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
     due_date = models.DateField(_("到期日"), null=True, blank=True)
     message = models.CharField(_("内容"), max_length=500)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
@@ -183,7 +258,9 @@ class Reminder(models.Model):
         ordering = ["-created_at"]
         constraints = [
             # Running `duikou remind` twice in a day records each notice once.
-            models.UniqueConstraint(fields=["organization", "kind", "task", "due_date"], name="reminder_once"),
+            models.UniqueConstraint(
+                fields=["organization", "kind", "task", "due_date"], name="reminder_once"
+            ),
         ]
 
     def __str__(self):

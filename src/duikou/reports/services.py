@@ -66,7 +66,9 @@ def unit_tasks(report: Report):
     orgs = Organization.objects.filter(_subtree(report.organization)).values("pk")
     return (
         Task.objects.filter(
-            plan__program_id=report.program_id, plan__status=Plan.PUBLISHED, responsibilities__organization__in=orgs
+            plan__program_id=report.program_id,
+            plan__status=Plan.PUBLISHED,
+            responsibilities__organization__in=orgs,
         )
         .distinct()
         .select_related("plan")
@@ -79,7 +81,9 @@ def unit_allocations(report: Report):
     orgs = Organization.objects.filter(_subtree(report.organization)).values("pk")
     return (
         Allocation.objects.filter(
-            target__plan__program_id=report.program_id, target__plan__status=Plan.PUBLISHED, organization__in=orgs
+            target__plan__program_id=report.program_id,
+            target__plan__status=Plan.PUBLISHED,
+            organization__in=orgs,
         )
         .select_related("target")
         .order_by("target__plan_id", "target__order", "order")
@@ -102,7 +106,8 @@ def _require_editable(report: Report, user) -> None:
     perms.require(user, report, perms.VIEW)
     if not editable_by(report, user):
         raise PermissionDenied(
-            _("月报 %(report)s 当前状态为“%(status)s”，您不能修改。") % {"report": report, "status": report.get_status_display()}
+            _("月报 %(report)s 当前状态为“%(status)s”，您不能修改。")
+            % {"report": report, "status": report.get_status_display()}
         )
 
 
@@ -110,7 +115,9 @@ def _require_editable(report: Report, user) -> None:
 
 
 @transaction.atomic
-def start_report(*, program: Program, organization: Organization, user, period: Period | str | None = None) -> Report:
+def start_report(
+    *, program: Program, organization: Organization, user, period: Period | str | None = None
+) -> Report:
     """The unit's report for a period (the current one by default), created as a draft if it does not exist."""
     if period is None:
         period = Period.containing(timezone.localdate(), program.reporting_period)
@@ -120,8 +127,12 @@ def start_report(*, program: Program, organization: Organization, user, period: 
         except ValueError as exc:
             raise ValidationError({"period": str(exc)}) from exc
     if period.kind != program.reporting_period:
-        raise ValidationError({"period": _("报告期 %(period)s 与“%(program)s”的报告周期（%(kind)s）不符") % {
-            "period": period, "program": program, "kind": program.get_reporting_period_display()}})
+        raise ValidationError(
+            {
+                "period": _("报告期 %(period)s 与“%(program)s”的报告周期（%(kind)s）不符")
+                % {"period": period, "program": program, "kind": program.get_reporting_period_display()}
+            }
+        )
     perms.require_allowed(user, Report, perms.ADD)
     if not (perms.is_office(user) or perms.within(user, organization)):
         raise PermissionDenied(_("无权为 %(org)s 填报月报") % {"org": organization})
@@ -130,8 +141,13 @@ def start_report(*, program: Program, organization: Organization, user, period: 
 
 
 def save_report(
-    *, report: Report, user, version: int, summary: str | None = None,
-    progress: Iterable[dict] = (), figures: Iterable[dict] = (),
+    *,
+    report: Report,
+    user,
+    version: int,
+    summary: str | None = None,
+    progress: Iterable[dict] = (),
+    figures: Iterable[dict] = (),
 ) -> Report:
     """Save the content of a report; a stale `version` (someone saved since) is refused, nothing is written.
 
@@ -161,17 +177,26 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
         task_id = getattr(row.get("task"), "pk", row.get("task"))
         task = tasks.get(_int(task_id, _("任务进展第 %(n)d 行的任务") % {"n": n}))
         if task is None:
-            raise ValidationError(_("任务进展第 %(n)d 行：任务 %(task)s 不是本单位负责的任务") % {"n": n, "task": task_id})
+            raise ValidationError(
+                _("任务进展第 %(n)d 行：任务 %(task)s 不是本单位负责的任务") % {"n": n, "task": task_id}
+            )
         status = row.get("status") or Task.IN_PROGRESS
         if status not in statuses:
-            raise ValidationError(_("任务 %(task)s：未知的状态 %(status)s") % {"task": task.number or task.pk, "status": status})
+            raise ValidationError(
+                _("任务 %(task)s：未知的状态 %(status)s") % {"task": task.number or task.pk, "status": status}
+            )
         percent = _int(row.get("percent", 0), _("任务 %(task)s 的进度") % {"task": task.number or task.pk})
         if not 0 <= percent <= 100:
-            raise ValidationError(_("任务 %(task)s 的进度应在 0–100 之间，收到 %(p)s") % {"task": task.number or task.pk, "p": percent})
+            raise ValidationError(
+                _("任务 %(task)s 的进度应在 0–100 之间，收到 %(p)s")
+                % {"task": task.number or task.pk, "p": percent}
+            )
         if status == Task.COMPLETED:
             percent = 100
         TaskProgress.objects.update_or_create(
-            report=report, task=task, defaults={"status": status, "percent": percent, "text": row.get("text") or ""}
+            report=report,
+            task=task,
+            defaults={"status": status, "percent": percent, "text": row.get("text") or ""},
         )
 
     allocations = {a.pk: a for a in unit_allocations(report)}
@@ -193,7 +218,8 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
         if value < 0 or not value.is_finite():
             raise ValidationError(_("指标“%(ind)s”的完成值不能为负数") % {"ind": allocation.target.indicator})
         TargetFigure.objects.update_or_create(
-            report=report, target=allocation.target,
+            report=report,
+            target=allocation.target,
             defaults={"allocation": allocation, "value": value, "note": row.get("note") or ""},
         )
     return report
@@ -216,8 +242,10 @@ def sniff_evidence(upload) -> str:
     if size == 0:
         raise ValidationError(_("文件 %(name)s 是空的") % {"name": name})
     if size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(_("文件 %(name)s 大小 %(size).1f MB，超过上限 %(max)d MB") % {
-            "name": name, "size": size / 1024 / 1024, "max": EVIDENCE_MAX_BYTES // 1024 // 1024})
+        raise ValidationError(
+            _("文件 %(name)s 大小 %(size).1f MB，超过上限 %(max)d MB")
+            % {"name": name, "size": size / 1024 / 1024, "max": EVIDENCE_MAX_BYTES // 1024 // 1024}
+        )
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
@@ -237,8 +265,10 @@ def sniff_evidence(upload) -> str:
         )
     extension = PurePath(name).suffix.lower()
     if extension not in EVIDENCE_TYPES[mime]:
-        raise ValidationError(_("文件 %(name)s 的扩展名与内容不符：内容是 %(ext)s 文件") % {
-            "name": name, "ext": EVIDENCE_TYPES[mime][0]})
+        raise ValidationError(
+            _("文件 %(name)s 的扩展名与内容不符：内容是 %(ext)s 文件")
+            % {"name": name, "ext": EVIDENCE_TYPES[mime][0]}
+        )
     return mime
 
 
@@ -255,8 +285,12 @@ def attach_evidence(*, report: Report, user, upload) -> Evidence:
     # Stored under a random name: the user's file name never becomes a path on disk.
     stored_name = f"{uuid.uuid4().hex}{EVIDENCE_TYPES[mime][0]}"
     evidence = Evidence(
-        report=report, original_name=original, content_type=mime, size=upload.size if hasattr(upload, "size") else 0,
-        sha256=digest.hexdigest(), uploaded_by=user if getattr(user, "pk", None) else None,
+        report=report,
+        original_name=original,
+        content_type=mime,
+        size=upload.size if hasattr(upload, "size") else 0,
+        sha256=digest.hexdigest(),
+        uploaded_by=user if getattr(user, "pk", None) else None,
     )
     try:
         with transaction.atomic():
@@ -285,14 +319,28 @@ def snapshot(report: Report) -> dict:
     return {
         "summary": report.summary,
         "progress": [
-            {"task": p.task_id, "number": p.task.number, "status": p.status, "percent": p.percent, "text": p.text}
+            {
+                "task": p.task_id,
+                "number": p.task.number,
+                "status": p.status,
+                "percent": p.percent,
+                "text": p.text,
+            }
             for p in report.task_progress.select_related("task").order_by("task__plan_id", "task__order")
         ],
         "figures": [
-            {"target": f.target_id, "allocation": f.allocation_id, "indicator": f.target.indicator, "value": str(f.value)}
+            {
+                "target": f.target_id,
+                "allocation": f.allocation_id,
+                "indicator": f.target.indicator,
+                "value": str(f.value),
+            }
             for f in report.figures.select_related("target").order_by("target_id")
         ],
-        "evidence": [{"name": e.original_name, "sha256": e.sha256, "size": e.size} for e in report.evidence.order_by("id")],
+        "evidence": [
+            {"name": e.original_name, "sha256": e.sha256, "size": e.size}
+            for e in report.evidence.order_by("id")
+        ],
         "transactions": list(report.transactions.order_by("id").values_list("id", flat=True)),
     }
 
@@ -315,16 +363,20 @@ def _move(report: Report, user, to_status: str, reason: str = "") -> Report:
         report.return_reason = reason
     report.save()
     ReportEvent.objects.create(
-        report=report, user=user if getattr(user, "pk", None) else None, from_status=from_status, to_status=to_status,
-        reason=reason, snapshot=snapshot(report),
+        report=report,
+        user=user if getattr(user, "pk", None) else None,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        snapshot=snapshot(report),
     )
     return report
 
 
 def _refuse_move(report: Report, action: str):
     raise ValidationError(
-        _("月报 %(report)s 当前状态为“%(status)s”，不能%(action)s") % {
-            "report": report, "status": report.get_status_display(), "action": action}
+        _("月报 %(report)s 当前状态为“%(status)s”，不能%(action)s")
+        % {"report": report, "status": report.get_status_display(), "action": action}
     )
 
 
@@ -394,8 +446,12 @@ def return_report(*, report: Report, user, reason: str) -> Report:
     text = (_("%(period)s 月报被退回：%(reason)s") % {"period": report.period.label, "reason": reason})[:500]
     # Returned twice in a day: the same notice comes back unread with the newest reason.
     Reminder.objects.update_or_create(
-        organization=report.organization, kind=Reminder.REPORT_RETURNED, report=report, task=None,
-        due_date=timezone.localdate(), defaults={"message": text, "read_at": None},
+        organization=report.organization,
+        kind=Reminder.REPORT_RETURNED,
+        report=report,
+        task=None,
+        due_date=timezone.localdate(),
+        defaults={"message": text, "read_at": None},
     )
     return report
 
@@ -406,7 +462,11 @@ def return_report(*, report: Report, user, reason: str) -> Report:
 def previous_report(report: Report) -> Report | None:
     """The same unit's latest report of an earlier period in the same program."""
     return (
-        Report.objects.filter(program_id=report.program_id, organization_id=report.organization_id, period__lt=str(report.period))
+        Report.objects.filter(
+            program_id=report.program_id,
+            organization_id=report.organization_id,
+            period__lt=str(report.period),
+        )
         .order_by("-period")
         .first()
     )
@@ -429,22 +489,34 @@ def changes_since_previous(report: Report) -> Changes:
     for p in report.task_progress.select_related("task").order_by("task__plan_id", "task__order"):
         old = old_progress.get(p.task_id)
         if old is None or (old.percent, old.status, old.text) != (p.percent, p.status, p.text):
-            changes.progress.append({
-                "task": p.task, "before": old.percent if old else None, "after": p.percent,
-                "before_status": old.get_status_display() if old else None, "after_status": p.get_status_display(),
-                "text_changed": old is None or old.text != p.text,
-            })
+            changes.progress.append(
+                {
+                    "task": p.task,
+                    "before": old.percent if old else None,
+                    "after": p.percent,
+                    "before_status": old.get_status_display() if old else None,
+                    "after_status": p.get_status_display(),
+                    "text_changed": old is None or old.text != p.text,
+                }
+            )
     old_figures = {f.target_id: f.value for f in before.figures.all()} if before else {}
     for f in report.figures.select_related("target").order_by("target_id"):
         old = old_figures.get(f.target_id)
         if old != f.value:
-            changes.figures.append({
-                "target": f.target, "before": old, "after": f.value, "delta": f.value - (old or Decimal(0)),
-            })
+            changes.figures.append(
+                {
+                    "target": f.target,
+                    "before": old,
+                    "after": f.value,
+                    "delta": f.value - (old or Decimal(0)),
+                }
+            )
     return changes
 
 
-def achieved_by_allocation(*, program: Program | None = None, plan: Plan | None = None, user=None) -> dict[int, Decimal]:
+def achieved_by_allocation(
+    *, program: Program | None = None, plan: Plan | None = None, user=None
+) -> dict[int, Decimal]:
     """Allocation id → the latest approved cumulative figure for it (what the dashboards show as achieved).
 
     With `user`, only allocations that user may see are included.
@@ -458,14 +530,16 @@ def achieved_by_allocation(*, program: Program | None = None, plan: Plan | None 
         figures = figures.filter(allocation__in=Allocation.objects.restrict(user, perms.VIEW).values("pk"))
     result: dict[int, Decimal] = {}
     # Figures are cumulative, so the latest approved period is what counts.
-    for allocation_id, value in figures.order_by("allocation_id", "-report__period", "-report_id").values_list(
-        "allocation_id", "value"
-    ):
+    for allocation_id, value in figures.order_by(
+        "allocation_id", "-report__period", "-report_id"
+    ).values_list("allocation_id", "value"):
         result.setdefault(allocation_id, value)
     return result
 
 
-def achieved_by_target(*, program: Program | None = None, plan: Plan | None = None, user=None) -> dict[int, Decimal]:
+def achieved_by_target(
+    *, program: Program | None = None, plan: Plan | None = None, user=None
+) -> dict[int, Decimal]:
     """Target id → the sum over units of their latest approved cumulative figures."""
     figures = TargetFigure.objects.filter(report__status=Report.APPROVED)
     if program is not None:
@@ -477,9 +551,9 @@ def achieved_by_target(*, program: Program | None = None, plan: Plan | None = No
 
         figures = figures.filter(target__in=Target.objects.restrict(user, perms.VIEW).values("pk"))
     latest: dict[tuple[int, int], Decimal] = {}
-    for target_id, org_id, value in figures.order_by("target_id", "report__organization_id", "-report__period").values_list(
-        "target_id", "report__organization_id", "value"
-    ):
+    for target_id, org_id, value in figures.order_by(
+        "target_id", "report__organization_id", "-report__period"
+    ).values_list("target_id", "report__organization_id", "value"):
         latest.setdefault((target_id, org_id), value)
     totals: dict[int, Decimal] = {}
     for (target_id, _org), value in latest.items():
@@ -527,7 +601,9 @@ def run_reminders(*, days: int = 7, today: dt.date | None = None) -> ReminderRun
         raise ValidationError({"days": _("提前天数不能为负数")})
     today = today or timezone.localdate()
     run = ReminderRun()
-    open_tasks = Task.objects.filter(plan__status=Plan.PUBLISHED, due_date__isnull=False).exclude(status=Task.COMPLETED)
+    open_tasks = Task.objects.filter(plan__status=Plan.PUBLISHED, due_date__isnull=False).exclude(
+        status=Task.COMPLETED
+    )
     soon = open_tasks.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=days))
     late = open_tasks.filter(due_date__lt=today)
     for kind, counter, tasks, text in (
@@ -536,8 +612,16 @@ def run_reminders(*, days: int = 7, today: dt.date | None = None) -> ReminderRun
     ):
         for task in tasks.prefetch_related("responsibilities__organization"):
             for org in {r.organization for r in task.responsibilities.all()}:
-                _record(run, counter, organization=org, kind=kind, task=task, report=None, due_date=task.due_date,
-                        message=(text % {"task": task, "date": task.due_date.isoformat()})[:500])
+                _record(
+                    run,
+                    counter,
+                    organization=org,
+                    kind=kind,
+                    task=task,
+                    report=None,
+                    due_date=task.due_date,
+                    message=(text % {"task": task, "date": task.due_date.isoformat()})[:500],
+                )
 
     for program in Program.objects.filter(plans__status=Plan.PUBLISHED).distinct():
         current = Period.containing(today, program.reporting_period)
@@ -545,7 +629,8 @@ def run_reminders(*, days: int = 7, today: dt.date | None = None) -> ReminderRun
         handed_in = {
             (org_id, str(period))
             for org_id, period in Report.objects.filter(
-                program=program, status__in=[Report.SUBMITTED, Report.APPROVED],
+                program=program,
+                status__in=[Report.SUBMITTED, Report.APPROVED],
             ).values_list("organization_id", "period")
         }
         for period, late_report in ((current.previous(), True), (current, False)):
@@ -556,9 +641,21 @@ def run_reminders(*, days: int = 7, today: dt.date | None = None) -> ReminderRun
             for org in units:
                 if (org.pk, str(period)) in handed_in:
                     continue
-                text = _("%(period)s 月报已逾期未报送") if late_report else _("%(period)s 月报请于 %(date)s 前报送")
-                _record(run, "report_due", organization=org, kind=Reminder.REPORT_DUE, task=None, report=None,
-                        due_date=period.end, message=text % {"period": period.label, "date": period.end.isoformat()})
+                text = (
+                    _("%(period)s 月报已逾期未报送")
+                    if late_report
+                    else _("%(period)s 月报请于 %(date)s 前报送")
+                )
+                _record(
+                    run,
+                    "report_due",
+                    organization=org,
+                    kind=Reminder.REPORT_DUE,
+                    task=None,
+                    report=None,
+                    due_date=period.end,
+                    message=text % {"period": period.label, "date": period.end.isoformat()},
+                )
     if getattr(settings, "DUIKOU_EMAIL_ENABLED", False):
         run.emailed = email_reminders()
     return run
@@ -568,19 +665,28 @@ def email_reminders() -> int:
     """E-mail each unit's unsent, unread reminders to its users who have an address; returns messages sent."""
     from duikou.accounts.models import User
 
-    pending = Reminder.objects.filter(emailed_at__isnull=True, read_at__isnull=True).select_related("organization")
+    pending = Reminder.objects.filter(emailed_at__isnull=True, read_at__isnull=True).select_related(
+        "organization"
+    )
     by_org: dict[int, list[Reminder]] = {}
     for reminder in pending:
         by_org.setdefault(reminder.organization_id, []).append(reminder)
     sent = 0
     for org_id, notices in by_org.items():
         addresses = list(
-            User.objects.filter(organization_id=org_id, is_active=True).exclude(email="").values_list("email", flat=True)
+            User.objects.filter(organization_id=org_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
         )
         if not addresses:
             continue
         body = "\n".join(f"· {n.message}" for n in notices)
-        send_mail(_("对口支援协作：%(n)d 条提醒") % {"n": len(notices)}, body, settings.DEFAULT_FROM_EMAIL, addresses)
+        send_mail(
+            _("对口支援协作：%(n)d 条提醒") % {"n": len(notices)},
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            addresses,
+        )
         Reminder.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
         sent += 1
     return sent

@@ -42,15 +42,28 @@ def report_list(request):
     program_id = request.GET.get("program", "")
     if program_id.isdigit():
         reports = reports.filter(program_id=program_id)
-    page = Paginator(reports.order_by("-period", "organization__full_name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(reports.order_by("-period", "organization__full_name"), 50).get_page(
+        request.GET.get("page")
+    )
     queue = (
-        Report.objects.filter(status=Report.SUBMITTED).select_related("program", "organization").order_by("submitted_at")[:100]
-        if perms.is_office(request.user) else []
+        Report.objects.filter(status=Report.SUBMITTED)
+        .select_related("program", "organization")
+        .order_by("submitted_at")[:100]
+        if perms.is_office(request.user)
+        else []
     )
     start_form = StartReportForm(user=request.user) if perms.allows(request.user, Report, perms.ADD) else None
-    return render(request, "reports/list.html", {
-        "page": page, "queue": queue, "start_form": start_form, "statuses": Report.STATUSES, "status": status,
-    })
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "page": page,
+            "queue": queue,
+            "start_form": start_form,
+            "statuses": Report.STATUSES,
+            "status": status,
+        },
+    )
 
 
 @login_required
@@ -64,8 +77,10 @@ def report_start(request):
         return redirect("reports:list")
     try:
         report = services.start_report(
-            program=form.cleaned_data["program"], organization=form.cleaned_data["organization"],
-            period=form.cleaned_data["period"] or None, user=request.user,
+            program=form.cleaned_data["program"],
+            organization=form.cleaned_data["organization"],
+            period=form.cleaned_data["period"] or None,
+            user=request.user,
         )
     except ValidationError as exc:
         for e in _errors(exc):
@@ -82,21 +97,28 @@ def _rows(report, data=None):
     for task in services.unit_tasks(report):
         p = progress.get(task.pk)
         key = f"task-{task.pk}"
-        task_rows.append({
-            "task": task, "key": key,
-            "status": data.get(f"{key}-status") if data else (p.status if p else task.status),
-            "percent": data.get(f"{key}-percent") if data else (p.percent if p else task.progress),
-            "text": data.get(f"{key}-text") if data else (p.text if p else ""),
-        })
+        task_rows.append(
+            {
+                "task": task,
+                "key": key,
+                "status": data.get(f"{key}-status") if data else (p.status if p else task.status),
+                "percent": data.get(f"{key}-percent") if data else (p.percent if p else task.progress),
+                "text": data.get(f"{key}-text") if data else (p.text if p else ""),
+            }
+        )
     figure_rows = []
     for allocation in services.unit_allocations(report):
         f = figures.get(allocation.target_id)
         key = f"alloc-{allocation.pk}"
-        figure_rows.append({
-            "allocation": allocation, "target": allocation.target, "key": key,
-            "value": data.get(f"{key}-value") if data else (f.value if f else ""),
-            "note": data.get(f"{key}-note") if data else (f.note if f else ""),
-        })
+        figure_rows.append(
+            {
+                "allocation": allocation,
+                "target": allocation.target,
+                "key": key,
+                "value": data.get(f"{key}-value") if data else (f.value if f else ""),
+                "note": data.get(f"{key}-note") if data else (f.note if f else ""),
+            }
+        )
     return task_rows, figure_rows
 
 
@@ -115,10 +137,23 @@ def report_detail(request, pk):
             version = -1
         try:
             services.save_report(
-                report=report, user=request.user, version=version, summary=data.get("summary", ""),
-                progress=[{"task": r["task"].pk, "status": r["status"], "percent": r["percent"] or 0, "text": r["text"]}
-                          for r in task_rows],
-                figures=[{"allocation": r["allocation"].pk, "value": r["value"], "note": r["note"]} for r in figure_rows],
+                report=report,
+                user=request.user,
+                version=version,
+                summary=data.get("summary", ""),
+                progress=[
+                    {
+                        "task": r["task"].pk,
+                        "status": r["status"],
+                        "percent": r["percent"] or 0,
+                        "text": r["text"],
+                    }
+                    for r in task_rows
+                ],
+                figures=[
+                    {"allocation": r["allocation"].pk, "value": r["value"], "note": r["note"]}
+                    for r in figure_rows
+                ],
             )
         except StaleEditError as exc:
             messages.error(request, exc.messages[0])
@@ -134,25 +169,37 @@ def report_detail(request, pk):
             return redirect("reports:detail", pk=report.pk)
     task_rows, figure_rows = _rows(report, data)
     period = report.period
-    transactions = Transaction.objects.restrict(request.user).filter(
-        payer=report.organization, date__gte=period.start, date__lte=period.end,
-    ).select_related("payee", "project", "funding_line")
-    return render(request, "reports/detail.html", {
-        "report": report,
-        "editable": services.editable_by(report, request.user),
-        "task_rows": task_rows, "figure_rows": figure_rows,
-        "summary": data.get("summary") if data else report.summary,
-        "task_statuses": TaskProgress._meta.get_field("status").choices,
-        "evidence": report.evidence.order_by("id"),
-        "evidence_form": EvidenceForm(),
-        "return_form": ReturnForm(),
-        "transactions": transactions,
-        "changes": services.changes_since_previous(report),
-        "events": report.events.select_related("user"),
-        "can_submit": _can_submit(report, request.user),
-        "can_approve": perms.is_office(request.user) and report.status == Report.SUBMITTED,
-        "can_return": _can_return(report, request.user),
-    }, status=status_code)
+    transactions = (
+        Transaction.objects.restrict(request.user)
+        .filter(
+            payer=report.organization,
+            date__gte=period.start,
+            date__lte=period.end,
+        )
+        .select_related("payee", "project", "funding_line")
+    )
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "editable": services.editable_by(report, request.user),
+            "task_rows": task_rows,
+            "figure_rows": figure_rows,
+            "summary": data.get("summary") if data else report.summary,
+            "task_statuses": TaskProgress._meta.get_field("status").choices,
+            "evidence": report.evidence.order_by("id"),
+            "evidence_form": EvidenceForm(),
+            "return_form": ReturnForm(),
+            "transactions": transactions,
+            "changes": services.changes_since_previous(report),
+            "events": report.events.select_related("user"),
+            "can_submit": _can_submit(report, request.user),
+            "can_approve": perms.is_office(request.user) and report.status == Report.SUBMITTED,
+            "can_return": _can_return(report, request.user),
+        },
+        status=status_code,
+    )
 
 
 def _can_submit(report, user) -> bool:
@@ -168,7 +215,11 @@ def _can_return(report, user) -> bool:
     role = perms.role_of(user)
     if role == perms.OFFICE_ADMIN:
         return report.status in (Report.SUBMITTED, Report.APPROVED)
-    return role == perms.UNIT_HEAD and report.status == Report.PENDING_HEAD and perms.can(user, report, perms.CHANGE)
+    return (
+        role == perms.UNIT_HEAD
+        and report.status == Report.PENDING_HEAD
+        and perms.can(user, report, perms.CHANGE)
+    )
 
 
 def _workflow(request, pk, action):
@@ -187,6 +238,7 @@ def report_submit(request, pk):
     def act(report):
         report = services.submit_report(report=report, user=request.user)
         messages.success(request, _("月报已提交：%(s)s") % {"s": report.get_status_display()})
+
     return _workflow(request, pk, act)
 
 
@@ -196,6 +248,7 @@ def report_approve(request, pk):
     def act(report):
         services.approve_report(report=report, user=request.user)
         messages.success(request, _("月报已审核通过"))
+
     return _workflow(request, pk, act)
 
 
@@ -205,6 +258,7 @@ def report_return(request, pk):
     def act(report):
         services.return_report(report=report, user=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("月报已退回"))
+
     return _workflow(request, pk, act)
 
 
@@ -219,7 +273,9 @@ def evidence_upload(request, pk):
                 messages.error(request, e)
         return redirect("reports:detail", pk=pk)
     try:
-        evidence = services.attach_evidence(report=report, user=request.user, upload=form.cleaned_data["file"])
+        evidence = services.attach_evidence(
+            report=report, user=request.user, upload=form.cleaned_data["file"]
+        )
     except ValidationError as exc:
         for e in _errors(exc):
             messages.error(request, e)
@@ -233,7 +289,10 @@ def evidence_download(request, pk):
     """Evidence is served only through this permission-checked view, never from a public path."""
     evidence = get_object_or_404(Evidence.objects.restrict(request.user), pk=pk)
     return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
     )
 
 
@@ -268,12 +327,15 @@ def reminder_read(request, pk):
 @login_required
 def figures(request):
     """Targets allocated to units against the latest approved figures (what the dashboards count)."""
-    allocations = Allocation.objects.restrict(request.user).select_related("target", "target__plan", "organization")
+    allocations = Allocation.objects.restrict(request.user).select_related(
+        "target", "target__plan", "organization"
+    )
     program_id = request.GET.get("program", "")
     if program_id.isdigit():
         allocations = allocations.filter(target__plan__program_id=program_id)
     achieved = services.achieved_by_allocation(user=request.user)
-    page = Paginator(allocations.order_by("target__plan_id", "target__order", "order"), 100).get_page(request.GET.get("page"))
+    page = Paginator(allocations.order_by("target__plan_id", "target__order", "order"), 100).get_page(
+        request.GET.get("page")
+    )
     rows = [{"allocation": a, "achieved": achieved.get(a.pk)} for a in page]
     return render(request, "reports/figures.html", {"page": page, "rows": rows})
-

@@ -8,153 +8,385 @@ import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('plans', '0002_initial'),
-        ('programs', '0001_initial'),
-        ('targets', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("plans", "0002_initial"),
+        ("programs", "0001_initial"),
+        ("targets", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('period', duikou.core.fields.PeriodField(db_index=True, max_length=7, verbose_name='报告期')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('pending_head', '待单位负责人审核'), ('submitted', '已报送'), ('approved', '已审核通过'), ('returned', '已退回')], db_index=True, default='draft', max_length=14, verbose_name='状态')),
-                ('summary', models.TextField(blank=True, verbose_name='工作情况')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='报送时间')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('return_reason', models.TextField(blank=True, verbose_name='退回原因')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='organizations.organization', verbose_name='报送单位')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='programs.program', verbose_name='对口关系')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                (
+                    "period",
+                    duikou.core.fields.PeriodField(db_index=True, max_length=7, verbose_name="报告期"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("pending_head", "待单位负责人审核"),
+                            ("submitted", "已报送"),
+                            ("approved", "已审核通过"),
+                            ("returned", "已退回"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=14,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="工作情况")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="报送时间")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("return_reason", models.TextField(blank=True, verbose_name="退回原因")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="organizations.organization",
+                        verbose_name="报送单位",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="programs.program",
+                        verbose_name="对口关系",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '月报',
-                'verbose_name_plural': '月报',
-                'ordering': ['-period', 'organization'],
+                "verbose_name": "月报",
+                "verbose_name_plural": "月报",
+                "ordering": ["-period", "organization"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('due_soon', '即将到期'), ('overdue', '已逾期'), ('report_due', '月报待报送'), ('report_returned', '月报被退回'), ('funds_mismatch', '资金到账不一致')], db_index=True, max_length=16, verbose_name='类型')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='到期日')),
-                ('message', models.CharField(max_length=500, verbose_name='内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='生成时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='邮件发送时间')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='organizations.organization', verbose_name='单位')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='plans.task', verbose_name='任务')),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='reports.report', verbose_name='月报')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("due_soon", "即将到期"),
+                            ("overdue", "已逾期"),
+                            ("report_due", "月报待报送"),
+                            ("report_returned", "月报被退回"),
+                            ("funds_mismatch", "资金到账不一致"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="到期日")),
+                ("message", models.CharField(max_length=500, verbose_name="内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="生成时间")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                ("emailed_at", models.DateTimeField(blank=True, null=True, verbose_name="邮件发送时间")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="organizations.organization",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="plans.task",
+                        verbose_name="任务",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="reports.report",
+                        verbose_name="月报",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提醒',
-                'verbose_name_plural': '提醒',
-                'ordering': ['-created_at'],
+                "verbose_name": "提醒",
+                "verbose_name_plural": "提醒",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('file', models.FileField(upload_to='evidence/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('size', models.PositiveBigIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64, verbose_name='摘要')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='reports.report', verbose_name='月报')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("file", models.FileField(upload_to="evidence/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=255, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("size", models.PositiveBigIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64, verbose_name="摘要")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="reports.report",
+                        verbose_name="月报",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '佐证材料',
-                'verbose_name_plural': '佐证材料',
+                "verbose_name": "佐证材料",
+                "verbose_name_plural": "佐证材料",
             },
         ),
         migrations.CreateModel(
-            name='ReportEvent',
+            name="ReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('from_status', models.CharField(choices=[('draft', '草稿'), ('pending_head', '待单位负责人审核'), ('submitted', '已报送'), ('approved', '已审核通过'), ('returned', '已退回')], max_length=14, verbose_name='原状态')),
-                ('to_status', models.CharField(choices=[('draft', '草稿'), ('pending_head', '待单位负责人审核'), ('submitted', '已报送'), ('approved', '已审核通过'), ('returned', '已退回')], max_length=14, verbose_name='新状态')),
-                ('reason', models.TextField(blank=True, verbose_name='说明')),
-                ('snapshot', models.JSONField(blank=True, default=dict, verbose_name='内容快照')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='reports.report', verbose_name='月报')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("pending_head", "待单位负责人审核"),
+                            ("submitted", "已报送"),
+                            ("approved", "已审核通过"),
+                            ("returned", "已退回"),
+                        ],
+                        max_length=14,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("pending_head", "待单位负责人审核"),
+                            ("submitted", "已报送"),
+                            ("approved", "已审核通过"),
+                            ("returned", "已退回"),
+                        ],
+                        max_length=14,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="说明")),
+                ("snapshot", models.JSONField(blank=True, default=dict, verbose_name="内容快照")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="reports.report",
+                        verbose_name="月报",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '月报流转记录',
-                'verbose_name_plural': '月报流转记录',
-                'ordering': ['report', 'at', 'id'],
+                "verbose_name": "月报流转记录",
+                "verbose_name_plural": "月报流转记录",
+                "ordering": ["report", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TargetFigure',
+            name="TargetFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='累计完成值')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('allocation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='targets.allocation', verbose_name='目标分解')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='reports.report', verbose_name='月报')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='targets.target', verbose_name='目标')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="累计完成值")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                (
+                    "allocation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="targets.allocation",
+                        verbose_name="目标分解",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="reports.report",
+                        verbose_name="月报",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="targets.target",
+                        verbose_name="目标",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标完成数',
-                'verbose_name_plural': '指标完成数',
+                "verbose_name": "指标完成数",
+                "verbose_name_plural": "指标完成数",
             },
         ),
         migrations.CreateModel(
-            name='TaskProgress',
+            name="TaskProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('status', models.CharField(choices=[('not_started', '未开始'), ('in_progress', '推进中'), ('completed', '已完成'), ('suspended', '暂缓')], max_length=12, verbose_name='状态')),
-                ('percent', models.PositiveSmallIntegerField(default=0, verbose_name='进度（%）')),
-                ('text', models.TextField(blank=True, verbose_name='进展情况')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='task_progress', to='reports.report', verbose_name='月报')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_reports', to='plans.task', verbose_name='任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "未开始"),
+                            ("in_progress", "推进中"),
+                            ("completed", "已完成"),
+                            ("suspended", "暂缓"),
+                        ],
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("percent", models.PositiveSmallIntegerField(default=0, verbose_name="进度（%）")),
+                ("text", models.TextField(blank=True, verbose_name="进展情况")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_progress",
+                        to="reports.report",
+                        verbose_name="月报",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_reports",
+                        to="plans.task",
+                        verbose_name="任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务进展',
-                'verbose_name_plural': '任务进展',
+                "verbose_name": "任务进展",
+                "verbose_name_plural": "任务进展",
             },
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('program', 'organization', 'period'), name='report_unique_per_period'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                fields=("program", "organization", "period"), name="report_unique_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('organization', 'kind', 'task', 'due_date'), name='reminder_once'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "kind", "task", "due_date"), name="reminder_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetfigure',
-            constraint=models.UniqueConstraint(fields=('report', 'target'), name='figure_unique_target_in_report'),
+            model_name="targetfigure",
+            constraint=models.UniqueConstraint(
+                fields=("report", "target"), name="figure_unique_target_in_report"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetfigure',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='figure_value_not_negative'),
+            model_name="targetfigure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)), name="figure_value_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskprogress',
-            constraint=models.UniqueConstraint(fields=('report', 'task'), name='progress_unique_task_in_report'),
+            model_name="taskprogress",
+            constraint=models.UniqueConstraint(
+                fields=("report", "task"), name="progress_unique_task_in_report"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskprogress',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__lte', 100)), name='progress_percent_at_most_100'),
+            model_name="taskprogress",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent__lte", 100)), name="progress_percent_at_most_100"
+            ),
         ),
     ]

@@ -25,12 +25,17 @@ class Command(DuikouCommand):
         parser.add_argument("--role", choices=perms.ROLE_NAMES, help="角色 / role")
         parser.add_argument("--name", default="", help="姓名 / the person's name")
         parser.add_argument("--email", default="", help="电子邮箱（接收提醒）/ e-mail for reminders")
-        parser.add_argument("--password", default=None, help="密码（省略则随机生成并打印）/ password (random if omitted)")
+        parser.add_argument(
+            "--password", default=None, help="密码（省略则随机生成并打印）/ password (random if omitted)"
+        )
 
     def run(self, *args, action, username=None, **options):
         if action == "list":
             users = User.objects.select_related("organization").order_by("username")
-            lines = [f"{u.username}\t{u.role}\t{u.organization or '-'}\t{'locked' if u.locked_until else ''}" for u in users]
+            lines = [
+                f"{u.username}\t{u.role}\t{u.organization or '-'}\t{'locked' if u.locked_until else ''}"
+                for u in users
+            ]
             self.stderr.write("\n".join(lines)) if lines else None
             return f"{len(lines)} users", {"users": [u.username for u in users]}
         if not username:
@@ -66,13 +71,24 @@ class Command(DuikouCommand):
             raise UserError("--password：" + "；".join(exc.messages)) from exc
         with transaction.atomic():
             user = User.objects.create_user(
-                username=username, password=password, email=email, first_name=name, role=role,
-                organization=organization, is_staff=role in STAFF_ROLES,
+                username=username,
+                password=password,
+                email=email,
+                first_name=name,
+                role=role,
+                organization=organization,
+                is_staff=role in STAFF_ROLES,
             )
         if generated:
             self.stderr.write(f"初始密码 / initial password: {password}")
         return (
             f"user {user.username} created: {user.get_role_display()}, {organization or '-'}",
-            {"user": user.username, "id": user.pk, "created": True, "role": role,
-             "organization": organization.pk if organization else None, **({"password": password} if generated else {})},
+            {
+                "user": user.username,
+                "id": user.pk,
+                "created": True,
+                "role": role,
+                "organization": organization.pk if organization else None,
+                **({"password": password} if generated else {}),
+            },
         )

@@ -9,8 +9,12 @@ class Command(DuikouCommand):
     example = "duikou remind --days 7"
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=7, help="提前提醒天数 / remind this many days ahead (default 7)")
-        parser.add_argument("--today", default=None, help="按此日期计算（YYYY-MM-DD）/ compute as of this date")
+        parser.add_argument(
+            "--days", type=int, default=7, help="提前提醒天数 / remind this many days ahead (default 7)"
+        )
+        parser.add_argument(
+            "--today", default=None, help="按此日期计算（YYYY-MM-DD）/ compute as of this date"
+        )
 
     def run(self, *args, days, today=None, **options):
         if days < 0:
@@ -22,8 +26,13 @@ class Command(DuikouCommand):
             except ValueError as exc:
                 raise UserError(f"--today：日期格式应为 YYYY-MM-DD（收到 {today}）") from exc
         run = run_reminders(days=days, today=as_of)
-        payload = {"due_soon": run.due_soon, "overdue": run.overdue, "report_due": run.report_due, "emailed": run.emailed,
-                   "created": run.total}
+        payload = {
+            "due_soon": run.due_soon,
+            "overdue": run.overdue,
+            "report_due": run.report_due,
+            "emailed": run.emailed,
+            "created": run.total,
+        }
         return (
             f"reminders recorded: {run.due_soon} due soon, {run.overdue} overdue, {run.report_due} reports due, "
             f"{run.emailed} e-mails sent",
