@@ -12,6 +12,20 @@ CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, config=CONFIG)
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calling the WSGI app directly fires request signals that would close the test's database connection
+    (Django's own test client disconnects them the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def office_token(db, org):
     """An office user's token, and a few rows made directly (cheap: this runs once per operation)."""
