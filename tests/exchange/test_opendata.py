@@ -89,8 +89,9 @@ def test_iati_xml_validates_and_carries_the_money(public):
 
 @pytest.mark.parametrize("index", range(5))
 def test_iati_of_every_seed_validates(seed_plan, index):
-    from .conftest import SEEDS
     from duikou.exchange.iati import program_activities
+
+    from .conftest import SEEDS
 
     plan = seed_plan(SEEDS[index])
     doc = etree.fromstring(program_activities(plan.program))

@@ -7,7 +7,10 @@ from openpyxl import load_workbook
 
 from duikou.core.errors import InputError
 from duikou.exchange.tasktable import (
-    apply_task_table, compare_task_table, export_task_table, read_for_plan,
+    apply_task_table,
+    compare_task_table,
+    export_task_table,
+    read_for_plan,
 )
 from duikou.plans.models import Responsibility
 

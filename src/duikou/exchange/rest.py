@@ -182,7 +182,7 @@ def crud_router(
     errors = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
     ordering = [*(model._meta.ordering or []), "pk"]
 
-    def list_objects(request, filters: filters = Query(...)):
+    def list_objects(request, filters: filters = Query(...)):  # noqa: B008 (ninja declares query parameters this way)
         return filters.filter(model.objects.restrict(request.auth, perms.VIEW)).order_by(*ordering)
 
     list_objects.__doc__ = _("列出可查看的%(model)s（可筛选、分页）") % {"model": model._meta.verbose_name}

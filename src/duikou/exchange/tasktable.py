@@ -28,8 +28,13 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from duikou.core import permissions as perms
 from duikou.core.errors import InputError
 from duikou.organizations.models import Organization
-from duikou.organizations.services import Resolution, create_from_resolution, region_in_text, resolve_organization
-from duikou.plans.models import Plan, Responsibility, Section, Task
+from duikou.organizations.services import (
+    Resolution,
+    create_from_resolution,
+    region_in_text,
+    resolve_organization,
+)
+from duikou.plans.models import Plan, Responsibility, Task
 
 SHEET_TITLE = "任务分工"
 HEADERS = ("序号", "工作任务", "牵头单位", "配合单位", "完成时限")
