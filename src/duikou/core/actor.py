@@ -15,7 +15,7 @@ class Actor:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("duikou_actor", default=Actor())
+_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("duikou_actor", default=Actor())  # noqa: B039  frozen value
 
 
 def current_actor() -> Actor:

@@ -3,11 +3,10 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from .actor import acting_as
 from .errors import InputError
-
 
 UserError = InputError  # bad input: one line naming the place, exit status 1
 
@@ -39,8 +38,6 @@ class DuikouCommand(BaseCommand):
             except UserError as exc:
                 self.stderr.write(f"{_('错误')}：{exc}" if lang != "en" else f"error: {exc}")
                 sys.exit(1)
-            except CommandError:
-                raise
         if result is not None:
             summary, payload = result if isinstance(result, tuple) else (result, None)
             if options.get("as_json") and payload is not None:
@@ -51,15 +48,14 @@ class DuikouCommand(BaseCommand):
     def run(self, *args, **options):
         raise NotImplementedError
 
-    def progress(self, total: int, description: str):
-        """A rich progress bar on standard error (silent when stderr is not a terminal and total is small)."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
+    def progress(self):
+        """A rich progress bar on standard error; silent when standard error is not a terminal."""
         from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         return Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=True, disable=total < 50 and not sys.stderr.isatty(),
+            console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty(),
         )
 
 

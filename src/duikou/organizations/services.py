@@ -64,7 +64,7 @@ def _region_at(chain: list[Organization], level: str) -> Organization | None:
     return next((o for o in chain if o.kind == Organization.REGION and o.level == level), None)
 
 
-def name_variants(printed: str, context: Organization | None = None) -> tuple[set[str], str, Organization | None]:
+def name_variants(printed: str, chain: list[Organization]) -> tuple[set[str], str, Organization | None]:
     """Normalized keys a printed name may be stored under, the full name to give it if new, and the region
     a relative name (省科技厅, 科技厅) is relative to — its match must lie inside that region."""
     scope = None
@@ -82,7 +82,6 @@ def name_variants(printed: str, context: Organization | None = None) -> tuple[se
             cores.add(core + m.group(0)[0])  # 闽侯县委、政府 → 闽侯县
         keys |= {c for c in cores if len(c) >= 2}
     suggested = name
-    chain = _context_chain(context)
     head = name[:1]
     if head in PREFIX_LEVEL and len(name) > 2:
         region = _region_at(chain, PREFIX_LEVEL[head])
@@ -129,7 +128,8 @@ def resolve_organization(printed: str, *, context: Organization | None = None) -
     Returns found (one organization), new (nothing matches) or ambiguous (the candidates). It never
     picks among several matches unless the context leaves exactly one.
     """
-    keys, suggested, scope = name_variants(printed, context)
+    chain = _context_chain(context)  # one query for the issuer's ancestors, used twice below
+    keys, suggested, scope = name_variants(printed, chain)
     found = _candidates(keys)
     if scope is not None:
         found = [o for o in found if o.tree_path.startswith(scope.tree_path)]
@@ -141,8 +141,8 @@ def resolve_organization(printed: str, *, context: Organization | None = None) -
     if len(found) == 1:
         return Resolution(printed, Resolution.FOUND, organization=found[0], candidates=found)
     # Narrow by the context: the candidates under the nearest enclosing region of the issuer.
-    for scope in _context_chain(context):
-        inside = [o for o in found if o.tree_path.startswith(scope.tree_path)]
+    for enclosing in chain:
+        inside = [o for o in found if o.tree_path.startswith(enclosing.tree_path)]
         if len(inside) == 1:
             return Resolution(printed, Resolution.FOUND, organization=inside[0], candidates=found)
         if len(inside) > 1:

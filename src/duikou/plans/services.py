@@ -16,10 +16,15 @@ from pydantic import ValidationError
 
 from duikou.core.audit import bulk_create_logged
 from duikou.core.errors import InputError
-from duikou.organizations.models import Organization
-from duikou.organizations.services import Resolution, create_from_resolution, region_in_text, resolve_organization
-from duikou.programs.models import Pairing, Program
 from duikou.funds.models import FundingLine
+from duikou.organizations.models import Organization
+from duikou.organizations.services import (
+    Resolution,
+    create_from_resolution,
+    region_in_text,
+    resolve_organization,
+)
+from duikou.programs.models import Pairing, Program
 from duikou.targets.models import Allocation, Target
 
 from .models import Plan, Responsibility, Section, Task

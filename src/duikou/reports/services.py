@@ -537,11 +537,13 @@ def achieved_by_allocation(
     return result
 
 
-def achieved_by_target(
-    *, program: Program | None = None, plan: Plan | None = None, user=None
-) -> dict[int, Decimal]:
-    """Target id → the sum over units of their latest approved cumulative figures."""
+def latest_approved_figures(
+    *, target_ids=None, program: Program | None = None, plan: Plan | None = None, user=None
+) -> dict[tuple[int, int], Decimal]:
+    """(target id, organization id) → the organization's figure in its latest approved report."""
     figures = TargetFigure.objects.filter(report__status=Report.APPROVED)
+    if target_ids is not None:
+        figures = figures.filter(target_id__in=list(target_ids))
     if program is not None:
         figures = figures.filter(report__program=program)
     if plan is not None:
@@ -550,13 +552,21 @@ def achieved_by_target(
         from duikou.targets.models import Target
 
         figures = figures.filter(target__in=Target.objects.restrict(user, perms.VIEW).values("pk"))
-    latest: dict[tuple[int, int], Decimal] = {}
-    for target_id, org_id, value in figures.order_by(
-        "target_id", "report__organization_id", "-report__period"
-    ).values_list("target_id", "report__organization_id", "value"):
-        latest.setdefault((target_id, org_id), value)
+    latest: dict[tuple[int, int], tuple] = {}
+    for target_id, org_id, period, value in figures.values_list(
+        "target_id", "report__organization_id", "report__period", "value"
+    ):
+        key = (target_id, org_id)
+        # Figures are cumulative; compare periods by their dates, since months and quarters do not sort as text.
+        if key not in latest or (period.end, period.start) > (latest[key][0].end, latest[key][0].start):
+            latest[key] = (period, value)
+    return {key: value for key, (_period, value) in latest.items()}
+
+
+def achieved_by_target(**filters) -> dict[int, Decimal]:
+    """Target id → the sum over units of their latest approved cumulative figures (same filters as above)."""
     totals: dict[int, Decimal] = {}
-    for (target_id, _org), value in latest.items():
+    for (target_id, _org), value in latest_approved_figures(**filters).items():
         totals[target_id] = totals.get(target_id, Decimal(0)) + value
     return totals
 

@@ -8,33 +8,21 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from duikou.core.periods import Period
 from duikou.core.permissions import VIEW
 
 
 def latest_approved_figures(target_ids) -> dict[tuple[int, int], Decimal]:
-    """(target id, organization id) → the organization's figure in its latest approved report."""
-    from duikou.reports.models import Report, TargetFigure
+    """(target id, organization id) → latest approved figure; the reports service is the one definition."""
+    from duikou.reports.services import latest_approved_figures as latest
 
-    rows = TargetFigure.objects.filter(
-        target_id__in=list(target_ids), report__status=Report.APPROVED
-    ).values_list("target_id", "report__organization_id", "report__period", "value")
-    latest: dict[tuple[int, int], tuple[Period, Decimal]] = {}
-    for target_id, org_id, period, value in rows:
-        period = Period.parse(period) if isinstance(period, str) else period
-        key = (target_id, org_id)
-        # Figures are cumulative to date: the latest period's figure is the unit's achievement.
-        if key not in latest or (period.end, period.start) > (latest[key][0].end, latest[key][0].start):
-            latest[key] = (period, value)
-    return {key: value for key, (_period, value) in latest.items()}
+    return latest(target_ids=target_ids)
 
 
 def achieved_by_target(target_ids) -> dict[int, Decimal]:
     """Target id → the sum over units of their latest approved figures."""
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    for (target_id, _org), value in latest_approved_figures(target_ids).items():
-        totals[target_id] += value
-    return dict(totals)
+    from duikou.reports.services import achieved_by_target as achieved
+
+    return achieved(target_ids=target_ids)
 
 
 def is_reached(target, achieved: Decimal | None) -> bool:

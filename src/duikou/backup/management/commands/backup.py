@@ -18,7 +18,7 @@ class Command(DuikouCommand):
         path = Path(file)
         if not path.parent.exists():
             raise UserError(f"{file}：目录 {path.parent} 不存在")
-        with self.progress(100, "backup") as bar:
+        with self.progress() as bar:
             task = bar.add_task("备份 / backup", total=None)
             manifest = backup(path, progress=lambda label, n: bar.update(task, description=label, advance=1))
         rows = sum(t["rows"] for t in manifest["tables"])

@@ -14,7 +14,7 @@ class Command(DuikouCommand):
     def run(self, *args, file, **options):
         from duikou.backup.services import restore
 
-        with self.progress(100, "restore") as bar:
+        with self.progress() as bar:
             task = bar.add_task("恢复 / restore", total=None)
             try:
                 manifest = restore(file, progress=lambda label, n: bar.update(task, description=label, advance=1))

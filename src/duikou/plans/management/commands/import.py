@@ -18,7 +18,7 @@ class Command(DuikouCommand):
             target_program = Program.objects.filter(pk=program).first()
             if target_program is None:
                 raise UserError(f"--program {program}：没有这个对口关系")
-        with self.progress(0, "导入任务") as bar:
+        with self.progress() as bar:
             task_id = bar.add_task("导入任务 / importing tasks", total=None)
 
             def advance(done, total):
