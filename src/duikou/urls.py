@@ -12,6 +12,7 @@ urlpatterns = [
     path("receipts/", include("duikou.funds.workflow_urls")),
     path("project-moves/", include("duikou.projects.workflow_urls")),
     path("changes/", include("duikou.core.urls")),
+    path("assessments/", include("duikou.assessments.urls")),
     path("", include("duikou.exchange.urls")),
     path("", include("duikou.web.urls")),
 ]

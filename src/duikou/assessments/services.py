@@ -462,13 +462,22 @@ def write_bulletin(*, program: Program, period: Period | str) -> bytes:
     return _save(doc)
 
 
-def write_assessment(*, rule: AssessmentRule) -> bytes:
-    """The year-end assessment of a rule as a .docx: the weights, then each unit's score, breakdown and rank."""
+def ordered_results(rule: AssessmentRule, results=None) -> list[Assessment]:
+    """The rule's results (or the given, already restricted, queryset of them) by rank then unit name."""
+    results = rule.assessments.all() if results is None else results
+    return list(results.select_related("organization").order_by("rank", "organization__full_name"))
+
+
+def write_assessment(*, rule: AssessmentRule, results=None) -> bytes:
+    """The year-end assessment of a rule as a .docx: the weights, then each unit's score, breakdown and rank.
+
+    `results` narrows the rows (a queryset already through the permission gate); default: every unit.
+    """
     import io
 
     from docx.shared import Cm
 
-    results = list(rule.assessments.select_related("organization").order_by("rank", "organization__full_name"))
+    results = ordered_results(rule, results)
     doc = _document(f"{rule.program.name}{rule.year}年度绩效考核结果")
     _heading(doc, "一、考核办法")
     weights = rule_weights(rule)
@@ -490,3 +499,34 @@ def write_assessment(*, rule: AssessmentRule) -> bytes:
         png = bar_chart([a.organization.name for a in shown], [float(a.score) for a in shown], title="考核得分", unit="")
         doc.add_picture(io.BytesIO(png), width=Cm(15))
     return _save(doc)
+
+
+def assessment_columns() -> list[str]:
+    """The header of the assessment table: rank, unit, score, then per part items met, items, ratio and points."""
+    headers = ["名次", "单位", "得分"]
+    for key, label, _a in COMPONENTS:
+        unit = "（元）" if key == "funds_spent" else ""
+        headers += [f"{label}完成{unit}", f"{label}总数{unit}", f"{label}完成率（%）", f"{label}得分"]
+    return headers
+
+
+def assessment_rows(results: list[Assessment]):
+    """One list of cell values per result, matching `assessment_columns()`; blank where a part does not apply."""
+    for a in results:
+        row = [a.rank, a.organization.full_name, float(a.score)]
+        for key, _label, _a in COMPONENTS:
+            p = a.breakdown.get(key) or {}
+            if p.get("ratio") is None:
+                row += [None, None, None, None]
+            else:
+                row += [p["done"], p["total"], float(_q2(Decimal(str(p["ratio"])) * HUNDRED)), p["points"]]
+        yield row
+
+
+def write_assessment_xlsx(*, rule: AssessmentRule, results=None) -> bytes:
+    """The same table as the page and the .docx, as a one-sheet workbook."""
+    from duikou.exchange.sheets import write_sheet
+
+    rows = assessment_rows(ordered_results(rule, results))
+    widths = [6, 30, 8] + [12, 12, 12, 10] * len(COMPONENTS)
+    return write_sheet(f"{rule.year}年度考核", assessment_columns(), rows, widths=widths)

@@ -1,0 +1,43 @@
+"""The office's assessment weights as a form: four numbers 0–100 that must sum to 100."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import AssessmentRule
+from .services import COMPONENTS
+
+WEIGHT_FIELDS = [attr for _key, _label, attr in COMPONENTS]
+
+
+def weights_sum_error(values: list[Decimal]) -> str | None:
+    """The message for weights that do not sum to 100 (None when they do)."""
+    total = sum(values, Decimal(0))
+    if total != 100:
+        return _("四项权重之和应为 100，当前为 %(total)s") % {"total": f"{total.normalize():f}"}
+    return None
+
+
+class AssessmentRuleForm(forms.ModelForm):
+    """The four weights of one program's assessment for one year."""
+
+    class Meta:
+        model = AssessmentRule
+        fields = WEIGHT_FIELDS
+        widgets = {name: forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}) for name in WEIGHT_FIELDS}
+        error_messages = {name: {"invalid": gettext_lazy("请输入数字")} for name in WEIGHT_FIELDS}
+
+    def clean(self):
+        data = super().clean()
+        values = [data.get(name) for name in WEIGHT_FIELDS]
+        if any(v is None for v in values):
+            return data
+        for name, value in zip(WEIGHT_FIELDS, values, strict=True):
+            if not 0 <= value <= 100:
+                self.add_error(name, _("权重应在 0 到 100 之间"))
+        error = weights_sum_error(values)
+        if error:
+            raise forms.ValidationError(error)
+        return data
