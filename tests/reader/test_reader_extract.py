@@ -203,4 +203,42 @@ def test_labelled_unit_lines_and_lead_support_parenthesis():
     assert (first["deadline"], first["due"]) == ("2024年10月底前", "2024-10-31")
     assert (second["lead_units"], second["support_units"]) == (["省商务厅"], ["省农业农村厅"])
     targets = [(t["value"], t["unit"], t["comparator"], t["year"]) for t in plan["targets"]]
-    assert targets == [(20, "count", ">=", 2024), (3000, "person", "=", 2024), (500_000_000, "yuan", ">=", 2024)]
+    assert targets == [
+        (20, "count", ">=", 2024),
+        (3000, "person", "=", 2024),
+        (500_000_000, "yuan", ">=", 2024),
+    ]
+
+
+GENRE_NOTES = """福州市2025年东西部协作工作要点
+
+一、产业协作
+（一）共建产业园区。推进两地共建产业园区建设。（市发展改革委牵头，市商务局、市工业和信息化局配合，2025年6月底前完成）
+（二）扩大消费帮扶。组织采购脱贫地区农产品。（2025年9月底前完成）
+（三）推进教育协作。由市教育局组织实施结对学校帮扶，选派骨干教师支教。
+（四）加强组织领导。定期召开联席会议。牵头单位：市委办公厅；完成时间：2025年12月
+（五）推进人才交流。选派干部挂职。（长期坚持）
+（六）完善工作机制。建立健全对接机制，形成合力（含季度会商、年度总结）。
+
+福州市人民政府办公厅
+2025年3月1日
+"""
+
+
+def test_trailing_notes_assigned_by_and_signature_are_read_in_every_printed_form():
+    plan = extract_text(GENRE_NOTES)
+    tasks = {t["path"][-1].strip("()（）"): t for t in plan["tasks"]}
+    park = tasks["一"]
+    assert park["lead_units"] == ["市发展改革委"]
+    assert park["support_units"] == ["市商务局", "市工业和信息化局"]
+    assert (park["deadline"], park["due"]) == ("2025年6月底前", "2025-06-30")
+    assert park["text"].endswith("产业园区建设。")  # the note is cut from the text
+    assert (tasks["二"]["deadline"], tasks["二"]["due"]) == ("2025年9月底前", "2025-09-30")
+    assert tasks["二"]["lead_units"] == []
+    assert tasks["三"]["lead_units"] == ["市教育局"]
+    assert (tasks["四"]["deadline"], tasks["四"]["due"]) == ("2025年12月", "2025-12-31")
+    assert (tasks["五"]["deadline"], tasks["五"]["due"]) == ("长期坚持", None)
+    # A parenthesis of prose is not a note: nothing is read from it and it stays in the text.
+    assert tasks["六"]["deadline"] is None and "季度会商" in tasks["六"]["text"]
+    assert plan["issuer"] == "福州市人民政府办公厅"
+    assert plan["issued_on"] == "2025-03-01"

@@ -185,6 +185,26 @@ def find_period(title: str | None, lines: list[str]) -> dict | None:
     return None
 
 
+def _signature(lines: list[str]) -> str | None:
+    """The 落款: the first of the body names printed on their own lines right above a date line standing alone."""
+    for index, line in enumerate(lines[:400]):
+        bare = re.sub(r"\s", "", line)
+        match = _DATE.fullmatch(bare)
+        if not match or index == 0:
+            continue
+        names: list[str] = []
+        above = index - 1
+        while above >= 0 and len(names) < 4:
+            name = _compact(lines[above])
+            if not (2 <= len(name) <= 30 and _ORG_END.search(name)) or re.search(r"[，,。；;：:、]", name):
+                break
+            names.insert(0, name)
+            above -= 1
+        if names:
+            return names[0]
+    return None
+
+
 def find_issuer(lines: list[str], notice_issuer: str | None, doc_number: str | None) -> str | None:
     """The issuing body: the covering notice's sender, a labelled issuer, the 文号's office, or the 来源."""
     if notice_issuer:
@@ -196,6 +216,9 @@ def find_issuer(lines: list[str], notice_issuer: str | None, doc_number: str | N
         guessed = issuer_from_doc_number(doc_number)
         if guessed:
             return guessed
+    signed = _signature(lines)
+    if signed:
+        return signed
     source = _labelled(lines, "source")
     if source:
         source = _compact(re.split(r"\s|时间|发布", source)[0])

@@ -26,6 +26,8 @@ _PREPOSITION = re.compile(r"^(按照|根据|依据|围绕|结合|为了|为|依�
 _TABLE_NUMBER = re.compile(r"^\d{1,3}$")
 _DUE_MONTH_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?:底|末)")
 _DUE_DAY = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+# 完成时间：2025年12月 — a month named alone means its end (but 6月前, before June, is left unread).
+_DUE_MONTH = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?![\d底末前日])")
 _DUE_YEAR_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?:年底|年末|年内|底前)")
 _DUE_HALF = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度)"
@@ -54,7 +56,7 @@ def due_date(deadline: str | None, year: int | None) -> str | None:
     """ISO date a deadline names when its year is known: 11月底前 in a 2023 plan → 2023-11-30."""
     if not deadline:
         return None
-    for pattern in (_DUE_DAY, _DUE_MONTH_END, _DUE_HALF, _DUE_YEAR_END):
+    for pattern in (_DUE_DAY, _DUE_MONTH_END, _DUE_HALF, _DUE_YEAR_END, _DUE_MONTH):
         matches = list(pattern.finditer(deadline))
         if not matches:
             continue
@@ -65,7 +67,7 @@ def due_date(deadline: str | None, year: int | None) -> str | None:
         try:
             if pattern is _DUE_DAY:
                 return f"{chosen:04d}-{int(match.group('m')):02d}-{int(match.group('d')):02d}"
-            if pattern is _DUE_MONTH_END:
+            if pattern in (_DUE_MONTH_END, _DUE_MONTH):
                 month = int(match.group("m"))
                 if not 1 <= month <= 12:
                     return None
@@ -119,21 +121,60 @@ def read_unit_note(text: str, definitions: dict[str, str]) -> UnitNote:
         cut.append((opener, end))
     if not labels:
         match = _TRAILING_PAREN.search(text)
-        if match:
-            body = match.group("body")
-            split = re.match(r"^(?P<lead>.+?)牵头[，,；;]?(?P<support>.+?)(?:配合|参与|协助)$", body)
-            if split:
-                lead = split_units(split.group("lead"), definitions)
-                support = split_units(split.group("support"), definitions)
-            elif re.search(r"(按职责分工|按职能分工)?(负责|落实|牵头)$", body) and not re.search(
-                r"[。]", body
-            ):
-                lead = split_units(body, definitions)
-            if lead:
+        if match and "。" not in match.group("body"):
+            note = _read_trailing_note(match.group("body"), definitions)
+            if note:
+                lead, support, deadline = note
                 cut.append((match.start(), match.end()))
     for start, end in sorted(cut, reverse=True):
         text = text[:start] + text[end:]
     return UnitNote(lead, support, deadline, text.strip())
+
+
+_NOTE_LEAD_END = re.compile(
+    r"(?:按照?职责分工|按职能分工|分别)?(?:牵头(?:负责|落实|推进)?|负责|落实|组织实施)$"
+)
+_NOTE_SUPPORT_END = re.compile(r"(?:等(?:有关)?(?:单位|部门)?)?(?:配合|参与|协助|协同|共同推进)$")
+_NOTE_STANDING = re.compile(r"^(?:长期坚持|长期推进|持续推进|持续实施|常态化推进|全年|每年|逐年推进)$")
+
+
+def _deadline_clause(clause: str) -> str | None:
+    """A note clause that is only a time limit (2025年6月底前完成, 长期坚持), as printed without 完成."""
+    if len(clause) > 24:
+        return None
+    if _NOTE_STANDING.match(clause):
+        return clause
+    if any(p.search(clause) for p in (_DUE_DAY, _DUE_MONTH_END, _DUE_HALF, _DUE_YEAR_END)) and re.fullmatch(
+        r"[\d年月日底末前内上下半一二三四第季度起至到—\-~～期间完成]+", clause
+    ):
+        return re.sub(r"(?<=[前内])完成$", "", clause)
+    return None
+
+
+def _read_trailing_note(body: str, definitions: dict[str, str]):
+    """（甲牵头，乙、丙配合，2025年6月底前完成） → units and deadline, when every clause is one of those."""
+    lead: list[str] = []
+    support: list[str] = []
+    deadline = None
+    for clause in (c.strip() for c in re.split(r"[，,；;]", body)):
+        if not clause:
+            continue
+        if (found := _deadline_clause(clause)) is not None:
+            deadline = found
+        elif _NOTE_SUPPORT_END.search(clause) and (units := split_units(clause, definitions)):
+            support += [u for u in units if u not in support]
+        elif _NOTE_LEAD_END.search(clause) and (units := split_units(clause, definitions)):
+            lead += [u for u in units if u not in lead]
+        else:
+            return None
+    if not lead and not support and not deadline:
+        return None
+    return lead, support, deadline
+
+
+_ASSIGNED_BY = re.compile(
+    r"(?:^|[，,])由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责|组织实施|具体实施|承担|实施)"
+)
 
 
 def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
@@ -147,7 +188,10 @@ def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
             starts = [clauses[1]]
         elif _PREPOSITION.match(sentence):
             continue
-        if not re.search(r"(?<![重主需必纪摘只])要(?![求素点])|负责", sentence):
+        by = _ASSIGNED_BY.search(sentence)
+        if by:  # 由市教育局组织实施…: the unit after 由 carries the work
+            starts = [by.group("units")]
+        elif not re.search(r"(?<![重主需必纪摘只])要(?![求素点])|负责", sentence):
             continue
         for start in starts:
             for unit in parse_subject(start, definitions):
