@@ -11,4 +11,6 @@ urlpatterns = [
     path("exchange/plans/<int:pk>/tasktable.xlsx", views.tasktable_export, name="tasktable_export"),
     path("exchange/plans/<int:pk>/tasktable/", views.tasktable_import, name="tasktable_import"),
     path("exchange/programs/<int:pk>/bulletin.docx", views.bulletin, name="bulletin"),
+    path("exchange/targets/allocations.xlsx", views.allocations_export, name="allocations_xlsx"),
+    path("exchange/reports.xlsx", views.reports_export, name="reports_xlsx"),
 ]

@@ -119,3 +119,30 @@ def bulletin(request, pk: int):
     except ValueError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     return _download(write_bulletin(program=program, period=period), f"通报-{program.pk}-{period}.docx", DOCX)
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+@login_required
+def allocations_export(request):
+    """Targets with their allocations and achieved-to-date as .xlsx (?plan= or ?program= narrows it)."""
+    from .exports import allocations_xlsx
+
+    data = allocations_xlsx(request.user, plan_id=_int_param(request, "plan"), program_id=_int_param(request, "program"))
+    return _download(data, "目标分解.xlsx", XLSX)
+
+
+@login_required
+def reports_export(request):
+    """Reports with their target figures as .xlsx (?program= and ?status= narrow it)."""
+    from duikou.reports.models import Report
+
+    from .exports import reports_xlsx
+
+    status = request.GET.get("status", "")
+    data = reports_xlsx(request.user, program_id=_int_param(request, "program"),
+                        status=status if status in dict(Report.STATUSES) else None)
+    return _download(data, "月报.xlsx", XLSX)

@@ -1,0 +1,94 @@
+"""Excel exports across apps: targets with their allocations, and reports with their target figures.
+
+Both go through the permission gate (a unit gets only its own rows) and stream rows into a write-only sheet.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from duikou.core import permissions as perms
+from duikou.reports.models import Report, TargetFigure
+from duikou.targets.models import Allocation
+
+from .sheets import write_sheet
+
+ALLOCATION_HEADERS = ["方案", "指标", "目标值", "单位", "分解单位", "分解值", "已完成", "完成率（%）"]
+ALLOCATION_WIDTHS = [36, 40, 16, 8, 28, 16, 16, 12]
+REPORT_HEADERS = ["单位", "期次", "状态", "指标", "数值", "提交时间"]
+REPORT_WIDTHS = [30, 14, 10, 40, 16, 18]
+CHUNK = 2000
+
+
+def _number(value: Decimal | None):
+    """A Decimal as an Excel number: an integer when whole."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def allocation_rows(user, *, plan_id: int | None = None, program_id: int | None = None):
+    """One row per allocation the user may see: plan, indicator, target, unit, unit share, achieved, rate."""
+    from duikou.reports.services import achieved_by_allocation
+
+    allocations = Allocation.objects.restrict(user, perms.VIEW)
+    if plan_id is not None:
+        allocations = allocations.filter(target__plan_id=plan_id)
+    if program_id is not None:
+        allocations = allocations.filter(target__plan__program_id=program_id)
+    achieved = achieved_by_allocation(user=user)
+    allocations = allocations.select_related("target__plan").order_by(
+        "target__plan__issued_on", "target__plan_id", "target__order", "target_id", "order", "id"
+    )
+    for a in allocations.iterator(chunk_size=CHUNK):
+        t = a.target
+        done = achieved.get(a.pk)
+        rate = (
+            float((done / a.value * 100).quantize(Decimal("0.01"))) if done is not None and a.value else None
+        )
+        yield [
+            t.plan.title,
+            t.indicator,
+            _number(t.value),
+            t.unit_text or str(t.get_unit_display()),
+            a.printed_name,
+            _number(a.value),
+            _number(done),
+            rate,
+        ]
+
+
+def allocations_xlsx(user, *, plan_id: int | None = None, program_id: int | None = None) -> bytes:
+    rows = allocation_rows(user, plan_id=plan_id, program_id=program_id)
+    return write_sheet("目标分解", ALLOCATION_HEADERS, rows, widths=ALLOCATION_WIDTHS)
+
+
+def report_rows(user, *, program_id: int | None = None, status: str | None = None):
+    """One row per report × target figure the user may see (a report without figures still gets one row)."""
+    reports = Report.objects.restrict(user, perms.VIEW)
+    if program_id is not None:
+        reports = reports.filter(program_id=program_id)
+    if status:
+        reports = reports.filter(status=status)
+    figures = (
+        TargetFigure.objects.restrict(user, perms.VIEW)
+        .select_related("target")
+        .order_by("target__order", "id")
+    )
+    reports = reports.select_related("organization").prefetch_related(Prefetch("figures", queryset=figures))
+    for r in reports.order_by("-period", "organization__full_name", "id").iterator(chunk_size=CHUNK):
+        submitted = timezone.localtime(r.submitted_at).replace(tzinfo=None) if r.submitted_at else None
+        head = [r.organization.full_name, r.period.label, str(r.get_status_display())]
+        figures_of = list(r.figures.all())
+        if not figures_of:
+            yield [*head, None, None, submitted]
+        for f in figures_of:
+            yield [*head, f.target.indicator, _number(f.value), submitted]
+
+
+def reports_xlsx(user, *, program_id: int | None = None, status: str | None = None) -> bytes:
+    rows = report_rows(user, program_id=program_id, status=status)
+    return write_sheet("月报", REPORT_HEADERS, rows, widths=REPORT_WIDTHS)
