@@ -56,6 +56,8 @@ class FundsTally(models.Model):
     appropriation = models.DecimalField(_("拨付下达"), max_digits=20, decimal_places=2, default=0)
     disbursement = models.DecimalField(_("支付到账"), max_digits=20, decimal_places=2, default=0)
     expenditure = models.DecimalField(_("支出"), max_digits=20, decimal_places=2, default=0)
+    # The dashboard's execution rate compares planned lines with money paid against those lines only.
+    line_disbursement = models.DecimalField(_("资金计划到账"), max_digits=20, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("资金统计")
@@ -79,7 +81,7 @@ class UnitFundsTally(models.Model):
 
 
 class TargetTally(models.Model):
-    """One target's achieved value: the sum of each reporting unit's latest cumulative figure."""
+    """One target's achieved value: the sum of each unit's figure in its latest approved report (as the pages define it)."""
 
     target_id = models.BigIntegerField(_("目标"), primary_key=True)
     plan_id = models.BigIntegerField(_("方案"), db_index=True)

@@ -59,25 +59,14 @@ def _year(value) -> int:
 
 
 def recompute_targets(target_ids: Iterable[int]) -> None:
-    """Recompute achieved and reached for these targets from the submitted and approved reports."""
-    from duikou.reports.models import Report, TargetFigure
+    """Recompute achieved and reached for these targets, as the reports service defines achieved (approved only)."""
+    from duikou.reports.services import achieved_by_target
     from duikou.targets.models import Target
 
     ids = list(set(target_ids))
     if not ids:
         return
-    latest: dict[tuple[int, int], tuple[str, int, Decimal]] = {}
-    rows = TargetFigure.objects.filter(
-        target_id__in=ids, report__status__in=[Report.SUBMITTED, Report.APPROVED]
-    ).values_list("target_id", "report__organization_id", "report__period", "report_id", "value")
-    for target_id, org_id, period, report_id, value in rows:
-        key = (target_id, org_id)
-        mark = (str(period), report_id, value)
-        if key not in latest or mark[:2] > latest[key][:2]:
-            latest[key] = mark
-    achieved: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (target_id, _org), (_p, _r, value) in latest.items():
-        achieved[target_id] += value
+    achieved = achieved_by_target(target_ids=ids)
     targets = Target.objects.filter(pk__in=ids).values_list("pk", "plan_id", "plan__program_id", "value", "comparator")
     found = set()
     for pk, plan_id, program_id, value, comparator in targets:
@@ -193,7 +182,7 @@ def _count():
 def _fill_funds(line_where: Q, tx_where: Q) -> None:
     from duikou.funds.models import FundingLine, Transaction
 
-    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(("planned", *KINDS), ZERO))
+    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(("planned", *KINDS, "line_disbursement"), ZERO))
     for g in FundingLine.objects.filter(line_where).values("plan_id", "plan__program_id", "year").annotate(
         s=Sum("amount")
     ).order_by().iterator(chunk_size=5000):
@@ -208,6 +197,14 @@ def _fill_funds(line_where: Q, tx_where: Q) -> None:
         chunk_size=5000
     ):
         rows[(g["program"], g["plan"], g["y"])][g["kind"]] += g["s"] or ZERO
+    on_lines = Transaction.objects.filter(tx_where, funding_line__isnull=False, kind=Transaction.DISBURSEMENT).annotate(
+        y=ExtractYear("date")
+    )
+    for g in on_lines.values("funding_line__plan__program_id", "funding_line__plan_id", "y").annotate(
+        s=Sum("amount", output_field=money)
+    ).order_by().iterator(chunk_size=5000):
+        key = (g["funding_line__plan__program_id"], g["funding_line__plan_id"], g["y"])
+        rows[key]["line_disbursement"] += g["s"] or ZERO
     _bulk(FundsTally, [FundsTally(program_id=k[0], plan_id=k[1], year=k[2], **v) for k, v in rows.items()])
 
 
@@ -224,8 +221,23 @@ def _fill_unit_funds(org_ids: list[int] | None) -> None:
     _bulk(UnitFundsTally, [UnitFundsTally(organization_id=k[0], year=k[1], kind=k[2], **v) for k, v in rows.items()])
 
 
+_YEAR_MONTHS = "CAST(SUBSTR(r.period, 1, 4) AS INTEGER) * 12"
+_PERIOD_END = (
+    f"({_YEAR_MONTHS} + CASE WHEN LENGTH(r.period) = 4 THEN 12 WHEN SUBSTR(r.period, 6, 1) = 'Q' "
+    "THEN 3 * CAST(SUBSTR(r.period, 7, 1) AS INTEGER) ELSE CAST(SUBSTR(r.period, 6, 2) AS INTEGER) END)"
+)
+_PERIOD_START = (
+    f"({_YEAR_MONTHS} + CASE WHEN LENGTH(r.period) = 4 THEN 1 WHEN SUBSTR(r.period, 6, 1) = 'Q' "
+    "THEN 3 * CAST(SUBSTR(r.period, 7, 1) AS INTEGER) - 2 ELSE CAST(SUBSTR(r.period, 6, 2) AS INTEGER) END)"
+)
+
+
 def _fill_targets(targets) -> None:
-    """Achieved values of many targets with one window query (latest figure per target and unit)."""
+    """Achieved values of many targets with one window query (latest approved figure per target and unit).
+
+    "Latest" compares periods by end date then start date, as `reports.services.latest_approved_figures` does:
+    the canonical period text (2023, 2023-Q3, 2023-07) is turned into month numbers, since it does not sort as text.
+    """
     from duikou.reports.models import Report, TargetFigure
 
     q = connection.ops.quote_name
@@ -233,13 +245,14 @@ def _fill_targets(targets) -> None:
     sql = f"""
         SELECT target_id, SUM(value) FROM (
             SELECT f.target_id AS target_id, f.value AS value,
-                   ROW_NUMBER() OVER (PARTITION BY f.target_id, r.organization_id ORDER BY r.period DESC, r.id DESC) AS rn
+                   ROW_NUMBER() OVER (PARTITION BY f.target_id, r.organization_id
+                                      ORDER BY {_PERIOD_END} DESC, {_PERIOD_START} DESC, r.id DESC) AS rn
             FROM {fig} f JOIN {rep} r ON r.id = f.report_id
-            WHERE r.status IN (%s, %s)
+            WHERE r.status = %s
         ) latest WHERE rn = 1 GROUP BY target_id
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Report.SUBMITTED, Report.APPROVED])
+        cursor.execute(sql, [Report.APPROVED])
         achieved = {t: Decimal(str(v)) for t, v in cursor.fetchall()}
     batch = []
     for pk, plan_id, program_id, value, comparator in targets.values_list(

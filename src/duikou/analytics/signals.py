@@ -80,7 +80,10 @@ def _transaction(state, sign):
     amount = sign * Decimal(state["amount"])
     year = s._year(state["date"])
     if program_id is not None:
-        s.add_to(FundsTally, {"program_id": program_id, "plan_id": plan_id or 0, "year": year}, {state["kind"]: amount})
+        amounts = {state["kind"]: amount}
+        if state["funding_line_id"] and state["kind"] == "disbursement":
+            amounts["line_disbursement"] = amount
+        s.add_to(FundsTally, {"program_id": program_id, "plan_id": plan_id or 0, "year": year}, amounts)
     for side, column in (("payer_id", "paid"), ("payee_id", "received")):
         if state[side]:
             s.add_to(UnitFundsTally, {"organization_id": state[side], "year": year, "kind": state["kind"]},
