@@ -242,3 +242,25 @@ def test_trailing_notes_assigned_by_and_signature_are_read_in_every_printed_form
     assert tasks["六"]["deadline"] is None and "季度会商" in tasks["六"]["text"]
     assert plan["issuer"] == "福州市人民政府办公厅"
     assert plan["issued_on"] == "2025-03-01"
+
+
+GENRE_TARGETS = """江苏省与陕西省2024年东西部协作实施方案
+
+一、主要目标
+（一）资金投入。2024年江苏省安排财政援助资金15.8亿元，比上年增长5%。其中南京市3.2亿元、无锡市2.6亿元。
+（二）产业合作。引导江苏企业到陕西投资额不低于50亿元，共建产业园区15个以上。
+"""
+
+
+def test_a_split_after_another_figure_joins_its_total_and_a_count_of_parks_is_no_allocation():
+    plan = extract_text(GENRE_TARGETS)
+    assert plan["pairings"] == [{"donor": "江苏省", "recipient": "陕西省"}]
+    by_value = {(t["value"], t["unit"]): t for t in plan["targets"]}
+    funds = by_value[(1_580_000_000, "yuan")]
+    assert [(a["unit"], a["value"]) for a in funds["allocations"]] == [
+        ("南京市", 320_000_000),
+        ("无锡市", 260_000_000),
+    ]
+    assert (580_000_000, "yuan") not in by_value  # the split is not a second target summing its parts
+    parks = by_value[(15, "count")]
+    assert parks["allocations"] == [] and parks["comparator"] == ">=" and "产业园区" in parks["indicator"]

@@ -19,7 +19,13 @@ _VERB = re.compile(
     r"^(?:确定由|由|深化|推进|推动|加强|开展|支持|继续|做好|实施|明确|安排|建立|实现|同意|组织|促进|巩固|落实)+"
 )
 _VERB_ANYWHERE = r"确定由|由|开展|组织|深化|推进|推动|加强|支持|继续|做好|实施|明确|安排|建立|实现|同意|促进|巩固|落实|关于|现就"
-_SUPPORT_VERB = r"(?:对口支援|对口帮扶|对口协作|对口合作|结对帮扶|结对支援|定点帮扶)"
+_SUPPORT_VERB = (
+    r"(?:对口支援|对口帮扶|对口协作|对口合作|结对帮扶|结对支援|定点帮扶|东西部(?:扶贫)?协作|扶贫协作)"
+)
+# 江苏省与陕西省2024年东西部协作: a year or period between the pair and the verb is not part of a name
+_PERIOD_TAIL = re.compile(
+    r"(?:(?:19|20)\d{2}(?:\s*[—\-–－~～至到]\s*(?:19|20)\d{2})?\s*年?度?|[“\"]?十[一二三四五六]五[”\"]?|时期|期间)+$"
+)
 _FORWARD = re.compile(rf"{_SUPPORT_VERB}")
 _NAME_RUN_BACK = re.compile(r"[^，,。；;:：!?！？“”\"《》<>\s—]+$")
 _DONOR_COLUMN = re.compile(r"支援方|援助方|帮扶方|支援单位|帮扶单位|援建方|支援地|结对方|对口单位|帮扶地")
@@ -109,7 +115,7 @@ def pairs_from_sentences(lines: list[str]) -> list[tuple[str, str]]:
     for line in lines:
         for sentence in re.split(r"[。；;!?！？]", line):
             for match in _FORWARD.finditer(sentence):
-                before = sentence[max(0, match.start() - 80) : match.start()]
+                before = _PERIOD_TAIL.sub("", sentence[max(0, match.start() - 80) : match.start()])
                 with_match = re.search(
                     r"^(?P<before>.*?)(?:与|和|同)(?P<recipient>[^，,。；;:：、\s与和“”\"]{2,20})$", before
                 )

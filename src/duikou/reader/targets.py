@@ -17,6 +17,12 @@ _PAST = re.compile(r"(?<![为除])了(?!解)|已经|业已|已(?!有)")
 _CONTACT = re.compile(r"电话|联系人|邮编|传真|手机|邮箱|地址|网址")
 _PLACE = r"[\u4e00-\u9fff()（）]{1,12}?(?:街道|自治州|自治县|区|县|市|州|旗|镇|乡|省|局|厅|委|办)"
 _ALLOCATION_HEAD = re.compile(rf"^(?P<units>{_PLACE}(?:、{_PLACE})*)(?P<each>各)?$")
+# 共建产业园区15个, 打造示范区3个: kinds of area to build are what is counted, not who is allotted it
+# (山区/城区/新区 are left out: 仓山区, 城区 and 浦东新区 are real districts).
+_NOT_A_UNIT = re.compile(
+    r"^(?:共建|新建|建设|建成|打造|培育|创建|引进|帮助|支持|实施|开展|组织|选派|培训|新增|改造|援建)|"
+    r"(?:园区|社区|景区|片区|小区|示范区|保护区|功能区|集中区|产业区)$"
+)
 _ADMIN_NOUN = re.compile(r"(县|州|省|地市|市州|县区|区县|县市|自治区|自治州|自治县|国家|地区)$")
 _AT_LEAST_BEFORE = re.compile(r"(不低于|不少于|至少|超过|高于|多于|达|达到|力争|确保)[^，,。；]{0,6}$")
 _AT_MOST_BEFORE = re.compile(r"(不超过|不高于|控制在|低于|少于|以内)[^，,。；]{0,6}$")
@@ -103,6 +109,8 @@ def _allocation_units(text: str, quantity: Quantity) -> tuple[list[str], bool] |
     units = match.group("units").split("、")
     if not match.group("each") and len(units) > 1:
         return None
+    if any(_NOT_A_UNIT.search(unit) for unit in units):
+        return None
     return units, bool(match.group("each"))
 
 
@@ -165,6 +173,7 @@ def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> li
         quoted = _masked(text)
         parent: dict | None = None
         parent_unit = None
+        last_by_unit: dict[str, dict] = {}
         for quantity in find_quantities(text):
             # a sentence longer than any real one (a page without full stops) is cut to a window round the number
             sentence_start = max(
@@ -180,6 +189,16 @@ def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> li
             if allocation:
                 if unit == "yuan" and quantity.printed_unit == "万" and parent_unit not in (None, "yuan"):
                     continue
+                if (
+                    parent is not None
+                    and parent_unit != unit
+                    and unit in last_by_unit
+                    and text[_clause_start(text, quantity.start, _ALLOCATION_BREAK) : quantity.start]
+                    .strip()
+                    .startswith("其中")
+                ):
+                    # 总额15.8亿元，比上年增长5%。其中南京市3.2亿元…: the split belongs to the last total in its unit
+                    parent, parent_unit = last_by_unit[unit], unit
                 if parent is None or (parent_unit != unit):
                     parent = {
                         "text": sentence.strip(),
@@ -215,5 +234,6 @@ def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> li
             if quantity.is_range:
                 parent["value_max"] = tidy(quantity.upper)
             parent_unit = unit
+            last_by_unit[unit] = parent
             targets.append(parent)
     return targets
