@@ -264,3 +264,17 @@ def test_a_split_after_another_figure_joins_its_total_and_a_count_of_parks_is_no
     assert (580_000_000, "yuan") not in by_value  # the split is not a second target summing its parts
     parks = by_value[(15, "count")]
     assert parks["allocations"] == [] and parks["comparator"] == ">=" and "产业园区" in parks["indicator"]
+
+
+def test_a_task_table_numbered_with_dots_or_brackets_is_read():
+    text = (
+        "某市2025年东西部协作任务分工\n\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+        "1.\t共建产业园区\t市发改委\t市商务局、市工信局\t2025年6月底前\n"
+        "2、\t开展劳务协作\t市人社局\t\t长期坚持\n"
+        "（三）\t消费帮扶\t市商务局\t市农业农村局\t2025年12月\n"
+    )
+    tasks = extract_text(text)["tasks"]
+    assert [t["title"] for t in tasks] == ["共建产业园区", "开展劳务协作", "消费帮扶"]
+    assert tasks[0]["support_units"] == ["市商务局", "市工信局"] and tasks[0]["due"] == "2025-06-30"
+    assert (tasks[1]["lead_units"], tasks[1]["deadline"]) == (["市人社局"], "长期坚持")
+    assert tasks[2]["due"] == "2025-12-31"

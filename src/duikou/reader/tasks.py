@@ -23,7 +23,10 @@ _LABEL = re.compile(rf"(?P<label>{_LEAD_LABEL}|{_SUPPORT_LABEL}|完成时限|完
 _OPEN, _CLOSE = "(（〔[【<《", ")）〕]】>》"
 _TRAILING_PAREN = re.compile(r"[(（](?P<body>[^()（）]{2,120})[)）]\s*[。；;]?\s*$")
 _PREPOSITION = re.compile(r"^(按照|根据|依据|围绕|结合|为了|为|依托|立足|坚持|通过|针对|对照|在)")
-_TABLE_NUMBER = re.compile(r"^\d{1,3}$")
+# 1, 1., 1、 or （一） in a 序号 cell
+_TABLE_NUMBER = re.compile(
+    r"^(?:\d{1,3}[.．、]?|[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]?)$"
+)
 _DUE_MONTH_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?:底|末)")
 _DUE_DAY = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 # 完成时间：2025年12月 — a month named alone means its end (but 6月前, before June, is left unread).
