@@ -7,7 +7,8 @@ import io
 import json
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from duikou.funds.models import FundingLine, Transaction
@@ -19,18 +20,53 @@ from duikou.targets.models import Target
 DATASETS = ("pairings", "tasks", "targets", "funds", "projects")
 # Column keys and their Chinese headers, in the order the files carry them.
 COLUMNS = {
-    "pairings": [("donor", "支援方"), ("recipient", "受援方"), ("level", "层级"), ("plan", "来源方案"),
-                 ("start_date", "开始日期"), ("end_date", "结束日期")],
-    "tasks": [("plan", "方案"), ("number", "序号"), ("title", "工作任务"), ("lead_units", "牵头单位"),
-              ("support_units", "配合单位"), ("deadline", "完成时限"), ("due_date", "截止日期"), ("status", "状态"),
-              ("progress", "进度（%）")],
-    "targets": [("plan", "方案"), ("indicator", "指标"), ("comparator", "比较"), ("value", "目标值"), ("unit", "单位"),
-                ("year", "年份"), ("allocations", "分解")],
-    "funds": [("plan", "方案"), ("source", "资金来源"), ("year", "年度"), ("planned_yuan", "计划金额（元）"),
-              ("disbursed_yuan", "已拨付（元）")],
-    "projects": [("name", "项目名称"), ("status", "状态"), ("recipient", "受援单位"), ("implementer", "实施单位"),
-                 ("sector", "领域"), ("place", "建设地点"), ("budget_yuan", "总投资（元）"), ("beneficiaries", "受益人数"),
-                 ("start_date", "开工日期"), ("end_date", "完工日期")],
+    "pairings": [
+        ("donor", "支援方"),
+        ("recipient", "受援方"),
+        ("level", "层级"),
+        ("plan", "来源方案"),
+        ("start_date", "开始日期"),
+        ("end_date", "结束日期"),
+    ],
+    "tasks": [
+        ("plan", "方案"),
+        ("number", "序号"),
+        ("title", "工作任务"),
+        ("lead_units", "牵头单位"),
+        ("support_units", "配合单位"),
+        ("deadline", "完成时限"),
+        ("due_date", "截止日期"),
+        ("status", "状态"),
+        ("progress", "进度（%）"),
+    ],
+    "targets": [
+        ("plan", "方案"),
+        ("indicator", "指标"),
+        ("comparator", "比较"),
+        ("value", "目标值"),
+        ("unit", "单位"),
+        ("year", "年份"),
+        ("allocations", "分解"),
+    ],
+    "funds": [
+        ("plan", "方案"),
+        ("source", "资金来源"),
+        ("year", "年度"),
+        ("planned_yuan", "计划金额（元）"),
+        ("disbursed_yuan", "已拨付（元）"),
+    ],
+    "projects": [
+        ("name", "项目名称"),
+        ("status", "状态"),
+        ("recipient", "受援单位"),
+        ("implementer", "实施单位"),
+        ("sector", "领域"),
+        ("place", "建设地点"),
+        ("budget_yuan", "总投资（元）"),
+        ("beneficiaries", "受益人数"),
+        ("start_date", "开工日期"),
+        ("end_date", "完工日期"),
+    ],
 }
 
 
@@ -42,65 +78,139 @@ def public_program(pk: int) -> Program:
     return program
 
 
-def _plans(program: Program):
-    return Plan.objects.filter(program=program, status=Plan.PUBLISHED)
+def _plans(programs):
+    return Plan.objects.filter(program__in=programs, status=Plan.PUBLISHED)
 
 
 def _num(value: Decimal):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def rows(program: Program, dataset: str) -> list[dict]:
-    """The rows of one dataset of a public program (published plans only)."""
-    plans = _plans(program)
+# Rows are read in chunks so that a national file (500,000 tasks) never sits in memory whole.
+CHUNK = 2000
+
+
+def iter_rows(programs, dataset: str):
+    """The rows of one dataset over `programs` (a queryset), published plans only, each with its program's name."""
+    plans = _plans(programs)
     if dataset == "pairings":
-        return [
-            {"donor": p.donor.full_name, "recipient": p.recipient.full_name, "level": p.get_level_display(),
-             "plan": p.plan.title if p.plan else "", "start_date": p.start_date, "end_date": p.end_date}
-            for p in Pairing.objects.filter(program=program).exclude(plan__status__in=[Plan.DRAFT, Plan.ARCHIVED])
-            .select_related("donor", "recipient", "plan").order_by("plan_id", "order", "id")
-        ]
-    if dataset == "tasks":
-        out = []
-        for t in Task.objects.filter(plan__in=plans).select_related("plan").prefetch_related("responsibilities").order_by(
-                "plan_id", "order"):
+        pairings = (
+            Pairing.objects.filter(program__in=programs)
+            .exclude(plan__status__in=[Plan.DRAFT, Plan.ARCHIVED])
+            .select_related("donor", "recipient", "plan", "program")
+            .order_by("program_id", "plan_id", "order", "id")
+        )
+        for p in pairings.iterator(chunk_size=CHUNK):
+            yield {
+                "program": p.program.name,
+                "donor": p.donor.full_name,
+                "recipient": p.recipient.full_name,
+                "level": p.get_level_display(),
+                "plan": p.plan.title if p.plan else "",
+                "start_date": p.start_date,
+                "end_date": p.end_date,
+            }
+    elif dataset == "tasks":
+        tasks = (
+            Task.objects.filter(plan__in=plans)
+            .select_related("plan__program")
+            .prefetch_related("responsibilities")
+            .order_by("plan__program_id", "plan_id", "order")
+        )
+        for t in tasks.iterator(chunk_size=CHUNK):
             units = sorted(t.responsibilities.all(), key=lambda r: r.order)
-            out.append({
-                "plan": t.plan.title, "number": t.number, "title": t.title,
+            yield {
+                "program": t.plan.program.name,
+                "plan": t.plan.title,
+                "number": t.number,
+                "title": t.title,
                 "lead_units": [r.printed_name for r in units if r.role == Responsibility.LEAD],
                 "support_units": [r.printed_name for r in units if r.role == Responsibility.SUPPORT],
-                "deadline": t.deadline, "due_date": t.due_date, "status": t.get_status_display(), "progress": t.progress,
-            })
-        return out
-    if dataset == "targets":
-        return [
-            {"plan": t.plan.title, "indicator": t.indicator, "comparator": t.comparator, "value": _num(t.value),
-             "unit": t.unit_text or t.unit, "year": t.year,
-             "allocations": [{"unit": a.printed_name, "value": _num(a.value)} for a in t.allocations.all()]}
-            for t in Target.objects.filter(plan__in=plans).select_related("plan").prefetch_related("allocations")
-            .order_by("plan_id", "order")
-        ]
-    if dataset == "funds":
-        lines = FundingLine.objects.filter(plan__in=plans).select_related("plan").order_by("plan_id", "year", "order")
-        paid = dict(
-            Transaction.objects.filter(funding_line__in=lines, kind__in=[Transaction.DISBURSEMENT, Transaction.EXPENDITURE])
-            .values_list("funding_line_id").annotate(total=Sum("amount")).values_list("funding_line_id", "total")
+                "deadline": t.deadline,
+                "due_date": t.due_date,
+                "status": t.get_status_display(),
+                "progress": t.progress,
+            }
+    elif dataset == "targets":
+        targets = (
+            Target.objects.filter(plan__in=plans)
+            .select_related("plan__program")
+            .prefetch_related("allocations")
+            .order_by("plan__program_id", "plan_id", "order")
         )
-        return [
-            {"plan": f.plan.title, "source": f.source, "year": f.year, "planned_yuan": _num(f.amount),
-             "disbursed_yuan": _num(paid.get(f.pk, Decimal(0)))}
-            for f in lines
-        ]
-    if dataset == "projects":
-        return [
-            {"name": p.name, "status": p.get_status_display(), "recipient": p.recipient.full_name,
-             "implementer": p.implementer.full_name if p.implementer else "", "sector": p.sector, "place": p.place,
-             "budget_yuan": _num(p.budget), "beneficiaries": p.beneficiaries, "start_date": p.start_date,
-             "end_date": p.end_date}
-            for p in Project.objects.filter(program=program).exclude(status=Project.CANDIDATE)
-            .select_related("recipient", "implementer").order_by("id")
-        ]
-    raise Http404
+        for t in targets.iterator(chunk_size=CHUNK):
+            yield {
+                "program": t.plan.program.name,
+                "plan": t.plan.title,
+                "indicator": t.indicator,
+                "comparator": t.comparator,
+                "value": _num(t.value),
+                "unit": t.unit_text or t.unit,
+                "year": t.year,
+                "allocations": [
+                    {"unit": a.printed_name, "value": _num(a.value)} for a in t.allocations.all()
+                ],
+            }
+    elif dataset == "funds":
+        # The disbursed sum per line comes from a subquery, not a dict of every line in the country.
+        paid = (
+            Transaction.objects.filter(
+                funding_line=OuterRef("pk"), kind__in=[Transaction.DISBURSEMENT, Transaction.EXPENDITURE]
+            )
+            .values("funding_line")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        money = DecimalField(max_digits=20, decimal_places=2)
+        lines = (
+            FundingLine.objects.filter(plan__in=plans)
+            .select_related("plan__program")
+            .annotate(
+                disbursed=Coalesce(Subquery(paid, output_field=money), Value(Decimal(0)), output_field=money)
+            )
+            .order_by("plan__program_id", "plan_id", "year", "order")
+        )
+        for f in lines.iterator(chunk_size=CHUNK):
+            yield {
+                "program": f.plan.program.name,
+                "plan": f.plan.title,
+                "source": f.source,
+                "year": f.year,
+                "planned_yuan": _num(f.amount),
+                "disbursed_yuan": _num(Decimal(f.disbursed)),
+            }
+    elif dataset == "projects":
+        projects = (
+            Project.objects.filter(program__in=programs)
+            .exclude(status=Project.CANDIDATE)
+            .select_related("recipient", "implementer", "program")
+            .order_by("program_id", "id")
+        )
+        for p in projects.iterator(chunk_size=CHUNK):
+            yield {
+                "program": p.program.name,
+                "name": p.name,
+                "status": p.get_status_display(),
+                "recipient": p.recipient.full_name,
+                "implementer": p.implementer.full_name if p.implementer else "",
+                "sector": p.sector,
+                "place": p.place,
+                "budget_yuan": _num(p.budget),
+                "beneficiaries": p.beneficiaries,
+                "start_date": p.start_date,
+                "end_date": p.end_date,
+            }
+    else:
+        raise Http404
+
+
+def rows(program: Program, dataset: str) -> list[dict]:
+    """The rows of one dataset of a public program (published plans only)."""
+    out = []
+    for row in iter_rows(Program.objects.filter(pk=program.pk), dataset):
+        del row["program"]
+        out.append(row)
+    return out
 
 
 def _cell(value) -> str:
@@ -123,6 +233,58 @@ def as_csv(program: Program, dataset: str) -> bytes:
 
 
 def as_json(program: Program, dataset: str) -> bytes:
-    payload = {"program": {"id": program.pk, "name": program.name}, "dataset": dataset,
-               "fields": {key: label for key, label in COLUMNS[dataset]}, "items": rows(program, dataset)}
+    payload = {
+        "program": {"id": program.pk, "name": program.name},
+        "dataset": dataset,
+        "fields": {key: label for key, label in COLUMNS[dataset]},
+        "items": rows(program, dataset),
+    }
     return json.dumps(payload, ensure_ascii=False, default=str, indent=1).encode("utf-8")
+
+
+NATIONAL_COLUMN = ("program", "对口关系")
+
+
+def national_columns(dataset: str) -> list[tuple[str, str]]:
+    return [NATIONAL_COLUMN, *COLUMNS[dataset]]
+
+
+def public_programs():
+    return Program.objects.filter(is_public=True)
+
+
+class _Line:
+    """A file-like object whose write() hands back the line, for csv.writer inside a generator."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def stream_national_csv(dataset: str, *, batch: int = 500):
+    """CSV of one dataset over every public program, yielded in pieces (UTF-8 with a BOM, Chinese headers)."""
+    columns = national_columns(dataset)
+    writer = csv.writer(_Line())
+    yield ("\ufeff" + writer.writerow([label for _key, label in columns])).encode("utf-8")
+    pending: list[str] = []
+    for row in iter_rows(public_programs(), dataset):
+        pending.append(writer.writerow([_cell(row[key]) for key, _label in columns]))
+        if len(pending) >= batch:
+            yield "".join(pending).encode("utf-8")
+            pending = []
+    if pending:
+        yield "".join(pending).encode("utf-8")
+
+
+def stream_national_json(dataset: str, *, batch: int = 500):
+    """JSON of one dataset over every public program, yielded in pieces: {"dataset", "fields", "items": [...]}."""
+    head = {"dataset": dataset, "fields": dict(national_columns(dataset))}
+    yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "items": [\n').encode("utf-8")
+    pending: list[str] = []
+    first = True
+    for row in iter_rows(public_programs(), dataset):
+        pending.append(("" if first else ",\n") + json.dumps(row, ensure_ascii=False, default=str))
+        first = False
+        if len(pending) >= batch:
+            yield "".join(pending).encode("utf-8")
+            pending = []
+    yield ("".join(pending) + "\n]}\n").encode("utf-8")
