@@ -2,14 +2,24 @@
 
 Rows skip model save() and signals, so no per-row ChangeLog is written; callers record one summary
 entry for the whole load instead (see scale.models.GenerationRun).
+
+At national scale (tens of millions of rows in one transaction) three things dominate unless handled:
+deferred foreign-key triggers (one queued event per row, all fired at commit, memory growing with them),
+secondary indexes maintained row by row, and Python formatting each value. `BulkLoad` drops the foreign
+keys, unique constraints and secondary indexes of the loaded tables for the load and re-creates them
+from their captured definitions (one validating pass, one sort per index); `TableWriter` formats each
+row once with per-column formatters and hands the text to a background thread that runs the COPY, so
+PostgreSQL ingests one batch while Python builds the next.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import io
 import json
+import queue
+import threading
+import time
 
 from django.db import connection, models
 from django.utils import timezone
@@ -17,6 +27,9 @@ from django.utils import timezone
 
 def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _copy_text(value) -> str:
@@ -28,10 +41,42 @@ def _copy_text(value) -> str:
     if value is False:
         return "f"
     if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value.translate(_ESCAPES)
     if isinstance(value, (bytes, memoryview)):
         return "\\\\x" + bytes(value).hex()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
     return str(value)
+
+
+def _text_str(value) -> str:
+    if value is None:
+        return "\\N"
+    # Most generated text has nothing to escape; translate() only when it must.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
+
+
+def _text_plain(value) -> str:
+    """int, Decimal, date: str() is already COPY's text form."""
+    return "\\N" if value is None else str(value)
+
+
+def _text_json(value) -> str:
+    return "\\N" if value is None else json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
+
+
+def _formatter(field):
+    if isinstance(field, models.JSONField):
+        return _text_json
+    if isinstance(field, (models.CharField, models.TextField)):
+        return _text_str
+    if isinstance(field, (models.IntegerField, models.DecimalField, models.AutoField, models.ForeignKey)):
+        return _text_plain
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        return _text_plain
+    return _copy_text
 
 
 def _sqlite_value(value):
@@ -44,11 +89,64 @@ def _sqlite_value(value):
     return value
 
 
+class _CopyThread:
+    """Runs COPYs on the current transaction's connection from a queue, so the caller keeps generating.
+
+    The queue is bounded (memory stays flat); an error in the thread is raised in the caller at the next
+    hand-over or at close. psycopg holds the connection's lock for a whole COPY, so a query the caller
+    runs meanwhile simply waits for it.
+    """
+
+    def __init__(self, raw, depth: int = 3):
+        self.raw = raw
+        self.jobs: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.busy_seconds = 0.0
+        self.thread = threading.Thread(target=self._work, name="duikou-copy", daemon=True)
+        self.thread.start()
+
+    def _work(self):
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            if self.error is not None:
+                continue  # drain without loading once something failed
+            sql, data = job
+            started = time.monotonic()
+            try:
+                with self.raw.cursor() as cursor:
+                    with cursor.copy(sql) as copy:
+                        copy.write(data)
+            except BaseException as exc:  # handed to the caller in put()/close()
+                self.error = exc
+            self.busy_seconds += time.monotonic() - started
+
+    def put(self, sql: str, data: str) -> None:
+        if self.error is not None:
+            raise self.error
+        self.jobs.put((sql, data))
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 class TableWriter:
     """Buffers rows for one model's table and flushes them in large batches; ids are given by the caller."""
 
-    def __init__(self, model: type[models.Model], columns: tuple[str, ...], *, batch: int = 20_000, on_flush=None):
-        self.model, self.batch, self.on_flush = model, batch, on_flush
+    def __init__(
+        self,
+        model: type[models.Model],
+        columns: tuple[str, ...],
+        *,
+        batch: int = 20_000,
+        on_flush=None,
+        copier: _CopyThread | None = None,
+    ):
+        self.model, self.batch, self.on_flush, self.copier = model, batch, on_flush, copier
         self.table = model._meta.db_table
         by_attname = {f.attname: f for f in model._meta.concrete_fields}
         unknown = [c for c in columns if c not in by_attname]
@@ -71,43 +169,181 @@ class TableWriter:
                 value = json.dumps(value, ensure_ascii=False)
             tail_cols.append(name)
             tail.append(value)
-        self.json_positions = [i for i, c in enumerate(columns) if isinstance(by_attname[c], models.JSONField)]
+        self.json_positions = [
+            i for i, c in enumerate(columns) if isinstance(by_attname[c], models.JSONField)
+        ]
         self.columns = tuple(columns) + tuple(tail_cols)
         self.tail = tuple(tail)
+        # COPY text: the given columns are formatted per row, the constant tail once.
+        self.formatters = tuple(_formatter(by_attname[c]) for c in columns)
+        self.text_tail = "".join("\t" + _copy_text(v) for v in tail) + "\n"
         self.rows: list[tuple] = []
         self.count = 0
+        self.postgres = _is_postgres()
 
     def add(self, *row) -> None:
-        if self.json_positions:
-            row = list(row)
-            for i in self.json_positions:
-                row[i] = json.dumps(row[i], ensure_ascii=False)
-        self.rows.append(tuple(row) + self.tail)
+        self.rows.append(row)
         if len(self.rows) >= self.batch:
             self.flush()
+
+    def _copy_data(self) -> str:
+        formatters, tail = self.formatters, self.text_tail
+        return "".join(
+            ["\t".join([f(v) for f, v in zip(formatters, row, strict=True)]) + tail for row in self.rows]
+        )
 
     def flush(self) -> None:
         if not self.rows:
             return
         quoted = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        if _is_postgres():
-            buffer = io.StringIO()
-            for row in self.rows:
-                buffer.write("\t".join(_copy_text(v) for v in row))
-                buffer.write("\n")
-            raw = connection.connection  # the psycopg connection inside the current transaction
-            with raw.cursor() as cursor:
-                with cursor.copy(f"COPY {connection.ops.quote_name(self.table)} ({quoted}) FROM STDIN") as copy:
-                    copy.write(buffer.getvalue())
+        if self.postgres:
+            sql = f"COPY {connection.ops.quote_name(self.table)} ({quoted}) FROM STDIN"
+            data = self._copy_data()
+            if self.copier is not None:
+                self.copier.put(sql, data)
+            else:
+                with (
+                    connection.connection.cursor() as cursor
+                ):  # the psycopg connection of the current transaction
+                    with cursor.copy(sql) as copy:
+                        copy.write(data)
         else:
             marks = ", ".join("?" for _ in self.columns)
             sql = f"INSERT INTO {connection.ops.quote_name(self.table)} ({quoted}) VALUES ({marks})"
-            raw = connection.connection
-            raw.executemany(sql, [tuple(_sqlite_value(v) for v in row) for row in self.rows])
+            json_positions, tail = self.json_positions, self.tail
+            prepared = []
+            for row in self.rows:
+                if json_positions:
+                    row = list(row)
+                    for i in json_positions:
+                        row[i] = json.dumps(row[i], ensure_ascii=False)
+                prepared.append(tuple(_sqlite_value(v) for v in row) + tail)
+            connection.connection.executemany(sql, prepared)
         self.count += len(self.rows)
         if self.on_flush:
             self.on_flush(self.model, len(self.rows))
         self.rows = []
+
+
+class BulkLoad:
+    """Context for loading many rows into these models' tables inside the current transaction.
+
+    On entry the tables' foreign keys, unique constraints and secondary indexes are dropped (their exact
+    definitions kept); on a clean exit they are re-created and the tables analyzed. The transaction makes
+    this all-or-nothing: on failure the rollback restores the dropped definitions. Primary keys stay (other
+    tables' foreign keys point at them). `finish()` reports the seconds spent re-creating.
+    """
+
+    def __init__(self, model_list, *, progress=None):
+        self.tables = list(dict.fromkeys(m._meta.db_table for m in model_list))
+        self.progress = progress
+        self.postgres = _is_postgres()
+        self.copier: _CopyThread | None = None
+        self.restore: list[tuple[str, str]] = []  # (label, sql) in the order to run them
+
+    def __enter__(self) -> BulkLoad:
+        connection.ensure_connection()
+        if self.postgres:
+            self._drop_postgres()
+            self.copier = _CopyThread(connection.connection)
+        else:
+            self._drop_sqlite()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        copier, self.copier = self.copier, None
+        if copier is not None:
+            if exc_type is not None:
+                try:
+                    copier.close()
+                except BaseException:  # noqa: S110 — the original error is the one to report
+                    pass
+                return False
+            copier.close()
+        if exc_type is None:
+            self._restore()
+        return False
+
+    def sync(self) -> None:
+        """Wait until every handed-over batch is loaded (before reading back what was written)."""
+        if self.copier is not None:
+            self.copier.close()
+            self.copier = _CopyThread(connection.connection)
+
+    # -- PostgreSQL ------------------------------------------------------------------------------
+    def _drop_postgres(self) -> None:
+        with connection.cursor() as cursor:
+            # Fire what is already queued (rows written earlier in this transaction, e.g. seeded divisions):
+            # PostgreSQL refuses ALTER TABLE on a table with pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute(
+                """
+                SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid)
+                FROM pg_constraint c
+                WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('f', 'u')
+                  AND NOT (c.contype = 'u' AND EXISTS (
+                      SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid))
+                ORDER BY c.contype DESC, c.conrelid::regclass::text, c.conname
+                """,
+                [self.tables],
+            )
+            constraints = cursor.fetchall()  # foreign keys first ('f' > 'u' descending): drop them first
+            cursor.execute(
+                """
+                SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+                FROM pg_index i
+                WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                ORDER BY 1
+                """,
+                [self.tables],
+            )
+            indexes = cursor.fetchall()
+            for table, name, _kind, _definition in constraints:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+        # Re-create indexes and unique constraints before the foreign keys, whose validation can use them.
+        self.restore = [("重建索引 / indexes", definition) for _name, definition in indexes]
+        self.restore += [
+            (
+                "唯一约束 / unique constraints" if kind == "u" else "外键校验 / foreign keys",
+                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}",
+            )
+            for table, name, kind, definition in reversed(constraints)
+        ]
+        self.restore.append(("统计信息 / analyze", "ANALYZE " + ", ".join(self.tables)))
+        self.restore.append(("统计信息 / analyze", "SET CONSTRAINTS ALL DEFERRED"))
+
+    # -- SQLite ----------------------------------------------------------------------------------
+    def _drop_sqlite(self) -> None:
+        with connection.cursor() as cursor:
+            marks = ", ".join("%s" for _ in self.tables)
+            cursor.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})"
+                " ORDER BY name",
+                self.tables,
+            )
+            indexes = cursor.fetchall()
+            for name, _sql in indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        self.restore = [("重建索引 / indexes", sql) for _name, sql in indexes]
+        self.restore.append(("统计信息 / analyze", "ANALYZE"))
+
+    def _restore(self) -> None:
+        """Run the re-creation; `progress(label, seconds)` once per kind of step (indexes, keys, analyze)."""
+        spent: dict[str, float] = {}
+        with connection.cursor() as cursor:
+            for label, sql in self.restore:
+                started = time.monotonic()
+                cursor.execute(sql)
+                spent[label] = spent.get(label, 0.0) + time.monotonic() - started
+        if self.progress:
+            for label, seconds in spent.items():
+                self.progress(label, round(seconds, 1))
 
 
 def next_id(model: type[models.Model]) -> int:

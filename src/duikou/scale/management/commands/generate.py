@@ -12,7 +12,9 @@ class Command(DuikouCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", default="city", help="city | province | national（默认 city）")
-        parser.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据 / random seed")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="随机种子，相同种子生成相同数据 / random seed"
+        )
 
     def run(self, *args, scale, seed, **options):
         if scale not in SCALES:
@@ -22,15 +24,22 @@ class Command(DuikouCommand):
 
         started = time.monotonic()
         console = Console(stderr=True)
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} 行"),
-                      TimeElapsedColumn(), console=console, transient=False) as bar:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed:,} 行"),
+            TextColumn("{task.fields[note]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as bar:
             tasks = {}
 
-            def progress(name, n):
+            def progress(name, n, note=""):
                 key = str(name)
                 if key not in tasks:
-                    tasks[key] = bar.add_task(key, total=None)
-                bar.advance(tasks[key], n)
+                    tasks[key] = bar.add_task(key, total=None, note="")
+                bar.update(tasks[key], advance=n, note=note)
 
             counts = generate(scale, seed=seed, progress=progress)
         seconds = time.monotonic() - started
