@@ -31,6 +31,8 @@ class User(AbstractUser):
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     api_token = models.CharField(_("接口令牌（摘要）"), max_length=128, blank=True, db_index=True)
+    # Set on accounts made with a generated password; the pages ask for a new one before anything else.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     objects = UserManager()
 

@@ -15,11 +15,16 @@ STAFF_ROLES = {perms.OFFICE_ADMIN, perms.AUDITOR}
 
 
 class Command(DuikouCommand):
-    help = "管理账户：新增、解锁、列出 / manage accounts: add, unlock, list"
-    example = "duikou user add mawei01 --org 福建省福州市马尾区 --role unit_reporter --email mw@example.cn"
+    help = "管理账户：新增、解锁、列出、为方案的责任单位开通 / manage accounts: add, unlock, list, provision"
+    example = (
+        "duikou user add mawei01 --org 福建省福州市马尾区 --role unit_reporter --email mw@example.cn\n"
+        "  duikou user provision --plan 3 --heads -o 账户.xlsx"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["add", "unlock", "list"], help="add | unlock | list")
+        parser.add_argument(
+            "action", choices=["add", "unlock", "list", "provision"], help="add | unlock | list | provision"
+        )
         parser.add_argument("username", nargs="?", help="用户名 / user name")
         parser.add_argument("--org", help="所属单位（全称或名称）/ organization, full name or name")
         parser.add_argument("--role", choices=perms.ROLE_NAMES, help="角色 / role")
@@ -28,8 +33,17 @@ class Command(DuikouCommand):
         parser.add_argument(
             "--password", default=None, help="密码（省略则随机生成并打印）/ password (random if omitted)"
         )
+        parser.add_argument("--plan", type=int, help="provision：方案编号 / plan id")
+        parser.add_argument(
+            "--heads", action="store_true", help="provision：同时开通单位负责人 / unit heads too"
+        )
+        parser.add_argument(
+            "-o", "--output", help="provision：账户表 .xlsx / write the accounts to this .xlsx"
+        )
 
     def run(self, *args, action, username=None, **options):
+        if action == "provision":
+            return self._provision(**options)
         if action == "list":
             users = User.objects.select_related("organization").order_by("username")
             lines = [
@@ -46,6 +60,34 @@ class Command(DuikouCommand):
                 raise UserError(f"用户 {username} 不存在 / no user {username}")
             return f"user {username} unlocked", {"user": username, "unlocked": True}
         return self._add(username, **options)
+
+    def _provision(self, *, plan, heads, output, **options):
+        from pathlib import Path
+
+        from duikou.accounts import services
+        from duikou.plans.models import Plan
+
+        if plan is None:
+            raise UserError("--plan：请给出方案编号 / a plan id is required")
+        found = Plan.objects.filter(pk=plan).first()
+        if found is None:
+            raise UserError(f"--plan：方案 {plan} 不存在 / no plan {plan}")
+        if output and not output.lower().endswith(".xlsx"):
+            raise UserError(f"-o：账户表须为 .xlsx 文件：{output}")
+        roles = [perms.UNIT_REPORTER] + ([perms.UNIT_HEAD] if heads else [])
+        created, skipped = services.provision_unit_accounts(found, roles)
+        if output:
+            Path(output).write_bytes(services.accounts_workbook(found, created))
+            self.stderr.write(f"初始密码已写入 {output}（首次登录须修改）")
+        else:
+            for account in created:
+                self.stderr.write(
+                    f"{account.user.organization.full_name}\t{account.user.username}\t{account.password}"
+                )
+        return (
+            f"{len(created)} accounts created for plan {found.pk} ({skipped} units already had one)",
+            {"plan": found.pk, "created": [a.user.username for a in created], "skipped": skipped},
+        )
 
     def _add(self, username, *, org, role, name, email, password, **options):
         if not role:

@@ -1,0 +1,110 @@
+"""Accounts for the units a published plan names, so that they can report the day the plan goes live."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from duikou.core import permissions as perms
+from duikou.organizations.models import Organization
+
+from .models import User
+
+# The suffix of each provisioned role's user name: 350105-tb is 马尾区's 填报员, 350105-fz its 负责人.
+ROLE_SUFFIX = {perms.UNIT_REPORTER: "tb", perms.UNIT_HEAD: "fz"}
+
+
+@dataclass
+class NewAccount:
+    user: User
+    password: str  # shown once, never stored in clear
+
+
+def plan_units(plan) -> list[Organization]:
+    """The organizations a plan gives work to: responsible units of its tasks and units its targets are split to."""
+    return list(
+        Organization.objects.filter(Q(responsibilities__task__plan=plan) | Q(allocations__target__plan=plan))
+        .distinct()
+        .order_by("tree_path")
+    )
+
+
+def _username(org: Organization, role: str) -> str:
+    return f"{org.division_code or f'dw{org.pk}'}-{ROLE_SUFFIX[role]}"
+
+
+def provision_unit_accounts(plan, roles=(perms.UNIT_REPORTER,)) -> tuple[list[NewAccount], int]:
+    """One account per role for every unit of the plan that has none yet; returns (new accounts, units skipped).
+
+    All are created in one transaction; each must change its generated password at first sign-in."""
+    for role in roles:
+        if role not in ROLE_SUFFIX:
+            raise ValueError(_("只能为单位开通填报员或负责人账户：%(role)s") % {"role": role})
+    created: list[NewAccount] = []
+    skipped = 0
+    units = plan_units(plan)
+    having = set(
+        User.objects.filter(organization__in=units, role__in=roles, is_active=True).values_list(
+            "organization_id", "role"
+        )
+    )
+    taken = set(
+        User.objects.filter(username__in=[_username(o, r) for o in units for r in roles]).values_list(
+            "username", flat=True
+        )
+    )
+    with transaction.atomic():
+        for org in units:
+            for role in roles:
+                if (org.pk, role) in having:
+                    skipped += 1
+                    continue
+                username = _username(org, role)
+                suffix = 2
+                while username in taken:
+                    username = f"{_username(org, role)}{suffix}"
+                    suffix += 1
+                taken.add(username)
+                password = secrets.token_urlsafe(9)
+                user = User.objects.create_user(
+                    username=username,
+                    password=password,
+                    role=role,
+                    organization=org,
+                    first_name=org.name[:150],
+                    must_change_password=True,
+                )
+                created.append(NewAccount(user, password))
+    return created, skipped
+
+
+def accounts_workbook(plan, accounts: list[NewAccount]) -> bytes:
+    """The new accounts as .xlsx to hand to the units: 单位, 用户名, 角色, 初始密码."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("账户")
+    sheet.append([_("单位"), _("用户名"), _("角色"), _("初始密码"), _("说明")])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    note = _("首次登录后须修改密码")
+    for account in accounts:
+        user = account.user
+        sheet.append(
+            [user.organization.full_name, user.username, user.get_role_display(), account.password, note]
+        )
+    for column, width in zip("ABCDE", (40, 18, 12, 18, 22), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([])
+    sheet.append([_("方案：%(title)s") % {"title": plan.title}])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
