@@ -32,13 +32,24 @@ def test_layout_is_the_printed_task_table(small_plan):
     assert ws.title == "任务分工"
     assert ws["A1"].value == "福州市2023年闽宁协作工作要点任务分工表"
     assert "A1:E1" in {str(r) for r in ws.merged_cells.ranges}
-    assert [ws.cell(2, c).value for c in range(1, 6)] == ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]
+    assert [ws.cell(2, c).value for c in range(1, 6)] == [
+        "序号",
+        "工作任务",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+    ]
     assert all(ws.cell(2, c).font.b for c in range(1, 6))
     assert all(ws.cell(2, c).border.left.style == "thin" for c in range(1, 6))
     # A section heading row, then the tasks of that section.
     assert ws["A3"].value.startswith("一") and ws["B3"].value is None
     assert [ws.cell(4, c).value for c in range(1, 6)] == [
-        "1", "召开闽宁协作联席会议，研究年度重点工作", "市政府办公厅", "马尾区区委、政府", "6月底前"]
+        "1",
+        "召开闽宁协作联席会议，研究年度重点工作",
+        "市政府办公厅",
+        "马尾区区委、政府",
+        "6月底前",
+    ]
     assert ws["B4"].alignment.wrap_text and ws["B4"].border.bottom.style == "thin"
     assert ws["C7"].value == "马尾区\n闽侯县"  # one unit a line
     assert ws.column_dimensions["B"].width == 64 and ws.column_dimensions["F"].hidden
@@ -105,14 +116,24 @@ def test_hand_edits_are_previewed_then_applied(small_plan):
     result = apply_task_table(plan=small_plan, table=read_for_plan(small_plan, data))
     tasks = list(small_plan.tasks.order_by("order"))
     assert [(t.number, t.order) for t in tasks] == [("1", 0), ("2", 1), ("3-1", 2)]
-    assert [r.printed_name for r in tasks[0].responsibilities.filter(role=Responsibility.LEAD).order_by("order")] == [
-        "市政府办公厅", "市发改委"]
+    assert [
+        r.printed_name for r in tasks[0].responsibilities.filter(role=Responsibility.LEAD).order_by("order")
+    ] == ["市政府办公厅", "市发改委"]
     assert tasks[1].deadline == "9月底前" and tasks[1].due_date.isoformat() == "2023-09-30"
-    assert tasks[2].section.number == "二" and tasks[2].path == ["二", "3-1"] and tasks[2].title == "组织企业赴宁夏考察"
+    assert (
+        tasks[2].section.number == "二"
+        and tasks[2].path == ["二", "3-1"]
+        and tasks[2].title == "组织企业赴宁夏考察"
+    )
     assert tasks[2].responsibilities.get().organization.name.endswith("工业和信息化局") or result.notes
     # Applied: a fresh export carries the new task with its key.
     fresh = open_table(export_task_table(small_plan))
-    assert [fresh.cell(7, c).value for c in (1, 2, 3, 6)] == ["3-1", "组织企业赴宁夏考察", "市工信局", "二/3-1"]
+    assert [fresh.cell(7, c).value for c in (1, 2, 3, 6)] == [
+        "3-1",
+        "组织企业赴宁夏考察",
+        "市工信局",
+        "二/3-1",
+    ]
 
 
 def test_errors_name_sheet_row_and_cell(small_plan):
@@ -145,10 +166,81 @@ def test_a_table_made_by_hand_without_keys_is_read(small_plan):
     ws.append(["序号", "工作任务", "牵头单位", "配合单位", "完成时限"])
     ws.append([1, "召开闽宁协作联席会议，研究年度重点工作", "市政府办公厅", "马尾区区委、政府", "6月底前"])
     diff = compare_task_table(small_plan, read_for_plan(small_plan, save(ws)))
-    # Without the key column every row is new and every stored task is gone: the preview says so.
-    assert diff.counts == {"added": 1, "removed": 3, "changed": 0, "unchanged": 0}
-    added = diff.changes[0]
-    assert added.units_added == ["市政府办公厅", "马尾区区委、政府"]
+    # Without the key column the row is matched by 序号 and text; the two tasks not in the table would go.
+    assert diff.counts == {"added": 0, "removed": 2, "changed": 0, "unchanged": 1}
+    assert sorted(c.number for c in diff.changes) == ["2", "3"]
+
+
+def test_hand_made_table_matches_by_number_then_title(small_plan):
+    """A table typed from scratch: a renumbered row keeps its task (by title), an edited text keeps its task (by
+    序号), a row with neither is an addition; nothing is stored until apply."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "分工"
+    ws.append(["关于福州市闽宁协作重点任务分工"])
+    ws.append([])
+    ws.append(["序 号", "主要任务", "责任单位", "配合部门", "时间节点"])  # other header words offices use
+    ws.append(["1", "召开闽宁协作联席会议，研究年度重点工作", "市政府办公厅", "马尾区区委、政府", "6月底前"])
+    ws.append(["2", "开展劳务协作，组织务工人员赴闽就业", "市人社局", None, "全年"])  # new, takes 序号 2
+    ws.append([3, "选派干部到固原市挂职", "市委组织部", None, "全年"])  # was 2: found by its text
+    ws.append(
+        [4, "帮助销售农副产品", "马尾区\n闽侯县", "市商务局、市农业农村局", "11月底前"]
+    )  # renumbered, units added
+    before = (small_plan.tasks.count(), Responsibility.objects.filter(task__plan=small_plan).count())
+    table = read_for_plan(small_plan, save(ws))
+    assert "key" not in table.columns
+    diff = compare_task_table(small_plan, table)
+    assert diff.errors == []
+    assert diff.counts == {"added": 1, "removed": 0, "changed": 2, "unchanged": 1}
+    assert (small_plan.tasks.count(), Responsibility.objects.filter(task__plan=small_plan).count()) == before
+    by_kind = {}
+    for c in diff.changes:
+        by_kind.setdefault(c.kind, []).append(c)
+    (added,) = by_kind["added"]
+    assert (added.row, added.number, added.units_added) == (5, "2", ["市人社局"])
+    changed = {c.task_id: c for c in by_kind["changed"]}
+    t2, t3 = small_plan.tasks.get(title="互派干部"), small_plan.tasks.get(title="消费帮扶")
+    assert [(x.cell, x.before, x.after) for x in changed[t2.pk].cells] == [("A6", "2", "3")]
+    assert [(x.cell, x.before, x.after) for x in changed[t3.pk].cells] == [
+        ("A7", "3", "4"),
+        ("D7", "市商务局", "市商务局、市农业农村局"),
+    ]
+    assert changed[t3.pk].units_added == ["市农业农村局"] and changed[t2.pk].key == "一/2"
+
+    result = apply_task_table(plan=small_plan, table=read_for_plan(small_plan, save(ws)))
+    assert result.diff.counts == diff.counts
+    tasks = list(small_plan.tasks.order_by("order"))
+    assert [(t.number, t.pk) for t in tasks][2:] == [("3", t2.pk), ("4", t3.pk)]
+    assert (
+        tasks[1].text == "开展劳务协作，组织务工人员赴闽就业"
+        and tasks[1].responsibilities.get().printed_name == "市人社局"
+    )
+    assert [(r.role, r.printed_name) for r in t3.responsibilities.order_by("role", "order")] == [
+        ("lead", "马尾区"),
+        ("lead", "闽侯县"),
+        ("support", "市商务局"),
+        ("support", "市农业农村局"),
+    ]
+    # Applying the same table again changes nothing.
+    assert compare_task_table(small_plan, read_for_plan(small_plan, save(ws))).is_empty
+
+
+def test_hand_made_row_with_only_an_edited_text_keeps_its_task_by_number(small_plan):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作任务", "牵头单位"])
+    ws.append([1, "召开闽宁协作联席会议", "市政府办公厅"])  # text shortened: matched by 序号
+    ws.append([2, "选派干部到固原市挂职", "市委组织部"])
+    ws.append([3, "帮助销售农副产品", "马尾区、闽侯县"])
+    diff = compare_task_table(small_plan, read_for_plan(small_plan, save(ws)))
+    assert diff.counts == {"added": 0, "removed": 0, "changed": 1, "unchanged": 2}
+    (change,) = diff.changes
+    assert change.task_id == small_plan.tasks.get(number="1").pk
+    assert [(c.cell, c.after) for c in change.cells] == [("B2", "召开闽宁协作联席会议")]
 
 
 def test_cli_preview_and_apply(small_plan, tmp_path, capsys):
@@ -162,7 +254,10 @@ def test_cli_preview_and_apply(small_plan, tmp_path, capsys):
     path.write_bytes(save(ws))
     call_command("tasktable", "import", str(small_plan.pk), str(path))
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == f"preview of plan {small_plan.pk}: 0 added, 0 removed, 1 changed, 2 unchanged (not applied; add --apply)"
+    assert (
+        out[-1]
+        == f"preview of plan {small_plan.pk}: 0 added, 0 removed, 1 changed, 2 unchanged (not applied; add --apply)"
+    )
     assert "    D7 配合单位：市商务局 → （空）" in out
     assert small_plan.tasks.get(number="3").responsibilities.count() == 3
     call_command("tasktable", "import", str(small_plan.pk), str(path), "--apply")

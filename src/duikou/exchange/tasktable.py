@@ -348,32 +348,101 @@ def read_for_plan(plan: Plan, source, *, name: str = "") -> TaskTable:
     return read_task_table(source, known_units=_known_units(plan), name=name)
 
 
-def compare_task_table(plan: Plan, table: TaskTable) -> TableDiff:
-    """What applying `table` to `plan` would change, row by row and cell by cell."""
-    tasks = list(plan.tasks.order_by("order").prefetch_related("responsibilities"))
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _match_by_content(tasks: list[Task], rows: list[TableRow]) -> list[Task | None]:
+    """Rows of a table made by hand (no key column) matched to tasks: 序号 and text, then text, then 序号.
+
+    Text first keeps a renumbered row with its task; 序号 alone catches a row whose wording was edited.
+    Each task is matched at most once; rows left over are additions.
+    """
+    matches: list[Task | None] = [None] * len(rows)
+    used: set[int] = set()
+
+    def texts(task: Task) -> set[str]:
+        return {_compact(_task_text(task)), _compact(task.title)} - {""}
+
+    def section_first(row: TableRow):
+        # Numbering often restarts in each section: prefer the task under the heading the row sits under.
+        heading = _compact(row.section_key)
+        return lambda task: 0 if heading and task.section is not None and _compact(str(task.section)) == heading else 1
+
+    passes = (
+        lambda row, task: _compact(row.number) == _compact(task.number) and _compact(row.text) in texts(task),
+        lambda row, task: _compact(row.text) in texts(task),
+        lambda row, task: bool(_compact(row.number)) and _compact(row.number) == _compact(task.number),
+    )
+    for same in passes:
+        for i, row in enumerate(rows):
+            if matches[i] is not None:
+                continue
+            candidates = [t for t in tasks if t.pk not in used and same(row, t)]
+            if candidates:
+                task = min(candidates, key=section_first(row))
+                matches[i] = task
+                used.add(task.pk)
+    return matches
+
+
+def _match_rows(tasks: list[Task], table: TaskTable) -> tuple[list[Task | None], list[str], set[int]]:
+    """Each table row's task (None: a new task), the errors, and the indexes of rows in error.
+
+    With the hidden key column (an exported table) rows are matched by key; a table made by hand has no such
+    column and is matched by 序号 and text.
+    """
+    if "key" not in table.columns:
+        return _match_by_content(tasks, table.rows), [], set()
     by_key = _plan_keys(tasks)
     place = _("工作表“%(sheet)s”") % {"sheet": table.sheet}
+    key_col = table.columns["key"]
     seen: dict[str, int] = {}
-    changes: list[RowChange] = []
+    matches: list[Task | None] = []
     errors: list[str] = []
+    bad: set[int] = set()
+    for i, row in enumerate(table.rows):
+        matches.append(None)
+        if not row.key or row.key.startswith(SECTION_PREFIX):
+            continue  # a copied or typed-in row without its key is a new task
+        cell = f"{key_col}{row.row}"
+        if row.key in seen:
+            errors.append(_("%(place)s 第 %(row)s 行 %(cell)s 单元格：任务键“%(key)s”与第 %(other)s 行重复（复制行时请清空该列）") % {
+                "place": place, "row": row.row, "cell": cell, "key": row.key, "other": seen[row.key]})
+            bad.add(i)
+            continue
+        seen[row.key] = row.row
+        task = by_key.get(row.key)
+        if task is None:
+            errors.append(_("%(place)s 第 %(row)s 行 %(cell)s 单元格：任务键“%(key)s”不属于本方案") % {
+                "place": place, "row": row.row, "cell": cell, "key": row.key})
+            bad.add(i)
+            continue
+        matches[i] = task
+    return matches, errors, bad
+
+
+def _ordered_tasks(plan: Plan) -> list[Task]:
+    return list(plan.tasks.order_by("order").prefetch_related("responsibilities").select_related("section"))
+
+
+def compare_task_table(plan: Plan, table: TaskTable) -> TableDiff:
+    """What applying `table` to `plan` would change, row by row and cell by cell."""
+    tasks = _ordered_tasks(plan)
+    by_key = _plan_keys(tasks)
+    key_of = {t.pk: k for k, t in by_key.items()}
+    matches, errors, bad = _match_rows(tasks, table)
+    changes: list[RowChange] = []
     unchanged = 0
     matched_order: list[int] = []
-    key_col = table.columns.get("key")
-    for row in table.rows:
-        if row.key and not row.key.startswith(SECTION_PREFIX):
-            cell = f"{key_col}{row.row}" if key_col else f"{row.row}"
-            if row.key in seen:
-                errors.append(_("%(place)s 第 %(row)s 行 %(cell)s 单元格：任务键“%(key)s”与第 %(other)s 行重复（复制行时请清空该列）") % {
-                    "place": place, "row": row.row, "cell": cell, "key": row.key, "other": seen[row.key]})
-                continue
-            seen[row.key] = row.row
-            task = by_key.get(row.key)
-            if task is None:
-                errors.append(_("%(place)s 第 %(row)s 行 %(cell)s 单元格：任务键“%(key)s”不属于本方案") % {
-                    "place": place, "row": row.row, "cell": cell, "key": row.key})
-                continue
+    matched: set[int] = set()
+    for i, (row, task) in enumerate(zip(table.rows, matches, strict=True)):
+        if i in bad:
+            continue
+        if task is not None:
+            matched.add(task.pk)
             matched_order.append(task.order)
-            change = _row_change(task, row, table.columns)
+            change = _row_change(task, row, table.columns, key_of[task.pk])
             if change.cells:
                 changes.append(change)
             else:
@@ -385,8 +454,9 @@ def compare_task_table(plan: Plan, table: TaskTable) -> TableDiff:
                        for k, v in _row_values(row).items() if v],
                 units_added=[*row.lead, *(n for n in row.support if n not in row.lead)],
             ))
+    seen_keys = {table.rows[i].key for i in bad}  # a row in error is not a removal of its task
     for key, task in by_key.items():
-        if key not in seen:
+        if task.pk not in matched and key not in seen_keys:
             changes.append(RowChange(kind="removed", key=key, number=task.number, text=_task_text(task), task_id=task.pk))
             if task.progress_reports.exists():
                 errors.append(_("任务“%(task)s”已有进展报告，不能通过任务分工表删除（请恢复该行）") % {"task": str(task)[:60]})
@@ -410,9 +480,9 @@ def _task_values(task: Task) -> dict[str, str]:
             "support": names(Responsibility.SUPPORT), "deadline": task.deadline}
 
 
-def _row_change(task: Task, row: TableRow, columns: dict[str, str]) -> RowChange:
+def _row_change(task: Task, row: TableRow, columns: dict[str, str], key: str) -> RowChange:
     before, after = _task_values(task), _row_values(row)
-    change = RowChange(kind="changed", key=row.key, number=row.number, text=row.text, row=row.row, task_id=task.pk)
+    change = RowChange(kind="changed", key=key, number=row.number, text=row.text, row=row.row, task_id=task.pk)
     for k in COLUMN_LABELS:
         if k not in columns:
             continue  # a column the table does not have is not an edit
@@ -522,8 +592,9 @@ def apply_task_table(*, plan: Plan, table: TaskTable, user=None) -> ApplyResult:
         if diff.errors:
             raise InputError(diff.errors[0] + (_("（另有 %(n)s 处错误）") % {"n": len(diff.errors) - 1} if len(diff.errors) > 1 else ""))
         units = _Units(plan)
-        tasks = {t.pk: t for t in plan.tasks.prefetch_related("responsibilities")}
-        by_key = _plan_keys(list(tasks.values()))
+        ordered = _ordered_tasks(plan)
+        tasks = {t.pk: t for t in ordered}
+        matches, _errors, _bad = _match_rows(ordered, table)  # the same matching the preview showed
         sections = {"/".join(str(p) for p in s.path or [s.number]): s for s in plan.sections.all()}
         for change in diff.changes:
             if change.kind == "removed":
@@ -531,8 +602,7 @@ def apply_task_table(*, plan: Plan, table: TaskTable, user=None) -> ApplyResult:
         # Park every remaining task out of the way so final positions never collide with the unique order.
         offset = 1 + max([t.order for t in tasks.values()] + [len(table.rows)])
         Task.objects.filter(plan=plan).update(order=F("order") + offset)
-        for position, row in enumerate(table.rows):
-            task = by_key[row.key] if row.key else None
+        for position, (row, task) in enumerate(zip(table.rows, matches, strict=True)):
             if task is None:
                 section = sections.get(row.section_key)
                 path = [*(section.path if section else []), row.number] if row.number else []
