@@ -384,3 +384,73 @@ def organization_summary(organization, *, subtree: bool = True, today: dt.date |
         "support": support,
         "funds": {r["kind"]: {"paid": r["paid"] or ZERO, "received": r["received"] or ZERO} for r in money},
     }
+
+
+def program_figures(program_ids=None, *, today: dt.date | None = None, group: bool = True) -> dict:
+    """Per program (or, with group=False, over all of them under key None): tasks, completed, overdue, targets,
+    reached, funds planned and disbursed against funding lines: three grouped queries over the tallies.
+
+    `program_ids` is None (every program), a list, or a subquery (e.g. the programs a user may see).
+    """
+    today = today or timezone.localdate()
+    tasks, targets, funds = TaskTally.objects.all(), TargetTally.objects.all(), FundsTally.objects.all()
+    if program_ids is not None:
+        tasks, targets, funds = (qs.filter(program_id__in=program_ids) for qs in (tasks, targets, funds))
+    out: dict = defaultdict(lambda: {
+        "tasks": 0, "completed": 0, "overdue": 0, "targets": 0, "reached": 0, "planned": ZERO, "disbursed": ZERO,
+    })
+    whole = IntegerField()
+
+    def rows(qs, **sums):
+        # Grouped per program, or one aggregate (under key None) over all of them.
+        if group:
+            return qs.values("program_id").annotate(**sums).order_by()
+        return [{"program_id": None, **qs.aggregate(**sums)}]
+
+    for r in rows(
+        tasks,
+        total=Sum("count"),
+        done=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
+        late=Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+                      output_field=whole)),
+    ):
+        row = out[r["program_id"]]
+        row["tasks"], row["completed"], row["overdue"] = r["total"] or 0, r["done"] or 0, r["late"] or 0
+    for r in rows(
+        targets,
+        total=Sum(Value(1), output_field=whole),
+        hit=Sum(Case(When(reached=True, then=1), default=0, output_field=whole)),
+    ):
+        row = out[r["program_id"]]
+        row["targets"], row["reached"] = r["total"] or 0, r["hit"] or 0
+    for r in rows(funds, p=Sum("planned"), d=Sum("line_disbursement")):
+        row = out[r["program_id"]]
+        row["planned"], row["disbursed"] = r["p"] or ZERO, r["d"] or ZERO
+    return dict(out)
+
+
+def unit_figures(organization_ids=None, *, today: dt.date | None = None, limit: int | None = 100) -> list[dict]:
+    """Units by overdue then assigned tasks: assignments (lead + support), lead, completed, overdue; one grouped
+    query over the unit tallies. `organization_ids` narrows them (None: every unit; a list or a subquery)."""
+    today = today or timezone.localdate()
+    tallies = UnitTaskTally.objects.all()
+    if organization_ids is not None:
+        tallies = tallies.filter(organization_id__in=organization_ids)
+    whole = IntegerField()
+    rows = tallies.values("organization_id").annotate(
+        tasks=Sum("count"),
+        lead=Sum(Case(When(role="lead", then=F("count")), default=0, output_field=whole)),
+        completed=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
+        overdue=Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+                         output_field=whole)),
+    ).filter(tasks__gt=0).order_by("-overdue", "-tasks", "organization_id")
+    return list(rows[:limit] if limit else rows)
+
+
+def unit_paid(organization_ids, kind: str = "disbursement") -> dict[int, Decimal]:
+    """Organization id → money of this kind it paid out (all years)."""
+    return {
+        r["organization_id"]: r["s"] or ZERO
+        for r in UnitFundsTally.objects.filter(organization_id__in=organization_ids, kind=kind)
+        .values("organization_id").annotate(s=Sum("paid")).order_by()
+    }

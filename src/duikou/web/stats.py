@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from duikou.core.permissions import VIEW
+from duikou.core.permissions import OFFICE_ADMIN, READ_EVERYTHING_ROLES, VIEW, role_of
 
 
 def latest_approved_figures(target_ids) -> dict[tuple[int, int], Decimal]:
@@ -70,106 +70,102 @@ def funds_by_line(lines_queryset) -> dict[int, Decimal]:
     return {row["funding_line_id"]: row["total"] or Decimal(0) for row in rows}
 
 
-def dashboard(user) -> dict:
-    """Completion, overdue tasks, targets reached and funds executed, per program and per unit."""
-    from duikou.funds.models import FundingLine, Transaction
-    from duikou.plans.models import Responsibility, Task
+PROGRAMS_PER_PAGE = 50
+
+
+def sees_everything(user) -> bool:
+    """Roles the gate lets read every row (the office, leaders, auditors): their figures are the whole tallies."""
+    role = role_of(user)
+    return role == OFFICE_ADMIN or role in READ_EVERYTHING_ROLES
+
+
+def dashboard(user, page=1) -> dict:
+    """Completion, overdue tasks, targets reached and funds executed, per program (a page of them) and per unit.
+
+    Figures come from the analytics summary tables, kept current in the same transaction as the data. A
+    unit or recipient sees figures over only the rows the gate lets it see, computed from those rows (a
+    bounded slice); its unit table is the tallies of the units it may see.
+    """
+    from django.core.paginator import Paginator
+
+    from duikou.analytics import services as analytics
+    from duikou.organizations.models import Organization
     from duikou.programs.models import Program
+
+    today = dt.date.today()
+    everything = sees_everything(user)
+    visible = Program.objects.restrict(user, VIEW).order_by("name", "pk")
+    programs_page = Paginator(visible, PROGRAMS_PER_PAGE).get_page(page)
+    programs = list(programs_page.object_list)
+    if everything:
+        figures = analytics.program_figures([p.pk for p in programs], today=today)
+        total = analytics.program_figures(today=today, group=False).get(None)
+    else:
+        figures = _restricted_program_figures(user, today)
+        # The totals are over the programs the user may see, as the rows are (a bounded list for these roles).
+        visible_ids = set(visible.values_list("pk", flat=True))
+        shown = [f for pk, f in figures.items() if pk in visible_ids]
+        total = {k: sum((f[k] for f in shown), Decimal(0) if k in MONEY else 0) for k in FIGURES}
+    program_rows = [{"program": p, **_with_ratios(figures.get(p.pk) or dict(EMPTY))} for p in programs]
+    totals = _with_ratios(total or dict(EMPTY))
+
+    orgs = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
+    unit_rows = analytics.unit_figures(orgs, today=today, limit=100)
+    ids = [r["organization_id"] for r in unit_rows]
+    names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    paid = analytics.unit_paid(ids)
+    allocated = {
+        r["organization_id"]: r["n"]
+        for r in targets_allocations(user).filter(organization_id__in=ids).order_by().values("organization_id")
+        .annotate(n=Count("pk"))
+    }
+    for row in unit_rows:
+        row["organization__full_name"] = names.get(row["organization_id"], "")
+        row["completion"] = ratio(row["completed"], row["tasks"])
+        row["disbursed"] = paid.get(row["organization_id"]) or Decimal(0)
+        row["allocations"] = allocated.get(row["organization_id"], 0)
+    return {"programs": program_rows, "programs_page": programs_page, "units": unit_rows, "totals": totals}
+
+
+FIGURES = ("tasks", "completed", "overdue", "targets", "reached", "planned", "disbursed")
+MONEY = ("planned", "disbursed")
+EMPTY = {k: (Decimal(0) if k in MONEY else 0) for k in FIGURES}
+
+
+def _with_ratios(figures: dict) -> dict:
+    return {
+        **figures,
+        "completion": ratio(figures["completed"], figures["tasks"]),
+        "execution": ratio(figures["disbursed"], figures["planned"]),
+    }
+
+
+def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
+    """Per program, figures over only the tasks, targets, funding lines and payments this user may see."""
+    from duikou.funds.models import FundingLine, Transaction
+    from duikou.plans.models import Task
     from duikou.targets.models import Target
 
-    programs = list(Program.objects.restrict(user, VIEW).order_by("name"))
-    tasks = Task.objects.restrict(user, VIEW)
-    by_program = task_counts(tasks, "plan__program_id")
-
-    targets = list(
-        Target.objects.restrict(user, VIEW)
-        .only("pk", "value", "comparator", "plan_id")
-        .select_related("plan")
-    )
-    achieved = achieved_by_target([t.pk for t in targets])
-    reached_by_program: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for target in targets:
-        counts = reached_by_program[target.plan.program_id]
-        counts[1] += 1
-        counts[0] += is_reached(target, achieved.get(target.pk))
-
-    lines = FundingLine.objects.restrict(user, VIEW)
-    planned = {
-        r["plan__program_id"]: r["total"]
-        for r in lines.order_by().values("plan__program_id").annotate(total=Sum("amount"))
-    }
-    disbursed = {
-        r["funding_line__plan__program_id"]: r["total"]
-        for r in Transaction.objects.restrict(user, VIEW)
+    out: dict[int, dict] = defaultdict(lambda: dict(EMPTY))
+    for program_id, t in task_counts(Task.objects.restrict(user, VIEW), "plan__program_id").items():
+        out[program_id].update(tasks=t["total"], completed=t["completed"], overdue=t["overdue"])
+    targets = list(Target.objects.restrict(user, VIEW).values_list("pk", "value", "comparator", "plan__program_id"))
+    achieved = achieved_by_target([pk for pk, *_ in targets])
+    for pk, value, comparator, program_id in targets:
+        got = achieved.get(pk)
+        out[program_id]["targets"] += 1
+        out[program_id]["reached"] += got is not None and (got <= value if comparator == "<=" else got >= value)
+    for r in FundingLine.objects.restrict(user, VIEW).order_by().values("plan__program_id").annotate(s=Sum("amount")):
+        out[r["plan__program_id"]]["planned"] = r["s"] or Decimal(0)
+    for r in (
+        Transaction.objects.restrict(user, VIEW)
         .filter(kind=Transaction.DISBURSEMENT, funding_line__isnull=False)
         .order_by()
         .values("funding_line__plan__program_id")
-        .annotate(total=Sum("amount"))
-    }
-    program_rows = []
-    for program in programs:
-        t = by_program.get(program.pk, {"total": 0, "completed": 0, "overdue": 0})
-        reached, target_total = reached_by_program.get(program.pk, [0, 0])
-        program_rows.append(
-            {
-                "program": program,
-                "tasks": t["total"],
-                "completed": t["completed"],
-                "overdue": t["overdue"],
-                "completion": ratio(t["completed"], t["total"]),
-                "targets": target_total,
-                "reached": reached,
-                "planned": planned.get(program.pk) or Decimal(0),
-                "disbursed": disbursed.get(program.pk) or Decimal(0),
-                "execution": ratio(disbursed.get(program.pk), planned.get(program.pk)),
-            }
-        )
-
-    today = dt.date.today()
-    unit_rows = list(
-        Responsibility.objects.restrict(user, VIEW)
-        .filter(task__in=tasks.values("pk"))
-        .order_by()
-        .values("organization_id", "organization__full_name")
-        .annotate(
-            tasks=Count("task", distinct=True),
-            lead=Count("task", filter=Q(role="lead"), distinct=True),
-            completed=Count("task", filter=Q(task__status="completed"), distinct=True),
-            overdue=Count(
-                "task", filter=Q(task__due_date__lt=today) & ~Q(task__status="completed"), distinct=True
-            ),
-        )
-        .order_by("-overdue", "-tasks")[:100]
-    )
-    unit_paid = {
-        r["payer_id"]: r["total"]
-        for r in Transaction.objects.restrict(user, VIEW)
-        .filter(kind=Transaction.DISBURSEMENT)
-        .order_by()
-        .values("payer_id")
-        .annotate(total=Sum("amount"))
-    }
-    unit_allocated = {
-        r["organization_id"]: r["n"]
-        for r in targets_allocations(user).order_by().values("organization_id").annotate(n=Count("pk"))
-    }
-    for row in unit_rows:
-        row["completion"] = ratio(row["completed"], row["tasks"])
-        row["disbursed"] = unit_paid.get(row["organization_id"]) or Decimal(0)
-        row["allocations"] = unit_allocated.get(row["organization_id"], 0)
-
-    totals = {
-        "tasks": sum(r["tasks"] for r in program_rows),
-        "completed": sum(r["completed"] for r in program_rows),
-        "overdue": sum(r["overdue"] for r in program_rows),
-        "targets": sum(r["targets"] for r in program_rows),
-        "reached": sum(r["reached"] for r in program_rows),
-        "planned": sum((r["planned"] for r in program_rows), Decimal(0)),
-        "disbursed": sum((r["disbursed"] for r in program_rows), Decimal(0)),
-    }
-    totals["completion"] = ratio(totals["completed"], totals["tasks"])
-    totals["execution"] = ratio(totals["disbursed"], totals["planned"])
-    return {"programs": program_rows, "units": unit_rows, "totals": totals}
+        .annotate(s=Sum("amount"))
+    ):
+        out[r["funding_line__plan__program_id"]]["disbursed"] = r["s"] or Decimal(0)
+    return dict(out)
 
 
 def targets_allocations(user):
