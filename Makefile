@@ -5,9 +5,9 @@ DUIKOU   := $(VENV)/bin/duikou
 PYTEST   := $(VENV)/bin/pytest
 export DUIKOU_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: setup demo serve test test-postgres check bench system-packages clean
+.PHONY: setup demo serve test test-postgres check bench system-packages messages clean
 
-setup: $(VENV)/.installed node_modules/.installed system-packages
+setup: $(VENV)/.installed node_modules/.installed system-packages messages
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,6 +21,11 @@ node_modules/.installed: package.json package-lock.json
 
 system-packages:
 	bash scripts/install-system-packages.sh
+
+# English pages need the compiled catalogues (.mo, not in git); msgfmt comes from the gettext package.
+# Run inside the package so compilemessages finds only its own locale/ (not the venv's).
+messages: $(VENV)/.installed system-packages
+	cd src/duikou && DJANGO_SETTINGS_MODULE=duikou.settings $(abspath $(PY)) -m django compilemessages -v 0
 
 # Sets up, loads the five seed plans into SQLite under ./data, prints the admin login, serves :8000.
 demo: setup
