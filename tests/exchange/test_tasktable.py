@@ -263,3 +263,19 @@ def test_cli_preview_and_apply(small_plan, tmp_path, capsys):
     call_command("tasktable", "import", str(small_plan.pk), str(path), "--apply")
     assert capsys.readouterr().out.strip().endswith("1 changed, 2 unchanged")
     assert small_plan.tasks.get(number="3").responsibilities.count() == 2
+
+
+def test_a_column_missing_from_the_table_is_left_alone_on_apply(small_plan):
+    """Found by the fuzz test: a table without 序号 or 完成时限 columns used to blank them on apply."""
+    ws = open_table(export_task_table(small_plan))
+    ws.delete_cols(5)  # 完成时限 (the key column moves to E and is still found by its header)
+    ws["A2"].value = "备注"  # 序号 no longer recognised
+    table = read_for_plan(small_plan, save(ws))
+    assert "number" not in table.columns and "deadline" not in table.columns
+    assert compare_task_table(small_plan, table).is_empty
+    apply_task_table(plan=small_plan, table=table)
+    assert sorted(small_plan.tasks.values_list("number", "deadline")) == [
+        ("1", "6月底前"),
+        ("2", "全年"),
+        ("3", "11月底前"),
+    ]

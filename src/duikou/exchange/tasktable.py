@@ -612,19 +612,21 @@ def apply_task_table(*, plan: Plan, table: TaskTable, user=None) -> ApplyResult:
                 task._prefetched_objects_cache = {"responsibilities": Responsibility.objects.none()}
             else:
                 task = tasks[task.pk]
+                # A column the table does not have is not an edit: the preview did not show it either.
                 if _task_text(task) != row.text:
                     if task.title == _task_text(task):
                         task.title = _title_from(row.text)
                     task.text = row.text
-                if task.number != row.number:
+                if "number" in table.columns and task.number != row.number:
                     task.number = row.number
                     if task.path:
                         task.path = [*task.path[:-1], row.number]
-                if task.deadline != row.deadline:
+                if "deadline" in table.columns and task.deadline != row.deadline:
                     task.deadline = row.deadline
                     task.due_date = parse_due(row.deadline, plan)
                 task.order = position
                 task.save()
             _set_units(task, Responsibility.LEAD, row.lead, units)
-            _set_units(task, Responsibility.SUPPORT, row.support, units)
+            if "support" in table.columns:
+                _set_units(task, Responsibility.SUPPORT, row.support, units)
     return ApplyResult(diff=diff, notes=units.notes)
