@@ -32,33 +32,47 @@ class OrganizationListView(RestrictedListView):
         return queryset.annotate(task_count=Count("responsibilities__task", distinct=True))
 
 
+# Each list on the unit page shows at most this many rows; the cards count all of them from the tallies.
+PAGE_ROWS = 200
+
+
 @login_required
 def organization_detail(request, pk: int):
-    """A unit's tasks, targets and allocations, funds, projects and people dispatched, across every program."""
+    """A unit's tasks, targets and allocations, funds, projects and people dispatched, across every program.
+
+    The cards read the analytics tallies (exact, kept with the data): whoever may open a unit's page may
+    see every task assignment and payment of that unit. Each list shows its first PAGE_ROWS rows and links
+    to the paged list for the rest.
+    """
+    from duikou.analytics.services import organization_summary
+
     user = request.user
     org = get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
-    responsibilities = list(
+    responsibilities = (
         Responsibility.objects.restrict(user, VIEW)
         .filter(organization=org, task__in=Task.objects.restrict(user, VIEW))
         .select_related("task", "task__plan", "task__plan__program")
-        .order_by("task__plan__issued_on", "task__order")
+        .order_by("task__plan__issued_on", "task__order", "pk")
     )
     tasks = []
-    for r in responsibilities:
+    for r in responsibilities[:PAGE_ROWS]:
         r.task.my_role = r
         tasks.append(r.task)
+    allocation_rows = Allocation.objects.restrict(user, VIEW).filter(organization=org)
     allocations = list(
-        Allocation.objects.restrict(user, VIEW)
-        .filter(organization=org)
-        .select_related("target", "target__plan")
-        .order_by("target__plan__issued_on", "target__order")
+        allocation_rows.select_related("target", "target__plan").order_by(
+            "target__plan__issued_on", "target__order", "pk"
+        )[:PAGE_ROWS]
     )
     figures = latest_approved_figures([a.target_id for a in allocations])
     for a in allocations:
         a.achieved = figures.get((a.target_id, org.pk))
         a.progress = ratio(a.achieved, a.value) if a.achieved is not None else None
     funding_lines = list(
-        FundingLine.objects.restrict(user, VIEW).filter(source_organization=org).select_related("plan")
+        FundingLine.objects.restrict(user, VIEW)
+        .filter(source_organization=org)
+        .select_related("plan")
+        .order_by("-year", "pk")[:PAGE_ROWS]
     )
     transactions = list(
         Transaction.objects.restrict(user, VIEW)
@@ -70,34 +84,26 @@ def organization_detail(request, pk: int):
         Project.objects.restrict(user, VIEW)
         .filter(Q(implementer=org) | Q(recipient=org) | Q(proposed_by=org))
         .select_related("recipient", "implementer", "program")
-        .order_by("-id")[:200]
+        .order_by("-id")[:PAGE_ROWS]
     )
     dispatches = list(
         Dispatch.objects.restrict(user, VIEW)
         .filter(Q(from_organization=org) | Q(to_organization=org))
         .select_related("from_organization", "to_organization")
-        .order_by("-start_date")[:200]
+        .order_by("-start_date")[:PAGE_ROWS]
     )
-    children = (
-        Organization.objects.restrict(user, VIEW)
-        .filter(parent=org)
-        .annotate(task_count=Count("responsibilities", distinct=True))
-        .filter(task_count__gt=0)
-        .order_by("-task_count")[:50]
-        if org.kind == Organization.REGION
-        else []
-    )
+    children = _busiest_children(user, org) if org.kind == Organization.REGION else []
+    tally = organization_summary(org, subtree=False)
+    lead, support = tally["lead"], tally["support"]
+    disbursed = tally["funds"].get(Transaction.DISBURSEMENT, {})
     summary = {
-        "tasks": len(tasks),
-        "lead": sum(1 for r in responsibilities if r.role == Responsibility.LEAD),
-        "completed": sum(1 for t in tasks if t.status == Task.COMPLETED),
-        "overdue": sum(1 for t in tasks if t.is_overdue),
-        "paid": sum(
-            (t.amount for t in transactions if t.payer_id == org.pk and t.kind == Transaction.DISBURSEMENT), 0
-        ),
-        "received": sum(
-            (t.amount for t in transactions if t.payee_id == org.pk and t.kind == Transaction.DISBURSEMENT), 0
-        ),
+        "tasks": lead["tasks"] + support["tasks"],
+        "lead": lead["tasks"],
+        "completed": lead["by_status"].get(Task.COMPLETED, 0) + support["by_status"].get(Task.COMPLETED, 0),
+        "overdue": lead["overdue"] + support["overdue"],
+        "allocations": allocation_rows.count() if len(allocations) == PAGE_ROWS else len(allocations),
+        "paid": disbursed.get("paid", 0),
+        "received": disbursed.get("received", 0),
     }
     return render(
         request,
@@ -111,7 +117,29 @@ def organization_detail(request, pk: int):
             "projects": projects,
             "dispatches": dispatches,
             "summary": summary,
+            "page_rows": PAGE_ROWS,
             "children": children,
             "aliases": org.aliases.all(),
         },
     )
+
+
+def _busiest_children(user, org: Organization) -> list[Organization]:
+    """The region's direct subdivisions with the most task assignments (from the unit tallies), at most 50."""
+    from django.db.models import Sum
+
+    from duikou.analytics.models import UnitTaskTally
+
+    child_ids = Organization.objects.restrict(user, VIEW).filter(parent=org).values("pk")
+    counts = dict(
+        UnitTaskTally.objects.filter(organization_id__in=child_ids)
+        .values("organization_id")
+        .annotate(n=Sum("count"))
+        .filter(n__gt=0)
+        .order_by("-n", "organization_id")
+        .values_list("organization_id", "n")[:50]
+    )
+    children = list(Organization.objects.filter(pk__in=list(counts)).only("pk", "full_name"))
+    for child in children:
+        child.task_count = counts[child.pk]
+    return sorted(children, key=lambda c: (-c.task_count, c.pk))

@@ -58,20 +58,27 @@ def pairing_graph(pairings) -> dict:
     return {"nodes": list(nodes.values()), "links": links}
 
 
+# The page shows at most this many pairings (and plans); the pairing list pages through and exports the rest.
+PAGE_ROWS = 200
+
+
 @login_required
 def program_detail(request, pk: int):
     """One program: its plans, its pairings across levels (table and graph)."""
     program = get_object_or_404(Program.objects.restrict(request.user, VIEW), pk=pk)
-    pairings = list(
-        Pairing.objects.restrict(request.user, VIEW)
-        .filter(program=program)
-        .select_related("donor", "recipient")
-        .order_by("level", "order", "pk")
-    )
-    plans = Plan.objects.restrict(request.user, VIEW).filter(program=program).order_by("-issued_on")
+    visible = Pairing.objects.restrict(request.user, VIEW).filter(program=program)
+    pairings = list(visible.select_related("donor", "recipient").order_by("level", "order", "pk")[:PAGE_ROWS])
+    plans = Plan.objects.restrict(request.user, VIEW).filter(program=program).order_by("-issued_on", "pk")[:PAGE_ROWS]
+    if len(pairings) < PAGE_ROWS:
+        per_level = None
+    else:
+        per_level = dict(visible.order_by().values_list("level").annotate(n=Count("pk")))
     levels = {}
     for p in pairings:
-        levels.setdefault(p.get_level_display(), []).append(p)
+        group = levels.setdefault(p.get_level_display(), {"items": [], "level": p.level})
+        group["items"].append(p)
+    for group in levels.values():
+        group["total"] = per_level.get(group["level"], 0) if per_level else len(group["items"])
     return render(
         request,
         "programs/program_detail.html",
@@ -79,6 +86,7 @@ def program_detail(request, pk: int):
             "program": program,
             "pairings": pairings,
             "levels": levels,
+            "pairing_total": sum(per_level.values()) if per_level else len(pairings),
             "plans": plans,
             "graph": pairing_graph(pairings),
             "donors": program.donors.all(),
