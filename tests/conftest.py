@@ -1,5 +1,7 @@
 """Shared fixtures: the test database carries the administrative divisions; one user per role."""
 
+import os
+
 import pytest
 
 from duikou.core import permissions as perms
@@ -12,6 +14,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         seed_divisions()
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default(monkeypatch):
+    """Commands answer in English under LANG=en_* (a usual developer locale) and leave that language active for the
+    thread; tests expect the Chinese default unless they ask for English themselves."""
+    from django.utils import translation
+
+    monkeypatch.delenv("DUIKOU_LANG", raising=False)
+    if os.environ.get("LANG", "").lower().startswith("en"):
+        monkeypatch.setenv("LANG", "C.UTF-8")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

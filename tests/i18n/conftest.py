@@ -29,12 +29,3 @@ def english_catalogue():
         trans_real._translations = {}
         trans_real._default = None
     return PO_FILE
-
-
-@pytest.fixture(autouse=True)
-def _language_reset():
-    """Commands activate their language for the rest of the thread; give the next test the default back."""
-    from django.utils import translation
-
-    yield
-    translation.deactivate()
