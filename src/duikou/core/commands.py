@@ -31,8 +31,8 @@ class DuikouCommand(BaseCommand):
         from django.utils import translation
 
         lang = options.get("lang") or ("en" if _env_lang_is_english() else "zh-hans")
-        translation.activate("en" if lang == "en" else "zh-hans")
-        with acting_as(None, source="cli"):
+        # override, not activate: a command called in-process (tests, `duikou demo`) leaves the caller's language as it was
+        with translation.override("en" if lang == "en" else "zh-hans"), acting_as(None, source="cli"):
             try:
                 result = self.run(*args, **options)
             except UserError as exc:
