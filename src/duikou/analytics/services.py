@@ -63,11 +63,16 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
     from duikou.reports.services import achieved_by_target
     from duikou.targets.models import Target
 
-    ids = list(set(target_ids))
+    ids = sorted(set(target_ids))
     if not ids:
         return
     achieved = achieved_by_target(target_ids=ids)
-    targets = Target.objects.filter(pk__in=ids).values_list("pk", "plan_id", "plan__program_id", "value", "comparator")
+    # Tally rows are locked in id order: two reports saved at once that share targets then queue instead of
+    # deadlocking (the load test met that deadlock with sets iterated in arbitrary order).
+    targets = (
+        Target.objects.filter(pk__in=ids).order_by("pk")
+        .values_list("pk", "plan_id", "plan__program_id", "value", "comparator")
+    )
     found = set()
     for pk, plan_id, program_id, value, comparator in targets:
         found.add(pk)
@@ -128,21 +133,55 @@ def refresh_organization_funds(org_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def rebuild() -> dict[str, int]:
-    """Recompute every summary table from the data; returns the rows each now holds."""
+    """Recompute every summary table from the data; returns the rows each now holds.
+
+    Set-based at any size: the tables are emptied with one DELETE each (the ORM's delete() would load every
+    row first), each fill groups in SQL and streams its rows to `_bulk` in batches.
+    """
     from duikou.targets.models import Target
 
-    for model in (TaskTally, UnitTaskTally, FundsTally, UnitFundsTally, TargetTally):
-        model.objects.all().delete()
+    tallies = (TaskTally, UnitTaskTally, FundsTally, UnitFundsTally, TargetTally)
+    with connection.cursor() as cursor:
+        for model in tallies:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     _fill_task_tally(Q())
     _fill_unit_task_tally(Q())
     _fill_funds(Q(), Q())
     _fill_unit_funds(None)
     _fill_targets(Target.objects.all())
-    return {m.__name__: m.objects.count() for m in (TaskTally, UnitTaskTally, FundsTally, UnitFundsTally, TargetTally)}
+    return {m.__name__: m.objects.count() for m in tallies}
 
 
 def _bulk(model, rows, batch: int = 5000) -> None:
-    model.objects.bulk_create(rows, batch_size=batch)
+    """Insert new tally rows (model instances, any iterable) in batches of one multi-row INSERT each.
+
+    Plain parameters instead of bulk_create: at national scale (a million tally rows) the ORM's per-value
+    preparation cost more than the grouping queries; an iterable keeps memory to one batch.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or not f.auto_created]
+    q = connection.ops.quote_name
+    head = f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sqlite = connection.vendor == "sqlite"
+    batch = min(batch, 60_000 // len(fields))  # PostgreSQL takes at most 65,535 parameters a statement
+    chunk: list = []
+
+    def flush():
+        if not chunk:
+            return
+        values = [[_param(f.get_db_prep_save(getattr(obj, f.attname), connection)) for f in fields] for obj in chunk]
+        with connection.cursor() as cursor:
+            if sqlite:  # SQLite caps parameters per statement lower; its executemany loop is in C anyway
+                cursor.executemany(head + one, values)
+            else:
+                cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in values for v in row])
+        chunk.clear()
+
+    for obj in rows:
+        chunk.append(obj)
+        if len(chunk) >= batch:
+            flush()
+    flush()
 
 
 def _fill_task_tally(where: Q) -> None:
@@ -155,7 +194,7 @@ def _fill_task_tally(where: Q) -> None:
     merged: dict[tuple, int] = defaultdict(int)
     for g in groups.iterator(chunk_size=5000):
         merged[(g["plan_id"], g["plan__program_id"], g["status"], due_key(g["due_date"]))] += g["n"]
-    _bulk(TaskTally, [TaskTally(plan_id=k[0], program_id=k[1], status=k[2], due_date=k[3], count=n) for k, n in merged.items()])
+    _bulk(TaskTally, (TaskTally(plan_id=k[0], program_id=k[1], status=k[2], due_date=k[3], count=n) for k, n in merged.items()))
 
 
 def _fill_unit_task_tally(where: Q) -> None:
@@ -168,9 +207,9 @@ def _fill_unit_task_tally(where: Q) -> None:
     merged: dict[tuple, int] = defaultdict(int)
     for g in groups.iterator(chunk_size=5000):
         merged[(g["organization_id"], g["role"], g["task__status"], due_key(g["task__due_date"]))] += g["n"]
-    _bulk(UnitTaskTally, [
+    _bulk(UnitTaskTally, (
         UnitTaskTally(organization_id=k[0], role=k[1], status=k[2], due_date=k[3], count=n) for k, n in merged.items()
-    ])
+    ))
 
 
 def _count():
@@ -205,7 +244,7 @@ def _fill_funds(line_where: Q, tx_where: Q) -> None:
     ).order_by().iterator(chunk_size=5000):
         key = (g["funding_line__plan__program_id"], g["funding_line__plan_id"], g["y"])
         rows[key]["line_disbursement"] += g["s"] or ZERO
-    _bulk(FundsTally, [FundsTally(program_id=k[0], plan_id=k[1], year=k[2], **v) for k, v in rows.items()])
+    _bulk(FundsTally, (FundsTally(program_id=k[0], plan_id=k[1], year=k[2], **v) for k, v in rows.items()))
 
 
 def _fill_unit_funds(org_ids: list[int] | None) -> None:
@@ -218,7 +257,7 @@ def _fill_unit_funds(org_ids: list[int] | None) -> None:
             chunk_size=5000
         ):
             rows[(g[side], g["y"], g["kind"])][column] += g["s"] or ZERO
-    _bulk(UnitFundsTally, [UnitFundsTally(organization_id=k[0], year=k[1], kind=k[2], **v) for k, v in rows.items()])
+    _bulk(UnitFundsTally, (UnitFundsTally(organization_id=k[0], year=k[1], kind=k[2], **v) for k, v in rows.items()))
 
 
 _YEAR_MONTHS = "CAST(SUBSTR(r.period, 1, 4) AS INTEGER) * 12"
