@@ -292,7 +292,7 @@ class _Builder:
     def __init__(self, scale: Scale, rng: random.Random, seed: int, progress, copier=None):
         self.scale, self.rng, self.seed, self.progress, self.copier = scale, rng, seed, progress, copier
         self.writers: dict[str, TableWriter] = {}
-        self.first_flush: dict[str, float] = {}
+        self.started = time.monotonic()
 
     def writer(self, model, columns) -> TableWriter:
         key = model._meta.label
@@ -302,10 +302,9 @@ class _Builder:
 
     def _flushed(self, model, n):
         if self.progress:
+            # Tables fill side by side (program by program), so a table's rate is its rows over the whole run.
             key = model._meta.label
-            now = time.monotonic()
-            since = self.first_flush.setdefault(key, now - 0.001)
-            rate = self.writers[key].count / (now - since) if key in self.writers else 0
+            rate = self.writers[key].count / max(time.monotonic() - self.started, 0.001)
             self.progress(model._meta.verbose_name_plural, n, f"{rate:,.0f} 行/秒")
 
     def run(self, model_list) -> dict:

@@ -1,0 +1,121 @@
+"""Locust users for `benchmarks/load.py`: unit reporters who read pages and submit monthly reports.
+
+Started by load.py (headless), which prepares the users and passes, through the environment:
+  DUIKOU_LOAD_USERS     JSON file: [{"session": ..., "organization": id, "program": id, "year": first year}, ...]
+  DUIKOU_LOAD_ACCEPTED  file this process appends one JSON line to per report the server accepted
+  DUIKOU_LOAD_RUN       a marker for this run, written into every report's summary
+
+Each submission is the real form flow of a reporter: start a report for a new period, open its page, fill
+every task and target figure found in the form, save, submit to the unit head. A report counts as accepted
+only when every step answered as the pages do on success (redirects to the report); load.py then checks
+in the database that each accepted report is stored with its marker and its figures.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, events, task
+
+USERS = json.loads(Path(os.environ["DUIKOU_LOAD_USERS"]).read_text(encoding="utf-8"))
+ACCEPTED = Path(os.environ["DUIKOU_LOAD_ACCEPTED"])
+RUN = os.environ.get("DUIKOU_LOAD_RUN", "load")
+_slots = itertools.count()
+_accepted_lines: list[str] = []
+
+REPORT_URL = re.compile(r"/reports/(\d+)/$")
+VERSION = re.compile(r'name="version" value="(\d+)"')
+TASK_FIELD = re.compile(r'name="(task-\d+)-status"')
+ALLOC_FIELD = re.compile(r'name="(alloc-\d+)-value"')
+
+
+class Reporter(HttpUser):
+    """One unit reporter, signed in with a session prepared by load.py."""
+
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        slot = next(_slots)
+        self.me = USERS[slot % len(USERS)]
+        # More simulated users than units: later ones take periods ten years on, so no two share a report.
+        self.first_year = self.me["year"] + 10 * (slot // len(USERS))
+        self.sequence = 0
+        self.client.cookies.set("sessionid", self.me["session"])
+        self.client.get("/reports/", name="reports list")  # also sets the CSRF cookie
+
+    def _csrf(self) -> str:
+        return self.client.cookies.get("csrftoken", "")
+
+    @task(4)
+    def dashboard(self):
+        self.client.get("/", name="dashboard")
+
+    @task(3)
+    def unit_page(self):
+        self.client.get(f"/organizations/{self.me['organization']}/", name="unit page")
+
+    @task(3)
+    def task_list(self):
+        self.client.get("/plans/tasks/", name="task list")
+
+    @task(3)
+    def api_list(self):
+        self.client.get("/api/plans/tasks/?limit=50", name="api task list")
+
+    @task(2)
+    def submit_report(self):
+        n = self.sequence
+        self.sequence += 1
+        period = f"{self.first_year + n // 12}-{n % 12 + 1:02d}"
+        marker = f"{RUN}/{self.me['organization']}/{period}"
+        with self.client.post(
+            "/reports/start/",
+            data={"csrfmiddlewaretoken": self._csrf(), "program": self.me["program"], "period": period},
+            allow_redirects=False,
+            name="report start",
+            catch_response=True,
+        ) as r:
+            found = REPORT_URL.search(r.headers.get("Location", ""))
+            if r.status_code != 302 or not found:
+                r.failure(f"start {period}: {r.status_code} → {r.headers.get('Location')}")
+                return
+        pk = found.group(1)
+        with self.client.get(f"/reports/{pk}/", name="report form", catch_response=True) as r:
+            version = VERSION.search(r.text)
+            if r.status_code != 200 or not version:
+                r.failure(f"report {pk} form: {r.status_code}")
+                return
+            page = r.text
+        data = {"csrfmiddlewaretoken": self._csrf(), "version": version.group(1), "summary": marker}
+        for key in TASK_FIELD.findall(page):
+            data |= {f"{key}-status": "in_progress", f"{key}-percent": "50", f"{key}-text": "按计划推进。"}
+        figures = ALLOC_FIELD.findall(page)
+        for i, key in enumerate(figures):
+            data |= {f"{key}-value": str(10 + i), f"{key}-note": ""}
+        with self.client.post(
+            f"/reports/{pk}/", data=data, allow_redirects=False, name="report save", catch_response=True
+        ) as r:
+            if r.status_code != 302:
+                r.failure(f"report {pk} save: {r.status_code}")
+                return
+        with self.client.post(
+            f"/reports/{pk}/submit/",
+            data={"csrfmiddlewaretoken": self._csrf()},
+            allow_redirects=False,
+            name="report submit",
+            catch_response=True,
+        ) as r:
+            if r.status_code != 302:
+                r.failure(f"report {pk} submit: {r.status_code}")
+                return
+        _accepted_lines.append(json.dumps({"id": int(pk), "marker": marker, "figures": len(figures)}))
+
+
+@events.quitting.add_listener
+def _write_accepted(environment, **_kwargs):
+    with ACCEPTED.open("a", encoding="utf-8") as out:
+        out.writelines(line + "\n" for line in _accepted_lines)
