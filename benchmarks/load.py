@@ -29,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+YEARS_PER_USER = 5  # one simulated user files at most 60 monthly reports (locustfile.py)
 BIN = Path(sys.executable).parent
 
 
@@ -210,9 +211,12 @@ def prepare(users_file: str, wanted: int) -> dict:
     _setup_django()
     from importlib import import_module
 
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)  # as `duikou serve` does: the schema of this code
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.db.models import Max
 
     from duikou.accounts.models import User
     from duikou.core import permissions as perms
@@ -234,8 +238,17 @@ def prepare(users_file: str, wanted: int) -> dict:
             "load: no unit leads a task in a published plan; generate data first (duikou generate)"
         )
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    top = Report.objects.filter(organization_id__in=chosen).aggregate(top=Max("period"))["top"]
-    first_year = max(2100, int(str(top)[:4]) + 1 if top else 0)
+    # Periods run to 2100 at most; take the first free block of years from 2040 (generated data ends by 2030).
+    span = YEARS_PER_USER * -(-wanted // len(chosen))
+    used = {
+        int(str(p)[:4])
+        for p in Report.objects.filter(organization_id__in=chosen, period__gte="2040").values_list(
+            "period", flat=True
+        )
+    }
+    first_year = next((y for y in range(2040, 2101 - span) if not used & set(range(y, y + span))), None)
+    if first_year is None:
+        raise SystemExit("load: no free block of report periods left before 2100; regenerate the database")
     users = []
     for org_id, program_id in chosen.items():
         user, _created = User.objects.get_or_create(
