@@ -11,14 +11,18 @@ from duikou.funds.models import Transaction
 from duikou.plans.models import Task
 from duikou.reports.models import Report, TargetFigure
 
-SMALL_PLAN = json.loads((Path(__file__).parents[1] / "exchange" / "small_plan.json").read_text(encoding="utf-8"))
+SMALL_PLAN = json.loads(
+    (Path(__file__).parents[1] / "exchange" / "small_plan.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture
 def plan(db):
     from duikou.plans.services import import_plan_data
 
-    return import_plan_data(json.loads(json.dumps(SMALL_PLAN)), source_bytes=b"small", source_name="small.json").plan
+    return import_plan_data(
+        json.loads(json.dumps(SMALL_PLAN)), source_bytes=b"small", source_name="small.json"
+    ).plan
 
 
 @pytest.fixture
@@ -29,12 +33,21 @@ def activity(plan, org):
     Task.objects.filter(pk=t3.pk).update(status=Task.IN_PROGRESS)
     target = plan.targets.get()
     mawei = target.allocations.get(printed_name="马尾区")
-    report = Report.objects.create(program=plan.program, organization=mawei.organization, period="2023-11",
-                                   status=Report.APPROVED, submitted_at=dt.datetime(2023, 12, 5, tzinfo=dt.UTC))
+    report = Report.objects.create(
+        program=plan.program,
+        organization=mawei.organization,
+        period="2023-11",
+        status=Report.APPROVED,
+        submitted_at=dt.datetime(2023, 12, 5, tzinfo=dt.UTC),
+    )
     TargetFigure.objects.create(report=report, target=target, allocation=mawei, value=Decimal("150000000"))
     line = plan.funding_lines.get()
-    Transaction.objects.create(funding_line=line, kind=Transaction.DISBURSEMENT, amount=Decimal("30000000"),
-                               date=dt.date(2023, 8, 1), payer=line.source_organization, payee=org("宁夏回族自治区固原市"))
+    Transaction.objects.create(
+        funding_line=line,
+        kind=Transaction.DISBURSEMENT,
+        amount=Decimal("30000000"),
+        date=dt.date(2023, 8, 1),
+        payer=line.source_organization,
+        payee=org("宁夏回族自治区固原市"),
+    )
     return plan
-
-

@@ -61,7 +61,9 @@ def test_bulletin_docx_states_the_figures(activity):
     assert texts[0].endswith("工作通报")
     assert texts[1] == "（2023年12月，数据截至 2023年12月31日）"
     summary = next(t for t in texts if t.startswith("已发布方案共明确任务"))
-    assert "任务 3 项，已完成 1 项，完成率 33.33%" in summary and "逾期未完成 1 项" in summary  # task 2 (全年) has no due date
+    assert (
+        "任务 3 项，已完成 1 项，完成率 33.33%" in summary and "逾期未完成 1 项" in summary
+    )  # task 2 (全年) has no due date
     assert "计划安排资金 5,000.00 万元，已拨付 3,000.00 万元" in summary
     units, overdue, targets, funds, ranking = doc.tables
     assert units.rows[0].cells[1].text == "牵头单位"
@@ -87,13 +89,25 @@ def test_assessment_docx_and_pdf_through_libreoffice(activity, office_admin, tmp
     assert [r[2] for r in _table_rows(table)[1:]] == [f"{a.score}" for a in results]
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice (libreoffice-writer-nogui) is installed by scripts/install-system-packages.sh"
+    assert soffice, (
+        "LibreOffice (libreoffice-writer-nogui) is installed by scripts/install-system-packages.sh"
+    )
     source = tmp_path / "bulletin.docx"
     source.write_bytes(write_bulletin(program=activity.program, period="2023-12"))
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     from pypdf import PdfReader
 

@@ -43,7 +43,10 @@ def test_bulletin_writes_the_docx(activity, capsys, tmp_path, monkeypatch):
     "argv, message",
     [
         (("bulletin", 999999, "--period", "2023-Q4"), "错误：对口关系 999999 不存在"),
-        (("bulletin", "{program}", "--period", "2023-Q5"), "错误：--period：无法识别的报告周期：'2023-Q5'（应为 2023-07、2023-Q3 或 2023）"),
+        (
+            ("bulletin", "{program}", "--period", "2023-Q5"),
+            "错误：--period：无法识别的报告周期：'2023-Q5'（应为 2023-07、2023-Q3 或 2023）",
+        ),
         (
             ("bulletin", "{program}", "--period", "Q3"),
             "错误：--period：无法识别的报告周期：'Q3'（应为 2023-07、2023-Q3 或 2023）",

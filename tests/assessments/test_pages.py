@@ -17,8 +17,12 @@ from duikou.core import permissions as perms
 #   福州市 funds 3000万 of 5000万, 0/12 reports → 20·0.6 / 30 = 40.00
 #   市委组织部, 闽侯县, 市商务局 → 0.00 (rank 4, shared)
 EXPECTED = {"福建省福州市马尾区": ("2", "63.54"), "福建省福州市": ("3", "40.00")}
-WEIGHTS = {"weight_tasks_on_time": "40", "weight_targets_reached": "30", "weight_funds_spent": "20",
-           "weight_reports_on_time": "10"}
+WEIGHTS = {
+    "weight_tasks_on_time": "40",
+    "weight_targets_reached": "30",
+    "weight_funds_spent": "20",
+    "weight_reports_on_time": "10",
+}
 
 
 def _url(plan, name="detail"):
@@ -79,8 +83,16 @@ def test_weights_must_sum_to_100(client, activity, office_admin, weights, total)
 
 
 def test_saving_weights_changes_the_rule_and_the_scores(client, computed):
-    client.post(_url(computed), {"weight_tasks_on_time": "0", "weight_targets_reached": "0",
-                                 "weight_funds_spent": "100", "weight_reports_on_time": "0", "compute": ""})
+    client.post(
+        _url(computed),
+        {
+            "weight_tasks_on_time": "0",
+            "weight_targets_reached": "0",
+            "weight_funds_spent": "100",
+            "weight_reports_on_time": "0",
+            "compute": "",
+        },
+    )
     rule = AssessmentRule.objects.get(program=computed.program, year=2023)
     assert (rule.weight_funds_spent, rule.weight_tasks_on_time) == (100, 0)
     # Only 福州市 has funds: 60.00; every other unit has no part with weight → 0.
@@ -94,8 +106,17 @@ def test_unit_reporter_sees_only_its_row_and_cannot_change_weights(client, compu
     html = client.get(_url(computed)).content.decode()
     assert list(_rows(html)) == ["福建省福州市马尾区"]
     assert 'name="compute"' not in html and 'name="weight_tasks_on_time"' not in html
-    response = client.post(_url(computed), {**WEIGHTS, "weight_tasks_on_time": "100", "weight_targets_reached": "0",
-                                            "weight_funds_spent": "0", "weight_reports_on_time": "0", "compute": ""})
+    response = client.post(
+        _url(computed),
+        {
+            **WEIGHTS,
+            "weight_tasks_on_time": "100",
+            "weight_targets_reached": "0",
+            "weight_funds_spent": "0",
+            "weight_reports_on_time": "0",
+            "compute": "",
+        },
+    )
     assert response.status_code == 403
     assert AssessmentRule.objects.get(program=computed.program, year=2023).weight_tasks_on_time == 40
     sheet = load_workbook(io.BytesIO(client.get(_url(computed, "xlsx")).content)).active
@@ -125,18 +146,44 @@ def test_xlsx_cell_by_cell(client, computed):
     ws = load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in ws[1]]
     assert header[:3] == ["名次", "单位", "得分"]
-    assert header[3:7] == ["任务按时完成完成", "任务按时完成总数", "任务按时完成完成率（%）", "任务按时完成得分"]
+    assert header[3:7] == [
+        "任务按时完成完成",
+        "任务按时完成总数",
+        "任务按时完成完成率（%）",
+        "任务按时完成得分",
+    ]
     assert header[11:13] == ["资金执行完成（元）", "资金执行总数（元）"]
     assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width == 30
     rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == 6
-    assert rows["福建省福州市马尾区"] == (2, "福建省福州市马尾区", 63.54, 1, 2, 50, 25, 1, 1, 100, 37.5,
-                                  None, None, None, None, 1, 12, 8.33, 1.04)
+    assert rows["福建省福州市马尾区"] == (
+        2,
+        "福建省福州市马尾区",
+        63.54,
+        1,
+        2,
+        50,
+        25,
+        1,
+        1,
+        100,
+        37.5,
+        None,
+        None,
+        None,
+        None,
+        1,
+        12,
+        8.33,
+        1.04,
+    )
     assert rows["福建省福州市"][:3] == (3, "福建省福州市", 40)
     assert rows["福建省福州市"][11:15] == (30000000, 50000000, 60, 40)
     # The sheet and the database agree row by row.
     for a in Assessment.objects.select_related("organization"):
-        assert rows[a.organization.full_name][0] == a.rank and rows[a.organization.full_name][2] == float(a.score)
+        assert rows[a.organization.full_name][0] == a.rank and rows[a.organization.full_name][2] == float(
+            a.score
+        )
 
 
 def test_docx_cell_by_cell(client, computed):
@@ -145,8 +192,15 @@ def test_docx_cell_by_cell(client, computed):
     table = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert table[0] == ["名次", "单位", "得分", "任务按时完成", "目标完成", "资金执行", "月报按时报送"]
     by_unit = {r[1]: r for r in table[1:]}
-    assert by_unit["福建省福州市马尾区"] == ["2", "福建省福州市马尾区", "63.54", "25.00（1/2）", "37.50（1/1）", "—",
-                                     "1.04（1/12）"]
+    assert by_unit["福建省福州市马尾区"] == [
+        "2",
+        "福建省福州市马尾区",
+        "63.54",
+        "25.00（1/2）",
+        "37.50（1/1）",
+        "—",
+        "1.04（1/12）",
+    ]
     assert by_unit["福建省福州市"][2] == "40.00" and by_unit["福建省福州市"][5] == "40.00（60.00%）"
 
 

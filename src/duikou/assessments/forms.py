@@ -26,7 +26,9 @@ class AssessmentRuleForm(forms.ModelForm):
     class Meta:
         model = AssessmentRule
         fields = WEIGHT_FIELDS
-        widgets = {name: forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}) for name in WEIGHT_FIELDS}
+        widgets = {
+            name: forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}) for name in WEIGHT_FIELDS
+        }
         error_messages = {name: {"invalid": gettext_lazy("请输入数字")} for name in WEIGHT_FIELDS}
 
     def clean(self):

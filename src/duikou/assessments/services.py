@@ -77,7 +77,9 @@ def _covers(year: int) -> Q:
 
 def _tasks_for_year(program: Program, year: int):
     plans = _program_plans(program)
-    return Task.objects.filter(plan__in=plans).filter(Q(due_date__year=year) | (Q(due_date__isnull=True) & _covers(year)))
+    return Task.objects.filter(plan__in=plans).filter(
+        Q(due_date__year=year) | (Q(due_date__isnull=True) & _covers(year))
+    )
 
 
 def done_on_time(task: Task, by: dt.date) -> bool:
@@ -99,7 +101,9 @@ def _expected_periods(program: Program, year: int, today: dt.date) -> list[Perio
     return out
 
 
-def score_units(*, program: Program, year: int, weights: dict[str, Decimal], today: dt.date | None = None) -> list[UnitScore]:
+def score_units(
+    *, program: Program, year: int, weights: dict[str, Decimal], today: dt.date | None = None
+) -> list[UnitScore]:
     """Every responsible unit of the program scored for `year` by `weights` (0–100), ranked."""
     from duikou.reports.services import achieved_by_allocation
 
@@ -121,10 +125,22 @@ def score_units(*, program: Program, year: int, weights: dict[str, Decimal], tod
         part.done += 1 if done_on_time(resp.task, by) else 0
 
     achieved = achieved_by_allocation(program=program)
-    allocations = Allocation.objects.filter(target__plan__in=plans).filter(
-        Q(target__year=year) | (Q(target__year__isnull=True) & Q(target__plan__in=plans.filter(
-            Q(start_year__isnull=True) | Q(start_year__lte=year), Q(end_year__isnull=True) | Q(end_year__gte=year))))
-    ).select_related("target", "organization")
+    allocations = (
+        Allocation.objects.filter(target__plan__in=plans)
+        .filter(
+            Q(target__year=year)
+            | (
+                Q(target__year__isnull=True)
+                & Q(
+                    target__plan__in=plans.filter(
+                        Q(start_year__isnull=True) | Q(start_year__lte=year),
+                        Q(end_year__isnull=True) | Q(end_year__gte=year),
+                    )
+                )
+            )
+        )
+        .select_related("target", "organization")
+    )
     for alloc in allocations:
         part = unit(alloc.organization).parts["targets_reached"]
         part.total += 1
@@ -138,7 +154,9 @@ def score_units(*, program: Program, year: int, weights: dict[str, Decimal], tod
     spent = dict(
         Transaction.objects.filter(kind__in=SPENT_KINDS, date__year=year, date__lte=by)
         .filter(Q(funding_line__in=lines) | Q(funding_line__isnull=True, project__program=program))
-        .values_list("payer_id").annotate(total=Sum("amount")).values_list("payer_id", "total")
+        .values_list("payer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("payer_id", "total")
     )
     for org_id, amount in planned.items():
         if amount > 0:
@@ -147,7 +165,9 @@ def score_units(*, program: Program, year: int, weights: dict[str, Decimal], tod
 
     periods = _expected_periods(program, year, today)
     if periods:
-        reports = Report.objects.filter(program=program, organization_id__in=list(scores), period__in=[str(p) for p in periods])
+        reports = Report.objects.filter(
+            program=program, organization_id__in=list(scores), period__in=[str(p) for p in periods]
+        )
         on_time = defaultdict(int)
         for report in reports.exclude(submitted_at__isnull=True):
             deadline = report.period.end + dt.timedelta(days=REPORT_GRACE_DAYS)
@@ -188,10 +208,15 @@ def breakdown_of(s: UnitScore, weights: dict[str, Decimal]) -> dict:
     out = {}
     for key, label, _attr in COMPONENTS:
         part = s.parts[key]
-        points = (weights[key] * part.ratio / weight_sum * HUNDRED) if part.ratio is not None and weight_sum else None
+        points = (
+            (weights[key] * part.ratio / weight_sum * HUNDRED)
+            if part.ratio is not None and weight_sum
+            else None
+        )
         out[key] = {
             "label": str(label),
-            "done": float(part.done), "total": float(part.total),
+            "done": float(part.done),
+            "total": float(part.total),
             "ratio": None if part.ratio is None else float(_q2(part.ratio * HUNDRED)) / 100,
             "weight": float(weights[key]),
             "points": None if points is None else float(_q2(points)),
@@ -214,8 +239,13 @@ def compute_assessment(*, rule: AssessmentRule, user=None, today: dt.date | None
         for old in Assessment.objects.filter(rule=rule):
             old.delete()
         return [
-            Assessment.objects.create(rule=rule, organization=s.organization, score=s.score, rank=s.rank,
-                                      breakdown=breakdown_of(s, weights))
+            Assessment.objects.create(
+                rule=rule,
+                organization=s.organization,
+                score=s.score,
+                rank=s.rank,
+                breakdown=breakdown_of(s, weights),
+            )
             for s in scored
         ]
 
@@ -256,7 +286,9 @@ class BulletinFigures:
 
     @property
     def completion_rate(self) -> Decimal:
-        return _q2(Decimal(self.completed) / self.task_count * HUNDRED) if self.task_count else Decimal("0.00")
+        return (
+            _q2(Decimal(self.completed) / self.task_count * HUNDRED) if self.task_count else Decimal("0.00")
+        )
 
 
 def _completed_by(task: Task, day: dt.date) -> bool:
@@ -271,8 +303,11 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
         period = Period.parse(period)
     as_of = min(period.end, timezone.localdate())
     plans = _program_plans(program)
-    tasks = list(Task.objects.filter(plan__in=plans).order_by("plan_id", "order").prefetch_related(
-        "responsibilities__organization"))
+    tasks = list(
+        Task.objects.filter(plan__in=plans)
+        .order_by("plan_id", "order")
+        .prefetch_related("responsibilities__organization")
+    )
     units: dict[int, UnitCompletion] = {}
     overdue = []
     for task in tasks:
@@ -293,18 +328,37 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
         prev = ranked_units[i - 1] if i else None
         u.rank = prev.rank if prev and (prev.rate, prev.overdue) == (u.rate, u.overdue) else i + 1
     achieved = achieved_by_target(program=program)
-    targets = [(t, achieved.get(t.pk, Decimal(0))) for t in Target.objects.filter(plan__in=plans).order_by("plan_id", "order")]
-    lines = list(FundingLine.objects.filter(plan__in=plans, year__lte=period.end.year).order_by("year", "order"))
+    targets = [
+        (t, achieved.get(t.pk, Decimal(0)))
+        for t in Target.objects.filter(plan__in=plans).order_by("plan_id", "order")
+    ]
+    lines = list(
+        FundingLine.objects.filter(plan__in=plans, year__lte=period.end.year).order_by("year", "order")
+    )
     paid = dict(
         Transaction.objects.filter(funding_line__in=lines, kind__in=SPENT_KINDS, date__lte=as_of)
-        .values_list("funding_line_id").annotate(total=Sum("amount")).values_list("funding_line_id", "total")
+        .values_list("funding_line_id")
+        .annotate(total=Sum("amount"))
+        .values_list("funding_line_id", "total")
     )
     funds = [(line, paid.get(line.pk, Decimal(0))) for line in lines]
     rule = AssessmentRule.objects.filter(program=program, year=period.year).first()
     weights = rule_weights(rule) if rule else rule_weights(AssessmentRule(program=program, year=period.year))
-    ranking = score_units(program=program, year=period.year, weights=weights, today=as_of + dt.timedelta(days=1))
-    return BulletinFigures(program, period, as_of, len(tasks), sum(_completed_by(t, as_of) for t in tasks),
-                           ranked_units, overdue, targets, funds, ranking)
+    ranking = score_units(
+        program=program, year=period.year, weights=weights, today=as_of + dt.timedelta(days=1)
+    )
+    return BulletinFigures(
+        program,
+        period,
+        as_of,
+        len(tasks),
+        sum(_completed_by(t, as_of) for t in tasks),
+        ranked_units,
+        overdue,
+        targets,
+        funds,
+        ranking,
+    )
 
 
 # ---------------------------------------------------------------- Word documents
@@ -331,7 +385,11 @@ def bar_chart(labels: list[str], values: list[float], *, title: str, unit: str =
     from matplotlib import pyplot as plt
 
     font_path = getattr(settings, "DUIKOU_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-    font = font_manager.FontProperties(fname=font_path) if font_path and __import__("os").path.exists(font_path) else None
+    font = (
+        font_manager.FontProperties(fname=font_path)
+        if font_path and __import__("os").path.exists(font_path)
+        else None
+    )
     height = max(2.5, 0.35 * len(labels) + 1.2)
     fig, ax = plt.subplots(figsize=(7.5, height), dpi=150)
     try:
@@ -412,7 +470,9 @@ def write_bulletin(*, program: Program, period: Period | str) -> bytes:
 
     f = bulletin_figures(program=program, period=period)
     doc = _document(f"{program.name}工作通报")
-    doc.add_paragraph(f"（{f.period.label}，数据截至 {f.as_of.year}年{f.as_of.month}月{f.as_of.day}日）").alignment = 1
+    doc.add_paragraph(
+        f"（{f.period.label}，数据截至 {f.as_of.year}年{f.as_of.month}月{f.as_of.day}日）"
+    ).alignment = 1
     _heading(doc, "一、总体情况")
     planned = sum((line.amount for line, _paid in f.funds), Decimal(0))
     paid = sum((p for _line, p in f.funds), Decimal(0))
@@ -422,43 +482,81 @@ def write_bulletin(*, program: Program, period: Period | str) -> bytes:
         f"计划安排资金 {_wan(planned)} 万元，已拨付 {_wan(paid)} 万元。"
     )
     _heading(doc, "二、各单位任务完成情况")
-    _table(doc, ["排名", "牵头单位", "牵头任务", "已完成", "按时完成", "逾期未完成", "完成率"], [
-        [u.rank, u.organization.full_name, u.total, u.completed, u.on_time, u.overdue, f"{u.rate}%"] for u in f.units
-    ])
+    _table(
+        doc,
+        ["排名", "牵头单位", "牵头任务", "已完成", "按时完成", "逾期未完成", "完成率"],
+        [
+            [u.rank, u.organization.full_name, u.total, u.completed, u.on_time, u.overdue, f"{u.rate}%"]
+            for u in f.units
+        ],
+    )
     if f.units:
         shown = f.units[:25]
-        png = bar_chart([u.organization.name for u in shown], [float(u.rate) for u in shown], title="各单位任务完成率")
+        png = bar_chart(
+            [u.organization.name for u in shown], [float(u.rate) for u in shown], title="各单位任务完成率"
+        )
         doc.add_picture(io.BytesIO(png), width=Cm(15))
     _heading(doc, "三、逾期未完成事项")
     if f.overdue:
-        _table(doc, ["序号", "任务", "牵头单位", "完成时限", "状态"], [
-            [i, f"{t.number} {t.title}".strip()[:200],
-             "、".join(r.printed_name for r in t.responsibilities.all() if r.role == Responsibility.LEAD),
-             t.deadline or (t.due_date.isoformat() if t.due_date else ""), t.get_status_display()]
-            for i, t in enumerate(f.overdue, start=1)
-        ])
+        _table(
+            doc,
+            ["序号", "任务", "牵头单位", "完成时限", "状态"],
+            [
+                [
+                    i,
+                    f"{t.number} {t.title}".strip()[:200],
+                    "、".join(
+                        r.printed_name for r in t.responsibilities.all() if r.role == Responsibility.LEAD
+                    ),
+                    t.deadline or (t.due_date.isoformat() if t.due_date else ""),
+                    t.get_status_display(),
+                ]
+                for i, t in enumerate(f.overdue, start=1)
+            ],
+        )
     else:
         doc.add_paragraph("本期无逾期未完成事项。")
     _heading(doc, "四、目标任务完成情况")
     if f.targets:
-        _table(doc, ["指标", "目标值", "已完成", "完成率"], [
-            [t.indicator[:120], f"{t.get_comparator_display()}{_number(t.value)}{t.unit_text or t.get_unit_display()}",
-             _number(done), f"{_q2(min(reached_ratio(t.comparator, t.value, done), Decimal(1)) * HUNDRED)}%"]
-            for t, done in f.targets
-        ])
+        _table(
+            doc,
+            ["指标", "目标值", "已完成", "完成率"],
+            [
+                [
+                    t.indicator[:120],
+                    f"{t.get_comparator_display()}{_number(t.value)}{t.unit_text or t.get_unit_display()}",
+                    _number(done),
+                    f"{_q2(min(reached_ratio(t.comparator, t.value, done), Decimal(1)) * HUNDRED)}%",
+                ]
+                for t, done in f.targets
+            ],
+        )
     else:
         doc.add_paragraph("方案未列明量化目标。")
     _heading(doc, "五、资金安排与拨付情况")
     if f.funds:
-        _table(doc, ["资金来源", "年度", "计划（万元）", "已拨付（万元）", "执行率"], [
-            [line.source, line.year, _wan(line.amount), _wan(p),
-             f"{_q2(p / line.amount * HUNDRED) if line.amount else Decimal('0.00')}%"]
-            for line, p in f.funds
-        ])
+        _table(
+            doc,
+            ["资金来源", "年度", "计划（万元）", "已拨付（万元）", "执行率"],
+            [
+                [
+                    line.source,
+                    line.year,
+                    _wan(line.amount),
+                    _wan(p),
+                    f"{_q2(p / line.amount * HUNDRED) if line.amount else Decimal('0.00')}%",
+                ]
+                for line, p in f.funds
+            ],
+        )
     else:
         doc.add_paragraph("方案未列明资金安排。")
     _heading(doc, "六、综合排名")
-    _table(doc, ["名次", "单位", "综合得分"], [[s.rank, s.organization.full_name, f"{s.score}"] for s in f.ranking])
+    _table(
+        doc,
+        ["名次", "单位", "综合得分"],
+        [[s.rank, s.organization.full_name, f"{s.score}"] for s in f.ranking],
+    )
     return _save(doc)
 
 
@@ -481,8 +579,10 @@ def write_assessment(*, rule: AssessmentRule, results=None) -> bytes:
     doc = _document(f"{rule.program.name}{rule.year}年度绩效考核结果")
     _heading(doc, "一、考核办法")
     weights = rule_weights(rule)
-    doc.add_paragraph("；".join(f"{label}{_number(weights[key])}分" for key, label, _a in COMPONENTS)
-                      + f"。无相应事项的单位，该项权重按比例计入其余各项。月报在报告期结束后 {REPORT_GRACE_DAYS} 日内报送为按时。")
+    doc.add_paragraph(
+        "；".join(f"{label}{_number(weights[key])}分" for key, label, _a in COMPONENTS)
+        + f"。无相应事项的单位，该项权重按比例计入其余各项。月报在报告期结束后 {REPORT_GRACE_DAYS} 日内报送为按时。"
+    )
     _heading(doc, "二、考核结果")
     headers = ["名次", "单位", "得分", *(label for _k, label, _a in COMPONENTS)]
 
@@ -490,13 +590,25 @@ def write_assessment(*, rule: AssessmentRule, results=None) -> bytes:
         p = a.breakdown.get(key) or {}
         if p.get("ratio") is None:
             return "—"
-        return f"{p['points']:.2f}（{p['done']:g}/{p['total']:g}）" if key != "funds_spent" else f"{p['points']:.2f}（{p['ratio'] * 100:.2f}%）"
+        return (
+            f"{p['points']:.2f}（{p['done']:g}/{p['total']:g}）"
+            if key != "funds_spent"
+            else f"{p['points']:.2f}（{p['ratio'] * 100:.2f}%）"
+        )
 
-    _table(doc, headers, [[a.rank, a.organization.full_name, f"{a.score}", *(part(a, k) for k, _l, _a in COMPONENTS)]
-                          for a in results])
+    _table(
+        doc,
+        headers,
+        [
+            [a.rank, a.organization.full_name, f"{a.score}", *(part(a, k) for k, _l, _a in COMPONENTS)]
+            for a in results
+        ],
+    )
     if results:
         shown = results[:25]
-        png = bar_chart([a.organization.name for a in shown], [float(a.score) for a in shown], title="考核得分", unit="")
+        png = bar_chart(
+            [a.organization.name for a in shown], [float(a.score) for a in shown], title="考核得分", unit=""
+        )
         doc.add_picture(io.BytesIO(png), width=Cm(15))
     return _save(doc)
 

@@ -60,8 +60,11 @@ def _years(program: Program) -> list[int]:
 def assessment_index(request):
     """The programs the user may see, each with the years it can be assessed for."""
     programs = list(Program.objects.restrict(request.user, perms.VIEW).order_by("-start_year", "name")[:200])
-    rules = set(AssessmentRule.objects.filter(program__in=programs, assessments__isnull=False)
-                .values_list("program_id", "year").distinct())
+    rules = set(
+        AssessmentRule.objects.filter(program__in=programs, assessments__isnull=False)
+        .values_list("program_id", "year")
+        .distinct()
+    )
     rows = [{"program": p, "years": [(y, (p.pk, y) in rules) for y in _years(p)]} for p in programs]
     return render(request, "assessments/index.html", {"rows": rows})
 
@@ -83,12 +86,18 @@ def result_rows(results: list[Assessment]) -> list[dict]:
             p = a.breakdown.get(key) or {}
             applies = p.get("ratio") is not None
             money = key == "funds_spent"
-            parts.append({
-                "key": key, "label": label, "applies": applies,
-                "done": _fmt(p.get("done"), money=money), "total": _fmt(p.get("total"), money=money), "money": money,
-                "ratio": f"{p['ratio'] * 100:.2f}%" if applies else "",
-                "points": f"{p['points']:.2f}" if applies else "",
-            })
+            parts.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "applies": applies,
+                    "done": _fmt(p.get("done"), money=money),
+                    "total": _fmt(p.get("total"), money=money),
+                    "money": money,
+                    "ratio": f"{p['ratio'] * 100:.2f}%" if applies else "",
+                    "points": f"{p['points']:.2f}" if applies else "",
+                }
+            )
         rows.append({"rank": a.rank, "organization": a.organization, "score": a.score, "parts": parts})
     return rows
 
@@ -124,12 +133,21 @@ def assessment_detail(request, pk: int, year: int):
     results = []
     computed_at = None
     if rule is not None:
-        results = ordered_results(rule, Assessment.objects.restrict(request.user, perms.VIEW).filter(rule=rule))
+        results = ordered_results(
+            rule, Assessment.objects.restrict(request.user, perms.VIEW).filter(rule=rule)
+        )
         computed_at = max((a.created_at for a in results), default=None)
     context = {
-        "program": program, "year": year, "rule": rule, "form": form, "can_edit": can_edit,
-        "can_compute": can_compute, "rows": result_rows(results), "components": COMPONENTS,
-        "computed_at": computed_at, "years": _years(program),
+        "program": program,
+        "year": year,
+        "rule": rule,
+        "form": form,
+        "can_edit": can_edit,
+        "can_compute": can_compute,
+        "rows": result_rows(results),
+        "components": COMPONENTS,
+        "computed_at": computed_at,
+        "years": _years(program),
         "weights": [(label, getattr(rule, attr)) for _k, label, attr in COMPONENTS] if rule else [],
     }
     return render(request, "assessments/detail.html", context)
@@ -150,4 +168,6 @@ def assessment_docx(request, pk: int, year: int):
 @login_required
 def assessment_xlsx(request, pk: int, year: int):
     program, rule, results = _rule_for_download(request, pk, year)
-    return _download(write_assessment_xlsx(rule=rule, results=results), f"考核-{program.pk}-{year}.xlsx", XLSX)
+    return _download(
+        write_assessment_xlsx(rule=rule, results=results), f"考核-{program.pk}-{year}.xlsx", XLSX
+    )

@@ -13,7 +13,9 @@ from openpyxl.utils import get_column_letter
 FONT_NAME = "宋体"
 
 
-def write_sheet(title: str, headers: Sequence[str], rows: Iterable[Sequence], *, widths: Sequence[float]) -> bytes:
+def write_sheet(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence], *, widths: Sequence[float]
+) -> bytes:
     """A workbook with one sheet: the header row (bold, grey, frozen), then `rows` as they come."""
     # Write-only keeps memory flat however many rows a national export has.
     wb = Workbook(write_only=True)

@@ -41,7 +41,13 @@ HEADERS = ("序号", "工作任务", "牵头单位", "配合单位", "完成时�
 KEY_HEADER = "任务键"
 # Column letters of the printed table and of the hidden key.
 COLUMNS = {"number": "A", "text": "B", "lead": "C", "support": "D", "deadline": "E", "key": "F"}
-COLUMN_LABELS = {"number": "序号", "text": "工作任务", "lead": "牵头单位", "support": "配合单位", "deadline": "完成时限"}
+COLUMN_LABELS = {
+    "number": "序号",
+    "text": "工作任务",
+    "lead": "牵头单位",
+    "support": "配合单位",
+    "deadline": "完成时限",
+}
 WIDTHS = {"A": 8, "B": 64, "C": 26, "D": 26, "E": 16}
 # Header words offices use for the same columns; the first match in a header row wins.
 HEADER_ALIASES = {
@@ -79,7 +85,9 @@ def _plan_keys(tasks: list[Task]) -> dict[str, Task]:
 
 def _units_cell(task: Task, role: str) -> str:
     # One unit a line: printed names may contain 、 themselves (马尾区区委、政府).
-    names = [r.printed_name for r in sorted(task.responsibilities.all(), key=lambda r: r.order) if r.role == role]
+    names = [
+        r.printed_name for r in sorted(task.responsibilities.all(), key=lambda r: r.order) if r.role == role
+    ]
     return "\n".join(names)
 
 
@@ -119,10 +127,20 @@ def export_task_table(plan: Plan) -> bytes:
             cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
             for col in range(1, 6):
                 ws.cell(row=row, column=col).border = BORDER
-            ws.cell(row=row, column=6, value=SECTION_PREFIX + "/".join(str(p) for p in section.path or [section.number]))
+            ws.cell(
+                row=row,
+                column=6,
+                value=SECTION_PREFIX + "/".join(str(p) for p in section.path or [section.number]),
+            )
             row += 1
-        values = (task.number, _task_text(task), _units_cell(task, Responsibility.LEAD),
-                  _units_cell(task, Responsibility.SUPPORT), task.deadline, keys[task.pk])
+        values = (
+            task.number,
+            _task_text(task),
+            _units_cell(task, Responsibility.LEAD),
+            _units_cell(task, Responsibility.SUPPORT),
+            task.deadline,
+            keys[task.pk],
+        )
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value or None)
             cell.font = body_font
@@ -222,7 +240,9 @@ def read_task_table(source, *, known_units: set[str] | None = None, name: str = 
     try:
         data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
     except OSError as exc:
-        raise InputError(_("%(file)s：无法读取（%(reason)s）") % {"file": label, "reason": exc.strerror}) from None
+        raise InputError(
+            _("%(file)s：无法读取（%(reason)s）") % {"file": label, "reason": exc.strerror}
+        ) from None
     if len(data) > settings.DUIKOU_MAX_UPLOAD_BYTES:
         raise InputError(_("%(file)s：文件过大") % {"file": label})
     try:
@@ -233,7 +253,9 @@ def read_task_table(source, *, known_units: set[str] | None = None, name: str = 
     place = _("工作表“%(sheet)s”") % {"sheet": ws.title}
     columns: dict[str, int] = {}
     header_row = None
-    for r, values in enumerate(ws.iter_rows(min_row=1, max_row=min(ws.max_row, 15), values_only=True), start=1):
+    for r, values in enumerate(
+        ws.iter_rows(min_row=1, max_row=min(ws.max_row, 15), values_only=True), start=1
+    ):
         found = {}
         for c, value in enumerate(values, start=1):
             kind = _match_header(_cell_text(value)) if value is not None else None
@@ -244,43 +266,61 @@ def read_task_table(source, *, known_units: set[str] | None = None, name: str = 
             break
     if header_row is None:
         raise InputError(
-            _("%(file)s %(place)s：前 15 行中找不到表头（需要“工作任务”和“牵头单位”两列）") % {"file": label, "place": place}
+            _("%(file)s %(place)s：前 15 行中找不到表头（需要“工作任务”和“牵头单位”两列）")
+            % {"file": label, "place": place}
         )
     if ws.max_row - header_row > MAX_ROWS:
-        raise InputError(_("%(file)s %(place)s：行数过多（上限 %(n)s 行）") % {"file": label, "place": place, "n": MAX_ROWS})
+        raise InputError(
+            _("%(file)s %(place)s：行数过多（上限 %(n)s 行）")
+            % {"file": label, "place": place, "n": MAX_ROWS}
+        )
     letters = {k: get_column_letter(c) for k, c in columns.items()}
     rows: list[TableRow] = []
     section_key = ""
     for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+
         def get(kind, values=values):
             c = columns.get(kind)
             return _cell_text(values[c - 1]) if c and c - 1 < len(values) else ""
 
         number, text, lead, support, deadline, key = (
-            get("number"), get("text"), get("lead"), get("support"), get("deadline"), get("key"),
+            get("number"),
+            get("text"),
+            get("lead"),
+            get("support"),
+            get("deadline"),
+            get("key"),
         )
         if not any((number, text, lead, support, deadline, key)):
             continue
         first = _cell_text(values[0]) if values else ""
         if key.startswith(SECTION_PREFIX) or (not text and not lead and not support and not deadline):
             # A section heading (merged across the row): remembered for the tasks that follow it.
-            section_key = key[len(SECTION_PREFIX):] if key.startswith(SECTION_PREFIX) else first
+            section_key = key[len(SECTION_PREFIX) :] if key.startswith(SECTION_PREFIX) else first
             continue
         if not text:
             cell = f"{letters['text']}{r}"
             raise InputError(
-                _("%(file)s %(place)s 第 %(row)s 行 %(cell)s 单元格：“工作任务”为空") % {
-                    "file": label, "place": place, "row": r, "cell": cell}
+                _("%(file)s %(place)s 第 %(row)s 行 %(cell)s 单元格：“工作任务”为空")
+                % {"file": label, "place": place, "row": r, "cell": cell}
             )
         if len(text) > 20000 or len(number) > 20 or len(deadline) > 100:
             raise InputError(
-                _("%(file)s %(place)s 第 %(row)s 行：内容过长（序号至多 20 字，完成时限至多 100 字）") % {
-                    "file": label, "place": place, "row": r}
+                _("%(file)s %(place)s 第 %(row)s 行：内容过长（序号至多 20 字，完成时限至多 100 字）")
+                % {"file": label, "place": place, "row": r}
             )
-        rows.append(TableRow(
-            row=r, number=number, text=text, lead=_split_units(lead, known_units),
-            support=_split_units(support, known_units), deadline=deadline, key=key, section_key=section_key,
-        ))
+        rows.append(
+            TableRow(
+                row=r,
+                number=number,
+                text=text,
+                lead=_split_units(lead, known_units),
+                support=_split_units(support, known_units),
+                deadline=deadline,
+                key=key,
+                section_key=section_key,
+            )
+        )
     return TaskTable(sheet=ws.title, rows=rows, columns=letters)
 
 
@@ -328,15 +368,27 @@ class TableDiff:
     @property
     def counts(self) -> dict[str, int]:
         c = Counter(ch.kind for ch in self.changes)
-        return {"added": c["added"], "removed": c["removed"], "changed": c["changed"], "unchanged": self.unchanged}
+        return {
+            "added": c["added"],
+            "removed": c["removed"],
+            "changed": c["changed"],
+            "unchanged": self.unchanged,
+        }
 
     @property
     def is_empty(self) -> bool:
         return not self.changes and not self.order_changed
 
     def as_json(self) -> dict:
-        return {"plan": self.plan_id, "sheet": self.sheet, **self.counts, "order_changed": self.order_changed,
-                "new_units": self.new_units, "errors": self.errors, "changes": [asdict(c) for c in self.changes]}
+        return {
+            "plan": self.plan_id,
+            "sheet": self.sheet,
+            **self.counts,
+            "order_changed": self.order_changed,
+            "new_units": self.new_units,
+            "errors": self.errors,
+            "changes": [asdict(c) for c in self.changes],
+        }
 
 
 def _known_units(plan: Plan) -> set[str]:
@@ -367,7 +419,9 @@ def _match_by_content(tasks: list[Task], rows: list[TableRow]) -> list[Task | No
     def section_first(row: TableRow):
         # Numbering often restarts in each section: prefer the task under the heading the row sits under.
         heading = _compact(row.section_key)
-        return lambda task: 0 if heading and task.section is not None and _compact(str(task.section)) == heading else 1
+        return lambda task: (
+            0 if heading and task.section is not None and _compact(str(task.section)) == heading else 1
+        )
 
     passes = (
         lambda row, task: _compact(row.number) == _compact(task.number) and _compact(row.text) in texts(task),
@@ -407,15 +461,21 @@ def _match_rows(tasks: list[Task], table: TaskTable) -> tuple[list[Task | None],
             continue  # a copied or typed-in row without its key is a new task
         cell = f"{key_col}{row.row}"
         if row.key in seen:
-            errors.append(_("%(place)s 第 %(row)s 行 %(cell)s 单元格：任务键“%(key)s”与第 %(other)s 行重复（复制行时请清空该列）") % {
-                "place": place, "row": row.row, "cell": cell, "key": row.key, "other": seen[row.key]})
+            errors.append(
+                _(
+                    "%(place)s 第 %(row)s 行 %(cell)s 单元格：任务键“%(key)s”与第 %(other)s 行重复（复制行时请清空该列）"
+                )
+                % {"place": place, "row": row.row, "cell": cell, "key": row.key, "other": seen[row.key]}
+            )
             bad.add(i)
             continue
         seen[row.key] = row.row
         task = by_key.get(row.key)
         if task is None:
-            errors.append(_("%(place)s 第 %(row)s 行 %(cell)s 单元格：任务键“%(key)s”不属于本方案") % {
-                "place": place, "row": row.row, "cell": cell, "key": row.key})
+            errors.append(
+                _("%(place)s 第 %(row)s 行 %(cell)s 单元格：任务键“%(key)s”不属于本方案")
+                % {"place": place, "row": row.row, "cell": cell, "key": row.key}
+            )
             bad.add(i)
             continue
         matches[i] = task
@@ -448,46 +508,85 @@ def compare_task_table(plan: Plan, table: TaskTable) -> TableDiff:
             else:
                 unchanged += 1
         else:
-            changes.append(RowChange(
-                kind="added", key="", number=row.number, text=row.text, row=row.row,
-                cells=[CellChange(k, COLUMN_LABELS[k], f"{table.columns.get(k, '?')}{row.row}", "", v)
-                       for k, v in _row_values(row).items() if v],
-                units_added=[*row.lead, *(n for n in row.support if n not in row.lead)],
-            ))
+            changes.append(
+                RowChange(
+                    kind="added",
+                    key="",
+                    number=row.number,
+                    text=row.text,
+                    row=row.row,
+                    cells=[
+                        CellChange(k, COLUMN_LABELS[k], f"{table.columns.get(k, '?')}{row.row}", "", v)
+                        for k, v in _row_values(row).items()
+                        if v
+                    ],
+                    units_added=[*row.lead, *(n for n in row.support if n not in row.lead)],
+                )
+            )
     seen_keys = {table.rows[i].key for i in bad}  # a row in error is not a removal of its task
     for key, task in by_key.items():
         if task.pk not in matched and key not in seen_keys:
-            changes.append(RowChange(kind="removed", key=key, number=task.number, text=_task_text(task), task_id=task.pk))
+            changes.append(
+                RowChange(kind="removed", key=key, number=task.number, text=_task_text(task), task_id=task.pk)
+            )
             if task.progress_reports.exists():
-                errors.append(_("任务“%(task)s”已有进展报告，不能通过任务分工表删除（请恢复该行）") % {"task": str(task)[:60]})
+                errors.append(
+                    _("任务“%(task)s”已有进展报告，不能通过任务分工表删除（请恢复该行）")
+                    % {"task": str(task)[:60]}
+                )
     order_changed = matched_order != sorted(matched_order)
     known = _known_units(plan)
     new_units = sorted({n for ch in changes for n in ch.units_added if n not in known})
-    return TableDiff(plan_id=plan.pk, sheet=table.sheet, changes=changes, unchanged=unchanged,
-                     order_changed=order_changed, new_units=new_units, errors=errors)
+    return TableDiff(
+        plan_id=plan.pk,
+        sheet=table.sheet,
+        changes=changes,
+        unchanged=unchanged,
+        order_changed=order_changed,
+        new_units=new_units,
+        errors=errors,
+    )
 
 
 def _row_values(row: TableRow) -> dict[str, str]:
-    return {"number": row.number, "text": row.text, "lead": "、".join(row.lead), "support": "、".join(row.support),
-            "deadline": row.deadline}
+    return {
+        "number": row.number,
+        "text": row.text,
+        "lead": "、".join(row.lead),
+        "support": "、".join(row.support),
+        "deadline": row.deadline,
+    }
 
 
 def _task_values(task: Task) -> dict[str, str]:
     def names(role):
-        return "、".join(r.printed_name for r in sorted(task.responsibilities.all(), key=lambda r: r.order) if r.role == role)
+        return "、".join(
+            r.printed_name
+            for r in sorted(task.responsibilities.all(), key=lambda r: r.order)
+            if r.role == role
+        )
 
-    return {"number": task.number, "text": _task_text(task), "lead": names(Responsibility.LEAD),
-            "support": names(Responsibility.SUPPORT), "deadline": task.deadline}
+    return {
+        "number": task.number,
+        "text": _task_text(task),
+        "lead": names(Responsibility.LEAD),
+        "support": names(Responsibility.SUPPORT),
+        "deadline": task.deadline,
+    }
 
 
 def _row_change(task: Task, row: TableRow, columns: dict[str, str], key: str) -> RowChange:
     before, after = _task_values(task), _row_values(row)
-    change = RowChange(kind="changed", key=key, number=row.number, text=row.text, row=row.row, task_id=task.pk)
+    change = RowChange(
+        kind="changed", key=key, number=row.number, text=row.text, row=row.row, task_id=task.pk
+    )
     for k in COLUMN_LABELS:
         if k not in columns:
             continue  # a column the table does not have is not an edit
         if before[k] != after[k]:
-            change.cells.append(CellChange(k, COLUMN_LABELS[k], f"{columns[k]}{row.row}", before[k], after[k]))
+            change.cells.append(
+                CellChange(k, COLUMN_LABELS[k], f"{columns[k]}{row.row}", before[k], after[k])
+            )
             if k in ("lead", "support"):
                 old, new = before[k].split("、") if before[k] else [], getattr(row, k)
                 change.units_added += [n for n in new if n not in old]
@@ -529,7 +628,9 @@ class _Units:
 
     def __init__(self, plan: Plan):
         self.plan = plan
-        self.context = plan.issuer_organization or region_in_text(plan.issuer or "") or region_in_text(plan.title)
+        self.context = (
+            plan.issuer_organization or region_in_text(plan.issuer or "") or region_in_text(plan.title)
+        )
         self.cache = {
             r.printed_name: r.organization
             for r in Responsibility.objects.filter(task__plan=plan).select_related("organization")
@@ -544,7 +645,12 @@ class _Units:
             else:
                 if resolution.status == Resolution.AMBIGUOUS:
                     resolution.suggested_name = printed
-                org = create_from_resolution(resolution, parent=self.context if self.context and self.context.kind == Organization.REGION else None)
+                org = create_from_resolution(
+                    resolution,
+                    parent=self.context
+                    if self.context and self.context.kind == Organization.REGION
+                    else None,
+                )
                 self.notes.append(_("新登记单位：%(name)s") % {"name": printed})
             self.cache[printed] = org
         return self.cache[printed]
@@ -558,7 +664,9 @@ def _set_units(task: Task, role: str, names: list[str], units: _Units) -> None:
     for order, name in enumerate(names):
         resp = current.get(name)
         if resp is None:
-            Responsibility.objects.create(task=task, organization=units.get(name), role=role, printed_name=name, order=order)
+            Responsibility.objects.create(
+                task=task, organization=units.get(name), role=role, printed_name=name, order=order
+            )
         elif resp.order != order:
             resp.order = order
             resp.save()
@@ -578,19 +686,26 @@ class ApplyResult:
 
     def summary(self, plan: Plan) -> str:
         c = self.diff.counts
-        return (f"plan {plan.pk} updated from the task table: {c['added']} added, {c['removed']} removed, "
-                f"{c['changed']} changed, {c['unchanged']} unchanged")
+        return (
+            f"plan {plan.pk} updated from the task table: {c['added']} added, {c['removed']} removed, "
+            f"{c['changed']} changed, {c['unchanged']} unchanged"
+        )
 
 
 def apply_task_table(*, plan: Plan, table: TaskTable, user=None) -> ApplyResult:
     """Apply a table's differences to the plan in one transaction; refused whole if any row is in error."""
-    if user is not None and not all(perms.allows(user, Task, a) for a in (perms.ADD, perms.CHANGE, perms.DELETE)):
+    if user is not None and not all(
+        perms.allows(user, Task, a) for a in (perms.ADD, perms.CHANGE, perms.DELETE)
+    ):
         raise PermissionError(_("只有对口办管理员可以通过任务分工表修改方案"))
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         diff = compare_task_table(plan, table)
         if diff.errors:
-            raise InputError(diff.errors[0] + (_("（另有 %(n)s 处错误）") % {"n": len(diff.errors) - 1} if len(diff.errors) > 1 else ""))
+            raise InputError(
+                diff.errors[0]
+                + (_("（另有 %(n)s 处错误）") % {"n": len(diff.errors) - 1} if len(diff.errors) > 1 else "")
+            )
         units = _Units(plan)
         ordered = _ordered_tasks(plan)
         tasks = {t.pk: t for t in ordered}
@@ -606,8 +721,17 @@ def apply_task_table(*, plan: Plan, table: TaskTable, user=None) -> ApplyResult:
             if task is None:
                 section = sections.get(row.section_key)
                 path = [*(section.path if section else []), row.number] if row.number else []
-                task = Task(plan=plan, section=section, number=row.number, path=path, title=_title_from(row.text),
-                            text=row.text, deadline=row.deadline, due_date=parse_due(row.deadline, plan), order=position)
+                task = Task(
+                    plan=plan,
+                    section=section,
+                    number=row.number,
+                    path=path,
+                    title=_title_from(row.text),
+                    text=row.text,
+                    deadline=row.deadline,
+                    due_date=parse_due(row.deadline, plan),
+                    order=position,
+                )
                 task.save()
                 task._prefetched_objects_cache = {"responsibilities": Responsibility.objects.none()}
             else:
