@@ -42,8 +42,16 @@ def tallies() -> dict:
     for row in UnitTaskTally.objects.values_list("organization_id", "role", "status", "due_date", "count"):
         if row[-1]:
             out[("unit",) + row[:-1]] = row[-1]
-    for row in FundsTally.objects.values_list("program_id", "plan_id", "year", "planned", "commitment",
-                                              "appropriation", "disbursement", "expenditure"):
+    for row in FundsTally.objects.values_list(
+        "program_id",
+        "plan_id",
+        "year",
+        "planned",
+        "commitment",
+        "appropriation",
+        "disbursement",
+        "expenditure",
+    ):
         if any(row[3:]):
             out[("funds",) + row[:3]] = tuple(v.normalize() for v in row[3:])
     for row in UnitFundsTally.objects.values_list("organization_id", "year", "kind", "paid", "received"):
@@ -99,13 +107,22 @@ def test_signal_maintained_tallies_match_a_rebuild():
     task.save()
     Task.objects.filter(status=Task.NOT_STARTED).first().delete()
     r = Responsibility.objects.first()
-    r.organization_id = Responsibility.objects.exclude(organization_id=r.organization_id).first().organization_id
+    r.organization_id = (
+        Responsibility.objects.exclude(organization_id=r.organization_id).first().organization_id
+    )
     r.save()
     tx = Transaction.objects.first()
     tx.amount, tx.kind = tx.amount + 1234, Transaction.EXPENDITURE
     tx.save()
-    Transaction.objects.create(funding_line=tx.funding_line or None, project=tx.project, kind=Transaction.DISBURSEMENT,
-                               amount=777, date=dt.date(2024, 3, 1), payer=tx.payer, payee=tx.payee)
+    Transaction.objects.create(
+        funding_line=tx.funding_line or None,
+        project=tx.project,
+        kind=Transaction.DISBURSEMENT,
+        amount=777,
+        date=dt.date(2024, 3, 1),
+        payer=tx.payer,
+        payee=tx.payee,
+    )
     TargetFigure.objects.order_by("-value").first().delete()
     last = Plan.objects.order_by("-pk").first()
     Transaction.objects.filter(funding_line__plan=last).delete()
@@ -140,3 +157,72 @@ def test_generate_command_refuses_unknown_scale(capsys):
         call_command("generate", "--scale", "planet")
     assert exc.value.code == 1
     assert "--scale planet" in capsys.readouterr().err
+
+
+def schema_of_loaded_tables() -> tuple:
+    """Constraints and indexes of the tables a generation run loads, as the database defines them."""
+    from django.db import connection
+
+    from duikou.scale.generator import _models
+
+    tables = [m._meta.db_table for m in _models()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, condeferrable, condeferred, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])",
+                [tables],
+            )
+            constraints = sorted(cursor.fetchall())
+            cursor.execute(
+                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                "WHERE indrelid = ANY(%s::regclass[])",
+                [tables],
+            )
+            return constraints, sorted(cursor.fetchall())
+        marks = ", ".join(["%s"] * len(tables))
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})", tables
+        )
+        return [], sorted(cursor.fetchall())
+
+
+def test_bulk_load_puts_back_every_constraint_and_index():
+    before = schema_of_loaded_tables()
+    assert before[1], "the loaded tables have secondary indexes to drop and re-create"
+    generate("city", seed=3)
+    assert schema_of_loaded_tables() == before
+    # The re-created constraints are live: a second lead row with the same printed name in a task is refused.
+    from django.db import IntegrityError
+
+    r = Responsibility.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Responsibility.objects.create(
+            task=r.task, organization=r.organization, role=r.role, printed_name=r.printed_name, order=99
+        )
+
+
+def test_failed_load_keeps_nothing_and_restores_the_schema(monkeypatch):
+    from duikou.scale import generator
+
+    before = schema_of_loaded_tables()
+    tasks = Task.objects.count()
+
+    def broken(self, donors, recipients):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(generator._Builder, "_programs", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        generate("city", seed=4)
+    assert schema_of_loaded_tables() == before
+    assert Task.objects.count() == tasks and not GenerationRun.objects.exists()
+
+
+def test_copy_text_escapes_what_copy_would_misread():
+    from duikou.scale.bulk import _copy_text, _text_plain, _text_str
+
+    assert _copy_text("a\tb\\c\nd\re") == "a\\tb\\\\c\\nd\\re"
+    assert _text_str("第1中学") == "第1中学" and _text_str("x\ty") == "x\\ty" and _text_str(None) == "\\N"
+    assert _copy_text(None) == "\\N" and _copy_text(True) == "t" and _copy_text(False) == "f"
+    assert _copy_text(b"\x01\xff") == "\\\\x01ff"
+    assert _text_plain(dt.date(2025, 7, 1)) == "2025-07-01" and _text_plain(None) == "\\N"
