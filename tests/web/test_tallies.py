@@ -6,9 +6,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from duikou.analytics import services as analytics
-from duikou.analytics.models import FundsTally, TargetTally, TaskTally, UnitFundsTally, UnitTaskTally
+from duikou.analytics.models import (
+    FundsTally,
+    TargetTally,
+    TaskTally,
+    UnitFundsTally,
+    UnitRollup,
+    UnitTaskTally,
+)
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task
 from duikou.reports.models import Report, TargetFigure
@@ -35,6 +43,11 @@ def tallies() -> dict:
     for row in UnitFundsTally.objects.values_list("organization_id", "year", "kind", "paid", "received"):
         if any(row[3:]):
             out[("ufunds", *row[:3])] = tuple(v.normalize() for v in row[3:])
+    for row in UnitRollup.objects.values_list(
+        "organization_id", "tasks", "lead", "completed", "overdue", "as_of"
+    ):
+        if any(row[1:5]):
+            out[("rollup", row[0])] = row[1:]
     for row in TargetTally.objects.values_list("target_id", "plan_id", "program_id", "achieved", "reached"):
         out[("target", *row[:3])] = (row[3].normalize(), row[4])
     return out
@@ -111,7 +124,7 @@ def test_dashboard_figures_equal_the_raw_rows(world):
     """The office's dashboard (tallies) shows what a unit-by-unit recount of the rows gives."""
     program = world["plan"].program
     data = stats.dashboard(world["users"]["office"])
-    raw = stats._restricted_program_figures(world["users"]["office"], dt.date.today())[program.pk]
+    raw = stats._restricted_program_figures(world["users"]["office"], timezone.localdate())[program.pk]
     (row,) = [r for r in data["programs"] if r["program"] == program]
     assert {k: row[k] for k in stats.FIGURES} == raw
     assert data["totals"]["tasks"] == Task.objects.count()
@@ -170,3 +183,22 @@ def test_plan_page_lists_a_bounded_tree(world, client_for, monkeypatch):
     shown = sum(len(n["tasks"]) for n in response.context["tree"]) + len(response.context["loose"])
     assert shown == 2
     assert response.context["counts"] == {"total": 3, "completed": 0}
+
+
+def test_unit_rollups_move_on_to_a_new_day(world):
+    """Rows last judged on an earlier day take writes against that day and are recomputed on the next read."""
+    mawei = world["mawei"]
+    UnitRollup.objects.update(as_of=dt.date(2000, 1, 1), overdue=0)  # nothing was due before 2000
+    task = Task.objects.create(
+        plan=world["plan"], number="8", title="旧日写入", order=98, due_date=dt.date(2020, 1, 1)
+    )
+    Responsibility.objects.create(
+        task=task, organization=mawei, role=Responsibility.LEAD, printed_name="马尾区"
+    )
+    assert UnitRollup.objects.get(organization_id=mawei.pk).overdue == 0  # due 2020 is not before 2000
+    assert analytics.roll_unit_rollups() > 0
+    live = tallies()
+    assert live[("rollup", mawei.pk)][3] == 2  # the task of the fixture and this one
+    analytics.rebuild()
+    assert tallies() == live
+    assert analytics.roll_unit_rollups() == 0

@@ -93,3 +93,24 @@ class TargetTally(models.Model):
     class Meta:
         verbose_name = _("目标完成统计")
         verbose_name_plural = _("目标完成统计")
+
+
+class UnitRollup(models.Model):
+    """One organization's task assignments in total, lead, completed and overdue as of `as_of` (the dashboard's
+    ranking of units reads it instead of grouping every unit tally row).
+
+    Writes add their deltas in the same transaction, judging "overdue" against the row's own `as_of`; the first
+    read on a later day recomputes the overdue counts of the rows whose `as_of` has passed, so no answer is stale.
+    """
+
+    organization_id = models.BigIntegerField(_("单位"), primary_key=True)
+    tasks = models.IntegerField(_("任务数"), default=0)
+    lead = models.IntegerField(_("牵头"), default=0)
+    completed = models.IntegerField(_("已完成"), default=0)
+    overdue = models.IntegerField(_("逾期"), default=0)
+    as_of = models.DateField(_("逾期计算日"), db_index=True)
+
+    class Meta:
+        verbose_name = _("单位任务汇总")
+        verbose_name_plural = _("单位任务汇总")
+        indexes = [models.Index(fields=["-overdue", "-tasks", "organization_id"], name="unit_rollup_rank")]

@@ -17,7 +17,7 @@ from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value,
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from .models import NO_DUE_DATE, FundsTally, TargetTally, TaskTally, UnitFundsTally, UnitTaskTally
+from .models import NO_DUE_DATE, FundsTally, TargetTally, TaskTally, UnitFundsTally, UnitRollup, UnitTaskTally
 
 KINDS = ("commitment", "appropriation", "disbursement", "expenditure")
 COMPLETED = "completed"
@@ -42,6 +42,31 @@ def add_to(model, key: dict, amounts: dict, extra: dict | None = None) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def add_to_unit(organization_id: int, role: str, status: str, due_date, sign: int) -> None:
+    """Count one task assignment in (sign +1) or out (-1) of the unit tally and the unit's rollup."""
+    due = due_key(due_date)
+    add_to(UnitTaskTally, {"organization_id": organization_id, "role": role, "status": status, "due_date": due},
+           {"count": sign})
+    table, q = connection.ops.quote_name(UnitRollup._meta.db_table), connection.ops.quote_name
+    today = timezone.localdate()
+    open_sign = 0 if status == COMPLETED else sign
+    # "Overdue" is judged against the row's own as_of: a row not yet rolled to today stays consistent.
+    sql = (
+        f"INSERT INTO {table} ({q('organization_id')}, {q('tasks')}, {q('lead')}, {q('completed')}, {q('overdue')}, "
+        f"{q('as_of')}) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT ({q('organization_id')}) DO UPDATE SET "
+        f"{q('tasks')} = {table}.{q('tasks')} + excluded.{q('tasks')}, "
+        f"{q('lead')} = {table}.{q('lead')} + excluded.{q('lead')}, "
+        f"{q('completed')} = {table}.{q('completed')} + excluded.{q('completed')}, "
+        f"{q('overdue')} = {table}.{q('overdue')} + CASE WHEN %s < {table}.{q('as_of')} THEN %s ELSE 0 END"
+    )
+    params = [
+        organization_id, sign, sign if role == "lead" else 0, sign if status == COMPLETED else 0,
+        open_sign if due < today else 0, today, due, open_sign,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_param(p) for p in params])
 
 
 def _param(value):
@@ -120,6 +145,8 @@ def refresh_organizations(org_ids: Iterable[int]) -> None:
         chunk = org_ids[start : start + 500]
         UnitTaskTally.objects.filter(organization_id__in=chunk).delete()
         _fill_unit_task_tally(Q(organization_id__in=chunk))
+        UnitRollup.objects.filter(organization_id__in=chunk).delete()
+        _fill_unit_rollup(chunk)
 
 
 def refresh_organization_funds(org_ids: Iterable[int]) -> None:
@@ -140,16 +167,29 @@ def rebuild() -> dict[str, int]:
     """
     from duikou.targets.models import Target
 
-    tallies = (TaskTally, UnitTaskTally, FundsTally, UnitFundsTally, TargetTally)
+    tallies = (TaskTally, UnitTaskTally, UnitRollup, FundsTally, UnitFundsTally, TargetTally)
     with connection.cursor() as cursor:
         for model in tallies:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     _fill_task_tally(Q())
     _fill_unit_task_tally(Q())
+    _fill_unit_rollup(None)
     _fill_funds(Q(), Q())
     _fill_unit_funds(None)
     _fill_targets(Target.objects.all())
     return {m.__name__: m.objects.count() for m in tallies}
+
+
+def _batched(rows, size: int):
+    """Lists of `size` rows (itertools.batched arrives only in Python 3.12)."""
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _bulk(model, rows, batch: int = 5000) -> None:
@@ -164,9 +204,12 @@ def _bulk(model, rows, batch: int = 5000) -> None:
     attnames = [f.attname for f in fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {q(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for obj in rows:
-                    copy.write_row([getattr(obj, a) for a in attnames])
+            # One COPY per batch: `rows` may be a server-side cursor on this same connection, which cannot
+            # fetch while a COPY is open (the connection would wait on itself).
+            for chunk in _batched(rows, batch):
+                with cursor.cursor.copy(f"COPY {q(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                    for obj in chunk:
+                        copy.write_row([getattr(obj, a) for a in attnames])
             return
         sql = f"INSERT INTO {q(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
         chunk: list = []
@@ -205,6 +248,52 @@ def _fill_unit_task_tally(where: Q) -> None:
     _bulk(UnitTaskTally, (
         UnitTaskTally(organization_id=k[0], role=k[1], status=k[2], due_date=k[3], count=n) for k, n in merged.items()
     ))
+
+
+def _rollup_sums(today: dt.date) -> dict:
+    whole = IntegerField()
+    return {
+        "n": Sum("count"),
+        "n_lead": Sum(Case(When(role="lead", then=F("count")), default=0, output_field=whole)),
+        "n_completed": Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
+        "n_overdue": Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+                              output_field=whole)),
+    }
+
+
+def _fill_unit_rollup(org_ids: list[int] | None) -> None:
+    """Sum the unit tallies of these organizations (None: all) into their rollup rows, as of today."""
+    today = timezone.localdate()
+    tallies = UnitTaskTally.objects.all() if org_ids is None else UnitTaskTally.objects.filter(organization_id__in=org_ids)
+    rows = tallies.values("organization_id").annotate(**_rollup_sums(today)).order_by()
+    _bulk(UnitRollup, (
+        UnitRollup(organization_id=r["organization_id"], tasks=r["n"] or 0, lead=r["n_lead"] or 0,
+                   completed=r["n_completed"] or 0, overdue=r["n_overdue"] or 0, as_of=today)
+        for r in rows.iterator(chunk_size=5000)
+    ))
+
+
+def roll_unit_rollups() -> int:
+    """Recompute the overdue counts of rollup rows whose as_of is before today; returns how many rows moved on.
+
+    Runs on the first read of a day. On PostgreSQL the table is locked against writers for the recompute, so a
+    write in flight is either counted by it (committed first) or judged against the new as_of (after).
+    """
+    today = timezone.localdate()
+    if not UnitRollup.objects.filter(as_of__lt=today).exists():
+        return 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"LOCK TABLE {connection.ops.quote_name(UnitRollup._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE"
+                )
+        stale = list(UnitRollup.objects.filter(as_of__lt=today).values_list("organization_id", flat=True))
+        for start in range(0, len(stale), 5000):
+            chunk = stale[start : start + 5000]
+            UnitRollup.objects.filter(organization_id__in=chunk).delete()
+            _fill_unit_rollup(chunk)
+    return len(stale)
 
 
 def _count():
@@ -463,21 +552,16 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
     return dict(out)
 
 
-def unit_figures(organization_ids=None, *, today: dt.date | None = None, limit: int | None = 100) -> list[dict]:
-    """Units by overdue then assigned tasks: assignments (lead + support), lead, completed, overdue; one grouped
-    query over the unit tallies. `organization_ids` narrows them (None: every unit; a list or a subquery)."""
-    today = today or timezone.localdate()
-    tallies = UnitTaskTally.objects.all()
+def unit_figures(organization_ids=None, *, limit: int | None = 100) -> list[dict]:
+    """Units by overdue then assigned tasks: assignments (lead + support), lead, completed, overdue as of today,
+    read from the unit rollups. `organization_ids` narrows them (None: every unit; a list or a subquery)."""
+    roll_unit_rollups()
+    rows = UnitRollup.objects.filter(tasks__gt=0)
     if organization_ids is not None:
-        tallies = tallies.filter(organization_id__in=organization_ids)
-    whole = IntegerField()
-    rows = tallies.values("organization_id").annotate(
-        tasks=Sum("count"),
-        lead=Sum(Case(When(role="lead", then=F("count")), default=0, output_field=whole)),
-        completed=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
-        overdue=Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
-                         output_field=whole)),
-    ).filter(tasks__gt=0).order_by("-overdue", "-tasks", "organization_id")
+        rows = rows.filter(organization_id__in=organization_ids)
+    rows = rows.order_by("-overdue", "-tasks", "organization_id").values(
+        "organization_id", "tasks", "lead", "completed", "overdue"
+    )
     return list(rows[:limit] if limit else rows)
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from . import services as s
-from .models import FundsTally, TargetTally, TaskTally, UnitFundsTally, UnitTaskTally
+from .models import FundsTally, TargetTally, TaskTally, UnitFundsTally
 
 TASK_FIELDS = ("plan_id", "status", "due_date")
 RESPONSIBILITY_FIELDS = ("task_id", "organization_id", "role")
@@ -40,8 +40,7 @@ def _task(state, task_id, sign):
     s.add_to(TaskTally, {"plan_id": state["plan_id"], "status": state["status"], "due_date": due}, {"count": sign},
              {"program_id": program_id})
     for org_id, role in Responsibility._base_manager.filter(task_id=task_id).values_list("organization_id", "role"):
-        s.add_to(UnitTaskTally, {"organization_id": org_id, "role": role, "status": state["status"], "due_date": due},
-                 {"count": sign})
+        s.add_to_unit(org_id, role, state["status"], state["due_date"], sign)
 
 
 def _responsibility(state, sign):
@@ -50,8 +49,7 @@ def _responsibility(state, sign):
     task = Task._base_manager.filter(pk=state["task_id"]).values("status", "due_date").first()
     if task is None:
         return
-    s.add_to(UnitTaskTally, {"organization_id": state["organization_id"], "role": state["role"], "status": task["status"],
-                             "due_date": s.due_key(task["due_date"])}, {"count": sign})
+    s.add_to_unit(state["organization_id"], state["role"], task["status"], task["due_date"], sign)
 
 
 def _line(state, sign):

@@ -135,19 +135,14 @@ def _newest(queryset, sides: list[Q], newest_first: tuple[str, ...], limit: int)
 
 
 def _busiest_children(user, org: Organization) -> list[Organization]:
-    """The region's direct subdivisions with the most task assignments (from the unit tallies), at most 50."""
-    from django.db.models import Sum
-
-    from duikou.analytics.models import UnitTaskTally
+    """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50."""
+    from duikou.analytics.models import UnitRollup
 
     child_ids = Organization.objects.restrict(user, VIEW).filter(parent=org).values("pk")
     counts = dict(
-        UnitTaskTally.objects.filter(organization_id__in=child_ids)
-        .values("organization_id")
-        .annotate(n=Sum("count"))
-        .filter(n__gt=0)
-        .order_by("-n", "organization_id")
-        .values_list("organization_id", "n")[:50]
+        UnitRollup.objects.filter(organization_id__in=child_ids, tasks__gt=0)
+        .order_by("-tasks", "organization_id")
+        .values_list("organization_id", "tasks")[:50]
     )
     children = list(Organization.objects.filter(pk__in=list(counts)).only("pk", "full_name"))
     for child in children:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from duikou.core.permissions import OFFICE_ADMIN, READ_EVERYTHING_ROLES, VIEW, role_of
 
@@ -92,7 +93,7 @@ def dashboard(user, page=1) -> dict:
     from duikou.organizations.models import Organization
     from duikou.programs.models import Program
 
-    today = dt.date.today()
+    today = timezone.localdate()  # the day the tallies judge "overdue" by
     everything = sees_everything(user)
     visible = Program.objects.restrict(user, VIEW).order_by("name", "pk")
     programs_page = Paginator(visible, PROGRAMS_PER_PAGE).get_page(page)
@@ -110,7 +111,7 @@ def dashboard(user, page=1) -> dict:
     totals = _with_ratios(total or dict(EMPTY))
 
     orgs = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
-    unit_rows = analytics.unit_figures(orgs, today=today, limit=100)
+    unit_rows = analytics.unit_figures(orgs, limit=100)
     ids = [r["organization_id"] for r in unit_rows]
     names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     paid = analytics.unit_paid(ids)
