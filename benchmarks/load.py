@@ -189,6 +189,7 @@ def run_load(env: dict) -> dict:
         "reports_accepted": stored["accepted"],
         "reports_stored": stored["stored"],
         "reports_missing": stored["missing"],
+        "reports_saved_with_marker": stored["saved_with_marker"],  # includes chains cut off at the time limit
         "every_accepted_report_stored": stored["accepted"] == stored["stored"],
         "logs": str(work),
     }
