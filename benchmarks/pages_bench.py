@@ -45,9 +45,7 @@ def users():
     from duikou.core import permissions as perms
 
     office, _ = User.objects.get_or_create(username="bench_office", defaults={"role": perms.OFFICE_ADMIN})
-    busiest = (
-        UnitTaskTally.objects.values("organization_id").annotate(n=Sum("count")).order_by("-n").first()
-    )
+    busiest = UnitTaskTally.objects.values("organization_id").annotate(n=Sum("count")).order_by("-n").first()
     org_id = busiest["organization_id"] if busiest else None
     unit, _ = User.objects.get_or_create(
         username="bench_unit", defaults={"role": perms.UNIT_REPORTER, "organization_id": org_id}
@@ -93,7 +91,11 @@ def time_page(client, url):
         times.append((time.perf_counter() - start) * 1000)
     with CaptureQueriesContext(connection) as captured:
         fetch(client, url)
-    selects = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    selects = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
     sql_times = []
     with connection.cursor() as cursor:
         for _ in range(RUNS):
@@ -104,8 +106,13 @@ def time_page(client, url):
             sql_times.append((time.perf_counter() - start) * 1000)
     page_med, sql_med = statistics.median(times), statistics.median(sql_times)
     return {
-        "url": url, "status": 200, "median_ms": round(page_med, 1), "p95_ms": round(pct(times, 0.95), 1),
-        "queries": len(captured.captured_queries), "bytes": size, "sql_median_ms": round(sql_med, 1),
+        "url": url,
+        "status": 200,
+        "median_ms": round(page_med, 1),
+        "p95_ms": round(pct(times, 0.95), 1),
+        "queries": len(captured.captured_queries),
+        "bytes": size,
+        "sql_median_ms": round(sql_med, 1),
         "ratio": round(page_med / sql_med, 2) if sql_med > 0 else None,
     }
 
@@ -118,13 +125,28 @@ def time_import(tasks: int = 10_000, runs: int = 3):
     times = []
     for run in range(runs):
         data = {
-            "schema": "duikou.plan/1", "title": f"基准导入方案{run}", "doc_number": None, "issuer": "福建省对口支援工作办公室",
-            "issued_on": "2024-01-01", "period": {"start_year": 2024, "end_year": 2025}, "donors": ["福建省"],
-            "recipients": ["重庆市万州区"], "pairings": [], "funding": [], "targets": [],
+            "schema": "duikou.plan/1",
+            "title": f"基准导入方案{run}",
+            "doc_number": None,
+            "issuer": "福建省对口支援工作办公室",
+            "issued_on": "2024-01-01",
+            "period": {"start_year": 2024, "end_year": 2025},
+            "donors": ["福建省"],
+            "recipients": ["重庆市万州区"],
+            "pairings": [],
+            "funding": [],
+            "targets": [],
             "tasks": [
-                {"number": f"{i + 1}.", "path": ["一", f"{i + 1}."], "title": f"任务{i + 1}", "text": "推进。",
-                 "lead_units": [units[i % 7]], "support_units": [units[(i + 2) % 7]], "deadline": "年底前",
-                 "due": "2024-12-31"}
+                {
+                    "number": f"{i + 1}.",
+                    "path": ["一", f"{i + 1}."],
+                    "title": f"任务{i + 1}",
+                    "text": "推进。",
+                    "lead_units": [units[i % 7]],
+                    "support_units": [units[(i + 2) % 7]],
+                    "deadline": "年底前",
+                    "due": "2024-12-31",
+                }
                 for i in range(tasks)
             ],
         }
@@ -138,8 +160,12 @@ def time_import(tasks: int = 10_000, runs: int = 3):
         except _Rollback:
             pass
         times.append(elapsed * 1000)
-    return {"tasks": tasks, "median_ms": round(statistics.median(times), 1), "p95_ms": round(max(times), 1),
-            "runs": runs}
+    return {
+        "tasks": tasks,
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(max(times), 1),
+        "runs": runs,
+    }
 
 
 class _Rollback(Exception):

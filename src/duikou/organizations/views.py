@@ -131,7 +131,9 @@ def _newest(queryset, sides: list[Q], newest_first: tuple[str, ...], limit: int)
     for side in sides:
         for row in queryset.filter(side).order_by(*(f"-{f}" for f in newest_first))[:limit]:
             rows[row.pk] = row
-    return sorted(rows.values(), key=lambda r: tuple(getattr(r, f) for f in newest_first), reverse=True)[:limit]
+    return sorted(rows.values(), key=lambda r: tuple(getattr(r, f) for f in newest_first), reverse=True)[
+        :limit
+    ]
 
 
 def _busiest_children(user, org: Organization) -> list[Organization]:

@@ -68,7 +68,11 @@ def program_detail(request, pk: int):
     program = get_object_or_404(Program.objects.restrict(request.user, VIEW), pk=pk)
     visible = Pairing.objects.restrict(request.user, VIEW).filter(program=program)
     pairings = list(visible.select_related("donor", "recipient").order_by("level", "order", "pk")[:PAGE_ROWS])
-    plans = Plan.objects.restrict(request.user, VIEW).filter(program=program).order_by("-issued_on", "pk")[:PAGE_ROWS]
+    plans = (
+        Plan.objects.restrict(request.user, VIEW)
+        .filter(program=program)
+        .order_by("-issued_on", "pk")[:PAGE_ROWS]
+    )
     if len(pairings) < PAGE_ROWS:
         per_level = None
     else:

@@ -117,7 +117,10 @@ def dashboard(user, page=1) -> dict:
     paid = analytics.unit_paid(ids)
     allocated = {
         r["organization_id"]: r["n"]
-        for r in targets_allocations(user).filter(organization_id__in=ids).order_by().values("organization_id")
+        for r in targets_allocations(user)
+        .filter(organization_id__in=ids)
+        .order_by()
+        .values("organization_id")
         .annotate(n=Count("pk"))
     }
     for row in unit_rows:
@@ -150,13 +153,22 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
     out: dict[int, dict] = defaultdict(lambda: dict(EMPTY))
     for program_id, t in task_counts(Task.objects.restrict(user, VIEW), "plan__program_id").items():
         out[program_id].update(tasks=t["total"], completed=t["completed"], overdue=t["overdue"])
-    targets = list(Target.objects.restrict(user, VIEW).values_list("pk", "value", "comparator", "plan__program_id"))
+    targets = list(
+        Target.objects.restrict(user, VIEW).values_list("pk", "value", "comparator", "plan__program_id")
+    )
     achieved = achieved_by_target([pk for pk, *_ in targets])
     for pk, value, comparator, program_id in targets:
         got = achieved.get(pk)
         out[program_id]["targets"] += 1
-        out[program_id]["reached"] += got is not None and (got <= value if comparator == "<=" else got >= value)
-    for r in FundingLine.objects.restrict(user, VIEW).order_by().values("plan__program_id").annotate(s=Sum("amount")):
+        out[program_id]["reached"] += got is not None and (
+            got <= value if comparator == "<=" else got >= value
+        )
+    for r in (
+        FundingLine.objects.restrict(user, VIEW)
+        .order_by()
+        .values("plan__program_id")
+        .annotate(s=Sum("amount"))
+    ):
         out[r["plan__program_id"]]["planned"] = r["s"] or Decimal(0)
     for r in (
         Transaction.objects.restrict(user, VIEW)

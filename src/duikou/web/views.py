@@ -23,7 +23,9 @@ from .models import ImportDraft
 @login_required
 def home(request):
     """The leaders' dashboard: completion, overdue, targets reached, funds executed per program and unit."""
-    return render(request, "web/dashboard.html", stats.dashboard(request.user, page=request.GET.get("page") or 1))
+    return render(
+        request, "web/dashboard.html", stats.dashboard(request.user, page=request.GET.get("page") or 1)
+    )
 
 
 def _require_import(request):
