@@ -202,3 +202,27 @@ def test_unit_rollups_move_on_to_a_new_day(world):
     analytics.rebuild()
     assert tallies() == live
     assert analytics.roll_unit_rollups() == 0
+
+
+@pytest.mark.parametrize("who", ["mawei", "guyuan", "fuqing", "fuzhou"])
+def test_restricted_dashboard_money_is_what_the_gate_allows(world, who, make_user, org):
+    """A unit's or recipient's disbursed figure, summed side by side, equals the sum over the rows the gate gives."""
+    from django.db.models import Sum
+
+    from duikou.core import permissions as perms
+    from duikou.core.permissions import VIEW
+
+    user = world["users"].get(who) or make_user(who, perms.UNIT_HEAD, org("福建省福州市"))
+    Transaction.objects.create(
+        funding_line=FundingLine.objects.filter(plan=world["plan"]).first(),
+        amount=2_000_000,
+        date=dt.date(2023, 9, 1),
+        payer=world["minhou"],
+        payee=world["mawei"],  # both sides inside 福州市: counted once
+    )
+    expected = Transaction.objects.restrict(user, VIEW).filter(
+        kind=Transaction.DISBURSEMENT, funding_line__isnull=False
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    figures = stats._restricted_program_figures(user, timezone.localdate())
+    assert sum((f["disbursed"] for f in figures.values()), Decimal(0)) == expected
+    assert who not in ("mawei", "fuzhou") or expected == Decimal("14000000")

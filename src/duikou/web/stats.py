@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from duikou.core.permissions import OFFICE_ADMIN, READ_EVERYTHING_ROLES, VIEW, role_of
+from duikou.core.permissions import OFFICE_ADMIN, READ_EVERYTHING_ROLES, VIEW, organization_subtree, role_of
 
 
 def latest_approved_figures(target_ids) -> dict[tuple[int, int], Decimal]:
@@ -96,6 +96,10 @@ def dashboard(user, page=1) -> dict:
     today = timezone.localdate()  # the day the tallies judge "overdue" by
     everything = sees_everything(user)
     visible = Program.objects.restrict(user, VIEW).order_by("name", "pk")
+    if not everything:
+        visible = list(
+            visible
+        )  # a unit's programs are few: the gate's query runs once, not per count and page
     programs_page = Paginator(visible, PROGRAMS_PER_PAGE).get_page(page)
     programs = list(programs_page.object_list)
     if everything:
@@ -104,7 +108,7 @@ def dashboard(user, page=1) -> dict:
     else:
         figures = _restricted_program_figures(user, today)
         # The totals are over the programs the user may see, as the rows are (a bounded list for these roles).
-        visible_ids = set(visible.values_list("pk", flat=True))
+        visible_ids = {p.pk for p in visible}
         shown = [f for pk, f in figures.items() if pk in visible_ids]
         total = {k: sum((f[k] for f in shown), Decimal(0) if k in MONEY else 0) for k in FIGURES}
     program_rows = [{"program": p, **_with_ratios(figures.get(p.pk) or dict(EMPTY))} for p in programs]
@@ -170,14 +174,18 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
         .annotate(s=Sum("amount"))
     ):
         out[r["plan__program_id"]]["planned"] = r["s"] or Decimal(0)
-    for r in (
-        Transaction.objects.restrict(user, VIEW)
-        .filter(kind=Transaction.DISBURSEMENT, funding_line__isnull=False)
-        .order_by()
-        .values("funding_line__plan__program_id")
-        .annotate(s=Sum("amount"))
-    ):
-        out[r["funding_line__plan__program_id"]]["disbursed"] = r["s"] or Decimal(0)
+    paid = Transaction.objects.restrict(user, VIEW).filter(
+        kind=Transaction.DISBURSEMENT, funding_line__isnull=False
+    )
+    sides = [paid]
+    if not sees_everything(user):
+        # A unit or recipient reaches a payment through its payer or its payee, all within its subtree; asked as
+        # one OR that scans every payment, so the payer's side and the rest of the payee's side are summed apart.
+        subtree = organization_subtree(user)
+        sides = [paid.filter(payer__in=subtree), paid.filter(payee__in=subtree).exclude(payer__in=subtree)]
+    for side in sides:
+        for r in side.order_by().values("funding_line__plan__program_id").annotate(s=Sum("amount")):
+            out[r["funding_line__plan__program_id"]]["disbursed"] += r["s"] or Decimal(0)
     return dict(out)
 
 
