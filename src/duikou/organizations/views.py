@@ -51,7 +51,7 @@ def organization_detail(request, pk: int):
     responsibilities = (
         Responsibility.objects.restrict(user, VIEW)
         .filter(organization=org, task__in=Task.objects.restrict(user, VIEW))
-        .select_related("task", "task__plan", "task__plan__program")
+        .select_related("task", "task__plan")
         .order_by("task__plan__issued_on", "task__order", "pk")
     )
     tasks = []
@@ -76,13 +76,13 @@ def organization_detail(request, pk: int):
     )
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
     transactions = _newest(
-        Transaction.objects.restrict(user, VIEW).select_related("payer", "payee", "project", "funding_line"),
+        Transaction.objects.restrict(user, VIEW).select_related("payer", "payee"),
         [Q(payer=org), Q(payee=org)],
         ("date", "pk"),
         PAGE_ROWS,
     )
     projects = _newest(
-        Project.objects.restrict(user, VIEW).select_related("recipient", "implementer", "program"),
+        Project.objects.restrict(user, VIEW).select_related("recipient", "implementer"),
         [Q(implementer=org), Q(recipient=org), Q(proposed_by=org)],
         ("pk",),
         PAGE_ROWS,
