@@ -320,17 +320,34 @@ class BulkLoad:
 
     # -- SQLite ----------------------------------------------------------------------------------
     def _drop_sqlite(self) -> None:
+        """Drop the secondary indexes except those leading with a foreign-key column.
+
+        SQLite keeps deferred foreign keys as a violation counter: while a child row waits for its parent
+        (batches of different tables flush at different times), every parent insert looks up its children,
+        a full table scan without an index on the child column, so those indexes stay.
+        """
+        q = connection.ops.quote_name
         with connection.cursor() as cursor:
             marks = ", ".join("%s" for _ in self.tables)
             cursor.execute(
-                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})"
-                " ORDER BY name",
+                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                f" AND tbl_name IN ({marks}) ORDER BY name",
                 self.tables,
             )
             indexes = cursor.fetchall()
-            for name, _sql in indexes:
-                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-        self.restore = [("重建索引 / indexes", sql) for _name, sql in indexes]
+            fk_columns = {}
+            for table in self.tables:
+                cursor.execute(f"PRAGMA foreign_key_list({q(table)})")
+                fk_columns[table] = {row[3] for row in cursor.fetchall()}  # (id, seq, table, from, to, ...)
+            dropped = []
+            for name, table, sql in indexes:
+                cursor.execute(f"PRAGMA index_info({q(name)})")
+                first = next((row[2] for row in cursor.fetchall() if row[0] == 0), None)
+                if first in fk_columns[table]:
+                    continue
+                cursor.execute(f"DROP INDEX {q(name)}")
+                dropped.append(sql)
+        self.restore = [("重建索引 / indexes", sql) for sql in dropped]
         self.restore.append(("统计信息 / analyze", "ANALYZE"))
 
     def _restore(self) -> None:
