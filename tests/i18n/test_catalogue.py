@@ -33,7 +33,10 @@ def parse_po(text: str) -> list[dict]:
 
 
 def _placeholders(text: str) -> list[str]:
-    return sorted(PLACEHOLDER.findall(text))
+    """Named placeholders once each (a text may name one twice, "用户 %(name)s / no user %(name)s"), others counted."""
+    found = PLACEHOLDER.findall(text)
+    named = {p for p in found if p.startswith("%(")}
+    return sorted([*named, *(p for p in found if not p.startswith("%("))])
 
 
 def test_parser_reads_plurals_continuations_and_flags():
@@ -50,6 +53,8 @@ def test_parser_reads_plurals_continuations_and_flags():
         }
     ]
     assert _placeholders("%(a)s 与 %(size).1f、%(n)d，%%") == ["%%", "%(a)s", "%(n)d", "%(size).1f"]
+    assert _placeholders("用户 %(name)s 不存在 / no user %(name)s") == _placeholders("no user %(name)s")
+    assert _placeholders("%s 与 %s") != _placeholders("%s")
 
 
 def test_every_message_is_translated_with_the_same_placeholders():

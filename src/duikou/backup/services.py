@@ -23,6 +23,7 @@ from django.apps import apps
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from duikou.core.errors import InputError
 from duikou.core.periods import Period
@@ -162,11 +163,16 @@ def read_manifest(archive: zipfile.ZipFile, name: str) -> dict:
     try:
         manifest = json.loads(archive.read("manifest.json"))
     except KeyError:
-        raise InputError(f"{name}：缺少 manifest.json，不是 duikou 备份文件") from None
+        raise InputError(_("%(file)s：缺少 manifest.json，不是 duikou 备份文件") % {"file": name}) from None
     except ValueError as exc:
-        raise InputError(f"{name} manifest.json：不是有效的 JSON（{exc}）") from None
+        raise InputError(
+            _("%(file)s manifest.json：不是有效的 JSON（%(reason)s）") % {"file": name, "reason": exc}
+        ) from None
     if manifest.get("format") != FORMAT:
-        raise InputError(f"{name} manifest.json：格式为 {manifest.get('format')!r}，应为 {FORMAT}")
+        raise InputError(
+            _("%(file)s manifest.json：格式为 %(found)r，应为 %(expected)s")
+            % {"file": name, "found": manifest.get("format"), "expected": FORMAT}
+        )
     return manifest
 
 
@@ -177,26 +183,34 @@ def restore(path, *, progress: Callable[[str, int], None] | None = None) -> dict
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
-        raise InputError(f"{name}：文件不存在") from None
+        raise InputError(_("%(file)s：文件不存在") % {"file": name}) from None
     except zipfile.BadZipFile:
-        raise InputError(f"{name}：不是 zip 文件，无法恢复") from None
+        raise InputError(_("%(file)s：不是 zip 文件，无法恢复") % {"file": name}) from None
     with archive:
         manifest = read_manifest(archive, name)
         missing = sorted(set(manifest["migrations"]) - set(applied_migrations()))
         if missing:
-            raise InputError(f"{name}：备份来自更新的版本，本库缺少迁移 {', '.join(missing[:5])}（请先运行 duikou migrate）")
+            raise InputError(
+                _("%(file)s：备份来自更新的版本，本库缺少迁移 %(migrations)s（请先运行 duikou migrate）")
+                % {"file": name, "migrations": ", ".join(missing[:5])}
+            )
         by_label = {m._meta.label_lower: m for m in backup_models()}
         with transaction.atomic():
             for model in by_label.values():
                 label = model._meta.label_lower
                 if label not in MIGRATE_CREATED and model._base_manager.exists():
-                    raise InputError(f"{name}：目标数据库不是空库（{label} 已有数据），请恢复到新建并迁移过的空库")
+                    raise InputError(
+                        _("%(file)s：目标数据库不是空库（%(table)s 已有数据），请恢复到新建并迁移过的空库")
+                        % {"file": name, "table": label}
+                    )
             for label in ("auth.permission", "contenttypes.contenttype"):
                 by_label[label]._base_manager.all().delete()
             for entry in manifest["tables"]:
                 model = by_label.get(entry["table"])
                 if model is None:
-                    raise InputError(f"{name}：表 {entry['table']} 在本版本中不存在")
+                    raise InputError(
+                        _("%(file)s：表 %(table)s 在本版本中不存在") % {"file": name, "table": entry["table"]}
+                    )
                 _load_table(archive, model, entry, name)
                 if progress:
                     progress(entry["table"], entry["rows"])
@@ -205,7 +219,8 @@ def restore(path, *, progress: Callable[[str, int], None] | None = None) -> dict
                 count, digest = table_checksum(by_label[entry["table"]])
                 if count != entry["rows"] or digest != entry["sha256"]:
                     raise InputError(
-                        f"{name} tables/{entry['table']}.jsonl：恢复后校验不一致（行数 {count}/{entry['rows']}），已全部撤销"
+                        _("%(file)s tables/%(table)s.jsonl：恢复后校验不一致（行数 %(count)s/%(expected)s），已全部撤销")
+                        % {"file": name, "table": entry["table"], "count": count, "expected": entry["rows"]}
                     )
     return manifest
 
@@ -215,7 +230,10 @@ def _load_table(archive: zipfile.ZipFile, model, entry: dict, name: str) -> None
     columns = entry["columns"]
     unknown = [c for c in columns if c not in fields_by_attname]
     if unknown:
-        raise InputError(f"{name} tables/{entry['table']}.jsonl：本版本没有字段 {', '.join(unknown)}")
+        raise InputError(
+            _("%(file)s tables/%(table)s.jsonl：本版本没有字段 %(fields)s")
+            % {"file": name, "table": entry["table"], "fields": ", ".join(unknown)}
+        )
     fields = [fields_by_attname[c] for c in columns]
     table = connection.ops.quote_name(model._meta.db_table)
     sql = (
@@ -226,7 +244,9 @@ def _load_table(archive: zipfile.ZipFile, model, entry: dict, name: str) -> None
     try:
         handle = archive.open(f"tables/{entry['table']}.jsonl")
     except KeyError:
-        raise InputError(f"{name}：缺少 tables/{entry['table']}.jsonl") from None
+        raise InputError(
+            _("%(file)s：缺少 tables/%(table)s.jsonl") % {"file": name, "table": entry["table"]}
+        ) from None
     with handle, connection.cursor() as cursor:
         for number, raw in enumerate(handle, start=1):
             try:
@@ -235,7 +255,10 @@ def _load_table(archive: zipfile.ZipFile, model, entry: dict, name: str) -> None
                     f.get_db_prep_save(_restore_value(f, v), connection) for f, v in zip(fields, values, strict=True)
                 ]
             except (ValueError, TypeError) as exc:
-                raise InputError(f"{name} tables/{entry['table']}.jsonl 第 {number} 行：无法读取（{exc}）") from None
+                raise InputError(
+                    _("%(file)s tables/%(table)s.jsonl 第 %(line)s 行：无法读取（%(reason)s）")
+                    % {"file": name, "table": entry["table"], "line": number, "reason": exc}
+                ) from None
             batch.append(row)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
@@ -164,7 +165,10 @@ def update_task(user, task: Task, payload: TaskUpdate) -> Task:
     if not perms.is_office(user) and set(data) - TASK_UNIT_FIELDS:
         from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied(f"责任单位只能修改任务的状态、进度和完成日期（不能修改：{'、'.join(sorted(set(data) - TASK_UNIT_FIELDS))}）")
+        raise PermissionDenied(
+            _("责任单位只能修改任务的状态、进度和完成日期（不能修改：%(fields)s）")
+            % {"fields": "、".join(sorted(set(data) - TASK_UNIT_FIELDS))}
+        )
     return form_save(Task, TASK_FIELDS, data, instance=task)
 
 

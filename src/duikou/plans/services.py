@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from duikou.core.audit import bulk_create_logged
@@ -66,24 +67,27 @@ def read_plan_source(path) -> tuple[dict, bytes]:
     try:
         stat = path.stat()
     except FileNotFoundError:
-        raise InputError(f"{path}：文件不存在") from None
+        raise InputError(_("%(file)s：文件不存在") % {"file": path}) from None
     except OSError as exc:
-        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
+        raise InputError(_("%(file)s：无法读取（%(reason)s）") % {"file": path, "reason": exc.strerror}) from None
     if path.is_dir():
-        raise InputError(f"{path}：是目录，不是文件")
+        raise InputError(_("%(file)s：是目录，不是文件") % {"file": path})
     limit = settings.DUIKOU_MAX_UPLOAD_BYTES
     if stat.st_size > limit:
-        raise InputError(f"{path}：文件过大（{stat.st_size / 2**20:.0f} MB，上限 {limit / 2**20:.0f} MB）")
+        raise InputError(
+            _("%(file)s：文件过大（%(size).0f MB，上限 %(limit).0f MB）")
+            % {"file": path, "size": stat.st_size / 2**20, "limit": limit / 2**20}
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
+        raise InputError(_("%(file)s：无法读取（%(reason)s）") % {"file": path, "reason": exc.strerror}) from None
     if path.suffix.lower() == ".json":
         return parse_plan_json(raw, str(path)), raw
     try:
         from duikou.reader import ReaderError, extract_file
     except ImportError:
-        raise InputError(f"{path}：不是 JSON 文件，且文档读取器不可用") from None
+        raise InputError(_("%(file)s：不是 JSON 文件，且文档读取器不可用") % {"file": path}) from None
     try:
         return extract_file(path), raw
     except ReaderError as exc:
@@ -95,13 +99,18 @@ def parse_plan_json(raw: bytes, place: str) -> dict:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{place}：不是 UTF-8 编码的 JSON（第 {exc.start} 字节）") from None
+        raise InputError(
+            _("%(place)s：不是 UTF-8 编码的 JSON（第 %(byte)s 字节）") % {"place": place, "byte": exc.start}
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{place} 第 {exc.lineno} 行第 {exc.colno} 列：不是有效的 JSON（{exc.msg}）") from None
+        raise InputError(
+            _("%(place)s 第 %(line)s 行第 %(column)s 列：不是有效的 JSON（%(reason)s）")
+            % {"place": place, "line": exc.lineno, "column": exc.colno, "reason": exc.msg}
+        ) from None
     if not isinstance(data, dict):
-        raise InputError(f"{place}：顶层应为 {SCHEMA_ID} 对象")
+        raise InputError(_("%(place)s：顶层应为 %(schema)s 对象") % {"place": place, "schema": SCHEMA_ID})
     return data
 
 
@@ -154,7 +163,10 @@ class _PlanBuilder:
         else:
             if resolution.status == Resolution.AMBIGUOUS:
                 names = "、".join(str(c) for c in resolution.candidates[:5])
-                self.notes.append(f"“{printed}”有多个候选（{names}），已作为新单位登记，请在单位管理中核对合并")
+                self.notes.append(
+                    _("“%(name)s”有多个候选（%(names)s），已作为新单位登记，请在单位管理中核对合并")
+                    % {"name": printed, "names": names}
+                )
                 resolution.suggested_name = printed
             org = create_from_resolution(resolution, parent=context)
         self.cache[key] = org
@@ -223,9 +235,15 @@ class _PlanBuilder:
             donor = self.organization(pairing.donor, donor_context)
             recipient = self.organization(pairing.recipient, recipient_context)
             if donor.pk == recipient.pk:
-                raise InputError(f"{self.source_name} pairings[{i + 1}]：支援方与受援方是同一单位（{pairing.donor}）")
+                raise InputError(
+                    _("%(source)s pairings[%(n)s]：支援方与受援方是同一单位（%(name)s）")
+                    % {"source": self.source_name, "n": i + 1, "name": pairing.donor}
+                )
             if (donor.pk, recipient.pk) in seen:
-                self.notes.append(f"pairings[{i + 1}]：{pairing.donor} → {pairing.recipient} 与前面的结对重复，已合并")
+                self.notes.append(
+                    _("pairings[%(n)s]：%(donor)s → %(recipient)s 与前面的结对重复，已合并")
+                    % {"n": i + 1, "donor": pairing.donor, "recipient": pairing.recipient}
+                )
                 continue
             seen.add((donor.pk, recipient.pk))
             rows.append(Pairing(
@@ -242,7 +260,9 @@ class _PlanBuilder:
             key = (line.source, line.year)
             if key in seen:
                 raise InputError(
-                    f"{self.source_name} funding[{i + 1}]：资金来源“{line.source}” {line.year} 年与 funding[{seen[key] + 1}] 重复"
+                    _("%(source)s funding[%(n)s]：资金来源“%(name)s” %(year)s 年与 funding[%(first)s] 重复")
+                    % {"source": self.source_name, "n": i + 1, "name": line.source, "year": line.year,
+                       "first": seen[key] + 1}
                 )
             seen[key] = i
             rows.append(FundingLine(
@@ -306,7 +326,10 @@ class _PlanBuilder:
             seen = set()
             for j, share in enumerate(item.allocations):
                 if share.unit in seen:
-                    raise InputError(f"{self.source_name} targets[{i + 1}].allocations[{j + 1}]：单位“{share.unit}”重复")
+                    raise InputError(
+                        _("%(source)s targets[%(n)s].allocations[%(m)s]：单位“%(name)s”重复")
+                        % {"source": self.source_name, "n": i + 1, "m": j + 1, "name": share.unit}
+                    )
                 seen.add(share.unit)
                 allocations.append(Allocation(
                     target=target, organization=self.organization(share.unit, issuer_region), printed_name=share.unit,
@@ -329,11 +352,17 @@ def _decimal(value, place: str, source_name: str, places: int) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
     except InvalidOperation:
-        raise InputError(f"{source_name} {place}：不是有效数字（{value!r}）") from None
+        raise InputError(
+            _("%(source)s %(place)s：不是有效数字（%(value)r）") % {"source": source_name, "place": place, "value": value}
+        ) from None
     if amount < 0:
-        raise InputError(f"{source_name} {place}：不能为负数（{value}）")
+        raise InputError(
+            _("%(source)s %(place)s：不能为负数（%(value)s）") % {"source": source_name, "place": place, "value": value}
+        )
     if amount >= MAX_VALUE:
-        raise InputError(f"{source_name} {place}：数值过大（{value}）")
+        raise InputError(
+            _("%(source)s %(place)s：数值过大（%(value)s）") % {"source": source_name, "place": place, "value": value}
+        )
     return amount
 
 

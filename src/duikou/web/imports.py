@@ -116,7 +116,8 @@ def _convert(kind: str, field: str, text: str, place: str):
             parts = line.rsplit(None, 1)
             if len(parts) != 2:
                 raise InputError(_("%(place)s 第 %(n)d 行：应为“单位 数值”") % {"place": place, "n": n + 1})
-            shares.append({"unit": parts[0].strip(), "value": _number(parts[1], f"{place} 第 {n + 1} 行")})
+            line_place = _("%(place)s 第 %(n)d 行") % {"place": place, "n": n + 1}
+            shares.append({"unit": parts[0].strip(), "value": _number(parts[1], line_place)})
         return shares
     if not text:
         return None

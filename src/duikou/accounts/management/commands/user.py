@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from duikou.accounts.models import User
 from duikou.core import permissions as perms
@@ -53,11 +54,11 @@ class Command(DuikouCommand):
             self.stderr.write("\n".join(lines)) if lines else None
             return f"{len(lines)} users", {"users": [u.username for u in users]}
         if not username:
-            raise UserError("请给出用户名 / a user name is required")
+            raise UserError(_("请给出用户名 / a user name is required"))
         if action == "unlock":
             updated = User.objects.filter(username=username).update(failed_logins=0, locked_until=None)
             if not updated:
-                raise UserError(f"用户 {username} 不存在 / no user {username}")
+                raise UserError(_("用户 %(name)s 不存在 / no user %(name)s") % {"name": username})
             return f"user {username} unlocked", {"user": username, "unlocked": True}
         return self._add(username, **options)
 
@@ -68,17 +69,17 @@ class Command(DuikouCommand):
         from duikou.plans.models import Plan
 
         if plan is None:
-            raise UserError("--plan：请给出方案编号 / a plan id is required")
+            raise UserError(_("--plan：请给出方案编号 / a plan id is required"))
         found = Plan.objects.filter(pk=plan).first()
         if found is None:
-            raise UserError(f"--plan：方案 {plan} 不存在 / no plan {plan}")
+            raise UserError(_("--plan：方案 %(id)s 不存在 / no plan %(id)s") % {"id": plan})
         if output and not output.lower().endswith(".xlsx"):
-            raise UserError(f"-o：账户表须为 .xlsx 文件：{output}")
+            raise UserError(_("-o：账户表须为 .xlsx 文件：%(file)s") % {"file": output})
         roles = [perms.UNIT_REPORTER] + ([perms.UNIT_HEAD] if heads else [])
         created, skipped = services.provision_unit_accounts(found, roles)
         if output:
             Path(output).write_bytes(services.accounts_workbook(found, created))
-            self.stderr.write(f"初始密码已写入 {output}（首次登录须修改）")
+            self.stderr.write(_("初始密码已写入 %(file)s（首次登录须修改）") % {"file": output})
         else:
             for account in created:
                 self.stderr.write(
@@ -91,26 +92,28 @@ class Command(DuikouCommand):
 
     def _add(self, username, *, org, role, name, email, password, **options):
         if not role:
-            raise UserError("--role：请给出角色（" + "、".join(perms.ROLE_NAMES) + "）")
+            raise UserError(_("--role：请给出角色（%(roles)s）") % {"roles": "、".join(perms.ROLE_NAMES)})
         if User.objects.filter(username=username).exists():
-            raise UserError(f"用户名 {username} 已存在 / user {username} exists")
+            raise UserError(_("用户名 %(name)s 已存在 / user %(name)s exists") % {"name": username})
         organization = None
         if org:
             matches = list(Organization.objects.filter(Q(full_name=org) | Q(name=org))[:6])
             if not matches:
-                raise UserError(f"--org：找不到单位“{org}”/ no organization named {org}")
+                raise UserError(_("--org：找不到单位“%(org)s”/ no organization named %(org)s") % {"org": org})
             if len(matches) > 1:
                 names = "、".join(m.full_name for m in matches[:5])
-                raise UserError(f"--org：“{org}”对应多个单位，请用全称：{names}")
+                raise UserError(
+                    _("--org：“%(org)s”对应多个单位，请用全称：%(names)s") % {"org": org, "names": names}
+                )
             organization = matches[0]
         elif role not in (perms.OFFICE_ADMIN, perms.AUDITOR, perms.LEADER):
-            raise UserError("--org：单位填报员、单位负责人和受援方账户必须属于一个单位")
+            raise UserError(_("--org：单位填报员、单位负责人和受援方账户必须属于一个单位"))
         generated = password is None
         password = password or secrets.token_urlsafe(12)
         try:
             validate_password(password)
         except ValidationError as exc:
-            raise UserError("--password：" + "；".join(exc.messages)) from exc
+            raise UserError(_("--password：%(errors)s") % {"errors": "；".join(exc.messages)}) from exc
         with transaction.atomic():
             user = User.objects.create_user(
                 username=username,
@@ -122,7 +125,7 @@ class Command(DuikouCommand):
                 is_staff=role in STAFF_ROLES,
             )
         if generated:
-            self.stderr.write(f"初始密码 / initial password: {password}")
+            self.stderr.write(_("初始密码 / initial password: %(password)s") % {"password": password})
         return (
             f"user {user.username} created: {user.get_role_display()}, {organization or '-'}",
             {

@@ -2,6 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from duikou.assessments.forms import WEIGHT_FIELDS, weights_sum_error
 from duikou.assessments.models import AssessmentRule
@@ -16,16 +17,19 @@ def parse_weights(text: str) -> list[Decimal]:
     """Four comma-separated weights 0–100 that sum to 100 (任务, 目标, 资金, 月报)."""
     parts = [p.strip() for p in text.replace("，", ",").split(",")]
     if len(parts) != 4:
-        raise UserError(f"--weights {text}：应为四个数，用逗号分隔（任务,目标,资金,月报），如 40,30,20,10")
+        raise UserError(
+            _("--weights %(text)s：应为四个数，用逗号分隔（任务,目标,资金,月报），如 40,30,20,10")
+            % {"text": text}
+        )
     try:
         values = [Decimal(p) for p in parts]
     except InvalidOperation:
-        raise UserError(f"--weights {text}：应为数字") from None
+        raise UserError(_("--weights %(text)s：应为数字") % {"text": text}) from None
     if any(not v.is_finite() or not 0 <= v <= 100 for v in values):
-        raise UserError(f"--weights {text}：每项权重应在 0 到 100 之间")
+        raise UserError(_("--weights %(text)s：每项权重应在 0 到 100 之间") % {"text": text})
     error = weights_sum_error(values)
     if error:
-        raise UserError(f"--weights {text}：{error}")
+        raise UserError(_("--weights %(text)s：%(error)s") % {"text": text, "error": error})
     return values
 
 
@@ -44,7 +48,10 @@ class Command(DuikouCommand):
     def run(self, *args, program, year, weights=None, output=None, **options):
         obj = program_or_error(program)
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise UserError(f"--year {year}：年份应在 {MIN_YEAR}–{MAX_YEAR} 之间")
+            raise UserError(
+                _("--year %(year)s：年份应在 %(min)s–%(max)s 之间")
+                % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR}
+            )
         values = parse_weights(weights) if weights else None
         path = docx_path(output) if output else None
         rule = AssessmentRule.objects.filter(program=obj, year=year).first() or AssessmentRule(

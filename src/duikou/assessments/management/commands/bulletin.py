@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from duikou.assessments.services import write_bulletin
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.core.periods import Period
@@ -9,7 +11,7 @@ from duikou.programs.models import Program
 def program_or_error(pk: int) -> Program:
     program = Program.objects.filter(pk=pk).first()
     if program is None:
-        raise UserError(f"对口关系 {pk} 不存在")
+        raise UserError(_("对口关系 %(id)s 不存在") % {"id": pk})
     return program
 
 
@@ -17,7 +19,7 @@ def docx_path(name: str) -> Path:
     """The output path, refused before any work when it is not a .docx name."""
     path = Path(name)
     if path.suffix.lower() != ".docx":
-        raise UserError(f"{name}：文件名应以 .docx 结尾")
+        raise UserError(_("%(file)s：文件名应以 .docx 结尾") % {"file": name})
     return path
 
 
@@ -25,7 +27,9 @@ def write_or_error(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise UserError(f"{path}：无法写入（{exc.strerror}）") from None
+        raise UserError(
+            _("%(file)s：无法写入（%(reason)s）") % {"file": path, "reason": exc.strerror}
+        ) from None
 
 
 class Command(DuikouCommand):
@@ -42,7 +46,7 @@ class Command(DuikouCommand):
         try:
             parsed = Period.parse(period)
         except ValueError as exc:
-            raise UserError(f"--period：{exc}") from None
+            raise UserError(_("--period：%(error)s") % {"error": exc}) from None
         path = docx_path(output or f"bulletin-{obj.pk}-{parsed}.docx")
         write_or_error(path, write_bulletin(program=obj, period=parsed))
         return (

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from duikou.core.commands import DuikouCommand, UserError
 
 
@@ -17,7 +19,7 @@ class Command(DuikouCommand):
 
         path = Path(file)
         if not path.parent.exists():
-            raise UserError(f"{file}：目录 {path.parent} 不存在")
+            raise UserError(_("%(file)s：目录 %(folder)s 不存在") % {"file": file, "folder": path.parent})
         with self.progress() as bar:
             task = bar.add_task("备份 / backup", total=None)
             manifest = backup(path, progress=lambda label, n: bar.update(task, description=label, advance=1))

@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 from django.core.management import call_command
+from django.utils.translation import gettext as _
 
 from duikou.core.commands import DuikouCommand, UserError
 
@@ -20,18 +21,27 @@ class Command(DuikouCommand):
         from duikou.plans.services import import_plan_file
 
         folder = Path(examples)
-        files = sorted(p for p in folder.glob("*") if p.suffix.lower() in {".txt", ".json", ".html", ".docx", ".pdf"})
+        files = sorted(
+            p for p in folder.glob("*") if p.suffix.lower() in {".txt", ".json", ".html", ".docx", ".pdf"}
+        )
         if not files:
-            raise UserError(f"{folder}：没有找到示例方案文件")
+            raise UserError(_("%(folder)s：没有找到示例方案文件") % {"folder": folder})
         call_command("migrate", interactive=False, verbosity=0)
         added = seed_divisions()
         if added:
-            self.stderr.write(f"已载入行政区划 {added} 个")
+            self.stderr.write(_("已载入行政区划 %(n)s 个") % {"n": added})
         plans = []
         for path in files:
             result = import_plan_file(path)
             plans.append(result.plan.pk)
-            self.stderr.write(("已导入" if result.created else "已存在") + f"：{result.plan.title}（方案 {result.plan.pk}）")
+            self.stderr.write(
+                (
+                    _("已导入：%(title)s（方案 %(id)s）")
+                    if result.created
+                    else _("已存在：%(title)s（方案 %(id)s）")
+                )
+                % {"title": result.plan.title, "id": result.plan.pk}
+            )
         password = os.environ.get("DUIKOU_DEMO_PASSWORD", "duikou-demo-2026")
         users = _demo_users(password)
         self.stdout.write(
@@ -39,7 +49,10 @@ class Command(DuikouCommand):
             f"  管理员 / admin login: admin / {password}\n"
             + "".join(f"  {label}: {name} / {password}\n" for name, label in users)
         )
-        return f"demo ready: {len(plans)} plans, admin login admin / {password}", {"plans": plans, "admin": "admin"}
+        return f"demo ready: {len(plans)} plans, admin login admin / {password}", {
+            "plans": plans,
+            "admin": "admin",
+        }
 
 
 def _demo_users(password: str) -> list[tuple[str, str]]:

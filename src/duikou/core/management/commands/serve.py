@@ -1,6 +1,8 @@
 import os
 import sys
 
+from django.utils.translation import gettext as _
+
 from duikou.core.commands import DuikouCommand
 
 
@@ -16,8 +18,21 @@ class Command(DuikouCommand):
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
-        self.stderr.write(f"duikou 服务已启动 / serving on http://{bind}  (Ctrl-C 停止)")
+        self.stderr.write(_("duikou 服务已启动 / serving on http://%(bind)s  (Ctrl-C 停止)") % {"bind": bind})
         sys.stderr.flush()
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-        os.execv(gunicorn, [gunicorn, "duikou.wsgi:application", "--bind", bind, "--workers", str(workers),
-                            "--access-logfile", "-", "--timeout", "120"])
+        os.execv(
+            gunicorn,
+            [
+                gunicorn,
+                "duikou.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "120",
+            ],
+        )

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.plans.models import Plan
 from duikou.plans.services import export_plan
@@ -15,10 +17,11 @@ class Command(DuikouCommand):
 
         plan = Plan.objects.filter(pk=id).first()
         if plan is None:
-            raise UserError(f"方案 {id} 不存在")
+            raise UserError(_("方案 %(id)s 不存在") % {"id": id})
         findings = check_plan(export_plan(plan))
         self.stdout.write(format_findings(findings, lang or "zh"))
         problems = sum(1 for f in findings if not f["ok"])
         return f"plan {id}: {problems} findings that do not add up, {len(findings) - problems} that do", {
-            "plan": id, "findings": findings,
+            "plan": id,
+            "findings": findings,
         }

@@ -1,5 +1,7 @@
 import json
 
+from django.utils.translation import gettext as _
+
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.plans.models import Plan
 from duikou.plans.services import export_plan
@@ -18,7 +20,7 @@ class Command(DuikouCommand):
     def run(self, *args, kind, id, output=None, **options):
         plan = Plan.objects.filter(pk=id).first()
         if plan is None:
-            raise UserError(f"方案 {id} 不存在")
+            raise UserError(_("方案 %(id)s 不存在") % {"id": id})
         text = json.dumps(export_plan(plan), ensure_ascii=False, indent=2)
         if output:
             with open(output, "w", encoding="utf-8") as fh:

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.plans.services import import_plan_file
 from duikou.programs.models import Program
@@ -17,7 +19,7 @@ class Command(DuikouCommand):
         if program is not None:
             target_program = Program.objects.filter(pk=program).first()
             if target_program is None:
-                raise UserError(f"--program {program}：没有这个对口关系")
+                raise UserError(_("--program %(id)s：没有这个对口关系") % {"id": program})
         with self.progress() as bar:
             task_id = bar.add_task("导入任务 / importing tasks", total=None)
 
@@ -26,7 +28,7 @@ class Command(DuikouCommand):
 
             result = import_plan_file(file, program=target_program, publish=not draft, progress=advance)
         for note in result.notes:
-            self.stderr.write(f"注意：{note}")
+            self.stderr.write(_("注意：%(note)s") % {"note": note})
         if not result.created:
-            self.stderr.write(f"该来源文件已导入过，未重复导入（方案 {result.plan.pk}）")
+            self.stderr.write(_("该来源文件已导入过，未重复导入（方案 %(id)s）") % {"id": result.plan.pk})
         return result.summary(), result.as_json()

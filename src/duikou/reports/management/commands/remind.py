@@ -1,5 +1,7 @@
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.reports.services import run_reminders
 
@@ -18,13 +20,15 @@ class Command(DuikouCommand):
 
     def run(self, *args, days, today=None, **options):
         if days < 0:
-            raise UserError(f"--days：提前天数不能为负数（收到 {days}）")
+            raise UserError(_("--days：提前天数不能为负数（收到 %(days)s）") % {"days": days})
         as_of = None
         if today:
             try:
                 as_of = dt.date.fromisoformat(today)
             except ValueError as exc:
-                raise UserError(f"--today：日期格式应为 YYYY-MM-DD（收到 {today}）") from exc
+                raise UserError(
+                    _("--today：日期格式应为 YYYY-MM-DD（收到 %(text)s）") % {"text": today}
+                ) from exc
         run = run_reminders(days=days, today=as_of)
         payload = {
             "due_soon": run.due_soon,
