@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 
 from duikou.core.actor import acting_as
 from duikou.core.models import ChangeLog, StaleEditError
@@ -49,7 +50,7 @@ def test_every_change_is_logged_with_its_actor(office_admin):
     assert all(e.user_id == office_admin.pk and e.source == "web" for e in entries)
     assert entries[1].before["title"] == "方案甲" and entries[1].after["title"] == "方案乙"
     assert "title" in entries[1].changed_fields
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="变更记录不可修改"):
         entries[0].save()
 
 

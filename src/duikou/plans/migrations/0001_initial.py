@@ -2,9 +2,10 @@
 
 import django.core.validators
 import django.db.models.deletion
-import duikou.core.fields
 from django.conf import settings
 from django.db import migrations, models
+
+import duikou.core.fields
 
 
 class Migration(migrations.Migration):

@@ -2,8 +2,9 @@
 
 import django.core.validators
 import django.db.models.deletion
-import duikou.core.fields
 from django.db import migrations, models
+
+import duikou.core.fields
 
 
 class Migration(migrations.Migration):
