@@ -8,7 +8,6 @@ neither are shared reference data (every signed-in user reads them; only the off
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,11 +102,12 @@ class RestrictedQuerySet(models.QuerySet):
         if not paths:
             return self.none()
         orgs = organization_subtree(user)
-        q = Q()
-        for path in paths:
-            q |= Q(**{f"{path}__in": orgs})
-        # A subquery on pk avoids duplicate rows when a path crosses a many-valued relation.
-        return self.filter(pk__in=self.model._base_manager.filter(q).values("pk"))
+        # A subquery on pk avoids duplicate rows when a path crosses a many-valued relation; one per path joined
+        # by UNION lets each walk its own index, where one OR of paths scans the whole table (20x at province scale).
+        reach = [
+            self.model._base_manager.filter(**{f"{path}__in": orgs}).order_by().values("pk") for path in paths
+        ]
+        return self.filter(pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0])
 
 
 def can(user, obj, action: str = VIEW) -> bool:
