@@ -206,7 +206,7 @@ def test_unit_rollups_move_on_to_a_new_day(world):
 
 @pytest.mark.parametrize("who", ["mawei", "guyuan", "fuqing", "fuzhou"])
 def test_restricted_dashboard_money_is_what_the_gate_allows(world, who, make_user, org):
-    """A unit's or recipient's disbursed figure, summed side by side, equals the sum over the rows the gate gives."""
+    """A unit's or recipient's disbursed figure equals the sum over the rows the gate gives, each payment once."""
     from django.db.models import Sum
 
     from duikou.core import permissions as perms

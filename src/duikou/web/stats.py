@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from duikou.core.permissions import OFFICE_ADMIN, READ_EVERYTHING_ROLES, VIEW, organization_subtree, role_of
+from duikou.core.permissions import OFFICE_ADMIN, READ_EVERYTHING_ROLES, VIEW, role_of
 
 
 def latest_approved_figures(target_ids) -> dict[tuple[int, int], Decimal]:
@@ -177,15 +177,8 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
     paid = Transaction.objects.restrict(user, VIEW).filter(
         kind=Transaction.DISBURSEMENT, funding_line__isnull=False
     )
-    sides = [paid]
-    if not sees_everything(user):
-        # A unit or recipient reaches a payment through its payer or its payee, all within its subtree; asked as
-        # one OR that scans every payment, so the payer's side and the rest of the payee's side are summed apart.
-        subtree = organization_subtree(user)
-        sides = [paid.filter(payer__in=subtree), paid.filter(payee__in=subtree).exclude(payer__in=subtree)]
-    for side in sides:
-        for r in side.order_by().values("funding_line__plan__program_id").annotate(s=Sum("amount")):
-            out[r["funding_line__plan__program_id"]]["disbursed"] += r["s"] or Decimal(0)
+    for r in paid.order_by().values("funding_line__plan__program_id").annotate(s=Sum("amount")):
+        out[r["funding_line__plan__program_id"]]["disbursed"] += r["s"] or Decimal(0)
     return dict(out)
 
 
