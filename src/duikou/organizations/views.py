@@ -48,9 +48,9 @@ def organization_detail(request, pk: int):
 
     user = request.user
     org = get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
+    # A unit's own assignment shows it its task, so the gate on the assignment is the gate on the task too.
     responsibilities = (
-        Responsibility.objects.restrict(user, VIEW)
-        .filter(organization=org, task__in=Task.objects.restrict(user, VIEW))
+        Responsibility.objects.through(user, "organization", org)
         .select_related("task", "task__plan")
         .order_by("task__plan__issued_on", "task__order", "pk")
     )
@@ -58,34 +58,29 @@ def organization_detail(request, pk: int):
     for r in responsibilities[:PAGE_ROWS]:
         r.task.my_role = r
         tasks.append(r.task)
-    allocation_rows = Allocation.objects.restrict(user, VIEW).filter(organization=org)
+    allocation_rows = Allocation.objects.through(user, "organization", org)
     allocations = list(
         allocation_rows.select_related("target", "target__plan").order_by(
             "target__plan__issued_on", "target__order", "pk"
         )[:PAGE_ROWS]
     )
-    figures = latest_approved_figures([a.target_id for a in allocations])
+    figures = latest_approved_figures([a.target_id for a in allocations], organization_ids=[org.pk])
     for a in allocations:
         a.achieved = figures.get((a.target_id, org.pk))
         a.progress = ratio(a.achieved, a.value) if a.achieved is not None else None
     funding_lines = list(
-        FundingLine.objects.restrict(user, VIEW)
-        .filter(source_organization=org)
+        FundingLine.objects.through(user, "source_organization", org)
         .select_related("plan")
         .order_by("-year", "pk")[:PAGE_ROWS]
     )
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
+    payments = Transaction.objects.select_related("payer", "payee")
     transactions = _newest(
-        Transaction.objects.restrict(user, VIEW).select_related("payer", "payee"),
-        [Q(payer=org), Q(payee=org)],
-        ("date", "pk"),
-        PAGE_ROWS,
+        [payments.through(user, side, org) for side in ("payer", "payee")], ("date", "pk"), PAGE_ROWS
     )
+    library = Project.objects.select_related("recipient", "implementer")
     projects = _newest(
-        Project.objects.restrict(user, VIEW).select_related("recipient", "implementer"),
-        [Q(implementer=org), Q(recipient=org), Q(proposed_by=org)],
-        ("pk",),
-        PAGE_ROWS,
+        [library.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")], ("pk",), PAGE_ROWS
     )
     dispatches = list(
         Dispatch.objects.restrict(user, VIEW)
@@ -125,11 +120,11 @@ def organization_detail(request, pk: int):
     )
 
 
-def _newest(queryset, sides: list[Q], newest_first: tuple[str, ...], limit: int) -> list:
-    """The first `limit` rows matching any of `sides`, newest first, as the union of one bounded query per side."""
+def _newest(sides: list, newest_first: tuple[str, ...], limit: int) -> list:
+    """The first `limit` rows of any of the `sides` querysets, newest first, from one bounded query per side."""
     rows = {}
     for side in sides:
-        for row in queryset.filter(side).order_by(*(f"-{f}" for f in newest_first))[:limit]:
+        for row in side.order_by(*(f"-{f}" for f in newest_first))[:limit]:
             rows[row.pk] = row
     return sorted(rows.values(), key=lambda r: tuple(getattr(r, f) for f in newest_first), reverse=True)[
         :limit

@@ -538,12 +538,14 @@ def achieved_by_allocation(
 
 
 def latest_approved_figures(
-    *, target_ids=None, program: Program | None = None, plan: Plan | None = None, user=None
+    *, target_ids=None, organization_ids=None, program: Program | None = None, plan: Plan | None = None, user=None
 ) -> dict[tuple[int, int], Decimal]:
     """(target id, organization id) → the organization's figure in its latest approved report."""
     figures = TargetFigure.objects.filter(report__status=Report.APPROVED)
     if target_ids is not None:
         figures = figures.filter(target_id__in=list(target_ids))
+    if organization_ids is not None:  # one unit's figures: its own reports, not every unit's on these targets
+        figures = figures.filter(report__organization_id__in=list(organization_ids))
     if program is not None:
         figures = figures.filter(report__program=program)
     if plan is not None:

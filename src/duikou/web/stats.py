@@ -12,11 +12,11 @@ from django.utils import timezone
 from duikou.core.permissions import OFFICE_ADMIN, READ_EVERYTHING_ROLES, VIEW, role_of
 
 
-def latest_approved_figures(target_ids) -> dict[tuple[int, int], Decimal]:
+def latest_approved_figures(target_ids, organization_ids=None) -> dict[tuple[int, int], Decimal]:
     """(target id, organization id) → latest approved figure; the reports service is the one definition."""
     from duikou.reports.services import latest_approved_figures as latest
 
-    return latest(target_ids=target_ids)
+    return latest(target_ids=target_ids, organization_ids=organization_ids)
 
 
 def achieved_by_target(target_ids) -> dict[int, Decimal]:
