@@ -9,4 +9,5 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/matrix/", views.plan_matrix, name="matrix"),
+    path("<int:pk>/findings/", views.plan_findings_fragment, name="findings"),
 ]

@@ -59,6 +59,19 @@ def plan_findings(plan: Plan) -> list[dict]:
     return [f for f in check_plan(export_plan(plan)) if not f.get("ok")]
 
 
+@login_required
+def plan_findings_fragment(request, pk: int):
+    """The plan check's warnings, loaded into the plan page after it is shown (htmx) or opened on their own."""
+    plan = visible_plan(request, pk)
+    try:
+        findings = plan_findings(plan)
+    except ImportError:  # the reader is an optional part of a deployment; the page works without it
+        findings = []
+    if request.htmx:
+        return render(request, "plans/_findings.html", {"findings": findings})
+    return render(request, "plans/findings.html", {"plan": plan, "findings": findings, "tab": "tasks"})
+
+
 TREE_LIMIT = 1000
 
 
@@ -125,10 +138,6 @@ def plan_detail(request, pk: int):
     filtering = bool(unit or section_id or status)
     if filtering:
         tree = [node for node in tree if node["tasks"]]
-    try:
-        findings = plan_findings(plan)
-    except ImportError:  # the reader is an optional part of a deployment; the page works without it
-        findings = []
     counts = plan_counts(request.user, plan, tasks, shown, truncated=truncated, filtering=filtering)
     return render(
         request,
@@ -143,7 +152,6 @@ def plan_detail(request, pk: int):
             "unit": unit,
             "section_id": section_id,
             "status": status,
-            "findings": findings,
             "counts": counts,
             "truncated": truncated,
             "tree_limit": TREE_LIMIT,
