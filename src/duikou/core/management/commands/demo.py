@@ -44,6 +44,18 @@ class Command(DuikouCommand):
             )
         password = os.environ.get("DUIKOU_DEMO_PASSWORD", "duikou-demo-2026")
         users = _demo_users(password)
+        from duikou.accounts.models import User
+        from duikou.core.actor import acting_as
+        from duikou.core.demo_activity import add_activity
+
+        admin = User.objects.get(username="admin")
+        with acting_as(admin, source="cli"):
+            activity = add_activity(admin)
+        if activity["reports"] or activity["payments"]:
+            self.stderr.write(
+                _("已生成演示工作记录：月报 %(r)s 份（已审核），付款 %(p)s 笔")
+                % {"r": activity["reports"], "p": activity["payments"]}
+            )
         self.stdout.write(
             f"\n演示已就绪 / demo ready: http://127.0.0.1:8000\n"
             f"  管理员 / admin login: admin / {password}\n"
