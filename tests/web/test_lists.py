@@ -120,3 +120,24 @@ def test_every_list_exports(world, client_for, name):
     header = next(sheet.iter_rows(values_only=True))
     assert all(header), name
     assert sheet.max_row >= 2, name
+
+
+def test_counts_are_computed_for_the_page_rows_and_sorting_by_them_still_works(world, client_for):
+    from django.db.models import Count
+
+    from duikou.targets.models import Target
+
+    client = client_for(world["users"]["office"])
+    url = reverse("targets:list")
+    expected = dict(Target.objects.annotate(n=Count("allocations")).values_list("pk", "n"))
+    shown = {item["row"].pk: item["row"].allocation_count for item in client.get(url).context["table"]}
+    assert shown == expected and any(shown.values())
+    by_count = [
+        item["row"].allocation_count
+        for item in client.get(url, {"sort": "-allocation_count"}).context["table"]
+    ]
+    assert by_count == sorted(expected.values(), reverse=True)
+    sheet = load_workbook(io.BytesIO(client.get(url, {"export": "xlsx"}).content)).active
+    header = [c.value for c in sheet[1]]
+    column = header.index("分解单位数")
+    assert sorted(row[column].value for row in sheet.iter_rows(min_row=2)) == sorted(expected.values())
