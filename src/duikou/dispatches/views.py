@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.permissions import VIEW
@@ -49,7 +49,8 @@ class DispatchListView(RestrictedListView):
         fields = [
             code for code, _label in Dispatch.FIELDS if any(u["fields"].get(code) for u in by_unit.values())
         ]
-        units = sorted(by_unit.values(), key=lambda u: -u["total"])
+        # The units sending the most people; a national list has thousands, the table shows the first 50.
+        units = sorted(by_unit.values(), key=lambda u: (-u["total"], u["id"]))[:50]
         for unit in units:
             unit["cells"] = [unit["fields"].get(code, 0) for code in fields]
         # Person targets with the people counted against them, and per allocated unit.
@@ -62,10 +63,11 @@ class DispatchListView(RestrictedListView):
         }
         # Person targets that are split among units or have people counted against them.
         person_targets = Target.objects.restrict(self.request.user, VIEW).filter(unit=Target.PERSON)
+        # EXISTS per target, not an OR of two IN lists: the planner walks targets in order and stops at 50.
         targets = list(
             person_targets.filter(
-                Q(pk__in=queryset.filter(target__isnull=False).values("target_id"))
-                | Q(pk__in=Allocation.objects.values("target_id"))
+                Exists(Allocation.objects.filter(target_id=OuterRef("pk")))
+                | Exists(queryset.filter(target_id=OuterRef("pk")))
             )
             .select_related("plan")
             .order_by("plan__issued_on", "order")[:50]

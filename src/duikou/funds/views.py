@@ -5,16 +5,18 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
+from django.db.models.functions import ExtractYear
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.analytics.models import FundsTally
 from duikou.core.permissions import VIEW
 from duikou.plans.views import visible_plan
 from duikou.web.lists import RestrictedListView
-from duikou.web.stats import funds_by_line, ratio
+from duikou.web.stats import funds_by_line, ratio, sees_everything
 
 from .filters import FUNDING_FILTERS
-from .models import FundingLine
+from .models import FundingLine, Transaction
 from .tables import FUNDING_COLUMNS
 
 
@@ -55,15 +57,25 @@ class FundingLineListView(RestrictedListView):
         return with_disbursed(rows)
 
     def extra_context(self):
-        # The chart covers the whole filtered list, aggregated by year in the database.
-        queryset, _active = self.filtered(self.narrow(self.base_queryset()))
-        planned = {
-            r["year"]: r["total"] for r in queryset.order_by().values("year").annotate(total=Sum("amount"))
-        }
-        paid = funds_by_line(queryset)
-        paid_by_year = defaultdict(Decimal)
-        for line_id, year in queryset.values_list("pk", "year"):
-            paid_by_year[year] += paid.get(line_id, Decimal(0))
+        # The chart covers the whole filtered list: planned by the line's year, paid by the year it was paid.
+        queryset, active = self.filtered(self.narrow(self.base_queryset()))
+        if sees_everything(self.request.user) and not any(f["value"] for f in active) and not self.request.GET.get("q"):
+            # The whole national schedule: the funds tallies hold both sums (kept with the data).
+            rows = FundsTally.objects.order_by().values("year").annotate(p=Sum("planned"), d=Sum("line_disbursement"))
+            planned = {r["year"]: r["p"] for r in rows if r["p"]}
+            paid_by_year = defaultdict(Decimal, {r["year"]: r["d"] for r in rows})
+        else:
+            planned = {
+                r["year"]: r["total"] for r in queryset.order_by().values("year").annotate(total=Sum("amount"))
+            }
+            paid_by_year = defaultdict(Decimal)
+            for row in (
+                Transaction.objects.filter(funding_line__in=queryset.values("pk"), kind=Transaction.DISBURSEMENT)
+                .order_by()
+                .values(year=ExtractYear("date"))
+                .annotate(total=Sum("amount"))
+            ):
+                paid_by_year[row["year"]] += row["total"]
         years = sorted(planned)
         return {
             "chart": {

@@ -64,6 +64,10 @@ class Column:
         return resolve_attr(row, accessor)
 
 
+# Above this many rows, a filter whose choices come from the rows asks for an id instead of listing them.
+OPTIONS_SCAN_LIMIT = 5_000
+
+
 @dataclass
 class Filter:
     """A select box narrowing the list: ?name=value applies `lookup=value`."""
@@ -192,11 +196,22 @@ class RestrictedListView(LoginRequiredMixin, View):
     def filtered(self, queryset: QuerySet) -> tuple[QuerySet, list[dict]]:
         active = []
         unfiltered = queryset
+        huge = None
         for flt in self.filters:
             value = self.request.GET.get(flt.name, "").strip()
             if value:
                 queryset = flt.apply(queryset, value)
-            active.append({"filter": flt, "value": value, "options": flt.options(unfiltered)})
+            options = None
+            if not callable(flt.choices):
+                options = flt.options(unfiltered)
+            else:
+                # Choices read from the rows themselves: over a national list they are thousands of plans or
+                # units and scanning for them costs seconds, so such a filter takes a number (编号) instead.
+                if huge is None:
+                    huge = unfiltered.order_by()[: OPTIONS_SCAN_LIMIT + 1].count() > OPTIONS_SCAN_LIMIT
+                if not huge:
+                    options = flt.options(unfiltered)
+            active.append({"filter": flt, "value": value, "options": options})
         q = self.request.GET.get("q", "").strip()
         if q and self.search_fields:
             condition = Q()
