@@ -203,6 +203,13 @@ def main():
         ("API list (plans/tasks)", admin_client, existing("/api/plans/tasks/?limit=50")),
         ("API detail (plan)", admin_client, existing(f"/api/plans/{plan}")),
         ("national CSV export", admin_client, national_export_url(program)),
+        # The lists an office reads over the whole country (first page, default sort).
+        ("task list (office)", admin_client, url_or_none("plans:tasks")),
+        ("target list", admin_client, url_or_none("targets:list")),
+        ("unit list", admin_client, url_or_none("organizations:list")),
+        ("funds list", admin_client, url_or_none("funds:list")),
+        ("project list", admin_client, url_or_none("projects:list")),
+        ("dispatch list", admin_client, url_or_none("dispatches:list")),
     ]
     # A national export takes seconds each time: fewer repetitions keep the run bounded.
     runs_for = {"national CSV export": min(RUNS, 5)}
