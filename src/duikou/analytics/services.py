@@ -45,7 +45,7 @@ def add_to(model, key: dict, amounts: dict, extra: dict | None = None) -> None:
 
 
 def add_to_unit(organization_id: int, role: str, status: str, due_date, sign: int) -> None:
-    """Count one task assignment in (sign +1) or out (-1) of the unit tally and the unit's rollup."""
+    """Count task assignments in (sign +n) or out (-n) of the unit tally and the unit's rollup."""
     due = due_key(due_date)
     add_to(UnitTaskTally, {"organization_id": organization_id, "role": role, "status": status, "due_date": due},
            {"count": sign})
@@ -122,13 +122,13 @@ def _reached(achieved: Decimal, value: Decimal, comparator: str, reported: bool)
 def refresh_plan(plan_id: int) -> None:
     """Recompute every summary one plan touches (after rows were written in bulk without signals)."""
     from duikou.funds.models import Transaction
-    from duikou.plans.models import Responsibility
     from duikou.targets.models import Target
 
     TaskTally.objects.filter(plan_id=plan_id).delete()
     _fill_task_tally(Q(plan_id=plan_id))
-    orgs = set(Responsibility.objects.filter(task__plan_id=plan_id).values_list("organization_id", flat=True))
-    refresh_organizations(orgs)
+    # Unit tallies are not recomputed here: a busy unit's assignments span the country, and recounting them
+    # on every plan save took seconds nationally. Signals keep them; an import counts its bulk rows itself
+    # (count_imported_assignments).
     FundsTally.objects.filter(plan_id=plan_id).delete()
     _fill_funds(Q(plan_id=plan_id), Q(funding_line__plan_id=plan_id) | Q(project__plan_id=plan_id, funding_line=None))
     payers = Transaction.objects.filter(Q(funding_line__plan_id=plan_id) | Q(project__plan_id=plan_id))
@@ -136,6 +136,21 @@ def refresh_plan(plan_id: int) -> None:
         set(payers.values_list("payer_id", flat=True)) | set(payers.values_list("payee_id", flat=True))
     )
     recompute_targets(Target.objects.filter(plan_id=plan_id).values_list("pk", flat=True))
+
+
+def count_imported_assignments(plan_id: int) -> None:
+    """Add a newly imported plan's task assignments (written in bulk, so no signal counted them) to the unit
+    tallies and rollups: one grouped query over the plan's own rows, whatever the size of the country."""
+    from duikou.plans.models import Responsibility
+
+    groups = (
+        Responsibility.objects.filter(task__plan_id=plan_id)
+        .values("organization_id", "role", "task__status", "task__due_date")
+        .annotate(n=_count())
+        .order_by()
+    )
+    for g in groups:
+        add_to_unit(g["organization_id"], g["role"], g["task__status"], g["task__due_date"], g["n"])
 
 
 def refresh_organizations(org_ids: Iterable[int]) -> None:

@@ -1,8 +1,8 @@
 """Keep the summary tables current: each save or delete adds its old state negatively and its new state.
 
 Handlers run inside the caller's transaction, so a rolled-back change leaves the tallies as they were.
-Writes that bypass signals (bulk_create, queryset.update) are covered by `services.refresh_plan`, which
-runs whenever a plan is saved (an import publishes its plan last), and by `duikou analytics rebuild`.
+Writes that bypass signals (the importer's bulk_create) are counted by the importer itself
+(`services.count_imported_assignments` and `services.refresh_plan`); `duikou analytics rebuild` recounts all.
 """
 
 from decimal import Decimal

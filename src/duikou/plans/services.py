@@ -204,6 +204,10 @@ class _PlanBuilder:
         }
         counts["tasks"], counts["responsibilities"] = self._tasks(plan, issuer_region)
         counts["targets"], counts["allocations"] = self._targets(plan, issuer_region)
+        from duikou.analytics.services import count_imported_assignments, refresh_plan
+
+        count_imported_assignments(plan.pk)
+        refresh_plan(plan.pk)  # the plan's own tallies, whether or not it is published now
         if publish:
             publish_plan(plan=plan, user=self.user)
         return ImportResult(plan=plan, created=True, counts=counts, notes=self.notes)
