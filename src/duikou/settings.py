@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "rules.apps.AutodiscoverRulesConfig",  # each app's rules.py: who may take each workflow step
     "duikou.core",
     "duikou.accounts",
     "duikou.organizations",

@@ -13,7 +13,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.dates import local_date, today_for
 from duikou.core.periods import Period
 from duikou.funds.models import FundingLine, Transaction
@@ -217,8 +217,7 @@ def breakdown_of(s: UnitScore, weights: dict[str, Decimal]) -> dict:
 def compute_assessment(*, rule: AssessmentRule, user=None, today: dt.date | None = None) -> list[Assessment]:
     """Score every responsible unit of the rule's program for its year; replaces earlier results of the rule."""
     if user is not None:
-        perms.require_allowed(user, Assessment, perms.ADD)
-        perms.require_allowed(user, Assessment, perms.DELETE)
+        workflow.require(user, "assessments.compute", message=_("无权计算考核结果"))
     weights = rule_weights(rule)
     if sum(weights.values()) <= 0:
         from django.core.exceptions import ValidationError

@@ -13,9 +13,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import permissions as perms
+from . import workflow
 from .models import AuditedModel, ChangeLog
-
-SEARCH_ROLES = {perms.OFFICE_ADMIN, perms.AUDITOR}
 
 
 def _date(text: str) -> dt.date | None:
@@ -28,7 +27,7 @@ def _date(text: str) -> dt.date | None:
 @login_required
 def search(request):
     """The whole log, filtered by text, person, kind of record, action and dates."""
-    if perms.role_of(request.user) not in SEARCH_ROLES:
+    if not workflow.can(request.user, "changes.search"):
         raise PermissionDenied(_("只有对口办和督查审计人员可以检索全部变更记录"))
     entries = ChangeLog.objects.select_related("user", "content_type")
     q = request.GET.get("q", "").strip()
@@ -77,7 +76,7 @@ def object_history(request, app_label, model_name, pk):
         raise Http404
     obj = model._default_manager.filter(pk=pk).first()
     if obj is None:
-        if perms.role_of(request.user) not in SEARCH_ROLES:
+        if not workflow.can(request.user, "changes.search"):
             raise Http404
     elif not perms.can(request.user, obj, perms.VIEW):
         raise Http404

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.errors import InputError
 from duikou.core.periods import Period
 from duikou.plans.models import Plan, Task
@@ -99,7 +100,7 @@ def tasktable_export(request, pk: int):
 def tasktable_import(request, pk: int):
     """Upload an edited table: see the differences first; apply them with a second, explicit step."""
     plan = _plan_for(request, pk)
-    if not all(perms.allows(request.user, Task, a) for a in (perms.ADD, perms.CHANGE, perms.DELETE)):
+    if not workflow.can(request.user, "plans.apply_task_table"):
         raise PermissionDenied(_("只有对口办管理员可以通过任务分工表修改方案"))
     context = {"plan": plan}
     folder = settings.DATA_DIR / "uploads" / "tasktables"
@@ -135,7 +136,7 @@ def bulletin(request, pk: int):
     """The 工作通报 of a program for a period (?period=2023-12) as .docx, for the office and leaders."""
     from duikou.assessments.services import write_bulletin
 
-    if perms.role_of(request.user) not in {perms.OFFICE_ADMIN, perms.LEADER, perms.AUDITOR}:
+    if not workflow.can(request.user, "assessments.bulletin"):
         raise PermissionDenied
     program = get_object_or_404(Program, pk=pk)
     try:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.dates import today_for
 from duikou.core.models import StaleEditError
 from duikou.organizations.models import Organization
@@ -86,15 +87,12 @@ def transaction_list(request):
             {
                 "t": t,
                 "problems": services.disagreements(t),
-                "can_confirm": perms.is_office(user) or perms.within(user, t.payee),
-                "can_correct": perms.is_office(user)
-                or (perms.within(user, t.payer) and perms.role_of(user) in perms.UNIT_ROLES),
+                "can_confirm": workflow.can(user, "funds.confirm_receipt", t),
+                "can_correct": workflow.can(user, "funds.correct", t),
                 "today": today_for().isoformat(),
             }
         )
-    can_record = perms.allows(user, Transaction, perms.ADD) and (
-        perms.is_office(user) or perms.role_of(user) in perms.UNIT_ROLES
-    )
+    can_record = workflow.may(user, "funds.record")
     return render(
         request,
         "funds/receipts.html",
@@ -110,7 +108,7 @@ def transaction_list(request):
 @login_required
 @require_POST
 def record(request):
-    if not (perms.is_office(request.user) or perms.role_of(request.user) in perms.UNIT_ROLES):
+    if not workflow.may(request.user, "funds.record"):
         raise PermissionDenied(_("只有支援方单位或对口办可以登记付款"))
     form = DisbursementForm(request.POST, user=request.user)
     if not form.is_valid():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.api_auth import API_AUTH
 from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
@@ -19,8 +20,9 @@ PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
 TASK_FIELDS = ["plan", "section", "number", "path", "title", "text", "deadline", "due_date", "status", "progress",
                "completed_on", "order"]
-# What a responsible unit may change on its own task; the rest of a task is the office's.
-TASK_UNIT_FIELDS = {"status", "progress", "completed_on", "version"}
+# A task's status fields (the step tasks.set_status) and the rest of it, its words (plans.edit_task).
+TASK_STATUS_FIELDS = {"status", "progress", "completed_on"}
+TASK_UNIT_FIELDS = {*TASK_STATUS_FIELDS, "version"}
 RESPONSIBILITY_FIELDS = ["task", "organization", "role", "printed_name", "order"]
 Path = list[Annotated[str, Field(max_length=20)]]
 
@@ -162,12 +164,16 @@ def create_plan(user, payload: PlanCreate) -> Plan:
 
 def update_task(user, task: Task, payload: TaskUpdate) -> Task:
     data = payload.dict(exclude_unset=True)
-    if not perms.is_office(user) and set(data) - TASK_UNIT_FIELDS:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(
-            _("责任单位只能修改任务的状态、进度和完成日期（不能修改：%(fields)s）")
-            % {"fields": "、".join(sorted(set(data) - TASK_UNIT_FIELDS))}
+    words = set(data) - TASK_UNIT_FIELDS
+    if words:
+        workflow.require(
+            user, "plans.edit_task", task,
+            message=_("只有对口办可以修改任务的内容（%(fields)s）") % {"fields": "、".join(sorted(words))},
+        )
+    if set(data) & TASK_STATUS_FIELDS:
+        workflow.require(
+            user, "tasks.set_status", task,
+            message=_("任务的状态和进度随审核通过的月报变化，责任单位不能直接设置"),
         )
     return form_save(Task, TASK_FIELDS, data, instance=task)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
+from duikou.core import workflow
 from duikou.core.audit import bulk_create_logged
 from duikou.core.errors import InputError
 from duikou.funds.models import FundingLine
@@ -403,7 +404,9 @@ def _pairing_level(donor: Organization, recipient: Organization) -> str:
 
 @transaction.atomic
 def publish_plan(*, plan: Plan, user=None) -> Plan:
-    """Make a plan live: its tasks become trackable and visible to the responsible units."""
+    """Make a plan live: its tasks become trackable and visible to the responsible units (the CLI passes no user)."""
+    if user is not None:
+        workflow.require(user, "plans.publish", plan)
     if plan.status == Plan.PUBLISHED:
         return plan
     plan.status = Plan.PUBLISHED

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.models import StaleEditError
 from duikou.funds.models import Transaction
 from duikou.targets.models import Allocation
@@ -49,7 +50,7 @@ def report_list(request):
         Report.objects.filter(status=Report.SUBMITTED)
         .select_related("program", "organization")
         .order_by("submitted_at")[:100]
-        if perms.is_office(request.user)
+        if workflow.may(request.user, "reports.approve")
         else []
     )
     start_form = StartReportForm(user=request.user) if perms.allows(request.user, Report, perms.ADD) else None
@@ -194,31 +195,12 @@ def report_detail(request, pk):
             "transactions": transactions,
             "changes": services.changes_since_previous(report),
             "events": report.events.select_related("user"),
-            "can_submit": _can_submit(report, request.user),
-            "can_approve": perms.is_office(request.user) and report.status == Report.SUBMITTED,
-            "can_return": _can_return(report, request.user),
+            "can_submit": workflow.can(request.user, "reports.submit", report),
+            "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,
+            "can_approve": workflow.can(request.user, "reports.approve", report),
+            "can_return": workflow.can(request.user, "reports.return", report),
         },
         status=status_code,
-    )
-
-
-def _can_submit(report, user) -> bool:
-    role = perms.role_of(user)
-    if role == perms.UNIT_REPORTER:
-        return report.status in services.UNIT_EDITABLE and perms.can(user, report, perms.CHANGE)
-    if role in (perms.UNIT_HEAD, perms.OFFICE_ADMIN):
-        return report.status in services.HEAD_EDITABLE and perms.can(user, report, perms.CHANGE)
-    return False
-
-
-def _can_return(report, user) -> bool:
-    role = perms.role_of(user)
-    if role == perms.OFFICE_ADMIN:
-        return report.status in (Report.SUBMITTED, Report.APPROVED)
-    return (
-        role == perms.UNIT_HEAD
-        and report.status == Report.PENDING_HEAD
-        and perms.can(user, report, perms.CHANGE)
     )
 
 

@@ -9,10 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duikou.core import workflow
 from duikou.core.errors import InputError
-from duikou.core.permissions import ADD, allows
 from duikou.organizations.models import Organization
-from duikou.plans.models import Plan
 
 from . import imports, stats
 from .forms import PlanUploadForm
@@ -29,7 +28,7 @@ def home(request):
 
 
 def _require_import(request):
-    if not allows(request.user, Plan, ADD):
+    if not workflow.can(request.user, "plans.import"):
         raise PermissionDenied(_("只有对口办管理员可以导入方案"))
 
 
