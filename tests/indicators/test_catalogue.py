@@ -1,22 +1,37 @@
 """The shipped catalogue and the matcher from a document's words to an indicator."""
 
 import json
+
 import pytest
 
 from duikou.indicators.models import Indicator
 from duikou.indicators.services import CATALOGUE_FILE, catalogue, load_catalogue, propose_indicator
 
 REQUIRED = {
-    "fiscal_aid": ("财政援助资金", "万元"), "social_aid": ("社会帮扶资金与捐赠款物", "万元"),
-    "cadres.out": ("东部选派到西部", "人"), "cadres.in": ("西部选派到东部", "人"),
-    "talents.education": ("教育", "人"), "talents.medical": ("医疗", "人"), "talents.agriculture": ("农技", "人"),
-    "talents.other": ("其他", "人"), "training": ("培训", "人次"), "labour.poverty": ("脱贫劳动力", "人"),
-    "consumption.purchase": ("采购", "万元"), "consumption.sales": ("帮助销售", "万元"),
-    "parks": ("共建产业园区", "个"), "enterprises": ("引导落地企业", "个"), "enterprises.investment": ("实际到位投资", "万元"),
-    "pairs.county": ("县", "个"), "pairs.town": ("乡镇", "个"), "pairs.village": ("村", "个"),
-    "pairs.school": ("学校", "个"), "pairs.hospital": ("医院", "个"),
-    "pairs.enterprise_village": ("企业结对帮扶村", "个"), "pairs.social_village": ("社会组织结对帮扶村", "个"),
-    "projects": ("援建项目", "个"), "projects.funds": ("援建项目资金", "万元"),
+    "fiscal_aid": ("财政援助资金", "万元"),
+    "social_aid": ("社会帮扶资金与捐赠款物", "万元"),
+    "cadres.out": ("东部选派到西部", "人"),
+    "cadres.in": ("西部选派到东部", "人"),
+    "talents.education": ("教育", "人"),
+    "talents.medical": ("医疗", "人"),
+    "talents.agriculture": ("农技", "人"),
+    "talents.other": ("其他", "人"),
+    "training": ("培训", "人次"),
+    "labour.poverty": ("脱贫劳动力", "人"),
+    "consumption.purchase": ("采购", "万元"),
+    "consumption.sales": ("帮助销售", "万元"),
+    "parks": ("共建产业园区", "个"),
+    "enterprises": ("引导落地企业", "个"),
+    "enterprises.investment": ("实际到位投资", "万元"),
+    "pairs.county": ("县", "个"),
+    "pairs.town": ("乡镇", "个"),
+    "pairs.village": ("村", "个"),
+    "pairs.school": ("学校", "个"),
+    "pairs.hospital": ("医院", "个"),
+    "pairs.enterprise_village": ("企业结对帮扶村", "个"),
+    "pairs.social_village": ("社会组织结对帮扶村", "个"),
+    "projects": ("援建项目", "个"),
+    "projects.funds": ("援建项目资金", "万元"),
 }
 
 
@@ -34,7 +49,9 @@ def test_the_shipped_edition_is_in_the_database_with_every_indicator_of_the_nati
 
 def test_a_later_edition_replaces_a_code_from_its_year_on(catalogue):
     old = catalogue["training"]
-    Indicator.objects.create(code="training", year_from=2025, name="培训（干部和专业技术人才）", unit="人次", order=old.order)
+    Indicator.objects.create(
+        code="training", year_from=2025, name="培训（干部和专业技术人才）", unit="人次", order=old.order
+    )
     assert {i.code: i.name for i in catalogue_for(2024)}["training"] == "培训"
     assert {i.code: i.name for i in catalogue_for(2025)}["training"] == "培训（干部和专业技术人才）"
     old.year_to = 2022

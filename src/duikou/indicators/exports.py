@@ -15,7 +15,9 @@ def _label(line) -> str:
     indicator = line.indicator
     if not indicator.parent_id:
         return indicator.name
-    return f"    其中：{indicator.name}" if indicator.relation == indicator.OF_WHICH else f"    {indicator.name}"
+    return (
+        f"    其中：{indicator.name}" if indicator.relation == indicator.OF_WHICH else f"    {indicator.name}"
+    )
 
 
 def _rows(lines):
@@ -47,7 +49,16 @@ def write_xlsx(progress: Progress, *, scope: str) -> bytes:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
         ws["A1"].font = Font(name="方正小标宋简体", size=16)
         ws["A1"].alignment = Alignment(horizontal="center")
-        ws.append([f"填报范围：{title}", "", "", f"统计年度：{progress.year}年", "", f"填报日期：{timezone.localdate():%Y年%m月%d日}"])
+        ws.append(
+            [
+                f"填报范围：{title}",
+                "",
+                "",
+                f"统计年度：{progress.year}年",
+                "",
+                f"填报日期：{timezone.localdate():%Y年%m月%d日}",
+            ]
+        )
         ws.append(COLUMNS)
         for cell in ws[3]:
             cell.font = Font(bold=True)

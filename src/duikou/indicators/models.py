@@ -23,19 +23,30 @@ class Indicator(AuditedModel):
     unit = models.CharField(_("计量单位"), max_length=8, choices=UNITS)
     rollup = models.CharField(_("汇总方式"), max_length=10, choices=ROLLUPS, default=SUM)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级指标"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name=_("上级指标"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     relation = models.CharField(_("与上级关系"), max_length=10, choices=RELATIONS, default=PART, blank=True)
     year_from = YearField(_("起用年度"))
     year_to = YearField(_("停用年度"), null=True, blank=True, help_text=_("空：仍在使用"))
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     words = models.JSONField(
-        _("文件用语"), default=list, blank=True,
+        _("文件用语"),
+        default=list,
+        blank=True,
         help_text=_("方案、协议中表述该指标的词语或正则表达式，如 销售.{0,6}农副产品"),
     )
     sources = models.JSONField(
-        _("计入的业务记录"), default=list, blank=True,
-        help_text=_("按类别计入的选派、资金、项目、结对记录，如 dispatch:teacher、disbursement、project:count"),
+        _("计入的业务记录"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "按类别计入的选派、资金、项目、结对记录，如 dispatch:teacher、disbursement、project:count"
+        ),
     )
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
@@ -49,7 +60,8 @@ class Indicator(AuditedModel):
         constraints = [
             models.UniqueConstraint(fields=["code", "year_from"], name="indicator_code_once_per_edition"),
             models.CheckConstraint(
-                condition=Q(year_to__isnull=True) | Q(year_from__lte=F("year_to")), name="indicator_years_in_order"
+                condition=Q(year_to__isnull=True) | Q(year_from__lte=F("year_to")),
+                name="indicator_years_in_order",
             ),
         ]
 
@@ -77,7 +89,12 @@ class Agreement(AuditedModel):
     signed_on = models.DateField(_("签订日期"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=8, choices=SOURCES, default=MANUAL)
     plan = models.ForeignKey(
-        "plans.Plan", verbose_name=_("来源方案"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "plans.Plan",
+        verbose_name=_("来源方案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(_("说明"), blank=True)
 
@@ -89,7 +106,9 @@ class Agreement(AuditedModel):
         verbose_name = _("年度协议")
         verbose_name_plural = _("年度协议")
         ordering = ["-year", "pairing"]
-        constraints = [models.UniqueConstraint(fields=["pairing", "year"], name="agreement_once_per_pair_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "year"], name="agreement_once_per_pair_year")
+        ]
 
     def __str__(self):
         return self.title or f"{self.pairing} {self.year}年协议"
@@ -98,8 +117,12 @@ class Agreement(AuditedModel):
 class AgreedValue(AuditedModel):
     """One indicator's agreed value in one agreement, in the indicator's unit (万元, 人, 个)."""
 
-    agreement = models.ForeignKey(Agreement, verbose_name=_("年度协议"), on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="agreed")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("年度协议"), on_delete=models.CASCADE, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="agreed"
+    )
     value = models.DecimalField(_("协议数"), max_digits=20, decimal_places=4)
 
     owner_paths = ("agreement__pairing__donor",)
@@ -111,7 +134,9 @@ class AgreedValue(AuditedModel):
         verbose_name_plural = _("协议指标值")
         ordering = ["agreement", "indicator__order"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "indicator"], name="agreed_value_once_per_indicator"),
+            models.UniqueConstraint(
+                fields=["agreement", "indicator"], name="agreed_value_once_per_indicator"
+            ),
             models.CheckConstraint(condition=Q(value__gte=0), name="agreed_value_not_negative"),
         ]
 

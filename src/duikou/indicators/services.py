@@ -60,9 +60,14 @@ def load_catalogue(path: Path = CATALOGUE_FILE, *, model=Indicator) -> int:
             code=item["code"],
             year_from=edition,
             defaults={
-                "name": item["name"], "unit": item["unit"], "rollup": item.get("rollup", "sum"),
-                "parent": by_code.get(item.get("parent")), "relation": item.get("relation", "part"),
-                "order": (order + 1) * 10, "words": item.get("words", []), "sources": item.get("sources", []),
+                "name": item["name"],
+                "unit": item["unit"],
+                "rollup": item.get("rollup", "sum"),
+                "parent": by_code.get(item.get("parent")),
+                "relation": item.get("relation", "part"),
+                "order": (order + 1) * 10,
+                "words": item.get("words", []),
+                "sources": item.get("sources", []),
             },
         )
         by_code[item["code"]] = row
@@ -76,9 +81,9 @@ def catalogue(year: int | None = None) -> list[Indicator]:
     first = Indicator.objects.order_by("year_from").values_list("year_from", flat=True).first()
     if first is not None and year < first:
         year = first  # a plan from before the first edition is read with the first edition
-    rows = Indicator.objects.filter(Q(year_to__isnull=True) | Q(year_to__gte=year), year_from__lte=year).select_related(
-        "parent"
-    )
+    rows = Indicator.objects.filter(
+        Q(year_to__isnull=True) | Q(year_to__gte=year), year_from__lte=year
+    ).select_related("parent")
     latest: dict[str, Indicator] = {}
     for row in rows.order_by("code", "-year_from"):
         latest.setdefault(row.code, row)
@@ -138,7 +143,7 @@ def propose_for_items(items: list[dict], year: int | None = None) -> list[Indica
     out = []
     for item in items:
         chosen = by_code.get(item.get("national_indicator") or "")
-        if chosen is None:
+        if chosen is None and item.get("national_indicator") != "none":
             unit = item.get("unit")
             chosen = propose_indicator(item.get("indicator") or "", unit, indicators) or propose_indicator(
                 item.get("text") or "", unit, indicators
@@ -211,9 +216,7 @@ def _figure_rows(year: int, program_ids: set[int] | None) -> list[Row]:
     ids = list(info)
     now, before = figures_as_of(ids, year), figures_as_of(ids, year - 1)
     money = set(Indicator.objects.filter(unit=Indicator.WAN_YUAN).values_list("code", flat=True))
-    paths = dict(
-        Organization.objects.filter(pk__in={org for _t, org in now}).values_list("pk", "tree_path")
-    )
+    paths = dict(Organization.objects.filter(pk__in={org for _t, org in now}).values_list("pk", "tree_path"))
     rows = []
     for (target_id, org_id), value in now.items():
         code, unit, program_id = info[target_id]
@@ -237,7 +240,9 @@ def _donor_paths(program_ids: Iterable[int]) -> dict[int, list[str]]:
         "program_id", "organization__tree_path"
     ):
         out[pk].append(path)
-    for pk, path in Pairing.objects.filter(program_id__in=program_ids).values_list("program_id", "donor__tree_path"):
+    for pk, path in Pairing.objects.filter(program_id__in=program_ids).values_list(
+        "program_id", "donor__tree_path"
+    ):
         out[pk].append(path)
     return out
 
@@ -261,16 +266,23 @@ def _record_rows(year: int, program_ids: set[int] | None, sources: dict[str, lis
 
     if "disbursement" in sources:
         payments = Transaction.objects.filter(
-            kind=Transaction.DISBURSEMENT, receipt_status=Transaction.CONFIRMED,
-            received_on__gte=first, received_on__lte=last,
+            kind=Transaction.DISBURSEMENT,
+            receipt_status=Transaction.CONFIRMED,
+            received_on__gte=first,
+            received_on__lte=last,
         )
         if program_ids is not None:
             payments = payments.filter(
                 Q(funding_line__plan__program_id__in=program_ids) | Q(project__program_id__in=program_ids)
             )
         for pk, received, amount, line_program, project_program, a, b in payments.values_list(
-            "pk", "received_amount", "amount", "funding_line__plan__program_id", "project__program_id",
-            "payer__tree_path", "payee__tree_path",
+            "pk",
+            "received_amount",
+            "amount",
+            "funding_line__plan__program_id",
+            "project__program_id",
+            "payer__tree_path",
+            "payee__tree_path",
         ):
             value = (received if received is not None else amount) / WAN
             emit("disbursement", ("payment", pk), value, line_program or project_program, a, b)
@@ -283,7 +295,9 @@ def _record_rows(year: int, program_ids: set[int] | None, sources: dict[str, lis
         if program_ids is not None:
             people = people.filter(program_id__in=program_ids)
         people = list(
-            people.values_list("pk", "field", "program_id", "from_organization__tree_path", "to_organization__tree_path")
+            people.values_list(
+                "pk", "field", "program_id", "from_organization__tree_path", "to_organization__tree_path"
+            )
         )
         donors = _donor_paths({p[2] for p in people})
         for pk, kind, program_id, a, b in people:
@@ -296,8 +310,7 @@ def _record_rows(year: int, program_ids: set[int] | None, sources: dict[str, lis
         started = Project.objects.filter(
             status__in=[Project.APPROVED, Project.UNDER_WAY, Project.COMPLETED, Project.IN_USE]
         ).filter(
-            Q(start_date__gte=first, start_date__lte=last)
-            | Q(start_date__isnull=True, created_at__year=year)
+            Q(start_date__gte=first, start_date__lte=last) | Q(start_date__isnull=True, created_at__year=year)
         )
         if program_ids is not None:
             started = started.filter(program_id__in=program_ids)
@@ -316,8 +329,13 @@ def _record_rows(year: int, program_ids: set[int] | None, sources: dict[str, lis
         if program_ids is not None:
             pairs = pairs.filter(program_id__in=program_ids)
         for level, donor_kind, recipient_id, recipient_level, program_id, a, b in pairs.values_list(
-            "level", "donor__kind", "recipient_id", "recipient__level", "program_id",
-            "donor__tree_path", "recipient__tree_path",
+            "level",
+            "donor__kind",
+            "recipient_id",
+            "recipient__level",
+            "program_id",
+            "donor__tree_path",
+            "recipient__tree_path",
         ):
             source = _pairing_source(level, donor_kind, recipient_level)
             if source:
@@ -337,12 +355,16 @@ def _pairing_source(level: str, donor_kind: str, recipient_level: str) -> str | 
             return "pairing:social_village"
         return "pairing:village"
     return {
-        Pairing.COUNTY: "pairing:county", Pairing.TOWN: "pairing:town",
-        Pairing.SCHOOL: "pairing:school", Pairing.HOSPITAL: "pairing:hospital",
+        Pairing.COUNTY: "pairing:county",
+        Pairing.TOWN: "pairing:town",
+        Pairing.SCHOOL: "pairing:school",
+        Pairing.HOSPITAL: "pairing:hospital",
     }.get(level)
 
 
-def contributions(year: int, program_ids: set[int] | None = None, indicators: list[Indicator] | None = None) -> list[Row]:
+def contributions(
+    year: int, program_ids: set[int] | None = None, indicators: list[Indicator] | None = None
+) -> list[Row]:
     """Every contribution to an indicator in `year` (records over figures, per program and indicator)."""
     indicators = indicators if indicators is not None else catalogue(year)
     sources: dict[str, list[str]] = defaultdict(list)
@@ -418,7 +440,9 @@ def _depth(indicator: Indicator) -> int:
     return 1 if indicator.parent_id else 0
 
 
-def _agreed_by_code(agreements: Iterable[Agreement], indicators: list[Indicator]) -> dict[str, Decimal | None]:
+def _agreed_by_code(
+    agreements: Iterable[Agreement], indicators: list[Indicator]
+) -> dict[str, Decimal | None]:
     """Code → agreed total over these agreements; a parent nobody agreed on directly adds up its agreed parts."""
     direct: dict[str, Decimal] = defaultdict(lambda: ZERO)
     any_value = False
@@ -432,7 +456,11 @@ def _agreed_by_code(agreements: Iterable[Agreement], indicators: list[Indicator]
         if i.code in direct:
             out[i.code] = direct[i.code]
         else:
-            parts = [out.get(c.code) for c in indicators if c.parent_id and c.parent.code == i.code and c.relation == Indicator.PART]
+            parts = [
+                out.get(c.code)
+                for c in indicators
+                if c.parent_id and c.parent.code == i.code and c.relation == Indicator.PART
+            ]
             known = [p for p in parts if p is not None]
             out[i.code] = sum(known, ZERO) if known else None
     return out if any_value else {i.code: None for i in indicators}
@@ -457,7 +485,9 @@ def _top_agreements(agreements: list[Agreement]) -> list[Agreement]:
     for a in agreements:
         p = a.pairing
         inside = any(
-            o is not a and o.pairing.program_id == p.program_id and o.pairing_id != p.pk
+            o is not a
+            and o.pairing.program_id == p.program_id
+            and o.pairing_id != p.pk
             and p.donor.tree_path.startswith(o.pairing.donor.tree_path)
             and p.recipient.tree_path.startswith(o.pairing.recipient.tree_path)
             for o in agreements
@@ -497,28 +527,44 @@ def progress(*, year: int, level: str = NATIONAL, program_ids: set[int] | None =
         for a in sorted(agreements, key=lambda a: (a.pairing.donor.tree_path, a.pairing.recipient.tree_path)):
             p = a.pairing
             mine = [
-                r for r in rows
+                r
+                for r in rows
                 if r.program_id == p.program_id and _pair_match(r, p.donor.tree_path, p.recipient.tree_path)
             ]
-            groups.append(Group(f"{p.donor.full_name} → {p.recipient.full_name}", p.pk, _lines(
-                indicators, _agreed_by_code([a], indicators), achieved_by_code(mine, indicators)
-            )))
+            groups.append(
+                Group(
+                    f"{p.donor.full_name} → {p.recipient.full_name}",
+                    p.pk,
+                    _lines(indicators, _agreed_by_code([a], indicators), achieved_by_code(mine, indicators)),
+                )
+            )
     elif level in (PROVINCE, CITY):
         ids: set[int] = set()
-        for path in {r.a for r in rows} | {r.b for r in rows if r.b} | {
-            a.pairing.donor.tree_path for a in agreements
-        } | {a.pairing.recipient.tree_path for a in agreements}:
+        for path in (
+            {r.a for r in rows}
+            | {r.b for r in rows if r.b}
+            | {a.pairing.donor.tree_path for a in agreements}
+            | {a.pairing.recipient.tree_path for a in agreements}
+        ):
             ids.update(int(x) for x in path.strip("/").split("/") if x)
         for org in Organization.objects.filter(pk__in=ids, level=level).order_by("tree_path"):
             root = org.tree_path
             mine = [r for r in rows if r.a.startswith(root) or (r.b and r.b.startswith(root))]
             theirs = [
-                a for a in top
-                if a.pairing.donor.tree_path.startswith(root) or a.pairing.recipient.tree_path.startswith(root)
+                a
+                for a in top
+                if a.pairing.donor.tree_path.startswith(root)
+                or a.pairing.recipient.tree_path.startswith(root)
             ]
-            groups.append(Group(org.full_name, org.pk, _lines(
-                indicators, _agreed_by_code(theirs, indicators), achieved_by_code(mine, indicators)
-            )))
+            groups.append(
+                Group(
+                    org.full_name,
+                    org.pk,
+                    _lines(
+                        indicators, _agreed_by_code(theirs, indicators), achieved_by_code(mine, indicators)
+                    ),
+                )
+            )
     return Progress(year, level, national, groups)
 
 
@@ -562,8 +608,15 @@ def light(line: Line, *, today: dt.date | None = None, year: int | None = None) 
 
 @transaction.atomic
 def save_agreement(
-    *, pairing, year: int, values: dict[str, Decimal | None], user=None, source: str = Agreement.MANUAL,
-    title: str = "", plan=None, signed_on: dt.date | None = None,
+    *,
+    pairing,
+    year: int,
+    values: dict[str, Decimal | None],
+    user=None,
+    source: str = Agreement.MANUAL,
+    title: str = "",
+    plan=None,
+    signed_on: dt.date | None = None,
 ) -> Agreement:
     """Create or update a pair's agreement for a year; `values` maps indicator codes to agreed values (None: drop)."""
     indicators = {i.code: i for i in catalogue(year)}
@@ -574,7 +627,9 @@ def save_agreement(
         if value is not None and value < 0:
             raise InputError(_("%(name)s：协议数不能为负") % {"name": indicators[code].name})
     agreement, _created = Agreement.objects.get_or_create(
-        pairing=pairing, year=year, defaults={"source": source, "title": title, "plan": plan, "signed_on": signed_on}
+        pairing=pairing,
+        year=year,
+        defaults={"source": source, "title": title, "plan": plan, "signed_on": signed_on},
     )
     changed = []
     if title and agreement.title != title:

@@ -15,6 +15,9 @@ def propose_on_create(sender, instance: Target, raw=False, **kwargs):
     year = instance.year or getattr(instance.plan, "start_year", None)
     indicators = catalogue(year)
     chosen = (instance.extra or {}).get("national_indicator")
+    if chosen == "none":  # the office said in review that this target counts toward no indicator
+        instance.national_indicator_confirmed = True
+        return
     if chosen:  # picked in the import review: the office's choice, confirmed
         match = next((i for i in indicators if i.code == chosen), None)
         instance.national_indicator, instance.national_indicator_confirmed = match, match is not None

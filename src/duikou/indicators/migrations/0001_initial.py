@@ -2,99 +2,249 @@
 
 import django.core.validators
 import django.db.models.deletion
-import duikou.core.fields
 from django.db import migrations, models
+
+import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('plans', '0004_task_ordering_by_plan_id'),
-        ('programs', '0002_pairing_extra'),
+        ("plans", "0004_task_ordering_by_plan_id"),
+        ("programs", "0002_pairing_extra"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', duikou.core.fields.YearField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='协议名称')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='签订日期')),
-                ('source', models.CharField(choices=[('manual', '页面录入'), ('xlsx', 'Excel 导入'), ('plan', '取自方案目标')], default='manual', max_length=8, verbose_name='来源')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('pairing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='programs.pairing', verbose_name='结对关系')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.plan', verbose_name='来源方案')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "year",
+                    duikou.core.fields.YearField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=300, verbose_name="协议名称")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="签订日期")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("manual", "页面录入"), ("xlsx", "Excel 导入"), ("plan", "取自方案目标")],
+                        default="manual",
+                        max_length=8,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "pairing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreements",
+                        to="programs.pairing",
+                        verbose_name="结对关系",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="plans.plan",
+                        verbose_name="来源方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度协议',
-                'verbose_name_plural': '年度协议',
-                'ordering': ['-year', 'pairing'],
+                "verbose_name": "年度协议",
+                "verbose_name_plural": "年度协议",
+                "ordering": ["-year", "pairing"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(db_index=True, max_length=64, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('unit', models.CharField(choices=[('万元', '万元'), ('人', '人'), ('人次', '人次'), ('个', '个')], max_length=8, verbose_name='计量单位')),
-                ('rollup', models.CharField(choices=[('sum', '求和'), ('distinct', '去重计数')], default='sum', max_length=10, verbose_name='汇总方式')),
-                ('relation', models.CharField(blank=True, choices=[('part', '组成部分（计入上级）'), ('of_which', '其中（不另计入上级）')], default='part', max_length=10, verbose_name='与上级关系')),
-                ('year_from', duikou.core.fields.YearField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='起用年度')),
-                ('year_to', duikou.core.fields.YearField(blank=True, help_text='空：仍在使用', null=True, validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='停用年度')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('words', models.JSONField(blank=True, default=list, help_text='方案、协议中表述该指标的词语或正则表达式，如 销售.{0,6}农副产品', verbose_name='文件用语')),
-                ('sources', models.JSONField(blank=True, default=list, help_text='按类别计入的选派、资金、项目、结对记录，如 dispatch:teacher、disbursement、project:count', verbose_name='计入的业务记录')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='indicators.indicator', verbose_name='上级指标')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(db_index=True, max_length=64, verbose_name="代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("万元", "万元"), ("人", "人"), ("人次", "人次"), ("个", "个")],
+                        max_length=8,
+                        verbose_name="计量单位",
+                    ),
+                ),
+                (
+                    "rollup",
+                    models.CharField(
+                        choices=[("sum", "求和"), ("distinct", "去重计数")],
+                        default="sum",
+                        max_length=10,
+                        verbose_name="汇总方式",
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        blank=True,
+                        choices=[("part", "组成部分（计入上级）"), ("of_which", "其中（不另计入上级）")],
+                        default="part",
+                        max_length=10,
+                        verbose_name="与上级关系",
+                    ),
+                ),
+                (
+                    "year_from",
+                    duikou.core.fields.YearField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="起用年度",
+                    ),
+                ),
+                (
+                    "year_to",
+                    duikou.core.fields.YearField(
+                        blank=True,
+                        help_text="空：仍在使用",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="停用年度",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "words",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="方案、协议中表述该指标的词语或正则表达式，如 销售.{0,6}农副产品",
+                        verbose_name="文件用语",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="按类别计入的选派、资金、项目、结对记录，如 dispatch:teacher、disbursement、project:count",
+                        verbose_name="计入的业务记录",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="indicators.indicator",
+                        verbose_name="上级指标",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '协作指标',
-                'verbose_name_plural': '协作指标',
-                'ordering': ['year_from', 'order', 'code'],
+                "verbose_name": "协作指标",
+                "verbose_name_plural": "协作指标",
+                "ordering": ["year_from", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='AgreedValue',
+            name="AgreedValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='协议数')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='indicators.agreement', verbose_name='年度协议')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreed', to='indicators.indicator', verbose_name='指标')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="协议数")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="indicators.agreement",
+                        verbose_name="年度协议",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreed",
+                        to="indicators.indicator",
+                        verbose_name="指标",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '协议指标值',
-                'verbose_name_plural': '协议指标值',
-                'ordering': ['agreement', 'indicator__order'],
+                "verbose_name": "协议指标值",
+                "verbose_name_plural": "协议指标值",
+                "ordering": ["agreement", "indicator__order"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.UniqueConstraint(fields=('pairing', 'year'), name='agreement_once_per_pair_year'),
+            model_name="agreement",
+            constraint=models.UniqueConstraint(
+                fields=("pairing", "year"), name="agreement_once_per_pair_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('code', 'year_from'), name='indicator_code_once_per_edition'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("code", "year_from"), name="indicator_code_once_per_edition"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('year_to__isnull', True), ('year_from__lte', models.F('year_to')), _connector='OR'), name='indicator_years_in_order'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("year_to__isnull", True), ("year_from__lte", models.F("year_to")), _connector="OR"
+                ),
+                name="indicator_years_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreedvalue',
-            constraint=models.UniqueConstraint(fields=('agreement', 'indicator'), name='agreed_value_once_per_indicator'),
+            model_name="agreedvalue",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "indicator"), name="agreed_value_once_per_indicator"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreedvalue',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='agreed_value_not_negative'),
+            model_name="agreedvalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)), name="agreed_value_not_negative"
+            ),
         ),
     ]

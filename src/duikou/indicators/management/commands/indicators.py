@@ -11,7 +11,9 @@ from duikou.programs.models import Program
 
 
 class Command(DuikouCommand):
-    help = "东西部协作主要指标：协议数与完成数（全国、省、市、结对）/ national indicators: agreed and achieved"
+    help = (
+        "东西部协作主要指标：协议数与完成数（全国、省、市、结对）/ national indicators: agreed and achieved"
+    )
     example = "duikou indicators --year 2023 --level province -o 指标-2023.xlsx"
 
     def add_arguments(self, parser):
@@ -24,7 +26,8 @@ class Command(DuikouCommand):
         year = year or timezone.localdate().year
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise UserError(
-                _("--year %(year)s：年份应在 %(min)s–%(max)s 之间") % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR}
+                _("--year %(year)s：年份应在 %(min)s–%(max)s 之间")
+                % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR}
             )
         path = Path(output) if output else None
         if path is not None and path.suffix.lower() != ".xlsx":
@@ -41,7 +44,9 @@ class Command(DuikouCommand):
             try:
                 path.write_bytes(write_xlsx(result, scope=scope))
             except OSError as exc:
-                raise UserError(_("%(file)s：无法写入（%(reason)s）") % {"file": output, "reason": exc.strerror}) from None
+                raise UserError(
+                    _("%(file)s：无法写入（%(reason)s）") % {"file": output, "reason": exc.strerror}
+                ) from None
         payload = {
             "year": year,
             "level": level,
@@ -62,4 +67,7 @@ class Command(DuikouCommand):
                     + (f"  {line.rate}%" if line.rate is not None else "")
                 )
         where = f"; written to {output}" if output else ""
-        return f"indicators {year} ({level}): {len(result.lines)} indicators, {len(result.groups)} places{where}", payload
+        return (
+            f"indicators {year} ({level}): {len(result.lines)} indicators, {len(result.groups)} places{where}",
+            payload,
+        )
