@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "duikou.projects",
     "duikou.dispatches",
     "duikou.reports",
+    "duikou.indicators",
     "duikou.assessments",
     "duikou.web",
     "duikou.scale",
