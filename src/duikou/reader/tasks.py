@@ -137,7 +137,10 @@ def read_unit_note(text: str, definitions: dict[str, str], rules: NoteRules | No
                 continue  # a bracket inside a sentence explains a word, it does not assign the work
             if "。" in match.group("body"):
                 continue
-            note = _read_note(match.group("body"), definitions, rules)
+            bare_ok = before.endswith(
+                ("。", "；", ";")
+            )  # 各乡镇人民政府（街道办事处） is one name, not a note
+            note = _read_note(match.group("body"), definitions, rules, bare_ok=bare_ok)
             if note:
                 lead += [u for u in note[0] if u not in lead]
                 support += [u for u in note[1] if u not in support and u not in lead]
@@ -178,7 +181,7 @@ def named_units(text: str, definitions: dict[str, str]) -> list[str]:
     return [
         unit
         for unit in split_units(text, definitions)
-        if not re.search(r"各|有关|相关|其他|其它", unit) or unit.endswith(("人民政府", "政府"))
+        if not re.search(r"各|有关|相关|其他|其它|的", unit) or unit.endswith(("人民政府", "政府"))
     ]
 
 
@@ -203,7 +206,9 @@ def _deadline_clause(clause: str) -> str | None:
     return None
 
 
-def _read_note(body: str, definitions: dict[str, str], rules: NoteRules | None = None):
+def _read_note(
+    body: str, definitions: dict[str, str], rules: NoteRules | None = None, *, bare_ok: bool = True
+):
     """（甲牵头，乙、丙配合，2025年6月底前完成） → units and deadline, when every clause is one of those.
 
     A bare list takes the role of the role clause after it (甲牵头，乙、丙，丁等按职责分工负责), else leads.
@@ -245,7 +250,7 @@ def _read_note(body: str, definitions: dict[str, str], rules: NoteRules | None =
             else:
                 lead += [u for u in units if u not in lead]
                 led = led or "牵头" in clause
-        elif (units := _bare_units(clause, definitions)) is not None:
+        elif bare_ok and (units := _bare_units(clause, definitions)) is not None:
             pending += units
         else:
             return None
@@ -263,6 +268,12 @@ _ASSIGNED_BY = re.compile(
 )
 
 
+_ASKED = re.compile(
+    r"(?:^|[，,])(?:请)(?P<units>[^，,。；;]{2,60}?)(?:会同(?P<with>[^，,。；;]{2,40}?))?(?:在|于|按照|落实|制定|加强|研究|根据|要|负责|提出)"
+    r"|^(?P<units2>[^，,。；;请]{2,40}?)会同(?P<with2>[^，,。；;]{2,60}?)(?:研究)?提出(?:了)?(?:办理意见|意见)"
+)
+
+
 def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
     """Named units that a task's sentences give work to: 省三峡办要…, 天津市、上海市和浙江省要…."""
     found: list[str] = []
@@ -275,7 +286,12 @@ def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
         elif _PREPOSITION.match(sentence):
             continue
         by = _ASSIGNED_BY.search(sentence)
-        if by:  # 由市教育局组织实施…: the unit after 由 carries the work
+        asked = _ASKED.search(sentence)
+        if asked:  # 请财政部落实…, 发展改革委会同水利部研究提出了办理意见: the named bodies carry the work
+            head = asked.group("units") or asked.group("units2")
+            partner = asked.group("with") or asked.group("with2")
+            starts = [head] + ([partner] if partner else [])
+        elif by:  # 由市教育局组织实施…: the unit after 由 carries the work
             starts = [by.group("units")]
         elif not re.search(r"(?<![重主需必纪摘只])要(?![求素点])|负责", sentence):
             continue
