@@ -126,7 +126,7 @@ def _labelled(lines: list[str], field: str) -> str | None:
 def _wrapped_title(lines: list[str]) -> str | None:
     """A title printed over up to four short lines at the very top, ending with the kind of document."""
     joined = ""
-    for line in lines[:4]:
+    for index, line in enumerate(lines[:4]):
         if (
             len(line) > 40
             or re.search(r"[。，,；;:：]", line)
@@ -135,7 +135,10 @@ def _wrapped_title(lines: list[str]) -> str | None:
         ):
             break
         joined += line.strip()
-        if _DOCUMENT_KIND.search(joined) and len(joined) >= 8:
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        # the title block ends where the 文号 or the addressees (…：) begin
+        ends_block = bool(DOC_NUMBER.search(following[:30])) or following.rstrip().endswith((":", "："))
+        if _DOCUMENT_KIND.search(joined) and len(joined) >= 8 and ends_block:
             return joined
     return None
 

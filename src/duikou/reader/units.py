@@ -61,10 +61,8 @@ def is_specific_unit(name: str) -> bool:
     """A named unit (省三峡办, 宜昌市) rather than a class of units (有关部门, 受援县区政府)."""
     if not ends_like_unit(name) or _GENERIC_START.match(name) or _GENERIC_ANY.search(name):
         return False
-    if name.endswith(
-        "部门"
-    ):  # 教育行政部门, 发展改革部门: a kind of department in every place, not a named one
-        return False
+    if name.endswith("部门"):
+        return False  # 教育行政部门, 发展改革部门: a kind of department in every place, not a named one
     return not re.search(r"\d|[a-zA-Z]", name)
 
 
