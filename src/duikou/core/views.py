@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import permissions as perms
-from .models import AuditedModel, ChangeLog
+from .models import AuditedMixin, AuditedModel, ChangeLog
 
 SEARCH_ROLES = {perms.OFFICE_ADMIN, perms.AUDITOR}
 
@@ -36,7 +36,7 @@ def search(request):
         entries = entries.filter(Q(object_repr__icontains=q) | Q(request_id=q) | Q(object_id=q))
     who = request.GET.get("user", "").strip()
     if who:
-        entries = entries.filter(user__username=who)
+        entries = entries.filter(username=who)
     model = request.GET.get("model", "")
     if model.isdigit():
         entries = entries.filter(content_type_id=int(model))
@@ -49,7 +49,7 @@ def search(request):
     if until:
         entries = entries.filter(at__date__lte=until)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    audited = [m for m in apps.get_models() if issubclass(m, AuditedModel)]
+    audited = [m for m in apps.get_models() if issubclass(m, AuditedMixin)]
     types = sorted(ContentType.objects.get_for_models(*audited).values(), key=lambda ct: str(ct))
     params = request.GET.copy()
     params.pop("page", None)

@@ -34,6 +34,8 @@ class Organization(AuditedModel):
 
     owner_paths = ("pk",)
     unit_actions = ()  # units read their own record; the office keeps the tree
+    # 三员: the system administrator keeps the organizations (accounts belong to them); see core.permissions.
+    admin_actions = {"system_admin": ("view", "add", "change", "delete")}
 
     class Meta:
         verbose_name = _("单位")
