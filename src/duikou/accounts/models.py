@@ -64,6 +64,10 @@ class User(AuditedMixin, AbstractUser):
         return self.get_full_name() or self.username
 
     def save(self, *args, **kwargs):
+        # Who uses the admin pages follows from the role (one owner: perms.STAFF_ROLES).
+        self.is_staff = self.is_superuser or self.role in perms.STAFF_ROLES
+        if kwargs.get("update_fields") is not None and "role" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff"}
         adding = self._state.adding
         before = dict(getattr(self, "_audit_before", None) or {})
         super().save(*args, **kwargs)

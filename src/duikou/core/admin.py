@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from .models import ChangeLog, SecurityEvent, StaleEditError, VersionedModel
 from .permissions import (
     ADD,
+    AUDIT_ADMIN,
     AUDITOR,
     CHANGE,
     DELETE,
@@ -89,7 +90,7 @@ class ChangeLogAdmin(RestrictedAdmin):
 
     # The whole log is for the office and the auditors; units read one record's history on its page.
     def has_module_permission(self, request):
-        return role_of(request.user) in {OFFICE_ADMIN, AUDITOR, LEADER}
+        return role_of(request.user) in {OFFICE_ADMIN, AUDITOR, LEADER, AUDIT_ADMIN}
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

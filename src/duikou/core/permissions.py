@@ -33,11 +33,17 @@ ROLE_NAMES = (OFFICE_ADMIN, UNIT_REPORTER, UNIT_HEAD, RECIPIENT_VIEWER, AUDITOR,
 SECURITY_AUDIT_READERS = {AUDIT_ADMIN}
 
 
+# The superuser only sets up the three administrators (三员分立); it is no user of the domain data.
+SUPERUSER = "superuser"
+# Roles that use the back-office admin pages (is_staff follows the role, see accounts.User.save).
+STAFF_ROLES = {OFFICE_ADMIN, AUDITOR, *THREE_ADMINS}
+
+
 def role_of(user) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
     if user.is_superuser:
-        return OFFICE_ADMIN
+        return SUPERUSER
     return getattr(user, "role", None)
 
 
@@ -87,6 +93,8 @@ def allows(user, model, action: str) -> bool:
         return False
     if role == OFFICE_ADMIN:
         return True
+    if role == SUPERUSER:
+        return False
     if role in THREE_ADMINS:
         # An administrator reaches only the models of its own work (Organization.admin_actions for the system
         # administrator); plans, reports, funds and the rest are the office's and the units'.
