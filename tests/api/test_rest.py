@@ -51,17 +51,16 @@ def test_the_permission_gate_narrows_every_list(make_user, plan, api_client):
     assert [t["number"] for t in tasks] == ["1", "3"]  # 马尾区区委、政府 supports task 1
     other = plan.tasks.get(number="2")
     assert client.get(f"/api/plans/tasks/{other.pk}").status_code == 404
-    # A task's status and progress move through approved reports (tasks.set_status), its words are the office's
-    # (plans.edit_task): even the lead unit changes neither directly.
+    # A unit changes nothing of a task, not even its own task's progress: that comes from its approved reports.
     own = plan.tasks.get(number="3")
     r = client.patch(f"/api/plans/tasks/{own.pk}", json.dumps({"progress": 40}), content_type="application/json")
-    assert r.status_code == 403 and "不能直接设置" in r.json()["detail"]
+    assert r.status_code == 403
     r = client.patch(f"/api/plans/tasks/{own.pk}", json.dumps({"title": "改标题"}), content_type="application/json")
-    assert r.status_code == 403 and "title" in r.json()["detail"]
+    assert r.status_code == 403
     assert client.delete(f"/api/plans/tasks/{own.pk}").status_code == 403
     own.refresh_from_db()
     assert own.progress == 0 and own.title != "改标题"
-    assert not ChangeLog.objects.filter(object_id=str(own.pk), action="update", user_id=unit.pk).exists()
+    assert not ChangeLog.objects.filter(object_id=str(own.pk), action="update", user=unit).exists()
 
 
 def test_bad_input_is_422_with_field_errors(office, plan, api_client):

@@ -35,6 +35,12 @@ def _completed_project(w):
     return ProjectMove(w.project, Project.IN_USE)
 
 
+def _candidate_project(w):
+    Project.objects.filter(pk=w.project.pk).update(status=Project.CANDIDATE)
+    w.project.refresh_from_db()
+    return w.project
+
+
 # (step, a description of the object, the object from the world, the roles that may take the step on it)
 CASES = [
     ("reports.start", "马尾区", lambda w: w.mawei, {OFFICE, *MAWEI_UNIT}),
@@ -58,6 +64,8 @@ CASES = [
     ("projects.move", "approved → cancelled", lambda w: ProjectMove(w.project, Project.CANCELLED), {OFFICE}),
     ("projects.move", "approved → in use (skips steps)", lambda w: ProjectMove(w.project, Project.IN_USE), set()),
     ("projects.move", "completed → in use", _completed_project, {OFFICE, RECIPIENT}),
+    ("projects.edit_settled", "approved", lambda w: w.project, {OFFICE}),
+    ("projects.edit_settled", "candidate", _candidate_project, {OFFICE, *MAWEI_UNIT, R_B, RECIPIENT}),
     ("projects.propose", "-", lambda w: None, {OFFICE, *MAWEI_UNIT, R_B, RECIPIENT}),
     ("plans.import", "-", lambda w: None, {OFFICE}),
     ("plans.publish", "the plan", lambda w: w.plan, {OFFICE}),

@@ -14,14 +14,14 @@ from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_s
 from duikou.programs.models import Program
 
 from .models import Plan, Responsibility, Section, Task
-from .services import import_plan_data, publish_plan
+from .services import TASK_STATUS_FIELDS, import_plan_data, publish_plan
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
 TASK_FIELDS = ["plan", "section", "number", "path", "title", "text", "deadline", "due_date", "status", "progress",
                "completed_on", "order"]
-# A task's status fields (the step tasks.set_status) and the rest of it, its words (plans.edit_task).
-TASK_STATUS_FIELDS = {"status", "progress", "completed_on"}
+# Everything of a task but its status fields (services.TASK_STATUS_FIELDS, the step tasks.set_status) is its
+# words (plans.edit_task).
 TASK_UNIT_FIELDS = {*TASK_STATUS_FIELDS, "version"}
 RESPONSIBILITY_FIELDS = ["task", "organization", "role", "printed_name", "order"]
 Path = list[Annotated[str, Field(max_length=20)]]
@@ -173,9 +173,9 @@ def update_task(user, task: Task, payload: TaskUpdate) -> Task:
     if set(data) & TASK_STATUS_FIELDS:
         workflow.require(
             user, "tasks.set_status", task,
-            message=_("任务的状态和进度随审核通过的月报变化，责任单位不能直接设置"),
+            message=_("任务的状态和进度只能由对口支援办公室修改；责任单位请通过月报报送进展"),
         )
-    return form_save(Task, TASK_FIELDS, data, instance=task)
+    return form_save(Task, TASK_FIELDS, data, instance=task, user=user)
 
 
 router = Router(auth=API_AUTH)

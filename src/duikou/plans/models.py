@@ -146,7 +146,8 @@ class Task(AuditedModel, VersionedModel):
 
     owner_paths = ("responsibilities__organization",)
     recipient_paths = ("plan__program__recipients",)
-    unit_actions = ("change",)
+    # Units read their tasks; progress comes from their approved reports (plans.services.may_set_task_status).
+    unit_actions = ()
 
     class Meta:
         verbose_name = _("任务")

@@ -32,6 +32,17 @@ from duikou.targets.models import Allocation, Target
 from .models import Plan, Responsibility, Section, Task
 from .schema import SCHEMA_ID, PlanDocument, describe_errors
 
+# A task's status, progress and completion date: the office sets them directly; a unit moves them only through its
+# approved reports (and, later, change requests). A responsible or supporting unit never sets them itself.
+TASK_STATUS_FIELDS = frozenset({"status", "progress", "completed_on"})
+
+
+def may_set_task_status(user, task: Task | None = None) -> bool:
+    """Who may set a task's status, progress or completion date directly: the program office alone (the step
+    `tasks.set_status`, declared in plans/rules.py)."""
+    return workflow.can(user, "tasks.set_status", task)
+
+
 SCORED_UNITS = {"yuan", "person", "count", "percent"}
 SPEC_FIELDS = {
     "schema", "title", "doc_number", "issuer", "issued_on", "period", "donors", "recipients",

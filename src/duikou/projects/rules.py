@@ -6,7 +6,7 @@ import rules
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import permissions as perms
-from duikou.core.workflow import is_office, is_recipient, is_unit, step
+from duikou.core.workflow import is_office, is_recipient, is_unit, status_in, step
 
 from .models import Project
 
@@ -47,3 +47,10 @@ step(
     label=_("变更项目状态"),
 )
 step("projects.propose", who=is_office | is_recipient | is_unit, label=_("申报项目"))
+# Once the office approves a project, its budget, size and place in the plan are settled: only the office changes
+# them (units keep the rest up to date; projects.services.UNIT_FIELDS_AFTER_APPROVAL).
+step(
+    "projects.edit_settled",
+    who=is_office | ((is_unit | is_recipient) & status_in(Project.CANDIDATE)),
+    label=_("修改已批准项目的预算、规模和所属方案"),
+)

@@ -14,6 +14,20 @@ from duikou.programs.models import Program
 from .models import Project
 from .rules import RECIPIENT_MOVES, UNIT_MOVES, ProjectMove  # noqa: F401  (the moves, declared with the step)
 
+# Once the office approves a project, its budget, size and place in the plan are settled: the implementing unit
+# keeps only these up to date (the rest changes through the office).
+UNIT_FIELDS_AFTER_APPROVAL = frozenset({"sector", "place", "start_date", "end_date", "description", "version"})
+
+
+def require_may_edit_project(user, project: Project, fields) -> None:
+    """Refuse a unit's change of an approved project's settled fields (budget, beneficiaries, plan, …)."""
+    settled = set(fields) - UNIT_FIELDS_AFTER_APPROVAL
+    if settled and not workflow.can(user, "projects.edit_settled", project):
+        raise PermissionDenied(
+            _("项目“%(p)s”已批准，以下内容只能由对口支援办公室修改：%(fields)s")
+            % {"p": project, "fields": "、".join(sorted(settled))}
+        )
+
 
 def allowed_moves(project: Project, user) -> list[str]:
     """The statuses this user may move this project to now (the step `projects.move`)."""
