@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .findings import reading_findings
 from .funding import find_funding
 from .header import extract_header
 from .pairings import extract_pairings
@@ -147,4 +148,9 @@ def extract_lines(raw_lines: Iterable[str], source_name: str | None = None) -> d
             allocation["unit"] = restore(allocation["unit"])
         unique_targets.append(target)
     plan["targets"] = unique_targets
+    # what the reading is unsure of, next to the items (an extra field the format allows)
+    plan["findings"] = [
+        {**finding, "message": restore(finding["message"]), "where": restore(finding["where"])}
+        for finding in reading_findings(document.lines, plan)
+    ]
     return plan

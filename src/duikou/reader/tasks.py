@@ -405,9 +405,11 @@ def prose_deadline(text: str, year: int | None) -> tuple[str | None, str | None]
     return "；".join(found), (max(dues) if dues else None)
 
 
-_TASK_COLUMN = re.compile(r"任务|工作内容|事项|措施|内容")
-_LEAD_COLUMN = re.compile(r"牵头|责任单位|责任部门|主责|负责单位|责任主体")
-_SUPPORT_COLUMN = re.compile(r"配合|参与|协办|协同|协助")
+TASK_COLUMN = re.compile(r"任务|工作内容|事项|措施|内容")
+LEAD_COLUMN = re.compile(
+    r"牵头|责任单位|责任部门|主责|负责单位|负责部门|责任主体|指导部门|指导单位|实施单位|承办单位"
+)
+SUPPORT_COLUMN = re.compile(r"配合|参与|协办|协同|协助")
 _DEADLINE_COLUMN = re.compile(r"时限|完成时间|时间节点|进度|时间安排")
 
 
@@ -418,8 +420,8 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
         if len(cell) > 12:
             return None
         for key, pattern in (
-            ("lead", _LEAD_COLUMN),
-            ("support", _SUPPORT_COLUMN),
+            ("lead", LEAD_COLUMN),
+            ("support", SUPPORT_COLUMN),
             ("deadline", _DEADLINE_COLUMN),
         ):
             if key not in columns and pattern.search(cell):
@@ -428,7 +430,7 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
         else:
             if "number" not in columns and re.search(r"序号|编号", cell):
                 columns["number"] = index
-            elif "task" not in columns and _TASK_COLUMN.search(cell):
+            elif "task" not in columns and TASK_COLUMN.search(cell):
                 columns["task"] = index
     if "task" in columns and ("lead" in columns or "support" in columns):
         columns.setdefault("number", -1)

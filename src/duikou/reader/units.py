@@ -12,7 +12,7 @@ ORG_SUFFIXES = tuple(
             "人民政府", "政府", "办公厅", "办公室", "委员会", "管委会", "领导小组", "工作组", "小组", "党工委", "工委",
             "党委", "团委", "妇联", "侨联", "科协", "工商联", "总工会", "供销社", "合作社", "联合社", "指挥部",
             "厅", "局", "委", "办", "部", "司", "院", "会", "联", "社", "室", "组", "中心", "处", "署", "台", "所", "站",
-            "队", "行", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
+            "队", "行", "海关", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
             "省", "市", "县", "区", "州", "旗", "盟", "镇", "乡", "街道", "自治州", "自治县", "自治区", "林区",
         },
         key=len,
@@ -32,7 +32,7 @@ _REMARK = re.compile(
     r"[(（][^()（）]*?(以下|不再|均需|均由|列出|负责|分工|排名|牵头|配合|，|,)[^()（）]*[)）]"
 )
 _TRAILER = re.compile(
-    r"(等(?:有关)?(?:单位|部门)?|有关(?:单位|部门))?(按照?职责分工|按职能分工|按职责|分别|共同)?(负责|落实|牵头|配合|参与|实施|推进)*[。；;,，]*$"
+    r"(等(?:有关)?(?:单位|部门)?|有关(?:单位|部门))?(按照?职责分工|按职能分工|按职责|分别|共同)?(负责|落实|牵头|配合|参与|实施|推进|指导)*[。；;,，]*$"
 )
 _DEFINITION = re.compile(
     r"[(（]\s*(?:以下简称|以下称|下称|简称)\s*[“\"「]?([^()（）”\"」]{1,20}?)[”\"」]?\s*[)）]"
@@ -87,14 +87,14 @@ def remove_definitions(text: str) -> str:
 def place_prefix(name: str) -> str:
     """The administrative prefix a following abbreviated name inherits: 省 of 省教育厅, 马尾区 of 马尾区党委."""
     for index, char in enumerate(name):
-        if char in PLACE_CHARS:
+        if char in PLACE_CHARS and not name.startswith("场", index + 1):  # 市场监督管理局 names no city
             return name[: index + 1]
     return ""
 
 
 def lacks_prefix(name: str) -> bool:
-    """An abbreviated list member such as 科技厅 in 省教育厅、科技厅."""
-    if any(c in PLACE_CHARS for c in name) or _INSTITUTION.search(name):
+    """An abbreviated list member such as 科技厅 in 省教育厅、科技厅 (or 市场监督管理局 in 区经济发展局、市场监督管理局)."""
+    if any(c in PLACE_CHARS for c in name.replace("市场", "")) or _INSTITUTION.search(name):
         return False
     return not re.match(r"^(各|全|中共|中央|国家|国务院|前方|驻|援)", name)
 
