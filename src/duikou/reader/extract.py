@@ -112,7 +112,12 @@ def extract_lines(raw_lines: Iterable[str], source_name: str | None = None) -> d
     plan["tasks"] = table_tasks(document.lines, definitions, due_year, restore) or outline_tasks(
         parse_outline(document.lines), definitions, due_year, restore
     )
-    pairings = extract_pairings(document.lines)
+    sides = _SIDES.match(header["title"] or "")
+    pairings = extract_pairings(
+        document.lines,
+        sides.group("donor") if sides else None,
+        sides.group("recipient") if sides else None,
+    )
     donors, recipients = _sides(header["title"], pairings)
     plan["donors"] = [restore(d) for d in donors]
     plan["recipients"] = [restore(r) for r in recipients]

@@ -333,6 +333,8 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             if run is not None:
                 lead, text = run
         if not lead and not support:
+            lead, support = prose_note(text, definitions, rules)
+        if not lead and not support:
             lead = subjects_of(text, definitions)
         deadline, due = note.deadline, due_date(note.deadline, year)
         if not deadline:
@@ -350,6 +352,18 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             }
         )
     return tasks
+
+
+def prose_note(text: str, definitions: dict[str, str], rules: NoteRules) -> tuple[list[str], list[str]]:
+    """A note written as a sentence of its own, without brackets: 省委宣传部牵头，省广电局配合。"""
+    for sentence in re.split(r"[。；;]", text):
+        sentence = sentence.strip()
+        if not sentence or len(sentence) > 80 or not re.search(r"牵头|配合|负责", sentence):
+            continue
+        note = _read_note(sentence, definitions, rules, bare_ok=False)
+        if note and note[0]:
+            return note[0], note[1]
+    return [], []
 
 
 def _segment_glued(chunk: str) -> list[str]:
