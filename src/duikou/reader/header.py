@@ -278,7 +278,11 @@ def _signature(lines: list[str]) -> str | None:
         above = index - 1
         while above >= 0 and len(names) < 4:
             name = _compact(lines[above])
-            if not (2 <= len(name) <= 30 and _ORG_END.search(name)) or re.search(r"[，,。；;：:、]", name):
+            if re.search(r"[，,。；;：:、]", name) or not 2 <= len(name) <= 30:
+                break
+            if not _ORG_END.search(name):
+                if names and len(name) >= 8:  # …与乡村振兴 / 工作领导小组: one long name over two lines
+                    names[0] = name + names[0]
                 break
             names.insert(0, name)
             above -= 1

@@ -382,8 +382,8 @@ def trailing_unit_run(text: str, definitions: dict[str, str]) -> tuple[list[str]
     Returns the named units and the text without them, or None when the tail is not only unit names.
     """
     head, stop, tail = text.rpartition("。")
-    tail = tail.strip()
-    if not stop or not tail or len(tail) > 200:
+    tail = tail.strip()  # without a full stop the whole text may be the cells (the title took the sentence)
+    if not tail or len(tail) > 200:
         return None
     names: list[str] = []
     for chunk in re.split(r"[，,、；;\s]+", tail):
