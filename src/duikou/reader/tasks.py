@@ -33,8 +33,9 @@ _TABLE_NUMBER = re.compile(
 )
 _DUE_MONTH_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?:底|末)")
 _DUE_DAY = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
-# 完成时间：2025年12月 — a month named alone means its end (but 6月前, before June, is left unread).
-_DUE_MONTH = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?![\d底末前日])")
+# 完成时间：2025年12月 — a month named alone means its end; 6月前 is read as offices use it, by the end of June
+# (so that 2024年6月前 and 2024年上半年 name the same day).
+_DUE_MONTH = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?![\d底末日])")
 _DUE_YEAR_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?:年底|年末|年内|底前)")
 _DUE_HALF = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度)"
@@ -60,7 +61,11 @@ class UnitNote:
 
 
 def due_date(deadline: str | None, year: int | None) -> str | None:
-    """ISO date a deadline names when its year is known: 11月底前 in a 2023 plan → 2023-11-30."""
+    """ISO date a deadline names when its year is known: 11月底前 in a 2023 plan → 2023-11-30.
+
+    The one reading of deadline text: the importer (through the plan JSON) and the task table both use it.
+    全年 (all year round) and 持续推进 name no day: such a task is never overdue.
+    """
     if not deadline:
         return None
     for pattern in (_DUE_DAY, _DUE_MONTH_END, _DUE_HALF, _DUE_YEAR_END, _DUE_MONTH):
