@@ -62,7 +62,9 @@ def test_archived_page_with_spaces_splits_into_items_and_reads_brackets():
 def test_glued_task_table_splits_items_and_reads_unit_cells_after_the_last_full_stop():
     tasks = _tasks(GLUED_TABLE)
     assert [t[0] for t in tasks] == [["一", "1"], ["一", "2"], ["二", "3"], ["二", "4"]]
-    assert [t[1] for t in tasks] == [[], ["区经济发展局", "区行政审批局"], ["区财政金融局"], []]
+    # classes of units are dropped, classes of governments kept (each answers for the work)
+    township = "各乡镇人民政府(街道办事处)"
+    assert [t[1] for t in tasks] == [[township], ["区经济发展局", "区行政审批局"], ["区财政金融局", township], []]
 
 
 def test_short_lines_and_prose_numbers_are_not_split():

@@ -399,7 +399,12 @@ def trailing_unit_run(text: str, definitions: dict[str, str]) -> tuple[list[str]
             if not ends_like_unit(bare):
                 return None
             names.append(piece)
-    named = [n for n in names if is_specific_unit(re.sub(r"[(（][^()（）]*[)）]$", "", n))]
+    named = [
+        n
+        for n in names
+        if is_specific_unit(re.sub(r"[(（][^()（）]*[)）]$", "", n))
+        or re.match(r"^各.{0,6}(人民政府|政府)", n)
+    ]
     return [definitions.get(n, n) for n in named], head + stop
 
 
