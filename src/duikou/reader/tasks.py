@@ -321,7 +321,38 @@ def task_title(text: str) -> str:
 
 
 def _under_preamble(node: Node) -> bool:
-    return any(PREAMBLE_TITLE.search(n.title) for n in [*node.ancestors(), node])
+    # a framing heading is short (编制依据, 总体要求); a measure ending in 依据/目标 is a whole sentence
+    return any(PREAMBLE_TITLE.search(n.title) and len(n.title) <= 16 for n in [*node.ancestors(), node])
+
+
+# a closing section (五、有关要求) without numbered items, in a plan whose work is numbered below its sections
+_CLOSING_TITLE = re.compile(r"(有关要求|工作要求|组织实施|组织领导|保障措施|实施保障)$")
+_ENDS_WITH_NOTE = re.compile(r"[(（〔][^()（）〔〕]{2,80}[)）〕]\s*[。；]?\s*$")
+
+
+def _framing_section(node: Node) -> bool:
+    siblings = node.parent.children if node.parent else []
+    return (
+        node.parent is not None
+        and node.parent.style == "root"
+        and _CLOSING_TITLE.search(node.title) is not None
+        and any(sibling.children for sibling in siblings)
+    )
+
+
+def _own_text(node: Node) -> str:
+    """An item's text; after a run of one-line items that each end with their note （X负责）, the lines under the
+    last one are the document's closing paragraphs, not part of that item."""
+    siblings = node.parent.children if node.parent else []
+    if (
+        node.body
+        and len(siblings) >= 3
+        and siblings[-1] is node
+        and _ENDS_WITH_NOTE.search(node.heading)
+        and all(not s.body and not s.children and _ENDS_WITH_NOTE.search(s.heading) for s in siblings[:-1])
+    ):
+        return node.lead_text
+    return node.text
 
 
 def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | None, restore) -> list[dict]:
@@ -329,9 +360,10 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
     tasks: list[dict] = []
     rules = NoteRules()
     for node in outline.root.walk():
-        if node.children or _under_preamble(node):
+        if node.children or _under_preamble(node) or _framing_section(node):
             continue
-        note = read_unit_note(node.text, definitions, rules)
+        own_text = _own_text(node)
+        note = read_unit_note(own_text, definitions, rules)
         lead, support, text = note.lead, note.support, note.text
         if not lead and not support:
             run = trailing_unit_run(text, definitions)
@@ -343,7 +375,7 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             lead = subjects_of(text, definitions)
         deadline, due = note.deadline, due_date(note.deadline, year)
         if not deadline:
-            deadline, due = prose_deadline(node.heading + node.text, year)
+            deadline, due = prose_deadline(node.title + own_text, year)
         tasks.append(
             {
                 "number": restore(node.number),
