@@ -64,7 +64,12 @@ def test_glued_task_table_splits_items_and_reads_unit_cells_after_the_last_full_
     assert [t[0] for t in tasks] == [["一", "1"], ["一", "2"], ["二", "3"], ["二", "4"]]
     # classes of units are dropped, classes of governments kept (each answers for the work)
     township = "各乡镇人民政府(街道办事处)"
-    assert [t[1] for t in tasks] == [[township], ["区经济发展局", "区行政审批局"], ["区财政金融局", township], []]
+    assert [t[1] for t in tasks] == [
+        [township],
+        ["区经济发展局", "区行政审批局"],
+        ["区财政金融局", township],
+        [],
+    ]
 
 
 def test_short_lines_and_prose_numbers_are_not_split():
@@ -321,3 +326,57 @@ def test_numbering_jumps_ignore_restarts_and_runs():
     lines = build_document(["一、甲", "（一）a", "（二）b", "二、乙", "（一）c", "（三）d", "三、丙"]).lines
     found = numbering_jumps(lines)
     assert len(found) == 1 and "（一）跳到（三）" in found[0]["message"]
+
+
+# --- who carries the work when no note says it ---------------------------------------------------------------
+
+
+def test_units_from_prose_parents_and_glued_headings():
+    letter = """国务院办公厅关于某省所提问题和建议办理情况的函
+一、关于支持堤防建设问题。你省请求加大投资。
+发展改革委会同水利部研究提出了办理意见。
+（一）关于加大投资比例问题。2004年将认真研究，给予适当支持。
+（二）关于可研报告批复问题。在规划完成后再研究审批。
+二、关于主辅分离问题。你省请求补助。
+国资委会同财政部、劳动保障部提出了办理意见：不存在补助问题。
+"""
+    tasks = _tasks(letter)
+    assert [t[1:3] for t in tasks] == [
+        (["发展改革委"], ["水利部"]),
+        (["发展改革委"], ["水利部"]),  # the parent's answer covers its items
+        (["国资委"], ["财政部", "劳动保障部"]),
+    ]
+    flattened = "某区2016年度旅游工作要点\n一、推动《建设方案》获批由区经济发展局牵头，成立专门班子，争取尽早批复。\n二、组织评审\n"
+    assert _tasks(flattened)[0][1] == ["区经济发展局"]
+    approval = """某方案
+一、工作进度
+（一）开展考核评估。国务院办公厅将于2020年4月底前组织验收。
+（二）加强规划实施。河北省委和省政府要切实履行主体责任。
+（三）建设平台。试点地区要认真组织实施，城镇小区要依标配建，由教育部等部门负责同志组成工作组。
+"""
+    tasks = _tasks(approval)
+    assert tasks[0][1] == ["国务院办公厅"] and tasks[0][3] == "2020年4月底前"
+    assert tasks[1][1] == ["河北省委", "河北省政府"]
+    assert tasks[2][1] == []  # kinds of area and 负责同志 name no unit
+
+
+def test_closing_paragraphs_and_closing_sections_are_not_tasks():
+    notice = """国务院办公厅关于加大激励支持力度的通知
+一、对成效显著的市，优先纳入试点。（市场监管总局负责）
+二、对外贸稳定增长的省，给予优先支持。（商务部负责）
+三、对督查表扬的县，实行免督查。（国务院办公厅负责）
+各有关部门要认真组织实施，于2018年12月31日前报送国务院办公厅。
+"""
+    tasks = _tasks(notice)
+    assert tasks[-1] == (["三"], ["国务院办公厅"], [], None, None)
+    opinion = """国务院关于促进某区发展的若干意见
+一、主要任务
+（一）打造中心。
+1.拓展市场。推广试点。（税务总局负责）
+2.提前适用政策。享受政策。（海关总署负责）
+二、有关要求
+海关总署要继续做好牵头工作。
+"""
+    assert [t[0] for t in _tasks(opinion)] == [["一", "(一)", "1"], ["一", "(一)", "2"]]
+    long_measure = "某方案\n一、主要措施\n（一）允许银行将交易凭证替代贸易合同，作为贸易真实性审核依据。（负责部门：银保监会）\n"
+    assert _tasks(long_measure)[0][1] == ["银保监会"]

@@ -269,7 +269,7 @@ def _read_note(
 
 
 _ASSIGNED_BY = re.compile(
-    r"(?:^|[，,])由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责|组织实施|具体实施|承担|实施)"
+    r"(?:^|[，,]|(?<![自理经缘来]))由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责(?!同志|人)|组织实施|具体实施|承担|实施)"
 )
 
 
@@ -277,6 +277,23 @@ _ASKED = re.compile(
     r"(?:^|[，,])(?:请)(?P<units>[^，,。；;]{2,60}?)(?:会同(?P<with>[^，,。；;]{2,40}?))?(?:在|于|按照|落实|制定|加强|研究|根据|要|负责|提出)"
     r"|^(?P<units2>[^，,。；;请]{2,40}?)会同(?P<with2>[^，,。；;]{2,60}?)(?:研究)?提出(?:了)?(?:办理意见|意见)"
 )
+
+
+def asked_with(text: str, definitions: dict[str, str]) -> tuple[list[str], list[str]]:
+    """甲会同乙研究提出了办理意见 / 请甲会同乙…: 甲 leads, 乙 supports."""
+    for sentence in re.split(r"[。；;!?！？]", text[:20_000]):
+        asked = _ASKED.search(sentence.strip(" —-"))
+        if not asked or not (asked.group("with") or asked.group("with2")):
+            continue
+        lead = parse_subject(asked.group("units") or asked.group("units2"), definitions)
+        support = [
+            u
+            for u in parse_subject(asked.group("with") or asked.group("with2"), definitions)
+            if u not in lead
+        ]
+        if lead:
+            return lead, support
+    return [], []
 
 
 def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
@@ -298,7 +315,9 @@ def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
             starts = [head] + ([partner] if partner else [])
         elif by:  # 由市教育局组织实施…: the unit after 由 carries the work
             starts = [by.group("units")]
-        elif not re.search(r"(?<![重主需必纪摘只])要(?![求素点])|负责", sentence):
+        elif not re.search(
+            r"(?<![重主需必纪摘只])要(?![求素点])|负责|(?<=[厅局部委办室府院会署])将", sentence
+        ):
             continue
         for start in starts:
             for unit in parse_subject(start, definitions):
@@ -369,10 +388,15 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             run = trailing_unit_run(text, definitions)
             if run is not None:
                 lead, text = run
+        sentences = text or node.heading  # an item printed as one sentence has it all in its title
         if not lead and not support:
-            lead, support = prose_note(text, definitions, rules)
+            lead, support = prose_note(sentences, definitions, rules)
         if not lead and not support:
-            lead = subjects_of(text, definitions)
+            lead, support = asked_with(sentences, definitions)
+        if not lead and not support:
+            lead = subjects_of(sentences, definitions)
+        if not lead and not support:
+            lead, support = _inherited_units(node, definitions, rules)
         deadline, due = note.deadline, due_date(note.deadline, year)
         if not deadline:
             deadline, due = prose_deadline(node.title + own_text, year)
@@ -389,6 +413,30 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             }
         )
     return tasks
+
+
+def _inherited_units(
+    node: Node, definitions: dict[str, str], rules: NoteRules
+) -> tuple[list[str], list[str]]:
+    """Units named in a parent's own text (发展改革委会同水利部研究提出了办理意见。（一）…（二）…) answer for its
+    items that name none themselves."""
+    for parent in reversed(node.ancestors()):
+        own = parent.text
+        if not own:
+            continue
+        note = read_unit_note(own, definitions, NoteRules(rules.first_leads))
+        if note.lead or note.support:
+            return note.lead, note.support
+        lead, support = prose_note(own, definitions, rules)
+        if lead:
+            return lead, support
+        lead, support = asked_with(own, definitions)
+        if lead:
+            return lead, support
+        named = subjects_of(own, definitions)
+        if named:
+            return named, []
+    return [], []
 
 
 def prose_note(text: str, definitions: dict[str, str], rules: NoteRules) -> tuple[list[str], list[str]]:

@@ -25,7 +25,8 @@ _INSTITUTION = re.compile(
 # words that make a subject generic rather than a named unit
 _GENERIC_START = re.compile(
     r"^(各|有关|相关|受援|援受|支援|援助|库区|全|本|其他|其它|所在|当地|两地|双方|省直|市直|县直|国务院有关|中央有关|发达|"
-    r"市州|县区|区县|县市|乡镇|州县|省市|地方|该|这|上述|以上|下列|对口|结对|我|你|他)"
+    r"市州|县区|区县|县市|乡镇|州县|省市|地方|该|这|上述|以上|下列|对口|结对|我|你|他|试点|重点|贫困|"
+    r"采用|明确|委托|办成|成立|建立|组织|通过|按照|城镇)"
 )
 _GENERIC_ANY = re.compile(r"有关|相关|各级|各类|以上|以下|等$")
 _REMARK = re.compile(
@@ -61,6 +62,8 @@ def is_specific_unit(name: str) -> bool:
     """A named unit (省三峡办, 宜昌市) rather than a class of units (有关部门, 受援县区政府)."""
     if not ends_like_unit(name) or _GENERIC_START.match(name) or _GENERIC_ANY.search(name):
         return False
+    if re.search(r"(小区|园区|景区|库区|辖区|地区)$", name) and not re.search(r"^.{1,4}地区$", name):
+        return False  # 城镇小区, 试点地区: kinds of area (阿里地区, a prefecture, keeps its short name)
     if name.endswith("部门"):
         return False  # 教育行政部门, 发展改革部门: a kind of department in every place, not a named one
     return not re.search(r"\d|[a-zA-Z]", name)
@@ -183,6 +186,19 @@ def split_units(text: str, definitions: dict[str, str] | None = None) -> list[st
     return units
 
 
+def _expand_level(items: list[str]) -> list[str]:
+    """河北省委和省政府 → 河北省委, 河北省政府: a bare 省/市/县 repeats the place named just before."""
+    result: list[str] = []
+    for item in items:
+        match = re.match(r"^([省市县区])(委|政府|人民政府|人大常委会|政协)$", item)
+        if match and result:
+            place = re.match(rf"^(.{{2,8}}?{match.group(1)})", result[-1])
+            if place and len(place.group(1)) > 1:
+                item = place.group(1) + match.group(2)
+        result.append(item)
+    return result
+
+
 def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
     """Named units at the start of a sentence such as 省商务厅在…中,要… or 天津市、上海市和浙江省要…."""
     text = expand_several(remove_definitions(text))
@@ -211,6 +227,7 @@ def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
             continue
         break
     named = []
+    items = _expand_level(items)
     for item in items:
         if re.match(r"^(有关|相关|各)", item):
             break  # 有关市州和经济开发区: the qualifier covers the rest of the list
