@@ -339,9 +339,45 @@ def task_title(text: str) -> str:
     return title.rstrip("，,。；; ")
 
 
+# a framing heading run together with its text by a flattened page: 二、工作目标到2023年，力争…
+_PREAMBLE_START = re.compile(
+    r"^(指导思想|总体要求|总体思路|工作目标|目标任务|主要目标|发展目标|基本原则|工作原则)"
+)
+
+
 def _under_preamble(node: Node) -> bool:
     # a framing heading is short (编制依据, 总体要求); a measure ending in 依据/目标 is a whole sentence
-    return any(PREAMBLE_TITLE.search(n.title) and len(n.title) <= 16 for n in [*node.ancestors(), node])
+    return any(
+        (PREAMBLE_TITLE.search(n.title) and len(n.title) <= 16) or _PREAMBLE_START.match(n.title)
+        for n in [*node.ancestors(), node]
+    )
+
+
+# 五、职责分工 /（五）区社会事业局 1.… : under a division of duties, a heading naming a unit gives its items' unit
+_DUTIES_TITLE = re.compile(r"职责分工|部门职责|职责任务|任务分工|分工")
+
+
+def _duty_holder(node: Node, definitions: dict[str, str]) -> list[str]:
+    chain = [*node.ancestors(), node]
+    if not any(_DUTIES_TITLE.search(n.title) for n in chain[:-1]):
+        return []
+    for item in reversed(chain):
+        holder = _leading_unit(item.heading)
+        if holder:
+            return [definitions.get(holder, holder)]
+    return []
+
+
+def _leading_unit(heading: str) -> str | None:
+    """区财政金融局全区…专项经费…: the shortest start of a heading that is a unit's name, when the heading
+    starts with a place (区/市/省/县…) or is that name alone."""
+    for end in range(4, min(len(heading), 20) + 1):
+        piece = heading[:end]
+        if piece[-1] in PLACE_CHARS or not ends_like_unit(piece):
+            continue
+        if (piece[0] in PLACE_CHARS or end == len(heading)) and is_specific_unit(piece):
+            return piece
+    return None
 
 
 # a closing section (五、有关要求) without numbered items, in a plan whose work is numbered below its sections
@@ -389,6 +425,13 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             if run is not None:
                 lead, text = run
         sentences = text or node.heading  # an item printed as one sentence has it all in its title
+        if not lead and not support and (holder := _duty_holder(node, definitions)):
+            lead = holder
+            support = [
+                u
+                for u in subjects_of(sentences, definitions) + _assigned(sentences, definitions)
+                if u not in lead
+            ]
         if not lead and not support:
             lead, support = prose_note(sentences, definitions, rules)
         if not lead and not support:
@@ -437,6 +480,14 @@ def _inherited_units(
         if named:
             return named, []
     return [], []
+
+
+def _assigned(text: str, definitions: dict[str, str]) -> list[str]:
+    """Units a sentence hands part of the work to: …由区社会事业局按标准配齐…"""
+    found: list[str] = []
+    for match in _ASSIGNED_BY.finditer(text):
+        found += [u for u in parse_subject(match.group("units"), definitions) if u not in found]
+    return found
 
 
 def prose_note(text: str, definitions: dict[str, str], rules: NoteRules) -> tuple[list[str], list[str]]:

@@ -12,7 +12,7 @@ ORG_SUFFIXES = tuple(
             "人民政府", "政府", "办公厅", "办公室", "委员会", "管委会", "领导小组", "工作组", "小组", "党工委", "工委",
             "党委", "团委", "妇联", "侨联", "科协", "工商联", "总工会", "供销社", "合作社", "联合社", "指挥部",
             "厅", "局", "委", "办", "部", "司", "院", "会", "联", "社", "室", "组", "中心", "处", "署", "台", "所", "站",
-            "队", "行", "海关", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
+            "队", "银行", "分行", "支行", "海关", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
             "省", "市", "县", "区", "州", "旗", "盟", "镇", "乡", "街道", "自治州", "自治县", "自治区", "林区",
         },
         key=len,
@@ -64,6 +64,10 @@ def is_specific_unit(name: str) -> bool:
         return False
     if re.search(r"(小区|园区|景区|库区|辖区|地区)$", name) and not re.search(r"^.{1,4}地区$", name):
         return False  # 城镇小区, 试点地区: kinds of area (阿里地区, a prefecture, keeps its short name)
+    if re.fullmatch(
+        r"(每个|每所|各类)?(中小学校|中小学|学校|幼儿园|医疗卫生机构|医疗机构|机构|医院|企业)", name
+    ):
+        return False  # 学校, 医疗卫生机构: every one of a kind, not a named unit
     if name.endswith("部门"):
         return False  # 教育行政部门, 发展改革部门: a kind of department in every place, not a named one
     return not re.search(r"\d|[a-zA-Z]", name)
