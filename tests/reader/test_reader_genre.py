@@ -380,3 +380,28 @@ def test_closing_paragraphs_and_closing_sections_are_not_tasks():
     assert [t[0] for t in _tasks(opinion)] == [["一", "(一)", "1"], ["一", "(一)", "2"]]
     long_measure = "某方案\n一、主要措施\n（一）允许银行将交易凭证替代贸易合同，作为贸易真实性审核依据。（负责部门：银保监会）\n"
     assert _tasks(long_measure)[0][1] == ["银保监会"]
+
+
+def test_division_of_duties_by_department_headings():
+    text = """某区综合防控近视工作实施方案
+一、工作目标到2023年，力争近视率每年降低。
+二、职责分工
+（一）区党群工作部按照部署落实职称评审政策。
+（二）区财政金融局全区近视防控专项经费列入年度部门预算。
+（三）区社会事业局
+1.认真贯彻落实学校卫生工作条例。
+2.组建专家队伍，科学指导近视防治工作。
+（四）学校
+1.加强视力健康管理。每个学校至少配备1名兼职视力健康员，确保一人一档，每学期不少于2次视力监测。
+"""
+    tasks = _tasks(text)
+    assert [t[0] for t in tasks][0] == ["二", "(一)"]  # 工作目标到2023年… is framing, run together or not
+    assert [t[1] for t in tasks] == [
+        ["区党群工作部"],
+        ["区财政金融局"],
+        ["区社会事业局"],
+        ["区社会事业局"],
+        [],
+    ]
+    targets = [(t["value"], t["unit"], t["comparator"]) for t in extract_text(text)["targets"]]
+    assert targets == [(1, "person", ">=")]  # a minimum for each school; 一人一档 and a frequency are not
