@@ -125,9 +125,13 @@ def _labelled(lines: list[str], field: str) -> str | None:
 
 
 def _wrapped_title(lines: list[str]) -> str | None:
-    """A title printed over up to four short lines at the very top, ending with the kind of document."""
-    joined = ""
-    for index, line in enumerate(lines[:4]):
+    """A title printed over up to four short lines at the very top, ending with the kind of document.
+
+    The block ends where the 文号 or the addressees (…：) begin; it starts at the issuer's line before 关于
+    (国务院办公厅 / 关于湖北省…), so a web page's own name printed above it is left out.
+    """
+    block: list[str] = []
+    for index, line in enumerate(lines[:5]):
         if (
             len(line) > 40
             or re.search(r"[。，,；;:：]", line)
@@ -135,12 +139,18 @@ def _wrapped_title(lines: list[str]) -> str | None:
             or _DATE.search(line)
         ):
             break
-        joined += line.strip()
+        block.append(line.strip())
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        # the title block ends where the 文号 or the addressees (…：) begin
         ends_block = bool(DOC_NUMBER.search(following[:30])) or following.rstrip().endswith((":", "："))
-        if _DOCUMENT_KIND.search(joined) and len(joined) >= 8 and ends_block:
+        if not ends_block:
+            continue
+        first = next((i for i, piece in enumerate(block) if "关于" in piece), 0)
+        if first and block[first].startswith("关于"):
+            first -= 1  # the issuer printed on its own line above 关于…
+        joined = "".join(block[first:])
+        if _DOCUMENT_KIND.search(joined) and len(joined) >= 8:
             return joined
+        return None
     return None
 
 
