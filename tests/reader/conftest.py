@@ -63,3 +63,55 @@ def seed_text():
         return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
     return read
+
+
+# ---- renditions of the seeds, built once per session (see renditions.py) ----
+
+GOLD = Path(__file__).resolve().parent / "gold"
+
+
+def load_scorer():
+    """The plan scorer: the repository's own module when there is one, else ../shared/tools/score-plan."""
+    import importlib
+    import importlib.util
+    from importlib.machinery import SourceFileLoader
+
+    for name in ("duikou.reader.score", "duikou.reader.scoring"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    for parent in Path(__file__).resolve().parents:
+        script = parent / "shared" / "tools" / "score-plan"
+        if script.exists():
+            loader = SourceFileLoader("score_plan", str(script))
+            spec = importlib.util.spec_from_loader("score_plan", loader)
+            module = importlib.util.module_from_spec(spec)
+            loader.exec_module(module)
+            return module
+    pytest.skip("no plan scorer (duikou.reader.score or ../shared/tools/score-plan)")
+
+
+@pytest.fixture(scope="session")
+def renditions(tmp_path_factory):
+    """{format: {seed stem: path}} for docx, pdf, doc, ofd and html, made once per session."""
+    import shutil
+
+    import renditions as make
+
+    root = tmp_path_factory.mktemp("renditions")
+    made: dict[str, dict[str, Path]] = {k: {} for k in ("docx", "pdf", "doc", "ofd", "html")}
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        made["docx"][seed.stem] = make.make_docx(text, root / f"{seed.stem}.docx")
+        made["ofd"][seed.stem] = make.make_ofd(text, root / f"{seed.stem}.ofd")
+        made["html"][seed.stem] = make.make_html(text, root / f"{seed.stem}.html")
+    if make.soffice_available():
+        for kind in ("pdf", "doc"):
+            out = root / kind
+            out.mkdir()
+            for stem, docx_path in made["docx"].items():
+                made[kind][stem] = make.soffice_convert(docx_path, kind, out)
+    else:
+        shutil.rmtree(root / "pdf", ignore_errors=True)
+    return made

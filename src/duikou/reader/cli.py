@@ -93,8 +93,15 @@ def _run(command: str, argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as done:  # --help
         return int(done.code or 0)
     lang = args.lang
+
+    def progress(done: int, total: int, what: str) -> None:
+        if not getattr(stderr, "isatty", lambda: False)():
+            return  # progress is for a person watching; a script's stderr keeps the one-line error
+        line = f"{what} 第 {done}/{total} 页" if lang == "zh" else f"{what} page {done}/{total}"
+        print(line, file=stderr, flush=True)
+
     try:
-        plan = extract_file(args.file)
+        plan = extract_file(args.file, progress=progress)
     except ReaderError as error:
         print(error.message(lang), file=stderr)
         return 1

@@ -426,3 +426,78 @@ def _continue_table(table: TableItem, more: TableItem) -> None:
     rows.extend(new)
     if more.ended is not None and new:
         table.ended = more.ended
+
+
+def _runs(line: Line) -> list[Line]:
+    """A line split where the gap between glyphs is wider than two characters: the cells of an unruled row."""
+    glyphs = [g for g in line.glyphs if g.text.strip()]
+    if not glyphs:
+        return []
+    groups: list[list[Glyph]] = [[glyphs[0]]]
+    for previous, glyph in zip(glyphs, glyphs[1:], strict=False):
+        if glyph.x0 - previous.x1 > 1.5 * line.size:
+            groups.append([])
+        groups[-1].append(glyph)
+    return [_line(group, line.page) for group in groups]
+
+
+def unruled_tables(lines: list[Line]) -> list[Line | TableItem]:
+    """Rows of cells set apart by wide gaps, with no rules drawn: a header of three or more cells fixes the
+    columns; a line whose first cell sits in the first column starts a row, one that starts further right
+    continues the cells above it (a wrapped cell)."""
+    out: list[Line | TableItem] = []
+    i = 0
+    while i < len(lines):
+        runs = _runs(lines[i])
+        if len(runs) < 3:
+            out.append(lines[i])
+            i += 1
+            continue
+        columns = [run.x0 for run in runs]
+        size = lines[i].size
+        rows: list[list[str]] = [[run.text for run in runs]]
+        ends: list[float] = [run.x1 for run in runs]  # right edge reached by each column's text
+        last_end: list[float] = [run.x1 for run in runs]  # where each column's latest piece stopped
+        j = i + 1
+
+        def column_of(run: Line, columns: list[float] = columns, size: float = size) -> int | None:
+            for index in range(len(columns) - 1, -1, -1):
+                if run.x0 >= columns[index] - size:
+                    limit = columns[index + 1] if index + 1 < len(columns) else float("inf")
+                    return index if run.x1 <= limit + 0.5 * size else None
+            return None
+
+        while j < len(lines):
+            line_runs = _runs(lines[j])
+            places = [column_of(run) for run in line_runs]
+            if not line_runs or any(p is None for p in places) or len(set(places)) != len(places):
+                break
+            if lines[j].top - lines[j - 1].bottom > 2.5 * size:
+                break
+            if places[0] == 0 and len(line_runs) >= 2:
+                row = [""] * len(columns)
+                for run, place in zip(line_runs, places, strict=True):
+                    row[place] = run.text
+                    ends[place] = max(ends[place], run.x1)
+                    last_end[place] = run.x1
+                rows.append(row)
+            elif len(rows) > 1 or places[0] != 0:
+                row = rows[-1]
+                for run, place in zip(line_runs, places, strict=True):
+                    previous = row[place]
+                    ends[place] = max(ends[place], run.x1)
+                    # the piece above stopped short of the column's edge: a new unit or word starts here
+                    ended = ends[place] - last_end[place] > 1.2 * size
+                    last_end[place] = run.x1
+                    glue = " " if ended else joiner(previous, run.text)
+                    row[place] = previous + glue + run.text if previous else run.text
+            else:
+                break
+            j += 1
+        if len(rows) >= 2:
+            out.append(TableItem(rows, lines[i].top, lines[j - 1].bottom, lines[i].page))
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
