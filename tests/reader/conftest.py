@@ -70,28 +70,6 @@ def seed_text():
 GOLD = Path(__file__).resolve().parent / "gold"
 
 
-def load_scorer():
-    """The plan scorer: the repository's own module when there is one, else ../shared/tools/score-plan."""
-    import importlib
-    import importlib.util
-    from importlib.machinery import SourceFileLoader
-
-    for name in ("duikou.reader.score", "duikou.reader.scoring"):
-        try:
-            return importlib.import_module(name)
-        except ImportError:
-            continue
-    for parent in Path(__file__).resolve().parents:
-        script = parent / "shared" / "tools" / "score-plan"
-        if script.exists():
-            loader = SourceFileLoader("score_plan", str(script))
-            spec = importlib.util.spec_from_loader("score_plan", loader)
-            module = importlib.util.module_from_spec(spec)
-            loader.exec_module(module)
-            return module
-    pytest.skip("no plan scorer (duikou.reader.score or ../shared/tools/score-plan)")
-
-
 @pytest.fixture(scope="session")
 def renditions(tmp_path_factory):
     """{format: {seed stem: path}} for docx, pdf, doc, ofd and html, made once per session."""

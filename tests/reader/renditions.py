@@ -304,7 +304,7 @@ def make_ofd(text: str, path: Path) -> Path:
             while line:
                 room = fit(line, (per_line - (2 if first else 0)) * size, size)
                 emit(margin + (2 * size if first else 0), line[:room], size)
-                line = line[room:]
+                line = line[room:].lstrip(" ")  # spaces at a line break hang, as any layout engine sets them
                 first = False
                 advance()
         else:

@@ -17,8 +17,20 @@ from .services import TASK_STATUS_FIELDS, import_plan_data, may_set_task_status,
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
-TASK_FIELDS = ["plan", "section", "number", "path", "title", "text", "deadline", "due_date", "status", "progress",
-               "completed_on", "order"]
+TASK_FIELDS = [
+    "plan",
+    "section",
+    "number",
+    "path",
+    "title",
+    "text",
+    "deadline",
+    "due_date",
+    "status",
+    "progress",
+    "completed_on",
+    "order",
+]
 RESPONSIBILITY_FIELDS = ["task", "organization", "role", "printed_name", "order"]
 Path = list[Annotated[str, Field(max_length=20)]]
 
@@ -29,8 +41,19 @@ class PlanRead(ModelSchema):
 
     class Meta:
         model = Plan
-        fields = ["id", "program", *PLAN_FIELDS, "issuer_organization", "status", "published_at", "source_name",
-                  "source_sha256", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "program",
+            *PLAN_FIELDS,
+            "issuer_organization",
+            "status",
+            "published_at",
+            "source_name",
+            "source_sha256",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class PlanCreate(Schema):
@@ -154,8 +177,14 @@ def create_plan(user, payload: PlanCreate) -> Plan:
     perms.require_allowed(user, Plan, perms.ADD)
     program = resolve(Program, user, payload.program_id, field="program_id")
     raw = json.dumps(payload.document, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return import_plan_data(payload.document, source_bytes=raw, source_name="api.json", user=user, program=program,
-                            publish=payload.publish).plan
+    return import_plan_data(
+        payload.document,
+        source_bytes=raw,
+        source_name="api.json",
+        user=user,
+        program=program,
+        publish=payload.publish,
+    ).plan
 
 
 def update_task(user, task: Task, payload: TaskUpdate) -> Task:
@@ -168,21 +197,60 @@ def update_task(user, task: Task, payload: TaskUpdate) -> Task:
 
 
 router = Router(auth=API_AUTH)
-router.add_router("/sections/", crud_router(
-    Section, name="section", read=SectionRead, filters=SectionFilter, create=SectionCreate, update=SectionUpdate,
-    fields=SECTION_FIELDS,
-))
-router.add_router("/tasks/", crud_router(
-    Task, name="task", read=TaskRead, filters=TaskFilter, create=TaskCreate, update=TaskUpdate, fields=TASK_FIELDS,
-    update_with=update_task,
-))
-router.add_router("/responsibilities/", crud_router(
-    Responsibility, name="responsibility", read=ResponsibilityRead, filters=ResponsibilityFilter,
-    create=ResponsibilityCreate, update=ResponsibilityUpdate, fields=RESPONSIBILITY_FIELDS,
-))
-crud_router(
-    Plan, name="plan", read=PlanRead, filters=PlanFilter, create=PlanCreate, update=PlanUpdate, fields=PLAN_FIELDS,
-    create_with=create_plan, router=router,
+router.add_router(
+    "/sections/",
+    crud_router(
+        Section,
+        name="section",
+        read=SectionRead,
+        filters=SectionFilter,
+        create=SectionCreate,
+        update=SectionUpdate,
+        fields=SECTION_FIELDS,
+    ),
 )
-add_action(router, Plan, name="plan", path="publish", response=PlanRead, action=perms.CHANGE,
-           do=lambda user, plan, _body: publish_plan(plan=plan, user=user))
+router.add_router(
+    "/tasks/",
+    crud_router(
+        Task,
+        name="task",
+        read=TaskRead,
+        filters=TaskFilter,
+        create=TaskCreate,
+        update=TaskUpdate,
+        fields=TASK_FIELDS,
+        update_with=update_task,
+    ),
+)
+router.add_router(
+    "/responsibilities/",
+    crud_router(
+        Responsibility,
+        name="responsibility",
+        read=ResponsibilityRead,
+        filters=ResponsibilityFilter,
+        create=ResponsibilityCreate,
+        update=ResponsibilityUpdate,
+        fields=RESPONSIBILITY_FIELDS,
+    ),
+)
+crud_router(
+    Plan,
+    name="plan",
+    read=PlanRead,
+    filters=PlanFilter,
+    create=PlanCreate,
+    update=PlanUpdate,
+    fields=PLAN_FIELDS,
+    create_with=create_plan,
+    router=router,
+)
+add_action(
+    router,
+    Plan,
+    name="plan",
+    path="publish",
+    response=PlanRead,
+    action=perms.CHANGE,
+    do=lambda user, plan, _body: publish_plan(plan=plan, user=user),
+)

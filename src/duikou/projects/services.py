@@ -18,7 +18,9 @@ UNIT_MOVES = {(Project.APPROVED, Project.UNDER_WAY), (Project.UNDER_WAY, Project
 RECIPIENT_MOVES = {(Project.COMPLETED, Project.IN_USE)}
 # Once the office approves a project, its budget, size and place in the plan are settled: the implementing unit
 # keeps only these up to date (the rest changes through the office).
-UNIT_FIELDS_AFTER_APPROVAL = frozenset({"sector", "place", "start_date", "end_date", "description", "version"})
+UNIT_FIELDS_AFTER_APPROVAL = frozenset(
+    {"sector", "place", "start_date", "end_date", "description", "version"}
+)
 
 
 def require_may_edit_project(user, project: Project, fields) -> None:

@@ -147,8 +147,12 @@ def read_ofd(
                     x += dx[index] * scale if index < len(dx) else advance
                     y += dy[index] * scale if index < len(dy) else 0.0
         page = Page(number, float(width), float(height))
-        page.items = unruled_tables(glyphs_to_lines(glyphs, number))
+        page.items = glyphs_to_lines(glyphs, number)
         pages.append(page)
+    # tables may run on across pages: find them in the whole run of lines, then give each its first page
+    items = unruled_tables([line for page in pages for line in page.items])
+    for page in pages:
+        page.items = [item for item in items if item.page == page.number]
     assemble(pages, document)
     if not document.lines():
         raise ReaderError(path, "OFD 文件中没有文字。", "the OFD file holds no text.")
