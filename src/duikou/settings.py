@@ -85,11 +85,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": env.db_url(
-        "DUIKOU_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'duikou.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DUIKOU_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'duikou.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL and a busy timeout let the web server and the CLI share the file safely.
@@ -141,9 +137,11 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 # ECharts comes from the npm registry at setup (node_modules), served by the project itself.
 NODE_MODULES_DIR = Path(env.str("DUIKOU_NODE_MODULES", default=str(BASE_DIR.parent.parent / "node_modules")))
-STATICFILES_DIRS = [("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist")] if (
-    NODE_MODULES_DIR / "echarts" / "dist"
-).is_dir() else []
+STATICFILES_DIRS = (
+    [("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist")]
+    if (NODE_MODULES_DIR / "echarts" / "dist").is_dir()
+    else []
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

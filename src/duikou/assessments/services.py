@@ -151,7 +151,8 @@ def score_units(
         unit(line.source_organization)
         planned[line.source_organization_id] += line.amount
     spent = dict(
-        Transaction.objects.spent().filter(date__year=year, date__lte=by)
+        Transaction.objects.spent()
+        .filter(date__year=year, date__lte=by)
         .filter(Q(funding_line__in=lines) | Q(funding_line__isnull=True, project__program=program))
         .values_list("payer_id")
         .annotate(total=Sum("amount"))
@@ -320,7 +321,8 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
         FundingLine.objects.filter(plan__in=plans, year__lte=period.end.year).order_by("year", "order")
     )
     paid = dict(
-        Transaction.objects.spent().filter(funding_line__in=lines, date__lte=as_of)
+        Transaction.objects.spent()
+        .filter(funding_line__in=lines, date__lte=as_of)
         .values_list("funding_line_id")
         .annotate(total=Sum("amount"))
         .values_list("funding_line_id", "total")

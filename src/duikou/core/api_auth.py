@@ -41,9 +41,12 @@ class TokenAuth(HttpBearer):
 
         if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
-        user = get_user_model().objects.filter(api_token=hash_token(token), is_active=True).select_related(
-            "organization"
-        ).first()
+        user = (
+            get_user_model()
+            .objects.filter(api_token=hash_token(token), is_active=True)
+            .select_related("organization")
+            .first()
+        )
         if user is None or (user.locked_until and user.locked_until > timezone.now()):
             return None
         request.user = user

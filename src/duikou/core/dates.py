@@ -19,7 +19,11 @@ DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
 def time_zone_for(program=None) -> ZoneInfo:
     """The time zone a program counts its days in."""
-    name = getattr(program, "time_zone", None) or getattr(settings, "DUIKOU_TIME_ZONE", None) or DEFAULT_TIME_ZONE
+    name = (
+        getattr(program, "time_zone", None)
+        or getattr(settings, "DUIKOU_TIME_ZONE", None)
+        or DEFAULT_TIME_ZONE
+    )
     return ZoneInfo(name)
 
 

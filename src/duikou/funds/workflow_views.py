@@ -1,6 +1,5 @@
 """Receipt pages: the donor side records money sent, the supported side confirms what arrived; both see flags."""
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

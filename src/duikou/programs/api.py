@@ -9,9 +9,28 @@ from duikou.exchange.rest import Id, Text, Year, crud_router
 
 from .models import Pairing, Program
 
-PROGRAM_FIELDS = ["name", "kind", "office", "start_year", "end_year", "reporting_period", "is_public", "description"]
-PAIRING_FIELDS = ["program", "plan", "donor", "recipient", "donor_printed", "recipient_printed", "level",
-                  "start_date", "end_date", "order"]
+PROGRAM_FIELDS = [
+    "name",
+    "kind",
+    "office",
+    "start_year",
+    "end_year",
+    "reporting_period",
+    "is_public",
+    "description",
+]
+PAIRING_FIELDS = [
+    "program",
+    "plan",
+    "donor",
+    "recipient",
+    "donor_printed",
+    "recipient_printed",
+    "level",
+    "start_date",
+    "end_date",
+    "order",
+]
 
 
 class ProgramRead(ModelSchema):
@@ -70,11 +89,25 @@ class PairingFilter(FilterSchema):
 
 
 router = Router(auth=API_AUTH)
-router.add_router("/pairings/", crud_router(
-    Pairing, name="pairing", read=PairingRead, filters=PairingFilter, create=PairingCreate, update=PairingUpdate,
-    fields=PAIRING_FIELDS,
-))
+router.add_router(
+    "/pairings/",
+    crud_router(
+        Pairing,
+        name="pairing",
+        read=PairingRead,
+        filters=PairingFilter,
+        create=PairingCreate,
+        update=PairingUpdate,
+        fields=PAIRING_FIELDS,
+    ),
+)
 crud_router(
-    Program, name="program", read=ProgramRead, filters=ProgramFilter, create=ProgramCreate, update=ProgramUpdate,
-    fields=PROGRAM_FIELDS, router=router,
+    Program,
+    name="program",
+    read=ProgramRead,
+    filters=ProgramFilter,
+    create=ProgramCreate,
+    update=ProgramUpdate,
+    fields=PROGRAM_FIELDS,
+    router=router,
 )

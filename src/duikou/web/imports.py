@@ -121,7 +121,9 @@ def _convert(kind: str, field: str, text: str, place: str):
         return shares
     if not text:
         return None
-    if field == "national_indicator":  # the office's choice of the catalogue indicator ("none": counts toward none)
+    if (
+        field == "national_indicator"
+    ):  # the office's choice of the catalogue indicator ("none": counts toward none)
         from duikou.indicators.models import Indicator
 
         if text != "none" and not Indicator.objects.filter(code=text).exists():
