@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from duikou.core import permissions as perms
+from duikou.core.cells import as_text_cell
 from duikou.core.errors import InputError
 from duikou.organizations.models import Organization
 from duikou.organizations.services import (
@@ -105,6 +106,7 @@ def export_task_table(plan: Plan) -> bytes:
     ws.merge_cells("A1:E1")
     title = ws["A1"]
     title.value = f"{plan.title}任务分工表" if not plan.title.endswith("任务分工") else plan.title
+    as_text_cell(title)
     title.font = Font(name=FONT_NAME, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 42
@@ -122,7 +124,7 @@ def export_task_table(plan: Plan) -> bytes:
             current_section = task.section_id
             section = task.section
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
-            cell = ws.cell(row=row, column=1, value=str(section))
+            cell = as_text_cell(ws.cell(row=row, column=1, value=str(section)))
             cell.font = Font(name=FONT_NAME, size=11, bold=True)
             cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
             for col in range(1, 6):
@@ -142,7 +144,7 @@ def export_task_table(plan: Plan) -> bytes:
             keys[task.pk],
         )
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value or None)
+            cell = as_text_cell(ws.cell(row=row, column=col, value=value or None))
             cell.font = body_font
             cell.alignment = Alignment(
                 horizontal="center" if col in (1, 5) else "left", vertical="center", wrap_text=True
