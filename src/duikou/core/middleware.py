@@ -31,3 +31,15 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: no page of duikou uses the camera, microphone, location or payments."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.DUIKOU_PERMISSIONS_POLICY)
+        return response
