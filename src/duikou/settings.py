@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "duikou.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "duikou.core.middleware.PermissionsPolicyMiddleware",
@@ -179,6 +180,11 @@ MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "/files-are-not-served/"
 DUIKOU_MAX_UPLOAD_BYTES = env.int("DUIKOU_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request bodies are refused (413) from their Content-Length before a byte is read: this much for any request,
+# DUIKOU_MAX_UPLOAD_BYTES (and a little for the form around it) on the views that take files.
+DUIKOU_MAX_REQUEST_BYTES = env.int("DUIKOU_MAX_REQUEST_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
+# One document's parse (reader, OCR) runs in a child process with this time budget.
+DUIKOU_PARSE_SECONDS = env.int("DUIKOU_PARSE_SECONDS", default=60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env.str("DUIKOU_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -247,6 +248,12 @@ def read_task_table(source, *, known_units: set[str] | None = None, name: str = 
         ) from None
     if len(data) > settings.DUIKOU_MAX_UPLOAD_BYTES:
         raise InputError(_("%(file)s：文件过大") % {"file": label})
+    from duikou.reader.limits import LimitExceeded, check_zip
+
+    try:
+        check_zip(data, label)  # a 7.7 MB .xlsx that declares gigabytes is refused before openpyxl inflates it
+    except LimitExceeded as exc:
+        raise InputError(exc.message("en" if get_language() == "en" else "zh")) from None
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook

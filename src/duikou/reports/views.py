@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
+from duikou.core.middleware import accepts_upload
 from duikou.core.models import StaleEditError
 from duikou.funds.models import Transaction
 from duikou.targets.models import Allocation
@@ -262,6 +263,7 @@ def report_return(request, pk):
     return _workflow(request, pk, act)
 
 
+@accepts_upload
 @login_required
 @require_POST
 def evidence_upload(request, pk):

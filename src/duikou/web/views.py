@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duikou.core.errors import InputError
+from duikou.core.middleware import accepts_upload
 from duikou.core.permissions import ADD, allows
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan
@@ -38,6 +39,7 @@ def _draft(request, pk: int) -> ImportDraft:
     return get_object_or_404(ImportDraft, pk=pk)
 
 
+@accepts_upload
 @login_required
 def import_upload(request):
     """Upload a plan; a file that cannot be read is reported on the page and nothing is stored."""
