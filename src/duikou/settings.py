@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "duikou.projects",
     "duikou.dispatches",
     "duikou.reports",
+    "duikou.indicators",
     "duikou.assessments",
     "duikou.web",
     "duikou.scale",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "duikou.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "duikou.core.middleware.SecurityAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "duikou.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,6 +159,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# The day every rule counts by (overdue, due soon, periods): see duikou.core.dates.today_for.
+DUIKOU_TIME_ZONE = env.str("DUIKOU_TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
