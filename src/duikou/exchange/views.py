@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from duikou.core import permissions as perms
 from duikou.core import workflow
 from duikou.core.errors import InputError
+from duikou.core.middleware import accepts_upload
 from duikou.core.periods import Period
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
@@ -96,6 +97,7 @@ def tasktable_export(request, pk: int):
     return _download(export_task_table(plan), f"plan-{plan.pk}-任务分工.xlsx", XLSX)
 
 
+@accepts_upload
 @login_required
 def tasktable_import(request, pk: int):
     """Upload an edited table: see the differences first; apply them with a second, explicit step."""

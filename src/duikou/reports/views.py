@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
+from duikou.core.middleware import accepts_upload
 from duikou.core.models import StaleEditError
 from duikou.funds.models import Transaction
 from duikou.targets.models import Allocation
@@ -244,6 +245,7 @@ def report_return(request, pk):
     return _workflow(request, pk, act)
 
 
+@accepts_upload
 @login_required
 @require_POST
 def evidence_upload(request, pk):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from duikou.core import workflow
 from duikou.core.errors import InputError
+from duikou.core.middleware import accepts_upload
 from duikou.indicators.services import catalogue, propose_for_items
 from duikou.organizations.models import Organization
 
@@ -38,6 +39,7 @@ def _draft(request, pk: int) -> ImportDraft:
     return get_object_or_404(ImportDraft, pk=pk)
 
 
+@accepts_upload
 @login_required
 def import_upload(request):
     """Upload a plan; a file that cannot be read is reported on the page and nothing is stored."""
