@@ -208,7 +208,10 @@ def test_sm3_and_sha256_chains_differ_and_mix(settings):
     assert security.verify_chain().ok
 
 
-def test_retention_purge_refuses_entries_younger_than_six_months_and_keeps_the_chain(capsys, monkeypatch):
+def test_retention_purge_refuses_entries_younger_than_six_months_and_keeps_the_chain(
+    capsys, monkeypatch, settings
+):
+    settings.DUIKOU_AUDIT_RETENTION_DAYS = 30  # below the floor: six months hold all the same
     now = timezone.now()
     for days_ago in (400, 300, 30):
         monkeypatch.setattr(security.timezone, "now", lambda d=days_ago: now - dt.timedelta(days=d))

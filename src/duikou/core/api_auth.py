@@ -6,6 +6,8 @@ import hashlib
 import secrets
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 TOKEN_PREFIX = "dk_"
@@ -37,15 +39,16 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token):
         from django.contrib.auth import get_user_model
-        from django.utils import timezone
 
         if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
         user = get_user_model().objects.filter(api_token=hash_token(token), is_active=True).select_related(
             "organization"
         ).first()
-        if user is None or (user.locked_until and user.locked_until > timezone.now()):
+        if user is None:
             return None
+        if user.password_change_due():  # hole 11: the first (or an expired) password is changed before any API use
+            raise HttpError(403, _("请先在网页上修改密码"))
         request.user = user
         return user
 
