@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "duikou.core",
     "duikou.accounts",
@@ -59,7 +61,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "duikou.accounts.middleware.SessionPolicyMiddleware",
+    "duikou.accounts.middleware.OTPRequiredMiddleware",
     "duikou.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,6 +149,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "duikou.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "duikou.core.security.client_address"
 AXES_VERBOSE = False
+# Administrators (office, 三员, superuser) sign in with a TOTP second factor (django-otp).
+DUIKOU_OTP_REQUIRED = env.bool("DUIKOU_OTP_REQUIRED", default=True)
+DUIKOU_OTP_ENROL_URL = "/accounts/otp/enrol/"
+DUIKOU_OTP_VERIFY_URL = "/accounts/otp/verify/"
+OTP_TOTP_ISSUER = "duikou"
 # The security audit: kept at least six months (a shorter setting is raised to 183 days).
 DUIKOU_AUDIT_RETENTION_DAYS = env.int("DUIKOU_AUDIT_RETENTION_DAYS", default=366)
 # 商用密码: SM3 for the audit chain and SM4 for stored evidence files (gmssl), off by default.

@@ -62,3 +62,32 @@ class PasswordChangeRequiredMiddleware:
                 return JsonResponse({"detail": _("请先在网页上修改密码")}, status=403)
             return redirect(f"{reverse('accounts:password_change')}?next={request.path}")
         return self.get_response(request)
+
+
+class OTPRequiredMiddleware:
+    """Administrators (perms.OTP_ROLES) pass the TOTP second factor before anything else: the enrolment page
+    when they have no device yet, the code page otherwise. Bearer-token API clients are machines and skip it."""
+
+    ALLOWED_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django_otp import user_has_device
+
+        from .otp import otp_required
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and otp_required(user)
+            and not user.is_verified()
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("管理员须先通过动态口令验证")}, status=403)
+            target = settings.DUIKOU_OTP_VERIFY_URL if user_has_device(user) else settings.DUIKOU_OTP_ENROL_URL
+            return redirect(f"{target}?next={request.path}")
+        return self.get_response(request)

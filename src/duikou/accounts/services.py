@@ -161,3 +161,15 @@ def locked_usernames() -> set[str]:
         AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
         .values_list("username", flat=True)
     )
+
+
+@transaction.atomic
+def reset_second_factor(*, user: User) -> None:
+    """Remove the user's TOTP devices (a lost phone): the next sign-in enrols anew; recorded in the security audit."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from duikou.core.models import SecurityEvent
+    from duikou.core.security import record
+
+    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    record(SecurityEvent.OTP_RESET, target=user.get_username(), detail={"devices_removed": removed})
