@@ -154,6 +154,9 @@ DUIKOU_OTP_REQUIRED = env.bool("DUIKOU_OTP_REQUIRED", default=True)
 DUIKOU_OTP_ENROL_URL = "/accounts/otp/enrol/"
 DUIKOU_OTP_VERIFY_URL = "/accounts/otp/verify/"
 OTP_TOTP_ISSUER = "duikou"
+# API tokens expire (default 90 days, never more than a year) and carry a scope: read or write.
+DUIKOU_API_TOKEN_DAYS = env.int("DUIKOU_API_TOKEN_DAYS", default=90)
+DUIKOU_API_TOKEN_MAX_DAYS = 366
 # The security audit: kept at least six months (a shorter setting is raised to 183 days).
 DUIKOU_AUDIT_RETENTION_DAYS = env.int("DUIKOU_AUDIT_RETENTION_DAYS", default=366)
 # 商用密码: SM3 for the audit chain and SM4 for stored evidence files (gmssl), off by default.

@@ -47,13 +47,17 @@ class User(AuditedMixin, AbstractUser):
     # Dated by set_password; DUIKOU_PASSWORD_MAX_AGE_DAYS later the pages ask for a new one.
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     api_token = models.CharField(_("接口令牌（摘要）"), max_length=128, blank=True, db_index=True)
+    api_token_scope = models.CharField(
+        _("接口令牌范围"), max_length=8, choices=[("read", _("只读")), ("write", _("读写"))], default="read"
+    )
+    api_token_expires_at = models.DateTimeField(_("接口令牌到期"), null=True, blank=True)
     # Set on accounts made with a generated password; the pages ask for a new one before anything else.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     objects = AuditedUserManager()
 
     # The change log keeps account changes but never a password hash or a token digest.
-    audit_exclude = ("password", "last_login", "api_token")
+    audit_exclude = ("password", "last_login", "api_token", "api_token_expires_at")
 
     class Meta:
         verbose_name = _("用户")
