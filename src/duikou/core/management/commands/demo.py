@@ -27,6 +27,9 @@ class Command(DuikouCommand):
         if not files:
             raise UserError(_("%(folder)s：没有找到示例方案文件") % {"folder": folder})
         call_command("migrate", interactive=False, verbosity=0)
+        from duikou.indicators.services import load_catalogue
+
+        load_catalogue()  # shipped by a migration; again here where a test database was emptied since
         added = seed_divisions()
         if added:
             self.stderr.write(_("已载入行政区划 %(n)s 个") % {"n": added})
@@ -46,11 +49,12 @@ class Command(DuikouCommand):
         users = _demo_users(password)
         from duikou.accounts.models import User
         from duikou.core.actor import acting_as
-        from duikou.core.demo_activity import add_activity
+        from duikou.core.demo_activity import add_activity, add_minning_agreement
 
         admin = User.objects.get(username="admin")
         with acting_as(admin, source="cli"):
             activity = add_activity(admin)
+            add_minning_agreement()
         if activity["reports"] or activity["payments"]:
             self.stderr.write(
                 _("已生成演示工作记录：月报 %(r)s 份（已审核），付款 %(p)s 笔")
