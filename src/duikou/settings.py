@@ -161,6 +161,8 @@ DUIKOU_API_TOKEN_MAX_DAYS = 366
 DUIKOU_AUDIT_RETENTION_DAYS = env.int("DUIKOU_AUDIT_RETENTION_DAYS", default=366)
 # 商用密码: SM3 for the audit chain and SM4 for stored evidence files (gmssl), off by default.
 DUIKOU_COMMERCIAL_CRYPTO = env.bool("DUIKOU_COMMERCIAL_CRYPTO", default=False)
+# The SM4 key for evidence files (32 hex digits); empty: derived from SECRET_KEY (keep both with the backups).
+DUIKOU_SM4_KEY = env.str("DUIKOU_SM4_KEY", default="")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

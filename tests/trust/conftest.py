@@ -31,3 +31,6 @@ def is_locked(username: str) -> bool:
     from duikou.accounts.services import locked_usernames
 
     return username in locked_usernames()
+
+
+from permissions.world import world  # noqa: E402, F401  the shared two-unit world fixture
