@@ -235,3 +235,12 @@ def test_retention_purge_refuses_entries_younger_than_six_months_and_keeps_the_c
         cursor.execute(f"DELETE FROM {table} WHERE id = %s", [first.pk])
     report = security.verify_chain()
     assert not report.ok and report.broken_seq == first.seq + 1
+
+
+def test_exports_from_the_command_line_are_recorded(world, tmp_path, capsys):
+    out = tmp_path / "plan.json"
+    call_command("export", "plan", str(world.plan.pk), "-o", str(out))
+    assert out.exists()
+    (export,) = events(SecurityEvent.EXPORT)
+    assert export.source == "cli" and export.username.startswith("cli:")
+    assert export.detail["command"] == "export" and export.detail["output"] == str(out)
