@@ -184,3 +184,13 @@ def test_cli_role_and_unlock(capsys, people):
     with pytest.raises(SystemExit) as exit_:
         call_command("user", "role", "ghost", "--role", "unit_head")
     assert exit_.value.code == 1 and len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("who", [*ADMINS, "root"])
+def test_pages_answer_the_administrators_without_error_or_data(client, people, world, who):
+    client.force_login(people[who])
+    for name in ("web:home", "plans:list", "reports:list", "organizations:list", "changes:search"):
+        response = client.get(reverse(name))
+        assert response.status_code in (200, 302, 403), (name, response.status_code)
+        if response.status_code == 200 and name == "plans:list":
+            assert world.plan.title not in response.content.decode()
