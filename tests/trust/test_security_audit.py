@@ -244,3 +244,19 @@ def test_exports_from_the_command_line_are_recorded(world, tmp_path, capsys):
     (export,) = events(SecurityEvent.EXPORT)
     assert export.source == "cli" and export.username.startswith("cli:")
     assert export.detail["command"] == "export" and export.detail["output"] == str(out)
+
+
+def test_the_security_audit_page_is_the_audit_administrators_and_verifies(client, make_user):
+    security.record(SecurityEvent.LOGIN_FAILED, outcome="failure", username="", target="intruder")
+    for role in (perms.OFFICE_ADMIN, perms.AUDITOR, perms.SECURITY_ADMIN, perms.SYSTEM_ADMIN):
+        client.force_login(make_user(f"p-{role}", role))
+        assert client.get(reverse("changes:security")).status_code == 403
+    client.force_login(make_user("auditadmin", perms.AUDIT_ADMIN))
+    page = client.get(reverse("changes:security"), {"user": "intruder"}).content.decode()
+    assert "intruder" in page and "登录失败" in page
+    table = connection.ops.quote_name(SecurityEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET target = %s WHERE target = %s", ["someone-else", "intruder"])
+    checked = client.post(reverse("changes:security")).content.decode()
+    assert "审计链在第 1 条断开" in checked
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.AUDIT_VERIFY, outcome="failure").exists()
