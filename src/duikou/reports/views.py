@@ -273,7 +273,7 @@ def evidence_download(request, pk):
     """Evidence is served only through this permission-checked view, never from a public path."""
     evidence = get_object_or_404(Evidence.objects.restrict(request.user), pk=pk)
     return FileResponse(
-        evidence.file.open("rb"),
+        evidence.open_plain(),
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

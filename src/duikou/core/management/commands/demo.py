@@ -106,7 +106,6 @@ def _demo_users(password: str) -> list[tuple[str, str]]:
         )
         user.first_name = label
         user.set_password(password)
-        user.failed_logins, user.locked_until = 0, None
         user.save()
         if username != "admin":
             made.append((username, label))
