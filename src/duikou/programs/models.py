@@ -107,3 +107,10 @@ class Pairing(AuditedModel):
 
     def __str__(self):
         return f"{self.donor} → {self.recipient}"
+
+
+def can_issue_bulletin(user) -> bool:
+    """Who may generate a program's 工作通报: the office, leaders and auditors (the one place this is said)."""
+    from duikou.core import permissions as perms
+
+    return perms.role_of(user) in {perms.OFFICE_ADMIN, perms.LEADER, perms.AUDITOR}

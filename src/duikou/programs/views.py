@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.permissions import VIEW
@@ -10,7 +11,7 @@ from duikou.plans.models import Plan
 from duikou.web.lists import RestrictedListView
 
 from .filters import PAIRING_FILTERS, PROGRAM_FILTERS
-from .models import Pairing, Program
+from .models import Pairing, Program, can_issue_bulletin
 from .tables import PAIRING_COLUMNS, PROGRAM_COLUMNS
 
 
@@ -58,6 +59,12 @@ def pairing_graph(pairings) -> dict:
     return {"nodes": list(nodes.values()), "links": links}
 
 
+def _assessment_year(program: Program) -> int:
+    """The year the program page's assessment link opens: the last year of the program up to this one."""
+    this_year = timezone.localdate().year
+    return min(program.end_year or this_year, this_year) if program.start_year else this_year
+
+
 # The page shows at most this many pairings (and plans); the pairing list pages through and exports the rest.
 PAGE_ROWS = 200
 
@@ -95,5 +102,7 @@ def program_detail(request, pk: int):
             "graph": pairing_graph(pairings),
             "donors": program.donors.all(),
             "recipients": program.recipients.all(),
+            "can_bulletin": can_issue_bulletin(request.user),
+            "assessment_year": _assessment_year(program),
         },
     )
