@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from duikou.core.errors import InputError
 from duikou.core.permissions import ADD, allows
+from duikou.indicators.services import catalogue, propose_for_items
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan
 from duikou.targets.units import UNIT_CHOICES, YUAN, format_quantity, format_target, unit_code
@@ -98,6 +99,8 @@ def _review_context(draft: ImportDraft, errors: dict | None = None, typed: dict 
             }
         )
     targets = []
+    indicators = catalogue((data.get("period") or {}).get("start_year"))
+    proposals = propose_for_items(data.get("targets") or [], (data.get("period") or {}).get("start_year"))
     for i, target in enumerate(data.get("targets") or []):
         shares = [
             {
@@ -126,6 +129,8 @@ def _review_context(draft: ImportDraft, errors: dict | None = None, typed: dict 
                 "money": is_money,
                 # Money is corrected in 万元, as it is shown; the draft keeps yuan.
                 "value_text": imports.editable_number(target.get("value"), is_money),
+                "proposal": proposals[i],
+                "confirmed": bool(target.get("national_indicator")),
                 "allocations_text": "\n".join(
                     f"{s['unit']} {imports.editable_number(s['value'], is_money)}"
                     for s in target.get("allocations") or []
@@ -157,6 +162,7 @@ def _review_context(draft: ImportDraft, errors: dict | None = None, typed: dict 
         "segments": segments(draft.source_text, spans),
         "tasks": tasks,
         "targets": targets,
+        "indicators": indicators,
         "funding": funding,
         "pairings": pairings,
         "units": imports.unit_choices(draft),
