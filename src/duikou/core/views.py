@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from . import changes_display as display
 from . import permissions as perms
 from . import workflow
 from .models import AuditedMixin, AuditedModel, ChangeLog
@@ -48,8 +49,19 @@ def search(request):
     if until:
         entries = entries.filter(at__date__lte=until)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for e in page:
+        model = e.content_type.model_class()
+        e.type_label = display.type_label(e.content_type)
+        e.source_label = display.source_label(e.source)
+        e.field_labels = [display.field_label(model, k) for k in e.changed_fields]
     audited = [m for m in apps.get_models() if issubclass(m, AuditedMixin)]
-    types = sorted(ContentType.objects.get_for_models(*audited).values(), key=lambda ct: str(ct))
+    types = sorted(
+        (
+            {"pk": ct.pk, "label": display.type_label(ct)}
+            for ct in ContentType.objects.get_for_models(*audited).values()
+        ),
+        key=lambda t: t["label"],
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -83,18 +95,16 @@ def object_history(request, app_label, model_name, pk):
     entries = ChangeLog.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id=str(pk)
     ).select_related("user")
-    rows = []
-    for e in entries:
-        before, after = e.before or {}, e.after or {}
-        rows.append(
-            {
-                "entry": e,
-                "fields": [
-                    {"name": _label(model, k), "before": before.get(k), "after": after.get(k)}
-                    for k in e.changed_fields
-                ],
-            }
-        )
+    entries = list(entries)
+    related = display.related_names(model, entries)
+    rows = [
+        {
+            "entry": e,
+            "source": display.source_label(e.source),
+            "fields": display.describe_fields(model, e, related),
+        }
+        for e in entries
+    ]
     return render(
         request,
         "core/object_history.html",

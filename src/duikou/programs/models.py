@@ -154,3 +154,4 @@ class Pairing(AuditedModel):
 
     def __str__(self):
         return f"{self.donor} → {self.recipient}"
+
