@@ -15,12 +15,15 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils import timezone
+
+from duikou.core.dates import today_for
+from duikou.plans.models import COMPLETED, is_overdue, overdue_q
+from duikou.reports.achieved import achieved_by_target
+from duikou.targets.models import reached
 
 from .models import NO_DUE_DATE, FundsTally, TargetTally, TaskTally, UnitFundsTally, UnitRollup, UnitTaskTally
 
 KINDS = ("commitment", "appropriation", "disbursement", "expenditure")
-COMPLETED = "completed"
 ZERO = Decimal(0)
 
 
@@ -50,9 +53,10 @@ def add_to_unit(organization_id: int, role: str, status: str, due_date, sign: in
     add_to(UnitTaskTally, {"organization_id": organization_id, "role": role, "status": status, "due_date": due},
            {"count": sign})
     table, q = connection.ops.quote_name(UnitRollup._meta.db_table), connection.ops.quote_name
-    today = timezone.localdate()
+    today = today_for()
     open_sign = 0 if status == COMPLETED else sign
-    # "Overdue" is judged against the row's own as_of: a row not yet rolled to today stays consistent.
+    # "Overdue" (plans.models.is_overdue) is judged against the row's own as_of in the UPDATE: a row not yet
+    # rolled to today stays consistent.
     sql = (
         f"INSERT INTO {table} ({q('organization_id')}, {q('tasks')}, {q('lead')}, {q('completed')}, {q('overdue')}, "
         f"{q('as_of')}) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT ({q('organization_id')}) DO UPDATE SET "
@@ -63,7 +67,7 @@ def add_to_unit(organization_id: int, role: str, status: str, due_date, sign: in
     )
     params = [
         organization_id, sign, sign if role == "lead" else 0, sign if status == COMPLETED else 0,
-        open_sign if due < today else 0, today, due, open_sign,
+        sign if is_overdue(status, due, today) else 0, today, due, open_sign,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [_param(p) for p in params])
@@ -84,8 +88,7 @@ def _year(value) -> int:
 
 
 def recompute_targets(target_ids: Iterable[int]) -> None:
-    """Recompute achieved and reached for these targets, as the reports service defines achieved (approved only)."""
-    from duikou.reports.services import achieved_by_target
+    """Recompute achieved and reached for these targets (reports.achieved and targets.models own the rules)."""
     from duikou.targets.models import Target
 
     ids = sorted(set(target_ids))
@@ -106,16 +109,10 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
             target_id=pk,
             defaults={
                 "plan_id": plan_id, "program_id": program_id, "value": value, "achieved": got,
-                "reached": _reached(got, value, comparator, pk in achieved),
+                "reached": reached(comparator, value, achieved.get(pk)),
             },
         )
     TargetTally.objects.filter(target_id__in=set(ids) - found).delete()
-
-
-def _reached(achieved: Decimal, value: Decimal, comparator: str, reported: bool) -> bool:
-    if not reported:
-        return False
-    return achieved <= value if comparator == "<=" else achieved >= value
 
 
 @transaction.atomic
@@ -271,14 +268,14 @@ def _rollup_sums(today: dt.date) -> dict:
         "n": Sum("count"),
         "n_lead": Sum(Case(When(role="lead", then=F("count")), default=0, output_field=whole)),
         "n_completed": Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
-        "n_overdue": Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+        "n_overdue": Sum(Case(When(overdue_q(today, completion_date=False), then=F("count")), default=0,
                               output_field=whole)),
     }
 
 
 def _fill_unit_rollup(org_ids: list[int] | None) -> None:
     """Sum the unit tallies of these organizations (None: all) into their rollup rows, as of today."""
-    today = timezone.localdate()
+    today = today_for()
     tallies = UnitTaskTally.objects.all() if org_ids is None else UnitTaskTally.objects.filter(organization_id__in=org_ids)
     rows = tallies.values("organization_id").annotate(**_rollup_sums(today)).order_by()
     _bulk(UnitRollup, (
@@ -294,7 +291,7 @@ def roll_unit_rollups() -> int:
     Runs on the first read of a day. On PostgreSQL the table is locked against writers for the recompute, so a
     write in flight is either counted by it (committed first) or judged against the new as_of (after).
     """
-    today = timezone.localdate()
+    today = today_for()
     if not UnitRollup.objects.filter(as_of__lt=today).exists():
         return 0
     with transaction.atomic():
@@ -320,7 +317,7 @@ def _count():
 def _fill_funds(line_where: Q, tx_where: Q) -> None:
     from duikou.funds.models import FundingLine, Transaction
 
-    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(("planned", *KINDS, "line_disbursement"), ZERO))
+    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(("planned", *KINDS, "line_spent"), ZERO))
     for g in FundingLine.objects.filter(line_where).values("plan_id", "plan__program_id", "year").annotate(
         s=Sum("amount")
     ).order_by().iterator(chunk_size=5000):
@@ -335,14 +332,14 @@ def _fill_funds(line_where: Q, tx_where: Q) -> None:
         chunk_size=5000
     ):
         rows[(g["program"], g["plan"], g["y"])][g["kind"]] += g["s"] or ZERO
-    on_lines = Transaction.objects.filter(tx_where, funding_line__isnull=False, kind=Transaction.DISBURSEMENT).annotate(
+    on_lines = Transaction.objects.spent().filter(tx_where, funding_line__isnull=False).annotate(
         y=ExtractYear("date")
     )
     for g in on_lines.values("funding_line__plan__program_id", "funding_line__plan_id", "y").annotate(
         s=Sum("amount", output_field=money)
     ).order_by().iterator(chunk_size=5000):
         key = (g["funding_line__plan__program_id"], g["funding_line__plan_id"], g["y"])
-        rows[key]["line_disbursement"] += g["s"] or ZERO
+        rows[key]["line_spent"] += g["s"] or ZERO
     _bulk(FundsTally, (FundsTally(program_id=k[0], plan_id=k[1], year=k[2], **v) for k, v in rows.items()))
 
 
@@ -359,47 +356,17 @@ def _fill_unit_funds(org_ids: list[int] | None) -> None:
     _bulk(UnitFundsTally, (UnitFundsTally(organization_id=k[0], year=k[1], kind=k[2], **v) for k, v in rows.items()))
 
 
-_YEAR_MONTHS = "CAST(SUBSTR(r.period, 1, 4) AS INTEGER) * 12"
-_PERIOD_END = (
-    f"({_YEAR_MONTHS} + CASE WHEN LENGTH(r.period) = 4 THEN 12 WHEN SUBSTR(r.period, 6, 1) = 'Q' "
-    "THEN 3 * CAST(SUBSTR(r.period, 7, 1) AS INTEGER) ELSE CAST(SUBSTR(r.period, 6, 2) AS INTEGER) END)"
-)
-_PERIOD_START = (
-    f"({_YEAR_MONTHS} + CASE WHEN LENGTH(r.period) = 4 THEN 1 WHEN SUBSTR(r.period, 6, 1) = 'Q' "
-    "THEN 3 * CAST(SUBSTR(r.period, 7, 1) AS INTEGER) - 2 ELSE CAST(SUBSTR(r.period, 6, 2) AS INTEGER) END)"
-)
-
-
 def _fill_targets(targets) -> None:
-    """Achieved values of many targets with one window query (latest approved figure per target and unit).
-
-    "Latest" compares periods by end date then start date, as `reports.services.latest_approved_figures` does:
-    the canonical period text (2023, 2023-Q3, 2023-07) is turned into month numbers, since it does not sort as text.
-    """
-    from duikou.reports.models import Report, TargetFigure
-
-    q = connection.ops.quote_name
-    fig, rep = q(TargetFigure._meta.db_table), q(Report._meta.db_table)
-    sql = f"""
-        SELECT target_id, SUM(value) FROM (
-            SELECT f.target_id AS target_id, f.value AS value,
-                   ROW_NUMBER() OVER (PARTITION BY f.target_id, r.organization_id
-                                      ORDER BY {_PERIOD_END} DESC, {_PERIOD_START} DESC, r.id DESC) AS rn
-            FROM {fig} f JOIN {rep} r ON r.id = f.report_id
-            WHERE r.status = %s
-        ) latest WHERE rn = 1 GROUP BY target_id
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Report.APPROVED])
-        achieved = {t: Decimal(str(v)) for t, v in cursor.fetchall()}
+    """Achieved values and reached of many targets, streamed in batches (the rules: reports.achieved, targets)."""
+    achieved = achieved_by_target()
     batch = []
     for pk, plan_id, program_id, value, comparator in targets.values_list(
         "pk", "plan_id", "plan__program_id", "value", "comparator"
     ).iterator(chunk_size=5000):
-        got = achieved.get(pk, ZERO).quantize(Decimal("0.0001"))
+        got = achieved.get(pk)
         batch.append(TargetTally(
-            target_id=pk, plan_id=plan_id, program_id=program_id, value=value, achieved=got,
-            reached=_reached(got, value, comparator, pk in achieved),
+            target_id=pk, plan_id=plan_id, program_id=program_id, value=value,
+            achieved=(got or ZERO).quantize(Decimal("0.0001")), reached=reached(comparator, value, got),
         ))
         if len(batch) >= 5000:
             _bulk(TargetTally, batch)
@@ -415,7 +382,7 @@ def _task_counts(tallies, today: dt.date) -> dict:
         "status", "due_date", "n"
     ).order_by():
         by_status[status] = by_status.get(status, 0) + (n or 0)
-        if status != COMPLETED and due < today:
+        if is_overdue(status, due, today):
             overdue += n or 0
     total = sum(by_status.values())
     return {
@@ -440,7 +407,7 @@ def _targets(tallies) -> dict:
 
 def plan_summary(plan, *, today: dt.date | None = None) -> dict:
     """Tasks by status, overdue tasks, targets reached and funds planned vs moved for one plan."""
-    today = today or timezone.localdate()
+    today = today or today_for()
     pid = getattr(plan, "pk", plan)
     return {
         "plan": pid,
@@ -452,7 +419,7 @@ def plan_summary(plan, *, today: dt.date | None = None) -> dict:
 
 def program_summary(program, *, today: dt.date | None = None) -> dict:
     """The same figures for a whole program (all its plans, and project money outside plans)."""
-    today = today or timezone.localdate()
+    today = today or today_for()
     pid = getattr(program, "pk", program)
     return {
         "program": pid,
@@ -464,7 +431,7 @@ def program_summary(program, *, today: dt.date | None = None) -> dict:
 
 def national_summary(*, today: dt.date | None = None, programs=None) -> dict:
     """Figures over all programs, or over a queryset/list of program ids (e.g. those a user may see)."""
-    today = today or timezone.localdate()
+    today = today or today_for()
     tasks, targets, funds = TaskTally.objects.all(), TargetTally.objects.all(), FundsTally.objects.all()
     if programs is not None:
         ids = programs.values("pk") if hasattr(programs, "values") else list(programs)
@@ -474,13 +441,13 @@ def national_summary(*, today: dt.date | None = None, programs=None) -> dict:
 
 def program_ranking(*, today: dt.date | None = None, limit: int = 20) -> list[dict]:
     """Programs by completed share of tasks, with overdue counts (one grouped query over the tallies)."""
-    today = today or timezone.localdate()
+    today = today or today_for()
     rows = (
         TaskTally.objects.values("program_id")
         .annotate(
             total=Sum("count"),
             done=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=IntegerField())),
-            overdue=Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+            overdue=Sum(Case(When(overdue_q(today, completion_date=False), then=F("count")), default=0,
                              output_field=IntegerField())),
         )
         .order_by()
@@ -502,7 +469,7 @@ def organization_summary(organization, *, subtree: bool = True, today: dt.date |
     """
     from duikou.organizations.models import Organization
 
-    today = today or timezone.localdate()
+    today = today or today_for()
     if subtree:
         path = organization.tree_path if hasattr(organization, "tree_path") else Organization.objects.get(
             pk=organization
@@ -530,7 +497,7 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
 
     `program_ids` is None (every program), a list, or a subquery (e.g. the programs a user may see).
     """
-    today = today or timezone.localdate()
+    today = today or today_for()
     tasks, targets, funds = TaskTally.objects.all(), TargetTally.objects.all(), FundsTally.objects.all()
     if program_ids is not None:
         tasks, targets, funds = (qs.filter(program_id__in=program_ids) for qs in (tasks, targets, funds))
@@ -549,7 +516,7 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
         tasks,
         total=Sum("count"),
         done=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
-        late=Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+        late=Sum(Case(When(overdue_q(today, completion_date=False), then=F("count")), default=0,
                       output_field=whole)),
     ):
         row = out[r["program_id"]]
@@ -561,7 +528,7 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
     ):
         row = out[r["program_id"]]
         row["targets"], row["reached"] = r["total"] or 0, r["hit"] or 0
-    for r in rows(funds, p=Sum("planned"), d=Sum("line_disbursement")):
+    for r in rows(funds, p=Sum("planned"), d=Sum("line_spent")):
         row = out[r["program_id"]]
         row["planned"], row["disbursed"] = r["p"] or ZERO, r["d"] or ZERO
     return dict(out)

@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+
+from duikou.core.dates import today_for
 
 UNITS_PER_PLAN = 12  # enough units to rank, few enough to keep `duikou demo` quick
 
@@ -24,7 +25,7 @@ def add_activity(office_user) -> dict:
     from duikou.reports.models import Report
 
     done = {"reports": 0, "payments": 0, "skipped": 0}
-    today = timezone.localdate()
+    today = today_for()
     for plan in Plan.objects.filter(status=Plan.PUBLISHED).select_related("program").order_by("pk"):
         if Report.objects.filter(program=plan.program).exists():
             continue

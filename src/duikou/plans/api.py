@@ -13,14 +13,12 @@ from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_s
 from duikou.programs.models import Program
 
 from .models import Plan, Responsibility, Section, Task
-from .services import import_plan_data, publish_plan
+from .services import TASK_STATUS_FIELDS, import_plan_data, may_set_task_status, publish_plan
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
 TASK_FIELDS = ["plan", "section", "number", "path", "title", "text", "deadline", "due_date", "status", "progress",
                "completed_on", "order"]
-# What a responsible unit may change on its own task; the rest of a task is the office's.
-TASK_UNIT_FIELDS = {"status", "progress", "completed_on", "version"}
 RESPONSIBILITY_FIELDS = ["task", "organization", "role", "printed_name", "order"]
 Path = list[Annotated[str, Field(max_length=20)]]
 
@@ -162,14 +160,11 @@ def create_plan(user, payload: PlanCreate) -> Plan:
 
 def update_task(user, task: Task, payload: TaskUpdate) -> Task:
     data = payload.dict(exclude_unset=True)
-    if not perms.is_office(user) and set(data) - TASK_UNIT_FIELDS:
+    if set(data) & TASK_STATUS_FIELDS and not may_set_task_status(user):
         from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied(
-            _("责任单位只能修改任务的状态、进度和完成日期（不能修改：%(fields)s）")
-            % {"fields": "、".join(sorted(set(data) - TASK_UNIT_FIELDS))}
-        )
-    return form_save(Task, TASK_FIELDS, data, instance=task)
+        raise PermissionDenied(_("任务的状态和进度只能由对口支援办公室修改；责任单位请通过月报报送进展"))
+    return form_save(Task, TASK_FIELDS, data, instance=task, user=user)
 
 
 router = Router(auth=API_AUTH)

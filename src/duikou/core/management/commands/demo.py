@@ -87,12 +87,15 @@ def _demo_users(password: str) -> list[tuple[str, str]]:
         ("mawei", perms.UNIT_REPORTER, org("福建省福州市马尾区"), "马尾区填报员"),
         ("mawei_head", perms.UNIT_HEAD, org("福建省福州市马尾区"), "马尾区负责人"),
         ("wanzhou", perms.RECIPIENT_VIEWER, org("重庆市万州区"), "万州区（受援方）"),
+        ("sysadmin", perms.SYSTEM_ADMIN, None, "系统管理员"),
+        ("secadmin", perms.SECURITY_ADMIN, None, "安全管理员"),
+        ("auditadmin", perms.AUDIT_ADMIN, None, "安全审计员"),
     ]
     made = []
     for username, role, organization, label in specs:
         user, _created = User.objects.get_or_create(username=username, defaults={"role": role})
         user.role, user.organization = role, organization
-        user.is_staff = user.is_superuser = username == "admin"
+        user.is_superuser = False  # the office administrator is no superuser (三员分立); is_staff follows the role
         user.first_name = label
         user.set_password(password)
         user.failed_logins, user.locked_until = 0, None
