@@ -19,10 +19,10 @@ from pathlib import PurePath
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core.dates import today_for
 from duikou.core.errors import InputError
 from duikou.programs.models import Program
 
@@ -115,7 +115,7 @@ def submit_self_assessment(
         procedure=procedure, kind=Step.SELF_ASSESSMENT, side=side
     )
     step.text = _text(text, _("自评报告"))
-    step.date = date or timezone.localdate()
+    step.date = date or today_for(procedure.program)
     step.table = indicator_table(procedure.program, procedure.year)
     step.by = user if getattr(user, "pk", None) else None
     if evidence is not None:
@@ -144,7 +144,7 @@ def submit_opinion(
         side=side,
         defaults={
             "text": _text(text, _("对方意见")),
-            "date": date or timezone.localdate(),
+            "date": date or today_for(procedure.program),
             "by": user if getattr(user, "pk", None) else None,
         },
     )
@@ -195,7 +195,7 @@ def cross_verify(
             "findings": _text(findings, _("考核发现")),
             "table": table,
             "adjustment": adjustment,
-            "date": date or timezone.localdate(),
+            "date": date or today_for(procedure.program),
             "by": user if getattr(user, "pk", None) else None,
         },
     )
@@ -207,9 +207,11 @@ def cross_verify(
 def indicator_score(table: list[dict]) -> Decimal | None:
     """The mean completion rate (each capped at 100) of the indicators with an agreed value; a parent whose parts
     are agreed is left out (its agreed value is theirs, so it would count them twice)."""
+    from duikou.targets.models import credit
+
     summed = {row.get("parent") for row in table if row.get("agreed") and row.get("parent")}
     rates = [
-        min(Decimal(str(row["achieved"])) / Decimal(str(row["agreed"])) * 100, Decimal(100))
+        credit(">=", Decimal(str(row["agreed"])), Decimal(str(row["achieved"]))) * 100
         for row in table
         if row.get("agreed") and row["code"] not in summed
     ]
@@ -233,7 +235,7 @@ def grade_procedure(*, procedure: AssessmentProcedure, user, date: dt.date | Non
         )
     rule, _created = AssessmentRule.objects.get_or_create(program=procedure.program, year=procedure.year)
     score = min(max(base + cross.adjustment, Decimal(0)), Decimal(100))
-    day = date or timezone.localdate()
+    day = date or today_for(procedure.program)
     procedure.base_score, procedure.score, procedure.grade = base, score, rule.grade(score)
     procedure.graded_on, procedure.stage = day, AssessmentProcedure.GRADED
     procedure.save(update_fields=["base_score", "score", "grade", "graded_on", "stage", "updated_at"])

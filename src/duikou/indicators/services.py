@@ -24,9 +24,9 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duikou.core.dates import today_for
 from duikou.core.errors import InputError
 
 from .models import AgreedValue, Agreement, Indicator
@@ -77,7 +77,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE, *, model=Indicator) -> int:
 
 def catalogue(year: int | None = None) -> list[Indicator]:
     """The indicators in force in `year` (the latest edition of each code), in the order of the national form."""
-    year = year or timezone.localdate().year
+    year = year or today_for().year
     first = Indicator.objects.order_by("year_from").values_list("year_from", flat=True).first()
     if first is not None and year < first:
         year = first  # a plan from before the first edition is read with the first edition
@@ -176,26 +176,12 @@ class Row:
     from_figure: bool = False
 
 
-def _year_end(year: int) -> str:
-    return str(year + 1)  # canonical periods start with their year, so "< Y+1" is "ends by 31 Dec Y"
-
-
 def figures_as_of(target_ids: list[int], year: int) -> dict[tuple[int, int], Decimal]:
-    """(target, unit) → the unit's latest approved cumulative figure in a period of `year` or before.
+    """(target, unit) → the unit's latest approved cumulative figure in a period ended by 31 December of `year`
+    (the project's owner of achieved-to-date, duikou.reports.achieved)."""
+    from duikou.reports.achieved import latest_approved_figures
 
-    The one place this app reads achieved-to-date; switch to the project's owner of achieved(as_of=…) here."""
-    from duikou.reports.models import Report, TargetFigure
-
-    latest: dict[tuple[int, int], tuple] = {}
-    rows = TargetFigure.objects.filter(
-        report__status=Report.APPROVED, target_id__in=target_ids, report__period__lt=_year_end(year)
-    ).values_list("target_id", "report__organization_id", "report__period", "report_id", "value")
-    for target_id, org_id, period, report_id, value in rows:
-        key = (target_id, org_id)
-        rank = (period.end, period.start, report_id)
-        if key not in latest or rank > latest[key][0]:
-            latest[key] = (rank, value)
-    return {key: value for key, (_rank, value) in latest.items()}
+    return latest_approved_figures(target_ids=target_ids, as_of=dt.date(year, 12, 31))
 
 
 def _figure_rows(year: int, program_ids: set[int] | None) -> list[Row]:
@@ -590,7 +576,7 @@ def light(line: Line, *, today: dt.date | None = None, year: int | None = None) 
         return ""
     if line.achieved >= line.agreed:
         return "done"
-    today = today or timezone.localdate()
+    today = today or today_for()
     year = year or today.year
     if today.year > year:
         return "red"
