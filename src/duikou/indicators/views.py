@@ -248,12 +248,19 @@ def target_mapping(request):
 
 @login_required
 def panel(request):
-    """The dashboard's panel (loaded after the page by htmx): this year's main indicators, or last year's if quiet."""
+    """The dashboard's panel (loaded after the page by htmx): the main indicators of the latest agreed year."""
     _require_view(request.user)
-    year = _year(request)
+    if request.GET.get("year"):
+        year = _year(request)
+    else:  # the latest year with agreements (the year leaders are asked about), else this year
+        this_year = today_for().year
+        year = (
+            Agreement.objects.filter(year__lte=this_year)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+            or this_year
+        )
     result = services.progress(year=year)
-    if not request.GET.get("year") and not any(line.achieved or line.agreed for line in result.lines):
-        year -= 1
-        result = services.progress(year=year)
     rows = _rows([line for line in result.lines if not line.indicator.parent_id], year)
     return render(request, "indicators/panel.html", {"year": year, "rows": rows})
