@@ -176,16 +176,19 @@ class Row:
     from_figure: bool = False
 
 
-def figures_as_of(target_ids: list[int], year: int) -> dict[tuple[int, int], Decimal]:
-    """(target, unit) → the unit's latest approved cumulative figure in a period ended by 31 December of `year`
-    (the project's owner of achieved-to-date, duikou.reports.achieved)."""
-    from duikou.reports.achieved import latest_approved_figures
+def figures_as_of(targets, year: int) -> dict[tuple[int, int], tuple[Decimal, str]]:
+    """(target, unit) → (the unit's latest approved cumulative figure in a period ended by 31 December of `year`,
+    the unit's tree path), from the project's owner of achieved-to-date (duikou.reports.achieved); `targets` is a
+    queryset of target ids, so a national run sends no list of ids."""
+    from duikou.reports.achieved import latest_figures
 
-    return latest_approved_figures(target_ids=target_ids, as_of=dt.date(year, 12, 31))
+    rows = latest_figures(target_ids=targets, as_of=dt.date(year, 12, 31)).values_list(
+        "target_id", "report__organization_id", "value", "report__organization__tree_path"
+    )
+    return {(t, o): (v, path) for t, o, v, path in rows.iterator(chunk_size=5000)}
 
 
 def _figure_rows(year: int, program_ids: set[int] | None) -> list[Row]:
-    from duikou.organizations.models import Organization
     from duikou.targets.models import Target
 
     targets = Target.objects.filter(national_indicator__isnull=False)
@@ -195,21 +198,20 @@ def _figure_rows(year: int, program_ids: set[int] | None) -> list[Row]:
         pk: (code, unit, program_id)
         for pk, code, unit, program_id in targets.values_list(
             "pk", "national_indicator__code", "unit", "plan__program_id"
-        )
+        ).iterator(chunk_size=5000)
     }
     if not info:
         return []
-    ids = list(info)
+    ids = targets.values("pk")
     now, before = figures_as_of(ids, year), figures_as_of(ids, year - 1)
     money = set(Indicator.objects.filter(unit=Indicator.WAN_YUAN).values_list("code", flat=True))
-    paths = dict(Organization.objects.filter(pk__in={org for _t, org in now}).values_list("pk", "tree_path"))
     rows = []
-    for (target_id, org_id), value in now.items():
+    for (target_id, org_id), (value, path) in now.items():
         code, unit, program_id = info[target_id]
-        delta = value - before.get((target_id, org_id), ZERO)
+        delta = value - before.get((target_id, org_id), (ZERO, ""))[0]
         if code in money and unit == "yuan":
             delta = delta / WAN
-        rows.append(Row(code, ("figure", target_id, org_id), delta, program_id, paths[org_id], "", True))
+        rows.append(Row(code, ("figure", target_id, org_id), delta, program_id, path, "", True))
     return rows
 
 
