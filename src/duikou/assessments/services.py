@@ -510,7 +510,7 @@ def write_bulletin(*, program: Program, period: Period | str, doc_number: str | 
 def ordered_results(rule: AssessmentRule, results=None) -> list[Assessment]:
     """The rule's results (or the given, already restricted, queryset of them) by rank then unit name."""
     results = rule.assessments.all() if results is None else results
-    return list(results.select_related("organization").order_by("rank", "organization__full_name"))
+    return list(results.select_related("organization", "rule").order_by("rank", "organization__full_name"))
 
 
 def write_assessment(*, rule: AssessmentRule, results=None, doc_number: str | None = None) -> bytes:
