@@ -400,7 +400,7 @@ def _gongwen(title: str, *, program: Program, doc_number: str | None, subtitle: 
     """A 公文 of the program's office: its name as issuer, a 发文字号 (a blank number when none is given), today."""
     from duikou.core.gongwen import GongwenDocument
 
-    today = timezone.localdate()
+    today = today_for(program)
     # The office's name heads the document and signs it; without one, the 发文字号 and date lines still stand.
     issuer = program.office.full_name if program.office_id else None
     return GongwenDocument(

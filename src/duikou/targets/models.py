@@ -11,7 +11,6 @@ from duikou.core.models import AuditedModel
 
 from . import units
 
-
 AT_MOST = "<="
 
 

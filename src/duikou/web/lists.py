@@ -27,8 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from duikou.core import money
-from duikou.core.dates import XLSX_DATE_FORMAT
-from duikou.core.dates import today_for
+from duikou.core.dates import XLSX_DATE_FORMAT, today_for
 from duikou.core.permissions import VIEW
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -299,6 +298,7 @@ class RestrictedListView(LoginRequiredMixin, View):
                 "cells": [
                     {
                         "column": c,
+                        "label": headers[i]["label"],
                         "value": money.format_amount(v, units[i]) if i in units else v,
                         "href": c.link(row) if c.link else None,
                     }
