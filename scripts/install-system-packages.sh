@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the product and its tests use: headless Chromium for browser tests, a CJK font so pages
-# render Chinese glyphs, LibreOffice Writer to turn bulletins into PDF, and gettext (msgfmt) to compile the English
+# render Chinese glyphs, LibreOffice Writer (bulletins into PDF; .doc/.wps plans read) and Calc (.xls/.et read), and gettext (msgfmt) to compile the English
 # messages. Installs only what is missing.
 set -euo pipefail
-wanted=(chromium fonts-wqy-microhei libreoffice-writer-nogui poppler-utils gettext)
+wanted=(chromium fonts-wqy-microhei libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils gettext)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -181,3 +181,14 @@ def test_section_headings_keep_their_titles():
         {"path": ["二"], "title": "深化产业协作"},
         {"path": ["二", "（一）"], "title": "共建园区"},
     ]
+
+
+@pytest.mark.django_db
+def test_an_approved_report_offers_no_return(world, client_for):
+    from duikou.reports.models import Report
+
+    approved = Report.objects.filter(status=Report.APPROVED).first()
+    submitted = Report.objects.filter(status=Report.SUBMITTED).first()
+    office = client_for(world["users"]["office"])
+    assert 'id="return-report"' not in office.get(f"/reports/{approved.pk}/").content.decode()
+    assert 'id="return-report"' in office.get(f"/reports/{submitted.pk}/").content.decode()

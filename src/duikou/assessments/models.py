@@ -11,12 +11,23 @@ from duikou.core.models import AuditedModel
 class AssessmentRule(AuditedModel):
     """The weights an office sets for one program's assessment of one year (they sum to 100)."""
 
-    program = models.ForeignKey("programs.Program", verbose_name=_("对口关系"), on_delete=models.CASCADE, related_name="assessment_rules")
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("对口关系"),
+        on_delete=models.CASCADE,
+        related_name="assessment_rules",
+    )
     year = YearField(_("年度"))
-    weight_tasks_on_time = models.DecimalField(_("任务按时完成权重"), max_digits=5, decimal_places=2, default=40)
-    weight_targets_reached = models.DecimalField(_("目标完成权重"), max_digits=5, decimal_places=2, default=30)
+    weight_tasks_on_time = models.DecimalField(
+        _("任务按时完成权重"), max_digits=5, decimal_places=2, default=40
+    )
+    weight_targets_reached = models.DecimalField(
+        _("目标完成权重"), max_digits=5, decimal_places=2, default=30
+    )
     weight_funds_spent = models.DecimalField(_("资金执行权重"), max_digits=5, decimal_places=2, default=20)
-    weight_reports_on_time = models.DecimalField(_("月报按时报送权重"), max_digits=5, decimal_places=2, default=10)
+    weight_reports_on_time = models.DecimalField(
+        _("月报按时报送权重"), max_digits=5, decimal_places=2, default=10
+    )
 
     class Meta:
         verbose_name = _("考核规则")
@@ -24,8 +35,10 @@ class AssessmentRule(AuditedModel):
         constraints = [
             models.UniqueConstraint(fields=["program", "year"], name="assessment_rule_once_per_year"),
             models.CheckConstraint(
-                condition=Q(weight_tasks_on_time__gte=0) & Q(weight_targets_reached__gte=0)
-                & Q(weight_funds_spent__gte=0) & Q(weight_reports_on_time__gte=0),
+                condition=Q(weight_tasks_on_time__gte=0)
+                & Q(weight_targets_reached__gte=0)
+                & Q(weight_funds_spent__gte=0)
+                & Q(weight_reports_on_time__gte=0),
                 name="assessment_weights_not_negative",
             ),
         ]
@@ -37,9 +50,14 @@ class AssessmentRule(AuditedModel):
 class Assessment(AuditedModel):
     """One unit's score for one rule, with its breakdown and rank."""
 
-    rule = models.ForeignKey(AssessmentRule, verbose_name=_("考核规则"), on_delete=models.CASCADE, related_name="assessments")
+    rule = models.ForeignKey(
+        AssessmentRule, verbose_name=_("考核规则"), on_delete=models.CASCADE, related_name="assessments"
+    )
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="assessments"
+        "organizations.Organization",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
     )
     score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2)
     rank = models.PositiveIntegerField(_("名次"))
@@ -54,7 +72,9 @@ class Assessment(AuditedModel):
         ordering = ["rule", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["rule", "organization"], name="assessment_once_per_unit"),
-            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="assessment_score_in_range"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="assessment_score_in_range"
+            ),
         ]
 
     def __str__(self):

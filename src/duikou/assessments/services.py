@@ -13,8 +13,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duikou.core import money
-from duikou.core import permissions as perms
+from duikou.core import money, workflow
 from duikou.core.dates import cn_date, local_date, today_for
 from duikou.core.periods import Period
 from duikou.funds.models import FundingLine, Transaction
@@ -152,7 +151,8 @@ def score_units(
         unit(line.source_organization)
         planned[line.source_organization_id] += line.amount
     spent = dict(
-        Transaction.objects.spent().filter(date__year=year, date__lte=by)
+        Transaction.objects.spent()
+        .filter(date__year=year, date__lte=by)
         .filter(Q(funding_line__in=lines) | Q(funding_line__isnull=True, project__program=program))
         .values_list("payer_id")
         .annotate(total=Sum("amount"))
@@ -218,8 +218,7 @@ def breakdown_of(s: UnitScore, weights: dict[str, Decimal]) -> dict:
 def compute_assessment(*, rule: AssessmentRule, user=None, today: dt.date | None = None) -> list[Assessment]:
     """Score every responsible unit of the rule's program for its year; replaces earlier results of the rule."""
     if user is not None:
-        perms.require_allowed(user, Assessment, perms.ADD)
-        perms.require_allowed(user, Assessment, perms.DELETE)
+        workflow.require(user, "assessments.compute", message=_("无权计算考核结果"))
     weights = rule_weights(rule)
     if sum(weights.values()) <= 0:
         from django.core.exceptions import ValidationError
@@ -322,7 +321,8 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
         FundingLine.objects.filter(plan__in=plans, year__lte=period.end.year).order_by("year", "order")
     )
     paid = dict(
-        Transaction.objects.spent().filter(funding_line__in=lines, date__lte=as_of)
+        Transaction.objects.spent()
+        .filter(funding_line__in=lines, date__lte=as_of)
         .values_list("funding_line_id")
         .annotate(total=Sum("amount"))
         .values_list("funding_line_id", "total")

@@ -22,7 +22,11 @@ XLSX_DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 
 def time_zone_for(program=None) -> ZoneInfo:
     """The time zone a program counts its days in."""
-    name = getattr(program, "time_zone", None) or getattr(settings, "DUIKOU_TIME_ZONE", None) or DEFAULT_TIME_ZONE
+    name = (
+        getattr(program, "time_zone", None)
+        or getattr(settings, "DUIKOU_TIME_ZONE", None)
+        or DEFAULT_TIME_ZONE
+    )
     return ZoneInfo(name)
 
 

@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.errors import InputError
 from duikou.core.fields import PeriodFormField
+from duikou.core.middleware import accepts_upload
 from duikou.core.periods import QUARTER, YEAR, recent_periods
 from duikou.plans.models import Plan, Task
-from duikou.programs.models import Program, can_issue_bulletin
+from duikou.programs.models import Program
 
 from . import iati, opendata
 from .tasktable import apply_task_table, compare_task_table, export_task_table, read_for_plan
@@ -98,11 +100,12 @@ def tasktable_export(request, pk: int):
     return _download(export_task_table(plan), f"plan-{plan.pk}-任务分工.xlsx", XLSX)
 
 
+@accepts_upload
 @login_required
 def tasktable_import(request, pk: int):
     """Upload an edited table: see the differences first; apply them with a second, explicit step."""
     plan = _plan_for(request, pk)
-    if not all(perms.allows(request.user, Task, a) for a in (perms.ADD, perms.CHANGE, perms.DELETE)):
+    if not workflow.can(request.user, "plans.apply_task_table"):
         raise PermissionDenied(_("只有对口办管理员可以通过任务分工表修改方案"))
     context = {"plan": plan}
     folder = settings.DATA_DIR / "uploads" / "tasktables"
@@ -155,7 +158,7 @@ def bulletin(request, pk: int):
     """The 工作通报 of a program for a period as a 公文 (.docx); without a valid period, the page to pick one."""
     from duikou.assessments.services import write_bulletin
 
-    if not can_issue_bulletin(request.user):
+    if not workflow.can(request.user, "assessments.bulletin"):
         raise PermissionDenied(_("只有对口办、领导和督查审计人员可以生成工作通报"))
     program = get_object_or_404(Program.objects.restrict(request.user, perms.VIEW), pk=pk)
     form = BulletinForm(request.GET or None, program=program)

@@ -1,6 +1,5 @@
 """Receipt pages: the donor side records money sent, the supported side confirms what arrived; both see flags."""
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.dates import today_for
 from duikou.core.models import StaleEditError
 from duikou.core.money import WanField
@@ -89,15 +89,12 @@ def transaction_list(request, form=None, status_code=200):
             {
                 "t": t,
                 "problems": services.disagreements(t),
-                "can_confirm": perms.is_office(user) or perms.within(user, t.payee),
-                "can_correct": perms.is_office(user)
-                or (perms.within(user, t.payer) and perms.role_of(user) in perms.UNIT_ROLES),
+                "can_confirm": workflow.can(user, "funds.confirm_receipt", t),
+                "can_correct": workflow.can(user, "funds.correct", t),
                 "today": today_for().isoformat(),
             }
         )
-    can_record = perms.allows(user, Transaction, perms.ADD) and (
-        perms.is_office(user) or perms.role_of(user) in perms.UNIT_ROLES
-    )
+    can_record = workflow.may(user, "funds.record")
     return render(
         request,
         "funds/receipts.html",
@@ -114,7 +111,7 @@ def transaction_list(request, form=None, status_code=200):
 @login_required
 @require_POST
 def record(request):
-    if not (perms.is_office(request.user) or perms.role_of(request.user) in perms.UNIT_ROLES):
+    if not workflow.may(request.user, "funds.record"):
         raise PermissionDenied(_("只有支援方单位或对口办可以登记付款"))
     form = DisbursementForm(request.POST, user=request.user)
     if not form.is_valid():

@@ -6,12 +6,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core import workflow
 from duikou.core.permissions import VIEW
 from duikou.plans.models import Plan
 from duikou.web.lists import RestrictedListView
 
 from .filters import PAIRING_FILTERS, PROGRAM_FILTERS
-from .models import Pairing, Program, can_issue_bulletin
+from .models import Pairing, Program
 from .tables import PAIRING_COLUMNS, PROGRAM_COLUMNS
 
 
@@ -130,7 +131,7 @@ def program_detail(request, pk: int):
             "graph": pairing_graph(pairings),
             "donors": program.donors.all(),
             "recipients": program.recipients.all(),
-            "can_bulletin": can_issue_bulletin(request.user),
+            "can_bulletin": workflow.can(request.user, "assessments.bulletin"),
             "assessment_year": _assessment_year(program),
         },
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.models import StaleEditError
 from duikou.core.money import WanField
 from duikou.programs.models import Program
@@ -42,7 +42,7 @@ class ProposeProjectForm(forms.Form):
 
 
 def _can_propose(user) -> bool:
-    return perms.role_of(user) in {perms.OFFICE_ADMIN, perms.RECIPIENT_VIEWER, *perms.UNIT_ROLES}
+    return workflow.can(user, "projects.propose")
 
 
 @login_required

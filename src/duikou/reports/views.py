@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duikou.core import money
+from duikou.core import money, workflow
 from duikou.core import permissions as perms
+from duikou.core.middleware import accepts_upload
 from duikou.core.models import StaleEditError
 from duikou.funds.models import Transaction
 from duikou.targets.models import Allocation, Target
@@ -50,7 +51,7 @@ def report_list(request, start_form=None, status_code=200):
         Report.objects.filter(status=Report.SUBMITTED)
         .select_related("program", "organization")
         .order_by("submitted_at")[:100]
-        if perms.is_office(request.user)
+        if workflow.may(request.user, "reports.approve")
         else []
     )
     if start_form is None and perms.allows(request.user, Report, perms.ADD):
@@ -201,9 +202,10 @@ def report_detail(request, pk):
             "transactions": transactions,
             "changes": services.changes_since_previous(report),
             "events": report.events.select_related("user"),
-            "can_submit": _can_submit(report, request.user),
-            "can_approve": perms.is_office(request.user) and report.status == Report.SUBMITTED,
-            "can_return": _can_return(report, request.user),
+            "can_submit": workflow.can(request.user, "reports.submit", report),
+            "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,
+            "can_approve": workflow.can(request.user, "reports.approve", report),
+            "can_return": workflow.can(request.user, "reports.return", report),
         },
         status=status_code,
     )
@@ -220,27 +222,6 @@ def _figure_value(row) -> str:
         raise ValidationError(
             _("指标“%(ind)s”：%(e)s") % {"ind": row["target"].indicator, "e": exc}
         ) from None
-
-
-def _can_submit(report, user) -> bool:
-    role = perms.role_of(user)
-    if role == perms.UNIT_REPORTER:
-        return report.status in services.UNIT_EDITABLE and perms.can(user, report, perms.CHANGE)
-    if role in (perms.UNIT_HEAD, perms.OFFICE_ADMIN):
-        return report.status in services.HEAD_EDITABLE and perms.can(user, report, perms.CHANGE)
-    return False
-
-
-def _can_return(report, user) -> bool:
-    role = perms.role_of(user)
-    if role == perms.OFFICE_ADMIN:
-        # An approved report is settled: the page offers no 退回修改 (figures count from approval on).
-        return report.status == Report.SUBMITTED
-    return (
-        role == perms.UNIT_HEAD
-        and report.status == Report.PENDING_HEAD
-        and perms.can(user, report, perms.CHANGE)
-    )
 
 
 def _workflow(request, pk, action):
@@ -283,6 +264,7 @@ def report_return(request, pk):
     return _workflow(request, pk, act)
 
 
+@accepts_upload
 @login_required
 @require_POST
 def evidence_upload(request, pk):
@@ -310,7 +292,7 @@ def evidence_download(request, pk):
     """Evidence is served only through this permission-checked view, never from a public path."""
     evidence = get_object_or_404(Evidence.objects.restrict(request.user), pk=pk)
     return FileResponse(
-        evidence.file.open("rb"),
+        evidence.open_plain(),
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

@@ -42,7 +42,9 @@ def reached(comparator: str, value: Decimal, achieved: Decimal | None) -> bool:
     """Whether the achieved value meets the commitment (nothing approved yet: not reached)."""
     if achieved is None:
         return False
-    return Decimal(achieved) <= Decimal(value) if comparator == AT_MOST else Decimal(achieved) >= Decimal(value)
+    return (
+        Decimal(achieved) <= Decimal(value) if comparator == AT_MOST else Decimal(achieved) >= Decimal(value)
+    )
 
 
 class Target(AuditedModel):
@@ -55,20 +57,37 @@ class Target(AuditedModel):
     AT_LEAST, AT_MOST, EXACTLY = ">=", AT_MOST, "="
     COMPARATORS = [(AT_LEAST, _("不低于")), (AT_MOST, _("不超过")), (EXACTLY, _("等于"))]
 
-    plan = models.ForeignKey("plans.Plan", verbose_name=_("方案"), on_delete=models.CASCADE, related_name="targets")
-    task = models.ForeignKey("plans.Task", verbose_name=_("任务"), null=True, blank=True, on_delete=models.SET_NULL, related_name="targets")
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name=_("方案"), on_delete=models.CASCADE, related_name="targets"
+    )
+    task = models.ForeignKey(
+        "plans.Task",
+        verbose_name=_("任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
+    )
     text = models.TextField(_("原文"), blank=True)
     indicator = models.CharField(_("指标"), max_length=500)
     value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
     unit = models.CharField(_("计量单位"), max_length=12, choices=UNITS)
-    unit_text = models.CharField(_("原文单位"), max_length=20, blank=True, help_text=_("其他计量单位时照录，如 千瓦、亩"))
+    unit_text = models.CharField(
+        _("原文单位"), max_length=20, blank=True, help_text=_("其他计量单位时照录，如 千瓦、亩")
+    )
     comparator = models.CharField(_("比较"), max_length=2, choices=COMPARATORS, default=EXACTLY)
     year = YearField(_("年份"), null=True, blank=True)
-    extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回"))
+    extra = models.JSONField(
+        _("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回")
+    )
     order = models.PositiveIntegerField(_("顺序"), default=0)
     # The national indicator this target counts toward: proposed from its words at import, confirmed by the office.
     national_indicator = models.ForeignKey(
-        "indicators.Indicator", verbose_name=_("对应协作指标"), null=True, blank=True, on_delete=models.SET_NULL,
+        "indicators.Indicator",
+        verbose_name=_("对应协作指标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="targets",
     )
     national_indicator_confirmed = models.BooleanField(_("指标对应已确认"), default=False)
@@ -112,9 +131,14 @@ class Target(AuditedModel):
 class Allocation(AuditedModel):
     """The share of a target assigned to one unit (马尾区 9000万元)."""
 
-    target = models.ForeignKey(Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="allocations")
+    target = models.ForeignKey(
+        Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="allocations"
+    )
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="allocations"
+        "organizations.Organization",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="allocations",
     )
     printed_name = models.CharField(_("原文名称"), max_length=200)
     value = models.DecimalField(_("分解值"), max_digits=20, decimal_places=4)
@@ -130,7 +154,9 @@ class Allocation(AuditedModel):
         ordering = ["target", "order"]
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="allocation_value_not_negative"),
-            models.UniqueConstraint(fields=["target", "printed_name"], name="allocation_unique_name_in_target"),
+            models.UniqueConstraint(
+                fields=["target", "printed_name"], name="allocation_unique_name_in_target"
+            ),
         ]
 
     def __str__(self):

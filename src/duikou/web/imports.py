@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from pydantic import ValidationError
@@ -57,9 +58,7 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
         raise InputError(
             _("%(name)s：不支持的文件类型（可上传 JSON、TXT、HTML、DOCX、PDF）") % {"name": name}
         )
-    from duikou.reader import ReaderError
-    from duikou.reader.extract import extract_lines
-    from duikou.reader.loaders import load_file
+    from duikou.reader.limits import LimitExceeded, check_file, run_limited
 
     # The reader reads paths; the upload goes to a private temporary file that is removed at once.
     with tempfile.TemporaryDirectory(prefix="duikou-upload-") as folder:
@@ -67,11 +66,29 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
         with open(path, "wb") as handle:
             handle.write(raw)
         try:
-            lines = load_file(path)
-            data = extract_lines(lines, name)
-        except ReaderError as exc:
-            raise InputError(f"{name}：{exc.zh}") from None
+            # Declared sizes first (a zip or PDF bomb is refused in milliseconds), then the parse itself in a
+            # child with a time and memory budget, so no document can hold or grow the web worker.
+            check_file(raw, name)
+            outcome = run_limited(_read_document, path, name, name=name, seconds=settings.DUIKOU_PARSE_SECONDS)
+        except LimitExceeded as exc:
+            raise InputError(exc.message("en" if get_language() == "en" else "zh")) from None
+    if outcome[0] == "error":
+        raise InputError(f"{name}：{outcome[1]}")
+    _status, data, lines = outcome
     return data, "\n".join(lines)
+
+
+def _read_document(path: str, name: str) -> tuple:
+    """Lines and plan of one document (run in the parse child): ("ok", plan, lines) or ("error", message)."""
+    from duikou.reader import ReaderError
+    from duikou.reader.extract import extract_lines
+    from duikou.reader.loaders import load_file
+
+    try:
+        lines = load_file(path)
+        return "ok", extract_lines(lines, name), lines
+    except ReaderError as exc:
+        return "error", exc.zh
 
 
 def validate_plan_data(data: dict, name: str) -> None:
@@ -184,7 +201,9 @@ def _convert(kind: str, field: str, text: str, place: str, is_money: bool = Fals
         return shares
     if not text:
         return None
-    if field == "national_indicator":  # the office's choice of the catalogue indicator ("none": counts toward none)
+    if (
+        field == "national_indicator"
+    ):  # the office's choice of the catalogue indicator ("none": counts toward none)
         from duikou.indicators.models import Indicator
 
         if text != "none" and not Indicator.objects.filter(code=text).exists():

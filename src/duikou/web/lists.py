@@ -134,6 +134,8 @@ def xlsx_response(title: str, columns: list[Column], rows, filename: str) -> Htt
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from duikou.core.cells import xlsx_row
+
     columns = [c for c in columns if c.sheet]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=force_str(title)[:31] or "Sheet1")
@@ -166,7 +168,7 @@ def xlsx_response(title: str, columns: list[Column], rows, filename: str) -> Htt
                 if value is not None and not isinstance(value, int | float | dt.date)
                 else value
             )
-        sheet.append(values)
+        sheet.append(xlsx_row(sheet, values))
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

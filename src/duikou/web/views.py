@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duikou.core import workflow
 from duikou.core.errors import InputError
-from duikou.core.permissions import ADD, allows
+from duikou.core.middleware import accepts_upload
 from duikou.core.text import normalize_name
 from duikou.indicators.services import catalogue, propose_for_items
 from duikou.organizations.models import Organization
-from duikou.plans.models import Plan
 from duikou.targets.units import UNIT_CHOICES, YUAN, format_quantity, format_target, unit_code
 
 from . import imports, stats
@@ -53,7 +53,7 @@ def home(request):
 
 
 def _require_import(request):
-    if not allows(request.user, Plan, ADD):
+    if not workflow.can(request.user, "plans.import"):
         raise PermissionDenied(_("只有对口办管理员可以导入方案"))
 
 
@@ -62,6 +62,7 @@ def _draft(request, pk: int) -> ImportDraft:
     return get_object_or_404(ImportDraft, pk=pk)
 
 
+@accepts_upload
 @login_required
 def import_upload(request):
     """Upload a plan; a file that cannot be read is reported on the page and nothing is stored."""
