@@ -116,6 +116,8 @@ def test_outputs_are_linked_where_they_belong(world, client_for):
     assert f"/exchange/plans/{world['plan'].pk}/tasktable.xlsx" in plan_page
     assert f"/exchange/plans/{world['plan'].pk}/tasktable/" in plan_page
     program = world["plan"].program
+    program.is_public = True  # the open data and IATI links show once the program is public
+    program.save()
     page = office.get(f"/programs/{program.pk}/").content.decode()
     for needle in (f"/exchange/programs/{program.pk}/bulletin.docx", f"/assessments/programs/{program.pk}/",
                    f"/open/programs/{program.pk}/", f"/open/programs/{program.pk}/iati.xml"):  # fmt: skip

@@ -292,10 +292,10 @@ class UnitChoice:
     def status(self) -> str:
         if self.chosen is not None:
             return "chosen"
+        if self.create:  # the office decided it is a unit of its own (a team it keeps as one)
+            return "create"
         if self.placeholder:
             return self.PLACEHOLDER
-        if self.create:
-            return "create"
         return self.resolution.status
 
     @property
@@ -473,6 +473,10 @@ def publish_draft(*, draft: ImportDraft, user) -> ImportResult:
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.status != ImportDraft.OPEN:
         raise InputError(_("该导入草稿已处理，不能再次发布"))
+    # Imported meanwhile (from the command line, another draft): say so before asking about its units.
+    already = existing_plan(bytes(draft.source_bytes), draft.plan_data)
+    if already is not None:
+        raise InputError(_("同一来源文件已导入为方案 %(id)s，未重复导入") % {"id": already.pk})
     choices = unit_choices(draft)
     placeholders = [c.printed for c in choices if c.status == UnitChoice.PLACEHOLDER]
     if placeholders:
