@@ -159,7 +159,8 @@ def test_achieved_is_the_same_on_pages_export_tallies_bulletin_and_score(world, 
     exported = {row[4]: (row[6], row[7]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[1] == sales.indicator}
     for alloc in Allocation.objects.filter(target=sales):
         done = per_share[alloc.pk]
-        assert Decimal(str(exported[alloc.printed_name][0])) == done
+        # The sheet states money in 万元 (its 计量单位 column): the same amount, in the unit it states.
+        assert Decimal(str(exported[alloc.printed_name][0])) * 10_000 == done
         assert Decimal(str(exported[alloc.printed_name][1])) == (alloc.progress_of(done) * 100).quantize(Decimal("0.01"))
 
     figures = bulletin_figures(program=world["plan"].program, period="2023-08")

@@ -66,7 +66,9 @@ def format_money(amount: Any, unit: MoneyUnit | None = None) -> str:
     if value is None:
         return "—"
     unit = unit or money_unit(value)
-    return f"{format_amount(value, unit)}{unit.label}"
+    label = str(unit.label)
+    # Chinese writes 1,305.00万元; a translated unit (10,000 yuan) needs a space.
+    return f"{format_amount(value, unit)}{' ' if label[:1].isascii() else ''}{label}"
 
 
 def column_label(label: Any, unit: MoneyUnit = WAN_YUAN):

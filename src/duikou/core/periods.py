@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .dates import today_for
+
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_KINDS = [(MONTH, "月"), (QUARTER, "季度"), (YEAR, "年")]
 MIN_YEAR, MAX_YEAR = 1949, 2100
@@ -115,7 +117,7 @@ class Period:
 
 def recent_periods(kind: str, *, today: dt.date | None = None, count: int = 0) -> list[Period]:
     """The periods of a kind to offer in a list, newest first: the current one and those before it."""
-    today = today or dt.date.today()
+    today = today or today_for()
     count = count or {MONTH: 24, QUARTER: 8, YEAR: 5}.get(kind, 12)
     period = Period.containing(today, kind)
     found = []

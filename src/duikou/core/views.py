@@ -117,13 +117,6 @@ def object_history(request, app_label, model_name, pk):
     )
 
 
-def _label(model, attname: str) -> str:
-    for f in model._meta.concrete_fields:
-        if f.attname == attname:
-            return str(f.verbose_name)
-    return attname
-
-
 @login_required
 def security_log(request):
     """The security audit for the audit administrator alone: filtered by event, outcome, account and dates; a

@@ -162,6 +162,52 @@ def resolve_organization(printed: str, *, context: Organization | None = None) -
     return Resolution(printed, Resolution.AMBIGUOUS, candidates=found)
 
 
+# Names a plan prints in place of an accountable organization: a collective (各有关单位, 各预算主管部门, 相关部门),
+# or a role or temporary team with no proper name in front (前方工作组, 牵头单位, 工作专班). The rule is about the
+# shape of the name, not a list of names from one document.
+_COLLECTIVE_HEAD = re.compile(r"^(各|有关|相关|其他|其它|全体|所有|参与|上述|以上|下列|本级|各级|各类)")
+_COLLECTIVE_TAIL = re.compile(r"(等单位|等部门|等|及其他单位|成员单位|相关单位|有关单位|签约单位)$")
+_GENERIC_WORDS = (
+    "前方|后方|牵头|配合|责任|主管|主责|协作|帮扶|派出|挂职|临时|联合|工作|专项|领导|"
+    "单位|部门|机构|小组|组|专班|指挥部|办公室|工作组|队|团"
+)
+_ONLY_GENERIC = re.compile(rf"^(?:{_GENERIC_WORDS})+$")
+
+
+def is_placeholder_name(printed: str) -> bool:
+    """True for a name that stands for no one organization: 各预算主管部门, 各签约单位, 前方工作组, 有关单位."""
+    name = normalize_name(printed)
+    if not name:
+        return True
+    return bool(_COLLECTIVE_HEAD.search(name) or _COLLECTIVE_TAIL.search(name) or _ONLY_GENERIC.match(name))
+
+
+def nearest_organizations(printed: str, *, context: Organization | None = None, limit: int = 5) -> list[Organization]:
+    """Known organizations whose names look most like `printed` (a typo, a wrong level): candidates to confirm."""
+    import difflib
+
+    name = normalize_name(printed)
+    core = GOVERNMENT_SUFFIX.sub("", name) or name
+    pieces = {core[i : i + 2] for i in range(max(len(core) - 1, 1))} - {""}
+    if not pieces:
+        return []
+    query = Q()
+    for piece in sorted(pieces)[:8]:
+        query |= Q(name__contains=piece)
+    found = Organization.objects.filter(query)
+    if context is not None:
+        province = next((o for o in _context_chain(context) if o.level == Organization.PROVINCE), None)
+        if province is not None:
+            found = found.filter(tree_path__startswith=province.tree_path)
+    scored = [
+        (difflib.SequenceMatcher(None, name, normalize_name(o.full_name)).ratio()
+         + difflib.SequenceMatcher(None, core, o.name).ratio(), o)
+        for o in found.only("id", "name", "full_name", "tree_path")[:300]
+    ]  # fmt: skip
+    scored.sort(key=lambda pair: (-pair[0], pair[1].full_name))
+    return [o for score, o in scored[:limit] if score >= 0.6]
+
+
 def region_in_text(text: str) -> Organization | None:
     """The most specific administrative region a text (an issuer, a title) starts with or names."""
     norm = normalize_name(text)

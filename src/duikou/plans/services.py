@@ -336,11 +336,18 @@ class _PlanBuilder:
                     }
                 )
             seen[key] = i
-            rows.append(FundingLine(
-                plan=plan, source=line.source, source_organization=self.organization(line.source, issuer_region),
-                year=line.year, amount=_decimal(line.amount_yuan, item_place("funding", i, line) + "的金额", self.source_name, 2),
-                text=line.text or "", order=i, extra=_extra(line),
-            ))
+            rows.append(
+                FundingLine(
+                    plan=plan,
+                    source=line.source,
+                    source_organization=self.organization(line.source, issuer_region),
+                    year=line.year,
+                    amount=_decimal(line.amount_yuan, item_place("funding", i, line) + "的金额", self.source_name, 2),
+                    text=line.text or "",
+                    order=i,
+                    extra=_extra(line),
+                )
+            )
         bulk_create_logged(FundingLine, rows)
         return len(rows)
 
@@ -411,10 +418,16 @@ class _PlanBuilder:
         for i, item in enumerate(self.doc.targets):
             unit, unit_text = unit_code(item.unit)
             target = Target.objects.create(
-                plan=plan, text=item.text or "", indicator=(item.indicator or item.text or "")[:500] or "（未命名指标）",
+                plan=plan,
+                text=item.text or "",
+                indicator=(item.indicator or item.text or "")[:500] or "（未命名指标）",
                 value=_decimal(item.value, item_place("targets", i, item) + "的目标值", self.source_name, 4),
-                unit=unit, unit_text=unit_text, comparator=item.comparator,
-                year=item.year, order=i, extra=_extra(item, allocations=[a.model_extra or {} for a in item.allocations]),
+                unit=unit,
+                unit_text=unit_text,
+                comparator=item.comparator,
+                year=item.year,
+                order=i,
+                extra=_extra(item, allocations=[a.model_extra or {} for a in item.allocations]),
             )
             count += 1
             seen = set()
@@ -425,11 +438,20 @@ class _PlanBuilder:
                         % {"source": self.source_name, "place": item_place("targets", i, item) + item_place("allocations", j), "name": share.unit}
                     )
                 seen.add(share.unit)
-                allocations.append(Allocation(
-                    target=target, organization=self.organization(share.unit, issuer_region), printed_name=share.unit,
-                    value=_decimal(share.value, item_place("targets", i, item) + item_place("allocations", j, share) + "的分解值", self.source_name, 4),
-                    order=j,
-                ))
+                allocations.append(
+                    Allocation(
+                        target=target,
+                        organization=self.organization(share.unit, issuer_region),
+                        printed_name=share.unit,
+                        value=_decimal(
+                            share.value,
+                            item_place("targets", i, item) + item_place("allocations", j, share) + "的分解值",
+                            self.source_name,
+                            4,
+                        ),
+                        order=j,
+                    )
+                )
         bulk_create_logged(Allocation, allocations)
         return count, len(allocations)
 

@@ -154,4 +154,3 @@ class Pairing(AuditedModel):
 
     def __str__(self):
         return f"{self.donor} → {self.recipient}"
-

@@ -43,21 +43,47 @@ class PairingListView(RestrictedListView):
 
 
 def pairing_graph(pairings) -> dict:
-    """Nodes and links for an ECharts graph; a node's category is the side it stands on, its size its degree."""
-    nodes: dict[int, dict] = {}
+    """Nodes and links for an ECharts graph that stays readable at any size: supporting units in a left column,
+    supported units in a right one, one row per unit (no two labels share a row), grouped and coloured by level
+    (the legend), each unit once. Positions are in abstract units; the chart scales them to its box."""
+    levels: dict[str, str] = {}
+    nodes: dict[tuple[int, int], dict] = {}
+    rows = [0, 0]
     links = []
-    for p in pairings:
+    for p in sorted(pairings, key=lambda p: (LEVEL_ORDER.get(p.level, 99), p.order, p.pk)):
+        category = list(levels).index(p.level) if p.level in levels else len(levels)
+        levels.setdefault(p.level, str(p.get_level_display()))
         for org, side in ((p.donor, 0), (p.recipient, 1)):
-            node = nodes.setdefault(
-                org.pk, {"id": str(org.pk), "name": org.full_name, "category": side, "value": 0}
-            )
-            node["value"] += 1
+            key = (side, org.pk)
+            if key not in nodes:
+                nodes[key] = {
+                    "id": f"{side}-{org.pk}",
+                    "name": org.full_name,
+                    "label": org.name or org.full_name,
+                    "category": category,
+                    "side": side,
+                    "x": side * 100,
+                    "y": rows[side] * 10,
+                    "value": 0,
+                }
+                rows[side] += 1
+            nodes[key]["value"] += 1
         links.append(
-            {"source": str(p.donor_id), "target": str(p.recipient_id), "value": p.get_level_display()}
+            {
+                "source": f"0-{p.donor_id}",
+                "target": f"1-{p.recipient_id}",
+                "value": str(p.get_level_display()),
+            }
         )
     for node in nodes.values():
-        node["symbolSize"] = 12 + min(node["value"], 10) * 3
-    return {"nodes": list(nodes.values()), "links": links}
+        node["symbolSize"] = 8 + min(node["value"], 8) * 2
+    return {
+        "nodes": list(nodes.values()),
+        "links": links,
+        "categories": [{"name": name} for name in levels.values()],
+        "rows": max(rows),
+        "sides": [str(_("支援方")), str(_("受援方"))],
+    }
 
 
 def _assessment_year(program: Program) -> int:
@@ -65,6 +91,8 @@ def _assessment_year(program: Program) -> int:
     this_year = today_for(program).year
     return min(program.end_year or this_year, this_year) if program.start_year else this_year
 
+
+LEVEL_ORDER = {code: i for i, (code, _label) in enumerate(Pairing.LEVELS)}
 
 # The page shows at most this many pairings (and plans); the pairing list pages through and exports the rest.
 PAGE_ROWS = 200

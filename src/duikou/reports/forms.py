@@ -49,7 +49,23 @@ class StartReportForm(forms.Form):
 class EvidenceForm(forms.Form):
     """One evidence file; its type and size are checked by content in reports.services."""
 
-    file = forms.FileField(label=_("佐证材料"), help_text=_("PDF、Word、Excel、JPG、PNG，不超过 20 MB"))
+    file = forms.FileField(
+        label=_("选择文件"), required=False, help_text=_("PDF、Word、Excel、JPG、PNG，不超过 20 MB")
+    )
+    # On a phone this opens the camera: a photo of the site or of a signed receipt is the usual evidence.
+    photo = forms.FileField(
+        label=_("拍照上传"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file") or data.get("photo")
+        if not upload and not self.errors:
+            raise forms.ValidationError(_("请选择要上传的文件，或拍照上传"))
+        data["upload"] = upload
+        return data
 
 
 class ReturnForm(forms.Form):

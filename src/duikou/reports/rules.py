@@ -41,6 +41,7 @@ step("reports.approve", who=is_office, when=status_in(Report.SUBMITTED), label=_
 step(
     "reports.return",
     who=is_office | (is_unit_head & gate(CHANGE)),
-    when=(is_office & status_in(Report.SUBMITTED, Report.APPROVED)) | (is_unit_head & status_in(Report.PENDING_HEAD)),
+    # An approved report is settled (its figures count): it is not sent back, and its page offers no 退回修改.
+    when=(is_office & status_in(Report.SUBMITTED)) | (is_unit_head & status_in(Report.PENDING_HEAD)),
     label=_("退回月报"),
 )

@@ -277,7 +277,7 @@ def evidence_upload(request, pk):
         return redirect("reports:detail", pk=pk)
     try:
         evidence = services.attach_evidence(
-            report=report, user=request.user, upload=form.cleaned_data["file"]
+            report=report, user=request.user, upload=form.cleaned_data["upload"]
         )
     except ValidationError as exc:
         for e in _errors(exc):

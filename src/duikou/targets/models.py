@@ -72,7 +72,9 @@ class Target(AuditedModel):
     indicator = models.CharField(_("指标"), max_length=500)
     value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
     unit = models.CharField(_("计量单位"), max_length=12, choices=UNITS)
-    unit_text = models.CharField(_("原文单位"), max_length=20, blank=True, help_text=_("其他计量单位时照录，如 千瓦、亩"))
+    unit_text = models.CharField(
+        _("原文单位"), max_length=20, blank=True, help_text=_("其他计量单位时照录，如 千瓦、亩")
+    )
     comparator = models.CharField(_("比较"), max_length=2, choices=COMPARATORS, default=EXACTLY)
     year = YearField(_("年份"), null=True, blank=True)
     extra = models.JSONField(

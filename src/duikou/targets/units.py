@@ -75,7 +75,9 @@ def format_quantity(value: Any, code: str, text: str = "") -> str:
         return "—"
     if code == YUAN:
         return money.format_money(value)
-    return f"{_number(value)}{unit_label(code, text)}"
+    label = unit_label(code, text)
+    space = " " if label[:1].isascii() and label != "%" else ""
+    return f"{_number(value)}{space}{label}"
 
 
 def format_target(comparator: str, value: Any, code: str, text: str = "", year: int | None = None) -> str:

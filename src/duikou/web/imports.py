@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import os
 import re
 import tempfile
@@ -19,13 +20,17 @@ from pydantic import ValidationError
 
 from duikou.core import money
 from duikou.core.errors import InputError
+from duikou.core.text import to_simplified
 from duikou.organizations.models import Organization
 from duikou.organizations.services import (
     Resolution,
     create_from_resolution,
+    is_placeholder_name,
+    nearest_organizations,
     region_in_text,
     resolve_organization,
 )
+from duikou.plans.models import Plan
 from duikou.plans.schema import PlanDocument, describe_errors, item_place
 from duikou.plans.services import ImportResult, import_plan_data, parse_plan_json, publish_plan
 from duikou.targets.units import CODES as UNIT_CODES
@@ -93,11 +98,36 @@ def validate_plan_data(data: dict, name: str) -> None:
         raise InputError(f"{name} {describe_errors(exc, data)}") from None
 
 
+class DuplicatePlan(InputError):
+    """The upload is a plan already imported: the same file, or the same 文号 and title."""
+
+    def __init__(self, message: str, plan: Plan):
+        super().__init__(message)
+        self.plan = plan
+
+
+def existing_plan(raw: bytes, data: dict) -> Plan | None:
+    """A plan already imported from these bytes, or with the same 文号 and title (a re-saved copy of the file)."""
+    found = Plan.objects.filter(source_sha256=hashlib.sha256(raw).hexdigest()).first()
+    if found is None and data.get("doc_number") and data.get("title"):
+        found = Plan.objects.filter(doc_number=data["doc_number"].strip(), title=data["title"].strip()).first()
+    return found
+
+
 @transaction.atomic
 def create_draft(*, name: str, raw: bytes, user, program=None) -> ImportDraft:
-    """Read an upload into a new draft; a file that cannot be read raises InputError and stores nothing."""
+    """Read an upload into a new draft; a file that cannot be read, or a plan imported already, raises InputError
+    (DuplicatePlan names the plan) and stores nothing."""
     data, text = read_upload(name, raw)
     validate_plan_data(data, name)
+    plan = existing_plan(raw, data)
+    if plan is not None:
+        raise DuplicatePlan(
+            _("%(name)s：该方案已导入（方案 %(id)s《%(title)s》），未重复导入")
+            % {"name": name, "id": plan.pk, "title": plan.title},
+            plan,
+        )
+    data = with_section_titles(simplified_names(data), text)
     return ImportDraft.objects.create(
         created_by=user,
         program=program,
@@ -254,18 +284,23 @@ class UnitChoice:
     chosen: Organization | None
     create: bool
     places: list[str]
+    placeholder: bool = False  # 各有关单位, 前方工作组: not an organization until the office maps it
+
+    PLACEHOLDER = "placeholder"
 
     @property
     def status(self) -> str:
         if self.chosen is not None:
             return "chosen"
-        if self.create:
+        if self.create:  # the office decided it is a unit of its own (a team it keeps as one)
             return "create"
+        if self.placeholder:
+            return self.PLACEHOLDER
         return self.resolution.status
 
     @property
     def needs_choice(self) -> bool:
-        return self.status == Resolution.AMBIGUOUS
+        return self.status in (Resolution.AMBIGUOUS, self.PLACEHOLDER)
 
 
 def printed_units(data: dict) -> dict[str, list[str]]:
@@ -306,7 +341,11 @@ def unit_choices(draft: ImportDraft) -> list[UnitChoice]:
     out = []
     for printed, places in printed_units(data).items():
         choice = draft.resolutions.get(printed) or {}
-        resolution = resolve_organization(printed, context=None if printed in recipients else context)
+        where = None if printed in recipients else context
+        resolution = resolve_organization(printed, context=where)
+        if resolution.status == Resolution.NEW:
+            # Unlike any known organization (a typo, a wrong level): offer the nearest names, never mark it found.
+            resolution.candidates = nearest_organizations(printed, context=where)
         out.append(
             UnitChoice(
                 printed=printed,
@@ -314,9 +353,86 @@ def unit_choices(draft: ImportDraft) -> list[UnitChoice]:
                 chosen=chosen.get(choice.get("organization")),
                 create=bool(choice.get("create")),
                 places=places,
+                placeholder=is_placeholder_name(printed),
             )
         )
     return out
+
+
+def drop_unit_name(data: dict, printed: str) -> dict:
+    """The plan without one printed name: out of every task's units, every target's allocations and pairings."""
+    data = copy.deepcopy(data)
+    for task in data.get("tasks") or []:
+        for role in ("lead_units", "support_units"):
+            if task.get(role):
+                task[role] = [u for u in task[role] if u != printed]
+    for target in data.get("targets") or []:
+        if target.get("allocations"):
+            target["allocations"] = [a for a in target["allocations"] if a.get("unit") != printed]
+    if data.get("pairings"):
+        data["pairings"] = [p for p in data["pairings"] if printed not in (p.get("donor"), p.get("recipient"))]
+    for key in ("donors", "recipients"):
+        if data.get(key):
+            data[key] = [u for u in data[key] if u != printed]
+    return data
+
+
+_HEADING_END = re.compile(r"[。；;：:]")
+
+
+def with_section_titles(data: dict, text: str) -> dict:
+    """The plan with the titles of the sections its tasks sit under (一、加强组织领导 …), read from the source
+    text where the section's printed number starts a line, in order; sections already titled are kept."""
+    if not text or data.get("sections"):
+        return data
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    wanted: list[tuple[str, ...]] = []
+    for task in data.get("tasks") or []:
+        path = tuple(task.get("path") or [])
+        for depth in range(1, len(path)):
+            if path[:depth] not in wanted:
+                wanted.append(path[:depth])
+    sections = []
+    start = 0
+    for key in wanted:
+        number = re.escape(str(key[-1]))
+        pattern = re.compile(rf"^{number}(?:[、.．，,]|\s)\s*(\S.*)$" if not number.startswith("（") else rf"^{number}\s*(\S.*)$")
+        for i in range(start, len(lines)):
+            m = pattern.match(lines[i])
+            if m:
+                title = _HEADING_END.split(m.group(1), 1)[0].strip()[:200]
+                sections.append({"path": list(key), "title": title})
+                start = i + 1
+                break
+    if not sections:
+        return data
+    return {**data, "sections": sections}
+
+
+def simplified_names(data: dict) -> dict:
+    """Every unit name of a plan in simplified characters (廣東省 → 广东省), so one unit is written one way."""
+    data = copy.deepcopy(data)
+    for task in data.get("tasks") or []:
+        for role in ("lead_units", "support_units"):
+            if task.get(role):
+                task[role] = [to_simplified(u) for u in task[role]]
+    for target in data.get("targets") or []:
+        for share in target.get("allocations") or []:
+            if share.get("unit"):
+                share["unit"] = to_simplified(share["unit"])
+    for pairing in data.get("pairings") or []:
+        for key in ("donor", "recipient"):
+            if pairing.get(key):
+                pairing[key] = to_simplified(pairing[key])
+    for line in data.get("funding") or []:
+        if line.get("source"):
+            line["source"] = to_simplified(line["source"])
+    for key in ("donors", "recipients"):
+        if data.get(key):
+            data[key] = [to_simplified(u) for u in data[key]]
+    if data.get("issuer"):
+        data["issuer"] = to_simplified(data["issuer"])
+    return data
 
 
 @transaction.atomic
@@ -327,20 +443,27 @@ def choose_unit(
     organization: Organization | None = None,
     create: bool = False,
     clear: bool = False,
+    drop: bool = False,
 ) -> ImportDraft:
-    """Record which organization a printed name means (or that a new one is to be created)."""
+    """Record which organization a printed name means (or that a new one is to be created, or that the name is to
+    be dropped from the plan: a collective such as 各有关单位 that no one organization answers for)."""
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk, status=ImportDraft.OPEN)
     if printed not in printed_units(draft.plan_data):
         raise InputError(_("“%(name)s”不是本方案中出现的单位名称") % {"name": printed})
     resolutions = dict(draft.resolutions)
-    if clear:
+    if drop:
+        data = drop_unit_name(draft.plan_data, printed)
+        validate_plan_data(data, draft.source_name)
+        draft.plan_data = data
+        resolutions.pop(printed, None)
+    elif clear:
         resolutions.pop(printed, None)
     elif organization is not None:
         resolutions[printed] = {"organization": organization.pk}
     elif create:
         resolutions[printed] = {"create": True}
     draft.resolutions = resolutions
-    draft.save(update_fields=["resolutions", "updated_at"])
+    draft.save(update_fields=["resolutions", "plan_data", "updated_at"])
     return draft
 
 
@@ -350,7 +473,16 @@ def publish_draft(*, draft: ImportDraft, user) -> ImportResult:
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.status != ImportDraft.OPEN:
         raise InputError(_("该导入草稿已处理，不能再次发布"))
+    # Imported meanwhile (from the command line, another draft): say so before asking about its units.
+    already = existing_plan(bytes(draft.source_bytes), draft.plan_data)
+    if already is not None:
+        raise InputError(_("同一来源文件已导入为方案 %(id)s，未重复导入") % {"id": already.pk})
     choices = unit_choices(draft)
+    placeholders = [c.printed for c in choices if c.status == UnitChoice.PLACEHOLDER]
+    if placeholders:
+        raise InputError(
+            _("以下名称不是具体单位，请对应到单位或删除：%(names)s") % {"names": "、".join(placeholders[:10])}
+        )
     undecided = [c.printed for c in choices if c.needs_choice]
     if undecided:
         raise InputError(

@@ -300,6 +300,7 @@ class RestrictedListView(LoginRequiredMixin, View):
                 "cells": [
                     {
                         "column": c,
+                        "label": headers[i]["label"],
                         "value": money.format_amount(v, units[i]) if i in units else v,
                         "href": c.link(row) if c.link else None,
                     }

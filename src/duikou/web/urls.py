@@ -12,6 +12,7 @@ web_patterns = [
     path("import/<int:pk>/resolve/", views.import_resolve, name="import_resolve"),
     path("import/<int:pk>/publish/", views.import_publish, name="import_publish"),
     path("import/<int:pk>/discard/", views.import_discard, name="import_discard"),
+    path("import/units/", views.unit_suggestions, name="unit_suggestions"),
 ]
 
 # No app_name here: the root includes this module plainly, and each part brings its own namespace.

@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duikou.core import workflow
+from duikou.core.dates import today_for
 from duikou.core.errors import InputError
 from duikou.core.middleware import accepts_upload
+from duikou.core.text import normalize_name
 from duikou.indicators.services import catalogue, propose_for_items
 from duikou.organizations.models import Organization
 from duikou.targets.units import UNIT_CHOICES, YUAN, format_quantity, format_target, unit_code
@@ -21,10 +24,29 @@ from .forms import PlanUploadForm
 from .locate import locate_plan, segments
 from .models import ImportDraft
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 @login_required
 def home(request):
-    """The leaders' dashboard: completion, overdue, targets reached, funds executed per program and unit."""
+    """The leaders' dashboard: completion, overdue, targets reached, funds executed per program and unit;
+    ?export=xlsx or ?export=docx gives the same figures as a workbook or a 公文."""
+    export = request.GET.get("export")
+    if export in ("xlsx", "docx"):
+        from django.http import HttpResponse
+        from django.utils.http import content_disposition_header
+
+        from . import dashboard_export
+
+        stamp = today_for().isoformat()
+        if export == "xlsx":
+            data, kind = dashboard_export.dashboard_xlsx(request.user), XLSX
+        else:
+            data, kind = dashboard_export.dashboard_docx(request.user), DOCX
+        response = HttpResponse(data, content_type=kind)
+        response["Content-Disposition"] = content_disposition_header(True, f"工作总览-{stamp}.{export}")
+        return response
     return render(
         request, "web/dashboard.html", stats.dashboard(request.user, page=request.GET.get("page") or 1)
     )
@@ -47,6 +69,7 @@ def import_upload(request):
     _require_import(request)
     form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
     status = 200
+    duplicate = None
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -55,6 +78,10 @@ def import_upload(request):
                 draft = imports.create_draft(
                     name=upload.name, raw=raw, user=request.user, program=form.cleaned_data["program"]
                 )
+            except imports.DuplicatePlan as exc:
+                form.add_error("file", str(exc))
+                duplicate = exc.plan
+                status = 409
             except InputError as exc:
                 form.add_error("file", str(exc))
                 status = 400
@@ -67,7 +94,12 @@ def import_upload(request):
         .select_related("created_by")
         .defer("source_bytes", "source_text", "plan_data")[:50]
     )
-    return render(request, "web/import_upload.html", {"form": form, "drafts": drafts}, status=status)
+    return render(
+        request,
+        "web/import_upload.html",
+        {"form": form, "drafts": drafts, "duplicate": duplicate},
+        status=status,
+    )
 
 
 def _review_context(draft: ImportDraft, errors: dict | None = None, typed: dict | None = None) -> dict:
@@ -222,7 +254,9 @@ def import_resolve(request, pk: int):
     full_name = request.POST.get("full_name", "").strip()
     errors = {"unit_row": request.POST.get("row", "")}
     try:
-        if full_name:
+        if request.POST.get("drop") == "1":
+            imports.choose_unit(draft=draft, printed=printed, drop=True)
+        elif full_name:
             matches = list(Organization.objects.filter(full_name=full_name)[:2]) or list(
                 Organization.objects.filter(name=full_name)[:2]
             )
@@ -247,6 +281,21 @@ def import_resolve(request, pk: int):
         errors["unit"] = _("该导入草稿已发布或已放弃，不能再修改")
     draft.refresh_from_db()
     return render(request, "web/import_review.html", _review_context(draft, errors))
+
+
+@login_required
+def unit_suggestions(request):
+    """Organizations whose name or full name contains what was typed: <option>s for the review's autocomplete."""
+    _require_import(request)
+    q = normalize_name(request.GET.get("full_name") or request.GET.get("q") or "")[:50]
+    found = []
+    if len(q) >= 2:
+        found = list(
+            Organization.objects.filter(Q(full_name__contains=q) | Q(name__contains=q))
+            .order_by("tree_path")
+            .values_list("full_name", flat=True)[:20]
+        )
+    return render(request, "web/_unit_options.html", {"names": found})
 
 
 @login_required

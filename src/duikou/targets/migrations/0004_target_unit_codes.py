@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("targets", "0002_target_extra"),
+        ("targets", "0003_target_national_indicator"),
     ]
 
     operations = [
