@@ -14,6 +14,7 @@ from duikou.funds.models import SPENT_KINDS
 from . import services as s
 from .models import FundsTally, TargetTally, TaskTally, UnitFundsTally
 
+PLAN_FIELDS = ("program_id",)
 TASK_FIELDS = ("plan_id", "status", "due_date")
 RESPONSIBILITY_FIELDS = ("task_id", "organization_id", "role")
 LINE_FIELDS = ("plan_id", "year", "amount")
@@ -117,7 +118,11 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     from duikou.targets.models import Target
 
     if sender is Plan:
-        s.refresh_plan(instance.pk)
+        # A plan's tallies are keyed by its program: only moving it to another program changes them. A new plan
+        # has no rows yet (the importer counts its bulk rows itself); a title or status edit recomputes nothing.
+        before = getattr(instance, "_tally_before", None)
+        if before is not None and before != _state(instance, PLAN_FIELDS):
+            s.refresh_plan(instance.pk)
         return
     if sender is Target:
         s.recompute_targets([instance.pk])
@@ -174,6 +179,7 @@ def connect():
 
     WATCHED.update(
         {
+            Plan: PLAN_FIELDS,
             Task: TASK_FIELDS,
             Responsibility: RESPONSIBILITY_FIELDS,
             FundingLine: LINE_FIELDS,
@@ -188,7 +194,7 @@ def connect():
             Transaction: lambda st, inst, sign: _transaction(st, sign),
         }
     )
-    for model in (Task, Responsibility, FundingLine, Transaction):
+    for model in (Plan, Task, Responsibility, FundingLine, Transaction):
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"analytics-pre-{model.__name__}")
     for model in (Plan, Task, Responsibility, FundingLine, Transaction, Target, TargetFigure, Report):
         post_save.connect(_after_save, sender=model, dispatch_uid=f"analytics-post-{model.__name__}")

@@ -16,6 +16,8 @@ class DuikouCommand(BaseCommand):
 
     example = ""
     requires_system_checks = []
+    # A command that takes data out of the system (export, backup) is recorded in the security audit.
+    exports_data = False
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         from django.core.management.base import DjangoHelpFormatter
@@ -40,6 +42,8 @@ class DuikouCommand(BaseCommand):
             except UserError as exc:
                 self.stderr.write(f"{_('错误')}：{exc}" if lang != "en" else f"error: {exc}")
                 sys.exit(1)
+            if self.exports_data:
+                self._record_export(args, options)
         if result is not None:
             summary, payload = result if isinstance(result, tuple) else (result, None)
             if options.get("as_json") and payload is not None:
@@ -49,6 +53,19 @@ class DuikouCommand(BaseCommand):
 
     def run(self, *args, **options):
         raise NotImplementedError
+
+    def _record_export(self, args, options) -> None:
+        import getpass
+
+        from .models import SecurityEvent
+        from .security import record
+
+        shown = {k: str(v) for k, v in options.items() if k in {"kind", "id", "output", "file", "action", "plan"} and v}
+        record(
+            SecurityEvent.EXPORT,
+            username=f"cli:{getpass.getuser()}"[:150],
+            detail={"command": self.__module__.rsplit(".", 1)[-1], "args": list(map(str, args)), **shown},
+        )
 
     def progress(self):
         """A rich progress bar on standard error; silent when standard error is not a terminal."""

@@ -35,6 +35,8 @@ SECURITY_AUDIT_READERS = {AUDIT_ADMIN}
 
 # The superuser only sets up the three administrators (三员分立); it is no user of the domain data.
 SUPERUSER = "superuser"
+# Roles that must pass a TOTP second factor (accounts.otp): the administrators.
+OTP_ROLES = {OFFICE_ADMIN, SUPERUSER, *THREE_ADMINS}
 # Roles that use the back-office admin pages (is_staff follows the role, see accounts.User.save).
 STAFF_ROLES = {OFFICE_ADMIN, AUDITOR, *THREE_ADMINS}
 

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.api_auth import API_AUTH
 from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
 
 from .models import Plan, Responsibility, Section, Task
-from .services import TASK_STATUS_FIELDS, import_plan_data, may_set_task_status, publish_plan
+from .services import TASK_STATUS_FIELDS, import_plan_data, publish_plan
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
@@ -31,6 +32,9 @@ TASK_FIELDS = [
     "completed_on",
     "order",
 ]
+# Everything of a task but its status fields (services.TASK_STATUS_FIELDS, the step tasks.set_status) is its
+# words (plans.edit_task).
+TASK_UNIT_FIELDS = {*TASK_STATUS_FIELDS, "version"}
 RESPONSIBILITY_FIELDS = ["task", "organization", "role", "printed_name", "order"]
 Path = list[Annotated[str, Field(max_length=20)]]
 
@@ -189,10 +193,21 @@ def create_plan(user, payload: PlanCreate) -> Plan:
 
 def update_task(user, task: Task, payload: TaskUpdate) -> Task:
     data = payload.dict(exclude_unset=True)
-    if set(data) & TASK_STATUS_FIELDS and not may_set_task_status(user):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("任务的状态和进度只能由对口支援办公室修改；责任单位请通过月报报送进展"))
+    words = set(data) - TASK_UNIT_FIELDS
+    if words:
+        workflow.require(
+            user,
+            "plans.edit_task",
+            task,
+            message=_("只有对口办可以修改任务的内容（%(fields)s）") % {"fields": "、".join(sorted(words))},
+        )
+    if set(data) & TASK_STATUS_FIELDS:
+        workflow.require(
+            user,
+            "tasks.set_status",
+            task,
+            message=_("任务的状态和进度只能由对口支援办公室修改；责任单位请通过月报报送进展"),
+        )
     return form_save(Task, TASK_FIELDS, data, instance=task, user=user)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.audit import bulk_create_logged
 from duikou.core.errors import InputError
 from duikou.funds.models import FundingLine
@@ -28,21 +28,21 @@ from duikou.organizations.services import (
 )
 from duikou.programs.models import Pairing, Program
 from duikou.targets.models import Allocation, Target
+from duikou.targets.units import unit_code
 
 from .models import Plan, Responsibility, Section, Task
-from .schema import SCHEMA_ID, PlanDocument, describe_errors
+from .schema import SCHEMA_ID, PlanDocument, describe_errors, item_place
 
 # A task's status, progress and completion date: the office sets them directly; a unit moves them only through its
 # approved reports (and, later, change requests). A responsible or supporting unit never sets them itself.
 TASK_STATUS_FIELDS = frozenset({"status", "progress", "completed_on"})
 
 
-def may_set_task_status(user) -> bool:
-    """Who may set a task's status, progress or completion date directly: the program office alone."""
-    return perms.is_office(user)
+def may_set_task_status(user, task: Task | None = None) -> bool:
+    """Who may set a task's status, progress or completion date directly: the program office alone (the step
+    `tasks.set_status`, declared in plans/rules.py)."""
+    return workflow.can(user, "tasks.set_status", task)
 
-
-SCORED_UNITS = {"yuan", "person", "count", "percent"}
 SPEC_FIELDS = {
     "schema",
     "title",
@@ -336,18 +336,11 @@ class _PlanBuilder:
                     }
                 )
             seen[key] = i
-            rows.append(
-                FundingLine(
-                    plan=plan,
-                    source=line.source,
-                    source_organization=self.organization(line.source, issuer_region),
-                    year=line.year,
-                    amount=_decimal(line.amount_yuan, f"funding[{i + 1}].amount_yuan", self.source_name, 2),
-                    text=line.text or "",
-                    order=i,
-                    extra=_extra(line),
-                )
-            )
+            rows.append(FundingLine(
+                plan=plan, source=line.source, source_organization=self.organization(line.source, issuer_region),
+                year=line.year, amount=_decimal(line.amount_yuan, item_place("funding", i, line) + "的金额", self.source_name, 2),
+                text=line.text or "", order=i, extra=_extra(line),
+            ))
         bulk_create_logged(FundingLine, rows)
         return len(rows)
 
@@ -416,39 +409,27 @@ class _PlanBuilder:
         allocations = []
         count = 0
         for i, item in enumerate(self.doc.targets):
-            unit = item.unit if item.unit in SCORED_UNITS else Target.OTHER
+            unit, unit_text = unit_code(item.unit)
             target = Target.objects.create(
-                plan=plan,
-                text=item.text or "",
-                indicator=(item.indicator or item.text or "")[:500] or "（未命名指标）",
-                value=_decimal(item.value, f"targets[{i + 1}].value", self.source_name, 4),
-                unit=unit,
-                unit_text="" if unit != Target.OTHER else item.unit,
-                comparator=item.comparator,
-                year=item.year,
-                order=i,
-                extra=_extra(item, allocations=[a.model_extra or {} for a in item.allocations]),
+                plan=plan, text=item.text or "", indicator=(item.indicator or item.text or "")[:500] or "（未命名指标）",
+                value=_decimal(item.value, item_place("targets", i, item) + "的目标值", self.source_name, 4),
+                unit=unit, unit_text=unit_text, comparator=item.comparator,
+                year=item.year, order=i, extra=_extra(item, allocations=[a.model_extra or {} for a in item.allocations]),
             )
             count += 1
             seen = set()
             for j, share in enumerate(item.allocations):
                 if share.unit in seen:
                     raise InputError(
-                        _("%(source)s targets[%(n)s].allocations[%(m)s]：单位“%(name)s”重复")
-                        % {"source": self.source_name, "n": i + 1, "m": j + 1, "name": share.unit}
+                        _("%(source)s %(place)s：单位“%(name)s”重复")
+                        % {"source": self.source_name, "place": item_place("targets", i, item) + item_place("allocations", j), "name": share.unit}
                     )
                 seen.add(share.unit)
-                allocations.append(
-                    Allocation(
-                        target=target,
-                        organization=self.organization(share.unit, issuer_region),
-                        printed_name=share.unit,
-                        value=_decimal(
-                            share.value, f"targets[{i + 1}].allocations[{j + 1}].value", self.source_name, 4
-                        ),
-                        order=j,
-                    )
-                )
+                allocations.append(Allocation(
+                    target=target, organization=self.organization(share.unit, issuer_region), printed_name=share.unit,
+                    value=_decimal(share.value, item_place("targets", i, item) + item_place("allocations", j, share) + "的分解值", self.source_name, 4),
+                    order=j,
+                ))
         bulk_create_logged(Allocation, allocations)
         return count, len(allocations)
 
@@ -523,7 +504,9 @@ def _pairing_level(donor: Organization, recipient: Organization) -> str:
 
 @transaction.atomic
 def publish_plan(*, plan: Plan, user=None) -> Plan:
-    """Make a plan live: its tasks become trackable and visible to the responsible units."""
+    """Make a plan live: its tasks become trackable and visible to the responsible units (the CLI passes no user)."""
+    if user is not None:
+        workflow.require(user, "plans.publish", plan)
     if plan.status == Plan.PUBLISHED:
         return plan
     plan.status = Plan.PUBLISHED

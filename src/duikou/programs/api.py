@@ -4,10 +4,12 @@ from typing import Annotated
 
 from ninja import FilterLookup, FilterSchema, ModelSchema, Router
 
+from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.exchange.rest import Id, Text, Year, crud_router
+from duikou.exchange.rest import Id, Text, Year, add_action, crud_router
 
 from .models import Pairing, Program
+from .services import publish_program
 
 PROGRAM_FIELDS = [
     "name",
@@ -111,3 +113,7 @@ crud_router(
     fields=PROGRAM_FIELDS,
     router=router,
 )
+add_action(router, Program, name="program", path="publish", response=ProgramRead, action=perms.CHANGE,
+           do=lambda user, program, _body: publish_program(program=program, user=user))
+add_action(router, Program, name="program", path="unpublish", response=ProgramRead, action=perms.CHANGE,
+           do=lambda user, program, _body: publish_program(program=program, user=user, public=False))

@@ -39,7 +39,11 @@ class Program(AuditedModel):
     start_year = YearField(_("起始年份"), null=True, blank=True)
     end_year = YearField(_("结束年份"), null=True, blank=True)
     reporting_period = models.CharField(_("报告周期"), max_length=8, choices=PERIOD_KINDS, default=MONTH)
-    is_public = models.BooleanField(_("公开"), default=True, help_text=_("此件主动公开：显示在公开页面"))
+    # Private until the office publishes it (programs.services.publish_program): live payments, task status and
+    # budgets are open data only by decision.
+    is_public = models.BooleanField(
+        _("公开"), default=False, help_text=_("此件主动公开：由对口支援办公室发布后显示在公开页面和开放数据中")
+    )
     description = models.TextField(_("说明"), blank=True)
 
     recipient_paths = ("recipients",)
@@ -150,3 +154,4 @@ class Pairing(AuditedModel):
 
     def __str__(self):
         return f"{self.donor} → {self.recipient}"
+

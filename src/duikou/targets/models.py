@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from duikou.core.fields import YearField
 from duikou.core.models import AuditedModel
 
+from . import units
+
 AT_MOST = "<="
 
 
@@ -48,8 +50,10 @@ def reached(comparator: str, value: Decimal, achieved: Decimal | None) -> bool:
 class Target(AuditedModel):
     """A quantitative commitment: indicator, value, unit, comparator and year."""
 
-    YUAN, PERSON, COUNT, PERCENT, OTHER = "yuan", "person", "count", "percent", "other"
-    UNITS = [(YUAN, _("元")), (PERSON, _("人")), (COUNT, _("个/项")), (PERCENT, _("%")), (OTHER, _("其他"))]
+    YUAN, PERSON, PERSON_TIME, COUNT, PERCENT, OTHER = (
+        units.YUAN, units.PERSON, units.PERSON_TIME, units.COUNT, units.PERCENT, units.OTHER
+    )
+    UNITS = units.UNIT_CHOICES
     AT_LEAST, AT_MOST, EXACTLY = ">=", AT_MOST, "="
     COMPARATORS = [(AT_LEAST, _("不低于")), (AT_MOST, _("不超过")), (EXACTLY, _("等于"))]
 
@@ -67,10 +71,8 @@ class Target(AuditedModel):
     text = models.TextField(_("原文"), blank=True)
     indicator = models.CharField(_("指标"), max_length=500)
     value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
-    unit = models.CharField(_("单位"), max_length=10, choices=UNITS)
-    unit_text = models.CharField(
-        _("原文单位"), max_length=20, blank=True, help_text=_("其他计量单位时照录，如 千瓦、亩")
-    )
+    unit = models.CharField(_("计量单位"), max_length=12, choices=UNITS)
+    unit_text = models.CharField(_("原文单位"), max_length=20, blank=True, help_text=_("其他计量单位时照录，如 千瓦、亩"))
     comparator = models.CharField(_("比较"), max_length=2, choices=COMPARATORS, default=EXACTLY)
     year = YearField(_("年份"), null=True, blank=True)
     extra = models.JSONField(
@@ -102,6 +104,20 @@ class Target(AuditedModel):
 
     def __str__(self):
         return self.indicator
+
+    def format_value(self, value=None) -> str:
+        """This target's value (or another in its unit, e.g. achieved) with the unit: 7.50亿元, 3,000人."""
+        return units.format_quantity(self.value if value is None else value, self.unit, self.unit_text)
+
+    @property
+    def unit_label(self) -> str:
+        """人, 人次, 万元, 千瓦…: the unit in the page's language, or as printed for 其他."""
+        return units.unit_label(self.unit, self.unit_text)
+
+    @property
+    def commitment(self) -> str:
+        """不少于 3,000人（2023年）."""
+        return units.format_target(self.comparator, self.value, self.unit, self.unit_text, self.year)
 
     def progress_of(self, achieved: Decimal | None) -> Decimal | None:
         return progress(self.comparator, self.value, achieved)
