@@ -14,7 +14,7 @@ def test_zip_bomb_in_a_docx_is_refused_before_inflating(tmp_path):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", b"\0" * (20 * 1024 * 1024))
-    with pytest.raises(ReaderError, match="压缩炸弹") as error:
+    with pytest.raises(ReaderError, match="压缩炸弹|压缩比") as error:
         read_file(path)
     assert str(path) in error.value.message("zh") and "\n" not in error.value.message("zh")
 

@@ -19,6 +19,8 @@ from .errors import ReaderError
 from .limits import Budget
 
 CONVERT_SECONDS = 120.0
+# the import filter by suffix: named, so that a damaged file fails instead of opening as plain text
+IMPORT_FILTERS = {".doc": "MS Word 97", ".wps": "MS Word 97", ".xls": "MS Excel 97", ".et": "MS Excel 97"}
 
 
 def convert(data: bytes, suffix: str, target: str, path: str | os.PathLike | None, seconds: float) -> bytes:
@@ -42,6 +44,7 @@ def convert(data: bytes, suffix: str, target: str, path: str | os.PathLike | Non
             "--headless",
             "--norestore",
             "--nolockcheck",
+            *([f"--infilter={IMPORT_FILTERS[suffix]}"] if suffix in IMPORT_FILTERS else []),
             "--convert-to",
             target,
             "--outdir",

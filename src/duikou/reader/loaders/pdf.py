@@ -15,7 +15,7 @@ import os
 from ..document import Document, Progress, ReadingFinding
 from .errors import ReaderError
 from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines, is_justified
-from .limits import Budget, check_pages
+from .limits import Budget, check_pages, check_pdf
 
 _TABLE_SETTINGS = {
     "vertical_strategy": "lines",
@@ -105,6 +105,7 @@ def read_pdf(
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     budget = budget or Budget(path)
+    check_pdf(data, path)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         page_count = len(pdf.pages)
