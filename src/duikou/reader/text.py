@@ -109,11 +109,50 @@ def build_document(raw_lines: Iterable[str], source_name: str | None = None) -> 
     """Normalise, simplify and clean the loaded lines."""
     original_chars: dict[str, str] = {}
     lines: list[str] = []
-    for raw in raw_lines:
-        for piece in raw.splitlines() or [""]:
-            for line in unflatten(normalise_line(piece)):
-                _add_line(line, lines, original_chars)
+    normalised = [normalise_line(piece) for raw in raw_lines for piece in (raw.splitlines() or [""])]
+    if any(_looks_flattened(line) for line in normalised):
+        normalised = _unflatten_page(normalised)
+    for line in normalised:
+        _add_line(line, lines, original_chars)
     return Document(drop_repeated_copies(lines), source_name, original_chars)
+
+
+_OPEN_END = re.compile(r"[^。；;！!？?：:）)」”]$")
+
+
+def _looks_flattened(line: str) -> bool:
+    """A line as long as a page holding several numbered items (一、/（一）/1.) in it."""
+    return len(line) >= _FLAT_LINE and "\t" not in line and len(_MARKER.findall(line)) >= 3
+
+
+def _unflatten_page(lines: list[str]) -> list[str]:
+    """A page printed as one paragraph, read as a whole: pieces cut mid-sentence (where a PDF's pages end)
+    are joined again, and the items are found over the whole run so their numbering runs across the cuts."""
+    result: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            text = run[0]
+            for previous, line in zip(run, run[1:], strict=False):
+                glue = "" if len(previous) >= 20 and _OPEN_END.search(previous) else "\n"
+                text += glue + line
+            parts = unflatten(text)
+            if len(parts) > 1:
+                result.extend(part for chunk in parts for part in chunk.split("\n") if part.strip())
+            else:
+                result.extend(run)  # no items found: the lines stay as they were
+            run.clear()
+
+    for line in lines:
+        if "\t" in line or not line:
+            flush()
+            if line:
+                result.append(line)
+        else:
+            run.append(line)
+    flush()
+    return result
 
 
 def _add_line(line: str, lines: list[str], original_chars: dict[str, str]) -> None:
@@ -141,7 +180,7 @@ _MARKER = re.compile(
     r"|[(（](?P<par>\d{1,2})[)）](?=[\u4e00-\u9fff“《])"
 )
 _LEVEL = {"cn": 0, "pcn": 1, "ar": 2, "par": 3}
-_BOUNDARY_BEFORE = "。；;:：）)」”!！?？ \t"
+_BOUNDARY_BEFORE = "。；;:：）)」”!！?？ \t\n"
 
 
 def _marker_value(style: str, token: str) -> int | None:
