@@ -169,9 +169,15 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 # ECharts comes from the npm registry at setup (node_modules), served by the project itself.
 NODE_MODULES_DIR = Path(env.str("DUIKOU_NODE_MODULES", default=str(BASE_DIR.parent.parent / "node_modules")))
-STATICFILES_DIRS = [("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist")] if (
-    NODE_MODULES_DIR / "echarts" / "dist"
-).is_dir() else []
+# So does swagger-ui for the API docs (never a CDN).
+STATICFILES_DIRS = [
+    (prefix, folder)
+    for prefix, folder in (
+        ("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist"),
+        ("vendor/swagger-ui", NODE_MODULES_DIR / "swagger-ui-dist"),
+    )
+    if folder.is_dir()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
