@@ -5,10 +5,11 @@ from importlib import import_module
 from ninja import NinjaAPI
 
 from .core.api_docs import LocalSwagger, staff_only
+from .core.api_throttle import ApiRateThrottle
 
 api = NinjaAPI(
     title="duikou API", version="1", urls_namespace="api", docs_url="/docs", docs=LocalSwagger(),
-    docs_decorator=staff_only,
+    docs_decorator=staff_only, throttle=[ApiRateThrottle()],
 )
 
 for _app in ("organizations", "programs", "plans", "targets", "funds", "projects", "dispatches", "reports", "assessments"):
