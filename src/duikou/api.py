@@ -12,7 +12,17 @@ api = NinjaAPI(
     docs_decorator=staff_only, throttle=[ApiRateThrottle()],
 )
 
-for _app in ("organizations", "programs", "plans", "targets", "funds", "projects", "dispatches", "reports", "assessments"):
+for _app in (
+    "organizations",
+    "programs",
+    "plans",
+    "targets",
+    "funds",
+    "projects",
+    "dispatches",
+    "reports",
+    "assessments",
+):
     try:
         _module = import_module(f"duikou.{_app}.api")
     except ModuleNotFoundError as exc:

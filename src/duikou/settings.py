@@ -1,5 +1,6 @@
 """Django settings, read from the environment (and an optional .env file)."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "rules.apps.AutodiscoverRulesConfig",  # each app's rules.py: who may take each workflow step
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "duikou.core",
     "duikou.accounts",
@@ -86,11 +91,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "duikou.accounts.middleware.SessionPolicyMiddleware",
+    "duikou.accounts.middleware.OTPRequiredMiddleware",
     "duikou.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "duikou.core.middleware.ActorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "duikou.urls"
@@ -113,11 +122,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": env.db_url(
-        "DUIKOU_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'duikou.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DUIKOU_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'duikou.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL and a busy timeout let the web server and the CLI share the file safely.
@@ -135,7 +140,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["duikou.accounts.backends.LockoutBackend"]
+# django-axes first (lockout by user name and address together), then Django's password check.
+AUTHENTICATION_BACKENDS = ["duikou.accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -144,16 +150,45 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# 等保2.0 password policy: at least 10 characters of three kinds, not like the user's names, not a common one.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "duikou.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
-SESSION_COOKIE_AGE = env.int("DUIKOU_SESSION_SECONDS", default=8 * 3600)
+# A password older than this must be changed at the next request (0: never expires).
+DUIKOU_PASSWORD_MAX_AGE_DAYS = env.int("DUIKOU_PASSWORD_MAX_AGE_DAYS", default=90)
+# Sessions end after this long without a request (idle) and this long after sign-in whatever happens.
+SESSION_COOKIE_AGE = env.int("DUIKOU_SESSION_IDLE_SECONDS", default=30 * 60)
+DUIKOU_SESSION_MAX_SECONDS = env.int("DUIKOU_SESSION_MAX_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; keep Django's default
 DUIKOU_LOCKOUT_ATTEMPTS = env.int("DUIKOU_LOCKOUT_ATTEMPTS", default=5)
 DUIKOU_LOCKOUT_MINUTES = env.int("DUIKOU_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = DUIKOU_LOCKOUT_ATTEMPTS
+AXES_COOLOFF_TIME = dt.timedelta(minutes=DUIKOU_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "duikou.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "duikou.core.security.client_address"
+AXES_VERBOSE = False
+# Administrators (office, 三员, superuser) sign in with a TOTP second factor (django-otp).
+DUIKOU_OTP_REQUIRED = env.bool("DUIKOU_OTP_REQUIRED", default=True)
+DUIKOU_OTP_ENROL_URL = "/accounts/otp/enrol/"
+DUIKOU_OTP_VERIFY_URL = "/accounts/otp/verify/"
+OTP_TOTP_ISSUER = "duikou"
+# API tokens expire (default 90 days, never more than a year) and carry a scope: read or write.
+DUIKOU_API_TOKEN_DAYS = env.int("DUIKOU_API_TOKEN_DAYS", default=90)
+DUIKOU_API_TOKEN_MAX_DAYS = 366
+# The security audit: kept at least six months (a shorter setting is raised to 183 days).
+DUIKOU_AUDIT_RETENTION_DAYS = env.int("DUIKOU_AUDIT_RETENTION_DAYS", default=366)
+# 商用密码: SM3 for the audit chain and SM4 for stored evidence files (gmssl), off by default.
+DUIKOU_COMMERCIAL_CRYPTO = env.bool("DUIKOU_COMMERCIAL_CRYPTO", default=False)
+# The SM4 key for evidence files (32 hex digits); empty: derived from SECRET_KEY (keep both with the backups).
+DUIKOU_SM4_KEY = env.str("DUIKOU_SM4_KEY", default="")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -252,6 +287,8 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_403": {"()": "duikou.core.log_filters.QuietPermissionDenied"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["quiet_403"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DUIKOU_LOG_LEVEL", "WARNING")},
 }

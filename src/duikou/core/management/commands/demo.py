@@ -101,10 +101,11 @@ def _demo_users(password: str) -> list[tuple[str, str]]:
     for username, role, organization, label in specs:
         user, _created = User.objects.get_or_create(username=username, defaults={"role": role})
         user.role, user.organization = role, organization
-        user.is_superuser = False  # the office administrator is no superuser (三员分立); is_staff follows the role
+        user.is_superuser = (
+            False  # the office administrator is no superuser (三员分立); is_staff follows the role
+        )
         user.first_name = label
         user.set_password(password)
-        user.failed_logins, user.locked_until = 0, None
         user.save()
         if username != "admin":
             made.append((username, label))
