@@ -44,6 +44,8 @@ PK_MODELS = {
     "assessments:detail": "programs.Program",
     "assessments:docx": "programs.Program",
     "assessments:xlsx": "programs.Program",
+    "assessments:procedure": "programs.Program",
+    "assessments:step_docx": "assessments.ProcedureStep",
     "indicators:agreement": "indicators.Agreement",
     "exchange:public_program": "programs.Program",
     "exchange:public_iati": "programs.Program",
