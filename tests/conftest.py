@@ -17,6 +17,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """API rate-limit counts live in the cache: each test starts with none (user ids repeat across tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _chinese_by_default(monkeypatch):
     """Commands answer in English under LANG=en_* (a usual developer locale) and leave that language active for the
     thread; tests expect the Chinese default unless they ask for English themselves."""

@@ -4,7 +4,13 @@ from importlib import import_module
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="duikou API", version="1", urls_namespace="api", docs_url="/docs")
+from .core.api_docs import LocalSwagger, staff_only
+from .core.api_throttle import ApiRateThrottle
+
+api = NinjaAPI(
+    title="duikou API", version="1", urls_namespace="api", docs_url="/docs", docs=LocalSwagger(),
+    docs_decorator=staff_only, throttle=[ApiRateThrottle()],
+)
 
 for _app in (
     "organizations",

@@ -204,11 +204,15 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 # ECharts comes from the npm registry at setup (node_modules), served by the project itself.
 NODE_MODULES_DIR = Path(env.str("DUIKOU_NODE_MODULES", default=str(BASE_DIR.parent.parent / "node_modules")))
-STATICFILES_DIRS = (
-    [("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist")]
-    if (NODE_MODULES_DIR / "echarts" / "dist").is_dir()
-    else []
-)
+# So does swagger-ui for the API docs (never a CDN).
+STATICFILES_DIRS = [
+    (prefix, folder)
+    for prefix, folder in (
+        ("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist"),
+        ("vendor/swagger-ui", NODE_MODULES_DIR / "swagger-ui-dist"),
+    )
+    if folder.is_dir()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -232,6 +236,15 @@ EMAIL_BACKEND = env.str("DUIKOU_EMAIL_BACKEND", default="django.core.mail.backen
 EMAIL_HOST = env.str("DUIKOU_EMAIL_HOST", default="localhost")
 DEFAULT_FROM_EMAIL = env.str("DUIKOU_EMAIL_FROM", default="duikou@localhost")
 DUIKOU_EMAIL_ENABLED = env.bool("DUIKOU_EMAIL_ENABLED", default=False)
+
+# API rate limit per caller (duikou.core.api_throttle); counts in the cache (DUIKOU_CACHE_URL, shared by every
+# process in production: e.g. filecache:///var/lib/duikou/cache on one machine, or memcached/redis).
+DUIKOU_API_RATE = env.str("DUIKOU_API_RATE", default="600/m")
+DUIKOU_API_ANONYMOUS_RATE = env.str("DUIKOU_API_ANONYMOUS_RATE", default="60/m")
+CACHES = {"default": env.cache_url("DUIKOU_CACHE_URL", default="locmemcache://")}
+# The client address for limits is REMOTE_ADDR, or the last X-Forwarded-For hop added by our own proxy: a client
+# cannot pick its address by sending the header itself.
+NINJA_NUM_PROXIES = 1 if PRODUCTION else 0
 
 # Response headers on every page (the rest of a production deployment is in the README).
 SECURE_CONTENT_TYPE_NOSNIFF = True

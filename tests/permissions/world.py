@@ -102,18 +102,13 @@ def build_world(org, make_user) -> World:
     report_b = Report.objects.create(
         program=program, organization=gulou, period=PERIOD, status=Report.SUBMITTED
     )
-    users = {
-        perms.OFFICE_ADMIN: make_user("office1", perms.OFFICE_ADMIN),
-        "reporter_a": make_user("mawei_reporter", perms.UNIT_REPORTER, mawei),
-        "head_a": make_user("mawei_head", perms.UNIT_HEAD, mawei),
-        "reporter_b": make_user("gulou_reporter", perms.UNIT_REPORTER, gulou),
-        perms.RECIPIENT_VIEWER: make_user("wanzhou", perms.RECIPIENT_VIEWER, wanzhou),
-        perms.AUDITOR: make_user("auditor1", perms.AUDITOR),
-        perms.LEADER: make_user("leader1", perms.LEADER),
-    }
-    for key in (perms.OFFICE_ADMIN, perms.AUDITOR):
-        users[key].is_staff = True
-        users[key].save()
+    places = {"mawei": mawei, "gulou": gulou, "wanzhou": wanzhou}
+    users = {}
+    for key, (username, role, place, staff) in ROLE_USERS.items():
+        users[key] = make_user(username, role, places.get(place))
+        if staff:
+            users[key].is_staff = True
+            users[key].save()
     return World(
         program,
         plan,
@@ -140,7 +135,22 @@ def world(org, make_user) -> World:
     return build_world(org, make_user)
 
 
-# Role keys of the matrix, in the order tests print them.
+# One line per role of the matrices: key → (user name, role, the world's organization or None, staff).
+# The derived matrices (test_derived_matrix, test_api_matrix) try every page and API route as each of these.
+ROLE_USERS = {
+    perms.OFFICE_ADMIN: ("office1", perms.OFFICE_ADMIN, None, True),
+    "reporter_a": ("mawei_reporter", perms.UNIT_REPORTER, "mawei", False),
+    "head_a": ("mawei_head", perms.UNIT_HEAD, "mawei", False),
+    "reporter_b": ("gulou_reporter", perms.UNIT_REPORTER, "gulou", False),
+    perms.RECIPIENT_VIEWER: ("wanzhou", perms.RECIPIENT_VIEWER, "wanzhou", False),
+    perms.AUDITOR: ("auditor1", perms.AUDITOR, None, True),
+    perms.LEADER: ("leader1", perms.LEADER, None, False),
+    perms.SYSTEM_ADMIN: ("sysadmin1", perms.SYSTEM_ADMIN, None, True),
+    perms.SECURITY_ADMIN: ("secadmin1", perms.SECURITY_ADMIN, None, True),
+    perms.AUDIT_ADMIN: ("auditadmin1", perms.AUDIT_ADMIN, None, True),
+}
+
+# Role keys of the hand-written workflow matrix (test_matrix), in the order tests print them.
 ROLES = (
     perms.OFFICE_ADMIN,
     "reporter_a",
@@ -151,3 +161,5 @@ ROLES = (
     perms.LEADER,
     "anonymous",
 )
+# Every role of ROLE_USERS and the anonymous visitor: the derived matrices use these.
+ALL_ROLES = (*ROLE_USERS, "anonymous")

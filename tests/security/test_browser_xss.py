@@ -120,6 +120,7 @@ def test_pages_raise_no_csp_violation(site, browser, make_user):
     page, console = _signed_in_page(browser, site, office)
     for path in [
         "/",
+        "/api/docs",
         f"/programs/{plan.program_id}/",
         f"/plans/{plan.pk}/",
         "/plans/tasks/",

@@ -74,7 +74,11 @@ class DispatchListView(RestrictedListView):
         )
         allocations = defaultdict(list)
         for a in (
-            Allocation.objects.filter(target__in=targets).select_related("organization").order_by("order")
+            # Through the gate: a unit sees its own share of a target, not the other units' shares.
+            Allocation.objects.restrict(self.request.user, VIEW)
+            .filter(target__in=targets)
+            .select_related("organization")
+            .order_by("order")
         ):
             a.sent = counted.get((a.target_id, a.organization_id), 0)
             a.progress = ratio(a.sent, a.value)

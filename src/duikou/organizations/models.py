@@ -79,14 +79,48 @@ class Organization(AuditedModel):
     def __str__(self):
         return self.full_name or self.name
 
+    def clean(self):
+        super().clean()
+        self._refuse_loop()
+
+    def _refuse_loop(self) -> None:
+        """A unit cannot be put under itself or under one of its own sub-units."""
+        if self.pk is None or not self.parent_id:
+            return
+        parent_path = type(self)._base_manager.filter(pk=self.parent_id).values_list("tree_path", flat=True).first()
+        own_path = type(self)._base_manager.filter(pk=self.pk).values_list("tree_path", flat=True).first()
+        if self.parent_id == self.pk or (parent_path and own_path and parent_path.startswith(own_path)):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"parent": _("不能把单位移到它自己或它的下级单位之下")})
+
     def save(self, *args, **kwargs):
+        """Save; a move (a new parent) moves the whole subtree's tree paths with it, in the same transaction, so
+        the permission gate, which reads tree paths, sees the branch where it now is."""
+        from django.db import transaction
+        from django.db.models import Value
+        from django.db.models.functions import Concat, Substr
+
         if not self.full_name:
             self.full_name = self.name
-        super().save(*args, **kwargs)
-        expected = f"{self.parent.tree_path if self.parent_id else '/'}{self.pk}/"
-        if self.tree_path != expected:
-            self.tree_path = expected
-            type(self)._base_manager.filter(pk=self.pk).update(tree_path=expected)
+        with transaction.atomic():
+            self._refuse_loop()
+            old = type(self)._base_manager.filter(pk=self.pk).values_list("tree_path", flat=True).first() if self.pk else None
+            super().save(*args, **kwargs)
+            parent_path = (
+                type(self)._base_manager.filter(pk=self.parent_id).values_list("tree_path", flat=True).first()
+                if self.parent_id
+                else "/"
+            )
+            expected = f"{parent_path}{self.pk}/"
+            if self.tree_path != expected or (old and old != expected):
+                self.tree_path = expected
+                type(self)._base_manager.filter(pk=self.pk).update(tree_path=expected)
+                if old and old != expected:
+                    # One UPDATE for the whole branch: the old prefix replaced by the new one.
+                    type(self)._base_manager.filter(tree_path__startswith=old).exclude(pk=self.pk).update(
+                        tree_path=Concat(Value(expected), Substr("tree_path", len(old) + 1))
+                    )
 
     def ancestors(self):
         ids = [int(x) for x in self.tree_path.strip("/").split("/") if x][:-1]

@@ -15,14 +15,44 @@ from .models import Allocation, Target
 from .tables import TARGET_COLUMNS
 
 
-def with_progress(targets: list[Target]) -> list[Target]:
-    """Attach achieved (sum of the units' latest approved figures), progress and reached, in one query."""
-    achieved = achieved_by_target(target_ids=[t.pk for t in targets])
+def with_progress(targets: list[Target], user=None) -> list[Target]:
+    """Attach achieved (sum of the units' latest approved figures), progress and reached, in one query.
+
+    A user who sees only some of a target's allocations (a unit) gets the sum of the figures of those units only:
+    other units' figures, one by one or summed, are not theirs to read (`target.partial` says so).
+    """
+    ids = [t.pk for t in targets]
+    achieved = achieved_by_target(target_ids=ids)
+    partial: dict[int, set[int]] = {}
+    if user is not None and not _sees_every_allocation(user):
+        visible: dict[int, set[int]] = {}
+        for target_id, org_id in Allocation.objects.restrict(user, VIEW).filter(target_id__in=ids).values_list(
+            "target_id", "organization_id"
+        ):
+            visible.setdefault(target_id, set()).add(org_id)
+        everyone: dict[int, set[int]] = {}
+        for target_id, org_id in Allocation.objects.filter(target_id__in=ids).values_list(
+            "target_id", "organization_id"
+        ):
+            everyone.setdefault(target_id, set()).add(org_id)
+        partial = {t: visible.get(t, set()) for t in ids if visible.get(t, set()) != everyone.get(t, set())}
+        if partial:
+            figures = latest_approved_figures(target_ids=list(partial))
+            for target_id, orgs in partial.items():
+                values = [v for (t, o), v in figures.items() if t == target_id and o in orgs]
+                achieved[target_id] = sum(values) if values else None
     for target in targets:
+        target.partial = target.pk in partial
         target.achieved = achieved.get(target.pk)
         target.progress = target.progress_of(target.achieved)
-        target.reached = target.is_reached_by(target.achieved)
+        target.reached = target.is_reached_by(target.achieved) and not target.partial
     return targets
+
+
+def _sees_every_allocation(user) -> bool:
+    from duikou.core import permissions as perms
+
+    return perms.is_office(user) or perms.role_of(user) in perms.READ_EVERYTHING_ROLES
 
 
 class TargetListView(RestrictedListView):
@@ -40,7 +70,7 @@ class TargetListView(RestrictedListView):
         return queryset.annotate(allocation_count=Count("allocations"))
 
     def decorate(self, rows):
-        return with_progress(rows)
+        return with_progress(rows, self.request.user)
 
     def extra_context(self):
         plan_id = self.request.GET.get("plan", "")
@@ -61,7 +91,7 @@ def target_detail(request, pk: int):
     target = get_object_or_404(
         Target.objects.restrict(request.user, VIEW).select_related("plan", "task"), pk=pk
     )
-    with_progress([target])
+    with_progress([target], request.user)
     figures = latest_approved_figures(target_ids=[target.pk])
     allocations = list(
         Allocation.objects.restrict(request.user, VIEW)
