@@ -61,6 +61,6 @@ def api_as():
     from duikou.core.api_auth import issue_token
 
     def make(user):
-        return Client(headers={"Authorization": f"Bearer {issue_token(user=user)}"})
+        return Client(headers={"Authorization": f"Bearer {issue_token(user=user, scope='write')}"})
 
     return make
