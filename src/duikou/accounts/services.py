@@ -89,6 +89,8 @@ def accounts_workbook(plan, accounts: list[NewAccount]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from duikou.core.cells import xlsx_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("账户")
@@ -99,13 +101,13 @@ def accounts_workbook(plan, accounts: list[NewAccount]) -> bytes:
     for account in accounts:
         user = account.user
         sheet.append(
-            [user.organization.full_name, user.username, user.get_role_display(), account.password, note]
+            xlsx_row(sheet, [user.organization.full_name, user.username, user.get_role_display(), account.password, note])
         )
     for column, width in zip("ABCDE", (40, 18, 12, 18, 22), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     sheet.append([])
-    sheet.append([_("方案：%(title)s") % {"title": plan.title}])
+    sheet.append(xlsx_row(sheet, [_("方案：%(title)s") % {"title": plan.title}]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.plans.models import Plan
 
 from . import services
@@ -59,7 +60,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def provision(request, pk: int):
     """The office opens an account for every unit of a plan that has none, and downloads them once as .xlsx."""
-    if not perms.allows(request.user, User, perms.ADD):
+    if not workflow.can(request.user, "accounts.provision"):
         raise PermissionDenied(_("只有对口办管理员可以开通账户"))
     plan = get_object_or_404(Plan.objects.restrict(request.user, perms.VIEW), pk=pk)
     if request.method == "POST":

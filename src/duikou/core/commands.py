@@ -25,7 +25,9 @@ class DuikouCommand(BaseCommand):
         parser = super().create_parser(prog_name, subcommand, formatter_class=DjangoHelpFormatter, **kwargs)
         if self.example:
             parser.epilog = f"示例 / example:\n  {self.example}"
-        parser.add_argument("--json", action="store_true", dest="as_json", help="输出一个 JSON 对象 / print one JSON object")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="输出一个 JSON 对象 / print one JSON object"
+        )
         parser.add_argument("--lang", choices=["zh", "en"], default=None, help="消息语言 / message language")
         return parser
 
@@ -71,8 +73,13 @@ class DuikouCommand(BaseCommand):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         return Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=not sys.stderr.isatty(),
         )
 
 

@@ -131,7 +131,6 @@ class RestrictedQuerySet(AuditedQuerySet):
         ]
         return self.filter(pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0])
 
-
     def through(self, user, path: str, organization, action: str = VIEW):
         """`restrict(user, action).filter(<path>=organization)`, without the gate's subquery when `path` is itself a
         way the role reaches these rows and `organization` lies in the user's subtree: then every such row passes."""
