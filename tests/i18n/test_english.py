@@ -71,7 +71,7 @@ def text(response) -> str:
 def test_login_page_is_chinese_by_default_even_if_the_browser_asks_for_english(client):
     page = text(client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
     assert '<html lang="zh-hans">' in page
-    assert "登录对口支援协作管理平台" in page and "忘记密码或账户被锁定" in page
+    assert "登录对口支援协作管理平台" in page and "忘记密码或无法登录" in page
     assert "Sign in to the Counterpart Assistance Management Platform" not in page
 
 
@@ -80,7 +80,7 @@ def test_login_page_in_english(english):
     assert '<html lang="en">' in page
     assert "Sign in to the Counterpart Assistance Management Platform" in page
     assert '<label for="id_username">Username</label>' in page
-    assert "If you forgot your password or your account is locked" in page
+    assert "If you forgot your password or cannot sign in" in page
     assert "登录对口支援协作管理平台" not in page
 
 
