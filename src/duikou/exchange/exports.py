@@ -11,11 +11,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from duikou.core import permissions as perms
+from duikou.core.sheets import write_sheet
 from duikou.reports.achieved import achieved_by_allocation
 from duikou.reports.models import Report, TargetFigure
 from duikou.targets.models import Allocation
-
-from .sheets import write_sheet
 
 ALLOCATION_HEADERS = ["方案", "指标", "目标值", "单位", "分解单位", "分解值", "已完成", "完成率（%）"]
 ALLOCATION_WIDTHS = [36, 40, 16, 8, 28, 16, 16, 12]

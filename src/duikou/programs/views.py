@@ -5,9 +5,9 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.plans.models import Plan
-from duikou.web.lists import RestrictedListView
 
 from .filters import PAIRING_FILTERS, PROGRAM_FILTERS
 from .models import Pairing, Program
