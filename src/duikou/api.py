@@ -6,7 +6,17 @@ from ninja import NinjaAPI
 
 api = NinjaAPI(title="duikou API", version="1", urls_namespace="api", docs_url="/docs")
 
-for _app in ("organizations", "programs", "plans", "targets", "funds", "projects", "dispatches", "reports", "assessments"):
+for _app in (
+    "organizations",
+    "programs",
+    "plans",
+    "targets",
+    "funds",
+    "projects",
+    "dispatches",
+    "reports",
+    "assessments",
+):
     try:
         _module = import_module(f"duikou.{_app}.api")
     except ModuleNotFoundError as exc:

@@ -40,9 +40,15 @@ def _task(state, task_id, sign):
     if program_id is None:
         return
     due = s.due_key(state["due_date"])
-    s.add_to(TaskTally, {"plan_id": state["plan_id"], "status": state["status"], "due_date": due}, {"count": sign},
-             {"program_id": program_id})
-    for org_id, role in Responsibility._base_manager.filter(task_id=task_id).values_list("organization_id", "role"):
+    s.add_to(
+        TaskTally,
+        {"plan_id": state["plan_id"], "status": state["status"], "due_date": due},
+        {"count": sign},
+        {"program_id": program_id},
+    )
+    for org_id, role in Responsibility._base_manager.filter(task_id=task_id).values_list(
+        "organization_id", "role"
+    ):
         s.add_to_unit(org_id, role, state["status"], state["due_date"], sign)
 
 
@@ -61,8 +67,11 @@ def _line(state, sign):
     program_id = Plan._base_manager.filter(pk=state["plan_id"]).values_list("program_id", flat=True).first()
     if program_id is None:
         return
-    s.add_to(FundsTally, {"program_id": program_id, "plan_id": state["plan_id"], "year": int(state["year"])},
-             {"planned": sign * Decimal(state["amount"])})
+    s.add_to(
+        FundsTally,
+        {"program_id": program_id, "plan_id": state["plan_id"], "year": int(state["year"])},
+        {"planned": sign * Decimal(state["amount"])},
+    )
 
 
 def _transaction(state, sign):
@@ -87,8 +96,11 @@ def _transaction(state, sign):
         s.add_to(FundsTally, {"program_id": program_id, "plan_id": plan_id or 0, "year": year}, amounts)
     for side, column in (("payer_id", "paid"), ("payee_id", "received")):
         if state[side]:
-            s.add_to(UnitFundsTally, {"organization_id": state[side], "year": year, "kind": state["kind"]},
-                     {column: amount})
+            s.add_to(
+                UnitFundsTally,
+                {"organization_id": state[side], "year": year, "kind": state["kind"]},
+                {column: amount},
+            )
 
 
 # -- handlers --------------------------------------------------------------------------------------
@@ -165,16 +177,23 @@ def connect():
     from duikou.reports.models import Report, TargetFigure
     from duikou.targets.models import Target
 
-    WATCHED.update({
-        Plan: PLAN_FIELDS, Task: TASK_FIELDS, Responsibility: RESPONSIBILITY_FIELDS, FundingLine: LINE_FIELDS,
-        Transaction: TRANSACTION_FIELDS,
-    })
-    APPLY.update({
-        Task: lambda st, inst, sign: _task(st, inst.pk, sign),
-        Responsibility: lambda st, inst, sign: _responsibility(st, sign),
-        FundingLine: lambda st, inst, sign: _line(st, sign),
-        Transaction: lambda st, inst, sign: _transaction(st, sign),
-    })
+    WATCHED.update(
+        {
+            Plan: PLAN_FIELDS,
+            Task: TASK_FIELDS,
+            Responsibility: RESPONSIBILITY_FIELDS,
+            FundingLine: LINE_FIELDS,
+            Transaction: TRANSACTION_FIELDS,
+        }
+    )
+    APPLY.update(
+        {
+            Task: lambda st, inst, sign: _task(st, inst.pk, sign),
+            Responsibility: lambda st, inst, sign: _responsibility(st, sign),
+            FundingLine: lambda st, inst, sign: _line(st, sign),
+            Transaction: lambda st, inst, sign: _transaction(st, sign),
+        }
+    )
     for model in (Plan, Task, Responsibility, FundingLine, Transaction):
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"analytics-pre-{model.__name__}")
     for model in (Plan, Task, Responsibility, FundingLine, Transaction, Target, TargetFigure, Report):

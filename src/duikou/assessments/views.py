@@ -99,7 +99,8 @@ def result_rows(results: list[Assessment]) -> list[dict]:
                     "points": f"{p['points']:.2f}" if applies else "",
                 }
             )
-        rows.append({"rank": a.rank, "organization": a.organization, "score": a.score, "parts": parts})
+        rows.append({"rank": a.rank, "organization": a.organization, "score": a.score, "parts": parts,
+                     "grade": a.rule.grade(a.score)})
     return rows
 
 

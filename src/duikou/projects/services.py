@@ -16,7 +16,9 @@ from .rules import RECIPIENT_MOVES, UNIT_MOVES, ProjectMove  # noqa: F401  (the 
 
 # Once the office approves a project, its budget, size and place in the plan are settled: the implementing unit
 # keeps only these up to date (the rest changes through the office).
-UNIT_FIELDS_AFTER_APPROVAL = frozenset({"sector", "place", "start_date", "end_date", "description", "version"})
+UNIT_FIELDS_AFTER_APPROVAL = frozenset(
+    {"sector", "place", "start_date", "end_date", "description", "version"}
+)
 
 
 def require_may_edit_project(user, project: Project, fields) -> None:

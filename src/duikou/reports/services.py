@@ -18,7 +18,7 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
+from duikou.core.crypto import commercial_crypto, sm4_encrypt
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
 from duikou.organizations.models import Organization
@@ -294,8 +295,14 @@ def attach_evidence(*, report: Report, user, upload) -> Evidence:
     )
     try:
         with transaction.atomic():
-            evidence.file.save(stored_name, File(upload, name=stored_name), save=False)
-            evidence.size = evidence.file.size
+            if commercial_crypto():  # 商用密码: the file is stored SM4-encrypted, served decrypted
+                plain = upload.read()
+                evidence.cipher = "sm4"
+                evidence.file.save(stored_name, ContentFile(sm4_encrypt(plain), name=stored_name), save=False)
+                evidence.size = len(plain)
+            else:
+                evidence.file.save(stored_name, File(upload, name=stored_name), save=False)
+                evidence.size = evidence.file.size
             evidence.save()
     except Exception:
         if evidence.file and evidence.file.name:
