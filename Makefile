@@ -41,8 +41,8 @@ test-postgres: setup
 	DUIKOU_DATABASE_URL=$${DUIKOU_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} $(PYTEST) -q -p no:randomly
 
 # Every check CI runs (.ci/run), in the order that fails fastest: style, layers, Django's checks, migrations, the
-# suite on SQLite. docs/development.md has the time each step takes.
-check: setup lint lint-imports django-checks
+# production settings' deploy check, the suite on SQLite. docs/development.md has the time each step takes.
+check: setup lint lint-imports django-checks check-deploy
 	$(MAKE) test
 
 # ruff (pinned in pyproject.toml): lint and format. `make format` rewrites the files the format check names.
@@ -63,12 +63,12 @@ django-checks: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=duikou.settings $(PY) -m django check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=duikou.settings $(PY) -m django makemigrations --check --dry-run
 
-# `check --deploy` on the production settings (DEPLOY_SETTINGS), every warning an error. Not yet part of `check`:
-# the production settings module comes with the security work (issue #12); add `check-deploy` to `check`'s
-# prerequisites once it is on main.
-DEPLOY_SETTINGS ?= duikou.settings_production
+# `check --deploy` on the production settings (DUIKOU_PRODUCTION=1), every warning an error, through the project's
+# own `duikou deploycheck`; a throwaway key and example host stand in for a deployment's own.
 check-deploy: $(VENV)/.installed
-	DJANGO_SETTINGS_MODULE=$(DEPLOY_SETTINGS) $(PY) -m django check --deploy --fail-level WARNING
+	DUIKOU_PRODUCTION=1 DUIKOU_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
+	DUIKOU_ALLOWED_HOSTS=duikou.example.gov.cn DUIKOU_CSRF_TRUSTED_ORIGINS=https://duikou.example.gov.cn \
+	$(DUIKOU) deploycheck
 
 # National scale by default (the first run generates ~24 M rows: ~6 min on PostgreSQL, ~15 min on SQLite, then
 # reuses them); `make bench BENCH_ARGS="--scale city"` for a quick look.
