@@ -5,7 +5,7 @@ DUIKOU   := $(VENV)/bin/duikou
 PYTEST   := $(VENV)/bin/pytest
 export DUIKOU_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: setup demo serve test test-postgres check bench system-packages messages clean
+.PHONY: setup demo serve test test-postgres check lint format lint-imports django-checks check-deploy bench system-packages messages clean
 
 setup: $(VENV)/.installed node_modules/.installed system-packages messages
 
@@ -40,12 +40,35 @@ test: setup
 test-postgres: setup
 	DUIKOU_DATABASE_URL=$${DUIKOU_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} $(PYTEST) -q -p no:randomly
 
-check: setup
+# Every check CI runs (.ci/run), in the order that fails fastest: style, layers, Django's checks, migrations, the
+# production settings' deploy check, the suite on SQLite. docs/development.md has the time each step takes.
+check: setup lint lint-imports django-checks check-deploy
+	$(MAKE) test
+
+# ruff (pinned in pyproject.toml): lint and format. `make format` rewrites the files the format check names.
+lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
-	DJANGO_SETTINGS_MODULE=duikou.settings $(PY) -m django check
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks
+
+# The layers and the contracts of .importlinter (import-linter, pinned): run from src/ so `duikou` is the package.
+lint-imports: $(VENV)/.installed
+	cd src && $(abspath $(VENV))/bin/lint-imports --config ../.importlinter --no-cache
+
+# Django's system checks and a migration for every model change (--check fails on a missing one).
+django-checks: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=duikou.settings $(PY) -m django check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=duikou.settings $(PY) -m django makemigrations --check --dry-run
-	$(MAKE) test
+
+# `check --deploy` on the production settings (DUIKOU_PRODUCTION=1), every warning an error, through the project's
+# own `duikou deploycheck`; a throwaway key and example host stand in for a deployment's own.
+check-deploy: $(VENV)/.installed
+	DUIKOU_PRODUCTION=1 DUIKOU_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
+	DUIKOU_ALLOWED_HOSTS=duikou.example.gov.cn DUIKOU_CSRF_TRUSTED_ORIGINS=https://duikou.example.gov.cn \
+	$(DUIKOU) deploycheck
 
 # National scale by default (the first run generates ~24 M rows: ~6 min on PostgreSQL, ~15 min on SQLite, then
 # reuses them); `make bench BENCH_ARGS="--scale city"` for a quick look.

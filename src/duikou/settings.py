@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "duikou.analytics",
     "duikou.backup",
     "duikou.exchange",
+    "duikou.demo",
 ]
 
 MIDDLEWARE = [

@@ -90,3 +90,52 @@ def test_restore_with_a_tampered_table_stores_nothing(scratch):
         "print(json.dumps([Task.objects.count(), Organization.objects.count()]))"
     )
     assert counts == [0, 0]
+
+
+EVIDENCE = """
+import hashlib
+from django.core.files.base import ContentFile
+from duikou.organizations.models import Organization
+from duikou.programs.models import Program
+from duikou.reports.models import Evidence, Report
+org = Organization.objects.create(name='马尾区', full_name='福建省福州市马尾区（备份测试）')
+report = Report.objects.create(program=Program.objects.create(name='备份文件测试'), organization=org, period='2025-06')
+body = b'%PDF-1.4 evidence ' * 1000
+e = Evidence(report=report, original_name='佐证.pdf', content_type='application/pdf', size=len(body),
+             sha256=hashlib.sha256(body).hexdigest())
+e.file.save('evidence.pdf', ContentFile(body))
+print(json.dumps(e.file.name))
+"""
+READ_EVIDENCE = """
+import hashlib
+from duikou.reports.models import Evidence
+e = Evidence.objects.get()
+print(json.dumps(hashlib.sha256(e.file.read()).hexdigest() == e.sha256))
+"""
+
+
+def test_backup_carries_the_evidence_files_checksummed(scratch):
+    source = scratch()
+    name = source.query(EVIDENCE)
+    archive = source.tmp / "with-files.zip"
+    out = source.duikou("backup", str(archive), "--json")
+    assert json.loads(out.stdout.strip().splitlines()[-1])["files"] == 1
+    with zipfile.ZipFile(archive) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        assert [f["name"] for f in manifest["files"]] == [name] and f"files/{name}" in z.namelist()
+
+    target = scratch()
+    target.duikou("restore", str(archive))
+    assert target.query(READ_EVIDENCE) is True
+
+    # A file altered inside the backup: the restore stores nothing, tables included, and leaves no file behind.
+    tampered = source.tmp / "tampered.zip"
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data.replace(b"evidence", b"EVIDENCE", 1) if item.filename == f"files/{name}" else data)
+    third = scratch()
+    refused = third.duikou("restore", str(tampered), check=False)
+    assert refused.returncode == 1 and name in refused.stderr
+    assert third.query("from duikou.reports.models import Evidence\nprint(json.dumps(Evidence.objects.count()))") == 0
+    assert not (third.tmp / "data" / "files" / name).exists()

@@ -7,6 +7,9 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("统计汇总")
 
     def ready(self):
-        from . import signals
+        from duikou.core import hooks
+
+        from . import services, signals
 
         signals.connect()
+        hooks.register(hooks.PLAN_IMPORTED, services.count_imported_plan)

@@ -150,6 +150,12 @@ def refresh_plan(plan_id: int) -> None:
     recompute_targets(Target.objects.filter(plan_id=plan_id).values_list("pk", flat=True))
 
 
+def count_imported_plan(*, plan_id: int) -> None:
+    """A plan written in bulk (hooks.PLAN_IMPORTED): its assignments into the unit tallies, then its own tallies."""
+    count_imported_assignments(plan_id)
+    refresh_plan(plan_id)  # whether or not the plan is published now
+
+
 def count_imported_assignments(plan_id: int) -> None:
     """Add a newly imported plan's task assignments (written in bulk, so no signal counted them) to the unit
     tallies and rollups: one grouped query over the plan's own rows, whatever the size of the country."""

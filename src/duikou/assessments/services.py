@@ -582,7 +582,7 @@ def assessment_rows(results: list[Assessment]):
 
 def write_assessment_xlsx(*, rule: AssessmentRule, results=None) -> bytes:
     """The same table as the page and the .docx, as a one-sheet workbook."""
-    from duikou.exchange.sheets import write_sheet
+    from duikou.core.sheets import write_sheet
 
     rows = assessment_rows(ordered_results(rule, results))
     widths = [6, 30, 8] + [12, 12, 12, 10] * len(COMPONENTS)

@@ -3,8 +3,10 @@
 The format (duikou.backup/1) does not depend on the database: a SQLite backup restores into PostgreSQL
 and back. Each table's lines are its rows ordered by primary key, every value in a canonical JSON form;
 the manifest holds the row count and the SHA-256 of those lines per table, and the applied migrations.
+The files the rows point to (every FileField: evidence) go in too, under files/, each with its size and
+SHA-256 in the manifest; a file the database names but the disk lacks is listed as missing.
 A restore goes into an empty migrated database in one transaction and checks every count and checksum
-before committing, so a restore is either exact or nothing.
+(tables and files) before committing, so a restore is either exact or nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -30,7 +33,8 @@ from duikou.core.periods import Period
 
 FORMAT = "duikou.backup/1"
 # Rows that migrate creates by itself; a restore replaces them with the backup's own.
-MIGRATE_CREATED = {"contenttypes.contenttype", "auth.permission"}
+# (indicators.indicator: the national catalogue a data migration loads.)
+MIGRATE_CREATED = {"contenttypes.contenttype", "auth.permission", "indicators.indicator"}
 BATCH = 5000
 
 
@@ -157,16 +161,86 @@ def backup(path, *, progress: Callable[[str, int], None] | None = None) -> dict:
                 )
                 if progress:
                     progress(label, count)
+            files, missing = _write_files(archive)
+            if progress:
+                progress("files", len(files))
             manifest = {
                 "format": FORMAT,
                 "created_at": timezone.now().isoformat(),
                 "source_vendor": connection.vendor,
                 "migrations": applied_migrations(),
                 "tables": tables,
+                "files": files,
+                "missing_files": missing,
             }
             archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     tmp.replace(path)
     return manifest
+
+
+def stored_file_names() -> list[str]:
+    """The names (relative to MEDIA_ROOT) of every file a FileField row points to, sorted."""
+    names: set[str] = set()
+    for model in backup_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                names.update(n for n in model._base_manager.values_list(field.attname, flat=True) if n)
+    return sorted(names)
+
+
+def _media_path(name: str) -> Path:
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / name).resolve()
+    if root not in path.parents:  # a stored name never leaves the files folder (nor does one read from a backup)
+        raise InputError(_("文件名 %(name)s 不在文件目录内") % {"name": name})
+    return path
+
+
+def _write_files(archive: zipfile.ZipFile) -> tuple[list[dict], list[str]]:
+    files, missing = [], []
+    for name in stored_file_names():
+        path = _media_path(name)
+        if not path.is_file():
+            missing.append(name)
+            continue
+        digest, size = hashlib.sha256(), 0
+        with path.open("rb") as source, archive.open(f"files/{name}", "w", force_zip64=True) as out:
+            while chunk := source.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        files.append({"name": name, "size": size, "sha256": digest.hexdigest()})
+    return files, missing
+
+
+def _restore_files(archive: zipfile.ZipFile, manifest: dict, name: str) -> list[Path]:
+    """Write the backup's files under MEDIA_ROOT, each checked against its checksum; returns the paths written."""
+    written: list[Path] = []
+    try:
+        for entry in manifest.get("files", []):
+            path = _media_path(entry["name"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            digest = hashlib.sha256()
+            try:
+                source = archive.open(f"files/{entry['name']}")
+            except KeyError:
+                raise InputError(
+                    _("%(file)s：缺少 files/%(name)s") % {"file": name, "name": entry["name"]}
+                ) from None
+            with source, path.open("wb") as out:
+                written.append(path)
+                while chunk := source.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+            if digest.hexdigest() != entry["sha256"]:
+                raise InputError(
+                    _("%(file)s files/%(name)s：恢复后校验不一致，已全部撤销") % {"file": name, "name": entry["name"]}
+                )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
 
 
 def read_manifest(archive: zipfile.ZipFile, name: str) -> dict:
@@ -213,8 +287,11 @@ def restore(path, *, progress: Callable[[str, int], None] | None = None) -> dict
                         _("%(file)s：目标数据库不是空库（%(table)s 已有数据），请恢复到新建并迁移过的空库")
                         % {"file": name, "table": label}
                     )
-            for label in ("auth.permission", "contenttypes.contenttype"):
-                by_label[label]._base_manager.all().delete()
+            # In SQL, not the ORM: a delete here is no change to log (the log is restored as it was).
+            with connection.cursor() as cursor:
+                for label in ("indicators.indicator", "auth.permission", "contenttypes.contenttype"):
+                    if label in by_label:
+                        cursor.execute(f"DELETE FROM {connection.ops.quote_name(by_label[label]._meta.db_table)}")
             for entry in manifest["tables"]:
                 model = by_label.get(entry["table"])
                 if model is None:
@@ -234,6 +311,10 @@ def restore(path, *, progress: Callable[[str, int], None] | None = None) -> dict
                         )
                         % {"file": name, "table": entry["table"], "count": count, "expected": entry["rows"]}
                     )
+            # Last, inside the transaction: a bad file undoes the tables too (and removes the files written).
+            written = _restore_files(archive, manifest, name)
+            if progress:
+                progress("files", len(written))
     return manifest
 
 

@@ -49,6 +49,12 @@ def role_of(user) -> str | None:
     return getattr(user, "role", None)
 
 
+def sees_everything(user) -> bool:
+    """Roles the gate lets read every row (the office, leaders, auditors): their figures are the whole tallies."""
+    role = role_of(user)
+    return role == OFFICE_ADMIN or role in READ_EVERYTHING_ROLES
+
+
 def is_office(user) -> bool:
     """The program office (or a superuser) administers everything."""
     return role_of(user) == OFFICE_ADMIN
@@ -63,13 +69,13 @@ def within(user, organization) -> bool:
 
 
 def organization_subtree(user):
-    """A subquery of the ids of the user's organization and everything under it."""
-    from duikou.organizations.models import Organization
+    """A subquery of the ids of the user's organization and everything under it (no ids without one).
 
+    The query is made from the organization's own class: the gate sits below the organizations app."""
     org = getattr(user, "organization", None)
     if org is None:
-        return Organization.objects.none().values("pk")
-    return Organization.objects.filter(tree_path__startswith=org.tree_path).values("pk")
+        return []
+    return type(org)._default_manager.filter(tree_path__startswith=org.tree_path).values("pk")
 
 
 def _paths_for(model, role: str, action: str) -> tuple[str, ...]:

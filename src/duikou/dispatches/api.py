@@ -4,7 +4,7 @@ from typing import Annotated
 
 from ninja import FilterLookup, FilterSchema, ModelSchema
 
-from duikou.exchange.rest import Id, Text, crud_router
+from duikou.core.rest import Id, Text, crud_router
 
 from .models import Dispatch
 

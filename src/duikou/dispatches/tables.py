@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.web.lists import Column
+from duikou.core.lists import Column
 
 DISPATCH_COLUMNS = [
     Column("person_name", _("姓名"), sort="person_name"),

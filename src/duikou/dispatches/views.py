@@ -5,10 +5,9 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.lists import RestrictedListView, ratio
 from duikou.core.permissions import VIEW
 from duikou.targets.models import Allocation, Target
-from duikou.web.lists import RestrictedListView
-from duikou.web.stats import ratio
 
 from .filters import DISPATCH_FILTERS
 from .models import Dispatch

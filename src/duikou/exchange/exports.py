@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from duikou.core import money
 from duikou.core import permissions as perms
+from duikou.core.sheets import write_sheet
 from duikou.reports.achieved import achieved_by_allocation
 from duikou.reports.models import Report, TargetFigure
 from duikou.targets.models import Allocation
-
-from .sheets import write_sheet
 
 # Money targets are written in 万元 (the 计量单位 column says so); other units as stored.
 ALLOCATION_HEADERS = ["方案", "指标", "目标值", "计量单位", "分解单位", "分解值", "已完成", "完成率（%）"]

@@ -8,7 +8,7 @@ from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, resolve
+from duikou.core.rest import Id, Text, Year, add_action, crud_router, resolve
 from duikou.organizations.models import Organization
 from duikou.projects.models import Project
 from duikou.reports.models import Report

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.web.lists import Filter, distinct_choices
+from duikou.core.lists import Filter, distinct_choices
 
 FUNDING_FILTERS = [
     Filter("plan", _("方案"), "plan_id", distinct_choices("plan_id", "plan__title")),

@@ -1,5 +1,7 @@
 """Funding schedules and the money that moves against them."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,18 @@ DISBURSEMENT, EXPENDITURE = "disbursement", "expenditure"
 # The one definition of "money spent": paid to the recipient (支付到账) or spent directly on the work (支出), the
 # two IATI kinds by which money leaves the payer. Commitments and appropriations are promises, not spending.
 SPENT_KINDS = (DISBURSEMENT, EXPENDITURE)
+
+
+def spent_by_line(lines_queryset) -> dict[int, Decimal]:
+    """Funding line id → money spent (SPENT_KINDS) against it."""
+    rows = (
+        Transaction.objects.spent()
+        .filter(funding_line__in=lines_queryset.values("pk"))
+        .order_by()
+        .values("funding_line_id")
+        .annotate(total=models.Sum("amount"))
+    )
+    return {row["funding_line_id"]: row["total"] or Decimal(0) for row in rows}
 
 
 class TransactionQuerySet(RestrictedQuerySet):

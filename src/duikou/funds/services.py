@@ -7,11 +7,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duikou.core import hooks, workflow
 from duikou.core import permissions as perms
-from duikou.core import workflow
 from duikou.organizations.models import Organization
 
 from .models import FundingLine, Transaction
@@ -57,26 +56,7 @@ def disagreements(txn: Transaction) -> list[str]:
     return out
 
 
-def _flag_both_sides(txn: Transaction) -> None:
-    from duikou.reports.models import Reminder
-
-    text = _marker(txn) + _("资金往来 %(txn)s（%(date)s）两方记录不一致：%(what)s") % {
-        "txn": txn,
-        "date": txn.date,
-        "what": "；".join(disagreements(txn)),
-    }
-    for org in (txn.payer, txn.payee):
-        Reminder.objects.update_or_create(
-            organization=org,
-            kind=Reminder.FUNDS_MISMATCH,
-            task=None,
-            report=None,
-            message__startswith=_marker(txn),
-            defaults={"message": text[:500], "read_at": None, "due_date": txn.date},
-        )
-
-
-def _marker(txn: Transaction) -> str:
+def receipt_marker(txn: Transaction) -> str:
     # Reminders have no link to a transaction; this untranslated prefix finds the notices of one.
     return f"[#{txn.pk}] "
 
@@ -146,10 +126,8 @@ def confirm_receipt(
     txn.confirmed_by = user if getattr(user, "pk", None) else None
     txn.receipt_status = Transaction.CONFIRMED if receipt_agrees(txn) else Transaction.DISPUTED
     txn.save()
-    if txn.receipt_status == Transaction.DISPUTED:
-        _flag_both_sides(txn)
-    else:
-        _clear_flags(txn)
+    # Both sides' inboxes show a disagreement until it is resolved (the reports app keeps the inbox).
+    hooks.fire(hooks.RECEIPT_JUDGED, transaction=txn, agrees=txn.receipt_status != Transaction.DISPUTED)
     return txn
 
 
@@ -178,22 +156,9 @@ def correct_disbursement(
     if txn.received_amount is not None:
         txn.receipt_status = Transaction.CONFIRMED if receipt_agrees(txn) else Transaction.DISPUTED
     txn.save()
-    if txn.receipt_status == Transaction.DISPUTED:
-        _flag_both_sides(txn)
-    else:
-        _clear_flags(txn)
+    # Both sides' inboxes show a disagreement until it is resolved (the reports app keeps the inbox).
+    hooks.fire(hooks.RECEIPT_JUDGED, transaction=txn, agrees=txn.receipt_status != Transaction.DISPUTED)
     return txn
-
-
-def _clear_flags(txn: Transaction) -> None:
-    from duikou.reports.models import Reminder
-
-    Reminder.objects.filter(
-        kind=Reminder.FUNDS_MISMATCH,
-        organization__in=[txn.payer_id, txn.payee_id],
-        message__startswith=_marker(txn),
-        read_at__isnull=True,
-    ).update(read_at=timezone.now())
 
 
 def flagged(user):

@@ -10,13 +10,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from duikou.analytics.models import FundsTally
-from duikou.core.permissions import VIEW
+from duikou.core.lists import RestrictedListView, ratio
+from duikou.core.permissions import VIEW, sees_everything
 from duikou.plans.views import visible_plan
-from duikou.web.lists import RestrictedListView
-from duikou.web.stats import funds_by_line, ratio, sees_everything
 
 from .filters import FUNDING_FILTERS
 from .models import FundingLine, Transaction
+from .models import spent_by_line as funds_by_line
 from .tables import FUNDING_COLUMNS
 
 

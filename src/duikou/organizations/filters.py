@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from duikou.web.lists import Filter
+from duikou.core.lists import Filter
 
 from .models import Organization
 

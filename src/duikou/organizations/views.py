@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
@@ -13,7 +14,6 @@ from duikou.plans.models import Responsibility, Task
 from duikou.projects.models import Project
 from duikou.reports.achieved import latest_approved_figures
 from duikou.targets.models import Allocation
-from duikou.web.lists import RestrictedListView
 
 from .filters import ORGANIZATION_FILTERS
 from .models import Organization

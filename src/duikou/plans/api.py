@@ -10,7 +10,7 @@ from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 from duikou.core import permissions as perms
 from duikou.core import workflow
 from duikou.core.api_auth import API_AUTH
-from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
+from duikou.core.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
 
 from .models import Plan, Responsibility, Section, Task

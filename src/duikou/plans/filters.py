@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.web.lists import Filter, distinct_choices
+from duikou.core.lists import Filter, distinct_choices
 
 from .models import Plan, Task
 

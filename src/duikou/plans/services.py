@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from duikou.core import workflow
+from duikou.core import hooks, workflow
 from duikou.core.audit import bulk_create_logged
 from duikou.core.errors import InputError
 from duikou.funds.models import FundingLine
@@ -254,10 +254,8 @@ class _PlanBuilder:
         }
         counts["tasks"], counts["responsibilities"] = self._tasks(plan, issuer_region)
         counts["targets"], counts["allocations"] = self._targets(plan, issuer_region)
-        from duikou.analytics.services import count_imported_assignments, refresh_plan
-
-        count_imported_assignments(plan.pk)
-        refresh_plan(plan.pk)  # the plan's own tallies, whether or not it is published now
+        # The rows went in bulk, without per-row signals: the summaries count them now (analytics registers it).
+        hooks.fire(hooks.PLAN_IMPORTED, plan_id=plan.pk)
         if publish:
             publish_plan(plan=plan, user=self.user)
         return ImportResult(plan=plan, created=True, counts=counts, notes=self.notes)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from duikou.web.lists import Column
+from duikou.core.lists import Column
 
 
 def plan_link(plan):

@@ -7,9 +7,9 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.organizations.models import Organization
-from duikou.web.lists import RestrictedListView
 
 from .filters import PLAN_FILTERS, TASK_FILTERS, TASK_STATUS_CHOICES, filter_task_status
 from .models import Plan, Responsibility, Section, Task
@@ -82,7 +82,7 @@ def plan_counts(user, plan: Plan, tasks, shown: list[Task], *, truncated: bool, 
     of an unfiltered plan, from the analytics tallies; else one aggregate over the restricted, filtered tasks.
     """
     from duikou.analytics.services import plan_summary
-    from duikou.web.stats import sees_everything
+    from duikou.core.permissions import sees_everything
 
     if not truncated:
         return {"total": len(shown), "completed": sum(1 for t in shown if t.status == Task.COMPLETED)}

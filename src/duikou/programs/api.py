@@ -6,7 +6,7 @@ from ninja import FilterLookup, FilterSchema, ModelSchema, Router
 
 from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.exchange.rest import Id, Text, Year, add_action, crud_router
+from duikou.core.rest import Id, Text, Year, add_action, crud_router
 
 from .models import Pairing, Program
 from .services import publish_program

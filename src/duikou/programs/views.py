@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core import workflow
 from duikou.core.dates import today_for
+from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.plans.models import Plan
-from duikou.web.lists import RestrictedListView
 
 from .filters import PAIRING_FILTERS, PROGRAM_FILTERS
 from .models import Pairing, Program

@@ -6,7 +6,7 @@ from typing import Annotated
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
 
 from duikou.core import permissions as perms
-from duikou.exchange.rest import Id, Text, add_action, crud_router, form_save, require_within_gate, resolve
+from duikou.core.rest import Id, Text, add_action, crud_router, form_save, require_within_gate, resolve
 from duikou.organizations.models import Organization
 from duikou.programs.models import Program
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.web.lists import Column
+from duikou.core.lists import Column
 
 PROJECT_COLUMNS = [
     Column("code", _("项目编号"), sort="code"),

@@ -3,7 +3,7 @@
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from duikou.web.lists import RestrictedListView
+from duikou.core.lists import RestrictedListView
 
 from .filters import PROJECT_FILTERS
 from .models import Project

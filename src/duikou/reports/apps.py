@@ -6,3 +6,10 @@ class ReportsConfig(AppConfig):
     name = "duikou.reports"
     label = "reports"
     verbose_name = _("月报与提醒")
+
+    def ready(self):
+        from duikou.core import hooks
+
+        from .services import note_receipt
+
+        hooks.register(hooks.RECEIPT_JUDGED, note_receipt)

@@ -655,3 +655,35 @@ def mark_read(*, reminder: Reminder, user) -> Reminder:
         reminder.read_at = timezone.now()
         reminder.save(update_fields=["read_at"])
     return reminder
+
+
+# ---------------------------------------------------------------- funds disagreements in the inbox
+
+
+def note_receipt(*, transaction, agrees: bool) -> None:
+    """A receipt was judged (hooks.RECEIPT_JUDGED): a disagreement shows in both sides' inboxes until resolved."""
+    from duikou.funds.services import disagreements, receipt_marker
+
+    marker = receipt_marker(transaction)
+    if agrees:
+        Reminder.objects.filter(
+            kind=Reminder.FUNDS_MISMATCH,
+            organization__in=[transaction.payer_id, transaction.payee_id],
+            message__startswith=marker,
+            read_at__isnull=True,
+        ).update(read_at=timezone.now())
+        return
+    text = marker + _("资金往来 %(txn)s（%(date)s）两方记录不一致：%(what)s") % {
+        "txn": transaction,
+        "date": transaction.date,
+        "what": "；".join(disagreements(transaction)),
+    }
+    for org in (transaction.payer, transaction.payee):
+        Reminder.objects.update_or_create(
+            organization=org,
+            kind=Reminder.FUNDS_MISMATCH,
+            task=None,
+            report=None,
+            message__startswith=marker,
+            defaults={"message": text[:500], "read_at": None, "due_date": transaction.date},
+        )

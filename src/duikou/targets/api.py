@@ -5,7 +5,7 @@ from typing import Annotated
 from ninja import FilterLookup, FilterSchema, ModelSchema, Router
 
 from duikou.core.api_auth import API_AUTH
-from duikou.exchange.rest import Id, Text, Year, crud_router
+from duikou.core.rest import Id, Text, Year, crud_router
 
 from .models import Allocation, Target
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import money
-from duikou.web.lists import Column
+from duikou.core.lists import Column
 
 from . import units
 

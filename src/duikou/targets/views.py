@@ -5,10 +5,10 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.plans.models import Plan
 from duikou.reports.achieved import achieved_by_target, latest_approved_figures
-from duikou.web.lists import RestrictedListView
 
 from .filters import TARGET_FILTERS
 from .models import Allocation, Target

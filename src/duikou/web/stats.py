@@ -9,16 +9,12 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from duikou.core.dates import today_for
-from duikou.core.permissions import OFFICE_ADMIN, READ_EVERYTHING_ROLES, VIEW, role_of
+from duikou.core.lists import ratio
+from duikou.core.permissions import VIEW, sees_everything
+from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (the funds pages' name)
 from duikou.plans.models import COMPLETED, overdue_q
 from duikou.reports.achieved import achieved_by_target
 from duikou.targets.models import reached
-
-
-def ratio(part, whole) -> float | None:
-    if not whole:
-        return None
-    return float(Decimal(part or 0) / Decimal(whole))
 
 
 def task_counts(tasks_queryset, group_by: str) -> dict:
@@ -36,27 +32,11 @@ def task_counts(tasks_queryset, group_by: str) -> dict:
     return {row[group_by]: row for row in rows}
 
 
-def funds_by_line(lines_queryset) -> dict[int, Decimal]:
-    """Funding line id → amount disbursed (支付到账) against it."""
-    from duikou.funds.models import Transaction
-
-    rows = (
-        Transaction.objects.spent()
-        .filter(funding_line__in=lines_queryset.values("pk"))
-        .order_by()
-        .values("funding_line_id")
-        .annotate(total=Sum("amount"))
-    )
-    return {row["funding_line_id"]: row["total"] or Decimal(0) for row in rows}
 
 
 PROGRAMS_PER_PAGE = 50
 
 
-def sees_everything(user) -> bool:
-    """Roles the gate lets read every row (the office, leaders, auditors): their figures are the whole tallies."""
-    role = role_of(user)
-    return role == OFFICE_ADMIN or role in READ_EVERYTHING_ROLES
 
 
 def dashboard(user, page=1) -> dict:

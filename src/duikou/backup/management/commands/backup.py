@@ -25,7 +25,13 @@ class Command(DuikouCommand):
             task = bar.add_task("备份 / backup", total=None)
             manifest = backup(path, progress=lambda label, n: bar.update(task, description=label, advance=1))
         rows = sum(t["rows"] for t in manifest["tables"])
+        files, missing = manifest["files"], manifest["missing_files"]
+        for name in missing:
+            self.stderr.write(_("警告：数据库记录的文件 %(name)s 在磁盘上不存在，未备份") % {"name": name})
         return (
-            f"backup written to {path}: {len(manifest['tables'])} tables, {rows} rows",
-            {"file": str(path), "tables": len(manifest["tables"]), "rows": rows},
+            f"backup written to {path}: {len(manifest['tables'])} tables, {rows} rows, "
+            f"{len(files)} files ({sum(f['size'] for f in files)} bytes, SHA-256 checked on restore)"
+            + (f", {len(missing)} files missing" if missing else ""),
+            {"file": str(path), "tables": len(manifest["tables"]), "rows": rows, "files": len(files),
+             "missing_files": missing},
         )

@@ -49,7 +49,7 @@ class Command(DuikouCommand):
         users = _demo_users(password)
         from duikou.accounts.models import User
         from duikou.core.actor import acting_as
-        from duikou.core.demo_activity import add_activity, add_minning_agreement
+        from duikou.demo.activity import add_activity, add_minning_agreement
 
         admin = User.objects.get(username="admin")
         with acting_as(admin, source="cli"):

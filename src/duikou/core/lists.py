@@ -337,3 +337,10 @@ def _without(params, key: str) -> str:
     params = params.copy()
     params.pop(key, None)
     return params.urlencode()
+
+
+def ratio(part, whole) -> float | None:
+    """part / whole for a table cell or progress bar (None when there is no whole)."""
+    if not whole:
+        return None
+    return float(decimal.Decimal(part or 0) / decimal.Decimal(whole))
