@@ -3,8 +3,10 @@
 from typing import Annotated
 
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
+from pydantic import AfterValidator
 
 from duikou.core import permissions as perms
+from duikou.core.periods import Period
 from duikou.core.rest import Id, Text, add_action, crud_router, resolve
 from duikou.organizations.models import Organization
 from duikou.programs.models import Program
@@ -12,8 +14,16 @@ from duikou.programs.models import Program
 from .models import Report
 from .services import approve_report, return_report, save_report, start_report, submit_report
 
+
+def _period_code(text: str) -> str:
+    """Period.parse owns what a period is (its year range included): the API takes the same codes."""
+    return str(Period.parse(text))
+
+
 PeriodText = Annotated[
-    str, Field(pattern=r"^(19[4-9]\d|20\d\d|2100)(-(0[1-9]|1[0-2])|-Q[1-4])?$", max_length=7)
+    str,
+    Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$", max_length=7),
+    AfterValidator(_period_code),
 ]
 
 
