@@ -6,7 +6,8 @@ from ninja import NinjaAPI
 
 api = NinjaAPI(title="duikou API", version="1", urls_namespace="api", docs_url="/docs")
 
-for _app in ("organizations", "programs", "plans", "targets", "funds", "projects", "dispatches", "reports", "assessments"):
+for _app in ("organizations", "programs", "plans", "targets", "funds", "projects", "dispatches", "reports", "assessments",
+             "supervision"):
     try:
         _module = import_module(f"duikou.{_app}.api")
     except ModuleNotFoundError as exc:
@@ -14,3 +15,8 @@ for _app in ("organizations", "programs", "plans", "targets", "funds", "projects
             raise
         continue
     api.add_router(f"/{_app}/", _module.router)
+
+# Change requests are about plans' tasks, so they sit under /api/plans/ though supervision owns them.
+from duikou.supervision.api import change_requests as _change_requests  # noqa: E402
+
+api.add_router("/plans/change-requests/", _change_requests)

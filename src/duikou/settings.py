@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "duikou.dispatches",
     "duikou.reports",
     "duikou.assessments",
+    "duikou.supervision",
     "duikou.web",
     "duikou.scale",
     "duikou.analytics",

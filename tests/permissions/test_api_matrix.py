@@ -31,6 +31,8 @@ MODELS = {
     "report": "reports.Report",
     "assessment": "assessments.Assessment",
     "assessment_rule": "assessments.AssessmentRule",
+    "urge": "supervision.Urge",
+    "change_request": "supervision.ChangeRequest",
 }
 READ_ONLY = (perms.AUDITOR, perms.LEADER, perms.RECIPIENT_VIEWER)
 

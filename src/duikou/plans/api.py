@@ -9,7 +9,7 @@ from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
+from duikou.exchange.rest import ApiError, Id, Text, Year, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
 
 from .models import Plan, Responsibility, Section, Task
@@ -19,8 +19,8 @@ PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
 TASK_FIELDS = ["plan", "section", "number", "path", "title", "text", "deadline", "due_date", "status", "progress",
                "completed_on", "order"]
-# What a responsible unit may change on its own task; the rest of a task is the office's.
-TASK_UNIT_FIELDS = {"status", "progress", "completed_on", "version"}
+# A task's status and progress move only through approved reports and approved change requests.
+TASK_WORKFLOW_FIELDS = {"status", "progress", "completed_on"}
 RESPONSIBILITY_FIELDS = ["task", "organization", "role", "printed_name", "order"]
 Path = list[Annotated[str, Field(max_length=20)]]
 
@@ -162,13 +162,12 @@ def create_plan(user, payload: PlanCreate) -> Plan:
 
 def update_task(user, task: Task, payload: TaskUpdate) -> Task:
     data = payload.dict(exclude_unset=True)
-    if not perms.is_office(user) and set(data) - TASK_UNIT_FIELDS:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(
-            _("责任单位只能修改任务的状态、进度和完成日期（不能修改：%(fields)s）")
-            % {"fields": "、".join(sorted(set(data) - TASK_UNIT_FIELDS))}
-        )
+    moved = sorted(f for f in set(data) & TASK_WORKFLOW_FIELDS if data[f] != getattr(task, f))
+    if moved:
+        raise ApiError(409, _(
+            "任务的状态和进度只随审核通过的月报和变更申请改变（不能直接修改：%(fields)s）；"
+            "请通过 /api/plans/change-requests/ 提出完成、取消或调整申请"
+        ) % {"fields": "、".join(moved)})
     return form_save(Task, TASK_FIELDS, data, instance=task)
 
 

@@ -88,9 +88,13 @@ class Task(AuditedModel, VersionedModel):
     """A numbered work item with its responsible units and deadline."""
 
     NOT_STARTED, IN_PROGRESS, COMPLETED, SUSPENDED = "not_started", "in_progress", "completed", "suspended"
+    CANCELLED = "cancelled"
     STATUSES = [
         (NOT_STARTED, _("未开始")), (IN_PROGRESS, _("推进中")), (COMPLETED, _("已完成")), (SUSPENDED, _("暂缓")),
+        (CANCELLED, _("已取消")),
     ]
+    # Closed tasks: never overdue, never red; their light is "done".
+    CLOSED = (COMPLETED, CANCELLED)
 
     plan = models.ForeignKey(Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="tasks")
     section = models.ForeignKey(Section, verbose_name=_("章节"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
@@ -108,7 +112,8 @@ class Task(AuditedModel, VersionedModel):
 
     owner_paths = ("responsibilities__organization",)
     recipient_paths = ("plan__program__recipients",)
-    unit_actions = ("change",)
+    # Units change a task only through approved reports and change requests (supervision), never directly.
+    unit_actions = ()
 
     class Meta:
         verbose_name = _("任务")
@@ -128,6 +133,37 @@ class Task(AuditedModel, VersionedModel):
     def is_overdue(self) -> bool:
         return self.status != self.COMPLETED and self.due_date is not None and self.due_date < dt.date.today()
 
+    def roll_up_parts(self) -> None:
+        """Set status and progress from the units' parts: the one rule for a task several units share.
+
+        Progress is the mean of the lead units' parts (of every unit's when none leads); the task is completed
+        only when every lead part is approved done. A cancelled task stays cancelled. Saves only on a change.
+        """
+        if self.status == self.CANCELLED:
+            return
+        parts = list(self.responsibilities.all())
+        leads = [p for p in parts if p.role == Responsibility.LEAD] or parts
+        if not leads:
+            return
+        progress = round(sum(p.part_progress for p in leads) / len(leads))
+        if all(p.part_status == self.COMPLETED for p in leads):
+            status, progress = self.COMPLETED, 100
+        elif any(p.part_status == self.SUSPENDED for p in leads):
+            status = self.SUSPENDED
+        elif progress > 0 or any(p.part_status != self.NOT_STARTED for p in parts):
+            status = self.IN_PROGRESS
+        else:
+            status = self.NOT_STARTED
+        completed_on = self.completed_on
+        if status == self.COMPLETED:
+            completed_on = completed_on or max((p.part_completed_on for p in leads if p.part_completed_on),
+                                               default=None) or dt.date.today()
+        else:
+            completed_on = None
+        if (status, progress, completed_on) != (self.status, self.progress, self.completed_on):
+            self.status, self.progress, self.completed_on = status, progress, completed_on
+            self.save()
+
 
 class Responsibility(AuditedModel):
     """One organization's part in one task: lead (牵头) or support (配合)."""
@@ -142,6 +178,10 @@ class Responsibility(AuditedModel):
     role = models.CharField(_("分工"), max_length=8, choices=ROLES, db_index=True)
     printed_name = models.CharField(_("原文名称"), max_length=200)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    # This unit's part of the task, moved only by its approved reports and approved completion requests.
+    part_status = models.CharField(_("本单位状态"), max_length=12, choices=Task.STATUSES, default=Task.NOT_STARTED)
+    part_progress = models.PositiveSmallIntegerField(_("本单位进度（%）"), default=0)
+    part_completed_on = models.DateField(_("本单位完成日期"), null=True, blank=True)
 
     owner_paths = ("organization",)
     unit_actions = ()
@@ -152,6 +192,7 @@ class Responsibility(AuditedModel):
         ordering = ["task", "role", "order"]
         constraints = [
             models.UniqueConstraint(fields=["task", "role", "printed_name"], name="responsibility_unique_name_in_task"),
+            models.CheckConstraint(condition=Q(part_progress__lte=100), name="responsibility_part_at_most_100"),
         ]
 
     def __str__(self):

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "duikou.supervision"
+    label = "supervision"
+    verbose_name = _("督查督办")

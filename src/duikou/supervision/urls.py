@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+urlpatterns = [
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/urge/", views.task_urge, name="task_urge"),
+    path("tasks/<int:pk>/request/", views.request_new, name="request_new"),
+    path("reports/<int:pk>/urge/", views.report_urge, name="report_urge"),
+    path("urges/", views.urge_list, name="urges"),
+    path("urges/<int:pk>/", views.urge_detail, name="urge"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/approve/", views.request_decide, {"decision": "approve"}, name="request_approve"),
+    path("requests/<int:pk>/reject/", views.request_decide, {"decision": "reject"}, name="request_reject"),
+    path("requests/<int:pk>/evidence/", views.request_evidence, name="request_evidence"),
+]

@@ -1,0 +1,261 @@
+"""Supervision pages: a task's supervision page (its units' parts, light, urges, requests), urges, change
+requests. Views only wire requests to services; the services check permission in one transaction."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duikou.core import permissions as perms
+from duikou.organizations.models import Organization
+from duikou.plans.models import Responsibility, Task
+from duikou.reports.models import Report
+
+from . import services
+from .forms import AnswerForm, ChangeRequestForm, DecisionForm, UrgeForm
+from .models import ChangeRequest, Urge
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+def _flash(request, exc) -> None:
+    for m in _errors(exc) if isinstance(exc, ValidationError) else [str(exc) or _("无权进行此操作")]:
+        messages.error(request, m)
+
+
+def visible_task(request, pk: int) -> Task:
+    return get_object_or_404(Task.objects.restrict(request.user).select_related("plan__program"), pk=pk)
+
+
+@login_required
+def task_detail(request, pk: int):
+    """A task's supervision page: each unit's part, urges, requests; one click to urge or to ask for a change."""
+    task = visible_task(request, pk)
+    parts = list(task.responsibilities.select_related("organization").order_by("role", "order"))
+    user = request.user
+    own = [p for p in parts if perms.within(user, p.organization)]
+    context = {
+        "task": task,
+        "parts": parts,
+        "urges": Urge.objects.restrict(user).filter(task=task).select_related("organization")[:50],
+        "requests": ChangeRequest.objects.restrict(user)
+        .filter(task=task)
+        .select_related("organization")[:50],
+        "is_office": perms.is_office(user),
+        "urge_form": UrgeForm(units=[p.organization for p in parts]) if perms.is_office(user) else None,
+        "can_request": bool(own)
+        and perms.allows(user, ChangeRequest, perms.ADD)
+        and task.status != Task.CANCELLED,
+    }
+    context.update(_extra_task_context(request, task))
+    return render(request, "supervision/task_detail.html", context)
+
+
+def _extra_task_context(request, task) -> dict:
+    """Hooks for the later parts of the page (light, 督办, 批示); empty where not yet built."""
+    return {}
+
+
+@login_required
+@require_POST
+def task_urge(request, pk: int):
+    """Office: urge a unit (or every unit of the task) in one click."""
+    task = visible_task(request, pk)
+    units = [r.organization for r in task.responsibilities.select_related("organization")]
+    form = UrgeForm(request.POST, units=units)
+    if not form.is_valid():
+        messages.error(request, _("请选择被催办单位"))
+        return redirect("supervision:task", pk=task.pk)
+    targets = (
+        units
+        if form.cleaned_data["organization"] == "all"
+        else [o for o in units if str(o.pk) == form.cleaned_data["organization"]]
+    )
+    try:
+        for org in dict.fromkeys(targets):
+            services.urge(
+                user=request.user, organization=org, task=task, message=form.cleaned_data["message"]
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("已催办 %(n)d 个单位") % {"n": len(set(targets))})
+    return redirect("supervision:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def report_urge(request, pk: int):
+    """Office: urge the unit of a report (not yet handed in, or returned) in one click."""
+    report = get_object_or_404(Report.objects.restrict(request.user).select_related("organization"), pk=pk)
+    try:
+        services.urge(
+            user=request.user,
+            organization=report.organization,
+            report=report,
+            message=request.POST.get("message", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("已催办 %(org)s") % {"org": report.organization})
+    return redirect(request.POST.get("next") or "supervision:urges")
+
+
+@login_required
+def urge_list(request):
+    """Urges the user may see: a unit's own (unread first), all of them for the office and leaders."""
+    urges = Urge.objects.restrict(request.user).select_related("organization", "task", "report")
+    state = request.GET.get("state", "")
+    if state == "unread":
+        urges = urges.filter(read_at__isnull=True)
+    elif state == "unanswered":
+        urges = urges.filter(answered_at__isnull=True)
+    page = Paginator(urges.order_by("answered_at", "-created_at", "-pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "supervision/urge_list.html", {"page": page, "state": state})
+
+
+@login_required
+def urge_detail(request, pk: int):
+    """One urge; the unit's first opening is recorded as read; the unit answers here."""
+    item = get_object_or_404(
+        Urge.objects.restrict(request.user).select_related("organization", "task", "report"), pk=pk
+    )
+    if request.method == "POST":
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.answer_urge(urge=item, user=request.user, text=form.cleaned_data["answer"])
+            except (ValidationError, PermissionDenied) as exc:
+                _flash(request, exc)
+            else:
+                messages.success(request, _("反馈已提交"))
+                return redirect("supervision:urge", pk=item.pk)
+    else:
+        item = services.open_urge(urge=item, user=request.user)
+        form = AnswerForm()
+    can_answer = perms.role_of(request.user) in perms.UNIT_ROLES and perms.can(
+        request.user, item, perms.CHANGE
+    )
+    return render(
+        request, "supervision/urge_detail.html", {"urge": item, "form": form, "can_answer": can_answer}
+    )
+
+
+# ---------------------------------------------------------------- change requests
+
+
+@login_required
+def request_new(request, pk: int):
+    """A responsible unit asks to change the deadline or units, to cancel the task or to complete its part."""
+    task = visible_task(request, pk)
+    units = Organization.objects.filter(
+        pk__in=Responsibility.objects.filter(task=task).values("organization_id")
+    ).order_by("full_name")
+    own = [o for o in units if perms.is_office(request.user) or perms.within(request.user, o)]
+    if not own or not perms.allows(request.user, ChangeRequest, perms.ADD):
+        raise PermissionDenied(_("只有任务的责任单位可以提出变更申请"))
+    form = ChangeRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        own=own,
+        units=Organization.objects.all(),
+        initial={"kind": request.GET.get("kind", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.request_change(
+                user=request.user,
+                task=task,
+                organization=data["organization"],
+                kind=data["kind"],
+                reason=data["reason"],
+                due_date=data.get("due_date"),
+                lead_units=data.get("lead_units") or [],
+                support_units=data.get("support_units") or [],
+                evidence=data.get("evidence"),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("申请已提交，等待对口办审批"))
+            return redirect("supervision:request", pk=item.pk)
+    return render(request, "supervision/request_form.html", {"task": task, "form": form})
+
+
+@login_required
+def request_list(request):
+    """Change requests: the office's queue (pending first); a unit's own."""
+    items = ChangeRequest.objects.restrict(request.user).select_related("task", "organization")
+    status = request.GET.get("status", "")
+    if status in dict(ChangeRequest.STATUSES):
+        items = items.filter(status=status)
+    page = Paginator(items.order_by("-status", "-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/request_list.html",
+        {"page": page, "status": status, "statuses": ChangeRequest.STATUSES},
+    )
+
+
+@login_required
+def request_detail(request, pk: int):
+    item = get_object_or_404(
+        ChangeRequest.objects.restrict(request.user).select_related("task", "organization"), pk=pk
+    )
+    names = dict(
+        Organization.objects.filter(pk__in=[*item.lead_units, *item.support_units]).values_list(
+            "pk", "full_name"
+        )
+    )
+    return render(
+        request,
+        "supervision/request_detail.html",
+        {
+            "item": item,
+            "form": DecisionForm(),
+            "leads": [names.get(i, i) for i in item.lead_units],
+            "supports": [names.get(i, i) for i in item.support_units],
+            "can_decide": perms.is_office(request.user) and item.status == ChangeRequest.PENDING,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_decide(request, pk: int, decision: str):
+    item = get_object_or_404(ChangeRequest.objects.restrict(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    try:
+        if decision == "approve":
+            services.approve_change(request=item, user=request.user, reason=reason)
+            messages.success(request, _("已批准"))
+        else:
+            services.reject_change(request=item, user=request.user, reason=reason)
+            messages.success(request, _("已驳回"))
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    return redirect("supervision:request", pk=item.pk)
+
+
+@login_required
+def request_evidence(request, pk: int):
+    item = get_object_or_404(ChangeRequest.objects.restrict(request.user), pk=pk)
+    if not item.evidence:
+        raise Http404
+    return FileResponse(
+        item.evidence.open("rb"), as_attachment=True, filename=item.evidence_name or "evidence"
+    )
