@@ -84,14 +84,19 @@ def _year(value) -> int:
 
 
 def recompute_targets(target_ids: Iterable[int]) -> None:
-    """Recompute achieved and reached for these targets, as the reports service defines achieved (approved only)."""
-    from duikou.reports.services import achieved_by_target
+    """Recompute achieved and reached for these targets, as the reports service defines achieved (approved only),
+    and how many of their unit shares (allocations) the units' own approved figures meet."""
+    from duikou.reports.services import latest_approved_figures
     from duikou.targets.models import Target
 
     ids = sorted(set(target_ids))
     if not ids:
         return
-    achieved = achieved_by_target(target_ids=ids)
+    latest = latest_approved_figures(target_ids=ids)
+    achieved: dict[int, Decimal] = {}
+    for (target_id, _org), value in latest.items():
+        achieved[target_id] = achieved.get(target_id, ZERO) + value
+    shares = _allocation_counts(ids, latest)
     # Tally rows are locked in id order: two reports saved at once that share targets then queue instead of
     # deadlocking (the load test met that deadlock with sets iterated in arbitrary order).
     targets = (
@@ -102,14 +107,31 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
     for pk, plan_id, program_id, value, comparator in targets:
         found.add(pk)
         got = achieved.get(pk, ZERO)
+        n, met = shares.get(pk, (0, 0))
         TargetTally.objects.update_or_create(
             target_id=pk,
             defaults={
                 "plan_id": plan_id, "program_id": program_id, "value": value, "achieved": got,
                 "reached": _reached(got, value, comparator, pk in achieved),
+                "allocations": n, "allocations_reached": met,
             },
         )
     TargetTally.objects.filter(target_id__in=set(ids) - found).delete()
+
+
+def _allocation_counts(target_ids, latest: dict[tuple[int, int], Decimal]) -> dict[int, tuple[int, int]]:
+    """Target id → (its allocations, those whose unit's latest approved figure meets the share)."""
+    from duikou.targets.models import Allocation
+
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for target_id, org_id, value, comparator in Allocation.objects.filter(target_id__in=list(target_ids)).values_list(
+        "target_id", "organization_id", "value", "target__comparator"
+    ).iterator(chunk_size=5000):
+        row = out[target_id]
+        row[0] += 1
+        key = (target_id, org_id)
+        row[1] += _reached(latest.get(key, ZERO), value, comparator, key in latest)
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def _reached(achieved: Decimal, value: Decimal, comparator: str, reported: bool) -> bool:
@@ -389,22 +411,42 @@ def _fill_targets(targets) -> None:
             WHERE r.status = %s
         ) latest WHERE rn = 1 GROUP BY target_id
     """
+    sql_units = f"""
+        SELECT target_id, organization_id, value FROM (
+            SELECT f.target_id AS target_id, r.organization_id AS organization_id, f.value AS value,
+                   ROW_NUMBER() OVER (PARTITION BY f.target_id, r.organization_id
+                                      ORDER BY {_PERIOD_END} DESC, {_PERIOD_START} DESC, r.id DESC) AS rn
+            FROM {fig} f JOIN {rep} r ON r.id = f.report_id
+            WHERE r.status = %s
+        ) latest WHERE rn = 1
+    """
     with connection.cursor() as cursor:
         cursor.execute(sql, [Report.APPROVED])
         achieved = {t: Decimal(str(v)) for t, v in cursor.fetchall()}
+        cursor.execute(sql_units, [Report.APPROVED])
+        per_unit = {(t, o): Decimal(str(v)) for t, o, v in cursor.fetchall()}
     batch = []
     for pk, plan_id, program_id, value, comparator in targets.values_list(
         "pk", "plan_id", "plan__program_id", "value", "comparator"
     ).iterator(chunk_size=5000):
-        got = achieved.get(pk, ZERO).quantize(Decimal("0.0001"))
-        batch.append(TargetTally(
-            target_id=pk, plan_id=plan_id, program_id=program_id, value=value, achieved=got,
-            reached=_reached(got, value, comparator, pk in achieved),
-        ))
+        batch.append((pk, plan_id, program_id, value, comparator))
         if len(batch) >= 5000:
-            _bulk(TargetTally, batch)
+            _bulk(TargetTally, _target_rows(batch, achieved, per_unit))
             batch = []
-    _bulk(TargetTally, batch)
+    _bulk(TargetTally, _target_rows(batch, achieved, per_unit))
+
+
+def _target_rows(batch, achieved, per_unit) -> list:
+    shares = _allocation_counts([row[0] for row in batch], per_unit)
+    rows = []
+    for pk, plan_id, program_id, value, comparator in batch:
+        got = achieved.get(pk, ZERO).quantize(Decimal("0.0001"))
+        n, met = shares.get(pk, (0, 0))
+        rows.append(TargetTally(
+            target_id=pk, plan_id=plan_id, program_id=program_id, value=value, achieved=got,
+            reached=_reached(got, value, comparator, pk in achieved), allocations=n, allocations_reached=met,
+        ))
+    return rows
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -536,6 +578,7 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
         tasks, targets, funds = (qs.filter(program_id__in=program_ids) for qs in (tasks, targets, funds))
     out: dict = defaultdict(lambda: {
         "tasks": 0, "completed": 0, "overdue": 0, "targets": 0, "reached": 0, "planned": ZERO, "disbursed": ZERO,
+        "allocations": 0, "allocations_reached": 0,
     })
     whole = IntegerField()
 
@@ -558,9 +601,12 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
         targets,
         total=Sum(Value(1), output_field=whole),
         hit=Sum(Case(When(reached=True, then=1), default=0, output_field=whole)),
+        shares=Sum("allocations"),
+        shares_hit=Sum("allocations_reached"),
     ):
         row = out[r["program_id"]]
         row["targets"], row["reached"] = r["total"] or 0, r["hit"] or 0
+        row["allocations"], row["allocations_reached"] = r["shares"] or 0, r["shares_hit"] or 0
     for r in rows(funds, p=Sum("planned"), d=Sum("line_disbursement")):
         row = out[r["program_id"]]
         row["planned"], row["disbursed"] = r["p"] or ZERO, r["d"] or ZERO

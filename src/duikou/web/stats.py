@@ -119,23 +119,17 @@ def dashboard(user, page=1) -> dict:
     ids = [r["organization_id"] for r in unit_rows]
     names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     paid = analytics.unit_paid(ids)
-    allocated = {
-        r["organization_id"]: r["n"]
-        for r in targets_allocations(user)
-        .filter(organization_id__in=ids)
-        .order_by()
-        .values("organization_id")
-        .annotate(n=Count("pk"))
-    }
+    shares = unit_shares(user, ids)
     for row in unit_rows:
         row["organization__full_name"] = names.get(row["organization_id"], "")
         row["completion"] = ratio(row["completed"], row["tasks"])
         row["disbursed"] = paid.get(row["organization_id"]) or Decimal(0)
-        row["allocations"] = allocated.get(row["organization_id"], 0)
+        row["allocations"], row["allocations_reached"] = shares.get(row["organization_id"], (0, 0))
     return {"programs": program_rows, "programs_page": programs_page, "units": unit_rows, "totals": totals}
 
 
-FIGURES = ("tasks", "completed", "overdue", "targets", "reached", "planned", "disbursed")
+FIGURES = ("tasks", "completed", "overdue", "targets", "reached", "planned", "disbursed", "allocations",
+           "allocations_reached")
 MONEY = ("planned", "disbursed")
 EMPTY = {k: (Decimal(0) if k in MONEY else 0) for k in FIGURES}
 
@@ -145,7 +139,23 @@ def _with_ratios(figures: dict) -> dict:
         **figures,
         "completion": ratio(figures["completed"], figures["tasks"]),
         "execution": ratio(figures["disbursed"], figures["planned"]),
+        "shares_reached": ratio(figures["allocations_reached"], figures["allocations"]),
     }
+
+
+def unit_shares(user, organization_ids) -> dict[int, tuple[int, int]]:
+    """Organization id → (its target shares the user may see, those its latest approved figures meet)."""
+    rows = list(
+        targets_allocations(user).filter(organization_id__in=list(organization_ids))
+        .values_list("organization_id", "target_id", "value", "target__comparator")
+    )
+    latest = latest_approved_figures({t for _o, t, _v, _c in rows}, organization_ids=list(organization_ids))
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for org_id, target_id, value, comparator in rows:
+        got = latest.get((target_id, org_id))
+        out[org_id][0] += 1
+        out[org_id][1] += got is not None and (got <= value if comparator == "<=" else got >= value)
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
@@ -165,6 +175,15 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
         got = achieved.get(pk)
         out[program_id]["targets"] += 1
         out[program_id]["reached"] += got is not None and (
+            got <= value if comparator == "<=" else got >= value
+        )
+    shares = list(targets_allocations(user).values_list("organization_id", "target_id", "value",
+                                                        "target__comparator", "target__plan__program_id"))
+    latest = latest_approved_figures({t for _o, t, *_ in shares})
+    for org_id, target_id, value, comparator, program_id in shares:
+        got = latest.get((target_id, org_id))
+        out[program_id]["allocations"] += 1
+        out[program_id]["allocations_reached"] += got is not None and (
             got <= value if comparator == "<=" else got >= value
         )
     for r in (
