@@ -1,5 +1,6 @@
 """Year-end assessment (绩效考核): the office's scoring rules and each unit's score."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,12 @@ class AssessmentRule(AuditedModel):
     weight_targets_reached = models.DecimalField(_("目标完成权重"), max_digits=5, decimal_places=2, default=30)
     weight_funds_spent = models.DecimalField(_("资金执行权重"), max_digits=5, decimal_places=2, default=20)
     weight_reports_on_time = models.DecimalField(_("月报按时报送权重"), max_digits=5, decimal_places=2, default=10)
+    # Published: the results are frozen with the figures they used (each result's breakdown) and the year's
+    # reporting periods lock; nothing recomputes them.
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("考核规则")

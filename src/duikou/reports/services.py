@@ -91,7 +91,9 @@ def unit_allocations(report: Report):
 
 
 def editable_by(report: Report, user) -> bool:
-    """Whether `user` may still change the content of this report (its status and their role)."""
+    """Whether `user` may still change the content of this report (its status, its period's lock, their role)."""
+    if period_lock(report.program_id, report.period) is not None:
+        return False
     role = perms.role_of(user)
     if role == perms.OFFICE_ADMIN:
         return report.status != Report.APPROVED

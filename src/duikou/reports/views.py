@@ -3,7 +3,7 @@ to reports.services; the services check permission and keep everything in one tr
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -159,6 +159,10 @@ def report_detail(request, pk):
             messages.error(request, exc.messages[0])
             status_code = 409
             report = _report(request, pk)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            status_code = 403
+            report = _report(request, pk)
         except ValidationError as exc:
             for e in _errors(exc):
                 messages.error(request, e)
@@ -178,11 +182,13 @@ def report_detail(request, pk):
         )
         .select_related("payee", "project", "funding_line")
     )
+    lock = services.period_lock(report.program_id, report.period)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
+            "lock": lock,
             "editable": services.editable_by(report, request.user),
             "task_rows": task_rows,
             "figure_rows": figure_rows,
@@ -194,9 +200,9 @@ def report_detail(request, pk):
             "transactions": transactions,
             "changes": services.changes_since_previous(report),
             "events": report.events.select_related("user"),
-            "can_submit": _can_submit(report, request.user),
-            "can_approve": perms.is_office(request.user) and report.status == Report.SUBMITTED,
-            "can_return": _can_return(report, request.user),
+            "can_submit": not lock and _can_submit(report, request.user),
+            "can_approve": not lock and perms.is_office(request.user) and report.status == Report.SUBMITTED,
+            "can_return": not lock and _can_return(report, request.user),
         },
         status=status_code,
     )

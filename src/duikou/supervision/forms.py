@@ -78,3 +78,25 @@ class ChangeRequestForm(forms.Form):
                 pk__in=[i for i in self._ids("support_units") if i.isdigit()]
             )
         )
+
+
+class CloseForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("对口关系"), queryset=None)
+    period = forms.CharField(label=_("报告期"), max_length=10, help_text=_("如 2025-07、2025-Q3 或 2025"))
+    closes_on = forms.DateField(label=_("关账日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, programs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+
+    def clean_period(self):
+        from duikou.core.periods import Period
+
+        try:
+            return Period.parse(self.cleaned_data["period"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(label=_("解锁理由"), required=False, max_length=2000)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("tasks/<int:pk>/urge/", views.task_urge, name="task_urge"),
     path("tasks/<int:pk>/request/", views.request_new, name="request_new"),
     path("reports/<int:pk>/urge/", views.report_urge, name="report_urge"),
+    path("periods/", views.periods, name="periods"),
     path("urges/", views.urge_list, name="urges"),
     path("urges/<int:pk>/", views.urge_detail, name="urge"),
     path("requests/", views.request_list, name="requests"),

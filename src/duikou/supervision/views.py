@@ -259,3 +259,66 @@ def request_evidence(request, pk: int):
     return FileResponse(
         item.evidence.open("rb"), as_attachment=True, filename=item.evidence_name or "evidence"
     )
+
+
+# ---------------------------------------------------------------- period locks
+
+
+@login_required
+def periods(request):
+    """Office: the closing dates of reporting periods (关账), and unlocking with a reason; others read them."""
+    from duikou.programs.models import Program
+    from duikou.reports import services as report_services
+    from duikou.reports.models import PeriodLock
+
+    from .forms import CloseForm, UnlockForm
+
+    office = perms.is_office(request.user)
+    programs = Program.objects.restrict(request.user).order_by("name")
+    form = CloseForm(request.POST or None, programs=programs) if office else None
+    if request.method == "POST":
+        if not office:
+            raise PermissionDenied(_("只有对口办可以设置关账日期"))
+        if "unlock" in request.POST:
+            lock = get_object_or_404(PeriodLock, pk=request.POST.get("unlock"))
+            unlock = UnlockForm(request.POST)
+            unlock.is_valid()
+            try:
+                report_services.unlock_period(
+                    lock=lock, user=request.user, reason=unlock.cleaned_data.get("reason", "")
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                _flash(request, exc)
+            else:
+                messages.success(request, _("已解锁 %(lock)s") % {"lock": lock})
+            return redirect("supervision:periods")
+        if form.is_valid():
+            try:
+                lock = report_services.close_period(
+                    program=form.cleaned_data["program"],
+                    period=form.cleaned_data["period"],
+                    closes_on=form.cleaned_data["closes_on"],
+                    user=request.user,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                _flash(request, exc)
+            else:
+                messages.success(
+                    request, _("%(lock)s 将于 %(date)s 锁定") % {"lock": lock, "date": lock.closes_on}
+                )
+                return redirect("supervision:periods")
+    locks = PeriodLock.objects.filter(program__in=programs).select_related("program", "unlocked_by")
+    page = Paginator(locks.order_by("-period", "program__name"), 50).get_page(request.GET.get("page"))
+    from django.utils import timezone
+
+    return render(
+        request,
+        "supervision/periods.html",
+        {
+            "page": page,
+            "form": form,
+            "unlock_form": UnlockForm(),
+            "office": office,
+            "today": timezone.localdate(),
+        },
+    )
