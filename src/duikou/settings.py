@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "duikou.core",
     "duikou.accounts",
     "duikou.organizations",
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "duikou.projects",
     "duikou.dispatches",
     "duikou.reports",
+    "duikou.indicators",
     "duikou.assessments",
     "duikou.supervision",
     "duikou.web",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "duikou.core.middleware.ChineseFirstLocaleMiddleware",
@@ -75,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -155,6 +159,25 @@ EMAIL_BACKEND = env.str("DUIKOU_EMAIL_BACKEND", default="django.core.mail.backen
 EMAIL_HOST = env.str("DUIKOU_EMAIL_HOST", default="localhost")
 DEFAULT_FROM_EMAIL = env.str("DUIKOU_EMAIL_FROM", default="duikou@localhost")
 DUIKOU_EMAIL_ENABLED = env.bool("DUIKOU_EMAIL_ENABLED", default=False)
+
+# Content-Security-Policy (django-csp): scripts only from the site itself or an inline block carrying the
+# request's nonce; no inline style attributes, no plugins, no framing. An injected <img onerror=…> cannot run.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -115,9 +115,8 @@ def test_office_journey(site, browser, make_user, settings):
     page.click("#task-0 summary:text('修改')")
     page.fill("#task-0 input[name=lead_units]", "市委办公厅、福州市人民政府办公厅")
     page.click("#task-0 button[type=submit]:not([name=delete])")
-    page.wait_for_function(
-        "document.querySelector('#task-0 .units').innerText.includes('福州市人民政府办公厅')"
-    )
+    # A selector wait, not wait_for_function: the page's CSP forbids evaluating strings.
+    page.wait_for_selector("#task-0 .units:has-text('福州市人民政府办公厅')")
     assert page.locator("#units-panel tr[data-printed='福州市人民政府办公厅']").count() == 1
 
     # Resolve every name the resolver could not decide by picking its first candidate.

@@ -10,17 +10,21 @@ from __future__ import annotations
 import os
 
 from .check import Finding, check_plan, format_findings
+from .document import Document, Progress, ReadingFinding
 from .extract import SCHEMA, empty_plan, extract_lines
-from .loaders import MAX_BYTES, ReaderError, load_file
+from .loaders import MAX_BYTES, ReaderError, read_file
 from .schema import validate_plan
 
 __all__ = [
     "MAX_BYTES",
+    "Document",
+    "ReadingFinding",
     "SCHEMA",
     "Finding",
     "ReaderError",
     "check_plan",
     "empty_plan",
+    "extract_document",
     "extract_file",
     "extract_text",
     "format_findings",
@@ -33,6 +37,14 @@ def extract_text(text: str, *, source_name: str | None = None) -> dict:
     return extract_lines(text.splitlines(), source_name)
 
 
-def extract_file(path: str | os.PathLike) -> dict:
-    """Read a plan from a .txt, .html, .docx or .pdf file; raises ReaderError for files it cannot read."""
-    return extract_lines(load_file(path), os.fspath(path))
+def extract_file(path: str | os.PathLike, *, progress: Progress | None = None) -> dict:
+    """Read a plan from any supported file (text, web page, Word, PDF, scan, OFD, legacy office formats).
+
+    Raises ReaderError for files it cannot read; `progress(done, total, what)` hears of long steps (OCR).
+    """
+    return extract_document(read_file(path, progress=progress))
+
+
+def extract_document(document: Document) -> dict:
+    """Read a plan from a loaded Document (its line stream is what the rules read)."""
+    return extract_lines(document.lines(), document.source)

@@ -111,15 +111,124 @@ def build_document(raw_lines: Iterable[str], source_name: str | None = None) -> 
     lines: list[str] = []
     for raw in raw_lines:
         for piece in raw.splitlines() or [""]:
-            line = normalise_line(piece)
-            if not line:
-                continue
-            simple = to_simplified(line)
-            if simple != line and len(simple) == len(line):
-                for o, s in zip(line, simple, strict=True):
-                    if o != s and "\u4e00" <= s <= "\u9fff":
-                        original_chars.setdefault(s, o)
-            if is_chrome(simple):
-                continue
-            lines.append(simple)
+            for line in unflatten(normalise_line(piece)):
+                _add_line(line, lines, original_chars)
     return Document(drop_repeated_copies(lines), source_name, original_chars)
+
+
+def _add_line(line: str, lines: list[str], original_chars: dict[str, str]) -> None:
+    """Keep a line in simplified characters unless it is page furniture, remembering the originals."""
+    if not line:
+        return
+    simple = to_simplified(line)
+    if simple != line and len(simple) == len(line):
+        for o, s in zip(line, simple, strict=True):
+            if o != s and "\u4e00" <= s <= "\u9fff":
+                original_chars.setdefault(s, o)
+    if not is_chrome(simple):
+        lines.append(simple)
+
+
+# --- pages flattened onto one line by a web archiver -------------------------------------------------------
+_FLAT_LINE = 600  # a line this long that holds numbered items one after another is a flattened page
+_GAP = re.compile(r"(?<=[^\sA-Za-z0-9:/.\-])\s+(?=[^\sA-Za-z0-9:/.\-])")
+_DATE_HEAD = re.compile(r"^((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?=[\u4e00-\u9fff]{4})")
+_CN_DIGITS = "一二三四五六七八九十"
+_MARKER = re.compile(
+    rf"(?P<cn>[{_CN_DIGITS}]{{1,3}})、(?=[\u4e00-\u9fff“《])"
+    rf"|[(（](?P<pcn>[{_CN_DIGITS}]{{1,3}})[)）](?=\s*[\u4e00-\u9fff“《])"
+    r"|(?<![\d.．])(?P<ar>\d{1,2})(?:[.．﹒、])(?=[\u4e00-\u9fff“《])"
+    r"|[(（](?P<par>\d{1,2})[)）](?=[\u4e00-\u9fff“《])"
+)
+_LEVEL = {"cn": 0, "pcn": 1, "ar": 2, "par": 3}
+_BOUNDARY_BEFORE = "。；;:：）)」”!！?？ \t"
+
+
+def _marker_value(style: str, token: str) -> int | None:
+    if style in ("ar", "par"):
+        return int(token)
+    if token == "十":
+        return 10
+    if token.startswith("十"):
+        return 10 + _CN_DIGITS.index(token[1]) + 1 if len(token) == 2 else None
+    if len(token) == 1:
+        return _CN_DIGITS.index(token) + 1
+    if len(token) == 2 and token[1] == "十":
+        return (_CN_DIGITS.index(token[0]) + 1) * 10
+    if len(token) == 3 and token[1] == "十":
+        return (_CN_DIGITS.index(token[0]) + 1) * 10 + _CN_DIGITS.index(token[2]) + 1
+    return None
+
+
+def _item_starts(line: str) -> list[int]:
+    """Positions where numbered items begin in a flattened line: each style must run 1, 2, 3 … in order.
+
+    A lower level may restart at 1 after a higher one; a number that does not continue its style's run
+    (统一、 in a sentence, 2.5%) is text. A 1 glued to a word counts only when the run it starts goes on.
+    """
+    candidates = []
+    for match in _MARKER.finditer(line):
+        style = next(k for k in _LEVEL if match.group(k))
+        value = _marker_value(style, match.group(style))
+        if value:
+            candidates.append((match.start(), style, value))
+    last: dict[str, int] = {}
+    starts: list[int] = []
+    for index, (position, style, value) in enumerate(candidates):
+        expected = last.get(style, 0) + 1
+        restart = value == 1 and style in last
+        if value != expected and not restart:
+            continue
+        before = line[position - 1] if position else " "
+        if before not in _BOUNDARY_BEFORE and value == 1:
+            # a 1 glued to the previous word starts a run only when its 2 follows
+            if not any(s == style and v == 2 for _p, s, v in candidates[index + 1 :]):
+                continue
+        if restart:
+            # restarting a level means a higher level began since its last item
+            for lower, level in _LEVEL.items():
+                if level > _LEVEL[style]:
+                    last.pop(lower, None)
+        last[style] = value
+        starts.append(position)
+    return starts
+
+
+def unflatten(line: str) -> list[str]:
+    """Split a whole page run onto one line back into its paragraphs and numbered items."""
+    if len(line) < _FLAT_LINE or "\t" in line:
+        return [line]
+    pieces: list[str] = []
+    for piece in _GAP.split(line):
+        match = _DATE_HEAD.match(piece)
+        if match:  # 2023年3月30日平潭…工作方案: the signature date, then the plan's own title
+            pieces += [match.group(1), piece[match.end() :]]
+        else:
+            pieces.append(piece)
+    text = "\n".join(pieces)
+    starts = [p for p in _item_starts(text) if p > 0]
+    if len(starts) < 3:
+        return [line]
+    lines: list[str] = []
+    previous = 0
+    for start in starts:
+        lines.append(text[previous:start])
+        previous = start
+    lines.append(text[previous:])
+    result: list[str] = []
+    for chunk in lines:
+        for part in chunk.split("\n"):
+            part = part.strip()
+            if not part:
+                continue
+            if result and _bare_marker(result[-1]):
+                result[-1] += part  # （一） printed alone before its title
+            else:
+                result.append(part)
+    return result
+
+
+def _bare_marker(text: str) -> bool:
+    return bool(
+        re.fullmatch(rf"[(（][{_CN_DIGITS}\d]{{1,3}}[)）]|[{_CN_DIGITS}]{{1,3}}、|\d{{1,2}}[.．、]", text)
+    )

@@ -27,6 +27,12 @@ class Target(AuditedModel):
     year = YearField(_("年份"), null=True, blank=True)
     extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回"))
     order = models.PositiveIntegerField(_("顺序"), default=0)
+    # The national indicator this target counts toward: proposed from its words at import, confirmed by the office.
+    national_indicator = models.ForeignKey(
+        "indicators.Indicator", verbose_name=_("对应协作指标"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="targets",
+    )
+    national_indicator_confirmed = models.BooleanField(_("指标对应已确认"), default=False)
 
     owner_paths = ("allocations__organization", "task__responsibilities__organization")
     recipient_paths = ("plan__program__recipients",)

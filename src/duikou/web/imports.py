@@ -91,7 +91,7 @@ def create_draft(*, name: str, raw: bytes, user, program=None) -> ImportDraft:
 EDITABLE = {
     "header": ("title", "doc_number", "issuer", "issued_on", "start_year", "end_year"),
     "tasks": ("number", "title", "text", "lead_units", "support_units", "deadline", "due"),
-    "targets": ("indicator", "value", "unit", "comparator", "year", "allocations"),
+    "targets": ("indicator", "value", "unit", "comparator", "year", "allocations", "national_indicator"),
     "funding": ("source", "year", "amount_yuan"),
     "pairings": ("donor", "recipient"),
 }
@@ -121,6 +121,12 @@ def _convert(kind: str, field: str, text: str, place: str):
         return shares
     if not text:
         return None
+    if field == "national_indicator":  # the office's choice of the catalogue indicator ("none": counts toward none)
+        from duikou.indicators.models import Indicator
+
+        if text != "none" and not Indicator.objects.filter(code=text).exists():
+            raise InputError(_("%(place)s：未知指标“%(text)s”") % {"place": place, "text": text})
+        return text
     if field in ("value", "amount_yuan"):
         return _number(text, place)
     if field in ("year", "start_year", "end_year"):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from duikou.core.errors import InputError
 from duikou.core.permissions import ADD, allows
+from duikou.indicators.services import catalogue, propose_for_items
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan
 
@@ -96,6 +97,8 @@ def _review_context(draft: ImportDraft, errors: dict | None = None) -> dict:
             }
         )
     targets = []
+    indicators = catalogue((data.get("period") or {}).get("start_year"))
+    proposals = propose_for_items(data.get("targets") or [], (data.get("period") or {}).get("start_year"))
     for i, target in enumerate(data.get("targets") or []):
         shares = [
             {
@@ -112,6 +115,8 @@ def _review_context(draft: ImportDraft, errors: dict | None = None) -> dict:
                 "target": target,
                 "shares": shares,
                 "found": found.get(f"target-{i}"),
+                "proposal": proposals[i],
+                "confirmed": bool(target.get("national_indicator")),
                 "allocations_text": "\n".join(
                     f"{s['unit']} {s['value']}" for s in target.get("allocations") or []
                 ),
@@ -132,6 +137,7 @@ def _review_context(draft: ImportDraft, errors: dict | None = None) -> dict:
         "segments": segments(draft.source_text, spans),
         "tasks": tasks,
         "targets": targets,
+        "indicators": indicators,
         "funding": funding,
         "pairings": pairings,
         "units": imports.unit_choices(draft),

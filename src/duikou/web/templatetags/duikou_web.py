@@ -72,6 +72,14 @@ def bar_width(value):
 
 
 @register.filter
+def bar_class(value):
+    """A ratio as one of the classes w0 … w100 of site.css: the Content-Security-Policy allows no style attribute."""
+    if value is None:
+        return "w0"
+    return f"w{round(max(0.0, min(float(value), 1.0)) * 100)}"
+
+
+@register.filter
 def number(value):
     """A decimal without trailing zeros (3000.0000 → 3,000; 7.5 → 7.5)."""
     if value is None or value == "":

@@ -1,0 +1,95 @@
+"""Limits that refuse hostile input before it costs memory or time: zip bombs, huge pages, endless parses."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import zipfile
+
+MAX_BYTES = 50 * 1024 * 1024  # larger files are refused before they are read
+MAX_UNZIPPED = 300 * 1024 * 1024  # declared size of all members of a .docx/.xlsx/.ofd
+MAX_MEMBER_RATIO = 200  # a member that declares more than 200× its compressed size is a bomb
+MAX_MEMBERS = 20_000
+MAX_PAGES = 2_000
+MAX_PIXELS = 60_000_000  # one page or picture to OCR (a 300-dpi A4 page is ~8.7 M)
+PARSE_SECONDS = 300.0  # time budget of one file's parse
+
+from .errors import ReaderError  # noqa: E402
+
+
+def check_zip(
+    data: bytes, path: str | os.PathLike | None, what: tuple[str, str] = ("文件", "the file")
+) -> zipfile.ZipFile:
+    """Open a zip container after checking its members' declared sizes, count and compression ratio."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ReaderError(
+            path,
+            f"无法读取该{what[0]}（文件已损坏，不是有效的压缩包）。",
+            f"{what[1]} cannot be read (it is damaged: not a valid zip package).",
+        ) from error
+    if len(members) > MAX_MEMBERS:
+        raise ReaderError(
+            path, f"文件包含过多部件（{len(members)} 个）。", f"the file has too many parts ({len(members)})."
+        )
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > 1_000_000 and member.file_size > MAX_MEMBER_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise ReaderError(
+                path,
+                f"文件中的“{member.filename}”解压后异常巨大（疑似压缩炸弹），拒绝读取。",
+                f"'{member.filename}' inflates abnormally (a zip bomb?); refused.",
+            )
+    if total > MAX_UNZIPPED:
+        raise ReaderError(
+            path,
+            f"文件解压后过大（{total / 1048576:.0f} MB），上限为 {MAX_UNZIPPED // 1048576} MB。",
+            f"the file inflates to {total / 1048576:.0f} MB; the limit is {MAX_UNZIPPED // 1048576} MB.",
+        )
+    return archive
+
+
+def check_pages(count: int, path: str | os.PathLike | None) -> None:
+    if count > MAX_PAGES:
+        raise ReaderError(
+            path,
+            f"页数过多（{count} 页），上限为 {MAX_PAGES} 页。",
+            f"too many pages ({count}); the limit is {MAX_PAGES}.",
+        )
+
+
+def check_pixels(width: int, height: int, path: str | os.PathLike | None, page: int | None = None) -> None:
+    if width * height > MAX_PIXELS:
+        where_zh = f"第 {page} 页" if page else "图片"
+        where_en = f"page {page}" if page else "the picture"
+        raise ReaderError(
+            path,
+            f"{where_zh}像素过多（{width}×{height}），拒绝识别。",
+            f"{where_en} has too many pixels ({width}×{height}); refused.",
+        )
+
+
+class Budget:
+    """A deadline for one parse; `check()` raises once it has passed."""
+
+    def __init__(self, path: str | os.PathLike | None, seconds: float = PARSE_SECONDS) -> None:
+        self.path = path
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise ReaderError(
+                self.path,
+                f"读取超时（超过 {self.seconds:.0f} 秒），已停止。",
+                f"reading took longer than {self.seconds:.0f} s and was stopped.",
+            )

@@ -1,0 +1,258 @@
+"""Scans and photographed pages through offline OCR (RapidOCR on ONNX Runtime; its models ship in the wheel).
+
+Each page image is read into text boxes; boxes on one baseline become a line, lines go through the same
+paragraph rules as a PDF's text layer (`layout.py`). Ruled tables are found in the image itself (horizontal and
+vertical strokes, OpenCV morphology) and the boxes inside each cell become that cell's text. A page whose mean
+recognition confidence is low gives a finding for the reviewer.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+from functools import lru_cache
+
+from ..document import Document, Progress, ReadingFinding
+from .errors import ReaderError
+from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines
+from .limits import Budget, check_pages, check_pixels
+
+RENDER_DPI = 200  # enough for 3-号 (16 pt) 公文 text and for 5-号 table cells
+LOW_CONFIDENCE = 0.80
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as error:  # pragma: no cover - a declared dependency
+        raise ReaderError(
+            None, "未安装文字识别组件（rapidocr-onnxruntime）。", "the OCR engine is not installed."
+        ) from error
+    return RapidOCR()
+
+
+def _boxes(image) -> list[tuple[list[list[float]], str, float]]:
+    result, _ = _engine()(image, use_cls=False)
+    return result or []
+
+
+def _glyphs(boxes) -> list[Glyph]:
+    """One glyph per OCR box (a run of text); its height stands for the font size."""
+    glyphs = []
+    for points, text, _score in boxes:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        height = max(ys) - min(ys)
+        glyphs.append(Glyph(text.strip(), min(xs), max(xs), min(ys), max(ys), max(height * 0.8, 1.0)))
+    return [g for g in glyphs if g.text]
+
+
+def _find_tables(gray) -> list[list[tuple[int, int, int, int]]]:
+    """Ruled tables in a page image: for each table, its cells as (x0, y0, x1, y1)."""
+    import cv2
+    import numpy as np
+
+    height, width = gray.shape
+    binary = cv2.adaptiveThreshold(~gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    horizontal = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(width // 25, 10), 1))
+    )
+    vertical = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(height // 60, 10)))
+    )
+    grid = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+    contours, hierarchy = cv2.findContours(grid, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    tables: dict[int, list[tuple[int, int, int, int]]] = {}
+    for index, contour in enumerate(contours):
+        parent = hierarchy[0][index][3]
+        if parent < 0:
+            continue  # outer boundary of a table
+        x, y, w, h = cv2.boundingRect(contour)
+        if w < 8 or h < 8:
+            continue
+        tables.setdefault(parent, []).append((x, y, x + w, y + h))
+    return [cells for cells in tables.values() if len(cells) >= 4]
+
+
+def _cluster(values: list[float], tolerance: float) -> list[float]:
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > tolerance:
+            out.append(value)
+    return out
+
+
+def _grid_rows(
+    cells: list[tuple[int, int, int, int]], glyphs: list[Glyph], page: int
+) -> tuple[list[list[str]], set[int]]:
+    """Rows of a table from its cell boxes; merged cells like Word's (once across, repeated down)."""
+    tops = _cluster([c[1] for c in cells], 6)
+    lefts = _cluster([c[0] for c in cells], 6)
+
+    def index(values: list[float], value: float) -> int:
+        return min(range(len(values)), key=lambda i: abs(values[i] - value))
+
+    grid: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    for cell in cells:
+        grid[(index(tops, cell[1]), index(lefts, cell[0]))] = cell
+    used: set[int] = set()
+    texts: dict[tuple[int, int, int, int], str] = {}
+    for cell in cells:
+        inside = [
+            g
+            for g in glyphs
+            if cell[0] <= (g.x0 + g.x1) / 2 <= cell[2] and cell[1] <= (g.top + g.bottom) / 2 <= cell[3]
+        ]
+        used.update(id(g) for g in inside)
+        texts[cell] = cell_text(glyphs_to_lines(inside, page), cell[2])
+    rows: list[list[str]] = []
+    for r, top in enumerate(tops):
+        row: list[str] = []
+        for c, left in enumerate(lefts):
+            cell = grid.get((r, c))
+            if cell is not None:
+                row.append(texts[cell])
+                continue
+            covering = next(
+                (
+                    other
+                    for other in cells
+                    if other[0] - 6 <= left < other[2] - 6 and other[1] - 6 <= top < other[3] - 6
+                ),
+                None,
+            )
+            if covering is None:
+                row.append("")
+            elif covering[1] < top - 6 and abs(covering[0] - left) <= 6:
+                row.append(texts[covering])  # merged down from the row above: repeated, as in Word
+            # covered from the left: the spanning cell's text was already given once
+        rows.append(row)
+    return rows, used
+
+
+def ocr_image(image, number: int, path: str | os.PathLike | None) -> tuple[Page, float]:
+    """One page image (a numpy array, grey or colour) into a layout Page and its mean confidence."""
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    height, width = gray.shape
+    check_pixels(width, height, path, number)
+    boxes = _boxes(image)
+    glyphs = _glyphs(boxes)
+    page = Page(number, float(width), float(height))
+    items: list[tuple[float, Line | TableItem]] = []
+    in_tables: set[int] = set()
+    for cells in _find_tables(gray):
+        rows, used = _grid_rows(cells, glyphs, number)
+        if len(rows) >= 2 and max(map(len, rows)) >= 2 and used:
+            in_tables |= used
+            top = min(c[1] for c in cells)
+            items.append((top, TableItem(rows, top, max(c[3] for c in cells), number)))
+    free = [g for g in glyphs if id(g) not in in_tables]
+    items += [(line.top, line) for line in glyphs_to_lines(free, number)]
+    page.items = [item for _, item in sorted(items, key=lambda pair: pair[0])]
+    confidence = statistics.mean(float(score) for *_, score in boxes) if boxes else 0.0
+    return page, confidence
+
+
+def _finding(page: int, confidence: float) -> ReadingFinding:
+    return ReadingFinding(
+        kind="ocr_low_confidence",
+        zh=f"第 {page} 页文字识别置信度低（{confidence:.0%}），请对照原件核对。",
+        en=f"page {page}: low OCR confidence ({confidence:.0%}); check against the original.",
+        page=page,
+    )
+
+
+def ocr_pdf_pages(
+    data: bytes,
+    numbers: list[int],
+    path: str | os.PathLike | None,
+    *,
+    progress: Progress | None = None,
+    budget: Budget | None = None,
+) -> tuple[list[Page], list[ReadingFinding]]:
+    """Render the given pages (1-based) of a PDF with PDFium and read them through OCR."""
+    import numpy as np
+    import pypdfium2
+
+    budget = budget or Budget(path)
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except Exception as error:  # noqa: BLE001
+        raise ReaderError(
+            path, "无法渲染该 PDF 页面以进行文字识别。", "the PDF pages cannot be rendered for OCR."
+        ) from error
+    check_pages(len(pdf), path)
+    pages: list[Page] = []
+    findings: list[ReadingFinding] = []
+    try:
+        for done, number in enumerate(numbers, start=1):
+            budget.check()
+            if progress:
+                progress(done, len(numbers), "OCR")
+            pdf_page = pdf[number - 1]
+            width, height = pdf_page.get_size()
+            scale = RENDER_DPI / 72
+            check_pixels(int(width * scale), int(height * scale), path, number)
+            bitmap = pdf_page.render(scale=scale, grayscale=True)
+            image = np.ascontiguousarray(
+                bitmap.to_numpy()[..., 0] if bitmap.to_numpy().ndim == 3 else bitmap.to_numpy()
+            )
+            page, confidence = ocr_image(image, number, path)
+            pages.append(page)
+            if page.items and confidence < LOW_CONFIDENCE:
+                findings.append(_finding(number, confidence))
+    finally:
+        pdf.close()
+    return pages, findings
+
+
+def read_image(
+    data: bytes,
+    path: str | os.PathLike | None = None,
+    *,
+    progress: Progress | None = None,
+    budget: Budget | None = None,
+) -> Document:
+    """A photographed or scanned page (.png, .jpg, .tif …) through OCR."""
+    import numpy as np
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = None  # checked below against our own limit before decoding
+    try:
+        picture = Image.open(io.BytesIO(data))
+        check_pixels(picture.width, picture.height, path)
+        frames = getattr(picture, "n_frames", 1)
+        check_pages(frames, path)
+    except UnidentifiedImageError as error:
+        raise ReaderError(
+            path,
+            "无法识别该图片格式（文件可能已损坏）。",
+            "the picture cannot be decoded (it may be damaged).",
+        ) from error
+    except OSError as error:
+        raise ReaderError(
+            path, "无法读取该图片（文件可能已损坏）。", "the picture cannot be read (it may be damaged)."
+        ) from error
+    budget = budget or Budget(path)
+    document = Document(source=str(path) if path else None, kind="image", pages=frames)
+    pages: list[Page] = []
+    for number in range(1, frames + 1):
+        budget.check()
+        if progress:
+            progress(number, frames, "OCR")
+        picture.seek(number - 1)
+        image = np.asarray(picture.convert("L"))
+        page, confidence = ocr_image(image, number, path)
+        pages.append(page)
+        if page.items and confidence < LOW_CONFIDENCE:
+            document.findings.append(_finding(number, confidence))
+    assemble(pages, document)
+    if not document.lines():
+        raise ReaderError(path, "图片中没有识别出文字。", "no text was recognised in the picture.")
+    return document

@@ -1,0 +1,155 @@
+"""PDF by layout (pdfplumber): glyph positions into lines and paragraphs, ruled tables into rows of cells.
+
+pdfplumber was chosen by measurement against pypdf (see docs/reader.md): pypdf's text comes in content-stream
+order with guessed line breaks, so table cells and wrapped lines come apart and quotation marks land elsewhere;
+pdfplumber gives each glyph's box and the page's ruling lines, from which lines, paragraphs and table cells
+are rebuilt. PyMuPDF is AGPL, which does not suit this Apache-2.0 project. Pages without a text layer are read
+through OCR (`ocr.py`).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+from ..document import Document, Progress, ReadingFinding
+from .errors import ReaderError
+from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines
+from .limits import Budget, check_pages
+
+_TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "intersection_tolerance": 4,
+}
+
+
+def _glyphs(chars: list[dict]) -> list[Glyph]:
+    return [
+        Glyph(
+            c["text"],
+            float(c["x0"]),
+            float(c["x1"]),
+            float(c["top"]),
+            float(c["bottom"]),
+            float(c.get("size") or 10),
+        )
+        for c in chars
+        if c.get("upright", True) and c["text"]
+    ]
+
+
+def _inside(glyph: Glyph, box: tuple[float, float, float, float]) -> bool:
+    x, y = (glyph.x0 + glyph.x1) / 2, (glyph.top + glyph.bottom) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _table_rows(table, glyphs: list[Glyph], page_number: int) -> list[list[str]]:
+    """Rows of a ruled table; a cell merged across columns once, across rows repeated down (as in Word)."""
+    rows: list[list[str]] = []
+    resolved_above: dict[int, str] = {}
+    for row in table.rows:
+        cells = row.cells
+        out: list[str] = []
+        for index, box in enumerate(cells):
+            if box is None:
+                left = next((c for c in reversed(cells[:index]) if c is not None), None)
+                column_x = _column_x(table, index)
+                if left is not None and column_x is not None and left[2] > column_x + 1:
+                    continue  # covered by a cell spanning from the left: already emitted once
+                out.append(resolved_above.get(index, ""))
+                continue
+            inside = [g for g in glyphs if _inside(g, box)]
+            text = cell_text(glyphs_to_lines(inside, page_number), box[2])
+            resolved_above[index] = text
+            out.append(text)
+        rows.append(out)
+    return rows
+
+
+def _column_x(table, index: int) -> float | None:
+    xs = sorted({cell[0] for cell in table.cells})
+    return xs[index] if index < len(xs) else None
+
+
+def read_pdf(
+    data: bytes,
+    path: str | os.PathLike | None = None,
+    *,
+    progress: Progress | None = None,
+    budget: Budget | None = None,
+) -> Document:
+    """A PDF's paragraphs and tables by layout; pages without text go through OCR."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    budget = budget or Budget(path)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        page_count = len(pdf.pages)
+    except PDFPasswordIncorrect as error:
+        raise ReaderError(
+            path, "该 PDF 设有打开密码，无法读取。", "the PDF is protected by an open password."
+        ) from error
+    except Exception as error:  # noqa: BLE001 - pdfminer raises many kinds on damaged files
+        raise ReaderError(
+            path,
+            "无法读取该 PDF 文件（文件可能已损坏或加密）。",
+            "the PDF cannot be read (it may be damaged or encrypted).",
+        ) from error
+    check_pages(page_count, path)
+    document = Document(source=str(path) if path else None, kind="pdf", pages=page_count)
+    pages: list[Page] = []
+    scanned: list[int] = []
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            budget.check()
+            glyphs = _glyphs(page.chars)
+            layout_page = Page(number, float(page.width), float(page.height))
+            pages.append(layout_page)
+            if not any(g.text.strip() for g in glyphs):
+                scanned.append(number)
+                continue
+            tables = [
+                t for t in page.find_tables(_TABLE_SETTINGS) if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2
+            ]
+            items: list[tuple[float, Line | TableItem]] = []
+            in_table: set[int] = set()
+            for table in tables:
+                box = table.bbox
+                inside = [g for g in glyphs if _inside(g, box)]
+                in_table.update(id(g) for g in inside)
+                items.append((box[1], TableItem(_table_rows(table, inside, number), box[1], box[3], number)))
+            free = [g for g in glyphs if id(g) not in in_table]
+            items += [(line.top, line) for line in glyphs_to_lines(free, number)]
+            layout_page.items = [item for _, item in sorted(items, key=lambda pair: pair[0])]
+            page.flush_cache()
+    except ReaderError:
+        raise
+    except Exception as error:  # noqa: BLE001
+        raise ReaderError(
+            path, "无法读取该 PDF 文件（文件可能已损坏）。", "the PDF cannot be read (it may be damaged)."
+        ) from error
+    finally:
+        pdf.close()
+    if scanned:
+        from .ocr import ocr_pdf_pages
+
+        ocr_pages, findings = ocr_pdf_pages(data, scanned, path, progress=progress, budget=budget)
+        for ocr_page in ocr_pages:
+            pages[ocr_page.number - 1] = ocr_page
+        document.findings += findings
+        if len(scanned) == page_count:
+            document.kind = "pdf-scan"
+    assemble(pages, document)
+    if not any(block.text.strip() or block.rows for block in document.body()):
+        raise ReaderError(
+            path,
+            "该 PDF 没有文字层，文字识别（OCR）也未得到文字。",
+            "the PDF has no readable text (no text layer, and OCR found none).",
+        )
+    return document
+
+
+__all__ = ["read_pdf", "ReadingFinding"]

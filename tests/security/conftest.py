@@ -1,0 +1,45 @@
+"""Fixtures for the attack tests of issue #12: fast hashes, a temporary files folder, a headless Chromium."""
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_files_and_hashes(settings, tmp_path):
+    """Evidence files go to a temporary data folder; test passwords use a fast hasher (Argon2 is slow on purpose)."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(request):
+    """pytest-django's live server (its media handler needs some MEDIA_URL; duikou serves no media)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_URL="/no-media-served/"):
+        yield request.getfixturevalue("live_server")
