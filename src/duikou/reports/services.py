@@ -697,9 +697,10 @@ def email_reminders() -> int:
     """E-mail each unit's unsent, unread reminders to its users who have an address; returns messages sent."""
     from duikou.accounts.models import User
 
-    pending = Reminder.objects.filter(emailed_at__isnull=True, read_at__isnull=True).select_related(
-        "organization"
-    )
+    # Office notices (no unit) are e-mailed to the office by supervision's deliveries, one by one.
+    pending = Reminder.objects.filter(
+        emailed_at__isnull=True, read_at__isnull=True, organization__isnull=False
+    ).select_related("organization")
     by_org: dict[int, list[Reminder]] = {}
     for reminder in pending:
         by_org.setdefault(reminder.organization_id, []).append(reminder)

@@ -6,3 +6,8 @@ class SupervisionConfig(AppConfig):
     name = "duikou.supervision"
     label = "supervision"
     verbose_name = _("督查督办")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -69,11 +69,23 @@ def channels(reminder: Reminder):
     return WebhookChannel.objects.filter(scope, active=True)
 
 
+# Events are e-mailed one by one at once; the daily run's notices go in its one digest per unit (reports).
+EMAILED_AT_ONCE = {
+    Reminder.URGED,
+    Reminder.AWAITING_APPROVAL,
+    Reminder.NOTICE,
+    Reminder.INSTRUCTION,
+    Reminder.CHANGE_DECIDED,
+    Reminder.ANSWERED,
+    Reminder.REPORT_RETURNED,
+}
+
+
 def queue(reminder: Reminder) -> int:
     """Record the deliveries of one notice (idempotent: the keys are unique); returns how many are new."""
     now = timezone.now()
     rows = []
-    if getattr(settings, "DUIKOU_EMAIL_ENABLED", False):
+    if getattr(settings, "DUIKOU_EMAIL_ENABLED", False) and reminder.kind in EMAILED_AT_ONCE:
         rows += [
             Delivery(
                 key=f"{reminder.pk}:email:{address}"[:200],

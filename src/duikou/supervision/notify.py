@@ -1,9 +1,7 @@
-"""How a supervision event reaches people: a notice in the site's inbox (reports.Reminder), then, after the
-transaction commits, e-mail and group-robot webhooks (see delivery.py). One event key, one notice."""
+"""How a supervision event reaches people: a notice in the site's inbox (reports.Reminder); supervision.signals
+queues its e-mail and group-robot deliveries, sent after the transaction commits. One event key, one notice."""
 
 from __future__ import annotations
-
-from django.db import transaction
 
 from duikou.reports.models import Reminder
 
@@ -17,7 +15,7 @@ ANSWERED = Reminder.ANSWERED
 
 def tell(*, kind: str, organization, text: str, key: str, link: str = "", task=None, report=None) -> Reminder:
     """Put a notice in the unit's inbox (once per key) and queue its delivery for after the commit."""
-    reminder, created = Reminder.objects.get_or_create(
+    reminder, _created = Reminder.objects.get_or_create(
         key=key[:100],
         defaults={
             "organization": organization,
@@ -30,20 +28,9 @@ def tell(*, kind: str, organization, text: str, key: str, link: str = "", task=N
             "link": link[:300],
         },
     )
-    if created:
-        _deliver_after_commit(reminder)
-    return reminder
+    return reminder  # a new notice is queued for delivery by supervision.signals
 
 
 def tell_office(*, kind: str, text: str, key: str, link: str = "", task=None, report=None) -> Reminder:
     """A notice for the program office (no unit): waiting approvals and the units' answers."""
     return tell(kind=kind, organization=None, text=text, key=key, link=link, task=task, report=report)
-
-
-def _deliver_after_commit(reminder: Reminder) -> None:
-    from . import delivery
-
-    reminder_id = reminder.pk
-    # Queued in this transaction (so a rollback queues nothing); sent only once it has committed.
-    delivery.queue(reminder)
-    transaction.on_commit(lambda: delivery.send_pending(reminder_ids=[reminder_id]))

@@ -34,5 +34,8 @@ class Command(DuikouCommand):
                 "-",
                 "--timeout",
                 "120",
+                # Starts and stops the application's scheduler (daily reminders, 督办, deliveries): no cron.
+                "--config",
+                "python:duikou.supervision.gunicorn_hooks",
             ],
         )
