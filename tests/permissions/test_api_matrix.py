@@ -33,6 +33,7 @@ MODELS = {
     "assessment_rule": "assessments.AssessmentRule",
     "urge": "supervision.Urge",
     "change_request": "supervision.ChangeRequest",
+    "instruction": "supervision.Instruction",
 }
 READ_ONLY = (perms.AUDITOR, perms.LEADER, perms.RECIPIENT_VIEWER)
 

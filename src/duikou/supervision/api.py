@@ -16,7 +16,7 @@ from duikou.plans.models import Task
 from duikou.reports.models import Report
 
 from . import services
-from .models import ChangeRequest, Urge
+from .models import ChangeRequest, Instruction, InstructionTarget, Urge
 
 Message = Annotated[str, Field(max_length=2000)]
 
@@ -213,3 +213,92 @@ add_action(
     action=perms.VIEW,
     do=lambda user, item, body: services.reject_change(request=item, user=user, reason=body.reason),
 )
+
+
+# ---------------------------------------------------------------- /api/supervision/instructions/
+
+
+class InstructionTargetRead(ModelSchema):
+    class Meta:
+        model = InstructionTarget
+        fields = ["id", "organization", "read_at", "answer", "answered_at"]
+
+
+class InstructionRead(ModelSchema):
+    targets: list[InstructionTargetRead]
+
+    class Meta:
+        model = Instruction
+        fields = [
+            "id",
+            "task",
+            "organization",
+            "report",
+            "text",
+            "leader_name",
+            "issued_by",
+            "created_at",
+            "closed_at",
+        ]
+
+    @staticmethod
+    def resolve_targets(obj):
+        return list(obj.targets.all())
+
+
+class InstructionCreate(Schema):
+    task_id: Id | None = None
+    organization_id: Id | None = None
+    report_id: Id | None = None
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+    leader_name: Annotated[str, Field(max_length=100)] = ""
+
+
+class InstructionFilter(FilterSchema):
+    task: Annotated[Id | None, FilterLookup("task_id")] = None
+    organization: Annotated[Id | None, FilterLookup("targets__organization_id")] = None
+    open: Annotated[bool | None, FilterLookup("closed_at__isnull")] = None
+
+
+def create_instruction(user, payload: InstructionCreate) -> Instruction:
+    return services.instruct(
+        user=user,
+        text=payload.text,
+        leader_name=payload.leader_name,
+        task=resolve(Task, user, payload.task_id, field="task_id"),
+        organization=resolve(Organization, user, payload.organization_id, field="organization_id"),
+        report=resolve(Report, user, payload.report_id, field="report_id"),
+    )
+
+
+def _answer_instruction(user, item, body):
+    from django.core.exceptions import PermissionDenied
+
+    targets = [t for t in item.targets.restrict(user, perms.CHANGE)]
+    if not targets:
+        raise PermissionDenied("批示由承办单位反馈")
+    for target in targets:
+        services.answer_instruction(target=target, user=user, text=body.answer)
+    return Instruction.objects.get(pk=item.pk)
+
+
+instructions = crud_router(
+    Instruction,
+    name="instruction",
+    read=InstructionRead,
+    filters=InstructionFilter,
+    create=InstructionCreate,
+    create_with=create_instruction,
+    deletable=False,
+)
+add_action(
+    instructions,
+    Instruction,
+    name="instruction",
+    path="answer",
+    payload=AnswerIn,
+    response=InstructionRead,
+    action=perms.VIEW,
+    do=_answer_instruction,
+)
+router.add_router("/instructions/", instructions)

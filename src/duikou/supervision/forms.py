@@ -100,3 +100,8 @@ class CloseForm(forms.Form):
 
 class UnlockForm(forms.Form):
     reason = forms.CharField(label=_("解锁理由"), required=False, max_length=2000)
+
+
+class InstructionForm(forms.Form):
+    text = forms.CharField(label=_("批示内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    leader_name = forms.CharField(label=_("批示领导（对口办代录时填写）"), required=False, max_length=100)

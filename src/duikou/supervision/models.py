@@ -239,3 +239,97 @@ class DailyRun(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class Instruction(AuditedModel):
+    """A leader's instruction (领导批示) on a task, a unit or a report; it reaches the units concerned and is
+    tracked until each has answered. The office may record one on a leader's behalf (leader_name)."""
+
+    task = models.ForeignKey(
+        "plans.Task",
+        verbose_name=_("任务"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="instructions",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="instructions",
+    )
+    report = models.ForeignKey(
+        "reports.Report",
+        verbose_name=_("月报"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="instructions",
+    )
+    text = models.TextField(_("批示内容"))
+    leader_name = models.CharField(_("批示领导"), max_length=100)
+    issued_by = models.ForeignKey(
+        USER, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    owner_paths = ("targets__organization",)
+    unit_actions = ()
+
+    class Meta:
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="instruction_text_required"),
+            models.CheckConstraint(
+                condition=(Q(task__isnull=False) & Q(organization__isnull=True) & Q(report__isnull=True))
+                | (Q(task__isnull=True) & Q(organization__isnull=False) & Q(report__isnull=True))
+                | (Q(task__isnull=True) & Q(organization__isnull=True) & Q(report__isnull=False)),
+                name="instruction_one_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.leader_name}批示：{self.text[:30]}"
+
+    @property
+    def subject(self):
+        return self.task or self.organization or self.report
+
+
+class InstructionTarget(AuditedModel):
+    """One unit an instruction reaches: when it first read it and its answer (反馈)."""
+
+    instruction = models.ForeignKey(
+        Instruction, verbose_name=_("领导批示"), on_delete=models.CASCADE, related_name="targets"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("承办单位"),
+        on_delete=models.PROTECT,
+        related_name="instruction_targets",
+    )
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    answer = models.TextField(_("反馈"), blank=True)
+    answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        USER, verbose_name=_("反馈人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    owner_paths = ("organization",)
+    unit_actions = ("change",)
+
+    class Meta:
+        verbose_name = _("批示承办")
+        verbose_name_plural = _("批示承办")
+        ordering = ["instruction", "organization__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["instruction", "organization"], name="instruction_target_once")
+        ]
+
+    def __str__(self):
+        return f"{self.instruction} → {self.organization}"

@@ -21,7 +21,7 @@ from duikou.plans.models import Responsibility, Task
 from duikou.reports.models import Report
 
 from . import notify
-from .models import ChangeRequest, Urge
+from .models import ChangeRequest, Instruction, InstructionTarget, Urge
 
 
 def _require_office(user, what: str) -> None:
@@ -122,6 +122,14 @@ def answer_urge(*, urge: Urge, user, text: str) -> Urge:
     if urge.read_at is None:
         urge.read_at, urge.read_by = now, user
     urge.save()
+    notify.tell_office(
+        kind=notify.ANSWERED,
+        task=urge.task,
+        report=urge.report,
+        text=_("%(org)s 已反馈催办：%(text)s") % {"org": urge.organization, "text": text[:200]},
+        key=f"urge-answer:{urge.pk}",
+        link=f"/supervision/urges/{urge.pk}/",
+    )
     return urge
 
 
@@ -311,3 +319,98 @@ def reject_change(*, request: ChangeRequest, user, reason: str) -> ChangeRequest
         link=f"/supervision/requests/{item.pk}/",
     )
     return item
+
+
+# ---------------------------------------------------------------- 领导批示
+
+
+@transaction.atomic
+def instruct(
+    *,
+    user,
+    text: str,
+    leader_name: str = "",
+    task: Task | None = None,
+    organization: Organization | None = None,
+    report: Report | None = None,
+) -> Instruction:
+    """A leader (or the office on a leader's behalf) instructs on a task, a unit or a report; it reaches the units."""
+
+    role = perms.role_of(user)
+    if role not in (perms.LEADER, perms.OFFICE_ADMIN):
+        raise PermissionDenied(_("只有领导或对口办（代领导录入）可以作出批示"))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("批示内容不能为空")})
+    if sum(x is not None for x in (task, organization, report)) != 1:
+        raise ValidationError({"task_id": _("批示须指定一项任务、一个单位或一份月报（三选一）")})
+    leader_name = (leader_name or "").strip() or (user.get_full_name() or user.get_username())
+    if task is not None:
+        units = list(dict.fromkeys(responsible_units(task)))
+        if not units:
+            raise ValidationError({"task_id": _("任务 %(task)s 没有责任单位") % {"task": task}})
+    else:
+        units = [organization or report.organization]
+    item = Instruction.objects.create(
+        task=task,
+        organization=organization,
+        report=report,
+        text=text,
+        leader_name=leader_name[:100],
+        issued_by=user,
+    )
+    for org in units:
+        InstructionTarget.objects.create(instruction=item, organization=org)
+        notify.tell(
+            kind=notify.INSTRUCTION,
+            organization=org,
+            task=task,
+            report=report,
+            text=_("%(leader)s批示：%(text)s") % {"leader": item.leader_name, "text": text},
+            key=f"instruction:{item.pk}:{org.pk}",
+            link=f"/supervision/instructions/{item.pk}/",
+        )
+    return item
+
+
+def open_instruction(*, target, user) -> None:
+    """The unit's first opening of an instruction is recorded as read."""
+
+    if (
+        target.read_at is None
+        and perms.role_of(user) in perms.UNIT_ROLES
+        and perms.can(user, target, perms.CHANGE)
+    ):
+        if InstructionTarget.objects.filter(pk=target.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        ):
+            target.refresh_from_db()
+            target.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def answer_instruction(*, target, user, text: str):
+    """A unit answers an instruction; when every unit has answered, the instruction is closed (办结)."""
+
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"answer": _("反馈内容不能为空")})
+    perms.require(user, target, perms.CHANGE)
+    if perms.role_of(user) not in perms.UNIT_ROLES:
+        raise PermissionDenied(_("批示由承办单位反馈"))
+    now = timezone.now()
+    target.answer, target.answered_at, target.answered_by = text, now, user
+    target.read_at = target.read_at or now
+    target.save()
+    item = Instruction.objects.select_for_update().get(pk=target.instruction_id)
+    if not item.targets.filter(answered_at__isnull=True).exists() and item.closed_at is None:
+        item.closed_at = now
+        item.save()
+    notify.tell_office(
+        kind=notify.ANSWERED,
+        text=_("%(org)s 已反馈%(leader)s批示：%(text)s")
+        % {"org": target.organization, "leader": item.leader_name, "text": text[:200]},
+        key=f"instruction-answer:{target.pk}:{now.timestamp()}",
+        link=f"/supervision/instructions/{item.pk}/",
+    )
+    return target

@@ -322,3 +322,120 @@ def periods(request):
             "today": timezone.localdate(),
         },
     )
+
+
+# ---------------------------------------------------------------- 领导批示 / 领导关注
+
+
+def _may_instruct(user) -> bool:
+    return perms.role_of(user) in (perms.LEADER, perms.OFFICE_ADMIN)
+
+
+@login_required
+def instruction_list(request):
+    """领导关注: every instruction with where each unit stands (open first); a unit sees those that reach it."""
+    from .models import Instruction
+
+    items = Instruction.objects.restrict(request.user).select_related(
+        "task", "organization", "report__organization"
+    )
+    state = request.GET.get("state", "")
+    if state == "open":
+        items = items.filter(closed_at__isnull=True)
+    elif state == "closed":
+        items = items.filter(closed_at__isnull=False)
+    page = Paginator(
+        items.order_by("-closed_at", "-created_at", "-pk").prefetch_related("targets__organization"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/instruction_list.html",
+        {"page": page, "state": state, "may_instruct": _may_instruct(request.user)},
+    )
+
+
+@login_required
+def instruction_new(request):
+    """A leader's instruction on a task, a unit or a report (?task=, ?organization= or ?report=)."""
+    from .forms import InstructionForm
+
+    if not _may_instruct(request.user):
+        raise PermissionDenied(_("只有领导或对口办（代领导录入）可以作出批示"))
+    params = request.POST if request.method == "POST" else request.GET
+    task = organization = report = None
+    if params.get("task", "").isdigit():
+        task = visible_task(request, int(params["task"]))
+    elif params.get("organization", "").isdigit():
+        organization = get_object_or_404(
+            Organization.objects.restrict(request.user), pk=params["organization"]
+        )
+    elif params.get("report", "").isdigit():
+        report = get_object_or_404(Report.objects.restrict(request.user), pk=params["report"])
+    else:
+        raise Http404
+    form = InstructionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.instruct(
+                user=request.user,
+                text=form.cleaned_data["text"],
+                leader_name=form.cleaned_data["leader_name"],
+                task=task,
+                organization=organization,
+                report=report,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("批示已送达 %(n)d 个单位") % {"n": item.targets.count()})
+            return redirect("supervision:instruction", pk=item.pk)
+    return render(
+        request,
+        "supervision/instruction_form.html",
+        {
+            "form": form,
+            "subject": task or organization or report,
+            "task": task,
+            "organization": organization,
+            "report": report,
+        },
+    )
+
+
+@login_required
+def instruction_detail(request, pk: int):
+    from .models import Instruction, InstructionTarget
+
+    item = get_object_or_404(Instruction.objects.restrict(request.user), pk=pk)
+    mine = list(InstructionTarget.objects.restrict(request.user, perms.CHANGE).filter(instruction=item))
+    if request.method == "POST":
+        form = AnswerForm(request.POST)
+        if form.is_valid() and mine:
+            try:
+                for target in mine:
+                    services.answer_instruction(
+                        target=target, user=request.user, text=form.cleaned_data["answer"]
+                    )
+            except (ValidationError, PermissionDenied) as exc:
+                _flash(request, exc)
+            else:
+                messages.success(request, _("反馈已提交"))
+                return redirect("supervision:instruction", pk=item.pk)
+    for target in mine:
+        services.open_instruction(target=target, user=request.user)
+    targets = (
+        InstructionTarget.objects.restrict(request.user)
+        .filter(instruction=item)
+        .select_related("organization")
+    )
+    can_answer = perms.role_of(request.user) in perms.UNIT_ROLES and any(t.answered_at is None for t in mine)
+    return render(
+        request,
+        "supervision/instruction_detail.html",
+        {
+            "item": Instruction.objects.get(pk=item.pk),
+            "targets": targets,
+            "form": AnswerForm(),
+            "can_answer": can_answer,
+        },
+    )
