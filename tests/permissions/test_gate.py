@@ -13,8 +13,7 @@ EXPECTED = [
     ("plans.Task", "view", "reporter_a", {"task_a", "task_shared"}),
     ("plans.Task", "view", "reporter_b", {"task_b", "task_shared"}),
     ("plans.Task", "view", RECIPIENT, {"task_a", "task_b", "task_shared"}),
-    # Units change tasks only through approved reports and change requests (issue #14).
-    ("plans.Task", "change", "reporter_a", set()),
+    ("plans.Task", "change", "reporter_a", set()),  # progress moves through approved reports (hole 2 of #12)
     ("plans.Task", "change", RECIPIENT, set()),
     ("plans.Task", "change", AUDITOR, set()),
     ("plans.Task", "view", AUDITOR, {"task_a", "task_b", "task_shared"}),
@@ -109,12 +108,18 @@ def test_every_domain_model_has_an_admin():
     assert not missing, f"models without an admin page: {missing}"
 
 
-def test_user_admin_is_kept_by_the_office_and_read_by_auditors(client, world):
+def test_user_admin_is_kept_by_the_system_admin_and_read_by_the_audit_admin(client, world, make_user):
+    """三员分立: accounts are the system administrator's; the office and 督查 no longer keep or read them."""
     from django.urls import reverse
 
+    from duikou.core import permissions as perms
+
     url = reverse("admin:accounts_user_changelist")
-    client.force_login(world.users[AUDITOR])
+    client.force_login(make_user("auditadmin", perms.AUDIT_ADMIN))
     assert client.get(url).status_code == 200
     assert client.get(reverse("admin:accounts_user_add")).status_code == 403
-    client.force_login(world.users[OFFICE])
+    for user in (world.users[AUDITOR], world.users[OFFICE]):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    client.force_login(make_user("sysadmin", perms.SYSTEM_ADMIN))
     assert client.get(reverse("admin:accounts_user_add")).status_code == 200

@@ -83,6 +83,26 @@ def _vmerge(cell, value: str) -> None:
     tcpr.append(merge)
 
 
+def _page_number_footer(document) -> None:
+    """公文 page numbers: "— N —" centred in the footer, a PAGE field."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+    paragraph.add_run(" —")
+
+
 def _blocks(text: str) -> list[tuple[str, object]]:
     """The text's lines as paragraphs, and runs of tab-separated lines as tables."""
     blocks: list[tuple[str, object]] = []
@@ -108,7 +128,9 @@ def make_docx(text: str, path: Path) -> Path:
     style.font.size = Pt(14)
     style.paragraph_format.first_line_indent = Pt(28)
     style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY  # 公文 are set justified
     style.element.get_or_add_rPr()
+    _page_number_footer(document)
     counters: dict[int, int] = {}
     instances: list[tuple[int, str, dict[int, int]]] = [(1, "1", {})]
     heading_num = 1
@@ -172,9 +194,11 @@ def make_docx(text: str, path: Path) -> Path:
                 if c == 0 and table_num and r > 0 and value.strip().isdigit():
                     _number(cell.paragraphs[0], table_num, 0)
                     continue
-                cell.paragraphs[0].text = value
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(10.5)
+                # several units in a cell: one to a line, as offices type them (Enter, not spaces)
+                for k, piece in enumerate(value.split(" ") if r > 0 else [value]):
+                    paragraph = cell.paragraphs[0] if k == 0 else cell.add_paragraph()
+                    paragraph.paragraph_format.first_line_indent = Pt(0)
+                    paragraph.add_run(piece).font.size = Pt(10.5)
     document.save(path)
     # python-docx has no numbering API: write numbering.xml into the package (the default template has one)
     with zipfile.ZipFile(path) as source:

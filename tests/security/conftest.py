@@ -43,3 +43,24 @@ def site(request):
 
     with override_settings(MEDIA_URL="/no-media-served/"):
         yield request.getfixturevalue("live_server")
+
+
+@pytest.fixture
+def world(org, make_user):
+    """The two-unit world of the permission tests (马尾区 leads task_a and task_shared, 鼓楼区 supports task_shared)."""
+    from permissions.world import build_world
+
+    return build_world(org, make_user)
+
+
+@pytest.fixture
+def api_as():
+    """A client whose requests carry a fresh API token of the given user."""
+    from django.test import Client
+
+    from duikou.core.api_auth import issue_token
+
+    def make(user):
+        return Client(headers={"Authorization": f"Bearer {issue_token(user=user)}"})
+
+    return make

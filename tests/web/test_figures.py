@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from duikou.reports.achieved import achieved_by_target, latest_approved_figures
 from duikou.web import stats
 
 pytestmark = pytest.mark.django_db
@@ -13,24 +14,24 @@ pytestmark = pytest.mark.django_db
 def test_achieved_is_the_latest_approved_figure_of_each_unit(world):
     sales = world["sales"]
     # 马尾区: 2023-06 approved (60M) beats 2023-05 (40M); the submitted 2023-07 (99M) does not count. 闽侯县: 30M.
-    assert stats.latest_approved_figures([sales.pk]) == {
+    assert latest_approved_figures(target_ids=[sales.pk]) == {
         (sales.pk, world["mawei"].pk): Decimal("60000000"),
         (sales.pk, world["minhou"].pk): Decimal("30000000"),
     }
-    assert stats.achieved_by_target([sales.pk]) == {sales.pk: Decimal("90000000")}
+    assert achieved_by_target(target_ids=[sales.pk]) == {sales.pk: Decimal("90000000")}
 
 
 def test_target_pages_show_progress(world, client_for):
     client = client_for(world["users"]["office"])
     response = client.get(reverse("targets:list"), {"plan": world["plan"].pk})
     rows = {item["row"].indicator: item["row"] for item in response.context["table"]}
-    assert rows["帮助宁夏销售农副产品"].progress == pytest.approx(90 / 750)
+    assert float(rows["帮助宁夏销售农副产品"].progress) == pytest.approx(90 / 750)
     assert rows["帮助宁夏销售农副产品"].reached is False
     assert rows["选派专业技术人员"].achieved is None
     detail = client.get(reverse("targets:detail", args=[world["sales"].pk]))
     shares = {a.printed_name: a for a in detail.context["allocations"]}
     assert shares["马尾区"].achieved == Decimal("60000000")
-    assert shares["马尾区"].progress == pytest.approx(60 / 90)
+    assert float(shares["马尾区"].progress) == pytest.approx(60 / 90)
     assert 'role="progressbar"' in detail.content.decode()
 
 

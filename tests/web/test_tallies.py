@@ -36,7 +36,7 @@ def tallies() -> dict:
     for row in UnitTaskTally.objects.values_list("organization_id", "role", "status", "due_date", "count"):
         if row[-1]:
             out[("unit", *row[:-1])] = row[-1]
-    money = ("planned", "commitment", "appropriation", "disbursement", "expenditure", "line_disbursement")
+    money = ("planned", "commitment", "appropriation", "disbursement", "expenditure", "line_spent")
     for row in FundsTally.objects.values_list("program_id", "plan_id", "year", *money):
         if any(row[3:]):
             out[("funds", *row[:3])] = tuple(v.normalize() for v in row[3:])
@@ -221,7 +221,7 @@ def test_restricted_dashboard_money_is_what_the_gate_allows(world, who, make_use
         payee=world["mawei"],  # both sides inside 福州市: counted once
     )
     expected = Transaction.objects.restrict(user, VIEW).filter(
-        kind=Transaction.DISBURSEMENT, funding_line__isnull=False
+        kind__in=Transaction.SPENT_KINDS, funding_line__isnull=False
     ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     figures = stats._restricted_program_figures(user, timezone.localdate())
     assert sum((f["disbursed"] for f in figures.values()), Decimal(0)) == expected

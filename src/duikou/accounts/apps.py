@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "duikou.accounts"
     label = "accounts"
     verbose_name = _("账户")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -5,9 +5,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import permissions as perms
+from duikou.core.models import AuditedMixin
+from duikou.core.querysets import AuditedQuerySet
+
+# Fields whose change is a change of what the account may do: logged as a role change in the security audit.
+PRIVILEGE_FIELDS = ("role", "organization_id", "is_superuser", "is_staff", "is_active")
 
 
-class User(AbstractUser):
+class AuditedUserManager(UserManager.from_queryset(AuditedQuerySet)):
+    pass
+
+
+class User(AuditedMixin, AbstractUser):
     """A person signing in to duikou on behalf of one organization, in one role."""
 
     ROLES = [
@@ -17,6 +26,9 @@ class User(AbstractUser):
         (perms.RECIPIENT_VIEWER, _("受援方")),
         (perms.AUDITOR, _("督查审计")),
         (perms.LEADER, _("领导")),
+        (perms.SYSTEM_ADMIN, _("系统管理员")),
+        (perms.SECURITY_ADMIN, _("安全管理员")),
+        (perms.AUDIT_ADMIN, _("安全审计员")),
     ]
 
     organization = models.ForeignKey(
@@ -34,7 +46,10 @@ class User(AbstractUser):
     # Set on accounts made with a generated password; the pages ask for a new one before anything else.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
-    objects = UserManager()
+    objects = AuditedUserManager()
+
+    # The change log keeps account changes but never a password hash or a token digest.
+    audit_exclude = ("password", "last_login", "api_token")
 
     class Meta:
         verbose_name = _("用户")
@@ -47,3 +62,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # Who uses the admin pages follows from the role (one owner: perms.STAFF_ROLES).
+        self.is_staff = self.is_superuser or self.role in perms.STAFF_ROLES
+        if kwargs.get("update_fields") is not None and "role" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff"}
+        adding = self._state.adding
+        before = dict(getattr(self, "_audit_before", None) or {})
+        super().save(*args, **kwargs)
+        from .signals import account_saved
+
+        account_saved(self, before=before, adding=adding)

@@ -6,6 +6,7 @@ import io
 import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -108,3 +109,40 @@ def accounts_workbook(plan, accounts: list[NewAccount]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def assignable_roles(actor) -> tuple[str, ...]:
+    """The roles `actor` may grant: the superuser sets up the three administrators, the security administrator
+    grants every other role; nobody else grants any (三员分立). `actor=None` is the server's operator (CLI)."""
+    if actor is None:
+        return perms.ROLE_NAMES
+    role = perms.role_of(actor)
+    if role == perms.SUPERUSER:
+        return perms.THREE_ADMINS
+    if role == perms.SECURITY_ADMIN:
+        return tuple(r for r in perms.ROLE_NAMES if r not in perms.THREE_ADMINS)
+    return ()
+
+
+@transaction.atomic
+def set_role(*, user: User, role: str, actor=None) -> None:
+    """Give `user` a role, if `actor` may grant it (the change is in the security audit and the change log)."""
+    if role not in perms.ROLE_NAMES:
+        raise ValueError(_("未知角色：%(role)s") % {"role": role})
+    if role not in assignable_roles(actor) or (
+        actor is not None and user.role in perms.THREE_ADMINS and perms.role_of(actor) != perms.SUPERUSER
+    ):
+        raise PermissionDenied(_("无权授予角色 %(role)s") % {"role": role})
+    user.role = role
+    user.save()
+
+
+@transaction.atomic
+def unlock(*, user: User) -> None:
+    """Lift a login lockout of this account (from every address); recorded in the security audit."""
+    from duikou.core.models import SecurityEvent
+    from duikou.core.security import record
+
+    user.failed_logins, user.locked_until = 0, None
+    user.save(update_fields=["failed_logins", "locked_until"])
+    record(SecurityEvent.UNLOCK, target=user.get_username())

@@ -56,8 +56,9 @@ class FundsTally(models.Model):
     appropriation = models.DecimalField(_("拨付下达"), max_digits=20, decimal_places=2, default=0)
     disbursement = models.DecimalField(_("支付到账"), max_digits=20, decimal_places=2, default=0)
     expenditure = models.DecimalField(_("支出"), max_digits=20, decimal_places=2, default=0)
-    # The dashboard's execution rate compares planned lines with money paid against those lines only.
-    line_disbursement = models.DecimalField(_("资金计划到账"), max_digits=20, decimal_places=2, default=0)
+    # The dashboard's execution rate compares planned lines with money spent (funds.models.SPENT_KINDS) against
+    # those lines only.
+    line_spent = models.DecimalField(_("资金计划执行"), max_digits=20, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("资金统计")

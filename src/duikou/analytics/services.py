@@ -15,12 +15,15 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils import timezone
+
+from duikou.core.dates import today_for
+from duikou.plans.models import CANCELLED, COMPLETED, is_overdue, overdue_q
+from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
+from duikou.targets.models import reached
 
 from .models import NO_DUE_DATE, FundsTally, TargetTally, TaskTally, UnitFundsTally, UnitRollup, UnitTaskTally
 
 KINDS = ("commitment", "appropriation", "disbursement", "expenditure")
-COMPLETED = "completed"
 ZERO = Decimal(0)
 
 
@@ -50,9 +53,10 @@ def add_to_unit(organization_id: int, role: str, status: str, due_date, sign: in
     add_to(UnitTaskTally, {"organization_id": organization_id, "role": role, "status": status, "due_date": due},
            {"count": sign})
     table, q = connection.ops.quote_name(UnitRollup._meta.db_table), connection.ops.quote_name
-    today = timezone.localdate()
-    open_sign = 0 if status == COMPLETED else sign
-    # "Overdue" is judged against the row's own as_of: a row not yet rolled to today stays consistent.
+    today = today_for()
+    open_sign = 0 if status in (COMPLETED, CANCELLED) else sign
+    # "Overdue" (plans.models.is_overdue) is judged against the row's own as_of in the UPDATE: a row not yet
+    # rolled to today stays consistent.
     sql = (
         f"INSERT INTO {table} ({q('organization_id')}, {q('tasks')}, {q('lead')}, {q('completed')}, {q('overdue')}, "
         f"{q('as_of')}) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT ({q('organization_id')}) DO UPDATE SET "
@@ -63,7 +67,7 @@ def add_to_unit(organization_id: int, role: str, status: str, due_date, sign: in
     )
     params = [
         organization_id, sign, sign if role == "lead" else 0, sign if status == COMPLETED else 0,
-        open_sign if due < today else 0, today, due, open_sign,
+        sign if is_overdue(status, due, today) else 0, today, due, open_sign,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [_param(p) for p in params])
@@ -84,19 +88,15 @@ def _year(value) -> int:
 
 
 def recompute_targets(target_ids: Iterable[int]) -> None:
-    """Recompute achieved and reached for these targets, as the reports service defines achieved (approved only),
-    and how many of their unit shares (allocations) the units' own approved figures meet."""
-    from duikou.reports.services import latest_approved_figures
+    """Recompute achieved and reached for these targets (reports.achieved and targets.models own the rules), and
+    how many of their unit shares (allocations) the figures reported against them meet."""
     from duikou.targets.models import Target
 
     ids = sorted(set(target_ids))
     if not ids:
         return
-    latest = latest_approved_figures(target_ids=ids)
-    achieved: dict[int, Decimal] = {}
-    for (target_id, _org), value in latest.items():
-        achieved[target_id] = achieved.get(target_id, ZERO) + value
-    shares = _allocation_counts(ids, latest)
+    achieved = achieved_by_target(target_ids=ids)
+    shares = _allocation_counts(ids, achieved_by_allocation(target_ids=ids))
     # Tally rows are locked in id order: two reports saved at once that share targets then queue instead of
     # deadlocking (the load test met that deadlock with sets iterated in arbitrary order).
     targets = (
@@ -112,32 +112,25 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
             target_id=pk,
             defaults={
                 "plan_id": plan_id, "program_id": program_id, "value": value, "achieved": got,
-                "reached": _reached(got, value, comparator, pk in achieved),
+                "reached": reached(comparator, value, achieved.get(pk)),
                 "allocations": n, "allocations_reached": met,
             },
         )
     TargetTally.objects.filter(target_id__in=set(ids) - found).delete()
 
 
-def _allocation_counts(target_ids, latest: dict[tuple[int, int], Decimal]) -> dict[int, tuple[int, int]]:
-    """Target id → (its allocations, those whose unit's latest approved figure meets the share)."""
+def _allocation_counts(target_ids, by_allocation: dict[int, Decimal]) -> dict[int, tuple[int, int]]:
+    """Target id → (its allocations, those the latest approved figure reported against them meets)."""
     from duikou.targets.models import Allocation
 
     out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for target_id, org_id, value, comparator in Allocation.objects.filter(target_id__in=list(target_ids)).values_list(
-        "target_id", "organization_id", "value", "target__comparator"
-    ).iterator(chunk_size=5000):
-        row = out[target_id]
-        row[0] += 1
-        key = (target_id, org_id)
-        row[1] += _reached(latest.get(key, ZERO), value, comparator, key in latest)
+    rows = Allocation.objects.filter(target_id__in=list(target_ids)).values_list(
+        "pk", "target_id", "value", "target__comparator"
+    )
+    for pk, target_id, value, comparator in rows.iterator(chunk_size=5000):
+        out[target_id][0] += 1
+        out[target_id][1] += reached(comparator, value, by_allocation.get(pk))
     return {k: (v[0], v[1]) for k, v in out.items()}
-
-
-def _reached(achieved: Decimal, value: Decimal, comparator: str, reported: bool) -> bool:
-    if not reported:
-        return False
-    return achieved <= value if comparator == "<=" else achieved >= value
 
 
 @transaction.atomic
@@ -293,14 +286,14 @@ def _rollup_sums(today: dt.date) -> dict:
         "n": Sum("count"),
         "n_lead": Sum(Case(When(role="lead", then=F("count")), default=0, output_field=whole)),
         "n_completed": Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
-        "n_overdue": Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+        "n_overdue": Sum(Case(When(overdue_q(today, completion_date=False), then=F("count")), default=0,
                               output_field=whole)),
     }
 
 
 def _fill_unit_rollup(org_ids: list[int] | None) -> None:
     """Sum the unit tallies of these organizations (None: all) into their rollup rows, as of today."""
-    today = timezone.localdate()
+    today = today_for()
     tallies = UnitTaskTally.objects.all() if org_ids is None else UnitTaskTally.objects.filter(organization_id__in=org_ids)
     rows = tallies.values("organization_id").annotate(**_rollup_sums(today)).order_by()
     _bulk(UnitRollup, (
@@ -316,7 +309,7 @@ def roll_unit_rollups() -> int:
     Runs on the first read of a day. On PostgreSQL the table is locked against writers for the recompute, so a
     write in flight is either counted by it (committed first) or judged against the new as_of (after).
     """
-    today = timezone.localdate()
+    today = today_for()
     if not UnitRollup.objects.filter(as_of__lt=today).exists():
         return 0
     with transaction.atomic():
@@ -342,7 +335,7 @@ def _count():
 def _fill_funds(line_where: Q, tx_where: Q) -> None:
     from duikou.funds.models import FundingLine, Transaction
 
-    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(("planned", *KINDS, "line_disbursement"), ZERO))
+    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(("planned", *KINDS, "line_spent"), ZERO))
     for g in FundingLine.objects.filter(line_where).values("plan_id", "plan__program_id", "year").annotate(
         s=Sum("amount")
     ).order_by().iterator(chunk_size=5000):
@@ -357,14 +350,14 @@ def _fill_funds(line_where: Q, tx_where: Q) -> None:
         chunk_size=5000
     ):
         rows[(g["program"], g["plan"], g["y"])][g["kind"]] += g["s"] or ZERO
-    on_lines = Transaction.objects.filter(tx_where, funding_line__isnull=False, kind=Transaction.DISBURSEMENT).annotate(
+    on_lines = Transaction.objects.spent().filter(tx_where, funding_line__isnull=False).annotate(
         y=ExtractYear("date")
     )
     for g in on_lines.values("funding_line__plan__program_id", "funding_line__plan_id", "y").annotate(
         s=Sum("amount", output_field=money)
     ).order_by().iterator(chunk_size=5000):
         key = (g["funding_line__plan__program_id"], g["funding_line__plan_id"], g["y"])
-        rows[key]["line_disbursement"] += g["s"] or ZERO
+        rows[key]["line_spent"] += g["s"] or ZERO
     _bulk(FundsTally, (FundsTally(program_id=k[0], plan_id=k[1], year=k[2], **v) for k, v in rows.items()))
 
 
@@ -381,70 +374,32 @@ def _fill_unit_funds(org_ids: list[int] | None) -> None:
     _bulk(UnitFundsTally, (UnitFundsTally(organization_id=k[0], year=k[1], kind=k[2], **v) for k, v in rows.items()))
 
 
-_YEAR_MONTHS = "CAST(SUBSTR(r.period, 1, 4) AS INTEGER) * 12"
-_PERIOD_END = (
-    f"({_YEAR_MONTHS} + CASE WHEN LENGTH(r.period) = 4 THEN 12 WHEN SUBSTR(r.period, 6, 1) = 'Q' "
-    "THEN 3 * CAST(SUBSTR(r.period, 7, 1) AS INTEGER) ELSE CAST(SUBSTR(r.period, 6, 2) AS INTEGER) END)"
-)
-_PERIOD_START = (
-    f"({_YEAR_MONTHS} + CASE WHEN LENGTH(r.period) = 4 THEN 1 WHEN SUBSTR(r.period, 6, 1) = 'Q' "
-    "THEN 3 * CAST(SUBSTR(r.period, 7, 1) AS INTEGER) - 2 ELSE CAST(SUBSTR(r.period, 6, 2) AS INTEGER) END)"
-)
-
-
 def _fill_targets(targets) -> None:
-    """Achieved values of many targets with one window query (latest approved figure per target and unit).
-
-    "Latest" compares periods by end date then start date, as `reports.services.latest_approved_figures` does:
-    the canonical period text (2023, 2023-Q3, 2023-07) is turned into month numbers, since it does not sort as text.
-    """
-    from duikou.reports.models import Report, TargetFigure
-
-    q = connection.ops.quote_name
-    fig, rep = q(TargetFigure._meta.db_table), q(Report._meta.db_table)
-    sql = f"""
-        SELECT target_id, SUM(value) FROM (
-            SELECT f.target_id AS target_id, f.value AS value,
-                   ROW_NUMBER() OVER (PARTITION BY f.target_id, r.organization_id
-                                      ORDER BY {_PERIOD_END} DESC, {_PERIOD_START} DESC, r.id DESC) AS rn
-            FROM {fig} f JOIN {rep} r ON r.id = f.report_id
-            WHERE r.status = %s
-        ) latest WHERE rn = 1 GROUP BY target_id
-    """
-    sql_units = f"""
-        SELECT target_id, organization_id, value FROM (
-            SELECT f.target_id AS target_id, r.organization_id AS organization_id, f.value AS value,
-                   ROW_NUMBER() OVER (PARTITION BY f.target_id, r.organization_id
-                                      ORDER BY {_PERIOD_END} DESC, {_PERIOD_START} DESC, r.id DESC) AS rn
-            FROM {fig} f JOIN {rep} r ON r.id = f.report_id
-            WHERE r.status = %s
-        ) latest WHERE rn = 1
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Report.APPROVED])
-        achieved = {t: Decimal(str(v)) for t, v in cursor.fetchall()}
-        cursor.execute(sql_units, [Report.APPROVED])
-        per_unit = {(t, o): Decimal(str(v)) for t, o, v in cursor.fetchall()}
+    """Achieved values, reached and shares met of many targets, streamed in batches (the rules: reports.achieved,
+    targets)."""
+    achieved = achieved_by_target()
+    by_allocation = achieved_by_allocation()
     batch = []
-    for pk, plan_id, program_id, value, comparator in targets.values_list(
-        "pk", "plan_id", "plan__program_id", "value", "comparator"
-    ).iterator(chunk_size=5000):
-        batch.append((pk, plan_id, program_id, value, comparator))
+    for row in targets.values_list("pk", "plan_id", "plan__program_id", "value", "comparator").iterator(
+        chunk_size=5000
+    ):
+        batch.append(row)
         if len(batch) >= 5000:
-            _bulk(TargetTally, _target_rows(batch, achieved, per_unit))
+            _bulk(TargetTally, _target_rows(batch, achieved, by_allocation))
             batch = []
-    _bulk(TargetTally, _target_rows(batch, achieved, per_unit))
+    _bulk(TargetTally, _target_rows(batch, achieved, by_allocation))
 
 
-def _target_rows(batch, achieved, per_unit) -> list:
-    shares = _allocation_counts([row[0] for row in batch], per_unit)
+def _target_rows(batch, achieved, by_allocation) -> list:
+    shares = _allocation_counts([row[0] for row in batch], by_allocation)
     rows = []
     for pk, plan_id, program_id, value, comparator in batch:
-        got = achieved.get(pk, ZERO).quantize(Decimal("0.0001"))
+        got = achieved.get(pk)
         n, met = shares.get(pk, (0, 0))
         rows.append(TargetTally(
-            target_id=pk, plan_id=plan_id, program_id=program_id, value=value, achieved=got,
-            reached=_reached(got, value, comparator, pk in achieved), allocations=n, allocations_reached=met,
+            target_id=pk, plan_id=plan_id, program_id=program_id, value=value,
+            achieved=(got or ZERO).quantize(Decimal("0.0001")), reached=reached(comparator, value, got),
+            allocations=n, allocations_reached=met,
         ))
     return rows
 
@@ -457,7 +412,7 @@ def _task_counts(tallies, today: dt.date) -> dict:
         "status", "due_date", "n"
     ).order_by():
         by_status[status] = by_status.get(status, 0) + (n or 0)
-        if status != COMPLETED and due < today:
+        if is_overdue(status, due, today):
             overdue += n or 0
     total = sum(by_status.values())
     return {
@@ -482,7 +437,7 @@ def _targets(tallies) -> dict:
 
 def plan_summary(plan, *, today: dt.date | None = None) -> dict:
     """Tasks by status, overdue tasks, targets reached and funds planned vs moved for one plan."""
-    today = today or timezone.localdate()
+    today = today or today_for()
     pid = getattr(plan, "pk", plan)
     return {
         "plan": pid,
@@ -494,7 +449,7 @@ def plan_summary(plan, *, today: dt.date | None = None) -> dict:
 
 def program_summary(program, *, today: dt.date | None = None) -> dict:
     """The same figures for a whole program (all its plans, and project money outside plans)."""
-    today = today or timezone.localdate()
+    today = today or today_for()
     pid = getattr(program, "pk", program)
     return {
         "program": pid,
@@ -506,7 +461,7 @@ def program_summary(program, *, today: dt.date | None = None) -> dict:
 
 def national_summary(*, today: dt.date | None = None, programs=None) -> dict:
     """Figures over all programs, or over a queryset/list of program ids (e.g. those a user may see)."""
-    today = today or timezone.localdate()
+    today = today or today_for()
     tasks, targets, funds = TaskTally.objects.all(), TargetTally.objects.all(), FundsTally.objects.all()
     if programs is not None:
         ids = programs.values("pk") if hasattr(programs, "values") else list(programs)
@@ -516,13 +471,13 @@ def national_summary(*, today: dt.date | None = None, programs=None) -> dict:
 
 def program_ranking(*, today: dt.date | None = None, limit: int = 20) -> list[dict]:
     """Programs by completed share of tasks, with overdue counts (one grouped query over the tallies)."""
-    today = today or timezone.localdate()
+    today = today or today_for()
     rows = (
         TaskTally.objects.values("program_id")
         .annotate(
             total=Sum("count"),
             done=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=IntegerField())),
-            overdue=Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+            overdue=Sum(Case(When(overdue_q(today, completion_date=False), then=F("count")), default=0,
                              output_field=IntegerField())),
         )
         .order_by()
@@ -544,7 +499,7 @@ def organization_summary(organization, *, subtree: bool = True, today: dt.date |
     """
     from duikou.organizations.models import Organization
 
-    today = today or timezone.localdate()
+    today = today or today_for()
     if subtree:
         path = organization.tree_path if hasattr(organization, "tree_path") else Organization.objects.get(
             pk=organization
@@ -572,7 +527,7 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
 
     `program_ids` is None (every program), a list, or a subquery (e.g. the programs a user may see).
     """
-    today = today or timezone.localdate()
+    today = today or today_for()
     tasks, targets, funds = TaskTally.objects.all(), TargetTally.objects.all(), FundsTally.objects.all()
     if program_ids is not None:
         tasks, targets, funds = (qs.filter(program_id__in=program_ids) for qs in (tasks, targets, funds))
@@ -592,7 +547,7 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
         tasks,
         total=Sum("count"),
         done=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
-        late=Sum(Case(When(~Q(status=COMPLETED) & Q(due_date__lt=today), then=F("count")), default=0,
+        late=Sum(Case(When(overdue_q(today, completion_date=False), then=F("count")), default=0,
                       output_field=whole)),
     ):
         row = out[r["program_id"]]
@@ -607,7 +562,7 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
         row = out[r["program_id"]]
         row["targets"], row["reached"] = r["total"] or 0, r["hit"] or 0
         row["allocations"], row["allocations_reached"] = r["shares"] or 0, r["shares_hit"] or 0
-    for r in rows(funds, p=Sum("planned"), d=Sum("line_disbursement")):
+    for r in rows(funds, p=Sum("planned"), d=Sum("line_spent")):
         row = out[r["program_id"]]
         row["planned"], row["disbursed"] = r["p"] or ZERO, r["d"] or ZERO
     return dict(out)

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from duikou.funds.models import SPENT_KINDS
+
 from . import services as s
 from .models import FundsTally, TargetTally, TaskTally, UnitFundsTally
 
@@ -79,8 +81,8 @@ def _transaction(state, sign):
     year = s._year(state["date"])
     if program_id is not None:
         amounts = {state["kind"]: amount}
-        if state["funding_line_id"] and state["kind"] == "disbursement":
-            amounts["line_disbursement"] = amount
+        if state["funding_line_id"] and state["kind"] in SPENT_KINDS:
+            amounts["line_spent"] = amount
         s.add_to(FundsTally, {"program_id": program_id, "plan_id": plan_id or 0, "year": year}, amounts)
     for side, column in (("payer_id", "paid"), ("payee_id", "received")):
         if state[side]:

@@ -10,24 +10,24 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from duikou.core import permissions as perms
+from duikou.core.dates import local_date, today_for
 from duikou.core.periods import Period
 from duikou.funds.models import FundingLine, Transaction
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Program
+from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
 from duikou.reports.models import Report
-from duikou.targets.models import Allocation, Target
+from duikou.targets.models import Allocation, Target, credit
 
 from .models import Assessment, AssessmentRule
 
 # A report counts as on time when submitted within this many days after its period ends.
 REPORT_GRACE_DAYS = 10
-SPENT_KINDS = (Transaction.DISBURSEMENT, Transaction.EXPENDITURE)
 COMPONENTS = (
     ("tasks_on_time", gettext_lazy("任务按时完成"), "weight_tasks_on_time"),
     ("targets_reached", gettext_lazy("目标完成"), "weight_targets_reached"),
@@ -104,10 +104,9 @@ def _expected_periods(program: Program, year: int, today: dt.date) -> list[Perio
 def score_units(
     *, program: Program, year: int, weights: dict[str, Decimal], today: dt.date | None = None
 ) -> list[UnitScore]:
-    """Every responsible unit of the program scored for `year` by `weights` (0–100), ranked."""
-    from duikou.reports.services import achieved_by_allocation
-
-    today = today or timezone.localdate()
+    """Every responsible unit of the program scored for `year` by `weights` (0–100), ranked; every figure is
+    as of the year's end, or of `today` (the program's today by default) while the year runs."""
+    today = today or today_for(program)
     year_end = dt.date(year, 12, 31)
     by = min(year_end, today)
     plans = _program_plans(program)
@@ -124,7 +123,7 @@ def score_units(
         part.total += 1
         part.done += 1 if done_on_time(resp.task, by) else 0
 
-    achieved = achieved_by_allocation(program=program)
+    achieved = achieved_by_allocation(program=program, as_of=by)
     allocations = (
         Allocation.objects.filter(target__plan__in=plans)
         .filter(
@@ -144,7 +143,7 @@ def score_units(
     for alloc in allocations:
         part = unit(alloc.organization).parts["targets_reached"]
         part.total += 1
-        part.done += reached_ratio(alloc.target.comparator, alloc.value, achieved.get(alloc.pk, Decimal(0)))
+        part.done += credit(alloc.target.comparator, alloc.value, achieved.get(alloc.pk))
 
     lines = FundingLine.objects.filter(plan__in=plans, year=year, source_organization__isnull=False)
     planned = defaultdict(Decimal)
@@ -152,7 +151,7 @@ def score_units(
         unit(line.source_organization)
         planned[line.source_organization_id] += line.amount
     spent = dict(
-        Transaction.objects.filter(kind__in=SPENT_KINDS, date__year=year, date__lte=by)
+        Transaction.objects.spent().filter(date__year=year, date__lte=by)
         .filter(Q(funding_line__in=lines) | Q(funding_line__isnull=True, project__program=program))
         .values_list("payer_id")
         .annotate(total=Sum("amount"))
@@ -171,7 +170,7 @@ def score_units(
         on_time = defaultdict(int)
         for report in reports.exclude(submitted_at__isnull=True):
             deadline = report.period.end + dt.timedelta(days=REPORT_GRACE_DAYS)
-            if timezone.localtime(report.submitted_at).date() <= deadline:
+            if local_date(report.submitted_at, program) <= deadline:
                 on_time[report.organization_id] += 1
         for org_id, s in scores.items():
             s.parts["reports_on_time"].total = Decimal(len(periods))
@@ -187,15 +186,6 @@ def score_units(
         # Competition ranking: equal scores share a rank, the next rank skips (1, 1, 3).
         s.rank = ranked[i - 1].rank if i and s.score == ranked[i - 1].score else i + 1
     return ranked
-
-
-def reached_ratio(comparator: str, value: Decimal, achieved: Decimal) -> Decimal:
-    """How far a target share is reached, 0–1: achieved/value for ≥ and =, the reverse for ≤."""
-    if comparator == Target.AT_MOST:
-        return Decimal(1) if achieved <= value else (value / achieved if achieved else Decimal(1))
-    if value <= 0:
-        return Decimal(1)
-    return min(Decimal(1), achieved / value)
 
 
 def rule_weights(rule: AssessmentRule) -> dict[str, Decimal]:
@@ -235,7 +225,7 @@ def compute_assessment(*, rule: AssessmentRule, user=None, today: dt.date | None
 
         raise ValidationError(
             _("考核结果已于 %(date)s 发布，已按当时的数据冻结，不能重新计算")
-            % {"date": timezone.localtime(published).strftime("%Y-%m-%d")}
+            % {"date": local_date(published, rule.program).isoformat()}
         )
     weights = rule_weights(rule)
     if sum(weights.values()) <= 0:
@@ -277,12 +267,14 @@ def publish_assessment(*, rule: AssessmentRule, user) -> AssessmentRule:
         raise ValidationError(_("请先计算考核结果再发布"))
     kind = rule.program.reporting_period
     count = {MONTH: 12, QUARTER: 4}.get(kind, 1)
-    today = timezone.localdate()
+    today = today_for(rule.program)
     for number in range(1, count + 1):
         period = Period(rule.year, kind, number)
         lock = PeriodLock.objects.filter(program=rule.program, period=period).first()
         if lock is None or not lock.locked_on(today):
             close_period(program=rule.program, period=period, closes_on=today, user=user)
+    from django.utils import timezone
+
     rule.published_at, rule.published_by = timezone.now(), user
     rule.save()
     return rule
@@ -329,17 +321,12 @@ class BulletinFigures:
         )
 
 
-def _completed_by(task: Task, day: dt.date) -> bool:
-    return task.status == Task.COMPLETED and (task.completed_on is None or task.completed_on <= day)
-
-
 def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigures:
-    """Completion by unit, overdue items, targets against achieved and funds, as of the end of `period`."""
-    from duikou.reports.services import achieved_by_target
-
+    """Completion by unit, overdue items, targets against achieved and funds, as of the end of `period` (or of
+    today while it runs): a past period's bulletin reads the same figures whenever it is printed."""
     if isinstance(period, str):
         period = Period.parse(period)
-    as_of = min(period.end, timezone.localdate())
+    as_of = min(period.end, today_for(program))
     plans = _program_plans(program)
     tasks = list(
         Task.objects.filter(plan__in=plans)
@@ -349,8 +336,8 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
     units: dict[int, UnitCompletion] = {}
     overdue = []
     for task in tasks:
-        done = _completed_by(task, as_of)
-        late = task.due_date is not None and task.due_date < as_of and not done
+        done = task.done_by(as_of)
+        late = task.overdue_on(as_of)
         if late:
             overdue.append(task)
         for resp in task.responsibilities.all():
@@ -365,7 +352,7 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
     for i, u in enumerate(ranked_units):
         prev = ranked_units[i - 1] if i else None
         u.rank = prev.rank if prev and (prev.rate, prev.overdue) == (u.rate, u.overdue) else i + 1
-    achieved = achieved_by_target(program=program)
+    achieved = achieved_by_target(program=program, as_of=as_of)
     targets = [
         (t, achieved.get(t.pk, Decimal(0)))
         for t in Target.objects.filter(plan__in=plans).order_by("plan_id", "order")
@@ -374,7 +361,7 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
         FundingLine.objects.filter(plan__in=plans, year__lte=period.end.year).order_by("year", "order")
     )
     paid = dict(
-        Transaction.objects.filter(funding_line__in=lines, kind__in=SPENT_KINDS, date__lte=as_of)
+        Transaction.objects.spent().filter(funding_line__in=lines, date__lte=as_of)
         .values_list("funding_line_id")
         .annotate(total=Sum("amount"))
         .values_list("funding_line_id", "total")
@@ -390,7 +377,7 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
         period,
         as_of,
         len(tasks),
-        sum(_completed_by(t, as_of) for t in tasks),
+        sum(t.done_by(as_of) for t in tasks),
         ranked_units,
         overdue,
         targets,
@@ -564,7 +551,7 @@ def write_bulletin(*, program: Program, period: Period | str) -> bytes:
                     t.indicator[:120],
                     f"{t.get_comparator_display()}{_number(t.value)}{t.unit_text or t.get_unit_display()}",
                     _number(done),
-                    f"{_q2(min(reached_ratio(t.comparator, t.value, done), Decimal(1)) * HUNDRED)}%",
+                    f"{_q2(t.progress_of(done) * HUNDRED)}%",
                 ]
                 for t, done in f.targets
             ],

@@ -12,10 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core.dates import today_for
 from duikou.core.periods import MAX_YEAR, MIN_YEAR
 from duikou.programs.models import Program
 
@@ -56,7 +56,7 @@ def _can_compute(user) -> bool:
 
 def _years(program: Program) -> list[int]:
     """The years a program's assessment can be for: its period, else the years it has rules for, else this year."""
-    this_year = timezone.localdate().year
+    this_year = today_for().year
     if program.start_year:
         last = min(program.end_year or this_year, this_year)
         return list(range(max(program.start_year, last - 9), last + 1))[::-1] or [program.start_year]

@@ -13,6 +13,9 @@ class Actor:
     user_id: int | None = None
     source: str = "system"
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Kept as text so the logs still name the actor after the account is deleted.
+    username: str = ""
+    address: str | None = None
 
 
 _current: contextvars.ContextVar[Actor] = contextvars.ContextVar("duikou_actor", default=Actor())  # noqa: B039  frozen value
@@ -23,12 +26,14 @@ def current_actor() -> Actor:
 
 
 @contextmanager
-def acting_as(user=None, *, source: str = "system", request_id: str | None = None):
-    """Run a block on behalf of a user; the change log records this actor."""
+def acting_as(user=None, *, source: str = "system", request_id: str | None = None, address: str | None = None):
+    """Run a block on behalf of a user; the change log and the security audit record this actor."""
     actor = Actor(
         user_id=getattr(user, "pk", None) if user is not None else None,
         source=source,
         request_id=request_id or uuid.uuid4().hex,
+        username=user.get_username() if user is not None and hasattr(user, "get_username") else "",
+        address=address,
     )
     token = _current.set(actor)
     try:

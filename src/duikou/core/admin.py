@@ -2,8 +2,21 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 
-from .models import ChangeLog, StaleEditError, VersionedModel
-from .permissions import ADD, AUDITOR, CHANGE, DELETE, LEADER, OFFICE_ADMIN, VIEW, allows, can, role_of
+from .models import ChangeLog, SecurityEvent, StaleEditError, VersionedModel
+from .permissions import (
+    ADD,
+    AUDIT_ADMIN,
+    AUDITOR,
+    CHANGE,
+    DELETE,
+    LEADER,
+    OFFICE_ADMIN,
+    SECURITY_AUDIT_READERS,
+    VIEW,
+    allows,
+    can,
+    role_of,
+)
 
 
 class VersionedAdminForm(forms.ModelForm):
@@ -66,9 +79,9 @@ class RestrictedAdmin(admin.ModelAdmin):
 
 @admin.register(ChangeLog)
 class ChangeLogAdmin(RestrictedAdmin):
-    list_display = ("at", "user", "source", "action", "content_type", "object_repr")
+    list_display = ("at", "username", "source", "action", "content_type", "object_repr")
     list_filter = ("action", "source", "content_type")
-    search_fields = ("object_repr", "object_id", "request_id", "user__username")
+    search_fields = ("object_repr", "object_id", "request_id", "username")
     date_hierarchy = "at"
 
     def get_queryset(self, request):
@@ -77,12 +90,41 @@ class ChangeLogAdmin(RestrictedAdmin):
 
     # The whole log is for the office and the auditors; units read one record's history on its page.
     def has_module_permission(self, request):
-        return role_of(request.user) in {OFFICE_ADMIN, AUDITOR, LEADER}
+        return role_of(request.user) in {OFFICE_ADMIN, AUDITOR, LEADER, AUDIT_ADMIN}
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
     # Read-only for everyone: the log is evidence for auditors.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(RestrictedAdmin):
+    """The security audit: read-only, for the audit administrator alone (三员分立)."""
+
+    list_display = ("seq", "at", "kind", "outcome", "username", "target", "address", "source")
+    list_filter = ("kind", "outcome", "source")
+    search_fields = ("username", "target", "address", "request_id")
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs if self.has_view_permission(request) else qs.none()
+
+    def has_module_permission(self, request):
+        return role_of(request.user) in SECURITY_AUDIT_READERS
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
     def has_add_permission(self, request):
         return False
 

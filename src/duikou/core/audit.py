@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .actor import current_actor
-from .models import AuditedModel, ChangeLog
+from .models import AuditedMixin, ChangeLog
 from .periods import Period
 
 
@@ -50,6 +50,7 @@ def _write(instance, action, before, after):
     actor = current_actor()
     ChangeLog.objects.create(
         user_id=actor.user_id,
+        username=actor.username,
         source=actor.source,
         request_id=actor.request_id,
         action=action,
@@ -63,7 +64,7 @@ def _write(instance, action, before, after):
 
 @receiver(post_save)
 def log_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not isinstance(instance, AuditedModel):
+    if raw or not isinstance(instance, AuditedMixin):
         return
     after = snapshot(instance)
     if created:
@@ -78,7 +79,7 @@ def log_save(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_delete)
 def log_delete(sender, instance, **kwargs):
-    if not isinstance(instance, AuditedModel):
+    if not isinstance(instance, AuditedMixin):
         return
     _write(instance, ChangeLog.DELETE, snapshot(instance), None)
 
@@ -95,7 +96,7 @@ def bulk_create_logged(model, objects, *, batch_size: int = 500):
     ChangeLog.objects.bulk_create(
         [
             ChangeLog(
-                user_id=actor.user_id, source=actor.source, request_id=actor.request_id, action=ChangeLog.CREATE,
+                user_id=actor.user_id, username=actor.username, source=actor.source, request_id=actor.request_id, action=ChangeLog.CREATE,
                 content_type=content_type, object_id=str(obj.pk), object_repr=str(obj)[:300], before=None,
                 after=snapshot(obj),
             )
@@ -104,3 +105,47 @@ def bulk_create_logged(model, objects, *, batch_size: int = 500):
         batch_size=batch_size,
     )
     return created
+
+
+def logged_update(queryset, values: dict, run_update) -> int:
+    """Run `run_update(**values)` on `queryset` and write one ChangeLog entry for each row whose fields changed.
+
+    Called by AuditedQuerySet.update inside its transaction; the rows are read before and after (values may be
+    F() expressions), in chunks so a plan-wide update stays a few queries."""
+    model = queryset.model
+    if not issubclass(model, AuditedMixin):
+        return run_update(**values)
+    excluded = set(model.audit_exclude)
+    attnames = [model._meta.get_field(name).attname for name in values]
+    logged = [a for a in attnames if a not in excluded and model._meta.get_field(a).name not in excluded]
+    if not logged:
+        return run_update(**values)
+    base = model._base_manager.using(queryset.db)
+    pks = list(queryset.order_by().values_list("pk", flat=True))
+    before: dict = {}
+    for start in range(0, len(pks), 2000):
+        for row in base.filter(pk__in=pks[start : start + 2000]).values("pk", *logged):
+            before[row.pop("pk")] = row
+    count = run_update(**values)
+    actor = current_actor()
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    entries = []
+    for start in range(0, len(pks), 2000):
+        chunk = pks[start : start + 2000]
+        reprs = {obj.pk: str(obj)[:300] for obj in base.filter(pk__in=chunk)}
+        for row in base.filter(pk__in=chunk).values("pk", *logged):
+            pk = row.pop("pk")
+            old = before.get(pk, {})
+            if all(old.get(k) == v for k, v in row.items()):
+                continue
+            entries.append(
+                ChangeLog(
+                    user_id=actor.user_id, username=actor.username, source=actor.source,
+                    request_id=actor.request_id, action=ChangeLog.UPDATE, content_type=content_type,
+                    object_id=str(pk), object_repr=reprs.get(pk, "")[:300],
+                    before={k: _jsonable(v) for k, v in old.items()},
+                    after={k: _jsonable(v) for k, v in row.items()},
+                )
+            )
+    ChangeLog.objects.bulk_create(entries, batch_size=500)
+    return count

@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+
+from duikou.core.dates import today_for
 
 UNITS_PER_PLAN = 12  # enough units to rank, few enough to keep `duikou demo` quick
 
@@ -24,7 +25,7 @@ def add_activity(office_user) -> dict:
     from duikou.reports.models import Report
 
     done = {"reports": 0, "payments": 0, "skipped": 0}
-    today = timezone.localdate()
+    today = today_for()
     for plan in Plan.objects.filter(status=Plan.PUBLISHED).select_related("program").order_by("pk"):
         if Report.objects.filter(program=plan.program).exists():
             continue
@@ -146,3 +147,30 @@ def _payments(plan, office_user, rng: random.Random, today: dt.date, done: dict)
             done["payments"] += 1
         except (ValidationError, PermissionDenied):
             done["skipped"] += 1
+
+
+def add_minning_agreement() -> int | None:
+    """The 闽宁 pair (福建省 → 宁夏回族自治区) and its 2023 agreement, its values taken from the 闽宁 plan's targets.
+
+    Returns the agreement's id (None when the demo has no 闽宁 plan). Idempotent: saving again changes nothing."""
+    from duikou.indicators.models import Agreement
+    from duikou.indicators.services import save_agreement, values_from_plan
+    from duikou.organizations.models import Organization
+    from duikou.plans.models import Plan
+    from duikou.programs.models import Pairing
+
+    plan = Plan.objects.filter(title__contains="闽宁").order_by("pk").first()
+    fujian = Organization.objects.filter(full_name="福建省", parent__isnull=True).first()
+    ningxia = Organization.objects.filter(full_name="宁夏回族自治区", parent__isnull=True).first()
+    if plan is None or fujian is None or ningxia is None:
+        return None
+    with transaction.atomic():
+        pairing, _created = Pairing.objects.get_or_create(
+            program=plan.program, plan=None, donor=fujian, recipient=ningxia,
+            defaults={"level": Pairing.PROVINCE, "donor_printed": "福建", "recipient_printed": "宁夏"},
+        )
+        agreement = save_agreement(
+            pairing=pairing, year=2023, values=values_from_plan(plan, 2023), source=Agreement.PLAN, plan=plan,
+            title="2023年闽宁协作协议（示例，协议数取自福州市任务分工方案）",
+        )
+    return agreement.pk

@@ -9,16 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from .permissions import RestrictedQuerySet
 
 
-class AuditedModel(models.Model):
-    """Every create, update and delete of a subclass is written to the ChangeLog (see audit.py)."""
+class AuditedMixin(models.Model):
+    """Every create, update and delete of a subclass is written to the ChangeLog (see audit.py); so is a
+    QuerySet.update through AuditedQuerySet."""
 
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    objects = RestrictedQuerySet.as_manager()
-
-    # Fields left out of change-log snapshots (noise, or too large to copy on every save).
-    audit_exclude: tuple[str, ...] = ("created_at", "updated_at")
+    # Fields left out of change-log snapshots (noise, secrets, or too large to copy on every save).
+    audit_exclude: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -29,6 +25,20 @@ class AuditedModel(models.Model):
         # Kept so the post_save handler can write "before" without another query.
         instance._audit_before = dict(zip(field_names, values, strict=False))
         return instance
+
+
+class AuditedModel(AuditedMixin):
+    """A domain record: audited, timestamped, read and changed through the permission gate."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    audit_exclude: tuple[str, ...] = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
 
 
 class VersionedModel(models.Model):
@@ -68,6 +78,8 @@ class ChangeLog(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", db_constraint=False,
     )
+    # The actor's user name as it was: kept when the account is deleted (the FK is then set to null).
+    username = models.CharField(_("操作人用户名"), max_length=150, blank=True, default="")
     source = models.CharField(_("来源"), max_length=16, default="system")
     request_id = models.CharField(_("请求编号"), max_length=32, db_index=True)
     action = models.CharField(_("操作"), max_length=8, choices=ACTIONS)
@@ -99,3 +111,90 @@ class ChangeLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("变更记录不可删除"))
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    """The security audit is append-only through the ORM: no bulk update or delete (purge_before excepted)."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("安全审计记录不可修改"))
+
+    def delete(self):
+        raise ValidationError(_("安全审计记录不可删除"))
+
+    def purge_before(self, moment) -> int:
+        """Delete entries older than `moment`; only the retention service calls this (it checks the age)."""
+        doomed = self.filter(at__lt=moment)
+        return models.QuerySet.delete(doomed)[0]
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event (sign-in, failure, lockout, role change, token, refused access…): who, from where,
+    when, what and how it ended. Each entry carries the hash of the one before it (see core/security.py)."""
+
+    LOGIN, LOGOUT, LOGIN_FAILED, LOCKOUT, UNLOCK = "login", "logout", "login_failed", "lockout", "unlock"
+    ACCOUNT_CREATE, ACCOUNT_CHANGE, ACCOUNT_DELETE = "account_create", "account_change", "account_delete"
+    ROLE_CHANGE, PASSWORD_CHANGE = "role_change", "password_change"
+    TOKEN_ISSUE, TOKEN_REVOKE = "token_issue", "token_revoke"
+    EXPORT, ACCESS_DENIED = "export", "access_denied"
+    OTP_ENROL, OTP_FAILED, OTP_RESET = "otp_enrol", "otp_failed", "otp_reset"
+    AUDIT_PURGE, AUDIT_VERIFY = "audit_purge", "audit_verify"
+    KINDS = [
+        (LOGIN, _("登录")),
+        (LOGOUT, _("退出")),
+        (LOGIN_FAILED, _("登录失败")),
+        (LOCKOUT, _("锁定")),
+        (UNLOCK, _("解锁")),
+        (ACCOUNT_CREATE, _("新建账户")),
+        (ACCOUNT_CHANGE, _("修改账户")),
+        (ACCOUNT_DELETE, _("删除账户")),
+        (ROLE_CHANGE, _("角色与权限变更")),
+        (PASSWORD_CHANGE, _("修改密码")),
+        (TOKEN_ISSUE, _("签发令牌")),
+        (TOKEN_REVOKE, _("吊销令牌")),
+        (EXPORT, _("导出数据")),
+        (ACCESS_DENIED, _("拒绝访问")),
+        (OTP_ENROL, _("绑定动态口令")),
+        (OTP_FAILED, _("动态口令错误")),
+        (OTP_RESET, _("重置动态口令")),
+        (AUDIT_PURGE, _("清理审计记录")),
+        (AUDIT_VERIFY, _("校验审计记录")),
+    ]
+    SUCCESS, FAILURE = "success", "failure"
+    OUTCOMES = [(SUCCESS, _("成功")), (FAILURE, _("失败"))]
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    kind = models.CharField(_("事件"), max_length=20, choices=KINDS, db_index=True)
+    outcome = models.CharField(_("结果"), max_length=8, choices=OUTCOMES)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_constraint=False,
+    )
+    username = models.CharField(_("操作人用户名"), max_length=150, blank=True)
+    target = models.CharField(_("对象账户"), max_length=150, blank=True, db_index=True)
+    address = models.CharField(_("来源地址"), max_length=64, blank=True)
+    source = models.CharField(_("来源"), max_length=16, default="system")
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    algorithm = models.CharField(_("摘要算法"), max_length=8)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64)
+    hash = models.CharField(_("本条摘要"), max_length=64, unique=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("安全审计记录")
+        verbose_name_plural = _("安全审计记录")
+        ordering = ["-seq"]
+
+    def __str__(self):
+        return f"#{self.seq} {self.get_kind_display()} {self.username or '—'} {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("安全审计记录不可修改"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("安全审计记录不可删除"))

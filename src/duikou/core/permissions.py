@@ -7,9 +7,10 @@ neither are shared reference data (every signed-in user reads them; only the off
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .querysets import AuditedQuerySet
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
@@ -20,16 +21,29 @@ UNIT_HEAD = "unit_head"
 RECIPIENT_VIEWER = "recipient_viewer"
 AUDITOR = "auditor"
 LEADER = "leader"
+# 三员 (等保2.0): three administrators, none able to do another's work, none a user of the domain data.
+SYSTEM_ADMIN = "system_admin"  # accounts, organizations, settings
+SECURITY_ADMIN = "security_admin"  # roles, security policy, unlocks, tokens, second factors
+AUDIT_ADMIN = "audit_admin"  # reads and verifies the security audit and the change log
+THREE_ADMINS = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
 READ_EVERYTHING_ROLES = {AUDITOR, LEADER}
 UNIT_ROLES = {UNIT_REPORTER, UNIT_HEAD}
-ROLE_NAMES = (OFFICE_ADMIN, UNIT_REPORTER, UNIT_HEAD, RECIPIENT_VIEWER, AUDITOR, LEADER)
+ROLE_NAMES = (OFFICE_ADMIN, UNIT_REPORTER, UNIT_HEAD, RECIPIENT_VIEWER, AUDITOR, LEADER, *THREE_ADMINS)
+# Who reads the security audit: the audit administrator alone.
+SECURITY_AUDIT_READERS = {AUDIT_ADMIN}
+
+
+# The superuser only sets up the three administrators (三员分立); it is no user of the domain data.
+SUPERUSER = "superuser"
+# Roles that use the back-office admin pages (is_staff follows the role, see accounts.User.save).
+STAFF_ROLES = {OFFICE_ADMIN, AUDITOR, *THREE_ADMINS}
 
 
 def role_of(user) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
     if user.is_superuser:
-        return OFFICE_ADMIN
+        return SUPERUSER
     return getattr(user, "role", None)
 
 
@@ -79,6 +93,12 @@ def allows(user, model, action: str) -> bool:
         return False
     if role == OFFICE_ADMIN:
         return True
+    if role == SUPERUSER:
+        return False
+    if role in THREE_ADMINS:
+        # An administrator reaches only the models of its own work (Organization.admin_actions for the system
+        # administrator); plans, reports, funds and the rest are the office's and the units'.
+        return action in getattr(model, "admin_actions", {}).get(role, ())
     if action == VIEW:
         return True
     if role in READ_EVERYTHING_ROLES:
@@ -86,7 +106,7 @@ def allows(user, model, action: str) -> bool:
     return bool(_paths_for(model, role, action))
 
 
-class RestrictedQuerySet(models.QuerySet):
+class RestrictedQuerySet(AuditedQuerySet):
     def restrict(self, user, action: str = VIEW):
         """Only the rows `user` may perform `action` on."""
         if action not in ACTIONS:
@@ -94,7 +114,7 @@ class RestrictedQuerySet(models.QuerySet):
         if not allows(user, self.model, action):
             return self.none()
         role = role_of(user)
-        if role == OFFICE_ADMIN or (role in READ_EVERYTHING_ROLES and action == VIEW):
+        if role in (OFFICE_ADMIN, *THREE_ADMINS) or (role in READ_EVERYTHING_ROLES and action == VIEW):
             return self
         if not getattr(self.model, "owner_paths", ()) and not getattr(self.model, "recipient_paths", ()):
             return self if action == VIEW else self.none()

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from duikou.core import permissions as perms
+from duikou.reports.achieved import achieved_by_allocation
 from duikou.reports.models import Report, TargetFigure
 from duikou.targets.models import Allocation
 
@@ -32,8 +33,6 @@ def _number(value: Decimal | None):
 
 def allocation_rows(user, *, plan_id: int | None = None, program_id: int | None = None):
     """One row per allocation the user may see: plan, indicator, target, unit, unit share, achieved, rate."""
-    from duikou.reports.services import achieved_by_allocation
-
     allocations = Allocation.objects.restrict(user, perms.VIEW)
     if plan_id is not None:
         allocations = allocations.filter(target__plan_id=plan_id)
@@ -46,9 +45,8 @@ def allocation_rows(user, *, plan_id: int | None = None, program_id: int | None 
     for a in allocations.iterator(chunk_size=CHUNK):
         t = a.target
         done = achieved.get(a.pk)
-        rate = (
-            float((done / a.value * 100).quantize(Decimal("0.01"))) if done is not None and a.value else None
-        )
+        progress = a.progress_of(done)
+        rate = None if progress is None else float((progress * 100).quantize(Decimal("0.01")))
         yield [
             t.plan.title,
             t.indicator,

@@ -132,8 +132,26 @@ def _json_fields(model) -> set[str]:
     return {f.name for f in model._meta.concrete_fields if isinstance(f, models.JSONField)}
 
 
-def form_save(model, fields: list[str], data: dict, instance=None):
-    """Validate `data` as the model's form would (types, lengths, choices, constraints) and save it."""
+def _restrict_choices(form, user, names) -> None:
+    """Every foreign key the caller names is chosen among the rows `user` may see: a row the gate hides is an
+    invalid choice (422), exactly as if it did not exist. Keys the caller leaves alone keep their value."""
+    for name, field in form.fields.items():
+        if name not in names:
+            continue
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        if getattr(queryset.model, "referable_by_anyone", False):
+            continue
+        if hasattr(queryset, "restrict"):
+            field.queryset = queryset.restrict(user, perms.VIEW)
+        elif not perms.is_office(user):
+            field.queryset = queryset.none()  # a relation the gate cannot narrow is the office's to set
+
+
+def form_save(model, fields: list[str], data: dict, instance=None, *, user):
+    """Validate `data` as the model's form would (types, lengths, choices, constraints, and every foreign key
+    among the rows `user` may see) and save it."""
     attnames = {f.attname: f.name for f in model._meta.concrete_fields}
     data = {attnames.get(k, k): v for k, v in data.items()}
     bad = _find_nul(data)
@@ -146,6 +164,7 @@ def form_save(model, fields: list[str], data: dict, instance=None):
     if instance is not None and "version" in data:
         instance.version = data.pop("version")  # the version the caller edited: stale ones are refused on save
     form = form_class(data={**current, **{k: v for k, v in data.items() if k in form_fields}}, instance=instance)
+    _restrict_choices(form, user, set(data))
     if not form.is_valid():
         raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
     obj = form.save(commit=False)
@@ -208,7 +227,7 @@ def crud_router(
                     obj = create_with(user, payload)
                 else:
                     perms.require_allowed(user, model, perms.ADD)
-                    obj = form_save(model, fields, data)
+                    obj = form_save(model, fields, data, user=user)
                 # A service checks its own rules; a plain form write must land inside what the caller may add.
                 require_within_gate(model, user, obj, perms.VIEW if create_with is not None else perms.ADD)
                 return 201, model.objects.get(pk=obj.pk)
@@ -227,7 +246,7 @@ def crud_router(
                 if update_with is not None:
                     obj = update_with(user, obj, payload)
                 else:
-                    obj = form_save(model, fields, data, instance=obj)
+                    obj = form_save(model, fields, data, instance=obj, user=user)
                     require_within_gate(model, user, obj, perms.CHANGE)
                 return 200, model.objects.get(pk=obj.pk)
 

@@ -8,7 +8,6 @@ differences only when asked, in one transaction.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
 import re
@@ -35,6 +34,7 @@ from duikou.organizations.services import (
     resolve_organization,
 )
 from duikou.plans.models import Plan, Responsibility, Task
+from duikou.reader.tasks import due_date
 
 SHEET_TITLE = "任务分工"
 HEADERS = ("序号", "工作任务", "牵头单位", "配合单位", "完成时限")
@@ -598,29 +598,11 @@ def _row_change(task: Task, row: TableRow, columns: dict[str, str], key: str) ->
 
 
 def parse_due(deadline: str, plan: Plan) -> dt.date | None:
-    """The date a 完成时限 means where the year is known (2024年6月底前, 6月底前 in a one-year plan)."""
-    text = re.sub(r"\s+", "", deadline or "")
-    year = None
-    m = re.search(r"(\d{4})年", text)
-    if m:
-        year = int(m.group(1))
-    elif plan.start_year and plan.start_year == plan.end_year:
-        year = plan.start_year
-    if year is None:
-        return None
-    m = re.search(r"(\d{1,2})月(\d{1,2})日", text)
-    if m and 1 <= int(m.group(1)) <= 12:
-        try:
-            return dt.date(year, int(m.group(1)), int(m.group(2)))
-        except ValueError:
-            return None
-    m = re.search(r"(\d{1,2})月", text)
-    if m and 1 <= int(m.group(1)) <= 12:
-        month = int(m.group(1))
-        return dt.date(year, month, calendar.monthrange(year, month)[1])
-    if re.search(r"年(底|末|内)|全年", text):
-        return dt.date(year, 12, 31)
-    return None
+    """The date a 完成时限 means (the reader's one reading of deadline text); a deadline without a year takes
+    the plan's year when the plan covers one year only."""
+    year = plan.start_year if plan.start_year and plan.start_year == plan.end_year else None
+    iso = due_date(deadline, year)
+    return dt.date.fromisoformat(iso) if iso else None
 
 
 class _Units:

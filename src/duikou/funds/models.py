@@ -7,6 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.fields import MoneyField, YearField
 from duikou.core.models import AuditedModel, VersionedModel
+from duikou.core.permissions import RestrictedQuerySet
+
+DISBURSEMENT, EXPENDITURE = "disbursement", "expenditure"
+# The one definition of "money spent": paid to the recipient (支付到账) or spent directly on the work (支出), the
+# two IATI kinds by which money leaves the payer. Commitments and appropriations are promises, not spending.
+SPENT_KINDS = (DISBURSEMENT, EXPENDITURE)
+
+
+class TransactionQuerySet(RestrictedQuerySet):
+    def spent(self):
+        """Money spent (SPENT_KINDS): what the dashboard, funds pages, bulletins and assessments all count."""
+        return self.filter(kind__in=SPENT_KINDS)
 
 
 class FundingLine(AuditedModel):
@@ -44,7 +56,9 @@ class FundingLine(AuditedModel):
 class Transaction(AuditedModel, VersionedModel):
     """Money against a funding line or a project; the receiving side confirms receipt."""
 
-    COMMITMENT, APPROPRIATION, DISBURSEMENT, EXPENDITURE = "commitment", "appropriation", "disbursement", "expenditure"
+    COMMITMENT, APPROPRIATION = "commitment", "appropriation"
+    DISBURSEMENT, EXPENDITURE = DISBURSEMENT, EXPENDITURE
+    SPENT_KINDS = SPENT_KINDS
     KINDS = [
         (COMMITMENT, _("承诺")), (APPROPRIATION, _("拨付下达")), (DISBURSEMENT, _("支付到账")), (EXPENDITURE, _("支出")),
     ]
@@ -82,6 +96,8 @@ class Transaction(AuditedModel, VersionedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     receipt_note = models.CharField(_("确认说明"), max_length=500, blank=True)
+
+    objects = TransactionQuerySet.as_manager()
 
     owner_paths = ("payer",)
     recipient_paths = ("payee",)

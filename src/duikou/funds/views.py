@@ -61,7 +61,7 @@ class FundingLineListView(RestrictedListView):
         queryset, active = self.filtered(self.narrow(self.base_queryset()))
         if sees_everything(self.request.user) and not any(f["value"] for f in active) and not self.request.GET.get("q"):
             # The whole national schedule: the funds tallies hold both sums (kept with the data).
-            rows = FundsTally.objects.order_by().values("year").annotate(p=Sum("planned"), d=Sum("line_disbursement"))
+            rows = FundsTally.objects.order_by().values("year").annotate(p=Sum("planned"), d=Sum("line_spent"))
             planned = {r["year"]: r["p"] for r in rows if r["p"]}
             paid_by_year = defaultdict(Decimal, {r["year"]: r["d"] for r in rows})
         else:
@@ -70,7 +70,7 @@ class FundingLineListView(RestrictedListView):
             }
             paid_by_year = defaultdict(Decimal)
             for row in (
-                Transaction.objects.filter(funding_line__in=queryset.values("pk"), kind=Transaction.DISBURSEMENT)
+                Transaction.objects.spent().filter(funding_line__in=queryset.values("pk"))
                 .order_by()
                 .values(year=ExtractYear("date"))
                 .annotate(total=Sum("amount"))

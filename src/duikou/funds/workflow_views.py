@@ -1,6 +1,5 @@
 """Receipt pages: the donor side records money sent, the supported side confirms what arrived; both see flags."""
 
-import datetime as dt
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
+from duikou.core.dates import today_for
 from duikou.core.models import StaleEditError
 from duikou.organizations.models import Organization
 
@@ -89,7 +89,7 @@ def transaction_list(request):
                 "can_confirm": perms.is_office(user) or perms.within(user, t.payee),
                 "can_correct": perms.is_office(user)
                 or (perms.within(user, t.payer) and perms.role_of(user) in perms.UNIT_ROLES),
-                "today": dt.date.today().isoformat(),
+                "today": today_for().isoformat(),
             }
         )
     can_record = perms.allows(user, Transaction, perms.ADD) and (

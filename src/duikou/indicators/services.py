@@ -156,7 +156,7 @@ def propose_for_items(items: list[dict], year: int | None = None) -> list[Indica
 def map_target(*, target, indicator: Indicator | None, user=None) -> None:
     """The office confirms (or changes, or clears) the indicator a target counts toward."""
     target.national_indicator = indicator
-    target.national_indicator_confirmed = indicator is not None
+    target.national_indicator_confirmed = True  # None confirmed: the office says it counts toward none
     target.save(update_fields=["national_indicator", "national_indicator_confirmed", "updated_at"])
 
 

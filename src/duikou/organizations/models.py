@@ -34,6 +34,11 @@ class Organization(AuditedModel):
 
     owner_paths = ("pk",)
     unit_actions = ()  # units read their own record; the office keeps the tree
+    # A write may name any unit (a payee, the place a cadre goes): published plans print them all. Whether the
+    # saved row is the writer's own is the gate's check on that row, not on the unit named.
+    referable_by_anyone = True
+    # 三员: the system administrator keeps the organizations (accounts belong to them); see core.permissions.
+    admin_actions = {"system_admin": ("view", "add", "change", "delete")}
 
     class Meta:
         verbose_name = _("单位")

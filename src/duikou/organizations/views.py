@@ -11,9 +11,9 @@ from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task
 from duikou.projects.models import Project
+from duikou.reports.achieved import latest_approved_figures
 from duikou.targets.models import Allocation
 from duikou.web.lists import RestrictedListView
-from duikou.web.stats import latest_approved_figures, ratio
 
 from .filters import ORGANIZATION_FILTERS
 from .models import Organization
@@ -70,10 +70,10 @@ def organization_detail(request, pk: int):
             "target__plan__issued_on", "target__order", "pk"
         )[:PAGE_ROWS]
     )
-    figures = latest_approved_figures([a.target_id for a in allocations], organization_ids=[org.pk])
+    figures = latest_approved_figures(target_ids=[a.target_id for a in allocations], organization_ids=[org.pk])
     for a in allocations:
         a.achieved = figures.get((a.target_id, org.pk))
-        a.progress = ratio(a.achieved, a.value) if a.achieved is not None else None
+        a.progress = a.progress_of(a.achieved)
     funding_lines = list(
         FundingLine.objects.through(user, "source_organization", org)
         .select_related("plan")
@@ -97,15 +97,15 @@ def organization_detail(request, pk: int):
     children = _busiest_children(user, org) if org.kind == Organization.REGION else []
     tally = organization_summary(org, subtree=False)
     lead, support = tally["lead"], tally["support"]
-    disbursed = tally["funds"].get(Transaction.DISBURSEMENT, {})
+    spent = [tally["funds"].get(kind, {}) for kind in Transaction.SPENT_KINDS]
     summary = {
         "tasks": lead["tasks"] + support["tasks"],
         "lead": lead["tasks"],
         "completed": lead["by_status"].get(Task.COMPLETED, 0) + support["by_status"].get(Task.COMPLETED, 0),
         "overdue": lead["overdue"] + support["overdue"],
         "allocations": allocation_rows.count() if len(allocations) == PAGE_ROWS else len(allocations),
-        "paid": disbursed.get("paid", 0),
-        "received": disbursed.get("received", 0),
+        "paid": sum(s.get("paid", 0) for s in spent),
+        "received": sum(s.get("received", 0) for s in spent),
     }
     return render(
         request,

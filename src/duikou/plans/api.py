@@ -9,18 +9,16 @@ from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.exchange.rest import ApiError, Id, Text, Year, add_action, crud_router, form_save, resolve
+from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
 
 from .models import Plan, Responsibility, Section, Task
-from .services import import_plan_data, publish_plan
+from .services import TASK_STATUS_FIELDS, import_plan_data, may_set_task_status, publish_plan
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
 TASK_FIELDS = ["plan", "section", "number", "path", "title", "text", "deadline", "due_date", "status", "progress",
                "completed_on", "order"]
-# A task's status and progress move only through approved reports and approved change requests.
-TASK_WORKFLOW_FIELDS = {"status", "progress", "completed_on"}
 RESPONSIBILITY_FIELDS = ["task", "organization", "role", "printed_name", "order"]
 Path = list[Annotated[str, Field(max_length=20)]]
 
@@ -162,13 +160,11 @@ def create_plan(user, payload: PlanCreate) -> Plan:
 
 def update_task(user, task: Task, payload: TaskUpdate) -> Task:
     data = payload.dict(exclude_unset=True)
-    moved = sorted(f for f in set(data) & TASK_WORKFLOW_FIELDS if data[f] != getattr(task, f))
-    if moved:
-        raise ApiError(409, _(
-            "任务的状态和进度只随审核通过的月报和变更申请改变（不能直接修改：%(fields)s）；"
-            "请通过 /api/plans/change-requests/ 提出完成、取消或调整申请"
-        ) % {"fields": "、".join(moved)})
-    return form_save(Task, TASK_FIELDS, data, instance=task)
+    if set(data) & TASK_STATUS_FIELDS and not may_set_task_status(user):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("任务的状态和进度只能由对口支援办公室修改；责任单位请通过月报报送进展"))
+    return form_save(Task, TASK_FIELDS, data, instance=task, user=user)
 
 
 router = Router(auth=API_AUTH)

@@ -1,8 +1,5 @@
-"""Filters of the plan and task lists, and the overdue rule as a query."""
+"""Filters of the plan and task lists (the overdue rule itself is `plans.models.overdue_q`)."""
 
-import datetime as dt
-
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from duikou.web.lists import Filter, distinct_choices
@@ -13,14 +10,9 @@ OVERDUE = "overdue"
 TASK_STATUS_CHOICES = [*Task.STATUSES, (OVERDUE, _("已逾期"))]
 
 
-def overdue_q(prefix: str = "") -> Q:
-    """Tasks past their due date and not completed."""
-    return Q(**{f"{prefix}due_date__lt": dt.date.today()}) & ~Q(**{f"{prefix}status": Task.COMPLETED})
-
-
 def filter_task_status(queryset, value: str):
     if value == OVERDUE:
-        return queryset.filter(overdue_q())
+        return queryset.overdue()
     if value in dict(Task.STATUSES):
         return queryset.filter(status=value)
     return queryset

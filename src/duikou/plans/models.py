@@ -7,8 +7,45 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.dates import today_for
 from duikou.core.fields import YearField
 from duikou.core.models import AuditedModel, VersionedModel
+from duikou.core.permissions import RestrictedQuerySet
+
+COMPLETED = "completed"
+CANCELLED = "cancelled"  # a task cancelled by an approved request: closed, never overdue
+
+
+# -- the one definition of "overdue" ----------------------------------------------------------------
+# A task is overdue on `day` when its due date is before `day` and it was not completed by `day`. Everything
+# that counts overdue tasks (lists, dashboard, tallies, bulletins, reminders, assessments) calls one of these.
+def is_overdue(status: str, due_date: dt.date | None, day: dt.date, completed_on: dt.date | None = None) -> bool:
+    """The rule on plain values (tally rows carry status and due date only: they judge the present)."""
+    if due_date is None or not due_date < day or status == CANCELLED:
+        return False
+    return not (status == COMPLETED and (completed_on is None or completed_on <= day))
+
+
+def overdue_q(day: dt.date, prefix: str = "", *, completion_date: bool = True) -> Q:
+    """The rule as a query condition, on tasks (`prefix` reaches them through a relation, e.g. "task__").
+
+    completion_date=False judges by status alone, for tallies kept per status and due date; for `day` today it
+    is the same answer (no task was completed after today).
+    """
+    done = Q(**{f"{prefix}status": COMPLETED})
+    if completion_date:
+        done &= Q(**{f"{prefix}completed_on__isnull": True}) | Q(**{f"{prefix}completed_on__lte": day})
+    return Q(**{f"{prefix}due_date__lt": day}) & ~done & ~Q(**{f"{prefix}status": CANCELLED})
+
+
+class TaskQuerySet(RestrictedQuerySet):
+    def overdue(self, day: dt.date | None = None):
+        """Tasks overdue on `day` (default: today in the program office's time zone)."""
+        return self.filter(overdue_q(day or today_for()))
+
+    def done_by(self, day: dt.date):
+        """Tasks completed on or before `day`."""
+        return self.filter(Q(status=COMPLETED) & (Q(completed_on__isnull=True) | Q(completed_on__lte=day)))
 
 
 class Plan(AuditedModel, VersionedModel):
@@ -87,8 +124,8 @@ class Section(AuditedModel):
 class Task(AuditedModel, VersionedModel):
     """A numbered work item with its responsible units and deadline."""
 
-    NOT_STARTED, IN_PROGRESS, COMPLETED, SUSPENDED = "not_started", "in_progress", "completed", "suspended"
-    CANCELLED = "cancelled"
+    NOT_STARTED, IN_PROGRESS, COMPLETED, SUSPENDED = "not_started", "in_progress", COMPLETED, "suspended"
+    CANCELLED = CANCELLED
     STATUSES = [
         (NOT_STARTED, _("未开始")), (IN_PROGRESS, _("推进中")), (COMPLETED, _("已完成")), (SUSPENDED, _("暂缓")),
         (CANCELLED, _("已取消")),
@@ -109,6 +146,8 @@ class Task(AuditedModel, VersionedModel):
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     order = models.PositiveIntegerField(_("顺序"), default=0)
     extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回"))
+
+    objects = TaskQuerySet.as_manager()
 
     owner_paths = ("responsibilities__organization",)
     recipient_paths = ("plan__program__recipients",)
@@ -131,7 +170,15 @@ class Task(AuditedModel, VersionedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status != self.COMPLETED and self.due_date is not None and self.due_date < dt.date.today()
+        """Overdue today (in the program office's time zone)."""
+        return self.overdue_on(today_for())
+
+    def overdue_on(self, day: dt.date) -> bool:
+        return is_overdue(self.status, self.due_date, day, self.completed_on)
+
+    def done_by(self, day: dt.date) -> bool:
+        """Completed on or before `day`."""
+        return self.status == self.COMPLETED and (self.completed_on is None or self.completed_on <= day)
 
     def roll_up_parts(self) -> None:
         """Set status and progress from the units' parts: the one rule for a task several units share.
@@ -157,7 +204,7 @@ class Task(AuditedModel, VersionedModel):
         completed_on = self.completed_on
         if status == self.COMPLETED:
             completed_on = completed_on or max((p.part_completed_on for p in leads if p.part_completed_on),
-                                               default=None) or dt.date.today()
+                                               default=None) or today_for(self.plan.program)
         else:
             completed_on = None
         if (status, progress, completed_on) != (self.status, self.progress, self.completed_on):

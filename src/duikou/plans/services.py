@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
+from duikou.core import permissions as perms
 from duikou.core.audit import bulk_create_logged
 from duikou.core.errors import InputError
 from duikou.funds.models import FundingLine
@@ -30,6 +31,16 @@ from duikou.targets.models import Allocation, Target
 
 from .models import Plan, Responsibility, Section, Task
 from .schema import SCHEMA_ID, PlanDocument, describe_errors
+
+# A task's status, progress and completion date: the office sets them directly; a unit moves them only through its
+# approved reports (and, later, change requests). A responsible or supporting unit never sets them itself.
+TASK_STATUS_FIELDS = frozenset({"status", "progress", "completed_on"})
+
+
+def may_set_task_status(user) -> bool:
+    """Who may set a task's status, progress or completion date directly: the program office alone."""
+    return perms.is_office(user)
+
 
 SCORED_UNITS = {"yuan", "person", "count", "percent"}
 SPEC_FIELDS = {

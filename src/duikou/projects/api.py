@@ -6,12 +6,12 @@ from typing import Annotated
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
 
 from duikou.core import permissions as perms
-from duikou.exchange.rest import Id, Text, add_action, crud_router, resolve
+from duikou.exchange.rest import Id, Text, add_action, crud_router, form_save, require_within_gate, resolve
 from duikou.organizations.models import Organization
 from duikou.programs.models import Program
 
 from .models import Project
-from .services import move_project, propose_project
+from .services import move_project, propose_project, require_may_edit_project
 
 # Status is left out on purpose: it moves only along Project.TRANSITIONS, through /move.
 EDIT_FIELDS = ["plan", "task", "code", "name", "implementer", "sector", "place", "budget", "beneficiaries",
@@ -74,9 +74,17 @@ def create_project(user, p: ProjectCreate) -> Project:
     )
 
 
+def update_project(user, project: Project, p: ProjectUpdate) -> Project:
+    data = p.dict(exclude_unset=True)
+    require_may_edit_project(user, project, data)
+    project = form_save(Project, EDIT_FIELDS, data, instance=project, user=user)
+    require_within_gate(Project, user, project, perms.CHANGE)
+    return project
+
+
 router = crud_router(
     Project, name="project", read=ProjectRead, filters=ProjectFilter, create=ProjectCreate, update=ProjectUpdate,
-    fields=EDIT_FIELDS, create_with=create_project,
+    fields=EDIT_FIELDS, create_with=create_project, update_with=update_project,
 )
 add_action(router, Project, name="project", path="move", payload=ProjectMove, response=ProjectRead, action=perms.VIEW,
            do=lambda user, project, p: move_project(project=project, status=p.status, user=user, version=p.version))

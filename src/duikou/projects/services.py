@@ -16,6 +16,21 @@ from .models import Project
 # The implementing unit runs the works; the supported side confirms a finished project is in use.
 UNIT_MOVES = {(Project.APPROVED, Project.UNDER_WAY), (Project.UNDER_WAY, Project.COMPLETED)}
 RECIPIENT_MOVES = {(Project.COMPLETED, Project.IN_USE)}
+# Once the office approves a project, its budget, size and place in the plan are settled: the implementing unit
+# keeps only these up to date (the rest changes through the office).
+UNIT_FIELDS_AFTER_APPROVAL = frozenset({"sector", "place", "start_date", "end_date", "description", "version"})
+
+
+def require_may_edit_project(user, project: Project, fields) -> None:
+    """Refuse a unit's change of an approved project's settled fields (budget, beneficiaries, plan, …)."""
+    if perms.is_office(user) or project.status == Project.CANDIDATE:
+        return
+    settled = set(fields) - UNIT_FIELDS_AFTER_APPROVAL
+    if settled:
+        raise PermissionDenied(
+            _("项目“%(p)s”已批准，以下内容只能由对口支援办公室修改：%(fields)s")
+            % {"p": project, "fields": "、".join(sorted(settled))}
+        )
 
 
 def allowed_moves(project: Project, user) -> list[str]:

@@ -9,8 +9,14 @@ import cn2an
 
 _CN_YEAR_DIGITS = "〇零一二三四五六七八九"
 _NOTICE = re.compile(
-    r"^(?:标\s*题[:：]\s*)?(?P<issuer>.{2,60}?)关于(?:印发|发布|下达|转发)(?P<title>.{4,100}?)的(?:通知|函|批复)$"
+    r"^(?:标\s*题[:：]\s*)?(?P<issuer>[^:：]{2,60}?)?(?:关于)?(?:印发|发布|下达|转发)(?P<title>.{4,100}?)的(?:通知|函|批复)$"
 )
+# a news item reporting a notice: 近日国家能源局印发2022年…工作要点的通知。
+_REPORTED_NOTICE = re.compile(
+    r"(?:近日|日前|近期|最近)，?(?P<issuer>[\u4e00-\u9fff]{2,30}?)(?:联合)?印发(?:了)?(?P<title>[^，。；]{4,80}?)的通知"
+)
+# the title of a 公文 printed over two or three lines at the top: 国务院关于促进综合保税区 / 高水平开放…的若干意见
+_DOCUMENT_KIND = re.compile(r"(?:通知|意见|批复|函|决定|方案|规划|计划|要点|纲要|办法|报告|通报)$")
 _PLAN_WORDS = r"(?:实施方案|工作方案|方案|规划|计划|意见|要点|纲要|办法|清单|安排|措施|协议)"
 _TITLE = re.compile(
     rf"^(?P<title>[^。，,；;:：!?！？]{{4,80}}?{_PLAN_WORDS}(?:\s*[(（][^()（）]{{2,20}}[)）])?)$"
@@ -34,6 +40,11 @@ _DATE = re.compile(
     rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_YEAR_DIGITS}]{{4}})\s*[年\-/.]\s*(?P<m>\d{{1,2}}|[十{_CN_YEAR_DIGITS}]{{1,2}})\s*[月\-/.]\s*"
     rf"(?P<d>\d{{1,2}}|[十{_CN_YEAR_DIGITS}]{{1,3}})\s*日?"
 )
+# 。平潭综合实验区管委会 2016年2月5日: the sender's name and the date right after a notice's last sentence
+_SIGNED = re.compile(
+    r"[。]\s*[\u4e00-\u9fff]{2,30}(?:人民政府|政府|办公厅|办公室|委员会|管委会|厅|局|委|办)\s*"
+    r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
+)
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 _ORG_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|领导小组|工作组|厅|局|委|办|部|院|署|会)$")
 _FIVE_YEAR = {
@@ -47,6 +58,8 @@ _YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|�
 _PERIOD_SENTENCE = re.compile(
     r"(?:期限|时限|周期|实施期|规划期|执行期)(?:暂定|确定)?(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|到)\s*((?:19|20)\d{2})\s*年"
 )
+# （2015-2020）in a title: a span in brackets needs no 年
+_BRACKET_SPAN = re.compile(r"[(（]\s*((?:19|20)\d{2})\s*[—\-~～–－至到]+\s*((?:19|20)\d{2})\s*年?\s*[)）]")
 _SINGLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # 文号 prefixes of provincial governments (a fixed national list, not any one plan's)
 _PROVINCE_ABBREVIATIONS = {
@@ -110,14 +123,51 @@ def _labelled(lines: list[str], field: str) -> str | None:
     return None
 
 
+def _wrapped_title(lines: list[str]) -> str | None:
+    """A title printed over up to four short lines at the very top, ending with the kind of document."""
+    joined = ""
+    for index, line in enumerate(lines[:4]):
+        if (
+            len(line) > 40
+            or re.search(r"[。，,；;:：]", line)
+            or DOC_NUMBER.search(line)
+            or _DATE.search(line)
+        ):
+            break
+        joined += line.strip()
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        # the title block ends where the 文号 or the addressees (…：) begin
+        ends_block = bool(DOC_NUMBER.search(following[:30])) or following.rstrip().endswith((":", "："))
+        if _DOCUMENT_KIND.search(joined) and len(joined) >= 8 and ends_block:
+            return joined
+    return None
+
+
 def find_title(lines: list[str]) -> tuple[str | None, str | None]:
     """The plan's own title and, when it comes from a covering notice, the notice's issuer."""
     candidates = list(lines[:120])
+    wrapped = _wrapped_title(lines)
+    if wrapped:
+        candidates.insert(0, wrapped)
     labelled = _labelled(lines, "title")
     if labelled:
         candidates.insert(0, labelled)
     for line in candidates:
         match = _NOTICE.match(line.replace("\t", " "))
+        if match:
+            title = _compact(match.group("title"))
+            issuer = _compact(re.sub(r"关于$", "", match.group("issuer") or "")) or None
+            if issuer is None:  # 印发《X》的通知 in the page title; the body may print who sent it
+                for other in lines[:120]:
+                    again = _NOTICE.match(other)
+                    if again and again.group("issuer") and _compact(again.group("title")) == title:
+                        issuer = _compact(re.sub(r"关于$", "", again.group("issuer"))) or None
+                        break
+            return title, issuer
+    if wrapped:
+        return _compact(wrapped), None
+    for line in lines[:20]:
+        match = _REPORTED_NOTICE.search(line)
         if match:
             return _compact(match.group("title")), _compact(match.group("issuer"))
     for line in lines[:120]:
@@ -138,6 +188,8 @@ def find_doc_number(lines: list[str]) -> str | None:
         match = DOC_NUMBER.search(line)
         if not match:
             continue
+        if match.start() == 0 and not re.match(r"[，,。的]|文件|精神|要求", line[match.end() :]):
+            return _compact(match.group("number"))  # 岚综管综〔2015〕206号 heading a run-together page
         rest = (line[: match.start()] + line[match.end() :]).strip(" ()（）")
         rest = _DATE.sub("", rest).strip(" ()（）,，")
         if len(rest) <= 6:
@@ -159,6 +211,10 @@ def find_issued_on(lines: list[str]) -> str | None:
         rest = (bare[: match.start()] + bare[match.end() :]).strip()
         if not rest or DOC_NUMBER.fullmatch(rest):
             return parse_date(bare)
+    joined = "\n".join(lines[:200])
+    signed = _SIGNED.search(joined)
+    if signed:
+        return parse_date(signed.group("date"))
     published = _labelled(lines, "published_on")
     if published and not _CLOCK.search(published):
         return parse_date(published)
@@ -168,7 +224,7 @@ def find_issued_on(lines: list[str]) -> str | None:
 def find_period(title: str | None, lines: list[str]) -> dict | None:
     """First and last year: from the title's (2021—2025年) or 十四五, a stated 期限, or an annual plan's year."""
     text_title = title or ""
-    match = _YEAR_SPAN.search(text_title)
+    match = _YEAR_SPAN.search(text_title) or _BRACKET_SPAN.search(text_title)
     if match:
         return {"start_year": int(match.group(1)), "end_year": int(match.group(2))}
     for name, (start, end) in _FIVE_YEAR.items():

@@ -26,7 +26,17 @@ _NOT_A_UNIT = re.compile(
 _ADMIN_NOUN = re.compile(r"(县|州|省|地市|市州|县区|区县|县市|自治区|自治州|自治县|国家|地区)$")
 _AT_LEAST_BEFORE = re.compile(r"(不低于|不少于|至少|超过|高于|多于|达|达到|力争|确保)[^，,。；]{0,6}$")
 _AT_MOST_BEFORE = re.compile(r"(不超过|不高于|控制在|低于|少于|以内)[^，,。；]{0,6}$")
-_AT_LEAST_BEFORE_STRICT = re.compile(r"(不低于|不少于|至少|超过|高于|多于)[^，,。；]{0,6}$")
+_AT_LEAST_BEFORE_STRICT = re.compile(
+    r"(不低于|不少于|至少|(?<!不)超过|(?<!不)高于|多于|达到)[^，,。；]{0,6}$"
+)
+# numbers that set a rule rather than a result: a cap (最高500万元, 最多不超过六批), a standard (低于3310元为标准),
+# a rate (按7%予以贴息, 按照…30%给予), an age, a condition (1家符合条件的…, 50人以下的企业)
+_RULE_BEFORE = re.compile(r"(最高|最多|上限|最低|年满|按照?[^，,。；%]{0,20}$)")
+_RULE_AFTER = re.compile(
+    r"^(?:\(含\))?(?:以下|以内|及以下)的|^[^，,。；]{0,8}为标准|^周岁|^(?:家|个|项)?符合条件"
+)
+# the document's own measures (调整增加为30项督查激励措施) are not commitments
+_OWN_MEASURES = re.compile(r"^[^，,。；]{0,8}(?:措施|举措)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?![\d—\-~至到])")
 _LEADING = re.compile(
     r"^(?:到|至|截至)?(?:(?:19|20)\d{2}\s*年(?:底|末)?)?[，,]?(?:要|将|力争|确保|争取|努力|计划)?"
@@ -87,7 +97,7 @@ def comparator(text: str, quantity: Quantity) -> str:
     before = text[max(0, quantity.start - 12) : quantity.start]
     if after.startswith(("以上", "及以上", "以上的")) or _AT_LEAST_BEFORE_STRICT.search(before):
         return ">="
-    if after.startswith(("以内", "以下", "及以下")) or _AT_MOST_BEFORE.search(before):
+    if after.startswith(("以内", "以下", "及以下", "(含)以下")) or _AT_MOST_BEFORE.search(before):
         return "<="
     if quantity.is_range or quantity.approximate:
         return ">="
@@ -122,8 +132,14 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
     if before in ("第", "前", "近", "约", "每", "首", "等") or re.match(r"[\d.·]", before):
         return True
     printed = text[quantity.start : quantity.end]
+    rule_before = text[max(0, quantity.start - 24) : quantity.start]
+    rule_after = text[quantity.end : quantity.end + 16]
+    if _RULE_BEFORE.search(rule_before) or _RULE_AFTER.search(rule_after):
+        return True
+    if quantity.unit == "count" and _OWN_MEASURES.search(text[quantity.end : quantity.end + 16]):
+        return True
     if (
-        re.match(r"^[一两][个批]", printed)
+        re.match(r"^[一两][个批项名位支]", printed)
         or printed.startswith("一")
         and quantity.printed_unit in ("次", "项")
     ):

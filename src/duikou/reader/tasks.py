@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .structure import Node, Outline
-from .units import parse_subject, split_units
+from .units import PLACE_CHARS, ends_like_unit, is_specific_unit, parse_subject, split_units
 
 # sections that frame a plan rather than assign work (指导思想, 基本原则, 主要目标, 背景 …)
 PREAMBLE_TITLE = re.compile(
@@ -17,11 +17,15 @@ PREAMBLE_TITLE = re.compile(
 BACKGROUND_TITLE = re.compile(
     r"(背景|成就|现状|发展基础|工作基础|现实基础|形势|机遇|挑战|意义|回顾|基本情况|概况|成效|工作进展)$"
 )
-_LEAD_LABEL = r"责任单位|牵头单位|责任部门|牵头部门|主责单位|负责单位|主办单位|责任主体"
+_LEAD_LABEL = (
+    r"责任单位|牵头单位|责任部门|牵头部门|主责单位|负责单位|负责部门|主办单位|责任主体|实施单位|承办单位"
+)
 _SUPPORT_LABEL = r"配合单位|参与单位|协办单位|配合部门|协同单位|协助单位"
-_LABEL = re.compile(rf"(?P<label>{_LEAD_LABEL}|{_SUPPORT_LABEL}|完成时限|完成时间|时间节点|时限要求)\s*[:：]")
+_IGNORED_LABEL = r"适用范围|适用对象|备注"
+_LABEL = re.compile(
+    rf"(?P<label>{_LEAD_LABEL}|{_SUPPORT_LABEL}|{_IGNORED_LABEL}|完成时限|完成时间|时间节点|时限要求)\s*[:：]"
+)
 _OPEN, _CLOSE = "(（〔[【<《", ")）〕]】>》"
-_TRAILING_PAREN = re.compile(r"[(（](?P<body>[^()（）]{2,120})[)）]\s*[。；;]?\s*$")
 _PREPOSITION = re.compile(r"^(按照|根据|依据|围绕|结合|为了|为|依托|立足|坚持|通过|针对|对照|在)")
 # 1, 1., 1、 or （一） in a 序号 cell
 _TABLE_NUMBER = re.compile(
@@ -29,8 +33,9 @@ _TABLE_NUMBER = re.compile(
 )
 _DUE_MONTH_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?:底|末)")
 _DUE_DAY = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
-# 完成时间：2025年12月 — a month named alone means its end (but 6月前, before June, is left unread).
-_DUE_MONTH = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?![\d底末前日])")
+# 完成时间：2025年12月 — a month named alone means its end; 6月前 is read as offices use it, by the end of June
+# (so that 2024年6月前 and 2024年上半年 name the same day).
+_DUE_MONTH = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?![\d底末日])")
 _DUE_YEAR_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?:年底|年末|年内|底前)")
 _DUE_HALF = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<h>上半年|下半年|一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度)"
@@ -56,7 +61,11 @@ class UnitNote:
 
 
 def due_date(deadline: str | None, year: int | None) -> str | None:
-    """ISO date a deadline names when its year is known: 11月底前 in a 2023 plan → 2023-11-30."""
+    """ISO date a deadline names when its year is known: 11月底前 in a 2023 plan → 2023-11-30.
+
+    The one reading of deadline text: the importer (through the plan JSON) and the task table both use it.
+    全年 (all year round) and 持续推进 name no day: such a task is never overdue.
+    """
     if not deadline:
         return None
     for pattern in (_DUE_DAY, _DUE_MONTH_END, _DUE_HALF, _DUE_YEAR_END, _DUE_MONTH):
@@ -98,7 +107,7 @@ def _balanced_value(text: str, start: int) -> int:
     return len(text)
 
 
-def read_unit_note(text: str, definitions: dict[str, str]) -> UnitNote:
+def read_unit_note(text: str, definitions: dict[str, str], rules: NoteRules | None = None) -> UnitNote:
     """Labelled 牵头/责任/配合 units and 完成时限 in a task's text, or a trailing （…按职责分工负责）."""
     lead: list[str] = []
     support: list[str] = []
@@ -112,9 +121,11 @@ def read_unit_note(text: str, definitions: dict[str, str]) -> UnitNote:
         value = text[match.end() : end].strip(" ;；。，,")
         label = match.group("label")
         if re.fullmatch(_LEAD_LABEL, label):
-            lead += [u for u in split_units(value, definitions) if u not in lead]
+            lead += [u for u in named_units(value, definitions) if u not in lead]
         elif re.fullmatch(_SUPPORT_LABEL, label):
-            support += [u for u in split_units(value, definitions) if u not in support]
+            support += [u for u in named_units(value, definitions) if u not in support]
+        elif re.fullmatch(_IGNORED_LABEL, label):
+            pass
         else:
             deadline = value or None
         opener = match.start()
@@ -123,22 +134,68 @@ def read_unit_note(text: str, definitions: dict[str, str]) -> UnitNote:
             end = min(len(text), end + 1)
         cut.append((opener, end))
     if not labels:
-        match = _TRAILING_PAREN.search(text)
-        if match and "。" not in match.group("body"):
-            note = _read_trailing_note(match.group("body"), definitions)
+        for match in _NOTE_BRACKET.finditer(text):
+            before = text[: match.start()].rstrip()
+            after = text[match.end() :]
+            at_end = not after.strip(" 。；;")
+            if not (at_end or before.endswith(("。", "；", ";"))):
+                continue  # a bracket inside a sentence explains a word, it does not assign the work
+            if "。" in match.group("body"):
+                continue
+            bare_ok = before.endswith(
+                ("。", "；", ";")
+            )  # 各乡镇人民政府（街道办事处） is one name, not a note
+            note = _read_note(match.group("body"), definitions, rules, bare_ok=bare_ok)
             if note:
-                lead, support, deadline = note
+                lead += [u for u in note[0] if u not in lead]
+                support += [u for u in note[1] if u not in support and u not in lead]
+                deadline = deadline or note[2]
                 cut.append((match.start(), match.end()))
     for start, end in sorted(cut, reverse=True):
         text = text[:start] + text[end:]
     return UnitNote(lead, support, deadline, text.strip())
 
 
-_NOTE_LEAD_END = re.compile(
-    r"(?:按照?职责分工|按职能分工|分别)?(?:牵头(?:负责|落实|推进)?|负责|落实|组织实施)$"
+# a note in brackets: （甲负责）, 〔甲、乙〕, （负责部门：…）; one level of brackets may nest inside (机关党委（人事司）)
+_NOTE_BRACKET = re.compile(
+    r"(?P<open>[(（〔\[])(?P<body>(?:[^()（）〔〕\[\]]|[(（][^()（）]{1,20}[)）]){2,160})[)）〕\]]"
 )
-_NOTE_SUPPORT_END = re.compile(r"(?:等(?:有关)?(?:单位|部门)?)?(?:配合|参与|协助|协同|共同推进)$")
+_NOTE_LEAD_END = re.compile(
+    r"(?:按照?职责分工|按职能分工|分别)?(?:牵头(?:负责|落实|推进)?|负责|落实|组织实施|指导)$"
+)
+_NOTE_SUPPORT_END = re.compile(r"(?:等(?:有关)?(?:单位|部门)?)?(?:配合|参与|协助|协同|共同推进)(?:落实)?$")
 _NOTE_STANDING = re.compile(r"^(?:长期坚持|长期推进|持续推进|持续实施|常态化推进|全年|每年|逐年推进)$")
+# 列第一位者为牵头单位 / 排在第一位的部门为牵头部门: the first unit of a bare list leads, the rest support
+_FIRST_LEADS = re.compile(r"(?:列|排)(?:在)?第一位(?:者|的)?(?:部门|单位)?为牵头(?:部门|单位)")
+# clauses that state how to read notes rather than who does the work
+_NOTE_REMARK = re.compile(r"^(?:下同|以下.{0,30}|.{0,20}不再列出|按职责分工负责|分别负责|均需.{0,20})$")
+
+
+@dataclass
+class NoteRules:
+    """How the document says its notes are read; 下同 carries a rule to the later notes."""
+
+    first_leads: bool = False
+
+
+def named_units(text: str, definitions: dict[str, str]) -> list[str]:
+    """Units of a note, without classes of units (区直各相关单位, 局内各单位, 有关部门).
+
+    Classes of governments (各设区市人民政府) stay: they are who answers for the work.
+    """
+    return [
+        unit
+        for unit in split_units(text, definitions)
+        if not re.search(r"各|有关|相关|其他|其它|的", unit) or unit.endswith(("人民政府", "政府"))
+    ]
+
+
+def _bare_units(clause: str, definitions: dict[str, str]) -> list[str] | None:
+    """A clause that only lists units (新能源司、电力司), or None when it says something else."""
+    items = [i for i in re.split(r"[、和及]", clause) if i]
+    if not items or any(not ends_like_unit(re.sub(r"等$", "", item)) for item in items):
+        return None
+    return named_units(clause, definitions)
 
 
 def _deadline_clause(clause: str) -> str | None:
@@ -154,22 +211,58 @@ def _deadline_clause(clause: str) -> str | None:
     return None
 
 
-def _read_trailing_note(body: str, definitions: dict[str, str]):
-    """（甲牵头，乙、丙配合，2025年6月底前完成） → units and deadline, when every clause is one of those."""
+def _read_note(
+    body: str, definitions: dict[str, str], rules: NoteRules | None = None, *, bare_ok: bool = True
+):
+    """（甲牵头，乙、丙配合，2025年6月底前完成） → units and deadline, when every clause is one of those.
+
+    A bare list takes the role of the role clause after it (甲牵头，乙、丙，丁等按职责分工负责), else leads.
+    """
+    rules = rules if rules is not None else NoteRules()
     lead: list[str] = []
     support: list[str] = []
     deadline = None
+    pending: list[str] = []
+    led = False  # a 牵头 clause was seen: later 负责 clauses are the supporting units'
+    first_leads = rules.first_leads
     for clause in (c.strip() for c in re.split(r"[，,；;]", body)):
         if not clause:
             continue
+        if _FIRST_LEADS.search(clause):
+            first_leads = True
+            if "下同" in body:
+                rules.first_leads = True
+            continue
+        if _NOTE_REMARK.match(clause):
+            continue
         if (found := _deadline_clause(clause)) is not None:
             deadline = found
-        elif _NOTE_SUPPORT_END.search(clause) and (units := split_units(clause, definitions)):
-            support += [u for u in units if u not in support]
+            continue
+        if "会同" in clause and _NOTE_LEAD_END.search(clause):
+            head, _, rest = clause.partition("会同")
+            lead += [u for u in named_units(head, definitions) if u not in lead]
+            support += [u for u in named_units(rest, definitions) if u not in support]
+            led = True
+            continue
+        if _NOTE_SUPPORT_END.search(clause) and (units := split_units(clause, definitions)):
+            support += [u for u in pending + named_units(clause, definitions) if u not in support]
+            pending = []
         elif _NOTE_LEAD_END.search(clause) and (units := split_units(clause, definitions)):
-            lead += [u for u in units if u not in lead]
+            units = pending + named_units(clause, definitions)
+            pending = []
+            if led and "牵头" not in clause:
+                support += [u for u in units if u not in support]
+            else:
+                lead += [u for u in units if u not in lead]
+                led = led or "牵头" in clause
+        elif bare_ok and (units := _bare_units(clause, definitions)) is not None:
+            pending += units
         else:
             return None
+    if pending:
+        (support if led else lead).extend(u for u in pending if u not in lead and u not in support)
+    if first_leads and not led and len(lead) > 1 and not support:
+        lead, support = lead[:1], lead[1:]
     if not lead and not support and not deadline:
         return None
     return lead, support, deadline
@@ -177,6 +270,12 @@ def _read_trailing_note(body: str, definitions: dict[str, str]):
 
 _ASSIGNED_BY = re.compile(
     r"(?:^|[，,])由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责|组织实施|具体实施|承担|实施)"
+)
+
+
+_ASKED = re.compile(
+    r"(?:^|[，,])(?:请)(?P<units>[^，,。；;]{2,60}?)(?:会同(?P<with>[^，,。；;]{2,40}?))?(?:在|于|按照|落实|制定|加强|研究|根据|要|负责|提出)"
+    r"|^(?P<units2>[^，,。；;请]{2,40}?)会同(?P<with2>[^，,。；;]{2,60}?)(?:研究)?提出(?:了)?(?:办理意见|意见)"
 )
 
 
@@ -192,7 +291,12 @@ def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
         elif _PREPOSITION.match(sentence):
             continue
         by = _ASSIGNED_BY.search(sentence)
-        if by:  # 由市教育局组织实施…: the unit after 由 carries the work
+        asked = _ASKED.search(sentence)
+        if asked:  # 请财政部落实…, 发展改革委会同水利部研究提出了办理意见: the named bodies carry the work
+            head = asked.group("units") or asked.group("units2")
+            partner = asked.group("with") or asked.group("with2")
+            starts = [head] + ([partner] if partner else [])
+        elif by:  # 由市教育局组织实施…: the unit after 由 carries the work
             starts = [by.group("units")]
         elif not re.search(r"(?<![重主需必纪摘只])要(?![求素点])|负责", sentence):
             continue
@@ -223,26 +327,87 @@ def _under_preamble(node: Node) -> bool:
 def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | None, restore) -> list[dict]:
     """Leaf numbered items outside the plan's framing sections."""
     tasks: list[dict] = []
+    rules = NoteRules()
     for node in outline.root.walk():
         if node.children or _under_preamble(node):
             continue
-        note = read_unit_note(node.text, definitions)
-        lead, support = note.lead, note.support
+        note = read_unit_note(node.text, definitions, rules)
+        lead, support, text = note.lead, note.support, note.text
         if not lead and not support:
-            lead = subjects_of(node.text, definitions)
+            run = trailing_unit_run(text, definitions)
+            if run is not None:
+                lead, text = run
+        if not lead and not support:
+            lead = subjects_of(text, definitions)
+        deadline, due = note.deadline, due_date(note.deadline, year)
+        if not deadline:
+            deadline, due = prose_deadline(node.heading + node.text, year)
         tasks.append(
             {
                 "number": restore(node.number),
                 "path": [restore(step) for step in node.path],
                 "title": restore(node.title),
-                "text": restore(note.text),
+                "text": restore(text),
                 "lead_units": [restore(u) for u in lead],
                 "support_units": [restore(u) for u in support],
-                "deadline": restore(note.deadline) if note.deadline else None,
-                "due": due_date(note.deadline, year),
+                "deadline": restore(deadline) if deadline else None,
+                "due": due,
             }
         )
     return tasks
+
+
+def _segment_glued(chunk: str) -> list[str]:
+    """区经济发展局区行政审批局 → 区经济发展局, 区行政审批局: names run together share their first character."""
+    head = chunk[0] if chunk and chunk[0] in PLACE_CHARS else None
+    if not head:
+        return [chunk]
+    pieces = re.split(rf"(?<=[局委办厅部室会])(?={head})", chunk)
+    return [p for p in pieces if p]
+
+
+def trailing_unit_run(text: str, definitions: dict[str, str]) -> tuple[list[str], str] | None:
+    """Units printed after an item's last full stop with nothing between them: the cells of a task table whose
+    columns a web archiver ran together (…推动优化投资和建设环境。区经济发展局区行政审批局区直各有关单位，…).
+
+    Returns the named units and the text without them, or None when the tail is not only unit names.
+    """
+    head, stop, tail = text.rpartition("。")
+    tail = tail.strip()
+    if not stop or not tail or len(tail) > 200:
+        return None
+    names: list[str] = []
+    for chunk in re.split(r"[，,、；;\s]+", tail):
+        if not chunk:
+            continue
+        for piece in _segment_glued(chunk):
+            bare = re.sub(r"[(（][^()（）]*[)）]$", "", piece)
+            if not ends_like_unit(bare):
+                return None
+            names.append(piece)
+    named = [n for n in names if is_specific_unit(re.sub(r"[(（][^()（）]*[)）]$", "", n))]
+    return [definitions.get(n, n) for n in named], head + stop
+
+
+# deadlines written in a task's sentences: 2019年4月底前完成, 力争2022年底前建成, 上半年通过验收, 争取6月完成
+_PROSE_DEADLINE = re.compile(
+    r"(?<!每年)(?<!每月)(?P<d>(?:(?:19|20)\d{2}年)?\d{1,2}月(?:\d{1,2}日|底|末)?前"
+    r"|(?:19|20)\d{2}年(?:底|末)前"
+    r"|(?:(?:19|20)\d{2}年)?(?:上半年|下半年|第[一二三四]季度)(?=.{0,4}(?:完成|投产|获批|开工|建成|通过|到位|实现))"
+    r"|\d{1,2}月(?=.{0,2}完成))"
+)
+
+
+def prose_deadline(text: str, year: int | None) -> tuple[str | None, str | None]:
+    """Every dated limit a task's sentences set, in printed order; the due date is the latest of them."""
+    found: list[str] = []
+    for match in _PROSE_DEADLINE.finditer(text):
+        if match.group("d") not in found:
+            found.append(match.group("d"))
+    if not found:
+        return None, None
+    dues = [d for d in (due_date(f, year) for f in found) if d]
+    return "；".join(found), (max(dues) if dues else None)
 
 
 _TASK_COLUMN = re.compile(r"任务|工作内容|事项|措施|内容")

@@ -11,7 +11,7 @@ ORG_SUFFIXES = tuple(
         {
             "人民政府", "政府", "办公厅", "办公室", "委员会", "管委会", "领导小组", "工作组", "小组", "党工委", "工委",
             "党委", "团委", "妇联", "侨联", "科协", "工商联", "总工会", "供销社", "合作社", "联合社", "指挥部",
-            "厅", "局", "委", "办", "部", "院", "会", "联", "社", "室", "组", "中心", "处", "署", "台", "所", "站",
+            "厅", "局", "委", "办", "部", "司", "院", "会", "联", "社", "室", "组", "中心", "处", "署", "台", "所", "站",
             "队", "行", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
             "省", "市", "县", "区", "州", "旗", "盟", "镇", "乡", "街道", "自治州", "自治县", "自治区", "林区",
         },
@@ -43,7 +43,7 @@ _LEADING_VERB = re.compile(
 )
 _SUBJECT_STOP = re.compile(
     r"在|要|一方面|将|把|对(?!口)|按照|根据|结合|会同|负责|特别是|肩负|的|了|着|应当|应该|必须|是|从|向|继续|积极|"
-    r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好"
+    r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好|等"
 )
 _NAME_CHAR = r"(?:(?![和及与])[\u4e00-\u9fff])"
 _SEVERAL = re.compile(
@@ -61,6 +61,8 @@ def is_specific_unit(name: str) -> bool:
     """A named unit (省三峡办, 宜昌市) rather than a class of units (有关部门, 受援县区政府)."""
     if not ends_like_unit(name) or _GENERIC_START.match(name) or _GENERIC_ANY.search(name):
         return False
+    if name.endswith("部门"):
+        return False  # 教育行政部门, 发展改革部门: a kind of department in every place, not a named one
     return not re.search(r"\d|[a-zA-Z]", name)
 
 

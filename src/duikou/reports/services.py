@@ -26,12 +26,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core.dates import today_for
 from duikou.core.periods import Period
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
 from duikou.targets.models import Allocation
 
+from .achieved import (  # noqa: F401  the one definition of achieved, re-exported for the workflow's callers
+    achieved_by_allocation,
+    achieved_by_target,
+    latest_approved_figures,
+    period_end_month,
+    period_start_month,
+)
 from .models import Evidence, PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
 
 # What a unit may attach as evidence: the sniffed type, and the file-name extensions that go with it.
@@ -107,7 +115,7 @@ def editable_by(report: Report, user) -> bool:
 def period_lock(program_id: int, period) -> PeriodLock | None:
     """The lock in force on this program's period today, if any (the one rule every report write checks)."""
     lock = PeriodLock.objects.filter(program_id=program_id, period=str(period)).first()
-    return lock if lock is not None and lock.locked_on(timezone.localdate()) else None
+    return lock if lock is not None and lock.locked_on(today_for(lock.program)) else None
 
 
 def require_unlocked(report: Report) -> None:
@@ -139,7 +147,7 @@ def start_report(
 ) -> Report:
     """The unit's report for a period (the current one by default), created as a draft if it does not exist."""
     if period is None:
-        period = Period.containing(timezone.localdate(), program.reporting_period)
+        period = Period.containing(today_for(program), program.reporting_period)
     elif isinstance(period, str):
         try:
             period = Period.parse(period)
@@ -435,7 +443,7 @@ def _apply_progress(report: Report) -> None:
     """The approved progress becomes the reporting unit's part of each task; the task rolls up from its parts
     (`Task.roll_up_parts`: done only when every lead unit's part is approved done)."""
     orgs = Organization.objects.filter(_subtree(report.organization)).values("pk")
-    today = timezone.localdate()
+    today = today_for(report.program)
     for item in report.task_progress.select_related("task"):
         for part in item.task.responsibilities.filter(organization__in=orgs):
             part.part_status = item.status
@@ -470,7 +478,7 @@ def return_report(*, report: Report, user, reason: str) -> Report:
         kind=Reminder.REPORT_RETURNED,
         report=report,
         task=None,
-        due_date=timezone.localdate(),
+        due_date=today_for(report.program),
         defaults={"message": text, "read_at": None},
     )
     return report
@@ -480,14 +488,14 @@ def return_report(*, report: Report, user, reason: str) -> Report:
 
 
 def previous_report(report: Report) -> Report | None:
-    """The same unit's latest report of an earlier period in the same program."""
+    """The same unit's latest report of an earlier period in the same program (periods by date, not text)."""
+    here = report.period
+    months = (here.end.year * 12 + here.end.month, here.start.year * 12 + here.start.month)
     return (
-        Report.objects.filter(
-            program_id=report.program_id,
-            organization_id=report.organization_id,
-            period__lt=str(report.period),
-        )
-        .order_by("-period")
+        Report.objects.filter(program_id=report.program_id, organization_id=report.organization_id)
+        .annotate(end=period_end_month("period"), start=period_start_month("period"))
+        .filter(Q(end__lt=months[0]) | Q(end=months[0], start__lt=months[1]))
+        .order_by("-end", "-start", "-id")
         .first()
     )
 
@@ -534,65 +542,6 @@ def changes_since_previous(report: Report) -> Changes:
     return changes
 
 
-def achieved_by_allocation(
-    *, program: Program | None = None, plan: Plan | None = None, user=None
-) -> dict[int, Decimal]:
-    """Allocation id → the latest approved cumulative figure for it (what the dashboards show as achieved).
-
-    With `user`, only allocations that user may see are included.
-    """
-    figures = TargetFigure.objects.filter(report__status=Report.APPROVED, allocation__isnull=False)
-    if program is not None:
-        figures = figures.filter(report__program=program)
-    if plan is not None:
-        figures = figures.filter(target__plan=plan)
-    if user is not None:
-        figures = figures.filter(allocation__in=Allocation.objects.restrict(user, perms.VIEW).values("pk"))
-    result: dict[int, Decimal] = {}
-    # Figures are cumulative, so the latest approved period is what counts.
-    for allocation_id, value in figures.order_by(
-        "allocation_id", "-report__period", "-report_id"
-    ).values_list("allocation_id", "value"):
-        result.setdefault(allocation_id, value)
-    return result
-
-
-def latest_approved_figures(
-    *, target_ids=None, organization_ids=None, program: Program | None = None, plan: Plan | None = None, user=None
-) -> dict[tuple[int, int], Decimal]:
-    """(target id, organization id) → the organization's figure in its latest approved report."""
-    figures = TargetFigure.objects.filter(report__status=Report.APPROVED)
-    if target_ids is not None:
-        figures = figures.filter(target_id__in=list(target_ids))
-    if organization_ids is not None:  # one unit's figures: its own reports, not every unit's on these targets
-        figures = figures.filter(report__organization_id__in=list(organization_ids))
-    if program is not None:
-        figures = figures.filter(report__program=program)
-    if plan is not None:
-        figures = figures.filter(target__plan=plan)
-    if user is not None:
-        from duikou.targets.models import Target
-
-        figures = figures.filter(target__in=Target.objects.restrict(user, perms.VIEW).values("pk"))
-    latest: dict[tuple[int, int], tuple] = {}
-    for target_id, org_id, period, value in figures.values_list(
-        "target_id", "report__organization_id", "report__period", "value"
-    ):
-        key = (target_id, org_id)
-        # Figures are cumulative; compare periods by their dates, since months and quarters do not sort as text.
-        if key not in latest or (period.end, period.start) > (latest[key][0].end, latest[key][0].start):
-            latest[key] = (period, value)
-    return {key: value for key, (_period, value) in latest.items()}
-
-
-def achieved_by_target(**filters) -> dict[int, Decimal]:
-    """Target id → the sum over units of their latest approved cumulative figures (same filters as above)."""
-    totals: dict[int, Decimal] = {}
-    for (target_id, _org), value in latest_approved_figures(**filters).items():
-        totals[target_id] = totals.get(target_id, Decimal(0)) + value
-    return totals
-
-
 # ---------------------------------------------------------------- reminders
 
 
@@ -631,13 +580,13 @@ def run_reminders(*, days: int = 7, today: dt.date | None = None) -> ReminderRun
     """Record, per unit, the tasks falling due within `days`, overdue tasks and reports not yet in; idempotent."""
     if days < 0:
         raise ValidationError({"days": _("提前天数不能为负数")})
-    today = today or timezone.localdate()
+    today = today or today_for()
     run = ReminderRun()
-    open_tasks = Task.objects.filter(plan__status=Plan.PUBLISHED, due_date__isnull=False).exclude(
-        status=Task.COMPLETED
+    published = Task.objects.filter(plan__status=Plan.PUBLISHED)
+    soon = published.exclude(status=Task.COMPLETED).filter(
+        due_date__gte=today, due_date__lte=today + dt.timedelta(days=days)
     )
-    soon = open_tasks.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=days))
-    late = open_tasks.filter(due_date__lt=today)
+    late = published.overdue(today)
     for kind, counter, tasks, text in (
         (Reminder.DUE_SOON, "due_soon", soon, _("任务 %(task)s 将于 %(date)s 到期")),
         (Reminder.OVERDUE, "overdue", late, _("任务 %(task)s 已于 %(date)s 逾期")),

@@ -1,4 +1,6 @@
-"""Quantified targets of a plan and their allocations to units."""
+"""Quantified targets of a plan and their allocations to units, and the rules of reaching them."""
+
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -7,13 +9,46 @@ from django.utils.translation import gettext_lazy as _
 from duikou.core.fields import YearField
 from duikou.core.models import AuditedModel
 
+AT_MOST = "<="
+
+
+# -- the one definition of "reached" and "progress" --------------------------------------------------
+# Pages, exports, tallies, bulletins and scores call these with the achieved value from
+# `duikou.reports.achieved` (None: nothing approved yet).
+def progress(comparator: str, value: Decimal, achieved: Decimal | None) -> Decimal | None:
+    """How far a commitment (a target or a unit's share) is met, 1 = met, uncapped (1.2: 20% over).
+
+    For a ceiling (不超过) staying under it is full progress; above it, the ceiling over the achieved value.
+    """
+    if achieved is None:
+        return None
+    achieved, value = Decimal(achieved), Decimal(value)
+    if comparator == AT_MOST:
+        return Decimal(1) if achieved <= value else value / achieved
+    if value <= 0:
+        return Decimal(1)
+    return achieved / value
+
+
+def credit(comparator: str, value: Decimal, achieved: Decimal | None) -> Decimal:
+    """Progress capped at 1 (what an assessment awards); nothing approved counts as 0."""
+    got = progress(comparator, value, achieved)
+    return Decimal(0) if got is None else min(Decimal(1), got)
+
+
+def reached(comparator: str, value: Decimal, achieved: Decimal | None) -> bool:
+    """Whether the achieved value meets the commitment (nothing approved yet: not reached)."""
+    if achieved is None:
+        return False
+    return Decimal(achieved) <= Decimal(value) if comparator == AT_MOST else Decimal(achieved) >= Decimal(value)
+
 
 class Target(AuditedModel):
     """A quantitative commitment: indicator, value, unit, comparator and year."""
 
     YUAN, PERSON, COUNT, PERCENT, OTHER = "yuan", "person", "count", "percent", "other"
     UNITS = [(YUAN, _("元")), (PERSON, _("人")), (COUNT, _("个/项")), (PERCENT, _("%")), (OTHER, _("其他"))]
-    AT_LEAST, AT_MOST, EXACTLY = ">=", "<=", "="
+    AT_LEAST, AT_MOST, EXACTLY = ">=", AT_MOST, "="
     COMPARATORS = [(AT_LEAST, _("不低于")), (AT_MOST, _("不超过")), (EXACTLY, _("等于"))]
 
     plan = models.ForeignKey("plans.Plan", verbose_name=_("方案"), on_delete=models.CASCADE, related_name="targets")
@@ -49,6 +84,12 @@ class Target(AuditedModel):
     def __str__(self):
         return self.indicator
 
+    def progress_of(self, achieved: Decimal | None) -> Decimal | None:
+        return progress(self.comparator, self.value, achieved)
+
+    def is_reached_by(self, achieved: Decimal | None) -> bool:
+        return reached(self.comparator, self.value, achieved)
+
 
 class Allocation(AuditedModel):
     """The share of a target assigned to one unit (马尾区 9000万元)."""
@@ -76,3 +117,7 @@ class Allocation(AuditedModel):
 
     def __str__(self):
         return f"{self.printed_name} {self.value}"
+
+    def progress_of(self, achieved: Decimal | None) -> Decimal | None:
+        """Progress of this unit's share, by its target's comparator."""
+        return progress(self.target.comparator, self.value, achieved)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core.permissions import VIEW
 from duikou.plans.models import Plan
+from duikou.reports.achieved import achieved_by_target, latest_approved_figures
 from duikou.web.lists import RestrictedListView
-from duikou.web.stats import achieved_by_target, is_reached, latest_approved_figures, ratio
 
 from .filters import TARGET_FILTERS
 from .models import Allocation, Target
@@ -17,11 +17,11 @@ from .tables import TARGET_COLUMNS
 
 def with_progress(targets: list[Target]) -> list[Target]:
     """Attach achieved (sum of the units' latest approved figures), progress and reached, in one query."""
-    achieved = achieved_by_target([t.pk for t in targets])
+    achieved = achieved_by_target(target_ids=[t.pk for t in targets])
     for target in targets:
         target.achieved = achieved.get(target.pk)
-        target.progress = ratio(target.achieved, target.value) if target.achieved is not None else None
-        target.reached = is_reached(target, target.achieved)
+        target.progress = target.progress_of(target.achieved)
+        target.reached = target.is_reached_by(target.achieved)
     return targets
 
 
@@ -62,7 +62,7 @@ def target_detail(request, pk: int):
         Target.objects.restrict(request.user, VIEW).select_related("plan", "task"), pk=pk
     )
     with_progress([target])
-    figures = latest_approved_figures([target.pk])
+    figures = latest_approved_figures(target_ids=[target.pk])
     allocations = list(
         Allocation.objects.restrict(request.user, VIEW)
         .filter(target=target)
@@ -71,7 +71,5 @@ def target_detail(request, pk: int):
     )
     for allocation in allocations:
         allocation.achieved = figures.get((target.pk, allocation.organization_id))
-        allocation.progress = (
-            ratio(allocation.achieved, allocation.value) if allocation.achieved is not None else None
-        )
+        allocation.progress = allocation.progress_of(allocation.achieved)
     return render(request, "targets/target_detail.html", {"target": target, "allocations": allocations})

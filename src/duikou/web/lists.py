@@ -26,6 +26,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from duikou.core.dates import today_for
 from duikou.core.permissions import VIEW
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -255,7 +256,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         finish = (lambda rows: rows) if sort_by_annotation else self.annotate_rows
         if request.GET.get("export") == "xlsx":
             rows = self.decorate(finish(list(queryset[:MAX_EXPORT_ROWS])))
-            stamp = timezone.localdate().isoformat()
+            stamp = today_for().isoformat()
             return xlsx_response(self.title, self.columns, rows, f"{self.export_name}-{stamp}.xlsx")
         paginator = Paginator(queryset, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))

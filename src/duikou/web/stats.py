@@ -7,32 +7,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
+from duikou.core.dates import today_for
 from duikou.core.permissions import OFFICE_ADMIN, READ_EVERYTHING_ROLES, VIEW, role_of
-
-
-def latest_approved_figures(target_ids, organization_ids=None) -> dict[tuple[int, int], Decimal]:
-    """(target id, organization id) → latest approved figure; the reports service is the one definition."""
-    from duikou.reports.services import latest_approved_figures as latest
-
-    return latest(target_ids=target_ids, organization_ids=organization_ids)
-
-
-def achieved_by_target(target_ids) -> dict[int, Decimal]:
-    """Target id → the sum over units of their latest approved figures."""
-    from duikou.reports.services import achieved_by_target as achieved
-
-    return achieved(target_ids=target_ids)
-
-
-def is_reached(target, achieved: Decimal | None) -> bool:
-    """Whether the achieved figure meets the target's comparator."""
-    if achieved is None:
-        return False
-    if target.comparator == "<=":
-        return achieved <= target.value
-    return achieved >= target.value
+from duikou.plans.models import COMPLETED, overdue_q
+from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
+from duikou.targets.models import reached
 
 
 def ratio(part, whole) -> float | None:
@@ -43,14 +23,14 @@ def ratio(part, whole) -> float | None:
 
 def task_counts(tasks_queryset, group_by: str) -> dict:
     """group value → {total, completed, overdue} for a (restricted) task queryset."""
-    today = dt.date.today()
+    today = today_for()
     rows = (
         tasks_queryset.order_by()
         .values(group_by)
         .annotate(
             total=Count("pk", distinct=True),
-            completed=Count("pk", filter=Q(status="completed"), distinct=True),
-            overdue=Count("pk", filter=Q(due_date__lt=today) & ~Q(status="completed"), distinct=True),
+            completed=Count("pk", filter=Q(status=COMPLETED), distinct=True),
+            overdue=Count("pk", filter=overdue_q(today), distinct=True),
         )
     )
     return {row[group_by]: row for row in rows}
@@ -61,9 +41,7 @@ def funds_by_line(lines_queryset) -> dict[int, Decimal]:
     from duikou.funds.models import Transaction
 
     rows = (
-        Transaction.objects.filter(
-            funding_line__in=lines_queryset.values("pk"), kind=Transaction.DISBURSEMENT
-        )
+        Transaction.objects.spent().filter(funding_line__in=lines_queryset.values("pk"))
         .order_by()
         .values("funding_line_id")
         .annotate(total=Sum("amount"))
@@ -93,7 +71,7 @@ def dashboard(user, page=1) -> dict:
     from duikou.organizations.models import Organization
     from duikou.programs.models import Program
 
-    today = timezone.localdate()  # the day the tallies judge "overdue" by
+    today = today_for()  # the day the tallies judge "overdue" by
     everything = sees_everything(user)
     visible = Program.objects.restrict(user, VIEW).order_by("name", "pk")
     if not everything:
@@ -144,17 +122,16 @@ def _with_ratios(figures: dict) -> dict:
 
 
 def unit_shares(user, organization_ids) -> dict[int, tuple[int, int]]:
-    """Organization id → (its target shares the user may see, those its latest approved figures meet)."""
+    """Organization id → (its target shares the user may see, those the latest approved figure against them meets)."""
     rows = list(
         targets_allocations(user).filter(organization_id__in=list(organization_ids))
-        .values_list("organization_id", "target_id", "value", "target__comparator")
+        .values_list("pk", "organization_id", "value", "target__comparator")
     )
-    latest = latest_approved_figures({t for _o, t, _v, _c in rows}, organization_ids=list(organization_ids))
+    got = achieved_by_allocation(organization_ids=list(organization_ids))
     out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for org_id, target_id, value, comparator in rows:
-        got = latest.get((target_id, org_id))
+    for pk, org_id, value, comparator in rows:
         out[org_id][0] += 1
-        out[org_id][1] += got is not None and (got <= value if comparator == "<=" else got >= value)
+        out[org_id][1] += reached(comparator, value, got.get(pk))
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
@@ -170,22 +147,16 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
     targets = list(
         Target.objects.restrict(user, VIEW).values_list("pk", "value", "comparator", "plan__program_id")
     )
-    achieved = achieved_by_target([pk for pk, *_ in targets])
+    achieved = achieved_by_target(target_ids=[pk for pk, *_ in targets])
     for pk, value, comparator, program_id in targets:
-        got = achieved.get(pk)
         out[program_id]["targets"] += 1
-        out[program_id]["reached"] += got is not None and (
-            got <= value if comparator == "<=" else got >= value
-        )
-    shares = list(targets_allocations(user).values_list("organization_id", "target_id", "value",
-                                                        "target__comparator", "target__plan__program_id"))
-    latest = latest_approved_figures({t for _o, t, *_ in shares})
-    for org_id, target_id, value, comparator, program_id in shares:
-        got = latest.get((target_id, org_id))
+        out[program_id]["reached"] += reached(comparator, value, achieved.get(pk))
+    shares = list(targets_allocations(user).values_list("pk", "value", "target__comparator",
+                                                        "target__plan__program_id"))
+    got = achieved_by_allocation(target_ids={t for t, *_ in targets})
+    for pk, value, comparator, program_id in shares:
         out[program_id]["allocations"] += 1
-        out[program_id]["allocations_reached"] += got is not None and (
-            got <= value if comparator == "<=" else got >= value
-        )
+        out[program_id]["allocations_reached"] += reached(comparator, value, got.get(pk))
     for r in (
         FundingLine.objects.restrict(user, VIEW)
         .order_by()
@@ -193,9 +164,7 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
         .annotate(s=Sum("amount"))
     ):
         out[r["plan__program_id"]]["planned"] = r["s"] or Decimal(0)
-    paid = Transaction.objects.restrict(user, VIEW).filter(
-        kind=Transaction.DISBURSEMENT, funding_line__isnull=False
-    )
+    paid = Transaction.objects.restrict(user, VIEW).spent().filter(funding_line__isnull=False)
     for r in paid.order_by().values("funding_line__plan__program_id").annotate(s=Sum("amount")):
         out[r["funding_line__plan__program_id"]]["disbursed"] += r["s"] or Decimal(0)
     return dict(out)

@@ -69,10 +69,18 @@ class Line:
 
 @dataclass
 class TableItem:
-    rows: list[list[str]]
+    """A table found on a page: a grid of cell texts (None where a cell spanning from the left covers it)
+    and, per cell, the row its text comes from (a cell merged down repeats the text of the row it starts in)."""
+
+    rows: list[list[str | None]]
     top: float
     bottom: float
     page: int
+    origins: list[list[int]] | None = None
+    ended: list[bool] | None = None  # per cell of the last row: its text ended (no word runs on)
+
+    def clean_rows(self) -> list[list[str]]:
+        return [[cell for cell in row if cell is not None] for row in self.rows]
 
 
 @dataclass
@@ -132,16 +140,74 @@ def _line(glyphs: list[Glyph], page: int) -> Line:
     )
 
 
-def cell_text(lines: list[Line], right: float) -> str:
-    """Lines inside one table cell joined: a line ending well short of the cell's edge ended at a space."""
+# characters a line may not start with: a line before them was cut short to carry one character down
+_NO_START = set("、，。；：？！）)]】」』”’》〉%％·…—,.;:?!")
+# characters a line may not end with: carried down to the next line with the character after them
+_NO_END = set("“‘（(《〈【「『[")
+
+
+def natural_spacing(line: Line) -> bool | None:
+    """Whether a line of CJK glyphs is set at natural spacing (True) or stretched to the margin (False).
+
+    In justified text every wrapped line is stretched, so a full line at natural spacing ended its paragraph.
+    None when the line cannot tell (too short, spaces or Latin in it, or one box per run as from OCR).
+    """
+    glyphs = [g for g in line.glyphs if g.text.strip()]
+    if len(glyphs) < 4 or any(g.text.isspace() for g in line.glyphs):
+        return None
+    gaps = [
+        b.x0 - a.x1 for a, b in zip(glyphs, glyphs[1:], strict=False) if is_cjk(a.text) and is_cjk(b.text)
+    ]
+    if len(gaps) < 3 or any(gap > 0.25 * line.size for gap in gaps):
+        return None
+    return statistics.median(gaps) <= 0.02 * line.size
+
+
+def ended_short(previous: Line, following: Line, right: float, justified: bool = False) -> bool:
+    """The previous line stopped short of the right edge by more than line breaking explains: it ended there.
+
+    A CJK line is filled to the edge save for the characters carried down so that punctuation does not start
+    the next line (禁则), so a line short by one or two characters ended only when no such carry explains it.
+    """
+    short = (right - previous.x1) / max(previous.size, 1)
+    if short > 2.6:
+        return True
+    head = following.text[:2]
+    carried = any(c in _NO_START for c in head[:2]) or any(c in _NO_END for c in head[:2])
+    if short > 1.2 and not carried:
+        return True
+    return justified and natural_spacing(previous) is True
+
+
+def is_justified(lines: list[Line]) -> bool:
+    """Most lines that can tell are stretched: the text is set justified."""
+    verdicts = [natural_spacing(line) for line in lines]
+    stretched = sum(1 for v in verdicts if v is False)
+    return stretched >= 2 and stretched >= 0.3 * sum(1 for v in verdicts if v is not None)
+
+
+def cell_text(
+    lines: list[Line], left: float, right: float, justified: bool | None = None
+) -> tuple[str, bool]:
+    """Lines inside one table cell joined (a line ending short of the cell's text edge ended at a space or
+    paragraph break), and whether the last line ended so (for a row that a page break splits)."""
+    if not lines:
+        return "", True
+    if justified is None:
+        justified = is_justified(lines)
+    padding = min(line.x0 for line in lines) - left
+    if 0 <= padding < 3 * lines[0].size:
+        right -= padding  # the text area of a left-aligned cell: the same padding on both sides
+    else:
+        right = max(line.x1 for line in lines)
     out = ""
     for index, line in enumerate(lines):
         if index:
             previous = lines[index - 1]
-            short = right - previous.x1 > 1.5 * previous.size
-            out += " " if short else joiner(out, line.text)
+            out += " " if ended_short(previous, line, right, justified) else joiner(out, line.text)
         out += line.text
-    return out.strip()
+    probe = Line("x", 0, 0, 0, 0, lines[-1].size, lines[-1].page)
+    return out.strip(), ended_short(lines[-1], probe, right, justified)
 
 
 def _key(text: str) -> str:
@@ -152,6 +218,7 @@ def mark_furniture(pages: list[Page]) -> set[int]:
     """ids of lines that are page numbers or running headers/footers."""
     furniture: set[int] = set()
     repeated: Counter[str] = Counter()
+    number_lines: list[Line] = []
     margin_lines: list[tuple[Line, str]] = []
     for page in pages:
         lines = [item for item in page.items if isinstance(item, Line)]
@@ -162,7 +229,7 @@ def mark_furniture(pages: list[Page]) -> set[int]:
             in_margin = line.top < zone or line.bottom > page.height - zone
             edge = position in (0, len(lines) - 1)
             if _PAGE_NUMBER.match(line.text) and in_margin and edge:
-                furniture.add(id(line))
+                number_lines.append(line)
             elif in_margin and edge and len(line.text) <= 60:
                 margin_lines.append((line, _key(line.text)))
     seen_pages: dict[str, set[int]] = {}
@@ -170,6 +237,16 @@ def mark_furniture(pages: list[Page]) -> set[int]:
         seen_pages.setdefault(key, set()).add(line.page)
     for key, on_pages in seen_pages.items():
         repeated[key] = len(on_pages)
+    # a page number sits at the same height on most pages (a lone "9" ending a page is text)
+    heights = {page.number: page.height for page in pages}
+    bands: dict[int, set[int]] = {}
+    for line in number_lines:
+        bands.setdefault(round(line.top / heights[line.page] * 50), set()).add(line.page)
+    for line in number_lines:
+        band = round(line.top / heights[line.page] * 50)
+        on_pages = bands.get(band, set()) | bands.get(band - 1, set()) | bands.get(band + 1, set())
+        if len(pages) == 1 or len(on_pages) >= max(2, len(pages) // 2):
+            furniture.add(id(line))
     threshold = max(2, len(pages) // 2) if len(pages) >= 3 else 99
     for line, key in margin_lines:
         if repeated[key] >= threshold:
@@ -202,12 +279,14 @@ def assemble(pages: list[Page], document: Document) -> None:
             if a.page == b.page and 0 < b.top - a.top < 4 * size
         ]
         leading = statistics.median(gaps) if gaps else size * 1.5
+        justified = is_justified(body)
     else:
-        left, right, size, leading = 0, 0, 10, 15
+        left, right, size, leading, justified = 0, 0, 10, 15, False
     current: Block | None = None
     previous: Line | None = None
-    last_table: Block | None = None
+    last_table: TableItem | None = None
     table_ends_page: int | None = None
+    table_blocks: list[tuple[Block, TableItem]] = []
     for page in pages:
         for item in page.items:
             if isinstance(item, TableItem):
@@ -218,9 +297,17 @@ def assemble(pages: list[Page], document: Document) -> None:
                     and _first_on_page(page, item, furniture)
                     and _same_shape(last_table.rows, item.rows)
                 ):
-                    _continue_table(last_table.rows, item.rows)
+                    _continue_table(last_table, item)
                 else:
-                    last_table = document.add_table(item.rows, page=item.page)
+                    last_table = TableItem(
+                        [list(row) for row in item.rows],
+                        item.top,
+                        item.bottom,
+                        item.page,
+                        item.origins,
+                        item.ended,
+                    )
+                    table_blocks.append((document.add_table([], page=item.page), last_table))
                 table_ends_page = item.page if _last_on_page(page, item, furniture) else None
                 continue
             line = item
@@ -234,7 +321,7 @@ def assemble(pages: list[Page], document: Document) -> None:
             if (
                 current is not None
                 and previous is not None
-                and not _starts_paragraph(line, previous, left, right, size, leading)
+                and not _starts_paragraph(line, previous, left, right, size, leading, justified)
             ):
                 current.text += joiner(current.text, line.text) + line.text
             else:
@@ -242,6 +329,8 @@ def assemble(pages: list[Page], document: Document) -> None:
                 if _DISTRIBUTION.search(line.text):
                     current.role = "distribution"
             previous = line
+    for block, table in table_blocks:
+        block.rows = table.clean_rows()
     for block in document.blocks:
         if block.rows is None and block.furniture is None and not block.label:
             block.label, block.text = split_label(block.text)
@@ -253,7 +342,13 @@ def _centred(line: Line, left: float, right: float, size: float) -> bool:
 
 
 def _starts_paragraph(
-    line: Line, previous: Line, left: float, right: float, size: float, leading: float
+    line: Line,
+    previous: Line,
+    left: float,
+    right: float,
+    size: float,
+    leading: float,
+    justified: bool = False,
 ) -> bool:
     if abs(line.size - previous.size) > 0.15 * max(line.size, previous.size):
         return True
@@ -261,10 +356,13 @@ def _starts_paragraph(
         return True
     if HEADING.match(line.text):
         return True
-    if _centred(previous, left, right, size) and _centred(line, left, right, size):
-        # a title wrapped over centred lines: one paragraph if the first line was nearly full
-        return previous.x1 - previous.x0 < 0.6 * (right - left)
-    if right - previous.x1 > 1.5 * size:  # the previous line ended short of the margin
+    if _centred(line, left, right, size) and line.size >= 1.1 * size:
+        # a title in a larger type wrapped over centred lines: one paragraph while the line above was full
+        full = previous.x1 - previous.x0 >= 0.6 * (right - left)
+        return not (
+            full and (_centred(previous, left, right, size) or previous.x1 >= right - 1.5 * line.size)
+        )
+    if ended_short(previous, line, right, justified):
         return True
     if line.x0 - left > 1.2 * size:  # first-line indent
         return True
@@ -289,23 +387,42 @@ def _last_on_page(page: Page, table: TableItem, furniture: set[int]) -> bool:
     return False
 
 
-def _same_shape(a: list[list[str]], b: list[list[str]]) -> bool:
+def _same_shape(a: list[list[str | None]], b: list[list[str | None]]) -> bool:
     return bool(a and b) and max(map(len, a)) == max(map(len, b))
 
 
-def _norm(row: list[str]) -> list[str]:
-    return [re.sub(r"\s+", "", cell) for cell in row]
+def _norm(row: list[str | None]) -> list[str]:
+    return [re.sub(r"\s+", "", cell or "") for cell in row]
 
 
-def _continue_table(rows: list[list[str]], more: list[list[str]]) -> None:
-    """A table carried onto the next page: drop its repeated header row, rejoin a row split at the break."""
-    more = [list(row) for row in more]
-    if more and rows and _norm(more[0]) == _norm(rows[0]):
-        more = more[1:]
-    if more and rows and more[0] and not more[0][0].strip() and rows[-1] and rows[-1][0].strip():
-        split_row = more.pop(0)
-        last = rows[-1]
-        for index, cell in enumerate(split_row):
-            if index < len(last):
-                last[index] = (last[index] + joiner(last[index], cell) + cell).strip()
-    rows.extend(more)
+def _continue_table(table: TableItem, more: TableItem) -> None:
+    """A table carried onto the next page: drop its repeated header row, rejoin a row split at the page
+    break, and give a cell merged down across the break its text on the new page too."""
+    rows = table.rows
+    new = [list(row) for row in more.rows]
+    origins = [list(row) for row in (more.origins or [[i] * len(row) for i, row in enumerate(more.rows)])]
+    if new and rows and _norm(new[0]) == _norm(rows[0]):
+        new, origins = new[1:], [[o - 1 for o in row] for row in origins[1:]]
+    if not new or not rows:
+        rows.extend(new)
+        return
+    last = rows[-1]
+    split = not (new[0][0] or "").strip() and bool((last[0] or "").strip())
+    first = list(new[0])
+    for c, cell in enumerate(first):
+        if cell == "" and c < len(last) and last[c]:
+            # empty at the top of the new page: the rest of a cell merged down from the page before
+            spans_down = len(origins) > 1 and c < len(origins[1]) and origins[1][c] == 0
+            if split or spans_down:
+                for r in range(1 if split else 0, len(new)):
+                    if c < len(origins[r]) and origins[r][c] == 0:
+                        new[r][c] = last[c]
+    if split:
+        for c, cell in enumerate(first):
+            if c < len(last) and cell and last[c] is not None:
+                ended = table.ended is not None and c < len(table.ended) and table.ended[c]
+                last[c] = (last[c] + (" " if ended else joiner(last[c], cell)) + cell).strip()
+        new = new[1:]
+    rows.extend(new)
+    if more.ended is not None and new:
+        table.ended = more.ended

@@ -108,7 +108,7 @@ def _grid_rows(
             if cell[0] <= (g.x0 + g.x1) / 2 <= cell[2] and cell[1] <= (g.top + g.bottom) / 2 <= cell[3]
         ]
         used.update(id(g) for g in inside)
-        texts[cell] = cell_text(glyphs_to_lines(inside, page), cell[2])
+        texts[cell] = cell_text(glyphs_to_lines(inside, page), cell[0], cell[2])[0]
     rows: list[list[str]] = []
     for r, top in enumerate(tops):
         row: list[str] = []

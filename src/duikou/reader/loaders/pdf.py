@@ -14,7 +14,7 @@ import os
 
 from ..document import Document, Progress, ReadingFinding
 from .errors import ReaderError
-from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines
+from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines, is_justified
 from .limits import Budget, check_pages
 
 _TABLE_SETTINGS = {
@@ -45,27 +45,47 @@ def _inside(glyph: Glyph, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _table_rows(table, glyphs: list[Glyph], page_number: int) -> list[list[str]]:
-    """Rows of a ruled table; a cell merged across columns once, across rows repeated down (as in Word)."""
-    rows: list[list[str]] = []
-    resolved_above: dict[int, str] = {}
-    for row in table.rows:
+def _table_rows(
+    table, glyphs: list[Glyph], page_number: int
+) -> tuple[list[list[str | None]], list[list[int]], list[bool]]:
+    """The table's grid of cell texts and, per cell, the row its text comes from.
+
+    A cell merged across columns gives its text once (the columns it covers are None, dropped later); one
+    merged down repeats its text in the rows it covers, as Word's vertical merge reads.
+    """
+    xs = sorted({cell[0] for cell in table.cells})
+    cell_lines = {
+        box: glyphs_to_lines([g for g in glyphs if _inside(g, box)], page_number) for box in table.cells
+    }
+    justified = is_justified([line for lines in cell_lines.values() for line in lines])
+    ended: list[bool] = []
+    rows: list[list[str | None]] = []
+    origins: list[list[int]] = []
+    above: dict[int, tuple[str, int]] = {}
+    for r, row in enumerate(table.rows):
         cells = row.cells
-        out: list[str] = []
+        out: list[str | None] = []
+        origin: list[int] = []
         for index, box in enumerate(cells):
             if box is None:
                 left = next((c for c in reversed(cells[:index]) if c is not None), None)
-                column_x = _column_x(table, index)
-                if left is not None and column_x is not None and left[2] > column_x + 1:
-                    continue  # covered by a cell spanning from the left: already emitted once
-                out.append(resolved_above.get(index, ""))
+                if left is not None and left[2] > xs[index] + 1:
+                    out.append(None)  # covered by a cell spanning from the left: its text was given once
+                    origin.append(r)
+                    continue
+                text, source = above.get(index, ("", r))
+                out.append(text)
+                origin.append(source)
                 continue
-            inside = [g for g in glyphs if _inside(g, box)]
-            text = cell_text(glyphs_to_lines(inside, page_number), box[2])
-            resolved_above[index] = text
+            text, ended_here = cell_text(cell_lines[box], box[0], box[2], justified)
+            if r == len(table.rows) - 1:
+                ended.append(ended_here)
+            above[index] = (text, r)
             out.append(text)
+            origin.append(r)
         rows.append(out)
-    return rows
+        origins.append(origin)
+    return rows, origins, ended
 
 
 def _column_x(table, index: int) -> float | None:
@@ -120,7 +140,8 @@ def read_pdf(
                 box = table.bbox
                 inside = [g for g in glyphs if _inside(g, box)]
                 in_table.update(id(g) for g in inside)
-                items.append((box[1], TableItem(_table_rows(table, inside, number), box[1], box[3], number)))
+                grid, origins, ended = _table_rows(table, inside, number)
+                items.append((box[1], TableItem(grid, box[1], box[3], number, origins, ended)))
             free = [g for g in glyphs if id(g) not in in_table]
             items += [(line.top, line) for line in glyphs_to_lines(free, number)]
             layout_page.items = [item for _, item in sorted(items, key=lambda pair: pair[0])]

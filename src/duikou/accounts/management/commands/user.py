@@ -11,20 +11,20 @@ from duikou.core import permissions as perms
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.organizations.models import Organization
 
-# Roles that use the back-office admin pages.
-STAFF_ROLES = {perms.OFFICE_ADMIN, perms.AUDITOR}
-
 
 class Command(DuikouCommand):
-    help = "管理账户：新增、解锁、列出、为方案的责任单位开通 / manage accounts: add, unlock, list, provision"
+    help = "管理账户：新增、解锁、改角色、列出、为方案的责任单位开通 / manage accounts: add, unlock, role, list, provision"
     example = (
         "duikou user add mawei01 --org 福建省福州市马尾区 --role unit_reporter --email mw@example.cn\n"
+        "  duikou user role mawei01 --role unit_head\n"
         "  duikou user provision --plan 3 --heads -o 账户.xlsx"
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "action", choices=["add", "unlock", "list", "provision"], help="add | unlock | list | provision"
+            "action",
+            choices=["add", "unlock", "role", "list", "provision"],
+            help="add | unlock | role | list | provision",
         )
         parser.add_argument("username", nargs="?", help="用户名 / user name")
         parser.add_argument("--org", help="所属单位（全称或名称）/ organization, full name or name")
@@ -55,11 +55,19 @@ class Command(DuikouCommand):
             return f"{len(lines)} users", {"users": [u.username for u in users]}
         if not username:
             raise UserError(_("请给出用户名 / a user name is required"))
-        if action == "unlock":
-            updated = User.objects.filter(username=username).update(failed_logins=0, locked_until=None)
-            if not updated:
+        if action in ("unlock", "role"):
+            from duikou.accounts import services
+
+            user = User.objects.filter(username=username).first()
+            if user is None:
                 raise UserError(_("用户 %(name)s 不存在 / no user %(name)s") % {"name": username})
-            return f"user {username} unlocked", {"user": username, "unlocked": True}
+            if action == "unlock":
+                services.unlock(user=user)
+                return f"user {username} unlocked", {"user": username, "unlocked": True}
+            if not options.get("role"):
+                raise UserError(_("--role：请给出角色（%(roles)s）") % {"roles": "、".join(perms.ROLE_NAMES)})
+            services.set_role(user=user, role=options["role"])
+            return f"user {username} is now {user.get_role_display()}", {"user": username, "role": user.role}
         return self._add(username, **options)
 
     def _provision(self, *, plan, heads, output, **options):
@@ -106,7 +114,7 @@ class Command(DuikouCommand):
                     _("--org：“%(org)s”对应多个单位，请用全称：%(names)s") % {"org": org, "names": names}
                 )
             organization = matches[0]
-        elif role not in (perms.OFFICE_ADMIN, perms.AUDITOR, perms.LEADER):
+        elif role not in (perms.OFFICE_ADMIN, perms.AUDITOR, perms.LEADER, *perms.THREE_ADMINS):
             raise UserError(_("--org：单位填报员、单位负责人和受援方账户必须属于一个单位"))
         generated = password is None
         password = password or secrets.token_urlsafe(12)
@@ -122,7 +130,6 @@ class Command(DuikouCommand):
                 first_name=name,
                 role=role,
                 organization=organization,
-                is_staff=role in STAFF_ROLES,
             )
         if generated:
             self.stderr.write(_("初始密码 / initial password: %(password)s") % {"password": password})

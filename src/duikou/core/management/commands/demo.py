@@ -27,6 +27,9 @@ class Command(DuikouCommand):
         if not files:
             raise UserError(_("%(folder)s：没有找到示例方案文件") % {"folder": folder})
         call_command("migrate", interactive=False, verbosity=0)
+        from duikou.indicators.services import load_catalogue
+
+        load_catalogue()  # shipped by a migration; again here where a test database was emptied since
         added = seed_divisions()
         if added:
             self.stderr.write(_("已载入行政区划 %(n)s 个") % {"n": added})
@@ -46,11 +49,12 @@ class Command(DuikouCommand):
         users = _demo_users(password)
         from duikou.accounts.models import User
         from duikou.core.actor import acting_as
-        from duikou.core.demo_activity import add_activity
+        from duikou.core.demo_activity import add_activity, add_minning_agreement
 
         admin = User.objects.get(username="admin")
         with acting_as(admin, source="cli"):
             activity = add_activity(admin)
+            add_minning_agreement()
         if activity["reports"] or activity["payments"]:
             self.stderr.write(
                 _("已生成演示工作记录：月报 %(r)s 份（已审核），付款 %(p)s 笔")
@@ -83,12 +87,15 @@ def _demo_users(password: str) -> list[tuple[str, str]]:
         ("mawei", perms.UNIT_REPORTER, org("福建省福州市马尾区"), "马尾区填报员"),
         ("mawei_head", perms.UNIT_HEAD, org("福建省福州市马尾区"), "马尾区负责人"),
         ("wanzhou", perms.RECIPIENT_VIEWER, org("重庆市万州区"), "万州区（受援方）"),
+        ("sysadmin", perms.SYSTEM_ADMIN, None, "系统管理员"),
+        ("secadmin", perms.SECURITY_ADMIN, None, "安全管理员"),
+        ("auditadmin", perms.AUDIT_ADMIN, None, "安全审计员"),
     ]
     made = []
     for username, role, organization, label in specs:
         user, _created = User.objects.get_or_create(username=username, defaults={"role": role})
         user.role, user.organization = role, organization
-        user.is_staff = user.is_superuser = username == "admin"
+        user.is_superuser = False  # the office administrator is no superuser (三员分立); is_staff follows the role
         user.first_name = label
         user.set_password(password)
         user.failed_logins, user.locked_until = 0, None

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0003_unit_rollup'),
+        ('analytics', '0004_funds_tally_line_spent'),
     ]
 
     operations = [

@@ -1,0 +1,119 @@
+"""Achieved to date: the one definition, used by pages, exports, tallies, bulletins and assessments.
+
+A unit's figure in a report is cumulative, so what a unit has achieved toward a target as of a day is its
+figure in its latest approved report whose period ended by that day; a target's achieved value is the sum
+over units. "Latest" compares periods by end date, then start date, then report id: the stored text
+(2023, 2023-Q3, 2023-07) does not sort by date, so it is turned into month numbers in SQL (`period_end_month`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import CharField, F, IntegerField, QuerySet, Value, Window
+from django.db.models.expressions import Case, When
+from django.db.models.functions import Cast, Length, RowNumber, Substr
+from django.db.models.lookups import Exact
+
+from duikou.core import permissions as perms
+
+from .models import Report, TargetFigure
+
+UNIT, ALLOCATION = "unit", "allocation"
+
+
+def _part(column: str, start: int, length: int):
+    return Cast(Substr(column, start, length, output_field=CharField()), IntegerField())
+
+
+def period_end_month(column: str = "report__period"):
+    """The period's last month as year * 12 + month, in SQL (2023 → 2023*12+12, 2023-Q3 → +9, 2023-07 → +7)."""
+    return _part(column, 1, 4) * 12 + Case(
+        When(Exact(Length(column), 4), then=Value(12)),
+        When(Exact(Substr(column, 6, 1, output_field=CharField()), "Q"), then=_part(column, 7, 1) * 3),
+        default=_part(column, 6, 2),
+        output_field=IntegerField(),
+    )
+
+
+def period_start_month(column: str = "report__period"):
+    """The period's first month as year * 12 + month, in SQL."""
+    return _part(column, 1, 4) * 12 + Case(
+        When(Exact(Length(column), 4), then=Value(1)),
+        When(Exact(Substr(column, 6, 1, output_field=CharField()), "Q"), then=_part(column, 7, 1) * 3 - 2),
+        default=_part(column, 6, 2),
+        output_field=IntegerField(),
+    )
+
+
+def last_full_month(as_of: dt.date) -> int:
+    """year * 12 + month of the last month that has ended by `as_of` (the month itself on its last day)."""
+    months = as_of.year * 12 + as_of.month
+    return months if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1] else months - 1
+
+
+def latest_figures(
+    *,
+    per: str = UNIT,
+    as_of: dt.date | None = None,
+    target_ids=None,
+    organization_ids=None,
+    program=None,
+    plan=None,
+    user=None,
+) -> QuerySet:
+    """Approved figures, one per target and reporting unit (per=UNIT) or per allocation (per=ALLOCATION): each
+    the latest whose period ended by `as_of` (None: every approved report). A queryset of TargetFigure rows."""
+    figures = TargetFigure.objects.filter(report__status=Report.APPROVED)
+    if per == ALLOCATION:
+        figures = figures.filter(allocation__isnull=False)
+    if target_ids is not None:
+        figures = figures.filter(target_id__in=target_ids if isinstance(target_ids, QuerySet) else list(target_ids))
+    if organization_ids is not None:  # one unit's figures: its own reports, not every unit's on these targets
+        figures = figures.filter(report__organization_id__in=list(organization_ids))
+    if program is not None:
+        figures = figures.filter(report__program=program)
+    if plan is not None:
+        figures = figures.filter(target__plan=plan)
+    if user is not None:
+        from duikou.targets.models import Allocation, Target
+
+        if per == ALLOCATION:
+            figures = figures.filter(allocation__in=Allocation.objects.restrict(user, perms.VIEW).values("pk"))
+        else:
+            figures = figures.filter(target__in=Target.objects.restrict(user, perms.VIEW).values("pk"))
+    end = period_end_month()
+    if as_of is not None:
+        figures = figures.annotate(period_end=end).filter(period_end__lte=last_full_month(as_of))
+    partition = [F("allocation_id")] if per == ALLOCATION else [F("target_id"), F("report__organization_id")]
+    return figures.annotate(
+        latest=Window(
+            RowNumber(),
+            partition_by=partition,
+            order_by=[end.desc(), period_start_month().desc(), F("report_id").desc()],
+        )
+    ).filter(latest=1)
+
+
+def latest_approved_figures(**filters) -> dict[tuple[int, int], Decimal]:
+    """(target id, organization id) → the organization's figure in its latest approved report."""
+    return {
+        (t, o): v
+        for t, o, v in latest_figures(**filters).values_list("target_id", "report__organization_id", "value")
+    }
+
+
+def achieved_by_target(**filters) -> dict[int, Decimal]:
+    """Target id → the sum over units of their latest approved figures (filters as `latest_figures`)."""
+    totals: dict[int, Decimal] = {}
+    for target_id, value in latest_figures(**filters).values_list("target_id", "value").iterator(chunk_size=5000):
+        totals[target_id] = totals.get(target_id, Decimal(0)) + value
+    return totals
+
+
+def achieved_by_allocation(**filters) -> dict[int, Decimal]:
+    """Allocation id → the latest approved figure reported against it (filters as `latest_figures`)."""
+    return dict(latest_figures(per=ALLOCATION, **filters).values_list("allocation_id", "value"))
+
