@@ -12,7 +12,7 @@ from duikou.core.api_auth import API_AUTH
 from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
 
-from .models import Plan, Responsibility, Section, Task
+from .models import Plan, Responsibility, Section, Task, annotate_tasks
 from .services import TASK_STATUS_FIELDS, import_plan_data, may_set_task_status, publish_plan
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
@@ -89,6 +89,8 @@ class SectionFilter(FilterSchema):
 
 class TaskRead(ModelSchema):
     path: list[str]
+    # green | yellow | red | done (supervision's lights); read from the row's annotation.
+    light: str | None = None
 
     class Meta:
         model = Task
@@ -174,6 +176,7 @@ router.add_router("/sections/", crud_router(
 ))
 router.add_router("/tasks/", crud_router(
     Task, name="task", read=TaskRead, filters=TaskFilter, create=TaskCreate, update=TaskUpdate, fields=TASK_FIELDS,
+    annotate=annotate_tasks,
     update_with=update_task,
 ))
 router.add_router("/responsibilities/", crud_router(

@@ -38,7 +38,23 @@ def overdue_q(day: dt.date, prefix: str = "", *, completion_date: bool = True) -
     return Q(**{f"{prefix}due_date__lt": day}) & ~done & ~Q(**{f"{prefix}status": CANCELLED})
 
 
+# Per-row figures other apps add to tasks shown on pages and in the API (supervision adds each task's light):
+# functions queryset -> queryset, registered at app start. Plans cannot import the layers above it.
+TASK_ANNOTATORS: list = []
+
+
+def annotate_tasks(queryset):
+    """Any task queryset with every registered per-row annotation (the light, …)."""
+    for annotate in TASK_ANNOTATORS:
+        queryset = annotate(queryset)
+    return queryset
+
+
 class TaskQuerySet(RestrictedQuerySet):
+    def with_extras(self):
+        """The tasks with every registered per-row annotation (the light, …)."""
+        return annotate_tasks(self)
+
     def overdue(self, day: dt.date | None = None):
         """Tasks overdue on `day` (default: today in the program office's time zone)."""
         return self.filter(overdue_q(day or today_for()))

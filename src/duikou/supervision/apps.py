@@ -11,3 +11,35 @@ class SupervisionConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        _register_lights()
+
+
+def _register_lights():
+    """Every task read on a page, in the API or an export carries its light (plans' extension points)."""
+    from duikou.plans import filters, models, tables
+    from duikou.web.lists import Column, Filter
+
+    from . import lights
+
+    if lights.annotate_lights not in models.TASK_ANNOTATORS:
+        models.TASK_ANNOTATORS.append(lights.annotate_lights)
+    if not any(c.name == "light" for c in tables.TASK_COLUMNS):
+        tables.TASK_COLUMNS.insert(
+            2,
+            Column(
+                "light",
+                _("红黄绿灯"),
+                lambda task: lights.LABELS.get(getattr(task, "light", None), ""),
+                sort="light_rank",
+                template="supervision/_light_cell.html",
+            ),
+        )
+    if not any(f.name == "light" for f in filters.TASK_FILTERS):
+        filters.TASK_FILTERS.append(
+            Filter(
+                "light",
+                _("红黄绿灯"),
+                lambda queryset, value: lights.annotate_lights(queryset).filter(light=value),
+                lights.LIGHTS,
+            )
+        )

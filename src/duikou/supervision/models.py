@@ -333,3 +333,37 @@ class InstructionTarget(AuditedModel):
 
     def __str__(self):
         return f"{self.instruction} → {self.organization}"
+
+
+class LightRule(AuditedModel):
+    """The office's rules for one program's lights and 督办 (defaults: N = 15, X = 20, M = 7)."""
+
+    program = models.OneToOneField(
+        "programs.Program", verbose_name=_("对口关系"), on_delete=models.CASCADE, related_name="light_rule"
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("临近到期天数（N）"), default=15, help_text=_("截止日期在 N 天内的任务亮黄灯")
+    )
+    behind_points = models.PositiveSmallIntegerField(
+        _("进度滞后百分点（X）"), default=20, help_text=_("进度落后于时间进度超过 X 个百分点亮黄灯")
+    )
+    notice_after_days = models.PositiveSmallIntegerField(
+        _("红灯督办天数（M）"),
+        default=7,
+        help_text=_("红灯超过 M 天发出督办（黄牌），再过 M 天未反馈升为红牌"),
+    )
+    report_grace_days = models.PositiveSmallIntegerField(
+        _("月报报送期限（期末后天数）"), default=10, help_text=_("报告期结束后超过该天数仍未报送，任务亮红灯")
+    )
+
+    unit_actions = ()
+
+    class Meta:
+        verbose_name = _("红黄绿灯规则")
+        verbose_name_plural = _("红黄绿灯规则")
+        constraints = [
+            models.CheckConstraint(condition=Q(behind_points__lte=100), name="light_rule_points_at_most_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.program} N={self.due_soon_days} X={self.behind_points} M={self.notice_after_days}"

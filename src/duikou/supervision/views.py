@@ -60,8 +60,15 @@ def task_detail(request, pk: int):
 
 
 def _extra_task_context(request, task) -> dict:
-    """Hooks for the later parts of the page (light, 督办, 批示); empty where not yet built."""
-    return {}
+    """The task's light, its 督办 notices and the instructions on it."""
+    from . import lights
+    from .models import Instruction
+
+    return {
+        "light": lights.task_light(task),
+        "instructions": Instruction.objects.restrict(request.user).filter(task=task)[:20],
+        "may_instruct": _may_instruct(request.user),
+    }
 
 
 @login_required

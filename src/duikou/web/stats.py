@@ -103,7 +103,40 @@ def dashboard(user, page=1) -> dict:
         row["completion"] = ratio(row["completed"], row["tasks"])
         row["disbursed"] = paid.get(row["organization_id"]) or Decimal(0)
         row["allocations"], row["allocations_reached"] = shares.get(row["organization_id"], (0, 0))
-    return {"programs": program_rows, "programs_page": programs_page, "units": unit_rows, "totals": totals}
+    from duikou.supervision import lights
+
+    program_lights = lights.program_lights([p.pk for p in programs])
+    for row in program_rows:
+        row["light"] = program_lights.get(row["program"].pk, lights.DONE)
+    unit_lights = lights.unit_lights(ids)
+    for row in unit_rows:
+        row["light"] = unit_lights.get(row["organization_id"], lights.DONE)
+    return {"programs": program_rows, "programs_page": programs_page, "units": unit_rows, "totals": totals,
+            **supervision_figures(user, programs, everything)}
+
+
+RED_TASKS_SHOWN = 20
+
+
+def supervision_figures(user, programs, everything: bool) -> dict:
+    """What the dashboard leads with: tasks by light, the red tasks, the units that have not reported (未报) or
+    reported late (迟报) for the last period of each program shown — all over what the user may see."""
+    from duikou.organizations.models import Organization
+    from duikou.plans.models import Plan, Task
+    from duikou.supervision import lights
+
+    tasks = Task.objects.restrict(user, VIEW).filter(plan__status=Plan.PUBLISHED)
+    red = list(
+        lights.annotate_lights(tasks).filter(light=lights.RED).select_related("plan")
+        .order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN]
+    )
+    units = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
+    reporting = [lights.reporting_status(p, units=units) for p in programs[:20]]
+    return {
+        "light_counts": lights.counts(tasks),
+        "red_tasks": red,
+        "reporting": [r for r in reporting if r["missing"] or r["late"]],
+    }
 
 
 FIGURES = ("tasks", "completed", "overdue", "targets", "reached", "planned", "disbursed", "allocations",
