@@ -34,6 +34,7 @@ MODELS = {
     "urge": "supervision.Urge",
     "change_request": "supervision.ChangeRequest",
     "instruction": "supervision.Instruction",
+    "notice": "supervision.SupervisionNotice",
 }
 READ_ONLY = (perms.AUDITOR, perms.LEADER, perms.RECIPIENT_VIEWER)
 

@@ -15,8 +15,8 @@ from duikou.organizations.models import Organization
 from duikou.plans.models import Task
 from duikou.reports.models import Report
 
-from . import services
-from .models import ChangeRequest, Instruction, InstructionTarget, Urge
+from . import notices, services
+from .models import ChangeRequest, Instruction, InstructionTarget, SupervisionNotice, Urge
 
 Message = Annotated[str, Field(max_length=2000)]
 
@@ -302,3 +302,99 @@ add_action(
     do=_answer_instruction,
 )
 router.add_router("/instructions/", instructions)
+
+
+# ---------------------------------------------------------------- /api/supervision/notices/
+
+
+class NoticeRead(ModelSchema):
+    number: str
+    has_evidence: bool
+
+    class Meta:
+        model = SupervisionNotice
+        fields = [
+            "id",
+            "year",
+            "sequence",
+            "task",
+            "organization",
+            "level",
+            "cause",
+            "reason",
+            "status",
+            "escalated_from",
+            "issued_at",
+            "answer_due",
+            "answer",
+            "evidence_name",
+            "answered_at",
+            "closed_at",
+            "close_note",
+            "created_at",
+        ]
+
+    @staticmethod
+    def resolve_number(obj) -> str:
+        return obj.number
+
+    @staticmethod
+    def resolve_has_evidence(obj) -> bool:
+        return bool(obj.evidence)
+
+
+class NoticeFilter(FilterSchema):
+    task: Annotated[Id | None, FilterLookup("task_id")] = None
+    organization: Annotated[Id | None, FilterLookup("organization_id")] = None
+    status: Annotated[Text | None, FilterLookup("status")] = None
+    level: Annotated[Text | None, FilterLookup("level")] = None
+    year: Annotated[int | None, FilterLookup("year")] = None
+
+
+class NoticeAnswerIn(Schema):
+    answer: Annotated[str, Field(min_length=1, max_length=5000)]
+    evidence_name: Annotated[str, Field(max_length=255)] = ""
+    evidence_base64: Annotated[str, Field(max_length=30_000_000)] = ""
+
+
+class NoticeCloseIn(Schema):
+    note: Annotated[str, Field(max_length=5000)] = ""
+
+
+def _notice_answer(user, notice, body):
+    return notices.answer(notice=notice, user=user, text=body.answer, evidence=_evidence(body))
+
+
+notices_router = crud_router(
+    SupervisionNotice, name="notice", read=NoticeRead, filters=NoticeFilter, deletable=False
+)
+add_action(
+    notices_router,
+    SupervisionNotice,
+    name="notice",
+    path="issue",
+    response=NoticeRead,
+    action=perms.VIEW,
+    do=lambda user, notice, _body: notices.issue(notice=notice, user=user),
+)
+add_action(
+    notices_router,
+    SupervisionNotice,
+    name="notice",
+    path="answer",
+    payload=NoticeAnswerIn,
+    response=NoticeRead,
+    action=perms.CHANGE,
+    do=_notice_answer,
+)
+add_action(
+    notices_router,
+    SupervisionNotice,
+    name="notice",
+    path="close",
+    payload=NoticeCloseIn,
+    response=NoticeRead,
+    action=perms.VIEW,
+    do=lambda user, notice, body: notices.close(notice=notice, user=user, note=body.note),
+)
+router.add_router("/notices/", notices_router)

@@ -105,3 +105,10 @@ class UnlockForm(forms.Form):
 class InstructionForm(forms.Form):
     text = forms.CharField(label=_("批示内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     leader_name = forms.CharField(label=_("批示领导（对口办代录时填写）"), required=False, max_length=100)
+
+
+class NoticeAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("反馈（办理情况）"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    evidence = forms.FileField(label=_("佐证材料（PDF、Word、Excel、图片）"), required=False)

@@ -367,3 +367,84 @@ class LightRule(AuditedModel):
 
     def __str__(self):
         return f"{self.program} N={self.due_soon_days} X={self.behind_points} M={self.notice_after_days}"
+
+
+class SupervisionNotice(AuditedModel):
+    """督办: raised when a task stays red for more than M days or a unit leaves two urges unanswered; 黄牌 first,
+    then 红牌 if the unit does not answer within M days. Numbered (督办〔2026〕3号) when raised; the office issues
+    the 督办单 (.docx); the unit answers (反馈) with text and evidence; the office closes it (办结)."""
+
+    YELLOW, RED = "yellow", "red"
+    LEVELS = [(YELLOW, _("黄牌")), (RED, _("红牌"))]
+    RAISED, ISSUED, ANSWERED, CLOSED = "raised", "issued", "answered", "closed"
+    STATUSES = [
+        (RAISED, _("待签发")),
+        (ISSUED, _("已签发待反馈")),
+        (ANSWERED, _("已反馈")),
+        (CLOSED, _("已办结")),
+    ]
+    RED_TOO_LONG, URGES_UNANSWERED, ESCALATED = "red", "urges", "escalated"
+    CAUSES = [
+        (RED_TOO_LONG, _("红灯超期")),
+        (URGES_UNANSWERED, _("两次催办未反馈")),
+        (ESCALATED, _("黄牌逾期未反馈")),
+    ]
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    task = models.ForeignKey(
+        "plans.Task", verbose_name=_("任务"), on_delete=models.CASCADE, related_name="notices"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("督办单位"),
+        on_delete=models.PROTECT,
+        related_name="supervision_notices",
+    )
+    level = models.CharField(_("等级"), max_length=8, choices=LEVELS, default=YELLOW)
+    cause = models.CharField(_("督办原因"), max_length=10, choices=CAUSES)
+    reason = models.TextField(_("督办事由"))
+    status = models.CharField(_("状态"), max_length=10, choices=STATUSES, default=RAISED, db_index=True)
+    escalated_from = models.ForeignKey(
+        "self",
+        verbose_name=_("由黄牌升级"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="escalations",
+    )
+    issued_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        USER, verbose_name=_("签发人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer_due = models.DateField(_("反馈期限"), null=True, blank=True)
+    answer = models.TextField(_("反馈"), blank=True)
+    evidence = models.FileField(_("佐证材料"), upload_to="notices/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("佐证材料文件名"), max_length=255, blank=True)
+    answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        USER, verbose_name=_("反馈人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    close_note = models.TextField(_("办结意见"), blank=True)
+
+    owner_paths = ("organization",)
+    unit_actions = ("change",)  # answering
+    audit_exclude = ("created_at", "updated_at", "evidence")
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        ordering = ["-year", "-sequence"]
+        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="notice_number_once")]
+
+    def __str__(self):
+        return f"{self.number} {self.get_level_display()}"
+
+    @property
+    def number(self) -> str:
+        return f"督办〔{self.year}〕{self.sequence}号"
+
+    def overdue_on(self, day) -> bool:
+        """Issued and not answered by its answer date."""
+        return self.status == self.ISSUED and self.answer_due is not None and self.answer_due < day

@@ -7,17 +7,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
+from duikou.core.dates import today_for
 from duikou.organizations.models import Organization
 from duikou.plans.models import Responsibility, Task
 from duikou.reports.models import Report
 
 from . import services
 from .forms import AnswerForm, ChangeRequestForm, DecisionForm, UrgeForm
-from .models import ChangeRequest, Urge
+from .models import ChangeRequest, SupervisionNotice, Urge
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -67,6 +72,8 @@ def _extra_task_context(request, task) -> dict:
     return {
         "light": lights.task_light(task),
         "instructions": Instruction.objects.restrict(request.user).filter(task=task)[:20],
+        "notices": SupervisionNotice.objects.restrict(request.user).filter(task=task).select_related(
+            "organization")[:20],
         "may_instruct": _may_instruct(request.user),
     }
 
@@ -445,4 +452,128 @@ def instruction_detail(request, pk: int):
             "form": AnswerForm(),
             "can_answer": can_answer,
         },
+    )
+
+
+# ---------------------------------------------------------------- 督办
+
+
+@login_required
+def notice_ledger(request):
+    """督办台账: open, answered, overdue and closed notices; the office and leaders see all, a unit its own."""
+    from django.http import HttpResponse
+
+    from . import notices
+
+    today = today_for()
+    rows = SupervisionNotice.objects.restrict(request.user).select_related("organization", "task")
+    state = request.GET.get("state", "")
+    shown = notices.ledger(rows, state, today)
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(notices.ledger_xlsx(shown, today), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"督办台账-{today.isoformat()}.xlsx"
+        )
+        return response
+    page = Paginator(shown.order_by("-year", "-sequence"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/notice_ledger.html",
+        {
+            "page": page,
+            "state": state,
+            "counts": notices.ledger_counts(rows, today),
+            "today": today,
+            "office": perms.is_office(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_check(request):
+    """Office: run the escalation now (the scheduler runs it daily)."""
+    from . import notices
+
+    if not perms.is_office(request.user):
+        raise PermissionDenied(_("只有对口办可以发起督办检查"))
+    raised = notices.escalate()
+    messages.success(request, _("督办检查完成：新增 %(n)d 份督办") % {"n": raised})
+    return redirect("supervision:notices")
+
+
+@login_required
+def notice_detail(request, pk: int):
+    from . import notices
+    from .forms import NoticeAnswerForm
+
+    notice = get_object_or_404(
+        SupervisionNotice.objects.restrict(request.user).select_related("organization", "task__plan"), pk=pk
+    )
+    form = NoticeAnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "issue":
+                notices.issue(notice=notice, user=request.user)
+                messages.success(request, _("督办单已签发"))
+            elif action == "close":
+                notices.close(notice=notice, user=request.user, note=request.POST.get("note", ""))
+                messages.success(request, _("督办已办结"))
+            elif action == "answer" and form.is_valid():
+                notices.answer(
+                    notice=notice,
+                    user=request.user,
+                    text=form.cleaned_data["answer"],
+                    evidence=form.cleaned_data.get("evidence"),
+                )
+                messages.success(request, _("反馈已提交"))
+            else:
+                raise ValidationError(_("请填写反馈内容"))
+        except (ValidationError, PermissionDenied) as exc:
+            _flash(request, exc)
+        return redirect("supervision:notice", pk=notice.pk)
+    can_answer = (
+        notice.status == SupervisionNotice.ISSUED
+        and perms.role_of(request.user) in perms.UNIT_ROLES
+        and perms.can(request.user, notice, perms.CHANGE)
+    )
+    return render(
+        request,
+        "supervision/notice_detail.html",
+        {
+            "notice": notice,
+            "form": form,
+            "can_answer": can_answer,
+            "office": perms.is_office(request.user),
+            "overdue": notice.overdue_on(today_for(notice.task.plan.program)),
+        },
+    )
+
+
+@login_required
+def notice_docx(request, pk: int):
+    from django.http import HttpResponse
+
+    from . import notices
+
+    notice = get_object_or_404(
+        SupervisionNotice.objects.restrict(request.user).select_related(
+            "organization", "task__plan__program"
+        ),
+        pk=pk,
+    )
+    response = HttpResponse(notices.notice_docx(notice), content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{notice.number}.docx")
+    return response
+
+
+@login_required
+def notice_evidence(request, pk: int):
+
+    notice = get_object_or_404(SupervisionNotice.objects.restrict(request.user), pk=pk)
+    if not notice.evidence:
+        raise Http404
+    return FileResponse(
+        notice.evidence.open("rb"), as_attachment=True, filename=notice.evidence_name or "evidence"
     )
