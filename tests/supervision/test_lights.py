@@ -126,3 +126,17 @@ def test_lights_on_the_pages(world, browser_client):
     assert "light-" in office.get(f"/organizations/{world.mawei.pk}/").content.decode()
     assert "light-" in office.get(f"/programs/{world.program.pk}/").content.decode()
     assert "light-" in office.get(f"/supervision/tasks/{world.task_a.pk}/").content.decode()
+
+
+def test_units_and_programs_read_in_the_api_carry_their_light(reported, api):
+    w = reported
+    Report.objects.filter(organization=w.gulou, period="2025-05").delete()
+    client = api(w.users["office_admin"])
+    expected_units = lights.unit_lights([w.mawei.pk, w.gulou.pk])
+    for org in (w.mawei, w.gulou):
+        assert client.get(f"/api/organizations/{org.pk}").json()["light"] == expected_units[org.pk]
+    program = client.get(f"/api/programs/{w.program.pk}").json()
+    assert program["light"] == lights.program_lights([w.program.pk])[w.program.pk] == "red"
+    listed = {o["id"]: o["light"] for o in client.get("/api/organizations/?q=福州市").json()["items"]}
+    assert listed[w.mawei.pk] == expected_units[w.mawei.pk]
+    assert client.get(f"/api/organizations/{w.wanzhou.pk}").json()["light"] == "done"  # no tasks of its own

@@ -181,6 +181,11 @@ def require_within_gate(model, user, obj, action: str) -> None:
         raise PermissionDenied(_("保存后的记录超出了您的权限范围：%(obj)s") % {"obj": obj})
 
 
+# Computed fields other apps add to a model's API reads (supervision adds units' and programs' lights):
+# model → functions queryset -> queryset, registered at app start.
+READ_ANNOTATORS: dict = {}
+
+
 def crud_router(
     model,
     *,
@@ -198,7 +203,14 @@ def crud_router(
 ) -> Router:
     """A router for one model. `create_with(user, payload)` / `update_with(user, obj, payload)` replace the
     form-based write where a service function owns it; `annotate(queryset)` adds computed fields to every read."""
-    annotate = annotate or (lambda queryset: queryset)
+    own = annotate or (lambda queryset: queryset)
+
+    def annotate(queryset):
+        queryset = own(queryset)
+        for extra in READ_ANNOTATORS.get(model, ()):
+            queryset = extra(queryset)
+        return queryset
+
     router = router or Router(auth=API_AUTH, tags=[str(model._meta.verbose_name_plural)])
     errors = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
     ordering = [*(model._meta.ordering or []), "pk"]

@@ -248,3 +248,33 @@ def reporting_status(program, today: dt.date | None = None, *, units=None) -> di
         elif handed[org.pk] is not None and local_date(handed[org.pk], program) > due:
             late.append(org)
     return {"program": program, "period": period, "due": due, "missing": missing, "late": late}
+
+
+def _worst_light_subquery(**task_filter):
+    """The worst light among published tasks matching `task_filter` (OuterRef to the outer row), as a subquery."""
+    from django.db.models import Max, Subquery
+
+    from duikou.plans.models import Plan
+
+    tasks = annotate_lights(Task.objects.filter(plan__status=Plan.PUBLISHED, **task_filter).order_by())
+    worst = tasks.annotate(_one=Value(1)).values("_one").annotate(worst=Max("light_rank")).values("worst")[:1]
+    return Subquery(worst, output_field=IntegerField())
+
+
+def _light_from(rank_field: str):
+    return Case(*[When(**{rank_field: v}, then=Value(k)) for k, v in RANK.items()], default=Value(DONE),
+                output_field=CharField())
+
+
+def annotate_unit_lights(queryset):
+    """Organizations with `light`: the worst among the published tasks they are responsible for."""
+    return queryset.annotate(
+        _worst=_worst_light_subquery(responsibilities__organization_id=OuterRef("pk"))
+    ).annotate(light=_light_from("_worst"))
+
+
+def annotate_program_lights(queryset):
+    """Programs with `light`: the worst among their published tasks."""
+    return queryset.annotate(_worst=_worst_light_subquery(plan__program_id=OuterRef("pk"))).annotate(
+        light=_light_from("_worst")
+    )
