@@ -9,6 +9,7 @@ urlpatterns = [
     path("tasks/<int:pk>/request/", views.request_new, name="request_new"),
     path("reports/<int:pk>/urge/", views.report_urge, name="report_urge"),
     path("periods/", views.periods, name="periods"),
+    path("rules/", views.light_rules, name="rules"),
     path("notices/", views.notice_ledger, name="notices"),
     path("notices/check/", views.notice_check, name="notice_check"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),

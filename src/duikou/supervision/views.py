@@ -577,3 +577,35 @@ def notice_evidence(request, pk: int):
     return FileResponse(
         notice.evidence.open("rb"), as_attachment=True, filename=notice.evidence_name or "evidence"
     )
+
+
+@login_required
+def light_rules(request):
+    """The office sets each program's light and 督办 rules (N, X, M, report grace days); others read them."""
+    from django.forms import modelform_factory
+
+    from duikou.programs.models import Program
+
+    from .models import LightRule
+
+    office = perms.is_office(request.user)
+    RuleForm = modelform_factory(LightRule, fields=["due_soon_days", "behind_points", "notice_after_days",
+                                                    "report_grace_days"])
+    programs = list(Program.objects.restrict(request.user).order_by("name")[:200])
+    rules = {r.program_id: r for r in LightRule.objects.filter(program__in=programs)}
+    if request.method == "POST":
+        if not office:
+            raise PermissionDenied(_("只有对口办可以设置红黄绿灯规则"))
+        program = get_object_or_404(Program, pk=request.POST.get("program"))
+        form = RuleForm(request.POST, instance=rules.get(program.pk) or LightRule(program=program))
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("已保存 %(p)s 的规则") % {"p": program})
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return redirect("supervision:rules")
+    rows = [{"program": p, "form": RuleForm(instance=rules.get(p.pk) or LightRule(program=p), prefix=None)}
+            for p in programs]
+    return render(request, "supervision/rules.html", {"rows": rows, "office": office})
