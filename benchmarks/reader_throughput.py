@@ -1,6 +1,10 @@
 """Reader throughput: MB of text per second on one core, and milliseconds per seed plan (not a test).
 
-    .venv/bin/python benchmarks/reader_throughput.py [--runs 5]
+    .venv/bin/python benchmarks/reader_throughput.py [--runs 5] [--pdf] [--scan]
+
+--pdf adds a 30-page text PDF (seeds 000+002+004 typed into Word with automatic numbering, exported by
+LibreOffice; target < 10 s); --scan a 10-page scan of it read through OCR on one core (DUIKOU_OCR_THREADS=1;
+target < 60 s), and scores the seed scans against the gold.
 
 Each figure is the median of several runs. The large-input row reads all seeds concatenated many times
 over, so anything quadratic in text length shows up as a falling MB/s.
@@ -36,6 +40,8 @@ def main() -> None:
         description="Reader throughput benchmark. Example: python benchmarks/reader_throughput.py --runs 5"
     )
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (the median is reported)")
+    parser.add_argument("--pdf", action="store_true", help="also time a 30-page text PDF")
+    parser.add_argument("--scan", action="store_true", help="also time a 10-page scan through OCR (slow)")
     args = parser.parse_args()
     seeds = {path.stem[:3]: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
 
@@ -62,6 +68,52 @@ def main() -> None:
             f"{seconds * 1000:.1f}",
             f"{size / seconds / 1e6:.2f}",
         )
+    Console().print(table)
+    if args.pdf or args.scan:
+        layout_cases(args.scan)
+
+
+def layout_cases(scan: bool) -> None:
+    """Seconds (CPU, one core) for a 30-page text PDF and, with scan, a 10-page scan through OCR."""
+    import os
+    import sys
+    import tempfile
+
+    os.environ.setdefault("DUIKOU_OCR_THREADS", "1")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reader"))
+    import renditions as make
+
+    from duikou.reader.loaders import read_file
+
+    table = Table(title="layout formats (CPU seconds, one core)")
+    for column in ("input", "pages", "seconds", "target"):
+        table.add_column(column)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        text = "\n".join(
+            p.read_text(encoding="utf-8")
+            for p in sorted(SEEDS.glob("*.txt"))
+            if p.stem[:3] in ("000", "002", "004")
+        )
+        pdf = make.soffice_convert(make.make_docx(text, root / "long.docx"), "pdf", root)
+        start = time.process_time()
+        document = read_file(pdf)
+        table.add_row("text PDF", str(document.pages), f"{time.process_time() - start:.1f}", "< 10")
+        if scan:
+            import pypdf
+
+            reader, writer = pypdf.PdfReader(pdf), pypdf.PdfWriter()
+            for page in reader.pages[:10]:
+                writer.add_page(page)
+            ten = root / "ten.pdf"
+            with ten.open("wb") as handle:
+                writer.write(handle)
+            scanned = make.make_scan(ten, root / "scan.pdf", dpi=150)
+            start = time.process_time()
+            document = read_file(
+                scanned, progress=lambda done, total, what: print(f"{what} {done}/{total}", file=sys.stderr)
+            )
+            table.add_row("scan, OCR", str(document.pages), f"{time.process_time() - start:.1f}", "< 60")
     Console().print(table)
 
 

@@ -78,23 +78,45 @@ def prepare(vendor: str, scale: str, regenerate: bool) -> dict:
     run([PYTHON, "-m", "duikou.cli", "migrate", "-v", "0"], env)
     print(f"{vendor}: generating {scale} data …", file=sys.stderr)
     started = time.monotonic()
-    subprocess.run([PYTHON, "-m", "duikou.cli", "generate", "--scale", scale, "--seed", "1"], env=env, cwd=REPO,
-                   check=True)
+    subprocess.run(
+        [PYTHON, "-m", "duikou.cli", "generate", "--scale", scale, "--seed", "1"],
+        env=env,
+        cwd=REPO,
+        check=True,
+    )
     print(f"{vendor}: generated in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return generated(url, scale)
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
-    pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "show server_version"],
-                        capture_output=True, text=True).stdout.strip()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    pg = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "show server_version"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     import sqlite3
 
-    return {"nproc": os.cpu_count(), "memory_gb": round(mem_kb / 2**20, 1), "cpu": cpu, "postgresql": pg,
-            "sqlite": sqlite3.sqlite_version, "python": platform.python_version()}
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(mem_kb / 2**20, 1),
+        "cpu": cpu,
+        "postgresql": pg,
+        "sqlite": sqlite3.sqlite_version,
+        "python": platform.python_version(),
+    }
 
 
 def other_script(name: str, env: dict) -> str | None:
@@ -105,7 +127,9 @@ def other_script(name: str, env: dict) -> str | None:
     return (proc.stdout + (proc.stderr if proc.returncode else "")).strip()
 
 
-def write_report(path: Path, scale: str, info: dict, gens: dict, results: dict, extras: dict, load: dict | None):
+def write_report(
+    path: Path, scale: str, info: dict, gens: dict, results: dict, extras: dict, load: dict | None
+):
     lines = [
         "# Performance",
         "",
@@ -154,12 +178,17 @@ def write_report(path: Path, scale: str, info: dict, gens: dict, results: dict, 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", default=os.environ.get("DUIKOU_BENCH_SCALE", "province"),
-                        choices=["city", "province", "national"])
+    parser.add_argument(
+        "--scale",
+        default=os.environ.get("DUIKOU_BENCH_SCALE", "province"),
+        choices=["city", "province", "national"],
+    )
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--generate-only", action="store_true")
-    parser.add_argument("--load", action="store_true", help="also run the locust load test against PostgreSQL")
+    parser.add_argument(
+        "--load", action="store_true", help="also run the locust load test against PostgreSQL"
+    )
     parser.add_argument("--out", default=str(REPO / "docs" / "performance.md"))
     args = parser.parse_args(argv)
     vendors = [v for v in args.databases.split(",") if v]
@@ -169,13 +198,18 @@ def main(argv=None) -> int:
     results = {}
     for vendor in vendors:
         print(f"{vendor}: timing pages …", file=sys.stderr)
-        proc = run([PYTHON, str(REPO / "benchmarks" / "pages_bench.py")], env_for(database_url(vendor, args.scale)))
+        proc = run(
+            [PYTHON, str(REPO / "benchmarks" / "pages_bench.py")], env_for(database_url(vendor, args.scale))
+        )
         results[vendor] = json.loads(proc.stdout.strip().splitlines()[-1])
     extras = {
-        "Reader throughput (benchmarks/reader_throughput.py)": other_script("reader_throughput.py", os.environ.copy()),
+        "Reader throughput (benchmarks/reader_throughput.py)": other_script(
+            "reader_throughput.py", os.environ.copy()
+        ),
         # pages.py times every page on the demo data in a database of its own (never the bench database).
         "Every page on the demo data (benchmarks/pages.py)": other_script(
-            "pages.py", {k: v for k, v in os.environ.items() if k not in ("DUIKOU_DATABASE_URL", "DUIKOU_DATA_DIR")}
+            "pages.py",
+            {k: v for k, v in os.environ.items() if k not in ("DUIKOU_DATABASE_URL", "DUIKOU_DATA_DIR")},
         ),
     }
     load = None

@@ -30,6 +30,13 @@ def _chinese_by_default(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_off(settings):
+    """Administrators need a TOTP code in production (DUIKOU_OTP_REQUIRED, on by default); tests of other matters
+    sign them in with force_login alone. tests/trust/test_second_factor.py turns it back on."""
+    settings.DUIKOU_OTP_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _divisions_present(request):
     """Transactional tests (browser, live server) empty every table when they end: seed again if so."""
     if not {"db", "transactional_db", "live_server"} & set(request.fixturenames) and not request.node.get_closest_marker(

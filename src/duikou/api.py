@@ -6,8 +6,18 @@ from ninja import NinjaAPI
 
 api = NinjaAPI(title="duikou API", version="1", urls_namespace="api", docs_url="/docs")
 
-for _app in ("organizations", "programs", "plans", "targets", "funds", "projects", "dispatches", "reports", "assessments",
-             "supervision"):
+for _app in (
+    "organizations",
+    "programs",
+    "plans",
+    "targets",
+    "funds",
+    "projects",
+    "dispatches",
+    "reports",
+    "assessments",
+    "supervision",
+):
     try:
         _module = import_module(f"duikou.{_app}.api")
     except ModuleNotFoundError as exc:

@@ -33,7 +33,9 @@ def duikou_commands() -> dict[str, str]:
     """Every command a duikou app defines, with its one-line help."""
     from django.core.management import get_commands, load_command_class
 
-    commands = {"extract": "读取方案文件，输出 duikou.plan/1 JSON / read a plan document, print duikou.plan/1 JSON"}
+    commands = {
+        "extract": "读取方案文件，输出 duikou.plan/1 JSON / read a plan document, print duikou.plan/1 JSON"
+    }
     commands.update(DJANGO_COMMANDS)
     for name, app in get_commands().items():
         if app.startswith("duikou."):

@@ -1,5 +1,6 @@
 """Django settings, read from the environment (and an optional .env file)."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -14,8 +15,35 @@ if _dotenv.exists():
 DATA_DIR = Path(env.str("DUIKOU_DATA_DIR", default=str(Path.cwd() / "data"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("DUIKOU_DEBUG", default=False)
-# A fixed development key keeps the demo one command; production sets DUIKOU_SECRET_KEY.
-SECRET_KEY = env.str("DUIKOU_SECRET_KEY", default="duikou-insecure-development-key-change-me-in-production")
+# Production mode (behind an HTTPS proxy): secure cookies, HSTS, the proxy's scheme header, and a secret that must
+# come from the environment. `duikou serve` refuses to start in production mode without one.
+PRODUCTION = env.bool("DUIKOU_PRODUCTION", default=False)
+
+
+def _secret_key() -> str:
+    """DUIKOU_SECRET_KEY (or the file DUIKOU_SECRET_KEY_FILE names); outside production, a random key made once in
+    the data folder (outside git). Never a key printed in the source: in production without one it stays empty and
+    Django refuses every request that needs it."""
+    if env.str("DUIKOU_SECRET_KEY", default=""):
+        return env.str("DUIKOU_SECRET_KEY")
+    if env.str("DUIKOU_SECRET_KEY_FILE", default=""):
+        return Path(env.str("DUIKOU_SECRET_KEY_FILE")).read_text(encoding="utf-8").strip()
+    if PRODUCTION:
+        return ""
+    from django.core.management.utils import get_random_secret_key
+
+    path = DATA_DIR / "secret_key"
+    try:
+        # O_EXCL: of two processes starting at once, one writes the key and both read the same one.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(get_random_secret_key() + get_random_secret_key())
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("DUIKOU_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver", "[::1]"])
 
 INSTALLED_APPS = [
@@ -27,6 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "rules.apps.AutodiscoverRulesConfig",  # each app's rules.py: who may take each workflow step
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "duikou.core",
     "duikou.accounts",
@@ -49,8 +81,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "duikou.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "duikou.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "duikou.core.middleware.SecurityAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,11 +92,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "duikou.accounts.middleware.SessionPolicyMiddleware",
+    "duikou.accounts.middleware.OTPRequiredMiddleware",
     "duikou.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "duikou.core.middleware.ActorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "duikou.urls"
@@ -85,11 +123,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": env.db_url(
-        "DUIKOU_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'duikou.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db_url("DUIKOU_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'duikou.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL and a busy timeout let the web server and the CLI share the file safely.
@@ -107,7 +141,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["duikou.accounts.backends.LockoutBackend"]
+# django-axes first (lockout by user name and address together), then Django's password check.
+AUTHENTICATION_BACKENDS = ["duikou.accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -116,16 +151,45 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# 等保2.0 password policy: at least 10 characters of three kinds, not like the user's names, not a common one.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "duikou.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
-SESSION_COOKIE_AGE = env.int("DUIKOU_SESSION_SECONDS", default=8 * 3600)
+# A password older than this must be changed at the next request (0: never expires).
+DUIKOU_PASSWORD_MAX_AGE_DAYS = env.int("DUIKOU_PASSWORD_MAX_AGE_DAYS", default=90)
+# Sessions end after this long without a request (idle) and this long after sign-in whatever happens.
+SESSION_COOKIE_AGE = env.int("DUIKOU_SESSION_IDLE_SECONDS", default=30 * 60)
+DUIKOU_SESSION_MAX_SECONDS = env.int("DUIKOU_SESSION_MAX_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; keep Django's default
 DUIKOU_LOCKOUT_ATTEMPTS = env.int("DUIKOU_LOCKOUT_ATTEMPTS", default=5)
 DUIKOU_LOCKOUT_MINUTES = env.int("DUIKOU_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = DUIKOU_LOCKOUT_ATTEMPTS
+AXES_COOLOFF_TIME = dt.timedelta(minutes=DUIKOU_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "duikou.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "duikou.core.security.client_address"
+AXES_VERBOSE = False
+# Administrators (office, 三员, superuser) sign in with a TOTP second factor (django-otp).
+DUIKOU_OTP_REQUIRED = env.bool("DUIKOU_OTP_REQUIRED", default=True)
+DUIKOU_OTP_ENROL_URL = "/accounts/otp/enrol/"
+DUIKOU_OTP_VERIFY_URL = "/accounts/otp/verify/"
+OTP_TOTP_ISSUER = "duikou"
+# API tokens expire (default 90 days, never more than a year) and carry a scope: read or write.
+DUIKOU_API_TOKEN_DAYS = env.int("DUIKOU_API_TOKEN_DAYS", default=90)
+DUIKOU_API_TOKEN_MAX_DAYS = 366
+# The security audit: kept at least six months (a shorter setting is raised to 183 days).
+DUIKOU_AUDIT_RETENTION_DAYS = env.int("DUIKOU_AUDIT_RETENTION_DAYS", default=366)
+# 商用密码: SM3 for the audit chain and SM4 for stored evidence files (gmssl), off by default.
+DUIKOU_COMMERCIAL_CRYPTO = env.bool("DUIKOU_COMMERCIAL_CRYPTO", default=False)
+# The SM4 key for evidence files (32 hex digits); empty: derived from SECRET_KEY (keep both with the backups).
+DUIKOU_SM4_KEY = env.str("DUIKOU_SM4_KEY", default="")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -141,9 +205,11 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 # ECharts comes from the npm registry at setup (node_modules), served by the project itself.
 NODE_MODULES_DIR = Path(env.str("DUIKOU_NODE_MODULES", default=str(BASE_DIR.parent.parent / "node_modules")))
-STATICFILES_DIRS = [("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist")] if (
-    NODE_MODULES_DIR / "echarts" / "dist"
-).is_dir() else []
+STATICFILES_DIRS = (
+    [("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist")]
+    if (NODE_MODULES_DIR / "echarts" / "dist").is_dir()
+    else []
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -156,12 +222,36 @@ MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "/files-are-not-served/"
 DUIKOU_MAX_UPLOAD_BYTES = env.int("DUIKOU_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request bodies are refused (413) from their Content-Length before a byte is read: this much for any request,
+# DUIKOU_MAX_UPLOAD_BYTES (and a little for the form around it) on the views that take files.
+DUIKOU_MAX_REQUEST_BYTES = env.int("DUIKOU_MAX_REQUEST_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
+# One document's parse (reader, OCR) runs in a child process with this time budget.
+DUIKOU_PARSE_SECONDS = env.int("DUIKOU_PARSE_SECONDS", default=60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env.str("DUIKOU_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("DUIKOU_EMAIL_HOST", default="localhost")
 DEFAULT_FROM_EMAIL = env.str("DUIKOU_EMAIL_FROM", default="duikou@localhost")
 DUIKOU_EMAIL_ENABLED = env.bool("DUIKOU_EMAIL_ENABLED", default=False)
+
+# Response headers on every page (the rest of a production deployment is in the README).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+DUIKOU_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("DUIKOU_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DUIKOU_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DUIKOU_HSTS_PRELOAD", default=True)
+    # The HTTPS proxy in front says the scheme; it must strip this header from what clients send.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("DUIKOU_SSL_REDIRECT", default=True)
+    CSRF_TRUSTED_ORIGINS = env.list("DUIKOU_CSRF_TRUSTED_ORIGINS", default=[])
 
 # Content-Security-Policy (django-csp): scripts only from the site itself or an inline block carrying the
 # request's nonce; no inline style attributes, no plugins, no framing. An injected <img onerror=…> cannot run.
@@ -185,6 +275,8 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_403": {"()": "duikou.core.log_filters.QuietPermissionDenied"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["quiet_403"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DUIKOU_LOG_LEVEL", "WARNING")},
 }

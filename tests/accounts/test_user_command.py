@@ -64,13 +64,17 @@ def test_bad_input_is_one_clear_line_and_exit_1(capsys, args, message):
     assert not User.objects.filter(username__startswith="x").exists()
 
 
-def test_unlock(capsys, make_user):
-    from django.utils import timezone
+def test_unlock(capsys, make_user, settings):
+    from axes.models import AccessAttempt
 
-    user = make_user("locked", "auditor")
-    User.objects.filter(pk=user.pk).update(
-        failed_logins=3, locked_until=timezone.now() + timezone.timedelta(hours=1)
+    from duikou.accounts.services import locked_usernames
+
+    make_user("locked", "auditor")
+    AccessAttempt.objects.create(
+        username="locked", ip_address="10.0.0.1", user_agent="", http_accept="", path_info="/", get_data="",
+        post_data="", failures_since_start=settings.AXES_FAILURE_LIMIT,
     )
+    assert "locked" in locked_usernames()
     out, _ = run(capsys, "unlock", "locked")
     assert out == "user locked unlocked"
-    assert User.objects.get(pk=user.pk).locked_until is None
+    assert "locked" not in locked_usernames()

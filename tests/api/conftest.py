@@ -25,7 +25,7 @@ def api_client():
     """A client whose requests carry `Authorization: Bearer <token>` for the given user."""
 
     def make(user):
-        token = issue_token(user=user)
+        token = issue_token(user=user, scope="write")
         return Client(headers={"Authorization": f"Bearer {token}"})
 
     return make

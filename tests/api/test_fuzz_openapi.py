@@ -38,7 +38,7 @@ def office_token(db, org):
     plan = Plan.objects.create(program=program, title="实施方案", source_sha256="0" * 64, start_year=2021, end_year=2025)
     task = Task.objects.create(plan=plan, number="1", path=["一", "1"], title="产业合作", order=0)
     Responsibility.objects.create(task=task, organization=org("重庆市万州区"), role="lead", printed_name="万州区")
-    return issue_token(user=User.objects.create(username="fuzz-office", role="office_admin"))
+    return issue_token(user=User.objects.create(username="fuzz-office", role="office_admin"), scope="write")
 
 
 @schema.parametrize()

@@ -23,8 +23,8 @@ def test_bulletin_writes_the_docx(activity, capsys, tmp_path, monkeypatch):
     assert code == 0, err
     assert out.strip() == f"bulletin of program {activity.program.pk} for 2023-Q4 written to {path}"
     doc = Document(io.BytesIO(path.read_bytes()))
-    assert doc.paragraphs[0].text == f"{activity.program.name}工作通报"
-    assert doc.paragraphs[1].text == "（2023年第四季度，数据截至 2023年12月31日）"
+    assert f"{activity.program.name}工作通报" in [p.text for p in doc.paragraphs]
+    assert "（2023年第四季度，数据截至2023年12月31日）" in [p.text for p in doc.paragraphs]
     assert [c.text for c in doc.tables[-2].rows[1].cells] == [
         "福州市",
         "2023",
@@ -45,11 +45,11 @@ def test_bulletin_writes_the_docx(activity, capsys, tmp_path, monkeypatch):
         (("bulletin", 999999, "--period", "2023-Q4"), "错误：对口关系 999999 不存在"),
         (
             ("bulletin", "{program}", "--period", "2023-Q5"),
-            "错误：--period：无法识别的报告周期：'2023-Q5'（应为 2023-07、2023-Q3 或 2023）",
+            "错误：--period：无法识别的报告期“2023-Q5”（应如 2024年11月、2024年第三季度、2024年度，或 2024-11、2024-Q3、2024）",
         ),
         (
             ("bulletin", "{program}", "--period", "Q3"),
-            "错误：--period：无法识别的报告周期：'Q3'（应为 2023-07、2023-Q3 或 2023）",
+            "错误：--period：无法识别的报告期“Q3”（应如 2024年11月、2024年第三季度、2024年度，或 2024-11、2024-Q3、2024）",
         ),
         (("bulletin", "{program}", "--period", "2023", "-o", "x.pdf"), "错误：x.pdf：文件名应以 .docx 结尾"),
         (("assess", 999999, "--year", "2023"), "错误：对口关系 999999 不存在"),

@@ -61,7 +61,7 @@ def test_allocations_export_cell_by_cell(client, reported, office_admin):
         "方案",
         "指标",
         "目标值",
-        "单位",
+        "计量单位",
         "分解单位",
         "分解值",
         "已完成",
@@ -70,8 +70,9 @@ def test_allocations_export_cell_by_cell(client, reported, office_admin):
     assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width == 40 and ws["A1"].font.b
     title = reported.title
     assert _values(ws) == [
-        [title, "帮助销售农副产品", 200000000, "元", "马尾区", 120000000, 150000000, 125],
-        [title, "帮助销售农副产品", 200000000, "元", "闽侯县", 80000000, None, None],
+        # Money in 万元, as the 计量单位 column says.
+        [title, "帮助销售农副产品", 20000, "万元", "马尾区", 12000, 15000, 125],
+        [title, "帮助销售农副产品", 20000, "万元", "闽侯县", 8000, None, None],
     ]
     # ?plan= of another plan: nothing.
     assert _values(_sheet(client, "allocations_xlsx", plan=reported.pk + 1000)) == []
@@ -85,20 +86,21 @@ def test_allocations_export_is_narrowed_to_the_unit(client, reported, make_user,
 def test_reports_export_cell_by_cell(client, reported, office_admin):
     client.force_login(office_admin)
     ws = _sheet(client, "reports_xlsx")
-    assert [c.value for c in ws[1]] == ["单位", "期次", "状态", "指标", "数值", "提交时间"]
+    assert [c.value for c in ws[1]] == ["单位", "期次", "状态", "指标", "数值", "计量单位", "提交时间"]
     assert ws.freeze_panes == "A2" and ws.column_dimensions["D"].width == 40
     rows = _values(ws)
     assert rows == [
-        ["福建省福州市闽侯县", "2023年12月", "草稿", "帮助销售农副产品", 9000000.5, None],
+        ["福建省福州市闽侯县", "2023年12月", "草稿", "帮助销售农副产品", 900.0, "万元", None],
         [
             "福建省福州市马尾区",
             "2023年11月",
             "已审核通过",
             "帮助销售农副产品",
-            150000000,
+            15000,
+            "万元",
             dt.datetime(2023, 12, 5, 16, 30),
         ],
-        [rows[2][0], "2023年10月", "已报送", None, None, dt.datetime(2023, 11, 3, 9, 0)],
+        [rows[2][0], "2023年10月", "已报送", None, None, None, dt.datetime(2023, 11, 3, 9, 0)],
     ]
     # Against the database: one row per report × figure, a report without figures once.
     assert len(rows) == sum(max(1, r.figures.count()) for r in Report.objects.all())

@@ -19,6 +19,8 @@ def two_programs(small_plan):
     """The small plan's public program, a second public program and a private one, each with a published plan."""
     from duikou.plans.services import import_plan_data
 
+    small_plan.program.is_public = True  # programs are private until the office publishes them
+    small_plan.program.save()
     made = {}
     for name, public in (("第二个公开协作", True), ("内部协作", False)):
         program = Program.objects.create(name=name, is_public=public, start_year=2023, end_year=2023)

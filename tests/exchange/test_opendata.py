@@ -20,6 +20,8 @@ SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "iati" / "iati-
 @pytest.fixture
 def public(small_plan, org):
     program = small_plan.program
+    program.is_public = True  # programs are private until the office publishes them
+    program.save()
     line = small_plan.funding_lines.get()
     recipient = org("宁夏回族自治区固原市")
     Transaction.objects.create(funding_line=line, amount=Decimal("2500000.50"), date=dt.date(2023, 4, 1),

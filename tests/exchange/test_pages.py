@@ -42,5 +42,19 @@ def test_bulletin_download(small_plan, office_admin):
     client.force_login(office_admin)
     response = client.get(f"/exchange/programs/{small_plan.program_id}/bulletin.docx?period=2023-06")
     assert response.status_code == 200
-    assert Document(io.BytesIO(response.content)).paragraphs[1].text.startswith("（2023年6月")
-    assert client.get(f"/exchange/programs/{small_plan.program_id}/bulletin.docx?period=June").status_code == 400
+    texts = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert any(t.startswith("（2023年6月") for t in texts)
+    # Typed as offices write it, with a 发文字号.
+    response = client.get(
+        f"/exchange/programs/{small_plan.program_id}/bulletin.docx", {"period": "2023年6月", "doc_number": "榕协办〔2023〕7号"}
+    )
+    texts = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert "榕协办〔2023〕7号" in texts
+    # No period: the page to pick one (not a plain-text 400); a wrong one: the page again, saying why, keeping it.
+    picker = client.get(f"/exchange/programs/{small_plan.program_id}/bulletin.docx")
+    assert picker.status_code == 200 and picker["Content-Type"].startswith("text/html")
+    page = picker.content.decode()
+    assert 'class="site-header"' in page and "<datalist" in page and "id=\"bulletin-form\"" in page
+    wrong = client.get(f"/exchange/programs/{small_plan.program_id}/bulletin.docx?period=June")
+    assert wrong.status_code == 400 and "无法识别的报告期" in wrong.content.decode()
+    assert 'value="June"' in wrong.content.decode()

@@ -36,9 +36,9 @@ def write(tmp_path, name, content):
 @pytest.mark.parametrize("name,content,needle", [
     ("broken.json", '{"schema": "duikou.plan/1", "title": ', "第 1 行"),
     ("list.json", "[1, 2]", "顶层"),
-    ("schema.json", json.dumps({**valid_plan(), "schema": "x/9"}), "schema"),
-    ("negative.json", json.dumps({**valid_plan(), "funding": [{"source": "甲", "year": 2023, "amount_yuan": -1}]}), "funding[1].amount_yuan"),
-    ("year.json", json.dumps({**valid_plan(), "period": {"start_year": 3023, "end_year": 3025}}), "period.start_year"),
+    ("schema.json", json.dumps({**valid_plan(), "schema": "x/9"}), "格式标识"),
+    ("negative.json", json.dumps({**valid_plan(), "funding": [{"source": "甲", "year": 2023, "amount_yuan": -1}]}), "第1笔资金安排「甲」的金额"),
+    ("year.json", json.dumps({**valid_plan(), "period": {"start_year": 3023, "end_year": 3025}}), "起止年份的起始年份"),
     ("gbk.json", "{\"title\": \"方案\"}".encode("gb18030"), "UTF-8"),
 ])
 def test_bad_input_gets_one_line_and_exit_1(tmp_path, capsys, name, content, needle):

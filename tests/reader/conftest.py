@@ -63,3 +63,33 @@ def seed_text():
         return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
     return read
+
+
+# ---- renditions of the seeds, built once per session (see renditions.py) ----
+
+GOLD = Path(__file__).resolve().parent / "gold"
+
+
+@pytest.fixture(scope="session")
+def renditions(tmp_path_factory):
+    """{format: {seed stem: path}} for docx, pdf, doc, ofd and html, made once per session."""
+    import shutil
+
+    import renditions as make
+
+    root = tmp_path_factory.mktemp("renditions")
+    made: dict[str, dict[str, Path]] = {k: {} for k in ("docx", "pdf", "doc", "ofd", "html")}
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        made["docx"][seed.stem] = make.make_docx(text, root / f"{seed.stem}.docx")
+        made["ofd"][seed.stem] = make.make_ofd(text, root / f"{seed.stem}.ofd")
+        made["html"][seed.stem] = make.make_html(text, root / f"{seed.stem}.html")
+    if make.soffice_available():
+        for kind in ("pdf", "doc"):
+            out = root / kind
+            out.mkdir()
+            for stem, docx_path in made["docx"].items():
+                made[kind][stem] = make.soffice_convert(docx_path, kind, out)
+    else:
+        shutil.rmtree(root / "pdf", ignore_errors=True)
+    return made

@@ -266,13 +266,28 @@ def make_ofd(text: str, path: Path) -> Path:
     y = margin
     object_id = 100
 
+    def advance_of(char: str, font: float) -> float:
+        return font * 0.5 if ord(char) < 0x2E80 else font
+
+    def fit(text: str, room: float, font: float) -> int:
+        """How many characters of text fit in room (at least one)."""
+        used, count = 0.0, 0
+        for char in text:
+            used += advance_of(char, font)
+            if used > room + 0.01:
+                break
+            count += 1
+        return max(count, 1)
+
     def emit(x: float, text: str, font: float) -> None:
         nonlocal object_id
         object_id += 1
-        box_w = min(len(text) * font, width - x)
+        advances = [advance_of(c, font) for c in text]
+        box_w = min(sum(advances), width - x)
+        deltas = " ".join(f"{a:.2f}" for a in advances[:-1])
         pages[-1].append(
             f'<ofd:TextObject ID="{object_id}" Boundary="{x:.2f} {y:.2f} {box_w:.2f} {font * 1.2:.2f}" Font="3" Size="{font:.2f}">'
-            f'<ofd:TextCode X="0" Y="{font:.2f}" DeltaX="g {max(len(text) - 1, 0)} {font:.2f}">{html.escape(text)}</ofd:TextCode></ofd:TextObject>'
+            f'<ofd:TextCode X="0" Y="{font:.2f}" DeltaX="{deltas}">{html.escape(text)}</ofd:TextCode></ofd:TextObject>'
         )
 
     def advance() -> None:
@@ -287,20 +302,25 @@ def make_ofd(text: str, path: Path) -> Path:
             line: str = content
             first = True
             while line:
-                room = per_line - (2 if first else 0)
+                room = fit(line, (per_line - (2 if first else 0)) * size, size)
                 emit(margin + (2 * size if first else 0), line[:room], size)
-                line = line[room:]
+                line = line[room:].lstrip(" ")  # spaces at a line break hang, as any layout engine sets them
                 first = False
                 advance()
         else:
             for row in content:
                 columns = max(len(row), 1)
                 col_w = (width - 2 * margin) / columns
-                cell_chars = max(int(col_w / 3.7) - 1, 1)
-                wrapped = [
-                    [cell[i : i + cell_chars] for i in range(0, len(cell), cell_chars)] or [""]
-                    for cell in row
-                ]
+                cell_room = col_w - 2.5 * 3.7  # 1.25 characters of padding each side
+                wrapped = []
+                for cell in row:
+                    pieces: list[str] = []
+                    for unit in cell.split(" "):  # one unit to a line, as offices type them
+                        while unit:
+                            n = fit(unit, cell_room, 3.7)
+                            pieces.append(unit[:n])
+                            unit = unit[n:]
+                    wrapped.append(pieces or [""])
                 for k in range(max(len(w) for w in wrapped)):
                     for c, pieces in enumerate(wrapped):
                         if k < len(pieces) and pieces[k]:

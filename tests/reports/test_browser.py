@@ -157,7 +157,7 @@ def test_reporter_files_office_returns_then_approves(site, browser, org, make_us
     shot(desk, "office-approved")
 
     after = figure_shown(unit)
-    assert after == "45" and after != before
+    assert after == "45.00万元" and after != before  # typed in 万元, stored in yuan, shown in 万元
     shot(unit, "approved-figure")
     desk.goto(f"{site.url}/")
     shot(desk, "dashboard-after-approval")

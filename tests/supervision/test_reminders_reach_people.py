@@ -233,6 +233,7 @@ def test_serve_starts_and_stops_the_scheduler(monkeypatch, tmp_path):
     assert process.poll() is None  # running beside the workers
     gunicorn_hooks.on_exit(Server())
     assert process.poll() is not None
-    from duikou.core.management.commands import serve
+    # `duikou serve` runs gunicorn with duikou.gunicorn_conf, whose hooks these are.
+    from duikou import gunicorn_conf
 
-    assert "python:duikou.supervision.gunicorn_hooks" in open(serve.__file__, encoding="utf-8").read()
+    assert gunicorn_conf.on_starting is gunicorn_hooks.on_starting and gunicorn_conf.on_exit is gunicorn_hooks.on_exit

@@ -208,7 +208,10 @@ def test_sm3_and_sha256_chains_differ_and_mix(settings):
     assert security.verify_chain().ok
 
 
-def test_retention_purge_refuses_entries_younger_than_six_months_and_keeps_the_chain(capsys, monkeypatch):
+def test_retention_purge_refuses_entries_younger_than_six_months_and_keeps_the_chain(
+    capsys, monkeypatch, settings
+):
+    settings.DUIKOU_AUDIT_RETENTION_DAYS = 30  # below the floor: six months hold all the same
     now = timezone.now()
     for days_ago in (400, 300, 30):
         monkeypatch.setattr(security.timezone, "now", lambda d=days_ago: now - dt.timedelta(days=d))
@@ -232,3 +235,28 @@ def test_retention_purge_refuses_entries_younger_than_six_months_and_keeps_the_c
         cursor.execute(f"DELETE FROM {table} WHERE id = %s", [first.pk])
     report = security.verify_chain()
     assert not report.ok and report.broken_seq == first.seq + 1
+
+
+def test_exports_from_the_command_line_are_recorded(world, tmp_path, capsys):
+    out = tmp_path / "plan.json"
+    call_command("export", "plan", str(world.plan.pk), "-o", str(out))
+    assert out.exists()
+    (export,) = events(SecurityEvent.EXPORT)
+    assert export.source == "cli" and export.username.startswith("cli:")
+    assert export.detail["command"] == "export" and export.detail["output"] == str(out)
+
+
+def test_the_security_audit_page_is_the_audit_administrators_and_verifies(client, make_user):
+    security.record(SecurityEvent.LOGIN_FAILED, outcome="failure", username="", target="intruder")
+    for role in (perms.OFFICE_ADMIN, perms.AUDITOR, perms.SECURITY_ADMIN, perms.SYSTEM_ADMIN):
+        client.force_login(make_user(f"p-{role}", role))
+        assert client.get(reverse("changes:security")).status_code == 403
+    client.force_login(make_user("auditadmin", perms.AUDIT_ADMIN))
+    page = client.get(reverse("changes:security"), {"user": "intruder"}).content.decode()
+    assert "intruder" in page and "登录失败" in page
+    table = connection.ops.quote_name(SecurityEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET target = %s WHERE target = %s", ["someone-else", "intruder"])
+    checked = client.post(reverse("changes:security")).content.decode()
+    assert "审计链在第 1 条断开" in checked
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.AUDIT_VERIFY, outcome="failure").exists()

@@ -64,7 +64,7 @@ def test_marked_text_is_the_text_of_the_item(draft):
         (
             "plan.json",
             json.dumps({"schema": "duikou.plan/1", "title": "x", "tasks": [{"due": "2023-13-45"}]}).encode(),
-            "tasks[1].due",
+            "第1项任务的截止日期",
         ),
         ("plan.docx", b"PK\x03\x04 not really a zip", "plan.docx"),
         ("plan.exe", b"MZ\x90\x00", "不支持的文件类型"),
@@ -111,9 +111,10 @@ def test_an_invalid_correction_names_the_place_and_changes_nothing(office, draft
     before = json.dumps(draft.plan_data, sort_keys=True)
     url = reverse("web:import_edit", args=[draft.pk])
     response = office.post(url, {"kind": "tasks", "index": "2", "ref": "task-2", "due": "2023-02-30"})
-    assert "tasks[3].due" in response.content.decode()
+    assert "第3项任务「" in response.content.decode() and "的截止日期" in response.content.decode()
     response = office.post(url, {"kind": "targets", "index": "0", "ref": "target-0", "value": "三千"})
-    assert "targets[1].value" in response.content.decode()
+    assert "第1个指标「" in response.content.decode() and "的目标值" in response.content.decode()
+    assert "targets[" not in response.content.decode()
     response = office.post(url, {"kind": "targets", "index": "0", "ref": "target-0", "allocations": "马尾区"})
     assert "第 1 行" in response.content.decode()
     draft.refresh_from_db()

@@ -88,10 +88,11 @@ def test_export_keeps_numbers_as_numbers(world, client_for):
     response = client.get(reverse("funds:list"), {"export": "xlsx", "sort": "year"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     header = rows[0]
-    amounts = [r[header.index("计划金额（元）")] for r in rows[1:]]
-    disbursed = [r[header.index("已到账（元）")] for r in rows[1:]]
-    assert amounts == [30000000, 32000000]
-    assert disbursed == [12000000, 0]
+    # Money goes out in 万元 (the unit in the header), as numbers a sheet can add up.
+    amounts = [r[header.index("计划金额（万元）")] for r in rows[1:]]
+    disbursed = [r[header.index("已到账（万元）")] for r in rows[1:]]
+    assert amounts == [3000, 3200]
+    assert disbursed == [1200, 0]
 
 
 def test_export_goes_through_the_permission_gate(world, client_for):

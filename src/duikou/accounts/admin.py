@@ -22,7 +22,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("username", "first_name", "last_name", "email", "organization__name")
     autocomplete_fields = ("organization",)
-    actions = ["unlock"]
+    actions = ["unlock", "reset_second_factor", "revoke_api_token"]
 
     def _role(self, request):
         return perms.role_of(request.user)
@@ -58,6 +58,8 @@ class UserAdmin(BaseUserAdmin):
         actions = super().get_actions(request)
         if self._role(request) != perms.SECURITY_ADMIN:
             actions.pop("unlock", None)
+            actions.pop("reset_second_factor", None)
+            actions.pop("revoke_api_token", None)
         return actions
 
     def get_fieldsets(self, request, obj=None):
@@ -121,3 +123,20 @@ class UserAdmin(BaseUserAdmin):
         self.message_user(
             request, _("已解除 %(n)s 个账户的登录锁定") % {"n": len(queryset)}, messages.SUCCESS
         )
+
+    @admin.action(description=gettext_lazy("重置动态口令（须重新绑定）"))
+    def reset_second_factor(self, request, queryset):
+        if self._role(request) != perms.SECURITY_ADMIN:
+            raise PermissionDenied
+        for user in queryset:
+            services.reset_second_factor(user=user)
+        self.message_user(request, _("已重置 %(n)s 个账户的动态口令") % {"n": len(queryset)}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("吊销接口令牌"))
+    def revoke_api_token(self, request, queryset):
+        from duikou.core.api_auth import revoke_token
+
+        if self._role(request) != perms.SECURITY_ADMIN:
+            raise PermissionDenied
+        revoked = sum(revoke_token(user=user, reason="security_admin") for user in queryset)
+        self.message_user(request, _("已吊销 %(n)s 个接口令牌") % {"n": revoked}, messages.SUCCESS)

@@ -1,7 +1,11 @@
 """Accounts: every user belongs to an organization and holds one role."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import permissions as perms
@@ -40,16 +44,20 @@ class User(AuditedMixin, AbstractUser):
         related_name="users",
     )
     role = models.CharField(_("角色"), max_length=20, choices=ROLES, default=perms.UNIT_REPORTER)
-    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
-    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    # Dated by set_password; DUIKOU_PASSWORD_MAX_AGE_DAYS later the pages ask for a new one.
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     api_token = models.CharField(_("接口令牌（摘要）"), max_length=128, blank=True, db_index=True)
+    api_token_scope = models.CharField(
+        _("接口令牌范围"), max_length=8, choices=[("read", _("只读")), ("write", _("读写"))], default="read"
+    )
+    api_token_expires_at = models.DateTimeField(_("接口令牌到期"), null=True, blank=True)
     # Set on accounts made with a generated password; the pages ask for a new one before anything else.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     objects = AuditedUserManager()
 
     # The change log keeps account changes but never a password hash or a token digest.
-    audit_exclude = ("password", "last_login", "api_token")
+    audit_exclude = ("password", "last_login", "api_token", "api_token_expires_at")
 
     class Meta:
         verbose_name = _("用户")
@@ -63,11 +71,31 @@ class User(AuditedMixin, AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_change_due(self) -> bool:
+        """Whether this user must set a new password before anything else: first sign-in, or expired by policy."""
+        if self.must_change_password:
+            return True
+        max_age = settings.DUIKOU_PASSWORD_MAX_AGE_DAYS
+        return bool(
+            max_age
+            and self.has_usable_password()
+            and self.password_changed_at is not None
+            and timezone.now() - self.password_changed_at > dt.timedelta(days=max_age)
+        )
+
     def save(self, *args, **kwargs):
         # Who uses the admin pages follows from the role (one owner: perms.STAFF_ROLES).
         self.is_staff = self.is_superuser or self.role in perms.STAFF_ROLES
-        if kwargs.get("update_fields") is not None and "role" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff"}
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            fields = set(fields)
+            fields |= {"is_staff"} if "role" in fields else set()
+            fields |= {"password_changed_at"} if "password" in fields else set()
+            kwargs["update_fields"] = fields
         adding = self._state.adding
         before = dict(getattr(self, "_audit_before", None) or {})
         super().save(*args, **kwargs)

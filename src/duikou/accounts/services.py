@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -15,6 +14,7 @@ from duikou.core import permissions as perms
 from duikou.organizations.models import Organization
 
 from .models import User
+from .validators import generate_password
 
 # The suffix of each provisioned role's user name: 350105-tb is 马尾区's 填报员, 350105-fz its 负责人.
 ROLE_SUFFIX = {perms.UNIT_REPORTER: "tb", perms.UNIT_HEAD: "fz"}
@@ -71,7 +71,7 @@ def provision_unit_accounts(plan, roles=(perms.UNIT_REPORTER,)) -> tuple[list[Ne
                     username = f"{_username(org, role)}{suffix}"
                     suffix += 1
                 taken.add(username)
-                password = secrets.token_urlsafe(9)
+                password = generate_password()
                 user = User.objects.create_user(
                     username=username,
                     password=password,
@@ -89,6 +89,8 @@ def accounts_workbook(plan, accounts: list[NewAccount]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from duikou.core.cells import xlsx_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("账户")
@@ -99,13 +101,13 @@ def accounts_workbook(plan, accounts: list[NewAccount]) -> bytes:
     for account in accounts:
         user = account.user
         sheet.append(
-            [user.organization.full_name, user.username, user.get_role_display(), account.password, note]
+            xlsx_row(sheet, [user.organization.full_name, user.username, user.get_role_display(), account.password, note])
         )
     for column, width in zip("ABCDE", (40, 18, 12, 18, 22), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     sheet.append([])
-    sheet.append([_("方案：%(title)s") % {"title": plan.title}])
+    sheet.append(xlsx_row(sheet, [_("方案：%(title)s") % {"title": plan.title}]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -139,10 +141,37 @@ def set_role(*, user: User, role: str, actor=None) -> None:
 
 @transaction.atomic
 def unlock(*, user: User) -> None:
-    """Lift a login lockout of this account (from every address); recorded in the security audit."""
+    """Lift the login lockouts of this account, from every address; recorded in the security audit."""
+    from axes.utils import reset
+
     from duikou.core.models import SecurityEvent
     from duikou.core.security import record
 
-    user.failed_logins, user.locked_until = 0, None
-    user.save(update_fields=["failed_logins", "locked_until"])
-    record(SecurityEvent.UNLOCK, target=user.get_username())
+    cleared = reset(username=user.get_username())
+    record(SecurityEvent.UNLOCK, target=user.get_username(), detail={"attempt_records_cleared": cleared})
+
+
+def locked_usernames() -> set[str]:
+    """User names locked out from at least one address right now."""
+    from axes.handlers.proxy import AxesProxyHandler  # noqa: F401  (settings loaded)
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
+        .values_list("username", flat=True)
+    )
+
+
+@transaction.atomic
+def reset_second_factor(*, user: User) -> None:
+    """Remove the user's TOTP devices (a lost phone): the next sign-in enrols anew; recorded in the security audit."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from duikou.core.models import SecurityEvent
+    from duikou.core.security import record
+
+    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    record(SecurityEvent.OTP_RESET, target=user.get_username(), detail={"devices_removed": removed})

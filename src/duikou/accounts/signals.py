@@ -1,5 +1,6 @@
 """Account events into the security audit: sign-in and out, failures, account, role and password changes."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
@@ -11,6 +12,24 @@ from duikou.core.security import record
 @receiver(user_logged_in)
 def log_login(sender, request, user, **kwargs):
     record(SecurityEvent.LOGIN, user=user, target=user.get_username(), request=request)
+    if request is not None and hasattr(request, "session"):
+        import time
+
+        from .middleware import SEEN_AT, SIGNED_IN_AT
+
+        request.session[SIGNED_IN_AT] = request.session[SEEN_AT] = int(time.time())
+
+
+@receiver(user_locked_out)
+def log_lockout(sender, request, username, ip_address, **kwargs):
+    record(
+        SecurityEvent.LOCKOUT,
+        outcome=SecurityEvent.FAILURE,
+        username="",
+        target=str(username or "")[:150],
+        request=request,
+        detail={"address": ip_address},
+    )
 
 
 @receiver(user_logged_out)
@@ -53,7 +72,10 @@ def account_saved(user, *, before: dict, adding: bool) -> None:
     if changed:
         record(SecurityEvent.ROLE_CHANGE, target=user.get_username(), detail=changed)
     if "password" in before and before["password"] != user.password:
+        from duikou.core.api_auth import revoke_token
+
         record(SecurityEvent.PASSWORD_CHANGE, target=user.get_username())
+        revoke_token(user=user, reason="password_change")  # a token must not outlive the password it was given under
     # The next save compares against what is stored now.
     user._audit_before = {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields}
 

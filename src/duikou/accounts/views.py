@@ -1,5 +1,6 @@
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.plans.models import Plan
 
 from . import services
@@ -25,16 +27,32 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """Axes' answer to a locked user name at this address: the login page with one message, the same whether
+    the name is an account or not (status 429 either way)."""
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    message = _("登录失败次数过多，请 %(minutes)s 分钟后再试，或联系安全管理员解锁。") % {
+        "minutes": settings.DUIKOU_LOCKOUT_MINUTES
+    }
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "lockout_message": message, "next": request.POST.get("next", "")},
+        status=429,
+    )
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Change one's own password; clears the first-sign-in demand of a provisioned account."""
+    """Change one's own password; clears the first-sign-in demand and starts a new expiry period."""
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("web:home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        response = super().form_valid(form)  # User.set_password dates the change; User.save logs it
         if self.request.user.must_change_password:
-            User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
+            self.request.user.must_change_password = False
+            self.request.user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("密码已修改"))
         return response
 
@@ -42,7 +60,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def provision(request, pk: int):
     """The office opens an account for every unit of a plan that has none, and downloads them once as .xlsx."""
-    if not perms.allows(request.user, User, perms.ADD):
+    if not workflow.can(request.user, "accounts.provision"):
         raise PermissionDenied(_("只有对口办管理员可以开通账户"))
     plan = get_object_or_404(Plan.objects.restrict(request.user, perms.VIEW), pk=pk)
     if request.method == "POST":

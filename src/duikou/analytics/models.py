@@ -25,7 +25,9 @@ class TaskTally(models.Model):
     class Meta:
         verbose_name = _("任务统计")
         verbose_name_plural = _("任务统计")
-        constraints = [models.UniqueConstraint(fields=["plan_id", "status", "due_date"], name="task_tally_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_id", "status", "due_date"], name="task_tally_key")
+        ]
 
 
 class UnitTaskTally(models.Model):
@@ -41,7 +43,9 @@ class UnitTaskTally(models.Model):
         verbose_name = _("单位任务统计")
         verbose_name_plural = _("单位任务统计")
         constraints = [
-            models.UniqueConstraint(fields=["organization_id", "role", "status", "due_date"], name="unit_task_tally_key")
+            models.UniqueConstraint(
+                fields=["organization_id", "role", "status", "due_date"], name="unit_task_tally_key"
+            )
         ]
 
 
@@ -63,7 +67,9 @@ class FundsTally(models.Model):
     class Meta:
         verbose_name = _("资金统计")
         verbose_name_plural = _("资金统计")
-        constraints = [models.UniqueConstraint(fields=["program_id", "plan_id", "year"], name="funds_tally_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["program_id", "plan_id", "year"], name="funds_tally_key")
+        ]
 
 
 class UnitFundsTally(models.Model):
@@ -78,7 +84,9 @@ class UnitFundsTally(models.Model):
     class Meta:
         verbose_name = _("单位资金统计")
         verbose_name_plural = _("单位资金统计")
-        constraints = [models.UniqueConstraint(fields=["organization_id", "year", "kind"], name="unit_funds_tally_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization_id", "year", "kind"], name="unit_funds_tally_key")
+        ]
 
 
 class TargetTally(models.Model):

@@ -50,8 +50,11 @@ def add_to(model, key: dict, amounts: dict, extra: dict | None = None) -> None:
 def add_to_unit(organization_id: int, role: str, status: str, due_date, sign: int) -> None:
     """Count task assignments in (sign +n) or out (-n) of the unit tally and the unit's rollup."""
     due = due_key(due_date)
-    add_to(UnitTaskTally, {"organization_id": organization_id, "role": role, "status": status, "due_date": due},
-           {"count": sign})
+    add_to(
+        UnitTaskTally,
+        {"organization_id": organization_id, "role": role, "status": status, "due_date": due},
+        {"count": sign},
+    )
     table, q = connection.ops.quote_name(UnitRollup._meta.db_table), connection.ops.quote_name
     today = today_for()
     open_sign = 0 if status in (COMPLETED, CANCELLED) else sign
@@ -66,8 +69,14 @@ def add_to_unit(organization_id: int, role: str, status: str, due_date, sign: in
         f"{q('overdue')} = {table}.{q('overdue')} + CASE WHEN %s < {table}.{q('as_of')} THEN %s ELSE 0 END"
     )
     params = [
-        organization_id, sign, sign if role == "lead" else 0, sign if status == COMPLETED else 0,
-        sign if is_overdue(status, due, today) else 0, today, due, open_sign,
+        organization_id,
+        sign,
+        sign if role == "lead" else 0,
+        sign if status == COMPLETED else 0,
+        sign if is_overdue(status, due, today) else 0,
+        today,
+        due,
+        open_sign,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [_param(p) for p in params])
@@ -100,7 +109,8 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
     # Tally rows are locked in id order: two reports saved at once that share targets then queue instead of
     # deadlocking (the load test met that deadlock with sets iterated in arbitrary order).
     targets = (
-        Target.objects.filter(pk__in=ids).order_by("pk")
+        Target.objects.filter(pk__in=ids)
+        .order_by("pk")
         .values_list("pk", "plan_id", "plan__program_id", "value", "comparator")
     )
     found = set()
@@ -111,7 +121,10 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
         TargetTally.objects.update_or_create(
             target_id=pk,
             defaults={
-                "plan_id": plan_id, "program_id": program_id, "value": value, "achieved": got,
+                "plan_id": plan_id,
+                "program_id": program_id,
+                "value": value,
+                "achieved": got,
                 "reached": reached(comparator, value, achieved.get(pk)),
                 "allocations": n, "allocations_reached": met,
             },
@@ -145,7 +158,9 @@ def refresh_plan(plan_id: int) -> None:
     # on every plan save took seconds nationally. Signals keep them; an import counts its bulk rows itself
     # (count_imported_assignments).
     FundsTally.objects.filter(plan_id=plan_id).delete()
-    _fill_funds(Q(plan_id=plan_id), Q(funding_line__plan_id=plan_id) | Q(project__plan_id=plan_id, funding_line=None))
+    _fill_funds(
+        Q(plan_id=plan_id), Q(funding_line__plan_id=plan_id) | Q(project__plan_id=plan_id, funding_line=None)
+    )
     payers = Transaction.objects.filter(Q(funding_line__plan_id=plan_id) | Q(project__plan_id=plan_id))
     refresh_organization_funds(
         set(payers.values_list("payer_id", flat=True)) | set(payers.values_list("payee_id", flat=True))
@@ -256,28 +271,42 @@ def _fill_task_tally(where: Q) -> None:
     from duikou.plans.models import Task
 
     groups = (
-        Task.objects.filter(where).values("plan_id", "plan__program_id", "status", "due_date").annotate(n=_count())
+        Task.objects.filter(where)
+        .values("plan_id", "plan__program_id", "status", "due_date")
+        .annotate(n=_count())
         .order_by()
     )
     merged: dict[tuple, int] = defaultdict(int)
     for g in groups.iterator(chunk_size=5000):
         merged[(g["plan_id"], g["plan__program_id"], g["status"], due_key(g["due_date"]))] += g["n"]
-    _bulk(TaskTally, (TaskTally(plan_id=k[0], program_id=k[1], status=k[2], due_date=k[3], count=n) for k, n in merged.items()))
+    _bulk(
+        TaskTally,
+        (
+            TaskTally(plan_id=k[0], program_id=k[1], status=k[2], due_date=k[3], count=n)
+            for k, n in merged.items()
+        ),
+    )
 
 
 def _fill_unit_task_tally(where: Q) -> None:
     from duikou.plans.models import Responsibility
 
     groups = (
-        Responsibility.objects.filter(where).values("organization_id", "role", "task__status", "task__due_date")
-        .annotate(n=_count()).order_by()
+        Responsibility.objects.filter(where)
+        .values("organization_id", "role", "task__status", "task__due_date")
+        .annotate(n=_count())
+        .order_by()
     )
     merged: dict[tuple, int] = defaultdict(int)
     for g in groups.iterator(chunk_size=5000):
         merged[(g["organization_id"], g["role"], g["task__status"], due_key(g["task__due_date"]))] += g["n"]
-    _bulk(UnitTaskTally, (
-        UnitTaskTally(organization_id=k[0], role=k[1], status=k[2], due_date=k[3], count=n) for k, n in merged.items()
-    ))
+    _bulk(
+        UnitTaskTally,
+        (
+            UnitTaskTally(organization_id=k[0], role=k[1], status=k[2], due_date=k[3], count=n)
+            for k, n in merged.items()
+        ),
+    )
 
 
 def _rollup_sums(today: dt.date) -> dict:
@@ -286,21 +315,37 @@ def _rollup_sums(today: dt.date) -> dict:
         "n": Sum("count"),
         "n_lead": Sum(Case(When(role="lead", then=F("count")), default=0, output_field=whole)),
         "n_completed": Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
-        "n_overdue": Sum(Case(When(overdue_q(today, completion_date=False), then=F("count")), default=0,
-                              output_field=whole)),
+        "n_overdue": Sum(
+            Case(
+                When(overdue_q(today, completion_date=False), then=F("count")), default=0, output_field=whole
+            )
+        ),
     }
 
 
 def _fill_unit_rollup(org_ids: list[int] | None) -> None:
     """Sum the unit tallies of these organizations (None: all) into their rollup rows, as of today."""
     today = today_for()
-    tallies = UnitTaskTally.objects.all() if org_ids is None else UnitTaskTally.objects.filter(organization_id__in=org_ids)
+    tallies = (
+        UnitTaskTally.objects.all()
+        if org_ids is None
+        else UnitTaskTally.objects.filter(organization_id__in=org_ids)
+    )
     rows = tallies.values("organization_id").annotate(**_rollup_sums(today)).order_by()
-    _bulk(UnitRollup, (
-        UnitRollup(organization_id=r["organization_id"], tasks=r["n"] or 0, lead=r["n_lead"] or 0,
-                   completed=r["n_completed"] or 0, overdue=r["n_overdue"] or 0, as_of=today)
-        for r in rows.iterator(chunk_size=5000)
-    ))
+    _bulk(
+        UnitRollup,
+        (
+            UnitRollup(
+                organization_id=r["organization_id"],
+                tasks=r["n"] or 0,
+                lead=r["n_lead"] or 0,
+                completed=r["n_completed"] or 0,
+                overdue=r["n_overdue"] or 0,
+                as_of=today,
+            )
+            for r in rows.iterator(chunk_size=5000)
+        ),
+    )
 
 
 def roll_unit_rollups() -> int:
@@ -336,9 +381,13 @@ def _fill_funds(line_where: Q, tx_where: Q) -> None:
     from duikou.funds.models import FundingLine, Transaction
 
     rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(("planned", *KINDS, "line_spent"), ZERO))
-    for g in FundingLine.objects.filter(line_where).values("plan_id", "plan__program_id", "year").annotate(
-        s=Sum("amount")
-    ).order_by().iterator(chunk_size=5000):
+    for g in (
+        FundingLine.objects.filter(line_where)
+        .values("plan_id", "plan__program_id", "year")
+        .annotate(s=Sum("amount"))
+        .order_by()
+        .iterator(chunk_size=5000)
+    ):
         rows[(g["plan__program_id"], g["plan_id"], g["year"])]["planned"] += g["s"] or ZERO
     money = DecimalField(max_digits=20, decimal_places=2)
     txs = Transaction.objects.filter(tx_where).annotate(
@@ -346,16 +395,24 @@ def _fill_funds(line_where: Q, tx_where: Q) -> None:
         plan=Coalesce("funding_line__plan_id", "project__plan_id", Value(0), output_field=IntegerField()),
         y=ExtractYear("date"),
     )
-    for g in txs.values("program", "plan", "y", "kind").annotate(s=Sum("amount", output_field=money)).order_by().iterator(
-        chunk_size=5000
+    for g in (
+        txs.values("program", "plan", "y", "kind")
+        .annotate(s=Sum("amount", output_field=money))
+        .order_by()
+        .iterator(chunk_size=5000)
     ):
         rows[(g["program"], g["plan"], g["y"])][g["kind"]] += g["s"] or ZERO
-    on_lines = Transaction.objects.spent().filter(tx_where, funding_line__isnull=False).annotate(
-        y=ExtractYear("date")
+    on_lines = (
+        Transaction.objects.spent()
+        .filter(tx_where, funding_line__isnull=False)
+        .annotate(y=ExtractYear("date"))
     )
-    for g in on_lines.values("funding_line__plan__program_id", "funding_line__plan_id", "y").annotate(
-        s=Sum("amount", output_field=money)
-    ).order_by().iterator(chunk_size=5000):
+    for g in (
+        on_lines.values("funding_line__plan__program_id", "funding_line__plan_id", "y")
+        .annotate(s=Sum("amount", output_field=money))
+        .order_by()
+        .iterator(chunk_size=5000)
+    ):
         key = (g["funding_line__plan__program_id"], g["funding_line__plan_id"], g["y"])
         rows[key]["line_spent"] += g["s"] or ZERO
     _bulk(FundsTally, (FundsTally(program_id=k[0], plan_id=k[1], year=k[2], **v) for k, v in rows.items()))
@@ -366,12 +423,23 @@ def _fill_unit_funds(org_ids: list[int] | None) -> None:
 
     rows: dict[tuple, dict] = defaultdict(lambda: {"paid": ZERO, "received": ZERO})
     for side, column in (("payer_id", "paid"), ("payee_id", "received")):
-        qs = Transaction.objects.all() if org_ids is None else Transaction.objects.filter(**{f"{side}__in": org_ids})
-        for g in qs.annotate(y=ExtractYear("date")).values(side, "y", "kind").annotate(s=Sum("amount")).order_by().iterator(
-            chunk_size=5000
+        qs = (
+            Transaction.objects.all()
+            if org_ids is None
+            else Transaction.objects.filter(**{f"{side}__in": org_ids})
+        )
+        for g in (
+            qs.annotate(y=ExtractYear("date"))
+            .values(side, "y", "kind")
+            .annotate(s=Sum("amount"))
+            .order_by()
+            .iterator(chunk_size=5000)
         ):
             rows[(g[side], g["y"], g["kind"])][column] += g["s"] or ZERO
-    _bulk(UnitFundsTally, (UnitFundsTally(organization_id=k[0], year=k[1], kind=k[2], **v) for k, v in rows.items()))
+    _bulk(
+        UnitFundsTally,
+        (UnitFundsTally(organization_id=k[0], year=k[1], kind=k[2], **v) for k, v in rows.items()),
+    )
 
 
 def _fill_targets(targets) -> None:
@@ -408,15 +476,20 @@ def _target_rows(batch, achieved, by_allocation) -> list:
 def _task_counts(tallies, today: dt.date) -> dict:
     by_status = dict.fromkeys(("not_started", "in_progress", "completed", "suspended"), 0)
     overdue = 0
-    for status, due, n in tallies.values("status", "due_date").annotate(n=Sum("count")).values_list(
-        "status", "due_date", "n"
-    ).order_by():
+    for status, due, n in (
+        tallies.values("status", "due_date")
+        .annotate(n=Sum("count"))
+        .values_list("status", "due_date", "n")
+        .order_by()
+    ):
         by_status[status] = by_status.get(status, 0) + (n or 0)
         if is_overdue(status, due, today):
             overdue += n or 0
     total = sum(by_status.values())
     return {
-        "tasks": total, "by_status": by_status, "overdue": overdue,
+        "tasks": total,
+        "by_status": by_status,
+        "overdue": overdue,
         "completed_share": round(by_status.get(COMPLETED, 0) / total, 4) if total else 0.0,
     }
 
@@ -430,7 +503,8 @@ def _funds(tallies) -> dict:
 
 def _targets(tallies) -> dict:
     agg = tallies.aggregate(
-        total=Sum(Value(1)), reached=Sum(Case(When(reached=True, then=1), default=0, output_field=IntegerField()))
+        total=Sum(Value(1)),
+        reached=Sum(Case(When(reached=True, then=1), default=0, output_field=IntegerField())),
     )
     return {"targets": agg["total"] or 0, "reached": agg["reached"] or 0}
 
@@ -477,14 +551,24 @@ def program_ranking(*, today: dt.date | None = None, limit: int = 20) -> list[di
         .annotate(
             total=Sum("count"),
             done=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=IntegerField())),
-            overdue=Sum(Case(When(overdue_q(today, completion_date=False), then=F("count")), default=0,
-                             output_field=IntegerField())),
+            overdue=Sum(
+                Case(
+                    When(overdue_q(today, completion_date=False), then=F("count")),
+                    default=0,
+                    output_field=IntegerField(),
+                )
+            ),
         )
         .order_by()
     )
     out = [
-        {"program": r["program_id"], "tasks": r["total"], "completed": r["done"], "overdue": r["overdue"],
-         "completed_share": round(r["done"] / r["total"], 4) if r["total"] else 0.0}
+        {
+            "program": r["program_id"],
+            "tasks": r["total"],
+            "completed": r["done"],
+            "overdue": r["overdue"],
+            "completed_share": round(r["done"] / r["total"], 4) if r["total"] else 0.0,
+        }
         for r in rows
     ]
     out.sort(key=lambda r: (-r["completed_share"], r["program"]))
@@ -501,18 +585,23 @@ def organization_summary(organization, *, subtree: bool = True, today: dt.date |
 
     today = today or today_for()
     if subtree:
-        path = organization.tree_path if hasattr(organization, "tree_path") else Organization.objects.get(
-            pk=organization
-        ).tree_path
+        path = (
+            organization.tree_path
+            if hasattr(organization, "tree_path")
+            else Organization.objects.get(pk=organization).tree_path
+        )
         ids = Organization.objects.filter(tree_path__startswith=path).values("pk")
     else:
         ids = [getattr(organization, "pk", organization)]
     tallies = UnitTaskTally.objects.filter(organization_id__in=ids)
     lead = _task_counts(tallies.filter(role="lead"), today)
     support = _task_counts(tallies.filter(role="support"), today)
-    money = UnitFundsTally.objects.filter(organization_id__in=ids).values("kind").annotate(
-        paid=Sum("paid"), received=Sum("received")
-    ).order_by()
+    money = (
+        UnitFundsTally.objects.filter(organization_id__in=ids)
+        .values("kind")
+        .annotate(paid=Sum("paid"), received=Sum("received"))
+        .order_by()
+    )
     return {
         "organization": getattr(organization, "pk", organization),
         "lead": lead,
@@ -547,8 +636,11 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
         tasks,
         total=Sum("count"),
         done=Sum(Case(When(status=COMPLETED, then=F("count")), default=0, output_field=whole)),
-        late=Sum(Case(When(overdue_q(today, completion_date=False), then=F("count")), default=0,
-                      output_field=whole)),
+        late=Sum(
+            Case(
+                When(overdue_q(today, completion_date=False), then=F("count")), default=0, output_field=whole
+            )
+        ),
     ):
         row = out[r["program_id"]]
         row["tasks"], row["completed"], row["overdue"] = r["total"] or 0, r["done"] or 0, r["late"] or 0
@@ -586,5 +678,7 @@ def unit_paid(organization_ids, kind: str = "disbursement") -> dict[int, Decimal
     return {
         r["organization_id"]: r["s"] or ZERO
         for r in UnitFundsTally.objects.filter(organization_id__in=organization_ids, kind=kind)
-        .values("organization_id").annotate(s=Sum("paid")).order_by()
+        .values("organization_id")
+        .annotate(s=Sum("paid"))
+        .order_by()
     }

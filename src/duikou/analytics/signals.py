@@ -14,6 +14,7 @@ from duikou.funds.models import SPENT_KINDS
 from . import services as s
 from .models import FundsTally, TargetTally, TaskTally, UnitFundsTally
 
+PLAN_FIELDS = ("program_id",)
 TASK_FIELDS = ("plan_id", "status", "due_date")
 RESPONSIBILITY_FIELDS = ("task_id", "organization_id", "role")
 LINE_FIELDS = ("plan_id", "year", "amount")
@@ -39,9 +40,15 @@ def _task(state, task_id, sign):
     if program_id is None:
         return
     due = s.due_key(state["due_date"])
-    s.add_to(TaskTally, {"plan_id": state["plan_id"], "status": state["status"], "due_date": due}, {"count": sign},
-             {"program_id": program_id})
-    for org_id, role in Responsibility._base_manager.filter(task_id=task_id).values_list("organization_id", "role"):
+    s.add_to(
+        TaskTally,
+        {"plan_id": state["plan_id"], "status": state["status"], "due_date": due},
+        {"count": sign},
+        {"program_id": program_id},
+    )
+    for org_id, role in Responsibility._base_manager.filter(task_id=task_id).values_list(
+        "organization_id", "role"
+    ):
         s.add_to_unit(org_id, role, state["status"], state["due_date"], sign)
 
 
@@ -60,8 +67,11 @@ def _line(state, sign):
     program_id = Plan._base_manager.filter(pk=state["plan_id"]).values_list("program_id", flat=True).first()
     if program_id is None:
         return
-    s.add_to(FundsTally, {"program_id": program_id, "plan_id": state["plan_id"], "year": int(state["year"])},
-             {"planned": sign * Decimal(state["amount"])})
+    s.add_to(
+        FundsTally,
+        {"program_id": program_id, "plan_id": state["plan_id"], "year": int(state["year"])},
+        {"planned": sign * Decimal(state["amount"])},
+    )
 
 
 def _transaction(state, sign):
@@ -86,8 +96,11 @@ def _transaction(state, sign):
         s.add_to(FundsTally, {"program_id": program_id, "plan_id": plan_id or 0, "year": year}, amounts)
     for side, column in (("payer_id", "paid"), ("payee_id", "received")):
         if state[side]:
-            s.add_to(UnitFundsTally, {"organization_id": state[side], "year": year, "kind": state["kind"]},
-                     {column: amount})
+            s.add_to(
+                UnitFundsTally,
+                {"organization_id": state[side], "year": year, "kind": state["kind"]},
+                {column: amount},
+            )
 
 
 # -- handlers --------------------------------------------------------------------------------------
@@ -105,7 +118,11 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     from duikou.targets.models import Allocation, Target
 
     if sender is Plan:
-        s.refresh_plan(instance.pk)
+        # A plan's tallies are keyed by its program: only moving it to another program changes them. A new plan
+        # has no rows yet (the importer counts its bulk rows itself); a title or status edit recomputes nothing.
+        before = getattr(instance, "_tally_before", None)
+        if before is not None and before != _state(instance, PLAN_FIELDS):
+            s.refresh_plan(instance.pk)
         return
     if sender is Target:
         s.recompute_targets([instance.pk])
@@ -160,17 +177,24 @@ def connect():
     from duikou.reports.models import Report, TargetFigure
     from duikou.targets.models import Allocation, Target
 
-    WATCHED.update({
-        Task: TASK_FIELDS, Responsibility: RESPONSIBILITY_FIELDS, FundingLine: LINE_FIELDS,
-        Transaction: TRANSACTION_FIELDS,
-    })
-    APPLY.update({
-        Task: lambda st, inst, sign: _task(st, inst.pk, sign),
-        Responsibility: lambda st, inst, sign: _responsibility(st, sign),
-        FundingLine: lambda st, inst, sign: _line(st, sign),
-        Transaction: lambda st, inst, sign: _transaction(st, sign),
-    })
-    for model in (Task, Responsibility, FundingLine, Transaction):
+    WATCHED.update(
+        {
+            Plan: PLAN_FIELDS,
+            Task: TASK_FIELDS,
+            Responsibility: RESPONSIBILITY_FIELDS,
+            FundingLine: LINE_FIELDS,
+            Transaction: TRANSACTION_FIELDS,
+        }
+    )
+    APPLY.update(
+        {
+            Task: lambda st, inst, sign: _task(st, inst.pk, sign),
+            Responsibility: lambda st, inst, sign: _responsibility(st, sign),
+            FundingLine: lambda st, inst, sign: _line(st, sign),
+            Transaction: lambda st, inst, sign: _transaction(st, sign),
+        }
+    )
+    for model in (Plan, Task, Responsibility, FundingLine, Transaction):
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"analytics-pre-{model.__name__}")
     for model in (Plan, Task, Responsibility, FundingLine, Transaction, Target, TargetFigure, Report, Allocation):
         post_save.connect(_after_save, sender=model, dispatch_uid=f"analytics-post-{model.__name__}")

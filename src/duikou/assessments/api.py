@@ -11,8 +11,14 @@ from duikou.exchange.rest import Id, Year, add_action, crud_router
 from .models import Assessment, AssessmentRule
 from .services import compute_assessment
 
-RULE_FIELDS = ["program", "year", "weight_tasks_on_time", "weight_targets_reached", "weight_funds_spent",
-               "weight_reports_on_time"]
+RULE_FIELDS = [
+    "program",
+    "year",
+    "weight_tasks_on_time",
+    "weight_targets_reached",
+    "weight_funds_spent",
+    "weight_reports_on_time",
+]
 
 
 class AssessmentRuleRead(ModelSchema):
@@ -56,10 +62,29 @@ class AssessmentFilter(FilterSchema):
 
 router = Router(auth=API_AUTH)
 rules = crud_router(
-    AssessmentRule, name="assessment_rule", read=AssessmentRuleRead, filters=AssessmentRuleFilter,
-    create=AssessmentRuleCreate, update=AssessmentRuleUpdate, fields=RULE_FIELDS,
+    AssessmentRule,
+    name="assessment_rule",
+    read=AssessmentRuleRead,
+    filters=AssessmentRuleFilter,
+    create=AssessmentRuleCreate,
+    update=AssessmentRuleUpdate,
+    fields=RULE_FIELDS,
 )
-add_action(rules, AssessmentRule, name="assessment_rule", path="compute", response=list[AssessmentRead],
-           action=perms.CHANGE, do=lambda user, rule, _p: compute_assessment(rule=rule, user=user))
+add_action(
+    rules,
+    AssessmentRule,
+    name="assessment_rule",
+    path="compute",
+    response=list[AssessmentRead],
+    action=perms.CHANGE,
+    do=lambda user, rule, _p: compute_assessment(rule=rule, user=user),
+)
 router.add_router("/rules/", rules)
-crud_router(Assessment, name="assessment", read=AssessmentRead, filters=AssessmentFilter, deletable=False, router=router)
+crud_router(
+    Assessment,
+    name="assessment",
+    read=AssessmentRead,
+    filters=AssessmentFilter,
+    deletable=False,
+    router=router,
+)

@@ -10,6 +10,7 @@ from .models import AssessmentRule
 from .services import COMPONENTS
 
 WEIGHT_FIELDS = [attr for _key, _label, attr in COMPONENTS]
+THRESHOLD_FIELDS = ["grade_good", "grade_fairly_good", "grade_fair"]
 
 
 def weights_sum_error(values: list[Decimal]) -> str | None:
@@ -25,14 +26,23 @@ class AssessmentRuleForm(forms.ModelForm):
 
     class Meta:
         model = AssessmentRule
-        fields = WEIGHT_FIELDS
+        fields = WEIGHT_FIELDS + THRESHOLD_FIELDS
         widgets = {
-            name: forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}) for name in WEIGHT_FIELDS
+            name: forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"})
+            for name in WEIGHT_FIELDS + THRESHOLD_FIELDS
         }
-        error_messages = {name: {"invalid": gettext_lazy("请输入数字")} for name in WEIGHT_FIELDS}
+        error_messages = {name: {"invalid": gettext_lazy("请输入数字")} for name in WEIGHT_FIELDS + THRESHOLD_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in THRESHOLD_FIELDS:  # left out of a form that sets weights only: the thresholds stay as they are
+            self.fields[name].required = False
 
     def clean(self):
         data = super().clean()
+        for name in THRESHOLD_FIELDS:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = getattr(self.instance, name)
         values = [data.get(name) for name in WEIGHT_FIELDS]
         if any(v is None for v in values):
             return data
@@ -42,4 +52,7 @@ class AssessmentRuleForm(forms.ModelForm):
         error = weights_sum_error(values)
         if error:
             raise forms.ValidationError(error)
+        good, fairly_good, fair = (data.get(name) for name in THRESHOLD_FIELDS)
+        if None not in (good, fairly_good, fair) and not 0 <= fair <= fairly_good <= good <= 100:
+            raise forms.ValidationError(_("等次分数线应满足 0 ≤ 一般 ≤ 较好 ≤ 好 ≤ 100"))
         return data

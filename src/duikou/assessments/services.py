@@ -13,8 +13,8 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duikou.core import permissions as perms
-from duikou.core.dates import local_date, today_for
+from duikou.core import money, workflow
+from duikou.core.dates import cn_date, local_date, today_for
 from duikou.core.periods import Period
 from duikou.funds.models import FundingLine, Transaction
 from duikou.organizations.models import Organization
@@ -151,7 +151,8 @@ def score_units(
         unit(line.source_organization)
         planned[line.source_organization_id] += line.amount
     spent = dict(
-        Transaction.objects.spent().filter(date__year=year, date__lte=by)
+        Transaction.objects.spent()
+        .filter(date__year=year, date__lte=by)
         .filter(Q(funding_line__in=lines) | Q(funding_line__isnull=True, project__program=program))
         .values_list("payer_id")
         .annotate(total=Sum("amount"))
@@ -217,8 +218,7 @@ def breakdown_of(s: UnitScore, weights: dict[str, Decimal]) -> dict:
 def compute_assessment(*, rule: AssessmentRule, user=None, today: dt.date | None = None) -> list[Assessment]:
     """Score every responsible unit of the rule's program for its year; replaces earlier results of the rule."""
     if user is not None:
-        perms.require_allowed(user, Assessment, perms.ADD)
-        perms.require_allowed(user, Assessment, perms.DELETE)
+        workflow.require(user, "assessments.compute", message=_("无权计算考核结果"))
     published = AssessmentRule.objects.filter(pk=rule.pk).values_list("published_at", flat=True).first()
     if published is not None:
         from django.core.exceptions import ValidationError
@@ -254,6 +254,7 @@ def publish_assessment(*, rule: AssessmentRule, user) -> AssessmentRule:
     reporting period of the year locks today, so the figures under them cannot move either."""
     from django.core.exceptions import PermissionDenied, ValidationError
 
+    from duikou.core import permissions as perms
     from duikou.core.periods import MONTH, QUARTER
     from duikou.reports.models import PeriodLock
     from duikou.reports.services import close_period
@@ -361,7 +362,8 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
         FundingLine.objects.filter(plan__in=plans, year__lte=period.end.year).order_by("year", "order")
     )
     paid = dict(
-        Transaction.objects.spent().filter(funding_line__in=lines, date__lte=as_of)
+        Transaction.objects.spent()
+        .filter(funding_line__in=lines, date__lte=as_of)
         .values_list("funding_line_id")
         .annotate(total=Sum("amount"))
         .values_list("funding_line_id", "total")
@@ -390,8 +392,8 @@ def bulletin_figures(*, program: Program, period: Period | str) -> BulletinFigur
 
 
 def _wan(amount: Decimal) -> str:
-    """Yuan as 万元 with two decimals, the way bulletins print money."""
-    return f"{_q2(Decimal(amount) / Decimal(10000)):,}"
+    """Yuan as a number of 万元 for a column headed （万元）."""
+    return money.format_amount(amount)
 
 
 def _number(value: Decimal) -> str:
@@ -435,133 +437,93 @@ def bar_chart(labels: list[str], values: list[float], *, title: str, unit: str =
         plt.close(fig)
 
 
-def _document(title: str):
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+def _gongwen(title: str, *, program: Program, doc_number: str | None, subtitle: str | None = None):
+    """A 公文 of the program's office: its name as issuer, a 发文字号 (a blank number when none is given), today."""
+    from duikou.core.gongwen import GongwenDocument
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "宋体"
-    style.font.size = Pt(12)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title)
-    run.bold = True
-    run.font.size = Pt(18)
-    run.font.name = "黑体"
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
-    return doc
+    today = today_for(program)
+    # The office's name heads the document and signs it; without one, the 发文字号 and date lines still stand.
+    issuer = program.office.full_name if program.office_id else None
+    return GongwenDocument(
+        title=title,
+        subtitle=subtitle,
+        issuer=issuer,
+        doc_number=doc_number or f"〔{today.year}〕　号",
+        date=today,
+    )
 
 
-def _heading(doc, text: str) -> None:
-    from docx.shared import Pt
-
-    p = doc.add_paragraph()
-    run = p.add_run(text)
-    run.bold = True
-    run.font.size = Pt(14)
-
-
-def _table(doc, headers: list[str], rows: list[list[str]]):
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = str(text)
-    return table
-
-
-def _save(doc) -> bytes:
-    import io
-
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-def write_bulletin(*, program: Program, period: Period | str) -> bytes:
-    """The 工作通报 for one program and period as a .docx: totals, units, overdue items, targets, funds, ranking."""
-    import io
-
-    from docx.shared import Cm
-
+def write_bulletin(*, program: Program, period: Period | str, doc_number: str | None = None) -> bytes:
+    """The 工作通报 for one program and period as a 公文 (.docx): totals, units, overdue items, targets, funds, ranking."""
     f = bulletin_figures(program=program, period=period)
-    doc = _document(f"{program.name}工作通报")
-    doc.add_paragraph(
-        f"（{f.period.label}，数据截至 {f.as_of.year}年{f.as_of.month}月{f.as_of.day}日）"
-    ).alignment = 1
-    _heading(doc, "一、总体情况")
+    doc = _gongwen(
+        f"{program.name}工作通报",
+        program=program,
+        doc_number=doc_number,
+        subtitle=f"（{f.period.label}，数据截至{cn_date(f.as_of)}）",
+    )
+    doc.heading("一、总体情况")
     planned = sum((line.amount for line, _paid in f.funds), Decimal(0))
     paid = sum((p for _line, p in f.funds), Decimal(0))
-    doc.add_paragraph(
-        f"已发布方案共明确任务 {f.task_count} 项，已完成 {f.completed} 项，完成率 {f.completion_rate}%；"
-        f"逾期未完成 {len(f.overdue)} 项。量化目标 {len(f.targets)} 项。"
-        f"计划安排资金 {_wan(planned)} 万元，已拨付 {_wan(paid)} 万元。"
+    doc.paragraph(
+        f"已发布方案共明确任务{f.task_count}项，已完成{f.completed}项，完成率{f.completion_rate}%；"
+        f"逾期未完成{len(f.overdue)}项。量化目标{len(f.targets)}项。"
+        f"计划安排资金{money.format_money(planned)}，已拨付{money.format_money(paid)}。"
     )
-    _heading(doc, "二、各单位任务完成情况")
-    _table(
-        doc,
+    doc.heading("二、各单位任务完成情况")
+    doc.table(
         ["排名", "牵头单位", "牵头任务", "已完成", "按时完成", "逾期未完成", "完成率"],
         [
             [u.rank, u.organization.full_name, u.total, u.completed, u.on_time, u.overdue, f"{u.rate}%"]
             for u in f.units
         ],
+        keep_whole=[1],
     )
     if f.units:
         shown = f.units[:25]
         png = bar_chart(
             [u.organization.name for u in shown], [float(u.rate) for u in shown], title="各单位任务完成率"
         )
-        doc.add_picture(io.BytesIO(png), width=Cm(15))
-    _heading(doc, "三、逾期未完成事项")
+        doc.picture(png, width_mm=150)
+    doc.heading("三、逾期未完成事项")
     if f.overdue:
-        _table(
-            doc,
+        doc.table(
             ["序号", "任务", "牵头单位", "完成时限", "状态"],
             [
                 [
                     i,
                     f"{t.number} {t.title}".strip()[:200],
-                    "、".join(
+                    "\n".join(
                         r.printed_name for r in t.responsibilities.all() if r.role == Responsibility.LEAD
                     ),
-                    t.deadline or (t.due_date.isoformat() if t.due_date else ""),
+                    t.deadline or (cn_date(t.due_date) if t.due_date else ""),
                     t.get_status_display(),
                 ]
                 for i, t in enumerate(f.overdue, start=1)
             ],
+            keep_whole=[2],
         )
     else:
-        doc.add_paragraph("本期无逾期未完成事项。")
-    _heading(doc, "四、目标任务完成情况")
+        doc.paragraph("本期无逾期未完成事项。")
+    doc.heading("四、目标任务完成情况")
     if f.targets:
-        _table(
-            doc,
+        doc.table(
             ["指标", "目标值", "已完成", "完成率"],
             [
                 [
                     t.indicator[:120],
-                    f"{t.get_comparator_display()}{_number(t.value)}{t.unit_text or t.get_unit_display()}",
-                    _number(done),
+                    t.commitment,
+                    t.format_value(done),
                     f"{_q2(t.progress_of(done) * HUNDRED)}%",
                 ]
                 for t, done in f.targets
             ],
         )
     else:
-        doc.add_paragraph("方案未列明量化目标。")
-    _heading(doc, "五、资金安排与拨付情况")
+        doc.paragraph("方案未列明量化目标。")
+    doc.heading("五、资金安排与拨付情况")
     if f.funds:
-        _table(
-            doc,
+        doc.table(
             ["资金来源", "年度", "计划（万元）", "已拨付（万元）", "执行率"],
             [
                 [
@@ -573,42 +535,41 @@ def write_bulletin(*, program: Program, period: Period | str) -> bytes:
                 ]
                 for line, p in f.funds
             ],
+            keep_whole=[0],
         )
     else:
-        doc.add_paragraph("方案未列明资金安排。")
-    _heading(doc, "六、综合排名")
-    _table(
-        doc,
+        doc.paragraph("方案未列明资金安排。")
+    doc.heading("六、综合排名")
+    doc.table(
         ["名次", "单位", "综合得分"],
         [[s.rank, s.organization.full_name, f"{s.score}"] for s in f.ranking],
+        keep_whole=[1],
     )
-    return _save(doc)
+    return doc.to_bytes()
 
 
 def ordered_results(rule: AssessmentRule, results=None) -> list[Assessment]:
     """The rule's results (or the given, already restricted, queryset of them) by rank then unit name."""
     results = rule.assessments.all() if results is None else results
-    return list(results.select_related("organization").order_by("rank", "organization__full_name"))
+    return list(results.select_related("organization", "rule").order_by("rank", "organization__full_name"))
 
 
-def write_assessment(*, rule: AssessmentRule, results=None) -> bytes:
-    """The year-end assessment of a rule as a .docx: the weights, then each unit's score, breakdown and rank.
+def write_assessment(*, rule: AssessmentRule, results=None, doc_number: str | None = None) -> bytes:
+    """The year-end assessment of a rule as a 公文 (.docx): the weights, then each unit's score, breakdown and rank.
 
     `results` narrows the rows (a queryset already through the permission gate); default: every unit.
     """
-    import io
-
-    from docx.shared import Cm
-
     results = ordered_results(rule, results)
-    doc = _document(f"{rule.program.name}{rule.year}年度绩效考核结果")
-    _heading(doc, "一、考核办法")
-    weights = rule_weights(rule)
-    doc.add_paragraph(
-        "；".join(f"{label}{_number(weights[key])}分" for key, label, _a in COMPONENTS)
-        + f"。无相应事项的单位，该项权重按比例计入其余各项。月报在报告期结束后 {REPORT_GRACE_DAYS} 日内报送为按时。"
+    doc = _gongwen(
+        f"{rule.program.name}{rule.year}年度绩效考核结果", program=rule.program, doc_number=doc_number
     )
-    _heading(doc, "二、考核结果")
+    doc.heading("一、考核办法")
+    weights = rule_weights(rule)
+    doc.paragraph(
+        "；".join(f"{label}{_number(weights[key])}分" for key, label, _a in COMPONENTS)
+        + f"。无相应事项的单位，该项权重按比例计入其余各项。月报在报告期结束后{REPORT_GRACE_DAYS}日内报送为按时。"
+    )
+    doc.heading("二、考核结果")
     headers = ["名次", "单位", "得分", *(label for _k, label, _a in COMPONENTS)]
 
     def part(a, key):
@@ -621,21 +582,21 @@ def write_assessment(*, rule: AssessmentRule, results=None) -> bytes:
             else f"{p['points']:.2f}（{p['ratio'] * 100:.2f}%）"
         )
 
-    _table(
-        doc,
+    doc.table(
         headers,
         [
             [a.rank, a.organization.full_name, f"{a.score}", *(part(a, k) for k, _l, _a in COMPONENTS)]
             for a in results
         ],
+        keep_whole=[1],
     )
     if results:
         shown = results[:25]
         png = bar_chart(
             [a.organization.name for a in shown], [float(a.score) for a in shown], title="考核得分", unit=""
         )
-        doc.add_picture(io.BytesIO(png), width=Cm(15))
-    return _save(doc)
+        doc.picture(png, width_mm=150)
+    return doc.to_bytes()
 
 
 def assessment_columns() -> list[str]:

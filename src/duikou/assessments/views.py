@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.dates import today_for
 from duikou.core.periods import MAX_YEAR, MIN_YEAR
 from duikou.programs.models import Program
@@ -47,11 +48,11 @@ def _program(request, pk: int, year: int) -> Program:
 
 
 def _can_edit(user) -> bool:
-    return perms.allows(user, AssessmentRule, perms.ADD) and perms.allows(user, AssessmentRule, perms.CHANGE)
+    return workflow.can(user, "assessments.edit_rule")
 
 
 def _can_compute(user) -> bool:
-    return perms.allows(user, Assessment, perms.ADD) and perms.allows(user, Assessment, perms.DELETE)
+    return workflow.can(user, "assessments.compute")
 
 
 def _years(program: Program) -> list[int]:
@@ -105,7 +106,8 @@ def result_rows(results: list[Assessment]) -> list[dict]:
                     "points": f"{p['points']:.2f}" if applies else "",
                 }
             )
-        rows.append({"rank": a.rank, "organization": a.organization, "score": a.score, "parts": parts})
+        rows.append({"rank": a.rank, "organization": a.organization, "score": a.score, "parts": parts,
+                     "grade": a.rule.grade(a.score)})
     return rows
 
 

@@ -37,7 +37,8 @@ BATCH = 5000
 def backup_models() -> list[type[models.Model]]:
     """Every concrete table (auto-created many-to-many tables included), parents before children."""
     found = [
-        m for m in apps.get_models(include_auto_created=True)
+        m
+        for m in apps.get_models(include_auto_created=True)
         if m._meta.managed and not m._meta.proxy and not m._meta.swapped
     ]
     order: list[type[models.Model]] = []
@@ -47,7 +48,9 @@ def backup_models() -> list[type[models.Model]]:
         if model in seen or model in trail:
             return
         for field in model._meta.concrete_fields:
-            target = field.related_model if field.is_relation and (field.many_to_one or field.one_to_one) else None
+            target = (
+                field.related_model if field.is_relation and (field.many_to_one or field.one_to_one) else None
+            )
             if target is not None and target is not model and target in found:
                 visit(target, (*trail, model))
         seen.add(model)
@@ -143,16 +146,23 @@ def backup(path, *, progress: Callable[[str, int], None] | None = None) -> dict:
                         out.write(data + b"\n")
                         digest.update(data + b"\n")
                         count += 1
-                tables.append({
-                    "table": label, "db_table": model._meta.db_table,
-                    "columns": [f.attname for f in model._meta.concrete_fields], "rows": count,
-                    "sha256": digest.hexdigest(),
-                })
+                tables.append(
+                    {
+                        "table": label,
+                        "db_table": model._meta.db_table,
+                        "columns": [f.attname for f in model._meta.concrete_fields],
+                        "rows": count,
+                        "sha256": digest.hexdigest(),
+                    }
+                )
                 if progress:
                     progress(label, count)
             manifest = {
-                "format": FORMAT, "created_at": timezone.now().isoformat(), "source_vendor": connection.vendor,
-                "migrations": applied_migrations(), "tables": tables,
+                "format": FORMAT,
+                "created_at": timezone.now().isoformat(),
+                "source_vendor": connection.vendor,
+                "migrations": applied_migrations(),
+                "tables": tables,
             }
             archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     tmp.replace(path)
@@ -219,7 +229,9 @@ def restore(path, *, progress: Callable[[str, int], None] | None = None) -> dict
                 count, digest = table_checksum(by_label[entry["table"]])
                 if count != entry["rows"] or digest != entry["sha256"]:
                     raise InputError(
-                        _("%(file)s tables/%(table)s.jsonl：恢复后校验不一致（行数 %(count)s/%(expected)s），已全部撤销")
+                        _(
+                            "%(file)s tables/%(table)s.jsonl：恢复后校验不一致（行数 %(count)s/%(expected)s），已全部撤销"
+                        )
                         % {"file": name, "table": entry["table"], "count": count, "expected": entry["rows"]}
                     )
     return manifest
@@ -252,7 +264,8 @@ def _load_table(archive: zipfile.ZipFile, model, entry: dict, name: str) -> None
             try:
                 values = json.loads(raw)
                 row = [
-                    f.get_db_prep_save(_restore_value(f, v), connection) for f, v in zip(fields, values, strict=True)
+                    f.get_db_prep_save(_restore_value(f, v), connection)
+                    for f, v in zip(fields, values, strict=True)
                 ]
             except (ValueError, TypeError) as exc:
                 raise InputError(

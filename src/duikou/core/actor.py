@@ -26,7 +26,9 @@ def current_actor() -> Actor:
 
 
 @contextmanager
-def acting_as(user=None, *, source: str = "system", request_id: str | None = None, address: str | None = None):
+def acting_as(
+    user=None, *, source: str = "system", request_id: str | None = None, address: str | None = None
+):
     """Run a block on behalf of a user; the change log and the security audit record this actor."""
     actor = Actor(
         user_id=getattr(user, "pk", None) if user is not None else None,

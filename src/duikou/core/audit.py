@@ -96,8 +96,15 @@ def bulk_create_logged(model, objects, *, batch_size: int = 500):
     ChangeLog.objects.bulk_create(
         [
             ChangeLog(
-                user_id=actor.user_id, username=actor.username, source=actor.source, request_id=actor.request_id, action=ChangeLog.CREATE,
-                content_type=content_type, object_id=str(obj.pk), object_repr=str(obj)[:300], before=None,
+                user_id=actor.user_id,
+                username=actor.username,
+                source=actor.source,
+                request_id=actor.request_id,
+                action=ChangeLog.CREATE,
+                content_type=content_type,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                before=None,
                 after=snapshot(obj),
             )
             for obj in created
@@ -140,9 +147,14 @@ def logged_update(queryset, values: dict, run_update) -> int:
                 continue
             entries.append(
                 ChangeLog(
-                    user_id=actor.user_id, username=actor.username, source=actor.source,
-                    request_id=actor.request_id, action=ChangeLog.UPDATE, content_type=content_type,
-                    object_id=str(pk), object_repr=reprs.get(pk, "")[:300],
+                    user_id=actor.user_id,
+                    username=actor.username,
+                    source=actor.source,
+                    request_id=actor.request_id,
+                    action=ChangeLog.UPDATE,
+                    content_type=content_type,
+                    object_id=str(pk),
+                    object_repr=reprs.get(pk, "")[:300],
                     before={k: _jsonable(v) for k, v in old.items()},
                     after={k: _jsonable(v) for k, v in row.items()},
                 )

@@ -166,11 +166,18 @@ def add_minning_agreement() -> int | None:
         return None
     with transaction.atomic():
         pairing, _created = Pairing.objects.get_or_create(
-            program=plan.program, plan=None, donor=fujian, recipient=ningxia,
+            program=plan.program,
+            plan=None,
+            donor=fujian,
+            recipient=ningxia,
             defaults={"level": Pairing.PROVINCE, "donor_printed": "福建", "recipient_printed": "宁夏"},
         )
         agreement = save_agreement(
-            pairing=pairing, year=2023, values=values_from_plan(plan, 2023), source=Agreement.PLAN, plan=plan,
+            pairing=pairing,
+            year=2023,
+            values=values_from_plan(plan, 2023),
+            source=Agreement.PLAN,
+            plan=plan,
             title="2023年闽宁协作协议（示例，协议数取自福州市任务分工方案）",
         )
     return agreement.pk

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .actor import acting_as
 
@@ -58,4 +59,68 @@ class SecurityAuditMiddleware:
                 request=request,
                 detail={"method": request.method, "path": request.get_full_path()[:500], "status": status},
             )
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: no page of duikou uses the camera, microphone, location or payments."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.DUIKOU_PERMISSIONS_POLICY)
+        return response
+
+
+def accepts_upload(view):
+    """Mark a view that takes a file: its requests may be as large as DUIKOU_MAX_UPLOAD_BYTES (plus the form)."""
+    view.accepts_upload = True
+    return view
+
+
+class RequestSizeLimitMiddleware:
+    """413 for a body larger than the view accepts, decided from Content-Length before anything is read.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE refuses only after parsing starts, and file parts are spooled to disk on
+    the way: a 300 MB POST to the login page was written out before it was refused.
+    """
+
+    FORM_OVERHEAD = 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(declared)
+        except ValueError:
+            return self._refuse(400, _("请求头 Content-Length 无效"))
+        if length > settings.DUIKOU_MAX_REQUEST_BYTES and length > self._limit_for(request):
+            return self._refuse(
+                413,
+                _("请求过大（%(size).1f MB，上限 %(limit).1f MB）")
+                % {"size": length / 2**20, "limit": self._limit_for(request) / 2**20},
+            )
+        return self.get_response(request)
+
+    def _limit_for(self, request) -> int:
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return settings.DUIKOU_MAX_REQUEST_BYTES
+        if getattr(match.func, "accepts_upload", False):
+            return settings.DUIKOU_MAX_UPLOAD_BYTES + self.FORM_OVERHEAD
+        return settings.DUIKOU_MAX_REQUEST_BYTES
+
+    @staticmethod
+    def _refuse(status: int, message: str):
+        from django.http import HttpResponse
+
+        response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+        response["Connection"] = "close"  # the unread body is not left on a kept-alive connection
         return response

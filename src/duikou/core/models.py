@@ -52,8 +52,10 @@ class VersionedModel(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding and self.pk is not None:
             # Claim the version the editor saw; if someone saved since, no row matches.
-            claimed = type(self)._base_manager.filter(pk=self.pk, version=self.version).update(
-                version=models.F("version") + 1
+            claimed = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=self.version)
+                .update(version=models.F("version") + 1)
             )
             if not claimed:
                 raise StaleEditError(
@@ -75,8 +77,13 @@ class ChangeLog(models.Model):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     # The actor's user name as it was: kept when the account is deleted (the FK is then set to null).
     username = models.CharField(_("操作人用户名"), max_length=150, blank=True, default="")
@@ -168,8 +175,13 @@ class SecurityEvent(models.Model):
     kind = models.CharField(_("事件"), max_length=20, choices=KINDS, db_index=True)
     outcome = models.CharField(_("结果"), max_length=8, choices=OUTCOMES)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     username = models.CharField(_("操作人用户名"), max_length=150, blank=True)
     target = models.CharField(_("对象账户"), max_length=150, blank=True, db_index=True)

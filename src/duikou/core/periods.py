@@ -1,10 +1,14 @@
-"""Reporting periods as values: a month (2023-07), a quarter (2023-Q3) or a year (2023)."""
+"""Reporting periods as values: a month (2023-07), a quarter (2023-Q3) or a year (2023).
+
+Stored and put in URLs as the code; shown and typed as offices write them (2023年7月, 2023年第三季度, 2023年度).
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -15,6 +19,16 @@ _PATTERNS = [
     (re.compile(r"^(\d{4})-(\d{2})$"), MONTH),
     (re.compile(r"^(\d{4})-Q([1-4])$"), QUARTER),
     (re.compile(r"^(\d{4})$"), YEAR),
+]
+_CN_NUMBER = {c: i for i, c in enumerate("〇一二三四五六七八九十", start=0)}
+# As people type them: 2024年11月, 2024年第三季度, 2024年三季度, 2024年第3季度, 2024年度, 2024年, 2024.11, 2024/11.
+_TYPED = [
+    (re.compile(r"^(\d{4})年(\d{1,2})月(份)?$"), MONTH),
+    (re.compile(r"^(\d{4})[./](\d{1,2})$"), MONTH),
+    (re.compile(r"^(\d{4})-(\d{1})$"), MONTH),
+    (re.compile(r"^(\d{4})年第?([1-4一二三四])季度?$"), QUARTER),
+    (re.compile(r"^(\d{4})[-年]?q([1-4])$", re.IGNORECASE), QUARTER),
+    (re.compile(r"^(\d{4})年度?$"), YEAR),
 ]
 
 
@@ -37,13 +51,19 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        text = (text or "").strip()
-        for pattern, kind in _PATTERNS:
+        """The code (2023-07, 2023-Q3, 2023) or what an office types (2023年7月, 2023年第三季度, 2023年度)."""
+        text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+        for pattern, kind in _PATTERNS + _TYPED:
             m = pattern.match(text)
             if m:
-                number = int(m.group(2)) if kind != YEAR else 1
+                if kind == YEAR:
+                    return cls(int(m.group(1)), kind, 1)
+                raw = m.group(2)
+                number = int(raw) if raw.isdigit() else _CN_NUMBER[raw]
                 return cls(int(m.group(1)), kind, number)
-        raise ValueError(f"无法识别的报告周期：{text!r}（应为 2023-07、2023-Q3 或 2023）")
+        raise ValueError(
+            f"无法识别的报告期“{text}”（应如 2024年11月、2024年第三季度、2024年度，或 2024-11、2024-Q3、2024）"
+        )
 
     @classmethod
     def containing(cls, day: dt.date, kind: str) -> Period:
@@ -91,3 +111,18 @@ class Period:
         if self.kind == QUARTER:
             return f"{self.year}年第{'一二三四'[self.number - 1]}季度"
         return f"{self.year}年度"
+
+
+def recent_periods(kind: str, *, today: dt.date | None = None, count: int = 0) -> list[Period]:
+    """The periods of a kind to offer in a list, newest first: the current one and those before it."""
+    today = today or dt.date.today()
+    count = count or {MONTH: 24, QUARTER: 8, YEAR: 5}.get(kind, 12)
+    period = Period.containing(today, kind)
+    found = []
+    for _i in range(count):
+        found.append(period)
+        try:
+            period = period.previous()
+        except ValueError:
+            break
+    return found

@@ -35,6 +35,8 @@ SECURITY_AUDIT_READERS = {AUDIT_ADMIN}
 
 # The superuser only sets up the three administrators (三员分立); it is no user of the domain data.
 SUPERUSER = "superuser"
+# Roles that must pass a TOTP second factor (accounts.otp): the administrators.
+OTP_ROLES = {OFFICE_ADMIN, SUPERUSER, *THREE_ADMINS}
 # Roles that use the back-office admin pages (is_staff follows the role, see accounts.User.save).
 STAFF_ROLES = {OFFICE_ADMIN, AUDITOR, *THREE_ADMINS}
 
@@ -128,7 +130,6 @@ class RestrictedQuerySet(AuditedQuerySet):
             self.model._base_manager.filter(**{f"{path}__in": orgs}).order_by().values("pk") for path in paths
         ]
         return self.filter(pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0])
-
 
     def through(self, user, path: str, organization, action: str = VIEW):
         """`restrict(user, action).filter(<path>=organization)`, without the gate's subquery when `path` is itself a

@@ -3,7 +3,7 @@
 import re
 from functools import lru_cache
 
-_WIDTH = str.maketrans("（）【】［］〔〕：，；　“”‘’「」", "()[][][]:,; \"\"''\"\"")
+_WIDTH = str.maketrans("（）【】［］〔〕：，；　“”‘’「」", '()[][][]:,; ""\'\'""')
 
 
 @lru_cache(maxsize=1)

@@ -8,8 +8,17 @@ from duikou.exchange.rest import Id, Text, crud_router
 
 from .models import Dispatch
 
-FIELDS = ["program", "target", "person_name", "from_organization", "to_organization", "field", "position",
-          "start_date", "end_date"]
+FIELDS = [
+    "program",
+    "target",
+    "person_name",
+    "from_organization",
+    "to_organization",
+    "field",
+    "position",
+    "start_date",
+    "end_date",
+]
 
 
 class DispatchRead(ModelSchema):
@@ -40,6 +49,11 @@ class DispatchFilter(FilterSchema):
 
 
 router = crud_router(
-    Dispatch, name="dispatch", read=DispatchRead, filters=DispatchFilter, create=DispatchCreate, update=DispatchUpdate,
+    Dispatch,
+    name="dispatch",
+    read=DispatchRead,
+    filters=DispatchFilter,
+    create=DispatchCreate,
+    update=DispatchUpdate,
     fields=FIELDS,
 )

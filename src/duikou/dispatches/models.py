@@ -10,22 +10,46 @@ from duikou.core.models import AuditedModel
 class Dispatch(AuditedModel):
     """A cadre or specialist sent from one organization to another, counted against a target."""
 
-    CADRE, TEACHER, DOCTOR, AGRONOMIST, TECHNICIAN, OTHER = "cadre", "teacher", "doctor", "agronomist", "technician", "other"
+    CADRE, TEACHER, DOCTOR, AGRONOMIST, TECHNICIAN, OTHER = (
+        "cadre",
+        "teacher",
+        "doctor",
+        "agronomist",
+        "technician",
+        "other",
+    )
     FIELDS = [
-        (CADRE, _("干部挂职")), (TEACHER, _("教师")), (DOCTOR, _("医生")),
-        (AGRONOMIST, _("农业技术人员")), (TECHNICIAN, _("其他专业技术人才")), (OTHER, _("其他")),
+        (CADRE, _("干部挂职")),
+        (TEACHER, _("教师")),
+        (DOCTOR, _("医生")),
+        (AGRONOMIST, _("农业技术人员")),
+        (TECHNICIAN, _("其他专业技术人才")),
+        (OTHER, _("其他")),
     ]
 
-    program = models.ForeignKey("programs.Program", verbose_name=_("对口关系"), on_delete=models.PROTECT, related_name="dispatches")
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("对口关系"), on_delete=models.PROTECT, related_name="dispatches"
+    )
     target = models.ForeignKey(
-        "targets.Target", verbose_name=_("计入目标"), null=True, blank=True, on_delete=models.SET_NULL, related_name="dispatches"
+        "targets.Target",
+        verbose_name=_("计入目标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dispatches",
     )
     person_name = models.CharField(_("姓名"), max_length=100)
     from_organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("派出单位"), on_delete=models.PROTECT, related_name="dispatches_sent"
+        "organizations.Organization",
+        verbose_name=_("派出单位"),
+        on_delete=models.PROTECT,
+        related_name="dispatches_sent",
     )
     to_organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("接收单位"), on_delete=models.PROTECT, related_name="dispatches_received"
+        "organizations.Organization",
+        verbose_name=_("接收单位"),
+        on_delete=models.PROTECT,
+        related_name="dispatches_received",
     )
     field = models.CharField(_("类别"), max_length=12, choices=FIELDS, default=OTHER, db_index=True)
     position = models.CharField(_("挂职岗位"), max_length=200, blank=True)
@@ -42,9 +66,12 @@ class Dispatch(AuditedModel):
         ordering = ["-start_date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__lte=F("end_date")), name="dispatch_start_before_end"
+                condition=Q(end_date__isnull=True) | Q(start_date__lte=F("end_date")),
+                name="dispatch_start_before_end",
             ),
-            models.CheckConstraint(condition=~Q(from_organization=F("to_organization")), name="dispatch_not_self"),
+            models.CheckConstraint(
+                condition=~Q(from_organization=F("to_organization")), name="dispatch_not_self"
+            ),
         ]
 
     def __str__(self):

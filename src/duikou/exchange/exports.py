@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from duikou.core import money
 from duikou.core import permissions as perms
 from duikou.reports.achieved import achieved_by_allocation
 from duikou.reports.models import Report, TargetFigure
@@ -17,10 +18,11 @@ from duikou.targets.models import Allocation
 
 from .sheets import write_sheet
 
-ALLOCATION_HEADERS = ["方案", "指标", "目标值", "单位", "分解单位", "分解值", "已完成", "完成率（%）"]
+# Money targets are written in 万元 (the 计量单位 column says so); other units as stored.
+ALLOCATION_HEADERS = ["方案", "指标", "目标值", "计量单位", "分解单位", "分解值", "已完成", "完成率（%）"]
 ALLOCATION_WIDTHS = [36, 40, 16, 8, 28, 16, 16, 12]
-REPORT_HEADERS = ["单位", "期次", "状态", "指标", "数值", "提交时间"]
-REPORT_WIDTHS = [30, 14, 10, 40, 16, 18]
+REPORT_HEADERS = ["单位", "期次", "状态", "指标", "数值", "计量单位", "提交时间"]
+REPORT_WIDTHS = [30, 14, 10, 40, 16, 8, 18]
 CHUNK = 2000
 
 
@@ -29,6 +31,15 @@ def _number(value: Decimal | None):
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _in_unit(target, value):
+    """A value in the unit the sheet states for the target: money in 万元, the rest as stored."""
+    if value is None:
+        return None
+    if target.unit == target.YUAN:
+        return float(money.in_unit(value))
+    return _number(value)
 
 
 def allocation_rows(user, *, plan_id: int | None = None, program_id: int | None = None):
@@ -50,11 +61,11 @@ def allocation_rows(user, *, plan_id: int | None = None, program_id: int | None 
         yield [
             t.plan.title,
             t.indicator,
-            _number(t.value),
-            t.unit_text or str(t.get_unit_display()),
+            _in_unit(t, t.value),
+            t.unit_label,
             a.printed_name,
-            _number(a.value),
-            _number(done),
+            _in_unit(t, a.value),
+            _in_unit(t, done),
             rate,
         ]
 
@@ -82,9 +93,9 @@ def report_rows(user, *, program_id: int | None = None, status: str | None = Non
         head = [r.organization.full_name, r.period.label, str(r.get_status_display())]
         figures_of = list(r.figures.all())
         if not figures_of:
-            yield [*head, None, None, submitted]
+            yield [*head, None, None, None, submitted]
         for f in figures_of:
-            yield [*head, f.target.indicator, _number(f.value), submitted]
+            yield [*head, f.target.indicator, _in_unit(f.target, f.value), f.target.unit_label, submitted]
 
 
 def reports_xlsx(user, *, program_id: int | None = None, status: str | None = None) -> bytes:

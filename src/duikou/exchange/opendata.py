@@ -11,6 +11,7 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from duikou.core.cells import csv_text
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Pairing, Program
@@ -247,8 +248,8 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "、".join(v if isinstance(v, str) else f"{v['unit']} {v['value']}" for v in value)
-    return str(value)
+        return csv_text("、".join(v if isinstance(v, str) else f"{v['unit']} {v['value']}" for v in value))
+    return csv_text(value) if isinstance(value, str) else str(value)
 
 
 def as_csv(program: Program, dataset: str) -> bytes:

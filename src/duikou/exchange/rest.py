@@ -124,7 +124,9 @@ def get_visible(model, user, pk: int, action: str = perms.VIEW):
     if obj is None:
         raise Http404
     if action != perms.VIEW and not model.objects.restrict(user, action).filter(pk=pk).exists():
-        raise PermissionDenied(_("无权%(action)s：%(obj)s") % {"action": perms.ACTION_LABELS.get(action, action), "obj": obj})
+        raise PermissionDenied(
+            _("无权%(action)s：%(obj)s") % {"action": perms.ACTION_LABELS.get(action, action), "obj": obj}
+        )
     return obj
 
 
@@ -162,15 +164,21 @@ def form_save(model, fields: list[str], data: dict, instance=None, *, user):
     form_class = modelform_factory(model, fields=form_fields)
     current = model_to_dict(instance, form_fields) if instance is not None else {}
     if instance is not None and "version" in data:
-        instance.version = data.pop("version")  # the version the caller edited: stale ones are refused on save
-    form = form_class(data={**current, **{k: v for k, v in data.items() if k in form_fields}}, instance=instance)
+        instance.version = data.pop(
+            "version"
+        )  # the version the caller edited: stale ones are refused on save
+    form = form_class(
+        data={**current, **{k: v for k, v in data.items() if k in form_fields}}, instance=instance
+    )
     _restrict_choices(form, user, set(data))
     if not form.is_valid():
         raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
     obj = form.save(commit=False)
     for name in json_fields:
         if name in data:
-            setattr(obj, name, data[name] if data[name] is not None else model._meta.get_field(name).get_default())
+            setattr(
+                obj, name, data[name] if data[name] is not None else model._meta.get_field(name).get_default()
+            )
     obj.save()
     return obj
 
@@ -229,11 +237,12 @@ def crud_router(
             return Status(404, {"detail": _("记录不存在或无权查看")})
         return obj
 
-    router.get("/{int:id}", response={200: read, 404: ErrorOut}, operation_id=f"{name}_read", summary=f"Read {name}")(
-        read_object
-    )
+    router.get(
+        "/{int:id}", response={200: read, 404: ErrorOut}, operation_id=f"{name}_read", summary=f"Read {name}"
+    )(read_object)
 
     if create is not None:
+
         def create_object(request, payload: create):
             def write(user):
                 data = payload.dict(exclude_unset=False)
@@ -248,11 +257,12 @@ def crud_router(
 
             return run_write(request, model, write)
 
-        router.post("/", response={201: read, **errors}, operation_id=f"{name}_create", summary=f"Create {name}")(
-            create_object
-        )
+        router.post(
+            "/", response={201: read, **errors}, operation_id=f"{name}_create", summary=f"Create {name}"
+        )(create_object)
 
     if update is not None:
+
         def update_object(request, id: int, payload: update):
             def write(user):
                 obj = get_visible(model, user, id, perms.CHANGE)
@@ -266,11 +276,15 @@ def crud_router(
 
             return run_write(request, model, write)
 
-        router.patch("/{int:id}", response={200: read, **errors}, operation_id=f"{name}_update", summary=f"Update {name}")(
-            update_object
-        )
+        router.patch(
+            "/{int:id}",
+            response={200: read, **errors},
+            operation_id=f"{name}_update",
+            summary=f"Update {name}",
+        )(update_object)
 
     if deletable:
+
         def delete_object(request, id: int):
             def write(user):
                 get_visible(model, user, id, perms.DELETE).delete()
@@ -278,23 +292,39 @@ def crud_router(
 
             return run_write(request, model, write)
 
-        router.delete("/{int:id}", response={204: None, **errors}, operation_id=f"{name}_delete", summary=f"Delete {name}")(
-            delete_object
-        )
+        router.delete(
+            "/{int:id}",
+            response={204: None, **errors},
+            operation_id=f"{name}_delete",
+            summary=f"Delete {name}",
+        )(delete_object)
     return router
 
 
-def add_action(router: Router, model, *, name: str, path: str, payload=None, response, action: str, do) -> None:
+def add_action(
+    router: Router, model, *, name: str, path: str, payload=None, response, action: str, do
+) -> None:
     """A write that is a step of a workflow (publish, move, approve): `do(user, obj, payload)` is a service call."""
     errors = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
     if payload is None:
+
         def endpoint(request, id: int):
-            return run_write(request, model, lambda user: (200, do(user, get_visible(model, user, id, action), None)))
+            return run_write(
+                request, model, lambda user: (200, do(user, get_visible(model, user, id, action), None))
+            )
     else:
+
         def endpoint(request, id: int, body: payload):
-            return run_write(request, model, lambda user: (200, do(user, get_visible(model, user, id, action), body)))
-    router.post(f"/{{int:id}}/{path}", response={200: response, **errors}, operation_id=f"{name}_{path}",
-                summary=f"{path.capitalize()} {name}")(endpoint)
+            return run_write(
+                request, model, lambda user: (200, do(user, get_visible(model, user, id, action), body))
+            )
+
+    router.post(
+        f"/{{int:id}}/{path}",
+        response={200: response, **errors},
+        operation_id=f"{name}_{path}",
+        summary=f"{path.capitalize()} {name}",
+    )(endpoint)
 
 
 def resolve(model, user, pk: int | None, *, field: str):
@@ -307,5 +337,16 @@ def resolve(model, user, pk: int | None, *, field: str):
     return obj
 
 
-__all__ = ["Id", "Year", "Text", "ErrorOut", "FilterSchema", "crud_router", "add_action", "resolve", "get_visible",
-           "form_save", "run_write"]
+__all__ = [
+    "Id",
+    "Year",
+    "Text",
+    "ErrorOut",
+    "FilterSchema",
+    "crud_router",
+    "add_action",
+    "resolve",
+    "get_visible",
+    "form_save",
+    "run_write",
+]

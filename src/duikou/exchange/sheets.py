@@ -10,6 +10,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from duikou.core.cells import xlsx_row
+
 FONT_NAME = "宋体"
 
 
@@ -32,7 +34,7 @@ def write_sheet(
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append(list(row))
+        ws.append(xlsx_row(ws, row))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

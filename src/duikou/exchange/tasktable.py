@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -25,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from duikou.core import permissions as perms
+from duikou.core.cells import as_text_cell
 from duikou.core.errors import InputError
 from duikou.organizations.models import Organization
 from duikou.organizations.services import (
@@ -105,6 +107,7 @@ def export_task_table(plan: Plan) -> bytes:
     ws.merge_cells("A1:E1")
     title = ws["A1"]
     title.value = f"{plan.title}任务分工表" if not plan.title.endswith("任务分工") else plan.title
+    as_text_cell(title)
     title.font = Font(name=FONT_NAME, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 42
@@ -122,7 +125,7 @@ def export_task_table(plan: Plan) -> bytes:
             current_section = task.section_id
             section = task.section
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
-            cell = ws.cell(row=row, column=1, value=str(section))
+            cell = as_text_cell(ws.cell(row=row, column=1, value=str(section)))
             cell.font = Font(name=FONT_NAME, size=11, bold=True)
             cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
             for col in range(1, 6):
@@ -142,7 +145,7 @@ def export_task_table(plan: Plan) -> bytes:
             keys[task.pk],
         )
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value or None)
+            cell = as_text_cell(ws.cell(row=row, column=col, value=value or None))
             cell.font = body_font
             cell.alignment = Alignment(
                 horizontal="center" if col in (1, 5) else "left", vertical="center", wrap_text=True
@@ -245,6 +248,12 @@ def read_task_table(source, *, known_units: set[str] | None = None, name: str = 
         ) from None
     if len(data) > settings.DUIKOU_MAX_UPLOAD_BYTES:
         raise InputError(_("%(file)s：文件过大") % {"file": label})
+    from duikou.reader.limits import LimitExceeded, check_zip
+
+    try:
+        check_zip(data, label)  # a 7.7 MB .xlsx that declares gigabytes is refused before openpyxl inflates it
+    except LimitExceeded as exc:
+        raise InputError(exc.message("en" if get_language() == "en" else "zh")) from None
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook

@@ -2,16 +2,21 @@
 
 import hashlib
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.errors import InputError
-from duikou.core.periods import Period
+from duikou.core.fields import PeriodFormField
+from duikou.core.middleware import accepts_upload
+from duikou.core.periods import QUARTER, YEAR, recent_periods
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
 
@@ -95,11 +100,12 @@ def tasktable_export(request, pk: int):
     return _download(export_task_table(plan), f"plan-{plan.pk}-任务分工.xlsx", XLSX)
 
 
+@accepts_upload
 @login_required
 def tasktable_import(request, pk: int):
     """Upload an edited table: see the differences first; apply them with a second, explicit step."""
     plan = _plan_for(request, pk)
-    if not all(perms.allows(request.user, Task, a) for a in (perms.ADD, perms.CHANGE, perms.DELETE)):
+    if not workflow.can(request.user, "plans.apply_task_table"):
         raise PermissionDenied(_("只有对口办管理员可以通过任务分工表修改方案"))
     context = {"plan": plan}
     folder = settings.DATA_DIR / "uploads" / "tasktables"
@@ -130,19 +136,42 @@ def tasktable_import(request, pk: int):
     return render(request, "exchange/tasktable.html", context)
 
 
+class BulletinForm(forms.Form):
+    """The period of a 通报 picked from a list (or typed: 2024年11月), and its 发文字号 if the office has one."""
+
+    period = PeriodFormField(label=_lazy("报告期"))
+    doc_number = forms.CharField(
+        label=_lazy("发文字号"),
+        required=False,
+        max_length=60,
+        help_text=_lazy("如 榕协办〔2024〕3号；可留空，稍后填写"),
+    )
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = dict.fromkeys((program.reporting_period, QUARTER, YEAR))
+        self.fields["period"].set_periods([p for kind in kinds for p in recent_periods(kind)])
+
+
 @login_required
 def bulletin(request, pk: int):
-    """The 工作通报 of a program for a period (?period=2023-12) as .docx, for the office and leaders."""
+    """The 工作通报 of a program for a period as a 公文 (.docx); without a valid period, the page to pick one."""
     from duikou.assessments.services import write_bulletin
 
-    if perms.role_of(request.user) not in {perms.OFFICE_ADMIN, perms.LEADER, perms.AUDITOR}:
-        raise PermissionDenied
-    program = get_object_or_404(Program, pk=pk)
-    try:
-        period = Period.parse(request.GET.get("period", ""))
-    except ValueError as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    return _download(write_bulletin(program=program, period=period), f"通报-{program.pk}-{period}.docx", DOCX)
+    if not workflow.can(request.user, "assessments.bulletin"):
+        raise PermissionDenied(_("只有对口办、领导和督查审计人员可以生成工作通报"))
+    program = get_object_or_404(Program.objects.restrict(request.user, perms.VIEW), pk=pk)
+    form = BulletinForm(request.GET or None, program=program)
+    if not form.is_valid():
+        return render(
+            request,
+            "exchange/bulletin.html",
+            {"program": program, "form": form},
+            status=400 if form.is_bound else 200,
+        )
+    period = form.cleaned_data["period"]
+    data = write_bulletin(program=program, period=period, doc_number=form.cleaned_data["doc_number"] or None)
+    return _download(data, f"{program.name}工作通报-{period.label}.docx", DOCX)
 
 
 def _int_param(request, name: str) -> int | None:

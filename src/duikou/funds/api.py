@@ -50,9 +50,27 @@ class FundingLineFilter(FilterSchema):
 class TransactionRead(ModelSchema):
     class Meta:
         model = Transaction
-        fields = ["id", "funding_line", "project", "report", "kind", "amount", "date", "payer", "payee", "description",
-                  "recorded_by", "receipt_status", "received_amount", "received_on", "confirmed_by", "receipt_note",
-                  "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "funding_line",
+            "project",
+            "report",
+            "kind",
+            "amount",
+            "date",
+            "payer",
+            "payee",
+            "description",
+            "recorded_by",
+            "receipt_status",
+            "received_amount",
+            "received_on",
+            "confirmed_by",
+            "receipt_note",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class TransactionCreate(Schema):
@@ -100,29 +118,62 @@ class TransactionFilter(FilterSchema):
 
 def create_transaction(user, p: TransactionCreate) -> Transaction:
     return record_disbursement(
-        user=user, payer=resolve(Organization, user, p.payer_id, field="payer_id"),
-        payee=resolve(Organization, user, p.payee_id, field="payee_id"), amount=p.amount, date=p.date,
+        user=user,
+        payer=resolve(Organization, user, p.payer_id, field="payer_id"),
+        payee=resolve(Organization, user, p.payee_id, field="payee_id"),
+        amount=p.amount,
+        date=p.date,
         funding_line=resolve(FundingLine, user, p.funding_line_id, field="funding_line_id"),
         project=resolve(Project, user, p.project_id, field="project_id"),
-        report=resolve(Report, user, p.report_id, field="report_id"), kind=p.kind, description=p.description,
+        report=resolve(Report, user, p.report_id, field="report_id"),
+        kind=p.kind,
+        description=p.description,
     )
 
 
 def update_transaction(user, txn: Transaction, p: TransactionUpdate) -> Transaction:
-    return correct_disbursement(transaction_=txn, user=user, amount=p.amount, date=p.date, note=p.note, version=p.version)
+    return correct_disbursement(
+        transaction_=txn, user=user, amount=p.amount, date=p.date, note=p.note, version=p.version
+    )
 
 
 router = Router(auth=API_AUTH)
 transactions = crud_router(
-    Transaction, name="transaction", read=TransactionRead, filters=TransactionFilter, create=TransactionCreate,
-    update=TransactionUpdate, create_with=create_transaction, update_with=update_transaction, deletable=False,
+    Transaction,
+    name="transaction",
+    read=TransactionRead,
+    filters=TransactionFilter,
+    create=TransactionCreate,
+    update=TransactionUpdate,
+    create_with=create_transaction,
+    update_with=update_transaction,
+    deletable=False,
 )
-add_action(transactions, Transaction, name="transaction", path="receipt", payload=ReceiptConfirm, response=TransactionRead,
-           action=perms.VIEW, do=lambda user, txn, p: confirm_receipt(
-               transaction_=txn, user=user, received_amount=p.received_amount, received_on=p.received_on, note=p.note,
-               version=p.version))
+add_action(
+    transactions,
+    Transaction,
+    name="transaction",
+    path="receipt",
+    payload=ReceiptConfirm,
+    response=TransactionRead,
+    action=perms.VIEW,
+    do=lambda user, txn, p: confirm_receipt(
+        transaction_=txn,
+        user=user,
+        received_amount=p.received_amount,
+        received_on=p.received_on,
+        note=p.note,
+        version=p.version,
+    ),
+)
 router.add_router("/transactions/", transactions)
 crud_router(
-    FundingLine, name="funding_line", read=FundingLineRead, filters=FundingLineFilter, create=FundingLineCreate,
-    update=FundingLineUpdate, fields=LINE_FIELDS, router=router,
+    FundingLine,
+    name="funding_line",
+    read=FundingLineRead,
+    filters=FundingLineFilter,
+    create=FundingLineCreate,
+    update=FundingLineUpdate,
+    fields=LINE_FIELDS,
+    router=router,
 )

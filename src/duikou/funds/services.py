@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.organizations.models import Organization
 
 from .models import FundingLine, Transaction
@@ -96,8 +97,7 @@ def record_disbursement(
 ) -> Transaction:
     """The donor side records money it sent; it waits for the supported side to confirm receipt."""
     perms.require_allowed(user, Transaction, perms.ADD)
-    if not (perms.is_office(user) or perms.within(user, payer)):
-        raise PermissionDenied(_("无权以 %(org)s 的名义登记付款") % {"org": payer})
+    workflow.require(user, "funds.record", payer, message=_("无权以 %(org)s 的名义登记付款") % {"org": payer})
     if funding_line is None and project is None:
         raise ValidationError({"funding_line": _("请选择资金计划或项目")})
     if payer == payee:
@@ -135,9 +135,9 @@ def confirm_receipt(
 ) -> Transaction:
     """The supported side confirms what arrived; a different amount or date flags the record on both sides."""
     txn = transaction_
-    receiving_side = perms.role_of(user) in {perms.RECIPIENT_VIEWER, perms.UNIT_REPORTER, perms.UNIT_HEAD}
-    if not (perms.is_office(user) or (receiving_side and perms.within(user, txn.payee))):
-        raise PermissionDenied(_("只有收款方 %(org)s 可以确认到账") % {"org": txn.payee})
+    workflow.require(
+        user, "funds.confirm_receipt", txn, message=_("只有收款方 %(org)s 可以确认到账") % {"org": txn.payee}
+    )
     if version is not None:
         txn.version = version
     txn.received_amount = _amount(received_amount, _("到账金额"))
@@ -166,8 +166,7 @@ def correct_disbursement(
     """The donor side corrects its record (amount or date); the receipt status is judged again."""
     txn = transaction_
     perms.require(user, txn, perms.CHANGE)
-    if not (perms.is_office(user) or perms.within(user, txn.payer)):
-        raise PermissionDenied(_("只有付款方 %(org)s 可以更正付款记录") % {"org": txn.payer})
+    workflow.require(user, "funds.correct", txn, message=_("只有付款方 %(org)s 可以更正付款记录") % {"org": txn.payer})
     if version is not None:
         txn.version = version
     if amount is not None:

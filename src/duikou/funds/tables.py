@@ -14,7 +14,7 @@ FUNDING_COLUMNS = [
     Column("plan", _("方案"), "plan.title", sort="plan__title", link=schedule_link),
     Column("source", _("资金来源"), sort="source"),
     Column("year", _("年度"), sort="year", css="num"),
-    Column("amount", _("计划金额（元）"), sort="amount", css="num"),
-    Column("disbursed", _("已到账（元）"), lambda line: line.disbursed, css="num"),
+    Column("amount", _("计划金额"), sort="amount", css="num", money=True),
+    Column("disbursed", _("已到账"), lambda line: line.disbursed, css="num", money=True),
     Column("execution", _("执行率"), lambda line: line.execution, template="web/_progress_cell.html"),
 ]

@@ -59,18 +59,26 @@ class FundingLineListView(RestrictedListView):
     def extra_context(self):
         # The chart covers the whole filtered list: planned by the line's year, paid by the year it was paid.
         queryset, active = self.filtered(self.narrow(self.base_queryset()))
-        if sees_everything(self.request.user) and not any(f["value"] for f in active) and not self.request.GET.get("q"):
+        if (
+            sees_everything(self.request.user)
+            and not any(f["value"] for f in active)
+            and not self.request.GET.get("q")
+        ):
             # The whole national schedule: the funds tallies hold both sums (kept with the data).
-            rows = FundsTally.objects.order_by().values("year").annotate(p=Sum("planned"), d=Sum("line_spent"))
+            rows = (
+                FundsTally.objects.order_by().values("year").annotate(p=Sum("planned"), d=Sum("line_spent"))
+            )
             planned = {r["year"]: r["p"] for r in rows if r["p"]}
             paid_by_year = defaultdict(Decimal, {r["year"]: r["d"] for r in rows})
         else:
             planned = {
-                r["year"]: r["total"] for r in queryset.order_by().values("year").annotate(total=Sum("amount"))
+                r["year"]: r["total"]
+                for r in queryset.order_by().values("year").annotate(total=Sum("amount"))
             }
             paid_by_year = defaultdict(Decimal)
             for row in (
-                Transaction.objects.spent().filter(funding_line__in=queryset.values("pk"))
+                Transaction.objects.spent()
+                .filter(funding_line__in=queryset.values("pk"))
                 .order_by()
                 .values(year=ExtractYear("date"))
                 .annotate(total=Sum("amount"))

@@ -1,6 +1,5 @@
 """Receipt pages: the donor side records money sent, the supported side confirms what arrived; both see flags."""
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.dates import today_for
 from duikou.core.models import StaleEditError
+from duikou.core.money import WanField
 from duikou.organizations.models import Organization
 
 from . import services
@@ -23,11 +24,17 @@ from .models import FundingLine, Transaction
 class DisbursementForm(forms.Form):
     """What the donor side records about money it sent."""
 
-    funding_line = forms.ModelChoiceField(label=gettext_lazy("资金计划"), queryset=FundingLine.objects.none())
-    payee = forms.ModelChoiceField(label=gettext_lazy("收款方"), queryset=Organization.objects.none())
-    amount = forms.DecimalField(
-        label=gettext_lazy("金额（元）"), min_value=0, max_digits=18, decimal_places=2
+    funding_line = forms.ModelChoiceField(
+        label=gettext_lazy("资金计划"),
+        queryset=FundingLine.objects.none(),
+        empty_label=gettext_lazy("请选择资金计划"),
     )
+    payee = forms.ModelChoiceField(
+        label=gettext_lazy("收款方"),
+        queryset=Organization.objects.none(),
+        empty_label=gettext_lazy("请选择收款方"),
+    )
+    amount = WanField(label=gettext_lazy("金额"))
     date = forms.DateField(label=gettext_lazy("付款日期"), widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(label=gettext_lazy("摘要"), required=False, max_length=500)
 
@@ -44,9 +51,7 @@ class ReceiptForm(forms.Form):
     """What the supported side confirms arrived."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    received_amount = forms.DecimalField(
-        label=gettext_lazy("到账金额（元）"), min_value=0, max_digits=18, decimal_places=2
-    )
+    received_amount = WanField(label=gettext_lazy("到账金额"))
     received_on = forms.DateField(
         label=gettext_lazy("到账日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -57,9 +62,7 @@ class CorrectionForm(forms.Form):
     """The donor side's correction of its own record."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    amount = forms.DecimalField(
-        label=gettext_lazy("金额（元）"), min_value=0, max_digits=18, decimal_places=2
-    )
+    amount = WanField(label=gettext_lazy("金额"))
     date = forms.DateField(label=gettext_lazy("付款日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -71,7 +74,7 @@ def _form_errors(request, form):
 
 
 @login_required
-def transaction_list(request):
+def transaction_list(request, form=None, status_code=200):
     """Money in and out for the user's side, disagreements first."""
     txns = Transaction.objects.restrict(request.user).select_related(
         "payer", "payee", "funding_line", "project"
@@ -86,15 +89,12 @@ def transaction_list(request):
             {
                 "t": t,
                 "problems": services.disagreements(t),
-                "can_confirm": perms.is_office(user) or perms.within(user, t.payee),
-                "can_correct": perms.is_office(user)
-                or (perms.within(user, t.payer) and perms.role_of(user) in perms.UNIT_ROLES),
+                "can_confirm": workflow.can(user, "funds.confirm_receipt", t),
+                "can_correct": workflow.can(user, "funds.correct", t),
                 "today": today_for().isoformat(),
             }
         )
-    can_record = perms.allows(user, Transaction, perms.ADD) and (
-        perms.is_office(user) or perms.role_of(user) in perms.UNIT_ROLES
-    )
+    can_record = workflow.may(user, "funds.record")
     return render(
         request,
         "funds/receipts.html",
@@ -102,20 +102,21 @@ def transaction_list(request):
             "page": page,
             "rows": rows,
             "flagged_count": services.flagged(user).count(),
-            "form": DisbursementForm(user=user) if can_record else None,
+            "form": (form or DisbursementForm(user=user)) if can_record else None,
         },
+        status=status_code,
     )
 
 
 @login_required
 @require_POST
 def record(request):
-    if not (perms.is_office(request.user) or perms.role_of(request.user) in perms.UNIT_ROLES):
+    if not workflow.may(request.user, "funds.record"):
         raise PermissionDenied(_("只有支援方单位或对口办可以登记付款"))
     form = DisbursementForm(request.POST, user=request.user)
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("funds_workflow:list")
+        # Shown again with what was typed and the error beside its field.
+        return transaction_list.__wrapped__(request, form=form, status_code=400)
     d = form.cleaned_data
     payer = (
         request.user.organization
@@ -139,7 +140,8 @@ def record(request):
         )
     except ValidationError as exc:
         for m in exc.messages:
-            messages.error(request, m)
+            form.add_error(None, m)
+        return transaction_list.__wrapped__(request, form=form, status_code=400)
     else:
         messages.success(request, _("已登记付款，等待收款方确认到账"))
     return redirect("funds_workflow:list")

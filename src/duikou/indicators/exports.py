@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from django.utils import timezone
+from duikou.core.dates import today_for
 
 from .services import Progress
 
@@ -56,7 +56,7 @@ def write_xlsx(progress: Progress, *, scope: str) -> bytes:
                 "",
                 f"统计年度：{progress.year}年",
                 "",
-                f"填报日期：{timezone.localdate():%Y年%m月%d日}",
+                f"填报日期：{today_for():%Y年%m月%d日}",
             ]
         )
         ws.append(COLUMNS)

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duikou.core.dates import today_for
 from duikou.core.errors import InputError
 
 from .models import AgreedValue, Agreement, Indicator
@@ -77,7 +77,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE, *, model=Indicator) -> int:
 
 def catalogue(year: int | None = None) -> list[Indicator]:
     """The indicators in force in `year` (the latest edition of each code), in the order of the national form."""
-    year = year or timezone.localdate().year
+    year = year or today_for().year
     first = Indicator.objects.order_by("year_from").values_list("year_from", flat=True).first()
     if first is not None and year < first:
         year = first  # a plan from before the first edition is read with the first edition
@@ -176,30 +176,19 @@ class Row:
     from_figure: bool = False
 
 
-def _year_end(year: int) -> str:
-    return str(year + 1)  # canonical periods start with their year, so "< Y+1" is "ends by 31 Dec Y"
+def figures_as_of(targets, year: int) -> dict[tuple[int, int], tuple[Decimal, str]]:
+    """(target, unit) → (the unit's latest approved cumulative figure in a period ended by 31 December of `year`,
+    the unit's tree path), from the project's owner of achieved-to-date (duikou.reports.achieved); `targets` is a
+    queryset of target ids, so a national run sends no list of ids."""
+    from duikou.reports.achieved import latest_figures
 
-
-def figures_as_of(target_ids: list[int], year: int) -> dict[tuple[int, int], Decimal]:
-    """(target, unit) → the unit's latest approved cumulative figure in a period of `year` or before.
-
-    The one place this app reads achieved-to-date; switch to the project's owner of achieved(as_of=…) here."""
-    from duikou.reports.models import Report, TargetFigure
-
-    latest: dict[tuple[int, int], tuple] = {}
-    rows = TargetFigure.objects.filter(
-        report__status=Report.APPROVED, target_id__in=target_ids, report__period__lt=_year_end(year)
-    ).values_list("target_id", "report__organization_id", "report__period", "report_id", "value")
-    for target_id, org_id, period, report_id, value in rows:
-        key = (target_id, org_id)
-        rank = (period.end, period.start, report_id)
-        if key not in latest or rank > latest[key][0]:
-            latest[key] = (rank, value)
-    return {key: value for key, (_rank, value) in latest.items()}
+    rows = latest_figures(target_ids=targets, as_of=dt.date(year, 12, 31)).values_list(
+        "target_id", "report__organization_id", "value", "report__organization__tree_path"
+    )
+    return {(t, o): (v, path) for t, o, v, path in rows.iterator(chunk_size=5000)}
 
 
 def _figure_rows(year: int, program_ids: set[int] | None) -> list[Row]:
-    from duikou.organizations.models import Organization
     from duikou.targets.models import Target
 
     targets = Target.objects.filter(national_indicator__isnull=False)
@@ -209,21 +198,20 @@ def _figure_rows(year: int, program_ids: set[int] | None) -> list[Row]:
         pk: (code, unit, program_id)
         for pk, code, unit, program_id in targets.values_list(
             "pk", "national_indicator__code", "unit", "plan__program_id"
-        )
+        ).iterator(chunk_size=5000)
     }
     if not info:
         return []
-    ids = list(info)
+    ids = targets.values("pk")
     now, before = figures_as_of(ids, year), figures_as_of(ids, year - 1)
     money = set(Indicator.objects.filter(unit=Indicator.WAN_YUAN).values_list("code", flat=True))
-    paths = dict(Organization.objects.filter(pk__in={org for _t, org in now}).values_list("pk", "tree_path"))
     rows = []
-    for (target_id, org_id), value in now.items():
+    for (target_id, org_id), (value, path) in now.items():
         code, unit, program_id = info[target_id]
-        delta = value - before.get((target_id, org_id), ZERO)
+        delta = value - before.get((target_id, org_id), (ZERO, ""))[0]
         if code in money and unit == "yuan":
             delta = delta / WAN
-        rows.append(Row(code, ("figure", target_id, org_id), delta, program_id, paths[org_id], "", True))
+        rows.append(Row(code, ("figure", target_id, org_id), delta, program_id, path, "", True))
     return rows
 
 
@@ -590,7 +578,7 @@ def light(line: Line, *, today: dt.date | None = None, year: int | None = None) 
         return ""
     if line.achieved >= line.agreed:
         return "done"
-    today = today or timezone.localdate()
+    today = today or today_for()
     year = year or today.year
     if today.year > year:
         return "red"

@@ -12,10 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core.dates import today_for
 from duikou.core.errors import InputError
 from duikou.core.periods import MAX_YEAR, MIN_YEAR
 from duikou.plans.models import Plan
@@ -43,8 +43,8 @@ def _require_office(user) -> None:
 
 def _year(request) -> int:
     text = request.GET.get("year") or request.POST.get("year") or ""
-    year = int(text) if text.isdigit() else timezone.localdate().year
-    return year if MIN_YEAR <= year <= MAX_YEAR else timezone.localdate().year
+    year = int(text) if text.isdigit() else today_for().year
+    return year if MIN_YEAR <= year <= MAX_YEAR else today_for().year
 
 
 def _rows(lines, year: int):
@@ -91,7 +91,7 @@ def national(request):
                 (services.CITY, _("市")),
                 (services.PAIR, _("结对")),
             ],
-            "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+            "years": list(range(today_for().year, today_for().year - 6, -1)),
         },
     )
 
@@ -248,12 +248,19 @@ def target_mapping(request):
 
 @login_required
 def panel(request):
-    """The dashboard's panel (loaded after the page by htmx): this year's main indicators, or last year's if quiet."""
+    """The dashboard's panel (loaded after the page by htmx): the main indicators of the latest agreed year."""
     _require_view(request.user)
-    year = _year(request)
+    if request.GET.get("year"):
+        year = _year(request)
+    else:  # the latest year with agreements (the year leaders are asked about), else this year
+        this_year = today_for().year
+        year = (
+            Agreement.objects.filter(year__lte=this_year)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+            or this_year
+        )
     result = services.progress(year=year)
-    if not request.GET.get("year") and not any(line.achieved or line.agreed for line in result.lines):
-        year -= 1
-        result = services.progress(year=year)
     rows = _rows([line for line in result.lines if not line.indicator.parent_id], year)
     return render(request, "indicators/panel.html", {"year": year, "rows": rows})

@@ -42,6 +42,11 @@ class OrganizationFilter(FilterSchema):
 
 
 router = crud_router(
-    Organization, name="organization", read=OrganizationRead, filters=OrganizationFilter,
-    create=OrganizationCreate, update=OrganizationUpdate, fields=WRITE_FIELDS,
+    Organization,
+    name="organization",
+    read=OrganizationRead,
+    filters=OrganizationFilter,
+    create=OrganizationCreate,
+    update=OrganizationUpdate,
+    fields=WRITE_FIELDS,
 )

@@ -11,23 +11,50 @@ class Organization(AuditedModel):
     """A body that gives or receives assistance, or is responsible for work; a node of one tree."""
 
     REGION, DEPARTMENT, PARTY, SCHOOL, HOSPITAL, ENTERPRISE, TOWN, GROUP, OTHER = (
-        "region", "department", "party", "school", "hospital", "enterprise", "town", "group", "other",
+        "region",
+        "department",
+        "party",
+        "school",
+        "hospital",
+        "enterprise",
+        "town",
+        "group",
+        "other",
     )
     KINDS = [
-        (REGION, _("行政区（政府）")), (DEPARTMENT, _("政府部门")), (PARTY, _("党委机构")),
-        (SCHOOL, _("学校")), (HOSPITAL, _("医院")), (ENTERPRISE, _("企业")),
-        (TOWN, _("乡镇街道")), (GROUP, _("工作组/领导小组")), (OTHER, _("其他")),
+        (REGION, _("行政区（政府）")),
+        (DEPARTMENT, _("政府部门")),
+        (PARTY, _("党委机构")),
+        (SCHOOL, _("学校")),
+        (HOSPITAL, _("医院")),
+        (ENTERPRISE, _("企业")),
+        (TOWN, _("乡镇街道")),
+        (GROUP, _("工作组/领导小组")),
+        (OTHER, _("其他")),
     ]
     PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE = "province", "city", "county", "town", "village"
-    LEVELS = [(PROVINCE, _("省级")), (CITY, _("市级")), (COUNTY, _("县级")), (TOWNSHIP, _("乡级")), (VILLAGE, _("村级"))]
+    LEVELS = [
+        (PROVINCE, _("省级")),
+        (CITY, _("市级")),
+        (COUNTY, _("县级")),
+        (TOWNSHIP, _("乡级")),
+        (VILLAGE, _("村级")),
+    ]
 
     name = models.CharField(_("名称"), max_length=200, db_index=True)
-    full_name = models.CharField(_("全称"), max_length=300, db_index=True, help_text=_("含上级行政区，如 重庆市万州区"))
+    full_name = models.CharField(
+        _("全称"), max_length=300, db_index=True, help_text=_("含上级行政区，如 重庆市万州区")
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=KINDS, default=OTHER, db_index=True)
     level = models.CharField(_("层级"), max_length=10, choices=LEVELS, blank=True)
     division_code = models.CharField(_("行政区划代码"), max_length=12, null=True, blank=True, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialized path of ids ("/1/23/"), so a subtree is one indexed prefix query.
     tree_path = models.CharField(_("树路径"), max_length=255, blank=True, db_index=True, editable=False)
@@ -88,7 +115,9 @@ class OrganizationAlias(AuditedModel):
         verbose_name = _("单位别名")
         verbose_name_plural = _("单位别名")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "normalized"], name="alias_unique_per_organization"),
+            models.UniqueConstraint(
+                fields=["organization", "normalized"], name="alias_unique_per_organization"
+            ),
             models.CheckConstraint(condition=~models.Q(alias=""), name="alias_not_empty"),
         ]
 

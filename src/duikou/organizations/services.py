@@ -36,8 +36,15 @@ DEPARTMENT_SHORT_NAMES = {
     "团委": "共青团委员会",
 }
 # What follows a region's name when a plan means its government: 马尾区区委、政府, 福州市人民政府 → the region.
-GOVERNMENT_SUFFIX = re.compile(r"(?:(?:[区县市州旗]委|党工委|党委)?[、,和及]?(?:人民)?政府|[区县市州旗]委|党工委|党委)$")
-PREFIX_LEVEL = {"省": Organization.PROVINCE, "市": Organization.CITY, "区": Organization.COUNTY, "县": Organization.COUNTY}
+GOVERNMENT_SUFFIX = re.compile(
+    r"(?:(?:[区县市州旗]委|党工委|党委)?[、,和及]?(?:人民)?政府|[区县市州旗]委|党工委|党委)$"
+)
+PREFIX_LEVEL = {
+    "省": Organization.PROVINCE,
+    "市": Organization.CITY,
+    "区": Organization.COUNTY,
+    "县": Organization.COUNTY,
+}
 
 
 @dataclass
@@ -93,7 +100,11 @@ def name_variants(printed: str, chain: list[Organization]) -> tuple[set[str], st
     elif chain and guess_kind(name) in (Organization.DEPARTMENT, Organization.PARTY):
         # An unprefixed department (科技厅) in a plan means the issuer's own: 厅 are provincial.
         level = Organization.PROVINCE if name.endswith("厅") else None
-        region = _region_at(chain, level) if level else next((o for o in chain if o.kind == Organization.REGION), None)
+        region = (
+            _region_at(chain, level)
+            if level
+            else next((o for o in chain if o.kind == Organization.REGION), None)
+        )
         if region is not None and not name.startswith(short_region_name(region.name)):
             keys.add(region.name + name)
             suggested = region.name + name
@@ -175,7 +186,9 @@ def short_region_name(name: str) -> str:
 
 
 @transaction.atomic
-def create_from_resolution(resolution: Resolution, *, parent: Organization | None, kind: str | None = None) -> Organization:
+def create_from_resolution(
+    resolution: Resolution, *, parent: Organization | None, kind: str | None = None
+) -> Organization:
     """Create the organization a 'new' resolution suggests, keeping the printed name as an alias."""
     name = resolution.suggested_name or normalize_name(resolution.printed)
     kind = kind or guess_kind(name)
@@ -239,9 +252,16 @@ def seed_divisions(progress=None) -> int:
             elif level == Organization.COUNTY:
                 parent = by_code.get(code[:4] + "00") or by_code.get(code[:2] + "0000")
             full = (parent.full_name if parent else "") + name
-            rows.append(Organization(
-                name=name, full_name=full, kind=Organization.REGION, level=level, division_code=code, parent=parent,
-            ))
+            rows.append(
+                Organization(
+                    name=name,
+                    full_name=full,
+                    kind=Organization.REGION,
+                    level=level,
+                    division_code=code,
+                    parent=parent,
+                )
+            )
         created = Organization.objects.bulk_create(rows, batch_size=500)
         if created and created[0].pk is None:  # backends that do not return ids
             created = list(Organization.objects.filter(division_code__in=[r.division_code for r in rows]))

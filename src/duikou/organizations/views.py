@@ -77,7 +77,9 @@ def organization_detail(request, pk: int):
             "target__plan__issued_on", "target__order", "pk"
         )[:PAGE_ROWS]
     )
-    figures = latest_approved_figures(target_ids=[a.target_id for a in allocations], organization_ids=[org.pk])
+    figures = latest_approved_figures(
+        target_ids=[a.target_id for a in allocations], organization_ids=[org.pk]
+    )
     for a in allocations:
         a.achieved = figures.get((a.target_id, org.pk))
         a.progress = a.progress_of(a.achieved)
@@ -93,7 +95,9 @@ def organization_detail(request, pk: int):
     )
     library = Project.objects.select_related("recipient", "implementer")
     projects = _newest(
-        [library.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")], ("pk",), PAGE_ROWS
+        [library.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")],
+        ("pk",),
+        PAGE_ROWS,
     )
     dispatches = list(
         Dispatch.objects.restrict(user, VIEW)

@@ -8,17 +8,33 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.api_auth import API_AUTH
 from duikou.exchange.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
 
 from .models import Plan, Responsibility, Section, Task, annotate_tasks
-from .services import TASK_STATUS_FIELDS, import_plan_data, may_set_task_status, publish_plan
+from .services import TASK_STATUS_FIELDS, import_plan_data, publish_plan
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
-TASK_FIELDS = ["plan", "section", "number", "path", "title", "text", "deadline", "due_date", "status", "progress",
-               "completed_on", "order"]
+TASK_FIELDS = [
+    "plan",
+    "section",
+    "number",
+    "path",
+    "title",
+    "text",
+    "deadline",
+    "due_date",
+    "status",
+    "progress",
+    "completed_on",
+    "order",
+]
+# Everything of a task but its status fields (services.TASK_STATUS_FIELDS, the step tasks.set_status) is its
+# words (plans.edit_task).
+TASK_UNIT_FIELDS = {*TASK_STATUS_FIELDS, "version"}
 RESPONSIBILITY_FIELDS = ["task", "organization", "role", "printed_name", "order"]
 Path = list[Annotated[str, Field(max_length=20)]]
 
@@ -29,8 +45,19 @@ class PlanRead(ModelSchema):
 
     class Meta:
         model = Plan
-        fields = ["id", "program", *PLAN_FIELDS, "issuer_organization", "status", "published_at", "source_name",
-                  "source_sha256", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "program",
+            *PLAN_FIELDS,
+            "issuer_organization",
+            "status",
+            "published_at",
+            "source_name",
+            "source_sha256",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class PlanCreate(Schema):
@@ -156,36 +183,92 @@ def create_plan(user, payload: PlanCreate) -> Plan:
     perms.require_allowed(user, Plan, perms.ADD)
     program = resolve(Program, user, payload.program_id, field="program_id")
     raw = json.dumps(payload.document, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return import_plan_data(payload.document, source_bytes=raw, source_name="api.json", user=user, program=program,
-                            publish=payload.publish).plan
+    return import_plan_data(
+        payload.document,
+        source_bytes=raw,
+        source_name="api.json",
+        user=user,
+        program=program,
+        publish=payload.publish,
+    ).plan
 
 
 def update_task(user, task: Task, payload: TaskUpdate) -> Task:
     data = payload.dict(exclude_unset=True)
-    if set(data) & TASK_STATUS_FIELDS and not may_set_task_status(user):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("任务的状态和进度只能由对口支援办公室修改；责任单位请通过月报报送进展"))
+    words = set(data) - TASK_UNIT_FIELDS
+    if words:
+        workflow.require(
+            user,
+            "plans.edit_task",
+            task,
+            message=_("只有对口办可以修改任务的内容（%(fields)s）") % {"fields": "、".join(sorted(words))},
+        )
+    if set(data) & TASK_STATUS_FIELDS:
+        workflow.require(
+            user,
+            "tasks.set_status",
+            task,
+            message=_("任务的状态和进度只能由对口支援办公室修改；责任单位请通过月报报送进展"),
+        )
     return form_save(Task, TASK_FIELDS, data, instance=task, user=user)
 
 
 router = Router(auth=API_AUTH)
-router.add_router("/sections/", crud_router(
-    Section, name="section", read=SectionRead, filters=SectionFilter, create=SectionCreate, update=SectionUpdate,
-    fields=SECTION_FIELDS,
-))
-router.add_router("/tasks/", crud_router(
-    Task, name="task", read=TaskRead, filters=TaskFilter, create=TaskCreate, update=TaskUpdate, fields=TASK_FIELDS,
-    annotate=annotate_tasks,
-    update_with=update_task,
-))
-router.add_router("/responsibilities/", crud_router(
-    Responsibility, name="responsibility", read=ResponsibilityRead, filters=ResponsibilityFilter,
-    create=ResponsibilityCreate, update=ResponsibilityUpdate, fields=RESPONSIBILITY_FIELDS,
-))
-crud_router(
-    Plan, name="plan", read=PlanRead, filters=PlanFilter, create=PlanCreate, update=PlanUpdate, fields=PLAN_FIELDS,
-    create_with=create_plan, router=router,
+router.add_router(
+    "/sections/",
+    crud_router(
+        Section,
+        name="section",
+        read=SectionRead,
+        filters=SectionFilter,
+        create=SectionCreate,
+        update=SectionUpdate,
+        fields=SECTION_FIELDS,
+    ),
 )
-add_action(router, Plan, name="plan", path="publish", response=PlanRead, action=perms.CHANGE,
-           do=lambda user, plan, _body: publish_plan(plan=plan, user=user))
+router.add_router(
+    "/tasks/",
+    crud_router(
+        Task,
+        name="task",
+        read=TaskRead,
+        filters=TaskFilter,
+        create=TaskCreate,
+        update=TaskUpdate,
+        fields=TASK_FIELDS,
+        annotate=annotate_tasks,
+        update_with=update_task,
+    ),
+)
+router.add_router(
+    "/responsibilities/",
+    crud_router(
+        Responsibility,
+        name="responsibility",
+        read=ResponsibilityRead,
+        filters=ResponsibilityFilter,
+        create=ResponsibilityCreate,
+        update=ResponsibilityUpdate,
+        fields=RESPONSIBILITY_FIELDS,
+    ),
+)
+crud_router(
+    Plan,
+    name="plan",
+    read=PlanRead,
+    filters=PlanFilter,
+    create=PlanCreate,
+    update=PlanUpdate,
+    fields=PLAN_FIELDS,
+    create_with=create_plan,
+    router=router,
+)
+add_action(
+    router,
+    Plan,
+    name="plan",
+    path="publish",
+    response=PlanRead,
+    action=perms.CHANGE,
+    do=lambda user, plan, _body: publish_plan(plan=plan, user=user),
+)

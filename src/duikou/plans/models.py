@@ -19,7 +19,9 @@ CANCELLED = "cancelled"  # a task cancelled by an approved request: closed, neve
 # -- the one definition of "overdue" ----------------------------------------------------------------
 # A task is overdue on `day` when its due date is before `day` and it was not completed by `day`. Everything
 # that counts overdue tasks (lists, dashboard, tallies, bulletins, reminders, assessments) calls one of these.
-def is_overdue(status: str, due_date: dt.date | None, day: dt.date, completed_on: dt.date | None = None) -> bool:
+def is_overdue(
+    status: str, due_date: dt.date | None, day: dt.date, completed_on: dt.date | None = None
+) -> bool:
     """The rule on plain values (tally rows carry status and due date only: they judge the present)."""
     if due_date is None or not due_date < day or status == CANCELLED:
         return False
@@ -70,12 +72,18 @@ class Plan(AuditedModel, VersionedModel):
     DRAFT, PUBLISHED, ARCHIVED = "draft", "published", "archived"
     STATUSES = [(DRAFT, _("草稿")), (PUBLISHED, _("已发布")), (ARCHIVED, _("已归档"))]
 
-    program = models.ForeignKey("programs.Program", verbose_name=_("对口关系"), on_delete=models.PROTECT, related_name="plans")
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("对口关系"), on_delete=models.PROTECT, related_name="plans"
+    )
     title = models.CharField(_("标题"), max_length=500)
     doc_number = models.CharField(_("文号"), max_length=100, blank=True)
     issuer = models.CharField(_("发布机构"), max_length=200, blank=True)
     issuer_organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("发布单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "organizations.Organization",
+        verbose_name=_("发布单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="issued_plans",
     )
     issued_on = models.DateField(_("成文日期"), null=True, blank=True)
@@ -89,9 +97,16 @@ class Plan(AuditedModel, VersionedModel):
     source_text = models.TextField(_("来源正文"), blank=True)
     donors_printed = models.JSONField(_("支援方（原文）"), default=list, blank=True)
     recipients_printed = models.JSONField(_("受援方（原文）"), default=list, blank=True)
-    extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中的附加字段，导出时原样带回"))
+    extra = models.JSONField(
+        _("其他字段"), default=dict, blank=True, help_text=_("导入文件中的附加字段，导出时原样带回")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     owner_paths = ("tasks__responsibilities__organization", "targets__allocations__organization")
@@ -105,7 +120,9 @@ class Plan(AuditedModel, VersionedModel):
         ordering = ["-issued_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start_year__isnull=True) | Q(end_year__isnull=True) | Q(start_year__lte=F("end_year")),
+                condition=Q(start_year__isnull=True)
+                | Q(end_year__isnull=True)
+                | Q(start_year__lte=F("end_year")),
                 name="plan_start_before_end",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="plan_title_not_empty"),
@@ -119,7 +136,14 @@ class Section(AuditedModel):
     """A numbered heading of a plan (二、重点任务) that groups tasks."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="sections")
-    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
     number = models.CharField(_("编号"), max_length=20)
     path = models.JSONField(_("编号路径"), default=list)
     title = models.CharField(_("标题"), max_length=500, blank=True)
@@ -143,14 +167,24 @@ class Task(AuditedModel, VersionedModel):
     NOT_STARTED, IN_PROGRESS, COMPLETED, SUSPENDED = "not_started", "in_progress", COMPLETED, "suspended"
     CANCELLED = CANCELLED
     STATUSES = [
-        (NOT_STARTED, _("未开始")), (IN_PROGRESS, _("推进中")), (COMPLETED, _("已完成")), (SUSPENDED, _("暂缓")),
+        (NOT_STARTED, _("未开始")),
+        (IN_PROGRESS, _("推进中")),
+        (COMPLETED, _("已完成")),
+        (SUSPENDED, _("暂缓")),
         (CANCELLED, _("已取消")),
     ]
     # Closed tasks: never overdue, never red; their light is "done".
     CLOSED = (COMPLETED, CANCELLED)
 
     plan = models.ForeignKey(Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="tasks")
-    section = models.ForeignKey(Section, verbose_name=_("章节"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("章节"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
     number = models.CharField(_("编号"), max_length=20, blank=True)
     path = models.JSONField(_("编号路径"), default=list)
     title = models.CharField(_("标题"), max_length=1000)
@@ -161,7 +195,9 @@ class Task(AuditedModel, VersionedModel):
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     order = models.PositiveIntegerField(_("顺序"), default=0)
-    extra = models.JSONField(_("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回"))
+    extra = models.JSONField(
+        _("其他字段"), default=dict, blank=True, help_text=_("导入文件中该项的附加字段，导出时原样带回")
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -234,9 +270,14 @@ class Responsibility(AuditedModel):
     LEAD, SUPPORT = "lead", "support"
     ROLES = [(LEAD, _("牵头")), (SUPPORT, _("配合"))]
 
-    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="responsibilities")
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="responsibilities"
+    )
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="responsibilities"
+        "organizations.Organization",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
     )
     role = models.CharField(_("分工"), max_length=8, choices=ROLES, db_index=True)
     printed_name = models.CharField(_("原文名称"), max_length=200)
@@ -254,7 +295,9 @@ class Responsibility(AuditedModel):
         verbose_name_plural = _("责任分工")
         ordering = ["task", "role", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "role", "printed_name"], name="responsibility_unique_name_in_task"),
+            models.UniqueConstraint(
+                fields=["task", "role", "printed_name"], name="responsibility_unique_name_in_task"
+            ),
             models.CheckConstraint(condition=Q(part_progress__lte=100), name="responsibility_part_at_most_100"),
         ]
 

@@ -65,7 +65,7 @@ class TaskIn(_Item):
     @classmethod
     def due_year_known(cls, value):
         if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
-            raise ValueError(f"year {value.year} out of range")
+            raise ValueError(f"年份 {value.year} 超出范围")
         return value
 
 
@@ -89,41 +89,80 @@ class PlanDocument(_Item):
     @classmethod
     def period_in_order(cls, value):
         if value and value.start_year and value.end_year and value.start_year > value.end_year:
-            raise ValueError(f"start_year {value.start_year} is after end_year {value.end_year}")
+            raise ValueError(f"起始年份 {value.start_year} 晚于结束年份 {value.end_year}")
         return value
 
 
 def describe_errors(exc: ValidationError, data) -> str:
-    """The first validation error as one line naming the item: `tasks[12].lead_units[0]（…）: …`."""
+    """The first validation error as one line naming the item as a person would: 第3个指标「…」的目标值：…."""
     err = exc.errors()[0]
-    parts = []
-    for loc in err["loc"]:
-        if isinstance(loc, int):
-            parts[-1:] = [f"{parts[-1] if parts else ''}[{loc + 1}]"]
-        else:
-            parts.append("schema" if loc == "schema" else str(loc))
-    place = ".".join(parts) or "（根）"
-    context = _item_context(data, err["loc"])
+    place = describe_place(err["loc"], data) or "方案文件"
     more = f"（另有 {len(exc.errors()) - 1} 处错误）" if len(exc.errors()) > 1 else ""
     value = err.get("input")
-    shown = f"，值为 {value!r}" if not isinstance(value, (dict, list)) and value is not None else ""
-    return f"{place}{context}：{_message(err)}{shown}{more}"
+    shown = f"，值为“{value}”" if not isinstance(value, (dict, list)) and value is not None else ""
+    return f"{place}：{_message(err)}{shown}{more}"
 
 
-def _item_context(data, loc) -> str:
-    """A readable hint of which item failed (its number or title), so a person can find it."""
+# How a plan's lists and fields are named in messages (第3个指标, 第1笔资金安排, 的目标值), never as JSON paths.
+_LISTS = {
+    "tasks": ("项", "任务"),
+    "targets": ("个", "指标"),
+    "funding": ("笔", "资金安排"),
+    "pairings": ("对", "结对关系"),
+    "allocations": ("项", "分解"),
+    "lead_units": ("个", "牵头单位"),
+    "support_units": ("个", "配合单位"),
+    "donors": ("个", "支援方"),
+    "recipients": ("个", "受援方"),
+    "sections": ("个", "章节"),
+    "path": ("级", "层级编号"),
+}
+_FIELDS = {
+    "schema": "格式标识", "title": "标题", "doc_number": "文号", "issuer": "发布机构", "issued_on": "成文日期",
+    "period": "起止年份", "start_year": "起始年份", "end_year": "结束年份", "number": "编号", "text": "原文",
+    "deadline": "完成时限", "due": "截止日期", "indicator": "指标名称", "value": "数值", "unit": "计量单位",
+    "comparator": "比较方式", "year": "年份", "source": "资金来源", "amount_yuan": "金额", "donor": "支援方",
+    "recipient": "受援方",
+}  # fmt: skip
+
+
+def item_label(item) -> str:
+    """What a person recognises an item by: its number and title, indicator, source or unit name."""
+    get = item.get if isinstance(item, dict) else (lambda key: getattr(item, key, None))
+    parts = [get("number"), get("title") or get("indicator") or get("source") or get("unit")]
+    if get("donor") and get("recipient"):
+        parts = [f"{get('donor')}→{get('recipient')}"]
+    label = " ".join(str(p) for p in parts if p)
+    return label if len(label) <= 30 else label[:29] + "…"
+
+
+def item_place(kind: str, index: int, item=None) -> str:
+    """第3个指标「帮助宁夏销售农副产品」 for the item at `index` (from 0) of a plan's list."""
+    measure, noun = _LISTS.get(kind, ("项", kind))
+    label = item_label(item) if isinstance(item, dict) or hasattr(item, "model_fields") else ""
+    return f"第{index + 1}{measure}{noun}" + (f"「{label}」" if label else "")
+
+
+def describe_place(loc, data=None) -> str:
+    """A validation location (("targets", 2, "allocations", 0, "value")) in words: 第3个指标「…」第1项分解「…」的数值."""
+    words = []
     node = data
-    hint = ""
-    for key in loc:
+    key = None
+    for part in loc:
+        child = None
         try:
-            node = node[key]
+            child = node[part] if node is not None else None
         except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict):
-            label = node.get("number") or node.get("title") or node.get("indicator") or node.get("source")
-            if label:
-                hint = f"（{str(label)[:30]}）"
-    return hint
+            child = None
+        if isinstance(part, int) and key in _LISTS:
+            words.append(item_place(key, part, child if isinstance(child, dict) else None))
+        elif isinstance(part, str) and part not in _LISTS:
+            words.append(f"的{_FIELDS.get(part, part)}" if words else _FIELDS.get(part, part))
+        elif isinstance(part, str) and not isinstance(loc[-1], int) and part == loc[-1]:
+            words.append(f"的{_LISTS[part][1]}" if words else _LISTS[part][1])
+        key = part
+        node = child
+    return "".join(words)
 
 
 _MESSAGES = {
@@ -141,6 +180,12 @@ _MESSAGES = {
     "dict_type": "应为对象",
     "model_type": "应为对象",
     "string_type": "应为文字",
+    "finite_number": "不是有限的数字",
+    "date_type": "不是有效日期（应为 YYYY-MM-DD）",
+    "int_type": "应为整数",
+    "float_type": "应为数字",
+    "extra_forbidden": "不是可识别的字段",
+    "too_long": "条目过多",
 }
 
 
@@ -153,4 +198,7 @@ def _message(err) -> str:
         return "不能为负数" if bound == 0 else f"{base}（{bound}）"
     if err["type"] == "literal_error" and err["loc"][:1] == ("schema",):
         return f"不是 {SCHEMA_ID} 格式"
-    return base or err["msg"]
+    if err["type"] == "value_error":
+        return str((err.get("ctx") or {}).get("error") or err["msg"]).removeprefix("Value error, ")
+    # pydantic's own wording is English: a type we have no words for still reads in Chinese.
+    return base or "取值不合法"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.audit import bulk_create_logged
 from duikou.core.errors import InputError
 from duikou.funds.models import FundingLine
@@ -28,24 +28,34 @@ from duikou.organizations.services import (
 )
 from duikou.programs.models import Pairing, Program
 from duikou.targets.models import Allocation, Target
+from duikou.targets.units import unit_code
 
 from .models import Plan, Responsibility, Section, Task
-from .schema import SCHEMA_ID, PlanDocument, describe_errors
+from .schema import SCHEMA_ID, PlanDocument, describe_errors, item_place
 
 # A task's status, progress and completion date: the office sets them directly; a unit moves them only through its
 # approved reports (and, later, change requests). A responsible or supporting unit never sets them itself.
 TASK_STATUS_FIELDS = frozenset({"status", "progress", "completed_on"})
 
 
-def may_set_task_status(user) -> bool:
-    """Who may set a task's status, progress or completion date directly: the program office alone."""
-    return perms.is_office(user)
+def may_set_task_status(user, task: Task | None = None) -> bool:
+    """Who may set a task's status, progress or completion date directly: the program office alone (the step
+    `tasks.set_status`, declared in plans/rules.py)."""
+    return workflow.can(user, "tasks.set_status", task)
 
-
-SCORED_UNITS = {"yuan", "person", "count", "percent"}
 SPEC_FIELDS = {
-    "schema", "title", "doc_number", "issuer", "issued_on", "period", "donors", "recipients",
-    "pairings", "funding", "targets", "tasks",
+    "schema",
+    "title",
+    "doc_number",
+    "issuer",
+    "issued_on",
+    "period",
+    "donors",
+    "recipients",
+    "pairings",
+    "funding",
+    "targets",
+    "tasks",
 }
 MAX_VALUE = Decimal("1e15")
 
@@ -80,7 +90,9 @@ def read_plan_source(path) -> tuple[dict, bytes]:
     except FileNotFoundError:
         raise InputError(_("%(file)s：文件不存在") % {"file": path}) from None
     except OSError as exc:
-        raise InputError(_("%(file)s：无法读取（%(reason)s）") % {"file": path, "reason": exc.strerror}) from None
+        raise InputError(
+            _("%(file)s：无法读取（%(reason)s）") % {"file": path, "reason": exc.strerror}
+        ) from None
     if path.is_dir():
         raise InputError(_("%(file)s：是目录，不是文件") % {"file": path})
     limit = settings.DUIKOU_MAX_UPLOAD_BYTES
@@ -92,7 +104,9 @@ def read_plan_source(path) -> tuple[dict, bytes]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(_("%(file)s：无法读取（%(reason)s）") % {"file": path, "reason": exc.strerror}) from None
+        raise InputError(
+            _("%(file)s：无法读取（%(reason)s）") % {"file": path, "reason": exc.strerror}
+        ) from None
     if path.suffix.lower() == ".json":
         return parse_plan_json(raw, str(path)), raw
     try:
@@ -125,19 +139,38 @@ def parse_plan_json(raw: bytes, place: str) -> dict:
     return data
 
 
-def import_plan_file(path, *, user=None, program: Program | None = None, publish: bool = True,
-                     progress: Callable[[int, int], None] | None = None) -> ImportResult:
+def import_plan_file(
+    path,
+    *,
+    user=None,
+    program: Program | None = None,
+    publish: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
     """Import a plan file (JSON or document); the same source twice is recognised, not duplicated."""
     data, raw = read_plan_source(path)
     return import_plan_data(
-        data, source_bytes=raw, source_name=Path(path).name, user=user, program=program, publish=publish,
+        data,
+        source_bytes=raw,
+        source_name=Path(path).name,
+        user=user,
+        program=program,
+        publish=publish,
         progress=progress,
     )
 
 
-def import_plan_data(data: dict, *, source_bytes: bytes, source_name: str, user=None, program: Program | None = None,
-                     publish: bool = True, resolutions: dict[str, Organization] | None = None,
-                     progress: Callable[[int, int], None] | None = None) -> ImportResult:
+def import_plan_data(
+    data: dict,
+    *,
+    source_bytes: bytes,
+    source_name: str,
+    user=None,
+    program: Program | None = None,
+    publish: bool = True,
+    resolutions: dict[str, Organization] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
     """Turn a duikou.plan/1 object into records in one transaction; a failure stores nothing."""
     sha = hashlib.sha256(source_bytes).hexdigest()
     existing = Plan.objects.filter(source_sha256=sha).first()
@@ -148,16 +181,22 @@ def import_plan_data(data: dict, *, source_bytes: bytes, source_name: str, user=
     except ValidationError as exc:
         raise InputError(f"{source_name} {describe_errors(exc, data)}") from None
     with transaction.atomic():
-        return _PlanBuilder(doc, data, source_bytes, source_name, sha, user, program, resolutions or {}, progress).build(
-            publish=publish
-        )
+        return _PlanBuilder(
+            doc, data, source_bytes, source_name, sha, user, program, resolutions or {}, progress
+        ).build(publish=publish)
 
 
 class _PlanBuilder:
     """Creates one plan's records; organizations are resolved once per printed name and context."""
 
     def __init__(self, doc, data, source_bytes, source_name, sha, user, program, resolutions, progress):
-        self.doc, self.data, self.source_bytes, self.source_name, self.sha = doc, data, source_bytes, source_name, sha
+        self.doc, self.data, self.source_bytes, self.source_name, self.sha = (
+            doc,
+            data,
+            source_bytes,
+            source_name,
+            sha,
+        )
         self.user, self.program, self.resolutions, self.progress = user, program, resolutions, progress
         self.cache: dict[tuple[str, int | None], Organization] = {}
         self.notes: list[str] = []
@@ -232,7 +271,11 @@ class _PlanBuilder:
             name = self.doc.title[:300]
         program, created = Program.objects.get_or_create(name=name, defaults={"kind": kind})
         period = self.doc.period
-        if period and period.start_year and (program.start_year is None or period.start_year < program.start_year):
+        if (
+            period
+            and period.start_year
+            and (program.start_year is None or period.start_year < program.start_year)
+        ):
             program.start_year = period.start_year
         if period and period.end_year and (program.end_year is None or period.end_year > program.end_year):
             program.end_year = period.end_year
@@ -261,11 +304,19 @@ class _PlanBuilder:
                 )
                 continue
             seen.add((donor.pk, recipient.pk))
-            rows.append(Pairing(
-                program=program, plan=plan, donor=donor, recipient=recipient, donor_printed=pairing.donor,
-                recipient_printed=pairing.recipient, level=_pairing_level(donor, recipient), order=i,
-                extra=_extra(pairing),
-            ))
+            rows.append(
+                Pairing(
+                    program=program,
+                    plan=plan,
+                    donor=donor,
+                    recipient=recipient,
+                    donor_printed=pairing.donor,
+                    recipient_printed=pairing.recipient,
+                    level=_pairing_level(donor, recipient),
+                    order=i,
+                    extra=_extra(pairing),
+                )
+            )
         bulk_create_logged(Pairing, rows)
         return len(rows)
 
@@ -276,13 +327,18 @@ class _PlanBuilder:
             if key in seen:
                 raise InputError(
                     _("%(source)s funding[%(n)s]：资金来源“%(name)s” %(year)s 年与 funding[%(first)s] 重复")
-                    % {"source": self.source_name, "n": i + 1, "name": line.source, "year": line.year,
-                       "first": seen[key] + 1}
+                    % {
+                        "source": self.source_name,
+                        "n": i + 1,
+                        "name": line.source,
+                        "year": line.year,
+                        "first": seen[key] + 1,
+                    }
                 )
             seen[key] = i
             rows.append(FundingLine(
                 plan=plan, source=line.source, source_organization=self.organization(line.source, issuer_region),
-                year=line.year, amount=_decimal(line.amount_yuan, f"funding[{i + 1}].amount_yuan", self.source_name, 2),
+                year=line.year, amount=_decimal(line.amount_yuan, item_place("funding", i, line) + "的金额", self.source_name, 2),
                 text=line.text or "", order=i, extra=_extra(line),
             ))
         bulk_create_logged(FundingLine, rows)
@@ -290,20 +346,35 @@ class _PlanBuilder:
 
     def _tasks(self, plan, issuer_region) -> tuple[int, int]:
         sections: dict[tuple[str, ...], Section] = {}
-        titles = {tuple(s.get("path") or []): s.get("title", "") for s in self.data.get("sections") or [] if isinstance(s, dict)}
+        titles = {
+            tuple(s.get("path") or []): s.get("title", "")
+            for s in self.data.get("sections") or []
+            if isinstance(s, dict)
+        }
         for task in self.doc.tasks:
             for depth in range(1, len(task.path)):
                 key = tuple(task.path[:depth])
                 if key not in sections:
                     sections[key] = Section.objects.create(
-                        plan=plan, parent=sections.get(key[:-1]), number=key[-1], path=list(key),
-                        title=str(titles.get(key, ""))[:500], order=len(sections),
+                        plan=plan,
+                        parent=sections.get(key[:-1]),
+                        number=key[-1],
+                        path=list(key),
+                        title=str(titles.get(key, ""))[:500],
+                        order=len(sections),
                     )
         tasks = [
             Task(
-                plan=plan, section=sections.get(tuple(t.path[:-1])), number=t.number or "", path=list(t.path),
-                title=(t.title or t.text or t.number or "（无标题）")[:1000], text=t.text or "", deadline=t.deadline or "",
-                due_date=t.due, order=i, extra=_extra(t),
+                plan=plan,
+                section=sections.get(tuple(t.path[:-1])),
+                number=t.number or "",
+                path=list(t.path),
+                title=(t.title or t.text or t.number or "（无标题）")[:1000],
+                text=t.text or "",
+                deadline=t.deadline or "",
+                due_date=t.due,
+                order=i,
+                extra=_extra(t),
             )
             for i, t in enumerate(self.doc.tasks)
         ]
@@ -311,16 +382,24 @@ class _PlanBuilder:
         responsibilities = []
         total = len(tasks)
         for i, (task, item) in enumerate(zip(tasks, self.doc.tasks, strict=True)):
-            for role, names in ((Responsibility.LEAD, item.lead_units), (Responsibility.SUPPORT, item.support_units)):
+            for role, names in (
+                (Responsibility.LEAD, item.lead_units),
+                (Responsibility.SUPPORT, item.support_units),
+            ):
                 seen = set()
                 for order, printed in enumerate(names):
                     if printed in seen:
                         continue
                     seen.add(printed)
-                    responsibilities.append(Responsibility(
-                        task=task, organization=self.organization(printed, issuer_region), role=role,
-                        printed_name=printed, order=order,
-                    ))
+                    responsibilities.append(
+                        Responsibility(
+                            task=task,
+                            organization=self.organization(printed, issuer_region),
+                            role=role,
+                            printed_name=printed,
+                            order=order,
+                        )
+                    )
             if self.progress:
                 self.progress(i + 1, total)
         bulk_create_logged(Responsibility, responsibilities)
@@ -330,11 +409,11 @@ class _PlanBuilder:
         allocations = []
         count = 0
         for i, item in enumerate(self.doc.targets):
-            unit = item.unit if item.unit in SCORED_UNITS else Target.OTHER
+            unit, unit_text = unit_code(item.unit)
             target = Target.objects.create(
                 plan=plan, text=item.text or "", indicator=(item.indicator or item.text or "")[:500] or "（未命名指标）",
-                value=_decimal(item.value, f"targets[{i + 1}].value", self.source_name, 4),
-                unit=unit, unit_text="" if unit != Target.OTHER else item.unit, comparator=item.comparator,
+                value=_decimal(item.value, item_place("targets", i, item) + "的目标值", self.source_name, 4),
+                unit=unit, unit_text=unit_text, comparator=item.comparator,
                 year=item.year, order=i, extra=_extra(item, allocations=[a.model_extra or {} for a in item.allocations]),
             )
             count += 1
@@ -342,13 +421,13 @@ class _PlanBuilder:
             for j, share in enumerate(item.allocations):
                 if share.unit in seen:
                     raise InputError(
-                        _("%(source)s targets[%(n)s].allocations[%(m)s]：单位“%(name)s”重复")
-                        % {"source": self.source_name, "n": i + 1, "m": j + 1, "name": share.unit}
+                        _("%(source)s %(place)s：单位“%(name)s”重复")
+                        % {"source": self.source_name, "place": item_place("targets", i, item) + item_place("allocations", j), "name": share.unit}
                     )
                 seen.add(share.unit)
                 allocations.append(Allocation(
                     target=target, organization=self.organization(share.unit, issuer_region), printed_name=share.unit,
-                    value=_decimal(share.value, f"targets[{i + 1}].allocations[{j + 1}].value", self.source_name, 4),
+                    value=_decimal(share.value, item_place("targets", i, item) + item_place("allocations", j, share) + "的分解值", self.source_name, 4),
                     order=j,
                 ))
         bulk_create_logged(Allocation, allocations)
@@ -368,15 +447,18 @@ def _decimal(value, place: str, source_name: str, places: int) -> Decimal:
         amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
     except InvalidOperation:
         raise InputError(
-            _("%(source)s %(place)s：不是有效数字（%(value)r）") % {"source": source_name, "place": place, "value": value}
+            _("%(source)s %(place)s：不是有效数字（%(value)r）")
+            % {"source": source_name, "place": place, "value": value}
         ) from None
     if amount < 0:
         raise InputError(
-            _("%(source)s %(place)s：不能为负数（%(value)s）") % {"source": source_name, "place": place, "value": value}
+            _("%(source)s %(place)s：不能为负数（%(value)s）")
+            % {"source": source_name, "place": place, "value": value}
         )
     if amount >= MAX_VALUE:
         raise InputError(
-            _("%(source)s %(place)s：数值过大（%(value)s）") % {"source": source_name, "place": place, "value": value}
+            _("%(source)s %(place)s：数值过大（%(value)s）")
+            % {"source": source_name, "place": place, "value": value}
         )
     return amount
 
@@ -401,11 +483,19 @@ def _program_kind(title: str) -> str:
 
 
 def _pairing_level(donor: Organization, recipient: Organization) -> str:
-    for kind, level in ((Organization.SCHOOL, Pairing.SCHOOL), (Organization.HOSPITAL, Pairing.HOSPITAL),
-                        (Organization.TOWN, Pairing.TOWN), (Organization.ENTERPRISE, Pairing.ENTERPRISE)):
+    for kind, level in (
+        (Organization.SCHOOL, Pairing.SCHOOL),
+        (Organization.HOSPITAL, Pairing.HOSPITAL),
+        (Organization.TOWN, Pairing.TOWN),
+        (Organization.ENTERPRISE, Pairing.ENTERPRISE),
+    ):
         if recipient.kind == kind or donor.kind == kind:
             return level
-    if recipient.kind == Organization.REGION and recipient.level in {Pairing.PROVINCE, Pairing.CITY, Pairing.COUNTY}:
+    if recipient.kind == Organization.REGION and recipient.level in {
+        Pairing.PROVINCE,
+        Pairing.CITY,
+        Pairing.COUNTY,
+    }:
         return recipient.level
     if recipient.kind == Organization.DEPARTMENT:
         return Pairing.DEPARTMENT
@@ -414,7 +504,9 @@ def _pairing_level(donor: Organization, recipient: Organization) -> str:
 
 @transaction.atomic
 def publish_plan(*, plan: Plan, user=None) -> Plan:
-    """Make a plan live: its tasks become trackable and visible to the responsible units."""
+    """Make a plan live: its tasks become trackable and visible to the responsible units (the CLI passes no user)."""
+    if user is not None:
+        workflow.require(user, "plans.publish", plan)
     if plan.status == Plan.PUBLISHED:
         return plan
     plan.status = Plan.PUBLISHED
@@ -440,16 +532,27 @@ def export_plan(plan: Plan) -> dict:
         "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
         "period": (
             {"start_year": plan.start_year, "end_year": plan.end_year}
-            if plan.start_year or plan.end_year else None
+            if plan.start_year or plan.end_year
+            else None
         ),
         "donors": list(plan.donors_printed),
         "recipients": list(plan.recipients_printed),
         "pairings": [
-            {"donor": p.donor_printed or p.donor.name, "recipient": p.recipient_printed or p.recipient.name, **_kept(p)}
+            {
+                "donor": p.donor_printed or p.donor.name,
+                "recipient": p.recipient_printed or p.recipient.name,
+                **_kept(p),
+            }
             for p in plan.pairings.order_by("order", "id").select_related("donor", "recipient")
         ],
         "funding": [
-            {"source": f.source, "year": f.year, "amount_yuan": _number(f.amount), "text": f.text or None, **_kept(f)}
+            {
+                "source": f.source,
+                "year": f.year,
+                "amount_yuan": _number(f.amount),
+                "text": f.text or None,
+                **_kept(f),
+            }
             for f in plan.funding_lines.order_by("order", "id")
         ],
         "targets": [
@@ -461,7 +564,11 @@ def export_plan(plan: Plan) -> dict:
                 "comparator": t.comparator,
                 "year": t.year,
                 "allocations": [
-                    {"unit": a.printed_name, "value": _number(a.value), **_nested_kept(t, "allocations", a.order)}
+                    {
+                        "unit": a.printed_name,
+                        "value": _number(a.value),
+                        **_nested_kept(t, "allocations", a.order),
+                    }
                     for a in sorted(t.allocations.all(), key=lambda a: a.order)
                 ],
                 **_kept(t),
@@ -497,4 +604,6 @@ def _nested_kept(record, name: str, index: int) -> dict:
 
 
 def _printed(task: Task, role: str) -> list[str]:
-    return [r.printed_name for r in sorted(task.responsibilities.all(), key=lambda r: r.order) if r.role == role]
+    return [
+        r.printed_name for r in sorted(task.responsibilities.all(), key=lambda r: r.order) if r.role == role
+    ]

@@ -135,7 +135,8 @@ def plan_detail(request, pk: int):
     for task in shown:
         by_section.setdefault(task.section_id, []).append(task)
     tree = [
-        {"section": s, "depth": min(max(len(s.path) - 1, 0), 12), "tasks": by_section.pop(s.pk, [])} for s in sections
+        {"section": s, "depth": min(max(len(s.path) - 1, 0), 12), "tasks": by_section.pop(s.pk, [])}
+        for s in sections
     ]
     loose = [t for ts in by_section.values() for t in ts]
     filtering = bool(unit or section_id or status)

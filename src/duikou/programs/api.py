@@ -4,14 +4,35 @@ from typing import Annotated
 
 from ninja import FilterLookup, FilterSchema, ModelSchema, Router
 
+from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.exchange.rest import Id, Text, Year, crud_router
+from duikou.exchange.rest import Id, Text, Year, add_action, crud_router
 
 from .models import Pairing, Program
+from .services import publish_program
 
-PROGRAM_FIELDS = ["name", "kind", "office", "start_year", "end_year", "reporting_period", "is_public", "description"]
-PAIRING_FIELDS = ["program", "plan", "donor", "recipient", "donor_printed", "recipient_printed", "level",
-                  "start_date", "end_date", "order"]
+PROGRAM_FIELDS = [
+    "name",
+    "kind",
+    "office",
+    "start_year",
+    "end_year",
+    "reporting_period",
+    "is_public",
+    "description",
+]
+PAIRING_FIELDS = [
+    "program",
+    "plan",
+    "donor",
+    "recipient",
+    "donor_printed",
+    "recipient_printed",
+    "level",
+    "start_date",
+    "end_date",
+    "order",
+]
 
 
 class ProgramRead(ModelSchema):
@@ -73,11 +94,29 @@ class PairingFilter(FilterSchema):
 
 
 router = Router(auth=API_AUTH)
-router.add_router("/pairings/", crud_router(
-    Pairing, name="pairing", read=PairingRead, filters=PairingFilter, create=PairingCreate, update=PairingUpdate,
-    fields=PAIRING_FIELDS,
-))
-crud_router(
-    Program, name="program", read=ProgramRead, filters=ProgramFilter, create=ProgramCreate, update=ProgramUpdate,
-    fields=PROGRAM_FIELDS, router=router,
+router.add_router(
+    "/pairings/",
+    crud_router(
+        Pairing,
+        name="pairing",
+        read=PairingRead,
+        filters=PairingFilter,
+        create=PairingCreate,
+        update=PairingUpdate,
+        fields=PAIRING_FIELDS,
+    ),
 )
+crud_router(
+    Program,
+    name="program",
+    read=ProgramRead,
+    filters=ProgramFilter,
+    create=ProgramCreate,
+    update=ProgramUpdate,
+    fields=PROGRAM_FIELDS,
+    router=router,
+)
+add_action(router, Program, name="program", path="publish", response=ProgramRead, action=perms.CHANGE,
+           do=lambda user, program, _body: publish_program(program=program, user=user))
+add_action(router, Program, name="program", path="unpublish", response=ProgramRead, action=perms.CHANGE,
+           do=lambda user, program, _body: publish_program(program=program, user=user, public=False))

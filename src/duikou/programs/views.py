@@ -5,6 +5,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core import workflow
+from duikou.core.dates import today_for
 from duikou.core.permissions import VIEW
 from duikou.plans.models import Plan
 from duikou.web.lists import RestrictedListView
@@ -58,6 +60,12 @@ def pairing_graph(pairings) -> dict:
     return {"nodes": list(nodes.values()), "links": links}
 
 
+def _assessment_year(program: Program) -> int:
+    """The year the program page's assessment link opens: the last year of the program up to this one."""
+    this_year = today_for(program).year
+    return min(program.end_year or this_year, this_year) if program.start_year else this_year
+
+
 # The page shows at most this many pairings (and plans); the pairing list pages through and exports the rest.
 PAGE_ROWS = 200
 
@@ -95,5 +103,7 @@ def program_detail(request, pk: int):
             "graph": pairing_graph(pairings),
             "donors": program.donors.all(),
             "recipients": program.recipients.all(),
+            "can_bulletin": workflow.can(request.user, "assessments.bulletin"),
+            "assessment_year": _assessment_year(program),
         },
     )

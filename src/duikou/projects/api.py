@@ -14,15 +14,36 @@ from .models import Project
 from .services import move_project, propose_project, require_may_edit_project
 
 # Status is left out on purpose: it moves only along Project.TRANSITIONS, through /move.
-EDIT_FIELDS = ["plan", "task", "code", "name", "implementer", "sector", "place", "budget", "beneficiaries",
-               "start_date", "end_date", "description"]
+EDIT_FIELDS = [
+    "plan",
+    "task",
+    "code",
+    "name",
+    "implementer",
+    "sector",
+    "place",
+    "budget",
+    "beneficiaries",
+    "start_date",
+    "end_date",
+    "description",
+]
 
 
 class ProjectRead(ModelSchema):
     class Meta:
         model = Project
-        fields = ["id", "program", *EDIT_FIELDS, "status", "recipient", "proposed_by", "version", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "program",
+            *EDIT_FIELDS,
+            "status",
+            "recipient",
+            "proposed_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ProjectCreate(Schema):
@@ -67,10 +88,16 @@ class ProjectFilter(FilterSchema):
 
 def create_project(user, p: ProjectCreate) -> Project:
     return propose_project(
-        user=user, program=resolve(Program, user, p.program_id, field="program_id"), name=p.name,
+        user=user,
+        program=resolve(Program, user, p.program_id, field="program_id"),
+        name=p.name,
         recipient=resolve(Organization, user, p.recipient_id, field="recipient_id"),
         implementer=resolve(Organization, user, p.implementer_id, field="implementer_id"),
-        sector=p.sector, place=p.place, budget=p.budget, beneficiaries=p.beneficiaries, description=p.description,
+        sector=p.sector,
+        place=p.place,
+        budget=p.budget,
+        beneficiaries=p.beneficiaries,
+        description=p.description,
     )
 
 
@@ -83,8 +110,23 @@ def update_project(user, project: Project, p: ProjectUpdate) -> Project:
 
 
 router = crud_router(
-    Project, name="project", read=ProjectRead, filters=ProjectFilter, create=ProjectCreate, update=ProjectUpdate,
-    fields=EDIT_FIELDS, create_with=create_project, update_with=update_project,
+    Project,
+    name="project",
+    read=ProjectRead,
+    filters=ProjectFilter,
+    create=ProjectCreate,
+    update=ProjectUpdate,
+    fields=EDIT_FIELDS,
+    create_with=create_project,
+    update_with=update_project,
 )
-add_action(router, Project, name="project", path="move", payload=ProjectMove, response=ProjectRead, action=perms.VIEW,
-           do=lambda user, project, p: move_project(project=project, status=p.status, user=user, version=p.version))
+add_action(
+    router,
+    Project,
+    name="project",
+    path="move",
+    payload=ProjectMove,
+    response=ProjectRead,
+    action=perms.VIEW,
+    do=lambda user, project, p: move_project(project=project, status=p.status, user=user, version=p.version),
+)

@@ -12,11 +12,20 @@ class Project(AuditedModel, VersionedModel):
     """An assistance project: recipient, implementing unit, sector, place, budget, beneficiaries."""
 
     CANDIDATE, APPROVED, UNDER_WAY, COMPLETED, IN_USE, CANCELLED = (
-        "candidate", "approved", "under_way", "completed", "in_use", "cancelled",
+        "candidate",
+        "approved",
+        "under_way",
+        "completed",
+        "in_use",
+        "cancelled",
     )
     STATUSES = [
-        (CANDIDATE, _("储备")), (APPROVED, _("已立项")), (UNDER_WAY, _("在建")),
-        (COMPLETED, _("已完工")), (IN_USE, _("已投用")), (CANCELLED, _("已取消")),
+        (CANDIDATE, _("储备")),
+        (APPROVED, _("已立项")),
+        (UNDER_WAY, _("在建")),
+        (COMPLETED, _("已完工")),
+        (IN_USE, _("已投用")),
+        (CANCELLED, _("已取消")),
     ]
     # The life of a project: which status may follow which.
     TRANSITIONS = {
@@ -28,21 +37,48 @@ class Project(AuditedModel, VersionedModel):
         CANCELLED: set(),
     }
 
-    program = models.ForeignKey("programs.Program", verbose_name=_("对口关系"), on_delete=models.PROTECT, related_name="projects")
-    plan = models.ForeignKey("plans.Plan", verbose_name=_("方案"), null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
-    task = models.ForeignKey("plans.Task", verbose_name=_("任务"), null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("对口关系"), on_delete=models.PROTECT, related_name="projects"
+    )
+    plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("方案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    task = models.ForeignKey(
+        "plans.Task",
+        verbose_name=_("任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
     code = models.CharField(_("项目编号"), max_length=50, blank=True, db_index=True)
     name = models.CharField(_("项目名称"), max_length=300)
     status = models.CharField(_("状态"), max_length=10, choices=STATUSES, default=CANDIDATE, db_index=True)
     recipient = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("受援单位"), on_delete=models.PROTECT, related_name="projects_received"
+        "organizations.Organization",
+        verbose_name=_("受援单位"),
+        on_delete=models.PROTECT,
+        related_name="projects_received",
     )
     implementer = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("实施单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "organizations.Organization",
+        verbose_name=_("实施单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="projects_implemented",
     )
     proposed_by = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("申报单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "organizations.Organization",
+        verbose_name=_("申报单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="projects_proposed",
     )
     sector = models.CharField(_("领域"), max_length=100, blank=True, db_index=True)
@@ -65,7 +101,9 @@ class Project(AuditedModel, VersionedModel):
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0), name="project_budget_not_negative"),
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(start_date__lte=F("end_date")),
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(start_date__lte=F("end_date")),
                 name="project_start_before_end",
             ),
         ]

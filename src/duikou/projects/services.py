@@ -7,26 +7,24 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.organizations.models import Organization
 from duikou.programs.models import Program
 
 from .models import Project
+from .rules import RECIPIENT_MOVES, UNIT_MOVES, ProjectMove  # noqa: F401  (the moves, declared with the step)
 
-# Which role moves a project along which step (the office may make every step the model allows).
-# The implementing unit runs the works; the supported side confirms a finished project is in use.
-UNIT_MOVES = {(Project.APPROVED, Project.UNDER_WAY), (Project.UNDER_WAY, Project.COMPLETED)}
-RECIPIENT_MOVES = {(Project.COMPLETED, Project.IN_USE)}
 # Once the office approves a project, its budget, size and place in the plan are settled: the implementing unit
 # keeps only these up to date (the rest changes through the office).
-UNIT_FIELDS_AFTER_APPROVAL = frozenset({"sector", "place", "start_date", "end_date", "description", "version"})
+UNIT_FIELDS_AFTER_APPROVAL = frozenset(
+    {"sector", "place", "start_date", "end_date", "description", "version"}
+)
 
 
 def require_may_edit_project(user, project: Project, fields) -> None:
     """Refuse a unit's change of an approved project's settled fields (budget, beneficiaries, plan, …)."""
-    if perms.is_office(user) or project.status == Project.CANDIDATE:
-        return
     settled = set(fields) - UNIT_FIELDS_AFTER_APPROVAL
-    if settled:
+    if settled and not workflow.can(user, "projects.edit_settled", project):
         raise PermissionDenied(
             _("项目“%(p)s”已批准，以下内容只能由对口支援办公室修改：%(fields)s")
             % {"p": project, "fields": "、".join(sorted(settled))}
@@ -34,23 +32,9 @@ def require_may_edit_project(user, project: Project, fields) -> None:
 
 
 def allowed_moves(project: Project, user) -> list[str]:
-    """The statuses this user may move this project to now."""
-    role = perms.role_of(user)
+    """The statuses this user may move this project to now (the step `projects.move`)."""
     nexts = sorted(Project.TRANSITIONS.get(project.status, set()))
-    if role == perms.OFFICE_ADMIN:
-        return nexts
-    out = []
-    for status in nexts:
-        step = (project.status, status)
-        if role in perms.UNIT_ROLES and step in UNIT_MOVES and perms.within(user, project.implementer):
-            out.append(status)
-        elif (
-            step in RECIPIENT_MOVES
-            and role in {perms.RECIPIENT_VIEWER, *perms.UNIT_ROLES}
-            and perms.within(user, project.recipient)
-        ):
-            out.append(status)
-    return out
+    return [status for status in nexts if workflow.can(user, "projects.move", ProjectMove(project, status))]
 
 
 @transaction.atomic
@@ -67,7 +51,7 @@ def move_project(*, project: Project, status: str, user, version: int | None = N
                 % {"p": project, "a": project.get_status_display(), "b": labels[status]}
             }
         )
-    if status not in allowed_moves(project, user):
+    if not workflow.can(user, "projects.move", ProjectMove(project, status)):
         raise PermissionDenied(
             _("您无权将项目“%(p)s”从“%(a)s”变为“%(b)s”")
             % {"p": project, "a": project.get_status_display(), "b": labels[status]}
@@ -97,6 +81,7 @@ def propose_project(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写项目名称")})
+    workflow.require(user, "projects.propose", message=_("无权申报项目"))
     role = perms.role_of(user)
     own = getattr(user, "organization", None)
     if role == perms.RECIPIENT_VIEWER:
@@ -107,8 +92,6 @@ def propose_project(
         implementer = implementer or own
         if not perms.within(user, implementer):
             raise PermissionDenied(_("只能以本单位为实施单位申报项目"))
-    elif role != perms.OFFICE_ADMIN:
-        raise PermissionDenied(_("无权申报项目"))
     if recipient is None:
         raise ValidationError({"recipient": _("请选择受援单位")})
     project = Project(

@@ -13,7 +13,7 @@ PROJECT_COLUMNS = [
     Column("implementer", _("实施单位"), "implementer.full_name", sort="implementer__full_name"),
     Column("sector", _("领域"), sort="sector"),
     Column("place", _("建设地点"), sort="place"),
-    Column("budget", _("总投资（元）"), sort="budget", css="num"),
+    Column("budget", _("总投资"), sort="budget", css="num", money=True),
     Column("beneficiaries", _("受益人数"), sort="beneficiaries", css="num"),
     Column("start_date", _("开工日期"), sort="start_date"),
     Column("end_date", _("完工日期"), sort="end_date"),

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.models import StaleEditError
+from duikou.core.money import WanField
 from duikou.programs.models import Program
 
 from . import services
@@ -21,13 +22,15 @@ from .models import Project
 class ProposeProjectForm(forms.Form):
     """A candidate project for the library."""
 
-    program = forms.ModelChoiceField(label=gettext_lazy("对口关系"), queryset=Program.objects.none())
+    program = forms.ModelChoiceField(
+        label=gettext_lazy("对口关系"),
+        queryset=Program.objects.none(),
+        empty_label=gettext_lazy("请选择对口关系"),
+    )
     name = forms.CharField(label=gettext_lazy("项目名称"), max_length=300)
     sector = forms.CharField(label=gettext_lazy("领域"), max_length=100, required=False)
     place = forms.CharField(label=gettext_lazy("建设地点"), max_length=200, required=False)
-    budget = forms.DecimalField(
-        label=gettext_lazy("总投资（元）"), min_value=0, max_digits=18, decimal_places=2, required=False
-    )
+    budget = WanField(label=gettext_lazy("总投资"), required=False)
     beneficiaries = forms.IntegerField(label=gettext_lazy("受益人数"), min_value=0, required=False)
     description = forms.CharField(
         label=gettext_lazy("建设内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -39,7 +42,7 @@ class ProposeProjectForm(forms.Form):
 
 
 def _can_propose(user) -> bool:
-    return perms.role_of(user) in {perms.OFFICE_ADMIN, perms.RECIPIENT_VIEWER, *perms.UNIT_ROLES}
+    return workflow.can(user, "projects.propose")
 
 
 @login_required

@@ -173,6 +173,7 @@ def check_plan(plan: dict, *, lang: str = "zh") -> list[Finding]:
             )
         )
     findings += _subtotals(targets, say, lang)
+    findings += _reading_findings(plan, lang)
     if not findings:
         findings.append(Finding(ok=True, kind="nothing", message=say["nothing"], sentence=""))
     return findings
@@ -206,6 +207,29 @@ def _subtotals(targets: list[dict], say: dict[str, str], lang: str) -> list[Find
             findings.append(Finding(ok=ok, kind="subtotal", message=message, sentence=text))
         index = max(following, index + 1)
     return findings
+
+
+def _reading_findings(plan: dict, lang: str) -> list[Finding]:
+    """What the reading was unsure of, for a plan that comes from the reader (it carries ``findings``).
+
+    Findings only the source shows are taken as read; the others are recomputed from the plan as it is now,
+    so an office's corrections in the import review clear them.
+    """
+    if "findings" not in plan:
+        return []
+    from .findings import SOURCE_CODES, plan_findings  # the reader's rules, loaded only for readings
+
+    kept = [f for f in plan.get("findings") or [] if f.get("code") in SOURCE_CODES]
+    found = [*kept, *plan_findings(plan)]
+    return [
+        Finding(
+            ok=False,
+            kind=str(f.get("code") or "reading"),
+            message=str(f.get("message") or ""),
+            sentence=str(f.get("where") or ""),
+        )
+        for f in found
+    ]
 
 
 def format_findings(findings: list[Finding], lang: str = "zh") -> str:

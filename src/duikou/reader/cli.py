@@ -8,7 +8,8 @@ import os
 import sys
 from typing import TextIO
 
-from . import ReaderError, check_plan, extract_file, format_findings
+from . import ReaderError, check_plan, extract_document, format_findings
+from .loaders import read_file
 from .numbers import format_yuan, tidy
 
 _EXTRACT_EPILOG = {
@@ -93,8 +94,18 @@ def _run(command: str, argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as done:  # --help
         return int(done.code or 0)
     lang = args.lang
+
+    def progress(done: int, total: int, what: str) -> None:
+        if not getattr(stderr, "isatty", lambda: False)():
+            return  # progress is for a person watching; a script's stderr keeps the one-line error
+        line = f"{what} 第 {done}/{total} 页" if lang == "zh" else f"{what} page {done}/{total}"
+        print(line, file=stderr, flush=True)
+
     try:
-        plan = extract_file(args.file)
+        document = read_file(args.file, progress=progress)
+        plan = extract_document(document)
+        for finding in document.findings:  # what the reading itself is unsure of (a low-confidence OCR page)
+            print(("提示：" if lang == "zh" else "note: ") + finding.message(lang), file=stderr)
     except ReaderError as error:
         print(error.message(lang), file=stderr)
         return 1

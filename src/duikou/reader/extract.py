@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .findings import reading_findings
 from .funding import find_funding
 from .header import extract_header
 from .pairings import extract_pairings
@@ -111,7 +112,12 @@ def extract_lines(raw_lines: Iterable[str], source_name: str | None = None) -> d
     plan["tasks"] = table_tasks(document.lines, definitions, due_year, restore) or outline_tasks(
         parse_outline(document.lines), definitions, due_year, restore
     )
-    pairings = extract_pairings(document.lines)
+    sides = _SIDES.match(header["title"] or "")
+    pairings = extract_pairings(
+        document.lines,
+        sides.group("donor") if sides else None,
+        sides.group("recipient") if sides else None,
+    )
     donors, recipients = _sides(header["title"], pairings)
     plan["donors"] = [restore(d) for d in donors]
     plan["recipients"] = [restore(r) for r in recipients]
@@ -147,4 +153,9 @@ def extract_lines(raw_lines: Iterable[str], source_name: str | None = None) -> d
             allocation["unit"] = restore(allocation["unit"])
         unique_targets.append(target)
     plan["targets"] = unique_targets
+    # what the reading is unsure of, next to the items (an extra field the format allows)
+    plan["findings"] = [
+        {**finding, "message": restore(finding["message"]), "where": restore(finding["where"])}
+        for finding in reading_findings(document.lines, plan)
+    ]
     return plan

@@ -56,7 +56,8 @@ _FIVE_YEAR = {
 }
 _YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|到)\s*((?:19|20)\d{2})\s*年")
 _PERIOD_SENTENCE = re.compile(
-    r"(?:期限|时限|周期|实施期|规划期|执行期)(?:暂定|确定)?(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|到)\s*((?:19|20)\d{2})\s*年"
+    r"(?:^|[，。；])从((?:19|20)\d{2})\s*年\s*(?:到|至)\s*((?:19|20)\d{2})\s*年"
+    r"|(?:期限|时限|周期|实施期|规划期|执行期)(?:暂定|确定)?(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*(?:[—\-~～–－]+|至|到)\s*((?:19|20)\d{2})\s*年"
 )
 # （2015-2020）in a title: a span in brackets needs no 年
 _BRACKET_SPAN = re.compile(r"[(（]\s*((?:19|20)\d{2})\s*[—\-~～–－至到]+\s*((?:19|20)\d{2})\s*年?\s*[)）]")
@@ -124,9 +125,13 @@ def _labelled(lines: list[str], field: str) -> str | None:
 
 
 def _wrapped_title(lines: list[str]) -> str | None:
-    """A title printed over up to four short lines at the very top, ending with the kind of document."""
-    joined = ""
-    for index, line in enumerate(lines[:4]):
+    """A title printed over up to four short lines at the very top, ending with the kind of document.
+
+    The block ends where the 文号 or the addressees (…：) begin; it starts at the issuer's line before 关于
+    (国务院办公厅 / 关于湖北省…), so a web page's own name printed above it is left out.
+    """
+    block: list[str] = []
+    for index, line in enumerate(lines[:5]):
         if (
             len(line) > 40
             or re.search(r"[。，,；;:：]", line)
@@ -134,12 +139,36 @@ def _wrapped_title(lines: list[str]) -> str | None:
             or _DATE.search(line)
         ):
             break
-        joined += line.strip()
+        block.append(line.strip())
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        # the title block ends where the 文号 or the addressees (…：) begin
         ends_block = bool(DOC_NUMBER.search(following[:30])) or following.rstrip().endswith((":", "："))
-        if _DOCUMENT_KIND.search(joined) and len(joined) >= 8 and ends_block:
+        if not ends_block:
+            continue
+        first = next((i for i, piece in enumerate(block) if "关于" in piece), 0)
+        if first and block[first].startswith("关于"):
+            first -= 1  # the issuer printed on its own line above 关于…
+        joined = "".join(block[first:])
+        if _DOCUMENT_KIND.search(joined) and len(joined) >= 8:
             return joined
+        return None
+    return None
+
+
+def _joint(issuer: str) -> str:
+    """国家发展改革委 国家能源局 (joint issuers side by side) → 国家发展改革委、国家能源局."""
+    names = [n for n in re.split(r"\s+|、", issuer.strip()) if n]
+    if len(names) > 1 and all(_ORG_END.search(n) for n in names):
+        return "、".join(names)
+    return _compact(issuer)
+
+
+def find_notice_title(lines: list[str]) -> str | None:
+    """The covering notice's own title (关于印发《X》的通知) when the plan came with one."""
+    candidates = [c for c in (_labelled(lines, "title"), _wrapped_title(lines)) if c] + list(lines[:120])
+    for line in candidates:
+        line = re.sub(r"^标\s*题[:：]\s*", "", line.replace("\t", " ")).strip()
+        if _NOTICE.match(line):
+            return re.sub(r"\s+", "", line)
     return None
 
 
@@ -156,7 +185,7 @@ def find_title(lines: list[str]) -> tuple[str | None, str | None]:
         match = _NOTICE.match(line.replace("\t", " "))
         if match:
             title = _compact(match.group("title"))
-            issuer = _compact(re.sub(r"关于$", "", match.group("issuer") or "")) or None
+            issuer = _joint(re.sub(r"关于$", "", match.group("issuer") or "")) or None
             if issuer is None:  # 印发《X》的通知 in the page title; the body may print who sent it
                 for other in lines[:120]:
                     again = _NOTICE.match(other)
@@ -230,15 +259,22 @@ def find_period(title: str | None, lines: list[str]) -> dict | None:
     for name, (start, end) in _FIVE_YEAR.items():
         if name in text_title:
             return {"start_year": start, "end_year": end}
-    for line in lines:
-        match = _PERIOD_SENTENCE.search(line)
-        if match:
-            return {"start_year": int(match.group(1)), "end_year": int(match.group(2))}
+    for index, line in enumerate(lines):
+        for match in _PERIOD_SENTENCE.finditer(line):
+            years = [int(y) for y in match.groups() if y]
+            if match.group(1) and index >= 40:
+                continue  # 从…到… near the top states the span; deep in the body it dates one measure
+            return {"start_year": years[0], "end_year": years[1]}
     years = set(_SINGLE_YEAR.findall(text_title))
     if len(years) == 1:  # an annual plan: 2023年…工作要点 / 关于2024年…的方案
         year = int(years.pop())
         return {"start_year": year, "end_year": year}
     return None
+
+
+def _wrapped_name(names: list[str]) -> bool:
+    """Two lines of one long name (…与乡村振兴 / 工作领导小组): the first line alone is not a whole name."""
+    return any(len(n) >= 14 for n in names[:-1])
 
 
 def _signature(lines: list[str]) -> str | None:
@@ -252,10 +288,16 @@ def _signature(lines: list[str]) -> str | None:
         above = index - 1
         while above >= 0 and len(names) < 4:
             name = _compact(lines[above])
-            if not (2 <= len(name) <= 30 and _ORG_END.search(name)) or re.search(r"[，,。；;：:、]", name):
+            if re.search(r"[，,。；;：:、]", name) or not 2 <= len(name) <= 30:
+                break
+            if not _ORG_END.search(name):
+                if names and len(name) >= 8:  # …与乡村振兴 / 工作领导小组: one long name over two lines
+                    names[0] = name + names[0]
                 break
             names.insert(0, name)
             above -= 1
+        if len(names) > 1 and all(_ORG_END.search(n) for n in names) and not _wrapped_name(names):
+            return "、".join(names)  # joint issuers sign one per line
         if names:
             return names[0]
     return None
@@ -286,6 +328,7 @@ def find_issuer(lines: list[str], notice_issuer: str | None, doc_number: str | N
 def extract_header(lines: list[str]) -> dict:
     """All header fields of the plan format."""
     title, notice_issuer = find_title(lines)
+    notice_title = find_notice_title(lines)
     doc_number = find_doc_number(lines)
     return {
         "title": title,
@@ -293,4 +336,6 @@ def extract_header(lines: list[str]) -> dict:
         "issuer": find_issuer(lines, notice_issuer, doc_number),
         "issued_on": find_issued_on(lines),
         "period": find_period(title, lines),
+        # the covering notice's own title, kept beside the plan's (an extra field of the format)
+        "notice_title": notice_title if notice_title and _compact(notice_title) != title else None,
     }

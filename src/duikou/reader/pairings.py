@@ -19,16 +19,16 @@ _VERB = re.compile(
     r"^(?:确定由|由|深化|推进|推动|加强|开展|支持|继续|做好|实施|明确|安排|建立|实现|同意|组织|促进|巩固|落实)+"
 )
 _VERB_ANYWHERE = r"确定由|由|开展|组织|深化|推进|推动|加强|支持|继续|做好|实施|明确|安排|建立|实现|同意|促进|巩固|落实|关于|现就"
-_SUPPORT_VERB = (
-    r"(?:对口支援|对口帮扶|对口协作|对口合作|结对帮扶|结对支援|定点帮扶|东西部(?:扶贫)?协作|扶贫协作)"
-)
+_SUPPORT_VERB = r"(?:对口支援|对口帮扶|对口协作|对口合作|结对帮扶|结对支援|定点帮扶|东西部(?:扶贫)?协作|扶贫协作|结对(?!关系|任务|帮扶|支援))"
 # 江苏省与陕西省2024年东西部协作: a year or period between the pair and the verb is not part of a name
 _PERIOD_TAIL = re.compile(
     r"(?:(?:19|20)\d{2}(?:\s*[—\-–－~～至到]\s*(?:19|20)\d{2})?\s*年?度?|[“\"]?十[一二三四五六]五[”\"]?|时期|期间)+$"
 )
 _FORWARD = re.compile(rf"{_SUPPORT_VERB}")
 _NAME_RUN_BACK = re.compile(r"[^，,。；;:：!?！？“”\"《》<>\s—]+$")
-_DONOR_COLUMN = re.compile(r"支援方|援助方|帮扶方|支援单位|帮扶单位|援建方|支援地|结对方|对口单位|帮扶地")
+_DONOR_COLUMN = re.compile(
+    r"支援方|支援省份|支援省市|派出省份|援助方|帮扶方|支援单位|帮扶单位|援建方|支援地|结对方|对口单位|帮扶地"
+)
 _RECIPIENT_COLUMN = re.compile(
     r"受援方|受援地|受援单位|被帮扶|受援县|受援区|帮扶对象|结对对象|对口地区|结对地区|受援"
 )
@@ -50,11 +50,18 @@ def _split_names(text: str) -> list[str]:
     return [p for p in re.split(r"[、和及]", text) if p]
 
 
-def pairs_from_tables(lines: list[str]) -> list[tuple[str, str]]:
-    """Pairs printed one per row as 'A-B' after a 结对 heading, or in donor/recipient columns."""
+def pairs_from_tables(
+    lines: list[str], donor: str | None = None, recipient: str | None = None
+) -> list[tuple[str, str]]:
+    """Pairs printed one per row as 'A-B' after a 结对 heading, or in donor/recipient columns.
+
+    A table with only one side's column (one row per host province and its quota) pairs each row with the
+    plan's own other side, when the plan names exactly one (donor / recipient).
+    """
     pairs: list[tuple[str, str]] = []
     in_pair_list = False
     donor_col = recipient_col = None
+    one_side: tuple[str, int] | None = None  # ("donor" | "recipient", column) of a one-sided table
     for line in lines:
         cells = line.split("\t")
         if "结对" in line and len(line) <= 60 and "-" not in line:
@@ -64,6 +71,18 @@ def pairs_from_tables(lines: list[str]) -> list[tuple[str, str]]:
             recipients = [i for i, c in enumerate(cells) if _RECIPIENT_COLUMN.search(c) and len(c) <= 12]
             if donors and recipients and donors[0] != recipients[0]:
                 donor_col, recipient_col = donors[0], recipients[0]
+                one_side = None
+                continue
+            if recipients and not donors and donor:
+                one_side, donor_col = ("recipient", recipients[0]), None
+                continue
+            if donors and not recipients and recipient:
+                one_side, donor_col = ("donor", donors[0]), None
+                continue
+            if one_side is not None and one_side[1] < len(cells):
+                for name in _split_names(cells[one_side[1]].strip()):
+                    if _is_place_like(name, allow_org=True) and not re.search(r"合计|小计|总计", name):
+                        pairs.append((donor, name) if one_side[0] == "recipient" else (name, recipient))
                 continue
             if donor_col is not None and max(donor_col, recipient_col) < len(cells):
                 for donor in _split_names(cells[donor_col]):
@@ -129,9 +148,9 @@ def pairs_from_sentences(lines: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-def extract_pairings(lines: list[str]) -> list[dict]:
+def extract_pairings(lines: list[str], donor: str | None = None, recipient: str | None = None) -> list[dict]:
     """Every pair once, from tables when the document has a pair table, else from sentences."""
-    pairs = pairs_from_tables(lines) or pairs_from_sentences(lines)
+    pairs = pairs_from_tables(lines, donor, recipient) or pairs_from_sentences(lines)
     unique: list[tuple[str, str]] = []
     for pair in pairs:
         if pair not in unique and pair[0] != pair[1]:

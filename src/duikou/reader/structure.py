@@ -120,8 +120,23 @@ class Outline:
     attachments: list[list[str]]
 
 
+def _run_follows(lines: list[str], index: int, style: str, value: int) -> bool:
+    """An excerpt may start at （七）: a new level starting high counts when its next two numbers follow."""
+    expected = value + 1
+    for line in lines[index + 1 : index + 200]:
+        found = match_heading(line)
+        if found and found[0] == style:
+            if found[1] != expected:
+                return False
+            expected += 1
+            if expected == value + 3:
+                return True
+    return False
+
+
 def parse_outline(lines: list[str]) -> Outline:
-    """Build the numbering tree; a new level must start at 1 (or 2), a known level may continue anywhere."""
+    """Build the numbering tree; a new level starts at 1 (or 2, or anywhere when its run goes on: （七）（八）（九）),
+    a known level may continue anywhere."""
     root = Node("root", 0, "", "", -1)
     stack: list[Node] = [root]
     preamble: list[str] = []
@@ -143,7 +158,11 @@ def parse_outline(lines: list[str]) -> Outline:
                     found = None  # a jump in numbering is more likely a number inside prose
                 else:
                     del stack[position:]
-            elif value > 2 and value != last_value.get(style, -9) + 1:
+            elif (
+                value > 2
+                and value != last_value.get(style, -9) + 1
+                and not _run_follows(lines, index, style, value)
+            ):
                 found = None
         if found:
             style, value, printed, rest = found

@@ -20,7 +20,7 @@ _ALLOCATION_HEAD = re.compile(rf"^(?P<units>{_PLACE}(?:、{_PLACE})*)(?P<each>�
 # 共建产业园区15个, 打造示范区3个: kinds of area to build are what is counted, not who is allotted it
 # (山区/城区/新区 are left out: 仓山区, 城区 and 浦东新区 are real districts).
 _NOT_A_UNIT = re.compile(
-    r"^(?:共建|新建|建设|建成|打造|培育|创建|引进|帮助|支持|实施|开展|组织|选派|培训|新增|改造|援建)|"
+    r"^(?:共建|新建|建设|建成|打造|培育|创建|引进|帮助|支持|实施|开展|组织|选派|培训|新增|改造|援建|推动|推进|力争|全省|全市|全区|全县)|"
     r"(?:园区|社区|景区|片区|小区|示范区|保护区|功能区|集中区|产业区)$"
 )
 _ADMIN_NOUN = re.compile(r"(县|州|省|地市|市州|县区|区县|县市|自治区|自治州|自治县|国家|地区)$")
@@ -31,9 +31,13 @@ _AT_LEAST_BEFORE_STRICT = re.compile(
 )
 # numbers that set a rule rather than a result: a cap (最高500万元, 最多不超过六批), a standard (低于3310元为标准),
 # a rate (按7%予以贴息, 按照…30%给予), an age, a condition (1家符合条件的…, 50人以下的企业)
-_RULE_BEFORE = re.compile(r"(最高|最多|上限|最低|年满|按照?[^，,。；%]{0,20}$)")
+_RULE_BEFORE = re.compile(
+    r"(最高|最多|上限|最低|年满|按照?[^，,。；%]{0,30}$|每(?:天|日|周|学期|节|人|户|班)[^，,。；]{0,12}$|(?:给予|予以)[^，,。；]{0,8}(?:奖补|补助|奖励|补贴|资助)$)"
+)
+# a parenthesis opened right after a quantity and still open: its numbers break that quantity down
+_BREAKDOWN = re.compile(r"\d\s*[所个家项名人座条批次件]\s*[(（][^()（）]*$")
 _RULE_AFTER = re.compile(
-    r"^(?:\(含\))?(?:以下|以内|及以下)的|^[^，,。；]{0,8}为标准|^周岁|^(?:家|个|项)?符合条件"
+    r"^(?:\(含\))?(?:以下|以内|及以下)的|^及?以上的[，,]|^[^，,。；]{0,8}为标准|^周岁|^(?:家|个|项)?符合条件"
 )
 # the document's own measures (调整增加为30项督查激励措施) are not commitments
 _OWN_MEASURES = re.compile(r"^[^，,。；]{0,8}(?:措施|举措)")
@@ -133,13 +137,15 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
         return True
     printed = text[quantity.start : quantity.end]
     rule_before = text[max(0, quantity.start - 24) : quantity.start]
+    if _BREAKDOWN.search(text[max(0, quantity.start - 40) : quantity.start]):
+        return True  # 试点校5所(公办幼儿园、小学各1所…): the breakdown of a total printed just before
     rule_after = text[quantity.end : quantity.end + 16]
     if _RULE_BEFORE.search(rule_before) or _RULE_AFTER.search(rule_after):
         return True
     if quantity.unit == "count" and _OWN_MEASURES.search(text[quantity.end : quantity.end + 16]):
         return True
     if (
-        re.match(r"^[一两][个批项名位支]", printed)
+        re.match(r"^[一两][个批项名位支套人]", printed)
         or printed.startswith("一")
         and quantity.printed_unit in ("次", "项")
     ):

@@ -269,7 +269,7 @@ def _read_note(
 
 
 _ASSIGNED_BY = re.compile(
-    r"(?:^|[，,])由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责|组织实施|具体实施|承担|实施)"
+    r"(?:^|[，,]|(?<![自理经缘来]))由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责(?!同志|人)|组织实施|具体实施|承担|实施)"
 )
 
 
@@ -277,6 +277,23 @@ _ASKED = re.compile(
     r"(?:^|[，,])(?:请)(?P<units>[^，,。；;]{2,60}?)(?:会同(?P<with>[^，,。；;]{2,40}?))?(?:在|于|按照|落实|制定|加强|研究|根据|要|负责|提出)"
     r"|^(?P<units2>[^，,。；;请]{2,40}?)会同(?P<with2>[^，,。；;]{2,60}?)(?:研究)?提出(?:了)?(?:办理意见|意见)"
 )
+
+
+def asked_with(text: str, definitions: dict[str, str]) -> tuple[list[str], list[str]]:
+    """甲会同乙研究提出了办理意见 / 请甲会同乙…: 甲 leads, 乙 supports."""
+    for sentence in re.split(r"[。；;!?！？]", text[:20_000]):
+        asked = _ASKED.search(sentence.strip(" —-"))
+        if not asked or not (asked.group("with") or asked.group("with2")):
+            continue
+        lead = parse_subject(asked.group("units") or asked.group("units2"), definitions)
+        support = [
+            u
+            for u in parse_subject(asked.group("with") or asked.group("with2"), definitions)
+            if u not in lead
+        ]
+        if lead:
+            return lead, support
+    return [], []
 
 
 def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
@@ -298,7 +315,9 @@ def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
             starts = [head] + ([partner] if partner else [])
         elif by:  # 由市教育局组织实施…: the unit after 由 carries the work
             starts = [by.group("units")]
-        elif not re.search(r"(?<![重主需必纪摘只])要(?![求素点])|负责", sentence):
+        elif not re.search(
+            r"(?<![重主需必纪摘只])要(?![求素点])|负责|(?<=[厅局部委办室府院会署])将", sentence
+        ):
             continue
         for start in starts:
             for unit in parse_subject(start, definitions):
@@ -320,8 +339,75 @@ def task_title(text: str) -> str:
     return title.rstrip("，,。；; ")
 
 
+# a framing heading run together with its text by a flattened page: 二、工作目标到2023年，力争…
+_PREAMBLE_START = re.compile(
+    r"^(指导思想|总体要求|总体思路|工作目标|目标任务|主要目标|发展目标|基本原则|工作原则)"
+)
+
+
 def _under_preamble(node: Node) -> bool:
-    return any(PREAMBLE_TITLE.search(n.title) for n in [*node.ancestors(), node])
+    # a framing heading is short (编制依据, 总体要求); a measure ending in 依据/目标 is a whole sentence
+    return any(
+        (PREAMBLE_TITLE.search(n.title) and len(n.title) <= 16) or _PREAMBLE_START.match(n.title)
+        for n in [*node.ancestors(), node]
+    )
+
+
+# 五、职责分工 /（五）区社会事业局 1.… : under a division of duties, a heading naming a unit gives its items' unit
+_DUTIES_TITLE = re.compile(r"职责分工|部门职责|职责任务|任务分工|分工")
+
+
+def _duty_holder(node: Node, definitions: dict[str, str]) -> list[str]:
+    chain = [*node.ancestors(), node]
+    if not any(_DUTIES_TITLE.search(n.title) for n in chain[:-1]):
+        return []
+    for item in reversed(chain):
+        holder = _leading_unit(item.heading)
+        if holder:
+            return [definitions.get(holder, holder)]
+    return []
+
+
+def _leading_unit(heading: str) -> str | None:
+    """区财政金融局全区…专项经费…: the shortest start of a heading that is a unit's name, when the heading
+    starts with a place (区/市/省/县…) or is that name alone."""
+    for end in range(4, min(len(heading), 20) + 1):
+        piece = heading[:end]
+        if piece[-1] in PLACE_CHARS or not ends_like_unit(piece):
+            continue
+        if (piece[0] in PLACE_CHARS or end == len(heading)) and is_specific_unit(piece):
+            return piece
+    return None
+
+
+# a closing section (五、有关要求) without numbered items, in a plan whose work is numbered below its sections
+_CLOSING_TITLE = re.compile(r"(有关要求|工作要求|组织实施|组织领导|保障措施|实施保障)$")
+_ENDS_WITH_NOTE = re.compile(r"[(（〔][^()（）〔〕]{2,80}[)）〕]\s*[。；]?\s*$")
+
+
+def _framing_section(node: Node) -> bool:
+    siblings = node.parent.children if node.parent else []
+    return (
+        node.parent is not None
+        and node.parent.style == "root"
+        and _CLOSING_TITLE.search(node.title) is not None
+        and any(sibling.children for sibling in siblings)
+    )
+
+
+def _own_text(node: Node) -> str:
+    """An item's text; after a run of one-line items that each end with their note （X负责）, the lines under the
+    last one are the document's closing paragraphs, not part of that item."""
+    siblings = node.parent.children if node.parent else []
+    if (
+        node.body
+        and len(siblings) >= 3
+        and siblings[-1] is node
+        and _ENDS_WITH_NOTE.search(node.heading)
+        and all(not s.body and not s.children and _ENDS_WITH_NOTE.search(s.heading) for s in siblings[:-1])
+    ):
+        return node.lead_text
+    return node.text
 
 
 def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | None, restore) -> list[dict]:
@@ -329,19 +415,34 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
     tasks: list[dict] = []
     rules = NoteRules()
     for node in outline.root.walk():
-        if node.children or _under_preamble(node):
+        if node.children or _under_preamble(node) or _framing_section(node):
             continue
-        note = read_unit_note(node.text, definitions, rules)
+        own_text = _own_text(node)
+        note = read_unit_note(own_text, definitions, rules)
         lead, support, text = note.lead, note.support, note.text
         if not lead and not support:
             run = trailing_unit_run(text, definitions)
             if run is not None:
                 lead, text = run
+        sentences = text or node.heading  # an item printed as one sentence has it all in its title
+        if not lead and not support and (holder := _duty_holder(node, definitions)):
+            lead = holder
+            support = [
+                u
+                for u in subjects_of(sentences, definitions) + _assigned(sentences, definitions)
+                if u not in lead
+            ]
         if not lead and not support:
-            lead = subjects_of(text, definitions)
+            lead, support = prose_note(sentences, definitions, rules)
+        if not lead and not support:
+            lead, support = asked_with(sentences, definitions)
+        if not lead and not support:
+            lead = subjects_of(sentences, definitions)
+        if not lead and not support:
+            lead, support = _inherited_units(node, definitions, rules)
         deadline, due = note.deadline, due_date(note.deadline, year)
         if not deadline:
-            deadline, due = prose_deadline(node.heading + node.text, year)
+            deadline, due = prose_deadline(node.title + own_text, year)
         tasks.append(
             {
                 "number": restore(node.number),
@@ -355,6 +456,50 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             }
         )
     return tasks
+
+
+def _inherited_units(
+    node: Node, definitions: dict[str, str], rules: NoteRules
+) -> tuple[list[str], list[str]]:
+    """Units named in a parent's own text (发展改革委会同水利部研究提出了办理意见。（一）…（二）…) answer for its
+    items that name none themselves."""
+    for parent in reversed(node.ancestors()):
+        own = parent.text
+        if not own:
+            continue
+        note = read_unit_note(own, definitions, NoteRules(rules.first_leads))
+        if note.lead or note.support:
+            return note.lead, note.support
+        lead, support = prose_note(own, definitions, rules)
+        if lead:
+            return lead, support
+        lead, support = asked_with(own, definitions)
+        if lead:
+            return lead, support
+        named = subjects_of(own, definitions)
+        if named:
+            return named, []
+    return [], []
+
+
+def _assigned(text: str, definitions: dict[str, str]) -> list[str]:
+    """Units a sentence hands part of the work to: …由区社会事业局按标准配齐…"""
+    found: list[str] = []
+    for match in _ASSIGNED_BY.finditer(text):
+        found += [u for u in parse_subject(match.group("units"), definitions) if u not in found]
+    return found
+
+
+def prose_note(text: str, definitions: dict[str, str], rules: NoteRules) -> tuple[list[str], list[str]]:
+    """A note written as a sentence of its own, without brackets: 省委宣传部牵头，省广电局配合。"""
+    for sentence in re.split(r"[。；;]", text):
+        sentence = sentence.strip()
+        if not sentence or len(sentence) > 80 or not re.search(r"牵头|配合|负责", sentence):
+            continue
+        note = _read_note(sentence, definitions, rules, bare_ok=False)
+        if note and note[0]:
+            return note[0], note[1]
+    return [], []
 
 
 def _segment_glued(chunk: str) -> list[str]:
@@ -373,8 +518,8 @@ def trailing_unit_run(text: str, definitions: dict[str, str]) -> tuple[list[str]
     Returns the named units and the text without them, or None when the tail is not only unit names.
     """
     head, stop, tail = text.rpartition("。")
-    tail = tail.strip()
-    if not stop or not tail or len(tail) > 200:
+    tail = tail.strip()  # without a full stop the whole text may be the cells (the title took the sentence)
+    if not tail or len(tail) > 200:
         return None
     names: list[str] = []
     for chunk in re.split(r"[，,、；;\s]+", tail):
@@ -385,7 +530,12 @@ def trailing_unit_run(text: str, definitions: dict[str, str]) -> tuple[list[str]
             if not ends_like_unit(bare):
                 return None
             names.append(piece)
-    named = [n for n in names if is_specific_unit(re.sub(r"[(（][^()（）]*[)）]$", "", n))]
+    named = [
+        n
+        for n in names
+        if is_specific_unit(re.sub(r"[(（][^()（）]*[)）]$", "", n))
+        or re.match(r"^各.{0,6}(人民政府|政府)", n)
+    ]
     return [definitions.get(n, n) for n in named], head + stop
 
 
@@ -410,9 +560,11 @@ def prose_deadline(text: str, year: int | None) -> tuple[str | None, str | None]
     return "；".join(found), (max(dues) if dues else None)
 
 
-_TASK_COLUMN = re.compile(r"任务|工作内容|事项|措施|内容")
-_LEAD_COLUMN = re.compile(r"牵头|责任单位|责任部门|主责|负责单位|责任主体")
-_SUPPORT_COLUMN = re.compile(r"配合|参与|协办|协同|协助")
+TASK_COLUMN = re.compile(r"任务|工作内容|事项|措施|内容")
+LEAD_COLUMN = re.compile(
+    r"牵头|责任单位|责任部门|主责|负责单位|负责部门|责任主体|指导部门|指导单位|实施单位|承办单位"
+)
+SUPPORT_COLUMN = re.compile(r"配合|参与|协办|协同|协助")
 _DEADLINE_COLUMN = re.compile(r"时限|完成时间|时间节点|进度|时间安排")
 
 
@@ -423,8 +575,8 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
         if len(cell) > 12:
             return None
         for key, pattern in (
-            ("lead", _LEAD_COLUMN),
-            ("support", _SUPPORT_COLUMN),
+            ("lead", LEAD_COLUMN),
+            ("support", SUPPORT_COLUMN),
             ("deadline", _DEADLINE_COLUMN),
         ):
             if key not in columns and pattern.search(cell):
@@ -433,7 +585,7 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
         else:
             if "number" not in columns and re.search(r"序号|编号", cell):
                 columns["number"] = index
-            elif "task" not in columns and _TASK_COLUMN.search(cell):
+            elif "task" not in columns and TASK_COLUMN.search(cell):
                 columns["task"] = index
     if "task" in columns and ("lead" in columns or "support" in columns):
         columns.setdefault("number", -1)

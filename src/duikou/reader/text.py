@@ -15,8 +15,8 @@ except Exception:  # pragma: no cover - depends on the environment
 
 # fullwidth digits/letters/punctuation that change nothing of meaning; mapping keeps line length
 _WIDTH = str.maketrans(
-    "０１２３４５６７８９％．：，；（）\u3000\xa0",
-    "0123456789%.:，；() " + " ",
+    "０１２３４５６７８９％．﹒：，；（）\u3000\xa0",
+    "0123456789%..:，；() " + " ",
 )
 _SPACES = re.compile(r"[ \u2002\u2003\u2009\u200b\ufeff]+")
 

@@ -12,7 +12,7 @@ ORG_SUFFIXES = tuple(
             "人民政府", "政府", "办公厅", "办公室", "委员会", "管委会", "领导小组", "工作组", "小组", "党工委", "工委",
             "党委", "团委", "妇联", "侨联", "科协", "工商联", "总工会", "供销社", "合作社", "联合社", "指挥部",
             "厅", "局", "委", "办", "部", "司", "院", "会", "联", "社", "室", "组", "中心", "处", "署", "台", "所", "站",
-            "队", "行", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
+            "队", "银行", "分行", "支行", "海关", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
             "省", "市", "县", "区", "州", "旗", "盟", "镇", "乡", "街道", "自治州", "自治县", "自治区", "林区",
         },
         key=len,
@@ -25,14 +25,15 @@ _INSTITUTION = re.compile(
 # words that make a subject generic rather than a named unit
 _GENERIC_START = re.compile(
     r"^(各|有关|相关|受援|援受|支援|援助|库区|全|本|其他|其它|所在|当地|两地|双方|省直|市直|县直|国务院有关|中央有关|发达|"
-    r"市州|县区|区县|县市|乡镇|州县|省市|地方|该|这|上述|以上|下列|对口|结对|我|你|他)"
+    r"市州|县区|区县|县市|乡镇|州县|省市|地方|该|这|上述|以上|下列|对口|结对|我|你|他|试点|重点|贫困|"
+    r"采用|明确|委托|办成|成立|建立|组织|通过|按照|城镇)"
 )
 _GENERIC_ANY = re.compile(r"有关|相关|各级|各类|以上|以下|等$")
 _REMARK = re.compile(
     r"[(（][^()（）]*?(以下|不再|均需|均由|列出|负责|分工|排名|牵头|配合|，|,)[^()（）]*[)）]"
 )
 _TRAILER = re.compile(
-    r"(等(?:有关)?(?:单位|部门)?|有关(?:单位|部门))?(按照?职责分工|按职能分工|按职责|分别|共同)?(负责|落实|牵头|配合|参与|实施|推进)*[。；;,，]*$"
+    r"(等(?:有关)?(?:单位|部门)?|有关(?:单位|部门))?(按照?职责分工|按职能分工|按职责|分别|共同)?(负责|落实|牵头|配合|参与|实施|推进|指导)*[。；;,，]*$"
 )
 _DEFINITION = re.compile(
     r"[(（]\s*(?:以下简称|以下称|下称|简称)\s*[“\"「]?([^()（）”\"」]{1,20}?)[”\"」]?\s*[)）]"
@@ -61,6 +62,12 @@ def is_specific_unit(name: str) -> bool:
     """A named unit (省三峡办, 宜昌市) rather than a class of units (有关部门, 受援县区政府)."""
     if not ends_like_unit(name) or _GENERIC_START.match(name) or _GENERIC_ANY.search(name):
         return False
+    if re.search(r"(小区|园区|景区|库区|辖区|地区)$", name) and not re.search(r"^.{1,4}地区$", name):
+        return False  # 城镇小区, 试点地区: kinds of area (阿里地区, a prefecture, keeps its short name)
+    if re.fullmatch(
+        r"(每个|每所|各类)?(中小学校|中小学|学校|幼儿园|医疗卫生机构|医疗机构|机构|医院|企业)", name
+    ):
+        return False  # 学校, 医疗卫生机构: every one of a kind, not a named unit
     if name.endswith("部门"):
         return False  # 教育行政部门, 发展改革部门: a kind of department in every place, not a named one
     return not re.search(r"\d|[a-zA-Z]", name)
@@ -87,14 +94,14 @@ def remove_definitions(text: str) -> str:
 def place_prefix(name: str) -> str:
     """The administrative prefix a following abbreviated name inherits: 省 of 省教育厅, 马尾区 of 马尾区党委."""
     for index, char in enumerate(name):
-        if char in PLACE_CHARS:
+        if char in PLACE_CHARS and not name.startswith("场", index + 1):  # 市场监督管理局 names no city
             return name[: index + 1]
     return ""
 
 
 def lacks_prefix(name: str) -> bool:
-    """An abbreviated list member such as 科技厅 in 省教育厅、科技厅."""
-    if any(c in PLACE_CHARS for c in name) or _INSTITUTION.search(name):
+    """An abbreviated list member such as 科技厅 in 省教育厅、科技厅 (or 市场监督管理局 in 区经济发展局、市场监督管理局)."""
+    if any(c in PLACE_CHARS for c in name.replace("市场", "")) or _INSTITUTION.search(name):
         return False
     return not re.match(r"^(各|全|中共|中央|国家|国务院|前方|驻|援)", name)
 
@@ -183,6 +190,19 @@ def split_units(text: str, definitions: dict[str, str] | None = None) -> list[st
     return units
 
 
+def _expand_level(items: list[str]) -> list[str]:
+    """河北省委和省政府 → 河北省委, 河北省政府: a bare 省/市/县 repeats the place named just before."""
+    result: list[str] = []
+    for item in items:
+        match = re.match(r"^([省市县区])(委|政府|人民政府|人大常委会|政协)$", item)
+        if match and result:
+            place = re.match(rf"^(.{{2,8}}?{match.group(1)})", result[-1])
+            if place and len(place.group(1)) > 1:
+                item = place.group(1) + match.group(2)
+        result.append(item)
+    return result
+
+
 def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
     """Named units at the start of a sentence such as 省商务厅在…中,要… or 天津市、上海市和浙江省要…."""
     text = expand_several(remove_definitions(text))
@@ -211,6 +231,7 @@ def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
             continue
         break
     named = []
+    items = _expand_level(items)
     for item in items:
         if re.match(r"^(有关|相关|各)", item):
             break  # 有关市州和经济开发区: the qualifier covers the rest of the list

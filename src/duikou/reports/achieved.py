@@ -70,7 +70,9 @@ def latest_figures(
     if per == ALLOCATION:
         figures = figures.filter(allocation__isnull=False)
     if target_ids is not None:
-        figures = figures.filter(target_id__in=target_ids if isinstance(target_ids, QuerySet) else list(target_ids))
+        figures = figures.filter(
+            target_id__in=target_ids if isinstance(target_ids, QuerySet) else list(target_ids)
+        )
     if organization_ids is not None:  # one unit's figures: its own reports, not every unit's on these targets
         figures = figures.filter(report__organization_id__in=list(organization_ids))
     if program is not None:
@@ -81,7 +83,9 @@ def latest_figures(
         from duikou.targets.models import Allocation, Target
 
         if per == ALLOCATION:
-            figures = figures.filter(allocation__in=Allocation.objects.restrict(user, perms.VIEW).values("pk"))
+            figures = figures.filter(
+                allocation__in=Allocation.objects.restrict(user, perms.VIEW).values("pk")
+            )
         else:
             figures = figures.filter(target__in=Target.objects.restrict(user, perms.VIEW).values("pk"))
     end = period_end_month()
@@ -108,7 +112,9 @@ def latest_approved_figures(**filters) -> dict[tuple[int, int], Decimal]:
 def achieved_by_target(**filters) -> dict[int, Decimal]:
     """Target id → the sum over units of their latest approved figures (filters as `latest_figures`)."""
     totals: dict[int, Decimal] = {}
-    for target_id, value in latest_figures(**filters).values_list("target_id", "value").iterator(chunk_size=5000):
+    for target_id, value in (
+        latest_figures(**filters).values_list("target_id", "value").iterator(chunk_size=5000)
+    ):
         totals[target_id] = totals.get(target_id, Decimal(0)) + value
     return totals
 
@@ -116,4 +122,3 @@ def achieved_by_target(**filters) -> dict[int, Decimal]:
 def achieved_by_allocation(**filters) -> dict[int, Decimal]:
     """Allocation id → the latest approved figure reported against it (filters as `latest_figures`)."""
     return dict(latest_figures(per=ALLOCATION, **filters).values_list("allocation_id", "value"))
-

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import permissions as perms
-from duikou.core.periods import Period
+from duikou.core.fields import PeriodFormField
+from duikou.core.periods import MONTH, PERIOD_KINDS, recent_periods
 from duikou.organizations.models import Organization
 from duikou.programs.models import Program
 
@@ -10,9 +11,13 @@ from duikou.programs.models import Program
 class StartReportForm(forms.Form):
     """Choose the program and period of a new report (the office also chooses the unit)."""
 
-    program = forms.ModelChoiceField(label=_("对口关系"), queryset=Program.objects.none())
-    period = forms.CharField(
-        label=_("报告期"), required=False, help_text=_("如 2025-07、2025-Q3 或 2025，留空为本期")
+    program = forms.ModelChoiceField(
+        label=_("对口关系"), queryset=Program.objects.none(), empty_label=_("请选择对口关系")
+    )
+    period = PeriodFormField(
+        label=_("报告期"),
+        required=False,
+        help_text=_("从列表选择，或输入如 2025年7月、2025年第三季度；留空为本期"),
     )
     organization = forms.ModelChoiceField(
         label=_("报送单位"), queryset=Organization.objects.none(), required=False
@@ -21,22 +26,16 @@ class StartReportForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["program"].queryset = Program.objects.restrict(user).order_by("name")
+        programs = Program.objects.restrict(user).order_by("name")
+        self.fields["program"].queryset = programs
+        kinds = [k for k, _label in PERIOD_KINDS if programs.filter(reporting_period=k).exists()] or [MONTH]
+        self.fields["period"].set_periods([p for kind in kinds for p in recent_periods(kind)])
         if perms.is_office(user):
             self.fields["organization"].queryset = Organization.objects.all()
             self.fields["organization"].widget = forms.TextInput()
             self.fields["organization"].help_text = _("单位编号")
         else:
             del self.fields["organization"]
-
-    def clean_period(self):
-        text = self.cleaned_data.get("period", "").strip()
-        if not text:
-            return None
-        try:
-            return Period.parse(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_("报告期：%(e)s") % {"e": exc}) from exc
 
     def clean(self):
         data = super().clean()

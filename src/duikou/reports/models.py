@@ -182,6 +182,8 @@ class Evidence(AuditedModel):
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("摘要"), max_length=64)
+    # "sm4" when stored SM4-encrypted (商用密码, DUIKOU_COMMERCIAL_CRYPTO at upload time); "" for plain.
+    cipher = models.CharField(_("存储加密"), max_length=8, blank=True, default="")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -202,6 +204,22 @@ class Evidence(AuditedModel):
 
     def __str__(self):
         return self.original_name
+
+    def open_plain(self):
+        """The file's original bytes as a readable file, decrypted (and checked against its digest) if stored
+        SM4-encrypted."""
+        if not self.cipher:
+            return self.file.open("rb")
+        import hashlib
+        import io
+
+        from duikou.core.crypto import sm4_decrypt
+
+        with self.file.open("rb") as stored:
+            plain = sm4_decrypt(stored.read())
+        if hashlib.sha256(plain).hexdigest() != self.sha256:
+            raise ValueError(f"evidence {self.pk}: stored file does not match its digest")
+        return io.BytesIO(plain)
 
 
 class ReportEvent(models.Model):

@@ -18,7 +18,7 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
+from duikou.core.crypto import commercial_crypto, sm4_encrypt
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
 from duikou.organizations.models import Organization
@@ -41,6 +43,7 @@ from .achieved import (  # noqa: F401  the one definition of achieved, re-export
     period_start_month,
 )
 from .models import Evidence, PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
+from .rules import HEAD_EDITABLE, UNIT_EDITABLE
 
 # What a unit may attach as evidence: the sniffed type, and the file-name extensions that go with it.
 EVIDENCE_TYPES = {
@@ -57,9 +60,7 @@ OFFICE_MARKERS = {
 }
 EVIDENCE_MAX_BYTES = getattr(settings, "DUIKOU_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
-# Statuses in which the unit still edits its report.
-UNIT_EDITABLE = {Report.DRAFT, Report.RETURNED}
-HEAD_EDITABLE = UNIT_EDITABLE | {Report.PENDING_HEAD}
+UNIT_EDITABLE, HEAD_EDITABLE = set(UNIT_EDITABLE), set(HEAD_EDITABLE)
 
 
 # ---------------------------------------------------------------- reading a report's scope
@@ -99,17 +100,10 @@ def unit_allocations(report: Report):
 
 
 def editable_by(report: Report, user) -> bool:
-    """Whether `user` may still change the content of this report (its status, its period's lock, their role)."""
+    """Whether `user` may still change the content of this report (its period's lock, then the step `reports.edit`)."""
     if period_lock(report.program_id, report.period) is not None:
         return False
-    role = perms.role_of(user)
-    if role == perms.OFFICE_ADMIN:
-        return report.status != Report.APPROVED
-    if role == perms.UNIT_HEAD:
-        return report.status in HEAD_EDITABLE and perms.can(user, report, perms.CHANGE)
-    if role == perms.UNIT_REPORTER:
-        return report.status in UNIT_EDITABLE and perms.can(user, report, perms.CHANGE)
-    return False
+    return workflow.can(user, "reports.edit", report)
 
 
 def period_lock(program_id: int, period) -> PeriodLock | None:
@@ -161,8 +155,7 @@ def start_report(
             }
         )
     perms.require_allowed(user, Report, perms.ADD)
-    if not (perms.is_office(user) or perms.within(user, organization)):
-        raise PermissionDenied(_("无权为 %(org)s 填报月报") % {"org": organization})
+    workflow.require(user, "reports.start", organization, message=_("无权为 %(org)s 填报月报") % {"org": organization})
     report, _created = Report.objects.get_or_create(program=program, organization=organization, period=period)
     return report
 
@@ -321,8 +314,14 @@ def attach_evidence(*, report: Report, user, upload) -> Evidence:
     )
     try:
         with transaction.atomic():
-            evidence.file.save(stored_name, File(upload, name=stored_name), save=False)
-            evidence.size = evidence.file.size
+            if commercial_crypto():  # 商用密码: the file is stored SM4-encrypted, served decrypted
+                plain = upload.read()
+                evidence.cipher = "sm4"
+                evidence.file.save(stored_name, ContentFile(sm4_encrypt(plain), name=stored_name), save=False)
+                evidence.size = len(plain)
+            else:
+                evidence.file.save(stored_name, File(upload, name=stored_name), save=False)
+                evidence.size = evidence.file.size
             evidence.save()
     except Exception:
         if evidence.file and evidence.file.name:
@@ -413,16 +412,17 @@ def submit_report(*, report: Report, user) -> Report:
     report = _locked(report)
     require_unlocked(report)
     perms.require(user, report, perms.CHANGE)
-    role = perms.role_of(user)
-    if role == perms.UNIT_REPORTER:
-        if report.status not in UNIT_EDITABLE:
-            _refuse_move(report, _("提交"))
-        return _move(report, user, Report.PENDING_HEAD)
-    if role in (perms.UNIT_HEAD, perms.OFFICE_ADMIN):
-        if report.status not in HEAD_EDITABLE:
-            _refuse_move(report, _("报送"))
-        return _move(report, user, Report.SUBMITTED)
-    raise PermissionDenied(_("无权报送月报"))
+    to_status = submitted_status(user)
+    workflow.require(
+        user, "reports.submit", report,
+        refuse_state=lambda: _refuse_move(report, _("提交") if to_status == Report.PENDING_HEAD else _("报送")),
+    )
+    return _move(report, user, to_status)
+
+
+def submitted_status(user) -> str:
+    """Where submitting takes a report: a reporter's goes to its unit head, the head's (or office's) to the office."""
+    return Report.PENDING_HEAD if perms.role_of(user) == perms.UNIT_REPORTER else Report.SUBMITTED
 
 
 @transaction.atomic
@@ -430,10 +430,10 @@ def approve_report(*, report: Report, user) -> Report:
     """Office: accept a submitted report; its progress moves the tasks it leads and its figures count."""
     report = _locked(report)
     require_unlocked(report)
-    if not perms.is_office(user):
-        raise PermissionDenied(_("只有对口办可以审核通过月报"))
-    if report.status != Report.SUBMITTED:
-        _refuse_move(report, _("审核通过"))
+    workflow.require(
+        user, "reports.approve", report, refuse_state=lambda: _refuse_move(report, _("审核通过")),
+        message=_("只有对口办可以审核通过月报"),
+    )
     report = _move(report, user, Report.APPROVED)
     _apply_progress(report)
     return report
@@ -461,15 +461,10 @@ def return_report(*, report: Report, user, reason: str) -> Report:
         raise ValidationError({"reason": _("退回月报必须填写退回原因")})
     report = _locked(report)
     require_unlocked(report)
-    role = perms.role_of(user)
-    if role == perms.OFFICE_ADMIN:
-        if report.status not in (Report.SUBMITTED, Report.APPROVED):
-            _refuse_move(report, _("退回"))
-    elif role == perms.UNIT_HEAD and perms.can(user, report, perms.CHANGE):
-        if report.status != Report.PENDING_HEAD:
-            _refuse_move(report, _("退回"))
-    else:
-        raise PermissionDenied(_("无权退回月报"))
+    workflow.require(
+        user, "reports.return", report, refuse_state=lambda: _refuse_move(report, _("退回")),
+        message=_("无权退回月报"),
+    )
     report = _move(report, user, Report.RETURNED, reason)
     text = (_("%(period)s 月报被退回：%(reason)s") % {"period": report.period.label, "reason": reason})[:500]
     # Returned twice in a day: the same notice comes back unread with the newest reason.

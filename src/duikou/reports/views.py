@@ -10,10 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duikou.core import money, workflow
 from duikou.core import permissions as perms
+from duikou.core.middleware import accepts_upload
 from duikou.core.models import StaleEditError
 from duikou.funds.models import Transaction
-from duikou.targets.models import Allocation
+from duikou.targets.models import Allocation, Target
 
 from . import services
 from .forms import EvidenceForm, ReturnForm, StartReportForm
@@ -33,7 +35,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 @login_required
-def report_list(request):
+def report_list(request, start_form=None, status_code=200):
     """Reports the user may see, newest period first; the office sees its review queue on top."""
     reports = Report.objects.restrict(request.user).select_related("program", "organization")
     status = request.GET.get("status", "")
@@ -49,10 +51,11 @@ def report_list(request):
         Report.objects.filter(status=Report.SUBMITTED)
         .select_related("program", "organization")
         .order_by("submitted_at")[:100]
-        if perms.is_office(request.user)
+        if workflow.may(request.user, "reports.approve")
         else []
     )
-    start_form = StartReportForm(user=request.user) if perms.allows(request.user, Report, perms.ADD) else None
+    if start_form is None and perms.allows(request.user, Report, perms.ADD):
+        start_form = StartReportForm(user=request.user)
     return render(
         request,
         "reports/list.html",
@@ -63,6 +66,7 @@ def report_list(request):
             "statuses": Report.STATUSES,
             "status": status,
         },
+        status=status_code,
     )
 
 
@@ -71,10 +75,8 @@ def report_list(request):
 def report_start(request):
     form = StartReportForm(request.POST, user=request.user)
     if not form.is_valid():
-        for errs in form.errors.values():
-            for e in errs:
-                messages.error(request, e)
-        return redirect("reports:list")
+        # The form comes back with what was typed and the error beside the field.
+        return report_list.__wrapped__(request, start_form=form, status_code=400)
     try:
         report = services.start_report(
             program=form.cleaned_data["program"],
@@ -83,9 +85,10 @@ def report_start(request):
             user=request.user,
         )
     except ValidationError as exc:
-        for e in _errors(exc):
-            messages.error(request, e)
-        return redirect("reports:list")
+        for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+        return report_list.__wrapped__(request, start_form=form, status_code=400)
     return redirect("reports:detail", pk=report.pk)
 
 
@@ -110,12 +113,17 @@ def _rows(report, data=None):
     for allocation in services.unit_allocations(report):
         f = figures.get(allocation.target_id)
         key = f"alloc-{allocation.pk}"
+        is_money = allocation.target.unit == Target.YUAN
+        stored = f.value if f else ""
+        if is_money and stored != "":
+            stored = money.in_unit(stored)  # money is entered and shown in 万元
         figure_rows.append(
             {
                 "allocation": allocation,
                 "target": allocation.target,
                 "key": key,
-                "value": data.get(f"{key}-value") if data else (f.value if f else ""),
+                "money": is_money,
+                "value": data.get(f"{key}-value") if data else stored,
                 "note": data.get(f"{key}-note") if data else (f.note if f else ""),
             }
         )
@@ -151,7 +159,7 @@ def report_detail(request, pk):
                     for r in task_rows
                 ],
                 figures=[
-                    {"allocation": r["allocation"].pk, "value": r["value"], "note": r["note"]}
+                    {"allocation": r["allocation"].pk, "value": _figure_value(r), "note": r["note"]}
                     for r in figure_rows
                 ],
             )
@@ -200,32 +208,26 @@ def report_detail(request, pk):
             "transactions": transactions,
             "changes": services.changes_since_previous(report),
             "events": report.events.select_related("user"),
-            "can_submit": not lock and _can_submit(report, request.user),
-            "can_approve": not lock and perms.is_office(request.user) and report.status == Report.SUBMITTED,
-            "can_return": not lock and _can_return(report, request.user),
+            "can_submit": not lock and workflow.can(request.user, "reports.submit", report),
+            "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,
+            "can_approve": not lock and workflow.can(request.user, "reports.approve", report),
+            "can_return": not lock and workflow.can(request.user, "reports.return", report),
         },
         status=status_code,
     )
 
 
-def _can_submit(report, user) -> bool:
-    role = perms.role_of(user)
-    if role == perms.UNIT_REPORTER:
-        return report.status in services.UNIT_EDITABLE and perms.can(user, report, perms.CHANGE)
-    if role in (perms.UNIT_HEAD, perms.OFFICE_ADMIN):
-        return report.status in services.HEAD_EDITABLE and perms.can(user, report, perms.CHANGE)
-    return False
-
-
-def _can_return(report, user) -> bool:
-    role = perms.role_of(user)
-    if role == perms.OFFICE_ADMIN:
-        return report.status in (Report.SUBMITTED, Report.APPROVED)
-    return (
-        role == perms.UNIT_HEAD
-        and report.status == Report.PENDING_HEAD
-        and perms.can(user, report, perms.CHANGE)
-    )
+def _figure_value(row) -> str:
+    """What was typed for a figure, in the target's stored unit: a money figure is typed in 万元, kept in yuan."""
+    value = (row["value"] or "").strip()
+    if not row["money"] or not value:
+        return value
+    try:
+        return str(money.parse_wan(value))
+    except ValueError as exc:
+        raise ValidationError(
+            _("指标“%(ind)s”：%(e)s") % {"ind": row["target"].indicator, "e": exc}
+        ) from None
 
 
 def _workflow(request, pk, action):
@@ -268,6 +270,7 @@ def report_return(request, pk):
     return _workflow(request, pk, act)
 
 
+@accepts_upload
 @login_required
 @require_POST
 def evidence_upload(request, pk):
@@ -295,7 +298,7 @@ def evidence_download(request, pk):
     """Evidence is served only through this permission-checked view, never from a public path."""
     evidence = get_object_or_404(Evidence.objects.restrict(request.user), pk=pk)
     return FileResponse(
-        evidence.file.open("rb"),
+        evidence.open_plain(),
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

@@ -9,7 +9,18 @@ from duikou.exchange.rest import Id, Text, Year, crud_router
 
 from .models import Allocation, Target
 
-TARGET_FIELDS = ["plan", "task", "text", "indicator", "value", "unit", "unit_text", "comparator", "year", "order"]
+TARGET_FIELDS = [
+    "plan",
+    "task",
+    "text",
+    "indicator",
+    "value",
+    "unit",
+    "unit_text",
+    "comparator",
+    "year",
+    "order",
+]
 ALLOCATION_FIELDS = ["target", "organization", "printed_name", "value", "order"]
 
 
@@ -67,11 +78,25 @@ class AllocationFilter(FilterSchema):
 
 
 router = Router(auth=API_AUTH)
-router.add_router("/allocations/", crud_router(
-    Allocation, name="allocation", read=AllocationRead, filters=AllocationFilter, create=AllocationCreate,
-    update=AllocationUpdate, fields=ALLOCATION_FIELDS,
-))
+router.add_router(
+    "/allocations/",
+    crud_router(
+        Allocation,
+        name="allocation",
+        read=AllocationRead,
+        filters=AllocationFilter,
+        create=AllocationCreate,
+        update=AllocationUpdate,
+        fields=ALLOCATION_FIELDS,
+    ),
+)
 crud_router(
-    Target, name="target", read=TargetRead, filters=TargetFilter, create=TargetCreate, update=TargetUpdate,
-    fields=TARGET_FIELDS, router=router,
+    Target,
+    name="target",
+    read=TargetRead,
+    filters=TargetFilter,
+    create=TargetCreate,
+    update=TargetUpdate,
+    fields=TARGET_FIELDS,
+    router=router,
 )

@@ -3,7 +3,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core import money
 from duikou.web.lists import Column
+
+from . import units
 
 
 def target_link(target):
@@ -15,9 +18,24 @@ TARGET_COLUMNS = [
     Column("plan", _("方案"), "plan.title", sort="plan__title"),
     Column("year", _("年份"), sort="year", css="num"),
     Column("comparator", _("比较"), sort="comparator"),
-    Column("value", _("目标值"), sort="value", css="num", template="targets/_value_cell.html"),
-    Column("unit", _("单位"), sort="unit"),
+    # Each value carries its own unit on the page (units differ row by row); the sheet keeps number and unit apart.
+    Column(
+        "value",
+        _("目标值"),
+        sort="value",
+        css="num",
+        template="targets/_value_cell.html",
+        sheet_value=lambda t: money.in_unit(t.value) if t.unit == units.YUAN else t.value,
+    ),
+    Column("unit", _("计量单位"), lambda t: units.unit_label(t.unit, t.unit_text), page=False),
     Column("allocation_count", _("分解单位数"), sort="allocation_count", css="num"),
-    Column("achieved", _("已完成"), lambda t: t.achieved, css="num", template="targets/_value_cell.html"),
+    Column(
+        "achieved",
+        _("已完成"),
+        lambda t: t.achieved,
+        css="num",
+        template="targets/_value_cell.html",
+        sheet_value=lambda t: money.in_unit(t.achieved) if t.unit == units.YUAN else t.achieved,
+    ),
     Column("progress", _("完成进度"), lambda t: t.progress, template="web/_progress_cell.html"),
 ]

@@ -12,9 +12,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pydantic import ValidationError
 
+from duikou.core import money
 from duikou.core.errors import InputError
 from duikou.organizations.models import Organization
 from duikou.organizations.services import (
@@ -23,8 +26,10 @@ from duikou.organizations.services import (
     region_in_text,
     resolve_organization,
 )
-from duikou.plans.schema import PlanDocument, describe_errors
+from duikou.plans.schema import PlanDocument, describe_errors, item_place
 from duikou.plans.services import ImportResult, import_plan_data, parse_plan_json, publish_plan
+from duikou.targets.units import CODES as UNIT_CODES
+from duikou.targets.units import OTHER, YUAN, unit_code
 
 from .models import ImportDraft
 
@@ -48,9 +53,7 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
         raise InputError(
             _("%(name)s：不支持的文件类型（可上传 JSON、TXT、HTML、DOCX、PDF）") % {"name": name}
         )
-    from duikou.reader import ReaderError
-    from duikou.reader.extract import extract_lines
-    from duikou.reader.loaders import load_file
+    from duikou.reader.limits import LimitExceeded, check_file, run_limited
 
     # The reader reads paths; the upload goes to a private temporary file that is removed at once.
     with tempfile.TemporaryDirectory(prefix="duikou-upload-") as folder:
@@ -58,11 +61,29 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
         with open(path, "wb") as handle:
             handle.write(raw)
         try:
-            lines = load_file(path)
-            data = extract_lines(lines, name)
-        except ReaderError as exc:
-            raise InputError(f"{name}：{exc.zh}") from None
+            # Declared sizes first (a zip or PDF bomb is refused in milliseconds), then the parse itself in a
+            # child with a time and memory budget, so no document can hold or grow the web worker.
+            check_file(raw, name)
+            outcome = run_limited(_read_document, path, name, name=name, seconds=settings.DUIKOU_PARSE_SECONDS)
+        except LimitExceeded as exc:
+            raise InputError(exc.message("en" if get_language() == "en" else "zh")) from None
+    if outcome[0] == "error":
+        raise InputError(f"{name}：{outcome[1]}")
+    _status, data, lines = outcome
     return data, "\n".join(lines)
+
+
+def _read_document(path: str, name: str) -> tuple:
+    """Lines and plan of one document (run in the parse child): ("ok", plan, lines) or ("error", message)."""
+    from duikou.reader import ReaderError
+    from duikou.reader.extract import extract_lines
+    from duikou.reader.loaders import load_file
+
+    try:
+        lines = load_file(path)
+        return "ok", extract_lines(lines, name), lines
+    except ReaderError as exc:
+        return "error", exc.zh
 
 
 def validate_plan_data(data: dict, name: str) -> None:
@@ -95,7 +116,35 @@ EDITABLE = {
     "funding": ("source", "year", "amount_yuan"),
     "pairings": ("donor", "recipient"),
 }
+# The words a message uses for each field of the review forms.
+FIELD_NAMES = {
+    "title": _lazy("标题"), "doc_number": _lazy("文号"), "issuer": _lazy("发布机构"), "issued_on": _lazy("成文日期"),
+    "start_year": _lazy("起始年份"), "end_year": _lazy("结束年份"), "number": _lazy("编号"), "text": _lazy("原文"),
+    "lead_units": _lazy("牵头单位"), "support_units": _lazy("配合单位"), "deadline": _lazy("完成时限"),
+    "due": _lazy("截止日期"), "indicator": _lazy("指标"), "value": _lazy("目标值"), "unit": _lazy("计量单位"),
+    "comparator": _lazy("比较"), "year": _lazy("年份"), "allocations": _lazy("分解"), "source": _lazy("资金来源"),
+    "amount_yuan": _lazy("金额"), "donor": _lazy("支援方"), "recipient": _lazy("受援方"),
+}  # fmt: skip
 _UNIT_SPLIT = re.compile(r"[、;；\n]+")
+
+
+def editable_number(value, is_money: bool) -> str:
+    """A number as the review form shows it for correcting: money in 万元 (1305.00), the rest as it is."""
+    if value is None or value == "":
+        return ""
+    if is_money:
+        return f"{money.in_unit(value)}"
+    value = Decimal(str(value))
+    return f"{int(value)}" if value == value.to_integral_value() else f"{value.normalize():f}"
+
+
+def _money(text: str, place: str):
+    """An amount typed in 万元, as the yuan the plan file keeps."""
+    try:
+        value = money.parse_wan(text)
+    except ValueError as exc:
+        raise InputError(f"{place}：{exc}") from None
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _number(text: str, place: str):
@@ -106,7 +155,7 @@ def _number(text: str, place: str):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _convert(kind: str, field: str, text: str, place: str):
+def _convert(kind: str, field: str, text: str, place: str, is_money: bool = False):
     text = (text or "").strip()
     if field in ("lead_units", "support_units"):
         return [u.strip() for u in _UNIT_SPLIT.split(text) if u.strip()]
@@ -117,17 +166,22 @@ def _convert(kind: str, field: str, text: str, place: str):
             if len(parts) != 2:
                 raise InputError(_("%(place)s 第 %(n)d 行：应为“单位 数值”") % {"place": place, "n": n + 1})
             line_place = _("%(place)s 第 %(n)d 行") % {"place": place, "n": n + 1}
-            shares.append({"unit": parts[0].strip(), "value": _number(parts[1], line_place)})
+            convert = _money if is_money else _number
+            shares.append({"unit": parts[0].strip(), "value": convert(parts[1], line_place)})
         return shares
     if not text:
         return None
-    if field == "national_indicator":  # the office's choice of the catalogue indicator ("none": counts toward none)
+    if (
+        field == "national_indicator"
+    ):  # the office's choice of the catalogue indicator ("none": counts toward none)
         from duikou.indicators.models import Indicator
 
         if text != "none" and not Indicator.objects.filter(code=text).exists():
             raise InputError(_("%(place)s：未知指标“%(text)s”") % {"place": place, "text": text})
         return text
-    if field in ("value", "amount_yuan"):
+    if field == "amount_yuan" or (field == "value" and is_money):
+        return _money(text, place)
+    if field == "value":
         return _number(text, place)
     if field in ("year", "start_year", "end_year"):
         if not text.isdigit():
@@ -157,18 +211,28 @@ def edit_item(
     else:
         items = data.setdefault(kind, [])
         if index is None or not 0 <= index < len(items):
-            raise InputError(_("%(kind)s[%(n)s]：条目不存在") % {"kind": kind, "n": (index or 0) + 1})
+            raise InputError(_("%(place)s：条目不存在") % {"place": item_place(kind, index or 0)})
         if delete:
             items.pop(index)
             item = None
         else:
             item = items[index]
     if item is not None:
-        place_base = kind if kind == "header" else f"{kind}[{index + 1}]"
+        place_base = _("方案信息") if kind == "header" else item_place(kind, index, item)
+        if kind == "targets" and "unit" in values:
+            # A unit picked from the list is a code (person); 其他 takes the unit typed beside it (千瓦).
+            code = values["unit"] if values["unit"] in UNIT_CODES else unit_code(values["unit"])[0]
+            other = (values.get("unit_other") or "").strip()
+            values = {**values, "unit": other if code == OTHER and other else code}
+            if code == OTHER and not other:
+                raise InputError(_("%(place)s：选择“其他”时请填写计量单位") % {"place": place_base})
+        is_money = kind == "targets" and unit_code(values.get("unit", item.get("unit")))[0] == YUAN
         for field in EDITABLE[kind]:
             if field not in values:
                 continue
-            value = _convert(kind, field, values[field], f"{place_base}.{field}")
+            value = _convert(
+                kind, field, values[field], f"{place_base}的{FIELD_NAMES.get(field, field)}", is_money
+            )
             if field in ("start_year", "end_year"):
                 period = dict(data.get("period") or {})
                 period[field] = value
@@ -217,16 +281,18 @@ def printed_units(data: dict) -> dict[str, list[str]]:
     for name in data.get("recipients") or []:
         add(name, _("受援方"))
     for i, p in enumerate(data.get("pairings") or []):
-        add(p.get("donor"), f"pairings[{i + 1}]")
-        add(p.get("recipient"), f"pairings[{i + 1}]")
+        add(p.get("donor"), item_place("pairings", i))
+        add(p.get("recipient"), item_place("pairings", i))
     for i, line in enumerate(data.get("funding") or []):
-        add(line.get("source"), f"funding[{i + 1}]")
+        add(line.get("source"), item_place("funding", i))
     for i, task in enumerate(data.get("tasks") or []):
         for name in (task.get("lead_units") or []) + (task.get("support_units") or []):
-            add(name, task.get("number") or f"tasks[{i + 1}]")
+            add(
+                name, _("任务%(n)s") % {"n": task["number"]} if task.get("number") else item_place("tasks", i)
+            )
     for i, target in enumerate(data.get("targets") or []):
         for share in target.get("allocations") or []:
-            add(share.get("unit"), f"targets[{i + 1}]")
+            add(share.get("unit"), item_place("targets", i, target))
     return names
 
 

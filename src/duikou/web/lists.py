@@ -26,7 +26,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from duikou.core.dates import today_for
+from duikou.core import money
+from duikou.core.dates import XLSX_DATE_FORMAT, today_for
 from duikou.core.permissions import VIEW
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,6 +58,10 @@ class Column:
     link: Callable[[Any], str | None] | None = None
     css: str = ""
     template: str | None = None  # an include rendering the cell with `row` and `value`
+    money: bool = False  # yuan shown in 万元 (亿元 when the page's amounts reach 1亿), the unit in the header
+    page: bool = True  # shown on the page
+    sheet: bool = True  # written to the .xlsx export
+    sheet_value: Callable[[Any], Any] | None = None  # the cell in the export, when it differs from the page
 
     def value(self, row: Any) -> Any:
         accessor = self.accessor or self.name
@@ -129,24 +134,41 @@ def xlsx_response(title: str, columns: list[Column], rows, filename: str) -> Htt
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from duikou.core.cells import xlsx_row
+
+    columns = [c for c in columns if c.sheet]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=force_str(title)[:31] or "Sheet1")
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=force_str(column.label))
+        # Money goes out in 万元, as numbers with separators, the unit stated once in the header.
+        label = money.column_label(column.label) if column.money else column.label
+        cell = WriteOnlyCell(sheet, value=force_str(label))
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for row in rows:
         values = []
         for column in columns:
-            value = cell_value(column.value(row))
+            raw = column.sheet_value(row) if column.sheet_value else column.value(row)
+            if column.money:
+                amount = money.in_unit(raw)
+                cell = WriteOnlyCell(sheet, value=None if amount is None else float(amount))
+                cell.number_format = "#,##0.00"
+                values.append(cell)
+                continue
+            value = cell_value(raw)
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = XLSX_DATE_FORMAT
+                values.append(cell)
+                continue
             values.append(
                 force_str(value)
                 if value is not None and not isinstance(value, int | float | dt.date)
                 else value
             )
-        sheet.append(values)
+        sheet.append(xlsx_row(sheet, values))
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
@@ -261,22 +283,38 @@ class RestrictedListView(LoginRequiredMixin, View):
         paginator = Paginator(queryset, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(finish(list(page.object_list)))
+        shown = [c for c in self.columns if c.page]
+        values = [[c.value(row) for c in shown] for row in rows]
+        # One unit per money column, chosen from the amounts on the page and stated in the header.
+        units = {i: money.money_unit(*(v[i] for v in values)) for i, c in enumerate(shown) if c.money}
+        headers = [
+            {
+                "column": c,
+                "label": money.column_label(c.label, units[i]) if i in units else c.label,
+            }
+            for i, c in enumerate(shown)
+        ]
         table = [
             {
                 "row": row,
                 "cells": [
-                    {"column": c, "value": c.value(row), "href": c.link(row) if c.link else None}
-                    for c in self.columns
+                    {
+                        "column": c,
+                        "value": money.format_amount(v, units[i]) if i in units else v,
+                        "href": c.link(row) if c.link else None,
+                    }
+                    for i, (c, v) in enumerate(zip(shown, row_values, strict=True))
                 ],
             }
-            for row in rows
+            for row, row_values in zip(rows, values, strict=True)
         ]
         params = request.GET.copy()
         params.pop("page", None)
         params.pop("export", None)
         context = {
             "title": self.title,
-            "columns": self.columns,
+            "columns": shown,
+            "headers": headers,
             "table": table,
             "page": page,
             "paginator": paginator,

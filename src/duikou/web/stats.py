@@ -41,7 +41,8 @@ def funds_by_line(lines_queryset) -> dict[int, Decimal]:
     from duikou.funds.models import Transaction
 
     rows = (
-        Transaction.objects.spent().filter(funding_line__in=lines_queryset.values("pk"))
+        Transaction.objects.spent()
+        .filter(funding_line__in=lines_queryset.values("pk"))
         .order_by()
         .values("funding_line_id")
         .annotate(total=Sum("amount"))

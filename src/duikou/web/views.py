@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duikou.core import workflow
 from duikou.core.errors import InputError
-from duikou.core.permissions import ADD, allows
+from duikou.core.middleware import accepts_upload
 from duikou.indicators.services import catalogue, propose_for_items
 from duikou.organizations.models import Organization
-from duikou.plans.models import Plan
+from duikou.targets.units import UNIT_CHOICES, YUAN, format_quantity, format_target, unit_code
 
 from . import imports, stats
 from .forms import PlanUploadForm
@@ -30,7 +31,7 @@ def home(request):
 
 
 def _require_import(request):
-    if not allows(request.user, Plan, ADD):
+    if not workflow.can(request.user, "plans.import"):
         raise PermissionDenied(_("只有对口办管理员可以导入方案"))
 
 
@@ -39,6 +40,7 @@ def _draft(request, pk: int) -> ImportDraft:
     return get_object_or_404(ImportDraft, pk=pk)
 
 
+@accepts_upload
 @login_required
 def import_upload(request):
     """Upload a plan; a file that cannot be read is reported on the page and nothing is stored."""
@@ -68,7 +70,8 @@ def import_upload(request):
     return render(request, "web/import_upload.html", {"form": form, "drafts": drafts}, status=status)
 
 
-def _review_context(draft: ImportDraft, errors: dict | None = None) -> dict:
+def _review_context(draft: ImportDraft, errors: dict | None = None, typed: dict | None = None) -> dict:
+    """The review page's items; `typed` (ref → the form's values) shows back what was typed in a refused edit."""
     from duikou.reader import check_plan
 
     data = draft.plan_data
@@ -108,6 +111,10 @@ def _review_context(draft: ImportDraft, errors: dict | None = None) -> dict:
             }
             for j, s in enumerate(target.get("allocations") or [])
         ]
+        code, unit_text = unit_code(target.get("unit"))
+        is_money = code == YUAN
+        for s in shares:
+            s["shown"] = format_quantity(s["share"].get("value"), code, unit_text)
         targets.append(
             {
                 "index": i,
@@ -115,15 +122,30 @@ def _review_context(draft: ImportDraft, errors: dict | None = None) -> dict:
                 "target": target,
                 "shares": shares,
                 "found": found.get(f"target-{i}"),
+                "phrase": format_target(
+                    target.get("comparator") or "=", target.get("value"), code, unit_text, target.get("year")
+                ),
+                "unit_code": code,
+                "unit_text": unit_text,
+                "money": is_money,
+                # Money is corrected in 万元, as it is shown; the draft keeps yuan.
+                "value_text": imports.editable_number(target.get("value"), is_money),
                 "proposal": proposals[i],
                 "confirmed": bool(target.get("national_indicator")),
                 "allocations_text": "\n".join(
-                    f"{s['unit']} {s['value']}" for s in target.get("allocations") or []
+                    f"{s['unit']} {imports.editable_number(s['value'], is_money)}"
+                    for s in target.get("allocations") or []
                 ),
             }
         )
     funding = [
-        {"index": i, "ref": f"funding-{i}", "line": line, "found": found.get(f"funding-{i}")}
+        {
+            "index": i,
+            "ref": f"funding-{i}",
+            "line": line,
+            "found": found.get(f"funding-{i}"),
+            "amount_text": imports.editable_number(line.get("amount_yuan"), True),
+        }
         for i, line in enumerate(data.get("funding") or [])
     ]
     pairings = [
@@ -131,7 +153,11 @@ def _review_context(draft: ImportDraft, errors: dict | None = None) -> dict:
         for i, p in enumerate(data.get("pairings") or [])
     ]
     findings = [f for f in check_plan(data) if not f.get("ok")]
+    for item in [*tasks, *targets, *funding, *pairings]:
+        item["typed"] = (typed or {}).get(item["ref"])
     return {
+        "typed_header": (typed or {}).get("header"),
+        "unit_choices": UNIT_CHOICES,
         "draft": draft,
         "data": data,
         "segments": segments(draft.source_text, spans),
@@ -166,7 +192,9 @@ def import_edit(request, pk: int):
     kind = request.POST.get("kind", "")
     index = request.POST.get("index", "")
     ref = request.POST.get("ref", kind)
-    values = {f: request.POST[f] for f in imports.EDITABLE.get(kind, ()) if f in request.POST}
+    values = {
+        f: request.POST[f] for f in (*imports.EDITABLE.get(kind, ()), "unit_other") if f in request.POST
+    }
     errors = {}
     try:
         draft = imports.edit_item(
@@ -180,7 +208,8 @@ def import_edit(request, pk: int):
         errors[ref] = str(exc)
     except ImportDraft.DoesNotExist:
         errors[ref] = _("该导入草稿已发布或已放弃，不能再修改")
-    return render(request, "web/import_review.html", _review_context(draft, errors))
+    typed = {ref: request.POST} if errors else None
+    return render(request, "web/import_review.html", _review_context(draft, errors, typed))
 
 
 @login_required

@@ -6,31 +6,63 @@ import duikou.accounts.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_must_change_password'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('organizations', '0001_initial'),
+        ("accounts", "0002_must_change_password"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelManagers(
-            name='user',
+            name="user",
             managers=[
-                ('objects', duikou.accounts.models.AuditedUserManager()),
+                ("objects", duikou.accounts.models.AuditedUserManager()),
             ],
         ),
         migrations.RemoveConstraint(
-            model_name='user',
-            name='user_role_known',
+            model_name="user",
+            name="user_role_known",
         ),
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('office_admin', '对口办管理员'), ('unit_reporter', '单位填报员'), ('unit_head', '单位负责人'), ('recipient_viewer', '受援方'), ('auditor', '督查审计'), ('leader', '领导'), ('system_admin', '系统管理员'), ('security_admin', '安全管理员'), ('audit_admin', '安全审计员')], default='unit_reporter', max_length=20, verbose_name='角色'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("office_admin", "对口办管理员"),
+                    ("unit_reporter", "单位填报员"),
+                    ("unit_head", "单位负责人"),
+                    ("recipient_viewer", "受援方"),
+                    ("auditor", "督查审计"),
+                    ("leader", "领导"),
+                    ("system_admin", "系统管理员"),
+                    ("security_admin", "安全管理员"),
+                    ("audit_admin", "安全审计员"),
+                ],
+                default="unit_reporter",
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['office_admin', 'unit_reporter', 'unit_head', 'recipient_viewer', 'auditor', 'leader', 'system_admin', 'security_admin', 'audit_admin'])), name='user_role_known'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        [
+                            "office_admin",
+                            "unit_reporter",
+                            "unit_head",
+                            "recipient_viewer",
+                            "auditor",
+                            "leader",
+                            "system_admin",
+                            "security_admin",
+                            "audit_admin",
+                        ],
+                    )
+                ),
+                name="user_role_known",
+            ),
         ),
     ]

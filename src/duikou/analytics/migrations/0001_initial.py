@@ -4,93 +4,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='TargetTally',
+            name="TargetTally",
             fields=[
-                ('target_id', models.BigIntegerField(primary_key=True, serialize=False, verbose_name='目标')),
-                ('plan_id', models.BigIntegerField(db_index=True, verbose_name='方案')),
-                ('program_id', models.BigIntegerField(db_index=True, verbose_name='对口关系')),
-                ('value', models.DecimalField(decimal_places=4, default=0, max_digits=20, verbose_name='目标值')),
-                ('achieved', models.DecimalField(decimal_places=4, default=0, max_digits=24, verbose_name='完成值')),
-                ('reached', models.BooleanField(default=False, verbose_name='已达成')),
+                ("target_id", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="目标")),
+                ("plan_id", models.BigIntegerField(db_index=True, verbose_name="方案")),
+                ("program_id", models.BigIntegerField(db_index=True, verbose_name="对口关系")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, default=0, max_digits=20, verbose_name="目标值"),
+                ),
+                (
+                    "achieved",
+                    models.DecimalField(decimal_places=4, default=0, max_digits=24, verbose_name="完成值"),
+                ),
+                ("reached", models.BooleanField(default=False, verbose_name="已达成")),
             ],
             options={
-                'verbose_name': '目标完成统计',
-                'verbose_name_plural': '目标完成统计',
+                "verbose_name": "目标完成统计",
+                "verbose_name_plural": "目标完成统计",
             },
         ),
         migrations.CreateModel(
-            name='FundsTally',
+            name="FundsTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('program_id', models.BigIntegerField(db_index=True, verbose_name='对口关系')),
-                ('plan_id', models.BigIntegerField(db_index=True, verbose_name='方案')),
-                ('year', models.IntegerField(verbose_name='年度')),
-                ('planned', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='计划金额')),
-                ('commitment', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='承诺')),
-                ('appropriation', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='拨付下达')),
-                ('disbursement', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='支付到账')),
-                ('expenditure', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='支出')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("program_id", models.BigIntegerField(db_index=True, verbose_name="对口关系")),
+                ("plan_id", models.BigIntegerField(db_index=True, verbose_name="方案")),
+                ("year", models.IntegerField(verbose_name="年度")),
+                (
+                    "planned",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name="计划金额"),
+                ),
+                (
+                    "commitment",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name="承诺"),
+                ),
+                (
+                    "appropriation",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name="拨付下达"),
+                ),
+                (
+                    "disbursement",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name="支付到账"),
+                ),
+                (
+                    "expenditure",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name="支出"),
+                ),
             ],
             options={
-                'verbose_name': '资金统计',
-                'verbose_name_plural': '资金统计',
-                'constraints': [models.UniqueConstraint(fields=('program_id', 'plan_id', 'year'), name='funds_tally_key')],
+                "verbose_name": "资金统计",
+                "verbose_name_plural": "资金统计",
+                "constraints": [
+                    models.UniqueConstraint(fields=("program_id", "plan_id", "year"), name="funds_tally_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TaskTally',
+            name="TaskTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_id', models.BigIntegerField(db_index=True, verbose_name='方案')),
-                ('program_id', models.BigIntegerField(db_index=True, verbose_name='对口关系')),
-                ('status', models.CharField(max_length=12, verbose_name='状态')),
-                ('due_date', models.DateField(verbose_name='截止日期')),
-                ('count', models.IntegerField(default=0, verbose_name='任务数')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("plan_id", models.BigIntegerField(db_index=True, verbose_name="方案")),
+                ("program_id", models.BigIntegerField(db_index=True, verbose_name="对口关系")),
+                ("status", models.CharField(max_length=12, verbose_name="状态")),
+                ("due_date", models.DateField(verbose_name="截止日期")),
+                ("count", models.IntegerField(default=0, verbose_name="任务数")),
             ],
             options={
-                'verbose_name': '任务统计',
-                'verbose_name_plural': '任务统计',
-                'constraints': [models.UniqueConstraint(fields=('plan_id', 'status', 'due_date'), name='task_tally_key')],
+                "verbose_name": "任务统计",
+                "verbose_name_plural": "任务统计",
+                "constraints": [
+                    models.UniqueConstraint(fields=("plan_id", "status", "due_date"), name="task_tally_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UnitFundsTally',
+            name="UnitFundsTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organization_id', models.BigIntegerField(db_index=True, verbose_name='单位')),
-                ('year', models.IntegerField(verbose_name='年度')),
-                ('kind', models.CharField(max_length=14, verbose_name='类型')),
-                ('paid', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='付出')),
-                ('received', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='收到')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("organization_id", models.BigIntegerField(db_index=True, verbose_name="单位")),
+                ("year", models.IntegerField(verbose_name="年度")),
+                ("kind", models.CharField(max_length=14, verbose_name="类型")),
+                (
+                    "paid",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name="付出"),
+                ),
+                (
+                    "received",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name="收到"),
+                ),
             ],
             options={
-                'verbose_name': '单位资金统计',
-                'verbose_name_plural': '单位资金统计',
-                'constraints': [models.UniqueConstraint(fields=('organization_id', 'year', 'kind'), name='unit_funds_tally_key')],
+                "verbose_name": "单位资金统计",
+                "verbose_name_plural": "单位资金统计",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization_id", "year", "kind"), name="unit_funds_tally_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UnitTaskTally',
+            name="UnitTaskTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organization_id', models.BigIntegerField(db_index=True, verbose_name='单位')),
-                ('role', models.CharField(max_length=8, verbose_name='分工')),
-                ('status', models.CharField(max_length=12, verbose_name='状态')),
-                ('due_date', models.DateField(verbose_name='截止日期')),
-                ('count', models.IntegerField(default=0, verbose_name='任务数')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("organization_id", models.BigIntegerField(db_index=True, verbose_name="单位")),
+                ("role", models.CharField(max_length=8, verbose_name="分工")),
+                ("status", models.CharField(max_length=12, verbose_name="状态")),
+                ("due_date", models.DateField(verbose_name="截止日期")),
+                ("count", models.IntegerField(default=0, verbose_name="任务数")),
             ],
             options={
-                'verbose_name': '单位任务统计',
-                'verbose_name_plural': '单位任务统计',
-                'constraints': [models.UniqueConstraint(fields=('organization_id', 'role', 'status', 'due_date'), name='unit_task_tally_key')],
+                "verbose_name": "单位任务统计",
+                "verbose_name_plural": "单位任务统计",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization_id", "role", "status", "due_date"), name="unit_task_tally_key"
+                    )
+                ],
             },
         ),
     ]

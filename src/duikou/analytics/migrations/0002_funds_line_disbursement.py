@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0001_initial'),
+        ("analytics", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fundstally',
-            name='line_disbursement',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='资金计划到账'),
+            model_name="fundstally",
+            name="line_disbursement",
+            field=models.DecimalField(
+                decimal_places=2, default=0, max_digits=20, verbose_name="资金计划到账"
+            ),
         ),
     ]

@@ -4,26 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0002_funds_line_disbursement'),
+        ("analytics", "0002_funds_line_disbursement"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UnitRollup',
+            name="UnitRollup",
             fields=[
-                ('organization_id', models.BigIntegerField(primary_key=True, serialize=False, verbose_name='单位')),
-                ('tasks', models.IntegerField(default=0, verbose_name='任务数')),
-                ('lead', models.IntegerField(default=0, verbose_name='牵头')),
-                ('completed', models.IntegerField(default=0, verbose_name='已完成')),
-                ('overdue', models.IntegerField(default=0, verbose_name='逾期')),
-                ('as_of', models.DateField(db_index=True, verbose_name='逾期计算日')),
+                (
+                    "organization_id",
+                    models.BigIntegerField(primary_key=True, serialize=False, verbose_name="单位"),
+                ),
+                ("tasks", models.IntegerField(default=0, verbose_name="任务数")),
+                ("lead", models.IntegerField(default=0, verbose_name="牵头")),
+                ("completed", models.IntegerField(default=0, verbose_name="已完成")),
+                ("overdue", models.IntegerField(default=0, verbose_name="逾期")),
+                ("as_of", models.DateField(db_index=True, verbose_name="逾期计算日")),
             ],
             options={
-                'verbose_name': '单位任务汇总',
-                'verbose_name_plural': '单位任务汇总',
-                'indexes': [models.Index(fields=['-overdue', '-tasks', 'organization_id'], name='unit_rollup_rank')],
+                "verbose_name": "单位任务汇总",
+                "verbose_name_plural": "单位任务汇总",
+                "indexes": [
+                    models.Index(fields=["-overdue", "-tasks", "organization_id"], name="unit_rollup_rank")
+                ],
             },
         ),
     ]

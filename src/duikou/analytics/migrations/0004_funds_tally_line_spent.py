@@ -30,7 +30,9 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="fundstally",
             name="line_spent",
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name="资金计划执行"),
+            field=models.DecimalField(
+                decimal_places=2, default=0, max_digits=20, verbose_name="资金计划执行"
+            ),
         ),
         migrations.RunPython(recount, migrations.RunPython.noop),
     ]

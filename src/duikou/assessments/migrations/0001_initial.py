@@ -8,46 +8,92 @@ import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentRule',
+            name="AssessmentRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', duikou.core.fields.YearField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('weight_tasks_on_time', models.DecimalField(decimal_places=2, default=40, max_digits=5, verbose_name='任务按时完成权重')),
-                ('weight_targets_reached', models.DecimalField(decimal_places=2, default=30, max_digits=5, verbose_name='目标完成权重')),
-                ('weight_funds_spent', models.DecimalField(decimal_places=2, default=20, max_digits=5, verbose_name='资金执行权重')),
-                ('weight_reports_on_time', models.DecimalField(decimal_places=2, default=10, max_digits=5, verbose_name='月报按时报送权重')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "year",
+                    duikou.core.fields.YearField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "weight_tasks_on_time",
+                    models.DecimalField(
+                        decimal_places=2, default=40, max_digits=5, verbose_name="任务按时完成权重"
+                    ),
+                ),
+                (
+                    "weight_targets_reached",
+                    models.DecimalField(
+                        decimal_places=2, default=30, max_digits=5, verbose_name="目标完成权重"
+                    ),
+                ),
+                (
+                    "weight_funds_spent",
+                    models.DecimalField(
+                        decimal_places=2, default=20, max_digits=5, verbose_name="资金执行权重"
+                    ),
+                ),
+                (
+                    "weight_reports_on_time",
+                    models.DecimalField(
+                        decimal_places=2, default=10, max_digits=5, verbose_name="月报按时报送权重"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核规则',
-                'verbose_name_plural': '考核规则',
+                "verbose_name": "考核规则",
+                "verbose_name_plural": "考核规则",
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='得分')),
-                ('rank', models.PositiveIntegerField(verbose_name='名次')),
-                ('breakdown', models.JSONField(default=dict, verbose_name='得分明细')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='organizations.organization', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("score", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="得分")),
+                ("rank", models.PositiveIntegerField(verbose_name="名次")),
+                ("breakdown", models.JSONField(default=dict, verbose_name="得分明细")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="organizations.organization",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核结果',
-                'verbose_name_plural': '考核结果',
-                'ordering': ['rule', 'rank'],
+                "verbose_name": "考核结果",
+                "verbose_name_plural": "考核结果",
+                "ordering": ["rule", "rank"],
             },
         ),
     ]

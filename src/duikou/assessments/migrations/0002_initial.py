@@ -5,39 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0001_initial'),
-        ('programs', '0001_initial'),
+        ("assessments", "0001_initial"),
+        ("programs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessmentrule',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessment_rules', to='programs.program', verbose_name='对口关系'),
+            model_name="assessmentrule",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assessment_rules",
+                to="programs.program",
+                verbose_name="对口关系",
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='rule',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='assessments.assessmentrule', verbose_name='考核规则'),
+            model_name="assessment",
+            name="rule",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assessments",
+                to="assessments.assessmentrule",
+                verbose_name="考核规则",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentrule',
-            constraint=models.UniqueConstraint(fields=('program', 'year'), name='assessment_rule_once_per_year'),
+            model_name="assessmentrule",
+            constraint=models.UniqueConstraint(
+                fields=("program", "year"), name="assessment_rule_once_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentrule',
-            constraint=models.CheckConstraint(condition=models.Q(('weight_tasks_on_time__gte', 0), ('weight_targets_reached__gte', 0), ('weight_funds_spent__gte', 0), ('weight_reports_on_time__gte', 0)), name='assessment_weights_not_negative'),
+            model_name="assessmentrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("weight_tasks_on_time__gte", 0),
+                    ("weight_targets_reached__gte", 0),
+                    ("weight_funds_spent__gte", 0),
+                    ("weight_reports_on_time__gte", 0),
+                ),
+                name="assessment_weights_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('rule', 'organization'), name='assessment_once_per_unit'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                fields=("rule", "organization"), name="assessment_once_per_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 100)), name='assessment_score_in_range'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 100)), name="assessment_score_in_range"
+            ),
         ),
     ]

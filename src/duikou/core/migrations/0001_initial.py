@@ -6,35 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChangeLog',
+            name="ChangeLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('source', models.CharField(default='system', max_length=16, verbose_name='来源')),
-                ('request_id', models.CharField(db_index=True, max_length=32, verbose_name='请求编号')),
-                ('action', models.CharField(choices=[('create', '新增'), ('update', '修改'), ('delete', '删除')], max_length=8, verbose_name='操作')),
-                ('object_id', models.CharField(max_length=64, verbose_name='对象编号')),
-                ('object_repr', models.CharField(max_length=300, verbose_name='对象')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='修改前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='修改后')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='对象类型')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("source", models.CharField(default="system", max_length=16, verbose_name="来源")),
+                ("request_id", models.CharField(db_index=True, max_length=32, verbose_name="请求编号")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("create", "新增"), ("update", "修改"), ("delete", "删除")],
+                        max_length=8,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=64, verbose_name="对象编号")),
+                ("object_repr", models.CharField(max_length=300, verbose_name="对象")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="修改前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="修改后")),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="contenttypes.contenttype",
+                        verbose_name="对象类型",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '变更记录',
-                'verbose_name_plural': '变更记录',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='core_change_content_df12d2_idx')],
+                "verbose_name": "变更记录",
+                "verbose_name_plural": "变更记录",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["content_type", "object_id"], name="core_change_content_df12d2_idx")
+                ],
             },
         ),
     ]

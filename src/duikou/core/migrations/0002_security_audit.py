@@ -15,41 +15,92 @@ def fill_usernames(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='changelog',
-            name='username',
-            field=models.CharField(blank=True, default='', max_length=150, verbose_name='操作人用户名'),
+            model_name="changelog",
+            name="username",
+            field=models.CharField(blank=True, default="", max_length=150, verbose_name="操作人用户名"),
         ),
         migrations.CreateModel(
-            name='SecurityEvent',
+            name="SecurityEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True, verbose_name='序号')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('kind', models.CharField(choices=[('login', '登录'), ('logout', '退出'), ('login_failed', '登录失败'), ('lockout', '锁定'), ('unlock', '解锁'), ('account_create', '新建账户'), ('account_change', '修改账户'), ('account_delete', '删除账户'), ('role_change', '角色与权限变更'), ('password_change', '修改密码'), ('token_issue', '签发令牌'), ('token_revoke', '吊销令牌'), ('export', '导出数据'), ('access_denied', '拒绝访问'), ('otp_enrol', '绑定动态口令'), ('otp_failed', '动态口令错误'), ('otp_reset', '重置动态口令'), ('audit_purge', '清理审计记录'), ('audit_verify', '校验审计记录')], db_index=True, max_length=20, verbose_name='事件')),
-                ('outcome', models.CharField(choices=[('success', '成功'), ('failure', '失败')], max_length=8, verbose_name='结果')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='操作人用户名')),
-                ('target', models.CharField(blank=True, db_index=True, max_length=150, verbose_name='对象账户')),
-                ('address', models.CharField(blank=True, max_length=64, verbose_name='来源地址')),
-                ('source', models.CharField(default='system', max_length=16, verbose_name='来源')),
-                ('request_id', models.CharField(blank=True, max_length=32, verbose_name='请求编号')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='详情')),
-                ('algorithm', models.CharField(max_length=8, verbose_name='摘要算法')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='前一条摘要')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='本条摘要')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True, verbose_name="序号")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login", "登录"),
+                            ("logout", "退出"),
+                            ("login_failed", "登录失败"),
+                            ("lockout", "锁定"),
+                            ("unlock", "解锁"),
+                            ("account_create", "新建账户"),
+                            ("account_change", "修改账户"),
+                            ("account_delete", "删除账户"),
+                            ("role_change", "角色与权限变更"),
+                            ("password_change", "修改密码"),
+                            ("token_issue", "签发令牌"),
+                            ("token_revoke", "吊销令牌"),
+                            ("export", "导出数据"),
+                            ("access_denied", "拒绝访问"),
+                            ("otp_enrol", "绑定动态口令"),
+                            ("otp_failed", "动态口令错误"),
+                            ("otp_reset", "重置动态口令"),
+                            ("audit_purge", "清理审计记录"),
+                            ("audit_verify", "校验审计记录"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="事件",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("success", "成功"), ("failure", "失败")], max_length=8, verbose_name="结果"
+                    ),
+                ),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="操作人用户名")),
+                (
+                    "target",
+                    models.CharField(blank=True, db_index=True, max_length=150, verbose_name="对象账户"),
+                ),
+                ("address", models.CharField(blank=True, max_length=64, verbose_name="来源地址")),
+                ("source", models.CharField(default="system", max_length=16, verbose_name="来源")),
+                ("request_id", models.CharField(blank=True, max_length=32, verbose_name="请求编号")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="详情")),
+                ("algorithm", models.CharField(max_length=8, verbose_name="摘要算法")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="前一条摘要")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="本条摘要")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安全审计记录',
-                'verbose_name_plural': '安全审计记录',
-                'ordering': ['-seq'],
+                "verbose_name": "安全审计记录",
+                "verbose_name_plural": "安全审计记录",
+                "ordering": ["-seq"],
             },
         ),
         migrations.RunPython(fill_usernames, migrations.RunPython.noop),

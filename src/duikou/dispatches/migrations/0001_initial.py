@@ -5,31 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dispatch',
+            name="Dispatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('person_name', models.CharField(max_length=100, verbose_name='姓名')),
-                ('field', models.CharField(choices=[('cadre', '干部挂职'), ('teacher', '教师'), ('doctor', '医生'), ('agronomist', '农业技术人员'), ('technician', '其他专业技术人才'), ('other', '其他')], db_index=True, default='other', max_length=12, verbose_name='类别')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='挂职岗位')),
-                ('start_date', models.DateField(verbose_name='开始日期')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('from_organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches_sent', to='organizations.organization', verbose_name='派出单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("person_name", models.CharField(max_length=100, verbose_name="姓名")),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("cadre", "干部挂职"),
+                            ("teacher", "教师"),
+                            ("doctor", "医生"),
+                            ("agronomist", "农业技术人员"),
+                            ("technician", "其他专业技术人才"),
+                            ("other", "其他"),
+                        ],
+                        db_index=True,
+                        default="other",
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="挂职岗位")),
+                ("start_date", models.DateField(verbose_name="开始日期")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                (
+                    "from_organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatches_sent",
+                        to="organizations.organization",
+                        verbose_name="派出单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '选派人员',
-                'verbose_name_plural': '选派人员',
-                'ordering': ['-start_date', 'id'],
+                "verbose_name": "选派人员",
+                "verbose_name_plural": "选派人员",
+                "ordering": ["-start_date", "id"],
             },
         ),
     ]

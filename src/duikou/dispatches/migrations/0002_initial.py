@@ -5,38 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('dispatches', '0001_initial'),
-        ('organizations', '0001_initial'),
-        ('programs', '0001_initial'),
-        ('targets', '0001_initial'),
+        ("dispatches", "0001_initial"),
+        ("organizations", "0001_initial"),
+        ("programs", "0001_initial"),
+        ("targets", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dispatch',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='programs.program', verbose_name='对口关系'),
+            model_name="dispatch",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="dispatches",
+                to="programs.program",
+                verbose_name="对口关系",
+            ),
         ),
         migrations.AddField(
-            model_name='dispatch',
-            name='target',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='dispatches', to='targets.target', verbose_name='计入目标'),
+            model_name="dispatch",
+            name="target",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="dispatches",
+                to="targets.target",
+                verbose_name="计入目标",
+            ),
         ),
         migrations.AddField(
-            model_name='dispatch',
-            name='to_organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches_received', to='organizations.organization', verbose_name='接收单位'),
+            model_name="dispatch",
+            name="to_organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="dispatches_received",
+                to="organizations.organization",
+                verbose_name="接收单位",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dispatch',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__lte', models.F('end_date')), _connector='OR'), name='dispatch_start_before_end'),
+            model_name="dispatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("start_date__lte", models.F("end_date")), _connector="OR"
+                ),
+                name="dispatch_start_before_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dispatch',
-            constraint=models.CheckConstraint(condition=models.Q(('from_organization', models.F('to_organization')), _negated=True), name='dispatch_not_self'),
+            model_name="dispatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_organization", models.F("to_organization")), _negated=True),
+                name="dispatch_not_self",
+            ),
         ),
     ]

@@ -7,51 +7,108 @@ import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FundingLine',
+            name="FundingLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('source', models.CharField(max_length=200, verbose_name='资金来源')),
-                ('year', duikou.core.fields.YearField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('amount', duikou.core.fields.MoneyField(decimal_places=2, max_digits=18, verbose_name='计划金额（元）')),
-                ('text', models.TextField(blank=True, verbose_name='原文')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("source", models.CharField(max_length=200, verbose_name="资金来源")),
+                (
+                    "year",
+                    duikou.core.fields.YearField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "amount",
+                    duikou.core.fields.MoneyField(
+                        decimal_places=2, max_digits=18, verbose_name="计划金额（元）"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="原文")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
             ],
             options={
-                'verbose_name': '资金计划',
-                'verbose_name_plural': '资金计划',
-                'ordering': ['plan', 'order'],
+                "verbose_name": "资金计划",
+                "verbose_name_plural": "资金计划",
+                "ordering": ["plan", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Transaction',
+            name="Transaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('kind', models.CharField(choices=[('commitment', '承诺'), ('appropriation', '拨付下达'), ('disbursement', '支付到账'), ('expenditure', '支出')], db_index=True, default='disbursement', max_length=14, verbose_name='类型')),
-                ('amount', duikou.core.fields.MoneyField(decimal_places=2, max_digits=18, verbose_name='金额（元）')),
-                ('date', models.DateField(db_index=True, verbose_name='日期')),
-                ('description', models.CharField(blank=True, max_length=500, verbose_name='摘要')),
-                ('receipt_status', models.CharField(choices=[('pending', '待确认'), ('confirmed', '已确认'), ('disputed', '有差异')], db_index=True, default='pending', max_length=10, verbose_name='到账确认')),
-                ('received_amount', duikou.core.fields.MoneyField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='确认到账金额（元）')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='到账日期')),
-                ('receipt_note', models.CharField(blank=True, max_length=500, verbose_name='确认说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("commitment", "承诺"),
+                            ("appropriation", "拨付下达"),
+                            ("disbursement", "支付到账"),
+                            ("expenditure", "支出"),
+                        ],
+                        db_index=True,
+                        default="disbursement",
+                        max_length=14,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "amount",
+                    duikou.core.fields.MoneyField(decimal_places=2, max_digits=18, verbose_name="金额（元）"),
+                ),
+                ("date", models.DateField(db_index=True, verbose_name="日期")),
+                ("description", models.CharField(blank=True, max_length=500, verbose_name="摘要")),
+                (
+                    "receipt_status",
+                    models.CharField(
+                        choices=[("pending", "待确认"), ("confirmed", "已确认"), ("disputed", "有差异")],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="到账确认",
+                    ),
+                ),
+                (
+                    "received_amount",
+                    duikou.core.fields.MoneyField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="确认到账金额（元）",
+                    ),
+                ),
+                ("received_on", models.DateField(blank=True, null=True, verbose_name="到账日期")),
+                ("receipt_note", models.CharField(blank=True, max_length=500, verbose_name="确认说明")),
             ],
             options={
-                'verbose_name': '资金往来',
-                'verbose_name_plural': '资金往来',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "资金往来",
+                "verbose_name_plural": "资金往来",
+                "ordering": ["-date", "-id"],
             },
         ),
     ]

@@ -6,90 +6,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('funds', '0001_initial'),
-        ('organizations', '0001_initial'),
-        ('plans', '0002_initial'),
-        ('projects', '0001_initial'),
-        ('reports', '0001_initial'),
+        ("funds", "0001_initial"),
+        ("organizations", "0001_initial"),
+        ("plans", "0002_initial"),
+        ("projects", "0001_initial"),
+        ("reports", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fundingline',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funding_lines', to='plans.plan', verbose_name='方案'),
+            model_name="fundingline",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="funding_lines",
+                to="plans.plan",
+                verbose_name="方案",
+            ),
         ),
         migrations.AddField(
-            model_name='fundingline',
-            name='source_organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='funding_lines', to='organizations.organization', verbose_name='出资单位'),
+            model_name="fundingline",
+            name="source_organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="funding_lines",
+                to="organizations.organization",
+                verbose_name="出资单位",
+            ),
         ),
         migrations.AddField(
-            model_name='transaction',
-            name='confirmed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='确认人'),
+            model_name="transaction",
+            name="confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="确认人",
+            ),
         ),
         migrations.AddField(
-            model_name='transaction',
-            name='funding_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transactions', to='funds.fundingline', verbose_name='资金计划'),
+            model_name="transaction",
+            name="funding_line",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="transactions",
+                to="funds.fundingline",
+                verbose_name="资金计划",
+            ),
         ),
         migrations.AddField(
-            model_name='transaction',
-            name='payee',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments_received', to='organizations.organization', verbose_name='收款方'),
+            model_name="transaction",
+            name="payee",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payments_received",
+                to="organizations.organization",
+                verbose_name="收款方",
+            ),
         ),
         migrations.AddField(
-            model_name='transaction',
-            name='payer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments_made', to='organizations.organization', verbose_name='付款方'),
+            model_name="transaction",
+            name="payer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payments_made",
+                to="organizations.organization",
+                verbose_name="付款方",
+            ),
         ),
         migrations.AddField(
-            model_name='transaction',
-            name='project',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transactions', to='projects.project', verbose_name='项目'),
+            model_name="transaction",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="transactions",
+                to="projects.project",
+                verbose_name="项目",
+            ),
         ),
         migrations.AddField(
-            model_name='transaction',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人'),
+            model_name="transaction",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="登记人",
+            ),
         ),
         migrations.AddField(
-            model_name='transaction',
-            name='report',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transactions', to='reports.report', verbose_name='所属月报'),
+            model_name="transaction",
+            name="report",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="transactions",
+                to="reports.report",
+                verbose_name="所属月报",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundingline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='funding_amount_not_negative'),
+            model_name="fundingline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="funding_amount_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundingline',
-            constraint=models.UniqueConstraint(fields=('plan', 'source', 'year'), name='funding_unique_source_year'),
+            model_name="fundingline",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "source", "year"), name="funding_unique_source_year"
+            ),
         ),
         migrations.AddIndex(
-            model_name='transaction',
-            index=models.Index(fields=['payer', 'date'], name='funds_trans_payer_i_4bee44_idx'),
+            model_name="transaction",
+            index=models.Index(fields=["payer", "date"], name="funds_trans_payer_i_4bee44_idx"),
         ),
         migrations.AddIndex(
-            model_name='transaction',
-            index=models.Index(fields=['payee', 'date'], name='funds_trans_payee_i_e78e96_idx'),
+            model_name="transaction",
+            index=models.Index(fields=["payee", "date"], name="funds_trans_payee_i_e78e96_idx"),
         ),
         migrations.AddConstraint(
-            model_name='transaction',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='transaction_amount_not_negative'),
+            model_name="transaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="transaction_amount_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transaction',
-            constraint=models.CheckConstraint(condition=models.Q(('received_amount__isnull', True), ('received_amount__gte', 0), _connector='OR'), name='transaction_received_not_negative'),
+            model_name="transaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("received_amount__isnull", True), ("received_amount__gte", 0), _connector="OR"
+                ),
+                name="transaction_received_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transaction',
-            constraint=models.CheckConstraint(condition=models.Q(('funding_line__isnull', False), ('project__isnull', False), _connector='OR'), name='transaction_has_line_or_project'),
+            model_name="transaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("funding_line__isnull", False), ("project__isnull", False), _connector="OR"
+                ),
+                name="transaction_has_line_or_project",
+            ),
         ),
     ]

@@ -5,62 +5,152 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='名称')),
-                ('full_name', models.CharField(db_index=True, help_text='含上级行政区，如 重庆市万州区', max_length=300, verbose_name='全称')),
-                ('kind', models.CharField(choices=[('region', '行政区（政府）'), ('department', '政府部门'), ('party', '党委机构'), ('school', '学校'), ('hospital', '医院'), ('enterprise', '企业'), ('town', '乡镇街道'), ('group', '工作组/领导小组'), ('other', '其他')], db_index=True, default='other', max_length=16, verbose_name='类型')),
-                ('level', models.CharField(blank=True, choices=[('province', '省级'), ('city', '市级'), ('county', '县级'), ('town', '乡级'), ('village', '村级')], max_length=10, verbose_name='层级')),
-                ('division_code', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='行政区划代码')),
-                ('tree_path', models.CharField(blank=True, db_index=True, editable=False, max_length=255, verbose_name='树路径')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.organization', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="名称")),
+                (
+                    "full_name",
+                    models.CharField(
+                        db_index=True,
+                        help_text="含上级行政区，如 重庆市万州区",
+                        max_length=300,
+                        verbose_name="全称",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("region", "行政区（政府）"),
+                            ("department", "政府部门"),
+                            ("party", "党委机构"),
+                            ("school", "学校"),
+                            ("hospital", "医院"),
+                            ("enterprise", "企业"),
+                            ("town", "乡镇街道"),
+                            ("group", "工作组/领导小组"),
+                            ("other", "其他"),
+                        ],
+                        db_index=True,
+                        default="other",
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("province", "省级"),
+                            ("city", "市级"),
+                            ("county", "县级"),
+                            ("town", "乡级"),
+                            ("village", "村级"),
+                        ],
+                        max_length=10,
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "division_code",
+                    models.CharField(
+                        blank=True, max_length=12, null=True, unique=True, verbose_name="行政区划代码"
+                    ),
+                ),
+                (
+                    "tree_path",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=255, verbose_name="树路径"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organizations.organization",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['tree_path'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["tree_path"],
             },
         ),
         migrations.CreateModel(
-            name='OrganizationAlias',
+            name="OrganizationAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('alias', models.CharField(max_length=200, verbose_name='别名')),
-                ('normalized', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='规范化别名')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='organizations.organization', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("alias", models.CharField(max_length=200, verbose_name="别名")),
+                (
+                    "normalized",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="规范化别名"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="organizations.organization",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位别名',
-                'verbose_name_plural': '单位别名',
+                "verbose_name": "单位别名",
+                "verbose_name_plural": "单位别名",
             },
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='organization_unique_name_in_parent'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="organization_unique_name_in_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='organization_name_not_empty'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name", ""), _negated=True), name="organization_name_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organizationalias',
-            constraint=models.UniqueConstraint(fields=('organization', 'normalized'), name='alias_unique_per_organization'),
+            model_name="organizationalias",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "normalized"), name="alias_unique_per_organization"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organizationalias',
-            constraint=models.CheckConstraint(condition=models.Q(('alias', ''), _negated=True), name='alias_not_empty'),
+            model_name="organizationalias",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("alias", ""), _negated=True), name="alias_not_empty"
+            ),
         ),
     ]

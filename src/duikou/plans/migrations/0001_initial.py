@@ -9,101 +9,204 @@ import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Responsibility',
+            name="Responsibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('role', models.CharField(choices=[('lead', '牵头'), ('support', '配合')], db_index=True, max_length=8, verbose_name='分工')),
-                ('printed_name', models.CharField(max_length=200, verbose_name='原文名称')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "牵头"), ("support", "配合")],
+                        db_index=True,
+                        max_length=8,
+                        verbose_name="分工",
+                    ),
+                ),
+                ("printed_name", models.CharField(max_length=200, verbose_name="原文名称")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
             ],
             options={
-                'verbose_name': '责任分工',
-                'verbose_name_plural': '责任分工',
-                'ordering': ['task', 'role', 'order'],
+                "verbose_name": "责任分工",
+                "verbose_name_plural": "责任分工",
+                "ordering": ["task", "role", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=20, verbose_name='编号')),
-                ('path', models.JSONField(default=list, verbose_name='编号路径')),
-                ('title', models.CharField(blank=True, max_length=500, verbose_name='标题')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='顺序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=20, verbose_name="编号")),
+                ("path", models.JSONField(default=list, verbose_name="编号路径")),
+                ("title", models.CharField(blank=True, max_length=500, verbose_name="标题")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="顺序")),
             ],
             options={
-                'verbose_name': '章节',
-                'verbose_name_plural': '章节',
-                'ordering': ['plan', 'order'],
+                "verbose_name": "章节",
+                "verbose_name_plural": "章节",
+                "ordering": ["plan", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('number', models.CharField(blank=True, max_length=20, verbose_name='编号')),
-                ('path', models.JSONField(default=list, verbose_name='编号路径')),
-                ('title', models.CharField(max_length=1000, verbose_name='标题')),
-                ('text', models.TextField(blank=True, verbose_name='内容')),
-                ('deadline', models.CharField(blank=True, max_length=100, verbose_name='完成时限')),
-                ('due_date', models.DateField(blank=True, db_index=True, null=True, verbose_name='截止日期')),
-                ('status', models.CharField(choices=[('not_started', '未开始'), ('in_progress', '推进中'), ('completed', '已完成'), ('suspended', '暂缓')], db_index=True, default='not_started', max_length=12, verbose_name='状态')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='进度（%）')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='完成日期')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='顺序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("number", models.CharField(blank=True, max_length=20, verbose_name="编号")),
+                ("path", models.JSONField(default=list, verbose_name="编号路径")),
+                ("title", models.CharField(max_length=1000, verbose_name="标题")),
+                ("text", models.TextField(blank=True, verbose_name="内容")),
+                ("deadline", models.CharField(blank=True, max_length=100, verbose_name="完成时限")),
+                ("due_date", models.DateField(blank=True, db_index=True, null=True, verbose_name="截止日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "未开始"),
+                            ("in_progress", "推进中"),
+                            ("completed", "已完成"),
+                            ("suspended", "暂缓"),
+                        ],
+                        db_index=True,
+                        default="not_started",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="进度（%）")),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="完成日期")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="顺序")),
             ],
             options={
-                'verbose_name': '任务',
-                'verbose_name_plural': '任务',
-                'ordering': ['plan', 'order'],
+                "verbose_name": "任务",
+                "verbose_name_plural": "任务",
+                "ordering": ["plan", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('title', models.CharField(max_length=500, verbose_name='标题')),
-                ('doc_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('issuer', models.CharField(blank=True, max_length=200, verbose_name='发布机构')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
-                ('start_year', duikou.core.fields.YearField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='起始年份')),
-                ('end_year', duikou.core.fields.YearField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='结束年份')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布'), ('archived', '已归档')], db_index=True, default='draft', max_length=10, verbose_name='状态')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('source_name', models.CharField(blank=True, max_length=255, verbose_name='来源文件名')),
-                ('source_sha256', models.CharField(max_length=64, unique=True, verbose_name='来源文件摘要')),
-                ('source_content', models.BinaryField(verbose_name='来源文件')),
-                ('source_text', models.TextField(blank=True, verbose_name='来源正文')),
-                ('donors_printed', models.JSONField(blank=True, default=list, verbose_name='支援方（原文）')),
-                ('recipients_printed', models.JSONField(blank=True, default=list, verbose_name='受援方（原文）')),
-                ('extra', models.JSONField(blank=True, default=dict, help_text='导入文件中的附加字段，导出时原样带回', verbose_name='其他字段')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
-                ('issuer_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='issued_plans', to='organizations.organization', verbose_name='发布单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("title", models.CharField(max_length=500, verbose_name="标题")),
+                ("doc_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("issuer", models.CharField(blank=True, max_length=200, verbose_name="发布机构")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="成文日期")),
+                (
+                    "start_year",
+                    duikou.core.fields.YearField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="起始年份",
+                    ),
+                ),
+                (
+                    "end_year",
+                    duikou.core.fields.YearField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="结束年份",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布"), ("archived", "已归档")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                ("source_name", models.CharField(blank=True, max_length=255, verbose_name="来源文件名")),
+                ("source_sha256", models.CharField(max_length=64, unique=True, verbose_name="来源文件摘要")),
+                ("source_content", models.BinaryField(verbose_name="来源文件")),
+                ("source_text", models.TextField(blank=True, verbose_name="来源正文")),
+                ("donors_printed", models.JSONField(blank=True, default=list, verbose_name="支援方（原文）")),
+                (
+                    "recipients_printed",
+                    models.JSONField(blank=True, default=list, verbose_name="受援方（原文）"),
+                ),
+                (
+                    "extra",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="导入文件中的附加字段，导出时原样带回",
+                        verbose_name="其他字段",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
+                (
+                    "issuer_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_plans",
+                        to="organizations.organization",
+                        verbose_name="发布单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '方案',
-                'verbose_name_plural': '方案',
-                'ordering': ['-issued_on', '-id'],
+                "verbose_name": "方案",
+                "verbose_name_plural": "方案",
+                "ordering": ["-issued_on", "-id"],
             },
         ),
     ]

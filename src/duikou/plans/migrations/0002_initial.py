@@ -5,69 +5,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('plans', '0001_initial'),
-        ('programs', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("plans", "0001_initial"),
+        ("programs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='plan',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='programs.program', verbose_name='对口关系'),
+            model_name="plan",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="plans",
+                to="programs.program",
+                verbose_name="对口关系",
+            ),
         ),
         migrations.AddField(
-            model_name='responsibility',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responsibilities', to='organizations.organization', verbose_name='单位'),
+            model_name="responsibility",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="responsibilities",
+                to="organizations.organization",
+                verbose_name="单位",
+            ),
         ),
         migrations.AddField(
-            model_name='section',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='plans.section', verbose_name='上级'),
+            model_name="section",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="children",
+                to="plans.section",
+                verbose_name="上级",
+            ),
         ),
         migrations.AddField(
-            model_name='section',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='plans.plan', verbose_name='方案'),
+            model_name="section",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sections",
+                to="plans.plan",
+                verbose_name="方案",
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.plan', verbose_name='方案'),
+            model_name="task",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tasks",
+                to="plans.plan",
+                verbose_name="方案",
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='section',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to='plans.section', verbose_name='章节'),
+            model_name="task",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="tasks",
+                to="plans.section",
+                verbose_name="章节",
+            ),
         ),
         migrations.AddField(
-            model_name='responsibility',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='plans.task', verbose_name='任务'),
+            model_name="responsibility",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="responsibilities",
+                to="plans.task",
+                verbose_name="任务",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('start_year__isnull', True), ('end_year__isnull', True), ('start_year__lte', models.F('end_year')), _connector='OR'), name='plan_start_before_end'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_year__isnull", True),
+                    ("end_year__isnull", True),
+                    ("start_year__lte", models.F("end_year")),
+                    _connector="OR",
+                ),
+                name="plan_start_before_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='plan_title_not_empty'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="plan_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='task_progress_at_most_100'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="task_progress_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('plan', 'order'), name='task_unique_order_in_plan'),
+            model_name="task",
+            constraint=models.UniqueConstraint(fields=("plan", "order"), name="task_unique_order_in_plan"),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.UniqueConstraint(fields=('task', 'role', 'printed_name'), name='responsibility_unique_name_in_task'),
+            model_name="responsibility",
+            constraint=models.UniqueConstraint(
+                fields=("task", "role", "printed_name"), name="responsibility_unique_name_in_task"
+            ),
         ),
     ]

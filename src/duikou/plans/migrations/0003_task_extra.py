@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0002_initial'),
+        ("plans", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='task',
-            name='extra',
-            field=models.JSONField(blank=True, default=dict, help_text='导入文件中该项的附加字段，导出时原样带回', verbose_name='其他字段'),
+            model_name="task",
+            name="extra",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="导入文件中该项的附加字段，导出时原样带回",
+                verbose_name="其他字段",
+            ),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0003_task_extra'),
+        ("plans", "0003_task_extra"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='task',
-            options={'ordering': ['plan_id', 'order'], 'verbose_name': '任务', 'verbose_name_plural': '任务'},
+            name="task",
+            options={"ordering": ["plan_id", "order"], "verbose_name": "任务", "verbose_name_plural": "任务"},
         ),
     ]

@@ -8,79 +8,245 @@ import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=300, unique=True, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('support', '对口支援'), ('collaboration', '对口协作'), ('cooperation', '对口合作'), ('east_west', '东西部协作')], default='support', max_length=16, verbose_name='类型')),
-                ('start_year', duikou.core.fields.YearField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='起始年份')),
-                ('end_year', duikou.core.fields.YearField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='结束年份')),
-                ('reporting_period', models.CharField(choices=[('month', '月'), ('quarter', '季度'), ('year', '年')], default='month', max_length=8, verbose_name='报告周期')),
-                ('is_public', models.BooleanField(default=True, help_text='此件主动公开：显示在公开页面', verbose_name='公开')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('donors', models.ManyToManyField(blank=True, related_name='donor_programs', to='organizations.organization', verbose_name='支援方')),
-                ('office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offices_programs', to='organizations.organization', verbose_name='牵头办公室')),
-                ('recipients', models.ManyToManyField(blank=True, related_name='recipient_programs', to='organizations.organization', verbose_name='受援方')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=300, unique=True, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("support", "对口支援"),
+                            ("collaboration", "对口协作"),
+                            ("cooperation", "对口合作"),
+                            ("east_west", "东西部协作"),
+                        ],
+                        default="support",
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "start_year",
+                    duikou.core.fields.YearField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="起始年份",
+                    ),
+                ),
+                (
+                    "end_year",
+                    duikou.core.fields.YearField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="结束年份",
+                    ),
+                ),
+                (
+                    "reporting_period",
+                    models.CharField(
+                        choices=[("month", "月"), ("quarter", "季度"), ("year", "年")],
+                        default="month",
+                        max_length=8,
+                        verbose_name="报告周期",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=True, help_text="此件主动公开：显示在公开页面", verbose_name="公开"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "donors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="donor_programs",
+                        to="organizations.organization",
+                        verbose_name="支援方",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offices_programs",
+                        to="organizations.organization",
+                        verbose_name="牵头办公室",
+                    ),
+                ),
+                (
+                    "recipients",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="recipient_programs",
+                        to="organizations.organization",
+                        verbose_name="受援方",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '对口关系',
-                'verbose_name_plural': '对口关系',
-                'ordering': ['-start_year', 'name'],
+                "verbose_name": "对口关系",
+                "verbose_name_plural": "对口关系",
+                "ordering": ["-start_year", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Pairing',
+            name="Pairing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('donor_printed', models.CharField(blank=True, max_length=200, verbose_name='支援方（原文）')),
-                ('recipient_printed', models.CharField(blank=True, max_length=200, verbose_name='受援方（原文）')),
-                ('level', models.CharField(choices=[('province', '省际'), ('city', '市际'), ('county', '县际'), ('town', '乡镇街道'), ('village', '村'), ('school', '学校'), ('hospital', '医院'), ('enterprise', '企业'), ('department', '部门'), ('other', '其他')], default='other', max_length=12, verbose_name='层级')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='开始日期')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='顺序')),
-                ('donor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pairings_given', to='organizations.organization', verbose_name='支援方')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='pairings', to='plans.plan', verbose_name='来源方案')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pairings_received', to='organizations.organization', verbose_name='受援方')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairings', to='programs.program', verbose_name='对口关系')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "donor_printed",
+                    models.CharField(blank=True, max_length=200, verbose_name="支援方（原文）"),
+                ),
+                (
+                    "recipient_printed",
+                    models.CharField(blank=True, max_length=200, verbose_name="受援方（原文）"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省际"),
+                            ("city", "市际"),
+                            ("county", "县际"),
+                            ("town", "乡镇街道"),
+                            ("village", "村"),
+                            ("school", "学校"),
+                            ("hospital", "医院"),
+                            ("enterprise", "企业"),
+                            ("department", "部门"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=12,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="开始日期")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "donor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pairings_given",
+                        to="organizations.organization",
+                        verbose_name="支援方",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairings",
+                        to="plans.plan",
+                        verbose_name="来源方案",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pairings_received",
+                        to="organizations.organization",
+                        verbose_name="受援方",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairings",
+                        to="programs.program",
+                        verbose_name="对口关系",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '结对关系',
-                'verbose_name_plural': '结对关系',
-                'ordering': ['program', 'order', 'id'],
+                "verbose_name": "结对关系",
+                "verbose_name_plural": "结对关系",
+                "ordering": ["program", "order", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('start_year__isnull', True), ('end_year__isnull', True), ('start_year__lte', models.F('end_year')), _connector='OR'), name='program_start_before_end'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_year__isnull", True),
+                    ("end_year__isnull", True),
+                    ("start_year__lte", models.F("end_year")),
+                    _connector="OR",
+                ),
+                name="program_start_before_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(fields=('plan', 'donor', 'recipient'), name='pairing_unique_in_plan'),
+            model_name="pairing",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "donor", "recipient"), name="pairing_unique_in_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('plan__isnull', True)), fields=('program', 'donor', 'recipient'), name='pairing_unique_in_program'),
+            model_name="pairing",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("plan__isnull", True)),
+                fields=("program", "donor", "recipient"),
+                name="pairing_unique_in_program",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('donor', models.F('recipient')), _negated=True), name='pairing_not_self'),
+            model_name="pairing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("donor", models.F("recipient")), _negated=True), name="pairing_not_self"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('end_date__isnull', True), ('start_date__lte', models.F('end_date')), _connector='OR'), name='pairing_start_before_end'),
+            model_name="pairing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("end_date__isnull", True),
+                    ("start_date__lte", models.F("end_date")),
+                    _connector="OR",
+                ),
+                name="pairing_start_before_end",
+            ),
         ),
     ]

@@ -7,45 +7,139 @@ import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('plans', '0001_initial'),
-        ('programs', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("plans", "0001_initial"),
+        ("programs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('code', models.CharField(blank=True, db_index=True, max_length=50, verbose_name='项目编号')),
-                ('name', models.CharField(max_length=300, verbose_name='项目名称')),
-                ('status', models.CharField(choices=[('candidate', '储备'), ('approved', '已立项'), ('under_way', '在建'), ('completed', '已完工'), ('in_use', '已投用'), ('cancelled', '已取消')], db_index=True, default='candidate', max_length=10, verbose_name='状态')),
-                ('sector', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='领域')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='建设地点')),
-                ('budget', duikou.core.fields.MoneyField(decimal_places=2, default=0, max_digits=18, verbose_name='总投资（元）')),
-                ('beneficiaries', models.PositiveIntegerField(default=0, verbose_name='受益人数')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='开工日期')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='完工日期')),
-                ('description', models.TextField(blank=True, verbose_name='建设内容')),
-                ('implementer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects_implemented', to='organizations.organization', verbose_name='实施单位')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='plans.plan', verbose_name='方案')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='programs.program', verbose_name='对口关系')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects_proposed', to='organizations.organization', verbose_name='申报单位')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects_received', to='organizations.organization', verbose_name='受援单位')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='plans.task', verbose_name='任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("code", models.CharField(blank=True, db_index=True, max_length=50, verbose_name="项目编号")),
+                ("name", models.CharField(max_length=300, verbose_name="项目名称")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "储备"),
+                            ("approved", "已立项"),
+                            ("under_way", "在建"),
+                            ("completed", "已完工"),
+                            ("in_use", "已投用"),
+                            ("cancelled", "已取消"),
+                        ],
+                        db_index=True,
+                        default="candidate",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("sector", models.CharField(blank=True, db_index=True, max_length=100, verbose_name="领域")),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="建设地点")),
+                (
+                    "budget",
+                    duikou.core.fields.MoneyField(
+                        decimal_places=2, default=0, max_digits=18, verbose_name="总投资（元）"
+                    ),
+                ),
+                ("beneficiaries", models.PositiveIntegerField(default=0, verbose_name="受益人数")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="开工日期")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="完工日期")),
+                ("description", models.TextField(blank=True, verbose_name="建设内容")),
+                (
+                    "implementer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects_implemented",
+                        to="organizations.organization",
+                        verbose_name="实施单位",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="plans.plan",
+                        verbose_name="方案",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="programs.program",
+                        verbose_name="对口关系",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects_proposed",
+                        to="organizations.organization",
+                        verbose_name="申报单位",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects_received",
+                        to="organizations.organization",
+                        verbose_name="受援单位",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="plans.task",
+                        verbose_name="任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目',
-                'verbose_name_plural': '项目',
-                'ordering': ['-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('budget__gte', 0)), name='project_budget_not_negative'), models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('end_date__isnull', True), ('start_date__lte', models.F('end_date')), _connector='OR'), name='project_start_before_end')],
+                "verbose_name": "项目",
+                "verbose_name_plural": "项目",
+                "ordering": ["-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("budget__gte", 0)), name="project_budget_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("start_date__isnull", True),
+                            ("end_date__isnull", True),
+                            ("start_date__lte", models.F("end_date")),
+                            _connector="OR",
+                        ),
+                        name="project_start_before_end",
+                    ),
+                ],
             },
         ),
     ]

@@ -163,18 +163,36 @@ def natural_spacing(line: Line) -> bool | None:
     return statistics.median(gaps) <= 0.02 * line.size
 
 
-def ended_short(previous: Line, following: Line, right: float, justified: bool = False) -> bool:
+def _first_word_width(line: Line) -> float | None:
+    """Width of the text before the line's first space, when the line has one (else None: CJK breaks
+    anywhere, so any first character would have fitted)."""
+    glyphs = list(line.glyphs)
+    while glyphs and glyphs[0].text.isspace():
+        glyphs.pop(0)
+    for index, glyph in enumerate(glyphs):
+        if index and (glyph.text.isspace() or glyph.x0 - glyphs[index - 1].x1 > 0.25 * line.size):
+            visible = [g for g in glyphs[:index] if g.text.strip()]
+            return visible[-1].x1 - visible[0].x0 if visible else None
+    return None
+
+
+def ended_short(
+    previous: Line, following: Line, right: float, justified: bool = False, slack: float = 1.2
+) -> bool:
     """The previous line stopped short of the right edge by more than line breaking explains: it ended there.
 
     A CJK line is filled to the edge save for the characters carried down so that punctuation does not start
     the next line (禁则), so a line short by one or two characters ended only when no such carry explains it.
     """
     short = (right - previous.x1) / max(previous.size, 1)
+    word = _first_word_width(following)
+    if word is not None and word / max(previous.size, 1) > short - 0.3:
+        return False  # the next line's first word (up to a space) did not fit: a wrap, not an end
     if short > 2.6:
         return True
     head = following.text[:2]
     carried = any(c in _NO_START for c in head[:2]) or any(c in _NO_END for c in head[:2])
-    if short > 1.2 and not carried:
+    if short > slack and not carried:
         return True
     return justified and natural_spacing(previous) is True
 
@@ -269,7 +287,11 @@ def assemble(pages: list[Page], document: Document) -> None:
         item for page in pages for item in page.items if isinstance(item, Line) and id(item) not in furniture
     ]
     if body:
-        left = Counter(round(line.x0) for line in body).most_common(1)[0][0]
+        # the left margin: the leftmost position shared by a fair number of lines (not the indent, even in a
+        # document of one-line paragraphs)
+        starts = Counter(round(line.x0) for line in body)
+        enough = max(2, len(body) // 20)
+        left = min((x for x, n in starts.items() if n >= enough), default=starts.most_common(1)[0][0])
         ends = sorted(line.x1 for line in body)
         right = ends[int(len(ends) * 0.9)] if len(ends) > 3 else ends[-1]
         size = statistics.median(line.size for line in body)
@@ -426,3 +448,83 @@ def _continue_table(table: TableItem, more: TableItem) -> None:
     rows.extend(new)
     if more.ended is not None and new:
         table.ended = more.ended
+
+
+def _runs(line: Line) -> list[Line]:
+    """A line split where the gap between glyphs is wider than two characters: the cells of an unruled row."""
+    glyphs = [g for g in line.glyphs if g.text.strip()]
+    if not glyphs:
+        return []
+    groups: list[list[Glyph]] = [[glyphs[0]]]
+    for previous, glyph in zip(glyphs, glyphs[1:], strict=False):
+        if glyph.x0 - previous.x1 > 1.5 * line.size:
+            groups.append([])
+        groups[-1].append(glyph)
+    return [_line(group, line.page) for group in groups]
+
+
+def unruled_tables(lines: list[Line]) -> list[Line | TableItem]:
+    """Rows of cells set apart by wide gaps, with no rules drawn: a header of three or more cells fixes the
+    columns; a line whose first cell sits in the first column starts a row, one that starts further right
+    continues the cells above it (a wrapped cell), also at the top of the next page."""
+    out: list[Line | TableItem] = []
+    i = 0
+    while i < len(lines):
+        runs = _runs(lines[i])
+        if len(runs) < 3:
+            out.append(lines[i])
+            i += 1
+            continue
+        columns = [run.x0 for run in runs]
+        size = lines[i].size
+        rows: list[list[list[Line]]] = [[[run] for run in runs]]
+        j = i + 1
+
+        def column_of(run: Line, columns: list[float] = columns, size: float = size) -> int | None:
+            for index in range(len(columns) - 1, -1, -1):
+                if run.x0 >= columns[index] - size:
+                    limit = columns[index + 1] if index + 1 < len(columns) else float("inf")
+                    return index if run.x1 <= limit + 0.5 * size else None
+            return None
+
+        while j < len(lines):
+            line_runs = _runs(lines[j])
+            places = [column_of(run) for run in line_runs]
+            if not line_runs or any(p is None for p in places) or len(set(places)) != len(places):
+                break
+            if lines[j].page == lines[j - 1].page and lines[j].top - lines[j - 1].bottom > 2.5 * size:
+                break
+            if places[0] == 0 and len(line_runs) >= 2:
+                row: list[list[Line]] = [[] for _ in columns]
+                for run, place in zip(line_runs, places, strict=True):
+                    row[place].append(run)
+                rows.append(row)
+            elif len(rows) > 1 or places[0] != 0:
+                for run, place in zip(line_runs, places, strict=True):
+                    rows[-1][place].append(run)
+            else:
+                break
+            j += 1
+        if len(rows) >= 2:
+            # a column's text edge: the furthest any of its pieces reaches
+            edges = [max((p.x1 for row in rows for p in row[c]), default=0.0) for c in range(len(columns))]
+            texts = []
+            for row in rows:
+                cells = []
+                for c, pieces in enumerate(row):
+                    text = ""
+                    for k, piece in enumerate(pieces):
+                        if k:
+                            # a wrapped CJK piece fills its column to within a character
+                            ended = ended_short(pieces[k - 1], piece, edges[c], slack=0.9)
+                            glue = " " if ended else joiner(text, piece.text)
+                            text += glue
+                        text += piece.text
+                    cells.append(text)
+                texts.append(cells)
+            out.append(TableItem(texts, lines[i].top, lines[j - 1].bottom, lines[i].page))
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out

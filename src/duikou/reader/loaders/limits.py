@@ -14,6 +14,7 @@ MAX_MEMBERS = 20_000
 MAX_PAGES = 2_000
 MAX_PIXELS = 60_000_000  # one page or picture to OCR (a 300-dpi A4 page is ~8.7 M)
 PARSE_SECONDS = 300.0  # time budget of one file's parse
+OCR_PAGE_SECONDS = 120.0  # added to the budget for each page read through OCR
 
 from .errors import ReaderError  # noqa: E402
 
@@ -82,6 +83,11 @@ class Budget:
         self.path = path
         self.seconds = seconds
         self.deadline = time.monotonic() + seconds
+
+    def extend(self, seconds: float) -> None:
+        """More time for work known to be slow (OCR pages), granted before it starts."""
+        self.seconds += seconds
+        self.deadline += seconds
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()

@@ -32,12 +32,12 @@ def chinese_counting(n: int, digits: str = _DIGITS, ten: str = "十", hundred: s
     if hundreds:
         parts.append(digits[hundreds] + hundred)
     elif thousands and (tens or ones):
-        parts.append(digits[0])
+        parts.append("零")
     if tens:
         parts.append(("" if tens == 1 and n < 20 else digits[tens]) + ten)
     elif (thousands or hundreds) and ones:
-        if parts[-1] != digits[0]:
-            parts.append(digits[0])
+        if parts[-1] != "零":
+            parts.append("零")
     if ones:
         parts.append(digits[ones])
     return "".join(parts)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from ..document import Document, Progress, ReadingFinding
 from .errors import ReaderError
 from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines
-from .limits import Budget, check_pages, check_pixels
+from .limits import OCR_PAGE_SECONDS, Budget, check_pages, check_pixels
 
 RENDER_DPI = 200  # enough for 3-号 (16 pt) 公文 text and for 5-号 table cells
 LOW_CONFIDENCE = 0.80
@@ -30,7 +30,8 @@ def _engine():
         raise ReaderError(
             None, "未安装文字识别组件（rapidocr-onnxruntime）。", "the OCR engine is not installed."
         ) from error
-    return RapidOCR()
+    threads = os.environ.get("DUIKOU_OCR_THREADS")  # e.g. 1 on a shared server, to measure one core
+    return RapidOCR(intra_op_num_threads=int(threads)) if threads else RapidOCR()
 
 
 def _boxes(image) -> list[tuple[list[list[float]], str, float]]:
@@ -188,6 +189,7 @@ def ocr_pdf_pages(
             path, "无法渲染该 PDF 页面以进行文字识别。", "the PDF pages cannot be rendered for OCR."
         ) from error
     check_pages(len(pdf), path)
+    budget.extend(OCR_PAGE_SECONDS * len(numbers))
     pages: list[Page] = []
     findings: list[ReadingFinding] = []
     try:
@@ -240,6 +242,7 @@ def read_image(
             path, "无法读取该图片（文件可能已损坏）。", "the picture cannot be read (it may be damaged)."
         ) from error
     budget = budget or Budget(path)
+    budget.extend(OCR_PAGE_SECONDS * frames)
     document = Document(source=str(path) if path else None, kind="image", pages=frames)
     pages: list[Page] = []
     for number in range(1, frames + 1):

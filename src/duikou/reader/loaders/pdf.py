@@ -129,7 +129,8 @@ def read_pdf(
             layout_page = Page(number, float(page.width), float(page.height))
             pages.append(layout_page)
             if not any(g.text.strip() for g in glyphs):
-                scanned.append(number)
+                if page.images:  # a picture of a page: read it through OCR (a blank page has nothing)
+                    scanned.append(number)
                 continue
             tables = [
                 t for t in page.find_tables(_TABLE_SETTINGS) if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2

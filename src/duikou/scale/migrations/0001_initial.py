@@ -4,28 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='GenerationRun',
+            name="GenerationRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('scale', models.CharField(max_length=16, verbose_name='规模')),
-                ('seed', models.BigIntegerField(verbose_name='随机种子')),
-                ('counts', models.JSONField(default=dict, verbose_name='生成行数')),
-                ('seconds', models.FloatField(default=0, verbose_name='耗时（秒）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("scale", models.CharField(max_length=16, verbose_name="规模")),
+                ("seed", models.BigIntegerField(verbose_name="随机种子")),
+                ("counts", models.JSONField(default=dict, verbose_name="生成行数")),
+                ("seconds", models.FloatField(default=0, verbose_name="耗时（秒）")),
             ],
             options={
-                'verbose_name': '数据生成记录',
-                'verbose_name_plural': '数据生成记录',
-                'ordering': ['-id'],
+                "verbose_name": "数据生成记录",
+                "verbose_name_plural": "数据生成记录",
+                "ordering": ["-id"],
             },
         ),
     ]

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ("organizations", "0001_initial"),
         ("plans", "0005_responsibility_parts_task_cancelled"),
         ("programs", "0002_pairing_extra"),
-        ("reports", "0002_reminder_supervision_kinds_key"),
+        ("reports", "0003_reminder_supervision_kinds_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("organizations", "0001_initial"),
         ("plans", "0005_responsibility_parts_task_cancelled"),
-        ("reports", "0003_period_lock"),
+        ("reports", "0004_period_lock"),
         ("supervision", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

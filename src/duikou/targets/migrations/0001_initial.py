@@ -8,66 +8,155 @@ import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('text', models.TextField(blank=True, verbose_name='原文')),
-                ('indicator', models.CharField(max_length=500, verbose_name='指标')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='目标值')),
-                ('unit', models.CharField(choices=[('yuan', '元'), ('person', '人'), ('count', '个/项'), ('percent', '%'), ('other', '其他')], max_length=10, verbose_name='单位')),
-                ('unit_text', models.CharField(blank=True, help_text='其他计量单位时照录，如 千瓦、亩', max_length=20, verbose_name='原文单位')),
-                ('comparator', models.CharField(choices=[('>=', '不低于'), ('<=', '不超过'), ('=', '等于')], default='=', max_length=2, verbose_name='比较')),
-                ('year', duikou.core.fields.YearField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='年份')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='顺序')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='plans.plan', verbose_name='方案')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='targets', to='plans.task', verbose_name='任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("text", models.TextField(blank=True, verbose_name="原文")),
+                ("indicator", models.CharField(max_length=500, verbose_name="指标")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="目标值")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("yuan", "元"),
+                            ("person", "人"),
+                            ("count", "个/项"),
+                            ("percent", "%"),
+                            ("other", "其他"),
+                        ],
+                        max_length=10,
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "unit_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="其他计量单位时照录，如 千瓦、亩",
+                        max_length=20,
+                        verbose_name="原文单位",
+                    ),
+                ),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[(">=", "不低于"), ("<=", "不超过"), ("=", "等于")],
+                        default="=",
+                        max_length=2,
+                        verbose_name="比较",
+                    ),
+                ),
+                (
+                    "year",
+                    duikou.core.fields.YearField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年份",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="plans.plan",
+                        verbose_name="方案",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="targets",
+                        to="plans.task",
+                        verbose_name="任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目标指标',
-                'verbose_name_plural': '目标指标',
-                'ordering': ['plan', 'order'],
+                "verbose_name": "目标指标",
+                "verbose_name_plural": "目标指标",
+                "ordering": ["plan", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('printed_name', models.CharField(max_length=200, verbose_name='原文名称')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='分解值')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='organizations.organization', verbose_name='单位')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='targets.target', verbose_name='目标')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("printed_name", models.CharField(max_length=200, verbose_name="原文名称")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="分解值")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="organizations.organization",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="targets.target",
+                        verbose_name="目标",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目标分解',
-                'verbose_name_plural': '目标分解',
-                'ordering': ['target', 'order'],
+                "verbose_name": "目标分解",
+                "verbose_name_plural": "目标分解",
+                "ordering": ["target", "order"],
             },
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='target_value_not_negative'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)), name="target_value_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='allocation_value_not_negative'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)), name="allocation_value_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(fields=('target', 'printed_name'), name='allocation_unique_name_in_target'),
+            model_name="allocation",
+            constraint=models.UniqueConstraint(
+                fields=("target", "printed_name"), name="allocation_unique_name_in_target"
+            ),
         ),
     ]

@@ -5,21 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0001_initial'),
-        ('targets', '0002_target_extra'),
+        ("indicators", "0001_initial"),
+        ("targets", "0002_target_extra"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='target',
-            name='national_indicator',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='targets', to='indicators.indicator', verbose_name='对应协作指标'),
+            model_name="target",
+            name="national_indicator",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="targets",
+                to="indicators.indicator",
+                verbose_name="对应协作指标",
+            ),
         ),
         migrations.AddField(
-            model_name='target',
-            name='national_indicator_confirmed',
-            field=models.BooleanField(default=False, verbose_name='指标对应已确认'),
+            model_name="target",
+            name="national_indicator_confirmed",
+            field=models.BooleanField(default=False, verbose_name="指标对应已确认"),
         ),
     ]

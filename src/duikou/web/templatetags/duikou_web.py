@@ -9,6 +9,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.translation import gettext as _
 
+from duikou.core import dates, money
+
 register = template.Library()
 
 
@@ -50,10 +52,68 @@ def query(context, **changes):
 
 @register.filter
 def wan(value):
-    """Yuan shown in 万元 with two decimals, as plans print money."""
-    if value in (None, ""):
+    """Yuan as a number of 万元 with separators, for a column or phrase whose unit is stated once beside it."""
+    return money.format_amount(value)
+
+
+@register.filter
+def wan_input(value):
+    """Yuan as the plain number of 万元 a form field shows for editing (1305.00)."""
+    amount = money.in_unit(value)
+    return "" if amount is None else f"{amount}"
+
+
+@register.filter(name="money")
+def money_filter(value):
+    """Yuan as a figure with its unit: 1,305.00万元, or 7.50亿元 from 1亿 up."""
+    return money.format_money(value)
+
+
+@register.filter
+def quantity(target, value):
+    """A value in a target's unit: {{ target|quantity:a.value }} → 3,000人, 7.50亿元."""
+    if value is None or value == "":
         return "—"
-    return f"{Decimal(value) / Decimal(10000):,.2f}"
+    return target.format_value(value)
+
+
+@register.filter
+def target_phrase(item):
+    """A target as a plan file or open-data row holds it (comparator, value, unit, year): 不少于 3,000人（2023年）."""
+    from duikou.targets.units import format_target, unit_code
+
+    code, text = unit_code(item.get("unit"))
+    return format_target(item.get("comparator") or "=", item.get("value"), code, text, item.get("year"))
+
+
+@register.filter
+def user_label(user):
+    """Who is signed in, each part once: 张三 · 马尾区 · 填报员 (a user named after the role reads 领导, not 领导 · 领导)."""
+    org = getattr(user, "organization", None)
+    role = user.get_role_display() if hasattr(user, "get_role_display") else ""
+    parts = []
+    for part in (str(user), getattr(org, "name", ""), str(role)):
+        if part and part not in parts:
+            parts.append(part)
+    return " · ".join(parts)
+
+
+@register.filter
+def year_range(value):
+    """Start and end years (an object or a dict with start_year/end_year): 2021–2025年, or 2024年 when one year."""
+    get = value.get if isinstance(value, dict) else (lambda key: getattr(value, key, None))
+    start, end = (get("start_year"), get("end_year")) if value else (None, None)
+    if not start and not end:
+        return "—"
+    if not start or not end or start == end:
+        return _("%(year)s年") % {"year": start or end}
+    return _("%(start)s–%(end)s年") % {"start": start, "end": end}
+
+
+@register.filter
+def cn_date(value):
+    """A date as offices write it: 2024年11月30日."""
+    return dates.format_date(value)
 
 
 @register.filter

@@ -1,5 +1,3 @@
-import secrets
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import User
+from duikou.accounts.validators import generate_password
 from duikou.core import permissions as perms
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.organizations.models import Organization
@@ -46,9 +45,12 @@ class Command(DuikouCommand):
         if action == "provision":
             return self._provision(**options)
         if action == "list":
+            from duikou.accounts.services import locked_usernames
+
+            locked = locked_usernames()
             users = User.objects.select_related("organization").order_by("username")
             lines = [
-                f"{u.username}\t{u.role}\t{u.organization or '-'}\t{'locked' if u.locked_until else ''}"
+                f"{u.username}\t{u.role}\t{u.organization or '-'}\t{'locked' if u.username in locked else ''}"
                 for u in users
             ]
             self.stderr.write("\n".join(lines)) if lines else None
@@ -117,9 +119,9 @@ class Command(DuikouCommand):
         elif role not in (perms.OFFICE_ADMIN, perms.AUDITOR, perms.LEADER, *perms.THREE_ADMINS):
             raise UserError(_("--org：单位填报员、单位负责人和受援方账户必须属于一个单位"))
         generated = password is None
-        password = password or secrets.token_urlsafe(12)
+        password = password or generate_password()
         try:
-            validate_password(password)
+            validate_password(password, User(username=username))
         except ValidationError as exc:
             raise UserError(_("--password：%(errors)s") % {"errors": "；".join(exc.messages)}) from exc
         with transaction.atomic():

@@ -84,6 +84,7 @@ class Command(DuikouCommand):
                     "organization": a.organization.full_name,
                     "organization_id": a.organization_id,
                     "score": float(a.score),
+                    "grade": rule.grade(a.score),
                     "breakdown": a.breakdown,
                 }
                 for a in results

@@ -10,6 +10,7 @@ from duikou.core.commands import DuikouCommand, UserError
 class Command(DuikouCommand):
     help = "备份整个数据库为可移植的 zip 文件 / back up the whole database to a portable zip"
     example = "duikou backup data/duikou-2025-06-30.zip"
+    exports_data = True
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="备份文件路径（.zip）/ backup file")

@@ -17,7 +17,9 @@ class Command(DuikouCommand):
         with self.progress() as bar:
             task = bar.add_task("恢复 / restore", total=None)
             try:
-                manifest = restore(file, progress=lambda label, n: bar.update(task, description=label, advance=1))
+                manifest = restore(
+                    file, progress=lambda label, n: bar.update(task, description=label, advance=1)
+                )
             except InputError as exc:
                 raise UserError(str(exc)) from None
         rows = sum(t["rows"] for t in manifest["tables"])

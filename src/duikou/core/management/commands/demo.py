@@ -53,6 +53,12 @@ class Command(DuikouCommand):
 
         admin = User.objects.get(username="admin")
         with acting_as(admin, source="cli"):
+            from duikou.plans.models import Plan
+            from duikou.programs.services import publish_program
+
+            # The seeds are public documents (此件主动公开): their programs are published, through the change log.
+            for plan in Plan.objects.filter(pk__in=plans).select_related("program"):
+                publish_program(program=plan.program, user=admin)
             activity = add_activity(admin)
             add_minning_agreement()
         if activity["reports"] or activity["payments"]:
@@ -95,10 +101,11 @@ def _demo_users(password: str) -> list[tuple[str, str]]:
     for username, role, organization, label in specs:
         user, _created = User.objects.get_or_create(username=username, defaults={"role": role})
         user.role, user.organization = role, organization
-        user.is_superuser = False  # the office administrator is no superuser (三员分立); is_staff follows the role
+        user.is_superuser = (
+            False  # the office administrator is no superuser (三员分立); is_staff follows the role
+        )
         user.first_name = label
         user.set_password(password)
-        user.failed_logins, user.locked_until = 0, None
         user.save()
         if username != "admin":
             made.append((username, label))

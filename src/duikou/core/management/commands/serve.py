@@ -3,7 +3,7 @@ import sys
 
 from django.utils.translation import gettext as _
 
-from duikou.core.commands import DuikouCommand
+from duikou.core.commands import DuikouCommand, UserError
 
 
 class Command(DuikouCommand):
@@ -15,7 +15,19 @@ class Command(DuikouCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def run(self, *args, bind, workers, **options):
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
         from django.core.management import call_command
+
+        try:
+            secret = settings.SECRET_KEY
+        except ImproperlyConfigured:
+            secret = ""
+        if not secret:
+            # Fail closed: production mode never signs sessions with a key anyone could know.
+            raise UserError(
+                _("生产模式（DUIKOU_PRODUCTION=1）必须设置 DUIKOU_SECRET_KEY 或 DUIKOU_SECRET_KEY_FILE，服务未启动")
+            )
 
         call_command("migrate", interactive=False, verbosity=0)
         self.stderr.write(_("duikou 服务已启动 / serving on http://%(bind)s  (Ctrl-C 停止)") % {"bind": bind})
@@ -30,12 +42,9 @@ class Command(DuikouCommand):
                 bind,
                 "--workers",
                 str(workers),
+                "--config",
+                "python:duikou.gunicorn_conf",
                 "--access-logfile",
                 "-",
-                "--timeout",
-                "120",
-                # Starts and stops the application's scheduler (daily reminders, 督办, deliveries): no cron.
-                "--config",
-                "python:duikou.supervision.gunicorn_hooks",
             ],
         )

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core.commands import DuikouCommand, UserError
+from duikou.core.dates import today_for
 from duikou.core.periods import MAX_YEAR, MIN_YEAR
 from duikou.indicators.exports import write_xlsx
 from duikou.indicators.services import LEVELS, NATIONAL, line_payload, progress
@@ -23,7 +23,7 @@ class Command(DuikouCommand):
         parser.add_argument("-o", "--output", help="写出 .xlsx 统计表 / write the .xlsx form")
 
     def run(self, *args, year=None, program=None, level=NATIONAL, output=None, as_json=False, **options):
-        year = year or timezone.localdate().year
+        year = year or today_for().year
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise UserError(
                 _("--year %(year)s：年份应在 %(min)s–%(max)s 之间")

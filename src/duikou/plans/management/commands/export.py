@@ -10,6 +10,7 @@ from duikou.plans.services import export_plan
 class Command(DuikouCommand):
     help = "导出方案为 duikou.plan/1 JSON / export a plan as duikou.plan/1 JSON"
     example = "duikou export plan 1 --format json > plan-1.json"
+    exports_data = True
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["plan"], help="导出对象类型")

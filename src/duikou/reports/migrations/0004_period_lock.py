@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programs', '0002_pairing_extra'),
-        ('reports', '0002_reminder_supervision_kinds_key'),
+        ('reports', '0003_reminder_supervision_kinds_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

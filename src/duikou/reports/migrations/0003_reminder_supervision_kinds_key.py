@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0001_initial'),
-        ('reports', '0001_initial'),
+        ('reports', '0002_evidence_sm4_cipher'),
     ]
 
     operations = [

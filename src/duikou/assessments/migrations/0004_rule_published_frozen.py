@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_initial'),
+        ('assessments', '0003_assessment_grades_and_procedure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,76 @@
+"""Scans through offline OCR: a one-page plan with a ruled task table, as an image and as an image-only PDF.
+
+The page is made once per session (Word → LibreOffice PDF → 150-dpi raster) and read through OCR once; the
+seeds' full scans are scored by benchmarks/reader_throughput.py --scan (OCR of 50 pages is minutes of CPU).
+"""
+
+import shutil
+
+import pytest
+import renditions as make
+
+from duikou.reader import extract_file
+from duikou.reader.loaders import read_file
+
+PLAN = """某市对口协作重点工作任务分工方案
+一、工作目标
+2023年帮助销售农副产品7.5亿元以上。
+二、任务分工
+序号\t工作任务\t牵头单位\t完成时限
+1\t推动消费帮扶\t市商务局\t11月底前
+2\t加强干部交流\t市委组织部\t全年
+3\t开展劳务协作\t市人社局\t10月底前
+"""
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+
+
+@pytest.fixture(scope="session")
+def scanned(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scan")
+    docx_path = make.make_docx(PLAN, root / "plan.docx")
+    pdf = make.soffice_convert(docx_path, "pdf", root)
+    scan = make.make_scan(pdf, root / "scan.pdf", dpi=150)
+    progress: list[tuple[int, int, str]] = []
+    document = read_file(scan, progress=lambda done, total, what: progress.append((done, total, what)))
+    return scan, document, progress
+
+
+@needs_soffice
+def test_scanned_pdf_is_read_through_ocr(scanned):
+    _, document, progress = scanned
+    assert document.kind == "pdf-scan"
+    assert progress == [(1, 1, "OCR")]
+    lines = document.lines()
+    assert any("对口协作重点工作任务分工方案" in line for line in lines)
+    assert any(line.startswith("一、") and "工作目标" in line for line in lines)
+
+
+@needs_soffice
+def test_ruled_table_in_the_image_becomes_rows(scanned):
+    _, document, _ = scanned
+    (table,) = [b for b in document.blocks if b.rows]
+    assert table.rows[0] == ["序号", "工作任务", "牵头单位", "完成时限"]
+    assert [row[2] for row in table.rows[1:]] == ["市商务局", "市委组织部", "市人社局"]
+
+
+@needs_soffice
+def test_scan_gives_tasks_and_targets(scanned, tmp_path):
+    scan, document, _ = scanned
+    from duikou.reader import extract_document
+
+    plan = extract_document(document)
+    assert [t["lead_units"] for t in plan["tasks"]] == [["市商务局"], ["市委组织部"], ["市人社局"]]
+    assert [(t["value"], t["unit"]) for t in plan["targets"]] == [(750_000_000, "yuan")]
+
+
+@needs_soffice
+def test_page_image_is_read_through_ocr(scanned, tmp_path):
+    import pypdfium2
+
+    scan, _, _ = scanned
+    page = pypdfium2.PdfDocument(str(scan))[0]
+    image = tmp_path / "page.png"
+    page.render(scale=150 / 72).to_pil().save(image)
+    plan = extract_file(image)
+    assert plan["title"] and "分工方案" in plan["title"]

@@ -1,0 +1,407 @@
+"""The genre's conventions, each a rule tried on small texts written in at least two documents' styles."""
+
+import pytest
+
+from duikou.reader import check_plan, extract_text, format_findings
+from duikou.reader.findings import numbering_jumps
+from duikou.reader.tasks import due_date
+from duikou.reader.text import build_document, unflatten
+
+
+def _tasks(text):
+    return [
+        (t["path"], t["lead_units"], t["support_units"], t["deadline"], t["due"])
+        for t in extract_text(text)["tasks"]
+    ]
+
+
+# --- pages flattened onto one line ---------------------------------------------------------------------------
+
+ARCHIVED = (
+    "当前位置： 首页政务公开 某区管委会办公室关于印发某区新污染物治理工作方案的通知 时间：2023-03-30 15:53 微信 "
+    "各相关单位： 《某区新污染物治理工作方案》已经同意，现印发给你们，请认真组织实施。 某区管委会办公室 "
+    "2023年3月30日某区新污染物治理工作方案 为切实保障生态环境安全，制定本工作方案。 一、总体要求 全面贯彻落实，"
+    + "健全新污染物调查监测、筛查评估、管控治理体系，统筹推动大气、水、土壤多环境介质协同治理。"
+    * 8
+    + " 二、重点任务 （一）开展调查监测 1.落实环境信息调查。2023年底前完成首轮调查。"
+    "（区资源生态局牵头负责;各片区负责配合落实，以下均需各片区配合落实，不再列出） 2.开展环境调查监测。制定实施方案。"
+    "2025年底前，初步建立监测体系。（区资源生态局牵头负责） （二）严格源头管控 3.规范环境管理登记。严格执行登记办法，"
+    "督促企业落实主体责任，加强监督执法检查。（区资源生态局牵头，区经发局、区农业农村局，某海关等按职责分工负责） "
+    "来源：某区自然资源与生态环境局"
+)
+GLUED_TABLE = (
+    "附件2022年全区政务公开工作主要任务分解表工作任务工作要求牵头单位配合/责任单位一、加强涉及市场主体的信息公开"
+    "1.增强政策制定实施的透明度和可预期性，提振市场主体信心，持续打造市场化法治化国际化营商环境。 区直各有关单位，"
+    "各区属事业单位，各片区管理局、各乡镇人民政府（街道办事处）2.建立市场主体反映投资和工程建设项目审批问题的办理和反馈机制，"
+    "及时回应和解决问题，推动优化投资和建设环境。区经济发展局区行政审批局区直各有关单位，各区属事业单位，各片区管理局"
+    "二、加强涉及减税降费的信息公开3.系统集成、智能推送已出台各项减税降费政策特别是大规模增值税留抵退税政策，帮助纳税人"
+    "第一时间全面准确了解政策。区财政金融局区直各有关单位，各区属事业单位，各片区管理局、各乡镇人民政府（街道办事处）"
+    "4.加强统筹，为行政机关办理政务服务事项、编制各类权责清单提供基本依据，方便社会公众全面了解各项制度规定。"
+    + "各政府信息公开工作部门要以完整准确、动态更新的现行有效制度体系为依据。"
+    * 8
+)
+
+
+def test_archived_page_with_spaces_splits_into_items_and_reads_brackets():
+    assert len(ARCHIVED) > 600 and "\n" not in ARCHIVED
+    plan = extract_text(ARCHIVED)
+    assert plan["title"] == "某区新污染物治理工作方案" and plan["issued_on"] == "2023-03-30"
+    assert plan["notice_title"] == "某区管委会办公室关于印发某区新污染物治理工作方案的通知"
+    tasks = _tasks(ARCHIVED)
+    assert tasks[0] == (["二", "(一)", "1"], ["区资源生态局"], [], "2023年底前", "2023-12-31")
+    assert tasks[1] == (["二", "(一)", "2"], ["区资源生态局"], [], "2025年底前", "2025-12-31")
+    assert tasks[2] == (
+        ["二", "(二)", "3"],
+        ["区资源生态局"],
+        ["区经发局", "区农业农村局", "某海关"],
+        None,
+        None,
+    )
+
+
+def test_glued_task_table_splits_items_and_reads_unit_cells_after_the_last_full_stop():
+    tasks = _tasks(GLUED_TABLE)
+    assert [t[0] for t in tasks] == [["一", "1"], ["一", "2"], ["二", "3"], ["二", "4"]]
+    # classes of units are dropped, classes of governments kept (each answers for the work)
+    township = "各乡镇人民政府(街道办事处)"
+    assert [t[1] for t in tasks] == [
+        [township],
+        ["区经济发展局", "区行政审批局"],
+        ["区财政金融局", township],
+        [],
+    ]
+
+
+def test_short_lines_and_prose_numbers_are_not_split():
+    line = "坚持统一、规范、高效的原则，" * 50 + "第1.5期工程按2.5%比例推进。"
+    assert unflatten(line) == [line]
+    assert unflatten("一、总体要求二、重点任务") == [
+        "一、总体要求二、重点任务"
+    ]  # short: an ordinary heading line
+
+
+# --- responsibility notes ------------------------------------------------------------------------------------
+
+STATE_COUNCIL = """国务院关于促进某区域发展的若干意见
+国发〔2019〕3号
+各省、自治区、直辖市人民政府：
+一、主要任务
+1.拓展两个市场。推广一般纳税人资格试点。（税务总局、财政部、海关总署负责，列第一位者为牵头单位，下同）
+2.提前适用政策。可享受税收政策。（海关总署、财政部负责）
+3.促进内销便利。便利企业内销。（商务部、海关总署等有关部门负责）
+4.建设创新高地。支持研发机构发展。（国家发展改革委会同有关部门负责）
+5.改善消费条件。推进场馆改造。（体育总局、教育部负责）完善公共安全服务。（公安部、应急部负责）
+"""
+NEA_STYLE = """某局2022年定点帮扶和对口支援工作要点
+一、协调推动基础设施建设
+（一）持续提升供电保障能力。加快重点工程建设。〔新能源司、电力司，华中能源监管局〕
+（二）协调推动天然气项目建设。推动分输站开口，2022年底前通气供气。〔油气司〕
+（三）动员社会帮扶。协调动员社会力量。〔规划司牵头，局内各单位参与〕
+（四）持续开展党支部结对共建。加强联系互动。〔机关党委（人事司），有结对任务的单位〕
+"""
+FREE_TRADE = """国务院关于支持某试验区深化改革创新若干措施的通知
+一、营造优良投资环境
+（一）放宽人才中介机构限制。（负责部门：人力资源社会保障部、商务部；适用范围：所有试验区，以下除标注外适用范围均为所有试验区）
+（二）探索石油储备模式。（负责部门：发展改革委、粮食和储备局，适用范围：浙江试验区）
+（三）开展人民币业务。（负责部门：人民银行等部门）
+"""
+
+
+def test_first_listed_leads_and_xiatong_carries_forward():
+    tasks = _tasks(STATE_COUNCIL)
+    assert tasks[0][1:3] == (["税务总局"], ["财政部", "海关总署"])
+    assert tasks[1][1:3] == (["海关总署"], ["财政部"])  # 下同: the rule holds for later notes
+    assert tasks[2][1:3] == (["商务部"], ["海关总署"])
+    assert tasks[3][1:3] == (["国家发展改革委"], [])  # 会同有关部门: a class of units, not named
+    assert tasks[4][1:3] == (["体育总局", "公安部"], ["教育部", "应急部"])  # two notes, each led by its first
+
+
+def test_square_brackets_bare_lists_and_nested_names():
+    tasks = _tasks(NEA_STYLE)
+    assert tasks[0][1] == ["新能源司", "电力司", "华中能源监管局"]
+    assert tasks[1][1:4] == (["油气司"], [], "2022年底前")
+    assert tasks[2][1:3] == (["规划司"], [])  # 局内各单位参与: a class, dropped
+    assert tasks[3][1] == ["机关党委(人事司)"]
+
+
+def test_labelled_notes_with_ignored_scope():
+    tasks = _tasks(FREE_TRADE)
+    assert tasks[0][1] == ["人力资源社会保障部", "商务部"]
+    assert tasks[1][1] == ["发展改革委", "粮食和储备局"]
+    assert tasks[2][1] == ["人民银行"]
+    assert "适用范围" not in extract_text(FREE_TRADE)["tasks"][0]["text"]
+
+
+def test_label_runs_in_any_order_roles_and_deadline_forms():
+    text = """某省对口支援工作要点
+一、重点任务
+1.推进产业合作。牵头单位：省发展改革委 完成时限：2020年6月底 配合单位：省商务厅、科技厅
+2.开展人才交流。完成时限：长期坚持；实施单位：某市人民政府；承办单位：某县人社局
+3.加强宣传。省委宣传部牵头，省广电局配合。甲工作于2021年3月底前完成，乙工作于2021年9月底前完成。
+4.推进示范。（责任单位：区经济发展局、人民银行某支行、区直各相关单位）
+"""
+    tasks = _tasks(text)
+    assert tasks[0] == (["一", "1"], ["省发展改革委"], ["省商务厅", "省科技厅"], "2020年6月底", "2020-06-30")
+    assert tasks[1] == (["一", "2"], ["某市人民政府", "某县人社局"], [], "长期坚持", None)
+    assert tasks[2] == (
+        ["一", "3"],
+        ["省委宣传部"],
+        ["省广电局"],
+        "2021年3月底前；2021年9月底前",
+        "2021-09-30",
+    )
+    assert tasks[3][1] == ["区经济发展局", "区人民银行某支行"]
+
+
+@pytest.mark.parametrize(
+    ("deadline", "year", "due"),
+    [("2020年6月底", None, "2020-06-30"), ("11月底前", 2023, "2023-11-30"), ("常态化推进", 2023, None),
+     ("上半年", 2016, "2016-06-30"), ("第二季度", 2016, "2016-06-30")],
+)  # fmt: skip
+def test_due_dates(deadline, year, due):
+    assert due_date(deadline, year) == due
+
+
+def test_prose_deadlines_from_two_styles():
+    text = """某方案
+一、工作措施
+1.摸底排查。该项工作于2019年4月底前完成。
+2.全面整改。已建成的原则上于2019年6月底前完成；需要补建的于2020年12月底前完成项目竣工验收。
+3.建设景区。上半年完成坛南湾配套设施建设，力争第二季度开工建设。
+4.定期报告。各部门于每年2月底前报送。
+"""
+    tasks = _tasks(text)
+    assert [t[3] for t in tasks] == [
+        "2019年4月底前",
+        "2019年6月底前；2020年12月底前",
+        "上半年；第二季度",
+        None,
+    ]
+    assert tasks[1][4] == "2020-12-31"
+
+
+# --- tables ----------------------------------------------------------------------------------------------------
+
+
+def test_task_table_with_points_column_and_lead_column_variants():
+    text = """某县2023年东西部协作重点工作任务分工方案
+序号\t任务\t牵头单位\t完成时限\t分值
+1\t劳务协作\t县人社局、农业农村局\t11月底前\t10
+2\t消费帮扶\t县商务局\t全年\t8
+"""
+    tasks = _tasks(text)
+    assert tasks == [
+        (["1"], ["县人社局", "县农业农村局"], [], "11月底前", "2023-11-30"),
+        (["2"], ["县商务局"], [], "全年", None),
+    ]
+    guided = "序号\t改革举措\t主要内容\t指导部门\t推广范围\n1\t知识产权质押\t推广质押融资\t银保监会、知识产权局\t全国\n"
+    assert _tasks(guided)[0][1] == ["银保监会", "知识产权局"]
+
+
+# --- pairings --------------------------------------------------------------------------------------------------
+
+
+def test_pairings_in_prose_and_in_a_one_sided_table():
+    prose = extract_text("某协作方案\n福州市与定西市结对。厦门市对口支援临夏回族自治州和甘南藏族自治州。\n")[
+        "pairings"
+    ]
+    assert prose == [
+        {"donor": "福州市", "recipient": "定西市"},
+        {"donor": "厦门市", "recipient": "临夏回族自治州"},
+        {"donor": "厦门市", "recipient": "甘南藏族自治州"},
+    ]
+    table = "浙江省对口支援四川省工作方案\n序号\t受援县\t援派名额\n1\t甘孜县\t30\n2\t理塘县\t12\n合计\t\t42\n"
+    assert extract_text(table)["pairings"] == [
+        {"donor": "浙江省", "recipient": "甘孜县"},
+        {"donor": "浙江省", "recipient": "理塘县"},
+    ]
+
+
+# --- numbering ---------------------------------------------------------------------------------------------------
+
+
+def test_numbering_that_starts_in_the_middle_or_runs_inline():
+    excerpt = (
+        "某意见（节选）\n（七）加快建设。推进项目。\n（八）加强监管。严格执法。\n（九）做好宣传。加强解读。\n"
+    )
+    assert [t[0] for t in _tasks(excerpt)] == [["(七)"], ["(八)"], ["(九)"]]
+    lone = "某意见\n（七）这是正文里的一处引用。\n"
+    assert _tasks(lone) == []
+
+
+# --- targets -----------------------------------------------------------------------------------------------------
+
+
+def test_thresholds_and_rules_are_not_targets_and_comparators_follow_the_words():
+    text = """某方案
+一、目标
+到2025年，体育竞赛表演产业总规模达到2万亿元，将蓝绿空间占比稳定在70%，远景开发强度控制在30%。
+二、政策
+（一）对职工人数100人（含）以下的企业给予补贴，最高500万元。
+（二）以农民人均可支配收入低于3310元为标准，按7%予以贴息。
+（三）允许不超过五分之一的人员担任股东，最多不超过六批。
+（四）担保费率不超过1%，再担保比例不超过60%。
+"""
+    targets = {(t["value"], t["unit"]): t["comparator"] for t in extract_text(text)["targets"]}
+    assert targets[(2000000000000, "yuan")] == ">="
+    assert targets[(70, "percent")] == "=" and targets[(30, "percent")] == "<="
+    assert targets[(1, "percent")] == "<=" and targets[(60, "percent")] == "<="
+    for rule in [(100, "person"), (5000000, "yuan"), (3310, "yuan"), (7, "percent"), (6, "count")]:
+        assert rule not in targets
+
+
+# --- header ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "issuer", "period"),
+    [
+        ("国务院关于促进综合保税区\n高水平开放高质量发展的若干意见\n国发〔2019〕3号\n各省人民政府：\n",
+         "国务院关于促进综合保税区高水平开放高质量发展的若干意见", "国务院", None),
+        ("标题: 印发《关于加快推进精准扶贫的工作方案》的通知\n某区管委会印发关于加快推进精准扶贫的工作方案的通知\n",
+         "关于加快推进精准扶贫的工作方案", "某区管委会", None),
+        ("关于印发某区社会信用体系建设规划（2015-2020）任务分工实施方案的通知\n",
+         "某区社会信用体系建设规划(2015-2020)任务分工实施方案", None, (2015, 2020)),
+        ("近日国家能源局印发2022年乡村振兴定点帮扶和对口支援工作要点的通知。文件提出，持续推进。\n",
+         "2022年乡村振兴定点帮扶和对口支援工作要点", "国家能源局", (2022, 2022)),
+        ("国家发展改革委 国家能源局关于印发《农村电网巩固提升工程实施方案（2021—2023年）》的通知\n",
+         "农村电网巩固提升工程实施方案(2021—2023年)", "国家发展改革委、国家能源局", (2021, 2023)),
+        ("安徽省工业互联网创新发展行动计划（2021-2023年）\n", "安徽省工业互联网创新发展行动计划(2021-2023年)", None, (2021, 2023)),
+        ("某省对口支援工作规划\n从2016年到2020年，持续推进对口支援。\n", "某省对口支援工作规划", None, (2016, 2020)),
+    ],
+)  # fmt: skip
+def test_titles_issuers_and_periods(text, title, issuer, period):
+    plan = extract_text(text)
+    assert plan["title"] == title
+    assert plan["issuer"] == issuer
+    assert (plan["period"] and (plan["period"]["start_year"], plan["period"]["end_year"])) == (period or None)
+
+
+def test_joint_signature_and_a_wrapped_single_signature():
+    joint = "某方案\n一、任务\n1.推进。\n国家发展改革委\n国家能源局\n2021年3月1日\n"
+    assert extract_text(joint)["issuer"] == "国家发展改革委、国家能源局"
+    wrapped = (
+        "某方案\n一、任务\n1.推进。\n中共福州市委扶贫开发成果巩固与乡村振兴\n工作领导小组\n2023年7月3日\n"
+    )
+    assert extract_text(wrapped)["issuer"] == "中共福州市委扶贫开发成果巩固与乡村振兴工作领导小组"
+
+
+# --- findings ------------------------------------------------------------------------------------------------------
+
+
+def test_findings_name_what_is_uncertain_next_to_the_items():
+    text = """某方案
+一、重点任务
+1.推进产业合作。（省发展改革委负责）
+2.开展人才交流。加强培训。
+二、保障措施
+3.加强领导。某某某某推进。
+五、其他
+4.加强宣传。（责任单位：加强宣传工作）
+"""
+    plan = extract_text(text)
+    codes = {f["code"]: f for f in plan["findings"]}
+    assert (
+        "从二跳到五" in codes["numbering_jump"]["message"] and "三、四" in codes["numbering_jump"]["message"]
+    )
+    assert codes["task_without_unit"]["where"] == "一/2、二/3"
+    assert codes["ambiguous_unit"]["where"] == "二/4"  # 五 after 二 is read as prose, so 4 stays under 二
+    shown = format_findings(check_plan(plan))
+    assert "编号从二跳到五" in shown and "项任务没有读到责任单位" in shown
+    # an office's correction clears a finding the plan itself shows, not one only the source shows
+    for task in plan["tasks"]:
+        task["lead_units"] = task["lead_units"] or ["省人社厅"]
+    kinds = {f["kind"] for f in check_plan(plan)}
+    assert "numbering_jump" in kinds and "task_without_unit" not in kinds
+
+
+def test_table_without_unit_column_is_a_finding_and_exported_plans_get_none():
+    plan = extract_text("某方案\n序号\t工作任务\t完成时限\n1\t推进合作\t6月底前\n")
+    assert [f["code"] for f in plan["findings"]][:1] == ["table_without_units"]
+    exported = {k: v for k, v in plan.items() if k != "findings"}
+    assert all(f["kind"] not in ("table_without_units", "task_without_unit") for f in check_plan(exported))
+
+
+def test_numbering_jumps_ignore_restarts_and_runs():
+    lines = build_document(["一、甲", "（一）a", "（二）b", "二、乙", "（一）c", "（三）d", "三、丙"]).lines
+    found = numbering_jumps(lines)
+    assert len(found) == 1 and "（一）跳到（三）" in found[0]["message"]
+
+
+# --- who carries the work when no note says it ---------------------------------------------------------------
+
+
+def test_units_from_prose_parents_and_glued_headings():
+    letter = """国务院办公厅关于某省所提问题和建议办理情况的函
+一、关于支持堤防建设问题。你省请求加大投资。
+发展改革委会同水利部研究提出了办理意见。
+（一）关于加大投资比例问题。2004年将认真研究，给予适当支持。
+（二）关于可研报告批复问题。在规划完成后再研究审批。
+二、关于主辅分离问题。你省请求补助。
+国资委会同财政部、劳动保障部提出了办理意见：不存在补助问题。
+"""
+    tasks = _tasks(letter)
+    assert [t[1:3] for t in tasks] == [
+        (["发展改革委"], ["水利部"]),
+        (["发展改革委"], ["水利部"]),  # the parent's answer covers its items
+        (["国资委"], ["财政部", "劳动保障部"]),
+    ]
+    flattened = "某区2016年度旅游工作要点\n一、推动《建设方案》获批由区经济发展局牵头，成立专门班子，争取尽早批复。\n二、组织评审\n"
+    assert _tasks(flattened)[0][1] == ["区经济发展局"]
+    approval = """某方案
+一、工作进度
+（一）开展考核评估。国务院办公厅将于2020年4月底前组织验收。
+（二）加强规划实施。河北省委和省政府要切实履行主体责任。
+（三）建设平台。试点地区要认真组织实施，城镇小区要依标配建，由教育部等部门负责同志组成工作组。
+"""
+    tasks = _tasks(approval)
+    assert tasks[0][1] == ["国务院办公厅"] and tasks[0][3] == "2020年4月底前"
+    assert tasks[1][1] == ["河北省委", "河北省政府"]
+    assert tasks[2][1] == []  # kinds of area and 负责同志 name no unit
+
+
+def test_closing_paragraphs_and_closing_sections_are_not_tasks():
+    notice = """国务院办公厅关于加大激励支持力度的通知
+一、对成效显著的市，优先纳入试点。（市场监管总局负责）
+二、对外贸稳定增长的省，给予优先支持。（商务部负责）
+三、对督查表扬的县，实行免督查。（国务院办公厅负责）
+各有关部门要认真组织实施，于2018年12月31日前报送国务院办公厅。
+"""
+    tasks = _tasks(notice)
+    assert tasks[-1] == (["三"], ["国务院办公厅"], [], None, None)
+    opinion = """国务院关于促进某区发展的若干意见
+一、主要任务
+（一）打造中心。
+1.拓展市场。推广试点。（税务总局负责）
+2.提前适用政策。享受政策。（海关总署负责）
+二、有关要求
+海关总署要继续做好牵头工作。
+"""
+    assert [t[0] for t in _tasks(opinion)] == [["一", "(一)", "1"], ["一", "(一)", "2"]]
+    long_measure = "某方案\n一、主要措施\n（一）允许银行将交易凭证替代贸易合同，作为贸易真实性审核依据。（负责部门：银保监会）\n"
+    assert _tasks(long_measure)[0][1] == ["银保监会"]
+
+
+def test_division_of_duties_by_department_headings():
+    text = """某区综合防控近视工作实施方案
+一、工作目标到2023年，力争近视率每年降低。
+二、职责分工
+（一）区党群工作部按照部署落实职称评审政策。
+（二）区财政金融局全区近视防控专项经费列入年度部门预算。
+（三）区社会事业局
+1.认真贯彻落实学校卫生工作条例。
+2.组建专家队伍，科学指导近视防治工作。
+（四）学校
+1.加强视力健康管理。每个学校至少配备1名兼职视力健康员，确保一人一档，每学期不少于2次视力监测。
+"""
+    tasks = _tasks(text)
+    assert [t[0] for t in tasks][0] == ["二", "(一)"]  # 工作目标到2023年… is framing, run together or not
+    assert [t[1] for t in tasks] == [
+        ["区党群工作部"],
+        ["区财政金融局"],
+        ["区社会事业局"],
+        ["区社会事业局"],
+        [],
+    ]
+    targets = [(t["value"], t["unit"], t["comparator"]) for t in extract_text(text)["targets"]]
+    assert targets == [(1, "person", ">=")]  # a minimum for each school; 一人一档 and a frequency are not
