@@ -18,7 +18,7 @@ class Api:
     """A token-carrying client speaking JSON."""
 
     def __init__(self, user):
-        self.client = Client(headers={"Authorization": f"Bearer {issue_token(user=user)}"})
+        self.client = Client(headers={"Authorization": f"Bearer {issue_token(user=user, scope='write')}"})
 
     def get(self, url):
         return self.client.get(url)

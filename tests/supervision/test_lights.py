@@ -145,13 +145,36 @@ def test_units_and_programs_read_in_the_api_carry_their_light(reported, api):
 def test_the_office_sets_the_rules_on_a_page(world, browser_client):
     office, unit = browser_client(world.users["office_admin"]), browser_client(world.users["reporter_a"])
     assert "临近到期天数" in office.get("/supervision/rules/").content.decode()
-    r = office.post("/supervision/rules/", {"program": world.program.pk, "due_soon_days": 30, "behind_points": 10,
-                                            "notice_after_days": 3, "report_grace_days": 5})
+    r = office.post(
+        "/supervision/rules/",
+        {
+            "program": world.program.pk,
+            "due_soon_days": 30,
+            "behind_points": 10,
+            "notice_after_days": 3,
+            "report_grace_days": 5,
+        },
+    )
     assert r.status_code == 302
     rule = LightRule.objects.get(program=world.program)
-    assert (rule.due_soon_days, rule.behind_points, rule.notice_after_days, rule.report_grace_days) == (30, 10, 3, 5)
-    office.post("/supervision/rules/", {"program": world.program.pk, "due_soon_days": 30, "behind_points": 101,
-                                        "notice_after_days": 3, "report_grace_days": 5})
+    assert (rule.due_soon_days, rule.behind_points, rule.notice_after_days, rule.report_grace_days) == (
+        30,
+        10,
+        3,
+        5,
+    )
+    office.post(
+        "/supervision/rules/",
+        {
+            "program": world.program.pk,
+            "due_soon_days": 30,
+            "behind_points": 101,
+            "notice_after_days": 3,
+            "report_grace_days": 5,
+        },
+    )
     rule.refresh_from_db()
     assert rule.behind_points == 10  # over 100 points is refused
-    assert unit.post("/supervision/rules/", {"program": world.program.pk, "due_soon_days": 1}).status_code == 403
+    assert (
+        unit.post("/supervision/rules/", {"program": world.program.pk, "due_soon_days": 1}).status_code == 403
+    )

@@ -236,4 +236,7 @@ def test_serve_starts_and_stops_the_scheduler(monkeypatch, tmp_path):
     # `duikou serve` runs gunicorn with duikou.gunicorn_conf, whose hooks these are.
     from duikou import gunicorn_conf
 
-    assert gunicorn_conf.on_starting is gunicorn_hooks.on_starting and gunicorn_conf.on_exit is gunicorn_hooks.on_exit
+    assert (
+        gunicorn_conf.on_starting is gunicorn_hooks.on_starting
+        and gunicorn_conf.on_exit is gunicorn_hooks.on_exit
+    )
