@@ -22,6 +22,7 @@ for _app in (
     "dispatches",
     "reports",
     "assessments",
+    "supervision",
 ):
     try:
         _module = import_module(f"duikou.{_app}.api")
@@ -30,3 +31,8 @@ for _app in (
             raise
         continue
     api.add_router(f"/{_app}/", _module.router)
+
+# Change requests are about plans' tasks, so they sit under /api/plans/ though supervision owns them.
+from duikou.supervision.api import change_requests as _change_requests  # noqa: E402
+
+api.add_router("/plans/change-requests/", _change_requests)

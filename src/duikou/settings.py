@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "duikou.reports",
     "duikou.indicators",
     "duikou.assessments",
+    "duikou.supervision",
     "duikou.web",
     "duikou.scale",
     "duikou.analytics",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("changes/", include("duikou.core.urls")),
     path("assessments/", include("duikou.assessments.urls")),
     path("indicators/", include("duikou.indicators.urls")),
+    path("supervision/", include("duikou.supervision.urls")),
     path("", include("duikou.exchange.urls")),
     path("", include("duikou.web.urls")),
 ]

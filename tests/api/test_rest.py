@@ -61,6 +61,11 @@ def test_the_permission_gate_narrows_every_list(make_user, plan, api_client):
     own.refresh_from_db()
     assert own.progress == 0 and own.title != "改标题"
     assert not ChangeLog.objects.filter(object_id=str(own.pk), action="update", user=unit).exists()
+    r = client.post("/api/plans/change-requests/", json.dumps({"task_id": own.pk, "kind": "cancel", "reason": "并入"}),
+                    content_type="application/json")
+    assert r.status_code == 201
+    entry = ChangeLog.objects.filter(content_type__model="changerequest", object_id=str(r.json()["id"])).first()
+    assert entry.user_id == unit.pk and entry.source == "api"
 
 
 def test_bad_input_is_422_with_field_errors(office, plan, api_client):
@@ -107,14 +112,14 @@ def test_plan_import_publish_and_stale_edit(office, plan, api_client):
     r = client.post("/api/plans/", json.dumps({"document": {"schema": "duikou.plan/1"}}), content_type="application/json")
     assert r.status_code == 422
     task = plan.tasks.get(number="1")
-    r = client.patch(f"/api/plans/tasks/{task.pk}", json.dumps({"progress": 10, "version": task.version}),
+    r = client.patch(f"/api/plans/tasks/{task.pk}", json.dumps({"deadline": "2025年", "version": task.version}),
                      content_type="application/json")
     assert r.status_code == 200
-    r = client.patch(f"/api/plans/tasks/{task.pk}", json.dumps({"progress": 20, "version": task.version}),
+    r = client.patch(f"/api/plans/tasks/{task.pk}", json.dumps({"deadline": "2026年", "version": task.version}),
                      content_type="application/json")
     assert r.status_code == 409
     task.refresh_from_db()
-    assert task.progress == 10
+    assert task.deadline == "2025年"
 
 
 def test_money_moves_through_the_funds_service(office, make_user, org, plan, api_client):

@@ -31,6 +31,10 @@ MODELS = {
     "report": "reports.Report",
     "assessment": "assessments.Assessment",
     "assessment_rule": "assessments.AssessmentRule",
+    "urge": "supervision.Urge",
+    "change_request": "supervision.ChangeRequest",
+    "instruction": "supervision.Instruction",
+    "notice": "supervision.SupervisionNotice",
 }
 READ_ONLY = (perms.AUDITOR, perms.LEADER, perms.RECIPIENT_VIEWER, perms.AUDIT_ADMIN)
 

@@ -101,6 +101,7 @@ def test_every_domain_model_has_an_admin():
             "projects",
             "dispatches",
             "reports",
+            "supervision",
             "assessments",
         }
         and m not in admin.site._registry

@@ -98,6 +98,9 @@ class TargetTally(models.Model):
     value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4, default=0)
     achieved = models.DecimalField(_("完成值"), max_digits=24, decimal_places=4, default=0)
     reached = models.BooleanField(_("已达成"), default=False)
+    # The target's split among units (分解目标): how many shares, and how many the units' approved figures meet.
+    allocations = models.IntegerField(_("分解数"), default=0)
+    allocations_reached = models.IntegerField(_("分解已达成"), default=0)
 
     class Meta:
         verbose_name = _("目标完成统计")

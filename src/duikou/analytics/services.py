@@ -17,8 +17,8 @@ from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value,
 from django.db.models.functions import Coalesce, ExtractYear
 
 from duikou.core.dates import today_for
-from duikou.plans.models import COMPLETED, is_overdue, overdue_q
-from duikou.reports.achieved import achieved_by_target
+from duikou.plans.models import CANCELLED, COMPLETED, is_overdue, overdue_q
+from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
 from duikou.targets.models import reached
 
 from .models import NO_DUE_DATE, FundsTally, TargetTally, TaskTally, UnitFundsTally, UnitRollup, UnitTaskTally
@@ -57,7 +57,7 @@ def add_to_unit(organization_id: int, role: str, status: str, due_date, sign: in
     )
     table, q = connection.ops.quote_name(UnitRollup._meta.db_table), connection.ops.quote_name
     today = today_for()
-    open_sign = 0 if status == COMPLETED else sign
+    open_sign = 0 if status in (COMPLETED, CANCELLED) else sign
     # "Overdue" (plans.models.is_overdue) is judged against the row's own as_of in the UPDATE: a row not yet
     # rolled to today stays consistent.
     sql = (
@@ -97,13 +97,15 @@ def _year(value) -> int:
 
 
 def recompute_targets(target_ids: Iterable[int]) -> None:
-    """Recompute achieved and reached for these targets (reports.achieved and targets.models own the rules)."""
+    """Recompute achieved and reached for these targets (reports.achieved and targets.models own the rules), and
+    how many of their unit shares (allocations) the figures reported against them meet."""
     from duikou.targets.models import Target
 
     ids = sorted(set(target_ids))
     if not ids:
         return
     achieved = achieved_by_target(target_ids=ids)
+    shares = _allocation_counts(ids, achieved_by_allocation(target_ids=ids))
     # Tally rows are locked in id order: two reports saved at once that share targets then queue instead of
     # deadlocking (the load test met that deadlock with sets iterated in arbitrary order).
     targets = (
@@ -115,6 +117,7 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
     for pk, plan_id, program_id, value, comparator in targets:
         found.add(pk)
         got = achieved.get(pk, ZERO)
+        n, met = shares.get(pk, (0, 0))
         TargetTally.objects.update_or_create(
             target_id=pk,
             defaults={
@@ -123,9 +126,24 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
                 "value": value,
                 "achieved": got,
                 "reached": reached(comparator, value, achieved.get(pk)),
+                "allocations": n, "allocations_reached": met,
             },
         )
     TargetTally.objects.filter(target_id__in=set(ids) - found).delete()
+
+
+def _allocation_counts(target_ids, by_allocation: dict[int, Decimal]) -> dict[int, tuple[int, int]]:
+    """Target id → (its allocations, those the latest approved figure reported against them meets)."""
+    from duikou.targets.models import Allocation
+
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows = Allocation.objects.filter(target_id__in=list(target_ids)).values_list(
+        "pk", "target_id", "value", "target__comparator"
+    )
+    for pk, target_id, value, comparator in rows.iterator(chunk_size=5000):
+        out[target_id][0] += 1
+        out[target_id][1] += reached(comparator, value, by_allocation.get(pk))
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 @transaction.atomic
@@ -431,27 +449,33 @@ def _fill_unit_funds(org_ids: list[int] | None) -> None:
 
 
 def _fill_targets(targets) -> None:
-    """Achieved values and reached of many targets, streamed in batches (the rules: reports.achieved, targets)."""
+    """Achieved values, reached and shares met of many targets, streamed in batches (the rules: reports.achieved,
+    targets)."""
     achieved = achieved_by_target()
+    by_allocation = achieved_by_allocation()
     batch = []
-    for pk, plan_id, program_id, value, comparator in targets.values_list(
-        "pk", "plan_id", "plan__program_id", "value", "comparator"
-    ).iterator(chunk_size=5000):
-        got = achieved.get(pk)
-        batch.append(
-            TargetTally(
-                target_id=pk,
-                plan_id=plan_id,
-                program_id=program_id,
-                value=value,
-                achieved=(got or ZERO).quantize(Decimal("0.0001")),
-                reached=reached(comparator, value, got),
-            )
-        )
+    for row in targets.values_list("pk", "plan_id", "plan__program_id", "value", "comparator").iterator(
+        chunk_size=5000
+    ):
+        batch.append(row)
         if len(batch) >= 5000:
-            _bulk(TargetTally, batch)
+            _bulk(TargetTally, _target_rows(batch, achieved, by_allocation))
             batch = []
-    _bulk(TargetTally, batch)
+    _bulk(TargetTally, _target_rows(batch, achieved, by_allocation))
+
+
+def _target_rows(batch, achieved, by_allocation) -> list:
+    shares = _allocation_counts([row[0] for row in batch], by_allocation)
+    rows = []
+    for pk, plan_id, program_id, value, comparator in batch:
+        got = achieved.get(pk)
+        n, met = shares.get(pk, (0, 0))
+        rows.append(TargetTally(
+            target_id=pk, plan_id=plan_id, program_id=program_id, value=value,
+            achieved=(got or ZERO).quantize(Decimal("0.0001")), reached=reached(comparator, value, got),
+            allocations=n, allocations_reached=met,
+        ))
+    return rows
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -602,17 +626,10 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
     tasks, targets, funds = TaskTally.objects.all(), TargetTally.objects.all(), FundsTally.objects.all()
     if program_ids is not None:
         tasks, targets, funds = (qs.filter(program_id__in=program_ids) for qs in (tasks, targets, funds))
-    out: dict = defaultdict(
-        lambda: {
-            "tasks": 0,
-            "completed": 0,
-            "overdue": 0,
-            "targets": 0,
-            "reached": 0,
-            "planned": ZERO,
-            "disbursed": ZERO,
-        }
-    )
+    out: dict = defaultdict(lambda: {
+        "tasks": 0, "completed": 0, "overdue": 0, "targets": 0, "reached": 0, "planned": ZERO, "disbursed": ZERO,
+        "allocations": 0, "allocations_reached": 0,
+    })
     whole = IntegerField()
 
     def rows(qs, **sums):
@@ -637,9 +654,12 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
         targets,
         total=Sum(Value(1), output_field=whole),
         hit=Sum(Case(When(reached=True, then=1), default=0, output_field=whole)),
+        shares=Sum("allocations"),
+        shares_hit=Sum("allocations_reached"),
     ):
         row = out[r["program_id"]]
         row["targets"], row["reached"] = r["total"] or 0, r["hit"] or 0
+        row["allocations"], row["allocations_reached"] = r["shares"] or 0, r["shares_hit"] or 0
     for r in rows(funds, p=Sum("planned"), d=Sum("line_spent")):
         row = out[r["program_id"]]
         row["planned"], row["disbursed"] = r["p"] or ZERO, r["d"] or ZERO

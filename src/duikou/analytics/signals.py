@@ -115,7 +115,7 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
         return
     from duikou.plans.models import Plan
     from duikou.reports.models import Report, TargetFigure
-    from duikou.targets.models import Target
+    from duikou.targets.models import Allocation, Target
 
     if sender is Plan:
         # A plan's tallies are keyed by its program: only moving it to another program changes them. A new plan
@@ -127,7 +127,7 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     if sender is Target:
         s.recompute_targets([instance.pk])
         return
-    if sender is TargetFigure:
+    if sender in (TargetFigure, Allocation):
         s.recompute_targets([instance.target_id])
         return
     if sender is Report:
@@ -149,7 +149,7 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
 def _after_delete(sender, instance, **kwargs):
     from duikou.plans.models import Plan
     from duikou.reports.models import TargetFigure
-    from duikou.targets.models import Target
+    from duikou.targets.models import Allocation, Target
 
     if sender is Plan:
         for model in (TaskTally, FundsTally, TargetTally):
@@ -158,7 +158,7 @@ def _after_delete(sender, instance, **kwargs):
     if sender is Target:
         TargetTally.objects.filter(target_id=instance.pk).delete()
         return
-    if sender is TargetFigure:
+    if sender in (TargetFigure, Allocation):
         s.recompute_targets([instance.target_id])
         return
     fields = WATCHED.get(sender)
@@ -175,7 +175,7 @@ def connect():
     from duikou.funds.models import FundingLine, Transaction
     from duikou.plans.models import Plan, Responsibility, Task
     from duikou.reports.models import Report, TargetFigure
-    from duikou.targets.models import Target
+    from duikou.targets.models import Allocation, Target
 
     WATCHED.update(
         {
@@ -196,7 +196,7 @@ def connect():
     )
     for model in (Plan, Task, Responsibility, FundingLine, Transaction):
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"analytics-pre-{model.__name__}")
-    for model in (Plan, Task, Responsibility, FundingLine, Transaction, Target, TargetFigure, Report):
+    for model in (Plan, Task, Responsibility, FundingLine, Transaction, Target, TargetFigure, Report, Allocation):
         post_save.connect(_after_save, sender=model, dispatch_uid=f"analytics-post-{model.__name__}")
-    for model in (Plan, Task, Responsibility, FundingLine, Transaction, Target, TargetFigure):
+    for model in (Plan, Task, Responsibility, FundingLine, Transaction, Target, TargetFigure, Allocation):
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"analytics-del-{model.__name__}")

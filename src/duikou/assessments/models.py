@@ -36,6 +36,12 @@ class AssessmentRule(AuditedModel):
     grade_good = models.DecimalField(_("“好”最低分"), max_digits=5, decimal_places=2, default=90)
     grade_fairly_good = models.DecimalField(_("“较好”最低分"), max_digits=5, decimal_places=2, default=80)
     grade_fair = models.DecimalField(_("“一般”最低分"), max_digits=5, decimal_places=2, default=60)
+    # Published: the results are frozen with the figures they used (each result's breakdown) and the year's
+    # reporting periods lock; nothing recomputes them.
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("考核规则")

@@ -219,6 +219,14 @@ def compute_assessment(*, rule: AssessmentRule, user=None, today: dt.date | None
     """Score every responsible unit of the rule's program for its year; replaces earlier results of the rule."""
     if user is not None:
         workflow.require(user, "assessments.compute", message=_("无权计算考核结果"))
+    published = AssessmentRule.objects.filter(pk=rule.pk).values_list("published_at", flat=True).first()
+    if published is not None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(
+            _("考核结果已于 %(date)s 发布，已按当时的数据冻结，不能重新计算")
+            % {"date": local_date(published, rule.program).isoformat()}
+        )
     weights = rule_weights(rule)
     if sum(weights.values()) <= 0:
         from django.core.exceptions import ValidationError
@@ -238,6 +246,39 @@ def compute_assessment(*, rule: AssessmentRule, user=None, today: dt.date | None
             )
             for s in scored
         ]
+
+
+@transaction.atomic
+def publish_assessment(*, rule: AssessmentRule, user) -> AssessmentRule:
+    """Office: publish computed results. They are frozen with the figures they used (each breakdown), and every
+    reporting period of the year locks today, so the figures under them cannot move either."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from duikou.core import permissions as perms
+    from duikou.core.periods import MONTH, QUARTER
+    from duikou.reports.models import PeriodLock
+    from duikou.reports.services import close_period
+
+    if not perms.is_office(user):
+        raise PermissionDenied(_("只有对口办可以发布考核结果"))
+    rule = AssessmentRule.objects.select_for_update().get(pk=rule.pk)
+    if rule.published_at is not None:
+        raise ValidationError(_("考核结果已发布"))
+    if not rule.assessments.exists():
+        raise ValidationError(_("请先计算考核结果再发布"))
+    kind = rule.program.reporting_period
+    count = {MONTH: 12, QUARTER: 4}.get(kind, 1)
+    today = today_for(rule.program)
+    for number in range(1, count + 1):
+        period = Period(rule.year, kind, number)
+        lock = PeriodLock.objects.filter(program=rule.program, period=period).first()
+        if lock is None or not lock.locked_on(today):
+            close_period(program=rule.program, period=period, closes_on=today, user=user)
+    from django.utils import timezone
+
+    rule.published_at, rule.published_by = timezone.now(), user
+    rule.save()
+    return rule
 
 
 # ---------------------------------------------------------------- bulletin figures

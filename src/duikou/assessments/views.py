@@ -22,7 +22,14 @@ from duikou.programs.models import Program
 
 from .forms import AssessmentRuleForm
 from .models import Assessment, AssessmentRule
-from .services import COMPONENTS, compute_assessment, ordered_results, write_assessment, write_assessment_xlsx
+from .services import (
+    COMPONENTS,
+    compute_assessment,
+    ordered_results,
+    publish_assessment,
+    write_assessment,
+    write_assessment_xlsx,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -117,8 +124,18 @@ def assessment_detail(request, pk: int, year: int):
         instance = rule or AssessmentRule(program=program, year=year)
         form = AssessmentRuleForm(request.POST, instance=instance)
         if form.is_valid():
+            if rule is not None and rule.published_at is not None:
+                messages.error(request, _("考核结果已发布，权重和结果均已冻结"))
+                return redirect("assessments:detail", pk=program.pk, year=year)
             rule = form.save()
-            if "compute" in request.POST:
+            if "publish" in request.POST:
+                try:
+                    publish_assessment(rule=rule, user=request.user)
+                except (ValidationError, PermissionDenied) as exc:
+                    messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+                else:
+                    messages.success(request, _("考核结果已发布并冻结；%(year)s 年各报告期已锁定") % {"year": year})
+            elif "compute" in request.POST:
                 if not can_compute:
                     raise PermissionDenied(_("只有对口办管理员可以计算考核结果"))
                 try:

@@ -189,6 +189,11 @@ def require_within_gate(model, user, obj, action: str) -> None:
         raise PermissionDenied(_("保存后的记录超出了您的权限范围：%(obj)s") % {"obj": obj})
 
 
+# Computed fields other apps add to a model's API reads (supervision adds units' and programs' lights):
+# model → functions queryset -> queryset, registered at app start.
+READ_ANNOTATORS: dict = {}
+
+
 def crud_router(
     model,
     *,
@@ -202,15 +207,24 @@ def crud_router(
     update_with=None,
     deletable: bool = True,
     router: Router | None = None,
+    annotate=None,
 ) -> Router:
     """A router for one model. `create_with(user, payload)` / `update_with(user, obj, payload)` replace the
-    form-based write where a service function owns it."""
+    form-based write where a service function owns it; `annotate(queryset)` adds computed fields to every read."""
+    own = annotate or (lambda queryset: queryset)
+
+    def annotate(queryset):
+        queryset = own(queryset)
+        for extra in READ_ANNOTATORS.get(model, ()):
+            queryset = extra(queryset)
+        return queryset
+
     router = router or Router(auth=API_AUTH, tags=[str(model._meta.verbose_name_plural)])
     errors = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
     ordering = [*(model._meta.ordering or []), "pk"]
 
     def list_objects(request, filters: filters = Query(...)):  # noqa: B008 (ninja declares query parameters this way)
-        return filters.filter(model.objects.restrict(request.auth, perms.VIEW)).order_by(*ordering)
+        return annotate(filters.filter(model.objects.restrict(request.auth, perms.VIEW))).order_by(*ordering)
 
     list_objects.__doc__ = _("列出可查看的%(model)s（可筛选、分页）") % {"model": model._meta.verbose_name}
     router.get("/", response=list[read], operation_id=f"{name}_list", summary=f"List {name}")(
@@ -218,7 +232,7 @@ def crud_router(
     )
 
     def read_object(request, id: int):
-        obj = model.objects.restrict(request.auth, perms.VIEW).filter(pk=id).first() if id <= MAX_ID else None
+        obj = annotate(model.objects.restrict(request.auth, perms.VIEW).filter(pk=id)).first() if id <= MAX_ID else None
         if obj is None:
             return Status(404, {"detail": _("记录不存在或无权查看")})
         return obj
@@ -239,7 +253,7 @@ def crud_router(
                     obj = form_save(model, fields, data, user=user)
                 # A service checks its own rules; a plain form write must land inside what the caller may add.
                 require_within_gate(model, user, obj, perms.VIEW if create_with is not None else perms.ADD)
-                return 201, model.objects.get(pk=obj.pk)
+                return 201, annotate(model.objects.filter(pk=obj.pk)).get()
 
             return run_write(request, model, write)
 
@@ -258,7 +272,7 @@ def crud_router(
                 else:
                     obj = form_save(model, fields, data, instance=obj, user=user)
                     require_within_gate(model, user, obj, perms.CHANGE)
-                return 200, model.objects.get(pk=obj.pk)
+                return 200, annotate(model.objects.filter(pk=obj.pk)).get()
 
             return run_write(request, model, write)
 

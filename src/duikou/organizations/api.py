@@ -12,6 +12,9 @@ WRITE_FIELDS = ["name", "full_name", "kind", "level", "division_code", "parent"]
 
 
 class OrganizationRead(ModelSchema):
+    # green | yellow | red | done: the worst light of its tasks (supervision), when that app is installed.
+    light: str | None = None
+
     class Meta:
         model = Organization
         fields = ["id", *WRITE_FIELDS, "tree_path", "created_at", "updated_at"]

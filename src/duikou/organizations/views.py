@@ -10,7 +10,7 @@ from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
-from duikou.plans.models import Responsibility, Task
+from duikou.plans.models import Responsibility, Task, annotate_tasks
 from duikou.projects.models import Project
 from duikou.reports.achieved import latest_approved_figures
 from duikou.targets.models import Allocation
@@ -64,6 +64,13 @@ def organization_detail(request, pk: int):
     for r in responsibilities[:PAGE_ROWS]:
         r.task.my_role = r
         tasks.append(r.task)
+    # Each task's light and other registered figures, in one query for the rows shown.
+    extras = {row["pk"]: row for row in annotate_tasks(Task.objects.filter(pk__in=[t.pk for t in tasks])).values(
+        "pk", *annotate_tasks(Task.objects.none()).query.annotations)}
+    for task in tasks:
+        for name, value in extras.get(task.pk, {}).items():
+            if name != "pk":
+                setattr(task, name, value)
     allocation_rows = Allocation.objects.through(user, "organization", org)
     allocations = list(
         allocation_rows.select_related("target", "target__plan").order_by(

@@ -13,7 +13,7 @@ from duikou.core.api_auth import API_AUTH
 from duikou.core.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
 
-from .models import Plan, Responsibility, Section, Task
+from .models import Plan, Responsibility, Section, Task, annotate_tasks
 from .services import TASK_STATUS_FIELDS, import_plan_data, publish_plan
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
@@ -116,6 +116,8 @@ class SectionFilter(FilterSchema):
 
 class TaskRead(ModelSchema):
     path: list[str]
+    # green | yellow | red | done (supervision's lights); read from the row's annotation.
+    light: str | None = None
 
     class Meta:
         model = Task
@@ -234,6 +236,7 @@ router.add_router(
         create=TaskCreate,
         update=TaskUpdate,
         fields=TASK_FIELDS,
+        annotate=annotate_tasks,
         update_with=update_task,
     ),
 )

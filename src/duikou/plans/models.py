@@ -13,6 +13,7 @@ from duikou.core.models import AuditedModel, VersionedModel
 from duikou.core.permissions import RestrictedQuerySet
 
 COMPLETED = "completed"
+CANCELLED = "cancelled"  # a task cancelled by an approved request: closed, never overdue
 
 
 # -- the one definition of "overdue" ----------------------------------------------------------------
@@ -22,7 +23,7 @@ def is_overdue(
     status: str, due_date: dt.date | None, day: dt.date, completed_on: dt.date | None = None
 ) -> bool:
     """The rule on plain values (tally rows carry status and due date only: they judge the present)."""
-    if due_date is None or not due_date < day:
+    if due_date is None or not due_date < day or status == CANCELLED:
         return False
     return not (status == COMPLETED and (completed_on is None or completed_on <= day))
 
@@ -36,10 +37,26 @@ def overdue_q(day: dt.date, prefix: str = "", *, completion_date: bool = True) -
     done = Q(**{f"{prefix}status": COMPLETED})
     if completion_date:
         done &= Q(**{f"{prefix}completed_on__isnull": True}) | Q(**{f"{prefix}completed_on__lte": day})
-    return Q(**{f"{prefix}due_date__lt": day}) & ~done
+    return Q(**{f"{prefix}due_date__lt": day}) & ~done & ~Q(**{f"{prefix}status": CANCELLED})
+
+
+# Per-row figures other apps add to tasks shown on pages and in the API (supervision adds each task's light):
+# functions queryset -> queryset, registered at app start. Plans cannot import the layers above it.
+TASK_ANNOTATORS: list = []
+
+
+def annotate_tasks(queryset):
+    """Any task queryset with every registered per-row annotation (the light, …)."""
+    for annotate in TASK_ANNOTATORS:
+        queryset = annotate(queryset)
+    return queryset
 
 
 class TaskQuerySet(RestrictedQuerySet):
+    def with_extras(self):
+        """The tasks with every registered per-row annotation (the light, …)."""
+        return annotate_tasks(self)
+
     def overdue(self, day: dt.date | None = None):
         """Tasks overdue on `day` (default: today in the program office's time zone)."""
         return self.filter(overdue_q(day or today_for()))
@@ -148,12 +165,16 @@ class Task(AuditedModel, VersionedModel):
     """A numbered work item with its responsible units and deadline."""
 
     NOT_STARTED, IN_PROGRESS, COMPLETED, SUSPENDED = "not_started", "in_progress", COMPLETED, "suspended"
+    CANCELLED = CANCELLED
     STATUSES = [
         (NOT_STARTED, _("未开始")),
         (IN_PROGRESS, _("推进中")),
         (COMPLETED, _("已完成")),
         (SUSPENDED, _("暂缓")),
+        (CANCELLED, _("已取消")),
     ]
+    # Closed tasks: never overdue, never red; their light is "done".
+    CLOSED = (COMPLETED, CANCELLED)
 
     plan = models.ForeignKey(Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="tasks")
     section = models.ForeignKey(
@@ -182,7 +203,7 @@ class Task(AuditedModel, VersionedModel):
 
     owner_paths = ("responsibilities__organization",)
     recipient_paths = ("plan__program__recipients",)
-    # Units read their tasks; progress comes from their approved reports (plans.services.may_set_task_status).
+    # Units change a task only through approved reports and change requests (supervision), never directly.
     unit_actions = ()
 
     class Meta:
@@ -211,6 +232,37 @@ class Task(AuditedModel, VersionedModel):
         """Completed on or before `day`."""
         return self.status == self.COMPLETED and (self.completed_on is None or self.completed_on <= day)
 
+    def roll_up_parts(self) -> None:
+        """Set status and progress from the units' parts: the one rule for a task several units share.
+
+        Progress is the mean of the lead units' parts (of every unit's when none leads); the task is completed
+        only when every lead part is approved done. A cancelled task stays cancelled. Saves only on a change.
+        """
+        if self.status == self.CANCELLED:
+            return
+        parts = list(self.responsibilities.all())
+        leads = [p for p in parts if p.role == Responsibility.LEAD] or parts
+        if not leads:
+            return
+        progress = round(sum(p.part_progress for p in leads) / len(leads))
+        if all(p.part_status == self.COMPLETED for p in leads):
+            status, progress = self.COMPLETED, 100
+        elif any(p.part_status == self.SUSPENDED for p in leads):
+            status = self.SUSPENDED
+        elif progress > 0 or any(p.part_status != self.NOT_STARTED for p in parts):
+            status = self.IN_PROGRESS
+        else:
+            status = self.NOT_STARTED
+        completed_on = self.completed_on
+        if status == self.COMPLETED:
+            completed_on = completed_on or max((p.part_completed_on for p in leads if p.part_completed_on),
+                                               default=None) or today_for(self.plan.program)
+        else:
+            completed_on = None
+        if (status, progress, completed_on) != (self.status, self.progress, self.completed_on):
+            self.status, self.progress, self.completed_on = status, progress, completed_on
+            self.save()
+
 
 class Responsibility(AuditedModel):
     """One organization's part in one task: lead (牵头) or support (配合)."""
@@ -230,6 +282,10 @@ class Responsibility(AuditedModel):
     role = models.CharField(_("分工"), max_length=8, choices=ROLES, db_index=True)
     printed_name = models.CharField(_("原文名称"), max_length=200)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    # This unit's part of the task, moved only by its approved reports and approved completion requests.
+    part_status = models.CharField(_("本单位状态"), max_length=12, choices=Task.STATUSES, default=Task.NOT_STARTED)
+    part_progress = models.PositiveSmallIntegerField(_("本单位进度（%）"), default=0)
+    part_completed_on = models.DateField(_("本单位完成日期"), null=True, blank=True)
 
     owner_paths = ("organization",)
     unit_actions = ()
@@ -242,6 +298,7 @@ class Responsibility(AuditedModel):
             models.UniqueConstraint(
                 fields=["task", "role", "printed_name"], name="responsibility_unique_name_in_task"
             ),
+            models.CheckConstraint(condition=Q(part_progress__lte=100), name="responsibility_part_at_most_100"),
         ]
 
     def __str__(self):

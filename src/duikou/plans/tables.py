@@ -11,7 +11,8 @@ def plan_link(plan):
 
 
 def task_plan_link(task):
-    return reverse("plans:detail", args=[task.plan_id]) + f"#task-{task.pk}"
+    """A task's own page (its units' parts, light, urges and requests)."""
+    return reverse("supervision:task", args=[task.pk])
 
 
 def task_units(kind):

@@ -12,7 +12,7 @@ from duikou.core.permissions import VIEW
 from duikou.organizations.models import Organization
 
 from .filters import PLAN_FILTERS, TASK_FILTERS, TASK_STATUS_CHOICES, filter_task_status
-from .models import Plan, Responsibility, Section, Task
+from .models import Plan, Responsibility, Section, Task, annotate_tasks
 from .tables import PLAN_COLUMNS, TASK_COLUMNS
 
 
@@ -39,6 +39,9 @@ class TaskListView(RestrictedListView):
     default_sort = "plan__issued_on,order"
     export_name = "tasks"
     select_related = ("plan",)
+
+    def annotate(self, queryset):
+        return annotate_tasks(queryset)
 
     def base_queryset(self):
         responsibilities = Responsibility.objects.select_related("organization")
@@ -125,7 +128,7 @@ def plan_detail(request, pk: int):
         tasks = filter_task_status(tasks, status)
     sections = list(Section.objects.filter(plan=plan).order_by("order"))
     # A very large plan shows its first TREE_LIMIT tasks; the task list pages through the rest.
-    shown = list(tasks[: TREE_LIMIT + 1])
+    shown = list(annotate_tasks(tasks)[: TREE_LIMIT + 1])
     truncated = len(shown) > TREE_LIMIT
     shown = shown[:TREE_LIMIT]
     by_section: dict[int | None, list[Task]] = {}
@@ -166,10 +169,12 @@ def plan_matrix(request, pk: int):
     """责任分工: units down, tasks across, lead and support marked."""
     plan = visible_plan(request, pk)
     tasks = list(
-        Task.objects.restrict(request.user, VIEW)
-        .filter(plan=plan)
-        .order_by("order")
-        .only("pk", "number", "title", "order")
+        annotate_tasks(
+            Task.objects.restrict(request.user, VIEW)
+            .filter(plan=plan)
+            .order_by("order")
+            .only("pk", "number", "title", "order", "status", "due_date", "progress", "plan_id")
+        )
     )
     task_ids = [t.pk for t in tasks]
     rows: dict[int, dict] = {}

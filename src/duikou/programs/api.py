@@ -36,6 +36,9 @@ PAIRING_FIELDS = [
 
 
 class ProgramRead(ModelSchema):
+    # green | yellow | red | done: the worst light of its tasks (supervision), when that app is installed.
+    light: str | None = None
+
     class Meta:
         model = Program
         fields = ["id", *PROGRAM_FIELDS, "donors", "recipients", "created_at", "updated_at"]

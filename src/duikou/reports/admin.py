@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from duikou.core.admin import RestrictedAdmin
 
-from .models import Evidence, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
+from .models import Evidence, PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
 
 
 class ReportEventInline(admin.TabularInline):
@@ -75,3 +75,12 @@ class ReminderAdmin(RestrictedAdmin):
     search_fields = ("message", "organization__name")
     date_hierarchy = "created_at"
     autocomplete_fields = ("organization", "task", "report")
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(RestrictedAdmin):
+    list_display = ("program", "period", "closes_on", "unlocked_at", "unlocked_by")
+    list_filter = ("program",)
+    search_fields = ("program__name", "period", "unlock_reason")
+    # Unlocking needs a reason and goes through reports.services.unlock_period (the 关账 page).
+    readonly_fields = ("unlocked_at", "unlocked_by", "unlock_reason")

@@ -62,6 +62,43 @@ class Report(AuditedModel, VersionedModel):
         return f"{self.organization} {self.period}"
 
 
+class PeriodLock(AuditedModel):
+    """A reporting period of a program that closes on a date the office sets: from then on its reports and
+    figures are locked. The office unlocks with a reason (kept here and in the change log)."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("对口关系"), on_delete=models.CASCADE, related_name="period_locks"
+    )
+    period = PeriodField(_("报告期"))
+    closes_on = models.DateField(_("关账日期"))
+    unlocked_at = models.DateTimeField(_("解锁时间"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("解锁人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unlock_reason = models.TextField(_("解锁理由"), blank=True)
+
+    unit_actions = ()
+    owner_paths = ()
+
+    class Meta:
+        verbose_name = _("报告期锁定")
+        verbose_name_plural = _("报告期锁定")
+        ordering = ["program", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "period"], name="period_lock_once"),
+            models.CheckConstraint(condition=Q(unlocked_at__isnull=True) | ~Q(unlock_reason=""),
+                                   name="period_unlock_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.program} {self.period}"
+
+    def locked_on(self, day) -> bool:
+        """Whether the period is locked on `day`: closed by then and not unlocked."""
+        return self.unlocked_at is None and self.closes_on <= day
+
+
 class TaskProgress(AuditedModel):
     """Progress on one task as reported in one report."""
 
@@ -227,17 +264,29 @@ class Reminder(models.Model):
         "report_returned",
         "funds_mismatch",
     )
+    URGED, AWAITING_APPROVAL, NOTICE, INSTRUCTION, CHANGE_DECIDED, ANSWERED = (
+        "urged", "awaiting", "notice", "instruction", "change_decided", "answered",
+    )
     KINDS = [
         (DUE_SOON, _("即将到期")),
         (OVERDUE, _("已逾期")),
         (REPORT_DUE, _("月报待报送")),
         (REPORT_RETURNED, _("月报被退回")),
         (FUNDS_MISMATCH, _("资金到账不一致")),
+        (URGED, _("催办")),
+        (AWAITING_APPROVAL, _("待审批")),
+        (NOTICE, _("督办")),
+        (INSTRUCTION, _("领导批示")),
+        (CHANGE_DECIDED, _("申请已审批")),
+        (ANSWERED, _("已反馈")),
     ]
 
+    # Empty: a notice for the program office (waiting approvals, answers), which the units never see.
     organization = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("单位"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="reminders",
     )
@@ -263,6 +312,9 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    # A supervision event's own key (urge:12): the same event never makes a second notice.
+    key = models.CharField(_("事件标识"), max_length=100, null=True, blank=True, unique=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     owner_paths = ("organization",)

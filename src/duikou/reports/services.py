@@ -42,7 +42,7 @@ from .achieved import (  # noqa: F401  the one definition of achieved, re-export
     period_end_month,
     period_start_month,
 )
-from .models import Evidence, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
+from .models import Evidence, PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
 from .rules import HEAD_EDITABLE, UNIT_EDITABLE
 
 # What a unit may attach as evidence: the sniffed type, and the file-name extensions that go with it.
@@ -100,12 +100,31 @@ def unit_allocations(report: Report):
 
 
 def editable_by(report: Report, user) -> bool:
-    """Whether `user` may still change the content of this report (the step `reports.edit`)."""
+    """Whether `user` may still change the content of this report (its period's lock, then the step `reports.edit`)."""
+    if period_lock(report.program_id, report.period) is not None:
+        return False
     return workflow.can(user, "reports.edit", report)
+
+
+def period_lock(program_id: int, period) -> PeriodLock | None:
+    """The lock in force on this program's period today, if any (the one rule every report write checks)."""
+    lock = PeriodLock.objects.filter(program_id=program_id, period=str(period)).first()
+    return lock if lock is not None and lock.locked_on(today_for(lock.program)) else None
+
+
+def require_unlocked(report: Report) -> None:
+    """Refuse any change to a report (content, evidence, workflow) of a locked period, the office's included."""
+    lock = period_lock(report.program_id, report.period)
+    if lock is not None:
+        raise PermissionDenied(
+            _("报告期 %(period)s 已于 %(date)s 锁定，月报及其数据不能再修改；如确需修改，请对口办说明理由后解锁。")
+            % {"period": report.period.label, "date": lock.closes_on.isoformat()}
+        )
 
 
 def _require_editable(report: Report, user) -> None:
     perms.require(user, report, perms.VIEW)
+    require_unlocked(report)
     if not editable_by(report, user):
         raise PermissionDenied(
             _("月报 %(report)s 当前状态为“%(status)s”，您不能修改。")
@@ -391,6 +410,7 @@ def _refuse_move(report: Report, action: str):
 def submit_report(*, report: Report, user) -> Report:
     """Reporter: draft/returned → awaiting the unit head; unit head (or office): → submitted to the office."""
     report = _locked(report)
+    require_unlocked(report)
     perms.require(user, report, perms.CHANGE)
     to_status = submitted_status(user)
     workflow.require(
@@ -409,6 +429,7 @@ def submitted_status(user) -> str:
 def approve_report(*, report: Report, user) -> Report:
     """Office: accept a submitted report; its progress moves the tasks it leads and its figures count."""
     report = _locked(report)
+    require_unlocked(report)
     workflow.require(
         user, "reports.approve", report, refuse_state=lambda: _refuse_move(report, _("审核通过")),
         message=_("只有对口办可以审核通过月报"),
@@ -419,19 +440,17 @@ def approve_report(*, report: Report, user) -> Report:
 
 
 def _apply_progress(report: Report) -> None:
-    """Tasks take the approved progress of their lead unit (or of any unit when a task names no lead)."""
+    """The approved progress becomes the reporting unit's part of each task; the task rolls up from its parts
+    (`Task.roll_up_parts`: done only when every lead unit's part is approved done)."""
     orgs = Organization.objects.filter(_subtree(report.organization)).values("pk")
+    today = today_for(report.program)
     for item in report.task_progress.select_related("task"):
-        task = item.task
-        responsibilities = task.responsibilities.all()
-        leads = responsibilities.filter(role="lead")
-        if leads.exists() and not leads.filter(organization__in=orgs).exists():
-            continue
-        task.status = item.status
-        task.progress = item.percent
-        if item.status == Task.COMPLETED and task.completed_on is None:
-            task.completed_on = today_for(report.program)
-        task.save()
+        for part in item.task.responsibilities.filter(organization__in=orgs):
+            part.part_status = item.status
+            part.part_progress = 100 if item.status == Task.COMPLETED else item.percent
+            part.part_completed_on = (part.part_completed_on or today) if item.status == Task.COMPLETED else None
+            part.save()
+        item.task.roll_up_parts()
 
 
 @transaction.atomic
@@ -441,6 +460,7 @@ def return_report(*, report: Report, user, reason: str) -> Report:
     if not reason:
         raise ValidationError({"reason": _("退回月报必须填写退回原因")})
     report = _locked(report)
+    require_unlocked(report)
     workflow.require(
         user, "reports.return", report, refuse_state=lambda: _refuse_move(report, _("退回")),
         message=_("无权退回月报"),
@@ -621,9 +641,10 @@ def email_reminders() -> int:
     """E-mail each unit's unsent, unread reminders to its users who have an address; returns messages sent."""
     from duikou.accounts.models import User
 
-    pending = Reminder.objects.filter(emailed_at__isnull=True, read_at__isnull=True).select_related(
-        "organization"
-    )
+    # Office notices (no unit) are e-mailed to the office by supervision's deliveries, one by one.
+    pending = Reminder.objects.filter(
+        emailed_at__isnull=True, read_at__isnull=True, organization__isnull=False
+    ).select_related("organization")
     by_org: dict[int, list[Reminder]] = {}
     for reminder in pending:
         by_org.setdefault(reminder.organization_id, []).append(reminder)
@@ -687,3 +708,36 @@ def note_receipt(*, transaction, agrees: bool) -> None:
             message__startswith=marker,
             defaults={"message": text[:500], "read_at": None, "due_date": transaction.date},
         )
+
+# ---------------------------------------------------------------- period locks
+
+
+@transaction.atomic
+def close_period(*, program: Program, period: Period | str, closes_on: dt.date, user) -> PeriodLock:
+    """Office: the period's reports and figures lock on `closes_on` (set again: the new date, locked again)."""
+    if not perms.is_office(user):
+        raise PermissionDenied(_("只有对口办可以设置关账日期"))
+    if isinstance(period, str):
+        try:
+            period = Period.parse(period)
+        except ValueError as exc:
+            raise ValidationError({"period": str(exc)}) from exc
+    lock, _created = PeriodLock.objects.get_or_create(program=program, period=period,
+                                                      defaults={"closes_on": closes_on})
+    if not _created:
+        lock.closes_on, lock.unlocked_at, lock.unlocked_by, lock.unlock_reason = closes_on, None, None, ""
+        lock.save()
+    return lock
+
+
+@transaction.atomic
+def unlock_period(*, lock: PeriodLock, user, reason: str) -> PeriodLock:
+    """Office: unlock a closed period; the reason is required and kept (and in the change log)."""
+    if not perms.is_office(user):
+        raise PermissionDenied(_("只有对口办可以解锁报告期"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("解锁报告期必须说明理由")})
+    lock.unlocked_at, lock.unlocked_by, lock.unlock_reason = timezone.now(), user, reason
+    lock.save()
+    return lock

@@ -3,7 +3,7 @@ to reports.services; the services check permission and keep everything in one tr
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -167,6 +167,10 @@ def report_detail(request, pk):
             messages.error(request, exc.messages[0])
             status_code = 409
             report = _report(request, pk)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            status_code = 403
+            report = _report(request, pk)
         except ValidationError as exc:
             for e in _errors(exc):
                 messages.error(request, e)
@@ -186,11 +190,13 @@ def report_detail(request, pk):
         )
         .select_related("payee", "project", "funding_line")
     )
+    lock = services.period_lock(report.program_id, report.period)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
+            "lock": lock,
             "editable": services.editable_by(report, request.user),
             "task_rows": task_rows,
             "figure_rows": figure_rows,
@@ -202,10 +208,10 @@ def report_detail(request, pk):
             "transactions": transactions,
             "changes": services.changes_since_previous(report),
             "events": report.events.select_related("user"),
-            "can_submit": workflow.can(request.user, "reports.submit", report),
+            "can_submit": not lock and workflow.can(request.user, "reports.submit", report),
             "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,
-            "can_approve": workflow.can(request.user, "reports.approve", report),
-            "can_return": workflow.can(request.user, "reports.return", report),
+            "can_approve": not lock and workflow.can(request.user, "reports.approve", report),
+            "can_return": not lock and workflow.can(request.user, "reports.return", report),
         },
         status=status_code,
     )

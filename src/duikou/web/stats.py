@@ -13,7 +13,7 @@ from duikou.core.lists import ratio
 from duikou.core.permissions import VIEW, sees_everything
 from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (the funds pages' name)
 from duikou.plans.models import COMPLETED, overdue_q
-from duikou.reports.achieved import achieved_by_target
+from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
 from duikou.targets.models import reached
 
 
@@ -78,23 +78,50 @@ def dashboard(user, page=1) -> dict:
     ids = [r["organization_id"] for r in unit_rows]
     names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     paid = analytics.unit_paid(ids)
-    allocated = {
-        r["organization_id"]: r["n"]
-        for r in targets_allocations(user)
-        .filter(organization_id__in=ids)
-        .order_by()
-        .values("organization_id")
-        .annotate(n=Count("pk"))
-    }
+    shares = unit_shares(user, ids)
     for row in unit_rows:
         row["organization__full_name"] = names.get(row["organization_id"], "")
         row["completion"] = ratio(row["completed"], row["tasks"])
         row["disbursed"] = paid.get(row["organization_id"]) or Decimal(0)
-        row["allocations"] = allocated.get(row["organization_id"], 0)
-    return {"programs": program_rows, "programs_page": programs_page, "units": unit_rows, "totals": totals}
+        row["allocations"], row["allocations_reached"] = shares.get(row["organization_id"], (0, 0))
+    from duikou.supervision import lights
+
+    program_lights = lights.program_lights([p.pk for p in programs])
+    for row in program_rows:
+        row["light"] = program_lights.get(row["program"].pk, lights.DONE)
+    unit_lights = lights.unit_lights(ids)
+    for row in unit_rows:
+        row["light"] = unit_lights.get(row["organization_id"], lights.DONE)
+    return {"programs": program_rows, "programs_page": programs_page, "units": unit_rows, "totals": totals,
+            **supervision_figures(user, programs, everything)}
 
 
-FIGURES = ("tasks", "completed", "overdue", "targets", "reached", "planned", "disbursed")
+RED_TASKS_SHOWN = 20
+
+
+def supervision_figures(user, programs, everything: bool) -> dict:
+    """What the dashboard leads with: tasks by light, the red tasks, the units that have not reported (未报) or
+    reported late (迟报) for the last period of each program shown — all over what the user may see."""
+    from duikou.organizations.models import Organization
+    from duikou.plans.models import Plan, Task
+    from duikou.supervision import lights
+
+    tasks = Task.objects.restrict(user, VIEW).filter(plan__status=Plan.PUBLISHED)
+    red = list(
+        lights.annotate_lights(tasks).filter(light=lights.RED).select_related("plan")
+        .order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN]
+    )
+    units = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
+    reporting = [lights.reporting_status(p, units=units) for p in programs[:20]]
+    return {
+        "light_counts": lights.counts(tasks),
+        "red_tasks": red,
+        "reporting": [r for r in reporting if r["missing"] or r["late"]],
+    }
+
+
+FIGURES = ("tasks", "completed", "overdue", "targets", "reached", "planned", "disbursed", "allocations",
+           "allocations_reached")
 MONEY = ("planned", "disbursed")
 EMPTY = {k: (Decimal(0) if k in MONEY else 0) for k in FIGURES}
 
@@ -104,7 +131,22 @@ def _with_ratios(figures: dict) -> dict:
         **figures,
         "completion": ratio(figures["completed"], figures["tasks"]),
         "execution": ratio(figures["disbursed"], figures["planned"]),
+        "shares_reached": ratio(figures["allocations_reached"], figures["allocations"]),
     }
+
+
+def unit_shares(user, organization_ids) -> dict[int, tuple[int, int]]:
+    """Organization id → (its target shares the user may see, those the latest approved figure against them meets)."""
+    rows = list(
+        targets_allocations(user).filter(organization_id__in=list(organization_ids))
+        .values_list("pk", "organization_id", "value", "target__comparator")
+    )
+    got = achieved_by_allocation(organization_ids=list(organization_ids))
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for pk, org_id, value, comparator in rows:
+        out[org_id][0] += 1
+        out[org_id][1] += reached(comparator, value, got.get(pk))
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
@@ -123,6 +165,12 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
     for pk, value, comparator, program_id in targets:
         out[program_id]["targets"] += 1
         out[program_id]["reached"] += reached(comparator, value, achieved.get(pk))
+    shares = list(targets_allocations(user).values_list("pk", "value", "target__comparator",
+                                                        "target__plan__program_id"))
+    got = achieved_by_allocation(target_ids={t for t, *_ in targets})
+    for pk, value, comparator, program_id in shares:
+        out[program_id]["allocations"] += 1
+        out[program_id]["allocations_reached"] += reached(comparator, value, got.get(pk))
     for r in (
         FundingLine.objects.restrict(user, VIEW)
         .order_by()

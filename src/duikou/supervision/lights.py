@@ -1,0 +1,280 @@
+"""Lights (红黄绿灯): the one place that says whether a task, a unit, a program or a target is green, yellow, red
+or done, by the rules the office sets per program (LightRule; defaults N = 15, X = 20, M = 7).
+
+A task is
+- done: completed or cancelled;
+- red: overdue (plans.models.overdue_q, the one definition), or a responsible unit's report for the last period
+  is missing past its due day (the period's end + the rule's grace days);
+- yellow: due within N days, or its progress behind the time elapsed (plan issued → due date) by more than X points;
+- green otherwise.
+`annotate_lights(queryset)` adds `light` (and `light_rank`) in SQL, for lists, counts and the API; `task_light`
+is the same rule for one task. A unit's or a program's light is the worst of its tasks' (done when all are done).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from duikou.core.dates import today_for
+from duikou.core.periods import MONTH, PERIOD_KINDS, Period
+from duikou.plans.models import Responsibility, Task, is_overdue, overdue_q
+from duikou.reports.models import Report
+
+GREEN, YELLOW, RED, DONE = "green", "yellow", "red", "done"
+LIGHTS = [(RED, _("红灯")), (YELLOW, _("黄灯")), (GREEN, _("绿灯")), (DONE, _("办结"))]
+LABELS = dict(LIGHTS)
+# Worst first: a unit or program shows the worst light among its tasks.
+RANK = {DONE: 0, GREEN: 1, YELLOW: 2, RED: 3}
+BY_RANK = {v: k for k, v in RANK.items()}
+DEFAULTS = {"due_soon_days": 15, "behind_points": 20, "notice_after_days": 7, "report_grace_days": 10}
+HANDED_IN = (Report.SUBMITTED, Report.APPROVED)
+
+
+class DayNumber(Func):
+    """A date as a whole number of days (the same scale for every date on one database), for date arithmetic."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)", **extra
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="((%(expressions)s)::date - DATE '2000-01-01')", **extra
+        )
+
+
+def _rule(field: str, prefix: str = "plan__program__"):
+    return Coalesce(F(f"{prefix}light_rule__{field}"), Value(DEFAULTS[field]))
+
+
+def last_period_due(today: dt.date, kind: str) -> Period:
+    """The period whose report is the one now expected (the last period that has ended)."""
+    return Period.containing(today, kind).previous()
+
+
+def report_missing_q(today: dt.date, prefix: str = "") -> Q:
+    """Tasks with a responsible unit whose report for the last ended period is not in, past its due day."""
+    q = Q(pk__in=[])
+    for kind, _label in PERIOD_KINDS:
+        period = last_period_due(today, kind)
+        missing = Responsibility.objects.filter(task_id=OuterRef("pk")).filter(
+            ~Exists(
+                Report.objects.filter(
+                    organization_id=OuterRef("organization_id"),
+                    program_id=OuterRef("task__plan__program_id"),
+                    period=str(period),
+                    status__in=HANDED_IN,
+                )
+            )
+        )
+        past_due = (today - period.end).days
+        q |= (
+            Q(plan__program__reporting_period=kind)
+            & Q(_grace__lt=past_due)
+            & (Q(plan__program__start_year__isnull=True) | Q(plan__program__start_year__lte=period.year))
+            & Exists(missing)
+        )
+    return q
+
+
+def annotate_lights(queryset, today: dt.date | None = None):
+    """Tasks with `light` (green/yellow/red/done) and `light_rank` (0 done … 3 red), computed in SQL."""
+    today = today or today_for()
+    day = Value(today)
+    start = Coalesce(F("plan__issued_on"), TruncDate("plan__created_at"))
+    queryset = queryset.annotate(
+        _grace=_rule("report_grace_days"),
+        _due_soon=_rule("due_soon_days"),
+        _behind=_rule("behind_points"),
+        _due_n=DayNumber(F("due_date")),
+        _today_n=DayNumber(day),
+        _start_n=DayNumber(start),
+    )
+    due_soon = Q(due_date__isnull=False, due_date__gte=today) & Q(_due_n__lte=F("_today_n") + F("_due_soon"))
+    # progress + X < 100 × elapsed / span, without division: (progress + X) × span < 100 × elapsed.
+    behind = Q(due_date__isnull=False, _due_n__gt=F("_start_n"), _today_n__gt=F("_start_n")) & Q(
+        _lag_left__lt=F("_lag_right")
+    )
+    queryset = queryset.annotate(
+        _lag_left=(F("progress") + F("_behind")) * (F("_due_n") - F("_start_n")),
+        _lag_right=Value(100) * (F("_today_n") - F("_start_n")),
+    )
+    light = Case(
+        When(status__in=Task.CLOSED, then=Value(DONE)),
+        When(overdue_q(today) | report_missing_q(today), then=Value(RED)),
+        When(due_soon | behind, then=Value(YELLOW)),
+        default=Value(GREEN),
+        output_field=CharField(),
+    )
+    return queryset.annotate(light=light).annotate(
+        light_rank=Case(*[When(light=k, then=Value(v)) for k, v in RANK.items()], output_field=IntegerField())
+    )
+
+
+def task_light(task: Task, today: dt.date | None = None) -> str:
+    """The light of one task (the same SQL rule, on that one row)."""
+    today = today or today_for(task.plan.program if task.plan_id else None)
+    return (
+        annotate_lights(Task.objects.filter(pk=task.pk), today).values_list("light", flat=True).first()
+        or GREEN
+    )
+
+
+def counts(tasks, today: dt.date | None = None) -> dict[str, int]:
+    """How many of these tasks are in each light (one grouped query)."""
+    from django.db.models import Sum
+
+    rows = annotate_lights(tasks.order_by(), today).aggregate(
+        **{
+            key: Sum(Case(When(light=key, then=Value(1)), default=Value(0), output_field=IntegerField()))
+            for key in RANK
+        }
+    )
+    return {key: rows[key] or 0 for key in RANK}
+
+
+def worst_by(tasks, group: str, today: dt.date | None = None) -> dict[int, str]:
+    """group value (an organization or program id) → the worst light among its tasks."""
+    from django.db.models import Max
+
+    rows = annotate_lights(tasks.order_by(), today).values(group).annotate(worst=Max("light_rank"))
+    return {row[group]: BY_RANK[row["worst"]] for row in rows if row[group] is not None}
+
+
+def unit_lights(organization_ids, today: dt.date | None = None) -> dict[int, str]:
+    """Organization id → the worst light among the published tasks it is responsible for."""
+    from duikou.plans.models import Plan
+
+    tasks = Task.objects.filter(
+        plan__status=Plan.PUBLISHED, responsibilities__organization_id__in=list(organization_ids)
+    )
+    return worst_by(tasks, "responsibilities__organization_id", today)
+
+
+def program_lights(program_ids, today: dt.date | None = None) -> dict[int, str]:
+    """Program id → the worst light among its published tasks."""
+    from duikou.plans.models import Plan
+
+    tasks = Task.objects.filter(plan__status=Plan.PUBLISHED, plan__program_id__in=list(program_ids))
+    return worst_by(tasks, "plan__program_id", today)
+
+
+def red_since(task: Task, today: dt.date | None = None) -> dt.date | None:
+    """Since when a red task has been red: its due date if overdue, else the missed report's due day."""
+    today = today or today_for(task.plan.program)
+    if is_overdue(task.status, task.due_date, today, task.completed_on):
+        return task.due_date
+    from .models import LightRule
+
+    program = task.plan.program
+    rule = LightRule.objects.filter(program=program).first()
+    grace = rule.report_grace_days if rule else DEFAULTS["report_grace_days"]
+    period = last_period_due(today, program.reporting_period or MONTH)
+    return period.end + dt.timedelta(days=grace)
+
+
+def target_light(
+    comparator: str,
+    value: Decimal,
+    achieved: Decimal | None,
+    *,
+    start_year: int | None,
+    end_year: int | None,
+    today: dt.date,
+    behind_points: int = DEFAULTS["behind_points"],
+) -> str:
+    """A target's (or a unit share's) light by achieved ÷ agreed against the time elapsed in its plan's years."""
+    from duikou.targets.models import progress, reached
+
+    if reached(comparator, value, achieved):
+        return DONE
+    if end_year is not None and today > dt.date(end_year, 12, 31):
+        return RED
+    share = progress(comparator, value, achieved) or Decimal(0)
+    if start_year is not None and end_year is not None and end_year >= start_year:
+        span = (dt.date(end_year, 12, 31) - dt.date(start_year, 1, 1)).days or 1
+        elapsed = max(0, (today - dt.date(start_year, 1, 1)).days)
+        if share * 100 + behind_points < Decimal(100 * elapsed) / span:
+            return YELLOW
+    return GREEN
+
+
+def reporting_status(program, today: dt.date | None = None, *, units=None) -> dict:
+    """The last ended period of a program: its due day, the units that have not reported (未报) and those that
+    reported after the due day (迟报). `units` narrows to organizations a user may see."""
+    from duikou.core.dates import local_date
+    from duikou.reports.services import reporting_units
+
+    today = today or today_for(program)
+    from .models import LightRule
+
+    rule = LightRule.objects.filter(program=program).first()
+    grace = rule.report_grace_days if rule else DEFAULTS["report_grace_days"]
+    period = last_period_due(today, program.reporting_period or MONTH)
+    due = period.end + dt.timedelta(days=grace)
+    orgs = reporting_units(program)
+    if units is not None:
+        orgs = orgs.filter(pk__in=units)
+    handed = {
+        org_id: submitted
+        for org_id, submitted in Report.objects.filter(
+            program=program, period=str(period), status__in=HANDED_IN
+        ).values_list("organization_id", "submitted_at")
+    }
+    missing, late = [], []
+    for org in orgs.order_by("full_name")[:2000]:
+        if org.pk not in handed:
+            if today > due:
+                missing.append(org)
+        elif handed[org.pk] is not None and local_date(handed[org.pk], program) > due:
+            late.append(org)
+    return {"program": program, "period": period, "due": due, "missing": missing, "late": late}
+
+
+def _worst_light_subquery(**task_filter):
+    """The worst light among published tasks matching `task_filter` (OuterRef to the outer row), as a subquery."""
+    from django.db.models import Max, Subquery
+
+    from duikou.plans.models import Plan
+
+    tasks = annotate_lights(Task.objects.filter(plan__status=Plan.PUBLISHED, **task_filter).order_by())
+    worst = tasks.annotate(_one=Value(1)).values("_one").annotate(worst=Max("light_rank")).values("worst")[:1]
+    return Subquery(worst, output_field=IntegerField())
+
+
+def _light_from(rank_field: str):
+    return Case(*[When(**{rank_field: v}, then=Value(k)) for k, v in RANK.items()], default=Value(DONE),
+                output_field=CharField())
+
+
+def annotate_unit_lights(queryset):
+    """Organizations with `light`: the worst among the published tasks they are responsible for."""
+    return queryset.annotate(
+        _worst=_worst_light_subquery(responsibilities__organization_id=OuterRef("pk"))
+    ).annotate(light=_light_from("_worst"))
+
+
+def annotate_program_lights(queryset):
+    """Programs with `light`: the worst among their published tasks."""
+    return queryset.annotate(_worst=_worst_light_subquery(plan__program_id=OuterRef("pk"))).annotate(
+        light=_light_from("_worst")
+    )
