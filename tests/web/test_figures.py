@@ -75,7 +75,8 @@ def test_dashboard_queries_do_not_grow_with_the_data(world, client_for, django_a
     from duikou.plans.services import import_plan_data
 
     client = client_for(world["users"]["office"])
-    with django_assert_max_num_queries(20) as small:
+    # The lights (counts, red tasks, 未报/迟报 in a fixed number of queries) lead the dashboard since #14.
+    with django_assert_max_num_queries(26) as small:
         client.get(reverse("web:home"))
     for n in range(3):  # three more plans under new programs
         data = json.loads(json.dumps(world["plan_data"]))

@@ -112,7 +112,7 @@ def supervision_figures(user, programs, everything: bool) -> dict:
         .order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN]
     )
     units = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
-    reporting = [lights.reporting_status(p, units=units) for p in programs[:20]]
+    reporting = lights.reporting_statuses(programs[:20], units=units)
     return {
         "light_counts": lights.counts(tasks),
         "red_tasks": red,
