@@ -30,7 +30,8 @@ from duikou.core.periods import Period
 
 FORMAT = "duikou.backup/1"
 # Rows that migrate creates by itself; a restore replaces them with the backup's own.
-MIGRATE_CREATED = {"contenttypes.contenttype", "auth.permission"}
+# Rows a fresh migrate writes (the indicator catalogue ships as a data migration): replaced by the backup's own.
+MIGRATE_CREATED = {"contenttypes.contenttype", "auth.permission", "indicators.indicator"}
 BATCH = 5000
 
 
@@ -205,6 +206,9 @@ def restore(path, *, progress: Callable[[str, int], None] | None = None) -> dict
                     )
             for label in ("auth.permission", "contenttypes.contenttype"):
                 by_label[label]._base_manager.all().delete()
+            catalogue = by_label.get("indicators.indicator")
+            if catalogue is not None:  # no signals: the shipped catalogue is not a change anyone made
+                catalogue._base_manager.all()._raw_delete(catalogue._base_manager.db)
             for entry in manifest["tables"]:
                 model = by_label.get(entry["table"])
                 if model is None:
