@@ -136,7 +136,7 @@ def test_receipts_page_offers_confirm_exactly_to_those_the_service_accepts(world
 def test_the_api_sets_a_tasks_status_only_for_the_office(world, role, status_code):
     from django.test import Client
 
-    client = Client(headers={"Authorization": f"Bearer {issue_token(user=world.users[role])}"})
+    client = Client(headers={"Authorization": f"Bearer {issue_token(user=world.users[role], scope='write')}"})
     task = world.task_shared
     r = client.patch(
         f"/api/plans/tasks/{task.pk}", json.dumps({"status": "completed", "progress": 100}), content_type="application/json"

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from duikou.analytics import services as analytics
 from duikou.analytics.models import TargetTally
 from duikou.assessments.services import COMPONENTS, bulletin_figures, score_units
+from duikou.core import money
 from duikou.core.dates import today_for
 from duikou.exchange.tasktable import parse_due
 from duikou.funds.models import SPENT_KINDS, FundingLine, Transaction
@@ -159,8 +160,7 @@ def test_achieved_is_the_same_on_pages_export_tallies_bulletin_and_score(world, 
     exported = {row[4]: (row[6], row[7]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[1] == sales.indicator}
     for alloc in Allocation.objects.filter(target=sales):
         done = per_share[alloc.pk]
-        # The sheet states money in 万元 (its 计量单位 column): the same amount, in the unit it states.
-        assert Decimal(str(exported[alloc.printed_name][0])) * 10_000 == done
+        assert Decimal(str(exported[alloc.printed_name][0])) == money.in_unit(done)  # the sheet states 万元
         assert Decimal(str(exported[alloc.printed_name][1])) == (alloc.progress_of(done) * 100).quantize(Decimal("0.01"))
 
     figures = bulletin_figures(program=world["plan"].program, period="2023-08")
