@@ -47,9 +47,9 @@ def _second_factor_off(settings):
 @pytest.fixture(autouse=True)
 def _divisions_present(request):
     """Transactional tests (browser, live server) empty every table when they end: seed again if so."""
-    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames) and not request.node.get_closest_marker(
-        "django_db"
-    ):
+    if not {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    ) and not request.node.get_closest_marker("django_db"):
         return
     request.getfixturevalue("transactional_db" if _wants_transaction(request) else "db")
     from duikou.organizations.models import Organization
@@ -61,8 +61,10 @@ def _divisions_present(request):
 
 def _wants_transaction(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
-    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or bool(
-        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     )
 
 
@@ -82,7 +84,9 @@ def make_user(db):
     from duikou.accounts.models import User
 
     def make(username: str, role: str, organization=None, password: str = "Duikou-test-2026"):
-        user = User.objects.create_user(username=username, password=password, role=role, organization=organization)
+        user = User.objects.create_user(
+            username=username, password=password, role=role, organization=organization
+        )
         user.raw_password = password
         return user
 

@@ -8,8 +8,13 @@ from .core.api_docs import LocalSwagger, staff_only
 from .core.api_throttle import ApiRateThrottle
 
 api = NinjaAPI(
-    title="duikou API", version="1", urls_namespace="api", docs_url="/docs", docs=LocalSwagger(),
-    docs_decorator=staff_only, throttle=[ApiRateThrottle()],
+    title="duikou API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    docs=LocalSwagger(),
+    docs_decorator=staff_only,
+    throttle=[ApiRateThrottle()],
 )
 
 for _app in (

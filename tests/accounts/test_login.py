@@ -39,7 +39,9 @@ def test_lockout_after_repeated_failures(client, make_user, settings):
     # When the cool-off has passed, the right password works again.
     from axes.models import AccessAttempt
 
-    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timezone.timedelta(minutes=1))
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timezone.timedelta(minutes=1)
+    )
     assert login(client, "office2", user.raw_password).status_code == 302
 
 

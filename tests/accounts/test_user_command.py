@@ -71,8 +71,14 @@ def test_unlock(capsys, make_user, settings):
 
     make_user("locked", "auditor")
     AccessAttempt.objects.create(
-        username="locked", ip_address="10.0.0.1", user_agent="", http_accept="", path_info="/", get_data="",
-        post_data="", failures_since_start=settings.AXES_FAILURE_LIMIT,
+        username="locked",
+        ip_address="10.0.0.1",
+        user_agent="",
+        http_accept="",
+        path_info="/",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
     )
     assert "locked" in locked_usernames()
     out, _ = run(capsys, "unlock", "locked")

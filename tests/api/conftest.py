@@ -9,7 +9,9 @@ from django.test import Client
 from duikou.core import permissions as perms
 from duikou.core.api_auth import issue_token
 
-SMALL_PLAN = json.loads((Path(__file__).parents[1] / "exchange" / "small_plan.json").read_text(encoding="utf-8"))
+SMALL_PLAN = json.loads(
+    (Path(__file__).parents[1] / "exchange" / "small_plan.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture

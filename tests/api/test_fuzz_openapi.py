@@ -15,6 +15,7 @@ def _api_document() -> dict:
 
     return json.loads(json.dumps(api.get_openapi_schema(), default=str))
 
+
 # Only the fuzzing phase, bounded by max_examples: the coverage phase would multiply the run time.
 CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
 # The served document is for signed-in staff only (issue #12): read it from the API object, call the WSGI app.
@@ -46,15 +47,25 @@ def office_token(db, org):
     from duikou.programs.models import Program
 
     program = Program.objects.create(name="福建—万州 对口支援", start_year=2021, end_year=2025)
-    plan = Plan.objects.create(program=program, title="实施方案", source_sha256="0" * 64, start_year=2021, end_year=2025)
+    plan = Plan.objects.create(
+        program=program, title="实施方案", source_sha256="0" * 64, start_year=2021, end_year=2025
+    )
     task = Task.objects.create(plan=plan, number="1", path=["一", "1"], title="产业合作", order=0)
-    Responsibility.objects.create(task=task, organization=org("重庆市万州区"), role="lead", printed_name="万州区")
+    Responsibility.objects.create(
+        task=task, organization=org("重庆市万州区"), role="lead", printed_name="万州区"
+    )
     return issue_token(user=User.objects.create(username="fuzz-office", role="office_admin"), scope="write")
 
 
 @schema.parametrize()
-@settings(max_examples=20, derandomize=True, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=20,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 @pytest.mark.django_db
 def test_no_server_error(case, office_token):
     case.call_and_validate(headers={"Authorization": f"Bearer {office_token}"}, checks=[not_a_server_error])

@@ -53,37 +53,58 @@ def test_the_permission_gate_narrows_every_list(make_user, plan, api_client):
     assert client.get(f"/api/plans/tasks/{other.pk}").status_code == 404
     # A unit changes nothing of a task, not even its own task's progress: that comes from its approved reports.
     own = plan.tasks.get(number="3")
-    r = client.patch(f"/api/plans/tasks/{own.pk}", json.dumps({"progress": 40}), content_type="application/json")
+    r = client.patch(
+        f"/api/plans/tasks/{own.pk}", json.dumps({"progress": 40}), content_type="application/json"
+    )
     assert r.status_code == 403
-    r = client.patch(f"/api/plans/tasks/{own.pk}", json.dumps({"title": "改标题"}), content_type="application/json")
+    r = client.patch(
+        f"/api/plans/tasks/{own.pk}", json.dumps({"title": "改标题"}), content_type="application/json"
+    )
     assert r.status_code == 403
     assert client.delete(f"/api/plans/tasks/{own.pk}").status_code == 403
     own.refresh_from_db()
     assert own.progress == 0 and own.title != "改标题"
     assert not ChangeLog.objects.filter(object_id=str(own.pk), action="update", user=unit).exists()
-    r = client.post("/api/plans/change-requests/", json.dumps({"task_id": own.pk, "kind": "cancel", "reason": "并入"}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/plans/change-requests/",
+        json.dumps({"task_id": own.pk, "kind": "cancel", "reason": "并入"}),
+        content_type="application/json",
+    )
     assert r.status_code == 201
-    entry = ChangeLog.objects.filter(content_type__model="changerequest", object_id=str(r.json()["id"])).first()
+    entry = ChangeLog.objects.filter(
+        content_type__model="changerequest", object_id=str(r.json()["id"])
+    ).first()
     assert entry.user_id == unit.pk and entry.source == "api"
 
 
 def test_bad_input_is_422_with_field_errors(office, plan, api_client):
     client = api_client(office)
-    r = client.post("/api/plans/tasks/", json.dumps({"plan_id": plan.pk, "title": "新任务", "order": 0, "status": "bogus"}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/plans/tasks/",
+        json.dumps({"plan_id": plan.pk, "title": "新任务", "order": 0, "status": "bogus"}),
+        content_type="application/json",
+    )
     assert r.status_code == 422
     errors = r.json()["errors"]
     assert "status" in errors and any("bogus" in m for m in errors["status"])
     assert any("order" in k or "__all__" == k for k in errors)  # order 0 is taken in this plan
-    r = client.post("/api/plans/tasks/", json.dumps({"plan_id": plan.pk, "title": "新任务", "order": 9, "progress": 101}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/plans/tasks/",
+        json.dumps({"plan_id": plan.pk, "title": "新任务", "order": 9, "progress": 101}),
+        content_type="application/json",
+    )
     assert r.status_code == 422 and "task_progress_at_most_100" in str(r.json()["errors"])
-    r = client.post("/api/plans/tasks/", json.dumps({"plan_id": plan.pk, "title": "新\x00任务", "order": 9}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/plans/tasks/",
+        json.dumps({"plan_id": plan.pk, "title": "新\x00任务", "order": 9}),
+        content_type="application/json",
+    )
     assert r.status_code == 422
-    r = client.post("/api/plans/tasks/", json.dumps({"plan_id": plan.pk, "title": "新任务", "order": 9, "path": ["二", "4"]}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/plans/tasks/",
+        json.dumps({"plan_id": plan.pk, "title": "新任务", "order": 9, "path": ["二", "4"]}),
+        content_type="application/json",
+    )
     assert r.status_code == 201 and r.json()["path"] == ["二", "4"]
 
 
@@ -91,8 +112,14 @@ def test_a_unit_cannot_create_outside_its_own_organization(make_user, org, plan,
     mawei = org("福建省福州市马尾区")
     unit = make_user("mawei2", perms.UNIT_REPORTER, mawei)
     client = api_client(unit)
-    body = {"program_id": plan.program_id, "person_name": "张三", "from_organization_id": mawei.pk,
-            "to_organization_id": org("宁夏回族自治区固原市").pk, "field": "teacher", "start_date": "2023-03-01"}
+    body = {
+        "program_id": plan.program_id,
+        "person_name": "张三",
+        "from_organization_id": mawei.pk,
+        "to_organization_id": org("宁夏回族自治区固原市").pk,
+        "field": "teacher",
+        "start_date": "2023-03-01",
+    }
     r = client.post("/api/dispatches/", json.dumps(body), content_type="application/json")
     assert r.status_code == 201 and r.json()["person_name"] == "张三"
     body["from_organization_id"] = org("福建省福州市闽侯县").pk
@@ -103,20 +130,39 @@ def test_a_unit_cannot_create_outside_its_own_organization(make_user, org, plan,
 
 def test_plan_import_publish_and_stale_edit(office, plan, api_client):
     client = api_client(office)
-    doc = {**json.loads(json.dumps({k: v for k, v in __import__("duikou.plans.services", fromlist=["x"]).export_plan(plan).items()})),
-           "title": "另一份方案"}
-    r = client.post("/api/plans/", json.dumps({"document": doc, "publish": False}), content_type="application/json")
+    doc = {
+        **json.loads(
+            json.dumps(
+                {
+                    k: v
+                    for k, v in __import__("duikou.plans.services", fromlist=["x"]).export_plan(plan).items()
+                }
+            )
+        ),
+        "title": "另一份方案",
+    }
+    r = client.post(
+        "/api/plans/", json.dumps({"document": doc, "publish": False}), content_type="application/json"
+    )
     assert r.status_code == 201 and r.json()["status"] == "draft"
     new_id = r.json()["id"]
     assert client.post(f"/api/plans/{new_id}/publish").json()["status"] == "published"
-    r = client.post("/api/plans/", json.dumps({"document": {"schema": "duikou.plan/1"}}), content_type="application/json")
+    r = client.post(
+        "/api/plans/", json.dumps({"document": {"schema": "duikou.plan/1"}}), content_type="application/json"
+    )
     assert r.status_code == 422
     task = plan.tasks.get(number="1")
-    r = client.patch(f"/api/plans/tasks/{task.pk}", json.dumps({"deadline": "2025年", "version": task.version}),
-                     content_type="application/json")
+    r = client.patch(
+        f"/api/plans/tasks/{task.pk}",
+        json.dumps({"deadline": "2025年", "version": task.version}),
+        content_type="application/json",
+    )
     assert r.status_code == 200
-    r = client.patch(f"/api/plans/tasks/{task.pk}", json.dumps({"deadline": "2026年", "version": task.version}),
-                     content_type="application/json")
+    r = client.patch(
+        f"/api/plans/tasks/{task.pk}",
+        json.dumps({"deadline": "2026年", "version": task.version}),
+        content_type="application/json",
+    )
     assert r.status_code == 409
     task.refresh_from_db()
     assert task.deadline == "2025年"
@@ -126,16 +172,23 @@ def test_money_moves_through_the_funds_service(office, make_user, org, plan, api
     line = plan.funding_lines.get()
     payee = org("宁夏回族自治区固原市")
     client = api_client(office)
-    body = {"payer_id": line.source_organization_id, "payee_id": payee.pk, "amount": "1000000.00", "date": "2023-05-01",
-            "funding_line_id": line.pk}
+    body = {
+        "payer_id": line.source_organization_id,
+        "payee_id": payee.pk,
+        "amount": "1000000.00",
+        "date": "2023-05-01",
+        "funding_line_id": line.pk,
+    }
     r = client.post("/api/funds/transactions/", json.dumps(body), content_type="application/json")
     assert r.status_code == 201, r.content
     txn = r.json()
     assert txn["receipt_status"] == "pending" and txn["kind"] == "disbursement"
     receiver = make_user("guyuan", perms.RECIPIENT_VIEWER, payee)
-    r = api_client(receiver).post(f"/api/funds/transactions/{txn['id']}/receipt",
-                                  json.dumps({"received_amount": "900000", "received_on": "2023-05-03"}),
-                                  content_type="application/json")
+    r = api_client(receiver).post(
+        f"/api/funds/transactions/{txn['id']}/receipt",
+        json.dumps({"received_amount": "900000", "received_on": "2023-05-03"}),
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["receipt_status"] == "disputed"
     body["payee_id"] = body["payer_id"]
     r = client.post("/api/funds/transactions/", json.dumps(body), content_type="application/json")
@@ -153,7 +206,9 @@ def test_openapi_document_and_docs_are_served(office):
         assert f"{name}Read" in schemas
     for name in ("Plan", "Task", "Project", "Report", "Transaction"):
         assert f"{name}Create" in schemas and f"{name}Update" in schemas
-    assert {"/api/plans/", "/api/plans/tasks/{id}", "/api/assessments/rules/{id}/compute"} <= set(doc["paths"])
+    assert {"/api/plans/", "/api/plans/tasks/{id}", "/api/assessments/rules/{id}/compute"} <= set(
+        doc["paths"]
+    )
     assert client.get("/api/docs").status_code == 200
 
 

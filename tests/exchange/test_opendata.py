@@ -24,13 +24,30 @@ def public(small_plan, org):
     program.save()
     line = small_plan.funding_lines.get()
     recipient = org("宁夏回族自治区固原市")
-    Transaction.objects.create(funding_line=line, amount=Decimal("2500000.50"), date=dt.date(2023, 4, 1),
-                               payer=line.source_organization, payee=recipient)
-    project = Project.objects.create(program=program, name="西吉县冷链物流中心", status=Project.UNDER_WAY,
-                                     recipient=org("宁夏回族自治区固原市西吉县"), implementer=org("福建省福州市马尾区"),
-                                     sector="产业", budget=Decimal("8000000"), start_date=dt.date(2023, 5, 1))
-    Transaction.objects.create(project=project, amount=Decimal("1000000"), date=dt.date(2023, 6, 1),
-                               payer=org("福建省福州市马尾区"), payee=project.recipient)
+    Transaction.objects.create(
+        funding_line=line,
+        amount=Decimal("2500000.50"),
+        date=dt.date(2023, 4, 1),
+        payer=line.source_organization,
+        payee=recipient,
+    )
+    project = Project.objects.create(
+        program=program,
+        name="西吉县冷链物流中心",
+        status=Project.UNDER_WAY,
+        recipient=org("宁夏回族自治区固原市西吉县"),
+        implementer=org("福建省福州市马尾区"),
+        sector="产业",
+        budget=Decimal("8000000"),
+        start_date=dt.date(2023, 5, 1),
+    )
+    Transaction.objects.create(
+        project=project,
+        amount=Decimal("1000000"),
+        date=dt.date(2023, 6, 1),
+        payer=org("福建省福州市马尾区"),
+        payee=project.recipient,
+    )
     Project.objects.create(program=program, name="仅在储备库的项目", recipient=recipient)
     return program
 
@@ -45,7 +62,11 @@ def test_public_page_needs_no_login_and_hides_private_programs(public):
     assert public.name in client.get("/open/").content.decode()
     public.is_public = False
     public.save()
-    for url in (f"/open/programs/{public.pk}/", f"/open/programs/{public.pk}/tasks.csv", f"/open/programs/{public.pk}/iati.xml"):
+    for url in (
+        f"/open/programs/{public.pk}/",
+        f"/open/programs/{public.pk}/tasks.csv",
+        f"/open/programs/{public.pk}/iati.xml",
+    ):
         assert client.get(url).status_code == 404
     assert public.name not in client.get("/open/").content.decode()
 
@@ -55,16 +76,40 @@ def test_csv_and_json_downloads(public):
     raw = client.get(f"/open/programs/{public.pk}/tasks.csv").content
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["方案", "序号", "工作任务", "牵头单位", "配合单位", "完成时限", "截止日期", "状态", "进度（%）"]
+    assert rows[0] == [
+        "方案",
+        "序号",
+        "工作任务",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+        "截止日期",
+        "状态",
+        "进度（%）",
+    ]
     assert rows[3][1:7] == ["3", "消费帮扶", "马尾区、闽侯县", "市商务局", "11月底前", "2023-11-30"]
     funds = json.loads(client.get(f"/open/programs/{public.pk}/funds.json").content)
-    assert funds["items"] == [{"plan": "福州市2023年闽宁协作工作要点", "source": "福州市", "year": 2023,
-                               "planned_yuan": 50000000, "disbursed_yuan": 2500000.5}]
+    assert funds["items"] == [
+        {
+            "plan": "福州市2023年闽宁协作工作要点",
+            "source": "福州市",
+            "year": 2023,
+            "planned_yuan": 50000000,
+            "disbursed_yuan": 2500000.5,
+        }
+    ]
     projects = json.loads(client.get(f"/open/programs/{public.pk}/projects.json").content)["items"]
     assert [p["name"] for p in projects] == ["西吉县冷链物流中心"]  # candidates are not public yet
     targets = json.loads(client.get(f"/open/programs/{public.pk}/targets.json").content)["items"]
-    assert targets[0]["allocations"] == [{"unit": "马尾区", "value": 120000000}, {"unit": "闽侯县", "value": 80000000}]
-    pairings = list(csv.reader(io.StringIO(client.get(f"/open/programs/{public.pk}/pairings.csv").content.decode("utf-8-sig"))))
+    assert targets[0]["allocations"] == [
+        {"unit": "马尾区", "value": 120000000},
+        {"unit": "闽侯县", "value": 80000000},
+    ]
+    pairings = list(
+        csv.reader(
+            io.StringIO(client.get(f"/open/programs/{public.pk}/pairings.csv").content.decode("utf-8-sig"))
+        )
+    )
     assert pairings[1][:2] == ["福建省福州市马尾区", "宁夏回族自治区固原市西吉县"]
     assert client.get(f"/open/programs/{public.pk}/persons.csv").status_code == 404
 

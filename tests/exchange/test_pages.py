@@ -34,7 +34,10 @@ def test_units_cannot_rewrite_a_plan_or_download_bulletins(small_plan, make_user
     client = Client()
     client.force_login(make_user("unit", perms.UNIT_REPORTER, org))
     assert client.get(f"/exchange/plans/{small_plan.pk}/tasktable/").status_code == 403
-    assert client.get(f"/exchange/programs/{small_plan.program_id}/bulletin.docx?period=2023-06").status_code == 403
+    assert (
+        client.get(f"/exchange/programs/{small_plan.program_id}/bulletin.docx?period=2023-06").status_code
+        == 403
+    )
 
 
 def test_bulletin_download(small_plan, office_admin):
@@ -46,7 +49,8 @@ def test_bulletin_download(small_plan, office_admin):
     assert any(t.startswith("（2023年6月") for t in texts)
     # Typed as offices write it, with a 发文字号.
     response = client.get(
-        f"/exchange/programs/{small_plan.program_id}/bulletin.docx", {"period": "2023年6月", "doc_number": "榕协办〔2023〕7号"}
+        f"/exchange/programs/{small_plan.program_id}/bulletin.docx",
+        {"period": "2023年6月", "doc_number": "榕协办〔2023〕7号"},
     )
     texts = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
     assert "榕协办〔2023〕7号" in texts
@@ -54,7 +58,7 @@ def test_bulletin_download(small_plan, office_admin):
     picker = client.get(f"/exchange/programs/{small_plan.program_id}/bulletin.docx")
     assert picker.status_code == 200 and picker["Content-Type"].startswith("text/html")
     page = picker.content.decode()
-    assert 'class="site-header"' in page and "<datalist" in page and "id=\"bulletin-form\"" in page
+    assert 'class="site-header"' in page and "<datalist" in page and 'id="bulletin-form"' in page
     wrong = client.get(f"/exchange/programs/{small_plan.program_id}/bulletin.docx?period=June")
     assert wrong.status_code == 400 and "无法识别的报告期" in wrong.content.decode()
     assert 'value="June"' in wrong.content.decode()

@@ -62,16 +62,27 @@ class Scratch:
 
     def duikou(self, *args, check=True, timeout=600) -> subprocess.CompletedProcess:
         proc = subprocess.run(
-            [PYTHON, "-m", "duikou.cli", *args], env=self.env, cwd=self.tmp, capture_output=True, text=True,
+            [PYTHON, "-m", "duikou.cli", *args],
+            env=self.env,
+            cwd=self.tmp,
+            capture_output=True,
+            text=True,
             timeout=timeout,
         )
         if check and proc.returncode != 0:
-            raise AssertionError(f"duikou {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+            raise AssertionError(
+                f"duikou {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+            )
         return proc
 
     def popen(self, *args) -> subprocess.Popen:
         return subprocess.Popen(
-            [PYTHON, *args], env=self.env, cwd=self.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [PYTHON, *args],
+            env=self.env,
+            cwd=self.tmp,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     def migrate(self):
@@ -83,8 +94,9 @@ class Scratch:
             "import json, django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'duikou.settings')\n"
             "django.setup()\n" + code
         )
-        proc = subprocess.run([PYTHON, "-c", script], env=self.env, cwd=self.tmp, capture_output=True, text=True,
-                              timeout=300)
+        proc = subprocess.run(
+            [PYTHON, "-c", script], env=self.env, cwd=self.tmp, capture_output=True, text=True, timeout=300
+        )
         if proc.returncode != 0:
             raise AssertionError(proc.stderr)
         return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -133,9 +133,14 @@ def test_backup_carries_the_evidence_files_checksummed(scratch):
     with zipfile.ZipFile(archive) as src, zipfile.ZipFile(tampered, "w") as dst:
         for item in src.infolist():
             data = src.read(item.filename)
-            dst.writestr(item, data.replace(b"evidence", b"EVIDENCE", 1) if item.filename == f"files/{name}" else data)
+            dst.writestr(
+                item, data.replace(b"evidence", b"EVIDENCE", 1) if item.filename == f"files/{name}" else data
+            )
     third = scratch()
     refused = third.duikou("restore", str(tampered), check=False)
     assert refused.returncode == 1 and name in refused.stderr
-    assert third.query("from duikou.reports.models import Evidence\nprint(json.dumps(Evidence.objects.count()))") == 0
+    assert (
+        third.query("from duikou.reports.models import Evidence\nprint(json.dumps(Evidence.objects.count()))")
+        == 0
+    )
     assert not (third.tmp / "data" / "files" / name).exists()

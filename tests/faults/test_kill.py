@@ -11,14 +11,27 @@ UNITS = ["省教育厅", "省科技厅", "省卫生健康委员会", "省商务�
 def big_plan(path, tasks: int = TASKS, tag: str = "") -> None:
     """A duikou.plan/1 file with many tasks, each with a lead and a support unit."""
     plan = {
-        "schema": "duikou.plan/1", "title": f"福建省对口支援万州区大型任务分工方案{tag}", "doc_number": None,
-        "issuer": "福建省对口支援工作办公室", "issued_on": "2023-03-01", "period": {"start_year": 2023, "end_year": 2025},
-        "donors": ["福建省"], "recipients": ["重庆市万州区"], "pairings": [], "funding": [], "targets": [],
+        "schema": "duikou.plan/1",
+        "title": f"福建省对口支援万州区大型任务分工方案{tag}",
+        "doc_number": None,
+        "issuer": "福建省对口支援工作办公室",
+        "issued_on": "2023-03-01",
+        "period": {"start_year": 2023, "end_year": 2025},
+        "donors": ["福建省"],
+        "recipients": ["重庆市万州区"],
+        "pairings": [],
+        "funding": [],
+        "targets": [],
         "tasks": [
             {
-                "number": f"{i + 1}.", "path": ["一", f"{i + 1}."], "title": f"第{i + 1}项协作任务", "text": "推进产业合作。",
-                "lead_units": [UNITS[i % len(UNITS)]], "support_units": [UNITS[(i + 3) % len(UNITS)]],
-                "deadline": "2024年底前", "due": "2024-12-31",
+                "number": f"{i + 1}.",
+                "path": ["一", f"{i + 1}."],
+                "title": f"第{i + 1}项协作任务",
+                "text": "推进产业合作。",
+                "lead_units": [UNITS[i % len(UNITS)]],
+                "support_units": [UNITS[(i + 3) % len(UNITS)]],
+                "deadline": "2024年底前",
+                "due": "2024-12-31",
             }
             for i in range(tasks)
         ],
@@ -109,8 +122,11 @@ def test_kill_during_report_submission_leaves_report_unchanged(scratch):
     before = db.query(COUNT_REPORT_ROWS)
     assert before["reports"] == 1 and before["progress"] == 0
 
-    proc = db.popen("-c", "import json, django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'duikou.settings')\n"
-                    "django.setup()\n" + SUBMIT_REPORT)
+    proc = db.popen(
+        "-c",
+        "import json, django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'duikou.settings')\n"
+        "django.setup()\n" + SUBMIT_REPORT,
+    )
     kill_while_writing(db, proc, settle=0.5)
     assert db.query(COUNT_REPORT_ROWS) == before, "a killed submission left part of the report behind"
 

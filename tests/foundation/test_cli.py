@@ -18,10 +18,31 @@ def run(capsys, *argv):
 
 
 def valid_plan() -> dict:
-    return {"schema": "duikou.plan/1", "title": "命令行测试方案", "doc_number": None, "issuer": None, "issued_on": None,
-            "period": None, "donors": [], "recipients": [], "pairings": [], "funding": [], "targets": [],
-            "tasks": [{"number": "1", "path": ["1"], "title": "任务", "text": None, "lead_units": ["省发改委"],
-                       "support_units": [], "deadline": None, "due": None}]}
+    return {
+        "schema": "duikou.plan/1",
+        "title": "命令行测试方案",
+        "doc_number": None,
+        "issuer": None,
+        "issued_on": None,
+        "period": None,
+        "donors": [],
+        "recipients": [],
+        "pairings": [],
+        "funding": [],
+        "targets": [],
+        "tasks": [
+            {
+                "number": "1",
+                "path": ["1"],
+                "title": "任务",
+                "text": None,
+                "lead_units": ["省发改委"],
+                "support_units": [],
+                "deadline": None,
+                "due": None,
+            }
+        ],
+    }
 
 
 def write(tmp_path, name, content):
@@ -33,14 +54,25 @@ def write(tmp_path, name, content):
     return str(path)
 
 
-@pytest.mark.parametrize("name,content,needle", [
-    ("broken.json", '{"schema": "duikou.plan/1", "title": ', "第 1 行"),
-    ("list.json", "[1, 2]", "顶层"),
-    ("schema.json", json.dumps({**valid_plan(), "schema": "x/9"}), "格式标识"),
-    ("negative.json", json.dumps({**valid_plan(), "funding": [{"source": "甲", "year": 2023, "amount_yuan": -1}]}), "第1笔资金安排「甲」的金额"),
-    ("year.json", json.dumps({**valid_plan(), "period": {"start_year": 3023, "end_year": 3025}}), "起止年份的起始年份"),
-    ("gbk.json", "{\"title\": \"方案\"}".encode("gb18030"), "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "name,content,needle",
+    [
+        ("broken.json", '{"schema": "duikou.plan/1", "title": ', "第 1 行"),
+        ("list.json", "[1, 2]", "顶层"),
+        ("schema.json", json.dumps({**valid_plan(), "schema": "x/9"}), "格式标识"),
+        (
+            "negative.json",
+            json.dumps({**valid_plan(), "funding": [{"source": "甲", "year": 2023, "amount_yuan": -1}]}),
+            "第1笔资金安排「甲」的金额",
+        ),
+        (
+            "year.json",
+            json.dumps({**valid_plan(), "period": {"start_year": 3023, "end_year": 3025}}),
+            "起止年份的起始年份",
+        ),
+        ("gbk.json", '{"title": "方案"}'.encode("gb18030"), "UTF-8"),
+    ],
+)
 def test_bad_input_gets_one_line_and_exit_1(tmp_path, capsys, name, content, needle):
     code, out, err = run(capsys, "import", write(tmp_path, name, content))
     assert code == 1

@@ -27,11 +27,21 @@ def test_amounts_cannot_be_negative(plan, org):
     refused(lambda: FundingLine.objects.create(plan=plan, source="福建省", year=2022, amount=Decimal("-1")))
     target = Target.objects.create(plan=plan, indicator="就业", value=10, unit="person")
     refused(lambda: Target.objects.create(plan=plan, indicator="销售", value=-5, unit="yuan"))
-    refused(lambda: Allocation.objects.create(target=target, organization=org("福建省福州市马尾区"), printed_name="马尾区", value=-1))
+    refused(
+        lambda: Allocation.objects.create(
+            target=target, organization=org("福建省福州市马尾区"), printed_name="马尾区", value=-1
+        )
+    )
     line = FundingLine.objects.create(plan=plan, source="福建省", year=2022, amount=Decimal("13050000.00"))
-    refused(lambda: Transaction.objects.create(
-        funding_line=line, amount=Decimal("-0.01"), date=dt.date(2022, 5, 1), payer=org("福建省"), payee=org("重庆市万州区")
-    ))
+    refused(
+        lambda: Transaction.objects.create(
+            funding_line=line,
+            amount=Decimal("-0.01"),
+            date=dt.date(2022, 5, 1),
+            payer=org("福建省"),
+            payee=org("重庆市万州区"),
+        )
+    )
 
 
 def test_start_not_after_end(db):
@@ -51,7 +61,11 @@ def test_pairing_unique_and_not_self(plan, org):
 
 
 def test_same_source_cannot_be_stored_twice(plan):
-    refused(lambda: Plan.objects.create(program=plan.program, title="又一份", source_sha256=plan.source_sha256, source_content=b""))
+    refused(
+        lambda: Plan.objects.create(
+            program=plan.program, title="又一份", source_sha256=plan.source_sha256, source_content=b""
+        )
+    )
 
 
 def test_task_progress_at_most_100_and_order_unique(plan):

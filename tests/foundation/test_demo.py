@@ -48,9 +48,13 @@ def test_demo_loads_the_seeds_with_work_done_and_is_idempotent(capsys):
 
     national = {line.indicator.code: line for line in progress(year=2023).lines}
     assert national["consumption.sales"].achieved > 0 and national["fiscal_aid"].achieved > 0
-    minning = Agreement.objects.get(year=2023, pairing__donor__full_name="福建省", pairing__recipient__full_name="宁夏回族自治区")
+    minning = Agreement.objects.get(
+        year=2023, pairing__donor__full_name="福建省", pairing__recipient__full_name="宁夏回族自治区"
+    )
     agreed = {v.indicator.code: v.value for v in minning.values.select_related("indicator")}
-    assert agreed["consumption.sales"] == 75000 and agreed["labour"] == 3000 and agreed["labour.poverty"] == 1000
+    assert (
+        agreed["consumption.sales"] == 75000 and agreed["labour"] == 3000 and agreed["labour.poverty"] == 1000
+    )
     assert national["consumption.sales"].agreed == 75000
 
     counts = (Report.objects.count(), Transaction.objects.count(), Plan.objects.count())

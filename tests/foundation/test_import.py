@@ -14,31 +14,64 @@ from duikou.plans.services import export_plan, import_plan_data, import_plan_fil
 pytestmark = pytest.mark.django_db
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plans"
 SEEDS = sorted(EXAMPLES.glob("*.txt"))
-PARTS = ["title", "doc_number", "issuer", "issued_on", "period", "donors", "recipients",
-         "pairings", "funding", "targets", "tasks"]
+PARTS = [
+    "title",
+    "doc_number",
+    "issuer",
+    "issued_on",
+    "period",
+    "donors",
+    "recipients",
+    "pairings",
+    "funding",
+    "targets",
+    "tasks",
+]
 
 
 def plan_document(n_tasks: int) -> dict:
     return {
-        "schema": "duikou.plan/1", "title": "大型测试方案", "doc_number": "测〔2024〕1号", "issuer": "福建省对口支援工作办公室",
-        "issued_on": "2024-03-01", "period": {"start_year": 2024, "end_year": 2024},
-        "donors": ["福建省"], "recipients": ["重庆市万州区"],
+        "schema": "duikou.plan/1",
+        "title": "大型测试方案",
+        "doc_number": "测〔2024〕1号",
+        "issuer": "福建省对口支援工作办公室",
+        "issued_on": "2024-03-01",
+        "period": {"start_year": 2024, "end_year": 2024},
+        "donors": ["福建省"],
+        "recipients": ["重庆市万州区"],
         "pairings": [{"donor": "福州市", "recipient": "沙河街道"}],
         "funding": [{"source": "福建省", "year": 2024, "amount_yuan": 13050000, "text": "1305万元"}],
-        "targets": [{"text": "销售1亿元", "indicator": "销售农副产品", "value": 100000000, "unit": "yuan",
-                     "comparator": ">=", "year": 2024,
-                     "allocations": [{"unit": "马尾区", "value": 50000000}, {"unit": "闽侯县", "value": 50000000}]}],
+        "targets": [
+            {
+                "text": "销售1亿元",
+                "indicator": "销售农副产品",
+                "value": 100000000,
+                "unit": "yuan",
+                "comparator": ">=",
+                "year": 2024,
+                "allocations": [{"unit": "马尾区", "value": 50000000}, {"unit": "闽侯县", "value": 50000000}],
+            }
+        ],
         "tasks": [
-            {"number": str(i + 1), "path": ["一", str(i + 1)], "title": f"任务{i + 1}", "text": f"第{i + 1}项工作",
-             "lead_units": ["省发改委", "省科技厅"], "support_units": ["省财政厅"], "deadline": "11月底前",
-             "due": "2024-11-30"}
+            {
+                "number": str(i + 1),
+                "path": ["一", str(i + 1)],
+                "title": f"任务{i + 1}",
+                "text": f"第{i + 1}项工作",
+                "lead_units": ["省发改委", "省科技厅"],
+                "support_units": ["省财政厅"],
+                "deadline": "11月底前",
+                "due": "2024-11-30",
+            }
             for i in range(n_tasks)
         ],
     }
 
 
 def row_counts() -> dict:
-    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label != "contenttypes"}
+    return {
+        m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label != "contenttypes"
+    }
 
 
 def test_bad_item_at_the_end_of_a_large_file_leaves_nothing(tmp_path):
@@ -51,8 +84,17 @@ def test_bad_item_at_the_end_of_a_large_file_leaves_nothing(tmp_path):
         import_plan_file(path)
     # An error found only while writing (a negative allocation deep inside) also rolls everything back.
     document = plan_document(3000)
-    document["tasks"].append({"number": "x", "path": ["x"], "title": "最后", "lead_units": ["省发改委"] * 1,
-                              "support_units": [], "deadline": None, "due": None})
+    document["tasks"].append(
+        {
+            "number": "x",
+            "path": ["x"],
+            "title": "最后",
+            "lead_units": ["省发改委"] * 1,
+            "support_units": [],
+            "deadline": None,
+            "due": None,
+        }
+    )
     document["targets"][0]["allocations"].append({"unit": "马尾区", "value": 1})
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InputError, match="第3项分解"):
@@ -88,12 +130,21 @@ def test_units_are_resolved_in_the_issuers_context():
     assert allocation_orgs == {"福建省福州市马尾区", "福建省福州市闽侯县"}
 
 
-@pytest.mark.parametrize("bad,message", [
-    ({"schema": "other/1"}, "格式标识"),
-    ({"funding": [{"source": "福建省", "year": 2024, "amount_yuan": -5}]}, "第1笔资金安排「福建省」的金额"),
-    ({"funding": [{"source": "福建省", "year": 1066, "amount_yuan": 5}]}, "第1笔资金安排「福建省」的年份"),
-    ({"title": ""}, "标题"),
-])
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        ({"schema": "other/1"}, "格式标识"),
+        (
+            {"funding": [{"source": "福建省", "year": 2024, "amount_yuan": -5}]},
+            "第1笔资金安排「福建省」的金额",
+        ),
+        (
+            {"funding": [{"source": "福建省", "year": 1066, "amount_yuan": 5}]},
+            "第1笔资金安排「福建省」的年份",
+        ),
+        ({"title": ""}, "标题"),
+    ],
+)
 def test_schema_errors_name_the_item(bad, message):
     document = plan_document(2)
     document.update(bad)

@@ -22,7 +22,13 @@ from duikou.programs.models import Program
 )
 def test_period_values(text, kind, start, end, label):
     period = Period.parse(text)
-    assert (period.kind, period.start, period.end, period.label, str(period)) == (kind, start, end, label, text)
+    assert (period.kind, period.start, period.end, period.label, str(period)) == (
+        kind,
+        start,
+        end,
+        label,
+        text,
+    )
 
 
 def test_period_neighbours_and_errors():
@@ -37,14 +43,18 @@ def test_period_neighbours_and_errors():
 def test_every_change_is_logged_with_its_actor(office_admin):
     program = Program.objects.create(name="记录测试")
     with acting_as(office_admin, source="web"):
-        plan = Plan.objects.create(program=program, title="方案甲", source_sha256="a" * 64, source_content=b"")
+        plan = Plan.objects.create(
+            program=program, title="方案甲", source_sha256="a" * 64, source_content=b""
+        )
         plan = Plan.objects.get(pk=plan.pk)
         plan.title = "方案乙"
         plan.save()
         pk = plan.pk
         plan.delete()
     entries = list(
-        ChangeLog.objects.filter(content_type=ContentType.objects.get_for_model(Plan), object_id=str(pk)).order_by("id")
+        ChangeLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Plan), object_id=str(pk)
+        ).order_by("id")
     )
     assert [e.action for e in entries] == ["create", "update", "delete"]
     assert all(e.user_id == office_admin.pk and e.source == "web" for e in entries)

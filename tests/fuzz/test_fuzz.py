@@ -15,33 +15,62 @@ from duikou.plans.models import Plan, Task
 pytestmark = pytest.mark.django_db
 
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True), text)
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
-                           max_leaves=12)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(allow_nan=True), text)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
+    max_leaves=12,
+)
 task = st.fixed_dictionaries(
-    {"number": st.one_of(st.none(), text), "path": st.lists(text, max_size=3), "title": st.one_of(st.none(), text),
-     "text": st.one_of(st.none(), text), "lead_units": st.lists(text, max_size=3),
-     "support_units": st.lists(text, max_size=2), "deadline": st.one_of(st.none(), text),
-     "due": st.one_of(st.none(), text, st.dates().map(str))}
+    {
+        "number": st.one_of(st.none(), text),
+        "path": st.lists(text, max_size=3),
+        "title": st.one_of(st.none(), text),
+        "text": st.one_of(st.none(), text),
+        "lead_units": st.lists(text, max_size=3),
+        "support_units": st.lists(text, max_size=2),
+        "deadline": st.one_of(st.none(), text),
+        "due": st.one_of(st.none(), text, st.dates().map(str)),
+    }
 )
 plan = st.fixed_dictionaries(
-    {"schema": st.sampled_from(["duikou.plan/1", "duikou.plan/2", ""]), "title": st.one_of(st.none(), text),
-     "doc_number": st.one_of(st.none(), text), "issuer": st.one_of(st.none(), text),
-     "issued_on": st.one_of(st.none(), text, st.dates().map(str)),
-     "period": st.one_of(st.none(), st.fixed_dictionaries({"start_year": st.integers(1900, 2200),
-                                                           "end_year": st.integers(1900, 2200)})),
-     "donors": st.lists(text, max_size=2), "recipients": st.lists(text, max_size=2),
-     "pairings": st.lists(st.fixed_dictionaries({"donor": text, "recipient": text}), max_size=2),
-     "funding": st.lists(st.fixed_dictionaries({"source": text, "year": st.integers(1900, 2200),
-                                                "amount_yuan": st.one_of(st.integers(-5, 10**16), st.floats(), text)}),
-                         max_size=2),
-     "targets": st.lists(json_values, max_size=2), "tasks": st.lists(task, max_size=4)},
+    {
+        "schema": st.sampled_from(["duikou.plan/1", "duikou.plan/2", ""]),
+        "title": st.one_of(st.none(), text),
+        "doc_number": st.one_of(st.none(), text),
+        "issuer": st.one_of(st.none(), text),
+        "issued_on": st.one_of(st.none(), text, st.dates().map(str)),
+        "period": st.one_of(
+            st.none(),
+            st.fixed_dictionaries(
+                {"start_year": st.integers(1900, 2200), "end_year": st.integers(1900, 2200)}
+            ),
+        ),
+        "donors": st.lists(text, max_size=2),
+        "recipients": st.lists(text, max_size=2),
+        "pairings": st.lists(st.fixed_dictionaries({"donor": text, "recipient": text}), max_size=2),
+        "funding": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "source": text,
+                    "year": st.integers(1900, 2200),
+                    "amount_yuan": st.one_of(st.integers(-5, 10**16), st.floats(), text),
+                }
+            ),
+            max_size=2,
+        ),
+        "targets": st.lists(json_values, max_size=2),
+        "tasks": st.lists(task, max_size=4),
+    },
     optional={"extra": json_values},
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.one_of(plan, json_values))
 def test_plan_importer_accepts_or_refuses_cleanly(data):
     from duikou.plans.services import import_plan_data
@@ -49,8 +78,9 @@ def test_plan_importer_accepts_or_refuses_cleanly(data):
     plans, tasks = Plan.objects.count(), Task.objects.count()
     raw = repr(data).encode()
     try:
-        result = import_plan_data(data if isinstance(data, dict) else {"value": data}, source_bytes=raw,
-                                  source_name="fuzz.json")
+        result = import_plan_data(
+            data if isinstance(data, dict) else {"value": data}, source_bytes=raw, source_name="fuzz.json"
+        )
     except InputError as exc:
         assert "fuzz.json" in str(exc), "the message names the file"
         assert (Plan.objects.count(), Task.objects.count()) == (plans, tasks), "a refused import stored rows"
@@ -73,7 +103,9 @@ def concrete(pattern: str, rng: random.Random) -> str:
 
     def fill(match):
         kind = match.group(1) or "str"
-        return {"int": str(rng.choice([1, 2, 999999, 0])), "slug": "x-y", "path": "a/b"}.get(kind, rng.choice(["1", "plans", "%E4%B8%AD"]))
+        return {"int": str(rng.choice([1, 2, 999999, 0])), "slug": "x-y", "path": "a/b"}.get(
+            kind, rng.choice(["1", "plans", "%E4%B8%AD"])
+        )
 
     url = re.sub(r"<(?:(\w+):)?\w+>", fill, pattern)
     url = re.sub(r"[\^\$]", "", url)

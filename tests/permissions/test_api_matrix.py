@@ -110,7 +110,9 @@ def test_rows_a_role_may_not_see_are_404_by_id(client, world, role):
 
 
 READS = sorted(
-    (op.removesuffix("_read"), path) for method, path, op in _operations() if method == "get" and op.endswith("_read")
+    (op.removesuffix("_read"), path)
+    for method, path, op in _operations()
+    if method == "get" and op.endswith("_read")
 )
 
 

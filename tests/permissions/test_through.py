@@ -31,7 +31,9 @@ def test_through_equals_restrict_then_filter(world, role):
         for org in (world.mawei, world.gulou, world.wanzhou):
             for action in (perms.VIEW, perms.CHANGE):
                 fast = set(model.objects.through(user, path, org, action).values_list("pk", flat=True))
-                slow = set(model.objects.restrict(user, action).filter(**{path: org}).values_list("pk", flat=True))
+                slow = set(
+                    model.objects.restrict(user, action).filter(**{path: org}).values_list("pk", flat=True)
+                )
                 assert fast == slow, f"{model.__name__}.{path}={org.name} {action} as {role}"
                 checked += bool(slow)
     assert checked  # the world gives every role something to see through at least one side

@@ -19,7 +19,13 @@ from .world import ROLES
 
 pytestmark = pytest.mark.django_db
 
-OFFICE, R_A, H_A, R_B, RECIPIENT = perms.OFFICE_ADMIN, "reporter_a", "head_a", "reporter_b", perms.RECIPIENT_VIEWER
+OFFICE, R_A, H_A, R_B, RECIPIENT = (
+    perms.OFFICE_ADMIN,
+    "reporter_a",
+    "head_a",
+    "reporter_b",
+    perms.RECIPIENT_VIEWER,
+)
 MAWEI_UNIT = {R_A, H_A}
 
 
@@ -60,9 +66,19 @@ CASES = [
     ("funds.record", "paid by 鼓楼区", lambda w: w.gulou, {OFFICE, R_B}),
     ("funds.confirm_receipt", "马尾区 → 万州区", lambda w: w.txn, {OFFICE, RECIPIENT}),
     ("funds.correct", "马尾区 → 万州区", lambda w: w.txn, {OFFICE, *MAWEI_UNIT}),
-    ("projects.move", "approved → under way", lambda w: ProjectMove(w.project, Project.UNDER_WAY), {OFFICE, *MAWEI_UNIT}),
+    (
+        "projects.move",
+        "approved → under way",
+        lambda w: ProjectMove(w.project, Project.UNDER_WAY),
+        {OFFICE, *MAWEI_UNIT},
+    ),
     ("projects.move", "approved → cancelled", lambda w: ProjectMove(w.project, Project.CANCELLED), {OFFICE}),
-    ("projects.move", "approved → in use (skips steps)", lambda w: ProjectMove(w.project, Project.IN_USE), set()),
+    (
+        "projects.move",
+        "approved → in use (skips steps)",
+        lambda w: ProjectMove(w.project, Project.IN_USE),
+        set(),
+    ),
     ("projects.move", "completed → in use", _completed_project, {OFFICE, RECIPIENT}),
     ("projects.edit_settled", "approved", lambda w: w.project, {OFFICE}),
     ("projects.edit_settled", "candidate", _candidate_project, {OFFICE, *MAWEI_UNIT, R_B, RECIPIENT}),
@@ -104,7 +120,11 @@ def test_report_services_refuse_where_the_predicates_do(world, role):
     for name, report, call in (
         ("reports.approve", world.report_b, lambda r: services.approve_report(report=r, user=user)),
         ("reports.submit", world.report_a, lambda r: services.submit_report(report=r, user=user)),
-        ("reports.return", world.report_b, lambda r: services.return_report(report=r, user=user, reason="补充佐证")),
+        (
+            "reports.return",
+            world.report_b,
+            lambda r: services.return_report(report=r, user=user, reason="补充佐证"),
+        ),
     ):
         report.refresh_from_db()
         allowed = workflow.can(user, name, report)
@@ -125,7 +145,9 @@ def test_receipts_page_offers_confirm_exactly_to_those_the_service_accepts(world
     offered = {r["t"].pk for r in rows if r["can_confirm"]}
     txn = world.txn
     try:
-        services.confirm_receipt(transaction_=txn, user=user, received_amount=txn.amount, received_on=txn.date)
+        services.confirm_receipt(
+            transaction_=txn, user=user, received_amount=txn.amount, received_on=txn.date
+        )
         accepted = {txn.pk}
     except PermissionDenied:
         accepted = set()
@@ -139,7 +161,9 @@ def test_the_api_sets_a_tasks_status_only_for_the_office(world, role, status_cod
     client = Client(headers={"Authorization": f"Bearer {issue_token(user=world.users[role], scope='write')}"})
     task = world.task_shared
     r = client.patch(
-        f"/api/plans/tasks/{task.pk}", json.dumps({"status": "completed", "progress": 100}), content_type="application/json"
+        f"/api/plans/tasks/{task.pk}",
+        json.dumps({"status": "completed", "progress": 100}),
+        content_type="application/json",
     )
     assert r.status_code == status_code, r.content
     task.refresh_from_db()

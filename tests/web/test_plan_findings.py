@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from duikou.core import permissions as perms
 
-SMALL_PLAN = json.loads((Path(__file__).parents[1] / "exchange" / "small_plan.json").read_text(encoding="utf-8"))
+SMALL_PLAN = json.loads(
+    (Path(__file__).parents[1] / "exchange" / "small_plan.json").read_text(encoding="utf-8")
+)
 
 
 def _import(data):
@@ -25,7 +27,9 @@ def test_a_split_that_does_not_add_up_is_warned_in_the_fragment(client, make_use
     client.force_login(make_user("office-f", perms.OFFICE_ADMIN))
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert f'hx-get="{reverse("plans:findings", args=[plan.pk])}"' in page and "检查发现" not in page
-    fragment = client.get(reverse("plans:findings", args=[plan.pk]), headers={"HX-Request": "true"}).content.decode()
+    fragment = client.get(
+        reverse("plans:findings", args=[plan.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
     assert "检查发现 1 处问题" in fragment and "<html" not in fragment
     whole = client.get(reverse("plans:findings", args=[plan.pk])).content.decode()
     assert "检查发现 1 处问题" in whole and plan.title in whole

@@ -146,7 +146,9 @@ def test_achieved_is_the_same_on_pages_export_tallies_bulletin_and_score(world, 
     client = client_for(world["users"]["office"])
     rows = {item["row"].pk: item["row"] for item in client.get(reverse("targets:list")).context["table"]}
     assert rows[sales.pk].achieved == owner
-    assert rows[sales.pk].progress == sales.progress_of(owner) == progress(sales.comparator, sales.value, owner)
+    assert (
+        rows[sales.pk].progress == sales.progress_of(owner) == progress(sales.comparator, sales.value, owner)
+    )
     assert rows[sales.pk].reached is reached(sales.comparator, sales.value, owner) is False
     detail = client.get(reverse("targets:detail", args=[sales.pk])).context["allocations"]
     assert {a.pk: a.achieved for a in detail} == per_share
@@ -157,11 +159,17 @@ def test_achieved_is_the_same_on_pages_export_tallies_bulletin_and_score(world, 
     assert TargetTally.objects.get(target_id=sales.pk).achieved == owner
 
     sheet = load_workbook(io.BytesIO(client.get(reverse("exchange:allocations_xlsx")).content)).active
-    exported = {row[4]: (row[6], row[7]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[1] == sales.indicator}
+    exported = {
+        row[4]: (row[6], row[7])
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[1] == sales.indicator
+    }
     for alloc in Allocation.objects.filter(target=sales):
         done = per_share[alloc.pk]
         assert Decimal(str(exported[alloc.printed_name][0])) == money.in_unit(done)  # the sheet states 万元
-        assert Decimal(str(exported[alloc.printed_name][1])) == (alloc.progress_of(done) * 100).quantize(Decimal("0.01"))
+        assert Decimal(str(exported[alloc.printed_name][1])) == (alloc.progress_of(done) * 100).quantize(
+            Decimal("0.01")
+        )
 
     figures = bulletin_figures(program=world["plan"].program, period="2023-08")
     assert dict((t.pk, done) for t, done in figures.targets)[sales.pk] == owner
@@ -169,10 +177,14 @@ def test_achieved_is_the_same_on_pages_export_tallies_bulletin_and_score(world, 
     weights = {key: Decimal(1 if key == "targets_reached" else 0) for key, _l, _w in COMPONENTS}
     scores = {
         s.organization.pk: s.parts["targets_reached"]
-        for s in score_units(program=world["plan"].program, year=2023, weights=weights, today=dt.date(2024, 1, 1))
+        for s in score_units(
+            program=world["plan"].program, year=2023, weights=weights, today=dt.date(2024, 1, 1)
+        )
     }
     mawei = scores[world["mawei"].pk]
-    expected = credit(sales.comparator, _allocation(world, "mawei").value, per_share[_allocation(world, "mawei").pk])
+    expected = credit(
+        sales.comparator, _allocation(world, "mawei").value, per_share[_allocation(world, "mawei").pk]
+    )
     # 马尾区 also holds the person target (nothing reported: no credit).
     assert (mawei.done, mawei.total) == (expected, 2)
 
@@ -187,8 +199,12 @@ def test_a_past_periods_bulletin_keeps_its_figures(world):
     assert dict((t.pk, v) for t, v in june.targets)[sales.pk] == Decimal("90000000")
     # Money too: May's bulletin stops at May 31st (the 12M disbursement of May 1st); a July payment is not in it.
     Transaction.objects.create(
-        funding_line=FundingLine.objects.get(plan=world["plan"], year=2023), amount=1_000_000,
-        date=dt.date(2023, 7, 2), payer=world["mawei"], payee=world["xiji"], kind=Transaction.EXPENDITURE,
+        funding_line=FundingLine.objects.get(plan=world["plan"], year=2023),
+        amount=1_000_000,
+        date=dt.date(2023, 7, 2),
+        payer=world["mawei"],
+        payee=world["xiji"],
+        kind=Transaction.EXPENDITURE,
     )
     may = bulletin_figures(program=world["plan"].program, period="2023-05")
     assert sum(paid for _line, paid in may.funds) == Decimal("12000000")
@@ -209,7 +225,10 @@ def test_a_past_periods_bulletin_keeps_its_figures(world):
 def test_progress_and_reached(comparator, value, achieved, expected_progress, expected_reached):
     got = progress(comparator, Decimal(value), None if achieved is None else Decimal(achieved))
     assert got == expected_progress
-    assert reached(comparator, Decimal(value), None if achieved is None else Decimal(achieved)) is expected_reached
+    assert (
+        reached(comparator, Decimal(value), None if achieved is None else Decimal(achieved))
+        is expected_reached
+    )
     assert credit(comparator, Decimal(value), None if achieved is None else Decimal(achieved)) == min(
         Decimal(1), got or Decimal(0)
     )
@@ -252,13 +271,21 @@ def test_money_spent_is_one_sum_on_the_dashboard_funds_pages_bulletin_and_score(
     """Spent = disbursed to the recipient or spent directly (SPENT_KINDS); a commitment is not money spent."""
     line = FundingLine.objects.get(plan=world["plan"], year=2023)
     Transaction.objects.create(
-        funding_line=line, amount=3_000_000, date=dt.date(2023, 6, 15), payer=world["mawei"],
-        payee=world["xiji"], kind=Transaction.EXPENDITURE,
+        funding_line=line,
+        amount=3_000_000,
+        date=dt.date(2023, 6, 15),
+        payer=world["mawei"],
+        payee=world["xiji"],
+        kind=Transaction.EXPENDITURE,
     )
     spent = sum(
-        t.amount for t in Transaction.objects.filter(funding_line__plan=world["plan"]) if t.kind in SPENT_KINDS
+        t.amount
+        for t in Transaction.objects.filter(funding_line__plan=world["plan"])
+        if t.kind in SPENT_KINDS
     )
-    owner = Transaction.objects.spent().filter(funding_line__plan=world["plan"]).aggregate(s=Sum("amount"))["s"]
+    owner = (
+        Transaction.objects.spent().filter(funding_line__plan=world["plan"]).aggregate(s=Sum("amount"))["s"]
+    )
     assert spent == owner == Decimal("15000000")
     program = world["plan"].program
     assert analytics.program_figures([program.pk])[program.pk]["disbursed"] == spent
@@ -272,7 +299,8 @@ def test_money_spent_is_one_sum_on_the_dashboard_funds_pages_bulletin_and_score(
     line.source_organization = world["mawei"]
     line.save()
     (score,) = [
-        s for s in score_units(program=program, year=2023, weights=weights, today=dt.date(2024, 1, 1))
+        s
+        for s in score_units(program=program, year=2023, weights=weights, today=dt.date(2024, 1, 1))
         if s.organization == world["mawei"]
     ]
     assert score.parts["funds_spent"].done == spent

@@ -130,7 +130,9 @@ class UserAdmin(BaseUserAdmin):
             raise PermissionDenied
         for user in queryset:
             services.reset_second_factor(user=user)
-        self.message_user(request, _("已重置 %(n)s 个账户的动态口令") % {"n": len(queryset)}, messages.SUCCESS)
+        self.message_user(
+            request, _("已重置 %(n)s 个账户的动态口令") % {"n": len(queryset)}, messages.SUCCESS
+        )
 
     @admin.action(description=gettext_lazy("吊销接口令牌"))
     def revoke_api_token(self, request, queryset):

@@ -88,6 +88,8 @@ class OTPRequiredMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("管理员须先通过动态口令验证")}, status=403)
-            target = settings.DUIKOU_OTP_VERIFY_URL if user_has_device(user) else settings.DUIKOU_OTP_ENROL_URL
+            target = (
+                settings.DUIKOU_OTP_VERIFY_URL if user_has_device(user) else settings.DUIKOU_OTP_ENROL_URL
+            )
             return redirect(f"{target}?next={request.path}")
         return self.get_response(request)

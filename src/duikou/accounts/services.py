@@ -101,7 +101,10 @@ def accounts_workbook(plan, accounts: list[NewAccount]) -> bytes:
     for account in accounts:
         user = account.user
         sheet.append(
-            xlsx_row(sheet, [user.organization.full_name, user.username, user.get_role_display(), account.password, note])
+            xlsx_row(
+                sheet,
+                [user.organization.full_name, user.username, user.get_role_display(), account.password, note],
+            )
         )
     for column, width in zip("ABCDE", (40, 18, 12, 18, 22), strict=True):
         sheet.column_dimensions[column].width = width
@@ -160,8 +163,9 @@ def locked_usernames() -> set[str]:
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     return set(
-        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
-        .values_list("username", flat=True)
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+        ).values_list("username", flat=True)
     )
 
 

@@ -75,7 +75,9 @@ def account_saved(user, *, before: dict, adding: bool) -> None:
         from duikou.core.api_auth import revoke_token
 
         record(SecurityEvent.PASSWORD_CHANGE, target=user.get_username())
-        revoke_token(user=user, reason="password_change")  # a token must not outlive the password it was given under
+        revoke_token(
+            user=user, reason="password_change"
+        )  # a token must not outlive the password it was given under
     # The next save compares against what is stored now.
     user._audit_before = {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields}
 

@@ -126,7 +126,8 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
                 "value": value,
                 "achieved": got,
                 "reached": reached(comparator, value, achieved.get(pk)),
-                "allocations": n, "allocations_reached": met,
+                "allocations": n,
+                "allocations_reached": met,
             },
         )
     TargetTally.objects.filter(target_id__in=set(ids) - found).delete()
@@ -470,11 +471,18 @@ def _target_rows(batch, achieved, by_allocation) -> list:
     for pk, plan_id, program_id, value, comparator in batch:
         got = achieved.get(pk)
         n, met = shares.get(pk, (0, 0))
-        rows.append(TargetTally(
-            target_id=pk, plan_id=plan_id, program_id=program_id, value=value,
-            achieved=(got or ZERO).quantize(Decimal("0.0001")), reached=reached(comparator, value, got),
-            allocations=n, allocations_reached=met,
-        ))
+        rows.append(
+            TargetTally(
+                target_id=pk,
+                plan_id=plan_id,
+                program_id=program_id,
+                value=value,
+                achieved=(got or ZERO).quantize(Decimal("0.0001")),
+                reached=reached(comparator, value, got),
+                allocations=n,
+                allocations_reached=met,
+            )
+        )
     return rows
 
 
@@ -626,10 +634,19 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
     tasks, targets, funds = TaskTally.objects.all(), TargetTally.objects.all(), FundsTally.objects.all()
     if program_ids is not None:
         tasks, targets, funds = (qs.filter(program_id__in=program_ids) for qs in (tasks, targets, funds))
-    out: dict = defaultdict(lambda: {
-        "tasks": 0, "completed": 0, "overdue": 0, "targets": 0, "reached": 0, "planned": ZERO, "disbursed": ZERO,
-        "allocations": 0, "allocations_reached": 0,
-    })
+    out: dict = defaultdict(
+        lambda: {
+            "tasks": 0,
+            "completed": 0,
+            "overdue": 0,
+            "targets": 0,
+            "reached": 0,
+            "planned": ZERO,
+            "disbursed": ZERO,
+            "allocations": 0,
+            "allocations_reached": 0,
+        }
+    )
     whole = IntegerField()
 
     def rows(qs, **sums):

@@ -196,7 +196,17 @@ def connect():
     )
     for model in (Plan, Task, Responsibility, FundingLine, Transaction):
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"analytics-pre-{model.__name__}")
-    for model in (Plan, Task, Responsibility, FundingLine, Transaction, Target, TargetFigure, Report, Allocation):
+    for model in (
+        Plan,
+        Task,
+        Responsibility,
+        FundingLine,
+        Transaction,
+        Target,
+        TargetFigure,
+        Report,
+        Allocation,
+    ):
         post_save.connect(_after_save, sender=model, dispatch_uid=f"analytics-post-{model.__name__}")
     for model in (Plan, Task, Responsibility, FundingLine, Transaction, Target, TargetFigure, Allocation):
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"analytics-del-{model.__name__}")

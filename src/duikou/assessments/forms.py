@@ -31,11 +31,15 @@ class AssessmentRuleForm(forms.ModelForm):
             name: forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"})
             for name in WEIGHT_FIELDS + THRESHOLD_FIELDS
         }
-        error_messages = {name: {"invalid": gettext_lazy("请输入数字")} for name in WEIGHT_FIELDS + THRESHOLD_FIELDS}
+        error_messages = {
+            name: {"invalid": gettext_lazy("请输入数字")} for name in WEIGHT_FIELDS + THRESHOLD_FIELDS
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in THRESHOLD_FIELDS:  # left out of a form that sets weights only: the thresholds stay as they are
+        for (
+            name
+        ) in THRESHOLD_FIELDS:  # left out of a form that sets weights only: the thresholds stay as they are
             self.fields[name].required = False
 
     def clean(self):

@@ -106,8 +106,15 @@ def result_rows(results: list[Assessment]) -> list[dict]:
                     "points": f"{p['points']:.2f}" if applies else "",
                 }
             )
-        rows.append({"rank": a.rank, "organization": a.organization, "score": a.score, "parts": parts,
-                     "grade": a.rule.grade(a.score)})
+        rows.append(
+            {
+                "rank": a.rank,
+                "organization": a.organization,
+                "score": a.score,
+                "parts": parts,
+                "grade": a.rule.grade(a.score),
+            }
+        )
     return rows
 
 
@@ -134,7 +141,9 @@ def assessment_detail(request, pk: int, year: int):
                 except (ValidationError, PermissionDenied) as exc:
                     messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
                 else:
-                    messages.success(request, _("考核结果已发布并冻结；%(year)s 年各报告期已锁定") % {"year": year})
+                    messages.success(
+                        request, _("考核结果已发布并冻结；%(year)s 年各报告期已锁定") % {"year": year}
+                    )
             elif "compute" in request.POST:
                 if not can_compute:
                     raise PermissionDenied(_("只有对口办管理员可以计算考核结果"))

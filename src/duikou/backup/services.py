@@ -191,7 +191,9 @@ def stored_file_names() -> list[str]:
 def _media_path(name: str) -> Path:
     root = Path(settings.MEDIA_ROOT).resolve()
     path = (root / name).resolve()
-    if root not in path.parents:  # a stored name never leaves the files folder (nor does one read from a backup)
+    if (
+        root not in path.parents
+    ):  # a stored name never leaves the files folder (nor does one read from a backup)
         raise InputError(_("文件名 %(name)s 不在文件目录内") % {"name": name})
     return path
 
@@ -234,7 +236,8 @@ def _restore_files(archive: zipfile.ZipFile, manifest: dict, name: str) -> list[
                     out.write(chunk)
             if digest.hexdigest() != entry["sha256"]:
                 raise InputError(
-                    _("%(file)s files/%(name)s：恢复后校验不一致，已全部撤销") % {"file": name, "name": entry["name"]}
+                    _("%(file)s files/%(name)s：恢复后校验不一致，已全部撤销")
+                    % {"file": name, "name": entry["name"]}
                 )
     except BaseException:
         for path in written:
@@ -291,7 +294,9 @@ def restore(path, *, progress: Callable[[str, int], None] | None = None) -> dict
             with connection.cursor() as cursor:
                 for label in ("indicators.indicator", "auth.permission", "contenttypes.contenttype"):
                     if label in by_label:
-                        cursor.execute(f"DELETE FROM {connection.ops.quote_name(by_label[label]._meta.db_table)}")
+                        cursor.execute(
+                            f"DELETE FROM {connection.ops.quote_name(by_label[label]._meta.db_table)}"
+                        )
             for entry in manifest["tables"]:
                 model = by_label.get(entry["table"])
                 if model is None:

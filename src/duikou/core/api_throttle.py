@@ -25,5 +25,7 @@ class ApiRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request) -> str:
         auth = getattr(request, "auth", None)
-        ident = f"user-{auth.pk}" if auth is not None and getattr(auth, "pk", None) else self.get_ident(request)
+        ident = (
+            f"user-{auth.pk}" if auth is not None and getattr(auth, "pk", None) else self.get_ident(request)
+        )
         return f"throttle_{self.scope}_{ident}"

@@ -60,7 +60,11 @@ class DuikouCommand(BaseCommand):
         from .models import SecurityEvent
         from .security import record
 
-        shown = {k: str(v) for k, v in options.items() if k in {"kind", "id", "output", "file", "action", "plan"} and v}
+        shown = {
+            k: str(v)
+            for k, v in options.items()
+            if k in {"kind", "id", "output", "file", "action", "plan"} and v
+        }
         record(
             SecurityEvent.EXPORT,
             username=f"cli:{getpass.getuser()}"[:150],

@@ -232,7 +232,11 @@ def crud_router(
     )
 
     def read_object(request, id: int):
-        obj = annotate(model.objects.restrict(request.auth, perms.VIEW).filter(pk=id)).first() if id <= MAX_ID else None
+        obj = (
+            annotate(model.objects.restrict(request.auth, perms.VIEW).filter(pk=id)).first()
+            if id <= MAX_ID
+            else None
+        )
         if obj is None:
             return Status(404, {"detail": _("记录不存在或无权查看")})
         return obj

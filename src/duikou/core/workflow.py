@@ -55,7 +55,9 @@ def may(user, name: str, obj=None) -> bool:
     return STEPS[name].who.test(user, obj)
 
 
-def require(user, name: str, obj=None, *, refuse_state: Callable[[], None] | None = None, message: str = "") -> None:
+def require(
+    user, name: str, obj=None, *, refuse_state: Callable[[], None] | None = None, message: str = ""
+) -> None:
     """Refuse unless `can(user, name, obj)`: PermissionDenied for the wrong user, `refuse_state()` (which raises)
     when the user could take the step but the object's state does not allow it."""
     declared = STEPS[name]

@@ -251,7 +251,9 @@ def read_task_table(source, *, known_units: set[str] | None = None, name: str = 
     from duikou.reader.limits import LimitExceeded, check_zip
 
     try:
-        check_zip(data, label)  # a 7.7 MB .xlsx that declares gigabytes is refused before openpyxl inflates it
+        check_zip(
+            data, label
+        )  # a 7.7 MB .xlsx that declares gigabytes is refused before openpyxl inflates it
     except LimitExceeded as exc:
         raise InputError(exc.message("en" if get_language() == "en" else "zh")) from None
     try:

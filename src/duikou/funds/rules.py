@@ -15,6 +15,8 @@ step(
     label=_("登记付款"),
 )
 # The supported side confirms what arrived (the office may record it for them). obj: the transaction.
-step("funds.confirm_receipt", who=is_office | ((is_recipient | is_unit) & within("payee")), label=_("确认到账"))
+step(
+    "funds.confirm_receipt", who=is_office | ((is_recipient | is_unit) & within("payee")), label=_("确认到账")
+)
 # The paying unit corrects its own record. obj: the transaction.
 step("funds.correct", who=is_office | (is_unit & within("payer") & gate(CHANGE)), label=_("更正付款记录"))

@@ -144,7 +144,9 @@ def correct_disbursement(
     """The donor side corrects its record (amount or date); the receipt status is judged again."""
     txn = transaction_
     perms.require(user, txn, perms.CHANGE)
-    workflow.require(user, "funds.correct", txn, message=_("只有付款方 %(org)s 可以更正付款记录") % {"org": txn.payer})
+    workflow.require(
+        user, "funds.correct", txn, message=_("只有付款方 %(org)s 可以更正付款记录") % {"org": txn.payer}
+    )
     if version is not None:
         txn.version = version
     if amount is not None:

@@ -87,7 +87,9 @@ class Organization(AuditedModel):
         """A unit cannot be put under itself or under one of its own sub-units."""
         if self.pk is None or not self.parent_id:
             return
-        parent_path = type(self)._base_manager.filter(pk=self.parent_id).values_list("tree_path", flat=True).first()
+        parent_path = (
+            type(self)._base_manager.filter(pk=self.parent_id).values_list("tree_path", flat=True).first()
+        )
         own_path = type(self)._base_manager.filter(pk=self.pk).values_list("tree_path", flat=True).first()
         if self.parent_id == self.pk or (parent_path and own_path and parent_path.startswith(own_path)):
             from django.core.exceptions import ValidationError
@@ -105,7 +107,11 @@ class Organization(AuditedModel):
             self.full_name = self.name
         with transaction.atomic():
             self._refuse_loop()
-            old = type(self)._base_manager.filter(pk=self.pk).values_list("tree_path", flat=True).first() if self.pk else None
+            old = (
+                type(self)._base_manager.filter(pk=self.pk).values_list("tree_path", flat=True).first()
+                if self.pk
+                else None
+            )
             super().save(*args, **kwargs)
             parent_path = (
                 type(self)._base_manager.filter(pk=self.parent_id).values_list("tree_path", flat=True).first()

@@ -182,7 +182,9 @@ def is_placeholder_name(printed: str) -> bool:
     return bool(_COLLECTIVE_HEAD.search(name) or _COLLECTIVE_TAIL.search(name) or _ONLY_GENERIC.match(name))
 
 
-def nearest_organizations(printed: str, *, context: Organization | None = None, limit: int = 5) -> list[Organization]:
+def nearest_organizations(
+    printed: str, *, context: Organization | None = None, limit: int = 5
+) -> list[Organization]:
     """Known organizations whose names look most like `printed` (a typo, a wrong level): candidates to confirm."""
     import difflib
 

@@ -65,8 +65,12 @@ def organization_detail(request, pk: int):
         r.task.my_role = r
         tasks.append(r.task)
     # Each task's light and other registered figures, in one query for the rows shown.
-    extras = {row["pk"]: row for row in annotate_tasks(Task.objects.filter(pk__in=[t.pk for t in tasks])).values(
-        "pk", *annotate_tasks(Task.objects.none()).query.annotations)}
+    extras = {
+        row["pk"]: row
+        for row in annotate_tasks(Task.objects.filter(pk__in=[t.pk for t in tasks])).values(
+            "pk", *annotate_tasks(Task.objects.none()).query.annotations
+        )
+    }
     for task in tasks:
         for name, value in extras.get(task.pk, {}).items():
             if name != "pk":

@@ -255,8 +255,11 @@ class Task(AuditedModel, VersionedModel):
             status = self.NOT_STARTED
         completed_on = self.completed_on
         if status == self.COMPLETED:
-            completed_on = completed_on or max((p.part_completed_on for p in leads if p.part_completed_on),
-                                               default=None) or today_for(self.plan.program)
+            completed_on = (
+                completed_on
+                or max((p.part_completed_on for p in leads if p.part_completed_on), default=None)
+                or today_for(self.plan.program)
+            )
         else:
             completed_on = None
         if (status, progress, completed_on) != (self.status, self.progress, self.completed_on):
@@ -283,7 +286,9 @@ class Responsibility(AuditedModel):
     printed_name = models.CharField(_("原文名称"), max_length=200)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     # This unit's part of the task, moved only by its approved reports and approved completion requests.
-    part_status = models.CharField(_("本单位状态"), max_length=12, choices=Task.STATUSES, default=Task.NOT_STARTED)
+    part_status = models.CharField(
+        _("本单位状态"), max_length=12, choices=Task.STATUSES, default=Task.NOT_STARTED
+    )
     part_progress = models.PositiveSmallIntegerField(_("本单位进度（%）"), default=0)
     part_completed_on = models.DateField(_("本单位完成日期"), null=True, blank=True)
 
@@ -298,7 +303,9 @@ class Responsibility(AuditedModel):
             models.UniqueConstraint(
                 fields=["task", "role", "printed_name"], name="responsibility_unique_name_in_task"
             ),
-            models.CheckConstraint(condition=Q(part_progress__lte=100), name="responsibility_part_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(part_progress__lte=100), name="responsibility_part_at_most_100"
+            ),
         ]
 
     def __str__(self):

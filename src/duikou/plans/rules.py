@@ -8,7 +8,12 @@ from duikou.core.workflow import allowed, is_office, status_in, step
 from .models import Plan, Task
 
 step("plans.import", who=allowed(Plan, ADD), label=_("导入方案"))
-step("plans.publish", who=is_office & allowed(Plan, CHANGE), when=~status_in(Plan.ARCHIVED), label=_("发布方案"))
+step(
+    "plans.publish",
+    who=is_office & allowed(Plan, CHANGE),
+    when=~status_in(Plan.ARCHIVED),
+    label=_("发布方案"),
+)
 # The plan's words (title, text, deadline, units) are the office's; the task table applies many such edits at once.
 step("plans.edit_task", who=is_office & allowed(Task, CHANGE), label=_("修改任务"))
 step(

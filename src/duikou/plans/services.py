@@ -43,6 +43,7 @@ def may_set_task_status(user, task: Task | None = None) -> bool:
     `tasks.set_status`, declared in plans/rules.py)."""
     return workflow.can(user, "tasks.set_status", task)
 
+
 SPEC_FIELDS = {
     "schema",
     "title",
@@ -340,7 +341,9 @@ class _PlanBuilder:
                     source=line.source,
                     source_organization=self.organization(line.source, issuer_region),
                     year=line.year,
-                    amount=_decimal(line.amount_yuan, item_place("funding", i, line) + "的金额", self.source_name, 2),
+                    amount=_decimal(
+                        line.amount_yuan, item_place("funding", i, line) + "的金额", self.source_name, 2
+                    ),
                     text=line.text or "",
                     order=i,
                     extra=_extra(line),
@@ -433,7 +436,11 @@ class _PlanBuilder:
                 if share.unit in seen:
                     raise InputError(
                         _("%(source)s %(place)s：单位“%(name)s”重复")
-                        % {"source": self.source_name, "place": item_place("targets", i, item) + item_place("allocations", j), "name": share.unit}
+                        % {
+                            "source": self.source_name,
+                            "place": item_place("targets", i, item) + item_place("allocations", j),
+                            "name": share.unit,
+                        }
                     )
                 seen.add(share.unit)
                 allocations.append(

@@ -116,7 +116,21 @@ crud_router(
     fields=PROGRAM_FIELDS,
     router=router,
 )
-add_action(router, Program, name="program", path="publish", response=ProgramRead, action=perms.CHANGE,
-           do=lambda user, program, _body: publish_program(program=program, user=user))
-add_action(router, Program, name="program", path="unpublish", response=ProgramRead, action=perms.CHANGE,
-           do=lambda user, program, _body: publish_program(program=program, user=user, public=False))
+add_action(
+    router,
+    Program,
+    name="program",
+    path="publish",
+    response=ProgramRead,
+    action=perms.CHANGE,
+    do=lambda user, program, _body: publish_program(program=program, user=user),
+)
+add_action(
+    router,
+    Program,
+    name="program",
+    path="unpublish",
+    response=ProgramRead,
+    action=perms.CHANGE,
+    do=lambda user, program, _body: publish_program(program=program, user=user, public=False),
+)

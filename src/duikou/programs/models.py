@@ -42,7 +42,9 @@ class Program(AuditedModel):
     # Private until the office publishes it (programs.services.publish_program): live payments, task status and
     # budgets are open data only by decision.
     is_public = models.BooleanField(
-        _("公开"), default=False, help_text=_("此件主动公开：由对口支援办公室发布后显示在公开页面和开放数据中")
+        _("公开"),
+        default=False,
+        help_text=_("此件主动公开：由对口支援办公室发布后显示在公开页面和开放数据中"),
     )
     description = models.TextField(_("说明"), blank=True)
 

@@ -73,7 +73,11 @@ class PeriodLock(AuditedModel):
     closes_on = models.DateField(_("关账日期"))
     unlocked_at = models.DateTimeField(_("解锁时间"), null=True, blank=True)
     unlocked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("解锁人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("解锁人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     unlock_reason = models.TextField(_("解锁理由"), blank=True)
@@ -87,8 +91,9 @@ class PeriodLock(AuditedModel):
         ordering = ["program", "-period"]
         constraints = [
             models.UniqueConstraint(fields=["program", "period"], name="period_lock_once"),
-            models.CheckConstraint(condition=Q(unlocked_at__isnull=True) | ~Q(unlock_reason=""),
-                                   name="period_unlock_has_reason"),
+            models.CheckConstraint(
+                condition=Q(unlocked_at__isnull=True) | ~Q(unlock_reason=""), name="period_unlock_has_reason"
+            ),
         ]
 
     def __str__(self):
@@ -265,7 +270,12 @@ class Reminder(models.Model):
         "funds_mismatch",
     )
     URGED, AWAITING_APPROVAL, NOTICE, INSTRUCTION, CHANGE_DECIDED, ANSWERED = (
-        "urged", "awaiting", "notice", "instruction", "change_decided", "answered",
+        "urged",
+        "awaiting",
+        "notice",
+        "instruction",
+        "change_decided",
+        "answered",
     )
     KINDS = [
         (DUE_SOON, _("即将到期")),

@@ -34,7 +34,8 @@ step(
 step(
     "reports.submit",
     who=gate(CHANGE) & (is_unit_reporter | is_unit_head | is_office),
-    when=(is_unit_reporter & status_in(*UNIT_EDITABLE)) | ((is_unit_head | is_office) & status_in(*HEAD_EDITABLE)),
+    when=(is_unit_reporter & status_in(*UNIT_EDITABLE))
+    | ((is_unit_head | is_office) & status_in(*HEAD_EDITABLE)),
     label=_("报送月报"),
 )
 step("reports.approve", who=is_office, when=status_in(Report.SUBMITTED), label=_("审核通过月报"))

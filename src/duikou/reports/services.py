@@ -117,7 +117,9 @@ def require_unlocked(report: Report) -> None:
     lock = period_lock(report.program_id, report.period)
     if lock is not None:
         raise PermissionDenied(
-            _("报告期 %(period)s 已于 %(date)s 锁定，月报及其数据不能再修改；如确需修改，请对口办说明理由后解锁。")
+            _(
+                "报告期 %(period)s 已于 %(date)s 锁定，月报及其数据不能再修改；如确需修改，请对口办说明理由后解锁。"
+            )
             % {"period": report.period.label, "date": lock.closes_on.isoformat()}
         )
 
@@ -155,7 +157,9 @@ def start_report(
             }
         )
     perms.require_allowed(user, Report, perms.ADD)
-    workflow.require(user, "reports.start", organization, message=_("无权为 %(org)s 填报月报") % {"org": organization})
+    workflow.require(
+        user, "reports.start", organization, message=_("无权为 %(org)s 填报月报") % {"org": organization}
+    )
     report, _created = Report.objects.get_or_create(program=program, organization=organization, period=period)
     return report
 
@@ -414,8 +418,12 @@ def submit_report(*, report: Report, user) -> Report:
     perms.require(user, report, perms.CHANGE)
     to_status = submitted_status(user)
     workflow.require(
-        user, "reports.submit", report,
-        refuse_state=lambda: _refuse_move(report, _("提交") if to_status == Report.PENDING_HEAD else _("报送")),
+        user,
+        "reports.submit",
+        report,
+        refuse_state=lambda: _refuse_move(
+            report, _("提交") if to_status == Report.PENDING_HEAD else _("报送")
+        ),
     )
     return _move(report, user, to_status)
 
@@ -431,7 +439,10 @@ def approve_report(*, report: Report, user) -> Report:
     report = _locked(report)
     require_unlocked(report)
     workflow.require(
-        user, "reports.approve", report, refuse_state=lambda: _refuse_move(report, _("审核通过")),
+        user,
+        "reports.approve",
+        report,
+        refuse_state=lambda: _refuse_move(report, _("审核通过")),
         message=_("只有对口办可以审核通过月报"),
     )
     report = _move(report, user, Report.APPROVED)
@@ -448,7 +459,9 @@ def _apply_progress(report: Report) -> None:
         for part in item.task.responsibilities.filter(organization__in=orgs):
             part.part_status = item.status
             part.part_progress = 100 if item.status == Task.COMPLETED else item.percent
-            part.part_completed_on = (part.part_completed_on or today) if item.status == Task.COMPLETED else None
+            part.part_completed_on = (
+                (part.part_completed_on or today) if item.status == Task.COMPLETED else None
+            )
             part.save()
         item.task.roll_up_parts()
 
@@ -462,7 +475,10 @@ def return_report(*, report: Report, user, reason: str) -> Report:
     report = _locked(report)
     require_unlocked(report)
     workflow.require(
-        user, "reports.return", report, refuse_state=lambda: _refuse_move(report, _("退回")),
+        user,
+        "reports.return",
+        report,
+        refuse_state=lambda: _refuse_move(report, _("退回")),
         message=_("无权退回月报"),
     )
     report = _move(report, user, Report.RETURNED, reason)
@@ -709,6 +725,7 @@ def note_receipt(*, transaction, agrees: bool) -> None:
             defaults={"message": text[:500], "read_at": None, "due_date": transaction.date},
         )
 
+
 # ---------------------------------------------------------------- period locks
 
 
@@ -722,8 +739,9 @@ def close_period(*, program: Program, period: Period | str, closes_on: dt.date, 
             period = Period.parse(period)
         except ValueError as exc:
             raise ValidationError({"period": str(exc)}) from exc
-    lock, _created = PeriodLock.objects.get_or_create(program=program, period=period,
-                                                      defaults={"closes_on": closes_on})
+    lock, _created = PeriodLock.objects.get_or_create(
+        program=program, period=period, defaults={"closes_on": closes_on}
+    )
     if not _created:
         lock.closes_on, lock.unlocked_at, lock.unlocked_by, lock.unlock_reason = closes_on, None, None, ""
         lock.save()

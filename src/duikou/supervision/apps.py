@@ -38,7 +38,10 @@ def _register_lights():
     from duikou.organizations.models import Organization
     from duikou.programs.models import Program
 
-    for model, annotate in ((Organization, lights.annotate_unit_lights), (Program, lights.annotate_program_lights)):
+    for model, annotate in (
+        (Organization, lights.annotate_unit_lights),
+        (Program, lights.annotate_program_lights),
+    ):
         if annotate not in READ_ANNOTATORS.setdefault(model, []):
             READ_ANNOTATORS[model].append(annotate)
     if not any(f.name == "light" for f in filters.TASK_FILTERS):

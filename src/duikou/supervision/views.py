@@ -72,8 +72,9 @@ def _extra_task_context(request, task) -> dict:
     return {
         "light": lights.task_light(task),
         "instructions": Instruction.objects.restrict(request.user).filter(task=task)[:20],
-        "notices": SupervisionNotice.objects.restrict(request.user).filter(task=task).select_related(
-            "organization")[:20],
+        "notices": SupervisionNotice.objects.restrict(request.user)
+        .filter(task=task)
+        .select_related("organization")[:20],
         "may_instruct": _may_instruct(request.user),
     }
 
@@ -589,8 +590,9 @@ def light_rules(request):
     from .models import LightRule
 
     office = perms.is_office(request.user)
-    RuleForm = modelform_factory(LightRule, fields=["due_soon_days", "behind_points", "notice_after_days",
-                                                    "report_grace_days"])
+    RuleForm = modelform_factory(
+        LightRule, fields=["due_soon_days", "behind_points", "notice_after_days", "report_grace_days"]
+    )
     programs = list(Program.objects.restrict(request.user).order_by("name")[:200])
     rules = {r.program_id: r for r in LightRule.objects.filter(program__in=programs)}
     if request.method == "POST":
@@ -606,6 +608,8 @@ def light_rules(request):
                 for error in errors:
                     messages.error(request, error)
         return redirect("supervision:rules")
-    rows = [{"program": p, "form": RuleForm(instance=rules.get(p.pk) or LightRule(program=p), prefix=None)}
-            for p in programs]
+    rows = [
+        {"program": p, "form": RuleForm(instance=rules.get(p.pk) or LightRule(program=p), prefix=None)}
+        for p in programs
+    ]
     return render(request, "supervision/rules.html", {"rows": rows, "office": office})

@@ -51,7 +51,12 @@ class Target(AuditedModel):
     """A quantitative commitment: indicator, value, unit, comparator and year."""
 
     YUAN, PERSON, PERSON_TIME, COUNT, PERCENT, OTHER = (
-        units.YUAN, units.PERSON, units.PERSON_TIME, units.COUNT, units.PERCENT, units.OTHER
+        units.YUAN,
+        units.PERSON,
+        units.PERSON_TIME,
+        units.COUNT,
+        units.PERCENT,
+        units.OTHER,
     )
     UNITS = units.UNIT_CHOICES
     AT_LEAST, AT_MOST, EXACTLY = ">=", AT_MOST, "="

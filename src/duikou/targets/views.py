@@ -26,8 +26,10 @@ def with_progress(targets: list[Target], user=None) -> list[Target]:
     partial: dict[int, set[int]] = {}
     if user is not None and not _sees_every_allocation(user):
         visible: dict[int, set[int]] = {}
-        for target_id, org_id in Allocation.objects.restrict(user, VIEW).filter(target_id__in=ids).values_list(
-            "target_id", "organization_id"
+        for target_id, org_id in (
+            Allocation.objects.restrict(user, VIEW)
+            .filter(target_id__in=ids)
+            .values_list("target_id", "organization_id")
         ):
             visible.setdefault(target_id, set()).add(org_id)
         everyone: dict[int, set[int]] = {}

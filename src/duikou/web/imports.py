@@ -69,7 +69,9 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
             # Declared sizes first (a zip or PDF bomb is refused in milliseconds), then the parse itself in a
             # child with a time and memory budget, so no document can hold or grow the web worker.
             check_file(raw, name)
-            outcome = run_limited(_read_document, path, name, name=name, seconds=settings.DUIKOU_PARSE_SECONDS)
+            outcome = run_limited(
+                _read_document, path, name, name=name, seconds=settings.DUIKOU_PARSE_SECONDS
+            )
         except LimitExceeded as exc:
             raise InputError(exc.message("en" if get_language() == "en" else "zh")) from None
     if outcome[0] == "error":
@@ -110,7 +112,9 @@ def existing_plan(raw: bytes, data: dict) -> Plan | None:
     """A plan already imported from these bytes, or with the same 文号 and title (a re-saved copy of the file)."""
     found = Plan.objects.filter(source_sha256=hashlib.sha256(raw).hexdigest()).first()
     if found is None and data.get("doc_number") and data.get("title"):
-        found = Plan.objects.filter(doc_number=data["doc_number"].strip(), title=data["title"].strip()).first()
+        found = Plan.objects.filter(
+            doc_number=data["doc_number"].strip(), title=data["title"].strip()
+        ).first()
     return found
 
 
@@ -370,7 +374,9 @@ def drop_unit_name(data: dict, printed: str) -> dict:
         if target.get("allocations"):
             target["allocations"] = [a for a in target["allocations"] if a.get("unit") != printed]
     if data.get("pairings"):
-        data["pairings"] = [p for p in data["pairings"] if printed not in (p.get("donor"), p.get("recipient"))]
+        data["pairings"] = [
+            p for p in data["pairings"] if printed not in (p.get("donor"), p.get("recipient"))
+        ]
     for key in ("donors", "recipients"):
         if data.get(key):
             data[key] = [u for u in data[key] if u != printed]
@@ -396,7 +402,11 @@ def with_section_titles(data: dict, text: str) -> dict:
     start = 0
     for key in wanted:
         number = re.escape(str(key[-1]))
-        pattern = re.compile(rf"^{number}(?:[、.．，,]|\s)\s*(\S.*)$" if not number.startswith("（") else rf"^{number}\s*(\S.*)$")
+        pattern = re.compile(
+            rf"^{number}(?:[、.．，,]|\s)\s*(\S.*)$"
+            if not number.startswith("（")
+            else rf"^{number}\s*(\S.*)$"
+        )
         for i in range(start, len(lines)):
             m = pattern.match(lines[i])
             if m:

@@ -32,11 +32,7 @@ def task_counts(tasks_queryset, group_by: str) -> dict:
     return {row[group_by]: row for row in rows}
 
 
-
-
 PROGRAMS_PER_PAGE = 50
-
-
 
 
 def dashboard(user, page=1) -> dict:
@@ -92,8 +88,13 @@ def dashboard(user, page=1) -> dict:
     unit_lights = lights.unit_lights(ids)
     for row in unit_rows:
         row["light"] = unit_lights.get(row["organization_id"], lights.DONE)
-    return {"programs": program_rows, "programs_page": programs_page, "units": unit_rows, "totals": totals,
-            **supervision_figures(user, programs, everything)}
+    return {
+        "programs": program_rows,
+        "programs_page": programs_page,
+        "units": unit_rows,
+        "totals": totals,
+        **supervision_figures(user, programs, everything),
+    }
 
 
 RED_TASKS_SHOWN = 20
@@ -108,7 +109,9 @@ def supervision_figures(user, programs, everything: bool) -> dict:
 
     tasks = Task.objects.restrict(user, VIEW).filter(plan__status=Plan.PUBLISHED)
     red = list(
-        lights.annotate_lights(tasks).filter(light=lights.RED).select_related("plan")
+        lights.annotate_lights(tasks)
+        .filter(light=lights.RED)
+        .select_related("plan")
         .order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN]
     )
     units = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
@@ -120,8 +123,17 @@ def supervision_figures(user, programs, everything: bool) -> dict:
     }
 
 
-FIGURES = ("tasks", "completed", "overdue", "targets", "reached", "planned", "disbursed", "allocations",
-           "allocations_reached")
+FIGURES = (
+    "tasks",
+    "completed",
+    "overdue",
+    "targets",
+    "reached",
+    "planned",
+    "disbursed",
+    "allocations",
+    "allocations_reached",
+)
 MONEY = ("planned", "disbursed")
 EMPTY = {k: (Decimal(0) if k in MONEY else 0) for k in FIGURES}
 
@@ -138,7 +150,8 @@ def _with_ratios(figures: dict) -> dict:
 def unit_shares(user, organization_ids) -> dict[int, tuple[int, int]]:
     """Organization id → (its target shares the user may see, those the latest approved figure against them meets)."""
     rows = list(
-        targets_allocations(user).filter(organization_id__in=list(organization_ids))
+        targets_allocations(user)
+        .filter(organization_id__in=list(organization_ids))
         .values_list("pk", "organization_id", "value", "target__comparator")
     )
     got = achieved_by_allocation(organization_ids=list(organization_ids))
@@ -165,8 +178,9 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
     for pk, value, comparator, program_id in targets:
         out[program_id]["targets"] += 1
         out[program_id]["reached"] += reached(comparator, value, achieved.get(pk))
-    shares = list(targets_allocations(user).values_list("pk", "value", "target__comparator",
-                                                        "target__plan__program_id"))
+    shares = list(
+        targets_allocations(user).values_list("pk", "value", "target__comparator", "target__plan__program_id")
+    )
     got = achieved_by_allocation(target_ids={t for t, *_ in targets})
     for pk, value, comparator, program_id in shares:
         out[program_id]["allocations"] += 1

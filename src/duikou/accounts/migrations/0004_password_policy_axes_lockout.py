@@ -7,28 +7,29 @@ def date_existing_passwords(apps, schema_editor):
     """Existing passwords start their expiry period now (their age is unknown)."""
     from django.utils import timezone
 
-    apps.get_model("accounts", "User").objects.filter(password_changed_at=None).update(password_changed_at=timezone.now())
+    apps.get_model("accounts", "User").objects.filter(password_changed_at=None).update(
+        password_changed_at=timezone.now()
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_security_audit'),
+        ("accounts", "0003_security_audit"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='user',
-            name='failed_logins',
+            model_name="user",
+            name="failed_logins",
         ),
         migrations.RemoveField(
-            model_name='user',
-            name='locked_until',
+            model_name="user",
+            name="locked_until",
         ),
         migrations.AddField(
-            model_name='user',
-            name='password_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='密码修改时间'),
+            model_name="user",
+            name="password_changed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="密码修改时间"),
         ),
         migrations.RunPython(date_existing_passwords, migrations.RunPython.noop),
     ]

@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_password_policy_axes_lockout'),
+        ("accounts", "0004_password_policy_axes_lockout"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='api_token_expires_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='接口令牌到期'),
+            model_name="user",
+            name="api_token_expires_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="接口令牌到期"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='api_token_scope',
-            field=models.CharField(choices=[('read', '只读'), ('write', '读写')], default='read', max_length=8, verbose_name='接口令牌范围'),
+            model_name="user",
+            name="api_token_scope",
+            field=models.CharField(
+                choices=[("read", "只读"), ("write", "读写")],
+                default="read",
+                max_length=8,
+                verbose_name="接口令牌范围",
+            ),
         ),
     ]

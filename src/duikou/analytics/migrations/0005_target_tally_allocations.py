@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0004_funds_tally_line_spent'),
+        ("analytics", "0004_funds_tally_line_spent"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='targettally',
-            name='allocations',
-            field=models.IntegerField(default=0, verbose_name='分解数'),
+            model_name="targettally",
+            name="allocations",
+            field=models.IntegerField(default=0, verbose_name="分解数"),
         ),
         migrations.AddField(
-            model_name='targettally',
-            name='allocations_reached',
-            field=models.IntegerField(default=0, verbose_name='分解已达成'),
+            model_name="targettally",
+            name="allocations_reached",
+            field=models.IntegerField(default=0, verbose_name="分解已达成"),
         ),
     ]

@@ -9,98 +9,206 @@ import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0002_initial'),
-        ('programs', '0002_pairing_extra'),
+        ("assessments", "0002_initial"),
+        ("programs", "0002_pairing_extra"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentProcedure',
+            name="AssessmentProcedure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', duikou.core.fields.YearField(validators=[django.core.validators.MinValueValidator(1949), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('stage', models.CharField(choices=[('self', '自评'), ('opinion', '对方意见'), ('cross', '交叉考核'), ('graded', '已评定等次')], default='self', max_length=8, verbose_name='环节')),
-                ('cross_group', models.CharField(blank=True, max_length=200, verbose_name='交叉考核组')),
-                ('cross_members', models.TextField(blank=True, verbose_name='考核组成员')),
-                ('base_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='指标得分')),
-                ('adjustment', models.DecimalField(decimal_places=2, default=0, max_digits=6, verbose_name='考核调整分')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='最终得分')),
-                ('grade', models.CharField(blank=True, max_length=4, verbose_name='等次')),
-                ('graded_on', models.DateField(blank=True, null=True, verbose_name='评定日期')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "year",
+                    duikou.core.fields.YearField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1949),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("self", "自评"),
+                            ("opinion", "对方意见"),
+                            ("cross", "交叉考核"),
+                            ("graded", "已评定等次"),
+                        ],
+                        default="self",
+                        max_length=8,
+                        verbose_name="环节",
+                    ),
+                ),
+                ("cross_group", models.CharField(blank=True, max_length=200, verbose_name="交叉考核组")),
+                ("cross_members", models.TextField(blank=True, verbose_name="考核组成员")),
+                (
+                    "base_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="指标得分"
+                    ),
+                ),
+                (
+                    "adjustment",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=6, verbose_name="考核调整分"),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="最终得分"
+                    ),
+                ),
+                ("grade", models.CharField(blank=True, max_length=4, verbose_name="等次")),
+                ("graded_on", models.DateField(blank=True, null=True, verbose_name="评定日期")),
             ],
             options={
-                'verbose_name': '考核程序',
-                'verbose_name_plural': '考核程序',
-                'ordering': ['-year', 'program'],
+                "verbose_name": "考核程序",
+                "verbose_name_plural": "考核程序",
+                "ordering": ["-year", "program"],
             },
         ),
         migrations.CreateModel(
-            name='ProcedureStep',
+            name="ProcedureStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('self', '自评'), ('opinion', '对方意见'), ('cross', '交叉考核'), ('grade', '等次评定')], max_length=8, verbose_name='环节')),
-                ('side', models.CharField(blank=True, choices=[('donor', '支援方'), ('recipient', '受援方')], max_length=10, verbose_name='一方')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('text', models.TextField(blank=True, verbose_name='内容')),
-                ('table', models.JSONField(blank=True, default=list, verbose_name='指标完成表')),
-                ('findings', models.TextField(blank=True, verbose_name='考核发现')),
-                ('adjustment', models.DecimalField(decimal_places=2, default=0, max_digits=6, verbose_name='调整分')),
-                ('evidence', models.FileField(blank=True, upload_to='assessment-evidence/%Y/', verbose_name='佐证材料')),
-                ('evidence_name', models.CharField(blank=True, max_length=255, verbose_name='佐证材料文件名')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("self", "自评"),
+                            ("opinion", "对方意见"),
+                            ("cross", "交叉考核"),
+                            ("grade", "等次评定"),
+                        ],
+                        max_length=8,
+                        verbose_name="环节",
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        blank=True,
+                        choices=[("donor", "支援方"), ("recipient", "受援方")],
+                        max_length=10,
+                        verbose_name="一方",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("text", models.TextField(blank=True, verbose_name="内容")),
+                ("table", models.JSONField(blank=True, default=list, verbose_name="指标完成表")),
+                ("findings", models.TextField(blank=True, verbose_name="考核发现")),
+                (
+                    "adjustment",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=6, verbose_name="调整分"),
+                ),
+                (
+                    "evidence",
+                    models.FileField(
+                        blank=True, upload_to="assessment-evidence/%Y/", verbose_name="佐证材料"
+                    ),
+                ),
+                (
+                    "evidence_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="佐证材料文件名"),
+                ),
             ],
             options={
-                'verbose_name': '考核环节',
-                'verbose_name_plural': '考核环节',
-                'ordering': ['procedure', 'date', 'id'],
+                "verbose_name": "考核环节",
+                "verbose_name_plural": "考核环节",
+                "ordering": ["procedure", "date", "id"],
             },
         ),
         migrations.AddField(
-            model_name='assessmentrule',
-            name='grade_fair',
-            field=models.DecimalField(decimal_places=2, default=60, max_digits=5, verbose_name='“一般”最低分'),
+            model_name="assessmentrule",
+            name="grade_fair",
+            field=models.DecimalField(
+                decimal_places=2, default=60, max_digits=5, verbose_name="“一般”最低分"
+            ),
         ),
         migrations.AddField(
-            model_name='assessmentrule',
-            name='grade_fairly_good',
-            field=models.DecimalField(decimal_places=2, default=80, max_digits=5, verbose_name='“较好”最低分'),
+            model_name="assessmentrule",
+            name="grade_fairly_good",
+            field=models.DecimalField(
+                decimal_places=2, default=80, max_digits=5, verbose_name="“较好”最低分"
+            ),
         ),
         migrations.AddField(
-            model_name='assessmentrule',
-            name='grade_good',
-            field=models.DecimalField(decimal_places=2, default=90, max_digits=5, verbose_name='“好”最低分'),
+            model_name="assessmentrule",
+            name="grade_good",
+            field=models.DecimalField(decimal_places=2, default=90, max_digits=5, verbose_name="“好”最低分"),
         ),
         migrations.AddConstraint(
-            model_name='assessmentrule',
-            constraint=models.CheckConstraint(condition=models.Q(('grade_fair__gte', 0), ('grade_fair__lte', models.F('grade_fairly_good')), ('grade_fairly_good__lte', models.F('grade_good')), ('grade_good__lte', 100)), name='assessment_grade_thresholds_in_order'),
+            model_name="assessmentrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("grade_fair__gte", 0),
+                    ("grade_fair__lte", models.F("grade_fairly_good")),
+                    ("grade_fairly_good__lte", models.F("grade_good")),
+                    ("grade_good__lte", 100),
+                ),
+                name="assessment_grade_thresholds_in_order",
+            ),
         ),
         migrations.AddField(
-            model_name='assessmentprocedure',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessment_procedures', to='programs.program', verbose_name='对口关系'),
+            model_name="assessmentprocedure",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assessment_procedures",
+                to="programs.program",
+                verbose_name="对口关系",
+            ),
         ),
         migrations.AddField(
-            model_name='procedurestep',
-            name='by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人'),
+            model_name="procedurestep",
+            name="by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="填报人",
+            ),
         ),
         migrations.AddField(
-            model_name='procedurestep',
-            name='procedure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='assessments.assessmentprocedure', verbose_name='考核程序'),
+            model_name="procedurestep",
+            name="procedure",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="steps",
+                to="assessments.assessmentprocedure",
+                verbose_name="考核程序",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentprocedure',
-            constraint=models.UniqueConstraint(fields=('program', 'year'), name='assessment_procedure_once_per_year'),
+            model_name="assessmentprocedure",
+            constraint=models.UniqueConstraint(
+                fields=("program", "year"), name="assessment_procedure_once_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedurestep',
-            constraint=models.UniqueConstraint(fields=('procedure', 'kind', 'side'), name='procedure_step_once_per_side'),
+            model_name="procedurestep",
+            constraint=models.UniqueConstraint(
+                fields=("procedure", "kind", "side"), name="procedure_step_once_per_side"
+            ),
         ),
     ]

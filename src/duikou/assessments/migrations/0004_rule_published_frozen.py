@@ -6,21 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0003_assessment_grades_and_procedure'),
+        ("assessments", "0003_assessment_grades_and_procedure"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessmentrule',
-            name='published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='发布时间'),
+            model_name="assessmentrule",
+            name="published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="发布时间"),
         ),
         migrations.AddField(
-            model_name='assessmentrule',
-            name='published_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人'),
+            model_name="assessmentrule",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="发布人",
+            ),
         ),
     ]

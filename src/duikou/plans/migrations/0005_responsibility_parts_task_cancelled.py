@@ -9,7 +9,8 @@ def parts_from_tasks(apps, schema_editor):
     Responsibility = apps.get_model("plans", "Responsibility")
     for status, progress, completed_on in (
         Task.objects.exclude(status="not_started", progress=0)
-        .values_list("status", "progress", "completed_on").distinct()
+        .values_list("status", "progress", "completed_on")
+        .distinct()
     ):
         tasks = Task.objects.filter(status=status, progress=progress, completed_on=completed_on).values("pk")
         Responsibility.objects.filter(task__in=tasks).update(
@@ -18,36 +19,60 @@ def parts_from_tasks(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('plans', '0004_task_ordering_by_plan_id'),
+        ("organizations", "0001_initial"),
+        ("plans", "0004_task_ordering_by_plan_id"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='responsibility',
-            name='part_completed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='本单位完成日期'),
+            model_name="responsibility",
+            name="part_completed_on",
+            field=models.DateField(blank=True, null=True, verbose_name="本单位完成日期"),
         ),
         migrations.AddField(
-            model_name='responsibility',
-            name='part_progress',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='本单位进度（%）'),
+            model_name="responsibility",
+            name="part_progress",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="本单位进度（%）"),
         ),
         migrations.AddField(
-            model_name='responsibility',
-            name='part_status',
-            field=models.CharField(choices=[('not_started', '未开始'), ('in_progress', '推进中'), ('completed', '已完成'), ('suspended', '暂缓'), ('cancelled', '已取消')], default='not_started', max_length=12, verbose_name='本单位状态'),
+            model_name="responsibility",
+            name="part_status",
+            field=models.CharField(
+                choices=[
+                    ("not_started", "未开始"),
+                    ("in_progress", "推进中"),
+                    ("completed", "已完成"),
+                    ("suspended", "暂缓"),
+                    ("cancelled", "已取消"),
+                ],
+                default="not_started",
+                max_length=12,
+                verbose_name="本单位状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='task',
-            name='status',
-            field=models.CharField(choices=[('not_started', '未开始'), ('in_progress', '推进中'), ('completed', '已完成'), ('suspended', '暂缓'), ('cancelled', '已取消')], db_index=True, default='not_started', max_length=12, verbose_name='状态'),
+            model_name="task",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("not_started", "未开始"),
+                    ("in_progress", "推进中"),
+                    ("completed", "已完成"),
+                    ("suspended", "暂缓"),
+                    ("cancelled", "已取消"),
+                ],
+                db_index=True,
+                default="not_started",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.CheckConstraint(condition=models.Q(('part_progress__lte', 100)), name='responsibility_part_at_most_100'),
+            model_name="responsibility",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("part_progress__lte", 100)), name="responsibility_part_at_most_100"
+            ),
         ),
         migrations.RunPython(parts_from_tasks, migrations.RunPython.noop),
     ]

@@ -30,8 +30,13 @@ def private_unless_published(apps, schema_editor):
         program.save(update_fields=["is_public"])
         if content_type is not None:
             ChangeLog.objects.create(
-                source="migration", request_id=request_id, action="update", content_type=content_type,
-                object_id=str(program.pk), object_repr=program.name[:300], before={"is_public": True},
+                source="migration",
+                request_id=request_id,
+                action="update",
+                content_type=content_type,
+                object_id=str(program.pk),
+                object_repr=program.name[:300],
+                before={"is_public": True},
                 after={"is_public": False},
             )
 
@@ -48,7 +53,9 @@ class Migration(migrations.Migration):
             model_name="program",
             name="is_public",
             field=models.BooleanField(
-                default=False, help_text="此件主动公开：由对口支援办公室发布后显示在公开页面和开放数据中", verbose_name="公开"
+                default=False,
+                help_text="此件主动公开：由对口支援办公室发布后显示在公开页面和开放数据中",
+                verbose_name="公开",
             ),
         ),
         migrations.RunPython(private_unless_published, migrations.RunPython.noop),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_initial'),
+        ("reports", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidence',
-            name='cipher',
-            field=models.CharField(blank=True, default='', max_length=8, verbose_name='存储加密'),
+            model_name="evidence",
+            name="cipher",
+            field=models.CharField(blank=True, default="", max_length=8, verbose_name="存储加密"),
         ),
     ]

@@ -5,31 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('reports', '0002_evidence_sm4_cipher'),
+        ("organizations", "0001_initial"),
+        ("reports", "0002_evidence_sm4_cipher"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reminder',
-            name='key',
-            field=models.CharField(blank=True, max_length=100, null=True, unique=True, verbose_name='事件标识'),
+            model_name="reminder",
+            name="key",
+            field=models.CharField(
+                blank=True, max_length=100, null=True, unique=True, verbose_name="事件标识"
+            ),
         ),
         migrations.AddField(
-            model_name='reminder',
-            name='link',
-            field=models.CharField(blank=True, max_length=300, verbose_name='链接'),
+            model_name="reminder",
+            name="link",
+            field=models.CharField(blank=True, max_length=300, verbose_name="链接"),
         ),
         migrations.AlterField(
-            model_name='reminder',
-            name='kind',
-            field=models.CharField(choices=[('due_soon', '即将到期'), ('overdue', '已逾期'), ('report_due', '月报待报送'), ('report_returned', '月报被退回'), ('funds_mismatch', '资金到账不一致'), ('urged', '催办'), ('awaiting', '待审批'), ('notice', '督办'), ('instruction', '领导批示'), ('change_decided', '申请已审批'), ('answered', '已反馈')], db_index=True, max_length=16, verbose_name='类型'),
+            model_name="reminder",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("due_soon", "即将到期"),
+                    ("overdue", "已逾期"),
+                    ("report_due", "月报待报送"),
+                    ("report_returned", "月报被退回"),
+                    ("funds_mismatch", "资金到账不一致"),
+                    ("urged", "催办"),
+                    ("awaiting", "待审批"),
+                    ("notice", "督办"),
+                    ("instruction", "领导批示"),
+                    ("change_decided", "申请已审批"),
+                    ("answered", "已反馈"),
+                ],
+                db_index=True,
+                max_length=16,
+                verbose_name="类型",
+            ),
         ),
         migrations.AlterField(
-            model_name='reminder',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='organizations.organization', verbose_name='单位'),
+            model_name="reminder",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="organizations.organization",
+                verbose_name="单位",
+            ),
         ),
     ]

@@ -8,32 +8,64 @@ import duikou.core.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0002_pairing_extra'),
-        ('reports', '0003_reminder_supervision_kinds_key'),
+        ("programs", "0002_pairing_extra"),
+        ("reports", "0003_reminder_supervision_kinds_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeriodLock',
+            name="PeriodLock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('period', duikou.core.fields.PeriodField(max_length=7, verbose_name='报告期')),
-                ('closes_on', models.DateField(verbose_name='关账日期')),
-                ('unlocked_at', models.DateTimeField(blank=True, null=True, verbose_name='解锁时间')),
-                ('unlock_reason', models.TextField(blank=True, verbose_name='解锁理由')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='period_locks', to='programs.program', verbose_name='对口关系')),
-                ('unlocked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='解锁人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("period", duikou.core.fields.PeriodField(max_length=7, verbose_name="报告期")),
+                ("closes_on", models.DateField(verbose_name="关账日期")),
+                ("unlocked_at", models.DateTimeField(blank=True, null=True, verbose_name="解锁时间")),
+                ("unlock_reason", models.TextField(blank=True, verbose_name="解锁理由")),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="period_locks",
+                        to="programs.program",
+                        verbose_name="对口关系",
+                    ),
+                ),
+                (
+                    "unlocked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="解锁人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告期锁定',
-                'verbose_name_plural': '报告期锁定',
-                'ordering': ['program', '-period'],
-                'constraints': [models.UniqueConstraint(fields=('program', 'period'), name='period_lock_once'), models.CheckConstraint(condition=models.Q(('unlocked_at__isnull', True), models.Q(('unlock_reason', ''), _negated=True), _connector='OR'), name='period_unlock_has_reason')],
+                "verbose_name": "报告期锁定",
+                "verbose_name_plural": "报告期锁定",
+                "ordering": ["program", "-period"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("program", "period"), name="period_lock_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("unlocked_at__isnull", True),
+                            models.Q(("unlock_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="period_unlock_has_reason",
+                    ),
+                ],
             },
         ),
     ]

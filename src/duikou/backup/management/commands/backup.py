@@ -32,6 +32,11 @@ class Command(DuikouCommand):
             f"backup written to {path}: {len(manifest['tables'])} tables, {rows} rows, "
             f"{len(files)} files ({sum(f['size'] for f in files)} bytes, SHA-256 checked on restore)"
             + (f", {len(missing)} files missing" if missing else ""),
-            {"file": str(path), "tables": len(manifest["tables"]), "rows": rows, "files": len(files),
-             "missing_files": missing},
+            {
+                "file": str(path),
+                "tables": len(manifest["tables"]),
+                "rows": rows,
+                "files": len(files),
+                "missing_files": missing,
+            },
         )

@@ -26,7 +26,9 @@ class Command(DuikouCommand):
         if not secret:
             # Fail closed: production mode never signs sessions with a key anyone could know.
             raise UserError(
-                _("生产模式（DUIKOU_PRODUCTION=1）必须设置 DUIKOU_SECRET_KEY 或 DUIKOU_SECRET_KEY_FILE，服务未启动")
+                _(
+                    "生产模式（DUIKOU_PRODUCTION=1）必须设置 DUIKOU_SECRET_KEY 或 DUIKOU_SECRET_KEY_FILE，服务未启动"
+                )
             )
 
         call_command("migrate", interactive=False, verbosity=0)

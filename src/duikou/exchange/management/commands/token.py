@@ -16,9 +16,14 @@ class Command(DuikouCommand):
         parser.add_argument("action", choices=["create", "revoke"], help="create 生成 / revoke 作废")
         parser.add_argument("username", help="用户名 / username")
         parser.add_argument(
-            "--scope", choices=["read", "write"], default="read", help="create：范围，默认只读 / scope, read by default"
+            "--scope",
+            choices=["read", "write"],
+            default="read",
+            help="create：范围，默认只读 / scope, read by default",
         )
-        parser.add_argument("--days", type=int, default=None, help="create：有效天数（默认 90）/ days valid (90)")
+        parser.add_argument(
+            "--days", type=int, default=None, help="create：有效天数（默认 90）/ days valid (90)"
+        )
 
     def run(self, *args, action, username, scope="read", days=None, **options):
         user = get_user_model().objects.filter(username=username).first()
