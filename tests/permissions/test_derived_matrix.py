@@ -47,6 +47,19 @@ PK_MODELS = {
     "assessments:procedure": "programs.Program",
     "assessments:step_docx": "assessments.ProcedureStep",
     "indicators:agreement": "indicators.Agreement",
+    "supervision:task": "plans.Task",
+    "supervision:task_urge": "plans.Task",
+    "supervision:request_new": "plans.Task",
+    "supervision:report_urge": "reports.Report",
+    "supervision:urge": "supervision.Urge",
+    "supervision:request": "supervision.ChangeRequest",
+    "supervision:request_approve": "supervision.ChangeRequest",
+    "supervision:request_reject": "supervision.ChangeRequest",
+    "supervision:request_evidence": "supervision.ChangeRequest",
+    "supervision:instruction": "supervision.Instruction",
+    "supervision:notice": "supervision.SupervisionNotice",
+    "supervision:notice_docx": "supervision.SupervisionNotice",
+    "supervision:notice_evidence": "supervision.SupervisionNotice",
     "exchange:public_program": "programs.Program",
     "exchange:public_iati": "programs.Program",
     "exchange:public_dataset": "programs.Program",
@@ -120,7 +133,35 @@ def _records(world, label):
         return model, [world.mawei.pk, world.gulou.pk, world.wanzhou.pk]
     if label == "reports.Evidence":
         _evidence(world)
+    if label.startswith("supervision."):
+        _supervision(world)
     return model, list(model.objects.order_by("pk").values_list("pk", flat=True)[:6])
+
+
+def _supervision(world):
+    """One urge, change request, instruction and 督办 on unit B's task, made by the services themselves."""
+    import datetime as dt
+
+    from duikou.supervision import notices, services
+    from duikou.supervision.models import SupervisionNotice, Urge
+
+    if Urge.objects.exists():
+        return
+    office = world.users[perms.OFFICE_ADMIN]
+    head_b = next(u for u in world.users.values() if u and u.organization_id == world.gulou.pk)
+    services.urge(user=office, organization=world.gulou, task=world.task_b, message="请尽快推进")
+    services.request_change(
+        user=head_b, task=world.task_b, kind="deadline", reason="工期调整", due_date=dt.date(2026, 6, 30)
+    )
+    services.instruct(user=office, text="抓紧落实", leader_name="张三", task=world.task_b)
+    notices._raise(
+        task=world.task_b,
+        organization=world.gulou,
+        level=SupervisionNotice.YELLOW,
+        cause=SupervisionNotice.RED_TOO_LONG,
+        reason="红灯超期",
+        today=dt.date(2026, 1, 5),
+    )
 
 
 def _evidence(world):
@@ -182,6 +223,7 @@ def test_read_only_roles_change_nothing_by_posting_to_any_page(client, world, ro
 
     browser = _client(client, world, role)
     _evidence(world)
+    _supervision(world)
     before = ChangeLog.objects.count()
     for name, route in PAGES:
         if name in ("set_language", "accounts:login", "accounts:password_change"):
