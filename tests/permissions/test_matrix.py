@@ -184,7 +184,8 @@ CASES = [
             OFFICE: 302,
             "reporter_a": 302,
             "head_a": 302,
-            "reporter_b": 302,
+            # Unit B names a funding line it cannot see: the form comes back with the error, nothing recorded.
+            "reporter_b": 400,
             RECIPIENT: 403,
             AUDITOR: 403,
             LEADER: 403,
