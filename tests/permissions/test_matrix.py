@@ -239,6 +239,12 @@ CASES = [
         default=403,
     ),
     Case(
+        "security audit (the audit administrator's alone; tests/trust tries that role)",
+        lambda w: reverse("changes:security"),
+        {"anonymous": LOGIN},
+        default=403,
+    ),
+    Case(
         "one report's change log",
         lambda w: reverse("changes:object", args=["reports", "report", w.report_a.pk]),
         {"reporter_b": 404, RECIPIENT: 404, "anonymous": LOGIN},
