@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
 from duikou.core.errors import InputError
+from duikou.supervision.lights import target_light
 
 from .models import AgreedValue, Agreement, Indicator
 
@@ -571,24 +572,13 @@ def line_payload(line: Line) -> dict:
 
 
 def light(line: Line, *, today: dt.date | None = None, year: int | None = None) -> str:
-    """green / yellow / red / done for one line against its agreement, by the share of the year gone.
-
-    Kept here until the supervision app's owner of lights is on main; then this calls it."""
+    """green / yellow / red / done for one line against its agreement: the supervision lights' rule for a target
+    (supervision.lights.target_light) over the agreement's year; no agreed value, no light."""
     if line.agreed is None or line.agreed == 0:
         return ""
-    if line.achieved >= line.agreed:
-        return "done"
     today = today or today_for()
     year = year or today.year
-    if today.year > year:
-        return "red"
-    if today.year < year:
-        return "green"
-    elapsed = Decimal((today - dt.date(year, 1, 1)).days + 1) / Decimal(366 if year % 4 == 0 else 365)
-    share = line.achieved / line.agreed
-    if share >= elapsed - Decimal("0.1"):
-        return "green"
-    return "yellow" if share >= elapsed - Decimal("0.3") else "red"
+    return target_light(">=", line.agreed, line.achieved, start_year=year, end_year=year, today=today)
 
 
 # ------------------------------------------------------------------ agreements
