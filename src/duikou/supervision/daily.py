@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duikou.core.dates import today_for
 from duikou.plans.models import Plan, Task
 from duikou.reports.models import Reminder, Report
 from duikou.reports.services import run_reminders
@@ -47,7 +47,7 @@ def office_summary(today: dt.date) -> Reminder | None:
 
 def run_daily(*, today: dt.date | None = None, days: int = 7) -> dict:
     """Everything the day needs, idempotent: running it twice records and sends nothing twice."""
-    today = today or timezone.localdate()
+    today = today or today_for()
     with transaction.atomic():
         run = run_reminders(days=days, today=today)
         office_summary(today)

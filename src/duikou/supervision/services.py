@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core.dates import today_for
 from duikou.organizations.models import Organization
 from duikou.plans.models import Responsibility, Task
 from duikou.reports.models import Report
@@ -268,7 +269,7 @@ def approve_change(*, request: ChangeRequest, user, reason: str = "") -> ChangeR
         _replace_units(task, item.lead_units, item.support_units)
         task.roll_up_parts()
     elif item.kind == ChangeRequest.COMPLETE:
-        today = timezone.localdate()
+        today = today_for(task.plan.program)
         subtree = Organization.objects.filter(tree_path__startswith=item.organization.tree_path).values("pk")
         for part in task.responsibilities.filter(organization__in=subtree):
             part.part_status, part.part_progress = Task.COMPLETED, 100

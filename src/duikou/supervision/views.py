@@ -324,7 +324,6 @@ def periods(request):
                 return redirect("supervision:periods")
     locks = PeriodLock.objects.filter(program__in=programs).select_related("program", "unlocked_by")
     page = Paginator(locks.order_by("-period", "program__name"), 50).get_page(request.GET.get("page"))
-    from django.utils import timezone
 
     return render(
         request,
@@ -334,7 +333,7 @@ def periods(request):
             "form": form,
             "unlock_form": UnlockForm(),
             "office": office,
-            "today": timezone.localdate(),
+            "today": today_for(),
         },
     )
 
