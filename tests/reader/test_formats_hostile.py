@@ -44,3 +44,51 @@ def test_damaged_legacy_file_gets_one_line(tmp_path):
     with pytest.raises(ReaderError) as error:
         read_file(path)
     assert str(path) in error.value.message("en") and "\n" not in error.value.message("en")
+
+
+def _pdf_bomb(path, content_bytes: int):
+    """A one-page PDF whose page content is a few KB compressed and content_bytes inflated."""
+    import zlib
+
+    content = zlib.compress(b"0 0 m\n" * (content_bytes // 6), 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".txt", ""])
+def test_load_file_refuses_a_pdf_bomb_by_the_limits_naming_the_file(tmp_path, suffix):
+    """load_file checks duikou.reader.limits.check_file first, whatever the file is called."""
+    from duikou.reader.loaders import load_file
+
+    path = _pdf_bomb(tmp_path / f"plan{suffix}", 20 * 1024 * 1024)
+    assert path.stat().st_size < 200 * 1024
+    with pytest.raises(ReaderError, match="页面内容过大") as error:
+        load_file(path)
+    assert str(path) in error.value.message("zh") and str(path) in error.value.message("en")
+
+
+def test_load_file_refuses_a_zip_bomb_under_any_name(tmp_path):
+    from duikou.reader.loaders import load_file
+
+    path = tmp_path / "plan.ofd"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("OFD.xml", "<ofd:OFD/>")
+        archive.writestr("Doc_0/Pages/Page_0/Content.xml", b"\0" * (20 * 1024 * 1024))
+    with pytest.raises(ReaderError, match="压缩炸弹|压缩比") as error:
+        load_file(path)
+    assert str(path) in error.value.message("zh")

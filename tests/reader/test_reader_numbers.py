@@ -12,7 +12,8 @@ from duikou.reader.numbers import find_quantities, format_yuan, parse_number
         ("7.5亿元以上", [(750_000_000, "yuan")]),
         ("1250万元", [(12_500_000, "yuan")]),
         ("3000名以上农村劳动力", [(3000, "person")]),
-        ("培训8000人次", [(8000, "person")]),
+        ("培训8000人次", [(8000, "person_time")]),
+        ("选派干部20人、培训干部500人次", [(20, "person"), (500, "person_time")]),
         ("引进项目80个以上", [(80, "count")]),
         ("一所县级职教中心", [(1, "count")]),
         ("覆盖率达到50%以上", [(50, "percent")]),
@@ -57,3 +58,12 @@ def test_format_yuan():
     assert format_yuan(750_000_000) == "7.5亿元"
     assert format_yuan(1234) == "1234元"
     assert format_yuan(64_700_000, "en") == "64,700,000 yuan"
+
+
+def test_person_times_is_the_unit_the_application_stores():
+    """The reader's person_time is the code duikou.targets.units keeps for 人次 (one vocabulary)."""
+    from duikou.targets.units import PERSON_TIME, unit_code
+
+    (quantity,) = find_quantities("全年接待游客290万人次")
+    assert (quantity.value, quantity.unit) == (2_900_000, PERSON_TIME)
+    assert unit_code(quantity.unit) == (PERSON_TIME, "")

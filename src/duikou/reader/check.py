@@ -26,6 +26,7 @@ def _amount(value: float, unit: str, lang: str) -> str:
         return format_yuan(value, lang)
     suffix = {
         "person": "人" if lang == "zh" else " people",
+        "person_time": "人次" if lang == "zh" else " person-times",
         "count": "个" if lang == "zh" else "",
         "percent": "%",
     }.get(unit, unit)
@@ -194,7 +195,7 @@ def _subtotals(targets: list[dict], say: dict[str, str], lang: str) -> list[Find
         ):
             following += 1
         parts = targets[index + 1 : following]
-        if len(parts) >= 2 and _SUBTOTAL.search(text) and head.get("unit") in ("yuan", "person", "count"):
+        if len(parts) >= 2 and _SUBTOTAL.search(text) and head.get("unit") in ("yuan", "person", "person_time", "count"):
             values = [float(p.get("value") or 0) for p in parts]
             expr = _sum_expression(values, head["unit"], lang)
             total = float(head.get("value") or 0)

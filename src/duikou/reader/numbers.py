@@ -14,7 +14,8 @@ _NUMBER = rf"(?:\d+(?:\.\d+)?(?:\s*[万亿千百]+)?|[{_CN_DIGITS}十][{_CN_ALL}
 _RANGE_SEP = r"\s*[—\-~～至到－–]+\s*"
 
 MONEY_UNITS = ("元",)
-PERSON_UNITS = ("人次", "人", "名", "位")
+PERSON_UNITS = ("人", "名", "位")
+PERSON_TIME_UNITS = ("人次",)  # visits or attendances (培训8000人次): not a head count
 COUNT_UNITS = ("个", "项", "家", "所", "次", "批", "座", "处", "条", "场", "期", "套", "户", "支", "台", "件")
 OTHER_UNITS = (
     "平方公里", "平方米", "立方米", "万千瓦", "千瓦时", "千瓦", "兆瓦", "公顷", "公里", "千米",
@@ -22,7 +23,7 @@ OTHER_UNITS = (
 )  # fmt: skip
 _TIME_AFTER_GE = ("月", "年", "小时", "天", "周", "工作日", "星期")
 _ALL_UNITS = sorted(
-    set(MONEY_UNITS + PERSON_UNITS + COUNT_UNITS + OTHER_UNITS + ("%",)), key=len, reverse=True
+    set(MONEY_UNITS + PERSON_UNITS + PERSON_TIME_UNITS + COUNT_UNITS + OTHER_UNITS + ("%",)), key=len, reverse=True
 )
 _UNIT = "|".join(re.escape(u) for u in _ALL_UNITS)
 
@@ -38,7 +39,7 @@ class Quantity:
 
     value: float
     upper: float | None
-    unit: str  # yuan, person, count, percent, or the printed unit
+    unit: str  # yuan, person, person_time, count, percent, or the printed unit
     printed_unit: str
     start: int
     end: int
@@ -66,11 +67,17 @@ def parse_number(token: str) -> float | None:
 
 
 def kind_of_unit(printed: str) -> str:
-    """Map a printed unit to the plan format's unit kinds."""
+    """Map a printed unit to the plan format's unit kinds (the reader's one owner of this mapping).
+
+    人次 is its own kind, person_time (the code duikou.targets.units stores): 培训8000人次 counts attendances,
+    not people, and must not be added to 选派100人.
+    """
     if printed in MONEY_UNITS or printed == "万":
         return "yuan"
     if printed in PERSON_UNITS:
         return "person"
+    if printed in PERSON_TIME_UNITS:
+        return "person_time"
     if printed in COUNT_UNITS:
         return "count"
     if printed == "%":

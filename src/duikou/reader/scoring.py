@@ -25,6 +25,9 @@ except Exception:  # pragma: no cover - depends on the environment
 PARTS = ["header", "pairings", "funding", "targets", "allocations", "tasks", "task_units", "deadlines"]
 HEADER = ["title", "doc_number", "issuer", "issued_on", "period"]
 SCORED_UNITS = {"yuan", "person", "count", "percent"}
+# The plan format scores people "(人, 名, 人次) as person"; the reader keeps 人次 apart as person_time (the
+# unit the application stores), which is compared here as the format counts it.
+_SCORED_AS = {"person_time": "person"}
 _WIDTH = str.maketrans("（）【】［］〔〕：，；　“”‘’「」", '()[][][]:,; ""\'\'""')
 
 
@@ -115,11 +118,15 @@ def items(gold: dict, out: dict) -> tuple[dict[str, Counter], dict[str, Counter]
             (int(x.get("year") or 0), _num(x.get("amount_yuan"))) for x in plan.get("funding") or []
         )
 
+    def unit(target: dict) -> str:
+        text = _text(target.get("unit"))
+        return _SCORED_AS.get(text, text)
+
     def scored(plan: dict) -> list[dict]:
-        return [x for x in plan.get("targets") or [] if _text(x.get("unit")) in SCORED_UNITS]
+        return [x for x in plan.get("targets") or [] if unit(x) in SCORED_UNITS]
 
     def targets(plan: dict) -> Counter:
-        return Counter((_num(x.get("value")), _text(x.get("unit"))) for x in scored(plan))
+        return Counter((_num(x.get("value")), unit(x)) for x in scored(plan))
 
     def allocations(plan: dict) -> Counter:
         return Counter(

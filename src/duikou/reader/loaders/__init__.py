@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..document import Document, Progress
 from .errors import ReaderError
-from .limits import MAX_BYTES, Budget
+from .limits import MAX_BYTES, Budget, check_file
 from .plain import decode_text, read_text
 from .web import read_html
 
@@ -120,7 +120,12 @@ def read_bytes(
     progress: Progress | None = None,
     budget: Budget | None = None,
 ) -> Document:
-    """A Document from bytes already in memory, of a known kind (see KINDS_BY_SUFFIX)."""
+    """A Document from bytes already in memory, of a known kind (see KINDS_BY_SUFFIX).
+
+    The limits (`duikou.reader.limits.check_file`) refuse a zip or PDF bomb from what it declares, before a
+    loader opens it; a ReaderError names the file.
+    """
+    check_file(data, path)
     reader = _reader(kind)
     budget = budget or Budget(path)
     if kind in ("text", "html", "docx", "xlsx"):

@@ -37,6 +37,17 @@ def check_zip(
         ) from error
 
 
+def check_file(data: bytes, path: str | os.PathLike | None) -> None:
+    """The reader's limits for this file's kind (`duikou.reader.limits.check_file`: zip bombs, PDF content),
+    as a ReaderError naming the file; called before any loader opens the data."""
+    from .. import limits as file_limits
+
+    try:
+        file_limits.check_file(data, str(path) if path is not None else None)
+    except file_limits.LimitExceeded as error:
+        raise ReaderError(path, error.zh, error.en) from None
+
+
 def check_pdf(data: bytes, path: str | os.PathLike | None) -> None:
     """The reader's limit on a PDF's page content (`duikou.reader.limits`)."""
     from .. import limits as file_limits

@@ -15,7 +15,7 @@ import os
 from ..document import Document, Progress, ReadingFinding
 from .errors import ReaderError
 from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines, is_justified
-from .limits import Budget, check_pages, check_pdf
+from .limits import Budget, check_pages
 
 _TABLE_SETTINGS = {
     "vertical_strategy": "lines",
@@ -104,8 +104,7 @@ def read_pdf(
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    budget = budget or Budget(path)
-    check_pdf(data, path)
+    budget = budget or Budget(path)  # the PDF's content limit was checked by read_bytes (check_file)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         page_count = len(pdf.pages)
