@@ -121,8 +121,9 @@ def _blocks(text: str) -> list[tuple[str, object]]:
     return blocks
 
 
-def make_docx(text: str, path: Path) -> Path:
-    """A .docx of the text with real automatic numbering and real tables (see the module's docstring)."""
+def make_docx(text: str, path: Path, *, ruled: bool = True) -> Path:
+    """A .docx of the text with real automatic numbering and real tables (see the module's docstring);
+    ruled=False sets the tables without borders (columns shown only by alignment)."""
     document = new_docx()
     style = document.styles["Normal"]
     style.font.size = Pt(14)
@@ -172,7 +173,8 @@ def make_docx(text: str, path: Path) -> Path:
         rows: list[list[str]] = content
         width = max(len(r) for r in rows)
         table = document.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
+        if ruled:
+            table.style = "Table Grid"
         numbered = all(r[0].strip().isdigit() for r in rows[1:] if r and r[0].strip()) and len(rows) > 2
         table_num = None
         if numbered:
@@ -240,15 +242,47 @@ def soffice_convert(source: Path, target_ext: str, out_dir: Path, timeout: float
     return result
 
 
-def make_scan(pdf: Path, path: Path, dpi: int = 150) -> Path:
-    """An image-only PDF: the pages rasterised (pdftoppm) and wrapped back, with no text layer."""
+def soffice_convert_many(
+    sources: list[Path], target_ext: str, out_dir: Path, timeout: float = 600
+) -> list[Path]:
+    """Several files converted by one LibreOffice process (its start-up is most of a small file's cost)."""
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        subprocess.run(
+            [shutil.which("soffice") or "soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+             "--norestore", "--convert-to", target_ext, "--outdir", str(out_dir), *map(str, sources)],
+            check=True, capture_output=True, timeout=timeout,
+        )  # fmt: skip
+    results = [out_dir / f"{source.stem}.{target_ext.split(':')[0]}" for source in sources]
+    missing = [str(r) for r in results if not r.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not write {', '.join(missing)}")
+    return results
+
+
+def make_scan(pdf: Path, path: Path, dpi: int = 150, *, noise: bool = False) -> Path:
+    """An image-only PDF: the pages rasterised (pdftoppm) and wrapped back, with no text layer.
+
+    noise=True makes it look scanned: each page turned by a fraction of a degree (alternating), grey paper
+    with sensor noise, and toner a little lighter than black (fixed seed: the same scan every time).
+    """
+    import numpy as np
     from PIL import Image
 
+    random = np.random.default_rng(11)
     with tempfile.TemporaryDirectory(prefix="scan-") as tmp:
         subprocess.run(
             ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), f"{tmp}/p"], check=True, timeout=600
         )
         images = [Image.open(p).convert("L") for p in sorted(Path(tmp).glob("p*.png"))]
+        if noise:
+            scanned = []
+            for index, image in enumerate(images):
+                angle = 0.3 if index % 2 else -0.2
+                turned = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+                pixels = np.asarray(turned, dtype=np.float32) * 0.85 + 25  # toner 25, paper 242
+                pixels += random.normal(0, 8, pixels.shape)
+                scanned.append(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)))
+            images = scanned
         images[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return path
 

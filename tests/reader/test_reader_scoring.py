@@ -87,7 +87,9 @@ def _shared_scorer():
 
 
 def _as_person(plan: dict) -> dict:
-    targets = [dict(t, unit="person") if t.get("unit") == "person_time" else t for t in plan.get("targets") or []]
+    targets = [
+        dict(t, unit="person") if t.get("unit") == "person_time" else t for t in plan.get("targets") or []
+    ]
     return dict(plan, targets=targets) if plan else plan
 
 

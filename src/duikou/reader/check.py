@@ -195,7 +195,11 @@ def _subtotals(targets: list[dict], say: dict[str, str], lang: str) -> list[Find
         ):
             following += 1
         parts = targets[index + 1 : following]
-        if len(parts) >= 2 and _SUBTOTAL.search(text) and head.get("unit") in ("yuan", "person", "person_time", "count"):
+        if (
+            len(parts) >= 2
+            and _SUBTOTAL.search(text)
+            and head.get("unit") in ("yuan", "person", "person_time", "count")
+        ):
             values = [float(p.get("value") or 0) for p in parts]
             expr = _sum_expression(values, head["unit"], lang)
             total = float(head.get("value") or 0)

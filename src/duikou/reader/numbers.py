@@ -23,7 +23,9 @@ OTHER_UNITS = (
 )  # fmt: skip
 _TIME_AFTER_GE = ("月", "年", "小时", "天", "周", "工作日", "星期")
 _ALL_UNITS = sorted(
-    set(MONEY_UNITS + PERSON_UNITS + PERSON_TIME_UNITS + COUNT_UNITS + OTHER_UNITS + ("%",)), key=len, reverse=True
+    set(MONEY_UNITS + PERSON_UNITS + PERSON_TIME_UNITS + COUNT_UNITS + OTHER_UNITS + ("%",)),
+    key=len,
+    reverse=True,
 )
 _UNIT = "|".join(re.escape(u) for u in _ALL_UNITS)
 

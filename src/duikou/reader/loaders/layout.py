@@ -194,7 +194,9 @@ def ended_short(
     carried = any(c in _NO_START for c in head[:2]) or any(c in _NO_END for c in head[:2])
     if short > slack and not carried:
         return True
-    return justified and natural_spacing(previous) is True
+    # at natural spacing in justified text the line was not stretched: it ended — unless it reaches the edge
+    # anyway (digits or Latin in it took the stretch, or it fits exactly): then it is full and wrapped
+    return justified and short > 0.25 and natural_spacing(previous) is True
 
 
 def is_justified(lines: list[Line]) -> bool:
