@@ -1,7 +1,7 @@
 """Scans through offline OCR: a one-page plan with a ruled task table, as an image and as an image-only PDF.
 
 The page is made once per session (Word → LibreOffice PDF → 150-dpi raster) and read through OCR once; the
-seeds' full scans are scored by benchmarks/reader_throughput.py --scan (OCR of 50 pages is minutes of CPU).
+five seeds' full scans are scored in test_formats_scan_seeds.py.
 """
 
 import shutil

@@ -206,11 +206,24 @@ def is_justified(lines: list[Line]) -> bool:
     return stretched >= 2 and stretched >= 0.3 * sum(1 for v in verdicts if v is not None)
 
 
+def _ends_a_unit(line: Line) -> bool:
+    """The line ends the name of an organisation (政府, 局, 委, 办公厅 …; not a bare place such as 福州市)."""
+    from ..units import PLACE_CHARS, ends_like_unit
+
+    last = re.split(r"[、，,；;\s]", line.text.strip())[-1]
+    return len(last) >= 2 and ends_like_unit(last) and last[-1] not in PLACE_CHARS + "镇乡"
+
+
 def cell_text(
-    lines: list[Line], left: float, right: float, justified: bool | None = None
+    lines: list[Line], left: float, right: float, justified: bool | None = None, *, boxes: bool = False
 ) -> tuple[str, bool]:
     """Lines inside one table cell joined (a line ending short of the cell's text edge ended at a space or
-    paragraph break), and whether the last line ended so (for a row that a page break splits)."""
+    paragraph break), and whether the last line ended so (for a row that a page break splits).
+
+    boxes=True for text read by OCR, one box per printed line: the spacing inside a line cannot show whether
+    a full line ended, so a full line that ends an organisation's name ends there (unit columns list one
+    unit per line: 闽侯区委、政府 / 福清市区委、政 / 府).
+    """
     if not lines:
         return "", True
     if justified is None:
@@ -224,7 +237,8 @@ def cell_text(
     for index, line in enumerate(lines):
         if index:
             previous = lines[index - 1]
-            out += " " if ended_short(previous, line, right, justified) else joiner(out, line.text)
+            ended = ended_short(previous, line, right, justified) or (boxes and _ends_a_unit(previous))
+            out += " " if ended else joiner(out, line.text)
         out += line.text
     probe = Line("x", 0, 0, 0, 0, lines[-1].size, lines[-1].page)
     return out.strip(), ended_short(lines[-1], probe, right, justified)
@@ -380,7 +394,7 @@ def _starts_paragraph(
         return True
     if HEADING.match(line.text):
         return True
-    if _centred(line, left, right, size) and line.size >= 1.1 * size:
+    if _centred(line, left, right, size) and min(line.size, previous.size) >= 1.05 * size:
         # a title in a larger type wrapped over centred lines: one paragraph while the line above was full
         full = previous.x1 - previous.x0 >= 0.6 * (right - left)
         return not (

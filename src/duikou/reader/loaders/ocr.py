@@ -20,9 +20,9 @@ from .limits import OCR_PAGE_SECONDS, Budget, check_pages, check_pixels
 
 RENDER_DPI = int(os.environ.get("DUIKOU_OCR_DPI", "150"))  # 3-号 (16 pt) text ~33 px, 5-号 cells ~22 px
 # Text lines are found on a smaller copy of the page (their boxes scaled back): the detector's cost grows
-# with the pixels, and lines of 5-号 text are still found at this resolution; each line is then read from
+# with the pixels; at 120 dpi the thin 一 of 一、 is still found (at 100 dpi it was lost); each line is read from
 # the page at RENDER_DPI.
-DETECT_DPI = int(os.environ.get("DUIKOU_OCR_DETECT_DPI", "100"))
+DETECT_DPI = int(os.environ.get("DUIKOU_OCR_DETECT_DPI", "120"))
 LOW_CONFIDENCE = 0.80
 
 
@@ -31,6 +31,9 @@ class _SmallerDetector:
 
     def __init__(self, detector, factor: float) -> None:
         self.detector, self.factor = detector, factor
+
+    def __getattr__(self, name: str):
+        return getattr(self.detector, name)  # RapidOCR sets the detector's thresholds through its attributes
 
     def __call__(self, image):
         import cv2
@@ -120,8 +123,9 @@ def _cluster(values: list[float], tolerance: float) -> list[float]:
 
 def _grid_rows(
     cells: list[tuple[int, int, int, int]], glyphs: list[Glyph], page: int
-) -> tuple[list[list[str]], set[int]]:
-    """Rows of a table from its cell boxes; merged cells like Word's (once across, repeated down)."""
+) -> tuple[list[list[str]], list[list[int]], set[int]]:
+    """Rows of a table from its cell boxes, and per cell the row its text comes from; merged cells like
+    Word's (once across, repeated down), so that a cell merged down across a page break is carried on."""
     tops = _cluster([c[1] for c in cells], 6)
     lefts = _cluster([c[0] for c in cells], 6)
 
@@ -140,14 +144,17 @@ def _grid_rows(
             if cell[0] <= (g.x0 + g.x1) / 2 <= cell[2] and cell[1] <= (g.top + g.bottom) / 2 <= cell[3]
         ]
         used.update(id(g) for g in inside)
-        texts[cell] = cell_text(glyphs_to_lines(inside, page), cell[0], cell[2])[0]
+        texts[cell] = cell_text(glyphs_to_lines(inside, page), cell[0], cell[2], boxes=True)[0]
     rows: list[list[str]] = []
+    origins: list[list[int]] = []
     for r, top in enumerate(tops):
         row: list[str] = []
+        origin: list[int] = []
         for c, left in enumerate(lefts):
             cell = grid.get((r, c))
             if cell is not None:
                 row.append(texts[cell])
+                origin.append(r)
                 continue
             covering = next(
                 (
@@ -159,11 +166,14 @@ def _grid_rows(
             )
             if covering is None:
                 row.append("")
+                origin.append(r)
             elif covering[1] < top - 6 and abs(covering[0] - left) <= 6:
                 row.append(texts[covering])  # merged down from the row above: repeated, as in Word
+                origin.append(index(tops, covering[1]))
             # covered from the left: the spanning cell's text was already given once
         rows.append(row)
-    return rows, used
+        origins.append(origin)
+    return rows, origins, used
 
 
 def ocr_image(image, number: int, path: str | os.PathLike | None) -> tuple[Page, float]:
@@ -179,11 +189,11 @@ def ocr_image(image, number: int, path: str | os.PathLike | None) -> tuple[Page,
     items: list[tuple[float, Line | TableItem]] = []
     in_tables: set[int] = set()
     for cells in _find_tables(gray):
-        rows, used = _grid_rows(cells, glyphs, number)
+        rows, origins, used = _grid_rows(cells, glyphs, number)
         if len(rows) >= 2 and max(map(len, rows)) >= 2 and used:
             in_tables |= used
             top = min(c[1] for c in cells)
-            items.append((top, TableItem(rows, top, max(c[3] for c in cells), number)))
+            items.append((top, TableItem(rows, top, max(c[3] for c in cells), number, origins)))
     free = [g for g in glyphs if id(g) not in in_tables]
     items += [(line.top, line) for line in glyphs_to_lines(free, number)]
     page.items = [item for _, item in sorted(items, key=lambda pair: pair[0])]
