@@ -52,6 +52,8 @@ def test_ruled_table_in_the_image_becomes_rows(scanned):
     (table,) = [b for b in document.blocks if b.rows]
     assert table.rows[0] == ["序号", "工作任务", "牵头单位", "完成时限"]
     assert [row[2] for row in table.rows[1:]] == ["市商务局", "市委组织部", "市人社局"]
+    # a lone digit is too thin for the line detector: the cell's ink is read whole
+    assert [row[0] for row in table.rows[1:]] == ["1", "2", "3"]
 
 
 @needs_soffice
@@ -74,3 +76,41 @@ def test_page_image_is_read_through_ocr(scanned, tmp_path):
     page.render(scale=150 / 72).to_pil().save(image)
     plan = extract_file(image)
     assert plan["title"] and "分工方案" in plan["title"]
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("规划（2014一2020年）", "规划（2014—2020年）"),
+        ("实施方案（2023－2025年）", "实施方案（2023—2025年）"),
+        ("支持1一2个社区", "支持1—2个社区"),
+        ("一一落实到位", "一一落实到位"),
+        ("第一、二批", "第一、二批"),
+    ],
+)
+def test_a_dash_between_numbers_is_a_range(read, printed):
+    from duikou.reader.loaders.ocr import normalise
+
+    assert normalise(read) == printed
+
+
+def test_ocr_cell_lines_break_after_a_unit_name():
+    """One unit per line in a cell: OCR boxes cannot show the spacing, a full line ending a unit ends."""
+    from duikou.reader.loaders.layout import Line, cell_text
+
+    def line(text: str, top: float) -> Line:
+        return Line(text, 10, 10 + 20 * len(text), top, top + 20, 20, 1)
+
+    lines = [
+        line("马尾区区委、政", 0),
+        line("府", 25),
+        line("闽侯区委、政府", 50),
+        line("福清市区委、政", 75),
+    ]
+    lines.append(line("府", 100))
+    text, _ = cell_text(lines, 5, 155, boxes=True)
+    assert text.split() == ["马尾区区委、政府", "闽侯区委、政府", "福清市区委、政府"]
+    # a place name alone (福州市) may wrap before the rest of the unit's name
+    assert cell_text([line("前方工作组福州", 0), line("市商务局", 25)], 5, 155, boxes=True)[0] == (
+        "前方工作组福州市商务局"
+    )

@@ -195,8 +195,10 @@ def ended_short(
     if short > slack and not carried:
         return True
     # at natural spacing in justified text the line was not stretched: it ended — unless it reaches the edge
-    # anyway (digits or Latin in it took the stretch, or it fits exactly): then it is full and wrapped
-    return justified and short > 0.25 and natural_spacing(previous) is True
+    # with digits or Latin in it, which took the stretch (only the gaps between CJK characters are measured)
+    if short <= 0.25 and any(not is_cjk(c) for c in previous.text if not c.isspace()):
+        return False
+    return justified and natural_spacing(previous) is True
 
 
 def is_justified(lines: list[Line]) -> bool:

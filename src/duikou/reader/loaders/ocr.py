@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import statistics
 from functools import lru_cache
 
@@ -73,6 +74,15 @@ def _boxes(image) -> list[tuple[list[list[float]], str, float]]:
     return result or []
 
 
+# A dash between two numbers is a range (2014—2020年, 1—2个); OCR reads the dash as 一 or a full-width minus.
+_RANGE_DASH = re.compile(r"(?<=\d)\s*[一－‐–]\s*(?=\d)")
+
+
+def normalise(text: str) -> str:
+    """OCR text as printed: a dash between two numbers read as 一 or － is the range dash —."""
+    return _RANGE_DASH.sub("—", text.strip())
+
+
 def _glyphs(boxes) -> list[Glyph]:
     """One glyph per OCR box (a run of text); its height stands for the font size."""
     glyphs = []
@@ -80,8 +90,37 @@ def _glyphs(boxes) -> list[Glyph]:
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         height = max(ys) - min(ys)
-        glyphs.append(Glyph(text.strip(), min(xs), max(xs), min(ys), max(ys), max(height * 0.8, 1.0)))
+        glyphs.append(Glyph(normalise(text), min(xs), max(xs), min(ys), max(ys), max(height * 0.8, 1.0)))
     return [g for g in glyphs if g.text]
+
+
+def _read_empty_cells(gray, cells, glyphs: list[Glyph]) -> list[Glyph]:
+    """Cells where the detector found no text but that hold ink (a lone 序号 digit such as 1 is too thin
+    for it): the ink is read whole by the recogniser and becomes the cell's glyph."""
+    import cv2
+    import numpy as np
+
+    found = []
+    for x0, y0, x1, y1 in cells:
+        if any(x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.top + g.bottom) / 2 <= y1 for g in glyphs):
+            continue
+        inner = gray[y0 + 4 : y1 - 3, x0 + 4 : x1 - 3]
+        if inner.size == 0:
+            continue
+        ink = inner < 128
+        if ink.sum() < 12:
+            continue
+        rows, columns = np.where(ink.any(axis=1))[0], np.where(ink.any(axis=0))[0]
+        top, bottom = max(rows[0] - 6, 0), min(rows[-1] + 7, inner.shape[0])
+        left, right = max(columns[0] - 6, 0), min(columns[-1] + 7, inner.shape[1])
+        crop = cv2.cvtColor(np.ascontiguousarray(inner[top:bottom, left:right]), cv2.COLOR_GRAY2BGR)
+        (text, score), *_ = _engine().text_rec([crop])[0]
+        text = normalise(text)
+        if text and float(score) >= 0.5:
+            found.append(
+                Glyph(text, x0 + 4 + left, x0 + 4 + right, y0 + 4 + top, y0 + 4 + bottom, float(bottom - top))
+            )
+    return found
 
 
 def _find_tables(gray) -> list[list[tuple[int, int, int, int]]]:
@@ -189,6 +228,7 @@ def ocr_image(image, number: int, path: str | os.PathLike | None) -> tuple[Page,
     items: list[tuple[float, Line | TableItem]] = []
     in_tables: set[int] = set()
     for cells in _find_tables(gray):
+        glyphs += _read_empty_cells(gray, cells, glyphs)
         rows, origins, used = _grid_rows(cells, glyphs, number)
         if len(rows) >= 2 and max(map(len, rows)) >= 2 and used:
             in_tables |= used
