@@ -77,8 +77,20 @@ def seed_scans(tmp_path_factory) -> dict[str, dict]:
     return json.loads(done.read_text(encoding="utf-8"))
 
 
+# Seed 004 is set in traditional characters, and the recogniser that ships in rapidocr-onnxruntime has no
+# 貧 慮 礎 籌 規 壩 肅 … in its dictionary: they are dropped (天祝藏族自治縣 stays, 阿壩 becomes 阿), which no
+# reading rule can restore. strict: the day a model with them is used, this test says so.
+TRADITIONAL = pytest.mark.xfail(
+    strict=True, reason="traditional characters missing from the OCR model's dictionary (see test below)"
+)
+
+
 @needs_soffice
-@pytest.mark.parametrize("stem", STEMS, ids=lambda s: s[:3])
+@pytest.mark.parametrize(
+    "stem",
+    [pytest.param(s, marks=TRADITIONAL) if s.startswith("004") else s for s in STEMS],
+    ids=lambda s: s[:3],
+)
 def test_seed_scan_scores(seed_scans, stem):
     reading = seed_scans[stem]
     plan = reading["plan"]
@@ -95,3 +107,14 @@ def test_seed_scans_are_read_page_by_page_through_ocr(seed_scans):
         assert reading["kind"] == "pdf-scan", stem
         pages = reading["pages"]
         assert reading["progress"] == [[n, pages, "OCR"] for n in range(1, pages + 1)], stem
+
+
+def test_the_ocr_dictionary_lacks_traditional_characters_of_seed_004():
+    """Why seed 004's scan scores below the bound: characters of its text that the recogniser cannot output."""
+    from duikou.reader.loaders.ocr import _engine
+
+    known = set(_engine().text_rec.postprocess_op.character)
+    text = (SEEDS / f"{STEMS[-1]}.txt").read_text(encoding="utf-8")
+    assert STEMS[-1].startswith("004")
+    missing = {c for c in text if "\u4e00" <= c <= "\u9fff" and c not in known}
+    assert {"貧", "慮", "礎", "籌", "規", "壩", "肅"} <= missing

@@ -162,9 +162,23 @@ def _joint(issuer: str) -> str:
     return _compact(issuer)
 
 
+def _wrapped_notice(lines: list[str]) -> str | None:
+    """A notice title wrapped after its first long line (…领导小组关于印发2023年…任务 / 分工方案的通知): the
+    line with 印发 and no sentence punctuation, and the short line ending 的通知/函/批复 under it."""
+    for first, second in zip(lines[:30], lines[1:31], strict=False):
+        if "印发" not in first or re.search(r"[。，,；;:：]", first + second) or len(second) > 30:
+            continue
+        joined = (first + second).replace("\t", " ").strip()
+        if re.search(r"的(?:通知|函|批复)$", second.strip()) and _NOTICE.match(joined):
+            return joined
+    return None
+
+
 def find_notice_title(lines: list[str]) -> str | None:
     """The covering notice's own title (关于印发《X》的通知) when the plan came with one."""
-    candidates = [c for c in (_labelled(lines, "title"), _wrapped_title(lines)) if c] + list(lines[:120])
+    candidates = [
+        c for c in (_labelled(lines, "title"), _wrapped_title(lines), _wrapped_notice(lines)) if c
+    ] + list(lines[:120])
     for line in candidates:
         line = re.sub(r"^标\s*题[:：]\s*", "", line.replace("\t", " ")).strip()
         if _NOTICE.match(line):
@@ -178,6 +192,9 @@ def find_title(lines: list[str]) -> tuple[str | None, str | None]:
     wrapped = _wrapped_title(lines)
     if wrapped:
         candidates.insert(0, wrapped)
+    notice = _wrapped_notice(lines)
+    if notice:
+        candidates.insert(0, notice)
     labelled = _labelled(lines, "title")
     if labelled:
         candidates.insert(0, labelled)
@@ -214,6 +231,9 @@ def find_doc_number(lines: list[str]) -> str | None:
         if match:
             return _compact(match.group("number"))
     for line in lines[:150]:
+        # a 文号 printed right after the date (2014年12月6日鄂政函〔2014〕220号, its space lost): the date's 日
+        # is not part of the issuer's code
+        line = _DATE.sub(lambda date: " " * len(date.group(0)), line)
         match = DOC_NUMBER.search(line)
         if not match:
             continue
