@@ -77,6 +77,7 @@ def catalogue_for(year):
         ("选派农技人员10名", "person", "talents.agriculture"),
         ("选派党政干部挂职", "person", "cadres.out"),
         ("培训党政干部和专业技术人才5000人次", "person", "training"),
+        ("培训党政干部和专业技术人才5000人次", "person_time", "training"),
         ("落实财政援助资金5.6亿元", "yuan", "fiscal_aid"),
         ("落实社会帮扶资金2700万元", "yuan", "social_aid"),
         ("共建产业园区3个", "count", "parks"),

@@ -42,6 +42,7 @@ LEVELS = (NATIONAL, PROVINCE, CITY, PAIR)
 UNIT_FAMILY = {
     "yuan": {Indicator.WAN_YUAN},
     "person": {Indicator.PERSON, Indicator.PERSON_TIMES},
+    "person_time": {Indicator.PERSON_TIMES},  # 人次, as the reader reads it: attendances, never a head count
     "count": {Indicator.COUNT},
     "other": {Indicator.WAN_YUAN, Indicator.PERSON, Indicator.PERSON_TIMES, Indicator.COUNT},
 }
