@@ -135,7 +135,7 @@ def test_report_services_refuse_where_the_predicates_do(world, role):
                 call(report)
 
 
-@pytest.mark.parametrize("role", [OFFICE, *MAWEI_UNIT, R_B, RECIPIENT, perms.AUDITOR])
+@pytest.mark.parametrize("role", [OFFICE, *sorted(MAWEI_UNIT), R_B, RECIPIENT, perms.AUDITOR])
 def test_receipts_page_offers_confirm_exactly_to_those_the_service_accepts(world, role, client):
     from duikou.funds import services
 
