@@ -612,3 +612,78 @@ def light_rules(request):
         for p in programs
     ]
     return render(request, "supervision/rules.html", {"rows": rows, "office": office})
+
+
+@login_required
+def program_settings(request, pk: int):
+    """Office: one program's supervision settings — the light and 督办 thresholds (N, X, M, report grace days) and
+    the group robots (企业微信, 钉钉) its reminders go to, for the whole program or one of its units."""
+    from django.db.models import Q
+    from django.forms import modelform_factory
+
+    from duikou.programs.models import Program
+
+    from .forms import WebhookChannelForm
+    from .models import LightRule, WebhookChannel
+
+    program = get_object_or_404(Program.objects.restrict(request.user), pk=pk)
+    # The robots' addresses carry their keys: the office alone reads and sets them.
+    workflow.require(
+        request.user, "supervision.configure", program, message=_("只有对口办可以设置督查规则和群机器人")
+    )
+    units = (
+        Organization.objects.filter(
+            Q(responsibilities__task__plan__program=program) | Q(pk__in=program.donors.values("pk"))
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    channels = WebhookChannel.objects.filter(
+        Q(program=program) | Q(organization__in=units.values("pk"))
+    ).select_related("organization")
+    RuleForm = modelform_factory(
+        LightRule, fields=["due_soon_days", "behind_points", "notice_after_days", "report_grace_days"]
+    )
+    rule = LightRule.objects.filter(program=program).first() or LightRule(program=program)
+    rule_form, channel_form = (
+        RuleForm(instance=rule, prefix="rule"),
+        WebhookChannelForm(units=units, prefix="robot"),
+    )
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "rules":
+            rule_form = RuleForm(request.POST, instance=rule, prefix="rule")
+            if rule_form.is_valid():
+                rule_form.save()
+                messages.success(request, _("已保存 %(p)s 的红黄绿灯与督办规则") % {"p": program})
+                return redirect("supervision:program_settings", pk=program.pk)
+        elif action == "robot":
+            instance = (
+                get_object_or_404(channels, pk=request.POST["robot"]) if request.POST.get("robot") else None
+            )
+            channel_form = WebhookChannelForm(request.POST, instance=instance, units=units, prefix="robot")
+            if channel_form.is_valid():
+                channel = channel_form.save(commit=False)
+                channel.program = program
+                channel.save()
+                messages.success(request, _("已保存群机器人 %(name)s") % {"name": channel.name})
+                return redirect("supervision:program_settings", pk=program.pk)
+        elif action in ("delete", "toggle"):
+            channel = get_object_or_404(channels, pk=request.POST.get("robot"))
+            if action == "delete":
+                channel.delete()
+                messages.success(request, _("已删除群机器人 %(name)s") % {"name": channel.name})
+            else:
+                channel.active = not channel.active
+                channel.save()
+                messages.success(
+                    request,
+                    (_("已启用群机器人 %(name)s") if channel.active else _("已停用群机器人 %(name)s"))
+                    % {"name": channel.name},
+                )
+            return redirect("supervision:program_settings", pk=program.pk)
+    return render(
+        request,
+        "supervision/program_settings.html",
+        {"program": program, "rule_form": rule_form, "channel_form": channel_form, "channels": channels},
+    )
