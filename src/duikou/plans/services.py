@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from duikou.organizations.models import Organization
 from duikou.organizations.services import (
     Resolution,
     create_from_resolution,
+    is_placeholder_name,
     region_in_text,
     resolve_organization,
 )
@@ -186,9 +188,29 @@ def import_plan_file(
     program: Program | None = None,
     publish: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    resolutions: dict[str, Organization] | None = None,
+    drop: tuple[str, ...] = (),
+    refuse_placeholder_units: bool = False,
 ) -> ImportResult:
-    """Import a plan file (JSON or document); the same source twice is recognised, not duplicated."""
+    """Import a plan file (JSON or document); the same source twice is recognised, not duplicated.
+
+    `resolutions` maps printed names to organizations and `drop` removes printed names, as the import review
+    does; with `refuse_placeholder_units` a name that stands for no organization (各预算主管部门) left neither
+    mapped nor dropped refuses the import, as the review's 确认并发布 does (`duikou import`)."""
     data, raw = read_plan_source(path)
+    printed = printed_units(data)
+    unknown = [name for name in (*drop, *(resolutions or {})) if name not in printed]
+    if unknown:
+        raise InputError(_("方案中没有这些单位名称：%(names)s") % {"names": "、".join(unknown)})
+    for name in drop:
+        data = drop_unit_name(data, name)
+    if (
+        refuse_placeholder_units
+        and Plan.objects.filter(source_sha256=hashlib.sha256(raw).hexdigest()).exists()
+    ):
+        refuse_placeholder_units = False  # already imported: said as such, nothing is created
+    if refuse_placeholder_units:
+        refuse_placeholders([n for n in placeholder_units(data) if n not in (resolutions or {})])
     return import_plan_data(
         data,
         source_bytes=raw,
@@ -197,7 +219,70 @@ def import_plan_file(
         program=program,
         publish=publish,
         progress=progress,
+        resolutions=resolutions,
     )
+
+
+# -- the units a plan prints ------------------------------------------------------------------------------------
+def printed_units(data: dict) -> dict[str, list[str]]:
+    """Every unit name the plan prints, with where it appears (in order of first appearance)."""
+    names: dict[str, list[str]] = {}
+
+    def add(name, place):
+        if name:
+            names.setdefault(name, []).append(place)
+
+    for name in data.get("donors") or []:
+        add(name, _("支援方"))
+    for name in data.get("recipients") or []:
+        add(name, _("受援方"))
+    for i, p in enumerate(data.get("pairings") or []):
+        add(p.get("donor"), item_place("pairings", i))
+        add(p.get("recipient"), item_place("pairings", i))
+    for i, line in enumerate(data.get("funding") or []):
+        add(line.get("source"), item_place("funding", i))
+    for i, task in enumerate(data.get("tasks") or []):
+        for name in (task.get("lead_units") or []) + (task.get("support_units") or []):
+            add(
+                name, _("任务%(n)s") % {"n": task["number"]} if task.get("number") else item_place("tasks", i)
+            )
+    for i, target in enumerate(data.get("targets") or []):
+        for share in target.get("allocations") or []:
+            add(share.get("unit"), item_place("targets", i, target))
+    return names
+
+
+def drop_unit_name(data: dict, printed: str) -> dict:
+    """The plan without one printed name: out of every task's units, every target's allocations and pairings."""
+    data = copy.deepcopy(data)
+    for task in data.get("tasks") or []:
+        for role in ("lead_units", "support_units"):
+            if task.get(role):
+                task[role] = [u for u in task[role] if u != printed]
+    for target in data.get("targets") or []:
+        if target.get("allocations"):
+            target["allocations"] = [a for a in target["allocations"] if a.get("unit") != printed]
+    if data.get("pairings"):
+        data["pairings"] = [
+            p for p in data["pairings"] if printed not in (p.get("donor"), p.get("recipient"))
+        ]
+    for key in ("donors", "recipients"):
+        if data.get(key):
+            data[key] = [u for u in data[key] if u != printed]
+    return data
+
+
+def placeholder_units(data: dict) -> list[str]:
+    """The printed unit names that stand for no one organization (organizations.services.is_placeholder_name)."""
+    return [name for name in printed_units(data) if is_placeholder_name(name)]
+
+
+def refuse_placeholders(names: list[str]) -> None:
+    """Refuse an import that would make accountable units of names like 各预算主管部门 (review page and CLI alike)."""
+    if names:
+        raise InputError(
+            _("以下名称不是具体单位，请对应到单位或删除：%(names)s") % {"names": "、".join(names[:10])}
+        )
 
 
 def import_plan_data(
