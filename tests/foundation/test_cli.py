@@ -148,6 +148,7 @@ def test_import_refuses_names_that_are_no_unit_as_the_review_does(tmp_path, caps
     assert placeholder_units(plan) == ["各预算主管部门", "各签约单位"]
     code, out, err = run(capsys, "import", path)
     assert code == 1 and "各预算主管部门" in err and "各签约单位" in err and "Traceback" not in err
+    assert "--map" in err and "--drop-unit" in err  # how to decide them, said on the same line
     assert not Plan.objects.exists() and not Organization.objects.filter(name__startswith="各").exists()
     code, out, err = run(capsys, "import", path, "--drop-unit", "各签约单位")
     assert code == 1 and "各签约单位" not in err and "各预算主管部门" in err

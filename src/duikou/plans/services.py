@@ -277,12 +277,20 @@ def placeholder_units(data: dict) -> list[str]:
     return [name for name in printed_units(data) if is_placeholder_name(name)]
 
 
+class PlaceholderUnitsError(InputError):
+    """Names that stand for no organization are left in a plan being imported."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        super().__init__(
+            _("以下名称不是具体单位，请对应到单位或删除：%(names)s") % {"names": "、".join(names[:10])}
+        )
+
+
 def refuse_placeholders(names: list[str]) -> None:
     """Refuse an import that would make accountable units of names like 各预算主管部门 (review page and CLI alike)."""
     if names:
-        raise InputError(
-            _("以下名称不是具体单位，请对应到单位或删除：%(names)s") % {"names": "、".join(names[:10])}
-        )
+        raise PlaceholderUnitsError(names)
 
 
 def import_plan_data(

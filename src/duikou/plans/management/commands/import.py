@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.organizations.models import Organization
-from duikou.plans.services import import_plan_file
+from duikou.plans.services import PlaceholderUnitsError, import_plan_file
 from duikou.programs.models import Program
 
 
@@ -49,15 +49,21 @@ class Command(DuikouCommand):
             def advance(done, total):
                 bar.update(task_id, completed=done, total=total)
 
-            result = import_plan_file(
-                file,
-                program=target_program,
-                publish=not draft,
-                progress=advance,
-                resolutions=resolutions,
-                drop=tuple(drop_unit),
-                refuse_placeholder_units=True,
-            )
+            try:
+                result = import_plan_file(
+                    file,
+                    program=target_program,
+                    publish=not draft,
+                    progress=advance,
+                    resolutions=resolutions,
+                    drop=tuple(drop_unit),
+                    refuse_placeholder_units=True,
+                )
+            except PlaceholderUnitsError as exc:
+                raise UserError(
+                    _("%(error)s（用 --map 名称=单位编号 对应到已有单位，或 --drop-unit 名称 删除）")
+                    % {"error": exc}
+                ) from None
         for note in result.notes:
             self.stderr.write(_("注意：%(note)s") % {"note": note})
         if not result.created:
