@@ -12,8 +12,8 @@ from duikou.reader.numbers import find_quantities, format_yuan, parse_number
         ("7.5亿元以上", [(750_000_000, "yuan")]),
         ("1250万元", [(12_500_000, "yuan")]),
         ("3000名以上农村劳动力", [(3000, "person")]),
-        ("培训8000人次", [(8000, "person_time")]),
-        ("选派干部20人、培训干部500人次", [(20, "person"), (500, "person_time")]),
+        ("培训8000人次", [(8000, "person")]),
+        ("选派干部20人、培训干部500人次", [(20, "person"), (500, "person")]),
         ("引进项目80个以上", [(80, "count")]),
         ("一所县级职教中心", [(1, "count")]),
         ("覆盖率达到50%以上", [(50, "percent")]),
@@ -60,10 +60,15 @@ def test_format_yuan():
     assert format_yuan(64_700_000, "en") == "64,700,000 yuan"
 
 
-def test_person_times_is_the_unit_the_application_stores():
-    """The reader's person_time is the code duikou.targets.units keeps for 人次 (one vocabulary)."""
-    from duikou.targets.units import PERSON_TIME, unit_code
+def test_person_times_count_as_people_in_the_plan_and_are_stored_as_attendances():
+    """The plan format counts 人次 as person; the target keeps the printed 人次, which the application stores as
+    person_time, never added to a head count."""
+    from duikou.reader import extract_text
+    from duikou.targets.units import PERSON, PERSON_TIME, item_unit
 
     (quantity,) = find_quantities("全年接待游客290万人次")
-    assert (quantity.value, quantity.unit) == (2_900_000, PERSON_TIME)
-    assert unit_code(quantity.unit) == (PERSON_TIME, "")
+    assert (quantity.value, quantity.unit, quantity.printed_unit) == (2_900_000, "person", "人次")
+    targets = extract_text("一、目标\n到2025年，选派干部20人，培训干部500人次。\n")["targets"]
+    by_value = {t["value"]: t for t in targets}
+    assert by_value[500]["unit"] == by_value[20]["unit"] == "person"
+    assert item_unit(by_value[500]) == (PERSON_TIME, "") and item_unit(by_value[20]) == (PERSON, "")

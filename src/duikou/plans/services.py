@@ -30,7 +30,7 @@ from duikou.organizations.services import (
 )
 from duikou.programs.models import Pairing, Program
 from duikou.targets.models import Allocation, Target
-from duikou.targets.units import unit_code
+from duikou.targets.units import item_unit, item_unit_fields
 
 from .models import Plan, Responsibility, Section, Task
 from .schema import SCHEMA_ID, PlanDocument, describe_errors, item_place
@@ -549,7 +549,7 @@ class _PlanBuilder:
         allocations = []
         count = 0
         for i, item in enumerate(self.doc.targets):
-            unit, unit_text = unit_code(item.unit)
+            unit, unit_text = item_unit(item)
             target = Target.objects.create(
                 plan=plan,
                 text=item.text or "",
@@ -719,7 +719,6 @@ def export_plan(plan: Plan) -> dict:
                 "text": t.text or None,
                 "indicator": t.indicator,
                 "value": _number(t.value),
-                "unit": t.unit_text if t.unit == Target.OTHER else t.unit,
                 "comparator": t.comparator,
                 "year": t.year,
                 "allocations": [
@@ -730,7 +729,9 @@ def export_plan(plan: Plan) -> dict:
                     }
                     for a in sorted(t.allocations.all(), key=lambda a: a.order)
                 ],
-                **_kept(t),
+                # the stored unit decides, not a printed 人次 kept from the file (the office may have changed it)
+                **{k: v for k, v in _kept(t).items() if k != "unit_as_printed"},
+                **item_unit_fields(t.unit, t.unit_text),
             }
             for t in targets
         ],

@@ -41,7 +41,7 @@ class Quantity:
 
     value: float
     upper: float | None
-    unit: str  # yuan, person, person_time, count, percent, or the printed unit
+    unit: str  # yuan, person, count, percent, or the printed unit
     printed_unit: str
     start: int
     end: int
@@ -71,15 +71,13 @@ def parse_number(token: str) -> float | None:
 def kind_of_unit(printed: str) -> str:
     """Map a printed unit to the plan format's unit kinds (the reader's one owner of this mapping).
 
-    人次 is its own kind, person_time (the code duikou.targets.units stores): 培训8000人次 counts attendances,
-    not people, and must not be added to 选派100人.
+    The plan format counts 人次 as person; a target keeps the printed 人次 beside it (`unit_as_printed`, see
+    reader.targets) so the application can store attendances apart from people (duikou.targets.units).
     """
     if printed in MONEY_UNITS or printed == "万":
         return "yuan"
-    if printed in PERSON_UNITS:
+    if printed in PERSON_UNITS or printed in PERSON_TIME_UNITS:
         return "person"
-    if printed in PERSON_TIME_UNITS:
-        return "person_time"
     if printed in COUNT_UNITS:
         return "count"
     if printed == "%":

@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .numbers import Quantity, find_quantities, tidy
+from .numbers import PERSON_TIME_UNITS, Quantity, find_quantities, tidy
 
 _QUOTED = re.compile(
     r"“[^”]{0,40}”|\"[^\"]{0,40}\"|「[^」]{0,40}」|《[^》]{0,80}》|〈[^〉]{0,80}〉|<[^>]{0,80}>"
@@ -255,6 +255,8 @@ def extract_targets(paragraphs: list[Paragraph], skip_sentences: set[str]) -> li
             }
             if quantity.is_range:
                 parent["value_max"] = tidy(quantity.upper)
+            if quantity.printed_unit in PERSON_TIME_UNITS:
+                parent["unit_as_printed"] = quantity.printed_unit  # attendances, not people (培训8000人次)
             parent_unit = unit
             last_by_unit[unit] = parent
             targets.append(parent)

@@ -55,6 +55,20 @@ def unit_code(text: str | None) -> tuple[str, str]:
     return OTHER, raw
 
 
+def item_unit(item) -> tuple[str, str]:
+    """The unit a plan file's target is kept in: the reader counts 人次 as person, as the plan format does, and
+    writes the printed 人次 beside it (`unit_as_printed`), which is stored as person_time, attendances."""
+    get = item.get if isinstance(item, dict) else lambda key: getattr(item, key, None)
+    return unit_code(get("unit_as_printed") or get("unit"))
+
+
+def item_unit_fields(code: str, text: str = "") -> dict:
+    """The inverse of item_unit: how a plan file writes a stored unit (person_time as person with 人次 beside it)."""
+    if code == PERSON_TIME:
+        return {"unit": PERSON, "unit_as_printed": "人次"}
+    return {"unit": text if code == OTHER else code}
+
+
 def unit_label(code: str, text: str = "") -> str:
     """The unit as the page's language writes it; 其他 shows the unit printed in the source."""
     if code == OTHER:

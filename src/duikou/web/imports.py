@@ -267,6 +267,7 @@ def edit_item(
             code = values["unit"] if values["unit"] in UNIT_CODES else unit_code(values["unit"])[0]
             other = (values.get("unit_other") or "").strip()
             values = {**values, "unit": other if code == OTHER and other else code}
+            item.pop("unit_as_printed", None)  # the office's unit replaces the printed 人次
             if code == OTHER and not other:
                 raise InputError(_("%(place)s：选择“其他”时请填写计量单位") % {"place": place_base})
         is_money = kind == "targets" and unit_code(values.get("unit", item.get("unit")))[0] == YUAN

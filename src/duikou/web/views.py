@@ -17,7 +17,7 @@ from duikou.core.middleware import accepts_upload
 from duikou.core.text import normalize_name
 from duikou.indicators.services import catalogue, propose_for_items
 from duikou.organizations.models import Organization
-from duikou.targets.units import UNIT_CHOICES, YUAN, format_quantity, format_target, unit_code
+from duikou.targets.units import UNIT_CHOICES, YUAN, format_quantity, format_target, item_unit
 
 from . import imports, stats
 from .forms import PlanUploadForm
@@ -143,7 +143,7 @@ def _review_context(draft: ImportDraft, errors: dict | None = None, typed: dict 
             }
             for j, s in enumerate(target.get("allocations") or [])
         ]
-        code, unit_text = unit_code(target.get("unit"))
+        code, unit_text = item_unit(target)
         is_money = code == YUAN
         for s in shares:
             s["shown"] = format_quantity(s["share"].get("value"), code, unit_text)

@@ -80,9 +80,9 @@ def quantity(target, value):
 @register.filter
 def target_phrase(item):
     """A target as a plan file or open-data row holds it (comparator, value, unit, year): 不少于 3,000人（2023年）."""
-    from duikou.targets.units import format_target, unit_code
+    from duikou.targets.units import format_target, item_unit
 
-    code, text = unit_code(item.get("unit"))
+    code, text = item_unit(item)
     return format_target(item.get("comparator") or "=", item.get("value"), code, text, item.get("year"))
 
 
