@@ -6,7 +6,8 @@ so every page gets a ratio page time / SQL time. Prints one JSON object.
 
 Like with like: a page is timed until its whole body has been read (a streamed export included), and its
 SQL is captured from a request made the same way, then re-run bare with every row fetched, as many times.
-BENCH_RUNS sets the repetitions; BENCH_SKIP_IMPORT=1 leaves out the (slow) import case.
+BENCH_RUNS sets the repetitions; BENCH_SKIP_IMPORT=1 leaves out the (slow) import case; BENCH_CASES (names,
+comma-separated; "import" for the import) times only those cases.
 """
 
 from __future__ import annotations
@@ -91,7 +92,25 @@ def fetch(client, url):
     return response, size
 
 
-def time_page(client, url, runs=None, warmup=2):
+def copy_floor(dataset: str = "tasks"):
+    """For a CSV the database writes itself (COPY … TO STDOUT on PostgreSQL): the bare COPY, every byte read."""
+    if connection.vendor != "postgresql":
+        return None
+    from duikou.exchange.opendata import national_copy_sql
+
+    statement = national_copy_sql(dataset)
+    if statement is None:
+        return None
+
+    def run():
+        with connection.cursor() as cursor, cursor.cursor.copy(*statement) as copy:
+            for _data in copy:
+                pass
+
+    return run
+
+
+def time_page(client, url, runs=None, warmup=2, extra_floor=None):
     runs = runs or RUNS
     for _ in range(warmup):
         response, size = fetch(client, url)
@@ -116,6 +135,8 @@ def time_page(client, url, runs=None, warmup=2):
             for sql in selects:
                 cursor.execute(sql)
                 cursor.fetchall()
+            if extra_floor:
+                extra_floor()
             sql_times.append((time.perf_counter() - start) * 1000)
     page_med, sql_med = statistics.median(times), statistics.median(sql_times)
     return {
@@ -128,7 +149,7 @@ def time_page(client, url, runs=None, warmup=2):
         "bytes": size,
         "sql_median_ms": round(sql_med, 1),
         "floor_ms": round(sql_med, 1),
-        "floor": f"{len(selects)} SELECTs re-run bare",
+        "floor": f"{len(selects)} SELECTs re-run bare" + (" and the bare COPY" if extra_floor else ""),
         "ratio": round(page_med / sql_med, 2) if sql_med > 0 else None,
     }
 
@@ -193,7 +214,7 @@ def _executemany_floor(tables: list[str], before: dict[str, int]) -> float:
         return (time.perf_counter() - start) * 1000
 
 
-def time_import(tasks: int = 10_000, runs: int = 3):
+def time_import(tasks: int = 10_000, runs: int = int(os.environ.get("BENCH_IMPORT_RUNS", "3"))):
     """import_plan_data of a plan with `tasks` tasks, rolled back after each run, beside its executemany floor."""
     from django.apps import apps
 
@@ -293,6 +314,9 @@ def main():
     ]
     # A national export takes seconds each time: fewer repetitions keep the run bounded.
     runs_for = {"national CSV export": min(RUNS, 5)}
+    only = {n.strip() for n in os.environ.get("BENCH_CASES", "").split(",") if n.strip()}
+    if only:  # BENCH_CASES="task list (office),import": time these cases alone (a quick look, not a report)
+        cases = [c for c in cases if c[0] in only]
     results = {}
     for name, client, url in cases:
         if url is None:
@@ -300,8 +324,14 @@ def main():
             print(f"  {name}: no such page; skipped", file=sys.stderr)
             continue
         print(f"  {name}: {url}", file=sys.stderr)
-        results[name] = time_page(client, url, runs=runs_for.get(name), warmup=1 if name in runs_for else 2)
-    if os.environ.get("BENCH_SKIP_IMPORT") != "1":
+        results[name] = time_page(
+            client,
+            url,
+            runs=runs_for.get(name),
+            warmup=1 if name in runs_for else 2,
+            extra_floor=copy_floor() if name == "national CSV export" else None,
+        )
+    if os.environ.get("BENCH_SKIP_IMPORT") != "1" and (not only or "import" in only):
         print("  import of a 10,000-task plan", file=sys.stderr)
         results["import 10,000 tasks"] = time_import()
     counts = {

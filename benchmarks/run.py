@@ -138,6 +138,12 @@ def write_report(
         "",
         "Produced by `make bench` (`benchmarks/run.py`); do not edit by hand — rerun it.",
         "",
+        "How to run: `make bench` (national scale on SQLite and PostgreSQL, with the load test; the first run "
+        "generates the data, later runs reuse it), or `.venv/bin/python benchmarks/run.py --scale city` for a quick "
+        "look; `--databases postgresql` for one database; `DUIKOU_BENCH_DATABASE` names the PostgreSQL database. "
+        "The run prints every case beside its floor and exits non-zero when a bound of `benchmarks/bounds.py` is "
+        "passed.",
+        "",
         f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory_gb']} GB memory, PostgreSQL {info['postgresql']},",
         f"SQLite {info['sqlite']}, Python {info['python']}. Run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
         "",
