@@ -314,10 +314,11 @@ def national_copy_sql(dataset: str) -> tuple[str, list] | None:
     outer += ["due_date", f"CASE status {statuses} ELSE status END", "progress"]
 
     # The units of every task in one grouped pass (not two subqueries per task), joined by their order.
+    # The rows come in sorted (task, order, id), so each string_agg takes them in that order without a sort per task.
     units = (
-        f"SELECT task_id, string_agg(printed_name, '、' ORDER BY {q('order')}, id) FILTER (WHERE role = %s) "
-        f"AS lead, string_agg(printed_name, '、' ORDER BY {q('order')}, id) FILTER (WHERE role = %s) AS support "
-        f"FROM {resp} GROUP BY task_id"
+        f"SELECT task_id, string_agg(printed_name, '、') FILTER (WHERE role = %s) AS lead, "
+        f"string_agg(printed_name, '、') FILTER (WHERE role = %s) AS support FROM (SELECT task_id, role, "
+        f"printed_name FROM {resp} ORDER BY task_id, {q('order')}, id) sorted GROUP BY task_id"
     )
     params += [Responsibility.LEAD, Responsibility.SUPPORT, Plan.PUBLISHED]
     sql = (
