@@ -315,9 +315,15 @@ class RestrictedListView(LoginRequiredMixin, View):
             queryset = queryset.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
         return queryset, active
 
+    def annotation_names(self) -> list[str]:
+        """The names annotate() adds, worked out once a request (building the light's expressions is not free)."""
+        if not hasattr(self, "_annotation_names"):
+            self._annotation_names = list(self.annotate(self.model._base_manager.none()).query.annotations)
+        return self._annotation_names
+
     def annotate_rows(self, rows: list) -> list:
         """The annotations of one page's rows only: grouping the whole table to show 50 rows does not scale."""
-        names = list(self.annotate(self.model._base_manager.none()).query.annotations)
+        names = self.annotation_names()
         if not names or not rows:
             return rows
         values = {
@@ -335,7 +341,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         queryset = self.narrow(self.base_queryset())
         queryset, active_filters = self.filtered(queryset)
         sort_param, order = self.sort_key()
-        annotated = set(self.annotate(self.model._base_manager.none()).query.annotations)
+        annotated = set(self.annotation_names())
         # Only a sort by an annotation needs it over the whole list; otherwise the page's rows get it afterwards.
         sort_by_annotation = bool(order) and any(f.lstrip("-") in annotated for f in order.split(","))
         if sort_by_annotation:

@@ -309,4 +309,6 @@ class Responsibility(AuditedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_role_display()}：{self.printed_name}"
+        # A plain lookup, not get_role_display(): an import logs 20,000 of these and Django's display hashes the
+        # choices on every call.
+        return f"{dict(self.ROLES).get(self.role, self.role)}：{self.printed_name}"
