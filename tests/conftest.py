@@ -38,6 +38,15 @@ def _chinese_by_default(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fast_hashes_and_own_files(settings, tmp_path):
+    """Test passwords use a fast hasher (Argon2 is slow on purpose: about 0.2 s a user, most of the suite's time when
+    every test makes its users); evidence files go to the test's own folder, so parallel workers never share one.
+    tests/accounts/test_login.py checks that production keeps Argon2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_off(settings):
     """Administrators need a TOTP code in production (DUIKOU_OTP_REQUIRED, on by default); tests of other matters
     sign them in with force_login alone. tests/trust/test_second_factor.py turns it back on."""
