@@ -130,6 +130,36 @@ def other_script(name: str, env: dict) -> str | None:
     return (proc.stdout + (proc.stderr if proc.returncode else "")).strip()
 
 
+def load_section(load: dict, cores: int) -> list[str]:
+    broken = bounds.check_load(load, cores)
+    return [
+        "",
+        "## Load",
+        "",
+        f"{load['throughput_rps']} requests/s on {cores} cores ({load['throughput_rps'] / max(1, cores):.1f} per "
+        f"core), p95 {load['p95_ms']} ms, {load['errors']} errors, think time {load.get('think_seconds')} s; "
+        f"bound ≥ {bounds.LOAD_RPS_PER_CORE:.0f} requests/s per core, p95 < {bounds.LOAD_P95_MS:.0f} ms: "
+        f"{'holds' if not broken else 'NOT held: ' + '; '.join(broken)}.",
+        "",
+        "```",
+        json.dumps(load, ensure_ascii=False, indent=1),
+        "```",
+    ]
+
+
+def replace_load_section(path: Path, load: dict, cores: int) -> None:
+    """`--load-only`: the Load section of an existing report rewritten from a new load run, the rest kept."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find("\n## Load\n")
+    section = "\n".join(load_section(load, cores))
+    if start < 0:
+        text = text.rstrip("\n") + "\n" + section + "\n"
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end:] if end >= 0 else "\n")
+    path.write_text(text, encoding="utf-8")
+
+
 def write_report(
     path: Path, scale: str, info: dict, gens: dict, results: dict, extras: dict, load: dict | None
 ):
@@ -188,20 +218,7 @@ def write_report(
     for name, text in floors.items():
         lines += ["", f"Floor of “{name}”: {text}."]
     if load:
-        broken = bounds.check_load(load, info["nproc"])
-        lines += [
-            "",
-            "## Load",
-            "",
-            f"{load['throughput_rps']} requests/s on {info['nproc']} cores "
-            f"({load['throughput_rps'] / max(1, info['nproc']):.1f} per core), p95 {load['p95_ms']} ms, "
-            f"{load['errors']} errors; bound ≥ {bounds.LOAD_RPS_PER_CORE:.0f} requests/s per core, "
-            f"p95 < {bounds.LOAD_P95_MS:.0f} ms: {'holds' if not broken else 'NOT held: ' + '; '.join(broken)}.",
-            "",
-            "```",
-            json.dumps(load, ensure_ascii=False, indent=1),
-            "```",
-        ]
+        lines += load_section(load, info["nproc"])
     for title, text in extras.items():
         if text:
             lines += ["", f"## {title}", "", "```", text[-4000:], "```"]
@@ -222,8 +239,19 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--load", action="store_true", help="also run the locust load test against PostgreSQL"
     )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="run the load test alone and rewrite the Load section of the existing report",
+    )
     parser.add_argument("--out", default=str(REPO / "docs" / "performance.md"))
     args = parser.parse_args(argv)
+    if args.load_only:
+        from load import run_load  # benchmarks/load.py
+
+        load = run_load(env_for(database_url("postgresql", args.scale)))
+        replace_load_section(Path(args.out), load, os.cpu_count() or 1)
+        return 1 if print_summary({}, load, os.cpu_count() or 1) else 0
     vendors = [v for v in args.databases.split(",") if v]
     gens = {v: prepare(v, args.scale, args.regenerate) for v in vendors}
     if args.generate_only:
