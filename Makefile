@@ -41,9 +41,11 @@ PYTEST_ARGS    ?= -q -p no:randomly -n $(PYTEST_WORKERS) --maxprocesses=4 --dist
 test: setup
 	$(PYTEST) $(PYTEST_ARGS)
 
-# The whole suite again on PostgreSQL (127.0.0.1:5432, trust auth, database `test`).
+# The whole suite again on PostgreSQL (127.0.0.1:5432, trust auth, database `test`), but for the reader's tests:
+# the reader imports no Django (tests/reader/test_reader_no_django.py), so a second database changes nothing there.
 test-postgres: setup
-	DUIKOU_DATABASE_URL=$${DUIKOU_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} $(PYTEST) $(PYTEST_ARGS)
+	DUIKOU_DATABASE_URL=$${DUIKOU_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+	$(PYTEST) $(PYTEST_ARGS) --ignore=tests/reader
 
 # Every check CI runs (.ci/run), in the order that fails fastest: style, layers, Django's checks, migrations, the
 # production settings' deploy check, the suite on SQLite. docs/development.md has the time each step takes.
