@@ -10,7 +10,8 @@ submitted to the unit head, with all its figures. Returns throughput, median and
 errors, and submitted vs stored.
 
 Environment (all optional): DUIKOU_LOAD_SECONDS (60), DUIKOU_LOAD_CLIENTS (200 simulated users),
-DUIKOU_LOAD_SPAWN_RATE (20 a second), DUIKOU_LOAD_WORKERS (4 gunicorn workers).
+DUIKOU_LOAD_SPAWN_RATE (20 a second), DUIKOU_LOAD_WORKERS (4 gunicorn workers), DUIKOU_LOAD_THINK (seconds
+between a user's requests, "min,max", 0.5,1.5 by default; "10,30" for office users reading pages).
 """
 
 from __future__ import annotations
@@ -179,6 +180,7 @@ def run_load(env: dict) -> dict:
         "seconds": seconds,
         "wall_seconds": round(wall, 1),
         "gunicorn_workers": workers,
+        "think_seconds": env.get("DUIKOU_LOAD_THINK", "0.5,1.5"),
         "reporter_units": prepared["users"],
         "requests": total.get("requests", 0),
         "throughput_rps": total.get("rps", 0),
@@ -239,6 +241,10 @@ def prepare(users_file: str, wanted: int) -> dict:
             "load: no unit leads a task in a published plan; generate data first (duikou generate)"
         )
     store = import_module(settings.SESSION_ENGINE).SessionStore
+    # The backend a session names must load users: axes' lockout backend comes first and only refuses sign-ins.
+    from django.utils.module_loading import import_string
+
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user"))
     # Periods run to 2100 at most; take the first free block of years from 2040 (generated data ends by 2030).
     span = YEARS_PER_USER * -(-wanted // len(chosen))
     used = {
@@ -260,7 +266,7 @@ def prepare(users_file: str, wanted: int) -> dict:
             user.save()
         session = store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = backend
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         users.append(

@@ -36,7 +36,8 @@ ALLOC_FIELD = re.compile(r'name="(alloc-\d+)-value"')
 class Reporter(HttpUser):
     """One unit reporter, signed in with a session prepared by load.py."""
 
-    wait_time = between(0.5, 1.5)
+    # Think time between a user's requests, seconds: DUIKOU_LOAD_THINK="10,30" for office users reading pages.
+    wait_time = between(*(float(x) for x in os.environ.get("DUIKOU_LOAD_THINK", "0.5,1.5").split(",")))
 
     def on_start(self):
         slot = next(_slots)

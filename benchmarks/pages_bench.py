@@ -6,13 +6,15 @@ so every page gets a ratio page time / SQL time. Prints one JSON object.
 
 Like with like: a page is timed until its whole body has been read (a streamed export included), and its
 SQL is captured from a request made the same way, then re-run bare with every row fetched, as many times.
-BENCH_RUNS sets the repetitions; BENCH_SKIP_IMPORT=1 leaves out the (slow) import case.
+BENCH_RUNS sets the repetitions; BENCH_SKIP_IMPORT=1 leaves out the (slow) import case; BENCH_CASES (names,
+comma-separated; "import" for the import) times only those cases.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -53,6 +55,17 @@ def users():
     return office, unit, org_id
 
 
+def second_factor(client, user):
+    """The office admin has passed the TOTP second factor in this session, as after a real sign-in."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def url_or_none(name, *args, **kwargs):
     try:
         return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -79,7 +92,25 @@ def fetch(client, url):
     return response, size
 
 
-def time_page(client, url, runs=None, warmup=2):
+def copy_floor(dataset: str = "tasks"):
+    """For a CSV the database writes itself (COPY … TO STDOUT on PostgreSQL): the bare COPY, every byte read."""
+    if connection.vendor != "postgresql":
+        return None
+    from duikou.exchange.opendata import national_copy_sql
+
+    statement = national_copy_sql(dataset)
+    if statement is None:
+        return None
+
+    def run():
+        with connection.cursor() as cursor, cursor.cursor.copy(*statement) as copy:
+            for _data in copy:
+                pass
+
+    return run
+
+
+def time_page(client, url, runs=None, warmup=2, extra_floor=None):
     runs = runs or RUNS
     for _ in range(warmup):
         response, size = fetch(client, url)
@@ -104,6 +135,8 @@ def time_page(client, url, runs=None, warmup=2):
             for sql in selects:
                 cursor.execute(sql)
                 cursor.fetchall()
+            if extra_floor:
+                extra_floor()
             sql_times.append((time.perf_counter() - start) * 1000)
     page_med, sql_med = statistics.median(times), statistics.median(sql_times)
     return {
@@ -115,58 +148,130 @@ def time_page(client, url, runs=None, warmup=2):
         "queries": len(captured.captured_queries),
         "bytes": size,
         "sql_median_ms": round(sql_med, 1),
+        "floor_ms": round(sql_med, 1),
+        "floor": f"{len(selects)} SELECTs re-run bare" + (" and the bare COPY" if extra_floor else ""),
         "ratio": round(page_med / sql_med, 2) if sql_med > 0 else None,
     }
 
 
-def time_import(tasks: int = 10_000, runs: int = 3):
-    """import_plan_data of a plan with `tasks` tasks, rolled back after each run."""
+def _import_data(tasks: int, run: int) -> dict:
+    units = ["省教育厅", "省科技厅", "省卫生健康委员会", "省商务厅", "福州市", "厦门市", "泉州市"]
+    return {
+        "schema": "duikou.plan/1",
+        "title": f"基准导入方案{run}",
+        "doc_number": None,
+        "issuer": "福建省对口支援工作办公室",
+        "issued_on": "2024-01-01",
+        "period": {"start_year": 2024, "end_year": 2025},
+        "donors": ["福建省"],
+        "recipients": ["重庆市万州区"],
+        "pairings": [],
+        "funding": [],
+        "targets": [],
+        "tasks": [
+            {
+                "number": f"{i + 1}.",
+                "path": ["一", f"{i + 1}."],
+                "title": f"任务{i + 1}",
+                "text": "推进。",
+                "lead_units": [units[i % 7]],
+                "support_units": [units[(i + 2) % 7]],
+                "deadline": "年底前",
+                "due": "2024-12-31",
+            }
+            for i in range(tasks)
+        ],
+    }
+
+
+INSERT_INTO = re.compile(r'^\s*INSERT\s+INTO\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _executemany_floor(tables: list[str], before: dict[str, int]) -> float:
+    """Milliseconds to write the rows the import wrote (every table, ids included) with a bare executemany.
+
+    Inside the import's transaction: the new rows (id above the table's maximum before) are read, deleted, and
+    written again table by table in the import's order, one executemany each.
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        rows = {}
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {quote(table)} WHERE id > %s", [before.get(table, 0)])
+            rows[table] = ([c[0] for c in cursor.description], cursor.fetchall())
+        for table in reversed(tables):
+            cursor.execute(f"DELETE FROM {quote(table)} WHERE id > %s", [before.get(table, 0)])
+        start = time.perf_counter()
+        for table in tables:
+            columns, values = rows[table]
+            if not values:
+                continue
+            marks = ", ".join(["%s"] * len(columns))
+            names = ", ".join(quote(c) for c in columns)
+            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", values)
+        return (time.perf_counter() - start) * 1000
+
+
+def time_import(tasks: int = 10_000, runs: int = int(os.environ.get("BENCH_IMPORT_RUNS", "3"))):
+    """import_plan_data of a plan with `tasks` tasks, rolled back after each run, beside its executemany floor."""
+    from django.apps import apps
+
     from duikou.plans.services import import_plan_data
 
-    units = ["省教育厅", "省科技厅", "省卫生健康委员会", "省商务厅", "福州市", "厦门市", "泉州市"]
-    times = []
+    times, floors, written = [], [], {}
     for run in range(runs):
-        data = {
-            "schema": "duikou.plan/1",
-            "title": f"基准导入方案{run}",
-            "doc_number": None,
-            "issuer": "福建省对口支援工作办公室",
-            "issued_on": "2024-01-01",
-            "period": {"start_year": 2024, "end_year": 2025},
-            "donors": ["福建省"],
-            "recipients": ["重庆市万州区"],
-            "pairings": [],
-            "funding": [],
-            "targets": [],
-            "tasks": [
-                {
-                    "number": f"{i + 1}.",
-                    "path": ["一", f"{i + 1}."],
-                    "title": f"任务{i + 1}",
-                    "text": "推进。",
-                    "lead_units": [units[i % 7]],
-                    "support_units": [units[(i + 2) % 7]],
-                    "deadline": "年底前",
-                    "due": "2024-12-31",
-                }
-                for i in range(tasks)
-            ],
-        }
+        data = _import_data(tasks, run)
         raw = json.dumps(data, ensure_ascii=False).encode()
-        start = time.perf_counter()
+        tables: list[str] = []
+
+        def note_insert(execute, sql, params, many, context, tables=tables):
+            found = INSERT_INTO.match(sql)
+            if found and found.group(1) not in tables:
+                tables.append(found.group(1))
+            return execute(sql, params, many, context)
+
         try:
             with transaction.atomic():
-                import_plan_data(data, source_bytes=raw, source_name="bench.json")
+                before = {}
+                with connection.cursor() as cursor:
+                    for model in apps.get_models():
+                        table = model._meta.db_table
+                        if model._meta.pk.column == "id" and table not in before:
+                            cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
+                            before[table] = cursor.fetchone()[0] or 0
+                start = time.perf_counter()
+                with connection.execute_wrapper(note_insert):
+                    import_plan_data(data, source_bytes=raw, source_name="bench.json")
                 elapsed = time.perf_counter() - start
+                # Every table that gained rows (an INSERT seen, or a COPY the wrapper does not see), in the
+                # order the inserts were seen, then the rest.
+                with connection.cursor() as cursor:
+                    for table in [*tables, *(t for t in before if t not in tables)]:
+                        if table not in before:
+                            continue
+                        cursor.execute(
+                            f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)} WHERE id > %s",
+                            [before[table]],
+                        )
+                        if n := cursor.fetchone()[0]:
+                            written[table] = n
+                tables = list(written)
+                floors.append(_executemany_floor(tables, before))
                 raise _Rollback
         except _Rollback:
             pass
         times.append(elapsed * 1000)
+    median, floor = statistics.median(times), statistics.median(floors)
     return {
         "tasks": tasks,
-        "median_ms": round(statistics.median(times), 1),
+        "median_ms": round(median, 1),
         "p95_ms": round(max(times), 1),
         "runs": runs,
+        "floor_ms": round(floor, 1),
+        "floor": "executemany of the rows written: " + ", ".join(f"{t} {n:,}" for t, n in written.items()),
+        "ratio": round(median / floor, 2) if floor > 0 else None,
     }
 
 
@@ -189,6 +294,7 @@ def main():
     office, unit, org_id = users()
     admin_client, unit_client = Client(), Client()
     admin_client.force_login(office)
+    second_factor(admin_client, office)
     unit_client.force_login(unit)
     plan = Plan.objects.order_by("pk").values_list("pk", flat=True)[len(Plan.objects.values("pk")[:200]) // 2]
     program = Program.objects.order_by("pk").values_list("pk", flat=True).first()
@@ -213,6 +319,9 @@ def main():
     ]
     # A national export takes seconds each time: fewer repetitions keep the run bounded.
     runs_for = {"national CSV export": min(RUNS, 5)}
+    only = {n.strip() for n in os.environ.get("BENCH_CASES", "").split(",") if n.strip()}
+    if only:  # BENCH_CASES="task list (office),import": time these cases alone (a quick look, not a report)
+        cases = [c for c in cases if c[0] in only]
     results = {}
     for name, client, url in cases:
         if url is None:
@@ -220,8 +329,14 @@ def main():
             print(f"  {name}: no such page; skipped", file=sys.stderr)
             continue
         print(f"  {name}: {url}", file=sys.stderr)
-        results[name] = time_page(client, url, runs=runs_for.get(name), warmup=1 if name in runs_for else 2)
-    if os.environ.get("BENCH_SKIP_IMPORT") != "1":
+        results[name] = time_page(
+            client,
+            url,
+            runs=runs_for.get(name),
+            warmup=1 if name in runs_for else 2,
+            extra_floor=copy_floor() if name == "national CSV export" else None,
+        )
+    if os.environ.get("BENCH_SKIP_IMPORT") != "1" and (not only or "import" in only):
         print("  import of a 10,000-task plan", file=sys.stderr)
         results["import 10,000 tasks"] = time_import()
     counts = {

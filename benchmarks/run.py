@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import bounds  # benchmarks/bounds.py
+
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 PG_SERVER = os.environ.get("DUIKOU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
@@ -26,7 +28,8 @@ PG_SERVER = os.environ.get("DUIKOU_BENCH_POSTGRES", "postgresql://postgres@127.0
 def database_url(vendor: str, scale: str) -> str:
     if vendor == "sqlite":
         return f"sqlite:///{REPO / 'data' / 'bench' / f'{scale}.sqlite3'}"
-    return f"{PG_SERVER}/{'duikou_bench' if scale == 'national' else f'duikou_bench_{scale}'}"
+    prefix = os.environ.get("DUIKOU_BENCH_DATABASE", "duikou_bench")
+    return f"{PG_SERVER}/{prefix if scale == 'national' else f'{prefix}_{scale}'}"
 
 
 def env_for(url: str) -> dict:
@@ -127,6 +130,36 @@ def other_script(name: str, env: dict) -> str | None:
     return (proc.stdout + (proc.stderr if proc.returncode else "")).strip()
 
 
+def load_section(load: dict, cores: int) -> list[str]:
+    broken = bounds.check_load(load, cores)
+    return [
+        "",
+        "## Load",
+        "",
+        f"{load['throughput_rps']} requests/s on {cores} cores ({load['throughput_rps'] / max(1, cores):.1f} per "
+        f"core), p95 {load['p95_ms']} ms, {load['errors']} errors, think time {load.get('think_seconds')} s; "
+        f"bound ≥ {bounds.LOAD_RPS_PER_CORE:.0f} requests/s per core, p95 < {bounds.LOAD_P95_MS:.0f} ms: "
+        f"{'holds' if not broken else 'NOT held: ' + '; '.join(broken)}.",
+        "",
+        "```",
+        json.dumps(load, ensure_ascii=False, indent=1),
+        "```",
+    ]
+
+
+def replace_load_section(path: Path, load: dict, cores: int) -> None:
+    """`--load-only`: the Load section of an existing report rewritten from a new load run, the rest kept."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find("\n## Load\n")
+    section = "\n".join(load_section(load, cores))
+    if start < 0:
+        text = text.rstrip("\n") + "\n" + section + "\n"
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end:] if end >= 0 else "\n")
+    path.write_text(text, encoding="utf-8")
+
+
 def write_report(
     path: Path, scale: str, info: dict, gens: dict, results: dict, extras: dict, load: dict | None
 ):
@@ -134,6 +167,12 @@ def write_report(
         "# Performance",
         "",
         "Produced by `make bench` (`benchmarks/run.py`); do not edit by hand — rerun it.",
+        "",
+        "How to run: `make bench` (national scale on SQLite and PostgreSQL, with the load test; the first run "
+        "generates the data, later runs reuse it), or `.venv/bin/python benchmarks/run.py --scale city` for a quick "
+        "look; `--databases postgresql` for one database; `DUIKOU_BENCH_DATABASE` names the PostgreSQL database. "
+        "The run prints every case beside its floor and exits non-zero when a bound of `benchmarks/bounds.py` is "
+        "passed.",
         "",
         f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory_gb']} GB memory, PostgreSQL {info['postgresql']},",
         f"SQLite {info['sqlite']}, Python {info['python']}. Run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
@@ -148,27 +187,38 @@ def write_report(
         lines.append(f"| {table} | {n:,} |")
     lines += ["", "Generation time: " + ", ".join(f"{v} {g['seconds']:.0f} s" for v, g in gens.items()), ""]
     lines += [
-        "## Pages, API and import",
+        "## Pages, API, import and the national CSV",
         "",
-        "Median and p95 of repeated requests through Django's test Client (no network), the same page's "
-        "SELECTs re-run bare on a cursor, and the ratio page / bare SQL.",
+        "Median and p95 of repeated requests through Django's test Client (no network). The floor of a page is "
+        "the SELECTs it issued re-run bare on a cursor with every row fetched; of the import, the rows it wrote "
+        "written again by one bare executemany per table; ratio = median / floor. Bounds: benchmarks/bounds.py.",
         "",
-        "| case | database | median ms | p95 ms | queries | bare SQL ms | page / SQL |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| case | database | median ms | p95 ms | queries | floor ms | ratio | bound | holds |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     names = list(next(iter(results.values()))["results"])
     for name in names:
         for vendor, res in results.items():
             r = res["results"].get(name, {})
             if "median_ms" not in r:
-                lines.append(f"| {name} | {vendor} | — | — | — | — | {r.get('note', '')} |")
+                lines.append(f"| {name} | {vendor} | — | — | — | — | — | {r.get('note', '')} | |")
                 continue
+            broken = bounds.check_case(name, r)
             lines.append(
                 f"| {name} | {vendor} | {r['median_ms']} | {r['p95_ms']} | {r.get('queries', '')} | "
-                f"{r.get('sql_median_ms', '')} | {r.get('ratio', '') or ''} |"
+                f"{r.get('floor_ms', '')} | {r.get('ratio', '') or ''} | {bounds.bound_text(name)} | "
+                f"{'yes' if not broken else 'NO: ' + '; '.join(broken)} |"
             )
+    floors = {
+        n: r["floor"]
+        for res in results.values()
+        for n, r in res["results"].items()
+        if r.get("floor") and n in bounds.IMPORT_CASES
+    }
+    for name, text in floors.items():
+        lines += ["", f"Floor of “{name}”: {text}."]
     if load:
-        lines += ["", "## Load", "", "```", json.dumps(load, ensure_ascii=False, indent=1), "```"]
+        lines += load_section(load, info["nproc"])
     for title, text in extras.items():
         if text:
             lines += ["", f"## {title}", "", "```", text[-4000:], "```"]
@@ -189,8 +239,19 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--load", action="store_true", help="also run the locust load test against PostgreSQL"
     )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="run the load test alone and rewrite the Load section of the existing report",
+    )
     parser.add_argument("--out", default=str(REPO / "docs" / "performance.md"))
     args = parser.parse_args(argv)
+    if args.load_only:
+        from load import run_load  # benchmarks/load.py
+
+        load = run_load(env_for(database_url("postgresql", args.scale)))
+        replace_load_section(Path(args.out), load, os.cpu_count() or 1)
+        return 1 if print_summary({}, load, os.cpu_count() or 1) else 0
     vendors = [v for v in args.databases.split(",") if v]
     gens = {v: prepare(v, args.scale, args.regenerate) for v in vendors}
     if args.generate_only:
@@ -217,9 +278,42 @@ def main(argv=None) -> int:
         from load import run_load  # benchmarks/load.py
 
         load = run_load(env_for(database_url("postgresql", args.scale)))
-    write_report(Path(args.out), args.scale, machine(), gens, results, extras, load)
+    info = machine()
+    write_report(Path(args.out), args.scale, info, gens, results, extras, load)
     print(f"wrote {args.out}", file=sys.stderr)
+    failures = print_summary(results, load, info["nproc"])
+    if failures:
+        print(f"{failures} bound(s) passed (benchmarks/bounds.py)", file=sys.stderr)
+        return 1
     return 0
+
+
+def print_summary(results: dict, load: dict | None, cores: int) -> int:
+    """Every case's time beside its floor and the ratio, and the bounds it passes; returns how many failed."""
+    failures = 0
+    print(f"{'case':<28} {'database':<10} {'median':>9} {'p95':>9} {'floor':>9} {'ratio':>7}  bound")
+    for vendor, res in results.items():
+        for name, r in res["results"].items():
+            broken = bounds.check_case(name, r)
+            if "median_ms" not in r:
+                failures += bool(broken)
+                print(f"{name:<28} {vendor:<10} {r.get('note', '')}{'  FAIL' if broken else ''}")
+                continue
+            failures += bool(broken)
+            ratio = r.get("ratio")
+            print(
+                f"{name:<28} {vendor:<10} {r['median_ms']:>7.1f}ms {r['p95_ms']:>7.1f}ms "
+                f"{r.get('floor_ms', 0):>7.1f}ms {(f'{ratio:.2f}' if ratio else '—'):>6}×  "
+                f"{'ok' if not broken else 'FAIL ' + '; '.join(broken)}"
+            )
+    if load:
+        broken = bounds.check_load(load, cores)
+        failures += bool(broken)
+        print(
+            f"load: {load['throughput_rps']} requests/s ({load['throughput_rps'] / max(1, cores):.1f}/core), "
+            f"p95 {load['p95_ms']} ms, {load['errors']} errors  {'ok' if not broken else 'FAIL ' + '; '.join(broken)}"
+        )
+    return failures
 
 
 if __name__ == "__main__":

@@ -56,6 +56,28 @@ def test_paging(world, client_for):
     assert not set(a) & set(b)
 
 
+def test_a_list_beyond_the_exact_count_shows_an_estimate_and_pages_on(world, client_for, monkeypatch):
+    """Over EXACT_COUNT_LIMIT rows the header says 约 with the planner's estimate (here one far too low), and the
+    pages go on while rows do: the next link comes from the rows, not from the estimate."""
+    from duikou.core import lists
+
+    monkeypatch.setattr(lists, "EXACT_COUNT_LIMIT", 100)
+    monkeypatch.setattr(lists, "estimated_rows", lambda queryset: 7)
+    client = client_for(world["users"]["office"])
+    url = reverse("organizations:list")
+    first = client.get(url, {"sort": "full_name"})
+    paginator = first.context["paginator"]
+    assert paginator.estimated and paginator.count == 101  # never below the rows already counted
+    assert "约 101 条" in first.content.decode()
+    page = first.context["page"]
+    assert page.has_next() and len(first.context["table"]) == 50
+    far = client.get(url, {"sort": "full_name", "page": 5})  # beyond the estimate's pages: still rows
+    assert far.context["page"].number == 5 and len(far.context["table"]) == 50
+    assert not {i["row"].pk for i in far.context["table"]} & {i["row"].pk for i in first.context["table"]}
+    monkeypatch.setattr(lists, "EXACT_COUNT_LIMIT", 10**9)
+    assert not client.get(url).context["paginator"].estimated
+
+
 def test_htmx_request_gets_only_the_table(world, client_for):
     client = client_for(world["users"]["office"])
     response = client.get(

@@ -150,7 +150,8 @@ def _allocation_counts(target_ids, by_allocation: dict[int, Decimal]) -> dict[in
 @transaction.atomic
 def refresh_plan(plan_id: int) -> None:
     """Recompute every summary one plan touches (after rows were written in bulk without signals)."""
-    from duikou.funds.models import Transaction
+    from duikou.funds.models import FundingLine, Transaction
+    from duikou.projects.models import Project
     from duikou.targets.models import Target
 
     TaskTally.objects.filter(plan_id=plan_id).delete()
@@ -159,10 +160,15 @@ def refresh_plan(plan_id: int) -> None:
     # on every plan save took seconds nationally. Signals keep them; an import counts its bulk rows itself
     # (count_imported_assignments).
     FundsTally.objects.filter(plan_id=plan_id).delete()
+    # The plan's transactions by the ids of its lines and projects (a few dozen): a condition across the joins
+    # (funding_line__plan_id=… OR project__plan_id=…) read all 10 M transactions of a national database.
+    line_ids = list(FundingLine.objects.filter(plan_id=plan_id).values_list("pk", flat=True))
+    project_ids = list(Project.objects.filter(plan_id=plan_id).values_list("pk", flat=True))
     _fill_funds(
-        Q(plan_id=plan_id), Q(funding_line__plan_id=plan_id) | Q(project__plan_id=plan_id, funding_line=None)
+        Q(plan_id=plan_id),
+        Q(funding_line_id__in=line_ids) | Q(project_id__in=project_ids, funding_line=None),
     )
-    payers = Transaction.objects.filter(Q(funding_line__plan_id=plan_id) | Q(project__plan_id=plan_id))
+    payers = Transaction.objects.filter(Q(funding_line_id__in=line_ids) | Q(project_id__in=project_ids))
     refresh_organization_funds(
         set(payers.values_list("payer_id", flat=True)) | set(payers.values_list("payee_id", flat=True))
     )

@@ -16,12 +16,14 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -176,6 +178,75 @@ def xlsx_response(title: str, columns: list[Column], rows, filename: str) -> Htt
     return response
 
 
+# Counting a national list exactly reads every row it holds (0.5–1 M tasks, on every view): up to this many rows the
+# header counts them; beyond, it shows the database planner's estimate (约), and pages go on while rows do.
+EXACT_COUNT_LIMIT = 10_000
+
+
+def estimated_rows(queryset: QuerySet) -> int | None:
+    """The planner's estimate of the rows a queryset returns (PostgreSQL's EXPLAIN), None where there is none."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        import json
+
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class _OpenPage(Page):
+    """A page of a list whose length is estimated: whether another follows is known from one extra row."""
+
+    def __init__(self, object_list, number, paginator, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more
+
+
+class ListPaginator(Paginator):
+    """Pages of a list counted exactly up to EXACT_COUNT_LIMIT rows (a count over a LIMIT, so never a scan of the
+    whole table) and estimated beyond; `estimated` tells the template to say 约 (about)."""
+
+    estimated = False
+
+    @cached_property
+    def count(self):
+        capped = self.object_list.order_by()[: EXACT_COUNT_LIMIT + 1].count()
+        if capped <= EXACT_COUNT_LIMIT:
+            return capped
+        guess = estimated_rows(self.object_list)
+        if guess is None:  # no planner estimate to read (SQLite): count them, as before
+            return self.object_list.count()
+        self.estimated = True
+        return max(guess, capped)
+
+    def validate_number(self, number):
+        if not self.count or not self.estimated:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger from None
+        if number < 1:
+            raise EmptyPage
+        return number  # an estimate may fall short of the rows there are: any page may be asked for
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if not self.estimated:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        return _OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
 class RestrictedListView(LoginRequiredMixin, View):
     """A paged, sortable, filterable, searchable, exportable list of what the user may see."""
 
@@ -244,9 +315,15 @@ class RestrictedListView(LoginRequiredMixin, View):
             queryset = queryset.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
         return queryset, active
 
+    def annotation_names(self) -> list[str]:
+        """The names annotate() adds, worked out once a request (building the light's expressions is not free)."""
+        if not hasattr(self, "_annotation_names"):
+            self._annotation_names = list(self.annotate(self.model._base_manager.none()).query.annotations)
+        return self._annotation_names
+
     def annotate_rows(self, rows: list) -> list:
         """The annotations of one page's rows only: grouping the whole table to show 50 rows does not scale."""
-        names = list(self.annotate(self.model._base_manager.none()).query.annotations)
+        names = self.annotation_names()
         if not names or not rows:
             return rows
         values = {
@@ -264,7 +341,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         queryset = self.narrow(self.base_queryset())
         queryset, active_filters = self.filtered(queryset)
         sort_param, order = self.sort_key()
-        annotated = set(self.annotate(self.model._base_manager.none()).query.annotations)
+        annotated = set(self.annotation_names())
         # Only a sort by an annotation needs it over the whole list; otherwise the page's rows get it afterwards.
         sort_by_annotation = bool(order) and any(f.lstrip("-") in annotated for f in order.split(","))
         if sort_by_annotation:
@@ -280,7 +357,7 @@ class RestrictedListView(LoginRequiredMixin, View):
             rows = self.decorate(finish(list(queryset[:MAX_EXPORT_ROWS])))
             stamp = today_for().isoformat()
             return xlsx_response(self.title, self.columns, rows, f"{self.export_name}-{stamp}.xlsx")
-        paginator = Paginator(queryset, self.paginate_by)
+        paginator = ListPaginator(queryset, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(finish(list(page.object_list)))
         shown = [c for c in self.columns if c.page]

@@ -53,7 +53,7 @@ class Dispatch(AuditedModel):
     )
     field = models.CharField(_("类别"), max_length=12, choices=FIELDS, default=OTHER, db_index=True)
     position = models.CharField(_("挂职岗位"), max_length=200, blank=True)
-    start_date = models.DateField(_("开始日期"))
+    start_date = models.DateField(_("开始日期"), db_index=True)
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
     owner_paths = ("from_organization",)

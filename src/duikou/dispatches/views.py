@@ -28,38 +28,37 @@ class DispatchListView(RestrictedListView):
     def extra_context(self):
         queryset, _active = self.filtered(self.base_queryset())
         labels = dict(Dispatch.FIELDS)
-        by_unit: dict[str, dict] = {}
-        for row in (
+        # The units sending the most people (a national list has thousands; the table shows the first 50), and
+        # the fields present: grouped in the database, so the page reads 50 units, not every unit × field.
+        present = set(queryset.order_by().values_list("field", flat=True).distinct())
+        fields = [code for code, _label in Dispatch.FIELDS if code in present]
+        top = list(
             queryset.order_by()
+            .values("from_organization_id")
+            .annotate(total=Count("pk"))
+            .order_by("-total", "from_organization_id")[:50]
+        )
+        by_unit = {
+            row["from_organization_id"]: {
+                "name": None,
+                "id": row["from_organization_id"],
+                "fields": defaultdict(int),
+                "total": row["total"],
+            }
+            for row in top
+        }
+        for row in (
+            queryset.filter(from_organization_id__in=list(by_unit))
+            .order_by()
             .values("from_organization_id", "from_organization__full_name", "field")
             .annotate(n=Count("pk"))
         ):
-            unit = by_unit.setdefault(
-                row["from_organization_id"],
-                {
-                    "name": row["from_organization__full_name"],
-                    "id": row["from_organization_id"],
-                    "fields": defaultdict(int),
-                    "total": 0,
-                },
-            )
+            unit = by_unit[row["from_organization_id"]]
+            unit["name"] = row["from_organization__full_name"]
             unit["fields"][row["field"]] += row["n"]
-            unit["total"] += row["n"]
-        fields = [
-            code for code, _label in Dispatch.FIELDS if any(u["fields"].get(code) for u in by_unit.values())
-        ]
-        # The units sending the most people; a national list has thousands, the table shows the first 50.
-        units = sorted(by_unit.values(), key=lambda u: (-u["total"], u["id"]))[:50]
+        units = list(by_unit.values())
         for unit in units:
             unit["cells"] = [unit["fields"].get(code, 0) for code in fields]
-        # Person targets with the people counted against them, and per allocated unit.
-        counted = {
-            (r["target_id"], r["from_organization_id"]): r["n"]
-            for r in queryset.filter(target__isnull=False)
-            .order_by()
-            .values("target_id", "from_organization_id")
-            .annotate(n=Count("pk"))
-        }
         # Person targets that are split among units or have people counted against them.
         person_targets = Target.objects.restrict(self.request.user, VIEW).filter(unit=Target.PERSON)
         # EXISTS per target, not an OR of two IN lists: the planner walks targets in order and stops at 50.
@@ -71,6 +70,17 @@ class DispatchListView(RestrictedListView):
             .select_related("plan")
             .order_by("plan__issued_on", "order")[:50]
         )
+        # The people counted against the targets shown, per target and per sending unit (not the whole country's).
+        counted = {
+            (r["target_id"], r["from_organization_id"]): r["n"]
+            for r in queryset.filter(target__in=[t.pk for t in targets])
+            .order_by()
+            .values("target_id", "from_organization_id")
+            .annotate(n=Count("pk"))
+        }
+        sent = defaultdict(int)
+        for (target_id, _org), n in counted.items():
+            sent[target_id] += n
         allocations = defaultdict(list)
         for a in (
             # Through the gate: a unit sees its own share of a target, not the other units' shares.
@@ -83,7 +93,7 @@ class DispatchListView(RestrictedListView):
             a.progress = ratio(a.sent, a.value)
             allocations[a.target_id].append(a)
         for target in targets:
-            target.sent = sum(n for (t, _o), n in counted.items() if t == target.pk)
+            target.sent = sent[target.pk]
             target.progress = ratio(target.sent, target.value)
             target.shares = allocations.get(target.pk, [])
         return {"fields": [labels[c] for c in fields], "units": units, "person_targets": targets}

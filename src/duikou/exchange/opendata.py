@@ -291,11 +291,80 @@ class _Line:
         return text
 
 
-def stream_national_csv(dataset: str, *, batch: int = 500):
-    """CSV of one dataset over every public program, yielded in pieces (UTF-8 with a BOM, Chinese headers)."""
+def national_copy_sql(dataset: str) -> tuple[str, list] | None:
+    """The COPY … TO STDOUT writing the national tasks CSV's rows inside PostgreSQL (None for other datasets).
+
+    The same rows, order and cells as iter_rows + _cell: units joined with 、 in their order, the status label,
+    every text that would start a formula given an apostrophe in front (cells.FORMULA_STARTS, one owner).
+    """
+    if dataset != "tasks":
+        return None
+    from django.db import connection
+
+    from duikou.core.cells import FORMULA_STARTS
+
+    q = connection.ops.quote_name
+    task, resp, plan, program = (q(m._meta.db_table) for m in (Task, Responsibility, Plan, Program))
+    texts = ["program", "plan", "number", "title", "lead", "support", "deadline"]
+    outer = [f"CASE WHEN left({c}, 1) = ANY(%s) THEN chr(39) || {c} ELSE {c} END" for c in texts]
+    params: list = [list(FORMULA_STARTS)] * len(texts)
+    statuses = " ".join("WHEN %s THEN %s" for _ in Task.STATUSES)
+    for key, label in Task.STATUSES:
+        params += [key, str(label)]
+    outer += ["due_date", f"CASE status {statuses} ELSE status END", "progress"]
+
+    # The units of every task in one grouped pass (not two subqueries per task), joined by their order.
+    # The rows come in sorted (task, order, id), so each string_agg takes them in that order without a sort per task.
+    units = (
+        f"SELECT task_id, string_agg(printed_name, '、') FILTER (WHERE role = %s) AS lead, "
+        f"string_agg(printed_name, '、') FILTER (WHERE role = %s) AS support FROM (SELECT task_id, role, "
+        f"printed_name FROM {resp} ORDER BY task_id, {q('order')}, id) sorted GROUP BY task_id"
+    )
+    params += [Responsibility.LEAD, Responsibility.SUPPORT, Plan.PUBLISHED]
+    sql = (
+        f"COPY (SELECT {', '.join(outer)} FROM (SELECT pr.name AS program, pl.title AS plan, t.number, t.title, "
+        f"COALESCE(u.lead, '') AS lead, COALESCE(u.support, '') AS support, t.deadline, t.due_date, t.status, "
+        f"t.progress, pl.program_id, t.plan_id, t.{q('order')} AS position FROM {task} t "
+        f"JOIN {plan} pl ON pl.id = t.plan_id JOIN {program} pr ON pr.id = pl.program_id "
+        f"LEFT JOIN ({units}) u ON u.task_id = t.id "
+        f"WHERE pr.is_public AND pl.status = %s) rows ORDER BY program_id, plan_id, position) "
+        f"TO STDOUT WITH (FORMAT csv)"
+    )
+    return sql, params
+
+
+def _copy_rows(sql: str, params: list, *, size: int = 64 * 1024):
+    """The bytes of a COPY … TO STDOUT in pieces of about `size`, with CRLF line ends as csv.writer writes."""
+    from django.db import connection
+
+    # psycopg's own cursor: Django's wrapper takes no parameters for COPY (psycopg binds them client-side).
+    with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+        pending, length = [], 0
+        for data in copy:
+            pending.append(bytes(data))
+            length += len(data)
+            if length >= size:
+                yield b"".join(pending).replace(b"\n", b"\r\n")
+                pending, length = [], 0
+        if pending:
+            yield b"".join(pending).replace(b"\n", b"\r\n")
+
+
+def stream_national_csv(dataset: str, *, batch: int = 500, copy: bool = True):
+    """CSV of one dataset over every public program, yielded in pieces (UTF-8 with a BOM, Chinese headers).
+
+    On PostgreSQL the tasks (500,000 at national scale) are written by the database (COPY … TO STDOUT): building
+    each row in Python was most of the file's time. `batch` is the rows per piece of the Python writer, which
+    `copy=False` asks for everywhere."""
+    from django.db import connection
+
     columns = national_columns(dataset)
     writer = csv.writer(_Line())
     yield ("\ufeff" + writer.writerow([label for _key, label in columns])).encode("utf-8")
+    statement = national_copy_sql(dataset) if copy and connection.vendor == "postgresql" else None
+    if statement:
+        yield from _copy_rows(*statement)
+        return
     pending: list[str] = []
     for row in iter_rows(public_programs(), dataset):
         pending.append(writer.writerow([_cell(row[key]) for key, _label in columns]))

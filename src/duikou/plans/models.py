@@ -86,7 +86,7 @@ class Plan(AuditedModel, VersionedModel):
         on_delete=models.PROTECT,
         related_name="issued_plans",
     )
-    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True, db_index=True)
     start_year = YearField(_("起始年份"), null=True, blank=True)
     end_year = YearField(_("结束年份"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=STATUSES, default=DRAFT, db_index=True)
@@ -309,4 +309,6 @@ class Responsibility(AuditedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_role_display()}：{self.printed_name}"
+        # A plain lookup, not get_role_display(): an import logs 20,000 of these and Django's display hashes the
+        # choices on every call.
+        return f"{dict(self.ROLES).get(self.role, self.role)}：{self.printed_name}"
