@@ -38,6 +38,13 @@ def _chinese_by_default(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_in_the_request(settings):
+    """Queued work (core/jobs.py) runs inside the request that starts it (django-tasks' immediate backend), so
+    pages answer as soon as it is done; tests/foundation/test_jobs.py runs the database queue and its worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_off(settings):
     """Administrators need a TOTP code in production (DUIKOU_OTP_REQUIRED, on by default); tests of other matters
     sign them in with force_login alone. tests/trust/test_second_factor.py turns it back on."""
