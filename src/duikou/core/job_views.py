@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from . import jobs
 from .models import Job
@@ -49,17 +50,19 @@ def download(request, pk: int):
     return file_response(job)
 
 
-def file_response(job: Job) -> HttpResponse:
-    """The job's file as a download named as the job said."""
+def file_response(job: Job, *, stream: bool = True) -> HttpResponse:
+    """The job's file as a download named as the job said (streamed from disk, or read whole when small)."""
     path = jobs.folder(job.pk) / "out"
     if job.status != Job.DONE or not job.result.get("file") or not path.exists():
         raise Http404
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=job.result["file"],
-        content_type=job.result.get("content_type") or "application/octet-stream",
-    )
+    content_type = job.result.get("content_type") or "application/octet-stream"
+    if stream:
+        return FileResponse(
+            path.open("rb"), as_attachment=True, filename=job.result["file"], content_type=content_type
+        )
+    response = HttpResponse(path.read_bytes(), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, job.result["file"])
+    return response
 
 
 def follow(request, job: Job) -> HttpResponse:
@@ -67,7 +70,7 @@ def follow(request, job: Job) -> HttpResponse:
     immediate backend), at once its file or its next page."""
     if job.status == Job.DONE:
         if job.result.get("file"):
-            return file_response(job)
+            return file_response(job, stream=False)
         if job.result.get("redirect"):
             return next_page(request, job.pk)
     return redirect("jobs:page", pk=job.pk)

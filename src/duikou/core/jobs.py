@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
@@ -35,6 +35,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from .actor import acting_as, current_actor
 from .errors import InputError
@@ -241,32 +242,40 @@ def prune(*, now: dt.datetime | None = None) -> int:
 
 def work(stop: threading.Event, *, once: bool = False, interval: float = 1.0) -> int:
     """The worker's loop: recover, run every ready task, wait `interval`; `once` stops when the queue is empty.
-    Returns the number of tasks run."""
+    Returns the number of tasks run. `stop` (set by SIGTERM) lets the task in hand finish and takes no other."""
     ran = 0
     last_recovery: float | None = None
     while not stop.is_set():
-        close_old_connections()
+        _fresh_connections()
         try:
             if last_recovery is None or time.monotonic() - last_recovery >= 60:
                 recover()
                 prune()
                 last_recovery = time.monotonic()
-            ran += _run_ready()
+            ran += _run_ready(stop)
         except Exception:  # the worker must outlive a database restart; `once` (tests, scripts) says so
             if once:
                 raise
             log.exception("worker pass failed")
             stop.wait(max(interval, 5))
         finally:
-            close_old_connections()
+            _fresh_connections()
         if once:
             break
         stop.wait(interval)
     return ran
 
 
-def _run_ready() -> int:
-    """Run every task ready now (django-tasks-db's worker in batch mode: each row claimed under a lock)."""
+def _fresh_connections() -> None:
+    """Drop a broken or outlived database connection between tasks (never inside a transaction: a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
+def _run_ready(stop: threading.Event) -> int:
+    """Run the tasks ready now, one at a time, each claimed under a row lock (SKIP LOCKED on PostgreSQL, an
+    exclusive transaction on SQLite), so several workers never run one task twice. django-tasks-db's worker
+    runs each task and records its end."""
     worker = Worker(
         queue_names=["default"],
         interval=0,
@@ -277,19 +286,20 @@ def _run_ready() -> int:
         worker_id=get_random_string(32),
         excluded_queue_names=[],
     )
-    _current_worker[0] = worker
-    try:
-        worker.run()
-    finally:
-        _current_worker[0] = None
-    return worker._run_tasks
-
-
-_current_worker: list = [None]
-
-
-def stop_worker(stop: threading.Event) -> None:
-    """A signal's handler: finish the task in hand, take no other."""
-    stop.set()
-    if _current_worker[0] is not None:
-        _current_worker[0].running = False
+    ran = 0
+    while not stop.is_set():
+        ready = DBTaskResult.objects.ready().filter(backend_name="default")
+        try:
+            with exclusive_transaction(ready.db):
+                found = ready.get_locked()
+                if found is not None:
+                    found.claim(worker.worker_id)
+        except OperationalError as exc:
+            if is_locked_database_exception(exc):
+                return ran  # another worker holds SQLite's lock: try again next pass
+            raise
+        if found is None:
+            return ran
+        worker.run_task(found)
+        ran += 1
+    return ran

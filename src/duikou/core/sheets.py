@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
@@ -16,9 +17,15 @@ FONT_NAME = "宋体"
 
 
 def write_sheet(
-    title: str, headers: Sequence[str], rows: Iterable[Sequence], *, widths: Sequence[float]
-) -> bytes:
-    """A workbook with one sheet: the header row (bold, grey, frozen), then `rows` as they come."""
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    widths: Sequence[float],
+    out: str | os.PathLike | None = None,
+) -> bytes | None:
+    """A workbook with one sheet: the header row (bold, grey, frozen), then `rows` as they come. Returned as
+    bytes, or written to the file `out` (a queued export: memory stays flat however many rows)."""
     # Write-only keeps memory flat however many rows a national export has.
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
@@ -35,6 +42,9 @@ def write_sheet(
     ws.append(header)
     for row in rows:
         ws.append(xlsx_row(ws, row))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    if out is not None:
+        wb.save(out)
+        return None
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

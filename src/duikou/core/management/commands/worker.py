@@ -31,7 +31,7 @@ class Command(DuikouCommand):
             ran = jobs.work(stop, once=True)
             return f"worker: {ran} task(s) run", {"ran": ran}
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: jobs.stop_worker(stop))
+            signal.signal(sig, lambda *_: stop.set())
         self.stderr.write(_("后台任务队列已启动 / worker running"))
         jobs.work(stop, interval=interval)
         return None
