@@ -13,11 +13,13 @@ from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
 from duikou.core.dates import today_for
+from duikou.core.job_views import follow
+from duikou.core.jobs import start as start_job
 from duikou.organizations.models import Organization
 from duikou.plans.models import Responsibility, Task
 from duikou.reports.models import Report
 
-from . import services
+from . import notices, services
 from .forms import AnswerForm, ChangeRequestForm, DecisionForm, UrgeForm
 from .models import ChangeRequest, SupervisionNotice, Urge
 
@@ -463,8 +465,6 @@ def notice_ledger(request):
     """督办台账: open, answered, overdue and closed notices; the office and leaders see all, a unit its own."""
     from django.http import HttpResponse
 
-    from . import notices
-
     today = today_for()
     rows = SupervisionNotice.objects.restrict(request.user).select_related("organization", "task")
     state = request.GET.get("state", "")
@@ -492,19 +492,14 @@ def notice_ledger(request):
 @login_required
 @require_POST
 def notice_check(request):
-    """Office: run the escalation now (the scheduler runs it daily)."""
-    from . import notices
-
+    """Office: run the escalation now, on the queue (the scheduler runs it daily)."""
     if not perms.is_office(request.user):
         raise PermissionDenied(_("只有对口办可以发起督办检查"))
-    raised = notices.escalate()
-    messages.success(request, _("督办检查完成：新增 %(n)d 份督办") % {"n": raised})
-    return redirect("supervision:notices")
+    return follow(request, start_job("supervision.escalate", user=request.user, title=_("督办检查")))
 
 
 @login_required
 def notice_detail(request, pk: int):
-    from . import notices
     from .forms import NoticeAnswerForm
 
     notice = get_object_or_404(
@@ -554,8 +549,6 @@ def notice_detail(request, pk: int):
 @login_required
 def notice_docx(request, pk: int):
     from django.http import HttpResponse
-
-    from . import notices
 
     notice = get_object_or_404(
         SupervisionNotice.objects.restrict(request.user).select_related(
