@@ -11,7 +11,6 @@ import decimal
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from io import BytesIO
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -26,11 +25,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from duikou.core import money
-from duikou.core.dates import XLSX_DATE_FORMAT, today_for
+from duikou.core import money, sheets
+from duikou.core.dates import today_for
 from duikou.core.permissions import VIEW
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = sheets.XLSX_TYPE
 # An export is a whole list, but bounded so one click cannot build an unbounded workbook in memory.
 MAX_EXPORT_ROWS = 200_000
 
@@ -129,49 +128,31 @@ def cell_value(value: Any) -> Any:
 
 
 def xlsx_response(title: str, columns: list[Column], rows, filename: str) -> HttpResponse:
-    """Write the rows to a real .xlsx (openpyxl, write-only so memory stays flat) and send it."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    from duikou.core.cells import xlsx_row
-
+    """Write the rows to a real .xlsx (core.sheets, write-only so memory stays flat) and send it."""
     columns = [c for c in columns if c.sheet]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=force_str(title)[:31] or "Sheet1")
-    header = []
-    for column in columns:
-        # Money goes out in 万元, as numbers with separators, the unit stated once in the header.
-        label = money.column_label(column.label) if column.money else column.label
-        cell = WriteOnlyCell(sheet, value=force_str(label))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        values = []
-        for column in columns:
-            raw = column.sheet_value(row) if column.sheet_value else column.value(row)
-            if column.money:
-                amount = money.in_unit(raw)
-                cell = WriteOnlyCell(sheet, value=None if amount is None else float(amount))
-                cell.number_format = "#,##0.00"
-                values.append(cell)
-                continue
-            value = cell_value(raw)
-            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = XLSX_DATE_FORMAT
-                values.append(cell)
-                continue
-            values.append(
-                force_str(value)
-                if value is not None and not isinstance(value, int | float | dt.date)
-                else value
-            )
-        sheet.append(xlsx_row(sheet, values))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    # Money goes out in 万元, as numbers with separators, the unit stated once in the header.
+    headers = [force_str(money.column_label(c.label) if c.money else c.label) for c in columns]
+    formats = {i: sheets.MONEY_FORMAT for i, c in enumerate(columns) if c.money}
+
+    def values():
+        for row in rows:
+            out = []
+            for column in columns:
+                raw = column.sheet_value(row) if column.sheet_value else column.value(row)
+                if column.money:
+                    amount = money.in_unit(raw)
+                    out.append(None if amount is None else float(amount))
+                    continue
+                value = cell_value(raw)
+                out.append(
+                    force_str(value)
+                    if value is not None and not isinstance(value, int | float | dt.date)
+                    else value
+                )
+            yield out
+
+    data = sheets.write_sheet(force_str(title) or "Sheet1", headers, values(), formats=formats)
+    response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from duikou.core import permissions as perms
+from duikou.core import sheets
 from duikou.core.cells import as_text_cell
 from duikou.core.errors import InputError
 from duikou.organizations.models import Organization
@@ -167,9 +168,7 @@ def export_task_table(plan: Plan) -> bytes:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheets.to_bytes(wb)
 
 
 # ---------------------------------------------------------------- reading

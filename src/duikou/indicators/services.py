@@ -13,8 +13,10 @@ to that indicator in that program are not added as well (they would count the sa
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +27,8 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from duikou.core.dates import today_for
 from duikou.core.errors import InputError
@@ -658,12 +662,6 @@ MAX_SHEET_ROWS = 500
 
 def read_agreement_sheet(raw: bytes, name: str, year: int) -> dict[str, Decimal]:
     """An agreement's table (指标 | 单位 | 协议数) from .xlsx: code → value; errors name the sheet and cell."""
-    import io
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
     if len(raw) > 5 * 2**20:
         raise InputError(_("%(name)s：文件过大（上限 5 MB）") % {"name": name})
     try:

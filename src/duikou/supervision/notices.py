@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import sheets
 from duikou.core.dates import today_for
 from duikou.plans.models import Plan, Responsibility, Task
 
@@ -290,44 +291,32 @@ LEDGER_HEADERS = [
 
 def ledger_xlsx(notices, today: dt.date) -> bytes:
     """The ledger as an Excel workbook an office files: one row per notice, dates as dates, a frozen header."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "督办台账"
-    sheet.append(LEDGER_HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for n in notices.select_related("organization", "task"):
-        sheet.append(
-            [
-                n.number,
-                n.get_level_display(),
-                n.get_status_display(),
-                n.organization.full_name,
-                n.task.number,
-                n.task.title,
-                n.reason,
-                timezone.localtime(n.issued_at).date() if n.issued_at else None,
-                n.answer_due,
-                timezone.localtime(n.answered_at).date() if n.answered_at else None,
-                n.answer,
-                timezone.localtime(n.closed_at).date() if n.closed_at else None,
-                "是" if n.overdue_on(today) else "否",
-            ]
-        )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJKLM", (18, 6, 12, 26, 8, 40, 40, 12, 12, 12, 40, 12, 8), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    rows = (
+        [
+            n.number,
+            n.get_level_display(),
+            n.get_status_display(),
+            n.organization.full_name,
+            n.task.number,
+            n.task.title,
+            n.reason,
+            timezone.localtime(n.issued_at).date() if n.issued_at else None,
+            n.answer_due,
+            timezone.localtime(n.answered_at).date() if n.answered_at else None,
+            n.answer,
+            timezone.localtime(n.closed_at).date() if n.closed_at else None,
+            "是" if n.overdue_on(today) else "否",
+        ]
+        for n in notices.select_related("organization", "task")
+    )
+    return sheets.write_sheet(
+        "督办台账",
+        LEDGER_HEADERS,
+        rows,
+        widths=(18, 6, 12, 26, 8, 40, 40, 12, 12, 12, 40, 12, 8),
+        formats=dict.fromkeys((7, 8, 9, 11), "yyyy-mm-dd"),
+        wrap=True,
+    )
 
 
 # ---------------------------------------------------------------- 督办单 (.docx)
