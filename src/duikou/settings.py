@@ -254,6 +254,8 @@ TASKS = {
 # A running job whose worker has not been heard of for this long is taken up again (the worker died).
 DUIKOU_JOB_STALE_SECONDS = env.int("DUIKOU_JOB_STALE_SECONDS", default=120)
 DUIKOU_JOB_KEEP_DAYS = env.int("DUIKOU_JOB_KEEP_DAYS", default=7)
+# Where jobs keep their files (an export's workbook) and uploads wait for the worker.
+DUIKOU_JOBS_DIR = Path(env.str("DUIKOU_JOBS_DIR", default=str(DATA_DIR / "jobs")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env.str("DUIKOU_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -148,3 +148,13 @@ def test_a_limited_parse_reports_its_pages_to_the_parent():
     heard = []
     assert run_limited(_pages, progress=lambda *step: heard.append(step), seconds=30) == "read"
     assert heard == [(1, 3, "OCR"), (2, 3, "OCR"), (3, 3, "OCR")]
+
+
+def test_the_jobs_command_shows_progress_on_the_cli(queue, office_admin, capsys):
+    job = jobs.start("exchange.reports", user=office_admin, title="导出月报")
+    call_command("jobs")
+    assert f"{job.pk}" in capsys.readouterr().out and "queued" in f"{job.status}"
+    _work_once()
+    call_command("jobs", "--status", "done", "--json")
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert listed["id"] == job.pk and listed["file"] == "月报.xlsx" and listed["done"] == listed["total"]

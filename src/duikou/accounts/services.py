@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
 from duikou.core import sheets
+from duikou.core.models import SecurityEvent
+from duikou.core.security import record
 from duikou.organizations.models import Organization
 
 from .models import User
@@ -131,9 +133,6 @@ def unlock(*, user: User) -> None:
     """Lift the login lockouts of this account, from every address; recorded in the security audit."""
     from axes.utils import reset
 
-    from duikou.core.models import SecurityEvent
-    from duikou.core.security import record
-
     cleared = reset(username=user.get_username())
     record(SecurityEvent.UNLOCK, target=user.get_username(), detail={"attempt_records_cleared": cleared})
 
@@ -157,9 +156,6 @@ def locked_usernames() -> set[str]:
 def reset_second_factor(*, user: User) -> None:
     """Remove the user's TOTP devices (a lost phone): the next sign-in enrols anew; recorded in the security audit."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from duikou.core.models import SecurityEvent
-    from duikou.core.security import record
 
     removed, _detail = TOTPDevice.objects.filter(user=user).delete()
     record(SecurityEvent.OTP_RESET, target=user.get_username(), detail={"devices_removed": removed})

@@ -73,7 +73,12 @@ def kinds() -> dict[str, Callable]:
 
 
 def folder(job_id: int) -> Path:
-    return Path(settings.DATA_DIR) / "jobs" / str(job_id)
+    return Path(settings.DUIKOU_JOBS_DIR) / str(job_id)
+
+
+def staging(kind: str) -> Path:
+    """Where uploads of `kind` wait for the worker (a task table between its preview and its application)."""
+    return Path(settings.DUIKOU_JOBS_DIR) / "uploads" / kind
 
 
 class Run:

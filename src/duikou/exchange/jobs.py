@@ -3,7 +3,6 @@ row, the page counting them), the 工作通报 with its charts, and applying a �
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -51,7 +50,7 @@ def tasktable_upload(digest: str):
     """Where an uploaded 任务分工 table waits between its preview and its application."""
     if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
         raise InputError(_("上传的文件已失效，请重新上传"))
-    return settings.DATA_DIR / "uploads" / "tasktables" / f"{digest}.xlsx"
+    return jobs.staging("tasktables") / f"{digest}.xlsx"
 
 
 @jobs.job("exchange.apply_task_table")

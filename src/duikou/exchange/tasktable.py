@@ -37,7 +37,9 @@ from duikou.organizations.services import (
     resolve_organization,
 )
 from duikou.plans.models import Plan, Responsibility, Task
+from duikou.reader.limits import LimitExceeded, check_zip
 from duikou.reader.tasks import due_date
+from duikou.reader.units import split_units
 
 SHEET_TITLE = "任务分工"
 HEADERS = ("序号", "工作任务", "牵头单位", "配合单位", "完成时限")
@@ -222,7 +224,6 @@ def _match_header(text: str) -> str | None:
 
 def _split_units(text: str, known: set[str]) -> list[str]:
     """Unit names of a cell: one a line as exported, or a hand-typed list split the way the reader splits."""
-    from duikou.reader.units import split_units
 
     names: list[str] = []
     for line in re.split(r"[\r\n]+", text):
@@ -247,7 +248,6 @@ def read_task_table(source, *, known_units: set[str] | None = None, name: str = 
         ) from None
     if len(data) > settings.DUIKOU_MAX_UPLOAD_BYTES:
         raise InputError(_("%(file)s：文件过大") % {"file": label})
-    from duikou.reader.limits import LimitExceeded, check_zip
 
     try:
         check_zip(

@@ -32,6 +32,7 @@ from duikou.core import workflow
 from duikou.core.crypto import commercial_crypto, sm4_encrypt
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
+from duikou.funds.services import disagreements, receipt_marker
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
@@ -717,7 +718,6 @@ def mark_read(*, reminder: Reminder, user) -> Reminder:
 
 def note_receipt(*, transaction, agrees: bool) -> None:
     """A receipt was judged (hooks.RECEIPT_JUDGED): a disagreement shows in both sides' inboxes until resolved."""
-    from duikou.funds.services import disagreements, receipt_marker
 
     marker = receipt_marker(transaction)
     if agrees:

@@ -5,7 +5,6 @@ the ledger (open, answered, overdue) and its .xlsx export."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 from duikou.core import permissions as perms
 from duikou.core import sheets
 from duikou.core.dates import today_for
+from duikou.core.gongwen import GongwenDocument
+from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Responsibility, Task
 
 from . import lights, notify
@@ -125,7 +126,6 @@ def escalate(*, today: dt.date | None = None) -> int:
         if (row["task_id"], row["organization_id"]) in open_pairs:
             continue
         task = Task.objects.select_related("plan__program").get(pk=row["task_id"])
-        from duikou.organizations.models import Organization
 
         day = today or today_for(task.plan.program)
         _raise(
@@ -323,7 +323,7 @@ def ledger_xlsx(notices, today: dt.date) -> bytes:
 
 
 def notice_docx(notice: SupervisionNotice, *, issuer: str = "") -> bytes:
-    """The 督办单 as a 公文: the office's shared builder when present (duikou.core.gongwen), else python-docx."""
+    """The 督办单 as a 公文 (the office's shared builder, duikou.core.gongwen)."""
     issuer = issuer or _("对口支援工作办公室")
     day = (
         timezone.localtime(notice.issued_at).date()
@@ -331,10 +331,6 @@ def notice_docx(notice: SupervisionNotice, *, issuer: str = "") -> bytes:
         else today_for(notice.task.plan.program)
     )
     body = _notice_paragraphs(notice)
-    try:
-        from duikou.core.gongwen import GongwenDocument
-    except ImportError:
-        return _plain_docx(notice, issuer, day, body)
     doc = GongwenDocument(
         title=_("督办单"),
         issuer=issuer,
@@ -371,48 +367,3 @@ def _notice_paragraphs(notice: SupervisionNotice) -> list[str]:
             % {"date": cn_date(day)}
         )
     return lines
-
-
-def _plain_docx(notice, issuer: str, day: dt.date, body: list[str]) -> bytes:
-    """A 督办单 with python-docx alone: 版头 in red, the number, the title, the addressee, the body, 落款 and date."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
-
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-
-    def para(text, *, font="仿宋_GB2312", size=16, bold=False, align=None, indent=True, color=None):
-        p = doc.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        if indent and align is None:
-            p.paragraph_format.first_line_indent = Pt(size * 2)
-        run = p.add_run(text)
-        run.font.size, run.font.bold = Pt(size), bold
-        run.font.name = font
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
-        if color is not None:
-            run.font.color.rgb = color
-        return p
-
-    para(issuer, font="方正小标宋简体", size=26, align=WD_ALIGN_PARAGRAPH.CENTER, color=RGBColor(0xC0, 0, 0))
-    para(notice.number, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(
-        _("督办单（%(level)s）") % {"level": notice.get_level_display()},
-        font="方正小标宋简体",
-        size=22,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    para(f"{notice.organization.full_name}：", indent=False)
-    for text in body:
-        para(text)
-    para(issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(cn_date(day), align=WD_ALIGN_PARAGRAPH.RIGHT)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()

@@ -17,11 +17,22 @@ from duikou.core.job_views import follow
 from duikou.core.jobs import start as start_job
 from duikou.organizations.models import Organization
 from duikou.plans.models import Responsibility, Task
-from duikou.reports.models import Report
+from duikou.programs.models import Program
+from duikou.reports import services as report_services
+from duikou.reports.models import PeriodLock, Report
 
-from . import notices, services
-from .forms import AnswerForm, ChangeRequestForm, DecisionForm, UrgeForm
-from .models import ChangeRequest, SupervisionNotice, Urge
+from . import lights, notices, services
+from .forms import (
+    AnswerForm,
+    ChangeRequestForm,
+    CloseForm,
+    DecisionForm,
+    InstructionForm,
+    NoticeAnswerForm,
+    UnlockForm,
+    UrgeForm,
+)
+from .models import ChangeRequest, Instruction, InstructionTarget, LightRule, SupervisionNotice, Urge
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -68,8 +79,6 @@ def task_detail(request, pk: int):
 
 def _extra_task_context(request, task) -> dict:
     """The task's light, its 督办 notices and the instructions on it."""
-    from . import lights
-    from .models import Instruction
 
     return {
         "light": lights.task_light(task),
@@ -284,11 +293,6 @@ def request_evidence(request, pk: int):
 @login_required
 def periods(request):
     """Office: the closing dates of reporting periods (关账), and unlocking with a reason; others read them."""
-    from duikou.programs.models import Program
-    from duikou.reports import services as report_services
-    from duikou.reports.models import PeriodLock
-
-    from .forms import CloseForm, UnlockForm
 
     office = perms.is_office(request.user)
     programs = Program.objects.restrict(request.user).order_by("name")
@@ -350,7 +354,6 @@ def _may_instruct(user) -> bool:
 @login_required
 def instruction_list(request):
     """领导关注: every instruction with where each unit stands (open first); a unit sees those that reach it."""
-    from .models import Instruction
 
     items = Instruction.objects.restrict(request.user).select_related(
         "task", "organization", "report__organization"
@@ -373,7 +376,6 @@ def instruction_list(request):
 @login_required
 def instruction_new(request):
     """A leader's instruction on a task, a unit or a report (?task=, ?organization= or ?report=)."""
-    from .forms import InstructionForm
 
     if not _may_instruct(request.user):
         raise PermissionDenied(_("只有领导或对口办（代领导录入）可以作出批示"))
@@ -420,7 +422,6 @@ def instruction_new(request):
 
 @login_required
 def instruction_detail(request, pk: int):
-    from .models import Instruction, InstructionTarget
 
     item = get_object_or_404(Instruction.objects.restrict(request.user), pk=pk)
     mine = list(InstructionTarget.objects.restrict(request.user, perms.CHANGE).filter(instruction=item))
@@ -500,7 +501,6 @@ def notice_check(request):
 
 @login_required
 def notice_detail(request, pk: int):
-    from .forms import NoticeAnswerForm
 
     notice = get_object_or_404(
         SupervisionNotice.objects.restrict(request.user).select_related("organization", "task__plan"), pk=pk
@@ -576,10 +576,6 @@ def notice_evidence(request, pk: int):
 def light_rules(request):
     """The office sets each program's light and 督办 rules (N, X, M, report grace days); others read them."""
     from django.forms import modelform_factory
-
-    from duikou.programs.models import Program
-
-    from .models import LightRule
 
     office = perms.is_office(request.user)
     RuleForm = modelform_factory(

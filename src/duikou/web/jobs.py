@@ -24,11 +24,11 @@ STEPS = {"OCR": _lazy("文字识别")}
 def _staged(token: str) -> Path:
     if len(token) != 32 or not all(c in "0123456789abcdef" for c in token):
         raise InputError(_("上传的文件已失效，请重新上传"))
-    return Path(settings.DATA_DIR) / "uploads" / "plans" / token
+    return jobs.staging("plans") / token
 
 
 def start_reading(*, name: str, raw: bytes, user, program: Program | None):
-    """Queue the reading of an upload; its bytes wait under DATA_DIR/uploads/plans/ until the job reads them."""
+    """Queue the reading of an upload; its bytes wait in the jobs' staging folder until the job reads them."""
     token = secrets.token_hex(16)
     path = _staged(token)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,9 +20,10 @@ from duikou.core.text import normalize_name
 from duikou.indicators.services import catalogue, propose_for_items
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan
+from duikou.reader import check_plan
 from duikou.targets.units import UNIT_CHOICES, YUAN, format_quantity, format_target, unit_code
 
-from . import imports, jobs, stats
+from . import dashboard_export, imports, jobs, stats
 from .forms import PlanUploadForm
 from .locate import locate_plan, segments
 from .models import ImportDraft
@@ -39,8 +40,6 @@ def home(request):
     if export in ("xlsx", "docx"):
         from django.http import HttpResponse
         from django.utils.http import content_disposition_header
-
-        from . import dashboard_export
 
         stamp = today_for().isoformat()
         if export == "xlsx":
@@ -105,7 +104,6 @@ def import_upload(request):
 
 def _review_context(draft: ImportDraft, errors: dict | None = None, typed: dict | None = None) -> dict:
     """The review page's items; `typed` (ref → the form's values) shows back what was typed in a refused edit."""
-    from duikou.reader import check_plan
 
     data = draft.plan_data
     spans, found = locate_plan(draft.source_text, data) if draft.source_text else ([], {})
