@@ -32,13 +32,20 @@ demo: setup
 	$(DUIKOU) demo
 	$(DUIKOU) serve --bind 127.0.0.1:8000
 
+# The suite runs on every core (pytest-xdist, a test file per worker so module fixtures are made once);
+# `make test PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS    ?= -q -p no:randomly -n $(PYTEST_WORKERS) --maxprocesses=4 --dist loadfile
+
 # The whole suite on the embedded SQLite database.
 test: setup
-	$(PYTEST) -q -p no:randomly
+	$(PYTEST) $(PYTEST_ARGS)
 
-# The whole suite again on PostgreSQL (127.0.0.1:5432, trust auth, database `test`).
+# The whole suite again on PostgreSQL (127.0.0.1:5432, trust auth, database `test`), but for the reader's tests:
+# the reader imports no Django (tests/reader/test_reader_no_django.py), so a second database changes nothing there.
 test-postgres: setup
-	DUIKOU_DATABASE_URL=$${DUIKOU_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} $(PYTEST) -q -p no:randomly
+	DUIKOU_DATABASE_URL=$${DUIKOU_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+	$(PYTEST) $(PYTEST_ARGS) --ignore=tests/reader
 
 # Every check CI runs (.ci/run), in the order that fails fastest: style, layers, Django's checks, migrations, the
 # production settings' deploy check, the suite on SQLite. docs/development.md has the time each step takes.

@@ -16,13 +16,6 @@ ARGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_files_and_hashes(settings, tmp_path):
-    """Evidence files go to a temporary data folder; test passwords use a fast hasher (Argon2 is slow on purpose)."""
-    settings.MEDIA_ROOT = tmp_path / "files"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def browser(monkeypatch):
     if not Path(CHROMIUM).exists():

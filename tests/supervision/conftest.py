@@ -7,13 +7,6 @@ from permissions.world import world  # noqa: F401  the shared two-unit world fix
 from duikou.core.api_auth import issue_token
 
 
-@pytest.fixture(autouse=True)
-def fast_files_and_hashes(settings, tmp_path):
-    """Evidence files go to a temporary data folder; test passwords use a fast hasher (Argon2 is slow on purpose)."""
-    settings.MEDIA_ROOT = tmp_path / "files"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class Api:
     """A token-carrying client speaking JSON."""
 

@@ -1,13 +1,3 @@
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def fast_hashes(settings, tmp_path):
-    """Test passwords use a fast hasher (Argon2 is slow on purpose); files go to a temporary data folder."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "files"
-
-
 def lock_out(username: str, address: str = "10.0.0.1"):
     """Lock `username` out from `address` the way axes records it after the failure limit."""
     from axes.models import AccessAttempt

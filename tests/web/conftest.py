@@ -178,12 +178,6 @@ def client_for(client):
     return login
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """These tests are about pages, not password storage: a fast hasher keeps the fixtures quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module", autouse=True)
 def divisions_present(django_db_setup, django_db_blocker):
     """A transactional (browser) test elsewhere in the suite empties the database; these tests need the divisions."""
