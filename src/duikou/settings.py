@@ -239,6 +239,9 @@ DUIKOU_MAX_REQUEST_BYTES = env.int("DUIKOU_MAX_REQUEST_BYTES", default=DATA_UPLO
 DUIKOU_PARSE_SECONDS = env.int("DUIKOU_PARSE_SECONDS", default=60)
 # A document read on the queue (OCR of a scan: seconds a page) has its own, longer budget.
 DUIKOU_JOB_PARSE_SECONDS = env.int("DUIKOU_JOB_PARSE_SECONDS", default=30 * 60)
+# ... and address space: the OCR engine (onnxruntime) reserves far more than the 1 GB a request's parse may map
+# (measured: a scan fails with std::bad_alloc under 1 GB, reads under 4 GB).
+DUIKOU_JOB_PARSE_MEMORY_BYTES = env.int("DUIKOU_JOB_PARSE_MEMORY_BYTES", default=4 * 1024**3)
 
 # Long work (imports, publishing, task-table applies, exports, bulletins, OCR) runs on a task queue: django-tasks
 # with its database backend (the same database, SQLite or PostgreSQL), worked by `duikou worker` (started by

@@ -36,7 +36,7 @@ from duikou.plans.schema import PlanDocument, describe_errors, item_place
 from duikou.plans.services import ImportResult, import_plan_data, parse_plan_json, publish_plan
 from duikou.reader import ReaderError
 from duikou.reader.extract import extract_lines
-from duikou.reader.limits import LimitExceeded, check_file, run_limited
+from duikou.reader.limits import PARSE_MEMORY_BYTES, LimitExceeded, check_file, run_limited
 from duikou.reader.loaders import read_file
 from duikou.targets.units import CODES as UNIT_CODES
 from duikou.targets.units import OTHER, YUAN, unit_code
@@ -46,10 +46,12 @@ from .models import ImportDraft
 DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".csv", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf"}
 
 
-def read_upload(name: str, raw: bytes, *, progress=None, seconds: float | None = None) -> tuple[dict, str]:
+def read_upload(
+    name: str, raw: bytes, *, progress=None, seconds: float | None = None, memory_bytes: int | None = None
+) -> tuple[dict, str]:
     """The plan in an uploaded file and the text it was read from; InputError names the file and the problem.
-    `progress(done, total, what)` hears of the reader's long steps (OCR page by page); `seconds` is the parse's
-    budget (DUIKOU_PARSE_SECONDS by default)."""
+    `progress(done, total, what)` hears of the reader's long steps (OCR page by page); `seconds` and
+    `memory_bytes` are the parse's budget (DUIKOU_PARSE_SECONDS and the reader's 1 GB by default)."""
     limit = settings.DUIKOU_MAX_UPLOAD_BYTES
     if len(raw) > limit:
         raise InputError(
@@ -80,6 +82,7 @@ def read_upload(name: str, raw: bytes, *, progress=None, seconds: float | None =
                 name,
                 name=name,
                 seconds=seconds or settings.DUIKOU_PARSE_SECONDS,
+                memory_bytes=memory_bytes or PARSE_MEMORY_BYTES,
                 progress=progress,
             )
         except LimitExceeded as exc:
@@ -125,12 +128,19 @@ def existing_plan(raw: bytes, data: dict) -> Plan | None:
 
 
 def create_draft(
-    *, name: str, raw: bytes, user, program=None, progress=None, seconds: float | None = None
+    *,
+    name: str,
+    raw: bytes,
+    user,
+    program=None,
+    progress=None,
+    seconds: float | None = None,
+    memory_bytes: int | None = None,
 ) -> ImportDraft:
     """Read an upload into a new draft; a file that cannot be read, or a plan imported already, raises InputError
     (DuplicatePlan names the plan) and stores nothing. The parse runs outside any transaction (on the queue it
     takes minutes for a scan); the draft is written in one."""
-    data, text = read_upload(name, raw, progress=progress, seconds=seconds)
+    data, text = read_upload(name, raw, progress=progress, seconds=seconds, memory_bytes=memory_bytes)
     with transaction.atomic():
         return _store_draft(name=name, raw=raw, user=user, program=program, data=data, text=text)
 

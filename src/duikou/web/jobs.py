@@ -69,6 +69,7 @@ def read_upload(run: jobs.Run, *, name: str, program: int | None, upload: str) -
             program=Program.objects.filter(pk=program).first() if program else None,
             progress=progress,
             seconds=settings.DUIKOU_JOB_PARSE_SECONDS,
+            memory_bytes=settings.DUIKOU_JOB_PARSE_MEMORY_BYTES,
         )
     except imports.DuplicatePlan as exc:
         raise jobs.JobFailed(
