@@ -9,10 +9,12 @@ time and memory budget for what declarations cannot show. The reader's loaders a
 
 from __future__ import annotations
 
+import ctypes
 import io
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import time
 import zipfile
 import zlib
@@ -153,7 +155,17 @@ def check_file(data: bytes, name: str | None = None) -> None:
         check_pdf(data, name)
 
 
+def _die_with_parent() -> None:
+    """Linux: the parse child is killed when the process that asked dies (a worker killed -9 mid-OCR leaves no
+    orphan reading on for minutes)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _child(conn, func, args, memory_bytes, updates=None):
+    _die_with_parent()
     try:
         import resource
 
