@@ -158,3 +158,23 @@ def test_the_jobs_command_shows_progress_on_the_cli(queue, office_admin, capsys)
     call_command("jobs", "--status", "done", "--json")
     (listed,) = json.loads(capsys.readouterr().out)
     assert listed["id"] == job.pk and listed["file"] == "月报.xlsx" and listed["done"] == listed["total"]
+
+
+def test_a_list_export_is_queued_with_the_page_filters(queue, small_plan, office_admin):
+    """A list's ?export=xlsx (500,000 tasks at national scale) is built by the worker, with the page's filters."""
+    client = Client()
+    client.force_login(office_admin)
+    first = small_plan.tasks.order_by("pk").first()
+    response = client.get(reverse("plans:tasks"), {"export": "xlsx", "q": first.title})
+    job = Job.objects.get(kind="lists.export")
+    assert response["Location"] == reverse("jobs:page", args=[job.pk]) and "export" not in job.params["query"]
+    _work_once()
+    job.refresh_from_db()
+    assert job.status == Job.DONE, job.error
+    sheet = load_workbook(
+        io.BytesIO(b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content))
+    ).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert job.total == len(titles) >= 1 and any(
+        first.title in str(t) for t in sheet.iter_rows(min_row=2, values_only=True)
+    )

@@ -26,10 +26,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import OperationalError, close_old_connections, connection
 from django.db.models import F
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, task
 from django_tasks.backends.immediate import ImmediateBackend
@@ -118,6 +122,39 @@ class Run:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.job.result["file"] = filename
         return path
+
+
+def file_response(job: Job, *, stream: bool = True) -> HttpResponse:
+    """The job's file as a download named as the job said (streamed from disk, or read whole when small)."""
+    path = folder(job.pk) / "out"
+    if job.status != Job.DONE or not job.result.get("file") or not path.exists():
+        raise Http404
+    content_type = job.result.get("content_type") or "application/octet-stream"
+    if stream:
+        return FileResponse(
+            path.open("rb"), as_attachment=True, filename=job.result["file"], content_type=content_type
+        )
+    response = HttpResponse(path.read_bytes(), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, job.result["file"])
+    return response
+
+
+def go_on(request, job: Job) -> HttpResponse:
+    """To where a finished job leads, its messages shown there once."""
+    for level, text in job.result.get("messages", []):
+        messages.add_message(request, getattr(messages, level.upper(), messages.INFO), text)
+    return redirect(job.result["redirect"])
+
+
+def answer(request, job: Job) -> HttpResponse:
+    """The answer to the request that started `job`: its page while it runs (or if it failed); once done (the
+    immediate backend), at once its file or its next page."""
+    if job.status == Job.DONE:
+        if job.result.get("file"):
+            return file_response(job, stream=False)
+        if job.result.get("redirect"):
+            return go_on(request, job)
+    return redirect("jobs:page", pk=job.pk)
 
 
 def start(kind: str, *, user, title: str, **params) -> Job:
