@@ -154,18 +154,18 @@ def test_plan_import_publish_and_stale_edit(office, plan, api_client):
     task = plan.tasks.get(number="1")
     r = client.patch(
         f"/api/plans/tasks/{task.pk}",
-        json.dumps({"deadline": "2025年", "version": task.version}),
+        json.dumps({"title": "改过的任务", "version": task.version}),
         content_type="application/json",
     )
     assert r.status_code == 200
     r = client.patch(
         f"/api/plans/tasks/{task.pk}",
-        json.dumps({"deadline": "2026年", "version": task.version}),
+        json.dumps({"title": "又改一次", "version": task.version}),
         content_type="application/json",
     )
     assert r.status_code == 409
     task.refresh_from_db()
-    assert task.deadline == "2025年"
+    assert task.title == "改过的任务"
 
 
 def test_money_moves_through_the_funds_service(office, make_user, org, plan, api_client):

@@ -66,13 +66,15 @@ def test_allocations_export_cell_by_cell(client, reported, office_admin):
         "分解值",
         "已完成",
         "完成率（%）",
+        "红黄绿灯",
     ]
     assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width == 40 and ws["A1"].font.b
     title = reported.title
     assert _values(ws) == [
         # Money in 万元, as the 计量单位 column says.
-        [title, "帮助销售农副产品", 20000, "万元", "马尾区", 12000, 15000, 125],
-        [title, "帮助销售农副产品", 20000, "万元", "闽侯县", 8000, None, None],
+        # 马尾区's share is met (办结); 闽侯县 has reported nothing approved after its year ended (红灯).
+        [title, "帮助销售农副产品", 20000, "万元", "马尾区", 12000, 15000, 125, "办结"],
+        [title, "帮助销售农副产品", 20000, "万元", "闽侯县", 8000, None, None, "红灯"],
     ]
     # ?plan= of another plan: nothing.
     assert _values(_sheet(client, "allocations_xlsx", plan=reported.pk + 1000)) == []

@@ -10,6 +10,10 @@ from duikou.core import permissions as perms
 
 
 def test_tasktable_page_previews_then_applies(small_plan, office_admin):
+    from duikou.plans.models import Plan
+
+    # A draft: once published, a deadline moves only through a change request (test_tasktable).
+    Plan.objects.filter(pk=small_plan.pk).update(status=Plan.DRAFT)
     client = Client()
     client.force_login(office_admin)
     data = client.get(f"/exchange/plans/{small_plan.pk}/tasktable.xlsx").content

@@ -12,9 +12,17 @@ from duikou.exchange.tasktable import (
     export_task_table,
     read_for_plan,
 )
-from duikou.plans.models import Responsibility
+from duikou.plans.models import Plan, Responsibility
 
 from .conftest import SEEDS
+
+
+@pytest.fixture
+def small_plan(small_plan):
+    """The small plan as a draft: the office still shapes its tasks' units and deadlines through the table."""
+    Plan.objects.filter(pk=small_plan.pk).update(status=Plan.DRAFT)
+    small_plan.refresh_from_db()
+    return small_plan
 
 
 def open_table(data: bytes):
@@ -279,3 +287,32 @@ def test_a_column_missing_from_the_table_is_left_alone_on_apply(small_plan):
         ("2", "全年"),
         ("3", "11月底前"),
     ]
+
+
+def test_a_published_plans_deadlines_and_units_change_only_by_request(db):
+    """Once published, a task's deadline and units move through approved change requests (supervision), not by
+    editing its row; the words, the order and new tasks still come from the table."""
+    import json
+
+    from duikou.plans.services import import_plan_data
+
+    from .conftest import SMALL_PLAN
+
+    data = json.loads(json.dumps(SMALL_PLAN))
+    plan = import_plan_data(data, source_bytes=b"published", source_name="small.json").plan
+    assert plan.status == Plan.PUBLISHED
+    ws = open_table(export_task_table(plan))
+    ws["C4"].value = "市政府办公厅、市发改委"
+    ws["E5"].value = "9月底前"
+    diff = compare_task_table(plan, read_for_plan(plan, save(ws)))
+    assert [e.split("：")[0] for e in diff.errors] == [
+        "第 4 行 C4 单元格（牵头单位）",
+        "第 5 行 E5 单元格（完成时限）",
+    ]
+    assert all("变更申请" in e for e in diff.errors)
+    with pytest.raises(InputError, match="变更申请"):
+        apply_task_table(plan=plan, table=read_for_plan(plan, save(ws)))
+    ws = open_table(export_task_table(plan))
+    ws["B4"].value = "召开闽宁协作联席会议（修订）"
+    apply_task_table(plan=plan, table=read_for_plan(plan, save(ws)))
+    assert plan.tasks.get(number="1").text == "召开闽宁协作联席会议（修订）"

@@ -132,3 +132,32 @@ def test_english_messages(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(os.environ, "LANG", "en_US.UTF-8")
     code, out, err = run(capsys, "import", "/nonexistent/x.json", "--lang", "en")
     assert code == 1 and err.startswith("error:")
+
+
+def test_import_refuses_names_that_are_no_unit_as_the_review_does(tmp_path, capsys):
+    """各预算主管部门, 各签约单位: `duikou import` refuses them as the import review's 确认并发布 does (one rule,
+    organizations.services.is_placeholder_name; one refusal, plans.services.refuse_placeholders) until each is
+    mapped to a unit (--map) or dropped (--drop-unit)."""
+    from duikou.organizations.models import Organization
+    from duikou.plans.services import placeholder_units
+
+    plan = valid_plan()
+    plan["tasks"][0]["lead_units"] = ["省发改委", "各预算主管部门"]
+    plan["tasks"][0]["support_units"] = ["各签约单位"]
+    path = write(tmp_path, "placeholders.json", json.dumps(plan, ensure_ascii=False))
+    assert placeholder_units(plan) == ["各预算主管部门", "各签约单位"]
+    code, out, err = run(capsys, "import", path)
+    assert code == 1 and "各预算主管部门" in err and "各签约单位" in err and "Traceback" not in err
+    assert "--map" in err and "--drop-unit" in err  # how to decide them, said on the same line
+    assert not Plan.objects.exists() and not Organization.objects.filter(name__startswith="各").exists()
+    code, out, err = run(capsys, "import", path, "--drop-unit", "各签约单位")
+    assert code == 1 and "各签约单位" not in err and "各预算主管部门" in err
+    finance = Organization.objects.create(name="省财政厅", full_name="省财政厅")
+    code, out, err = run(
+        capsys, "import", path, "--drop-unit", "各签约单位", "--map", f"各预算主管部门={finance.pk}", "--json"
+    )
+    assert code == 0, err
+    created = Plan.objects.get(pk=json.loads(out.strip().splitlines()[-1])["plan"])
+    units = set(created.tasks.get().responsibilities.values_list("organization__name", flat=True))
+    assert "省财政厅" in units and not any(u.startswith("各") for u in units)
+    assert run(capsys, "import", path, "--drop-unit", "没有的单位")[0] == 1

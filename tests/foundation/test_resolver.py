@@ -23,6 +23,17 @@ def test_traditional_characters_resolve(org):
     assert resolve_organization("天祝藏族自治縣").organization.full_name == "甘肃省武威市天祝藏族自治县"
 
 
+def test_a_new_unit_printed_in_traditional_script_is_stored_simplified(org):
+    # The importer keeps an ambiguous name as printed (its suggested name); the stored name is in one script.
+    for resolution in (
+        Resolution("廣東省對口幫扶辦公室", Resolution.NEW),
+        Resolution("廣東省對口幫扶辦公室", Resolution.AMBIGUOUS, suggested_name="廣東省對口幫扶辦公室"),
+    ):
+        created = create_from_resolution(resolution, parent=None)
+        assert created.name == "广东省对口帮扶办公室"
+        assert resolve_organization("廣東省對口幫扶辦公室").organization == created
+
+
 def test_ambiguous_without_context_lists_candidates(org):
     result = resolve_organization("鼓楼区")
     assert result.status == Resolution.AMBIGUOUS and result.organization is None

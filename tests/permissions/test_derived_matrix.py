@@ -77,6 +77,7 @@ PK_MODELS = {
     "targets:detail": "targets.Target",
     "funds:schedule": "plans.Plan",
     "programs:detail": "programs.Program",
+    "supervision:program_settings": "programs.Program",
     "organizations:detail": "organizations.Organization",
     # A queued job's pages: its owner's alone (404 for anyone else, tests/exchange/test_queue.py).
     "jobs:page": "core.Job",

@@ -178,3 +178,25 @@ def test_the_office_sets_the_rules_on_a_page(world, browser_client):
     assert (
         unit.post("/supervision/rules/", {"program": world.program.pk, "due_soon_days": 1}).status_code == 403
     )
+
+
+def test_targets_and_unit_shares_show_their_light(world, browser_client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from duikou.targets.models import Target
+
+    office = browser_client(world.users["office_admin"])
+    target = Target.objects.select_related("plan__program").get(pk=world.target.pk)
+    target.achieved = None
+    (expected,) = lights.commitment_lights([target])
+    listed = office.get("/targets/").content.decode()
+    assert "红黄绿灯" in listed and f'data-light="{expected.light}"' in listed
+    sheet = load_workbook(BytesIO(office.get("/targets/?export=xlsx").content)).active
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("红黄绿灯") + 1).value == str(lights.LABELS[expected.light])
+    detail = office.get(f"/targets/{target.pk}/").content.decode()
+    assert detail.count("data-light=") == 1 + target.allocations.count()  # the target and each unit's share
+    unit_page = office.get(f"/organizations/{world.mawei.pk}/").content.decode()
+    assert f"/targets/{target.pk}/" in unit_page and unit_page.count("data-light=") >= 2

@@ -138,6 +138,13 @@ def test_the_dashboard_exports_itself(world, client_for):
     row = [c.value for c in programs[2]]
     assert row[0] == world["plan"].program.name
     assert row[header.index("计划资金（万元）")] == 6200.0  # 3000 + 3200 万元
+    # The program's light, from the one owner (supervision.lights), in words.
+    from duikou.supervision import lights
+
+    program_id = world["plan"].program_id
+    assert row[header.index("红黄绿灯")] == str(
+        lights.LABELS[lights.program_lights([program_id])[program_id]]
+    )
     assert book["按责任单位"].max_row >= 2
     doc = Document(io.BytesIO(client.get("/?export=docx").content))
     texts = [p.text for p in doc.paragraphs]

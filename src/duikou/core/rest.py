@@ -205,12 +205,14 @@ def crud_router(
     fields: list[str] | None = None,
     create_with=None,
     update_with=None,
+    delete_with=None,
     deletable: bool = True,
     router: Router | None = None,
     annotate=None,
 ) -> Router:
     """A router for one model. `create_with(user, payload)` / `update_with(user, obj, payload)` replace the
-    form-based write where a service function owns it; `annotate(queryset)` adds computed fields to every read."""
+    form-based write where a service function owns it, `delete_with(user, obj)` the plain delete;
+    `annotate(queryset)` adds computed fields to every read."""
     own = annotate or (lambda queryset: queryset)
 
     def annotate(queryset):
@@ -291,7 +293,11 @@ def crud_router(
 
         def delete_object(request, id: int):
             def write(user):
-                get_visible(model, user, id, perms.DELETE).delete()
+                obj = get_visible(model, user, id, perms.DELETE)
+                if delete_with is not None:
+                    delete_with(user, obj)
+                else:
+                    obj.delete()
                 return 204, None
 
             return run_write(request, model, write)

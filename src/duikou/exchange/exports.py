@@ -18,8 +18,18 @@ from duikou.reports.models import Report, TargetFigure
 from duikou.targets.models import Allocation
 
 # Money targets are written in 万元 (the 计量单位 column says so); other units as stored.
-ALLOCATION_HEADERS = ["方案", "指标", "目标值", "计量单位", "分解单位", "分解值", "已完成", "完成率（%）"]
-ALLOCATION_WIDTHS = [36, 40, 16, 8, 28, 16, 16, 12]
+ALLOCATION_HEADERS = [
+    "方案",
+    "指标",
+    "目标值",
+    "计量单位",
+    "分解单位",
+    "分解值",
+    "已完成",
+    "完成率（%）",
+    "红黄绿灯",
+]
+ALLOCATION_WIDTHS = [36, 40, 16, 8, 28, 16, 16, 12, 10]
 REPORT_HEADERS = ["单位", "期次", "状态", "指标", "数值", "计量单位", "提交时间"]
 REPORT_WIDTHS = [30, 14, 10, 40, 16, 8, 18]
 CHUNK = 2000
@@ -58,13 +68,25 @@ def allocation_rows(user, *, plan_id: int | None = None, program_id: int | None 
     """One row per allocation the user may see: plan, indicator, target, unit, unit share, achieved, rate."""
     allocations = _allocations(user, plan_id, program_id)
     achieved = achieved_by_allocation(user=user)
-    allocations = allocations.select_related("target__plan").order_by(
+    allocations = allocations.select_related("target__plan__program").order_by(
         "target__plan__issued_on", "target__plan_id", "target__order", "target_id", "order", "id"
     )
+    batch: list = []
     for a in allocations.iterator(chunk_size=CHUNK):
+        a.achieved = achieved.get(a.pk)
+        batch.append(a)
+        if len(batch) == CHUNK:
+            yield from _allocation_lines(batch)
+            batch = []
+    yield from _allocation_lines(batch)
+
+
+def _allocation_lines(batch: list):
+    from duikou.supervision.lights import LABELS, commitment_lights
+
+    for a in commitment_lights(batch):  # each unit share's light: the supervision lights' one rule
         t = a.target
-        done = achieved.get(a.pk)
-        progress = a.progress_of(done)
+        progress = a.progress_of(a.achieved)
         rate = None if progress is None else float((progress * 100).quantize(Decimal("0.01")))
         yield [
             t.plan.title,
@@ -73,8 +95,9 @@ def allocation_rows(user, *, plan_id: int | None = None, program_id: int | None 
             t.unit_label,
             a.printed_name,
             _in_unit(t, a.value),
-            _in_unit(t, done),
+            _in_unit(t, a.achieved),
             rate,
+            str(LABELS[a.light]),
         ]
 
 

@@ -496,6 +496,27 @@ def _ordered_tasks(plan: Plan) -> list[Task]:
     return list(plan.tasks.order_by("order").prefetch_related("responsibilities").select_related("section"))
 
 
+# A published task's deadline and units change only through an approved change request (supervision), never by
+# editing its row; the plan's words, order and new tasks still come from the table (plans.rules `tasks.change_terms`).
+TERM_COLUMNS = ("lead", "support", "deadline")
+
+
+def _terms_refused(task: Task, change) -> list[str]:
+    from duikou.plans.rules import in_draft_plan
+
+    if in_draft_plan.test(None, task):
+        return []
+    return [
+        _(
+            "第 %(row)s 行 %(cell)s 单元格（%(label)s）：已发布方案的任务，完成时限和责任单位只能通过变更申请调整"
+            "（%(task)s）"
+        )
+        % {"row": change.row, "cell": c.cell, "label": c.label, "task": str(task)[:40]}
+        for c in change.cells
+        if c.column in TERM_COLUMNS
+    ]
+
+
 def compare_task_table(plan: Plan, table: TaskTable) -> TableDiff:
     """What applying `table` to `plan` would change, row by row and cell by cell."""
     tasks = _ordered_tasks(plan)
@@ -515,6 +536,7 @@ def compare_task_table(plan: Plan, table: TaskTable) -> TableDiff:
             change = _row_change(task, row, table.columns, key_of[task.pk])
             if change.cells:
                 changes.append(change)
+                errors.extend(_terms_refused(task, change))
             else:
                 unchanged += 1
         else:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
-from duikou.core.text import normalize_name
+from duikou.core.text import normalize_name, to_simplified
 
 from .models import Organization, OrganizationAlias
 
@@ -238,7 +238,10 @@ def create_from_resolution(
     resolution: Resolution, *, parent: Organization | None, kind: str | None = None
 ) -> Organization:
     """Create the organization a 'new' resolution suggests, keeping the printed name as an alias."""
-    name = resolution.suggested_name or normalize_name(resolution.printed)
+    # Names in one script: a name printed in traditional characters (廣東省) is stored simplified, the printed
+    # form kept as an alias.
+    name = to_simplified(resolution.suggested_name.strip()) if resolution.suggested_name else ""
+    name = name or normalize_name(resolution.printed)
     kind = kind or guess_kind(name)
     org, _created = Organization.objects.get_or_create(parent=parent, name=name, defaults={"kind": kind})
     add_aliases(org, [resolution.printed])

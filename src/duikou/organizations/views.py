@@ -15,6 +15,7 @@ from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task, annotate_tasks
 from duikou.projects.models import Project
 from duikou.reports.achieved import latest_approved_figures
+from duikou.supervision import lights
 from duikou.targets.models import Allocation
 
 from .filters import ORGANIZATION_FILTERS
@@ -77,7 +78,7 @@ def organization_detail(request, pk: int):
                 setattr(task, name, value)
     allocation_rows = Allocation.objects.through(user, "organization", org)
     allocations = list(
-        allocation_rows.select_related("target", "target__plan").order_by(
+        allocation_rows.select_related("target", "target__plan__program").order_by(
             "target__plan__issued_on", "target__order", "pk"
         )[:PAGE_ROWS]
     )
@@ -87,6 +88,7 @@ def organization_detail(request, pk: int):
     for a in allocations:
         a.achieved = figures.get((a.target_id, org.pk))
         a.progress = a.progress_of(a.achieved)
+    lights.commitment_lights(allocations)
     funding_lines = list(
         FundingLine.objects.through(user, "source_organization", org)
         .select_related("plan")

@@ -14,7 +14,13 @@ from duikou.core.rest import Id, Text, Year, add_action, crud_router, form_save,
 from duikou.programs.models import Program
 
 from .models import Plan, Responsibility, Section, Task, annotate_tasks
-from .services import TASK_STATUS_FIELDS, import_plan_data, publish_plan
+from .services import (
+    TASK_STATUS_FIELDS,
+    import_plan_data,
+    publish_plan,
+    require_task_fields,
+    require_unit_change,
+)
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
@@ -193,6 +199,19 @@ def create_plan(user, payload: PlanCreate) -> Plan:
     ).plan
 
 
+def _changed(task: Task | None, data: dict) -> set[str]:
+    """The fields of `data` that differ from the task's (a new task: from the defaults)."""
+    changed = set()
+    for name, value in data.items():
+        field = Task._meta.get_field("plan" if name == "plan_id" else name) if name != "version" else None
+        if field is None:
+            continue
+        current = getattr(task, field.attname) if task is not None else field.get_default()
+        if str(value if value is not None else "") != str(current if current is not None else ""):
+            changed.add(name)
+    return changed
+
+
 def update_task(user, task: Task, payload: TaskUpdate) -> Task:
     data = payload.dict(exclude_unset=True)
     words = set(data) - TASK_UNIT_FIELDS
@@ -203,14 +222,48 @@ def update_task(user, task: Task, payload: TaskUpdate) -> Task:
             task,
             message=_("只有对口办可以修改任务的内容（%(fields)s）") % {"fields": "、".join(sorted(words))},
         )
-    if set(data) & TASK_STATUS_FIELDS:
-        workflow.require(
-            user,
-            "tasks.set_status",
-            task,
-            message=_("任务的状态和进度只能由对口支援办公室修改；责任单位请通过月报报送进展"),
-        )
+    require_task_fields(user, task, _changed(task, data))
     return form_save(Task, TASK_FIELDS, data, instance=task, user=user)
+
+
+def create_task(user, payload: TaskCreate) -> Task:
+    """A new task starts not started: its status is set directly only in a draft plan."""
+    perms.require_allowed(user, Task, perms.ADD)
+    data = payload.dict(exclude_unset=False)
+    # Validated first (bad input is a 422 naming the field); refused after, inside the write's transaction.
+    task = form_save(Task, TASK_FIELDS, data, user=user)
+    require_task_fields(user, task, _changed(None, data) & TASK_STATUS_FIELDS)
+    return task
+
+
+def _responsibility_task(user, data: dict, instance: Responsibility | None = None) -> Task | None:
+    task_id = data.get("task", instance.task_id if instance is not None else None)
+    return Task.objects.select_related("plan").filter(pk=task_id).first() if task_id else None
+
+
+def create_responsibility(user, payload: ResponsibilityCreate) -> Responsibility:
+    """A unit added to a task: a change of its units, direct only in a draft plan."""
+    perms.require_allowed(user, Responsibility, perms.ADD)
+    data = payload.dict(exclude_unset=False)
+    task = _responsibility_task(user, data)
+    if task is not None:
+        require_unit_change(user, task)
+    return form_save(Responsibility, RESPONSIBILITY_FIELDS, data, user=user)
+
+
+def update_responsibility(user, item: Responsibility, payload: ResponsibilityUpdate) -> Responsibility:
+    data = payload.dict(exclude_unset=True)
+    if {"task", "organization", "role"} & set(data):
+        require_unit_change(user, item.task)
+        task = _responsibility_task(user, data, item)
+        if task is not None and task.pk != item.task_id:
+            require_unit_change(user, task)
+    return form_save(Responsibility, RESPONSIBILITY_FIELDS, data, instance=item, user=user)
+
+
+def delete_responsibility(user, item: Responsibility) -> None:
+    require_unit_change(user, item.task)
+    item.delete()
 
 
 router = Router(auth=API_AUTH)
@@ -237,6 +290,7 @@ router.add_router(
         update=TaskUpdate,
         fields=TASK_FIELDS,
         annotate=annotate_tasks,
+        create_with=create_task,
         update_with=update_task,
     ),
 )
@@ -250,6 +304,9 @@ router.add_router(
         create=ResponsibilityCreate,
         update=ResponsibilityUpdate,
         fields=RESPONSIBILITY_FIELDS,
+        create_with=create_responsibility,
+        update_with=update_responsibility,
+        delete_with=delete_responsibility,
     ),
 )
 crud_router(

@@ -1,11 +1,12 @@
 """Who may import, publish and edit plans and set a task's status (see duikou.core.workflow)."""
 
+import rules
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.permissions import ADD, CHANGE, DELETE
 from duikou.core.workflow import allowed, is_office, status_in, step
 
-from .models import Plan, Task
+from .models import Plan, Responsibility, Task
 
 step("plans.import", who=allowed(Plan, ADD), label=_("导入方案"))
 step(
@@ -21,6 +22,28 @@ step(
     who=is_office & allowed(Task, ADD) & allowed(Task, CHANGE) & allowed(Task, DELETE),
     label=_("通过任务分工表修改方案"),
 )
-# A task's status and progress move through approved reports (and the office's own hand), never by a unit
-# setting them directly: a supporting unit must not complete a task it does not lead.
-step("tasks.set_status", who=is_office & allowed(Task, CHANGE), label=_("直接设置任务状态和进度"))
+
+
+@rules.predicate(name="in_draft_plan")
+def in_draft_plan(user, obj) -> bool:
+    """The task (or a unit's part of it) belongs to a plan not yet published: the office still corrects it."""
+    task = getattr(obj, "task", None) if isinstance(obj, Responsibility) else obj
+    plan = getattr(task, "plan", None)
+    return plan is not None and plan.status == Plan.DRAFT
+
+
+# Once the plan is published, a task's status and progress move only through approved reports and approved
+# change requests (supervision), for everyone, the office included; before, the office corrects the import.
+step(
+    "tasks.set_status",
+    who=is_office & allowed(Task, CHANGE),
+    when=in_draft_plan,
+    label=_("直接设置任务状态和进度"),
+)
+# Likewise a published task's deadline and units change only through an approved change request.
+step(
+    "tasks.change_terms",
+    who=is_office & allowed(Task, CHANGE),
+    when=in_draft_plan,
+    label=_("直接修改任务的完成时限和责任单位"),
+)

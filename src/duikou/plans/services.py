@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from duikou.organizations.models import Organization
 from duikou.organizations.services import (
     Resolution,
     create_from_resolution,
+    is_placeholder_name,
     region_in_text,
     resolve_organization,
 )
@@ -33,15 +35,54 @@ from duikou.targets.units import unit_code
 from .models import Plan, Responsibility, Section, Task
 from .schema import SCHEMA_ID, PlanDocument, describe_errors, item_place
 
-# A task's status, progress and completion date: the office sets them directly; a unit moves them only through its
-# approved reports (and, later, change requests). A responsible or supporting unit never sets them itself.
+# A task's status, progress and completion date move only through approved reports and approved change requests
+# (Task.roll_up_parts); its deadline and units only through approved change requests. Set directly only while the
+# plan is a draft, by the office (the steps `tasks.set_status` and `tasks.change_terms` in plans/rules.py).
 TASK_STATUS_FIELDS = frozenset({"status", "progress", "completed_on"})
+TASK_TERM_FIELDS = frozenset({"deadline", "due_date"})
 
 
 def may_set_task_status(user, task: Task | None = None) -> bool:
-    """Who may set a task's status, progress or completion date directly: the program office alone (the step
-    `tasks.set_status`, declared in plans/rules.py)."""
+    """Whether `user` may set a task's status, progress or completion date directly (step `tasks.set_status`)."""
     return workflow.can(user, "tasks.set_status", task)
+
+
+def may_change_task_terms(user, task: Task | None = None) -> bool:
+    """Whether `user` may change a task's deadline or units directly (step `tasks.change_terms`)."""
+    return workflow.can(user, "tasks.change_terms", task)
+
+
+def require_task_fields(user, task: Task, fields) -> None:
+    """Refuse a direct edit of `task`'s status or terms that the steps do not allow (pages, API and admin alike)."""
+    fields = set(fields)
+    if fields & TASK_STATUS_FIELDS:
+        workflow.require(
+            user,
+            "tasks.set_status",
+            task,
+            message=_(
+                "任务的状态和进度只随审核通过的月报和批准的变更申请变化（%(task)s）；"
+                "责任单位请通过月报报送进展，或提出“申请完成”“取消任务”"
+            )
+            % {"task": task},
+        )
+    if fields & TASK_TERM_FIELDS:
+        workflow.require(
+            user,
+            "tasks.change_terms",
+            task,
+            message=_("已发布方案的任务，完成时限只能通过变更申请调整（%(task)s）") % {"task": task},
+        )
+
+
+def require_unit_change(user, task: Task) -> None:
+    """Refuse a direct change of a task's responsible units unless the steps allow it (step `tasks.change_terms`)."""
+    workflow.require(
+        user,
+        "tasks.change_terms",
+        task,
+        message=_("已发布方案的任务，责任单位只能通过变更申请调整（%(task)s）") % {"task": task},
+    )
 
 
 SPEC_FIELDS = {
@@ -147,9 +188,29 @@ def import_plan_file(
     program: Program | None = None,
     publish: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    resolutions: dict[str, Organization] | None = None,
+    drop: tuple[str, ...] = (),
+    refuse_placeholder_units: bool = False,
 ) -> ImportResult:
-    """Import a plan file (JSON or document); the same source twice is recognised, not duplicated."""
+    """Import a plan file (JSON or document); the same source twice is recognised, not duplicated.
+
+    `resolutions` maps printed names to organizations and `drop` removes printed names, as the import review
+    does; with `refuse_placeholder_units` a name that stands for no organization (各预算主管部门) left neither
+    mapped nor dropped refuses the import, as the review's 确认并发布 does (`duikou import`)."""
     data, raw = read_plan_source(path)
+    printed = printed_units(data)
+    unknown = [name for name in (*drop, *(resolutions or {})) if name not in printed]
+    if unknown:
+        raise InputError(_("方案中没有这些单位名称：%(names)s") % {"names": "、".join(unknown)})
+    for name in drop:
+        data = drop_unit_name(data, name)
+    if (
+        refuse_placeholder_units
+        and Plan.objects.filter(source_sha256=hashlib.sha256(raw).hexdigest()).exists()
+    ):
+        refuse_placeholder_units = False  # already imported: said as such, nothing is created
+    if refuse_placeholder_units:
+        refuse_placeholders([n for n in placeholder_units(data) if n not in (resolutions or {})])
     return import_plan_data(
         data,
         source_bytes=raw,
@@ -158,7 +219,78 @@ def import_plan_file(
         program=program,
         publish=publish,
         progress=progress,
+        resolutions=resolutions,
     )
+
+
+# -- the units a plan prints ------------------------------------------------------------------------------------
+def printed_units(data: dict) -> dict[str, list[str]]:
+    """Every unit name the plan prints, with where it appears (in order of first appearance)."""
+    names: dict[str, list[str]] = {}
+
+    def add(name, place):
+        if name:
+            names.setdefault(name, []).append(place)
+
+    for name in data.get("donors") or []:
+        add(name, _("支援方"))
+    for name in data.get("recipients") or []:
+        add(name, _("受援方"))
+    for i, p in enumerate(data.get("pairings") or []):
+        add(p.get("donor"), item_place("pairings", i))
+        add(p.get("recipient"), item_place("pairings", i))
+    for i, line in enumerate(data.get("funding") or []):
+        add(line.get("source"), item_place("funding", i))
+    for i, task in enumerate(data.get("tasks") or []):
+        for name in (task.get("lead_units") or []) + (task.get("support_units") or []):
+            add(
+                name, _("任务%(n)s") % {"n": task["number"]} if task.get("number") else item_place("tasks", i)
+            )
+    for i, target in enumerate(data.get("targets") or []):
+        for share in target.get("allocations") or []:
+            add(share.get("unit"), item_place("targets", i, target))
+    return names
+
+
+def drop_unit_name(data: dict, printed: str) -> dict:
+    """The plan without one printed name: out of every task's units, every target's allocations and pairings."""
+    data = copy.deepcopy(data)
+    for task in data.get("tasks") or []:
+        for role in ("lead_units", "support_units"):
+            if task.get(role):
+                task[role] = [u for u in task[role] if u != printed]
+    for target in data.get("targets") or []:
+        if target.get("allocations"):
+            target["allocations"] = [a for a in target["allocations"] if a.get("unit") != printed]
+    if data.get("pairings"):
+        data["pairings"] = [
+            p for p in data["pairings"] if printed not in (p.get("donor"), p.get("recipient"))
+        ]
+    for key in ("donors", "recipients"):
+        if data.get(key):
+            data[key] = [u for u in data[key] if u != printed]
+    return data
+
+
+def placeholder_units(data: dict) -> list[str]:
+    """The printed unit names that stand for no one organization (organizations.services.is_placeholder_name)."""
+    return [name for name in printed_units(data) if is_placeholder_name(name)]
+
+
+class PlaceholderUnitsError(InputError):
+    """Names that stand for no organization are left in a plan being imported."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        super().__init__(
+            _("以下名称不是具体单位，请对应到单位或删除：%(names)s") % {"names": "、".join(names[:10])}
+        )
+
+
+def refuse_placeholders(names: list[str]) -> None:
+    """Refuse an import that would make accountable units of names like 各预算主管部门 (review page and CLI alike)."""
+    if names:
+        raise PlaceholderUnitsError(names)
 
 
 def import_plan_data(

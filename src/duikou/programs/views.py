@@ -132,6 +132,7 @@ def program_detail(request, pk: int):
             "donors": program.donors.all(),
             "recipients": program.recipients.all(),
             "can_bulletin": workflow.can(request.user, "assessments.bulletin"),
+            "can_configure": workflow.can(request.user, "supervision.configure", program),
             "assessment_year": _assessment_year(program),
         },
     )

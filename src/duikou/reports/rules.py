@@ -46,3 +46,6 @@ step(
     when=(is_office & status_in(Report.SUBMITTED)) | (is_unit_head & status_in(Report.PENDING_HEAD)),
     label=_("退回月报"),
 )
+# obj: the program (closing) or the PeriodLock (unlocking, with a reason the service requires).
+step("reports.close_period", who=is_office, label=_("设置报告期关账日期"))
+step("reports.unlock_period", who=is_office, label=_("解锁报告期"))

@@ -750,8 +750,7 @@ def note_receipt(*, transaction, agrees: bool) -> None:
 @transaction.atomic
 def close_period(*, program: Program, period: Period | str, closes_on: dt.date, user) -> PeriodLock:
     """Office: the period's reports and figures lock on `closes_on` (set again: the new date, locked again)."""
-    if not perms.is_office(user):
-        raise PermissionDenied(_("只有对口办可以设置关账日期"))
+    workflow.require(user, "reports.close_period", program, message=_("只有对口办可以设置关账日期"))
     if isinstance(period, str):
         try:
             period = Period.parse(period)
@@ -769,8 +768,7 @@ def close_period(*, program: Program, period: Period | str, closes_on: dt.date, 
 @transaction.atomic
 def unlock_period(*, lock: PeriodLock, user, reason: str) -> PeriodLock:
     """Office: unlock a closed period; the reason is required and kept (and in the change log)."""
-    if not perms.is_office(user):
-        raise PermissionDenied(_("只有对口办可以解锁报告期"))
+    workflow.require(user, "reports.unlock_period", lock, message=_("只有对口办可以解锁报告期"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("解锁报告期必须说明理由")})

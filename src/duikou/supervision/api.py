@@ -6,6 +6,7 @@ change log names the caller, refusals become 403/404/409/422)."""
 import datetime as dt
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
@@ -165,7 +166,7 @@ def _evidence(payload: ChangeRequestCreate):
     try:
         raw = base64.b64decode(payload.evidence_base64, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationError({"evidence_base64": "佐证材料不是有效的 base64"}) from exc
+        raise ValidationError({"evidence_base64": _("佐证材料不是有效的 base64")}) from exc
     return SimpleUploadedFile(payload.evidence_name or "evidence", raw)
 
 
@@ -276,7 +277,7 @@ def _answer_instruction(user, item, body):
 
     targets = [t for t in item.targets.restrict(user, perms.CHANGE)]
     if not targets:
-        raise PermissionDenied("批示由承办单位反馈")
+        raise PermissionDenied(_("批示由承办单位反馈"))
     for target in targets:
         services.answer_instruction(target=target, user=user, text=body.answer)
     return Instruction.objects.get(pk=item.pk)

@@ -57,11 +57,12 @@ def recipients(reminder: Reminder) -> list[str]:
 def channels(reminder: Reminder):
     """Active robots of the notice's unit (or of a unit above it) and of its program."""
     scope = Q()
+    program_id = _program_of(reminder)
     if reminder.organization_id is not None:
         path = reminder.organization.tree_path
         above = [path[:i] for i in range(1, len(path) + 1) if path[i - 1] == "/"] + [path]
-        scope |= Q(organization__tree_path__in=above)
-    program_id = _program_of(reminder)
+        # A unit's robot set on a program's settings page hears that program only.
+        scope |= Q(organization__tree_path__in=above) & (Q(program__isnull=True) | Q(program_id=program_id))
     if program_id is not None:
         scope |= Q(organization__isnull=True, program_id=program_id)
     if not scope:

@@ -113,3 +113,47 @@ class NoticeAnswerForm(forms.Form):
         label=_("反馈（办理情况）"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     evidence = forms.FileField(label=_("佐证材料（PDF、Word、Excel、图片）"), required=False)
+
+
+class WebhookChannelForm(forms.ModelForm):
+    """A group robot of the program (or of one of its units): the office pastes the robot's address."""
+
+    secret = forms.CharField(
+        label=_("加签密钥（钉钉，可不填）"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("留空则保留原密钥"),
+    )
+
+    class Meta:
+        from .models import WebhookChannel
+
+        model = WebhookChannel
+        fields = ["name", "kind", "url", "message_format", "organization", "active"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            units if units is not None else self.fields["organization"].queryset
+        )
+        self.fields["organization"].required = False
+        self.fields["organization"].empty_label = _("整个对口关系")
+        self.fields["organization"].label = _("只发给单位（可不选）")
+        self.fields["url"].widget.attrs["placeholder"] = (
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
+        )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("https://", "http://")):
+            raise forms.ValidationError(_("Webhook 地址须以 https:// 或 http:// 开头"))
+        return url
+
+    def save(self, commit=True):
+        channel = super().save(commit=False)
+        if self.cleaned_data.get("secret"):
+            channel.secret = self.cleaned_data["secret"]
+        if commit:
+            channel.save()
+        return channel

@@ -218,6 +218,35 @@ def target_light(
     return GREEN
 
 
+def commitment_lights(rows, today: dt.date | None = None) -> list:
+    """Attach `light` to targets or unit shares (allocations) whose `achieved` is already set: `target_light` over
+    the target's year (or its plan's years) with its program's X. Rows: Target (or Allocation, through .target)."""
+    from .models import LightRule
+
+    rows = list(rows)
+    targets = [getattr(r, "target", r) for r in rows]
+    program_ids = {t.plan.program_id for t in targets}
+    points = dict(
+        LightRule.objects.filter(program_id__in=program_ids).values_list("program_id", "behind_points")
+    )
+    days: dict[int, dt.date] = {}
+    for row, target in zip(rows, targets, strict=True):
+        plan = target.plan
+        if plan.program_id not in days:
+            days[plan.program_id] = today or today_for(plan.program)
+        years = (target.year, target.year) if target.year else (plan.start_year, plan.end_year)
+        row.light = target_light(
+            target.comparator,
+            row.value,
+            getattr(row, "achieved", None),
+            start_year=years[0],
+            end_year=years[1],
+            today=days[plan.program_id],
+            behind_points=points.get(plan.program_id, DEFAULTS["behind_points"]),
+        )
+    return rows
+
+
 def reporting_status(program, today: dt.date | None = None, *, units=None) -> dict:
     """The last ended period of a program: its due day, the units that have not reported (未报) and those that
     reported after the due day (迟报). `units` narrows to organizations a user may see."""

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duikou.core import permissions as perms
-from duikou.core import sheets
+from duikou.core import sheets, workflow
 from duikou.core.dates import today_for
 from duikou.core.gongwen import GongwenDocument
 from duikou.organizations.models import Organization
@@ -162,20 +161,23 @@ def escalate(*, today: dt.date | None = None) -> int:
     return raised
 
 
-def _require_office(user, what: str) -> None:
-    if not perms.is_office(user):
-        raise PermissionDenied(_("只有对口办可以%(what)s") % {"what": what})
+def _refuse_issued(notice: SupervisionNotice):
+    raise ValidationError(
+        {"status": _("%(n)s 已%(s)s") % {"n": notice.number, "s": notice.get_status_display()}}
+    )
 
 
 @transaction.atomic
 def issue(*, notice: SupervisionNotice, user, answer_days: int = 5) -> SupervisionNotice:
     """Office: issue the 督办单; the unit must answer within `answer_days` days."""
-    _require_office(user, _("签发督办单"))
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
-    if notice.status != SupervisionNotice.RAISED:
-        raise ValidationError(
-            {"status": _("%(n)s 已%(s)s") % {"n": notice.number, "s": notice.get_status_display()}}
-        )
+    workflow.require(
+        user,
+        "supervision.issue_notice",
+        notice,
+        refuse_state=lambda: _refuse_issued(notice),
+        message=_("只有对口办可以签发督办单"),
+    )
     notice.status, notice.issued_at, notice.issued_by = SupervisionNotice.ISSUED, timezone.now(), user
     notice.answer_due = today_for(notice.task.plan.program) + dt.timedelta(days=answer_days)
     notice.save()
@@ -202,9 +204,7 @@ def answer(*, notice: SupervisionNotice, user, text: str, evidence=None) -> Supe
     text = (text or "").strip()
     if not text:
         raise ValidationError({"answer": _("反馈内容不能为空")})
-    perms.require(user, notice, perms.CHANGE)
-    if perms.role_of(user) not in perms.UNIT_ROLES:
-        raise PermissionDenied(_("督办由被督办单位反馈"))
+    workflow.require(user, "supervision.answer", notice, message=_("督办由被督办单位反馈"))
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != SupervisionNotice.ISSUED:
         raise ValidationError(
@@ -229,13 +229,21 @@ def answer(*, notice: SupervisionNotice, user, text: str, evidence=None) -> Supe
     return notice
 
 
+def _raise_closed(notice: SupervisionNotice):
+    raise ValidationError({"status": _("%(n)s 已办结") % {"n": notice.number}})
+
+
 @transaction.atomic
 def close(*, notice: SupervisionNotice, user, note: str = "") -> SupervisionNotice:
     """Office: close (办结) an answered notice (or one no longer needed, with a note)."""
-    _require_office(user, _("办结督办"))
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
-    if notice.status == SupervisionNotice.CLOSED:
-        raise ValidationError({"status": _("%(n)s 已办结") % {"n": notice.number}})
+    workflow.require(
+        user,
+        "supervision.close_notice",
+        notice,
+        refuse_state=lambda: _raise_closed(notice),
+        message=_("只有对口办可以办结督办"),
+    )
     if notice.status != SupervisionNotice.ANSWERED and not (note or "").strip():
         raise ValidationError({"note": _("尚未反馈的督办办结时须写明理由")})
     notice.status, notice.closed_at, notice.close_note = (

@@ -16,19 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.dates import today_for
 from duikou.organizations.models import Organization
 from duikou.plans.models import Responsibility, Task
 from duikou.reports.models import Report
 from duikou.reports.services import EVIDENCE_TYPES, sniff_evidence
 
-from . import notify
+from . import notify, rules
 from .models import ChangeRequest, Instruction, InstructionTarget, Urge
 
 
-def _require_office(user, what: str) -> None:
-    if not perms.is_office(user):
-        raise PermissionDenied(_("只有对口办可以%(what)s") % {"what": what})
+def _refuse_state(message: str):
+    def refuse():
+        raise ValidationError({"status": message})
+
+    return refuse
 
 
 def responsible_units(task: Task) -> list[Organization]:
@@ -59,7 +62,7 @@ def urge(
     message: str = "",
 ) -> Urge:
     """Office: urge one unit on one task or report, in one step (the message is optional)."""
-    _require_office(user, _("催办"))
+    workflow.require(user, "supervision.urge", task or report, message=_("只有对口办可以催办"))
     if (task is None) == (report is None):
         raise ValidationError({"task_id": _("催办须指定一项任务或一份月报（二选一）")})
     if not _concerns(organization, task, report):
@@ -93,11 +96,7 @@ def urge(
 def open_urge(*, urge: Urge, user) -> Urge:
     """A unit opens an urge: the first opening by the unit is recorded as read (the office's views are not)."""
     perms.require(user, urge, perms.VIEW)
-    if (
-        urge.read_at is None
-        and perms.role_of(user) in perms.UNIT_ROLES
-        and perms.can(user, urge, perms.CHANGE)
-    ):
+    if urge.read_at is None and workflow.may(user, "supervision.answer", urge):
         with transaction.atomic():
             # Claimed with a conditional update: two first openings at once record one reader.
             claimed = Urge.objects.filter(pk=urge.pk, read_at__isnull=True).update(
@@ -116,9 +115,7 @@ def answer_urge(*, urge: Urge, user, text: str) -> Urge:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"answer": _("反馈内容不能为空")})
-    perms.require(user, urge, perms.CHANGE)
-    if perms.role_of(user) not in perms.UNIT_ROLES:
-        raise PermissionDenied(_("催办由被催办单位反馈"))
+    workflow.require(user, "supervision.answer", urge, message=_("催办由被催办单位反馈"))
     now = timezone.now()
     urge.answer, urge.answered_at, urge.answered_by = text, now, user
     if urge.read_at is None:
@@ -162,11 +159,17 @@ def request_change(
 ) -> ChangeRequest:
     """A responsible unit asks to change the deadline or units of a task, to cancel it or to complete its part."""
     perms.require(user, task, perms.VIEW)
-    perms.require_allowed(user, ChangeRequest, perms.ADD)
+    workflow.require(
+        user,
+        "supervision.request_change",
+        task,
+        refuse_state=_refuse_state(_("任务 %(task)s 已取消") % {"task": task}),
+        message=_("只有任务的责任单位可以提出变更申请"),
+    )
     organization = organization or getattr(user, "organization", None)
     if organization is None:
         raise ValidationError({"organization_id": _("请指定申请单位")})
-    if not perms.is_office(user) and not perms.within(user, organization):
+    if not rules.acts_for.test(user, organization):
         raise PermissionDenied(_("无权以 %(org)s 的名义申请") % {"org": organization})
     if not _concerns(organization, task, None):
         raise ValidationError(
@@ -182,8 +185,6 @@ def request_change(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写申请理由")})
-    if task.status == Task.CANCELLED:
-        raise ValidationError({"task_id": _("任务 %(task)s 已取消") % {"task": task}})
     if kind == ChangeRequest.DEADLINE and due_date is None:
         raise ValidationError({"due_date": _("调整完成时限须填写新的截止日期")})
     leads, supports = _unit_ids(lead_units, "lead_units"), _unit_ids(support_units, "support_units")
@@ -240,8 +241,13 @@ def _unit_ids(values, field: str) -> list[int]:
 
 def _decide(item: ChangeRequest, user, status: str, reason: str) -> ChangeRequest:
     item = ChangeRequest.objects.select_for_update().get(pk=item.pk)
-    if item.status != ChangeRequest.PENDING:
-        raise ValidationError({"status": _("该申请已%(s)s，不能再审批") % {"s": item.get_status_display()}})
+    workflow.require(
+        user,
+        "supervision.decide_change",
+        item,
+        refuse_state=_refuse_state(_("该申请已%(s)s，不能再审批") % {"s": item.get_status_display()}),
+        message=_("只有对口办可以审批变更申请"),
+    )
     item.status, item.decided_by, item.decided_at = status, user, timezone.now()
     item.decision_reason = reason
     item.save()
@@ -251,7 +257,6 @@ def _decide(item: ChangeRequest, user, status: str, reason: str) -> ChangeReques
 @transaction.atomic
 def approve_change(*, request: ChangeRequest, user, reason: str = "") -> ChangeRequest:
     """Office: approve a request; the task moves as asked (the only way besides approved reports)."""
-    _require_office(user, _("审批变更申请"))
     item = _decide(request, user, ChangeRequest.APPROVED, (reason or "").strip())
     task = Task.objects.select_for_update().get(pk=item.task_id)
     if item.kind == ChangeRequest.DEADLINE:
@@ -305,7 +310,13 @@ def _replace_units(task: Task, leads: list[int], supports: list[int]) -> None:
 @transaction.atomic
 def reject_change(*, request: ChangeRequest, user, reason: str) -> ChangeRequest:
     """Office: reject a request with a reason; the task does not move."""
-    _require_office(user, _("审批变更申请"))
+    workflow.require(
+        user,
+        "supervision.decide_change",
+        request,
+        refuse_state=_refuse_state(_("该申请已%(s)s，不能再审批") % {"s": request.get_status_display()}),
+        message=_("只有对口办可以审批变更申请"),
+    )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("驳回申请必须填写理由")})
@@ -337,9 +348,12 @@ def instruct(
 ) -> Instruction:
     """A leader (or the office on a leader's behalf) instructs on a task, a unit or a report; it reaches the units."""
 
-    role = perms.role_of(user)
-    if role not in (perms.LEADER, perms.OFFICE_ADMIN):
-        raise PermissionDenied(_("只有领导或对口办（代领导录入）可以作出批示"))
+    workflow.require(
+        user,
+        "supervision.instruct",
+        task or organization or report,
+        message=_("只有领导或对口办（代领导录入）可以作出批示"),
+    )
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("批示内容不能为空")})
@@ -377,11 +391,7 @@ def instruct(
 def open_instruction(*, target, user) -> None:
     """The unit's first opening of an instruction is recorded as read."""
 
-    if (
-        target.read_at is None
-        and perms.role_of(user) in perms.UNIT_ROLES
-        and perms.can(user, target, perms.CHANGE)
-    ):
+    if target.read_at is None and workflow.may(user, "supervision.answer", target):
         if InstructionTarget.objects.filter(pk=target.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         ):
@@ -396,9 +406,7 @@ def answer_instruction(*, target, user, text: str):
     text = (text or "").strip()
     if not text:
         raise ValidationError({"answer": _("反馈内容不能为空")})
-    perms.require(user, target, perms.CHANGE)
-    if perms.role_of(user) not in perms.UNIT_ROLES:
-        raise PermissionDenied(_("批示由承办单位反馈"))
+    workflow.require(user, "supervision.answer", target, message=_("批示由承办单位反馈"))
     now = timezone.now()
     target.answer, target.answered_at, target.answered_by = text, now, user
     target.read_at = target.read_at or now

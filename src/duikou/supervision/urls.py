@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/<int:pk>/urge/", views.report_urge, name="report_urge"),
     path("periods/", views.periods, name="periods"),
     path("rules/", views.light_rules, name="rules"),
+    path("programs/<int:pk>/settings/", views.program_settings, name="program_settings"),
     path("notices/", views.notice_ledger, name="notices"),
     path("notices/check/", views.notice_check, name="notice_check"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duikou.core import permissions as perms
+from duikou.core import workflow
 from duikou.core.dates import today_for
 from duikou.core.job_views import follow
 from duikou.core.jobs import start as start_job
@@ -21,7 +22,7 @@ from duikou.programs.models import Program
 from duikou.reports import services as report_services
 from duikou.reports.models import PeriodLock, Report
 
-from . import lights, notices, services
+from . import lights, notices, rules, services
 from .forms import (
     AnswerForm,
     ChangeRequestForm,
@@ -67,11 +68,11 @@ def task_detail(request, pk: int):
         "requests": ChangeRequest.objects.restrict(user)
         .filter(task=task)
         .select_related("organization")[:50],
-        "is_office": perms.is_office(user),
-        "urge_form": UrgeForm(units=[p.organization for p in parts]) if perms.is_office(user) else None,
-        "can_request": bool(own)
-        and perms.allows(user, ChangeRequest, perms.ADD)
-        and task.status != Task.CANCELLED,
+        "is_office": workflow.may(user, "supervision.urge", task),
+        "urge_form": UrgeForm(units=[p.organization for p in parts])
+        if workflow.can(user, "supervision.urge", task)
+        else None,
+        "can_request": bool(own) and workflow.can(user, "supervision.request_change", task),
     }
     context.update(_extra_task_context(request, task))
     return render(request, "supervision/task_detail.html", context)
@@ -170,9 +171,7 @@ def urge_detail(request, pk: int):
     else:
         item = services.open_urge(urge=item, user=request.user)
         form = AnswerForm()
-    can_answer = perms.role_of(request.user) in perms.UNIT_ROLES and perms.can(
-        request.user, item, perms.CHANGE
-    )
+    can_answer = workflow.can(request.user, "supervision.answer", item)
     return render(
         request, "supervision/urge_detail.html", {"urge": item, "form": form, "can_answer": can_answer}
     )
@@ -188,8 +187,8 @@ def request_new(request, pk: int):
     units = Organization.objects.filter(
         pk__in=Responsibility.objects.filter(task=task).values("organization_id")
     ).order_by("full_name")
-    own = [o for o in units if perms.is_office(request.user) or perms.within(request.user, o)]
-    if not own or not perms.allows(request.user, ChangeRequest, perms.ADD):
+    own = [o for o in units if rules.acts_for.test(request.user, o)]
+    if not own or not workflow.can(request.user, "supervision.request_change", task):
         raise PermissionDenied(_("只有任务的责任单位可以提出变更申请"))
     form = ChangeRequestForm(
         request.POST or None,
@@ -253,7 +252,7 @@ def request_detail(request, pk: int):
             "form": DecisionForm(),
             "leads": [names.get(i, i) for i in item.lead_units],
             "supports": [names.get(i, i) for i in item.support_units],
-            "can_decide": perms.is_office(request.user) and item.status == ChangeRequest.PENDING,
+            "can_decide": workflow.can(request.user, "supervision.decide_change", item),
         },
     )
 
@@ -294,7 +293,7 @@ def request_evidence(request, pk: int):
 def periods(request):
     """Office: the closing dates of reporting periods (关账), and unlocking with a reason; others read them."""
 
-    office = perms.is_office(request.user)
+    office = workflow.may(request.user, "reports.close_period")
     programs = Program.objects.restrict(request.user).order_by("name")
     form = CloseForm(request.POST or None, programs=programs) if office else None
     if request.method == "POST":
@@ -348,7 +347,7 @@ def periods(request):
 
 
 def _may_instruct(user) -> bool:
-    return perms.role_of(user) in (perms.LEADER, perms.OFFICE_ADMIN)
+    return workflow.may(user, "supervision.instruct")
 
 
 @login_required
@@ -445,7 +444,9 @@ def instruction_detail(request, pk: int):
         .filter(instruction=item)
         .select_related("organization")
     )
-    can_answer = perms.role_of(request.user) in perms.UNIT_ROLES and any(t.answered_at is None for t in mine)
+    can_answer = any(
+        t.answered_at is None and workflow.can(request.user, "supervision.answer", t) for t in mine
+    )
     return render(
         request,
         "supervision/instruction_detail.html",
@@ -485,7 +486,7 @@ def notice_ledger(request):
             "state": state,
             "counts": notices.ledger_counts(rows, today),
             "today": today,
-            "office": perms.is_office(request.user),
+            "office": workflow.may(request.user, "supervision.escalate"),
         },
     )
 
@@ -494,8 +495,7 @@ def notice_ledger(request):
 @require_POST
 def notice_check(request):
     """Office: run the escalation now, on the queue (the scheduler runs it daily)."""
-    if not perms.is_office(request.user):
-        raise PermissionDenied(_("只有对口办可以发起督办检查"))
+    workflow.require(request.user, "supervision.escalate", message=_("只有对口办可以发起督办检查"))
     return follow(request, start_job("supervision.escalate", user=request.user, title=_("督办检查")))
 
 
@@ -528,10 +528,8 @@ def notice_detail(request, pk: int):
         except (ValidationError, PermissionDenied) as exc:
             _flash(request, exc)
         return redirect("supervision:notice", pk=notice.pk)
-    can_answer = (
-        notice.status == SupervisionNotice.ISSUED
-        and perms.role_of(request.user) in perms.UNIT_ROLES
-        and perms.can(request.user, notice, perms.CHANGE)
+    can_answer = notice.status == SupervisionNotice.ISSUED and workflow.can(
+        request.user, "supervision.answer", notice
     )
     return render(
         request,
@@ -540,7 +538,9 @@ def notice_detail(request, pk: int):
             "notice": notice,
             "form": form,
             "can_answer": can_answer,
-            "office": perms.is_office(request.user),
+            "can_issue": workflow.can(request.user, "supervision.issue_notice", notice),
+            "can_close": notice.status != SupervisionNotice.RAISED
+            and workflow.can(request.user, "supervision.close_notice", notice),
             "overdue": notice.overdue_on(today_for(notice.task.plan.program)),
         },
     )
@@ -577,17 +577,17 @@ def light_rules(request):
     """The office sets each program's light and 督办 rules (N, X, M, report grace days); others read them."""
     from django.forms import modelform_factory
 
-    office = perms.is_office(request.user)
+    office = workflow.may(request.user, "supervision.configure")
     RuleForm = modelform_factory(
         LightRule, fields=["due_soon_days", "behind_points", "notice_after_days", "report_grace_days"]
     )
     programs = list(Program.objects.restrict(request.user).order_by("name")[:200])
-    rules = {r.program_id: r for r in LightRule.objects.filter(program__in=programs)}
+    existing = {r.program_id: r for r in LightRule.objects.filter(program__in=programs)}
     if request.method == "POST":
         if not office:
             raise PermissionDenied(_("只有对口办可以设置红黄绿灯规则"))
         program = get_object_or_404(Program, pk=request.POST.get("program"))
-        form = RuleForm(request.POST, instance=rules.get(program.pk) or LightRule(program=program))
+        form = RuleForm(request.POST, instance=existing.get(program.pk) or LightRule(program=program))
         if form.is_valid():
             form.save()
             messages.success(request, _("已保存 %(p)s 的规则") % {"p": program})
@@ -597,7 +597,82 @@ def light_rules(request):
                     messages.error(request, error)
         return redirect("supervision:rules")
     rows = [
-        {"program": p, "form": RuleForm(instance=rules.get(p.pk) or LightRule(program=p), prefix=None)}
+        {"program": p, "form": RuleForm(instance=existing.get(p.pk) or LightRule(program=p), prefix=None)}
         for p in programs
     ]
     return render(request, "supervision/rules.html", {"rows": rows, "office": office})
+
+
+@login_required
+def program_settings(request, pk: int):
+    """Office: one program's supervision settings — the light and 督办 thresholds (N, X, M, report grace days) and
+    the group robots (企业微信, 钉钉) its reminders go to, for the whole program or one of its units."""
+    from django.db.models import Q
+    from django.forms import modelform_factory
+
+    from duikou.programs.models import Program
+
+    from .forms import WebhookChannelForm
+    from .models import LightRule, WebhookChannel
+
+    program = get_object_or_404(Program.objects.restrict(request.user), pk=pk)
+    # The robots' addresses carry their keys: the office alone reads and sets them.
+    workflow.require(
+        request.user, "supervision.configure", program, message=_("只有对口办可以设置督查规则和群机器人")
+    )
+    units = (
+        Organization.objects.filter(
+            Q(responsibilities__task__plan__program=program) | Q(pk__in=program.donors.values("pk"))
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    channels = WebhookChannel.objects.filter(
+        Q(program=program) | Q(organization__in=units.values("pk"))
+    ).select_related("organization")
+    RuleForm = modelform_factory(
+        LightRule, fields=["due_soon_days", "behind_points", "notice_after_days", "report_grace_days"]
+    )
+    rule = LightRule.objects.filter(program=program).first() or LightRule(program=program)
+    rule_form, channel_form = (
+        RuleForm(instance=rule, prefix="rule"),
+        WebhookChannelForm(units=units, prefix="robot"),
+    )
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "rules":
+            rule_form = RuleForm(request.POST, instance=rule, prefix="rule")
+            if rule_form.is_valid():
+                rule_form.save()
+                messages.success(request, _("已保存 %(p)s 的红黄绿灯与督办规则") % {"p": program})
+                return redirect("supervision:program_settings", pk=program.pk)
+        elif action == "robot":
+            instance = (
+                get_object_or_404(channels, pk=request.POST["robot"]) if request.POST.get("robot") else None
+            )
+            channel_form = WebhookChannelForm(request.POST, instance=instance, units=units, prefix="robot")
+            if channel_form.is_valid():
+                channel = channel_form.save(commit=False)
+                channel.program = program
+                channel.save()
+                messages.success(request, _("已保存群机器人 %(name)s") % {"name": channel.name})
+                return redirect("supervision:program_settings", pk=program.pk)
+        elif action in ("delete", "toggle"):
+            channel = get_object_or_404(channels, pk=request.POST.get("robot"))
+            if action == "delete":
+                channel.delete()
+                messages.success(request, _("已删除群机器人 %(name)s") % {"name": channel.name})
+            else:
+                channel.active = not channel.active
+                channel.save()
+                messages.success(
+                    request,
+                    (_("已启用群机器人 %(name)s") if channel.active else _("已停用群机器人 %(name)s"))
+                    % {"name": channel.name},
+                )
+            return redirect("supervision:program_settings", pk=program.pk)
+    return render(
+        request,
+        "supervision/program_settings.html",
+        {"program": program, "rule_form": rule_form, "channel_form": channel_form, "channels": channels},
+    )

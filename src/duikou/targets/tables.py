@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.core import money
 from duikou.core.lists import Column
+from duikou.supervision.lights import LABELS as LIGHT_LABELS
 
 from . import units
 
@@ -15,6 +16,13 @@ def target_link(target):
 
 TARGET_COLUMNS = [
     Column("indicator", _("指标"), sort="indicator", link=target_link),
+    # supervision.lights.commitment_lights: achieved ÷ agreed against the time elapsed (one owner of lights).
+    Column(
+        "light",
+        _("红黄绿灯"),
+        lambda t: LIGHT_LABELS.get(getattr(t, "light", None), ""),
+        template="supervision/_light_cell.html",
+    ),
     Column("plan", _("方案"), "plan.title", sort="plan__title"),
     Column("year", _("年份"), sort="year", css="num"),
     Column("comparator", _("比较"), sort="comparator"),

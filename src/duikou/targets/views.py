@@ -10,6 +10,7 @@ from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.plans.models import Plan
 from duikou.reports.achieved import achieved_by_target, latest_approved_figures
+from duikou.supervision import lights
 
 from .filters import TARGET_FILTERS
 from .models import Allocation, Target
@@ -49,6 +50,7 @@ def with_progress(targets: list[Target], user=None) -> list[Target]:
         target.achieved = achieved.get(target.pk)
         target.progress = target.progress_of(target.achieved)
         target.reached = target.is_reached_by(target.achieved) and not target.partial
+    lights.commitment_lights(targets)
     return targets
 
 
@@ -65,7 +67,7 @@ class TargetListView(RestrictedListView):
     search_fields = ("indicator", "text")
     default_sort = "plan__issued_on,order"
     export_name = "targets"
-    select_related = ("plan",)
+    select_related = ("plan__program",)
     template_name = "targets/target_list.html"
 
     def annotate(self, queryset):
@@ -91,17 +93,18 @@ class TargetListView(RestrictedListView):
 def target_detail(request, pk: int):
     """One target: its text, its allocations to units with each unit's latest approved figure."""
     target = get_object_or_404(
-        Target.objects.restrict(request.user, VIEW).select_related("plan", "task"), pk=pk
+        Target.objects.restrict(request.user, VIEW).select_related("plan__program", "task"), pk=pk
     )
     with_progress([target], request.user)
     figures = latest_approved_figures(target_ids=[target.pk])
     allocations = list(
         Allocation.objects.restrict(request.user, VIEW)
         .filter(target=target)
-        .select_related("organization")
+        .select_related("organization", "target__plan__program")
         .order_by("order")
     )
     for allocation in allocations:
         allocation.achieved = figures.get((target.pk, allocation.organization_id))
         allocation.progress = allocation.progress_of(allocation.achieved)
+    lights.commitment_lights(allocations)
     return render(request, "targets/target_detail.html", {"target": target, "allocations": allocations})

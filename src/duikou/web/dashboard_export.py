@@ -15,9 +15,26 @@ from . import stats
 
 # An export lists every program the user may see, page after page of the dashboard, up to this many.
 MAX_PROGRAMS = 5_000
-PROGRAM_HEADERS = ["对口关系", "任务", "已完成", "逾期", "完成率（%）", "目标达成", "目标", "计划资金（万元）",
-                   "已到账（万元）", "执行率（%）"]  # fmt: skip
-UNIT_HEADERS = ["单位", "承担任务", "牵头", "已完成", "逾期", "完成率（%）", "分解目标", "支付到账（万元）"]
+PROGRAM_HEADERS = ["对口关系", "红黄绿灯", "任务", "已完成", "逾期", "完成率（%）", "目标达成", "目标",
+                   "计划资金（万元）", "已到账（万元）", "执行率（%）"]  # fmt: skip
+UNIT_HEADERS = [
+    "单位",
+    "红黄绿灯",
+    "承担任务",
+    "牵头",
+    "已完成",
+    "逾期",
+    "完成率（%）",
+    "分解目标",
+    "支付到账（万元）",
+]
+
+
+def _light(row) -> str:
+    """The row's light (web.stats took it from supervision.lights) in words."""
+    from duikou.supervision.lights import LABELS
+
+    return str(LABELS.get(row.get("light"), ""))
 
 
 def dashboard_figures(user) -> dict:
@@ -37,13 +54,13 @@ def _percent(value) -> float | None:
 
 
 def _program_row(r) -> list:
-    return [r["program"].name, r["tasks"], r["completed"], r["overdue"], _percent(r.get("completion")),
+    return [r["program"].name, _light(r), r["tasks"], r["completed"], r["overdue"], _percent(r.get("completion")),
             r["reached"], r["targets"], float(money.in_unit(r["planned"])), float(money.in_unit(r["disbursed"])),
             _percent(r.get("execution"))]  # fmt: skip
 
 
 def _unit_row(u) -> list:
-    return [u["organization__full_name"], u["tasks"], u["lead"], u["completed"], u["overdue"],
+    return [u["organization__full_name"], _light(u), u["tasks"], u["lead"], u["completed"], u["overdue"],
             _percent(u.get("completion")), u["allocations"], float(money.in_unit(u["disbursed"] or Decimal(0)))]  # fmt: skip
 
 
@@ -80,15 +97,15 @@ def dashboard_docx(user) -> bytes:
     )
     doc.heading("二、各对口关系进展")
     doc.table(
-        ["对口关系", "任务", "已完成", "逾期", "完成率", "计划（万元）", "到账（万元）"],
-        [[r["program"].name, r["tasks"], r["completed"], r["overdue"], f"{_percent(r.get('completion')) or 0}%",
+        ["对口关系", "红黄绿灯", "任务", "已完成", "逾期", "完成率", "计划（万元）", "到账（万元）"],
+        [[r["program"].name, _light(r), r["tasks"], r["completed"], r["overdue"], f"{_percent(r.get('completion')) or 0}%",
           money.format_amount(r["planned"]), money.format_amount(r["disbursed"])] for r in data["programs"]],
         keep_whole=[0],
     )  # fmt: skip
     doc.heading("三、各责任单位进展")
     doc.table(
-        ["单位", "承担任务", "已完成", "逾期", "完成率", "到账（万元）"],
-        [[u["organization__full_name"], u["tasks"], u["completed"], u["overdue"],
+        ["单位", "红黄绿灯", "承担任务", "已完成", "逾期", "完成率", "到账（万元）"],
+        [[u["organization__full_name"], _light(u), u["tasks"], u["completed"], u["overdue"],
           f"{_percent(u.get('completion')) or 0}%", money.format_amount(u["disbursed"])] for u in data["units"]],
         keep_whole=[0],
     )  # fmt: skip

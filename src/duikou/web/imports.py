@@ -33,7 +33,16 @@ from duikou.organizations.services import (
 )
 from duikou.plans.models import Plan
 from duikou.plans.schema import PlanDocument, describe_errors, item_place
-from duikou.plans.services import ImportResult, import_plan_data, parse_plan_json, publish_plan
+from duikou.plans.services import (
+    ImportResult,
+    drop_unit_name,
+    import_plan_data,
+    parse_plan_json,
+    placeholder_units,
+    printed_units,
+    publish_plan,
+    refuse_placeholders,
+)
 from duikou.reader import ReaderError
 from duikou.reader.extract import extract_lines
 from duikou.reader.limits import PARSE_MEMORY_BYTES, LimitExceeded, check_file, run_limited
@@ -328,34 +337,6 @@ class UnitChoice:
         return self.status in (Resolution.AMBIGUOUS, self.PLACEHOLDER)
 
 
-def printed_units(data: dict) -> dict[str, list[str]]:
-    """Every unit name the plan prints, with where it appears (in order of first appearance)."""
-    names: dict[str, list[str]] = {}
-
-    def add(name, place):
-        if name:
-            names.setdefault(name, []).append(place)
-
-    for name in data.get("donors") or []:
-        add(name, _("支援方"))
-    for name in data.get("recipients") or []:
-        add(name, _("受援方"))
-    for i, p in enumerate(data.get("pairings") or []):
-        add(p.get("donor"), item_place("pairings", i))
-        add(p.get("recipient"), item_place("pairings", i))
-    for i, line in enumerate(data.get("funding") or []):
-        add(line.get("source"), item_place("funding", i))
-    for i, task in enumerate(data.get("tasks") or []):
-        for name in (task.get("lead_units") or []) + (task.get("support_units") or []):
-            add(
-                name, _("任务%(n)s") % {"n": task["number"]} if task.get("number") else item_place("tasks", i)
-            )
-    for i, target in enumerate(data.get("targets") or []):
-        for share in target.get("allocations") or []:
-            add(share.get("unit"), item_place("targets", i, target))
-    return names
-
-
 def unit_choices(draft: ImportDraft) -> list[UnitChoice]:
     """The resolver's reading of every printed name, in the issuer's context, with the office's choices."""
     data = draft.plan_data
@@ -382,26 +363,6 @@ def unit_choices(draft: ImportDraft) -> list[UnitChoice]:
             )
         )
     return out
-
-
-def drop_unit_name(data: dict, printed: str) -> dict:
-    """The plan without one printed name: out of every task's units, every target's allocations and pairings."""
-    data = copy.deepcopy(data)
-    for task in data.get("tasks") or []:
-        for role in ("lead_units", "support_units"):
-            if task.get(role):
-                task[role] = [u for u in task[role] if u != printed]
-    for target in data.get("targets") or []:
-        if target.get("allocations"):
-            target["allocations"] = [a for a in target["allocations"] if a.get("unit") != printed]
-    if data.get("pairings"):
-        data["pairings"] = [
-            p for p in data["pairings"] if printed not in (p.get("donor"), p.get("recipient"))
-        ]
-    for key in ("donors", "recipients"):
-        if data.get(key):
-            data[key] = [u for u in data[key] if u != printed]
-    return data
 
 
 _HEADING_END = re.compile(r"[。；;：:]")
@@ -509,11 +470,9 @@ def publish_draft(*, draft: ImportDraft, user) -> ImportResult:
     if already is not None:
         raise InputError(_("同一来源文件已导入为方案 %(id)s，未重复导入") % {"id": already.pk})
     choices = unit_choices(draft)
-    placeholders = [c.printed for c in choices if c.status == UnitChoice.PLACEHOLDER]
-    if placeholders:
-        raise InputError(
-            _("以下名称不是具体单位，请对应到单位或删除：%(names)s") % {"names": "、".join(placeholders[:10])}
-        )
+    # The same rule and refusal as `duikou import` (plans.services): only names the office left undecided.
+    decided = {c.printed for c in choices if c.status in ("chosen", "create")}
+    refuse_placeholders([n for n in placeholder_units(draft.plan_data) if n not in decided])
     undecided = [c.printed for c in choices if c.needs_choice]
     if undecided:
         raise InputError(
