@@ -38,6 +38,15 @@ def _chinese_by_default(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_in_the_request(settings, tmp_path):
+    """Queued work (core/jobs.py) runs inside the request that starts it (django-tasks' immediate backend), so
+    pages answer as soon as it is done; tests/exchange/test_queue.py runs the database queue and its worker. Job
+    files go to the test's own folder (job ids repeat across parallel workers' databases)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.DUIKOU_JOBS_DIR = tmp_path / "jobs"
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashes_and_own_files(settings, tmp_path):
     """Test passwords use a fast hasher (Argon2 is slow on purpose: about 0.2 s a user, most of the suite's time when
     every test makes its users); evidence files go to the test's own folder, so parallel workers never share one.

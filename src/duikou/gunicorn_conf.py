@@ -22,5 +22,5 @@ def _without_server(self):
 
 gunicorn.http.wsgi.Response.default_headers = _without_server
 
-# The master starts the application's scheduler (daily reminders, 督办, deliveries) and stops it on exit: no cron.
-from duikou.supervision.gunicorn_hooks import on_exit, on_starting  # noqa: E402, F401
+# The master starts the scheduler (daily reminders, 督办, deliveries) and the job queue's worker, and stops them on exit.
+from duikou.gunicorn_hooks import on_exit, on_starting  # noqa: E402, F401

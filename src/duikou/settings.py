@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_tasks",
+    "django_tasks_db",  # the queue's table: jobs survive a restart (docs/architecture.md, "Long work")
     "duikou.core",
     "duikou.accounts",
     "duikou.organizations",
@@ -235,6 +237,28 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DUIKOU_MAX_REQUEST_BYTES = env.int("DUIKOU_MAX_REQUEST_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
 # One document's parse (reader, OCR) runs in a child process with this time budget.
 DUIKOU_PARSE_SECONDS = env.int("DUIKOU_PARSE_SECONDS", default=60)
+# A document read on the queue (OCR of a scan: seconds a page) has its own, longer budget.
+DUIKOU_JOB_PARSE_SECONDS = env.int("DUIKOU_JOB_PARSE_SECONDS", default=30 * 60)
+# ... and address space: the OCR engine (onnxruntime) reserves far more than the 1 GB a request's parse may map
+# (measured: a scan fails with std::bad_alloc under 1 GB, reads under 4 GB).
+DUIKOU_JOB_PARSE_MEMORY_BYTES = env.int("DUIKOU_JOB_PARSE_MEMORY_BYTES", default=4 * 1024**3)
+
+# Long work (imports, publishing, task-table applies, exports, bulletins, OCR) runs on a task queue: django-tasks
+# with its database backend (the same database, SQLite or PostgreSQL), worked by `duikou worker` (started by
+# `duikou serve`). DUIKOU_TASKS_BACKEND=immediate runs each job inside the request instead (the tests do).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env.str("DUIKOU_TASKS_BACKEND", default="database")],
+    }
+}
+# A running job whose worker has not been heard of for this long is taken up again (the worker died).
+DUIKOU_JOB_STALE_SECONDS = env.int("DUIKOU_JOB_STALE_SECONDS", default=120)
+DUIKOU_JOB_KEEP_DAYS = env.int("DUIKOU_JOB_KEEP_DAYS", default=7)
+# Where jobs keep their files (an export's workbook) and uploads wait for the worker.
+DUIKOU_JOBS_DIR = Path(env.str("DUIKOU_JOBS_DIR", default=str(DATA_DIR / "jobs")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env.str("DUIKOU_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

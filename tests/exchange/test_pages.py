@@ -28,7 +28,9 @@ def test_tasktable_page_previews_then_applies(small_plan, office_admin):
     assert "E4 完成时限" in html and "6月底前" in html and "5月底前" in html
     assert small_plan.tasks.get(number="1").deadline == "6月底前"
     digest = html.split('name="upload" value="')[1].split('"')[0]
-    page = client.post(f"/exchange/plans/{small_plan.pk}/tasktable/", {"apply": "1", "upload": digest})
+    page = client.post(
+        f"/exchange/plans/{small_plan.pk}/tasktable/", {"apply": "1", "upload": digest}, follow=True
+    )
     assert "已应用" in page.content.decode()
     assert small_plan.tasks.get(number="1").deadline == "5月底前"
 

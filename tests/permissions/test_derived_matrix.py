@@ -79,6 +79,11 @@ PK_MODELS = {
     "programs:detail": "programs.Program",
     "supervision:program_settings": "programs.Program",
     "organizations:detail": "organizations.Organization",
+    # A queued job's pages: its owner's alone (404 for anyone else, tests/exchange/test_queue.py).
+    "jobs:page": "core.Job",
+    "jobs:status": "core.Job",
+    "jobs:next": "core.Job",
+    "jobs:download": "core.Job",
 }
 OTHER_ARGS = {
     "year": "2025",
@@ -136,6 +141,10 @@ def _records(world, label):
         _evidence(world)
     if label.startswith("supervision."):
         _supervision(world)
+    if label == "core.Job" and not model.objects.exists():
+        from duikou.core import jobs
+
+        jobs.start("exchange.reports", user=world.users[perms.OFFICE_ADMIN], title="导出月报")
     return model, list(model.objects.order_by("pk").values_list("pk", flat=True)[:6])
 
 

@@ -65,17 +65,47 @@ def test_command_output_and_bad_input(world, capsys):
     assert "--days" in capsys.readouterr().err
 
 
-def test_email_when_enabled(world, settings):
+def test_email_when_enabled(world, settings, django_capture_on_commit_callbacks):
     settings.DUIKOU_EMAIL_ENABLED = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     world.users["reporter_a"].email = "mawei@example.cn"
     world.users["reporter_a"].save()
-    run = run_reminders(days=7, today=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = run_reminders(days=7, today=TODAY)
+        assert len(mail.outbox) == 0  # nothing leaves before the reminders are committed
     assert run.emailed == 1 and len(mail.outbox) == 1
     assert mail.outbox[0].to == ["mawei@example.cn"] and "逾期" in mail.outbox[0].body
     assert not Reminder.objects.filter(organization=world.mawei, emailed_at=None).exists()
-    run_reminders(days=7, today=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_reminders(days=7, today=TODAY)
     assert len(mail.outbox) == 1  # nothing new, nothing re-sent
+
+
+def test_a_failure_part_way_resends_nothing_already_sent(world, settings, monkeypatch):
+    """One unit's mail goes, the next one's server refuses: the first is not sent again by the next run."""
+    from duikou.reports import services
+
+    settings.DUIKOU_EMAIL_ENABLED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for name, address in (("reporter_a", "mawei@example.cn"), ("reporter_b", "gulou@example.cn")):
+        world.users[name].email = address
+        world.users[name].save()
+    run_reminders(days=7, today=TODAY)  # recorded; the e-mail waits for a commit the test never makes
+    assert len(mail.outbox) == 0
+    real_send = services.send_mail
+
+    def flaky(subject, body, sender, to):
+        if to == ["gulou@example.cn"]:
+            raise OSError("connection refused")
+        return real_send(subject, body, sender, to)
+
+    monkeypatch.setattr(services, "send_mail", flaky)
+    assert services.email_reminders() == 1
+    assert [m.to for m in mail.outbox] == [["mawei@example.cn"]]
+    assert Reminder.objects.filter(organization=world.gulou, emailed_at=None).exists()  # given back
+    monkeypatch.setattr(services, "send_mail", real_send)
+    assert services.email_reminders() == 1
+    assert [m.to for m in mail.outbox] == [["mawei@example.cn"], ["gulou@example.cn"]]
 
 
 def test_inbox_shows_only_own_reminders_and_marks_read(client, world):

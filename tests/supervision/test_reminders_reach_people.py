@@ -213,10 +213,10 @@ def test_scheduler_runs_the_day_once_and_the_office_hears(world_tx, receiver, se
     assert second["daily"] is None and len(receiver.posts) == sent and DailyRun.objects.count() == 1
 
 
-def test_serve_starts_and_stops_the_scheduler(monkeypatch, tmp_path):
+def test_serve_starts_and_stops_the_scheduler_and_the_worker(monkeypatch, tmp_path):
     import time
 
-    from duikou.supervision import gunicorn_hooks
+    from duikou import gunicorn_hooks
 
     class Log:
         def info(self, *args):
@@ -227,12 +227,13 @@ def test_serve_starts_and_stops_the_scheduler(monkeypatch, tmp_path):
 
     monkeypatch.setenv("DUIKOU_DATA_DIR", str(tmp_path))
     gunicorn_hooks.on_starting(Server())
-    process = gunicorn_hooks._scheduler
-    assert process is not None and "scheduler" in process.args
+    processes = dict(gunicorn_hooks._processes)
+    assert set(processes) == {"scheduler", "worker"}
+    assert all(name in p.args for name, p in processes.items())
     time.sleep(0.5)
-    assert process.poll() is None  # running beside the workers
+    assert all(p.poll() is None for p in processes.values())  # running beside the web workers
     gunicorn_hooks.on_exit(Server())
-    assert process.poll() is not None
+    assert all(p.poll() is not None for p in processes.values())
     # `duikou serve` runs gunicorn with duikou.gunicorn_conf, whose hooks these are.
     from duikou import gunicorn_conf
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from duikou.core import permissions as perms
+from duikou.core.api_auth import revoke_token
 
 from . import services
 from .models import User
@@ -136,7 +137,6 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description=gettext_lazy("吊销接口令牌"))
     def revoke_api_token(self, request, queryset):
-        from duikou.core.api_auth import revoke_token
 
         if self._role(request) != perms.SECURITY_ADMIN:
             raise PermissionDenied

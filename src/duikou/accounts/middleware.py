@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .otp import otp_required
+
 # Session keys: when the user signed in, and when the session was last seen (both epoch seconds).
 SIGNED_IN_AT, SEEN_AT = "duikou_signed_in_at", "duikou_seen_at"
 
@@ -75,8 +77,6 @@ class OTPRequiredMiddleware:
 
     def __call__(self, request):
         from django_otp import user_has_device
-
-        from .otp import otp_required
 
         user = getattr(request, "user", None)
         if (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
+from duikou.core import sheets
+from duikou.core.models import SecurityEvent
+from duikou.core.security import record
 from duikou.organizations.models import Organization
 
 from .models import User
@@ -86,34 +88,18 @@ def provision_unit_accounts(plan, roles=(perms.UNIT_REPORTER,)) -> tuple[list[Ne
 
 def accounts_workbook(plan, accounts: list[NewAccount]) -> bytes:
     """The new accounts as .xlsx to hand to the units: 单位, 用户名, 角色, 初始密码."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from duikou.core.cells import xlsx_row
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("账户")
-    sheet.append([_("单位"), _("用户名"), _("角色"), _("初始密码"), _("说明")])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     note = _("首次登录后须修改密码")
-    for account in accounts:
-        user = account.user
-        sheet.append(
-            xlsx_row(
-                sheet,
-                [user.organization.full_name, user.username, user.get_role_display(), account.password, note],
-            )
-        )
-    for column, width in zip("ABCDE", (40, 18, 12, 18, 22), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([])
-    sheet.append(xlsx_row(sheet, [_("方案：%(title)s") % {"title": plan.title}]))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    rows = (
+        [a.user.organization.full_name, a.user.username, a.user.get_role_display(), a.password, note]
+        for a in accounts
+    )
+    return sheets.write_sheet(
+        _("账户"),
+        [_("单位"), _("用户名"), _("角色"), _("初始密码"), _("说明")],
+        rows,
+        widths=(40, 18, 12, 18, 22),
+        below=[[], [_("方案：%(title)s") % {"title": plan.title}]],
+    )
 
 
 def assignable_roles(actor) -> tuple[str, ...]:
@@ -147,9 +133,6 @@ def unlock(*, user: User) -> None:
     """Lift the login lockouts of this account, from every address; recorded in the security audit."""
     from axes.utils import reset
 
-    from duikou.core.models import SecurityEvent
-    from duikou.core.security import record
-
     cleared = reset(username=user.get_username())
     record(SecurityEvent.UNLOCK, target=user.get_username(), detail={"attempt_records_cleared": cleared})
 
@@ -173,9 +156,6 @@ def locked_usernames() -> set[str]:
 def reset_second_factor(*, user: User) -> None:
     """Remove the user's TOTP devices (a lost phone): the next sign-in enrols anew; recorded in the security audit."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from duikou.core.models import SecurityEvent
-    from duikou.core.security import record
 
     removed, _detail = TOTPDevice.objects.filter(user=user).delete()
     record(SecurityEvent.OTP_RESET, target=user.get_username(), detail={"devices_removed": removed})

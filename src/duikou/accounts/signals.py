@@ -5,8 +5,12 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 
+from duikou.core.api_auth import revoke_token
 from duikou.core.models import SecurityEvent
 from duikou.core.security import record
+
+from .middleware import SEEN_AT, SIGNED_IN_AT
+from .models import PRIVILEGE_FIELDS, User
 
 
 @receiver(user_logged_in)
@@ -14,8 +18,6 @@ def log_login(sender, request, user, **kwargs):
     record(SecurityEvent.LOGIN, user=user, target=user.get_username(), request=request)
     if request is not None and hasattr(request, "session"):
         import time
-
-        from .middleware import SEEN_AT, SIGNED_IN_AT
 
         request.session[SIGNED_IN_AT] = request.session[SEEN_AT] = int(time.time())
 
@@ -49,7 +51,6 @@ def log_login_failure(sender, credentials, request=None, **kwargs):
 
 def account_saved(user, *, before: dict, adding: bool) -> None:
     """Called by User.save: a new account, a change of role or reach, a new password."""
-    from .models import PRIVILEGE_FIELDS
 
     if adding:
         record(
@@ -72,8 +73,6 @@ def account_saved(user, *, before: dict, adding: bool) -> None:
     if changed:
         record(SecurityEvent.ROLE_CHANGE, target=user.get_username(), detail=changed)
     if "password" in before and before["password"] != user.password:
-        from duikou.core.api_auth import revoke_token
-
         record(SecurityEvent.PASSWORD_CHANGE, target=user.get_username())
         revoke_token(
             user=user, reason="password_change"
@@ -85,7 +84,6 @@ def account_saved(user, *, before: dict, adding: bool) -> None:
 def _log_permissions(sender, instance, action, model, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    from .models import User
 
     if isinstance(instance, User):
         record(
@@ -96,7 +94,6 @@ def _log_permissions(sender, instance, action, model, pk_set, **kwargs):
 
 
 def connect():
-    from .models import User
 
     m2m_changed.connect(_log_permissions, sender=User.groups.through, dispatch_uid="account-groups")
     m2m_changed.connect(_log_permissions, sender=User.user_permissions.through, dispatch_uid="account-perms")

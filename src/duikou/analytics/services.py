@@ -17,9 +17,12 @@ from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value,
 from django.db.models.functions import Coalesce, ExtractYear
 
 from duikou.core.dates import today_for
-from duikou.plans.models import CANCELLED, COMPLETED, is_overdue, overdue_q
+from duikou.funds.models import FundingLine, Transaction
+from duikou.organizations.models import Organization
+from duikou.plans.models import CANCELLED, COMPLETED, Responsibility, Task, is_overdue, overdue_q
+from duikou.projects.models import Project
 from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
-from duikou.targets.models import reached
+from duikou.targets.models import Allocation, Target, reached
 
 from .models import NO_DUE_DATE, FundsTally, TargetTally, TaskTally, UnitFundsTally, UnitRollup, UnitTaskTally
 
@@ -99,7 +102,6 @@ def _year(value) -> int:
 def recompute_targets(target_ids: Iterable[int]) -> None:
     """Recompute achieved and reached for these targets (reports.achieved and targets.models own the rules), and
     how many of their unit shares (allocations) the figures reported against them meet."""
-    from duikou.targets.models import Target
 
     ids = sorted(set(target_ids))
     if not ids:
@@ -135,7 +137,6 @@ def recompute_targets(target_ids: Iterable[int]) -> None:
 
 def _allocation_counts(target_ids, by_allocation: dict[int, Decimal]) -> dict[int, tuple[int, int]]:
     """Target id → (its allocations, those the latest approved figure reported against them meets)."""
-    from duikou.targets.models import Allocation
 
     out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     rows = Allocation.objects.filter(target_id__in=list(target_ids)).values_list(
@@ -150,9 +151,6 @@ def _allocation_counts(target_ids, by_allocation: dict[int, Decimal]) -> dict[in
 @transaction.atomic
 def refresh_plan(plan_id: int) -> None:
     """Recompute every summary one plan touches (after rows were written in bulk without signals)."""
-    from duikou.funds.models import FundingLine, Transaction
-    from duikou.projects.models import Project
-    from duikou.targets.models import Target
 
     TaskTally.objects.filter(plan_id=plan_id).delete()
     _fill_task_tally(Q(plan_id=plan_id))
@@ -184,7 +182,6 @@ def count_imported_plan(*, plan_id: int) -> None:
 def count_imported_assignments(plan_id: int) -> None:
     """Add a newly imported plan's task assignments (written in bulk, so no signal counted them) to the unit
     tallies and rollups: one grouped query over the plan's own rows, whatever the size of the country."""
-    from duikou.plans.models import Responsibility
 
     groups = (
         Responsibility.objects.filter(task__plan_id=plan_id)
@@ -223,7 +220,6 @@ def rebuild() -> dict[str, int]:
     Set-based at any size: the tables are emptied with one DELETE each (the ORM's delete() would load every
     row first), each fill groups in SQL and streams its rows to `_bulk` in batches.
     """
-    from duikou.targets.models import Target
 
     tallies = (TaskTally, UnitTaskTally, UnitRollup, FundsTally, UnitFundsTally, TargetTally)
     with connection.cursor() as cursor:
@@ -281,7 +277,6 @@ def _bulk(model, rows, batch: int = 5000) -> None:
 
 
 def _fill_task_tally(where: Q) -> None:
-    from duikou.plans.models import Task
 
     groups = (
         Task.objects.filter(where)
@@ -302,7 +297,6 @@ def _fill_task_tally(where: Q) -> None:
 
 
 def _fill_unit_task_tally(where: Q) -> None:
-    from duikou.plans.models import Responsibility
 
     groups = (
         Responsibility.objects.filter(where)
@@ -391,7 +385,6 @@ def _count():
 
 
 def _fill_funds(line_where: Q, tx_where: Q) -> None:
-    from duikou.funds.models import FundingLine, Transaction
 
     rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(("planned", *KINDS, "line_spent"), ZERO))
     for g in (
@@ -432,7 +425,6 @@ def _fill_funds(line_where: Q, tx_where: Q) -> None:
 
 
 def _fill_unit_funds(org_ids: list[int] | None) -> None:
-    from duikou.funds.models import Transaction
 
     rows: dict[tuple, dict] = defaultdict(lambda: {"paid": ZERO, "received": ZERO})
     for side, column in (("payer_id", "paid"), ("payee_id", "received")):
@@ -601,7 +593,6 @@ def organization_summary(organization, *, subtree: bool = True, today: dt.date |
     With subtree=True (the default) the figures include every organization under it (a province's
     departments, counties, towns).
     """
-    from duikou.organizations.models import Organization
 
     today = today or today_for()
     if subtree:

@@ -9,7 +9,11 @@ from decimal import Decimal
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from duikou.funds.models import SPENT_KINDS
+from duikou.funds.models import SPENT_KINDS, FundingLine, Transaction
+from duikou.plans.models import Plan, Responsibility, Task
+from duikou.projects.models import Project
+from duikou.reports.models import Report, TargetFigure
+from duikou.targets.models import Allocation, Target
 
 from . import services as s
 from .models import FundsTally, TargetTally, TaskTally, UnitFundsTally
@@ -34,7 +38,6 @@ def _stored(instance, fields):
 
 # -- one row's contribution to the tallies, added with sign +1 or -1 ---------------------------------
 def _task(state, task_id, sign):
-    from duikou.plans.models import Plan, Responsibility
 
     program_id = Plan._base_manager.filter(pk=state["plan_id"]).values_list("program_id", flat=True).first()
     if program_id is None:
@@ -53,7 +56,6 @@ def _task(state, task_id, sign):
 
 
 def _responsibility(state, sign):
-    from duikou.plans.models import Task
 
     task = Task._base_manager.filter(pk=state["task_id"]).values("status", "due_date").first()
     if task is None:
@@ -62,7 +64,6 @@ def _responsibility(state, sign):
 
 
 def _line(state, sign):
-    from duikou.plans.models import Plan
 
     program_id = Plan._base_manager.filter(pk=state["plan_id"]).values_list("program_id", flat=True).first()
     if program_id is None:
@@ -75,8 +76,6 @@ def _line(state, sign):
 
 
 def _transaction(state, sign):
-    from duikou.funds.models import FundingLine
-    from duikou.projects.models import Project
 
     program_id = plan_id = None
     if state["funding_line_id"]:
@@ -113,9 +112,6 @@ def _before_save(sender, instance, raw=False, **kwargs):
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
-    from duikou.plans.models import Plan
-    from duikou.reports.models import Report, TargetFigure
-    from duikou.targets.models import Allocation, Target
 
     if sender is Plan:
         # A plan's tallies are keyed by its program: only moving it to another program changes them. A new plan
@@ -147,9 +143,6 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
 
 
 def _after_delete(sender, instance, **kwargs):
-    from duikou.plans.models import Plan
-    from duikou.reports.models import TargetFigure
-    from duikou.targets.models import Allocation, Target
 
     if sender is Plan:
         for model in (TaskTally, FundsTally, TargetTally):
@@ -172,10 +165,6 @@ APPLY: dict = {}
 
 def connect():
     """Wire the handlers to the domain models (called once from AppConfig.ready)."""
-    from duikou.funds.models import FundingLine, Transaction
-    from duikou.plans.models import Plan, Responsibility, Task
-    from duikou.reports.models import Report, TargetFigure
-    from duikou.targets.models import Allocation, Target
 
     WATCHED.update(
         {

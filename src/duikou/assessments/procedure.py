@@ -24,7 +24,10 @@ from django.utils.translation import gettext as _
 from duikou.core import permissions as perms
 from duikou.core.dates import today_for
 from duikou.core.errors import InputError
+from duikou.indicators.services import line_payload, progress
 from duikou.programs.models import Program
+from duikou.reports.services import EVIDENCE_TYPES, sniff_evidence
+from duikou.targets.models import credit
 
 from .models import AssessmentProcedure, AssessmentRule, ProcedureStep
 
@@ -34,7 +37,6 @@ OTHER_SIDE = {Step.DONOR: Step.RECIPIENT, Step.RECIPIENT: Step.DONOR}
 
 def indicator_table(program: Program, year: int) -> list[dict]:
     """The program's indicator lines for the year from approved figures (agreed, achieved, rate)."""
-    from duikou.indicators.services import line_payload, progress
 
     return [line_payload(line) for line in progress(year=year, program_ids={program.pk}).lines]
 
@@ -82,7 +84,6 @@ def start_procedure(*, program: Program, year: int, user) -> AssessmentProcedure
 
 
 def _store_evidence(step: ProcedureStep, upload) -> None:
-    from duikou.reports.services import EVIDENCE_TYPES, sniff_evidence
 
     try:
         mime = sniff_evidence(upload)
@@ -207,7 +208,6 @@ def cross_verify(
 def indicator_score(table: list[dict]) -> Decimal | None:
     """The mean completion rate (each capped at 100) of the indicators with an agreed value; a parent whose parts
     are agreed is left out (its agreed value is theirs, so it would count them twice)."""
-    from duikou.targets.models import credit
 
     summed = {row.get("parent") for row in table if row.get("agreed") and row.get("parent")}
     rates = [

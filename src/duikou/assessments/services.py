@@ -14,14 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from duikou.core import money, workflow
+from duikou.core import permissions as perms
 from duikou.core.dates import cn_date, local_date, today_for
-from duikou.core.periods import Period
+from duikou.core.gongwen import GongwenDocument
+from duikou.core.periods import MONTH, QUARTER, Period
+from duikou.core.sheets import write_sheet
 from duikou.funds.models import FundingLine, Transaction
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Program
 from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
-from duikou.reports.models import Report
+from duikou.reports.models import PeriodLock, Report
+from duikou.reports.services import close_period
 from duikou.targets.models import Allocation, Target, credit
 
 from .models import Assessment, AssessmentRule
@@ -254,11 +258,6 @@ def publish_assessment(*, rule: AssessmentRule, user) -> AssessmentRule:
     reporting period of the year locks today, so the figures under them cannot move either."""
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from duikou.core import permissions as perms
-    from duikou.core.periods import MONTH, QUARTER
-    from duikou.reports.models import PeriodLock
-    from duikou.reports.services import close_period
-
     if not perms.is_office(user):
         raise PermissionDenied(_("只有对口办可以发布考核结果"))
     rule = AssessmentRule.objects.select_for_update().get(pk=rule.pk)
@@ -439,7 +438,6 @@ def bar_chart(labels: list[str], values: list[float], *, title: str, unit: str =
 
 def _gongwen(title: str, *, program: Program, doc_number: str | None, subtitle: str | None = None):
     """A 公文 of the program's office: its name as issuer, a 发文字号 (a blank number when none is given), today."""
-    from duikou.core.gongwen import GongwenDocument
 
     today = today_for(program)
     # The office's name heads the document and signs it; without one, the 发文字号 and date lines still stand.
@@ -623,7 +621,6 @@ def assessment_rows(results: list[Assessment]):
 
 def write_assessment_xlsx(*, rule: AssessmentRule, results=None) -> bytes:
     """The same table as the page and the .docx, as a one-sheet workbook."""
-    from duikou.core.sheets import write_sheet
 
     rows = assessment_rows(ordered_results(rule, results))
     widths = [6, 30, 8] + [12, 12, 12, 10] * len(COMPONENTS)

@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
+from .models import SecurityEvent
+from .security import record
+
 TOKEN_PREFIX = "dk_"
 READ, WRITE = "read", "write"
 SCOPES = (READ, WRITE)
@@ -31,8 +34,6 @@ def hash_token(token: str) -> str:
 @transaction.atomic
 def issue_token(*, user, scope: str = READ, days: int | None = None) -> str:
     """Give `user` a new API token (the old one stops working) and return it; only its hash is stored."""
-    from .models import SecurityEvent
-    from .security import record
 
     if scope not in SCOPES:
         raise ValueError(_("令牌范围须为 read 或 write：%(scope)s") % {"scope": scope})
@@ -58,8 +59,6 @@ def issue_token(*, user, scope: str = READ, days: int | None = None) -> str:
 @transaction.atomic
 def revoke_token(*, user, reason: str = "") -> bool:
     """Stop the user's API token from working; whether there was one."""
-    from .models import SecurityEvent
-    from .security import record
 
     had = bool(user.api_token)
     type(user).objects.filter(pk=user.pk).update(api_token="", api_token_expires_at=None)

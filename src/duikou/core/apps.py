@@ -8,4 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("系统与审计")
 
     def ready(self):
-        from . import audit  # noqa: F401  connects the change-log signal handlers
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import (
+            audit,  # noqa: F401  connects the change-log signal handlers
+            lists,  # noqa: F401  registers the list export job
+        )
+
+        # Each app's jobs.py registers the kinds of long work it puts on the queue (core/jobs.py).
+        autodiscover_modules("jobs")

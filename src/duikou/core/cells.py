@@ -6,8 +6,6 @@ the text it is. Every .xlsx and CSV writer passes its cells through here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 # What spreadsheet programs read as the start of a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,10 +26,3 @@ def as_text_cell(cell):
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
-
-
-def xlsx_row(sheet, values: Iterable) -> list:
-    """A row for `sheet.append` (write-only or not) with every formula-like text made a plain text cell."""
-    from openpyxl.cell import WriteOnlyCell
-
-    return [as_text_cell(WriteOnlyCell(sheet, value=v)) if looks_like_formula(v) else v for v in values]

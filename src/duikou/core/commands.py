@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand
 
 from .actor import acting_as
 from .errors import InputError
+from .models import SecurityEvent
+from .security import record
 
 UserError = InputError  # bad input: one line naming the place, exit status 1
 
@@ -56,9 +58,6 @@ class DuikouCommand(BaseCommand):
 
     def _record_export(self, args, options) -> None:
         import getpass
-
-        from .models import SecurityEvent
-        from .security import record
 
         shown = {
             k: str(v)

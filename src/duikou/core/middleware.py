@@ -5,6 +5,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .actor import acting_as
+from .models import SecurityEvent
+from .security import record
 
 
 class ActorMiddleware:
@@ -46,9 +48,6 @@ class SecurityAuditMiddleware:
         status = response.status_code
         attachment = "attachment" in response.get("Content-Disposition", "")
         if status in (401, 403) or (attachment and status == 200):
-            from .models import SecurityEvent
-            from .security import record
-
             user = getattr(request, "user", None)
             kind = SecurityEvent.EXPORT if status == 200 else SecurityEvent.ACCESS_DENIED
             record(

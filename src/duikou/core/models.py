@@ -210,3 +210,57 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("安全审计记录不可删除"))
+
+
+class Job(models.Model):
+    """One piece of long work on the task queue (core/jobs.py): what it is, who asked, how far it got, what came
+    of it. Pages poll it; the worker takes it up again if the process working it died."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [(QUEUED, _("排队中")), (RUNNING, _("进行中")), (DONE, _("已完成")), (FAILED, _("失败"))]
+
+    kind = models.CharField(_("类型"), max_length=60)
+    title = models.CharField(_("名称"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=8, choices=STATUSES, default=QUEUED, db_index=True)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    total = models.PositiveIntegerField(_("总数"), null=True, blank=True)
+    step = models.CharField(_("当前步骤"), max_length=200, blank=True, default="")
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    task_id = models.CharField(_("队列任务编号"), max_length=64, blank=True, default="")
+    # The request that asked: the change log of the job's writes carries it (one request id, page to result).
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True, default="")
+    language = models.CharField(_("语言"), max_length=10, blank=True, default="")  # the page's, for messages
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "heartbeat"])]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.DONE, self.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, int(self.done * 100 / self.total))

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from . import changes_display as display
 from . import permissions as perms
-from . import workflow
-from .models import AuditedMixin, AuditedModel, ChangeLog
+from . import security, workflow
+from .models import AuditedMixin, AuditedModel, ChangeLog, SecurityEvent
 
 
 def _date(text: str) -> dt.date | None:
@@ -121,8 +121,6 @@ def object_history(request, app_label, model_name, pk):
 def security_log(request):
     """The security audit for the audit administrator alone: filtered by event, outcome, account and dates; a
     POST checks the hash chain (and is itself recorded)."""
-    from . import security
-    from .models import SecurityEvent
 
     if perms.role_of(request.user) not in perms.SECURITY_AUDIT_READERS:
         raise PermissionDenied(_("只有安全审计员可以查看安全审计记录"))

@@ -15,14 +15,23 @@ from django.db import transaction
 from django.db.models import Q
 
 from duikou.core.dates import today_for
+from duikou.core.periods import Period
+from duikou.funds import services as fund_services
+from duikou.funds.models import FundingLine
+from duikou.indicators.models import Agreement
+from duikou.indicators.services import save_agreement, values_from_plan
+from duikou.organizations.models import Organization
+from duikou.plans.models import Plan, Task
+from duikou.programs.models import Pairing
+from duikou.reports import services
+from duikou.reports.models import Report
+from duikou.targets.models import Allocation
 
 UNITS_PER_PLAN = 12  # enough units to rank, few enough to keep `duikou demo` quick
 
 
 def add_activity(office_user) -> dict:
     """File and approve one report per busy unit of each published plan, and pay part of each funding line."""
-    from duikou.plans.models import Plan
-    from duikou.reports.models import Report
 
     done = {"reports": 0, "payments": 0, "skipped": 0}
     today = today_for()
@@ -38,7 +47,6 @@ def add_activity(office_user) -> dict:
 
 
 def _period_for(plan, today: dt.date):
-    from duikou.core.periods import Period
 
     last_year = min(plan.end_year or plan.start_year or today.year, today.year)
     day = min(dt.date(last_year, 10, 15), today)
@@ -46,10 +54,6 @@ def _period_for(plan, today: dt.date):
 
 
 def _reports(plan, office_user, rng: random.Random, today: dt.date, done: dict) -> None:
-    from duikou.organizations.models import Organization
-    from duikou.plans.models import Task
-    from duikou.reports import services
-    from duikou.targets.models import Allocation
 
     units = list(
         Organization.objects.filter(
@@ -104,8 +108,6 @@ def _as_if_on_time(report, period) -> None:
 
     Plain updates on purpose: these are the demo's invented dates, not edits anyone made, and neither the
     tallies nor the change log depend on them."""
-    from duikou.plans.models import Task
-    from duikou.reports.models import Report
 
     filed = dt.datetime.combine(period.end + dt.timedelta(days=3), dt.time(9), tzinfo=dt.UTC)
     Report.objects.filter(pk=report.pk).update(submitted_at=filed, reviewed_at=filed + dt.timedelta(days=2))
@@ -115,9 +117,6 @@ def _as_if_on_time(report, period) -> None:
 
 
 def _payments(plan, office_user, rng: random.Random, today: dt.date, done: dict) -> None:
-    from duikou.funds import services
-    from duikou.funds.models import FundingLine
-
     payee = plan.program.recipients.order_by("pk").first()
     if payee is None:
         return
@@ -129,7 +128,7 @@ def _payments(plan, office_user, rng: random.Random, today: dt.date, done: dict)
         share = Decimal(rng.randrange(55, 101)) / 100
         day = min(dt.date(line.year, 6 + rng.randrange(6), 1 + rng.randrange(27)), today)
         try:
-            txn = services.record_disbursement(
+            txn = fund_services.record_disbursement(
                 user=office_user,
                 payer=line.source_organization,
                 payee=payee,
@@ -139,7 +138,7 @@ def _payments(plan, office_user, rng: random.Random, today: dt.date, done: dict)
                 description=f"{line.year}年度对口支援资金",
             )
             if rng.random() < 0.8:
-                services.confirm_receipt(
+                fund_services.confirm_receipt(
                     transaction_=txn,
                     user=office_user,
                     received_amount=txn.amount,
@@ -154,11 +153,6 @@ def add_minning_agreement() -> int | None:
     """The 闽宁 pair (福建省 → 宁夏回族自治区) and its 2023 agreement, its values taken from the 闽宁 plan's targets.
 
     Returns the agreement's id (None when the demo has no 闽宁 plan). Idempotent: saving again changes nothing."""
-    from duikou.indicators.models import Agreement
-    from duikou.indicators.services import save_agreement, values_from_plan
-    from duikou.organizations.models import Organization
-    from duikou.plans.models import Plan
-    from duikou.programs.models import Pairing
 
     plan = Plan.objects.filter(title__contains="闽宁").order_by("pk").first()
     fujian = Organization.objects.filter(full_name="福建省", parent__isnull=True).first()

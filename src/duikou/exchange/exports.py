@@ -51,13 +51,22 @@ def _in_unit(target, value):
     return _number(value)
 
 
-def allocation_rows(user, *, plan_id: int | None = None, program_id: int | None = None):
-    """One row per allocation the user may see: plan, indicator, target, unit, unit share, achieved, rate."""
+def _allocations(user, plan_id: int | None, program_id: int | None):
     allocations = Allocation.objects.restrict(user, perms.VIEW)
     if plan_id is not None:
         allocations = allocations.filter(target__plan_id=plan_id)
     if program_id is not None:
         allocations = allocations.filter(target__plan__program_id=program_id)
+    return allocations
+
+
+def allocation_count(user, *, plan_id: int | None = None, program_id: int | None = None) -> int:
+    return _allocations(user, plan_id, program_id).count()
+
+
+def allocation_rows(user, *, plan_id: int | None = None, program_id: int | None = None):
+    """One row per allocation the user may see: plan, indicator, target, unit, unit share, achieved, rate."""
+    allocations = _allocations(user, plan_id, program_id)
     achieved = achieved_by_allocation(user=user)
     allocations = allocations.select_related("target__plan__program").order_by(
         "target__plan__issued_on", "target__plan_id", "target__order", "target_id", "order", "id"
@@ -97,18 +106,36 @@ def allocations_xlsx(user, *, plan_id: int | None = None, program_id: int | None
     return write_sheet("目标分解", ALLOCATION_HEADERS, rows, widths=ALLOCATION_WIDTHS)
 
 
-def report_rows(user, *, program_id: int | None = None, status: str | None = None):
-    """One row per report × target figure the user may see (a report without figures still gets one row)."""
+def allocations_xlsx_to(out, rows) -> None:
+    """`rows` (allocation_rows, counted by the job) written to the file `out`."""
+    write_sheet("目标分解", ALLOCATION_HEADERS, rows, widths=ALLOCATION_WIDTHS, out=out)
+
+
+def _reports(user, program_id: int | None, status: str | None):
     reports = Report.objects.restrict(user, perms.VIEW)
     if program_id is not None:
         reports = reports.filter(program_id=program_id)
     if status:
         reports = reports.filter(status=status)
-    figures = (
-        TargetFigure.objects.restrict(user, perms.VIEW)
-        .select_related("target")
-        .order_by("target__order", "id")
-    )
+    return reports
+
+
+def _figures(user):
+    return TargetFigure.objects.restrict(user, perms.VIEW)
+
+
+def report_count(user, *, program_id: int | None = None, status: str | None = None) -> int:
+    """How many rows report_rows gives: one per figure, one for a report without figures."""
+    reports = _reports(user, program_id, status)
+    figures = _figures(user).filter(report__in=reports.values("pk"))
+    with_figures = figures.values("report_id").distinct().count()
+    return reports.count() - with_figures + figures.count()
+
+
+def report_rows(user, *, program_id: int | None = None, status: str | None = None):
+    """One row per report × target figure the user may see (a report without figures still gets one row)."""
+    reports = _reports(user, program_id, status)
+    figures = _figures(user).select_related("target").order_by("target__order", "id")
     reports = reports.select_related("organization").prefetch_related(Prefetch("figures", queryset=figures))
     for r in reports.order_by("-period", "organization__full_name", "id").iterator(chunk_size=CHUNK):
         submitted = timezone.localtime(r.submitted_at).replace(tzinfo=None) if r.submitted_at else None
@@ -123,3 +150,7 @@ def report_rows(user, *, program_id: int | None = None, status: str | None = Non
 def reports_xlsx(user, *, program_id: int | None = None, status: str | None = None) -> bytes:
     rows = report_rows(user, program_id=program_id, status=status)
     return write_sheet("月报", REPORT_HEADERS, rows, widths=REPORT_WIDTHS)
+
+
+def reports_xlsx_to(out, rows) -> None:
+    write_sheet("月报", REPORT_HEADERS, rows, widths=REPORT_WIDTHS, out=out)

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from duikou.core import permissions as perms
+from duikou.core import sheets
 from duikou.core.cells import as_text_cell
 from duikou.core.errors import InputError
 from duikou.organizations.models import Organization
@@ -36,7 +37,9 @@ from duikou.organizations.services import (
     resolve_organization,
 )
 from duikou.plans.models import Plan, Responsibility, Task
+from duikou.reader.limits import LimitExceeded, check_zip
 from duikou.reader.tasks import due_date
+from duikou.reader.units import split_units
 
 SHEET_TITLE = "任务分工"
 HEADERS = ("序号", "工作任务", "牵头单位", "配合单位", "完成时限")
@@ -167,9 +170,7 @@ def export_task_table(plan: Plan) -> bytes:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheets.to_bytes(wb)
 
 
 # ---------------------------------------------------------------- reading
@@ -223,7 +224,6 @@ def _match_header(text: str) -> str | None:
 
 def _split_units(text: str, known: set[str]) -> list[str]:
     """Unit names of a cell: one a line as exported, or a hand-typed list split the way the reader splits."""
-    from duikou.reader.units import split_units
 
     names: list[str] = []
     for line in re.split(r"[\r\n]+", text):
@@ -248,7 +248,6 @@ def read_task_table(source, *, known_units: set[str] | None = None, name: str = 
         ) from None
     if len(data) > settings.DUIKOU_MAX_UPLOAD_BYTES:
         raise InputError(_("%(file)s：文件过大") % {"file": label})
-    from duikou.reader.limits import LimitExceeded, check_zip
 
     try:
         check_zip(

@@ -1,6 +1,7 @@
 """Pages of the exchange app: the public transparency pages and downloads, and the 任务分工 table page."""
 
 import hashlib
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -15,23 +16,24 @@ from duikou.core import permissions as perms
 from duikou.core import workflow
 from duikou.core.errors import InputError
 from duikou.core.fields import PeriodFormField
+from duikou.core.job_views import follow
+from duikou.core.jobs import start as start_job
 from duikou.core.middleware import accepts_upload
+from duikou.core.models import Job
 from duikou.core.periods import QUARTER, YEAR, recent_periods
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
+from duikou.reports.models import Report
 
-from . import iati, opendata
-from .tasktable import apply_task_table, compare_task_table, export_task_table, read_for_plan
+from . import iati, jobs, opendata
+from .tasktable import compare_task_table, export_task_table, read_for_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{__import__('urllib.parse').parse.quote(filename)}"
-    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
@@ -108,17 +110,22 @@ def tasktable_import(request, pk: int):
     if not workflow.can(request.user, "plans.apply_task_table"):
         raise PermissionDenied(_("只有对口办管理员可以通过任务分工表修改方案"))
     context = {"plan": plan}
-    folder = settings.DATA_DIR / "uploads" / "tasktables"
     if request.method == "POST":
         try:
             if "apply" in request.POST:
                 digest = request.POST.get("upload", "")
-                path = folder / f"{digest}.xlsx"
-                if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest) or not path.exists():
+                if not jobs.tasktable_upload(digest).exists():
                     raise InputError(_("上传的文件已失效，请重新上传"))
-                result = apply_task_table(plan=plan, table=read_for_plan(plan, path), user=request.user)
-                path.unlink(missing_ok=True)
-                context.update(applied=result.diff, notes=result.notes)
+                job = start_job(
+                    "exchange.apply_task_table",
+                    user=request.user,
+                    title=_("应用任务分工表：%(plan)s") % {"plan": plan.title},
+                    plan=plan.pk,
+                    upload=digest,
+                )
+                if job.status == Job.FAILED:  # refused at once (the immediate backend): on this page
+                    raise InputError(job.error)
+                return follow(request, job)
             else:
                 upload = request.FILES.get("file")
                 if upload is None:
@@ -128,8 +135,9 @@ def tasktable_import(request, pk: int):
                 data = upload.read()
                 table = read_for_plan(plan, data, name=upload.name)
                 digest = hashlib.sha256(data).hexdigest()
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / f"{digest}.xlsx").write_bytes(data)
+                path = jobs.tasktable_upload(digest)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
                 context.update(diff=compare_task_table(plan, table), upload=digest, filename=upload.name)
         except InputError as exc:
             context["error"] = str(exc)
@@ -155,9 +163,8 @@ class BulletinForm(forms.Form):
 
 @login_required
 def bulletin(request, pk: int):
-    """The 工作通报 of a program for a period as a 公文 (.docx); without a valid period, the page to pick one."""
-    from duikou.assessments.services import write_bulletin
-
+    """The 工作通报 of a program for a period as a 公文 (.docx), built on the queue (charts take seconds); without a
+    valid period, the page to pick one."""
     if not workflow.can(request.user, "assessments.bulletin"):
         raise PermissionDenied(_("只有对口办、领导和督查审计人员可以生成工作通报"))
     program = get_object_or_404(Program.objects.restrict(request.user, perms.VIEW), pk=pk)
@@ -170,8 +177,15 @@ def bulletin(request, pk: int):
             status=400 if form.is_bound else 200,
         )
     period = form.cleaned_data["period"]
-    data = write_bulletin(program=program, period=period, doc_number=form.cleaned_data["doc_number"] or None)
-    return _download(data, f"{program.name}工作通报-{period.label}.docx", DOCX)
+    job = start_job(
+        "exchange.bulletin",
+        user=request.user,
+        title=_("工作通报：%(program)s %(period)s") % {"program": program.name, "period": period.label},
+        program=program.pk,
+        period=str(period),
+        doc_number=form.cleaned_data["doc_number"] or None,
+    )
+    return follow(request, job)
 
 
 def _int_param(request, name: str) -> int | None:
@@ -181,26 +195,27 @@ def _int_param(request, name: str) -> int | None:
 
 @login_required
 def allocations_export(request):
-    """Targets with their allocations and achieved-to-date as .xlsx (?plan= or ?program= narrows it)."""
-    from .exports import allocations_xlsx
-
-    data = allocations_xlsx(
-        request.user, plan_id=_int_param(request, "plan"), program_id=_int_param(request, "program")
+    """Targets with their allocations and achieved-to-date as .xlsx (?plan= or ?program= narrows it), built on
+    the queue: the page counts the rows, then offers the file."""
+    job = start_job(
+        "exchange.allocations",
+        user=request.user,
+        title=_("导出目标分解"),
+        plan=_int_param(request, "plan"),
+        program=_int_param(request, "program"),
     )
-    return _download(data, "目标分解.xlsx", XLSX)
+    return follow(request, job)
 
 
 @login_required
 def reports_export(request):
-    """Reports with their target figures as .xlsx (?program= and ?status= narrow it)."""
-    from duikou.reports.models import Report
-
-    from .exports import reports_xlsx
-
+    """Reports with their target figures as .xlsx (?program= and ?status= narrow it), built on the queue."""
     status = request.GET.get("status", "")
-    data = reports_xlsx(
-        request.user,
-        program_id=_int_param(request, "program"),
+    job = start_job(
+        "exchange.reports",
+        user=request.user,
+        title=_("导出月报"),
+        program=_int_param(request, "program"),
         status=status if status in dict(Report.STATUSES) else None,
     )
-    return _download(data, "月报.xlsx", XLSX)
+    return follow(request, job)

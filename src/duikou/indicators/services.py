@@ -13,8 +13,10 @@ to that indicator in that program are not added as well (they would count the sa
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,10 +27,20 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from duikou.core.dates import today_for
 from duikou.core.errors import InputError
+from duikou.dispatches.models import Dispatch
+from duikou.funds.models import Transaction
+from duikou.organizations.models import Organization
+from duikou.organizations.models import Organization as Org
+from duikou.programs.models import Pairing, Program
+from duikou.projects.models import Project
+from duikou.reports.achieved import latest_figures
 from duikou.supervision.lights import target_light
+from duikou.targets.models import Target
 
 from .models import AgreedValue, Agreement, Indicator
 
@@ -182,7 +194,6 @@ def figures_as_of(targets, year: int) -> dict[tuple[int, int], tuple[Decimal, st
     """(target, unit) → (the unit's latest approved cumulative figure in a period ended by 31 December of `year`,
     the unit's tree path), from the project's owner of achieved-to-date (duikou.reports.achieved); `targets` is a
     queryset of target ids, so a national run sends no list of ids."""
-    from duikou.reports.achieved import latest_figures
 
     rows = latest_figures(target_ids=targets, as_of=dt.date(year, 12, 31)).values_list(
         "target_id", "report__organization_id", "value", "report__organization__tree_path"
@@ -191,7 +202,6 @@ def figures_as_of(targets, year: int) -> dict[tuple[int, int], tuple[Decimal, st
 
 
 def _figure_rows(year: int, program_ids: set[int] | None) -> list[Row]:
-    from duikou.targets.models import Target
 
     targets = Target.objects.filter(national_indicator__isnull=False)
     if program_ids is not None:
@@ -223,7 +233,6 @@ def _in_year(year: int):
 
 def _donor_paths(program_ids: Iterable[int]) -> dict[int, list[str]]:
     """Per program, the tree paths of its giving side (its donors and the donors of its pairings)."""
-    from duikou.programs.models import Pairing, Program
 
     out: dict[int, list[str]] = defaultdict(list)
     for pk, path in Program.donors.through.objects.filter(program_id__in=program_ids).values_list(
@@ -242,10 +251,6 @@ def _within(path: str, roots: Iterable[str]) -> bool:
 
 
 def _record_rows(year: int, program_ids: set[int] | None, sources: dict[str, list[str]]) -> list[Row]:
-    from duikou.dispatches.models import Dispatch
-    from duikou.funds.models import Transaction
-    from duikou.programs.models import Pairing
-    from duikou.projects.models import Project
 
     first, last = _in_year(year)
     rows: list[Row] = []
@@ -335,8 +340,6 @@ def _record_rows(year: int, program_ids: set[int] | None, sources: dict[str, lis
 
 
 def _pairing_source(level: str, donor_kind: str, recipient_level: str) -> str | None:
-    from duikou.organizations.models import Organization as Org
-    from duikou.programs.models import Pairing
 
     if level == Pairing.VILLAGE or recipient_level == Org.VILLAGE:
         if donor_kind == Org.ENTERPRISE:
@@ -499,7 +502,6 @@ class Progress:
 
 def progress(*, year: int, level: str = NATIONAL, program_ids: set[int] | None = None) -> Progress:
     """Progress per indicator in `year`, nationally and (for another level) per province, city or pair."""
-    from duikou.organizations.models import Organization
 
     if level not in LEVELS:
         raise InputError(_("层级应为 %(levels)s 之一") % {"levels": "、".join(LEVELS)})
@@ -641,7 +643,6 @@ def save_agreement(
 
 def values_from_plan(plan, year: int) -> dict[str, Decimal]:
     """Agreed values taken from a plan's mapped targets for `year` (targets without a year count too)."""
-    from duikou.targets.models import Target
 
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     targets = Target.objects.filter(plan=plan, national_indicator__isnull=False).filter(
@@ -659,12 +660,6 @@ MAX_SHEET_ROWS = 500
 
 def read_agreement_sheet(raw: bytes, name: str, year: int) -> dict[str, Decimal]:
     """An agreement's table (指标 | 单位 | 协议数) from .xlsx: code → value; errors name the sheet and cell."""
-    import io
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
     if len(raw) > 5 * 2**20:
         raise InputError(_("%(name)s：文件过大（上限 5 MB）") % {"name": name})
     try:

@@ -5,12 +5,13 @@ from django.dispatch import receiver
 
 from duikou.targets.models import Target
 
+from .services import catalogue, propose_for_target
+
 
 @receiver(pre_save, sender=Target, dispatch_uid="indicators_propose_for_target")
 def propose_on_create(sender, instance: Target, raw=False, **kwargs):
     if raw or not instance._state.adding or instance.national_indicator_id is not None:
         return
-    from .services import catalogue, propose_for_target
 
     year = instance.year or getattr(instance.plan, "start_year", None)
     indicators = catalogue(year)

@@ -6,6 +6,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.analytics.models import UnitRollup
+from duikou.analytics.services import organization_summary
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.dispatches.models import Dispatch
@@ -33,7 +35,6 @@ class OrganizationListView(RestrictedListView):
     def annotate(self, queryset):
         # Task assignments from the unit rollups (kept with the data): counting responsibilities per unit
         # over the whole tree to sort it took seconds at national scale.
-        from duikou.analytics.models import UnitRollup
 
         tasks = UnitRollup.objects.filter(organization_id=OuterRef("pk")).values("tasks")[:1]
         return queryset.annotate(task_count=Coalesce(Subquery(tasks), 0))
@@ -51,7 +52,6 @@ def organization_detail(request, pk: int):
     see every task assignment and payment of that unit. Each list shows its first PAGE_ROWS rows and links
     to the paged list for the rest.
     """
-    from duikou.analytics.services import organization_summary
 
     user = request.user
     org = get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
@@ -156,7 +156,6 @@ def _newest(sides: list, newest_first: tuple[str, ...], limit: int) -> list:
 
 def _busiest_children(user, org: Organization) -> list[Organization]:
     """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50."""
-    from duikou.analytics.models import UnitRollup
 
     child_ids = Organization.objects.restrict(user, VIEW).filter(parent=org).values("pk")
     counts = dict(

@@ -7,9 +7,12 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.analytics.services import plan_summary
 from duikou.core.lists import RestrictedListView
-from duikou.core.permissions import VIEW
+from duikou.core.permissions import VIEW, sees_everything
 from duikou.organizations.models import Organization
+from duikou.plans.services import export_plan
+from duikou.reader import check_plan
 
 from .filters import PLAN_FILTERS, TASK_FILTERS, TASK_STATUS_CHOICES, filter_task_status
 from .models import Plan, Responsibility, Section, Task, annotate_tasks
@@ -56,8 +59,6 @@ def visible_plan(request, pk: int) -> Plan:
 
 def plan_findings(plan: Plan) -> list[dict]:
     """`duikou check`'s findings on the plan as stored (its export); the ones that do not add up are warnings."""
-    from duikou.plans.services import export_plan
-    from duikou.reader import check_plan
 
     return [f for f in check_plan(export_plan(plan)) if not f.get("ok")]
 
@@ -84,8 +85,6 @@ def plan_counts(user, plan: Plan, tasks, shown: list[Task], *, truncated: bool, 
     All tasks on the page: counted from the rows already fetched. Otherwise, for a role that sees every task
     of an unfiltered plan, from the analytics tallies; else one aggregate over the restricted, filtered tasks.
     """
-    from duikou.analytics.services import plan_summary
-    from duikou.core.permissions import sees_everything
 
     if not truncated:
         return {"total": len(shown), "completed": sum(1 for t in shown if t.status == Task.COMPLETED)}

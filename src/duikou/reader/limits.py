@@ -9,9 +9,13 @@ time and memory budget for what declarations cannot show. The reader's loaders a
 
 from __future__ import annotations
 
+import ctypes
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -151,7 +155,17 @@ def check_file(data: bytes, name: str | None = None) -> None:
         check_pdf(data, name)
 
 
-def _child(conn, func, args, memory_bytes):
+def _die_with_parent() -> None:
+    """Linux: the parse child is killed when the process that asked dies (a worker killed -9 mid-OCR leaves no
+    orphan reading on for minutes)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _child(conn, func, args, memory_bytes, updates=None):
+    _die_with_parent()
     try:
         import resource
 
@@ -162,7 +176,10 @@ def _child(conn, func, args, memory_bytes):
     except (OSError, ValueError, ImportError):
         pass
     try:
-        conn.send(("ok", func(*args)))
+        if updates is None:
+            conn.send(("ok", func(*args)))
+        else:  # the parse's progress(done, total, what) crosses to the parent as it happens
+            conn.send(("ok", func(*args, progress=lambda *step: updates.send(step))))
     except MemoryError:
         conn.send(("memory", None))
     except BaseException as exc:  # noqa: BLE001 - handed back to the parent, which re-raises it
@@ -180,26 +197,48 @@ def run_limited(
     name: str | None = None,
     seconds: float = PARSE_SECONDS,
     memory_bytes: int = PARSE_MEMORY_BYTES,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> T:
     """`func(*args)` in a forked child with a time and memory budget; its result (or its exception) comes back.
 
     A parse that runs out of either is killed and reported as LimitExceeded naming the file: the web worker that
     asked stays small and free. The child must not use the parent's database connection (parsers do not).
+    With `progress`, `func` is called with `progress=` too, and each of its calls reaches `progress` here, in the
+    parent (a queued OCR job shows its pages on the page).
     """
     if not hasattr(os, "fork"):
-        return func(*args)
+        return func(*args) if progress is None else func(*args, progress=progress)
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(child, func, args, memory_bytes), daemon=True)
+    updates, updates_child = context.Pipe(duplex=False) if progress is not None else (None, None)
+    process = context.Process(
+        target=_child, args=(child, func, args, memory_bytes, updates_child), daemon=True
+    )
     process.start()
     child.close()
+    if updates_child is not None:
+        updates_child.close()
+    deadline = time.monotonic() + seconds
     try:
-        if not parent.poll(seconds):
-            raise LimitExceeded(
-                name,
-                f"解析超时（超过 {seconds:.0f} 秒），已停止。",
-                f"parsing took longer than {seconds:.0f} s; stopped.",
-            )
+        while True:
+            left = deadline - time.monotonic()
+            waiting = [parent] if updates is None else [parent, updates]
+            ready = multiprocessing.connection.wait(waiting, timeout=max(0.0, left)) if left > 0 else []
+            if updates is not None and updates in ready:
+                try:
+                    while updates.poll():
+                        progress(*updates.recv())
+                except EOFError:  # the child is gone; its answer (or its death) is on the other pipe
+                    updates.close()
+                    updates = None
+            if parent in ready:
+                break
+            if not ready:
+                raise LimitExceeded(
+                    name,
+                    f"解析超时（超过 {seconds:.0f} 秒），已停止。",
+                    f"parsing took longer than {seconds:.0f} s; stopped.",
+                )
         try:
             status, value = parent.recv()
         except EOFError:  # killed for memory before it could answer
@@ -209,6 +248,8 @@ def run_limited(
             process.kill()
         process.join(5)
         parent.close()
+        if updates is not None:
+            updates.close()
     if status == "memory":
         raise LimitExceeded(
             name,

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Length, RowNumber, Substr
 from django.db.models.lookups import Exact
 
 from duikou.core import permissions as perms
+from duikou.targets.models import Allocation, Target
 
 from .models import Report, TargetFigure
 
@@ -80,8 +81,6 @@ def latest_figures(
     if plan is not None:
         figures = figures.filter(target__plan=plan)
     if user is not None:
-        from duikou.targets.models import Allocation, Target
-
         if per == ALLOCATION:
             figures = figures.filter(
                 allocation__in=Allocation.objects.restrict(user, perms.VIEW).values("pk")

@@ -1,10 +1,14 @@
 """Periodic reports of units (月报), their contents and history, and reminders."""
 
+import hashlib
+import io
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.crypto import sm4_decrypt
 from duikou.core.fields import PeriodField
 from duikou.core.models import AuditedModel, VersionedModel
 from duikou.core.permissions import RestrictedQuerySet
@@ -215,11 +219,6 @@ class Evidence(AuditedModel):
         SM4-encrypted."""
         if not self.cipher:
             return self.file.open("rb")
-        import hashlib
-        import io
-
-        from duikou.core.crypto import sm4_decrypt
-
         with self.file.open("rb") as stored:
             plain = sm4_decrypt(stored.read())
         if hashlib.sha256(plain).hexdigest() != self.sha256:

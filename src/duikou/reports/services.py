@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -25,11 +26,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duikou.accounts.models import User
 from duikou.core import permissions as perms
 from duikou.core import workflow
 from duikou.core.crypto import commercial_crypto, sm4_encrypt
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
+from duikou.funds.services import disagreements, receipt_marker
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
@@ -44,6 +47,8 @@ from .achieved import (  # noqa: F401  the one definition of achieved, re-export
 )
 from .models import Evidence, PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
 from .rules import HEAD_EDITABLE, UNIT_EDITABLE
+
+log = logging.getLogger(__name__)
 
 # What a unit may attach as evidence: the sniffed type, and the file-name extensions that go with it.
 EVIDENCE_TYPES = {
@@ -649,14 +654,20 @@ def run_reminders(*, days: int = 7, today: dt.date | None = None) -> ReminderRun
                     message=text % {"period": period.label, "date": period.end.isoformat()},
                 )
     if getattr(settings, "DUIKOU_EMAIL_ENABLED", False):
-        run.emailed = email_reminders()
+        # After the commit only: a rolled-back run sends nothing, and a failure while sending undoes no record.
+        def send() -> None:
+            run.emailed = email_reminders()
+
+        transaction.on_commit(send)
     return run
 
 
 def email_reminders() -> int:
-    """E-mail each unit's unsent, unread reminders to its users who have an address; returns messages sent."""
-    from duikou.accounts.models import User
+    """E-mail each unit's unsent, unread reminders to its users who have an address; returns messages sent.
 
+    Run outside a transaction (after the reminders' commit): each unit's notices are claimed (emailed_at set,
+    committed) before its message goes, so a failure part-way re-sends nothing already sent; a message that
+    fails gives its notices back to the next run."""
     # Office notices (no unit) are e-mailed to the office by supervision's deliveries, one by one.
     pending = Reminder.objects.filter(
         emailed_at__isnull=True, read_at__isnull=True, organization__isnull=False
@@ -673,14 +684,22 @@ def email_reminders() -> int:
         )
         if not addresses:
             continue
+        ids = [n.pk for n in notices]
+        claimed_at = timezone.now()
+        if not Reminder.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=claimed_at):
+            continue  # another run sends them
         body = "\n".join(f"· {n.message}" for n in notices)
-        send_mail(
-            _("对口支援协作：%(n)d 条提醒") % {"n": len(notices)},
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            addresses,
-        )
-        Reminder.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
+        try:
+            send_mail(
+                _("对口支援协作：%(n)d 条提醒") % {"n": len(notices)},
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                addresses,
+            )
+        except Exception:  # the mail server refused: these notices wait for the next run, the others go on
+            log.exception("reminder e-mail to organization %s failed", org_id)
+            Reminder.objects.filter(pk__in=ids, emailed_at=claimed_at).update(emailed_at=None)
+            continue
         sent += 1
     return sent
 
@@ -699,7 +718,6 @@ def mark_read(*, reminder: Reminder, user) -> Reminder:
 
 def note_receipt(*, transaction, agrees: bool) -> None:
     """A receipt was judged (hooks.RECEIPT_JUDGED): a disagreement shows in both sides' inboxes until resolved."""
-    from duikou.funds.services import disagreements, receipt_marker
 
     marker = receipt_marker(transaction)
     if agrees:

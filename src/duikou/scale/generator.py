@@ -18,9 +18,21 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from duikou.analytics.services import rebuild
 from duikou.core.periods import Period
+from duikou.dispatches.models import Dispatch
+from duikou.funds.models import FundingLine, Transaction
+from duikou.organizations.models import Organization
+from duikou.organizations.models import Organization as O
+from duikou.organizations.services import seed_divisions
+from duikou.plans.models import Plan, Responsibility, Section, Task
+from duikou.programs.models import Pairing, Program
+from duikou.projects.models import Project
+from duikou.reports.models import Report, TargetFigure
+from duikou.targets.models import Allocation, Target
 
 from .bulk import BulkLoad, TableWriter, next_id, reset_sequences
+from .models import GenerationRun
 
 
 @dataclass(frozen=True)
@@ -216,10 +228,6 @@ def generate(scale_name: str, *, seed: int = 1, progress=None) -> dict:
     `progress(name, rows, note)` is called after each batch of a table (note: that table's rows per second)
     and after each phase of the load (rows 0, note: seconds).
     """
-    from duikou.organizations.models import Organization
-    from duikou.organizations.services import seed_divisions
-
-    from .models import GenerationRun
 
     if scale_name not in SCALES:
         raise ValueError(f"unknown scale {scale_name!r}; choose one of {', '.join(SCALES)}")
@@ -243,7 +251,6 @@ def generate(scale_name: str, *, seed: int = 1, progress=None) -> dict:
         phase("载入完成 / rows loaded", started)
         step = time.monotonic()
         reset_sequences(model_list)
-        from duikou.analytics.services import rebuild
 
         rebuild()
         phase("统计重建 / analytics rebuilt", step)
@@ -256,14 +263,6 @@ def generate(scale_name: str, *, seed: int = 1, progress=None) -> dict:
 
 
 def _models() -> list:
-    from duikou.dispatches.models import Dispatch
-    from duikou.funds.models import FundingLine, Transaction
-    from duikou.organizations.models import Organization
-    from duikou.plans.models import Plan, Responsibility, Section, Task
-    from duikou.programs.models import Pairing, Program
-    from duikou.projects.models import Project
-    from duikou.reports.models import Report, TargetFigure
-    from duikou.targets.models import Allocation, Target
 
     return [
         Organization,
@@ -330,7 +329,6 @@ class _Builder:
 
     # -- organizations ---------------------------------------------------------------------------
     def _organizations(self):
-        from duikou.organizations.models import Organization
 
         scale = self.scale
         donor_names = DONOR_PROVINCES[: scale.donor_provinces]
@@ -396,7 +394,6 @@ class _Builder:
         return donors, recipients
 
     def _child_name(self, region: _Org, n: int, round_no: int) -> tuple[str, str, str]:
-        from duikou.organizations.models import Organization as O
 
         departments = PROVINCE_DEPARTMENTS if region.level == O.PROVINCE else LOCAL_DEPARTMENTS
         if n < len(departments):
@@ -419,8 +416,6 @@ class _Builder:
 
     # -- programs and everything under them ------------------------------------------------------
     def _programs(self, donors: list[_Org], recipients: list[_Org]):
-        from duikou.organizations.models import Organization as O
-        from duikou.programs.models import Pairing, Program
 
         scale, rng = self.scale, self.rng
         heads_d = [o for o in donors if o.is_region and o.level in (O.PROVINCE, O.CITY)]
@@ -494,12 +489,6 @@ class _Builder:
             self._program_content(pid, start, dside, rside, p)
 
     def _program_content(self, program_id: int, start: int, dside: list[_Org], rside: list[_Org], p: int):
-        from duikou.dispatches.models import Dispatch
-        from duikou.funds.models import FundingLine, Transaction
-        from duikou.plans.models import Plan, Responsibility, Section, Task
-        from duikou.projects.models import Project
-        from duikou.reports.models import Report, TargetFigure
-        from duikou.targets.models import Allocation, Target
 
         scale, rng = self.scale, self.rng
         n_programs = scale.programs

@@ -15,6 +15,7 @@ from duikou.reports.services import run_reminders
 
 from . import delivery, notify
 from .models import ChangeRequest, DailyRun
+from .notices import escalate
 
 
 def office_summary(today: dt.date) -> Reminder | None:
@@ -64,11 +65,7 @@ def run_daily(*, today: dt.date | None = None, days: int = 7) -> dict:
 
 
 def _escalate(today: dt.date) -> int:
-    """督办 escalation (raise or harden notices); filled in by the notices module when present."""
-    try:
-        from .notices import escalate
-    except ImportError:
-        return 0
+    """督办 escalation: raise or harden notices (supervision.notices)."""
     return escalate(today=today)
 
 

@@ -23,6 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duikou.accounts.models import User
+from duikou.core import permissions as perms
 from duikou.reports.models import Reminder
 
 from .models import Delivery, WebhookChannel
@@ -43,8 +45,6 @@ def _program_of(reminder: Reminder):
 
 def recipients(reminder: Reminder) -> list[str]:
     """E-mail addresses for a notice: the unit's heads and reporters, or the office's people for office notices."""
-    from duikou.accounts.models import User
-    from duikou.core import permissions as perms
 
     users = User.objects.filter(is_active=True).exclude(email="")
     if reminder.organization_id is None:

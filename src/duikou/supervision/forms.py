@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.periods import Period
+from duikou.organizations.models import Organization
+
 from .models import ChangeRequest
 
 
@@ -54,7 +57,6 @@ class ChangeRequestForm(forms.Form):
 
     def __init__(self, *args, own=(), units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from duikou.organizations.models import Organization
 
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=[o.pk for o in own])
         for name in ("lead_units", "support_units"):
@@ -90,7 +92,6 @@ class CloseForm(forms.Form):
         self.fields["program"].queryset = programs
 
     def clean_period(self):
-        from duikou.core.periods import Period
 
         try:
             return Period.parse(self.cleaned_data["period"])

@@ -31,10 +31,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.dates import today_for
+from duikou.core.dates import local_date, today_for
 from duikou.core.periods import MONTH, PERIOD_KINDS, Period
-from duikou.plans.models import Responsibility, Task, is_overdue, overdue_q
+from duikou.organizations.models import Organization
+from duikou.plans.models import Plan, Responsibility, Task, is_overdue, overdue_q
 from duikou.reports.models import Report
+from duikou.targets.models import Allocation, progress, reached
+
+from .models import LightRule
 
 GREEN, YELLOW, RED, DONE = "green", "yellow", "red", "done"
 LIGHTS = [(RED, _("红灯")), (YELLOW, _("黄灯")), (GREEN, _("绿灯")), (DONE, _("办结"))]
@@ -162,7 +166,6 @@ def worst_by(tasks, group: str, today: dt.date | None = None) -> dict[int, str]:
 
 def unit_lights(organization_ids, today: dt.date | None = None) -> dict[int, str]:
     """Organization id → the worst light among the published tasks it is responsible for."""
-    from duikou.plans.models import Plan
 
     tasks = Task.objects.filter(
         plan__status=Plan.PUBLISHED, responsibilities__organization_id__in=list(organization_ids)
@@ -172,7 +175,6 @@ def unit_lights(organization_ids, today: dt.date | None = None) -> dict[int, str
 
 def program_lights(program_ids, today: dt.date | None = None) -> dict[int, str]:
     """Program id → the worst light among its published tasks."""
-    from duikou.plans.models import Plan
 
     tasks = Task.objects.filter(plan__status=Plan.PUBLISHED, plan__program_id__in=list(program_ids))
     return worst_by(tasks, "plan__program_id", today)
@@ -183,7 +185,6 @@ def red_since(task: Task, today: dt.date | None = None) -> dt.date | None:
     today = today or today_for(task.plan.program)
     if is_overdue(task.status, task.due_date, today, task.completed_on):
         return task.due_date
-    from .models import LightRule
 
     program = task.plan.program
     rule = LightRule.objects.filter(program=program).first()
@@ -203,7 +204,6 @@ def target_light(
     behind_points: int = DEFAULTS["behind_points"],
 ) -> str:
     """A target's (or a unit share's) light by achieved ÷ agreed against the time elapsed in its plan's years."""
-    from duikou.targets.models import progress, reached
 
     if reached(comparator, value, achieved):
         return DONE
@@ -255,12 +255,6 @@ def reporting_status(program, today: dt.date | None = None, *, units=None) -> di
 
 def reporting_statuses(programs, today: dt.date | None = None, *, units=None) -> list[dict]:
     """reporting_status for several programs in a fixed number of queries, whatever their number (the dashboard)."""
-    from duikou.core.dates import local_date
-    from duikou.organizations.models import Organization
-    from duikou.plans.models import Plan
-    from duikou.targets.models import Allocation
-
-    from .models import LightRule
 
     programs = list(programs)
     if not programs:
@@ -329,8 +323,6 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
 def _worst_light_subquery(**task_filter):
     """The worst light among published tasks matching `task_filter` (OuterRef to the outer row), as a subquery."""
     from django.db.models import Max, Subquery
-
-    from duikou.plans.models import Plan
 
     tasks = annotate_lights(Task.objects.filter(plan__status=Plan.PUBLISHED, **task_filter).order_by())
     worst = tasks.annotate(_one=Value(1)).values("_one").annotate(worst=Max("light_rank")).values("worst")[:1]

@@ -5,7 +5,6 @@ the ledger (open, answered, overdue) and its .xlsx export."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,8 +12,10 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duikou.core import workflow
+from duikou.core import sheets, workflow
 from duikou.core.dates import today_for
+from duikou.core.gongwen import GongwenDocument
+from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Responsibility, Task
 
 from . import lights, notify
@@ -124,7 +125,6 @@ def escalate(*, today: dt.date | None = None) -> int:
         if (row["task_id"], row["organization_id"]) in open_pairs:
             continue
         task = Task.objects.select_related("plan__program").get(pk=row["task_id"])
-        from duikou.organizations.models import Organization
 
         day = today or today_for(task.plan.program)
         _raise(
@@ -299,51 +299,39 @@ LEDGER_HEADERS = [
 
 def ledger_xlsx(notices, today: dt.date) -> bytes:
     """The ledger as an Excel workbook an office files: one row per notice, dates as dates, a frozen header."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "督办台账"
-    sheet.append(LEDGER_HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for n in notices.select_related("organization", "task"):
-        sheet.append(
-            [
-                n.number,
-                n.get_level_display(),
-                n.get_status_display(),
-                n.organization.full_name,
-                n.task.number,
-                n.task.title,
-                n.reason,
-                timezone.localtime(n.issued_at).date() if n.issued_at else None,
-                n.answer_due,
-                timezone.localtime(n.answered_at).date() if n.answered_at else None,
-                n.answer,
-                timezone.localtime(n.closed_at).date() if n.closed_at else None,
-                "是" if n.overdue_on(today) else "否",
-            ]
-        )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJKLM", (18, 6, 12, 26, 8, 40, 40, 12, 12, 12, 40, 12, 8), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    rows = (
+        [
+            n.number,
+            n.get_level_display(),
+            n.get_status_display(),
+            n.organization.full_name,
+            n.task.number,
+            n.task.title,
+            n.reason,
+            timezone.localtime(n.issued_at).date() if n.issued_at else None,
+            n.answer_due,
+            timezone.localtime(n.answered_at).date() if n.answered_at else None,
+            n.answer,
+            timezone.localtime(n.closed_at).date() if n.closed_at else None,
+            "是" if n.overdue_on(today) else "否",
+        ]
+        for n in notices.select_related("organization", "task")
+    )
+    return sheets.write_sheet(
+        "督办台账",
+        LEDGER_HEADERS,
+        rows,
+        widths=(18, 6, 12, 26, 8, 40, 40, 12, 12, 12, 40, 12, 8),
+        formats=dict.fromkeys((7, 8, 9, 11), "yyyy-mm-dd"),
+        wrap=True,
+    )
 
 
 # ---------------------------------------------------------------- 督办单 (.docx)
 
 
 def notice_docx(notice: SupervisionNotice, *, issuer: str = "") -> bytes:
-    """The 督办单 as a 公文: the office's shared builder when present (duikou.core.gongwen), else python-docx."""
+    """The 督办单 as a 公文 (the office's shared builder, duikou.core.gongwen)."""
     issuer = issuer or _("对口支援工作办公室")
     day = (
         timezone.localtime(notice.issued_at).date()
@@ -351,10 +339,6 @@ def notice_docx(notice: SupervisionNotice, *, issuer: str = "") -> bytes:
         else today_for(notice.task.plan.program)
     )
     body = _notice_paragraphs(notice)
-    try:
-        from duikou.core.gongwen import GongwenDocument
-    except ImportError:
-        return _plain_docx(notice, issuer, day, body)
     doc = GongwenDocument(
         title=_("督办单"),
         issuer=issuer,
@@ -391,48 +375,3 @@ def _notice_paragraphs(notice: SupervisionNotice) -> list[str]:
             % {"date": cn_date(day)}
         )
     return lines
-
-
-def _plain_docx(notice, issuer: str, day: dt.date, body: list[str]) -> bytes:
-    """A 督办单 with python-docx alone: 版头 in red, the number, the title, the addressee, the body, 落款 and date."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
-
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-
-    def para(text, *, font="仿宋_GB2312", size=16, bold=False, align=None, indent=True, color=None):
-        p = doc.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        if indent and align is None:
-            p.paragraph_format.first_line_indent = Pt(size * 2)
-        run = p.add_run(text)
-        run.font.size, run.font.bold = Pt(size), bold
-        run.font.name = font
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
-        if color is not None:
-            run.font.color.rgb = color
-        return p
-
-    para(issuer, font="方正小标宋简体", size=26, align=WD_ALIGN_PARAGRAPH.CENTER, color=RGBColor(0xC0, 0, 0))
-    para(notice.number, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(
-        _("督办单（%(level)s）") % {"level": notice.get_level_display()},
-        font="方正小标宋简体",
-        size=22,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    para(f"{notice.organization.full_name}：", indent=False)
-    for text in body:
-        para(text)
-    para(issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(cn_date(day), align=WD_ALIGN_PARAGRAPH.RIGHT)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()

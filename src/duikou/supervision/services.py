@@ -21,6 +21,7 @@ from duikou.core.dates import today_for
 from duikou.organizations.models import Organization
 from duikou.plans.models import Responsibility, Task
 from duikou.reports.models import Report
+from duikou.reports.services import EVIDENCE_TYPES, sniff_evidence
 
 from . import notify, rules
 from .models import ChangeRequest, Instruction, InstructionTarget, Urge
@@ -136,7 +137,6 @@ def answer_urge(*, urge: Urge, user, text: str) -> Urge:
 
 def store_upload(field, upload, folder: str) -> str:
     """Check an uploaded evidence file by its bytes (the reports rule) and store it under a random name."""
-    from duikou.reports.services import EVIDENCE_TYPES, sniff_evidence
 
     mime = sniff_evidence(upload)
     name = f"{uuid.uuid4().hex}{EVIDENCE_TYPES[mime][0]}"

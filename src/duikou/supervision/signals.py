@@ -4,11 +4,14 @@ robots in the same transaction and sent once it commits; a report waiting for so
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from duikou.reports.models import Reminder, Report, ReportEvent
+
+from . import delivery, notify
+
 
 def _reminder_saved(sender, instance, created, raw=False, **kwargs):
     if raw or not created:
         return
-    from . import delivery
 
     delivery.queue(instance)
     reminder_id = instance.pk
@@ -19,9 +22,6 @@ def _report_moved(sender, instance, created, raw=False, **kwargs):
     """A report submitted to the office, or to the unit's head, is a notice for them (awaiting approval)."""
     if raw or not created:
         return
-    from duikou.reports.models import Report
-
-    from . import notify
 
     report = instance.report
     if instance.to_status == Report.SUBMITTED:
@@ -44,7 +44,6 @@ def _report_moved(sender, instance, created, raw=False, **kwargs):
 
 
 def connect():
-    from duikou.reports.models import Reminder, ReportEvent
 
     post_save.connect(_reminder_saved, sender=Reminder, dispatch_uid="supervision-reminder-delivery")
     post_save.connect(_report_moved, sender=ReportEvent, dispatch_uid="supervision-report-awaiting")

@@ -14,13 +14,26 @@ from django.views.decorators.http import require_POST
 from duikou.core import permissions as perms
 from duikou.core import workflow
 from duikou.core.dates import today_for
+from duikou.core.job_views import follow
+from duikou.core.jobs import start as start_job
 from duikou.organizations.models import Organization
 from duikou.plans.models import Responsibility, Task
-from duikou.reports.models import Report
+from duikou.programs.models import Program
+from duikou.reports import services as report_services
+from duikou.reports.models import PeriodLock, Report
 
-from . import rules, services
-from .forms import AnswerForm, ChangeRequestForm, DecisionForm, UrgeForm
-from .models import ChangeRequest, SupervisionNotice, Urge
+from . import lights, notices, rules, services
+from .forms import (
+    AnswerForm,
+    ChangeRequestForm,
+    CloseForm,
+    DecisionForm,
+    InstructionForm,
+    NoticeAnswerForm,
+    UnlockForm,
+    UrgeForm,
+)
+from .models import ChangeRequest, Instruction, InstructionTarget, LightRule, SupervisionNotice, Urge
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -67,8 +80,6 @@ def task_detail(request, pk: int):
 
 def _extra_task_context(request, task) -> dict:
     """The task's light, its 督办 notices and the instructions on it."""
-    from . import lights
-    from .models import Instruction
 
     return {
         "light": lights.task_light(task),
@@ -281,11 +292,6 @@ def request_evidence(request, pk: int):
 @login_required
 def periods(request):
     """Office: the closing dates of reporting periods (关账), and unlocking with a reason; others read them."""
-    from duikou.programs.models import Program
-    from duikou.reports import services as report_services
-    from duikou.reports.models import PeriodLock
-
-    from .forms import CloseForm, UnlockForm
 
     office = workflow.may(request.user, "reports.close_period")
     programs = Program.objects.restrict(request.user).order_by("name")
@@ -347,7 +353,6 @@ def _may_instruct(user) -> bool:
 @login_required
 def instruction_list(request):
     """领导关注: every instruction with where each unit stands (open first); a unit sees those that reach it."""
-    from .models import Instruction
 
     items = Instruction.objects.restrict(request.user).select_related(
         "task", "organization", "report__organization"
@@ -370,7 +375,6 @@ def instruction_list(request):
 @login_required
 def instruction_new(request):
     """A leader's instruction on a task, a unit or a report (?task=, ?organization= or ?report=)."""
-    from .forms import InstructionForm
 
     if not _may_instruct(request.user):
         raise PermissionDenied(_("只有领导或对口办（代领导录入）可以作出批示"))
@@ -417,7 +421,6 @@ def instruction_new(request):
 
 @login_required
 def instruction_detail(request, pk: int):
-    from .models import Instruction, InstructionTarget
 
     item = get_object_or_404(Instruction.objects.restrict(request.user), pk=pk)
     mine = list(InstructionTarget.objects.restrict(request.user, perms.CHANGE).filter(instruction=item))
@@ -464,8 +467,6 @@ def notice_ledger(request):
     """督办台账: open, answered, overdue and closed notices; the office and leaders see all, a unit its own."""
     from django.http import HttpResponse
 
-    from . import notices
-
     today = today_for()
     rows = SupervisionNotice.objects.restrict(request.user).select_related("organization", "task")
     state = request.GET.get("state", "")
@@ -493,19 +494,13 @@ def notice_ledger(request):
 @login_required
 @require_POST
 def notice_check(request):
-    """Office: run the escalation now (the scheduler runs it daily)."""
-    from . import notices
-
+    """Office: run the escalation now, on the queue (the scheduler runs it daily)."""
     workflow.require(request.user, "supervision.escalate", message=_("只有对口办可以发起督办检查"))
-    raised = notices.escalate()
-    messages.success(request, _("督办检查完成：新增 %(n)d 份督办") % {"n": raised})
-    return redirect("supervision:notices")
+    return follow(request, start_job("supervision.escalate", user=request.user, title=_("督办检查")))
 
 
 @login_required
 def notice_detail(request, pk: int):
-    from . import notices
-    from .forms import NoticeAnswerForm
 
     notice = get_object_or_404(
         SupervisionNotice.objects.restrict(request.user).select_related("organization", "task__plan"), pk=pk
@@ -555,8 +550,6 @@ def notice_detail(request, pk: int):
 def notice_docx(request, pk: int):
     from django.http import HttpResponse
 
-    from . import notices
-
     notice = get_object_or_404(
         SupervisionNotice.objects.restrict(request.user).select_related(
             "organization", "task__plan__program"
@@ -583,10 +576,6 @@ def notice_evidence(request, pk: int):
 def light_rules(request):
     """The office sets each program's light and 督办 rules (N, X, M, report grace days); others read them."""
     from django.forms import modelform_factory
-
-    from duikou.programs.models import Program
-
-    from .models import LightRule
 
     office = workflow.may(request.user, "supervision.configure")
     RuleForm = modelform_factory(

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core import permissions as perms
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.plans.models import Plan
@@ -54,7 +55,6 @@ def with_progress(targets: list[Target], user=None) -> list[Target]:
 
 
 def _sees_every_allocation(user) -> bool:
-    from duikou.core import permissions as perms
 
     return perms.is_office(user) or perms.role_of(user) in perms.READ_EVERYTHING_ROLES
 

@@ -5,10 +5,9 @@ Both take the same figures the page shows (web.stats.dashboard), through the sam
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
-from duikou.core import money
+from duikou.core import money, sheets
 from duikou.core.dates import cn_date, today_for
 from duikou.core.gongwen import GongwenDocument
 
@@ -66,34 +65,22 @@ def _unit_row(u) -> list:
 
 
 def dashboard_xlsx(user) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     data = dashboard_figures(user)
-    wb = Workbook()
-    sheets = (
-        ("按对口关系", PROGRAM_HEADERS, [_program_row(r) for r in data["programs"]], 36),
-        ("按责任单位", UNIT_HEADERS, [_unit_row(u) for u in data["units"]], 36),
-    )
-    wb.remove(wb.active)
-    for title, headers, rows, first_width in sheets:
-        ws = wb.create_sheet(title)
-        ws.append(headers)
-        for cell in ws[1]:
-            cell.font = Font(name="宋体", bold=True)
-        for row in rows:
-            ws.append(row)
-        ws.freeze_panes = "A2"
-        ws.column_dimensions["A"].width = first_width
-        for i, header in enumerate(headers[1:], start=2):
-            letter = ws.cell(row=1, column=i).column_letter
-            ws.column_dimensions[letter].width = max(10, len(header) * 2)
-            if "万元" in header:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "#,##0.00"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    specs = []
+    for title, headers, rows in (
+        ("按对口关系", PROGRAM_HEADERS, [_program_row(r) for r in data["programs"]]),
+        ("按责任单位", UNIT_HEADERS, [_unit_row(u) for u in data["units"]]),
+    ):
+        specs.append(
+            sheets.Sheet(
+                title,
+                headers,
+                rows,
+                widths=[36] + [max(10, len(h) * 2) for h in headers[1:]],
+                formats={i: sheets.MONEY_FORMAT for i, h in enumerate(headers) if "万元" in h},
+            )
+        )
+    return sheets.write_book(specs)
 
 
 def dashboard_docx(user) -> bytes:

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from duikou.core import money
 from duikou.core.errors import InputError
 from duikou.core.text import to_simplified
+from duikou.indicators.models import Indicator
 from duikou.organizations.models import Organization
 from duikou.organizations.services import (
     Resolution,
@@ -42,6 +43,10 @@ from duikou.plans.services import (
     publish_plan,
     refuse_placeholders,
 )
+from duikou.reader import ReaderError
+from duikou.reader.extract import extract_lines
+from duikou.reader.limits import PARSE_MEMORY_BYTES, LimitExceeded, check_file, run_limited
+from duikou.reader.loaders import read_file
 from duikou.targets.units import CODES as UNIT_CODES
 from duikou.targets.units import OTHER, YUAN, unit_code
 
@@ -50,8 +55,12 @@ from .models import ImportDraft
 DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".csv", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf"}
 
 
-def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
-    """The plan in an uploaded file and the text it was read from; InputError names the file and the problem."""
+def read_upload(
+    name: str, raw: bytes, *, progress=None, seconds: float | None = None, memory_bytes: int | None = None
+) -> tuple[dict, str]:
+    """The plan in an uploaded file and the text it was read from; InputError names the file and the problem.
+    `progress(done, total, what)` hears of the reader's long steps (OCR page by page); `seconds` and
+    `memory_bytes` are the parse's budget (DUIKOU_PARSE_SECONDS and the reader's 1 GB by default)."""
     limit = settings.DUIKOU_MAX_UPLOAD_BYTES
     if len(raw) > limit:
         raise InputError(
@@ -67,8 +76,6 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
         raise InputError(
             _("%(name)s：不支持的文件类型（可上传 JSON、TXT、HTML、DOCX、PDF）") % {"name": name}
         )
-    from duikou.reader.limits import LimitExceeded, check_file, run_limited
-
     # The reader reads paths; the upload goes to a private temporary file that is removed at once.
     with tempfile.TemporaryDirectory(prefix="duikou-upload-") as folder:
         path = os.path.join(folder, "upload" + suffix)
@@ -79,7 +86,13 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
             # child with a time and memory budget, so no document can hold or grow the web worker.
             check_file(raw, name)
             outcome = run_limited(
-                _read_document, path, name, name=name, seconds=settings.DUIKOU_PARSE_SECONDS
+                _read_document,
+                path,
+                name,
+                name=name,
+                seconds=seconds or settings.DUIKOU_PARSE_SECONDS,
+                memory_bytes=memory_bytes or PARSE_MEMORY_BYTES,
+                progress=progress,
             )
         except LimitExceeded as exc:
             raise InputError(exc.message("en" if get_language() == "en" else "zh")) from None
@@ -89,14 +102,10 @@ def read_upload(name: str, raw: bytes) -> tuple[dict, str]:
     return data, "\n".join(lines)
 
 
-def _read_document(path: str, name: str) -> tuple:
+def _read_document(path: str, name: str, progress=None) -> tuple:
     """Lines and plan of one document (run in the parse child): ("ok", plan, lines) or ("error", message)."""
-    from duikou.reader import ReaderError
-    from duikou.reader.extract import extract_lines
-    from duikou.reader.loaders import load_file
-
     try:
-        lines = load_file(path)
+        lines = read_file(path, progress=progress).lines()
         return "ok", extract_lines(lines, name), lines
     except ReaderError as exc:
         return "error", exc.zh
@@ -127,11 +136,25 @@ def existing_plan(raw: bytes, data: dict) -> Plan | None:
     return found
 
 
-@transaction.atomic
-def create_draft(*, name: str, raw: bytes, user, program=None) -> ImportDraft:
+def create_draft(
+    *,
+    name: str,
+    raw: bytes,
+    user,
+    program=None,
+    progress=None,
+    seconds: float | None = None,
+    memory_bytes: int | None = None,
+) -> ImportDraft:
     """Read an upload into a new draft; a file that cannot be read, or a plan imported already, raises InputError
-    (DuplicatePlan names the plan) and stores nothing."""
-    data, text = read_upload(name, raw)
+    (DuplicatePlan names the plan) and stores nothing. The parse runs outside any transaction (on the queue it
+    takes minutes for a scan); the draft is written in one."""
+    data, text = read_upload(name, raw, progress=progress, seconds=seconds, memory_bytes=memory_bytes)
+    with transaction.atomic():
+        return _store_draft(name=name, raw=raw, user=user, program=program, data=data, text=text)
+
+
+def _store_draft(*, name: str, raw: bytes, user, program, data: dict, text: str) -> ImportDraft:
     validate_plan_data(data, name)
     plan = existing_plan(raw, data)
     if plan is not None:
@@ -217,8 +240,6 @@ def _convert(kind: str, field: str, text: str, place: str, is_money: bool = Fals
     if (
         field == "national_indicator"
     ):  # the office's choice of the catalogue indicator ("none": counts toward none)
-        from duikou.indicators.models import Indicator
-
         if text != "none" and not Indicator.objects.filter(code=text).exists():
             raise InputError(_("%(place)s：未知指标“%(text)s”") % {"place": place, "text": text})
         return text

@@ -8,13 +8,18 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from duikou.analytics import services as analytics
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
 from duikou.core.permissions import VIEW, sees_everything
+from duikou.funds.models import FundingLine, Transaction
 from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (the funds pages' name)
-from duikou.plans.models import COMPLETED, overdue_q
+from duikou.organizations.models import Organization
+from duikou.plans.models import COMPLETED, Plan, Task, overdue_q
+from duikou.programs.models import Program
 from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
-from duikou.targets.models import reached
+from duikou.supervision import lights
+from duikou.targets.models import Allocation, Target, reached
 
 
 def task_counts(tasks_queryset, group_by: str) -> dict:
@@ -43,10 +48,6 @@ def dashboard(user, page=1) -> dict:
     bounded slice); its unit table is the tallies of the units it may see.
     """
     from django.core.paginator import Paginator
-
-    from duikou.analytics import services as analytics
-    from duikou.organizations.models import Organization
-    from duikou.programs.models import Program
 
     today = today_for()  # the day the tallies judge "overdue" by
     everything = sees_everything(user)
@@ -80,7 +81,6 @@ def dashboard(user, page=1) -> dict:
         row["completion"] = ratio(row["completed"], row["tasks"])
         row["disbursed"] = paid.get(row["organization_id"]) or Decimal(0)
         row["allocations"], row["allocations_reached"] = shares.get(row["organization_id"], (0, 0))
-    from duikou.supervision import lights
 
     program_lights = lights.program_lights([p.pk for p in programs])
     for row in program_rows:
@@ -103,9 +103,6 @@ RED_TASKS_SHOWN = 20
 def supervision_figures(user, programs, everything: bool) -> dict:
     """What the dashboard leads with: tasks by light, the red tasks, the units that have not reported (未报) or
     reported late (迟报) for the last period of each program shown — all over what the user may see."""
-    from duikou.organizations.models import Organization
-    from duikou.plans.models import Plan, Task
-    from duikou.supervision import lights
 
     tasks = Task.objects.restrict(user, VIEW).filter(plan__status=Plan.PUBLISHED)
     red = list(
@@ -164,9 +161,6 @@ def unit_shares(user, organization_ids) -> dict[int, tuple[int, int]]:
 
 def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
     """Per program, figures over only the tasks, targets, funding lines and payments this user may see."""
-    from duikou.funds.models import FundingLine, Transaction
-    from duikou.plans.models import Task
-    from duikou.targets.models import Target
 
     out: dict[int, dict] = defaultdict(lambda: dict(EMPTY))
     for program_id, t in task_counts(Task.objects.restrict(user, VIEW), "plan__program_id").items():
@@ -199,6 +193,5 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
 
 
 def targets_allocations(user):
-    from duikou.targets.models import Allocation
 
     return Allocation.objects.restrict(user, VIEW)

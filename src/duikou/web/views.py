@@ -10,16 +10,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duikou.core import workflow
+from duikou.core import job_views, workflow
+from duikou.core import jobs as jobs_core
 from duikou.core.dates import today_for
 from duikou.core.errors import InputError
 from duikou.core.middleware import accepts_upload
+from duikou.core.models import Job
 from duikou.core.text import normalize_name
 from duikou.indicators.services import catalogue, propose_for_items
 from duikou.organizations.models import Organization
+from duikou.plans.models import Plan
+from duikou.reader import check_plan
 from duikou.targets.units import UNIT_CHOICES, YUAN, format_quantity, format_target, item_unit
 
-from . import imports, stats
+from . import dashboard_export, imports, jobs, stats
 from .forms import PlanUploadForm
 from .locate import locate_plan, segments
 from .models import ImportDraft
@@ -36,8 +40,6 @@ def home(request):
     if export in ("xlsx", "docx"):
         from django.http import HttpResponse
         from django.utils.http import content_disposition_header
-
-        from . import dashboard_export
 
         stamp = today_for().isoformat()
         if export == "xlsx":
@@ -73,20 +75,18 @@ def import_upload(request):
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                raw = upload.read()
-                draft = imports.create_draft(
-                    name=upload.name, raw=raw, user=request.user, program=form.cleaned_data["program"]
-                )
-            except imports.DuplicatePlan as exc:
-                form.add_error("file", str(exc))
-                duplicate = exc.plan
+            job = jobs.start_reading(
+                name=upload.name, raw=upload.read(), user=request.user, program=form.cleaned_data["program"]
+            )
+            if job.status != Job.FAILED:
+                return job_views.follow(request, job)  # the draft's review page, or the job's while it reads
+            # Refused at once (the immediate backend): on this page, as before any queue.
+            form.add_error("file", job.error)
+            if job.result.get("duplicate"):
+                duplicate = Plan.objects.filter(pk=job.result["duplicate"]).first()
                 status = 409
-            except InputError as exc:
-                form.add_error("file", str(exc))
-                status = 400
             else:
-                return redirect("web:import_review", pk=draft.pk)
+                status = 400
         else:
             status = 400
     drafts = (
@@ -104,7 +104,6 @@ def import_upload(request):
 
 def _review_context(draft: ImportDraft, errors: dict | None = None, typed: dict | None = None) -> dict:
     """The review page's items; `typed` (ref → the form's values) shows back what was typed in a refused edit."""
-    from duikou.reader import check_plan
 
     data = draft.plan_data
     spans, found = locate_plan(draft.source_text, data) if draft.source_text else ([], {})
@@ -303,20 +302,16 @@ def unit_suggestions(request):
 def import_publish(request, pk: int):
     """Create and publish the plan in one transaction; on any problem nothing is stored and the page says why."""
     draft = _draft(request, pk)
-    try:
-        result = imports.publish_draft(draft=draft, user=request.user)
-    except InputError as exc:
-        context = _review_context(draft, {"publish": str(exc)})
-        return render(request, "web/import_review.html", context, status=400)
-    c = result.counts
-    messages.success(
-        request,
-        _("方案已发布：%(tasks)s 项任务，%(resp)s 个责任分工，%(targets)s 个目标")
-        % {"tasks": c.get("tasks", 0), "resp": c.get("responsibilities", 0), "targets": c.get("targets", 0)},
+    job = jobs_core.start(
+        "web.publish",
+        user=request.user,
+        title=_("发布方案：%(name)s") % {"name": draft.source_name},
+        draft=draft.pk,
     )
-    for note in result.notes:
-        messages.warning(request, note)
-    return redirect("plans:detail", pk=result.plan.pk)
+    if job.status == Job.FAILED:  # refused at once (the immediate backend): on the review page, as before
+        context = _review_context(draft, {"publish": job.error})
+        return render(request, "web/import_review.html", context, status=400)
+    return job_views.follow(request, job)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.template.loader import get_template
 from django.utils.translation import gettext as _
 
 from duikou.core import dates, money
+from duikou.targets.units import format_target, item_unit
 
 register = template.Library()
 
@@ -80,7 +81,6 @@ def quantity(target, value):
 @register.filter
 def target_phrase(item):
     """A target as a plan file or open-data row holds it (comparator, value, unit, year): 不少于 3,000人（2023年）."""
-    from duikou.targets.units import format_target, item_unit
 
     code, text = item_unit(item)
     return format_target(item.get("comparator") or "=", item.get("value"), code, text, item.get("year"))
