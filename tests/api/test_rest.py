@@ -8,6 +8,7 @@ from django.test import Client
 from duikou.core import permissions as perms
 from duikou.core.models import ChangeLog
 from duikou.dispatches.models import Dispatch
+from duikou.plans.models import Plan
 
 
 def test_token_from_the_command_authenticates_and_is_stored_hashed(office, capsys):
@@ -151,6 +152,13 @@ def test_plan_import_publish_and_stale_edit(office, plan, api_client):
         "/api/plans/", json.dumps({"document": {"schema": "duikou.plan/1"}}), content_type="application/json"
     )
     assert r.status_code == 422
+    # A name that stands for no unit is refused, as by the import review and `duikou import`.
+    vague = {**doc, "title": "第三份方案", "tasks": [{**doc["tasks"][0], "lead_units": ["各预算主管部门"]}]}
+    r = client.post(
+        "/api/plans/", json.dumps({"document": vague, "publish": False}), content_type="application/json"
+    )
+    assert r.status_code == 422 and "各预算主管部门" in r.json()["detail"]
+    assert not Plan.objects.filter(title="第三份方案").exists()
     task = plan.tasks.get(number="1")
     r = client.patch(
         f"/api/plans/tasks/{task.pk}",

@@ -28,6 +28,15 @@ def test_demo_loads_the_seeds_with_work_done_and_is_idempotent(capsys):
     assert Transaction.objects.filter(kind=Transaction.DISBURSEMENT).count() >= 5
     completed = Task.objects.filter(status=Task.COMPLETED)
     assert completed.exists() and not completed.filter(completed_on__isnull=True).exists()
+    # Names that stand for no unit (各预算主管部门, 各签约单位 in the seeds) are dropped, not made accountable units.
+    from duikou.organizations.models import Organization
+    from duikou.organizations.services import is_placeholder_name
+
+    assert not [
+        o.name
+        for o in Organization.objects.filter(responsibilities__isnull=False)
+        if is_placeholder_name(o.name)
+    ]
     # Dated inside their period, as a unit filing on time would have.
     for report in approved:
         assert report.submitted_at.date() <= report.period.end + dt.timedelta(days=10)

@@ -17,7 +17,9 @@ from .models import Plan, Responsibility, Section, Task, annotate_tasks
 from .services import (
     TASK_STATUS_FIELDS,
     import_plan_data,
+    placeholder_units,
     publish_plan,
+    refuse_placeholders,
     require_task_fields,
     require_unit_change,
 )
@@ -189,6 +191,8 @@ def create_plan(user, payload: PlanCreate) -> Plan:
     perms.require_allowed(user, Plan, perms.ADD)
     program = resolve(Program, user, payload.program_id, field="program_id")
     raw = json.dumps(payload.document, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    # 各预算主管部门 is no accountable unit: refused here as by the review and `duikou import` (one rule).
+    refuse_placeholders(placeholder_units(payload.document))
     return import_plan_data(
         payload.document,
         source_bytes=raw,

@@ -18,7 +18,7 @@ class Command(DuikouCommand):
 
     def run(self, *args, examples, **options):
         from duikou.organizations.services import seed_divisions
-        from duikou.plans.services import import_plan_file
+        from duikou.plans.services import import_plan_file, placeholder_units, read_plan_source
 
         folder = Path(examples)
         files = sorted(
@@ -35,7 +35,8 @@ class Command(DuikouCommand):
             self.stderr.write(_("已载入行政区划 %(n)s 个") % {"n": added})
         plans = []
         for path in files:
-            result = import_plan_file(path)
+            # The demo decides as an office would: names that are no unit (各预算主管部门) are dropped.
+            result = import_plan_file(path, drop=tuple(placeholder_units(read_plan_source(path)[0])))
             plans.append(result.plan.pk)
             self.stderr.write(
                 (
