@@ -4,7 +4,7 @@ import json
 import signal
 import time
 
-TASKS = 2000
+TASKS = 6000  # big enough that the import is still writing when the kill comes (bulk writes are fast)
 UNITS = ["省教育厅", "省科技厅", "省卫生健康委员会", "省商务厅", "福州市", "厦门市", "泉州市"]
 
 
@@ -49,7 +49,7 @@ print(json.dumps({"plans": Plan.objects.count(), "tasks": Task.objects.count(),
 """
 
 
-def kill_while_writing(db, proc, *, settle: float = 0.7, limit: float = 120.0) -> None:
+def kill_while_writing(db, proc, *, settle: float = 0.3, limit: float = 120.0) -> None:
     """Wait until the process is inside its write transaction, let it write a while, then SIGKILL it."""
     started = time.monotonic()
     while not db.writer_busy():
