@@ -132,7 +132,9 @@ def test_dashboard_reuses_its_figures_until_the_data_changes(world, client_for):
     from duikou.core.permissions import VIEW
 
     theirs = Task.objects.restrict(mawei, VIEW).filter(plan__status=Plan.PUBLISHED).count()
-    assert sum(stats.dashboard(mawei)["light_counts"].values()) == theirs < sum(first["light_counts"].values())
+    assert (
+        sum(stats.dashboard(mawei)["light_counts"].values()) == theirs < sum(first["light_counts"].values())
+    )
 
     task = Task.objects.filter(plan=world["plan"]).exclude(status__in=Task.CLOSED).order_by("pk").first()
     task.status = Task.COMPLETED
