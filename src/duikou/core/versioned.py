@@ -28,11 +28,15 @@ def data_version() -> int:
     return ChangeLog.objects.aggregate(v=Max("pk"))["v"] or 0
 
 
-def cached(name: str, parts, compute: Callable[[], T], *, seconds: int | None = None) -> T:
+def cached(
+    name: str, parts, compute: Callable[[], T], *, version: int | None = None, seconds: int | None = None
+) -> T:
     """compute() once per (name, parts, data version, day), kept at most `seconds` (DUIKOU_FIGURES_CACHE_SECONDS).
 
-    `parts` names everything else the answer depends on (whose view, which page); it is hashed into the key."""
-    digest = hashlib.sha256(repr((parts, data_version(), str(today_for()))).encode()).hexdigest()[:32]
+    `parts` names everything else the answer depends on (whose view, which page); it is hashed into the key.
+    `version`: the data_version() already read for this view (several figures, one lookup)."""
+    version = data_version() if version is None else version
+    digest = hashlib.sha256(repr((parts, version, str(today_for()))).encode()).hexdigest()[:32]
     key = f"duikou:{name}:{digest}"
     missing = object()
     value = cache.get(key, missing)

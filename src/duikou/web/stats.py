@@ -62,34 +62,52 @@ def dashboard(user, page=1) -> dict:
     visible_ids = None if everything else {p.pk for p in visible}
     # Every figure below reads tallies and the lights over every task the user may see (the lights alone take
     # seconds at national scale): cached on the data's version (core.versioned), so the next view after any change
-    # — a report approved, a task edited — computes them afresh, and a view with nothing changed reuses them.
-    figures = versioned.cached(
-        "dashboard",
-        (viewer_scope(user, everything), [p.pk for p in programs]),
-        lambda: _figures(user, everything, programs, visible_ids),
+    # — a report approved, a task edited — computes them afresh, and a view with nothing changed reuses them. What
+    # covers everything the user sees is cached once; what covers one page of programs, per page.
+    scope, version = viewer_scope(user, everything), versioned.data_version()
+    whole = versioned.cached(
+        "dashboard", scope, lambda: _whole_figures(user, everything, visible_ids), version=version
     )
+    ids = [p.pk for p in programs]
+    page_figures = versioned.cached(
+        "dashboard-page", (scope, ids), lambda: _page_figures(user, programs, everything), version=version
+    )
+    by_program = page_figures["programs"] if everything else whole["programs"]
     program_rows = [
         {
             "program": p,
-            **_with_ratios(figures["programs"].get(p.pk) or dict(EMPTY)),
-            "light": figures["program_lights"].get(p.pk, lights.DONE),
+            **_with_ratios(by_program.get(p.pk) or dict(EMPTY)),
+            "light": page_figures["program_lights"].get(p.pk, lights.DONE),
         }
         for p in programs
     ]
     return {
         "programs": program_rows,
         "programs_page": programs_page,
-        "units": figures["units"],
-        "totals": figures["totals"],
-        **{k: figures[k] for k in ("light_counts", "red_tasks", "reporting")},
+        "units": whole["units"],
+        "totals": whole["totals"],
+        "light_counts": whole["light_counts"],
+        "red_tasks": whole["red_tasks"],
+        "reporting": page_figures["reporting"],
     }
 
 
-def _figures(user, everything: bool, programs: list, visible_ids: set | None) -> dict:
-    """The dashboard's figures for one page of programs: per program, the totals, the units' rows and the lights."""
+def viewer_scope(user, everything: bool) -> tuple:
+    """Whose view the figures are: the whole country for those who see everything, else this user in this role."""
+    if everything:
+        return ("all",)
+    return ("user", user.pk, getattr(user, "role", ""), getattr(user, "organization_id", None))
+
+
+RED_TASKS_SHOWN = 20
+
+
+def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
+    """The totals, the units' rows, the tasks by light and the red tasks, over everything the user may see (and,
+    for a user who sees a part, the figures of each of its programs: they make its totals)."""
     today = today_for()  # the day the tallies judge "overdue" by
     if everything:
-        figures = analytics.program_figures([p.pk for p in programs], today=today)
+        figures = {}
         total = analytics.program_figures(today=today, group=False).get(None)
     else:
         figures = _restricted_program_figures(user, today)
@@ -110,29 +128,8 @@ def _figures(user, everything: bool, programs: list, visible_ids: set | None) ->
         row["disbursed"] = paid.get(row["organization_id"]) or Decimal(0)
         row["allocations"], row["allocations_reached"] = shares.get(row["organization_id"], (0, 0))
         row["light"] = unit_lights.get(row["organization_id"], lights.DONE)
-    return {
-        "programs": {p.pk: figures.get(p.pk) for p in programs if figures.get(p.pk)},
-        "totals": _with_ratios(total or dict(EMPTY)),
-        "units": list(unit_rows),
-        "program_lights": lights.program_lights([p.pk for p in programs]),
-        **supervision_figures(user, programs, everything),
-    }
 
-
-def viewer_scope(user, everything: bool) -> tuple:
-    """Whose view the figures are: the whole country for those who see everything, else this user in this role."""
-    if everything:
-        return ("all",)
-    return ("user", user.pk, getattr(user, "role", ""), getattr(user, "organization_id", None))
-
-
-RED_TASKS_SHOWN = 20
-
-
-def supervision_figures(user, programs, everything: bool) -> dict:
-    """What the dashboard leads with: tasks by light, the red tasks, the units that have not reported (未报) or
-    reported late (迟报) for the last period of each program shown — all over what the user may see."""
-
+    # What the dashboard leads with: tasks by light and the red tasks, over the tasks the user may see.
     tasks = Task.objects.restrict(user, VIEW).filter(plan__status=Plan.PUBLISHED)
     red = list(
         lights.annotate_lights(tasks)
@@ -140,11 +137,24 @@ def supervision_figures(user, programs, everything: bool) -> dict:
         .select_related("plan")
         .order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN]
     )
+    return {
+        "programs": dict(figures),
+        "totals": _with_ratios(total or dict(EMPTY)),
+        "units": list(unit_rows),
+        "light_counts": lights.counts(tasks),
+        "red_tasks": red,
+    }
+
+
+def _page_figures(user, programs: list, everything: bool) -> dict:
+    """One page of programs: their tallied figures (for those who see everything), their lights, and the units
+    that have not reported (未报) or reported late (迟报) for the last period of each (the first 20)."""
+    ids = [p.pk for p in programs]
     units = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
     reporting = lights.reporting_statuses(programs[:20], units=units)
     return {
-        "light_counts": lights.counts(tasks),
-        "red_tasks": red,
+        "programs": analytics.program_figures(ids, today=today_for()) if everything else {},
+        "program_lights": lights.program_lights(ids),
         "reporting": [r for r in reporting if r["missing"] or r["late"]],
     }
 
