@@ -271,6 +271,9 @@ DUIKOU_EMAIL_ENABLED = env.bool("DUIKOU_EMAIL_ENABLED", default=False)
 DUIKOU_API_RATE = env.str("DUIKOU_API_RATE", default="600/m")
 DUIKOU_API_ANONYMOUS_RATE = env.str("DUIKOU_API_ANONYMOUS_RATE", default="60/m")
 CACHES = {"default": env.cache_url("DUIKOU_CACHE_URL", default="locmemcache://")}
+# Dashboard figures are cached on the data's version (core.versioned): a change shows on the next view; this bounds
+# how long an answer is kept at most (it covers transactions that commit out of the order of their change-log ids).
+DUIKOU_FIGURES_CACHE_SECONDS = env.int("DUIKOU_FIGURES_CACHE_SECONDS", default=120)
 # The client address for limits is REMOTE_ADDR, or the last X-Forwarded-For hop added by our own proxy: a client
 # cannot pick its address by sending the header itself.
 NINJA_NUM_PROXIES = 1 if PRODUCTION else 0

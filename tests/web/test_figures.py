@@ -109,3 +109,37 @@ def test_dispatches_against_person_targets(world, client_for):
     assert share.sent == 1 and share.progress == pytest.approx(1 / 12)
     (unit,) = response.context["units"]
     assert unit["name"] == "福建省福州市马尾区" and unit["total"] == 1
+
+
+def test_dashboard_reuses_its_figures_until_the_data_changes(world, client_for):
+    """The figures (lights over every task included) are cached on the data's version: a view with nothing
+    changed reuses them; a task changed shows on the very next view (the #14 complaint stays fixed)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from duikou.plans.models import Plan, Task
+
+    office, mawei = world["users"]["office"], world["users"]["mawei"]
+    with CaptureQueriesContext(connection) as first_queries:
+        first = stats.dashboard(office)
+    with CaptureQueriesContext(connection) as again_queries:
+        again = stats.dashboard(office)
+    assert len(again_queries.captured_queries) < len(first_queries.captured_queries) / 2
+    assert again["light_counts"] == first["light_counts"] and again["totals"] == first["totals"]
+    assert [r["light"] for r in again["units"]] == [r["light"] for r in first["units"]]
+
+    # Another user's view is not the office's: a unit reporter counts only the tasks it may see.
+    from duikou.core.permissions import VIEW
+
+    theirs = Task.objects.restrict(mawei, VIEW).filter(plan__status=Plan.PUBLISHED).count()
+    assert (
+        sum(stats.dashboard(mawei)["light_counts"].values()) == theirs < sum(first["light_counts"].values())
+    )
+
+    task = Task.objects.filter(plan=world["plan"]).exclude(status__in=Task.CLOSED).order_by("pk").first()
+    task.status = Task.COMPLETED
+    task.save()
+    after = stats.dashboard(office)
+    assert after["light_counts"]["done"] == first["light_counts"]["done"] + 1
+    assert after["totals"]["completed"] == first["totals"]["completed"] + 1
+    assert client_for(office).get(reverse("web:home")).context["light_counts"] == after["light_counts"]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from duikou.analytics import services as analytics
+from duikou.core import versioned
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
 from duikou.core.permissions import VIEW, sees_everything
@@ -45,11 +46,11 @@ def dashboard(user, page=1) -> dict:
 
     Figures come from the analytics summary tables, kept current in the same transaction as the data. A
     unit or recipient sees figures over only the rows the gate lets it see, computed from those rows (a
-    bounded slice); its unit table is the tallies of the units it may see.
+    bounded slice); its unit table is the tallies of the units it may see. All of it is cached on the data's
+    version and the day (core.versioned): any change shows on the next view.
     """
     from django.core.paginator import Paginator
 
-    today = today_for()  # the day the tallies judge "overdue" by
     everything = sees_everything(user)
     visible = Program.objects.restrict(user, VIEW).order_by("name", "pk")
     if not everything:
@@ -58,17 +59,61 @@ def dashboard(user, page=1) -> dict:
         )  # a unit's programs are few: the gate's query runs once, not per count and page
     programs_page = Paginator(visible, PROGRAMS_PER_PAGE).get_page(page)
     programs = list(programs_page.object_list)
+    visible_ids = None if everything else {p.pk for p in visible}
+    # Every figure below reads tallies and the lights over every task the user may see (the lights alone take
+    # seconds at national scale): cached on the data's version (core.versioned), so the next view after any change
+    # — a report approved, a task edited — computes them afresh, and a view with nothing changed reuses them. What
+    # covers everything the user sees is cached once; what covers one page of programs, per page.
+    scope, version = viewer_scope(user, everything), versioned.data_version()
+    whole = versioned.cached(
+        "dashboard", scope, lambda: _whole_figures(user, everything, visible_ids), version=version
+    )
+    ids = [p.pk for p in programs]
+    page_figures = versioned.cached(
+        "dashboard-page", (scope, ids), lambda: _page_figures(user, programs, everything), version=version
+    )
+    by_program = page_figures["programs"] if everything else whole["programs"]
+    program_rows = [
+        {
+            "program": p,
+            **_with_ratios(by_program.get(p.pk) or dict(EMPTY)),
+            "light": page_figures["program_lights"].get(p.pk, lights.DONE),
+        }
+        for p in programs
+    ]
+    return {
+        "programs": program_rows,
+        "programs_page": programs_page,
+        "units": whole["units"],
+        "totals": whole["totals"],
+        "light_counts": whole["light_counts"],
+        "red_tasks": whole["red_tasks"],
+        "reporting": page_figures["reporting"],
+    }
+
+
+def viewer_scope(user, everything: bool) -> tuple:
+    """Whose view the figures are: the whole country for those who see everything, else this user in this role."""
     if everything:
-        figures = analytics.program_figures([p.pk for p in programs], today=today)
+        return ("all",)
+    return ("user", user.pk, getattr(user, "role", ""), getattr(user, "organization_id", None))
+
+
+RED_TASKS_SHOWN = 20
+
+
+def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
+    """The totals, the units' rows, the tasks by light and the red tasks, over everything the user may see (and,
+    for a user who sees a part, the figures of each of its programs: they make its totals)."""
+    today = today_for()  # the day the tallies judge "overdue" by
+    if everything:
+        figures = {}
         total = analytics.program_figures(today=today, group=False).get(None)
     else:
         figures = _restricted_program_figures(user, today)
         # The totals are over the programs the user may see, as the rows are (a bounded list for these roles).
-        visible_ids = {p.pk for p in visible}
         shown = [f for pk, f in figures.items() if pk in visible_ids]
         total = {k: sum((f[k] for f in shown), Decimal(0) if k in MONEY else 0) for k in FIGURES}
-    program_rows = [{"program": p, **_with_ratios(figures.get(p.pk) or dict(EMPTY))} for p in programs]
-    totals = _with_ratios(total or dict(EMPTY))
 
     orgs = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
     unit_rows = analytics.unit_figures(orgs, limit=100)
@@ -76,34 +121,15 @@ def dashboard(user, page=1) -> dict:
     names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     paid = analytics.unit_paid(ids)
     shares = unit_shares(user, ids)
+    unit_lights = lights.unit_lights(ids)
     for row in unit_rows:
         row["organization__full_name"] = names.get(row["organization_id"], "")
         row["completion"] = ratio(row["completed"], row["tasks"])
         row["disbursed"] = paid.get(row["organization_id"]) or Decimal(0)
         row["allocations"], row["allocations_reached"] = shares.get(row["organization_id"], (0, 0))
-
-    program_lights = lights.program_lights([p.pk for p in programs])
-    for row in program_rows:
-        row["light"] = program_lights.get(row["program"].pk, lights.DONE)
-    unit_lights = lights.unit_lights(ids)
-    for row in unit_rows:
         row["light"] = unit_lights.get(row["organization_id"], lights.DONE)
-    return {
-        "programs": program_rows,
-        "programs_page": programs_page,
-        "units": unit_rows,
-        "totals": totals,
-        **supervision_figures(user, programs, everything),
-    }
 
-
-RED_TASKS_SHOWN = 20
-
-
-def supervision_figures(user, programs, everything: bool) -> dict:
-    """What the dashboard leads with: tasks by light, the red tasks, the units that have not reported (未报) or
-    reported late (迟报) for the last period of each program shown — all over what the user may see."""
-
+    # What the dashboard leads with: tasks by light and the red tasks, over the tasks the user may see.
     tasks = Task.objects.restrict(user, VIEW).filter(plan__status=Plan.PUBLISHED)
     red = list(
         lights.annotate_lights(tasks)
@@ -111,11 +137,24 @@ def supervision_figures(user, programs, everything: bool) -> dict:
         .select_related("plan")
         .order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN]
     )
+    return {
+        "programs": dict(figures),
+        "totals": _with_ratios(total or dict(EMPTY)),
+        "units": list(unit_rows),
+        "light_counts": lights.counts(tasks),
+        "red_tasks": red,
+    }
+
+
+def _page_figures(user, programs: list, everything: bool) -> dict:
+    """One page of programs: their tallied figures (for those who see everything), their lights, and the units
+    that have not reported (未报) or reported late (迟报) for the last period of each (the first 20)."""
+    ids = [p.pk for p in programs]
     units = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
     reporting = lights.reporting_statuses(programs[:20], units=units)
     return {
-        "light_counts": lights.counts(tasks),
-        "red_tasks": red,
+        "programs": analytics.program_figures(ids, today=today_for()) if everything else {},
+        "program_lights": lights.program_lights(ids),
         "reporting": [r for r in reporting if r["missing"] or r["late"]],
     }
 
