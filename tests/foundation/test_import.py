@@ -153,6 +153,15 @@ def test_schema_errors_name_the_item(bad, message):
     assert not Plan.objects.exists()
 
 
+def test_a_blank_unit_name_is_refused_naming_the_file():
+    """A full-width space is a name to the schema but none to find or create a unit by (found by the fuzz test)."""
+    document = plan_document(1)
+    document["tasks"][0]["lead_units"] = ["\u3000"]
+    with pytest.raises(InputError, match="blank.json.*单位名称"):
+        import_plan_data(document, source_bytes=b"blank-unit", source_name="blank.json")
+    assert not Plan.objects.exists()
+
+
 def normalized(part, value):
     """Parts compared as the interchange format means them: empty text and null are the same."""
     if isinstance(value, dict):

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from duikou.core import hooks, workflow
 from duikou.core.audit import bulk_create_logged
 from duikou.core.errors import InputError
+from duikou.core.text import normalize_name
 from duikou.funds.models import FundingLine
 from duikou.organizations.models import Organization
 from duikou.organizations.services import (
@@ -337,6 +338,12 @@ class _PlanBuilder:
     def organization(self, printed: str, context: Organization | None) -> Organization:
         if printed in self.resolutions:
             return self.resolutions[printed]
+        if not normalize_name(printed):
+            # Only blanks (a full-width space, a line break): no name to find or create a unit by.
+            raise InputError(
+                _("%(file)s：单位名称“%(name)s”为空白，请填写单位名称")
+                % {"file": self.source_name, "name": printed}
+            )
         key = (printed, context.pk if context else None)
         if key in self.cache:
             return self.cache[key]
