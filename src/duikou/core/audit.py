@@ -159,20 +159,7 @@ def fast_bulk_create(model, objects: list, *, batch_size: int | None = None) -> 
             batch = objects[start : start + per_statement]
             params = []
             for obj in batch:
-                for field, is_plain in zip(fields, plain, strict=True):
-                    value = getattr(obj, field.attname)
-                    if is_plain and type(value) in _PLAIN_VALUES:
-                        params.append(value)
-                    elif field.attname in stamped:
-                        if field.attname not in prepared_now:
-                            prepared_now[field.attname] = field.get_db_prep_save(value, connection)
-                        params.append(prepared_now[field.attname])
-                    elif hasattr(value, "resolve_expression"):
-                        raise TypeError(
-                            f"{model.__name__}.{field.name}: an expression cannot be bulk inserted"
-                        )
-                    else:
-                        params.append(field.get_db_prep_save(value, connection))
+                params += _row_values(connection, model, obj, fields, plain, stamped, prepared_now)
             cursor.execute(
                 f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "
                 + ", ".join([row_marks] * len(batch))
@@ -185,6 +172,25 @@ def fast_bulk_create(model, objects: list, *, batch_size: int | None = None) -> 
                 obj._state.adding = False
                 obj._state.db = connection.alias
     return objects
+
+
+def _row_values(connection, model, obj, fields, plain, stamped, prepared: dict) -> list:
+    """One row's database values: plain Python values as they are, a stamped field (the same now() on every row)
+    prepared once into `prepared`, the rest through the field's own preparation."""
+    values = []
+    for field, is_plain in zip(fields, plain, strict=True):
+        value = getattr(obj, field.attname)
+        if is_plain and type(value) in _PLAIN_VALUES:
+            values.append(value)
+        elif field.attname in stamped:
+            if field.attname not in prepared:
+                prepared[field.attname] = field.get_db_prep_save(value, connection)
+            values.append(prepared[field.attname])
+        elif hasattr(value, "resolve_expression"):
+            raise TypeError(f"{model.__name__}.{field.name}: an expression cannot be bulk inserted")
+        else:
+            values.append(field.get_db_prep_save(value, connection))
+    return values
 
 
 def _copy_in(connection, model, fields, objects, stamped, plain) -> list:
@@ -202,22 +208,7 @@ def _copy_in(connection, model, fields, objects, stamped, plain) -> list:
         columns = ", ".join(quote(c) for c in [opts.pk.column, *(f.column for f in fields)])
         with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for obj, pk in zip(objects, ids, strict=True):
-                row = [pk]
-                for field, is_plain in zip(fields, plain, strict=True):
-                    value = getattr(obj, field.attname)
-                    if is_plain and type(value) in _PLAIN_VALUES:
-                        row.append(value)
-                    elif field.attname in stamped:
-                        if field.attname not in prepared:
-                            prepared[field.attname] = field.get_db_prep_save(value, connection)
-                        row.append(prepared[field.attname])
-                    elif hasattr(value, "resolve_expression"):
-                        raise TypeError(
-                            f"{model.__name__}.{field.name}: an expression cannot be bulk inserted"
-                        )
-                    else:
-                        row.append(field.get_db_prep_save(value, connection))
-                copy.write_row(row)
+                copy.write_row([pk, *_row_values(connection, model, obj, fields, plain, stamped, prepared)])
     for obj, pk in zip(objects, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
