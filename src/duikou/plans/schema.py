@@ -139,7 +139,7 @@ def item_label(item) -> str:
 def item_place(kind: str, index: int, item=None) -> str:
     """第3个指标「帮助宁夏销售农副产品」 for the item at `index` (from 0) of a plan's list."""
     measure, noun = _LISTS.get(kind, ("项", kind))
-    label = item_label(item) if isinstance(item, dict) or hasattr(item, "model_fields") else ""
+    label = item_label(item) if isinstance(item, dict) or hasattr(type(item), "model_fields") else ""
     return f"第{index + 1}{measure}{noun}" + (f"「{label}」" if label else "")
 
 

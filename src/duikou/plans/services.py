@@ -192,17 +192,24 @@ def import_plan_file(
     resolutions: dict[str, Organization] | None = None,
     drop: tuple[str, ...] = (),
     refuse_placeholder_units: bool = False,
+    drop_placeholder_units: bool = False,
 ) -> ImportResult:
     """Import a plan file (JSON or document); the same source twice is recognised, not duplicated.
 
     `resolutions` maps printed names to organizations and `drop` removes printed names, as the import review
     does; with `refuse_placeholder_units` a name that stands for no organization (各预算主管部门) left neither
-    mapped nor dropped refuses the import, as the review's 确认并发布 does (`duikou import`)."""
+    mapped nor dropped refuses the import, as the review's 确认并发布 does (`duikou import`); with
+    `drop_placeholder_units` such names are removed instead, as the demo's office would (one reading of the file)."""
     data, raw = read_plan_source(path)
     printed = printed_units(data)
     unknown = [name for name in (*drop, *(resolutions or {})) if name not in printed]
     if unknown:
         raise InputError(_("方案中没有这些单位名称：%(names)s") % {"names": "、".join(unknown)})
+    if drop_placeholder_units:
+        drop = (
+            *drop,
+            *(n for n in placeholder_units(data) if n not in drop and n not in (resolutions or {})),
+        )
     for name in drop:
         data = drop_unit_name(data, name)
     if (

@@ -18,7 +18,7 @@ class Command(DuikouCommand):
 
     def run(self, *args, examples, **options):
         from duikou.organizations.services import seed_divisions
-        from duikou.plans.services import import_plan_file, placeholder_units, read_plan_source
+        from duikou.plans.services import import_plan_file
 
         folder = Path(examples)
         files = sorted(
@@ -36,7 +36,7 @@ class Command(DuikouCommand):
         plans = []
         for path in files:
             # The demo decides as an office would: names that are no unit (各预算主管部门) are dropped.
-            result = import_plan_file(path, drop=tuple(placeholder_units(read_plan_source(path)[0])))
+            result = import_plan_file(path, drop_placeholder_units=True)
             plans.append(result.plan.pk)
             self.stderr.write(
                 (
