@@ -148,6 +148,11 @@ def test_plan_import_publish_and_stale_edit(office, plan, api_client):
     assert r.status_code == 201 and r.json()["status"] == "draft"
     new_id = r.json()["id"]
     assert client.post(f"/api/plans/{new_id}/publish").json()["status"] == "published"
+    # The same document again is recognised, not duplicated.
+    r = client.post(
+        "/api/plans/", json.dumps({"document": doc, "publish": False}), content_type="application/json"
+    )
+    assert r.json()["id"] == new_id and Plan.objects.filter(title="另一份方案").count() == 1
     r = client.post(
         "/api/plans/", json.dumps({"document": {"schema": "duikou.plan/1"}}), content_type="application/json"
     )

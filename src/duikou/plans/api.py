@@ -17,9 +17,8 @@ from .models import Plan, Responsibility, Section, Task, annotate_tasks
 from .services import (
     TASK_STATUS_FIELDS,
     import_plan_data,
-    placeholder_units,
     publish_plan,
-    refuse_placeholders,
+    refuse_placeholders_unless_imported,
     require_task_fields,
     require_unit_change,
 )
@@ -192,7 +191,7 @@ def create_plan(user, payload: PlanCreate) -> Plan:
     program = resolve(Program, user, payload.program_id, field="program_id")
     raw = json.dumps(payload.document, ensure_ascii=False, sort_keys=True).encode("utf-8")
     # 各预算主管部门 is no accountable unit: refused here as by the review and `duikou import` (one rule).
-    refuse_placeholders(placeholder_units(payload.document))
+    refuse_placeholders_unless_imported(payload.document, raw)
     return import_plan_data(
         payload.document,
         source_bytes=raw,

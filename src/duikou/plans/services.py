@@ -212,13 +212,8 @@ def import_plan_file(
         )
     for name in drop:
         data = drop_unit_name(data, name)
-    if (
-        refuse_placeholder_units
-        and Plan.objects.filter(source_sha256=hashlib.sha256(raw).hexdigest()).exists()
-    ):
-        refuse_placeholder_units = False  # already imported: said as such, nothing is created
     if refuse_placeholder_units:
-        refuse_placeholders([n for n in placeholder_units(data) if n not in (resolutions or {})])
+        refuse_placeholders_unless_imported(data, raw, resolutions=resolutions)
     return import_plan_data(
         data,
         source_bytes=raw,
@@ -299,6 +294,14 @@ def refuse_placeholders(names: list[str]) -> None:
     """Refuse an import that would make accountable units of names like 各预算主管部门 (review page and CLI alike)."""
     if names:
         raise PlaceholderUnitsError(names)
+
+
+def refuse_placeholders_unless_imported(data: dict, raw: bytes, *, resolutions=None) -> None:
+    """Refuse placeholder names left neither mapped nor dropped, unless this very source is already imported: then
+    the import says so and creates nothing, so there is nothing to refuse (CLI and API alike)."""
+    if Plan.objects.filter(source_sha256=hashlib.sha256(raw).hexdigest()).exists():
+        return
+    refuse_placeholders([n for n in placeholder_units(data) if n not in (resolutions or {})])
 
 
 def import_plan_data(
