@@ -1,6 +1,7 @@
 """Shared fixtures: the test database carries the administrative divisions; one user per role."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -84,6 +85,42 @@ def _wants_transaction(request) -> bool:
         or "live_server" in request.fixturenames
         or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     )
+
+
+@pytest.fixture(scope="module")
+def divisions_back_after_flush(django_db_blocker):
+    """Transactional tests empty every table when they end; the rest of the suite expects the divisions seeded."""
+    yield
+    from duikou.organizations.services import seed_divisions
+
+    with django_db_blocker.unblock():
+        seed_divisions()
+
+
+@pytest.fixture
+def site(request):
+    """pytest-django's live server; its media handler cannot start with MEDIA_URL None (duikou serves no media)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_URL="/no-media-served/"):
+        yield request.getfixturevalue("live_server")
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium, headless (tests/headless.py)."""
+    from headless import ARGS, CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls beside it are plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

@@ -240,74 +240,60 @@ def test_thresholds_out_of_order_are_refused_by_the_form(world):
 
 # ------------------------------------------------------------------ in a browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "procedure"
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+@pytest.mark.usefixtures("divisions_back_after_flush")
 @pytest.mark.django_db(transaction=True)
-def test_the_four_steps_in_a_browser(live_server, make_user, settings, monkeypatch, tmp_path):
-    from django.test import override_settings
-    from playwright.sync_api import sync_playwright
-
-    from duikou.organizations.services import seed_divisions
-
-    if not Organization.objects.filter(division_code="110000").exists():
-        seed_divisions()
+def test_the_four_steps_in_a_browser(site, browser, make_user, tmp_path):
     from duikou.indicators.services import load_catalogue
 
     load_catalogue()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     program, donor, _recipient = make_world()
     office = make_user("office", perms.OFFICE_ADMIN)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     SHOTS.mkdir(parents=True, exist_ok=True)
     evidence = tmp_path / "佐证材料.pdf"
     evidence.write_bytes(PDF)
-    with override_settings(MEDIA_URL="/no-media-served/"), sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = chromium.new_context(locale="zh-CN", viewport={"width": 1300, "height": 1000}).new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", office.username)
-        page.fill("input[name=password]", office.raw_password)
-        page.click("button[type=submit]")
-        page.wait_for_url(re.compile(r"/$"))
-        page.goto(f"{live_server.url}/assessments/programs/{program.pk}/{YEAR}/procedure/")
-        page.click("#start button")
-        page.fill("#self-donor textarea[name=text]", "支援方：全年完成协议任务。")
-        page.set_input_files("#self-donor input[name=evidence]", str(evidence))
-        page.click("#self-donor button")
-        page.wait_for_selector("#steps tr[data-kind=self][data-side=donor]")
-        page.fill("#self-recipient textarea[name=text]", "受援方：配合落实。")
-        page.click("#self-recipient button")
-        page.wait_for_selector("#opinion-donor")
-        page.screenshot(path=str(SHOTS / "1-self.png"), full_page=True)
-        page.fill("#opinion-donor textarea[name=text]", "同意受援方自评。")
-        page.click("#opinion-donor button")
-        page.fill("#opinion-recipient textarea[name=text]", "同意支援方自评。")
-        page.click("#opinion-recipient button")
-        page.wait_for_selector("#cross")
-        page.fill("#cross input[name=group]", "第三交叉考核组")
-        page.fill("#cross textarea[name=findings]", "抽查台账，数据属实。")
-        page.fill("#cross input[name='verified-labour']", "2100")
-        page.fill("#cross input[name=adjustment]", "1")
-        page.screenshot(path=str(SHOTS / "2-cross.png"), full_page=True)
-        page.click("#cross button")
-        page.wait_for_selector("#grade-form")
-        page.click("#grade-form button")
-        page.wait_for_selector("#grade")
-        page.screenshot(path=str(SHOTS / "3-graded.png"), full_page=True)
-        # (70 % + 100 %) / 2 = 85, + 1 = 86: at least 80 and below 90 → 较好 by the default thresholds.
-        assert page.inner_text("#grade") == "较好"
-        assert page.locator("#steps tbody tr").count() == 6
-        with page.expect_download() as download:
-            page.click("#steps tr[data-kind=grade] a")
-        assert download.value.suggested_filename.endswith(".docx")
-        assert not errors, errors
-        chromium.close()
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1300, "height": 1000}).new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{site.url}/accounts/login/")
+    page.fill("input[name=username]", office.username)
+    page.fill("input[name=password]", office.raw_password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto(f"{site.url}/assessments/programs/{program.pk}/{YEAR}/procedure/")
+    page.click("#start button")
+    page.fill("#self-donor textarea[name=text]", "支援方：全年完成协议任务。")
+    page.set_input_files("#self-donor input[name=evidence]", str(evidence))
+    page.click("#self-donor button")
+    page.wait_for_selector("#steps tr[data-kind=self][data-side=donor]")
+    page.fill("#self-recipient textarea[name=text]", "受援方：配合落实。")
+    page.click("#self-recipient button")
+    page.wait_for_selector("#opinion-donor")
+    page.screenshot(path=str(SHOTS / "1-self.png"), full_page=True)
+    page.fill("#opinion-donor textarea[name=text]", "同意受援方自评。")
+    page.click("#opinion-donor button")
+    page.fill("#opinion-recipient textarea[name=text]", "同意支援方自评。")
+    page.click("#opinion-recipient button")
+    page.wait_for_selector("#cross")
+    page.fill("#cross input[name=group]", "第三交叉考核组")
+    page.fill("#cross textarea[name=findings]", "抽查台账，数据属实。")
+    page.fill("#cross input[name='verified-labour']", "2100")
+    page.fill("#cross input[name=adjustment]", "1")
+    page.screenshot(path=str(SHOTS / "2-cross.png"), full_page=True)
+    page.click("#cross button")
+    page.wait_for_selector("#grade-form")
+    page.click("#grade-form button")
+    page.wait_for_selector("#grade")
+    page.screenshot(path=str(SHOTS / "3-graded.png"), full_page=True)
+    # (70 % + 100 %) / 2 = 85, + 1 = 86: at least 80 and below 90 → 较好 by the default thresholds.
+    assert page.inner_text("#grade") == "较好"
+    assert page.locator("#steps tbody tr").count() == 6
+    with page.expect_download() as download:
+        page.click("#steps tr[data-kind=grade] a")
+    assert download.value.suggested_filename.endswith(".docx")
+    assert not errors, errors
     procedure = AssessmentProcedure.objects.get(program=program, year=YEAR)
     assert (procedure.score, procedure.grade, procedure.cross_group) == (
         Decimal("86.00"),

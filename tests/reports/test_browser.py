@@ -6,53 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from headless import browser_module
 
 from reports.files import PNG
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots" / "reporting"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def divisions_back_after_flush(django_db_blocker):
-    """The transactional test empties the database at the end; the rest of the suite expects the divisions."""
-    yield
-    from duikou.organizations.services import seed_divisions
-
-    with django_db_blocker.unblock():
-        seed_divisions()
-
-
-@pytest.fixture
-def site(request):
-    """pytest-django's live server (its media handler needs some MEDIA_URL; duikou serves no media)."""
-    from django.test import override_settings
-
-    with override_settings(MEDIA_URL="/no-media-served/"):
-        yield request.getfixturevalue("live_server")
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM below runs beside Playwright's loop
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = browser_module
 
 
 @pytest.mark.django_db(transaction=True)

@@ -21,7 +21,7 @@ from duikou.reports.models import Reminder
 from duikou.supervision import delivery, scheduler, services
 from duikou.supervision.models import DailyRun, Delivery, WebhookChannel
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("divisions_back_after_flush")]
 
 
 class Receiver:
@@ -81,15 +81,6 @@ def world_tx(org, make_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build_world(org, make_user)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def divisions_back_after_flush(django_db_blocker):
-    yield
-    from duikou.organizations.services import seed_divisions
-
-    with django_db_blocker.unblock():
-        seed_divisions()
 
 
 def test_wecom_and_dingtalk_formats_after_commit_once(world_tx, receiver, settings):

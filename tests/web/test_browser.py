@@ -10,22 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from headless import browser_module
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "plans" / "001_419b3f3f91ecd403.txt"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+pytestmark = browser_module
 
 # Draws a character in the page's font and the "missing glyph" box of a private-use code point: with no CJK font
 # both come out the same.
@@ -35,37 +26,6 @@ GLYPH_CHECK = """() => {
     const g = c.getContext('2d'); g.font = '32px ' + font; g.fillText(ch, 2, 34); return c.toDataURL(); };
   return draw('对') !== draw('\\uE000') && draw('对') !== draw('口');
 }"""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def divisions_back_after_flush(django_db_blocker):
-    """Transactional tests empty the database at the end; the rest of the suite expects the divisions seeded."""
-    yield
-    from duikou.organizations.services import seed_divisions
-
-    with django_db_blocker.unblock():
-        seed_divisions()
-
-
-@pytest.fixture(scope="module")
-def site(request):
-    """pytest-django's live server; its media handler cannot start with MEDIA_URL None (duikou serves no media)."""
-    from django.test import override_settings
-
-    with override_settings(MEDIA_URL="/no-media-served/"):
-        return request.getfixturevalue("live_server")
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls below are plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,17 +6,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from headless import PHONE, browser_module
 
 from duikou.core import permissions as perms
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots" / "phone"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+pytestmark = browser_module
 
 MEASURE = """() => ({
   scroll: document.documentElement.scrollWidth,
@@ -24,35 +22,6 @@ MEASURE = """() => ({
   header: document.querySelector('.site-header').getBoundingClientRect().height,
   navShown: getComputedStyle(document.querySelector('.site-nav') || document.body).display !== 'none',
 })"""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def divisions_back_after_flush(django_db_blocker):
-    """Transactional tests empty the database at the end; the rest of the suite expects the divisions seeded."""
-    yield
-    from duikou.organizations.services import seed_divisions
-
-    with django_db_blocker.unblock():
-        seed_divisions()
-
-
-@pytest.fixture
-def site(request):
-    from django.test import override_settings
-
-    with override_settings(MEDIA_URL="/no-media-served/"):
-        yield request.getfixturevalue("live_server")
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _session_cookie(user, site_url: str) -> dict:
