@@ -6,8 +6,8 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from .structure import Node, Outline
-from .units import PLACE_CHARS, ends_like_unit, is_specific_unit, parse_subject, split_units
+from .structure import Node, Outline, match_heading
+from .units import PLACE_CHARS, ends_like_unit, is_specific_unit, parse_subject, split_units, subject_and_rest
 
 # sections that frame a plan rather than assign work (指导思想, 基本原则, 主要目标, 背景 …)
 PREAMBLE_TITLE = re.compile(
@@ -269,7 +269,7 @@ def _read_note(
 
 
 _ASSIGNED_BY = re.compile(
-    r"(?:^|[，,]|(?<![自理经缘来]))由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责(?!同志|人)|组织实施|具体实施|承担|实施)"
+    r"(?:^|[，,]|(?<![自理经缘来]))由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责(?!同志|人)|组织实施|具体实施|承担|实施|(?<!同志)组成)"
 )
 
 
@@ -277,28 +277,84 @@ _ASKED = re.compile(
     r"(?:^|[，,])(?:请)(?P<units>[^，,。；;]{2,60}?)(?:会同(?P<with>[^，,。；;]{2,40}?))?(?:在|于|按照|落实|制定|加强|研究|根据|要|负责|提出)"
     r"|^(?P<units2>[^，,。；;请]{2,40}?)会同(?P<with2>[^，,。；;]{2,60}?)(?:研究)?提出(?:了)?(?:办理意见|意见)"
 )
+# who answers a request in a reply (办理情况的函): 发展改革委研究提出了办理意见：…, 发展改革委意见：…,
+# 证监会、发展改革委提出了以下意见：…, 发展改革委提出：…
+_REPLY = re.compile(
+    r"^(?P<units>[^，,。；;:：请]{2,40}?)(?:研究)?(?:提出(?:了)?(?:以下|如下)?(?:办理)?意见|意见[:：]|提出[:：])"
+)
+# 甲会同乙…: in any clause, 甲 leads and 乙 supports (扶贫办已会同交通部、水利部等部门赴…, 由甲会同乙组织…)
+_WITH = re.compile(
+    r"^(?:由|经|请)?(?P<units>[^，,。；;:：]{2,40}?)(?:已|也|将|要|还)?会同(?P<with>[^。；;:：]{2,80})"
+)
 
 
 def asked_with(text: str, definitions: dict[str, str]) -> tuple[list[str], list[str]]:
-    """甲会同乙研究提出了办理意见 / 请甲会同乙…: 甲 leads, 乙 supports."""
+    """甲会同乙研究提出了办理意见 / 请甲会同乙… / 甲意见：…: 甲 leads, 乙 supports, over all the item's sentences."""
+    lead: list[str] = []
+    support: list[str] = []
     for sentence in re.split(r"[。；;!?！？]", text[:20_000]):
-        asked = _ASKED.search(sentence.strip(" —-"))
-        if not asked or not (asked.group("with") or asked.group("with2")):
-            continue
-        lead = parse_subject(asked.group("units") or asked.group("units2"), definitions)
-        support = [
-            u
-            for u in parse_subject(asked.group("with") or asked.group("with2"), definitions)
-            if u not in lead
-        ]
-        if lead:
-            return lead, support
-    return [], []
+        sentence = sentence.strip(" —-")
+        found: list[tuple[list[str], list[str]]] = []
+        asked = _ASKED.search(sentence)
+        if asked and (asked.group("with") or asked.group("with2")):
+            found.append(
+                (
+                    parse_subject(asked.group("units") or asked.group("units2"), definitions),
+                    parse_subject(asked.group("with") or asked.group("with2"), definitions),
+                )
+            )
+        reply = _REPLY.match(sentence)
+        if reply:
+            found.append((parse_subject(reply.group("units"), definitions), []))
+        for clause in re.split(r"[，,]", sentence):
+            joint = _WITH.match(_WHEN.sub("", clause.strip()))
+            if joint:
+                found.append(
+                    (
+                        parse_subject(joint.group("units"), definitions),
+                        parse_subject(joint.group("with"), definitions),
+                    )
+                )
+        for heads, partners in found:
+            if not heads:
+                continue
+            lead += [u for u in heads if u not in lead]
+            support += [u for u in partners if u not in support]
+    return lead, [u for u in support if u not in lead]
+
+
+# a predicate right after a clause's named subject: the unit is given the work (国家医保局承担…的职责,
+# 北京市经济和信息化局统筹制定…, 北京市大数据工作推进小组办公室负责…)
+_PREDICATE = re.compile(
+    r"^(?:也|还|将|要|应|须|必须|负责|牵头|承担|统筹|组织|指导|会同|主动|积极|切实|认真|依法|定期|适时|及时)"
+)
+
+
+# when a clause's work happens comes before who does it: 2004年发展改革委将会同水利部…, 目前财政部正在…
+_WHEN = re.compile(r"^(?:(?:19|20)\d{2}年(?:以来|底|初|起)?|目前|今年|明年|近期|同时|此外|其次|另外)")
+
+
+def clause_subjects(text: str, definitions: dict[str, str]) -> list[str]:
+    """Named units that open any clause of the text with a predicate right after them."""
+    found: list[str] = []
+    for sentence in re.split(r"[。；;!?！？]", text[:20_000]):
+        for clause in re.split(r"[，,]", sentence):
+            clause = _WHEN.sub("", clause.strip(" —-"))
+            if clause.startswith(("由", "请", "经")):
+                continue  # 由甲组织实施, 请甲…: read by the rules for those
+            names, rest = subject_and_rest(clause, definitions)
+            if names and _PREDICATE.match(rest) and not rest.startswith(("负责同志", "负责人")):
+                # a body's name, not a bare place or part of one (专区, 南部): a place opening a clause
+                # is more often where the work happens than who does it
+                found += [
+                    u for u in names if u not in found and len(u) >= 3 and not u.endswith(tuple(PLACE_CHARS))
+                ]
+    return found
 
 
 def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
     """Named units that a task's sentences give work to: 省三峡办要…, 天津市、上海市和浙江省要…."""
-    found: list[str] = []
+    found: list[str] = list(clause_subjects(text, definitions))
     for sentence in re.split(r"[。；;!?！？]", text[:20_000]):  # a task's own sentences, not a runaway body
         sentence = sentence.strip(" —-")
         clauses = re.split(r"[，,]", sentence, maxsplit=1)
@@ -345,12 +401,23 @@ _PREAMBLE_START = re.compile(
 )
 
 
+# a heading that starts with what to do is a measure even when it ends like a framing word:
+# 明确支持范围, 营造发展环境, 明确审核范围 (while 试点范围, 发展环境, 适用范围 frame the plan)
+_MEASURE_VERB = re.compile(
+    r"^(?:明确|营造|优化|加强|强化|完善|健全|建立|推进|推动|扩大|拓展|落实|提升|提高|改善|规范|严格|做好|加快|深化|"
+    r"实施|开展|确定|制定|调整|创新|保障|维护|构建|打造|培育)"
+)
+
+
+def _frames(title: str) -> bool:
+    if _PREAMBLE_START.match(title):
+        return True
+    return bool(PREAMBLE_TITLE.search(title)) and len(title) <= 16 and not _MEASURE_VERB.match(title)
+
+
 def _under_preamble(node: Node) -> bool:
     # a framing heading is short (编制依据, 总体要求); a measure ending in 依据/目标 is a whole sentence
-    return any(
-        (PREAMBLE_TITLE.search(n.title) and len(n.title) <= 16) or _PREAMBLE_START.match(n.title)
-        for n in [*node.ancestors(), node]
-    )
+    return any(_frames(n.title) for n in [*node.ancestors(), node])
 
 
 # 五、职责分工 /（五）区社会事业局 1.… : under a division of duties, a heading naming a unit gives its items' unit
@@ -560,7 +627,9 @@ def prose_deadline(text: str, year: int | None) -> tuple[str | None, str | None]
     return "；".join(found), (max(dues) if dues else None)
 
 
-TASK_COLUMN = re.compile(r"任务|工作内容|事项|措施|内容")
+TASK_COLUMN = re.compile(r"任务|工作内容|事项|措施|举措|内容")
+# 改革举措 | 主要内容: the first names the item (its title), the second describes it
+_CONTENT_COLUMN = re.compile(r"^(?:主要|具体|工作)?(?:内容|要求)$")
 LEAD_COLUMN = re.compile(
     r"牵头|责任单位|责任部门|主责|负责单位|负责部门|责任主体|指导部门|指导单位|实施单位|承办单位"
 )
@@ -585,6 +654,8 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
         else:
             if "number" not in columns and re.search(r"序号|编号", cell):
                 columns["number"] = index
+            elif "task" in columns and "content" not in columns and _CONTENT_COLUMN.match(cell):
+                columns["content"] = index
             elif "task" not in columns and TASK_COLUMN.search(cell):
                 columns["task"] = index
     if "task" in columns and ("lead" in columns or "support" in columns):
@@ -598,13 +669,17 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
     tasks: list[dict] = []
     columns: dict[str, int] | None = None
     counter = 0
+    section: str | None = None  # 一、知识产权保护方面（共5项） printed across the table between its rows
     for line in lines:
         if "\t" not in line:
+            heading = match_heading(line.strip()) if columns else None
+            if heading and heading[0] == "cn":
+                section = heading[2]
             continue
         cells = line.split("\t")
         header = _header_columns(cells)
         if header:
-            columns = header
+            columns, section = header, None
             continue
         if not columns:
             continue
@@ -621,12 +696,15 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
         counter += 1
         number = number or str(counter)
         text = cell("task")
+        title = task_title(text)
+        if cell("content"):
+            title, text = text, cell("content")
         deadline = cell("deadline") or None
         tasks.append(
             {
                 "number": number,
-                "path": [number],
-                "title": restore(task_title(text)),
+                "path": [section, number] if section else [number],
+                "title": restore(title),
                 "text": restore(text),
                 "lead_units": [restore(u) for u in split_units(cell("lead"), definitions)],
                 "support_units": [restore(u) for u in split_units(cell("support"), definitions)],

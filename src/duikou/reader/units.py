@@ -44,8 +44,10 @@ _LEADING_VERB = re.compile(
 )
 _SUBJECT_STOP = re.compile(
     r"在|要|一方面|将|把|对(?!口)|按照|根据|结合|会同|负责|特别是|肩负|的|了|着|应当|应该|必须|是|从|向|继续|积极|"
-    r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好|等"
+    r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好|等|作为|因"
 )
+# what may follow a name and still be part of it: 中国政府网, 省级 (an adjective, not 省)
+_NAME_GOES_ON = re.compile(r"^[网级织]")
 _NAME_CHAR = r"(?:(?![和及与])[\u4e00-\u9fff])"
 _SEVERAL = re.compile(
     rf"((?:{_NAME_CHAR}{{2,3}}、)+{_NAME_CHAR}{{2,3}})[两二三四五六七八九十]+(省|市|县|区|州)(?:人民政府|政府)?"
@@ -58,9 +60,19 @@ def ends_like_unit(name: str) -> bool:
     return len(name) >= 2 and name.endswith(ORG_SUFFIXES)
 
 
+# a clause that starts with what to do names no unit, though its object may end like one (营造全社会…,
+# 健全行业协会, 依托市大数据平台, 鼓励地方政府, 原则上国家…机构)
+_VERB_START = re.compile(
+    r"^(?:营造|健全|鼓励|依托|充分|发挥|引导|原则上|促进|加强|加快|强化|完善|深化|优化|推动|推进|落实|提升|提高|规范|"
+    r"严格|做好|构建|打造|培育|探索|积极|切实)"
+)
+
+
 def is_specific_unit(name: str) -> bool:
     """A named unit (省三峡办, 宜昌市) rather than a class of units (有关部门, 受援县区政府)."""
     if not ends_like_unit(name) or _GENERIC_START.match(name) or _GENERIC_ANY.search(name):
+        return False
+    if _VERB_START.match(name):
         return False
     if re.search(r"(小区|园区|景区|库区|辖区|地区)$", name) and not re.search(r"^.{1,4}地区$", name):
         return False  # 城镇小区, 试点地区: kinds of area (阿里地区, a prefecture, keeps its short name)
@@ -70,6 +82,10 @@ def is_specific_unit(name: str) -> bool:
         return False  # 学校, 医疗卫生机构: every one of a kind, not a named unit
     if name.endswith("部门"):
         return False  # 教育行政部门, 发展改革部门: a kind of department in every place, not a named one
+    if re.search(r"(单位|机构|平台|主体|学校|幼儿园|企业)$", name) and not re.search(
+        rf"[{PLACE_CHARS}]|国家|中国|小组|委员会|办公室", name[:-2]
+    ):
+        return False  # 运营单位, 法制审核机构, 银行业金融机构, 第三方平台: a role any body may hold
     return not re.search(r"\d|[a-zA-Z]", name)
 
 
@@ -205,6 +221,11 @@ def _expand_level(items: list[str]) -> list[str]:
 
 def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
     """Named units at the start of a sentence such as 省商务厅在…中,要… or 天津市、上海市和浙江省要…."""
+    return subject_and_rest(text, definitions)[0]
+
+
+def subject_and_rest(text: str, definitions: dict[str, str]) -> tuple[list[str], str]:
+    """The named units a sentence starts with, and the words after them."""
     text = expand_several(remove_definitions(text))
     items: list[str] = []
     position = 0
@@ -218,6 +239,9 @@ def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
             if piece.endswith(ORG_SUFFIXES) or re.search(
                 rf"[{PLACE_CHARS}][(（][^()（）]{{1,10}}[)）]$", piece
             ):
+                stop = _SUBJECT_STOP.search(text, position, min(len(text), end + 2))
+                if _NAME_GOES_ON.match(text[end : end + 1]) or (stop and stop.start() < end < stop.end()):
+                    continue  # 专区监管部门会同: the 会 of 会同 ends no name
                 best = end
         if not best:
             break
@@ -238,4 +262,4 @@ def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
         item = definitions.get(item, item)
         if is_specific_unit(item) and item not in named:
             named.append(item)
-    return named
+    return named, text[position:]
