@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .structure import Node, Outline, match_heading
 from .units import PLACE_CHARS, ends_like_unit, is_specific_unit, parse_subject, split_units, subject_and_rest
@@ -140,15 +140,21 @@ def read_unit_note(text: str, definitions: dict[str, str], rules: NoteRules | No
             at_end = not after.strip(" 。；;")
             if not (at_end or before.endswith(("。", "；", ";"))):
                 continue  # a bracket inside a sentence explains a word, it does not assign the work
-            if "。" in match.group("body"):
-                continue
+            body = match.group("body")
+            if "。" in body.rstrip("。"):
+                # a note of two sentences only when the second says how to read the later ones
+                # (…试点城市政府负责落实。以下均需试点城市政府落实，不再列出); else it is prose in brackets
+                if not _CARRIED.search(body):
+                    continue
+                body = body.replace("。", "，")
             bare_ok = before.endswith(
                 ("。", "；", ";")
             )  # 各乡镇人民政府（街道办事处） is one name, not a note
-            note = _read_note(match.group("body"), definitions, rules, bare_ok=bare_ok)
+            carried = (list(rules.carried_lead), list(rules.carried_support)) if rules else ([], [])
+            note = _read_note(body, definitions, rules, bare_ok=bare_ok)
             if note:
-                lead += [u for u in note[0] if u not in lead]
-                support += [u for u in note[1] if u not in support and u not in lead]
+                lead += [u for u in note[0] + carried[0] if u not in lead]
+                support += [u for u in note[1] + carried[1] if u not in support and u not in lead]
                 deadline = deadline or note[2]
                 cut.append((match.start(), match.end()))
     for start, end in sorted(cut, reverse=True):
@@ -173,9 +179,18 @@ _NOTE_REMARK = re.compile(r"^(?:下同|以下.{0,30}|.{0,20}不再列出|按职�
 
 @dataclass
 class NoteRules:
-    """How the document says its notes are read; 下同 carries a rule to the later notes."""
+    """How the document says its notes are read; 下同 carries a rule to the later notes, and 以下均需甲落实，
+    不再列出 carries 甲 to every later note."""
 
     first_leads: bool = False
+    carried_lead: list[str] = field(default_factory=list)
+    carried_support: list[str] = field(default_factory=list)
+
+
+# 以下均需试点城市政府落实，不再列出 / 以下均由各县区配合，不再列出: a unit every later note leaves out
+_CARRIED = re.compile(
+    r"以下(?:均|都)?(?:需|由)(?P<units>[^，,。；;]{2,40}?)(?P<role>配合)?(?:负责)?落实[，,]?(?:不再列出|下同)"
+)
 
 
 def named_units(text: str, definitions: dict[str, str]) -> list[str]:
@@ -225,6 +240,11 @@ def _read_note(
     pending: list[str] = []
     led = False  # a 牵头 clause was seen: later 负责 clauses are the supporting units'
     first_leads = rules.first_leads
+    carried = _CARRIED.search(body)
+    if carried:
+        units = named_units(carried.group("units"), definitions)
+        kept = rules.carried_support if carried.group("role") else rules.carried_lead
+        kept += [u for u in units if u not in kept]
     for clause in (c.strip() for c in re.split(r"[，,；;]", body)):
         if not clause:
             continue
@@ -474,7 +494,20 @@ def _own_text(node: Node) -> str:
         and all(not s.body and not s.children and _ENDS_WITH_NOTE.search(s.heading) for s in siblings[:-1])
     ):
         return node.lead_text
+    if node.body and len(siblings) >= 3 and _last_of_all(node) and all(not s.body for s in siblings[:-1]):
+        return (
+            node.lead_text
+        )  # items of one paragraph each, then the document's closing words (各地区、各部门要…)
     return node.text
+
+
+def _last_of_all(node: Node) -> bool:
+    """The document's last numbered item: the last child of the last child … of the outline."""
+    while node.parent is not None:
+        if node.parent.children[-1] is not node:
+            return False
+        node = node.parent
+    return True
 
 
 def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | None, restore) -> list[dict]:
@@ -611,6 +644,7 @@ _PROSE_DEADLINE = re.compile(
     r"(?<!每年)(?<!每月)(?P<d>(?:(?:19|20)\d{2}年)?\d{1,2}月(?:\d{1,2}日|底|末)?前"
     r"|(?:19|20)\d{2}年(?:底|末)前"
     r"|(?:(?:19|20)\d{2}年)?(?:上半年|下半年|第[一二三四]季度)(?=.{0,4}(?:完成|投产|获批|开工|建成|通过|到位|实现))"
+    r"|(?<![至到—\-])(?:19|20)\d{2}年(?:上半年|下半年|第[一二三四]季度)(?=[，,])"  # 2019年上半年，试点城市政府印发…
     r"|\d{1,2}月(?=.{0,2}完成))"
 )
 
