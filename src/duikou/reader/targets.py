@@ -32,7 +32,7 @@ _AT_LEAST_BEFORE_STRICT = re.compile(
 # numbers that set a rule rather than a result: a cap (最高500万元, 最多不超过六批), a standard (低于3310元为标准),
 # a rate (按7%予以贴息, 按照…30%给予), an age, a condition (1家符合条件的…, 50人以下的企业)
 _RULE_BEFORE = re.compile(
-    r"(最高|最多|上限|最低|年满|各(?:派|选派|推荐)|按照?[^，,。；%]{0,30}$|每(?:天|日|周|学期|节|人|户|班)[^，,。；]{0,12}$|(?:给予|予以)[^，,。；]{0,8}(?:奖补|补助|奖励|补贴|资助)$)"
+    r"(最高|最多|上限|最低|年满|各(?:派|选派|推荐)|不得(?:低于|少于|超过|高于|多于)[^，,。；]{0,6}$|按照?[^，,。；%]{0,30}$|每(?:天|日|周|学期|节|人|户|班)[^，,。；]{0,12}$|(?:给予|予以)[^，,。；]{0,8}(?:奖补|补助|奖励|补贴|资助)$)"
 )
 _EARLIER_IN_LIST = re.compile(r"(?:\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|%|个|家|项|人|名)?[、和及])+$")
 # a parenthesis opened right after a quantity and still open: its numbers break that quantity down
@@ -40,8 +40,9 @@ _BREAKDOWN = re.compile(r"\d\s*[所个家项名人座条批次件]\s*[(（][^()�
 _RULE_AFTER = re.compile(
     r"^(?:\(含\))?(?:以下|以内|及以下)的|^及?以上的[，,]|^[^，,。；]{0,8}为标准|^周岁|^(?:家|个|项)?符合条件"
     r"|^的[，,]"  # 入围生产企业为2家的，采取议价采购: a condition
-    r"|^[^，,。；]{0,30}(?:给予|予以)[^，,。；]{0,10}(?:奖补|补助|奖励|补贴|资助)"  # …500万元及以下的业务给予补贴
 )
+# …500万元及以下、担保费率不超过1%的业务给予适当担保费补贴: the case a subsidy is for, not a result
+_SUBSIDISED = re.compile(r"^[^，,。；]{0,30}(?:给予|予以)[^，,。；]{0,10}(?:奖补|补助|奖励|补贴|资助)")
 # a count of what the text lists around it: 北京、天津…西安11个城市, 推广的改革举措（共23项）, 知识产权保护方面5项：…
 _LIST_BEFORE = re.compile(r"(?:[^，,。；、\s]{1,6}、){3,}[^，,。；、\s]{1,4}$|(?:共|方面)$")
 _LIST_AFTER = re.compile(r"^\s*[:：]")
@@ -152,6 +153,10 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
     listed = _EARLIER_IN_LIST.sub("", text[max(0, quantity.start - 60) : quantity.start])[-24:]
     if _RULE_BEFORE.search(rule_before) or _RULE_BEFORE.search(listed) or _RULE_AFTER.search(rule_after):
         return True
+    if _SUBSIDISED.search(text[quantity.end : quantity.end + 50]):
+        return True
+    if re.search(r"对[^，,。；]{0,20}$", rule_before) and re.match(r"(?:及)?(?:以上|以下)?的", rule_after):
+        return True  # 对单户担保金额500万元以上的小微企业…: whom a rule is for
     if quantity.unit == "count" and _OWN_MEASURES.search(text[quantity.end : quantity.end + 16]):
         return True
     if quantity.unit == "count" and (

@@ -703,11 +703,13 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
     tasks: list[dict] = []
     columns: dict[str, int] | None = None
     counter = 0
-    section: str | None = None  # 一、知识产权保护方面（共5项） printed across the table between its rows
+    section: str | None = (
+        None  # 一、知识产权保护方面（共5项） / （一）营商环境 across the table between its rows
+    )
     for line in lines:
         if "\t" not in line:
             heading = match_heading(line.strip()) if columns else None
-            if heading and heading[0] == "cn":
+            if heading and heading[0] in ("cn", "pcn"):
                 section = heading[2]
             continue
         cells = line.split("\t")
