@@ -600,3 +600,26 @@ def test_commitments_next_to_those_rules_stay_targets():
         (10, "count", ">="),
         (100, "count", "="),
     ]
+
+
+def test_a_class_with_its_role_in_a_note_names_nobody_and_keeps_the_note():
+    toxic = (
+        "某区新污染物治理工作方案\n三、保障措施\n（一）加强组织领导。构建部门协调机制。（区资源生态局牵头，有关单位按职责分工负责）\n"
+        "（二）加强宣传引导。开展科普宣传。（区资源生态局牵头，各相关部门配合）\n"
+        "（三）强化属地责任。落实属地管理。（区资源生态局牵头，各乡镇人民政府负责）\n"
+    )
+    tasks = _tasks(toxic)
+    assert [t[1:3] for t in tasks] == [
+        (["区资源生态局"], []),
+        (["区资源生态局"], []),
+        (["区资源生态局"], ["各乡镇人民政府"]),  # a class of governments answers for the work
+    ]
+
+
+def test_a_named_fund_opens_a_clause_while_a_level_of_government_is_a_class():
+    guarantee = (
+        "关于发挥融资担保基金作用的意见\n二、主要措施\n（一）加强业务引导。国家融资担保基金和省级担保基金要合理设置准入条件。\n"
+        "（二）保障经费投入。省级人民政府要制定装备配备标准。县级人民政府要落实经费。\n"
+    )
+    tasks = _tasks(guarantee)
+    assert [t[1] for t in tasks] == [["国家融资担保基金"], []]

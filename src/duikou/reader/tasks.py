@@ -264,6 +264,12 @@ def _read_note(
             support += [u for u in named_units(rest, definitions) if u not in support]
             led = True
             continue
+        if (
+            re.match(r"^(?:有关|相关|其他|其它|各)", clause)
+            and (_NOTE_LEAD_END.search(clause) or _NOTE_SUPPORT_END.search(clause))
+            and not named_units(clause, definitions)
+        ):
+            continue  # 有关单位按职责分工负责: a class of units with its role names nobody
         if _NOTE_SUPPORT_END.search(clause) and (units := split_units(clause, definitions)):
             support += [u for u in pending + named_units(clause, definitions) if u not in support]
             pending = []
@@ -359,7 +365,7 @@ def clause_subjects(text: str, definitions: dict[str, str]) -> list[str]:
     found: list[str] = []
     for sentence in re.split(r"[。；;!?！？]", text[:20_000]):
         for clause in re.split(r"[，,]", sentence):
-            clause = _WHEN.sub("", clause.strip(" —-"))
+            clause = _WHEN.sub("", clause.strip(" —-").lstrip("(（〔["))
             if clause.startswith(("由", "请", "经")):
                 continue  # 由甲组织实施, 请甲…: read by the rules for those
             names, rest = subject_and_rest(clause, definitions)
