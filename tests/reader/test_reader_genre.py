@@ -4,7 +4,7 @@ import pytest
 
 from duikou.reader import check_plan, extract_text, format_findings
 from duikou.reader.findings import numbering_jumps
-from duikou.reader.tasks import due_date
+from duikou.reader.tasks import due_date, trailing_unit_run
 from duikou.reader.text import build_document, unflatten
 
 
@@ -623,3 +623,44 @@ def test_a_named_fund_opens_a_clause_while_a_level_of_government_is_a_class():
     )
     tasks = _tasks(guarantee)
     assert [t[1] for t in tasks] == [["国家融资担保基金"], []]
+
+
+def test_by_whom_general_government_and_roles_in_brackets():
+    myopia = (
+        "某区近视防控工作方案\n五、保障措施\n（一）配齐卫生人员。区党群工作部要落实职称评审政策。"
+        "由区社会事业局按标准配齐学校卫生保健人员。\n（二）保障经费。由区财政局根据工作需要统筹安排经费。\n"
+    )
+    credit = (
+        "某区信用体系建设任务分工方案\n一、政务诚信\n1.建立承诺考核制度。政府举债要依法依规、规模适度。"
+        "人民政府要带头守信践诺。\n2.加强挂职干部管理。做好到期轮换工作。〔机关党委（人事司），派出挂职干部单位〕\n"
+    )
+    assert [t[1] + t[2] for t in _tasks(myopia)] == [["区党群工作部", "区社会事业局"], ["区财政局"]]
+    assert [t[1] + t[2] for t in _tasks(credit)] == [[], ["机关党委(人事司)"]]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ("各区属事业单位，各乡镇人民政府（街道办事处）", "各乡镇人民政府(街道办事处)"),
+        ("各县（市、区）人民政府", "各县(市、区)人民政府"),
+    ],
+)
+def test_the_next_headings_words_glued_after_unit_cells_are_not_a_unit(cells, expected):
+    page = GLUED_TABLE.replace("各区属事业单位，各片区管理局二、", f"{cells}二、")
+    assert page != GLUED_TABLE
+    assert _tasks(page)[1][1] == ["区经济发展局", "区行政审批局", expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        (
+            "加强政策宣讲。区社会事业局区直各有关单位，各乡镇人民政府（街道办事处）五、强化稳就业保就业信息公开",
+            ["区社会事业局", "各乡镇人民政府（街道办事处）"],
+        ),
+        ("公开救助政策。市民政局、市财政局三、加强督促检查", ["市民政局", "市财政局"]),
+    ],
+)
+def test_the_next_section_heading_glued_after_an_items_unit_cells(text, units):
+    found = trailing_unit_run(text, {})
+    assert found is not None and found[0] == units

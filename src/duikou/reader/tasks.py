@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from .structure import Node, Outline, match_heading
-from .units import PLACE_CHARS, ends_like_unit, is_specific_unit, parse_subject, split_units, subject_and_rest
+from .units import PLACE_CHARS, ends_like_unit, is_role, is_specific_unit, parse_subject, split_units, subject_and_rest
 
 # sections that frame a plan rather than assign work (指导思想, 基本原则, 主要目标, 背景 …)
 PREAMBLE_TITLE = re.compile(
@@ -201,7 +201,8 @@ def named_units(text: str, definitions: dict[str, str]) -> list[str]:
     return [
         unit
         for unit in split_units(text, definitions)
-        if not re.search(r"各|有关|相关|其他|其它|的", unit) or unit.endswith(("人民政府", "政府"))
+        if (not re.search(r"各|有关|相关|其他|其它|的", unit) or unit.endswith(("人民政府", "政府")))
+        and not is_role(unit)
     ]
 
 
@@ -295,7 +296,7 @@ def _read_note(
 
 
 _ASSIGNED_BY = re.compile(
-    r"(?:^|[，,]|(?<![自理经缘来]))由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责(?!同志|人)|组织实施|具体实施|承担|实施|(?<!同志)组成)"
+    r"(?:^|[，,]|(?<![自理经缘来]))由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责(?!同志|人)|组织实施|具体实施|承担|实施|(?<!同志)组成|按照?|根据|依据|统一)"
 )
 
 
@@ -625,10 +626,14 @@ def trailing_unit_run(text: str, definitions: dict[str, str]) -> tuple[list[str]
     """
     head, stop, tail = text.rpartition("。")
     tail = tail.strip()  # without a full stop the whole text may be the cells (the title took the sentence)
+    # the next section's heading glued after the cells (…各乡镇人民政府（街道办事处）五、强化稳就业信息公开)
+    tail = re.sub(r"[一二三四五六七八九十]{1,3}、[^，,。；;、\s]{2,30}$", "", tail).strip()
     if not tail or len(tail) > 200:
         return None
     names: list[str] = []
-    for chunk in re.split(r"[，,、；;\s]+", tail):
+    # 各县（市、区）人民政府 is one name: a 、 inside brackets separates nothing
+    guarded = re.sub(r"[(（][^()（）]*[)）]", lambda m: m.group(0).replace("、", "\0"), tail)
+    for chunk in (c.replace("\0", "、") for c in re.split(r"[，,、；;\s]+", guarded)):
         if not chunk:
             continue
         for piece in _segment_glued(chunk):
@@ -640,7 +645,7 @@ def trailing_unit_run(text: str, definitions: dict[str, str]) -> tuple[list[str]
         n
         for n in names
         if is_specific_unit(re.sub(r"[(（][^()（）]*[)）]$", "", n))
-        or re.match(r"^各.{0,6}(人民政府|政府)", n)
+        or re.match(r"^各.{0,10}(人民政府|政府)", n)
     ]
     return [definitions.get(n, n) for n in named], head + stop
 
