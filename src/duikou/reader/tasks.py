@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass, field
 
 from .structure import Node, Outline, match_heading
-from .units import PLACE_CHARS, ends_like_unit, is_role, is_specific_unit, parse_subject, split_units, subject_and_rest
+from .units import (
+    PLACE_CHARS,
+    ends_like_unit,
+    is_role,
+    is_specific_unit,
+    parse_subject,
+    split_units,
+    subject_and_rest,
+)
 
 # sections that frame a plan rather than assign work (指导思想, 基本原则, 主要目标, 背景 …)
 PREAMBLE_TITLE = re.compile(
