@@ -664,3 +664,16 @@ def test_the_next_headings_words_glued_after_unit_cells_are_not_a_unit(cells, ex
 def test_the_next_section_heading_glued_after_an_items_unit_cells(text, units):
     found = trailing_unit_run(text, {})
     assert found is not None and found[0] == units
+
+
+def test_approvals_and_statements_of_significance_frame_a_reply_whatever_their_length():
+    approval = (
+        "国务院关于某新区总体规划的批复\n某省人民政府：\n一、原则同意《某新区总体规划》。规划要严格执行。\n"
+        "二、紧扣新区战略定位。推动高质量发展。\n三、优化空间开发保护格局。划定生态保护红线。\n"
+    )
+    opinion = (
+        "关于进一步扩大科研自主权的若干意见\n一、充分认识赋予科研机构和人员更大自主权的重要意义\n扩大自主权是深化改革的要求。\n"
+        "二、主要措施\n（一）围绕科研需求定位。完善管理制度。\n（二）同意试点单位自主设置岗位的，报主管部门备案。\n"
+    )
+    assert [t[0] for t in _tasks(approval)] == [["二"], ["三"]]
+    assert [t[0] for t in _tasks(opinion)] == [["二", "(一)"], ["二", "(二)"]]

@@ -440,12 +440,14 @@ _PREAMBLE_START = re.compile(
 # 明确支持范围, 营造发展环境, 明确审核范围 (while 试点范围, 发展环境, 适用范围 frame the plan)
 _MEASURE_VERB = re.compile(
     r"^(?:明确|营造|优化|加强|强化|完善|健全|建立|推进|推动|扩大|拓展|落实|提升|提高|改善|规范|严格|做好|加快|深化|"
-    r"实施|开展|确定|制定|调整|创新|保障|维护|构建|打造|培育)"
+    r"实施|开展|确定|制定|调整|创新|保障|维护|构建|打造|培育|紧扣|围绕|聚焦|突出|着力|注重|把握|发挥)"
 )
+# framing whatever its length: 充分认识…的重要意义; and a 批复's approval itself: 原则同意《…》
+_FRAMING_ANY_LENGTH = re.compile(r"(重要意义|必要性|紧迫性)$|^(?:原则)?同意《")
 
 
 def _frames(title: str) -> bool:
-    if _PREAMBLE_START.match(title):
+    if _PREAMBLE_START.match(title) or _FRAMING_ANY_LENGTH.search(title):
         return True
     return bool(PREAMBLE_TITLE.search(title)) and len(title) <= 16 and not _MEASURE_VERB.match(title)
 
