@@ -583,6 +583,8 @@ def test_a_year_half_opening_a_clause_is_a_deadline():
         "每个园区入驻企业不得少于20家",
         "对单户担保金额500万元以上的小微企业，担保费率适当下调",
         "对年营业收入2000万元以下的企业免收服务费",
+        "监测体系发挥了作用，汛期成功预警16处滑坡",
+        "通过对接会，成功引进企业12家",
     ],
 )
 def test_lists_conditions_subsidies_and_what_others_asked_are_not_targets(sentence):

@@ -13,7 +13,7 @@ _QUOTED = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:!?！？\t]")
 _SENTENCE_BREAK = re.compile(r"[。；;!?！？\t]")
-_PAST = re.compile(r"(?<![为除])了(?!解)|已经|业已|已(?!有)")
+_PAST = re.compile(r"(?<![为除])了(?!解)|已经|业已|已(?!有)|(?<!力争)(?<!确保)成功(?![率举])")
 _CONTACT = re.compile(r"电话|联系人|邮编|传真|手机|邮箱|地址|网址")
 _PLACE = r"[\u4e00-\u9fff()（）]{1,12}?(?:街道|自治州|自治县|区|县|市|州|旗|镇|乡|省|局|厅|委|办)"
 _ALLOCATION_HEAD = re.compile(rf"^(?P<units>{_PLACE}(?:、{_PLACE})*)(?P<each>各)?$")
