@@ -679,3 +679,35 @@ def test_approvals_and_statements_of_significance_frame_a_reply_whatever_their_l
     )
     assert [t[0] for t in _tasks(approval)] == [["二"], ["三"]]
     assert [t[0] for t in _tasks(opinion)] == [["二", "(一)"], ["二", "(二)"]]
+
+
+def test_footnotes_formulas_and_indicator_counts_are_neither_tasks_nor_targets():
+    hospitals = (
+        "关于加强公立医院绩效考核工作的意见\n一、指标体系\n（一）医疗质量。考核医院医疗质量。\n二、支撑体系\n"
+        "（一）统一编码。2019年3月底前，国家卫生健康委推行统一的疾病分类编码。国家中医药局印发中医病证分类与代码。\n"
+        "附件\n考核指标\n一级指标\t三级指标\t指标说明\n医疗质量\t1.手术占比\t计算方法：手术台次数/出院人次数×100%。\n"
+        "注:\n1.标记“▲”的26个指标为国家监测指标，其中15个指标自动生成。\n2.辅助用药以国家统一规定的品目为准。\n"
+    )
+    schools = (
+        "某市职业院校考核办法\n一、考核内容\n1.办学质量。市教育局制定考核细则。\n2.就业质量。市人社局建立就业监测制度。\n"
+        "说明：\n1.就业率=就业人数/毕业生总数*100%。\n2.本办法共设12个指标。\n"
+    )
+    plan = extract_text(hospitals)
+    assert [(t["path"], t["lead_units"]) for t in plan["tasks"]] == [
+        (["二", "(一)"], ["国家卫生健康委", "国家中医药局"])
+    ]
+    assert plan["targets"] == []
+    plan = extract_text(schools)
+    assert [(t["path"], t["lead_units"]) for t in plan["tasks"]] == [
+        (["一", "1"], ["市教育局"]),
+        (["一", "2"], ["市人社局"]),
+    ]
+    assert plan["targets"] == []
+
+
+def test_a_level_or_a_phrase_around_a_kind_of_department_is_no_unit():
+    text = (
+        "某工作方案\n一、主要任务\n（一）提高质量。三级公立医院要规范填写病案首页。二级医院要加强质控。\n"
+        "（二）明确分工。卫生健康行政部门监督指导三级公立医院落实要求。教育行政部门指导学校开展工作。\n"
+    )
+    assert [t[1] + t[2] for t in _tasks(text)] == [[], []]

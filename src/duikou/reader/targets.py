@@ -49,7 +49,11 @@ _LIST_AFTER = re.compile(r"^\s*[:：]")
 # what the addressee asked for, estimated or reported (a reply to requests, a project's history) is no commitment
 _NOT_OURS = re.compile(r"请求|预计|估算|上报的|尚未|原计划")
 # the document's own measures (调整增加为30项督查激励措施) are not commitments
-_OWN_MEASURES = re.compile(r"^[^，,。；]{0,8}(?:措施|举措)")
+_OWN_MEASURES = re.compile(
+    r"^[^，,。；]{0,8}(?:措施|举措|指标)"
+)  # …26个指标为国家监测指标: the plan's own parts
+# 计算方法：甲/乙×100%: a formula's factor, not a level to reach
+_FORMULA = re.compile(r"[×*xX]\s*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?![\d—\-~至到])")
 _LEADING = re.compile(
     r"^(?:到|至|截至)?(?:(?:19|20)\d{2}\s*年(?:底|末)?)?[，,]?(?:要|将|力争|确保|争取|努力|计划)?"
@@ -158,6 +162,8 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
     if re.search(r"对[^，,。；]{0,20}$", rule_before) and re.match(r"(?:及)?(?:以上|以下)?的", rule_after):
         return True  # 对单户担保金额500万元以上的小微企业…: whom a rule is for
     if quantity.unit == "count" and _OWN_MEASURES.search(text[quantity.end : quantity.end + 16]):
+        return True
+    if _FORMULA.search(text[max(0, quantity.start - 2) : quantity.start]):
         return True
     if quantity.unit == "count" and (
         _LIST_BEFORE.search(text[max(0, quantity.start - 80) : quantity.start])

@@ -20,7 +20,7 @@ from .units import (
 # sections that frame a plan rather than assign work (指导思想, 基本原则, 主要目标, 背景 …)
 PREAMBLE_TITLE = re.compile(
     r"(意义|背景|总体要求|总体思路|总体考虑|指导思想|原则|目标|范围|期限|时间安排|进度安排|结对关系|编制依据|依据|现状|形势|"
-    r"成就|发展基础|工作基础|现实基础|机遇|挑战|总体安排|前言|概况|基本情况|发展环境|定位|适用对象)$"
+    r"成就|发展基础|工作基础|现实基础|机遇|挑战|总体安排|前言|概况|基本情况|发展环境|定位|适用对象|指标体系)$"
 )
 BACKGROUND_TITLE = re.compile(
     r"(背景|成就|现状|发展基础|工作基础|现实基础|形势|机遇|挑战|意义|回顾|基本情况|概况|成效|工作进展)$"
@@ -361,7 +361,8 @@ def asked_with(text: str, definitions: dict[str, str]) -> tuple[list[str], list[
 # a predicate right after a clause's named subject: the unit is given the work (国家医保局承担…的职责,
 # 北京市经济和信息化局统筹制定…, 北京市大数据工作推进小组办公室负责…)
 _PREDICATE = re.compile(
-    r"^(?:也|还|将|要|应|须|必须|负责|牵头|承担|统筹|组织|指导|会同|主动|积极|切实|认真|依法|定期|适时|及时)"
+    r"^(?:也|还|将|要|应|须|必须|负责|牵头|承担|统筹|组织|指导|会同|主动|积极|切实|认真|依法|定期|适时|及时|"
+    r"于|推行|印发|制定|出台|发布|编制|建立|完成|开展|推进|推动|实施|落实|监督|协调|做好)"
 )
 
 

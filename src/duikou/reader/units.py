@@ -26,7 +26,7 @@ _INSTITUTION = re.compile(
 _GENERIC_START = re.compile(
     r"^(各|有关|相关|受援|援受|支援|援助|库区|全|本|其他|其它|所在|当地|两地|双方|省直|市直|县直|国务院有关|中央有关|发达|"
     r"市州|县区|区县|县市|乡镇|州县|省市|地方|该|这|上述|以上|下列|对口|结对|我|你|他|试点|重点|贫困|"
-    r"采用|明确|委托|办成|成立|建立|组织|通过|按照|城镇|[省市县区乡镇]级)"
+    r"采用|明确|委托|办成|成立|建立|组织|通过|按照|城镇|[省市县区乡镇]级|[一二三四]级)"
 )
 _GENERIC_ANY = re.compile(r"有关|相关|各级|各类|以上|以下|等$")
 _REMARK = re.compile(
@@ -44,10 +44,10 @@ _LEADING_VERB = re.compile(
 )
 _SUBJECT_STOP = re.compile(
     r"在|要|一方面|将|把|对(?!口)|按照|根据|结合|会同|负责|特别是|肩负|的|了|着|应当|应该|必须|是|从|向|继续|积极|"
-    r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好|等|作为|因"
+    r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好|等|作为|因|建立|推行|印发|完成|制定|出台|开展|落实"
 )
 # what may follow a name and still be part of it: 中国政府网, 省级 (an adjective, not 省)
-_NAME_GOES_ON = re.compile(r"^[网级织]")
+_NAME_GOES_ON = re.compile(r"^[网级织分]")  # 中国政府网, 省级, 组织, 两部分
 _NAME_CHAR = r"(?:(?![和及与])[\u4e00-\u9fff])"
 _SEVERAL = re.compile(
     rf"((?:{_NAME_CHAR}{{2,3}}、)+{_NAME_CHAR}{{2,3}})[两二三四五六七八九十]+(省|市|县|区|州)(?:人民政府|政府)?"
@@ -64,7 +64,7 @@ def ends_like_unit(name: str) -> bool:
 # 健全行业协会, 依托市大数据平台, 鼓励地方政府, 原则上国家…机构)
 _VERB_START = re.compile(
     r"^(?:营造|健全|鼓励|依托|充分|发挥|引导|原则上|促进|加强|加快|强化|完善|深化|优化|推动|推进|落实|提升|提高|规范|"
-    r"严格|做好|构建|打造|培育|探索|积极|切实)"
+    r"严格|做好|构建|打造|培育|探索|积极|切实|支持|衡量)"
 )
 
 
@@ -81,8 +81,8 @@ def is_specific_unit(name: str) -> bool:
     """A named unit (省三峡办, 宜昌市) rather than a class of units (有关部门, 受援县区政府)."""
     if not ends_like_unit(name) or _GENERIC_START.match(name) or _GENERIC_ANY.search(name):
         return False
-    if _VERB_START.match(name) or name in ORG_SUFFIXES:
-        return False  # 政府举债要…: a bare 政府 is government in general
+    if _VERB_START.match(name) or name in ORG_SUFFIXES or "部门" in name[:-2]:
+        return False  # 政府举债要…: a bare 政府 is government in general; 卫生健康行政部门监督指导…医院: a phrase
     if re.search(r"(小区|园区|景区|库区|辖区|地区)$", name) and not re.search(r"^.{1,4}地区$", name):
         return False  # 城镇小区, 试点地区: kinds of area (阿里地区, a prefecture, keeps its short name)
     if re.fullmatch(
