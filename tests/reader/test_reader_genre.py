@@ -585,6 +585,10 @@ def test_a_year_half_opening_a_clause_is_a_deadline():
         "对年营业收入2000万元以下的企业免收服务费",
         "监测体系发挥了作用，汛期成功预警16处滑坡",
         "通过对接会，成功引进企业12家",
+        "原则上每5年修订1次专业目录",
+        "每3年修订1次教材",
+        "在生均拨款水平达到12000元的基础上逐步提高拨款水平",
+        "援助资金在2020年安排1250万元的基础上不降低",
     ],
 )
 def test_lists_conditions_subsidies_and_what_others_asked_are_not_targets(sentence):
@@ -711,3 +715,11 @@ def test_a_level_or_a_phrase_around_a_kind_of_department_is_no_unit():
         "（二）明确分工。卫生健康行政部门监督指导三级公立医院落实要求。教育行政部门指导学校开展工作。\n"
     )
     assert [t[1] + t[2] for t in _tasks(text)] == [[], []]
+
+
+def test_associations_and_society_are_no_units():
+    text = (
+        "某实施方案\n一、主要任务\n（一）做优评价组织。行业协会要积极配合政府做好服务。\n"
+        "（二）强化结果公示。抽查结果要接受社会监督。全社会要共同参与。\n（三）加强合作。中国职业技术教育学会要组织交流。\n"
+    )
+    assert [t[1] for t in _tasks(text)] == [[], [], ["中国职业技术教育学会"]]

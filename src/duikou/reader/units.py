@@ -72,7 +72,7 @@ def is_role(name: str) -> bool:
     """运营单位, 法制审核机构, 银行业金融机构, 第三方平台, 派出挂职干部单位: a role any body may hold, not a
     body's name (省对口支援领导小组成员单位 names its group, so it stays)."""
     return bool(
-        re.search(r"(单位|机构|平台|主体|学校|幼儿园|企业)$", name)
+        re.search(r"(单位|机构|平台|主体|学校|幼儿园|企业|协会)$", name)
         and not re.search(rf"[{PLACE_CHARS}]|国家|中国|小组|委员会|办公室", name[:-2])
     )
 
@@ -81,8 +81,8 @@ def is_specific_unit(name: str) -> bool:
     """A named unit (省三峡办, 宜昌市) rather than a class of units (有关部门, 受援县区政府)."""
     if not ends_like_unit(name) or _GENERIC_START.match(name) or _GENERIC_ANY.search(name):
         return False
-    if _VERB_START.match(name) or name in ORG_SUFFIXES or "部门" in name[:-2]:
-        return False  # 政府举债要…: a bare 政府 is government in general; 卫生健康行政部门监督指导…医院: a phrase
+    if _VERB_START.match(name) or name in ORG_SUFFIXES or "部门" in name[:-2] or name.endswith("社会"):
+        return False  # a bare 政府 (政府举债要…), a phrase (卫生健康行政部门监督指导…医院, 接受社会监督)
     if re.search(r"(小区|园区|景区|库区|辖区|地区)$", name) and not re.search(r"^.{1,4}地区$", name):
         return False  # 城镇小区, 试点地区: kinds of area (阿里地区, a prefecture, keeps its short name)
     if re.fullmatch(
