@@ -723,3 +723,16 @@ def test_associations_and_society_are_no_units():
         "（二）强化结果公示。抽查结果要接受社会监督。全社会要共同参与。\n（三）加强合作。中国职业技术教育学会要组织交流。\n"
     )
     assert [t[1] for t in _tasks(text)] == [[], [], ["中国职业技术教育学会"]]
+
+
+def test_two_framing_nouns_joined_still_frame():
+    purchase = (
+        "某药品集中采购试点方案\n一、集中采购范围及形式\n（一）参加企业。符合条件的企业均可参加。\n（二）采购形式。采取招标采购。\n"
+        "二、具体措施\n（一）带量采购。以量换价。\n"
+    )
+    service = (
+        "某市政务服务改革方案\n一、适用范围和对象\n1.适用事项。本市行政许可事项。\n二、主要任务\n1.推行一网通办。"
+        "市政务服务局负责。\n"
+    )
+    assert [t[0] for t in _tasks(purchase)] == [["二", "(一)"]]
+    assert [t[0] for t in _tasks(service)] == [["二", "1"]]

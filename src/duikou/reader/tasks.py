@@ -447,10 +447,15 @@ _MEASURE_VERB = re.compile(
 _FRAMING_ANY_LENGTH = re.compile(r"(重要意义|必要性|紧迫性)$|^(?:原则)?同意《")
 
 
+# two framing nouns joined: 集中采购范围及形式, 适用范围和对象, 工作目标与原则
+_JOINED_FRAMING = re.compile(r"(范围|原则|目标|依据|意义)(?:及|和|与)[^，,。；]{1,6}$")
+
+
 def _frames(title: str) -> bool:
     if _PREAMBLE_START.match(title) or _FRAMING_ANY_LENGTH.search(title):
         return True
-    return bool(PREAMBLE_TITLE.search(title)) and len(title) <= 16 and not _MEASURE_VERB.match(title)
+    framing = PREAMBLE_TITLE.search(title) or _JOINED_FRAMING.search(title)
+    return bool(framing) and len(title) <= 16 and not _MEASURE_VERB.match(title)
 
 
 def _under_preamble(node: Node) -> bool:
