@@ -736,3 +736,21 @@ def test_two_framing_nouns_joined_still_frame():
     )
     assert [t[0] for t in _tasks(purchase)] == [["二", "(一)"]]
     assert [t[0] for t in _tasks(service)] == [["二", "1"]]
+
+
+def test_the_bodies_an_item_sets_up_are_parts_of_that_item():
+    purchase = (
+        "某集中采购试点方案\n一、组织形式\n（一）成立工作小组。由市医保局、市卫生健康委组成工作小组。\n"
+        "（二）成立联合采购办公室。由市采购事务管理所承担联合采购办公室日常工作。\n1.监督组。负责监督。\n"
+        "2.专家组。负责技术咨询。\n二、工作安排\n（一）发布公告。\n"
+    )
+    expo = (
+        "某博览会筹备工作方案\n一、组织机构\n（一）成立筹备工作专班。\n1.综合协调组。负责统筹协调。\n2.宣传报道组。负责新闻宣传。\n"
+        "3.安全保卫组。负责安全保卫。\n二、工作任务\n（一）做好展馆布置。市会展办负责。\n"
+    )
+    assert [(t[0], t[1]) for t in _tasks(purchase)] == [
+        (["一", "(一)"], ["市医保局", "市卫生健康委"]),
+        (["一", "(二)"], ["市采购事务管理所"]),
+        (["二", "(一)"], []),
+    ]
+    assert [t[0] for t in _tasks(expo)] == [["一", "(一)"], ["二", "(一)"]]

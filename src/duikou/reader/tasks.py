@@ -538,7 +538,9 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
     tasks: list[dict] = []
     rules = NoteRules()
     for node in outline.root.walk():
-        if node.children or _under_preamble(node) or _framing_section(node):
+        if _parts_of_a_body(node.parent) or _under_preamble(node) or _framing_section(node):
+            continue
+        if node.children and not _parts_of_a_body(node):
             continue
         own_text = _own_text(node)
         note = read_unit_note(own_text, definitions, rules)
@@ -579,6 +581,17 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             }
         )
     return tasks
+
+
+def _parts_of_a_body(node: Node | None) -> bool:
+    """成立联合采购办公室 1.监督组。负责… 2.专家组。… 3.集中采购小组。…: items that each name a body an item sets up
+    are its parts; the item itself is the task."""
+    if node is None or node.style == "root" or len(node.children) < 2:
+        return False
+    return all(
+        len(child.title) <= 10 and ends_like_unit(child.title) and not child.children
+        for child in node.children
+    )
 
 
 def _inherited_units(
