@@ -29,9 +29,10 @@ def readings():
     }
 
 
-def test_corpus_has_at_least_fifteen_answers_each_for_a_shipped_document():
+def test_corpus_has_its_answers_each_for_a_shipped_document():
+    # 17 written with the rules, 12 held out (tests/corpus/gold/README.md): losing one lowers what is measured
     answers = sorted(GOLD.glob("*.json"))
-    assert len(answers) >= 15
+    assert len(answers) >= 29
     for path in answers:
         assert (CORPUS / f"{path.stem}.txt").exists(), path.name
         gold = json.loads(path.read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ import pytest
 
 from duikou.reader import check_plan, extract_text, format_findings
 from duikou.reader.findings import numbering_jumps
-from duikou.reader.tasks import due_date
+from duikou.reader.tasks import due_date, trailing_unit_run
 from duikou.reader.text import build_document, unflatten
 
 
@@ -405,3 +405,352 @@ def test_division_of_duties_by_department_headings():
     ]
     targets = [(t["value"], t["unit"], t["comparator"]) for t in extract_text(text)["targets"]]
     assert targets == [(1, "person", ">=")]  # a minimum for each school; 一人一档 and a frequency are not
+
+
+# --- rules found on the held-out corpus answers (tests/corpus/gold/README.md) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "issuer"),
+    [
+        (
+            "国务院办公厅关于印发“无废城市”建设试点工作方案的通知\n国办发〔2018〕128号\n"
+            "《“无废城市”建设试点工作方案》已经国务院同意，现印发给你们。\n国务院办公厅\n2018年12月29日\n",
+            "“无废城市”建设试点工作方案",
+            "国务院办公厅",
+        ),
+        (
+            "标题: 关于印发“互联网+政务服务”推进方案的通知\n发布机构: 某某门户网\n"
+            "各单位：现将方案印发给你们，请遵照执行。 某县人民政府办公室 2020年5月6日\n",
+            "“互联网+政务服务”推进方案",
+            "某县人民政府办公室",
+        ),
+    ],
+)
+def test_a_quote_opening_the_title_stays_and_a_website_label_is_no_issuer(text, title, issuer):
+    plan = extract_text(text)
+    assert (plan["title"], plan["issuer"]) == (title, issuer)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "某省人民政府办公厅关于印发某省数字经济行动计划(2021—2023年)的通知\n"
+            "某省人民政府办公厅关于印发某省数字经济行动计划（2021-2023年）的通知\n正文",
+            "某省数字经济行动计划(2021-2023年)",
+        ),
+        (
+            "标题: 关于印发某区信用体系建设规划（2016-2020）任务分工方案的通知\n"
+            "某区管委会办公室 2016年5月1日 某区信用体系建设规划（2016-2020年）任务分工方案 为贯彻落实…",
+            "某区信用体系建设规划(2016-2020年)任务分工方案",
+        ),
+    ],
+)
+def test_the_title_as_the_document_prints_it_further_down(text, title):
+    assert extract_text(text)["title"] == title
+
+
+def test_a_measure_heading_ending_like_a_framing_word_is_a_task():
+    guarantee = (
+        "关于支持小微企业融资担保的意见\n一、总体要求\n（一）指导思想。坚持稳中求进。\n（二）基本原则。聚焦主业。\n"
+        "二、聚焦主业\n（三）明确支持范围。合理界定服务对象。\n（四）营造发展环境。打击逃废债行为。\n"
+    )
+    enforcement = (
+        "关于推行审核制度的指导意见\n一、总体要求\n（一）工作目标。全面推行。\n二、推行审核制度\n"
+        "（二）明确审核范围。凡涉及重大公共利益的都要审核。\n（三）规范审核程序。按程序审核。\n"
+    )
+    assert [t[0] for t in _tasks(guarantee)] == [["二", "(三)"], ["二", "(四)"]]
+    assert [t[0] for t in _tasks(enforcement)] == [["二", "(二)"], ["二", "(三)"]]
+
+
+def test_a_table_names_items_by_its_measure_column_under_section_rows():
+    reforms = (
+        "附件\n推广清单\n序号\t改革举措\t主 要 内 容\t指导部门\t推广范围\n一、知识产权方面（共2项）\n"
+        "1\t专利保险机制\t开发专利保险产品，降低侵权损失。\t国家知识产权局、银保监会\t全国\n"
+        "2\t技术调查官制度\t法院审理案件时引入技术调查官。\t最高人民法院\t全国\n二、金融创新方面（共1项）\n"
+        "3\t商标质押贷款模式\t简化质押登记流程。\t人民银行\t8个改革试验区域\n"
+    )
+    duties = (
+        "某市重点工作任务分解表\n序号\t工作事项\t具体内容\t责任单位\t完成时限\n（一）营商环境\n"
+        "1\t一网通办\t推行网上受理、网上审批。\t市政务服务局\t2020年6月底\n（二）民生保障\n"
+        "2\t老旧小区改造\t改造老旧小区30个。\t市住建局、市财政局\t2020年底\n"
+    )
+    plan = extract_text(reforms)
+    assert [(t["path"], t["title"], t["lead_units"]) for t in plan["tasks"]] == [
+        (["一", "1"], "专利保险机制", ["国家知识产权局", "银保监会"]),
+        (["一", "2"], "技术调查官制度", ["最高人民法院"]),
+        (["二", "3"], "商标质押贷款模式", ["人民银行"]),
+    ]
+    assert plan["targets"] == []  # （共2项） and 8个改革试验区域 count what is listed, they commit to nothing
+    tasks = extract_text(duties)["tasks"]
+    assert [(t["path"], t["title"], t["deadline"]) for t in tasks] == [
+        (["(一)", "1"], "一网通办", "2020年6月底"),
+        (["(二)", "2"], "老旧小区改造", "2020年底"),
+    ]
+
+
+def test_units_in_replies_and_in_clauses_of_prose():
+    reply = """国务院办公厅关于某省所提问题和建议办理情况的函
+一、关于石化项目问题。某市请求，拟投资400亿元建设炼油项目。
+发展改革委会同有关部门研究提出：已委托咨询公司评估论证。
+二、关于电力建设问题。你省请求加大支持力度。
+发展改革委提出了以下意见：
+（一）你省的电力发展应纳入区域电网统筹考虑。
+（二）扩建工程需进一步研究煤炭来源问题。
+三、关于水淹区群众生产生活问题。扶贫办已会同交通部、水利部等部门赴该市进行了实地调查。
+四、关于期货品种问题。证监会意见：时机已经成熟。
+"""
+    opinion = """关于推进数据专区建设的指导意见
+一、建立管理体系
+（一）明确监管职责。市大数据工作推进小组负责总体指导，市大数据工作推进小组办公室负责组织推进。
+（二）落实运营责任。运营单位作为专区运营主体，负责建设运营。
+二、保障措施
+（一）组织考核评估。市经济和信息化局统筹制定考核指标体系，定期组织评估。
+（二）加强试点推广。由市经济和信息化局会同专区监管部门组织做好试点示范。
+（三）明确部门职责。市医保局承担制定方案的职责；市药监局负责质量认定。
+（四）营造良好氛围。营造全社会共同参与的良好氛围。健全行业协会自律机制。
+"""
+    assert [(t[0], t[1], t[2]) for t in _tasks(reply)] == [
+        (["一"], ["发展改革委"], []),
+        (["二", "(一)"], ["发展改革委"], []),
+        (["二", "(二)"], ["发展改革委"], []),
+        (["三"], ["扶贫办"], ["交通部", "水利部"]),
+        (["四"], ["证监会"], []),
+    ]
+    assert extract_text(reply)["targets"] == []  # what the province asked for is not the plan's commitment
+    assert [(t[0], t[1] + t[2]) for t in _tasks(opinion)] == [
+        (["一", "(一)"], ["市大数据工作推进小组", "市大数据工作推进小组办公室"]),
+        (["一", "(二)"], []),  # 运营单位: a role any company may hold
+        (["二", "(一)"], ["市经济和信息化局"]),
+        (["二", "(二)"], ["市经济和信息化局"]),
+        (["二", "(三)"], ["市医保局", "市药监局"]),
+        (["二", "(四)"], []),  # a clause opening with a verb names no unit
+    ]
+
+
+def test_the_documents_closing_words_are_not_its_last_items():
+    opinion = (
+        "关于全面推行某制度的指导意见\n一、保障措施\n（一）加强组织领导。各地要加强领导。\n"
+        "（二）保障经费投入。要建立经费保障机制。\n（三）加强队伍建设。要提升执法人员素养。\n"
+        "各地区、各部门要于2019年3月底前制定实施方案，并报司法部备案。司法部要加强指导协调。\n国务院办公厅\n2018年12月5日\n"
+    )
+    guidance = (
+        "关于发挥担保基金作用的指导意见\n八、优化考核机制\n（二十五）实施差异化监管。加强跟踪监测。\n"
+        "（二十六）健全考核激励。提高考核权重。\n（二十七）完善绩效评价。研究制定考核办法。\n"
+        "各地区、各部门要抓好组织实施。财政部要会同发展改革委、银保监会等部门加强统筹协调。\n"
+    )
+    for text in (opinion, guidance):
+        last = _tasks(text)[-1]
+        assert last[1:4] == ([], [], None), last
+
+
+def test_a_unit_left_out_of_later_notes_is_carried_to_them():
+    pilot = (
+        "某试点工作方案\n二、主要任务\n（一）强化顶层设计。建立指标体系。（生态环境部牵头，统计局参与）"
+        "建立责任清单。（生态环境部指导，试点城市政府负责落实。以下均需试点城市政府落实，不再列出）\n"
+        "（二）推行绿色生产。提高综合利用率。（农业农村部指导）\n（三）践行绿色生活。推动垃圾减量。（住房城乡建设部指导）\n"
+    )
+    county = (
+        "某市乡村振兴工作要点\n一、重点任务\n1.发展特色产业。培育龙头企业。（市农业农村局牵头，各县区人民政府配合落实。"
+        "以下均由各县区人民政府配合落实，不再列出）\n2.改善人居环境。推进厕所革命。（市住建局牵头）\n"
+    )
+    tasks = _tasks(pilot)
+    assert tasks[1][1:3] == (["农业农村部", "试点城市政府"], [])
+    assert tasks[2][1:3] == (["住房城乡建设部", "试点城市政府"], [])
+    assert _tasks(county)[1][1:3] == (["市住建局"], ["各县区人民政府"])
+
+
+def test_a_year_half_opening_a_clause_is_a_deadline():
+    pilot = "某工作方案\n三、实施步骤\n（一）制定实施方案。试点城市编制方案。2019年上半年，试点城市政府印发实施方案。\n"
+    county = "某县工作要点\n一、重点任务\n1.完成规划编制。2021年下半年，县发展改革局完成规划报批。\n"
+    assert _tasks(pilot)[0][3:] == ("2019年上半年", "2019-06-30")
+    assert _tasks(county)[0][3:] == ("2021年下半年", "2021-12-31")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "选择北京、天津、上海、重庆、西安5个城市开展试点",
+        "入围生产企业为2家的，采取议价采购的方式",
+        "对单户担保金额500万元及以下、担保费率不超过1%的业务给予适当担保费补贴",
+        "对省级示范企业分别给予一次性奖补50万元、100万元、150万元",
+        "联合办公室由试点城市各派1名代表组成",
+        "项目原估算总投资5亿元，后调整约为8.5亿元",
+        "对你省近期上报的45个项目，发展改革委正抓紧组织研究",
+        "科技创新方面4项：科技成果权属改革；技术经理人制度",
+        "合作机构支小支农担保金额占比不得低于80%",
+        "每个园区入驻企业不得少于20家",
+        "对单户担保金额500万元以上的小微企业，担保费率适当下调",
+        "对年营业收入2000万元以下的企业免收服务费",
+        "监测体系发挥了作用，汛期成功预警16处滑坡",
+        "通过对接会，成功引进企业12家",
+        "原则上每5年修订1次专业目录",
+        "每3年修订1次教材",
+        "在生均拨款水平达到12000元的基础上逐步提高拨款水平",
+        "援助资金在2020年安排1250万元的基础上不降低",
+    ],
+)
+def test_lists_conditions_subsidies_and_what_others_asked_are_not_targets(sentence):
+    plan = extract_text(f"某工作方案\n一、主要任务\n（一）推进工作。{sentence}。\n")
+    assert [t for t in plan["targets"] if t["unit"] in ("yuan", "count", "person", "percent")] == []
+
+
+def test_commitments_next_to_those_rules_stay_targets():
+    plan = extract_text(
+        "某工作方案\n一、主要任务\n（一）回归主业。确保支小支农担保业务占比达到80%以上。\n"
+        "（二）扩大试点。到2020年，在10个以上城市开展试点，每年分行业、分领域、分批次发布100个应用场景。\n"
+    )
+    assert [(t["value"], t["unit"], t["comparator"]) for t in plan["targets"]] == [
+        (80, "percent", ">="),
+        (10, "count", ">="),
+        (100, "count", "="),
+    ]
+
+
+def test_a_class_with_its_role_in_a_note_names_nobody_and_keeps_the_note():
+    toxic = (
+        "某区新污染物治理工作方案\n三、保障措施\n（一）加强组织领导。构建部门协调机制。（区资源生态局牵头，有关单位按职责分工负责）\n"
+        "（二）加强宣传引导。开展科普宣传。（区资源生态局牵头，各相关部门配合）\n"
+        "（三）强化属地责任。落实属地管理。（区资源生态局牵头，各乡镇人民政府负责）\n"
+    )
+    tasks = _tasks(toxic)
+    assert [t[1:3] for t in tasks] == [
+        (["区资源生态局"], []),
+        (["区资源生态局"], []),
+        (["区资源生态局"], ["各乡镇人民政府"]),  # a class of governments answers for the work
+    ]
+
+
+def test_a_named_fund_opens_a_clause_while_a_level_of_government_is_a_class():
+    guarantee = (
+        "关于发挥融资担保基金作用的意见\n二、主要措施\n（一）加强业务引导。国家融资担保基金和省级担保基金要合理设置准入条件。\n"
+        "（二）保障经费投入。省级人民政府要制定装备配备标准。县级人民政府要落实经费。\n"
+    )
+    tasks = _tasks(guarantee)
+    assert [t[1] for t in tasks] == [["国家融资担保基金"], []]
+
+
+def test_by_whom_general_government_and_roles_in_brackets():
+    myopia = (
+        "某区近视防控工作方案\n五、保障措施\n（一）配齐卫生人员。区党群工作部要落实职称评审政策。"
+        "由区社会事业局按标准配齐学校卫生保健人员。\n（二）保障经费。由区财政局根据工作需要统筹安排经费。\n"
+    )
+    credit = (
+        "某区信用体系建设任务分工方案\n一、政务诚信\n1.建立承诺考核制度。政府举债要依法依规、规模适度。"
+        "人民政府要带头守信践诺。\n2.加强挂职干部管理。做好到期轮换工作。〔机关党委（人事司），派出挂职干部单位〕\n"
+    )
+    assert [t[1] + t[2] for t in _tasks(myopia)] == [["区党群工作部", "区社会事业局"], ["区财政局"]]
+    assert [t[1] + t[2] for t in _tasks(credit)] == [[], ["机关党委(人事司)"]]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ("各区属事业单位，各乡镇人民政府（街道办事处）", "各乡镇人民政府(街道办事处)"),
+        ("各县（市、区）人民政府", "各县(市、区)人民政府"),
+    ],
+)
+def test_the_next_headings_words_glued_after_unit_cells_are_not_a_unit(cells, expected):
+    page = GLUED_TABLE.replace("各区属事业单位，各片区管理局二、", f"{cells}二、")
+    assert page != GLUED_TABLE
+    assert _tasks(page)[1][1] == ["区经济发展局", "区行政审批局", expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        (
+            "加强政策宣讲。区社会事业局区直各有关单位，各乡镇人民政府（街道办事处）五、强化稳就业保就业信息公开",
+            ["区社会事业局", "各乡镇人民政府（街道办事处）"],
+        ),
+        ("公开救助政策。市民政局、市财政局三、加强督促检查", ["市民政局", "市财政局"]),
+    ],
+)
+def test_the_next_section_heading_glued_after_an_items_unit_cells(text, units):
+    found = trailing_unit_run(text, {})
+    assert found is not None and found[0] == units
+
+
+def test_approvals_and_statements_of_significance_frame_a_reply_whatever_their_length():
+    approval = (
+        "国务院关于某新区总体规划的批复\n某省人民政府：\n一、原则同意《某新区总体规划》。规划要严格执行。\n"
+        "二、紧扣新区战略定位。推动高质量发展。\n三、优化空间开发保护格局。划定生态保护红线。\n"
+    )
+    opinion = (
+        "关于进一步扩大科研自主权的若干意见\n一、充分认识赋予科研机构和人员更大自主权的重要意义\n扩大自主权是深化改革的要求。\n"
+        "二、主要措施\n（一）围绕科研需求定位。完善管理制度。\n（二）同意试点单位自主设置岗位的，报主管部门备案。\n"
+    )
+    assert [t[0] for t in _tasks(approval)] == [["二"], ["三"]]
+    assert [t[0] for t in _tasks(opinion)] == [["二", "(一)"], ["二", "(二)"]]
+
+
+def test_footnotes_formulas_and_indicator_counts_are_neither_tasks_nor_targets():
+    hospitals = (
+        "关于加强公立医院绩效考核工作的意见\n一、指标体系\n（一）医疗质量。考核医院医疗质量。\n二、支撑体系\n"
+        "（一）统一编码。2019年3月底前，国家卫生健康委推行统一的疾病分类编码。国家中医药局印发中医病证分类与代码。\n"
+        "附件\n考核指标\n一级指标\t三级指标\t指标说明\n医疗质量\t1.手术占比\t计算方法：手术台次数/出院人次数×100%。\n"
+        "注:\n1.标记“▲”的26个指标为国家监测指标，其中15个指标自动生成。\n2.辅助用药以国家统一规定的品目为准。\n"
+    )
+    schools = (
+        "某市职业院校考核办法\n一、考核内容\n1.办学质量。市教育局制定考核细则。\n2.就业质量。市人社局建立就业监测制度。\n"
+        "说明：\n1.就业率=就业人数/毕业生总数*100%。\n2.本办法共设12个指标。\n"
+    )
+    plan = extract_text(hospitals)
+    assert [(t["path"], t["lead_units"]) for t in plan["tasks"]] == [
+        (["二", "(一)"], ["国家卫生健康委", "国家中医药局"])
+    ]
+    assert plan["targets"] == []
+    plan = extract_text(schools)
+    assert [(t["path"], t["lead_units"]) for t in plan["tasks"]] == [
+        (["一", "1"], ["市教育局"]),
+        (["一", "2"], ["市人社局"]),
+    ]
+    assert plan["targets"] == []
+
+
+def test_a_level_or_a_phrase_around_a_kind_of_department_is_no_unit():
+    text = (
+        "某工作方案\n一、主要任务\n（一）提高质量。三级公立医院要规范填写病案首页。二级医院要加强质控。\n"
+        "（二）明确分工。卫生健康行政部门监督指导三级公立医院落实要求。教育行政部门指导学校开展工作。\n"
+    )
+    assert [t[1] + t[2] for t in _tasks(text)] == [[], []]
+
+
+def test_associations_and_society_are_no_units():
+    text = (
+        "某实施方案\n一、主要任务\n（一）做优评价组织。行业协会要积极配合政府做好服务。\n"
+        "（二）强化结果公示。抽查结果要接受社会监督。全社会要共同参与。\n（三）加强合作。中国职业技术教育学会要组织交流。\n"
+    )
+    assert [t[1] for t in _tasks(text)] == [[], [], ["中国职业技术教育学会"]]
+
+
+def test_two_framing_nouns_joined_still_frame():
+    purchase = (
+        "某药品集中采购试点方案\n一、集中采购范围及形式\n（一）参加企业。符合条件的企业均可参加。\n（二）采购形式。采取招标采购。\n"
+        "二、具体措施\n（一）带量采购。以量换价。\n"
+    )
+    service = (
+        "某市政务服务改革方案\n一、适用范围和对象\n1.适用事项。本市行政许可事项。\n二、主要任务\n1.推行一网通办。"
+        "市政务服务局负责。\n"
+    )
+    assert [t[0] for t in _tasks(purchase)] == [["二", "(一)"]]
+    assert [t[0] for t in _tasks(service)] == [["二", "1"]]
+
+
+def test_the_bodies_an_item_sets_up_are_parts_of_that_item():
+    purchase = (
+        "某集中采购试点方案\n一、组织形式\n（一）成立工作小组。由市医保局、市卫生健康委组成工作小组。\n"
+        "（二）成立联合采购办公室。由市采购事务管理所承担联合采购办公室日常工作。\n1.监督组。负责监督。\n"
+        "2.专家组。负责技术咨询。\n二、工作安排\n（一）发布公告。\n"
+    )
+    expo = (
+        "某博览会筹备工作方案\n一、组织机构\n（一）成立筹备工作专班。\n1.综合协调组。负责统筹协调。\n2.宣传报道组。负责新闻宣传。\n"
+        "3.安全保卫组。负责安全保卫。\n二、工作任务\n（一）做好展馆布置。市会展办负责。\n"
+    )
+    assert [(t[0], t[1]) for t in _tasks(purchase)] == [
+        (["一", "(一)"], ["市医保局", "市卫生健康委"]),
+        (["一", "(二)"], ["市采购事务管理所"]),
+        (["二", "(一)"], []),
+    ]
+    assert [t[0] for t in _tasks(expo)] == [["一", "(一)"], ["二", "(一)"]]

@@ -91,8 +91,24 @@ def parse_date(text: str) -> str | None:
         return None
 
 
+_WRAPPERS = {"《": "》", "<": ">", "〈": "〉", "“": "”", '"': '"'}
+
+
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text).strip('《》<>〈〉“”"')
+    """The title without spaces and without the marks that wrap it whole (《…》); a quote that only opens
+    its first word stays (“无废城市”建设试点工作方案)."""
+    text = re.sub(r"\s+", "", text)
+    while len(text) > 1 and text[0] in _WRAPPERS and text.endswith(_WRAPPERS[text[0]]):
+        inner = text[1:-1]
+        if _WRAPPERS[text[0]] in inner and text[0] != _WRAPPERS[text[0]]:
+            break  # “甲”建设“乙”: the marks belong to words inside, not around the title
+        text = inner
+    while text and text[0] in _WRAPPERS and _WRAPPERS[text[0]] not in text[1:]:
+        text = text[1:]  # an opening mark left alone by a cut line
+    closers = {close: open_ for open_, close in _WRAPPERS.items()}
+    while text and text[-1] in closers and closers[text[-1]] not in text[:-1]:
+        text = text[:-1]
+    return text
 
 
 def issuer_from_doc_number(number: str) -> str | None:
@@ -186,6 +202,25 @@ def find_notice_title(lines: list[str]) -> str | None:
     return None
 
 
+_LOOSE = {"(": "[(（]", "（": "[(（]", ")": "年?[)）]", "）": "年?[)）]", "-": "[-—–－]", "—": "[-—–－]"}
+
+
+def _as_printed_below(title: str, lines: list[str]) -> str:
+    """The title as the document itself prints it further down, when that spelling differs only in brackets,
+    dashes or a 年 (行动计划（2021-2023年） under a page title printing (2021—2023年); 规划（2015-2020年）
+    under a notice printing 规划（2015-2020））. A print inside 《》 cites the plan and does not count."""
+    pattern = re.compile("".join(_LOOSE.get(char, re.escape(char)) for char in title))
+    seen_title = False
+    for line in lines[:400]:
+        compact = line.replace(" ", "").replace("\t", "")
+        for found in pattern.finditer(compact):
+            if found.group(0) == title:
+                seen_title = True
+            elif seen_title and compact[max(0, found.start() - 1) : found.start()] != "《":
+                return found.group(0)
+    return title
+
+
 def find_title(lines: list[str]) -> tuple[str | None, str | None]:
     """The plan's own title and, when it comes from a covering notice, the notice's issuer."""
     candidates = list(lines[:120])
@@ -209,7 +244,7 @@ def find_title(lines: list[str]) -> tuple[str | None, str | None]:
                     if again and again.group("issuer") and _compact(again.group("title")) == title:
                         issuer = _compact(re.sub(r"关于$", "", again.group("issuer"))) or None
                         break
-            return title, issuer
+            return _as_printed_below(title, lines), issuer
     if wrapped:
         return _compact(wrapped), None
     for line in lines[:20]:
@@ -323,18 +358,34 @@ def _signature(lines: list[str]) -> str | None:
     return None
 
 
+_INLINE_SIGNATURE = re.compile(
+    r"(?:^|[。！!])\s*(?P<name>[^\s，,。；;：:、《》“”]{2,30}?)\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+)
+
+
+def _inline_signature(lines: list[str]) -> str | None:
+    """The 落款 of a page flattened onto one line: a body's name right after the notice's last sentence and
+    right before the date (…请认真组织实施。 平潭综合实验区管委会办公室 2015年8月31日)."""
+    for line in lines[:400]:
+        for match in _INLINE_SIGNATURE.finditer(line):
+            if _ORG_END.search(match.group("name")):
+                return match.group("name")
+    return None
+
+
 def find_issuer(lines: list[str], notice_issuer: str | None, doc_number: str | None) -> str | None:
     """The issuing body: the covering notice's sender, a labelled issuer, the 文号's office, or the 来源."""
     if notice_issuer:
         return notice_issuer
     labelled = _labelled(lines, "issuer")
-    if labelled:
+    if labelled and _ORG_END.search(_compact(labelled.split()[0])):
         return _compact(labelled.split()[0])
+    # a 发布机构 label naming the website (中国平潭) is no body: the 文号 or the signature says who issued it
     if doc_number:
         guessed = issuer_from_doc_number(doc_number)
         if guessed:
             return guessed
-    signed = _signature(lines)
+    signed = _signature(lines) or _inline_signature(lines)
     if signed:
         return signed
     source = _labelled(lines, "source")

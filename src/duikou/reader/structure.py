@@ -18,7 +18,11 @@ _HEADINGS = [
     ("circ", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*(.*)$")),
 ]
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*$|^附\s*件\s*\d*\s*[:：]")
+_ATTACHMENT = re.compile(
+    r"^附\s*件\s*\d*\s*[:：]?\s*$|^附\s*件\s*\d*\s*[:：]"
+    r"|^(?:注|说明|备注)\s*[:：]?\s*$"  # 注：1.… 2.…: footnotes to a table or a list, numbered like items
+)
+_NOTES = re.compile(r"^(?:注|说明|备注)\s*[:：]?\s*$")
 _TITLE_END = re.compile(r"[。；;！？]")
 
 
@@ -142,10 +146,15 @@ def parse_outline(lines: list[str]) -> Outline:
     preamble: list[str] = []
     attachments: list[list[str]] = []
     last_value: dict[str, int] = {}  # numbering such as （一）…（二十四） may run on across chapters
+    in_notes = False  # after 注：, numbered lines are footnotes, not items
     for index, line in enumerate(lines):
         if _ATTACHMENT.match(line):
             attachments.append([line])
             stack = [root]
+            in_notes = _NOTES.match(line) is not None
+            continue
+        if in_notes:
+            attachments[-1].append(line)
             continue
         found = match_heading(line)
         if found:

@@ -13,7 +13,7 @@ _QUOTED = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:!?！？\t]")
 _SENTENCE_BREAK = re.compile(r"[。；;!?！？\t]")
-_PAST = re.compile(r"(?<![为除])了(?!解)|已经|业已|已(?!有)")
+_PAST = re.compile(r"(?<![为除])了(?!解)|已经|业已|已(?!有)|(?<!力争)(?<!确保)成功(?![率举])")
 _CONTACT = re.compile(r"电话|联系人|邮编|传真|手机|邮箱|地址|网址")
 _PLACE = r"[\u4e00-\u9fff()（）]{1,12}?(?:街道|自治州|自治县|区|县|市|州|旗|镇|乡|省|局|厅|委|办)"
 _ALLOCATION_HEAD = re.compile(rf"^(?P<units>{_PLACE}(?:、{_PLACE})*)(?P<each>各)?$")
@@ -23,7 +23,7 @@ _NOT_A_UNIT = re.compile(
     r"^(?:共建|新建|建设|建成|打造|培育|创建|引进|帮助|支持|实施|开展|组织|选派|培训|新增|改造|援建|推动|推进|力争|全省|全市|全区|全县)|"
     r"(?:园区|社区|景区|片区|小区|示范区|保护区|功能区|集中区|产业区)$"
 )
-_ADMIN_NOUN = re.compile(r"(县|州|省|地市|市州|县区|区县|县市|自治区|自治州|自治县|国家|地区)$")
+_ADMIN_NOUN = re.compile(r"(县|州|省|地市|市州|县区|区县|县市|自治区|自治州|自治县|国家|地区|区域)$")
 _AT_LEAST_BEFORE = re.compile(r"(不低于|不少于|至少|超过|高于|多于|达|达到|力争|确保)[^，,。；]{0,6}$")
 _AT_MOST_BEFORE = re.compile(r"(不超过|不高于|控制在|低于|少于|以内)[^，,。；]{0,6}$")
 _AT_LEAST_BEFORE_STRICT = re.compile(
@@ -32,15 +32,28 @@ _AT_LEAST_BEFORE_STRICT = re.compile(
 # numbers that set a rule rather than a result: a cap (最高500万元, 最多不超过六批), a standard (低于3310元为标准),
 # a rate (按7%予以贴息, 按照…30%给予), an age, a condition (1家符合条件的…, 50人以下的企业)
 _RULE_BEFORE = re.compile(
-    r"(最高|最多|上限|最低|年满|按照?[^，,。；%]{0,30}$|每(?:天|日|周|学期|节|人|户|班)[^，,。；]{0,12}$|(?:给予|予以)[^，,。；]{0,8}(?:奖补|补助|奖励|补贴|资助)$)"
+    r"(最高|最多|上限|最低|年满|每[\d一二三四五六七八九十两]+[年月][^，,。；]{0,8}$|各(?:派|选派|推荐)|不得(?:低于|少于|超过|高于|多于)[^，,。；]{0,6}$|按照?[^，,。；%]{0,30}$|每(?:天|日|周|学期|节|人|户|班)[^，,。；]{0,12}$|(?:给予|予以)[^，,。；]{0,8}(?:奖补|补助|奖励|补贴|资助)$)"
 )
+_EARLIER_IN_LIST = re.compile(r"(?:\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|%|个|家|项|人|名)?[、和及])+$")
 # a parenthesis opened right after a quantity and still open: its numbers break that quantity down
 _BREAKDOWN = re.compile(r"\d\s*[所个家项名人座条批次件]\s*[(（][^()（）]*$")
 _RULE_AFTER = re.compile(
-    r"^(?:\(含\))?(?:以下|以内|及以下)的|^及?以上的[，,]|^[^，,。；]{0,8}为标准|^周岁|^(?:家|个|项)?符合条件"
+    r"^(?:\(含\))?(?:以下|以内|及以下)的|^的?基础上|^及?以上的[，,]|^[^，,。；]{0,8}为标准|^周岁|^(?:家|个|项)?符合条件"
+    r"|^的[，,]"  # 入围生产企业为2家的，采取议价采购: a condition
 )
+# …500万元及以下、担保费率不超过1%的业务给予适当担保费补贴: the case a subsidy is for, not a result
+_SUBSIDISED = re.compile(r"^[^，,。；]{0,30}(?:给予|予以)[^，,。；]{0,10}(?:奖补|补助|奖励|补贴|资助)")
+# a count of what the text lists around it: 北京、天津…西安11个城市, 推广的改革举措（共23项）, 知识产权保护方面5项：…
+_LIST_BEFORE = re.compile(r"(?:[^，,。；、\s]{1,6}、){3,}[^，,。；、\s]{1,4}$|(?:共|方面)$")
+_LIST_AFTER = re.compile(r"^\s*[:：]")
+# what the addressee asked for, estimated or reported (a reply to requests, a project's history) is no commitment
+_NOT_OURS = re.compile(r"请求|预计|估算|上报的|尚未|原计划")
 # the document's own measures (调整增加为30项督查激励措施) are not commitments
-_OWN_MEASURES = re.compile(r"^[^，,。；]{0,8}(?:措施|举措)")
+_OWN_MEASURES = re.compile(
+    r"^[^，,。；]{0,8}(?:措施|举措|指标)"
+)  # …26个指标为国家监测指标: the plan's own parts
+# 计算方法：甲/乙×100%: a formula's factor, not a level to reach
+_FORMULA = re.compile(r"[×*xX]\s*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?![\d—\-~至到])")
 _LEADING = re.compile(
     r"^(?:到|至|截至)?(?:(?:19|20)\d{2}\s*年(?:底|末)?)?[，,]?(?:要|将|力争|确保|争取|努力|计划)?"
@@ -140,9 +153,22 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
     if _BREAKDOWN.search(text[max(0, quantity.start - 40) : quantity.start]):
         return True  # 试点校5所(公办幼儿园、小学各1所…): the breakdown of a total printed just before
     rule_after = text[quantity.end : quantity.end + 16]
-    if _RULE_BEFORE.search(rule_before) or _RULE_AFTER.search(rule_after):
+    # 分别给予一次性奖补50万元、100万元、150万元: the later amounts of a list share the first one's rule
+    listed = _EARLIER_IN_LIST.sub("", text[max(0, quantity.start - 60) : quantity.start])[-24:]
+    if _RULE_BEFORE.search(rule_before) or _RULE_BEFORE.search(listed) or _RULE_AFTER.search(rule_after):
         return True
+    if _SUBSIDISED.search(text[quantity.end : quantity.end + 50]):
+        return True
+    if re.search(r"对[^，,。；]{0,20}$", rule_before) and re.match(r"(?:及)?(?:以上|以下)?的", rule_after):
+        return True  # 对单户担保金额500万元以上的小微企业…: whom a rule is for
     if quantity.unit == "count" and _OWN_MEASURES.search(text[quantity.end : quantity.end + 16]):
+        return True
+    if _FORMULA.search(text[max(0, quantity.start - 2) : quantity.start]):
+        return True
+    if quantity.unit == "count" and (
+        _LIST_BEFORE.search(text[max(0, quantity.start - 80) : quantity.start])
+        or _LIST_AFTER.match(text[quantity.end : quantity.end + 2])
+    ):
         return True
     if (
         re.match(r"^[一两][个批项名位支套人]", printed)
@@ -155,7 +181,12 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
         if noun and _ADMIN_NOUN.search(noun.group(0)):
             return True
     clause = text[_clause_start(text, quantity.start) : _clause_end(text, quantity.end)]
-    return bool(_PAST.search(clause) or _CONTACT.search(clause))
+    sentence = text[
+        _clause_start(text, quantity.start, _SENTENCE_BREAK) : _clause_end(
+            text, quantity.end, _SENTENCE_BREAK
+        )
+    ]
+    return bool(_PAST.search(clause) or _CONTACT.search(clause) or _NOT_OURS.search(sentence))
 
 
 def _indicator(text: str, quantity: Quantity) -> str:

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .structure import Node, Outline
-from .units import PLACE_CHARS, ends_like_unit, is_specific_unit, parse_subject, split_units
+from .structure import Node, Outline, match_heading
+from .units import (
+    PLACE_CHARS,
+    ends_like_unit,
+    is_role,
+    is_specific_unit,
+    parse_subject,
+    split_units,
+    subject_and_rest,
+)
 
 # sections that frame a plan rather than assign work (指导思想, 基本原则, 主要目标, 背景 …)
 PREAMBLE_TITLE = re.compile(
     r"(意义|背景|总体要求|总体思路|总体考虑|指导思想|原则|目标|范围|期限|时间安排|进度安排|结对关系|编制依据|依据|现状|形势|"
-    r"成就|发展基础|工作基础|现实基础|机遇|挑战|总体安排|前言|概况|基本情况|发展环境|定位|适用对象)$"
+    r"成就|发展基础|工作基础|现实基础|机遇|挑战|总体安排|前言|概况|基本情况|发展环境|定位|适用对象|指标体系)$"
 )
 BACKGROUND_TITLE = re.compile(
     r"(背景|成就|现状|发展基础|工作基础|现实基础|形势|机遇|挑战|意义|回顾|基本情况|概况|成效|工作进展)$"
@@ -140,15 +148,21 @@ def read_unit_note(text: str, definitions: dict[str, str], rules: NoteRules | No
             at_end = not after.strip(" 。；;")
             if not (at_end or before.endswith(("。", "；", ";"))):
                 continue  # a bracket inside a sentence explains a word, it does not assign the work
-            if "。" in match.group("body"):
-                continue
+            body = match.group("body")
+            if "。" in body.rstrip("。"):
+                # a note of two sentences only when the second says how to read the later ones
+                # (…试点城市政府负责落实。以下均需试点城市政府落实，不再列出); else it is prose in brackets
+                if not _CARRIED.search(body):
+                    continue
+                body = body.replace("。", "，")
             bare_ok = before.endswith(
                 ("。", "；", ";")
             )  # 各乡镇人民政府（街道办事处） is one name, not a note
-            note = _read_note(match.group("body"), definitions, rules, bare_ok=bare_ok)
+            carried = (list(rules.carried_lead), list(rules.carried_support)) if rules else ([], [])
+            note = _read_note(body, definitions, rules, bare_ok=bare_ok)
             if note:
-                lead += [u for u in note[0] if u not in lead]
-                support += [u for u in note[1] if u not in support and u not in lead]
+                lead += [u for u in note[0] + carried[0] if u not in lead]
+                support += [u for u in note[1] + carried[1] if u not in support and u not in lead]
                 deadline = deadline or note[2]
                 cut.append((match.start(), match.end()))
     for start, end in sorted(cut, reverse=True):
@@ -173,9 +187,18 @@ _NOTE_REMARK = re.compile(r"^(?:下同|以下.{0,30}|.{0,20}不再列出|按职�
 
 @dataclass
 class NoteRules:
-    """How the document says its notes are read; 下同 carries a rule to the later notes."""
+    """How the document says its notes are read; 下同 carries a rule to the later notes, and 以下均需甲落实，
+    不再列出 carries 甲 to every later note."""
 
     first_leads: bool = False
+    carried_lead: list[str] = field(default_factory=list)
+    carried_support: list[str] = field(default_factory=list)
+
+
+# 以下均需试点城市政府落实，不再列出 / 以下均由各县区配合，不再列出: a unit every later note leaves out
+_CARRIED = re.compile(
+    r"以下(?:均|都)?(?:需|由)(?P<units>[^，,。；;]{2,40}?)(?P<role>配合)?(?:负责)?落实[，,]?(?:不再列出|下同)"
+)
 
 
 def named_units(text: str, definitions: dict[str, str]) -> list[str]:
@@ -186,7 +209,8 @@ def named_units(text: str, definitions: dict[str, str]) -> list[str]:
     return [
         unit
         for unit in split_units(text, definitions)
-        if not re.search(r"各|有关|相关|其他|其它|的", unit) or unit.endswith(("人民政府", "政府"))
+        if (not re.search(r"各|有关|相关|其他|其它|的", unit) or unit.endswith(("人民政府", "政府")))
+        and not is_role(unit)
     ]
 
 
@@ -225,6 +249,11 @@ def _read_note(
     pending: list[str] = []
     led = False  # a 牵头 clause was seen: later 负责 clauses are the supporting units'
     first_leads = rules.first_leads
+    carried = _CARRIED.search(body)
+    if carried:
+        units = named_units(carried.group("units"), definitions)
+        kept = rules.carried_support if carried.group("role") else rules.carried_lead
+        kept += [u for u in units if u not in kept]
     for clause in (c.strip() for c in re.split(r"[，,；;]", body)):
         if not clause:
             continue
@@ -244,6 +273,12 @@ def _read_note(
             support += [u for u in named_units(rest, definitions) if u not in support]
             led = True
             continue
+        if (
+            re.match(r"^(?:有关|相关|其他|其它|各)", clause)
+            and (_NOTE_LEAD_END.search(clause) or _NOTE_SUPPORT_END.search(clause))
+            and not named_units(clause, definitions)
+        ):
+            continue  # 有关单位按职责分工负责: a class of units with its role names nobody
         if _NOTE_SUPPORT_END.search(clause) and (units := split_units(clause, definitions)):
             support += [u for u in pending + named_units(clause, definitions) if u not in support]
             pending = []
@@ -269,7 +304,7 @@ def _read_note(
 
 
 _ASSIGNED_BY = re.compile(
-    r"(?:^|[，,]|(?<![自理经缘来]))由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责(?!同志|人)|组织实施|具体实施|承担|实施)"
+    r"(?:^|[，,]|(?<![自理经缘来]))由(?P<units>[^，,。；;由]{2,60}?)(?:牵头|负责(?!同志|人)|组织实施|具体实施|承担|实施|(?<!同志)组成|按照?|根据|依据|统一)"
 )
 
 
@@ -277,28 +312,85 @@ _ASKED = re.compile(
     r"(?:^|[，,])(?:请)(?P<units>[^，,。；;]{2,60}?)(?:会同(?P<with>[^，,。；;]{2,40}?))?(?:在|于|按照|落实|制定|加强|研究|根据|要|负责|提出)"
     r"|^(?P<units2>[^，,。；;请]{2,40}?)会同(?P<with2>[^，,。；;]{2,60}?)(?:研究)?提出(?:了)?(?:办理意见|意见)"
 )
+# who answers a request in a reply (办理情况的函): 发展改革委研究提出了办理意见：…, 发展改革委意见：…,
+# 证监会、发展改革委提出了以下意见：…, 发展改革委提出：…
+_REPLY = re.compile(
+    r"^(?P<units>[^，,。；;:：请]{2,40}?)(?:研究)?(?:提出(?:了)?(?:以下|如下)?(?:办理)?意见|意见[:：]|提出[:：])"
+)
+# 甲会同乙…: in any clause, 甲 leads and 乙 supports (扶贫办已会同交通部、水利部等部门赴…, 由甲会同乙组织…)
+_WITH = re.compile(
+    r"^(?:由|经|请)?(?P<units>[^，,。；;:：]{2,40}?)(?:已|也|将|要|还)?会同(?P<with>[^。；;:：]{2,80})"
+)
 
 
 def asked_with(text: str, definitions: dict[str, str]) -> tuple[list[str], list[str]]:
-    """甲会同乙研究提出了办理意见 / 请甲会同乙…: 甲 leads, 乙 supports."""
+    """甲会同乙研究提出了办理意见 / 请甲会同乙… / 甲意见：…: 甲 leads, 乙 supports, over all the item's sentences."""
+    lead: list[str] = []
+    support: list[str] = []
     for sentence in re.split(r"[。；;!?！？]", text[:20_000]):
-        asked = _ASKED.search(sentence.strip(" —-"))
-        if not asked or not (asked.group("with") or asked.group("with2")):
-            continue
-        lead = parse_subject(asked.group("units") or asked.group("units2"), definitions)
-        support = [
-            u
-            for u in parse_subject(asked.group("with") or asked.group("with2"), definitions)
-            if u not in lead
-        ]
-        if lead:
-            return lead, support
-    return [], []
+        sentence = sentence.strip(" —-")
+        found: list[tuple[list[str], list[str]]] = []
+        asked = _ASKED.search(sentence)
+        if asked and (asked.group("with") or asked.group("with2")):
+            found.append(
+                (
+                    parse_subject(asked.group("units") or asked.group("units2"), definitions),
+                    parse_subject(asked.group("with") or asked.group("with2"), definitions),
+                )
+            )
+        reply = _REPLY.match(sentence)
+        if reply:
+            found.append((parse_subject(reply.group("units"), definitions), []))
+        for clause in re.split(r"[，,]", sentence):
+            joint = _WITH.match(_WHEN.sub("", clause.strip()))
+            if joint:
+                found.append(
+                    (
+                        parse_subject(joint.group("units"), definitions),
+                        parse_subject(joint.group("with"), definitions),
+                    )
+                )
+        for heads, partners in found:
+            if not heads:
+                continue
+            lead += [u for u in heads if u not in lead]
+            support += [u for u in partners if u not in support]
+    return lead, [u for u in support if u not in lead]
+
+
+# a predicate right after a clause's named subject: the unit is given the work (国家医保局承担…的职责,
+# 北京市经济和信息化局统筹制定…, 北京市大数据工作推进小组办公室负责…)
+_PREDICATE = re.compile(
+    r"^(?:也|还|将|要|应|须|必须|负责|牵头|承担|统筹|组织|指导|会同|主动|积极|切实|认真|依法|定期|适时|及时|"
+    r"于|推行|印发|制定|出台|发布|编制|建立|完成|开展|推进|推动|实施|落实|监督|协调|做好)"
+)
+
+
+# when a clause's work happens comes before who does it: 2004年发展改革委将会同水利部…, 目前财政部正在…
+_WHEN = re.compile(r"^(?:(?:19|20)\d{2}年(?:以来|底|初|起)?|目前|今年|明年|近期|同时|此外|其次|另外)")
+
+
+def clause_subjects(text: str, definitions: dict[str, str]) -> list[str]:
+    """Named units that open any clause of the text with a predicate right after them."""
+    found: list[str] = []
+    for sentence in re.split(r"[。；;!?！？]", text[:20_000]):
+        for clause in re.split(r"[，,]", sentence):
+            clause = _WHEN.sub("", clause.strip(" —-").lstrip("(（〔["))
+            if clause.startswith(("由", "请", "经")):
+                continue  # 由甲组织实施, 请甲…: read by the rules for those
+            names, rest = subject_and_rest(clause, definitions)
+            if names and _PREDICATE.match(rest) and not rest.startswith(("负责同志", "负责人")):
+                # a body's name, not a bare place or part of one (专区, 南部): a place opening a clause
+                # is more often where the work happens than who does it
+                found += [
+                    u for u in names if u not in found and len(u) >= 3 and not u.endswith(tuple(PLACE_CHARS))
+                ]
+    return found
 
 
 def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
     """Named units that a task's sentences give work to: 省三峡办要…, 天津市、上海市和浙江省要…."""
-    found: list[str] = []
+    found: list[str] = list(clause_subjects(text, definitions))
     for sentence in re.split(r"[。；;!?！？]", text[:20_000]):  # a task's own sentences, not a runaway body
         sentence = sentence.strip(" —-")
         clauses = re.split(r"[，,]", sentence, maxsplit=1)
@@ -345,12 +437,30 @@ _PREAMBLE_START = re.compile(
 )
 
 
+# a heading that starts with what to do is a measure even when it ends like a framing word:
+# 明确支持范围, 营造发展环境, 明确审核范围 (while 试点范围, 发展环境, 适用范围 frame the plan)
+_MEASURE_VERB = re.compile(
+    r"^(?:明确|营造|优化|加强|强化|完善|健全|建立|推进|推动|扩大|拓展|落实|提升|提高|改善|规范|严格|做好|加快|深化|"
+    r"实施|开展|确定|制定|调整|创新|保障|维护|构建|打造|培育|紧扣|围绕|聚焦|突出|着力|注重|把握|发挥)"
+)
+# framing whatever its length: 充分认识…的重要意义; and a 批复's approval itself: 原则同意《…》
+_FRAMING_ANY_LENGTH = re.compile(r"(重要意义|必要性|紧迫性)$|^(?:原则)?同意《")
+
+
+# two framing nouns joined: 集中采购范围及形式, 适用范围和对象, 工作目标与原则
+_JOINED_FRAMING = re.compile(r"(范围|原则|目标|依据|意义)(?:及|和|与)[^，,。；]{1,6}$")
+
+
+def _frames(title: str) -> bool:
+    if _PREAMBLE_START.match(title) or _FRAMING_ANY_LENGTH.search(title):
+        return True
+    framing = PREAMBLE_TITLE.search(title) or _JOINED_FRAMING.search(title)
+    return bool(framing) and len(title) <= 16 and not _MEASURE_VERB.match(title)
+
+
 def _under_preamble(node: Node) -> bool:
     # a framing heading is short (编制依据, 总体要求); a measure ending in 依据/目标 is a whole sentence
-    return any(
-        (PREAMBLE_TITLE.search(n.title) and len(n.title) <= 16) or _PREAMBLE_START.match(n.title)
-        for n in [*node.ancestors(), node]
-    )
+    return any(_frames(n.title) for n in [*node.ancestors(), node])
 
 
 # 五、职责分工 /（五）区社会事业局 1.… : under a division of duties, a heading naming a unit gives its items' unit
@@ -407,7 +517,20 @@ def _own_text(node: Node) -> str:
         and all(not s.body and not s.children and _ENDS_WITH_NOTE.search(s.heading) for s in siblings[:-1])
     ):
         return node.lead_text
+    if node.body and len(siblings) >= 3 and _last_of_all(node) and all(not s.body for s in siblings[:-1]):
+        return (
+            node.lead_text
+        )  # items of one paragraph each, then the document's closing words (各地区、各部门要…)
     return node.text
+
+
+def _last_of_all(node: Node) -> bool:
+    """The document's last numbered item: the last child of the last child … of the outline."""
+    while node.parent is not None:
+        if node.parent.children[-1] is not node:
+            return False
+        node = node.parent
+    return True
 
 
 def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | None, restore) -> list[dict]:
@@ -415,7 +538,9 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
     tasks: list[dict] = []
     rules = NoteRules()
     for node in outline.root.walk():
-        if node.children or _under_preamble(node) or _framing_section(node):
+        if _parts_of_a_body(node.parent) or _under_preamble(node) or _framing_section(node):
+            continue
+        if node.children and not _parts_of_a_body(node):
             continue
         own_text = _own_text(node)
         note = read_unit_note(own_text, definitions, rules)
@@ -456,6 +581,17 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             }
         )
     return tasks
+
+
+def _parts_of_a_body(node: Node | None) -> bool:
+    """成立联合采购办公室 1.监督组。负责… 2.专家组。… 3.集中采购小组。…: items that each name a body an item sets up
+    are its parts; the item itself is the task."""
+    if node is None or node.style == "root" or len(node.children) < 2:
+        return False
+    return all(
+        len(child.title) <= 10 and ends_like_unit(child.title) and not child.children
+        for child in node.children
+    )
 
 
 def _inherited_units(
@@ -519,10 +655,14 @@ def trailing_unit_run(text: str, definitions: dict[str, str]) -> tuple[list[str]
     """
     head, stop, tail = text.rpartition("。")
     tail = tail.strip()  # without a full stop the whole text may be the cells (the title took the sentence)
+    # the next section's heading glued after the cells (…各乡镇人民政府（街道办事处）五、强化稳就业信息公开)
+    tail = re.sub(r"[一二三四五六七八九十]{1,3}、[^，,。；;、\s]{2,30}$", "", tail).strip()
     if not tail or len(tail) > 200:
         return None
     names: list[str] = []
-    for chunk in re.split(r"[，,、；;\s]+", tail):
+    # 各县（市、区）人民政府 is one name: a 、 inside brackets separates nothing
+    guarded = re.sub(r"[(（][^()（）]*[)）]", lambda m: m.group(0).replace("、", "\0"), tail)
+    for chunk in (c.replace("\0", "、") for c in re.split(r"[，,、；;\s]+", guarded)):
         if not chunk:
             continue
         for piece in _segment_glued(chunk):
@@ -534,7 +674,7 @@ def trailing_unit_run(text: str, definitions: dict[str, str]) -> tuple[list[str]
         n
         for n in names
         if is_specific_unit(re.sub(r"[(（][^()（）]*[)）]$", "", n))
-        or re.match(r"^各.{0,6}(人民政府|政府)", n)
+        or re.match(r"^各.{0,10}(人民政府|政府)", n)
     ]
     return [definitions.get(n, n) for n in named], head + stop
 
@@ -544,6 +684,7 @@ _PROSE_DEADLINE = re.compile(
     r"(?<!每年)(?<!每月)(?P<d>(?:(?:19|20)\d{2}年)?\d{1,2}月(?:\d{1,2}日|底|末)?前"
     r"|(?:19|20)\d{2}年(?:底|末)前"
     r"|(?:(?:19|20)\d{2}年)?(?:上半年|下半年|第[一二三四]季度)(?=.{0,4}(?:完成|投产|获批|开工|建成|通过|到位|实现))"
+    r"|(?<![至到—\-])(?:19|20)\d{2}年(?:上半年|下半年|第[一二三四]季度)(?=[，,])"  # 2019年上半年，试点城市政府印发…
     r"|\d{1,2}月(?=.{0,2}完成))"
 )
 
@@ -560,7 +701,9 @@ def prose_deadline(text: str, year: int | None) -> tuple[str | None, str | None]
     return "；".join(found), (max(dues) if dues else None)
 
 
-TASK_COLUMN = re.compile(r"任务|工作内容|事项|措施|内容")
+TASK_COLUMN = re.compile(r"任务|工作内容|事项|措施|举措|内容")
+# 改革举措 | 主要内容: the first names the item (its title), the second describes it
+_CONTENT_COLUMN = re.compile(r"^(?:主要|具体|工作)?(?:内容|要求)$")
 LEAD_COLUMN = re.compile(
     r"牵头|责任单位|责任部门|主责|负责单位|负责部门|责任主体|指导部门|指导单位|实施单位|承办单位"
 )
@@ -585,6 +728,8 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
         else:
             if "number" not in columns and re.search(r"序号|编号", cell):
                 columns["number"] = index
+            elif "task" in columns and "content" not in columns and _CONTENT_COLUMN.match(cell):
+                columns["content"] = index
             elif "task" not in columns and TASK_COLUMN.search(cell):
                 columns["task"] = index
     if "task" in columns and ("lead" in columns or "support" in columns):
@@ -598,13 +743,19 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
     tasks: list[dict] = []
     columns: dict[str, int] | None = None
     counter = 0
+    section: str | None = (
+        None  # 一、知识产权保护方面（共5项） / （一）营商环境 across the table between its rows
+    )
     for line in lines:
         if "\t" not in line:
+            heading = match_heading(line.strip()) if columns else None
+            if heading and heading[0] in ("cn", "pcn"):
+                section = heading[2]
             continue
         cells = line.split("\t")
         header = _header_columns(cells)
         if header:
-            columns = header
+            columns, section = header, None
             continue
         if not columns:
             continue
@@ -621,12 +772,15 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
         counter += 1
         number = number or str(counter)
         text = cell("task")
+        title = task_title(text)
+        if cell("content"):
+            title, text = text, cell("content")
         deadline = cell("deadline") or None
         tasks.append(
             {
                 "number": number,
-                "path": [number],
-                "title": restore(task_title(text)),
+                "path": [section, number] if section else [number],
+                "title": restore(title),
                 "text": restore(text),
                 "lead_units": [restore(u) for u in split_units(cell("lead"), definitions)],
                 "support_units": [restore(u) for u in split_units(cell("support"), definitions)],

@@ -11,7 +11,7 @@ ORG_SUFFIXES = tuple(
         {
             "人民政府", "政府", "办公厅", "办公室", "委员会", "管委会", "领导小组", "工作组", "小组", "党工委", "工委",
             "党委", "团委", "妇联", "侨联", "科协", "工商联", "总工会", "供销社", "合作社", "联合社", "指挥部",
-            "厅", "局", "委", "办", "部", "司", "院", "会", "联", "社", "室", "组", "中心", "处", "署", "台", "所", "站",
+            "厅", "局", "委", "办", "部", "司", "院", "会", "联", "社", "室", "组", "中心", "处", "署", "台", "所", "站", "基金",
             "队", "银行", "分行", "支行", "海关", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
             "省", "市", "县", "区", "州", "旗", "盟", "镇", "乡", "街道", "自治州", "自治县", "自治区", "林区",
         },
@@ -26,7 +26,7 @@ _INSTITUTION = re.compile(
 _GENERIC_START = re.compile(
     r"^(各|有关|相关|受援|援受|支援|援助|库区|全|本|其他|其它|所在|当地|两地|双方|省直|市直|县直|国务院有关|中央有关|发达|"
     r"市州|县区|区县|县市|乡镇|州县|省市|地方|该|这|上述|以上|下列|对口|结对|我|你|他|试点|重点|贫困|"
-    r"采用|明确|委托|办成|成立|建立|组织|通过|按照|城镇)"
+    r"采用|明确|委托|办成|成立|建立|组织|通过|按照|城镇|[省市县区乡镇]级|[一二三四]级)"
 )
 _GENERIC_ANY = re.compile(r"有关|相关|各级|各类|以上|以下|等$")
 _REMARK = re.compile(
@@ -44,8 +44,10 @@ _LEADING_VERB = re.compile(
 )
 _SUBJECT_STOP = re.compile(
     r"在|要|一方面|将|把|对(?!口)|按照|根据|结合|会同|负责|特别是|肩负|的|了|着|应当|应该|必须|是|从|向|继续|积极|"
-    r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好|等"
+    r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好|等|作为|因|建立|推行|印发|完成|制定|出台|开展|落实"
 )
+# what may follow a name and still be part of it: 中国政府网, 省级 (an adjective, not 省)
+_NAME_GOES_ON = re.compile(r"^[网级织分]")  # 中国政府网, 省级, 组织, 两部分
 _NAME_CHAR = r"(?:(?![和及与])[\u4e00-\u9fff])"
 _SEVERAL = re.compile(
     rf"((?:{_NAME_CHAR}{{2,3}}、)+{_NAME_CHAR}{{2,3}})[两二三四五六七八九十]+(省|市|县|区|州)(?:人民政府|政府)?"
@@ -58,10 +60,29 @@ def ends_like_unit(name: str) -> bool:
     return len(name) >= 2 and name.endswith(ORG_SUFFIXES)
 
 
+# a clause that starts with what to do names no unit, though its object may end like one (营造全社会…,
+# 健全行业协会, 依托市大数据平台, 鼓励地方政府, 原则上国家…机构)
+_VERB_START = re.compile(
+    r"^(?:营造|健全|鼓励|依托|充分|发挥|引导|原则上|促进|加强|加快|强化|完善|深化|优化|推动|推进|落实|提升|提高|规范|"
+    r"严格|做好|构建|打造|培育|探索|积极|切实|支持|衡量)"
+)
+
+
+def is_role(name: str) -> bool:
+    """运营单位, 法制审核机构, 银行业金融机构, 第三方平台, 派出挂职干部单位: a role any body may hold, not a
+    body's name (省对口支援领导小组成员单位 names its group, so it stays)."""
+    return bool(
+        re.search(r"(单位|机构|平台|主体|学校|幼儿园|企业|协会)$", name)
+        and not re.search(rf"[{PLACE_CHARS}]|国家|中国|小组|委员会|办公室", name[:-2])
+    )
+
+
 def is_specific_unit(name: str) -> bool:
     """A named unit (省三峡办, 宜昌市) rather than a class of units (有关部门, 受援县区政府)."""
     if not ends_like_unit(name) or _GENERIC_START.match(name) or _GENERIC_ANY.search(name):
         return False
+    if _VERB_START.match(name) or name in ORG_SUFFIXES or "部门" in name[:-2] or name.endswith("社会"):
+        return False  # a bare 政府 (政府举债要…), a phrase (卫生健康行政部门监督指导…医院, 接受社会监督)
     if re.search(r"(小区|园区|景区|库区|辖区|地区)$", name) and not re.search(r"^.{1,4}地区$", name):
         return False  # 城镇小区, 试点地区: kinds of area (阿里地区, a prefecture, keeps its short name)
     if re.fullmatch(
@@ -70,6 +91,9 @@ def is_specific_unit(name: str) -> bool:
         return False  # 学校, 医疗卫生机构: every one of a kind, not a named unit
     if name.endswith("部门"):
         return False  # 教育行政部门, 发展改革部门: a kind of department in every place, not a named one
+    if is_role(name):
+        return False
+
     return not re.search(r"\d|[a-zA-Z]", name)
 
 
@@ -205,6 +229,11 @@ def _expand_level(items: list[str]) -> list[str]:
 
 def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
     """Named units at the start of a sentence such as 省商务厅在…中,要… or 天津市、上海市和浙江省要…."""
+    return subject_and_rest(text, definitions)[0]
+
+
+def subject_and_rest(text: str, definitions: dict[str, str]) -> tuple[list[str], str]:
+    """The named units a sentence starts with, and the words after them."""
     text = expand_several(remove_definitions(text))
     items: list[str] = []
     position = 0
@@ -218,6 +247,9 @@ def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
             if piece.endswith(ORG_SUFFIXES) or re.search(
                 rf"[{PLACE_CHARS}][(（][^()（）]{{1,10}}[)）]$", piece
             ):
+                stop = _SUBJECT_STOP.search(text, position, min(len(text), end + 2))
+                if _NAME_GOES_ON.match(text[end : end + 1]) or (stop and stop.start() < end < stop.end()):
+                    continue  # 专区监管部门会同: the 会 of 会同 ends no name
                 best = end
         if not best:
             break
@@ -238,4 +270,4 @@ def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
         item = definitions.get(item, item)
         if is_specific_unit(item) and item not in named:
             named.append(item)
-    return named
+    return named, text[position:]
