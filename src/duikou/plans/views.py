@@ -24,7 +24,6 @@ class PlanListView(RestrictedListView):
     title = _("方案")
     columns = PLAN_COLUMNS
     filters = PLAN_FILTERS
-    search_fields = ("title", "doc_number", "issuer")
     default_sort = "-issued_on"
     export_name = "plans"
     select_related = ("program",)
@@ -38,7 +37,6 @@ class TaskListView(RestrictedListView):
     title = _("任务")
     columns = TASK_COLUMNS
     filters = TASK_FILTERS
-    search_fields = ("title", "text", "number")
     default_sort = "plan__issued_on,order"
     export_name = "tasks"
     select_related = ("plan",)

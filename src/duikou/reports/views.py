@@ -18,6 +18,7 @@ from duikou.funds.models import Transaction
 from duikou.targets.models import Allocation, Target
 
 from . import services
+from .filters import REPORT_FILTERS
 from .forms import EvidenceForm, ReturnForm, StartReportForm
 from .models import Evidence, Reminder, Report, TaskProgress
 
@@ -39,11 +40,8 @@ def report_list(request, start_form=None, status_code=200):
     """Reports the user may see, newest period first; the office sees its review queue on top."""
     reports = Report.objects.restrict(request.user).select_related("program", "organization")
     status = request.GET.get("status", "")
-    if status in dict(Report.STATUSES):
-        reports = reports.filter(status=status)
-    program_id = request.GET.get("program", "")
-    if program_id.isdigit():
-        reports = reports.filter(program_id=program_id)
+    # The same filters as the API's list of reports (?status, ?program, ?organization, ?period).
+    reports = REPORT_FILTERS.from_address(reports, request.GET)
     page = Paginator(reports.order_by("-period", "organization__full_name"), 50).get_page(
         request.GET.get("page")
     )
