@@ -193,9 +193,8 @@ class RestrictedListView(LoginRequiredMixin, View):
     model = None
     title: Any = ""
     columns: list[Column] = []
-    filters: Filters = Filters(
-        []
-    )  # the model's one filter definition (its app's filters.py), shared with the API
+    # The model's one filter definition (its app's filters.py), which its API list reads too.
+    filters: Filters = Filters([])
     default_sort: str = ""
     paginate_by = 50
     template_name = "web/list.html"
@@ -235,12 +234,10 @@ class RestrictedListView(LoginRequiredMixin, View):
         queryset = self.filters.from_address(queryset, self.request.GET)
         for flt in self.filters:
             value = self.filters.raw(flt, self.request.GET)
-            options = None
-            if not flt.on_page:
-                pass  # read from the address only (the template keeps it in the form, hidden)
-            elif not callable(flt.choices):
+            options = None  # a parameter without a box (on_page=False) stays in the form, hidden
+            if flt.on_page and not callable(flt.choices):
                 options = flt.options(unfiltered)
-            else:
+            elif flt.on_page:
                 # Choices read from the rows themselves: over a national list they are thousands of plans or
                 # units and scanning for them costs seconds, so such a filter takes a number (编号) instead.
                 if huge is None:
