@@ -125,10 +125,13 @@ class Filters:
 
     def add(self, flt: Filter) -> None:
         """A filter another app contributes (supervision's lights on tasks), before the API is built."""
+        if any(f.name == flt.name for f in self.filters):
+            return  # added already (an app's ready() may run again)
         if self._schema is not None:
             raise RuntimeError(f"filter {flt.name} added after the API read these filters")
-        if not any(f.name == flt.name for f in self.filters):
-            self.filters.append(flt)
+        if set(flt.names) & self.names():
+            raise ValueError(f"filter names repeat or shadow ?{SEARCH}=: {flt.names}")
+        self.filters.append(flt)
 
     def names(self) -> set[str]:
         """Every parameter these filters accept."""
