@@ -13,16 +13,9 @@ from duikou.core.rest import Id, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
 
 from .filters import PLAN_FILTERS, RESPONSIBILITY_FILTERS, SECTION_FILTERS, TASK_FILTERS
+from .importer import import_plan_data, placeholder_units, refuse_placeholders
 from .models import Plan, Responsibility, Section, Task, annotate_tasks
-from .services import (
-    TASK_STATUS_FIELDS,
-    import_plan_data,
-    placeholder_units,
-    publish_plan,
-    refuse_placeholders,
-    require_task_fields,
-    require_unit_change,
-)
+from .services import TASK_STATUS_FIELDS, publish_plan, require_task_fields, require_unit_change
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]

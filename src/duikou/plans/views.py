@@ -11,7 +11,7 @@ from duikou.analytics.services import plan_summary
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW, sees_everything
 from duikou.organizations.models import Organization
-from duikou.plans.services import export_plan
+from duikou.plans.export import export_plan
 from duikou.reader import check_plan
 
 from .filters import PLAN_FILTERS, TASK_FILTERS, TASK_STATUS_CHOICES, filter_task_status
