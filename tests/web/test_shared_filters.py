@@ -196,3 +196,35 @@ def test_bad_values_are_a_422_in_the_api_and_no_rows_on_the_page(world, client_f
     assert response.status_code == 422 and "unit" in response.content.decode()
     page = client_for(office).get(reverse("plans:tasks"), {"unit": "abc"})
     assert page.status_code == 200 and not _page_rows(page)
+
+
+def test_a_search_across_a_many_valued_relation_lists_each_row_once(world, client_for):
+    """马尾区 printed under two aliases that both match: one row on the page and in the API (a pk subquery, not a
+    join that repeats the row once per alias)."""
+    from duikou.organizations.models import OrganizationAlias
+
+    mawei = world["mawei"]
+    OrganizationAlias.objects.create(organization=mawei, alias="马尾开发区甲")
+    OrganizationAlias.objects.create(organization=mawei, alias="马尾开发区乙")
+    office = world["users"]["office"]
+    api = Client(headers={"Authorization": f"Bearer {issue_token(user=office, scope='write')}"})
+    ids = [
+        item["id"]
+        for item in api.get("/api/organizations/", {"q": "马尾开发区", "limit": 100}).json()["items"]
+    ]
+    assert ids == [mawei.pk]
+    page = client_for(office).get(reverse("organizations:list"), {"q": "马尾开发区"})
+    assert [item["row"].pk for item in page.context["table"]] == [mawei.pk]
+
+
+def test_one_definition_refuses_a_name_twice_and_a_late_filter():
+    from duikou.core.filtering import Filter, Filters, Id
+
+    with pytest.raises(ValueError):
+        Filters([Filter("plan", "方案", "plan_id", type=Id), Filter("x", "x", "x", aliases=("plan",))])
+    spec = Filters([Filter("plan", "方案", "plan_id", type=Id)])
+    with pytest.raises(ValueError):
+        spec.add(Filter("other", "其他", "other_id", aliases=("plan",)))
+    spec.schema("Late")
+    with pytest.raises(RuntimeError):  # the API was built without it: page and API would differ
+        spec.add(Filter("late", "迟到", "late_id"))
