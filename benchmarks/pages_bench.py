@@ -218,7 +218,7 @@ def time_import(tasks: int = 10_000, runs: int = int(os.environ.get("BENCH_IMPOR
     """import_plan_data of a plan with `tasks` tasks, rolled back after each run, beside its executemany floor."""
     from django.apps import apps
 
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     times, floors, written = [], [], {}
     for run in range(runs):

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "duikou.assessments",
     "duikou.supervision",
     "duikou.web",
+    "duikou.changes",
     "duikou.scale",
     "duikou.analytics",
     "duikou.backup",

@@ -11,7 +11,7 @@ urlpatterns = [
     path("reports/", include("duikou.reports.urls")),
     path("receipts/", include("duikou.funds.workflow_urls")),
     path("project-moves/", include("duikou.projects.workflow_urls")),
-    path("changes/", include("duikou.core.urls")),
+    path("changes/", include("duikou.changes.urls")),
     path("jobs/", include("duikou.core.job_urls")),
     path("assessments/", include("duikou.assessments.urls")),
     path("indicators/", include("duikou.indicators.urls")),

@@ -16,7 +16,7 @@ SMALL_PLAN = json.loads(
 
 @pytest.fixture
 def plan(db):
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     data = json.loads(json.dumps(SMALL_PLAN))
     return import_plan_data(data, source_bytes=json.dumps(data).encode(), source_name="small.json").plan

@@ -134,10 +134,7 @@ def test_plan_import_publish_and_stale_edit(office, plan, api_client):
     doc = {
         **json.loads(
             json.dumps(
-                {
-                    k: v
-                    for k, v in __import__("duikou.plans.services", fromlist=["x"]).export_plan(plan).items()
-                }
+                {k: v for k, v in __import__("duikou.plans.export", fromlist=["x"]).export_plan(plan).items()}
             )
         ),
         "title": "另一份方案",

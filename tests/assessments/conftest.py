@@ -18,7 +18,7 @@ SMALL_PLAN = json.loads(
 
 @pytest.fixture
 def plan(db):
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     return import_plan_data(
         json.loads(json.dumps(SMALL_PLAN)), source_bytes=b"small", source_name="small.json"

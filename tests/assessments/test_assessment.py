@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 from docx import Document
 
+from duikou.assessments.documents import write_assessment, write_bulletin
 from duikou.assessments.models import AssessmentRule
-from duikou.assessments.services import compute_assessment, write_assessment, write_bulletin
+from duikou.assessments.services import compute_assessment
 from duikou.core import permissions as perms
 
 

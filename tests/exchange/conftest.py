@@ -12,7 +12,7 @@ SMALL_PLAN = json.loads((Path(__file__).parent / "small_plan.json").read_text(en
 
 @pytest.fixture
 def small_plan(db):
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     data = json.loads(json.dumps(SMALL_PLAN))
     return import_plan_data(data, source_bytes=json.dumps(data).encode(), source_name="small.json").plan
@@ -21,7 +21,7 @@ def small_plan(db):
 @pytest.fixture
 def seed_plan(db):
     """Import one of the five seed documents through the reader and the importer."""
-    from duikou.plans.services import import_plan_file
+    from duikou.plans.importer import import_plan_file
 
     def load(path: Path):
         return import_plan_file(path).plan

@@ -17,7 +17,7 @@ from .conftest import SMALL_PLAN
 @pytest.fixture
 def two_programs(small_plan):
     """The small plan's public program, a second public program and a private one, each with a published plan."""
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     small_plan.program.is_public = True  # programs are private until the office publishes them
     small_plan.program.save()

@@ -294,7 +294,7 @@ def test_a_published_plans_deadlines_and_units_change_only_by_request(db):
     editing its row; the words, the order and new tasks still come from the table."""
     import json
 
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     from .conftest import SMALL_PLAN
 

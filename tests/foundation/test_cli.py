@@ -136,10 +136,10 @@ def test_english_messages(tmp_path, capsys, monkeypatch):
 
 def test_import_refuses_names_that_are_no_unit_as_the_review_does(tmp_path, capsys):
     """各预算主管部门, 各签约单位: `duikou import` refuses them as the import review's 确认并发布 does (one rule,
-    organizations.services.is_placeholder_name; one refusal, plans.services.refuse_placeholders) until each is
+    organizations.services.is_placeholder_name; one refusal, plans.importer.refuse_placeholders) until each is
     mapped to a unit (--map) or dropped (--drop-unit)."""
     from duikou.organizations.models import Organization
-    from duikou.plans.services import placeholder_units
+    from duikou.plans.importer import placeholder_units
 
     plan = valid_plan()
     plan["tasks"][0]["lead_units"] = ["省发改委", "各预算主管部门"]

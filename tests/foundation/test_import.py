@@ -8,8 +8,9 @@ import pytest
 from django.apps import apps
 
 from duikou.core.errors import InputError
+from duikou.plans.export import export_plan
+from duikou.plans.importer import import_plan_data, import_plan_file
 from duikou.plans.models import Plan
-from duikou.plans.services import export_plan, import_plan_data, import_plan_file
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plans"

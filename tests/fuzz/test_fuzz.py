@@ -73,7 +73,7 @@ plan = st.fixed_dictionaries(
 )
 @given(data=st.one_of(plan, json_values))
 def test_plan_importer_accepts_or_refuses_cleanly(data):
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     plans, tasks = Plan.objects.count(), Task.objects.count()
     raw = repr(data).encode()

@@ -51,7 +51,7 @@ PLAN = {
 
 @pytest.fixture
 def plan(db):
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     raw = json.dumps(PLAN, ensure_ascii=False).encode()
     return import_plan_data(json.loads(raw), source_bytes=raw, source_name="plan.json").plan

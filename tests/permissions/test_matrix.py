@@ -319,14 +319,14 @@ def test_role_against_page(client, world, case, role):
 
 def test_matrix_covers_every_workflow_url():
     """Every URL of the reporting, receipt, project-move and change-log modules is in the matrix."""
-    from duikou.core import urls as core_urls
+    from duikou.changes import urls as changes_urls
     from duikou.funds import workflow_urls
     from duikou.projects import workflow_urls as project_urls
     from duikou.reports import urls as report_urls
 
     names = {
         f"{m.app_name}:{p.name}"
-        for m in (core_urls, workflow_urls, project_urls, report_urls)
+        for m in (changes_urls, workflow_urls, project_urls, report_urls)
         for p in m.urlpatterns
     }
     covered = set()

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from duikou.reports import services
+from duikou.reports import evidence as evidence_module
+from duikou.reports.evidence import attach_evidence
 from duikou.reports.models import Evidence
 from reports.files import DOCX, PDF, PNG, XLSX
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_allowed_files_are_stored_outside_the_web_root(world, settings, name, content, mime):
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
-    evidence = services.attach_evidence(report=world.report_a, user=world.users["reporter_a"], upload=upload)
+    evidence = attach_evidence(report=world.report_a, user=world.users["reporter_a"], upload=upload)
     assert (evidence.content_type, evidence.original_name, evidence.size) == (mime, name, len(content))
     stored = settings.MEDIA_ROOT / evidence.file.name
     assert stored.read_bytes() == content
@@ -43,7 +44,7 @@ def test_allowed_files_are_stored_outside_the_web_root(world, settings, name, co
 def test_refused_files_name_the_file_and_store_nothing(world, settings, name, content, message):
     upload = SimpleUploadedFile(name, content)
     with pytest.raises(ValidationError, match=message) as exc:
-        services.attach_evidence(report=world.report_a, user=world.users["reporter_a"], upload=upload)
+        attach_evidence(report=world.report_a, user=world.users["reporter_a"], upload=upload)
     assert name in str(exc.value)
     assert not Evidence.objects.exists()
     assert not (settings.MEDIA_ROOT / "evidence").exists() or not any(
@@ -52,9 +53,9 @@ def test_refused_files_name_the_file_and_store_nothing(world, settings, name, co
 
 
 def test_size_limit(world, monkeypatch):
-    monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 100)
+    monkeypatch.setattr(evidence_module, "EVIDENCE_MAX_BYTES", 100)
     with pytest.raises(ValidationError, match="超过上限"):
-        services.attach_evidence(
+        attach_evidence(
             report=world.report_a,
             user=world.users["reporter_a"],
             upload=SimpleUploadedFile("大.png", PNG + b"\x00" * 200),
@@ -62,7 +63,7 @@ def test_size_limit(world, monkeypatch):
 
 
 def test_download_goes_through_the_gate(client, world):
-    evidence = services.attach_evidence(
+    evidence = attach_evidence(
         report=world.report_a, user=world.users["reporter_a"], upload=SimpleUploadedFile("照片.png", PNG)
     )
     url = reverse("reports:evidence_download", args=[evidence.pk])

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from duikou.reports.models import Reminder, Report
-from duikou.reports.services import run_reminders
+from duikou.reports.reminders import run_reminders
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2025, 7, 5)
@@ -83,7 +83,7 @@ def test_email_when_enabled(world, settings, django_capture_on_commit_callbacks)
 
 def test_a_failure_part_way_resends_nothing_already_sent(world, settings, monkeypatch):
     """One unit's mail goes, the next one's server refuses: the first is not sent again by the next run."""
-    from duikou.reports import services
+    from duikou.reports import reminders
 
     settings.DUIKOU_EMAIL_ENABLED = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -92,19 +92,19 @@ def test_a_failure_part_way_resends_nothing_already_sent(world, settings, monkey
         world.users[name].save()
     run_reminders(days=7, today=TODAY)  # recorded; the e-mail waits for a commit the test never makes
     assert len(mail.outbox) == 0
-    real_send = services.send_mail
+    real_send = reminders.send_mail
 
     def flaky(subject, body, sender, to):
         if to == ["gulou@example.cn"]:
             raise OSError("connection refused")
         return real_send(subject, body, sender, to)
 
-    monkeypatch.setattr(services, "send_mail", flaky)
-    assert services.email_reminders() == 1
+    monkeypatch.setattr(reminders, "send_mail", flaky)
+    assert reminders.email_reminders() == 1
     assert [m.to for m in mail.outbox] == [["mawei@example.cn"]]
     assert Reminder.objects.filter(organization=world.gulou, emailed_at=None).exists()  # given back
-    monkeypatch.setattr(services, "send_mail", real_send)
-    assert services.email_reminders() == 1
+    monkeypatch.setattr(reminders, "send_mail", real_send)
+    assert reminders.email_reminders() == 1
     assert [m.to for m in mail.outbox] == [["mawei@example.cn"], ["gulou@example.cn"]]
 
 

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from duikou.core import permissions as perms
 from duikou.core.periods import Period
-from duikou.reports import services
+from duikou.reports import achieved, services
+from duikou.reports.changes import changes_since_previous as since_previous
 from duikou.reports.models import Reminder, Report, ReportEvent
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_full_cycle_with_return_and_resubmit(world):
     report = services.submit_report(report=report, user=head)
     assert report.status == Report.SUBMITTED and report.submitted_at is not None
     # Not approved yet: nothing counts.
-    assert services.achieved_by_allocation(program=world.program) == {}
+    assert achieved.achieved_by_allocation(program=world.program) == {}
 
     report = services.return_report(report=report, user=office, reason="佐证材料不足")
     assert report.status == Report.RETURNED and report.return_reason == "佐证材料不足"
@@ -61,8 +62,8 @@ def test_full_cycle_with_return_and_resubmit(world):
     assert returned.reason == "佐证材料不足"
     assert returned.snapshot["figures"][0]["value"] == "30.0000"
 
-    assert services.achieved_by_allocation(program=world.program) == {world.alloc_a.pk: Decimal("45")}
-    assert services.achieved_by_target(program=world.program) == {world.target.pk: Decimal("45")}
+    assert achieved.achieved_by_allocation(program=world.program) == {world.alloc_a.pk: Decimal("45")}
+    assert achieved.achieved_by_target(program=world.program) == {world.target.pk: Decimal("45")}
     world.task_a.refresh_from_db()
     assert (world.task_a.progress, world.task_a.status) == (60, "in_progress")
 
@@ -146,7 +147,7 @@ def test_changes_since_the_previous_period(world):
     )
     assert july.period == Period(2025, "month", 7)
     fill(world, july, reporter, percent=70, value="55")
-    changes = services.changes_since_previous(july)
+    changes = since_previous(july)
     assert changes.previous == world.report_a
     assert [(c["before"], c["after"]) for c in changes.progress] == [(40, 70)]
     assert [(c["before"], c["after"], c["delta"]) for c in changes.figures] == [

@@ -64,7 +64,7 @@ def _signed_in_page(browser, site, user):
 @pytest.mark.django_db(transaction=True)
 def test_an_imported_unit_name_does_not_run_as_script_in_the_pairing_graph(site, browser, make_user):
     from duikou.organizations.services import seed_divisions
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     seed_divisions()
     office = make_user("office", perms.OFFICE_ADMIN)
@@ -115,7 +115,7 @@ def test_an_imported_unit_name_does_not_run_as_script_in_the_pairing_graph(site,
 @pytest.mark.django_db(transaction=True)
 def test_pages_raise_no_csp_violation(site, browser, make_user):
     from duikou.organizations.services import seed_divisions
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     seed_divisions()
     office = make_user("office", perms.OFFICE_ADMIN)

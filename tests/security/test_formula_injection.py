@@ -64,7 +64,7 @@ PLAN = {
 
 @pytest.fixture
 def evil_plan(db, make_user):
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
     from duikou.projects.models import Project
 
     office = make_user("office", perms.OFFICE_ADMIN)

@@ -38,7 +38,7 @@ SMALL = {
 @pytest.mark.django_db
 def test_an_imported_program_is_private_until_published(make_user):
     from duikou.core.models import ChangeLog
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     office = make_user("office", perms.OFFICE_ADMIN)
     program = import_plan_data(

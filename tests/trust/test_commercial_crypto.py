@@ -9,14 +9,14 @@ from gmssl.sm4 import SM4_DECRYPT, CryptSM4
 from reports.files import PDF, PNG
 
 from duikou.core import crypto
-from duikou.reports import services
+from duikou.reports.evidence import attach_evidence
 
 pytestmark = pytest.mark.django_db
 
 
 def attach(world, name, content):
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
-    return services.attach_evidence(report=world.report_a, user=world.users["reporter_a"], upload=upload)
+    return attach_evidence(report=world.report_a, user=world.users["reporter_a"], upload=upload)
 
 
 def download(world, user_key, evidence):

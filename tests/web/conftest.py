@@ -87,7 +87,7 @@ def world(db, org, make_user):
     """The plan imported and published, with money, a project, a dispatch and approved reports; users per role."""
     from duikou.dispatches.models import Dispatch
     from duikou.funds.models import FundingLine, Transaction
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
     from duikou.projects.models import Project
     from duikou.reports.models import Report, TargetFigure
     from duikou.targets.models import Target

@@ -72,7 +72,7 @@ def test_dashboard_for_a_unit_counts_only_its_own(world):
 def test_dashboard_queries_do_not_grow_with_the_data(world, client_for, django_assert_max_num_queries):
     import json
 
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     client = client_for(world["users"]["office"])
     # The lights (counts, red tasks, 未报/迟报 in a fixed number of queries) lead the dashboard since #14.

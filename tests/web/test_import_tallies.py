@@ -28,7 +28,7 @@ def _snapshot():
 @pytest.mark.parametrize("publish", [True, False])
 def test_imported_assignments_are_counted_once(publish):
     from duikou.analytics.services import rebuild
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     for n in range(2):  # two plans naming the same units: the second adds to the first's counts
         data = json.loads(json.dumps(SMALL_PLAN))

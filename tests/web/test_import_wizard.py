@@ -178,7 +178,7 @@ def test_choose_units_then_publish(office, draft):
 
 
 def test_a_failed_publish_stores_nothing(office, draft):
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     # The same source was imported meanwhile (say, from the command line): publishing must not half-create units.
     import_plan_data(draft.plan_data, source_bytes=bytes(draft.source_bytes), source_name="cli.txt")

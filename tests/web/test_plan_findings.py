@@ -14,7 +14,7 @@ SMALL_PLAN = json.loads(
 
 
 def _import(data):
-    from duikou.plans.services import import_plan_data
+    from duikou.plans.importer import import_plan_data
 
     return import_plan_data(data, source_bytes=json.dumps(data).encode(), source_name="p.json").plan
 

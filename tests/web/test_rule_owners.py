@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from duikou.analytics import services as analytics
 from duikou.analytics.models import TargetTally
-from duikou.assessments.services import COMPONENTS, bulletin_figures, score_units
+from duikou.assessments.bulletins import bulletin_figures
+from duikou.assessments.scoring import COMPONENTS, score_units
 from duikou.core import money
 from duikou.core.dates import today_for
 from duikou.exchange.tasktable import parse_due
@@ -23,7 +24,7 @@ from duikou.plans.models import Plan, Task
 from duikou.reader.tasks import due_date
 from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
 from duikou.reports.models import Report, TargetFigure
-from duikou.reports.services import run_reminders
+from duikou.reports.reminders import run_reminders
 from duikou.targets.models import Allocation, Target, credit, progress, reached
 from duikou.web import stats
 

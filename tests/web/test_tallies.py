@@ -19,8 +19,8 @@ from duikou.analytics.models import (
 )
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task
+from duikou.reports.achieved import achieved_by_target
 from duikou.reports.models import Report, TargetFigure
-from duikou.reports.services import achieved_by_target
 from duikou.targets.models import Allocation
 from duikou.web import stats
 

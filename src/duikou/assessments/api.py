@@ -1,13 +1,14 @@
 """REST API for assessment rules and results (results are computed, never written by hand)."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from ninja import FilterLookup, FilterSchema, ModelSchema, Router
+from ninja import ModelSchema, Router
 
 from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.core.rest import Id, Year, add_action, crud_router
+from duikou.core.rest import add_action, crud_router
 
+from .filters import ASSESSMENT_FILTERS, ASSESSMENT_RULE_FILTERS
 from .models import Assessment, AssessmentRule
 from .services import compute_assessment
 
@@ -40,11 +41,6 @@ class AssessmentRuleUpdate(ModelSchema):
         fields_optional = "__all__"
 
 
-class AssessmentRuleFilter(FilterSchema):
-    program: Annotated[Id | None, FilterLookup("program_id")] = None
-    year: Annotated[Year | None, FilterLookup("year")] = None
-
-
 class AssessmentRead(ModelSchema):
     breakdown: dict[str, Any]
 
@@ -53,19 +49,12 @@ class AssessmentRead(ModelSchema):
         fields = ["id", "rule", "organization", "score", "rank", "created_at", "updated_at"]
 
 
-class AssessmentFilter(FilterSchema):
-    rule: Annotated[Id | None, FilterLookup("rule_id")] = None
-    program: Annotated[Id | None, FilterLookup("rule__program_id")] = None
-    year: Annotated[Year | None, FilterLookup("rule__year")] = None
-    organization: Annotated[Id | None, FilterLookup("organization_id")] = None
-
-
 router = Router(auth=API_AUTH)
 rules = crud_router(
     AssessmentRule,
     name="assessment_rule",
     read=AssessmentRuleRead,
-    filters=AssessmentRuleFilter,
+    filters=ASSESSMENT_RULE_FILTERS,
     create=AssessmentRuleCreate,
     update=AssessmentRuleUpdate,
     fields=RULE_FIELDS,
@@ -84,7 +73,7 @@ crud_router(
     Assessment,
     name="assessment",
     read=AssessmentRead,
-    filters=AssessmentFilter,
+    filters=ASSESSMENT_FILTERS,
     deletable=False,
     router=router,
 )

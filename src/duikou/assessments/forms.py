@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import AssessmentRule
-from .services import COMPONENTS
+from .scoring import COMPONENTS
 
 WEIGHT_FIELDS = [attr for _key, _label, attr in COMPONENTS]
 THRESHOLD_FIELDS = ["grade_good", "grade_fairly_good", "grade_fair"]

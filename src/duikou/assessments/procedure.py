@@ -26,7 +26,7 @@ from duikou.core.dates import today_for
 from duikou.core.errors import InputError
 from duikou.indicators.services import line_payload, progress
 from duikou.programs.models import Program
-from duikou.reports.services import EVIDENCE_TYPES, sniff_evidence
+from duikou.reports.evidence import EVIDENCE_TYPES, sniff_evidence
 from duikou.targets.models import credit
 
 from .models import AssessmentProcedure, AssessmentRule, ProcedureStep

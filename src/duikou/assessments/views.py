@@ -20,16 +20,11 @@ from duikou.core.dates import today_for
 from duikou.core.periods import MAX_YEAR, MIN_YEAR
 from duikou.programs.models import Program
 
+from .documents import ordered_results, write_assessment, write_assessment_xlsx
 from .forms import AssessmentRuleForm
 from .models import Assessment, AssessmentRule
-from .services import (
-    COMPONENTS,
-    compute_assessment,
-    ordered_results,
-    publish_assessment,
-    write_assessment,
-    write_assessment_xlsx,
-)
+from .scoring import COMPONENTS
+from .services import compute_assessment, publish_assessment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -10,14 +10,13 @@ import datetime as dt
 import decimal
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,6 +28,7 @@ from django.views import View
 
 from duikou.core import jobs, money, sheets
 from duikou.core.dates import today_for
+from duikou.core.filtering import SEARCH, Filters
 from duikou.core.permissions import VIEW
 
 XLSX_TYPE = sheets.XLSX_TYPE
@@ -74,45 +74,6 @@ class Column:
 
 # Above this many rows, a filter whose choices come from the rows asks for an id instead of listing them.
 OPTIONS_SCAN_LIMIT = 5_000
-
-
-@dataclass
-class Filter:
-    """A select box narrowing the list: ?name=value applies `lookup=value`."""
-
-    name: str
-    label: Any
-    lookup: str | Callable[[QuerySet, str], QuerySet]
-    choices: list | Callable[[QuerySet], list] = field(default_factory=list)
-
-    def apply(self, queryset: QuerySet, value: str) -> QuerySet:
-        """Narrow by the value; a value of the wrong type (?plan=abc) matches nothing rather than failing."""
-        try:
-            if callable(self.lookup):
-                return self.lookup(queryset, value)
-            # A pk subquery: a lookup across a many-valued relation must not repeat rows.
-            inner = queryset.model._base_manager.filter(**{self.lookup: value}).values("pk")
-            return (
-                queryset.filter(pk__in=inner)
-                if "__" in self.lookup
-                else queryset.filter(**{self.lookup: value})
-            )
-        except (ValueError, TypeError, ValidationError):
-            return queryset.none()
-
-    def options(self, queryset: QuerySet) -> list[tuple[str, str]]:
-        choices = self.choices(queryset) if callable(self.choices) else self.choices
-        return [(str(value), force_str(label)) for value, label in choices]
-
-
-def distinct_choices(value_path: str, label_path: str) -> Callable[[QuerySet], list]:
-    """Choices made of the values present in the (already restricted) list, e.g. the units that appear."""
-
-    def choices(queryset: QuerySet) -> list:
-        rows = queryset.order_by().values_list(value_path, label_path).distinct()
-        return sorted({(v, lbl) for v, lbl in rows if v is not None}, key=lambda r: force_str(r[1]))
-
-    return choices
 
 
 def cell_value(value: Any) -> Any:
@@ -232,8 +193,8 @@ class RestrictedListView(LoginRequiredMixin, View):
     model = None
     title: Any = ""
     columns: list[Column] = []
-    filters: list[Filter] = []
-    search_fields: tuple[str, ...] = ()
+    # The model's one filter definition (its app's filters.py), which its API list reads too.
+    filters: Filters = Filters([])
     default_sort: str = ""
     paginate_by = 50
     template_name = "web/list.html"
@@ -270,14 +231,13 @@ class RestrictedListView(LoginRequiredMixin, View):
         active = []
         unfiltered = queryset
         huge = None
+        queryset = self.filters.from_address(queryset, self.request.GET)
         for flt in self.filters:
-            value = self.request.GET.get(flt.name, "").strip()
-            if value:
-                queryset = flt.apply(queryset, value)
-            options = None
-            if not callable(flt.choices):
+            value = self.filters.raw(flt, self.request.GET)
+            options = None  # a parameter without a box (on_page=False) stays in the form, hidden
+            if flt.on_page and not callable(flt.choices):
                 options = flt.options(unfiltered)
-            else:
+            elif flt.on_page:
                 # Choices read from the rows themselves: over a national list they are thousands of plans or
                 # units and scanning for them costs seconds, so such a filter takes a number (编号) instead.
                 if huge is None:
@@ -285,13 +245,6 @@ class RestrictedListView(LoginRequiredMixin, View):
                 if not huge:
                     options = flt.options(unfiltered)
             active.append({"filter": flt, "value": value, "options": options})
-        q = self.request.GET.get("q", "").strip()
-        if q and self.search_fields:
-            condition = Q()
-            for path in self.search_fields:
-                condition |= Q(**{f"{path}__icontains": q})
-            # A search across relations may repeat a row; a pk subquery keeps each row once.
-            queryset = queryset.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
         return queryset, active
 
     def annotation_names(self) -> list[str]:
@@ -395,8 +348,8 @@ class RestrictedListView(LoginRequiredMixin, View):
             "page": page,
             "paginator": paginator,
             "filters": active_filters,
-            "searchable": bool(self.search_fields),
-            "q": request.GET.get("q", ""),
+            "searchable": bool(self.filters.search),
+            "q": request.GET.get(SEARCH, ""),
             "sort": sort_param,
             "query_without_page": params.urlencode(),
             "query_without_sort": _without(params, "sort"),

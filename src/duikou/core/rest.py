@@ -3,10 +3,11 @@
 Every query goes through the permission gate (`Model.objects.restrict(user, action)`); writes run in one
 transaction on behalf of the caller (so the change log names them) and are refused whole when the saved
 row would fall outside what the caller may add or change. Bad input is a 422 with field errors, never a 500.
-Each app's api.py supplies only its schemas, its filters and, where a service owns the write, that service.
+Each app's api.py supplies only its schemas, its filters (declared once in its filters.py, shared with the
+list page) and, where a service owns the write, that service.
 """
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -15,21 +16,16 @@ from django.forms import modelform_factory
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import StringConstraints
 
 from duikou.core import permissions as perms
 from duikou.core.actor import acting_as
 from duikou.core.api_auth import API_AUTH
 from duikou.core.errors import InputError
+from duikou.core.filtering import Filters, Id, Text, Year
 from duikou.core.models import StaleEditError
 
-# Ids and years as the database can hold them: a bigger number is a 422, not an overflow deep in SQL.
-Id = Annotated[int, Field(ge=1, le=2**53)]
-Year = Annotated[int, Field(ge=1949, le=2100)]
-# Text a filter may carry: no NUL byte (PostgreSQL refuses it), a sane length.
-Text = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
 MAX_ID = 2**63 - 1
 
 
@@ -199,7 +195,7 @@ def crud_router(
     *,
     name: str,
     read,
-    filters,
+    filters: Filters,
     create=None,
     update=None,
     fields: list[str] | None = None,
@@ -225,8 +221,13 @@ def crud_router(
     errors = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
     ordering = [*(model._meta.ordering or []), "pk"]
 
-    def list_objects(request, filters: filters = Query(...)):  # noqa: B008 (ninja declares query parameters this way)
-        return annotate(filters.filter(model.objects.restrict(request.auth, perms.VIEW))).order_by(*ordering)
+    # The model's one filter definition (its app's filters.py), the same its list page reads.
+    spec: Filters = filters
+    params = spec.schema(f"{model.__name__}Filters")
+
+    def list_objects(request, filters: params = Query(...)):  # noqa: B008 (ninja declares query parameters this way)
+        narrowed = spec.narrow(model.objects.restrict(request.auth, perms.VIEW), filters.model_dump())
+        return annotate(narrowed).order_by(*ordering)
 
     list_objects.__doc__ = _("列出可查看的%(model)s（可筛选、分页）") % {"model": model._meta.verbose_name}
     router.get("/", response=list[read], operation_id=f"{name}_list", summary=f"List {name}")(
@@ -352,7 +353,7 @@ __all__ = [
     "Year",
     "Text",
     "ErrorOut",
-    "FilterSchema",
+    "Filters",
     "crud_router",
     "add_action",
     "resolve",

@@ -1,11 +1,10 @@
 """REST API for dispatched cadres and specialists."""
 
-from typing import Annotated
+from ninja import ModelSchema
 
-from ninja import FilterLookup, FilterSchema, ModelSchema
+from duikou.core.rest import crud_router
 
-from duikou.core.rest import Id, Text, crud_router
-
+from .filters import DISPATCH_FILTERS
 from .models import Dispatch
 
 FIELDS = [
@@ -40,19 +39,11 @@ class DispatchUpdate(ModelSchema):
         fields_optional = "__all__"
 
 
-class DispatchFilter(FilterSchema):
-    program: Annotated[Id | None, FilterLookup("program_id")] = None
-    from_organization: Annotated[Id | None, FilterLookup("from_organization_id")] = None
-    to_organization: Annotated[Id | None, FilterLookup("to_organization_id")] = None
-    field: Annotated[Text | None, FilterLookup("field")] = None
-    q: Annotated[Text | None, FilterLookup(["person_name__icontains", "position__icontains"])] = None
-
-
 router = crud_router(
     Dispatch,
     name="dispatch",
     read=DispatchRead,
-    filters=DispatchFilter,
+    filters=DISPATCH_FILTERS,
     create=DispatchCreate,
     update=DispatchUpdate,
     fields=FIELDS,

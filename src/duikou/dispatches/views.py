@@ -19,7 +19,6 @@ class DispatchListView(RestrictedListView):
     title = _("选派人员")
     columns = DISPATCH_COLUMNS
     filters = DISPATCH_FILTERS
-    search_fields = ("person_name", "position")
     default_sort = "-start_date"
     export_name = "dispatches"
     select_related = ("from_organization", "to_organization", "target")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from duikou.assessments.services import write_bulletin
+from duikou.assessments.documents import write_bulletin
 from duikou.core import jobs
 from duikou.core.errors import InputError
 from duikou.core.periods import Period

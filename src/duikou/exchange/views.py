@@ -3,29 +3,26 @@
 import hashlib
 from urllib.parse import quote
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
 from duikou.core.errors import InputError
-from duikou.core.fields import PeriodFormField
 from duikou.core.job_views import follow
 from duikou.core.jobs import start as start_job
 from duikou.core.middleware import accepts_upload
 from duikou.core.models import Job
-from duikou.core.periods import QUARTER, YEAR, recent_periods
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
 from duikou.reports.models import Report
 
 from . import iati, jobs, opendata
+from .forms import BulletinForm
 from .tasktable import compare_task_table, export_task_table, read_for_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -142,23 +139,6 @@ def tasktable_import(request, pk: int):
         except InputError as exc:
             context["error"] = str(exc)
     return render(request, "exchange/tasktable.html", context)
-
-
-class BulletinForm(forms.Form):
-    """The period of a 通报 picked from a list (or typed: 2024年11月), and its 发文字号 if the office has one."""
-
-    period = PeriodFormField(label=_lazy("报告期"))
-    doc_number = forms.CharField(
-        label=_lazy("发文字号"),
-        required=False,
-        max_length=60,
-        help_text=_lazy("如 榕协办〔2024〕3号；可留空，稍后填写"),
-    )
-
-    def __init__(self, *args, program: Program, **kwargs):
-        super().__init__(*args, **kwargs)
-        kinds = dict.fromkeys((program.reporting_period, QUARTER, YEAR))
-        self.fields["period"].set_periods([p for kind in kinds for p in recent_periods(kind)])
 
 
 @login_required

@@ -4,15 +4,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.core.rest import Id, Text, Year, add_action, crud_router, resolve
+from duikou.core.rest import Id, add_action, crud_router, resolve
 from duikou.organizations.models import Organization
 from duikou.projects.models import Project
 from duikou.reports.models import Report
 
+from .filters import FUNDING_FILTERS, TRANSACTION_FILTERS
 from .models import FundingLine, Transaction
 from .services import confirm_receipt, correct_disbursement, record_disbursement
 
@@ -38,13 +39,6 @@ class FundingLineUpdate(ModelSchema):
         model = FundingLine
         fields = LINE_FIELDS
         fields_optional = "__all__"
-
-
-class FundingLineFilter(FilterSchema):
-    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
-    program: Annotated[Id | None, FilterLookup("plan__program_id")] = None
-    year: Annotated[Year | None, FilterLookup("year")] = None
-    source_organization: Annotated[Id | None, FilterLookup("source_organization_id")] = None
 
 
 class TransactionRead(ModelSchema):
@@ -105,17 +99,6 @@ class ReceiptConfirm(Schema):
     version: int | None = None
 
 
-class TransactionFilter(FilterSchema):
-    funding_line: Annotated[Id | None, FilterLookup("funding_line_id")] = None
-    project: Annotated[Id | None, FilterLookup("project_id")] = None
-    payer: Annotated[Id | None, FilterLookup("payer_id")] = None
-    payee: Annotated[Id | None, FilterLookup("payee_id")] = None
-    kind: Annotated[Text | None, FilterLookup("kind")] = None
-    receipt_status: Annotated[Text | None, FilterLookup("receipt_status")] = None
-    date_from: Annotated[dt.date | None, FilterLookup("date__gte")] = None
-    date_to: Annotated[dt.date | None, FilterLookup("date__lte")] = None
-
-
 def create_transaction(user, p: TransactionCreate) -> Transaction:
     return record_disbursement(
         user=user,
@@ -142,7 +125,7 @@ transactions = crud_router(
     Transaction,
     name="transaction",
     read=TransactionRead,
-    filters=TransactionFilter,
+    filters=TRANSACTION_FILTERS,
     create=TransactionCreate,
     update=TransactionUpdate,
     create_with=create_transaction,
@@ -171,7 +154,7 @@ crud_router(
     FundingLine,
     name="funding_line",
     read=FundingLineRead,
-    filters=FundingLineFilter,
+    filters=FUNDING_FILTERS,
     create=FundingLineCreate,
     update=FundingLineUpdate,
     fields=LINE_FIELDS,

@@ -1,17 +1,36 @@
-"""Filters of the funding-line list."""
+"""Filters of funding lines and transactions: one definition each, read by the list page, its export and the
+API."""
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.lists import Filter, distinct_choices
+from duikou.core.filtering import Date, Filter, Filters, Id, Text, Year, distinct_choices
 
-FUNDING_FILTERS = [
-    Filter("plan", _("方案"), "plan_id", distinct_choices("plan_id", "plan__title")),
-    Filter(
-        "program",
-        _("对口关系"),
-        "plan__program_id",
-        distinct_choices("plan__program_id", "plan__program__name"),
-    ),
-    Filter("year", _("年度"), "year", distinct_choices("year", "year")),
-    Filter("source", _("资金来源"), "source", distinct_choices("source", "source")),
-]
+FUNDING_FILTERS = Filters(
+    [
+        Filter("plan", _("方案"), "plan_id", distinct_choices("plan_id", "plan__title"), type=Id),
+        Filter(
+            "program",
+            _("对口关系"),
+            "plan__program_id",
+            distinct_choices("plan__program_id", "plan__program__name"),
+            type=Id,
+        ),
+        Filter("year", _("年度"), "year", distinct_choices("year", "year"), type=Year),
+        Filter("source", _("资金来源"), "source", distinct_choices("source", "source")),
+        Filter("source_organization", _("出资单位"), "source_organization_id", type=Id, on_page=False),
+    ],
+    search=("source", "text"),
+)
+
+TRANSACTION_FILTERS = Filters(
+    [
+        Filter("funding_line", _("资金条目"), "funding_line_id", type=Id),
+        Filter("project", _("项目"), "project_id", type=Id),
+        Filter("payer", _("付款方"), "payer_id", type=Id),
+        Filter("payee", _("收款方"), "payee_id", type=Id),
+        Filter("kind", _("类型"), "kind", type=Text),
+        Filter("receipt_status", _("到账确认"), "receipt_status", type=Text),
+        Filter("date_from", _("日期不早于"), "date__gte", type=Date),
+        Filter("date_to", _("日期不晚于"), "date__lte", type=Date),
+    ]
+)

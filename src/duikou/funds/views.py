@@ -47,7 +47,6 @@ class FundingLineListView(RestrictedListView):
     title = _("资金计划与到账")
     columns = FUNDING_COLUMNS
     filters = FUNDING_FILTERS
-    search_fields = ("source", "text")
     default_sort = "plan__issued_on,year,order"
     export_name = "funds"
     select_related = ("plan",)

@@ -1,11 +1,10 @@
 """REST API for organizations (the unit tree)."""
 
-from typing import Annotated
+from ninja import ModelSchema
 
-from ninja import FilterLookup, FilterSchema, ModelSchema
+from duikou.core.rest import crud_router
 
-from duikou.core.rest import Id, Text, crud_router
-
+from .filters import ORGANIZATION_FILTERS
 from .models import Organization
 
 WRITE_FIELDS = ["name", "full_name", "kind", "level", "division_code", "parent"]
@@ -33,19 +32,11 @@ class OrganizationUpdate(ModelSchema):
         fields_optional = "__all__"
 
 
-class OrganizationFilter(FilterSchema):
-    q: Annotated[Text | None, FilterLookup(["name__icontains", "full_name__icontains"])] = None
-    kind: Annotated[Text | None, FilterLookup("kind")] = None
-    level: Annotated[Text | None, FilterLookup("level")] = None
-    parent: Annotated[Id | None, FilterLookup("parent_id")] = None
-    division_code: Annotated[Text | None, FilterLookup("division_code")] = None
-
-
 router = crud_router(
     Organization,
     name="organization",
     read=OrganizationRead,
-    filters=OrganizationFilter,
+    filters=ORGANIZATION_FILTERS,
     create=OrganizationCreate,
     update=OrganizationUpdate,
     fields=WRITE_FIELDS,

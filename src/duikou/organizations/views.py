@@ -28,7 +28,6 @@ class OrganizationListView(RestrictedListView):
     title = _("单位")
     columns = ORGANIZATION_COLUMNS
     filters = ORGANIZATION_FILTERS
-    search_fields = ("name", "full_name", "aliases__alias")
     default_sort = "-task_count,tree_path"
     export_name = "organizations"
 

@@ -1,27 +1,21 @@
 """REST API for plans, their sections, tasks and the units responsible for each task."""
 
-import datetime as dt
 import json
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
 from duikou.core.api_auth import API_AUTH
-from duikou.core.rest import Id, Text, Year, add_action, crud_router, form_save, resolve
+from duikou.core.rest import Id, add_action, crud_router, form_save, resolve
 from duikou.programs.models import Program
 
+from .filters import PLAN_FILTERS, RESPONSIBILITY_FILTERS, SECTION_FILTERS, TASK_FILTERS
+from .importer import import_plan_data, refuse_placeholders_unless_imported
 from .models import Plan, Responsibility, Section, Task, annotate_tasks
-from .services import (
-    TASK_STATUS_FIELDS,
-    import_plan_data,
-    publish_plan,
-    refuse_placeholders_unless_imported,
-    require_task_fields,
-    require_unit_change,
-)
+from .services import TASK_STATUS_FIELDS, publish_plan, require_task_fields, require_unit_change
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
 SECTION_FIELDS = ["plan", "parent", "number", "path", "title", "order"]
@@ -84,13 +78,6 @@ class PlanUpdate(ModelSchema):
         fields_optional = "__all__"
 
 
-class PlanFilter(FilterSchema):
-    program: Annotated[Id | None, FilterLookup("program_id")] = None
-    status: Annotated[Text | None, FilterLookup("status")] = None
-    year: Annotated[Year | None, FilterLookup("start_year__lte")] = None
-    q: Annotated[Text | None, FilterLookup(["title__icontains", "doc_number__icontains"])] = None
-
-
 class SectionRead(ModelSchema):
     path: list[str]
 
@@ -114,11 +101,6 @@ class SectionUpdate(ModelSchema):
         model = Section
         fields = [f for f in SECTION_FIELDS if f != "path"]
         fields_optional = "__all__"
-
-
-class SectionFilter(FilterSchema):
-    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
-    parent: Annotated[Id | None, FilterLookup("parent_id")] = None
 
 
 class TaskRead(ModelSchema):
@@ -149,17 +131,6 @@ class TaskUpdate(ModelSchema):
         fields_optional = "__all__"
 
 
-class TaskFilter(FilterSchema):
-    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
-    program: Annotated[Id | None, FilterLookup("plan__program_id")] = None
-    section: Annotated[Id | None, FilterLookup("section_id")] = None
-    status: Annotated[Text | None, FilterLookup("status")] = None
-    organization: Annotated[Id | None, FilterLookup("responsibilities__organization_id")] = None
-    due_before: Annotated[dt.date | None, FilterLookup("due_date__lte")] = None
-    due_after: Annotated[dt.date | None, FilterLookup("due_date__gte")] = None
-    q: Annotated[Text | None, FilterLookup(["title__icontains", "text__icontains", "number"])] = None
-
-
 class ResponsibilityRead(ModelSchema):
     class Meta:
         model = Responsibility
@@ -177,13 +148,6 @@ class ResponsibilityUpdate(ModelSchema):
         model = Responsibility
         fields = RESPONSIBILITY_FIELDS
         fields_optional = "__all__"
-
-
-class ResponsibilityFilter(FilterSchema):
-    task: Annotated[Id | None, FilterLookup("task_id")] = None
-    plan: Annotated[Id | None, FilterLookup("task__plan_id")] = None
-    organization: Annotated[Id | None, FilterLookup("organization_id")] = None
-    role: Annotated[Text | None, FilterLookup("role")] = None
 
 
 def create_plan(user, payload: PlanCreate) -> Plan:
@@ -276,7 +240,7 @@ router.add_router(
         Section,
         name="section",
         read=SectionRead,
-        filters=SectionFilter,
+        filters=SECTION_FILTERS,
         create=SectionCreate,
         update=SectionUpdate,
         fields=SECTION_FIELDS,
@@ -288,7 +252,7 @@ router.add_router(
         Task,
         name="task",
         read=TaskRead,
-        filters=TaskFilter,
+        filters=TASK_FILTERS,
         create=TaskCreate,
         update=TaskUpdate,
         fields=TASK_FIELDS,
@@ -303,7 +267,7 @@ router.add_router(
         Responsibility,
         name="responsibility",
         read=ResponsibilityRead,
-        filters=ResponsibilityFilter,
+        filters=RESPONSIBILITY_FILTERS,
         create=ResponsibilityCreate,
         update=ResponsibilityUpdate,
         fields=RESPONSIBILITY_FIELDS,
@@ -316,7 +280,7 @@ crud_router(
     Plan,
     name="plan",
     read=PlanRead,
-    filters=PlanFilter,
+    filters=PLAN_FILTERS,
     create=PlanCreate,
     update=PlanUpdate,
     fields=PLAN_FIELDS,

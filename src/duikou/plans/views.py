@@ -11,7 +11,7 @@ from duikou.analytics.services import plan_summary
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW, sees_everything
 from duikou.organizations.models import Organization
-from duikou.plans.services import export_plan
+from duikou.plans.export import export_plan
 from duikou.reader import check_plan
 
 from .filters import PLAN_FILTERS, TASK_FILTERS, TASK_STATUS_CHOICES, filter_task_status
@@ -24,7 +24,6 @@ class PlanListView(RestrictedListView):
     title = _("方案")
     columns = PLAN_COLUMNS
     filters = PLAN_FILTERS
-    search_fields = ("title", "doc_number", "issuer")
     default_sort = "-issued_on"
     export_name = "plans"
     select_related = ("program",)
@@ -38,7 +37,6 @@ class TaskListView(RestrictedListView):
     title = _("任务")
     columns = TASK_COLUMNS
     filters = TASK_FILTERS
-    search_fields = ("title", "text", "number")
     default_sort = "plan__issued_on,order"
     export_name = "tasks"
     select_related = ("plan",)

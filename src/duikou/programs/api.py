@@ -1,13 +1,12 @@
 """REST API for programs (counterpart relations) and pairings."""
 
-from typing import Annotated
-
-from ninja import FilterLookup, FilterSchema, ModelSchema, Router
+from ninja import ModelSchema, Router
 
 from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.core.rest import Id, Text, Year, add_action, crud_router
+from duikou.core.rest import add_action, crud_router
 
+from .filters import PAIRING_FILTERS, PROGRAM_FILTERS
 from .models import Pairing, Program
 from .services import publish_program
 
@@ -57,15 +56,6 @@ class ProgramUpdate(ModelSchema):
         fields_optional = "__all__"
 
 
-class ProgramFilter(FilterSchema):
-    q: Annotated[Text | None, FilterLookup("name__icontains")] = None
-    kind: Annotated[Text | None, FilterLookup("kind")] = None
-    is_public: Annotated[bool | None, FilterLookup("is_public")] = None
-    year: Annotated[Year | None, FilterLookup("start_year__lte")] = None
-    donor: Annotated[Id | None, FilterLookup("donors__id")] = None
-    recipient: Annotated[Id | None, FilterLookup("recipients__id")] = None
-
-
 class PairingRead(ModelSchema):
     class Meta:
         model = Pairing
@@ -85,14 +75,6 @@ class PairingUpdate(ModelSchema):
         fields_optional = "__all__"
 
 
-class PairingFilter(FilterSchema):
-    program: Annotated[Id | None, FilterLookup("program_id")] = None
-    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
-    donor: Annotated[Id | None, FilterLookup("donor_id")] = None
-    recipient: Annotated[Id | None, FilterLookup("recipient_id")] = None
-    level: Annotated[Text | None, FilterLookup("level")] = None
-
-
 router = Router(auth=API_AUTH)
 router.add_router(
     "/pairings/",
@@ -100,7 +82,7 @@ router.add_router(
         Pairing,
         name="pairing",
         read=PairingRead,
-        filters=PairingFilter,
+        filters=PAIRING_FILTERS,
         create=PairingCreate,
         update=PairingUpdate,
         fields=PAIRING_FIELDS,
@@ -110,7 +92,7 @@ crud_router(
     Program,
     name="program",
     read=ProgramRead,
-    filters=ProgramFilter,
+    filters=PROGRAM_FILTERS,
     create=ProgramCreate,
     update=ProgramUpdate,
     fields=PROGRAM_FIELDS,

@@ -21,7 +21,6 @@ class ProgramListView(RestrictedListView):
     title = _("对口关系")
     columns = PROGRAM_COLUMNS
     filters = PROGRAM_FILTERS
-    search_fields = ("name", "description")
     default_sort = "name"
     export_name = "programs"
 
@@ -36,7 +35,6 @@ class PairingListView(RestrictedListView):
     title = _("结对关系")
     columns = PAIRING_COLUMNS
     filters = PAIRING_FILTERS
-    search_fields = ("donor__full_name", "recipient__full_name", "donor_printed", "recipient_printed")
     default_sort = "program__name,order"
     export_name = "pairings"
     select_related = ("program", "donor", "recipient")

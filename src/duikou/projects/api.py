@@ -3,13 +3,14 @@
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
+from ninja import Field, ModelSchema, Schema
 
 from duikou.core import permissions as perms
-from duikou.core.rest import Id, Text, add_action, crud_router, form_save, require_within_gate, resolve
+from duikou.core.rest import Id, add_action, crud_router, form_save, require_within_gate, resolve
 from duikou.organizations.models import Organization
 from duikou.programs.models import Program
 
+from .filters import PROJECT_FILTERS
 from .models import Project
 from .services import move_project, propose_project, require_may_edit_project
 
@@ -76,16 +77,6 @@ class ProjectMove(Schema):
     version: int | None = None
 
 
-class ProjectFilter(FilterSchema):
-    program: Annotated[Id | None, FilterLookup("program_id")] = None
-    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
-    status: Annotated[Text | None, FilterLookup("status")] = None
-    recipient: Annotated[Id | None, FilterLookup("recipient_id")] = None
-    implementer: Annotated[Id | None, FilterLookup("implementer_id")] = None
-    sector: Annotated[Text | None, FilterLookup("sector")] = None
-    q: Annotated[Text | None, FilterLookup(["name__icontains", "code__icontains", "place__icontains"])] = None
-
-
 def create_project(user, p: ProjectCreate) -> Project:
     return propose_project(
         user=user,
@@ -113,7 +104,7 @@ router = crud_router(
     Project,
     name="project",
     read=ProjectRead,
-    filters=ProjectFilter,
+    filters=PROJECT_FILTERS,
     create=ProjectCreate,
     update=ProjectUpdate,
     fields=EDIT_FIELDS,

@@ -1,16 +1,27 @@
-"""Filters of the project library."""
+"""Filters of the project library: one definition, read by the list page, its export and the API."""
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.lists import Filter, distinct_choices
+from duikou.core.filtering import Filter, Filters, Id, distinct_choices
 
 from .models import Project
 
-PROJECT_FILTERS = [
-    Filter("status", _("状态"), "status", Project.STATUSES),
-    Filter("program", _("对口关系"), "program_id", distinct_choices("program_id", "program__name")),
-    Filter("sector", _("领域"), "sector", distinct_choices("sector", "sector")),
-    Filter(
-        "recipient", _("受援单位"), "recipient_id", distinct_choices("recipient_id", "recipient__full_name")
-    ),
-]
+PROJECT_FILTERS = Filters(
+    [
+        Filter("status", _("状态"), "status", Project.STATUSES),
+        Filter(
+            "program", _("对口关系"), "program_id", distinct_choices("program_id", "program__name"), type=Id
+        ),
+        Filter("plan", _("方案"), "plan_id", type=Id, on_page=False),
+        Filter("sector", _("领域"), "sector", distinct_choices("sector", "sector")),
+        Filter(
+            "recipient",
+            _("受援单位"),
+            "recipient_id",
+            distinct_choices("recipient_id", "recipient__full_name"),
+            type=Id,
+        ),
+        Filter("implementer", _("实施单位"), "implementer_id", type=Id, on_page=False),
+    ],
+    search=("name", "code", "place", "description"),
+)

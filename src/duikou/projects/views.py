@@ -15,7 +15,6 @@ class ProjectListView(RestrictedListView):
     title = _("项目库")
     columns = PROJECT_COLUMNS
     filters = PROJECT_FILTERS
-    search_fields = ("name", "code", "place", "description")
     default_sort = "-id"
     export_name = "projects"
     select_related = ("program", "recipient", "implementer")

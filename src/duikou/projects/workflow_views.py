@@ -1,44 +1,19 @@
 """Project life pages: propose a project to the library, and move projects along by the roles allowed."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from duikou.core import workflow
 from duikou.core.models import StaleEditError
-from duikou.core.money import WanField
-from duikou.programs.models import Program
 
 from . import services
+from .forms import ProposeProjectForm
 from .models import Project
-
-
-class ProposeProjectForm(forms.Form):
-    """A candidate project for the library."""
-
-    program = forms.ModelChoiceField(
-        label=gettext_lazy("对口关系"),
-        queryset=Program.objects.none(),
-        empty_label=gettext_lazy("请选择对口关系"),
-    )
-    name = forms.CharField(label=gettext_lazy("项目名称"), max_length=300)
-    sector = forms.CharField(label=gettext_lazy("领域"), max_length=100, required=False)
-    place = forms.CharField(label=gettext_lazy("建设地点"), max_length=200, required=False)
-    budget = WanField(label=gettext_lazy("总投资"), required=False)
-    beneficiaries = forms.IntegerField(label=gettext_lazy("受益人数"), min_value=0, required=False)
-    description = forms.CharField(
-        label=gettext_lazy("建设内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.restrict(user).order_by("name")
 
 
 def _can_propose(user) -> bool:

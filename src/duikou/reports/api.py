@@ -2,29 +2,16 @@
 
 from typing import Annotated
 
-from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
-from pydantic import AfterValidator
+from ninja import Field, ModelSchema, Schema
 
 from duikou.core import permissions as perms
-from duikou.core.periods import Period
-from duikou.core.rest import Id, Text, add_action, crud_router, resolve
+from duikou.core.rest import Id, add_action, crud_router, resolve
 from duikou.organizations.models import Organization
 from duikou.programs.models import Program
 
+from .filters import REPORT_FILTERS, PeriodText
 from .models import Report
 from .services import approve_report, return_report, save_report, start_report, submit_report
-
-
-def _period_code(text: str) -> str:
-    """Period.parse owns what a period is (its year range included): the API takes the same codes."""
-    return str(Period.parse(text))
-
-
-PeriodText = Annotated[
-    str,
-    Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$", max_length=7),
-    AfterValidator(_period_code),
-]
 
 
 class ReportRead(ModelSchema):
@@ -85,13 +72,6 @@ class ReportReturn(Schema):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class ReportFilter(FilterSchema):
-    program: Annotated[Id | None, FilterLookup("program_id")] = None
-    organization: Annotated[Id | None, FilterLookup("organization_id")] = None
-    status: Annotated[Text | None, FilterLookup("status")] = None
-    period: Annotated[PeriodText | None, FilterLookup("period")] = None
-
-
 def create_report(user, p: ReportCreate) -> Report:
     return start_report(
         program=resolve(Program, user, p.program_id, field="program_id"),
@@ -116,7 +96,7 @@ router = crud_router(
     Report,
     name="report",
     read=ReportRead,
-    filters=ReportFilter,
+    filters=REPORT_FILTERS,
     create=ReportCreate,
     update=ReportUpdate,
     create_with=create_report,

@@ -10,6 +10,6 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from duikou.core import hooks
 
-        from .services import note_receipt
+        from .reminders import note_receipt
 
         hooks.register(hooks.RECEIPT_JUDGED, note_receipt)

@@ -1,4 +1,7 @@
-"""Report workflow (start, fill, evidence, submit, approve, return), approved figures, and reminders.
+"""The report workflow: start, fill, submit, approve, return, and the closing of periods.
+
+Evidence files are `reports.evidence`, reminders and the inbox `reports.reminders`, what changed since the
+previous report `reports.changes`, achieved to date `reports.achieved`.
 
 Every function is keyword-only, runs in one transaction and checks permission through the one gate,
 so pages, the API, the CLI and load tests all get the same rules.
@@ -7,63 +10,26 @@ so pages, the API, the CLI and load tests all get the same rules.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import logging
-import uuid
-import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile, File
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duikou.accounts.models import User
 from duikou.core import permissions as perms
 from duikou.core import workflow
-from duikou.core.crypto import commercial_crypto, sm4_encrypt
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
-from duikou.funds.services import disagreements, receipt_marker
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
 from duikou.targets.models import Allocation
 
-from .achieved import (  # noqa: F401  the one definition of achieved, re-exported for the workflow's callers
-    achieved_by_allocation,
-    achieved_by_target,
-    latest_approved_figures,
-    period_end_month,
-    period_start_month,
-)
-from .models import Evidence, PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
+from .models import PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
 from .rules import HEAD_EDITABLE, UNIT_EDITABLE
-
-log = logging.getLogger(__name__)
-
-# What a unit may attach as evidence: the sniffed type, and the file-name extensions that go with it.
-EVIDENCE_TYPES = {
-    "application/pdf": (".pdf",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
-    "image/jpeg": (".jpg", ".jpeg"),
-    "image/png": (".png",),
-}
-# The part inside a zip container that makes it a Word or Excel file (filetype only peeks at the head).
-OFFICE_MARKERS = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/document.xml",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xl/workbook.xml",
-}
-EVIDENCE_MAX_BYTES = getattr(settings, "DUIKOU_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
 UNIT_EDITABLE, HEAD_EDITABLE = set(UNIT_EDITABLE), set(HEAD_EDITABLE)
 
@@ -129,7 +95,7 @@ def require_unlocked(report: Report) -> None:
         )
 
 
-def _require_editable(report: Report, user) -> None:
+def require_editable(report: Report, user) -> None:
     perms.require(user, report, perms.VIEW)
     require_unlocked(report)
     if not editable_by(report, user):
@@ -194,7 +160,7 @@ def save_report(
 
 
 def _save_report(report, user, version, summary, progress, figures) -> Report:
-    _require_editable(report, user)
+    require_editable(report, user)
     report.version = version
     if summary is not None:
         report.summary = summary
@@ -259,94 +225,6 @@ def _int(value, place: str) -> int:
         return int(str(value).strip())
     except (TypeError, ValueError) as exc:
         raise ValidationError(_("%(place)s不是整数：%(v)s") % {"place": place, "v": value}) from exc
-
-
-def sniff_evidence(upload) -> str:
-    """The content type of an uploaded file judged by its bytes; refuses anything not allowed, naming the file."""
-    name = getattr(upload, "name", "") or ""
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-    if size == 0:
-        raise ValidationError(_("文件 %(name)s 是空的") % {"name": name})
-    if size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("文件 %(name)s 大小 %(size).1f MB，超过上限 %(max)d MB")
-            % {"name": name, "size": size / 1024 / 1024, "max": EVIDENCE_MAX_BYTES // 1024 // 1024}
-        )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else None
-    if mime in OFFICE_MARKERS:
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                if OFFICE_MARKERS[mime] not in archive.namelist():
-                    mime = None
-        except zipfile.BadZipFile:
-            mime = None
-        upload.seek(0)
-    if mime not in EVIDENCE_TYPES:
-        raise ValidationError(
-            _("文件 %(name)s 的内容不是允许的类型（PDF、Word .docx、Excel .xlsx、JPG、PNG）") % {"name": name}
-        )
-    extension = PurePath(name).suffix.lower()
-    if extension not in EVIDENCE_TYPES[mime]:
-        raise ValidationError(
-            _("文件 %(name)s 的扩展名与内容不符：内容是 %(ext)s 文件")
-            % {"name": name, "ext": EVIDENCE_TYPES[mime][0]}
-        )
-    return mime
-
-
-def attach_evidence(*, report: Report, user, upload) -> Evidence:
-    """Check an uploaded file by content and size, store it under the data folder and attach it to the report."""
-    _require_editable(report, user)
-    perms.require_allowed(user, Evidence, perms.ADD)
-    mime = sniff_evidence(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    original = PurePath(upload.name or "file").name[:255]
-    # Stored under a random name: the user's file name never becomes a path on disk.
-    stored_name = f"{uuid.uuid4().hex}{EVIDENCE_TYPES[mime][0]}"
-    evidence = Evidence(
-        report=report,
-        original_name=original,
-        content_type=mime,
-        size=upload.size if hasattr(upload, "size") else 0,
-        sha256=digest.hexdigest(),
-        uploaded_by=user if getattr(user, "pk", None) else None,
-    )
-    try:
-        with transaction.atomic():
-            if commercial_crypto():  # 商用密码: the file is stored SM4-encrypted, served decrypted
-                plain = upload.read()
-                evidence.cipher = "sm4"
-                evidence.file.save(stored_name, ContentFile(sm4_encrypt(plain), name=stored_name), save=False)
-                evidence.size = len(plain)
-            else:
-                evidence.file.save(stored_name, File(upload, name=stored_name), save=False)
-                evidence.size = evidence.file.size
-            evidence.save()
-    except Exception:
-        if evidence.file and evidence.file.name:
-            evidence.file.storage.delete(evidence.file.name)
-        raise
-    return evidence
-
-
-@transaction.atomic
-def remove_evidence(*, evidence: Evidence, user) -> None:
-    """Detach an evidence file from a report that is still being edited, and delete the stored file."""
-    _require_editable(evidence.report, user)
-    perms.require(user, evidence, perms.DELETE)
-    name, storage = evidence.file.name, evidence.file.storage
-    evidence.delete()
-    transaction.on_commit(lambda: storage.delete(name))
 
 
 def snapshot(report: Report) -> dict:
@@ -498,250 +376,6 @@ def return_report(*, report: Report, user, reason: str) -> Report:
         defaults={"message": text, "read_at": None},
     )
     return report
-
-
-# ---------------------------------------------------------------- reading results
-
-
-def previous_report(report: Report) -> Report | None:
-    """The same unit's latest report of an earlier period in the same program (periods by date, not text)."""
-    here = report.period
-    months = (here.end.year * 12 + here.end.month, here.start.year * 12 + here.start.month)
-    return (
-        Report.objects.filter(program_id=report.program_id, organization_id=report.organization_id)
-        .annotate(end=period_end_month("period"), start=period_start_month("period"))
-        .filter(Q(end__lt=months[0]) | Q(end=months[0], start__lt=months[1]))
-        .order_by("-end", "-start", "-id")
-        .first()
-    )
-
-
-@dataclass
-class Changes:
-    """What changed in a report since the unit's previous one."""
-
-    previous: Report | None
-    progress: list[dict] = field(default_factory=list)
-    figures: list[dict] = field(default_factory=list)
-
-
-def changes_since_previous(report: Report) -> Changes:
-    """Per task and per target: the previous period's value, this one's, and whether it moved."""
-    before = previous_report(report)
-    changes = Changes(previous=before)
-    old_progress = {p.task_id: p for p in before.task_progress.all()} if before else {}
-    for p in report.task_progress.select_related("task").order_by("task__plan_id", "task__order"):
-        old = old_progress.get(p.task_id)
-        if old is None or (old.percent, old.status, old.text) != (p.percent, p.status, p.text):
-            changes.progress.append(
-                {
-                    "task": p.task,
-                    "before": old.percent if old else None,
-                    "after": p.percent,
-                    "before_status": old.get_status_display() if old else None,
-                    "after_status": p.get_status_display(),
-                    "text_changed": old is None or old.text != p.text,
-                }
-            )
-    old_figures = {f.target_id: f.value for f in before.figures.all()} if before else {}
-    for f in report.figures.select_related("target").order_by("target_id"):
-        old = old_figures.get(f.target_id)
-        if old != f.value:
-            changes.figures.append(
-                {
-                    "target": f.target,
-                    "before": old,
-                    "after": f.value,
-                    "delta": f.value - (old or Decimal(0)),
-                }
-            )
-    return changes
-
-
-# ---------------------------------------------------------------- reminders
-
-
-@dataclass
-class ReminderRun:
-    """What one run of `duikou remind` recorded."""
-
-    due_soon: int = 0
-    overdue: int = 0
-    report_due: int = 0
-    emailed: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.due_soon + self.overdue + self.report_due
-
-
-def _record(run: ReminderRun, counter: str, **fields) -> None:
-    # Explicit lookup (not only the unique constraint): NULL task or report never collide in SQL.
-    lookup = {k: fields[k] for k in ("organization", "kind", "task", "report", "due_date")}
-    if not Reminder.objects.filter(**lookup).exists():
-        Reminder.objects.create(**fields)
-        setattr(run, counter, getattr(run, counter) + 1)
-
-
-def reporting_units(program: Program):
-    """Organizations responsible for a task or given a target share in the program's published plans."""
-    return Organization.objects.filter(
-        Q(responsibilities__task__plan__program=program, responsibilities__task__plan__status=Plan.PUBLISHED)
-        | Q(allocations__target__plan__program=program, allocations__target__plan__status=Plan.PUBLISHED)
-    ).distinct()
-
-
-@transaction.atomic
-def run_reminders(*, days: int = 7, today: dt.date | None = None) -> ReminderRun:
-    """Record, per unit, the tasks falling due within `days`, overdue tasks and reports not yet in; idempotent."""
-    if days < 0:
-        raise ValidationError({"days": _("提前天数不能为负数")})
-    today = today or today_for()
-    run = ReminderRun()
-    published = Task.objects.filter(plan__status=Plan.PUBLISHED)
-    soon = published.exclude(status=Task.COMPLETED).filter(
-        due_date__gte=today, due_date__lte=today + dt.timedelta(days=days)
-    )
-    late = published.overdue(today)
-    for kind, counter, tasks, text in (
-        (Reminder.DUE_SOON, "due_soon", soon, _("任务 %(task)s 将于 %(date)s 到期")),
-        (Reminder.OVERDUE, "overdue", late, _("任务 %(task)s 已于 %(date)s 逾期")),
-    ):
-        for task in tasks.prefetch_related("responsibilities__organization"):
-            for org in {r.organization for r in task.responsibilities.all()}:
-                _record(
-                    run,
-                    counter,
-                    organization=org,
-                    kind=kind,
-                    task=task,
-                    report=None,
-                    due_date=task.due_date,
-                    message=(text % {"task": task, "date": task.due_date.isoformat()})[:500],
-                )
-
-    for program in Program.objects.filter(plans__status=Plan.PUBLISHED).distinct():
-        current = Period.containing(today, program.reporting_period)
-        units = list(reporting_units(program))
-        handed_in = {
-            (org_id, str(period))
-            for org_id, period in Report.objects.filter(
-                program=program,
-                status__in=[Report.SUBMITTED, Report.APPROVED],
-            ).values_list("organization_id", "period")
-        }
-        for period, late_report in ((current.previous(), True), (current, False)):
-            if not late_report and (period.end - today).days > days:
-                continue
-            if program.start_year and period.year < program.start_year:
-                continue
-            for org in units:
-                if (org.pk, str(period)) in handed_in:
-                    continue
-                text = (
-                    _("%(period)s 月报已逾期未报送")
-                    if late_report
-                    else _("%(period)s 月报请于 %(date)s 前报送")
-                )
-                _record(
-                    run,
-                    "report_due",
-                    organization=org,
-                    kind=Reminder.REPORT_DUE,
-                    task=None,
-                    report=None,
-                    due_date=period.end,
-                    message=text % {"period": period.label, "date": period.end.isoformat()},
-                )
-    if getattr(settings, "DUIKOU_EMAIL_ENABLED", False):
-        # After the commit only: a rolled-back run sends nothing, and a failure while sending undoes no record.
-        def send() -> None:
-            run.emailed = email_reminders()
-
-        transaction.on_commit(send)
-    return run
-
-
-def email_reminders() -> int:
-    """E-mail each unit's unsent, unread reminders to its users who have an address; returns messages sent.
-
-    Run outside a transaction (after the reminders' commit): each unit's notices are claimed (emailed_at set,
-    committed) before its message goes, so a failure part-way re-sends nothing already sent; a message that
-    fails gives its notices back to the next run."""
-    # Office notices (no unit) are e-mailed to the office by supervision's deliveries, one by one.
-    pending = Reminder.objects.filter(
-        emailed_at__isnull=True, read_at__isnull=True, organization__isnull=False
-    ).select_related("organization")
-    by_org: dict[int, list[Reminder]] = {}
-    for reminder in pending:
-        by_org.setdefault(reminder.organization_id, []).append(reminder)
-    sent = 0
-    for org_id, notices in by_org.items():
-        addresses = list(
-            User.objects.filter(organization_id=org_id, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        if not addresses:
-            continue
-        ids = [n.pk for n in notices]
-        claimed_at = timezone.now()
-        if not Reminder.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=claimed_at):
-            continue  # another run sends them
-        body = "\n".join(f"· {n.message}" for n in notices)
-        try:
-            send_mail(
-                _("对口支援协作：%(n)d 条提醒") % {"n": len(notices)},
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                addresses,
-            )
-        except Exception:  # the mail server refused: these notices wait for the next run, the others go on
-            log.exception("reminder e-mail to organization %s failed", org_id)
-            Reminder.objects.filter(pk__in=ids, emailed_at=claimed_at).update(emailed_at=None)
-            continue
-        sent += 1
-    return sent
-
-
-def mark_read(*, reminder: Reminder, user) -> Reminder:
-    """Mark one inbox notice read."""
-    with transaction.atomic():
-        perms.require(user, reminder, perms.CHANGE)
-        reminder.read_at = timezone.now()
-        reminder.save(update_fields=["read_at"])
-    return reminder
-
-
-# ---------------------------------------------------------------- funds disagreements in the inbox
-
-
-def note_receipt(*, transaction, agrees: bool) -> None:
-    """A receipt was judged (hooks.RECEIPT_JUDGED): a disagreement shows in both sides' inboxes until resolved."""
-
-    marker = receipt_marker(transaction)
-    if agrees:
-        Reminder.objects.filter(
-            kind=Reminder.FUNDS_MISMATCH,
-            organization__in=[transaction.payer_id, transaction.payee_id],
-            message__startswith=marker,
-            read_at__isnull=True,
-        ).update(read_at=timezone.now())
-        return
-    text = marker + _("资金往来 %(txn)s（%(date)s）两方记录不一致：%(what)s") % {
-        "txn": transaction,
-        "date": transaction.date,
-        "what": "；".join(disagreements(transaction)),
-    }
-    for org in (transaction.payer, transaction.payee):
-        Reminder.objects.update_or_create(
-            organization=org,
-            kind=Reminder.FUNDS_MISMATCH,
-            task=None,
-            report=None,
-            message__startswith=marker,
-            defaults={"message": text[:500], "read_at": None, "due_date": transaction.date},
-        )
 
 
 # ---------------------------------------------------------------- period locks

@@ -17,7 +17,10 @@ from duikou.core.models import StaleEditError
 from duikou.funds.models import Transaction
 from duikou.targets.models import Allocation, Target
 
-from . import services
+from . import changes, reminders, services
+from .achieved import achieved_by_allocation
+from .evidence import attach_evidence, remove_evidence
+from .filters import REPORT_FILTERS
 from .forms import EvidenceForm, ReturnForm, StartReportForm
 from .models import Evidence, Reminder, Report, TaskProgress
 
@@ -39,11 +42,8 @@ def report_list(request, start_form=None, status_code=200):
     """Reports the user may see, newest period first; the office sees its review queue on top."""
     reports = Report.objects.restrict(request.user).select_related("program", "organization")
     status = request.GET.get("status", "")
-    if status in dict(Report.STATUSES):
-        reports = reports.filter(status=status)
-    program_id = request.GET.get("program", "")
-    if program_id.isdigit():
-        reports = reports.filter(program_id=program_id)
+    # The same filters as the API's list of reports (?status, ?program, ?organization, ?period).
+    reports = REPORT_FILTERS.from_address(reports, request.GET)
     page = Paginator(reports.order_by("-period", "organization__full_name"), 50).get_page(
         request.GET.get("page")
     )
@@ -206,7 +206,7 @@ def report_detail(request, pk):
             "evidence_form": EvidenceForm(),
             "return_form": ReturnForm(),
             "transactions": transactions,
-            "changes": services.changes_since_previous(report),
+            "changes": changes.changes_since_previous(report),
             "events": report.events.select_related("user"),
             "can_submit": not lock and workflow.can(request.user, "reports.submit", report),
             "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,
@@ -282,9 +282,7 @@ def evidence_upload(request, pk):
                 messages.error(request, e)
         return redirect("reports:detail", pk=pk)
     try:
-        evidence = services.attach_evidence(
-            report=report, user=request.user, upload=form.cleaned_data["upload"]
-        )
+        evidence = attach_evidence(report=report, user=request.user, upload=form.cleaned_data["upload"])
     except ValidationError as exc:
         for e in _errors(exc):
             messages.error(request, e)
@@ -310,7 +308,7 @@ def evidence_download(request, pk):
 def evidence_delete(request, pk):
     evidence = get_object_or_404(Evidence.objects.restrict(request.user).select_related("report"), pk=pk)
     report_pk = evidence.report_id
-    services.remove_evidence(evidence=evidence, user=request.user)
+    remove_evidence(evidence=evidence, user=request.user)
     messages.success(request, _("已删除佐证材料"))
     return redirect("reports:detail", pk=report_pk)
 
@@ -329,7 +327,7 @@ def inbox(request):
 @require_POST
 def reminder_read(request, pk):
     reminder = get_object_or_404(Reminder.objects.restrict(request.user), pk=pk)
-    services.mark_read(reminder=reminder, user=request.user)
+    reminders.mark_read(reminder=reminder, user=request.user)
     return redirect("reports:inbox")
 
 
@@ -342,7 +340,7 @@ def figures(request):
     program_id = request.GET.get("program", "")
     if program_id.isdigit():
         allocations = allocations.filter(target__plan__program_id=program_id)
-    achieved = services.achieved_by_allocation(user=request.user)
+    achieved = achieved_by_allocation(user=request.user)
     page = Paginator(allocations.order_by("target__plan_id", "target__order", "order"), 100).get_page(
         request.GET.get("page")
     )

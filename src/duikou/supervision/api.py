@@ -7,16 +7,17 @@ import datetime as dt
 from typing import Annotated
 
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 
 from duikou.core import permissions as perms
 from duikou.core.api_auth import API_AUTH
-from duikou.core.rest import Id, Text, add_action, crud_router, resolve
+from duikou.core.rest import Id, add_action, crud_router, resolve
 from duikou.organizations.models import Organization
 from duikou.plans.models import Task
 from duikou.reports.models import Report
 
 from . import notices, services
+from .filters import CHANGE_REQUEST_FILTERS, INSTRUCTION_FILTERS, NOTICE_FILTERS, URGE_FILTERS
 from .models import ChangeRequest, Instruction, InstructionTarget, SupervisionNotice, Urge
 
 Message = Annotated[str, Field(max_length=2000)]
@@ -46,13 +47,6 @@ class UrgeCreate(Schema):
     message: Message = ""
 
 
-class UrgeFilter(FilterSchema):
-    task: Annotated[Id | None, FilterLookup("task_id")] = None
-    report: Annotated[Id | None, FilterLookup("report_id")] = None
-    organization: Annotated[Id | None, FilterLookup("organization_id")] = None
-    unread: Annotated[bool | None, FilterLookup("read_at__isnull")] = None
-
-
 class AnswerIn(Schema):
     answer: Annotated[str, Field(min_length=1, max_length=5000)]
 
@@ -72,7 +66,7 @@ urges = crud_router(
     Urge,
     name="urge",
     read=UrgeRead,
-    filters=UrgeFilter,
+    filters=URGE_FILTERS,
     create=UrgeCreate,
     create_with=create_urge,
     deletable=False,
@@ -143,13 +137,6 @@ class ChangeRequestCreate(Schema):
     evidence_base64: Annotated[str, Field(max_length=30_000_000)] = ""
 
 
-class ChangeRequestFilter(FilterSchema):
-    task: Annotated[Id | None, FilterLookup("task_id")] = None
-    organization: Annotated[Id | None, FilterLookup("organization_id")] = None
-    kind: Annotated[Text | None, FilterLookup("kind")] = None
-    status: Annotated[Text | None, FilterLookup("status")] = None
-
-
 class DecisionIn(Schema):
     reason: Annotated[str, Field(max_length=5000)] = ""
 
@@ -188,7 +175,7 @@ change_requests = crud_router(
     ChangeRequest,
     name="change_request",
     read=ChangeRequestRead,
-    filters=ChangeRequestFilter,
+    filters=CHANGE_REQUEST_FILTERS,
     create=ChangeRequestCreate,
     create_with=create_change_request,
     deletable=False,
@@ -255,12 +242,6 @@ class InstructionCreate(Schema):
     leader_name: Annotated[str, Field(max_length=100)] = ""
 
 
-class InstructionFilter(FilterSchema):
-    task: Annotated[Id | None, FilterLookup("task_id")] = None
-    organization: Annotated[Id | None, FilterLookup("targets__organization_id")] = None
-    open: Annotated[bool | None, FilterLookup("closed_at__isnull")] = None
-
-
 def create_instruction(user, payload: InstructionCreate) -> Instruction:
     return services.instruct(
         user=user,
@@ -287,7 +268,7 @@ instructions = crud_router(
     Instruction,
     name="instruction",
     read=InstructionRead,
-    filters=InstructionFilter,
+    filters=INSTRUCTION_FILTERS,
     create=InstructionCreate,
     create_with=create_instruction,
     deletable=False,
@@ -344,14 +325,6 @@ class NoticeRead(ModelSchema):
         return bool(obj.evidence)
 
 
-class NoticeFilter(FilterSchema):
-    task: Annotated[Id | None, FilterLookup("task_id")] = None
-    organization: Annotated[Id | None, FilterLookup("organization_id")] = None
-    status: Annotated[Text | None, FilterLookup("status")] = None
-    level: Annotated[Text | None, FilterLookup("level")] = None
-    year: Annotated[int | None, FilterLookup("year")] = None
-
-
 class NoticeAnswerIn(Schema):
     answer: Annotated[str, Field(min_length=1, max_length=5000)]
     evidence_name: Annotated[str, Field(max_length=255)] = ""
@@ -367,7 +340,7 @@ def _notice_answer(user, notice, body):
 
 
 notices_router = crud_router(
-    SupervisionNotice, name="notice", read=NoticeRead, filters=NoticeFilter, deletable=False
+    SupervisionNotice, name="notice", read=NoticeRead, filters=NOTICE_FILTERS, deletable=False
 )
 add_action(
     notices_router,

@@ -16,10 +16,11 @@ class SupervisionConfig(AppConfig):
 
 def _register_lights():
     """Every task read on a page, in the API or an export carries its light (plans' extension points)."""
-    from duikou.core.lists import Column, Filter
+    from duikou.core.lists import Column
     from duikou.plans import filters, models, tables
 
     from . import lights
+    from .filters import TASK_LIGHT_FILTER
 
     if lights.annotate_lights not in models.TASK_ANNOTATORS:
         models.TASK_ANNOTATORS.append(lights.annotate_lights)
@@ -44,12 +45,4 @@ def _register_lights():
     ):
         if annotate not in READ_ANNOTATORS.setdefault(model, []):
             READ_ANNOTATORS[model].append(annotate)
-    if not any(f.name == "light" for f in filters.TASK_FILTERS):
-        filters.TASK_FILTERS.append(
-            Filter(
-                "light",
-                _("红黄绿灯"),
-                lambda queryset, value: lights.annotate_lights(queryset).filter(light=value),
-                lights.LIGHTS,
-            )
-        )
+    filters.TASK_FILTERS.add(TASK_LIGHT_FILTER)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from duikou.core.dates import today_for
 from duikou.plans.models import Plan, Task
 from duikou.reports.models import Reminder, Report
-from duikou.reports.services import run_reminders
+from duikou.reports.reminders import run_reminders
 
 from . import delivery, notify
 from .models import ChangeRequest, DailyRun

@@ -268,7 +268,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
         due = period.end + dt.timedelta(days=grace.get(program.pk, DEFAULTS["report_grace_days"]))
         periods[program.pk] = (day, period, due)
     # The units of each program: responsible for a task or given a target share in its published plans
-    # (reports.services.reporting_units, for all programs at once).
+    # (reports.reminders.reporting_units, for all programs at once).
     members: dict[int, set[int]] = {pk: set() for pk in ids}
     published = {"status": Plan.PUBLISHED}
     for program_id, org_id in (

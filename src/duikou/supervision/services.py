@@ -20,8 +20,8 @@ from duikou.core import workflow
 from duikou.core.dates import today_for
 from duikou.organizations.models import Organization
 from duikou.plans.models import Responsibility, Task
+from duikou.reports.evidence import EVIDENCE_TYPES, sniff_evidence
 from duikou.reports.models import Report
-from duikou.reports.services import EVIDENCE_TYPES, sniff_evidence
 
 from . import notify, rules
 from .models import ChangeRequest, Instruction, InstructionTarget, Urge

@@ -1,12 +1,11 @@
 """REST API for targets and their allocations to units."""
 
-from typing import Annotated
-
-from ninja import FilterLookup, FilterSchema, ModelSchema, Router
+from ninja import ModelSchema, Router
 
 from duikou.core.api_auth import API_AUTH
-from duikou.core.rest import Id, Text, Year, crud_router
+from duikou.core.rest import crud_router
 
+from .filters import ALLOCATION_FILTERS, TARGET_FILTERS
 from .models import Allocation, Target
 
 TARGET_FIELDS = [
@@ -43,15 +42,6 @@ class TargetUpdate(ModelSchema):
         fields_optional = "__all__"
 
 
-class TargetFilter(FilterSchema):
-    plan: Annotated[Id | None, FilterLookup("plan_id")] = None
-    program: Annotated[Id | None, FilterLookup("plan__program_id")] = None
-    task: Annotated[Id | None, FilterLookup("task_id")] = None
-    unit: Annotated[Text | None, FilterLookup("unit")] = None
-    year: Annotated[Year | None, FilterLookup("year")] = None
-    q: Annotated[Text | None, FilterLookup(["indicator__icontains", "text__icontains"])] = None
-
-
 class AllocationRead(ModelSchema):
     class Meta:
         model = Allocation
@@ -71,12 +61,6 @@ class AllocationUpdate(ModelSchema):
         fields_optional = "__all__"
 
 
-class AllocationFilter(FilterSchema):
-    target: Annotated[Id | None, FilterLookup("target_id")] = None
-    plan: Annotated[Id | None, FilterLookup("target__plan_id")] = None
-    organization: Annotated[Id | None, FilterLookup("organization_id")] = None
-
-
 router = Router(auth=API_AUTH)
 router.add_router(
     "/allocations/",
@@ -84,7 +68,7 @@ router.add_router(
         Allocation,
         name="allocation",
         read=AllocationRead,
-        filters=AllocationFilter,
+        filters=ALLOCATION_FILTERS,
         create=AllocationCreate,
         update=AllocationUpdate,
         fields=ALLOCATION_FIELDS,
@@ -94,7 +78,7 @@ crud_router(
     Target,
     name="target",
     read=TargetRead,
-    filters=TargetFilter,
+    filters=TARGET_FILTERS,
     create=TargetCreate,
     update=TargetUpdate,
     fields=TARGET_FIELDS,

@@ -1,19 +1,33 @@
-"""Filters of the target list."""
+"""Filters of targets and allocations: one definition each, read by the list page, its export and the API."""
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.lists import Filter, distinct_choices
+from duikou.core.filtering import Filter, Filters, Id, Year, distinct_choices
 
 from .models import Target
 
-TARGET_FILTERS = [
-    Filter("plan", _("方案"), "plan_id", distinct_choices("plan_id", "plan__title")),
-    Filter("year", _("年份"), "year", distinct_choices("year", "year")),
-    Filter("unit", _("计量单位"), "unit", Target.UNITS),
-    Filter(
-        "organization",
-        _("分解单位"),
-        "allocations__organization_id",
-        distinct_choices("allocations__organization_id", "allocations__organization__full_name"),
-    ),
-]
+TARGET_FILTERS = Filters(
+    [
+        Filter("plan", _("方案"), "plan_id", distinct_choices("plan_id", "plan__title"), type=Id),
+        Filter("program", _("对口关系"), "plan__program_id", type=Id, on_page=False),
+        Filter("task", _("任务"), "task_id", type=Id, on_page=False),
+        Filter("year", _("年份"), "year", distinct_choices("year", "year"), type=Year),
+        Filter("unit", _("计量单位"), "unit", Target.UNITS),
+        Filter(
+            "organization",
+            _("分解单位"),
+            "allocations__organization_id",
+            distinct_choices("allocations__organization_id", "allocations__organization__full_name"),
+            type=Id,
+        ),
+    ],
+    search=("indicator", "text"),
+)
+
+ALLOCATION_FILTERS = Filters(
+    [
+        Filter("target", _("目标"), "target_id", type=Id),
+        Filter("plan", _("方案"), "target__plan_id", type=Id),
+        Filter("organization", _("单位"), "organization_id", type=Id),
+    ]
+)

@@ -64,7 +64,6 @@ class TargetListView(RestrictedListView):
     title = _("目标指标")
     columns = TARGET_COLUMNS
     filters = TARGET_FILTERS
-    search_fields = ("indicator", "text")
     default_sort = "plan__issued_on,order"
     export_name = "targets"
     select_related = ("plan__program",)

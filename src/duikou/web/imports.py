@@ -31,18 +31,18 @@ from duikou.organizations.services import (
     region_in_text,
     resolve_organization,
 )
-from duikou.plans.models import Plan
-from duikou.plans.schema import PlanDocument, describe_errors, item_place
-from duikou.plans.services import (
+from duikou.plans.importer import (
     ImportResult,
     drop_unit_name,
     import_plan_data,
     parse_plan_json,
     placeholder_units,
     printed_units,
-    publish_plan,
     refuse_placeholders,
 )
+from duikou.plans.models import Plan
+from duikou.plans.schema import PlanDocument, describe_errors, item_place
+from duikou.plans.services import publish_plan
 from duikou.reader import ReaderError
 from duikou.reader.extract import extract_lines
 from duikou.reader.limits import PARSE_MEMORY_BYTES, LimitExceeded, check_file, run_limited
@@ -471,7 +471,7 @@ def publish_draft(*, draft: ImportDraft, user) -> ImportResult:
     if already is not None:
         raise InputError(_("同一来源文件已导入为方案 %(id)s，未重复导入") % {"id": already.pk})
     choices = unit_choices(draft)
-    # The same rule and refusal as `duikou import` (plans.services): only names the office left undecided.
+    # The same rule and refusal as `duikou import` (plans.importer): only names the office left undecided.
     decided = {c.printed for c in choices if c.status in ("chosen", "create")}
     refuse_placeholders([n for n in placeholder_units(draft.plan_data) if n not in decided])
     undecided = [c.printed for c in choices if c.needs_choice]

@@ -2,17 +2,17 @@
 
 from django.urls import include, path
 
-from . import views
+from . import import_views, views
 
 web_patterns = [
     path("", views.home, name="home"),
-    path("import/", views.import_upload, name="import"),
-    path("import/<int:pk>/", views.import_review, name="import_review"),
-    path("import/<int:pk>/edit/", views.import_edit, name="import_edit"),
-    path("import/<int:pk>/resolve/", views.import_resolve, name="import_resolve"),
-    path("import/<int:pk>/publish/", views.import_publish, name="import_publish"),
-    path("import/<int:pk>/discard/", views.import_discard, name="import_discard"),
-    path("import/units/", views.unit_suggestions, name="unit_suggestions"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/<int:pk>/", import_views.import_review, name="import_review"),
+    path("import/<int:pk>/edit/", import_views.import_edit, name="import_edit"),
+    path("import/<int:pk>/resolve/", import_views.import_resolve, name="import_resolve"),
+    path("import/<int:pk>/publish/", import_views.import_publish, name="import_publish"),
+    path("import/<int:pk>/discard/", import_views.import_discard, name="import_discard"),
+    path("import/units/", import_views.unit_suggestions, name="unit_suggestions"),
 ]
 
 # No app_name here: the root includes this module plainly, and each part brings its own namespace.

@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from duikou.assessments.documents import write_assessment
 from duikou.assessments.forms import WEIGHT_FIELDS, weights_sum_error
 from duikou.assessments.models import AssessmentRule
-from duikou.assessments.services import compute_assessment, write_assessment
+from duikou.assessments.services import compute_assessment
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.core.periods import MAX_YEAR, MIN_YEAR
 

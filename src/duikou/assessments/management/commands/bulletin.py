@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from duikou.assessments.services import write_bulletin
+from duikou.assessments.documents import write_bulletin
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.core.periods import Period
 from duikou.programs.models import Program

@@ -18,7 +18,7 @@ class Command(DuikouCommand):
 
     def run(self, *args, examples, **options):
         from duikou.organizations.services import seed_divisions
-        from duikou.plans.services import import_plan_file
+        from duikou.plans.importer import import_plan_file
 
         folder = Path(examples)
         files = sorted(

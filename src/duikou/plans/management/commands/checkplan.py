@@ -1,8 +1,8 @@
 from django.utils.translation import gettext as _
 
 from duikou.core.commands import DuikouCommand, UserError
+from duikou.plans.export import export_plan
 from duikou.plans.models import Plan
-from duikou.plans.services import export_plan
 
 
 class Command(DuikouCommand):

@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core.commands import DuikouCommand, UserError
 from duikou.organizations.models import Organization
-from duikou.plans.services import PlaceholderUnitsError, import_plan_file
+from duikou.plans.importer import PlaceholderUnitsError, import_plan_file
 from duikou.programs.models import Program
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from duikou.core.commands import DuikouCommand, UserError
-from duikou.reports.services import run_reminders
+from duikou.reports.reminders import run_reminders
 
 
 class Command(DuikouCommand):

@@ -12,10 +12,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import changes_display as display
-from . import permissions as perms
-from . import security, workflow
-from .models import AuditedMixin, AuditedModel, ChangeLog, SecurityEvent
+from duikou.core import permissions as perms
+from duikou.core import security, workflow
+from duikou.core.models import AuditedMixin, AuditedModel, ChangeLog, SecurityEvent
+
+from . import display
 
 
 def _date(text: str) -> dt.date | None:
@@ -66,7 +67,7 @@ def search(request):
     params.pop("page", None)
     return render(
         request,
-        "core/changes.html",
+        "changes/changes.html",
         {
             "page": page,
             "types": types,
@@ -107,7 +108,7 @@ def object_history(request, app_label, model_name, pk):
     ]
     return render(
         request,
-        "core/object_history.html",
+        "changes/object_history.html",
         {
             "obj": obj,
             "model_name": model._meta.verbose_name,
@@ -153,7 +154,7 @@ def security_log(request):
     params.pop("page", None)
     return render(
         request,
-        "core/security.html",
+        "changes/security.html",
         {
             "page": page,
             "kinds": SecurityEvent.KINDS,

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import AUDIT_ADMIN, AUDITOR, OFFICE_ADMIN
-from .workflow import has_role, step
+from duikou.core.permissions import AUDIT_ADMIN, AUDITOR, OFFICE_ADMIN
+from duikou.core.workflow import has_role, step
 
 # The office and 督查 read the domain's history; the audit administrator (三员) reads all of it; units read one
 # record's history on its page.

@@ -13,9 +13,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import money
-from .dates import format_date
-from .fields import MoneyField
+from duikou.core import money
+from duikou.core.dates import format_date
+from duikou.core.fields import MoneyField
 
 SOURCES = {
     "web": gettext_lazy("网页操作"),
