@@ -84,7 +84,10 @@ def report_missing_q(today: dt.date, prefix: str = "") -> Q:
             ~Exists(
                 Report.objects.filter(
                     organization_id=OuterRef("organization_id"),
-                    program_id=OuterRef("task__plan__program_id"),
+                    # The task's program from the outer query, not through the responsibility's own joins: so
+                    # PostgreSQL cannot turn this EXISTS into one hashed anti-join over every responsibility in
+                    # the country, and looks up only the responsibilities of the tasks it is asked about.
+                    program_id=OuterRef(OuterRef("plan__program_id")),
                     period=str(period),
                     status__in=HANDED_IN,
                 )
@@ -276,6 +279,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
             task__plan__program__in=ids, **{f"task__plan__{k}": v for k, v in published.items()}
         )
         .values_list("task__plan__program_id", "organization_id")
+        .order_by()  # the models' default ordering would join the DISTINCT and multiply its rows
         .distinct()
     ):
         members[program_id].add(org_id)
@@ -284,6 +288,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
             target__plan__program__in=ids, **{f"target__plan__{k}": v for k, v in published.items()}
         )
         .values_list("target__plan__program_id", "organization_id")
+        .order_by()
         .distinct()
     ):
         members[program_id].add(org_id)
