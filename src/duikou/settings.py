@@ -279,6 +279,9 @@ CACHES = {"default": env.cache_url("DUIKOU_CACHE_URL", default="locmemcache://")
 # Dashboard figures are cached on the data's version (core.versioned): a change shows on the next view; this bounds
 # how long an answer is kept at most (it covers transactions that commit out of the order of their change-log ids).
 DUIKOU_FIGURES_CACHE_SECONDS = env.int("DUIKOU_FIGURES_CACHE_SECONDS", default=120)
+# The dashboard's figures over the whole country are computed on the task queue (web.stats.refresh_snapshot) after
+# the data changed, at most once in this many seconds: meanwhile the page shows the last ones and when they were made.
+DUIKOU_DASHBOARD_REFRESH_SECONDS = env.int("DUIKOU_DASHBOARD_REFRESH_SECONDS", default=60)
 # The client address for limits is REMOTE_ADDR, or the last X-Forwarded-For hop added by our own proxy: a client
 # cannot pick its address by sending the header itself.
 NINJA_NUM_PROXIES = 1 if PRODUCTION else 0
