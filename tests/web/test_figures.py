@@ -227,3 +227,21 @@ def test_the_snapshot_equals_the_figures_computed_for_the_office(world):
     for key in ("totals", "units", "light_counts"):
         assert snapshot[key] == direct[key]
     assert snapshot["red_tasks"] == direct["red_tasks"]
+
+
+def test_a_units_figures_are_recomputed_at_most_once_in_the_interval(world, settings, client_for):
+    """A unit's figures (its own slice, computed in the request) are reused for the interval under a stream of
+    writes, and the page says since when."""
+    mawei = world["users"]["mawei"]
+    settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 60
+    before = stats.dashboard(mawei)
+    _complete_a_task(world)
+    again = stats.dashboard(mawei)
+    assert again["light_counts"] == before["light_counts"]
+    assert again["snapshot"]["computed_at"] == before["snapshot"]["computed_at"]
+    page = client_for(mawei).get(reverse("web:home")).content.decode()
+    assert f"数据更新于 {timezone.localtime(before['snapshot']['computed_at']):%Y-%m-%d %H:%M}" in page
+    settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 0
+    after = stats.dashboard(mawei)
+    assert after["light_counts"] != before["light_counts"]
+    assert after["light_counts"]["done"] == before["light_counts"]["done"] + 1

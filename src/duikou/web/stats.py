@@ -68,7 +68,9 @@ def dashboard(user, page=1) -> dict:
     programs = list(programs_page.object_list)
     ids = [p.pk for p in programs]
     version = versioned.data_version()
-    snapshot = None
+    # Under a stream of writes (reports saved every second) each view would compute afresh: figures younger than
+    # this are served, with the time they were computed.
+    reuse = settings.DUIKOU_DASHBOARD_REFRESH_SECONDS
     if everything:
         snapshot = whole_snapshot(version=version)
         whole = snapshot["figures"]
@@ -77,18 +79,31 @@ def dashboard(user, page=1) -> dict:
             "programs": analytics.program_figures(ids, today=today_for()),
             "program_lights": whole["program_lights"],
             "reporting": versioned.cached(
-                "dashboard-reporting", ids, lambda: _reporting(programs, None), version=version
+                "dashboard-reporting",
+                ids,
+                lambda: _reporting(programs, None),
+                version=version,
+                reuse_seconds=reuse,
             ),
         }
     else:
         visible_ids = {p.pk for p in visible}
         scope = viewer_scope(user, everything)
-        whole = versioned.cached(
-            "dashboard", scope, lambda: _whole_figures(user, everything, visible_ids), version=version
+        whole, whole_at = versioned.cached_with_time(
+            "dashboard",
+            scope,
+            lambda: _whole_figures(user, everything, visible_ids),
+            version=version,
+            reuse_seconds=reuse,
         )
-        page_figures = versioned.cached(
-            "dashboard-page", (scope, ids), lambda: _page_figures(user, programs), version=version
+        page_figures, page_at = versioned.cached_with_time(
+            "dashboard-page",
+            (scope, ids),
+            lambda: _page_figures(user, programs),
+            version=version,
+            reuse_seconds=reuse,
         )
+        snapshot = {"computed": True, "computed_at": min(whole_at, page_at), "refreshing": False}
     by_program = page_figures["programs"] if everything else whole["programs"]
     program_rows = [
         {
