@@ -27,6 +27,8 @@ LOAD_RPS_PER_CORE = 50.0
 LOAD_P95_MS = 1_000.0
 
 CSV_CASES = ("national CSV export",)
+# Work on the task queue, off every request (the dashboard's figures over the whole country): timed, not bounded.
+QUEUE_CASES = ("dashboard refresh (queue)",)
 IMPORT_CASES = ("import 10,000 tasks",)
 
 
@@ -35,6 +37,8 @@ def check_case(name: str, result: dict) -> list[str]:
     that answered other than 200 (a redirect to sign-in, a 403) is a failure, not a skip."""
     if "median_ms" not in result:
         return [result["note"]] if result.get("status") not in (None, 200) else []
+    if name in QUEUE_CASES:
+        return []
     median, p95 = result["median_ms"], result["p95_ms"]
     floor, ratio = result.get("floor_ms"), result.get("ratio")
     broken = []
@@ -61,6 +65,8 @@ def bound_text(name: str) -> str:
         return f"< {IMPORT_MS / 1000:.0f} s, ≤ {IMPORT_RATIO:.0f}×"
     if name in CSV_CASES:
         return f"≤ {CSV_RATIO:.0f}×"
+    if name in QUEUE_CASES:
+        return "on the queue, no request waits for it"
     return f"p95 < {PAGE_P95_MS:.0f} ms, ≤ {PAGE_RATIO:.0f}× (SQL ≥ {RATIO_FLOOR_MIN_MS:.0f} ms)"
 
 

@@ -120,6 +120,11 @@ def run_load(env: dict) -> dict:
         stdout=server_log,
         stderr=subprocess.STDOUT,
     )
+    # The queue's worker beside the web workers, as `duikou serve` runs it (the dashboard's figures refresh there).
+    worker_log = (work / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [str(BIN / "duikou"), "worker"], env=env, cwd=REPO, stdout=worker_log, stderr=subprocess.STDOUT
+    )
     try:
         _wait_up(url, server)
         locust_env = {
@@ -171,6 +176,13 @@ def run_load(env: dict) -> dict:
             server.kill()
             server.wait()
         server_log.close()
+        worker.send_signal(signal.SIGTERM)  # the task in hand finishes, no other is taken
+        try:
+            worker.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        worker_log.close()
     stats = _stats(str(work / "locust"))
     stored = json.loads(_django(env, "verify", str(accepted_file), run_id))
     total = stats.pop("all", {})

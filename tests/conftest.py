@@ -45,6 +45,9 @@ def _jobs_in_the_request(settings, tmp_path):
     files go to the test's own folder (job ids repeat across parallel workers' databases)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.DUIKOU_JOBS_DIR = tmp_path / "jobs"
+    # The dashboard's snapshot is refreshed on the first view after any change (not at most once a minute), so a
+    # test sees each change it makes; tests/web/test_figures.py checks the interval.
+    settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

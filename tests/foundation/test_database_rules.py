@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Plan, Task
@@ -88,3 +88,11 @@ def test_money_is_exact(plan):
     line = FundingLine.objects.create(plan=plan, source="福建省", year=2021, amount=Decimal("12500000.10"))
     line.refresh_from_db()
     assert line.amount == Decimal("12500000.10") and isinstance(line.amount, Decimal)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_postgresql_compiles_no_query_just_in_time(db):
+    """settings.py turns JIT off: compiling the lights' CASE over every task cost seconds, running it milliseconds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from duikou.plans.models import Task
+from duikou.programs.models import Program
 from duikou.reports.models import Report
 from duikou.supervision import lights
 from duikou.supervision.models import LightRule
@@ -69,6 +70,17 @@ def test_a_missing_report_past_its_due_day_turns_the_units_tasks_red(reported):
     assert by_task(w, JUNE_20)["2"] == "red"
     assert lights.red_since(w.task_b, JUNE_20) == dt.date(2025, 6, 10)
     assert lights.counts(Task.objects.filter(plan=w.plan), JUNE_20)["red"] == 2
+
+
+def test_a_report_handed_in_for_another_program_leaves_the_task_red(reported):
+    """The missing report is looked up by the task's own program (lights.report_missing_q)."""
+    w = reported
+    Report.objects.filter(organization=w.gulou, period="2025-05").delete()
+    other = Program.objects.create(name="另一对口关系", start_year=2021, end_year=2025)
+    Report.objects.create(program=other, organization=w.gulou, period="2025-05", status=Report.SUBMITTED)
+    assert by_task(w, JUNE_20)["2"] == "red"
+    Report.objects.create(program=w.program, organization=w.gulou, period="2025-05", status=Report.SUBMITTED)
+    assert by_task(w, JUNE_20)["2"] != "red"
 
 
 def test_units_and_programs_take_their_worst_task(reported):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from duikou.reports.achieved import achieved_by_target, latest_approved_figures
 from duikou.web import stats
@@ -72,20 +73,35 @@ def test_dashboard_for_a_unit_counts_only_its_own(world):
 def test_dashboard_queries_do_not_grow_with_the_data(world, client_for, django_assert_max_num_queries):
     import json
 
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from duikou.plans.importer import import_plan_data
 
     client = client_for(world["users"]["office"])
-    # The lights (counts, red tasks, 未报/迟报 in a fixed number of queries) lead the dashboard since #14.
-    with django_assert_max_num_queries(26) as small:
+
+    def counted(work) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            work()
+        return len(captured.captured_queries)
+
+    # The page, once the queue has computed the snapshot (here inside the first request), and the refresh itself:
+    # the lights (counts, red tasks, every program's light) in a fixed number of queries.
+    client.get(reverse("web:home"))
+    with django_assert_max_num_queries(20) as small:
         client.get(reverse("web:home"))
+    page = len(small.captured_queries)  # read now: the next request clears the connection's query log
+    refresh = counted(stats.refresh_snapshot)
     for n in range(3):  # three more plans under new programs
         data = json.loads(json.dumps(world["plan_data"]))
         data["title"] = f"第{n}号方案"
         data["donors"] = [["厦门市", "泉州市", "漳州市"][n]]
         raw = json.dumps(data, ensure_ascii=False).encode()
         import_plan_data(data, source_bytes=raw, source_name=f"{n}.json")
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get(reverse("web:home"))
+    with django_assert_max_num_queries(page):
         client.get(reverse("web:home"))
+    assert counted(stats.refresh_snapshot) <= refresh
 
 
 def test_fund_schedule_table(world, client_for):
@@ -143,3 +159,89 @@ def test_dashboard_reuses_its_figures_until_the_data_changes(world, client_for):
     assert after["light_counts"]["done"] == first["light_counts"]["done"] + 1
     assert after["totals"]["completed"] == first["totals"]["completed"] + 1
     assert client_for(office).get(reverse("web:home")).context["light_counts"] == after["light_counts"]
+
+
+def _complete_a_task(world):
+    from duikou.plans.models import Task
+
+    task = Task.objects.filter(plan=world["plan"]).exclude(status__in=Task.CLOSED).order_by("pk").first()
+    task.status = Task.COMPLETED
+    task.save()
+
+
+def test_the_dashboard_serves_the_last_figures_while_the_queue_computes_new_ones(world, client_for, settings):
+    """No view counts the whole country's lights: a change is shown by the queue's refresh, asked once however
+    many views come meanwhile; the page says when its figures were computed."""
+    import threading
+
+    from duikou.core import jobs
+    from duikou.core.models import Job
+    from duikou.web.models import DashboardSnapshot
+
+    office = world["users"]["office"]
+    client = client_for(office)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    first = client.get(reverse("web:home"))
+    assert "总览数据正在计算" in first.content.decode()  # nothing computed yet: the queue has it
+    assert jobs.work(threading.Event(), once=True) == 1
+    before = stats.dashboard(office)
+    snapshot = DashboardSnapshot.objects.get()
+    page = client.get(reverse("web:home")).content.decode()
+    assert f"数据更新于 {timezone.localtime(snapshot.computed_at):%Y-%m-%d %H:%M}" in page
+    assert Job.objects.filter(kind="web.refresh_dashboard").count() == 1  # fresh figures ask for nothing
+
+    _complete_a_task(world)
+    for _view in range(3):
+        stale = stats.dashboard(office)
+        assert stale["light_counts"] == before["light_counts"] and stale["snapshot"]["refreshing"]
+    assert Job.objects.filter(kind="web.refresh_dashboard", status=Job.QUEUED).count() == 1
+    assert jobs.work(threading.Event(), once=True) == 1
+    after = stats.dashboard(office)
+    assert after["light_counts"]["done"] == before["light_counts"]["done"] + 1
+    assert after["totals"]["completed"] == before["totals"]["completed"] + 1
+    assert not after["snapshot"]["refreshing"]
+
+
+def test_the_snapshot_is_refreshed_at_most_once_in_the_interval(world, settings):
+    from duikou.core.models import Job
+
+    office = world["users"]["office"]
+    before = stats.dashboard(office)  # computed now (the immediate backend)
+    settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 60
+    _complete_a_task(world)
+    assert stats.dashboard(office)["light_counts"] == before["light_counts"]
+    assert Job.objects.filter(kind="web.refresh_dashboard").count() == 1
+    settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 0
+    assert stats.dashboard(office)["light_counts"]["done"] == before["light_counts"]["done"] + 1
+
+
+def test_the_snapshot_equals_the_figures_computed_for_the_office(world):
+    """The queue's figures (computed with no user, from the tallies) are those the office's rows through the gate
+    give when computed as for a user who sees a part (stats._whole_figures with everything=False)."""
+    from duikou.programs.models import Program
+
+    _complete_a_task(world)
+    office = world["users"]["office"]
+    snapshot = stats.whole_snapshot()["figures"]
+    direct = stats._whole_figures(office, False, set(Program.objects.values_list("pk", flat=True)))
+    for key in ("totals", "units", "light_counts"):
+        assert snapshot[key] == direct[key]
+    assert snapshot["red_tasks"] == direct["red_tasks"]
+
+
+def test_a_units_figures_are_recomputed_at_most_once_in_the_interval(world, settings, client_for):
+    """A unit's figures (its own slice, computed in the request) are reused for the interval under a stream of
+    writes, and the page says since when."""
+    mawei = world["users"]["mawei"]
+    settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 60
+    before = stats.dashboard(mawei)
+    _complete_a_task(world)
+    again = stats.dashboard(mawei)
+    assert again["light_counts"] == before["light_counts"]
+    assert again["snapshot"]["computed_at"] == before["snapshot"]["computed_at"]
+    page = client_for(mawei).get(reverse("web:home")).content.decode()
+    assert f"数据更新于 {timezone.localtime(before['snapshot']['computed_at']):%Y-%m-%d %H:%M}" in page
+    settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 0
+    after = stats.dashboard(mawei)
+    assert after["light_counts"] != before["light_counts"]
+    assert after["light_counts"]["done"] == before["light_counts"]["done"] + 1

@@ -1,4 +1,5 @@
-"""Figures cached on the data's version: recomputed after any change, reused while nothing changed.
+"""Figures cached on the data's version: recomputed after any change (or, with `reuse_seconds`, at most so often),
+reused while nothing changed.
 
 The version is the newest change-log entry's id: every create, update and delete of an audited record writes one
 in the same transaction (core.audit; bulk loads write their own summary entry), so a report approved or a task
@@ -9,6 +10,7 @@ transactions that commit out of the order of their ids.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import TypeVar
@@ -16,6 +18,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
+from django.utils import timezone
 
 from .dates import today_for
 from .models import ChangeLog
@@ -29,19 +32,45 @@ def data_version() -> int:
 
 
 def cached(
-    name: str, parts, compute: Callable[[], T], *, version: int | None = None, seconds: int | None = None
+    name: str,
+    parts,
+    compute: Callable[[], T],
+    *,
+    version: int | None = None,
+    seconds: int | None = None,
+    reuse_seconds: int = 0,
 ) -> T:
     """compute() once per (name, parts, data version, day), kept at most `seconds` (DUIKOU_FIGURES_CACHE_SECONDS).
 
     `parts` names everything else the answer depends on (whose view, which page); it is hashed into the key.
-    `version`: the data_version() already read for this view (several figures, one lookup)."""
+    `version`: the data_version() already read for this view (several figures, one lookup). `reuse_seconds`: an
+    answer computed at an older version is still served while younger than this (the same day): under a stream of
+    writes each view would otherwise compute afresh. `computed_at` (below) says when the answer served was made."""
+    return cached_with_time(
+        name, parts, compute, version=version, seconds=seconds, reuse_seconds=reuse_seconds
+    )[0]
+
+
+def cached_with_time(
+    name: str,
+    parts,
+    compute: Callable[[], T],
+    *,
+    version: int | None = None,
+    seconds: int | None = None,
+    reuse_seconds: int = 0,
+) -> tuple[T, dt.datetime]:
+    """`cached`, and the moment the answer served was computed."""
     version = data_version() if version is None else version
-    digest = hashlib.sha256(repr((parts, version, str(today_for()))).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((parts, str(today_for()))).encode()).hexdigest()[:32]
     key = f"duikou:{name}:{digest}"
-    missing = object()
-    value = cache.get(key, missing)
-    if value is missing:
-        value = compute()
-        timeout = settings.DUIKOU_FIGURES_CACHE_SECONDS if seconds is None else seconds
-        cache.set(key, value, timeout)
-    return value
+    found = cache.get(key)
+    now = timezone.now()
+    if found is not None:
+        found_version, computed_at, value = found
+        if found_version == version or (now - computed_at).total_seconds() < reuse_seconds:
+            return value, computed_at
+    value = compute()
+    timeout = settings.DUIKOU_FIGURES_CACHE_SECONDS if seconds is None else seconds
+    cache.set(key, (version, now, value), timeout)
+    return value, now

@@ -65,12 +65,9 @@ def organization_detail(request, pk: int):
         r.task.my_role = r
         tasks.append(r.task)
     # Each task's light and other registered figures, in one query for the rows shown.
-    extras = {
-        row["pk"]: row
-        for row in annotate_tasks(Task.objects.filter(pk__in=[t.pk for t in tasks])).values(
-            "pk", *annotate_tasks(Task.objects.none()).query.annotations
-        )
-    }
+    # The annotations are built once (building the light's expression is a good part of this page's time).
+    annotated = annotate_tasks(Task.objects.filter(pk__in=[t.pk for t in tasks]))
+    extras = {row["pk"]: row for row in annotated.values("pk", *annotated.query.annotations)}
     for task in tasks:
         for name, value in extras.get(task.pk, {}).items():
             if name != "pk":

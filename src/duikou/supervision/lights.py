@@ -84,7 +84,10 @@ def report_missing_q(today: dt.date, prefix: str = "") -> Q:
             ~Exists(
                 Report.objects.filter(
                     organization_id=OuterRef("organization_id"),
-                    program_id=OuterRef("task__plan__program_id"),
+                    # The task's program from the outer query, not through the responsibility's own joins: so
+                    # PostgreSQL cannot turn this EXISTS into one hashed anti-join over every responsibility in
+                    # the country, and looks up only the responsibilities of the tasks it is asked about.
+                    program_id=OuterRef(OuterRef("plan__program_id")),
                     period=str(period),
                     status__in=HANDED_IN,
                 )
@@ -122,15 +125,25 @@ def annotate_lights(queryset, today: dt.date | None = None):
         _lag_left=(F("progress") + F("_behind")) * (F("_due_n") - F("_start_n")),
         _lag_right=Value(100) * (F("_today_n") - F("_start_n")),
     )
-    light = Case(
-        When(status__in=Task.CLOSED, then=Value(DONE)),
-        When(overdue_q(today) | report_missing_q(today), then=Value(RED)),
-        When(due_soon | behind, then=Value(YELLOW)),
-        default=Value(GREEN),
-        output_field=CharField(),
+    closed, red, yellow = (
+        Q(status__in=Task.CLOSED),
+        overdue_q(today) | report_missing_q(today),
+        due_soon | behind,
     )
-    return queryset.annotate(light=light).annotate(
-        light_rank=Case(*[When(light=k, then=Value(v)) for k, v in RANK.items()], output_field=IntegerField())
+
+    def by_light(values: dict, output_field):
+        return Case(
+            When(closed, then=Value(values[DONE])),
+            When(red, then=Value(values[RED])),
+            When(yellow, then=Value(values[YELLOW])),
+            default=Value(values[GREEN]),
+            output_field=output_field,
+        )
+
+    # The rank from the same conditions, not from `light`: a CASE over `light` repeats its whole expression in the
+    # SQL once per light (five copies of the missing-report subqueries; compiling them took ~25 ms a query).
+    return queryset.annotate(
+        light=by_light({k: k for k in RANK}, CharField()), light_rank=by_light(RANK, IntegerField())
     )
 
 
@@ -145,15 +158,11 @@ def task_light(task: Task, today: dt.date | None = None) -> str:
 
 def counts(tasks, today: dt.date | None = None) -> dict[str, int]:
     """How many of these tasks are in each light (one grouped query)."""
-    from django.db.models import Sum
+    from django.db.models import Count
 
-    rows = annotate_lights(tasks.order_by(), today).aggregate(
-        **{
-            key: Sum(Case(When(light=key, then=Value(1)), default=Value(0), output_field=IntegerField()))
-            for key in RANK
-        }
-    )
-    return {key: rows[key] or 0 for key in RANK}
+    rows = annotate_lights(tasks.order_by(), today).values("light_rank").annotate(n=Count("pk")).order_by()
+    found = {BY_RANK[row["light_rank"]]: row["n"] for row in rows}
+    return {key: found.get(key, 0) for key in RANK}
 
 
 def worst_by(tasks, group: str, today: dt.date | None = None) -> dict[int, str]:
@@ -276,6 +285,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
             task__plan__program__in=ids, **{f"task__plan__{k}": v for k, v in published.items()}
         )
         .values_list("task__plan__program_id", "organization_id")
+        .order_by()  # the models' default ordering would join the DISTINCT and multiply its rows
         .distinct()
     ):
         members[program_id].add(org_id)
@@ -284,6 +294,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
             target__plan__program__in=ids, **{f"target__plan__{k}": v for k, v in published.items()}
         )
         .values_list("target__plan__program_id", "organization_id")
+        .order_by()
         .distinct()
     ):
         members[program_id].add(org_id)

@@ -15,7 +15,7 @@ from duikou.core import jobs
 from duikou.core.errors import InputError
 from duikou.programs.models import Program
 
-from . import imports
+from . import imports, stats
 from .models import ImportDraft
 
 STEPS = {"OCR": _lazy("文字识别")}
@@ -111,3 +111,11 @@ def publish(run: jobs.Run, *, draft: int) -> dict:
         "messages": notes,
         "redirect": reverse("plans:detail", args=[result.plan.pk]),
     }
+
+
+@jobs.job("web.refresh_dashboard")
+def refresh_dashboard(run: jobs.Run) -> dict:
+    """The dashboard's figures over everything computed afresh (web.stats.whole_snapshot asks for it)."""
+    run.progress(0, None, _("统计全部任务的红黄绿灯"), force=True)
+    row = stats.refresh_snapshot()
+    return {"version": row.version}

@@ -3,6 +3,7 @@
 import hashlib
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +63,25 @@ class ImportDraft(models.Model):
         if not self.source_sha256:
             self.source_sha256 = hashlib.sha256(bytes(self.source_bytes)).hexdigest()
         super().save(*args, **kwargs)
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard's figures over everything, as last computed on the task queue (web.stats.refresh_snapshot).
+
+    Counting every task's light over the whole country takes seconds; a page serves these figures, says when they
+    were computed, and asks the queue for new ones when the data has moved on since."""
+
+    scope = models.CharField(_("范围"), max_length=100, unique=True)
+    figures = models.JSONField(_("数据"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    version = models.BigIntegerField(_("数据版本"), default=0)  # core.versioned.data_version() when computed
+    day = models.DateField(_("计算日"), null=True, blank=True)  # core.dates.today_for() when computed
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    # Set when a refresh is queued, cleared when it is done: two views at once queue it once.
+    refresh_requested_at = models.DateTimeField(_("刷新请求时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("总览数据")
+        verbose_name_plural = _("总览数据")
+
+    def __str__(self):
+        return self.scope

@@ -6,10 +6,13 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from duikou.analytics import services as analytics
-from duikou.core import versioned
+from duikou.core import jobs, versioned
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
 from duikou.core.permissions import VIEW, sees_everything
@@ -21,6 +24,8 @@ from duikou.programs.models import Program
 from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
 from duikou.supervision import lights
 from duikou.targets.models import Allocation, Target, reached
+
+from .models import DashboardSnapshot
 
 
 def task_counts(tasks_queryset, group_by: str) -> dict:
@@ -44,10 +49,12 @@ PROGRAMS_PER_PAGE = 50
 def dashboard(user, page=1) -> dict:
     """Completion, overdue tasks, targets reached and funds executed, per program (a page of them) and per unit.
 
-    Figures come from the analytics summary tables, kept current in the same transaction as the data. A
-    unit or recipient sees figures over only the rows the gate lets it see, computed from those rows (a
-    bounded slice); its unit table is the tallies of the units it may see. All of it is cached on the data's
-    version and the day (core.versioned): any change shows on the next view.
+    Figures come from the analytics summary tables, kept current in the same transaction as the data. For those
+    who see everything, what covers the whole country (tasks by light, the red tasks, the units' rows and lights,
+    every program's light) is the snapshot last computed on the task queue (`refresh_snapshot`), shown with the
+    time it was computed; a view after the data moved on asks the queue for a new one. A unit or recipient sees
+    figures over only the rows the gate lets it see, computed from those rows (a bounded slice) and cached on the
+    data's version and the day (core.versioned): any change shows on the next view.
     """
     from django.core.paginator import Paginator
 
@@ -59,19 +66,44 @@ def dashboard(user, page=1) -> dict:
         )  # a unit's programs are few: the gate's query runs once, not per count and page
     programs_page = Paginator(visible, PROGRAMS_PER_PAGE).get_page(page)
     programs = list(programs_page.object_list)
-    visible_ids = None if everything else {p.pk for p in visible}
-    # Every figure below reads tallies and the lights over every task the user may see (the lights alone take
-    # seconds at national scale): cached on the data's version (core.versioned), so the next view after any change
-    # — a report approved, a task edited — computes them afresh, and a view with nothing changed reuses them. What
-    # covers everything the user sees is cached once; what covers one page of programs, per page.
-    scope, version = viewer_scope(user, everything), versioned.data_version()
-    whole = versioned.cached(
-        "dashboard", scope, lambda: _whole_figures(user, everything, visible_ids), version=version
-    )
     ids = [p.pk for p in programs]
-    page_figures = versioned.cached(
-        "dashboard-page", (scope, ids), lambda: _page_figures(user, programs, everything), version=version
-    )
+    version = versioned.data_version()
+    # Under a stream of writes (reports saved every second) each view would compute afresh: figures younger than
+    # this are served, with the time they were computed.
+    reuse = settings.DUIKOU_DASHBOARD_REFRESH_SECONDS
+    if everything:
+        snapshot = whole_snapshot(version=version)
+        whole = snapshot["figures"]
+        # One page of programs: their tallies (a few grouped queries) and their 未报/迟报, cached on the version.
+        page_figures = {
+            "programs": analytics.program_figures(ids, today=today_for()),
+            "program_lights": whole["program_lights"],
+            "reporting": versioned.cached(
+                "dashboard-reporting",
+                ids,
+                lambda: _reporting(programs, None),
+                version=version,
+                reuse_seconds=reuse,
+            ),
+        }
+    else:
+        visible_ids = {p.pk for p in visible}
+        scope = viewer_scope(user, everything)
+        whole, whole_at = versioned.cached_with_time(
+            "dashboard",
+            scope,
+            lambda: _whole_figures(user, everything, visible_ids),
+            version=version,
+            reuse_seconds=reuse,
+        )
+        page_figures, page_at = versioned.cached_with_time(
+            "dashboard-page",
+            (scope, ids),
+            lambda: _page_figures(user, programs),
+            version=version,
+            reuse_seconds=reuse,
+        )
+        snapshot = {"computed": True, "computed_at": min(whole_at, page_at), "refreshing": False}
     by_program = page_figures["programs"] if everything else whole["programs"]
     program_rows = [
         {
@@ -89,6 +121,106 @@ def dashboard(user, page=1) -> dict:
         "light_counts": whole["light_counts"],
         "red_tasks": whole["red_tasks"],
         "reporting": page_figures["reporting"],
+        "snapshot": snapshot,
+    }
+
+
+# -- the snapshot of the whole country's figures ---------------------------------------------------
+EVERYTHING = "all"
+# A refresh asked this long ago and still not done (its job failed or was lost) may be asked again.
+REFRESH_GIVEN_UP = dt.timedelta(minutes=10)
+
+
+def whole_snapshot(*, version: int | None = None) -> dict:
+    """The last computed figures over everything (`figures`, decoded; empty before the first computation), when
+    they were computed (`computed_at`) and whether a newer computation is under way (`refreshing`). Stale
+    figures (the data or the day moved on) are served while the queue computes new ones."""
+    version = versioned.data_version() if version is None else version
+    row = DashboardSnapshot.objects.filter(scope=EVERYTHING).first()
+    if row is None or row.figures is None or row.version != version or row.day != today_for():
+        if request_refresh():
+            # Run at once by the immediate backend (tests, DUIKOU_TASKS_BACKEND=immediate): read what it wrote.
+            row = DashboardSnapshot.objects.filter(scope=EVERYTHING).first()
+    figures = _decode(row.figures) if row is not None and row.figures is not None else None
+    return {
+        "figures": figures or _empty_whole(),
+        "computed": figures is not None,
+        "computed_at": row.computed_at if row is not None else None,
+        "refreshing": row is not None and row.refresh_requested_at is not None,
+    }
+
+
+def request_refresh() -> bool:
+    """Queue the snapshot's refresh unless one is already queued or running, or the figures were computed less than
+    DUIKOU_DASHBOARD_REFRESH_SECONDS ago. The claim is one conditional UPDATE of the snapshot's row, so two views
+    at once queue one refresh. Returns whether this call queued it."""
+    now = timezone.now()
+    DashboardSnapshot.objects.get_or_create(scope=EVERYTHING)
+    recent = now - dt.timedelta(seconds=settings.DUIKOU_DASHBOARD_REFRESH_SECONDS)
+    claimed = (
+        DashboardSnapshot.objects.filter(scope=EVERYTHING)
+        .filter(Q(refresh_requested_at__isnull=True) | Q(refresh_requested_at__lt=now - REFRESH_GIVEN_UP))
+        .filter(Q(computed_at__isnull=True) | Q(computed_at__lte=recent))
+        .update(refresh_requested_at=now)
+    )
+    if claimed:
+        jobs.start("web.refresh_dashboard", user=None, title=_("刷新工作总览数据"))
+    return bool(claimed)
+
+
+def refresh_snapshot() -> DashboardSnapshot:
+    """Compute the figures over everything and store them (the queue's job web.refresh_dashboard)."""
+    # The version and day are read first: a change committed while this computes leaves the snapshot stale.
+    version, today = versioned.data_version(), today_for()
+    whole = _whole_figures(None, True, None)
+    published = Task.objects.filter(plan__status=Plan.PUBLISHED)
+    whole["program_lights"] = lights.worst_by(published, "plan__program_id", today)
+    row, _created = DashboardSnapshot.objects.update_or_create(
+        scope=EVERYTHING,
+        defaults={
+            "figures": _encode(whole),
+            "version": version,
+            "day": today,
+            "computed_at": timezone.now(),
+            "refresh_requested_at": None,
+        },
+    )
+    return row
+
+
+def _encode(whole: dict) -> dict:
+    """The figures as JSON: red tasks by id (read again with their plan when shown), amounts as text."""
+    return {
+        "totals": whole["totals"],
+        "units": whole["units"],
+        "light_counts": whole["light_counts"],
+        "red_tasks": [t.pk for t in whole["red_tasks"]],
+        "program_lights": {str(k): v for k, v in whole["program_lights"].items()},
+    }
+
+
+def _decode(data: dict) -> dict:
+    tasks = Task.objects.select_related("plan").in_bulk(data["red_tasks"])
+    totals = {k: (Decimal(v) if k in MONEY else v) for k, v in data["totals"].items()}
+    units = [{**u, "disbursed": Decimal(u["disbursed"])} for u in data["units"]]
+    return {
+        "programs": {},
+        "totals": totals,
+        "units": units,
+        "light_counts": data["light_counts"],
+        "red_tasks": [tasks[pk] for pk in data["red_tasks"] if pk in tasks],
+        "program_lights": {int(k): v for k, v in data["program_lights"].items()},
+    }
+
+
+def _empty_whole() -> dict:
+    return {
+        "programs": {},
+        "totals": _with_ratios(dict(EMPTY)),
+        "units": [],
+        "light_counts": dict.fromkeys(lights.RANK, 0),
+        "red_tasks": [],
+        "program_lights": {},
     }
 
 
@@ -120,7 +252,7 @@ def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
     ids = [r["organization_id"] for r in unit_rows]
     names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     paid = analytics.unit_paid(ids)
-    shares = unit_shares(user, ids)
+    shares = unit_shares(user, ids, everything=everything)
     unit_lights = lights.unit_lights(ids)
     for row in unit_rows:
         row["organization__full_name"] = names.get(row["organization_id"], "")
@@ -130,7 +262,9 @@ def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
         row["light"] = unit_lights.get(row["organization_id"], lights.DONE)
 
     # What the dashboard leads with: tasks by light and the red tasks, over the tasks the user may see.
-    tasks = Task.objects.restrict(user, VIEW).filter(plan__status=Plan.PUBLISHED)
+    tasks = (Task.objects.all() if everything else Task.objects.restrict(user, VIEW)).filter(
+        plan__status=Plan.PUBLISHED
+    )
     red = list(
         lights.annotate_lights(tasks)
         .filter(light=lights.RED)
@@ -146,17 +280,21 @@ def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
     }
 
 
-def _page_figures(user, programs: list, everything: bool) -> dict:
-    """One page of programs: their tallied figures (for those who see everything), their lights, and the units
-    that have not reported (未报) or reported late (迟报) for the last period of each (the first 20)."""
+def _page_figures(user, programs: list) -> dict:
+    """One page of programs of a user who sees a part: their lights, and the units that have not reported (未报) or
+    reported late (迟报) for the last period of each (the first 20)."""
     ids = [p.pk for p in programs]
-    units = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
-    reporting = lights.reporting_statuses(programs[:20], units=units)
+    units = Organization.objects.restrict(user, VIEW).values("pk")
     return {
-        "programs": analytics.program_figures(ids, today=today_for()) if everything else {},
+        "programs": {},
         "program_lights": lights.program_lights(ids),
-        "reporting": [r for r in reporting if r["missing"] or r["late"]],
+        "reporting": _reporting(programs, units),
     }
+
+
+def _reporting(programs: list, units) -> list:
+    """未报 and 迟报 of the first 20 programs of a page (those with any)."""
+    return [r for r in lights.reporting_statuses(programs[:20], units=units) if r["missing"] or r["late"]]
 
 
 FIGURES = (
@@ -183,10 +321,11 @@ def _with_ratios(figures: dict) -> dict:
     }
 
 
-def unit_shares(user, organization_ids) -> dict[int, tuple[int, int]]:
-    """Organization id → (its target shares the user may see, those the latest approved figure against them meets)."""
+def unit_shares(user, organization_ids, *, everything: bool = False) -> dict[int, tuple[int, int]]:
+    """Organization id → (its target shares the user may see — all with `everything` — and those the latest
+    approved figure against them meets)."""
     rows = list(
-        targets_allocations(user)
+        (Allocation.objects.all() if everything else targets_allocations(user))
         .filter(organization_id__in=list(organization_ids))
         .values_list("pk", "organization_id", "value", "target__comparator")
     )
