@@ -754,3 +754,71 @@ def test_the_bodies_an_item_sets_up_are_parts_of_that_item():
         (["二", "(一)"], []),
     ]
     assert [t[0] for t in _tasks(expo)] == [["一", "(一)"], ["二", "(一)"]]
+
+
+# --- a task table flattened onto one line -----------------------------------------------------------------------
+
+FILLER = "为加快推进签约项目尽快落地建设，明确各对接单位的职责任务，特制定本方案。" * 12
+PROJECT_TABLE = (
+    "某区管委会办公室关于印发《某区签约项目跟踪推进方案》及项目任务分解表的通知 各单位： 现印发给你们，请遵照执行。"
+    " 某区管委会办公室 2016年3月2日 附件 "
+    + FILLER
+    + " 序号 项目名称 项目内容 投资额（亿元） 企业方联系人 牵头领导"
+    " 责任单位 责任单位负责人 负责事项 一、省领导见证签约项目 1 甲银行项目 甲银行拟设立分行，首期规模不低于20亿元。"
+    " 10 王强139******** 张三 区财政金融局 李四 区财政金融局负责对接。 2 乙产业园 拟建设产业园，建筑面积2万平方米。"
+    " 5 赵六 136******** 孙七 牵头单位：区经济发展局配合单位：区规划局 区环境与国土资源局区土地开发公司 周八 吴九"
+    " 区经济发展局负责牵头对接，区规划局依法做好选址。 二、其他签约项目 （一）民企项目 3 丙物流中心 设立物流中心。"
+    " 3 郑十 159******** 钱一 区交通与建设局区经济与发展局 平潭两岸发展公司 冯二 陈三 刘五"
+    " 1.区交通与建设局负责对接；2.区经济与发展局负责规划。 4 丁基础设施项目 参与基础设施建设。 100 卫东 159********"
+    " 钱一 蒋二 沈三 区交通与建设局牵头对接基础设施建设等事宜，区财政金融局配合相关政策的服务。"
+)
+WORK_TABLE = (
+    "某县人民政府办公室关于印发某县重点工作任务分解表的通知 各乡镇人民政府： 现印发给你们，请认真贯彻落实。"
+    " 某县人民政府办公室 2021年5月6日 " + FILLER.replace("签约项目", "重点工作") + " 序号 工作任务 主要内容"
+    " 责任领导 牵头单位 配合单位 完成时限 1 建设县城污水处理厂 新建日处理能力2万吨的污水处理厂。 王县长 县住建局"
+    " 县发改局 县财政局 李局长 2021年12月底前 2 推进农村公路提档升级 完成县乡道改造。 张副县长 县交通运输局 县财政局"
+    " 赵局长 2021年10月底前 3 开展招商引资专项行动 签约项目不少于10个。 刘副县长 县商务局 县发改局 孙局长 长期坚持"
+)
+
+
+def test_a_project_table_run_onto_one_line_gives_one_task_per_row_with_its_units():
+    plan = extract_text(PROJECT_TABLE)
+    rows = {t["number"]: t for t in plan["tasks"]}
+    assert [t["title"] for t in plan["tasks"]] == ["甲银行项目", "乙产业园", "丙物流中心", "丁基础设施项目"]
+    assert rows["1"]["path"] == ["一", "1"] and rows["3"]["path"] == ["二", "(一)", "3"]
+    assert rows["1"]["lead_units"] == ["区财政金融局"]
+    # 牵头单位：/配合单位： in the cell, names run together split again; the people on either side are not units
+    assert rows["2"]["lead_units"] == ["区经济发展局"]
+    assert rows["2"]["support_units"] == ["区规划局", "区环境与国土资源局", "区土地开发公司"]
+    assert rows["3"]["lead_units"] == ["区交通与建设局", "区经济与发展局", "平潭两岸发展公司"]
+    # an empty unit cell: the duties column's 甲牵头…，乙配合… says who
+    assert (rows["4"]["lead_units"], rows["4"]["support_units"]) == (["区交通与建设局"], ["区财政金融局"])
+
+
+def test_a_work_table_run_onto_one_line_keeps_its_deadlines():
+    plan = extract_text(WORK_TABLE)
+    got = [(t["title"], t["lead_units"], t["support_units"], t["deadline"]) for t in plan["tasks"]]
+    assert got == [
+        ("建设县城污水处理厂", ["县住建局"], ["县发改局", "县财政局"], "2021年12月底前"),
+        ("推进农村公路提档升级", ["县交通运输局"], ["县财政局"], "2021年10月底前"),
+        ("开展招商引资专项行动", ["县商务局"], ["县发改局"], "长期坚持"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "issued_on"),
+    [
+        (PROJECT_TABLE, "某区签约项目跟踪推进方案", "2016-03-02"),
+        (
+            "关于印发《某市营商环境提升行动方案》和任务清单的通知 各区人民政府： 现印发给你们。\n"
+            "某市人民政府办公室 2020年7月1日\n某市营商环境提升行动方案\n一、优化审批\n压缩审批时限。",
+            "某市营商环境提升行动方案",
+            "2020-07-01",
+        ),
+    ],
+)
+def test_a_notice_sending_a_plan_and_its_table_titles_the_plan_and_its_one_line_signature_dates_it(
+    text, title, issued_on
+):
+    plan = extract_text(text)
+    assert (plan["title"], plan["issued_on"]) == (title, issued_on)

@@ -388,6 +388,20 @@ def clause_subjects(text: str, definitions: dict[str, str]) -> list[str]:
     return found
 
 
+def _clause_roles(text: str, definitions: dict[str, str]) -> tuple[list[str], list[str]]:
+    """甲牵头对接…，乙配合…: the bodies opening the clauses, those that 配合/协助/参与 in support."""
+    lead: list[str] = []
+    support: list[str] = []
+    for clause in re.split(r"[。；;，,]", text[:2_000]):
+        names, rest = subject_and_rest(clause.strip(), definitions)
+        role = (
+            support if rest.startswith(("配合", "协助", "参与")) else lead if _PREDICATE.match(rest) else None
+        )
+        if role is not None:
+            role += [u for u in names if u not in lead + support and len(u) >= 3]
+    return lead, support
+
+
 def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
     """Named units that a task's sentences give work to: 省三峡办要…, 天津市、上海市和浙江省要…."""
     found: list[str] = list(clause_subjects(text, definitions))
@@ -743,19 +757,18 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
     tasks: list[dict] = []
     columns: dict[str, int] | None = None
     counter = 0
-    section: str | None = (
-        None  # 一、知识产权保护方面（共5项） / （一）营商环境 across the table between its rows
-    )
+    # 一、知识产权保护方面（共5项） / （一）营商环境 across the table between its rows; a （一） under a 一、 keeps it
+    section: list[tuple[str, str]] = []
     for line in lines:
         if "\t" not in line:
             heading = match_heading(line.strip()) if columns else None
             if heading and heading[0] in ("cn", "pcn"):
-                section = heading[2]
+                section = [s for s in section if s[0] == "cn" and heading[0] == "pcn"] + [heading[::2]]
             continue
         cells = line.split("\t")
         header = _header_columns(cells)
         if header:
-            columns, section = header, None
+            columns, section = header, []
             continue
         if not columns:
             continue
@@ -776,14 +789,21 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
         if cell("content"):
             title, text = text, cell("content")
         deadline = cell("deadline") or None
+        lead, support = split_units(cell("lead"), definitions), split_units(cell("support"), definitions)
+        if (
+            not lead and not support
+        ):  # an empty unit cell: the row's own text may name them (甲牵头…，乙配合…)
+            lead, support = prose_note(text, definitions, NoteRules()) or ([], [])
+            if not lead and not support:
+                lead, support = _clause_roles(text, definitions)
         tasks.append(
             {
                 "number": number,
-                "path": [section, number] if section else [number],
+                "path": [label for _style, label in section] + [number],
                 "title": restore(title),
                 "text": restore(text),
-                "lead_units": [restore(u) for u in split_units(cell("lead"), definitions)],
-                "support_units": [restore(u) for u in split_units(cell("support"), definitions)],
+                "lead_units": [restore(u) for u in lead],
+                "support_units": [restore(u) for u in support],
                 "deadline": restore(deadline) if deadline else None,
                 "due": due_date(deadline, year),
             }
