@@ -822,3 +822,70 @@ def test_a_notice_sending_a_plan_and_its_table_titles_the_plan_and_its_one_line_
 ):
     plan = extract_text(text)
     assert (plan["title"], plan["issued_on"]) == (title, issued_on)
+
+
+# --- bodies a document sets up ----------------------------------------------------------------------------------
+
+JOINT_MEETING = (
+    "为加强统筹协调，经国务院同意，建立国务院{name}部际联席会议（以下简称联席会议）制度。\n一、主要职能\n"
+    "统筹协调全国{name}工作，研究解决重大问题；督促检查有关政策措施的落实情况。\n二、成员单位\n"
+    "联席会议由{members}组成，{first}为牵头单位。联席会议办公室设在{first}，承担日常工作。\n三、工作规则\n"
+    "联席会议原则上每年召开一次全体会议。联席会议办公室可根据工作需要，组织成员单位开展联合督导。\n四、工作要求\n"
+    "各成员单位要按照职责分工，认真落实联席会议确定的工作任务。联席会议办公室要及时通报有关情况。"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "members", "first"),
+    [
+        ("职业教育工作", "教育部、发展改革委、财政部", "教育部"),
+        ("食品安全", "市场监管总局、农业农村部、卫生健康委", "市场监管总局"),
+    ],
+)
+def test_a_joint_meetings_system_gives_its_duties_to_the_body_and_its_office(name, members, first):
+    body = f"国务院{name}部际联席会议"
+    office = body + "办公室"
+    got = _tasks(JOINT_MEETING.format(name=name, members=members, first=first))
+    # 成员单位 defines the body; 主要职能 are the body's; 原则上 and 可 after a (short) name still give it the work
+    assert got == [
+        (["一"], [body], [], None, None),
+        (["三"], [body, office], [], None, None),
+        (["四"], [office], [], None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        (
+            "（一）完善联席会议制度。国务院职业教育工作部际联席会议由教育、财政等单位组成，统筹协调全国职业教育工作。",
+            ["国务院职业教育工作部际联席会议"],
+        ),
+        (
+            "（一）成立联合采购办公室。联合采购办公室由试点城市各派1名代表组成，负责实施集中采购。",
+            ["联合采购办公室"],
+        ),
+        ("（一）加强监督。省医保局对集中采购全过程进行指导监督。", ["省医保局"]),
+        (
+            "（一）明确风险分担比例。原则上国家融资担保基金承担的风险责任比例不低于20%。",
+            ["国家融资担保基金"],
+        ),
+        # a kind of fund, national and local, is no body
+        ("（一）提高比例。国家和地方融资担保基金可以提高自身承担的风险责任比例。", []),
+    ],
+)
+def test_a_body_that_is_composed_or_acts_on_something_or_follows_a_binding_word_opens_its_clause(text, units):
+    assert _tasks(text)[0][1] == units
+
+
+def test_a_short_name_defined_after_who_composes_the_body_is_the_body_alone():
+    text = (
+        "（一）成立试点工作小组。由国务院办公厅、国家医保局组成国家组织药品集中采购试点工作小组（以下简称试点工作小组），"
+        "领导试点工作。\n（二）加强监督。试点工作小组办公室对集中采购全过程进行指导监督。"
+    )
+    assert _tasks(text)[1][1] == ["国家组织药品集中采购试点工作小组办公室"]
+    text = (
+        "（一）成立领导小组。由市发展改革委、市财政局组成市对口支援工作领导小组（以下简称领导小组），统筹推进。\n"
+        "（二）加强督查。领导小组办公室要定期通报进展。"
+    )
+    assert _tasks(text)[1][1] == ["市对口支援工作领导小组办公室"]

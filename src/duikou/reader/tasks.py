@@ -20,7 +20,7 @@ from .units import (
 # sections that frame a plan rather than assign work (指导思想, 基本原则, 主要目标, 背景 …)
 PREAMBLE_TITLE = re.compile(
     r"(意义|背景|总体要求|总体思路|总体考虑|指导思想|原则|目标|范围|期限|时间安排|进度安排|结对关系|编制依据|依据|现状|形势|"
-    r"成就|发展基础|工作基础|现实基础|机遇|挑战|总体安排|前言|概况|基本情况|发展环境|定位|适用对象|指标体系)$"
+    r"成就|发展基础|工作基础|现实基础|机遇|挑战|总体安排|前言|概况|基本情况|发展环境|定位|适用对象|指标体系|成员单位)$"
 )
 BACKGROUND_TITLE = re.compile(
     r"(背景|成就|现状|发展基础|工作基础|现实基础|形势|机遇|挑战|意义|回顾|基本情况|概况|成效|工作进展)$"
@@ -361,13 +361,14 @@ def asked_with(text: str, definitions: dict[str, str]) -> tuple[list[str], list[
 # a predicate right after a clause's named subject: the unit is given the work (国家医保局承担…的职责,
 # 北京市经济和信息化局统筹制定…, 北京市大数据工作推进小组办公室负责…)
 _PREDICATE = re.compile(
-    r"^(?:也|还|将|要|应|须|必须|负责|牵头|承担|统筹|组织|指导|会同|主动|积极|切实|认真|依法|定期|适时|及时|"
+    r"^(?:由[^，,。；;]{1,60}组成|对[^，,。；;]{1,30}(?:进行|开展|实施)|也|还|将|要|应|须|必须|可|原则上|负责|牵头|承担|统筹|组织|指导|会同|主动|积极|切实|认真|依法|定期|适时|及时|"
     r"于|推行|印发|制定|出台|发布|编制|建立|完成|开展|推进|推动|实施|落实|监督|协调|做好)"
 )
 
 
 # when a clause's work happens comes before who does it: 2004年发展改革委将会同水利部…, 目前财政部正在…
-_WHEN = re.compile(r"^(?:(?:19|20)\d{2}年(?:以来|底|初|起)?|目前|今年|明年|近期|同时|此外|其次|另外)")
+# …and so may how binding it is: 原则上国家融资担保基金…承担…
+_WHEN = re.compile(r"^(?:(?:19|20)\d{2}年(?:以来|底|初|起)?|目前|今年|明年|近期|同时|此外|其次|另外|原则上)")
 
 
 def clause_subjects(text: str, definitions: dict[str, str]) -> list[str]:
@@ -579,6 +580,8 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             lead = subjects_of(sentences, definitions)
         if not lead and not support:
             lead, support = _inherited_units(node, definitions, rules)
+        if not lead and not support and _DUTIES_OF_BODY.search(node.title):
+            lead = _body_set_up(definitions)
         deadline, due = note.deadline, due_date(note.deadline, year)
         if not deadline:
             deadline, due = prose_deadline(node.title + own_text, year)
@@ -595,6 +598,16 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             }
         )
     return tasks
+
+
+# the duties of the body a 制度 sets up (一、主要职能 贯彻落实…；统筹协调…): that body does them
+_DUTIES_OF_BODY = re.compile(r"^(?:主要)?(?:职能|职责)(?:任务)?$")
+_BODY = re.compile(r"(联席会议|领导小组|工作小组|委员会|工作组)$")
+
+
+def _body_set_up(definitions: dict[str, str]) -> list[str]:
+    """The body the text names with a short name (建立…部际联席会议（以下简称联席会议）制度)."""
+    return [full for full in definitions.values() if _BODY.search(full)][:1]
 
 
 def _parts_of_a_body(node: Node | None) -> bool:
