@@ -889,3 +889,28 @@ def test_a_short_name_defined_after_who_composes_the_body_is_the_body_alone():
         "（二）加强督查。领导小组办公室要定期通报进展。"
     )
     assert _tasks(text)[1][1] == ["市对口支援工作领导小组办公室"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "联席会议设召集人1人，由国务院分管领导同志担任；设副召集人2人，由教育部主要负责同志担任",
+        "领导小组设组长1人、副组长3人，办公室设主任1人",
+        "各责任单位要于9月22日前将联络员（指定1名）名单报送招商办公室",
+        "各成员单位确定联络员（指定2名），负责日常联系",
+        "对接会上共签约合作项目76个，总投资额达1736.1亿元",
+        "推介活动期间共签约项目20个，签约金额300亿元",
+        "为加快推进76个项目尽快落地建设，特制定本方案",
+        "为推动30个重点项目建设，结合实际，制定本计划",
+    ],
+)
+def test_a_bodys_posts_an_events_yield_and_the_plans_purpose_are_not_targets(sentence):
+    plan = extract_text(f"某工作方案\n一、主要任务\n（一）推进工作。{sentence}。\n")
+    assert plan["targets"] == []
+
+
+def test_a_commitment_beside_a_bodys_posts_stays_a_target():
+    plan = extract_text(
+        "某工作方案\n一、主要任务\n（一）推进工作。领导小组设组长1人。到2020年新建学校10所。\n"
+    )
+    assert [(t["value"], t["unit"]) for t in plan["targets"]] == [(10, "count")]

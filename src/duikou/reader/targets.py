@@ -32,7 +32,7 @@ _AT_LEAST_BEFORE_STRICT = re.compile(
 # numbers that set a rule rather than a result: a cap (最高500万元, 最多不超过六批), a standard (低于3310元为标准),
 # a rate (按7%予以贴息, 按照…30%给予), an age, a condition (1家符合条件的…, 50人以下的企业)
 _RULE_BEFORE = re.compile(
-    r"(最高|最多|上限|最低|年满|每[\d一二三四五六七八九十两]+[年月][^，,。；]{0,8}$|各(?:派|选派|推荐)|不得(?:低于|少于|超过|高于|多于)[^，,。；]{0,6}$|按照?[^，,。；%]{0,30}$|每(?:天|日|周|学期|节|人|户|班)[^，,。；]{0,12}$|(?:给予|予以)[^，,。；]{0,8}(?:奖补|补助|奖励|补贴|资助)$)"
+    r"(设[^，,。；]{0,12}(?:召集人|组长|主任|秘书长|主席|联络员)$|[(（]指定$|最高|最多|上限|最低|年满|每[\d一二三四五六七八九十两]+[年月][^，,。；]{0,8}$|各(?:派|选派|推荐)|不得(?:低于|少于|超过|高于|多于)[^，,。；]{0,6}$|按照?[^，,。；%]{0,30}$|每(?:天|日|周|学期|节|人|户|班)[^，,。；]{0,12}$|(?:给予|予以)[^，,。；]{0,8}(?:奖补|补助|奖励|补贴|资助)$)"
 )
 _EARLIER_IN_LIST = re.compile(r"(?:\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|%|个|家|项|人|名)?[、和及])+$")
 # a parenthesis opened right after a quantity and still open: its numbers break that quantity down
@@ -47,7 +47,11 @@ _SUBSIDISED = re.compile(r"^[^，,。；]{0,30}(?:给予|予以)[^，,。；]{0,
 _LIST_BEFORE = re.compile(r"(?:[^，,。；、\s]{1,6}、){3,}[^，,。；、\s]{1,4}$|(?:共|方面)$")
 _LIST_AFTER = re.compile(r"^\s*[:：]")
 # what the addressee asked for, estimated or reported (a reply to requests, a project's history) is no commitment
-_NOT_OURS = re.compile(r"请求|预计|估算|上报的|尚未|原计划")
+_NOT_OURS = re.compile(
+    r"请求|预计|估算|上报的|尚未|原计划"
+    r"|(?:会上|期间|活动中)共(?:签约|达成|引进|发布)"  # what an event yielded (对接会上共签约合作项目76个)
+    r"|特制定本|制定本(?:方案|计划|意见|办法)"  # why the plan is made: 为加快推进76个项目…，特制定本方案
+)
 # the document's own measures (调整增加为30项督查激励措施) are not commitments
 _OWN_MEASURES = re.compile(
     r"^[^，,。；]{0,8}(?:措施|举措|指标)"
