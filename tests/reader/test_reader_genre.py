@@ -914,3 +914,24 @@ def test_a_commitment_beside_a_bodys_posts_stays_a_target():
         "某工作方案\n一、主要任务\n（一）推进工作。领导小组设组长1人。到2020年新建学校10所。\n"
     )
     assert [(t["value"], t["unit"]) for t in plan["targets"]] == [(10, "count")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "deadline"),
+    [
+        ("加快发展市、县两级融资担保机构，争取三年内实现政府性融资担保业务市级全覆盖", "三年内"),
+        ("试点地区公立医疗机构应优先使用，确保1年内完成合同用量", "1年内"),
+        ("可渐进调整支付标准，在2—3年内调整到位", "2—3年内"),
+    ],
+)
+def test_a_span_counted_from_an_unstated_start_is_a_deadline_without_a_due_date(sentence, deadline):
+    assert _tasks(f"某实施意见\n一、主要任务\n（一）推进工作。{sentence}。\n") == [
+        (["一", "(一)"], [], [], deadline, None)
+    ]
+
+
+def test_a_span_in_a_rule_is_no_deadline():
+    # 5年内不得…: how long a rule binds, not when the work is due
+    assert (
+        _tasks("某实施意见\n一、主要任务\n（一）严格管理。受到处罚的企业5年内不得参加采购。\n")[0][3] is None
+    )
