@@ -935,3 +935,23 @@ def test_a_span_in_a_rule_is_no_deadline():
     assert (
         _tasks("某实施意见\n一、主要任务\n（一）严格管理。受到处罚的企业5年内不得参加采购。\n")[0][3] is None
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        (
+            "序号 改革举措 主 要 内 容 指导部门 推广范围",
+            "1\t专利保险机制\t开发专利保险产品。\t国家知识产权局、中国银保监会\t全国",
+        ),
+        (
+            "序号 工作任务 牵头单位 配合单位 完成时限",
+            "1\t开展专利保险\t国家知识产权局\t中国银保监会\t2019年底前",
+        ),
+    ],
+)
+def test_a_table_header_whose_cells_came_out_space_joined_still_heads_the_rows(header, row):
+    text = f"某推广清单\n{header}\n一、知识产权保护方面（共1项）\n{row}\n"
+    (task,) = extract_text(text)["tasks"]
+    assert task["path"] == ["一", "1"]
+    assert task["lead_units"] == ["国家知识产权局"] + (["中国银保监会"] if "推广范围" in header else [])

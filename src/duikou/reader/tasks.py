@@ -768,6 +768,17 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
     return None
 
 
+def _spaced_header(line: str, width: int) -> str | None:
+    """序号 改革举措 主 要 内 容 指导部门 推广范围 over rows of 5 cells: the header's cells (a letter-spaced one
+    joined again) tab-separated, when they are as many as the rows' cells and read as a task table's header."""
+    if not re.match(r"^(?:序号|编号)\s", line):
+        return None
+    # a run of single characters is one letter-spaced cell (主 要 内 容)
+    cells = [c.replace(" ", "") for c in re.findall(r"(?:\S(?:\s\S)+(?!\S))|\S+", line)]
+    cells = [c for c in cells if c]
+    return "\t".join(cells) if len(cells) == width and _header_columns(cells) else None
+
+
 def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None, restore) -> list[dict]:
     """One task per numbered row of a 任务分工 table (序号/工作任务/牵头单位/配合单位/完成时限)."""
     tasks: list[dict] = []
@@ -775,7 +786,12 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
     counter = 0
     # 一、知识产权保护方面（共5项） / （一）营商环境 across the table between its rows; a （一） under a 一、 keeps it
     section: list[tuple[str, str]] = []
-    for line in lines:
+    for index, line in enumerate(lines):
+        # a header row whose cells came out space-joined (序号 改革举措 主 要 内 容 指导部门), a section row
+        # (一、…) perhaps between it and the first row
+        following = next((f for f in lines[index + 1 : index + 3] if "\t" in f), "")
+        if "\t" not in line and following and (spaced := _spaced_header(line, following.count("\t") + 1)):
+            line = spaced
         if "\t" not in line:
             heading = match_heading(line.strip()) if columns else None
             if heading and heading[0] in ("cn", "pcn"):
