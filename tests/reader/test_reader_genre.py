@@ -955,3 +955,13 @@ def test_a_table_header_whose_cells_came_out_space_joined_still_heads_the_rows(h
     (task,) = extract_text(text)["tasks"]
     assert task["path"] == ["一", "1"]
     assert task["lead_units"] == ["国家知识产权局"] + (["中国银保监会"] if "推广范围" in header else [])
+
+
+def test_a_flattened_rows_number_glued_to_its_name_still_starts_the_row():
+    # a PDF's text may lose the space between a row's number and its name (…负责对接。25海峡人寿保险项目)
+    text = PROJECT_TABLE.replace("区财政金融局负责对接。 2 乙产业园", "区财政金融局负责对接。 2乙产业园")
+    titles = [t["title"] for t in extract_text(text)["tasks"]]
+    assert titles == ["甲银行项目", "乙产业园", "丙物流中心", "丁基础设施项目"]
+    text = WORK_TABLE.replace("李局长 2021年12月底前 2 推进", "李局长 2021年12月底前； 2推进")
+    titles = [t["title"] for t in extract_text(text)["tasks"]]
+    assert titles == ["建设县城污水处理厂", "推进农村公路提档升级", "开展招商引资专项行动"]

@@ -332,7 +332,15 @@ def flat_table_rows(header: list[str], body: str) -> list[str] | None:
     current: list[str] | None = None
     for index, cell in enumerate(cells):
         following = cells[index + 1] if index + 1 < len(cells) else ""
-        if cell == str(len(rows) + 1) and following and not following[0].isdigit():
+        expected = str(len(rows) + 1)
+        glued = re.match(rf"{expected}(?=[\u4e00-\u9fff“])", cell)
+        if glued and index and (cells[index - 1][-1] in "。；;" or _SECTION_CELL.match(cells[index - 1])):
+            # 25海峡人寿保险项目: the row's number glued to its name (a PDF's text lost the space), after the
+            # previous row's duties end their sentence
+            cells.insert(index + 1, cell[glued.end() :])
+            cell = expected
+            following = cells[index + 1]
+        if cell == expected and following and not following[0].isdigit():
             current = []
             rows.append((pending, current))
             pending = []
