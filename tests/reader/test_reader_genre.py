@@ -965,3 +965,26 @@ def test_a_flattened_rows_number_glued_to_its_name_still_starts_the_row():
     text = WORK_TABLE.replace("李局长 2021年12月底前 2 推进", "李局长 2021年12月底前； 2推进")
     titles = [t["title"] for t in extract_text(text)["tasks"]]
     assert titles == ["建设县城污水处理厂", "推进农村公路提档升级", "开展招商引资专项行动"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "对单户担保金额500万元及以下的小微企业收取的担保费率原则上不超过1%",
+        "单户担保金额500万元以上的再担保业务收费，原则上不高于承担风险责任的0.5%",
+        "停车服务收费标准不得高于每小时5元",
+        "对投资1000万元以上的项目给予用地保障",
+    ],
+)
+def test_a_cap_on_what_is_charged_and_the_amount_that_makes_a_case_are_not_targets(sentence):
+    plan = extract_text(f"某实施意见\n一、主要任务\n（一）推进工作。{sentence}。\n")
+    assert plan["targets"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [("引导合作机构逐步将平均担保费率降至1%以下", 1), ("到2020年，新引进投资1000万元以上的项目20个", 20)],
+)
+def test_a_fee_to_bring_down_and_a_count_of_large_projects_stay_targets(sentence, value):
+    plan = extract_text(f"某实施意见\n一、主要任务\n（一）推进工作。{sentence}。\n")
+    assert [t["value"] for t in plan["targets"]] == [value]

@@ -56,6 +56,9 @@ _NOT_OURS = re.compile(
 _OWN_MEASURES = re.compile(
     r"^[^，,。；]{0,8}(?:措施|举措|指标)"
 )  # …26个指标为国家监测指标: the plan's own parts
+# a cap on what is charged to others (收取的担保费率原则上不超过1%, 再担保业务收费…不高于承担风险责任的0.5%); a
+# rate for the addressees to keep (担保费率不超过1%) stays a target
+_FEE_CAP = re.compile(r"(?:收费|收取)[^。；]{0,16}(?:不超过|不高于|不得超过|不得高于)[^，,。；]{0,10}$")
 # 计算方法：甲/乙×100%: a formula's factor, not a level to reach
 _FORMULA = re.compile(r"[×*xX]\s*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?![\d—\-~至到])")
@@ -163,6 +166,12 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
         return True
     if _SUBSIDISED.search(text[quantity.end : quantity.end + 50]):
         return True
+    if quantity.unit == "yuan" and re.match(r"(?:\(含\))?(?:及)?(?:以上|以下)的", rule_after):
+        return (
+            True  # 单户担保金额500万元以上的再担保业务: the amount that makes a case, not an amount to reach
+        )
+    if _FEE_CAP.search(rule_before) and not re.search(r"降至|降低到|降到", rule_before):
+        return True  # 收取的担保费率原则上不超过1%, 收费…不高于承担风险责任的0.5%: a price rule
     if re.search(r"对[^，,。；]{0,20}$", rule_before) and re.match(r"(?:及)?(?:以上|以下)?的", rule_after):
         return True  # 对单户担保金额500万元以上的小微企业…: whom a rule is for
     if quantity.unit == "count" and _OWN_MEASURES.search(text[quantity.end : quantity.end + 16]):
