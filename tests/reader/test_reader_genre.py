@@ -754,3 +754,237 @@ def test_the_bodies_an_item_sets_up_are_parts_of_that_item():
         (["二", "(一)"], []),
     ]
     assert [t[0] for t in _tasks(expo)] == [["一", "(一)"], ["二", "(一)"]]
+
+
+# --- a task table flattened onto one line -----------------------------------------------------------------------
+
+FILLER = "为加快推进签约项目尽快落地建设，明确各对接单位的职责任务，特制定本方案。" * 12
+PROJECT_TABLE = (
+    "某区管委会办公室关于印发《某区签约项目跟踪推进方案》及项目任务分解表的通知 各单位： 现印发给你们，请遵照执行。"
+    " 某区管委会办公室 2016年3月2日 附件 "
+    + FILLER
+    + " 序号 项目名称 项目内容 投资额（亿元） 企业方联系人 牵头领导"
+    " 责任单位 责任单位负责人 负责事项 一、省领导见证签约项目 1 甲银行项目 甲银行拟设立分行，首期规模不低于20亿元。"
+    " 10 王强139******** 张三 区财政金融局 李四 区财政金融局负责对接。 2 乙产业园 拟建设产业园，建筑面积2万平方米。"
+    " 5 赵六 136******** 孙七 牵头单位：区经济发展局配合单位：区规划局 区环境与国土资源局区土地开发公司 周八 吴九"
+    " 区经济发展局负责牵头对接，区规划局依法做好选址。 二、其他签约项目 （一）民企项目 3 丙物流中心 设立物流中心。"
+    " 3 郑十 159******** 钱一 区交通与建设局区经济与发展局 平潭两岸发展公司 冯二 陈三 刘五"
+    " 1.区交通与建设局负责对接；2.区经济与发展局负责规划。 4 丁基础设施项目 参与基础设施建设。 100 卫东 159********"
+    " 钱一 蒋二 沈三 区交通与建设局牵头对接基础设施建设等事宜，区财政金融局配合相关政策的服务。"
+)
+WORK_TABLE = (
+    "某县人民政府办公室关于印发某县重点工作任务分解表的通知 各乡镇人民政府： 现印发给你们，请认真贯彻落实。"
+    " 某县人民政府办公室 2021年5月6日 " + FILLER.replace("签约项目", "重点工作") + " 序号 工作任务 主要内容"
+    " 责任领导 牵头单位 配合单位 完成时限 1 建设县城污水处理厂 新建日处理能力2万吨的污水处理厂。 王县长 县住建局"
+    " 县发改局 县财政局 李局长 2021年12月底前 2 推进农村公路提档升级 完成县乡道改造。 张副县长 县交通运输局 县财政局"
+    " 赵局长 2021年10月底前 3 开展招商引资专项行动 签约项目不少于10个。 刘副县长 县商务局 县发改局 孙局长 长期坚持"
+)
+
+
+def test_a_project_table_run_onto_one_line_gives_one_task_per_row_with_its_units():
+    plan = extract_text(PROJECT_TABLE)
+    rows = {t["number"]: t for t in plan["tasks"]}
+    assert [t["title"] for t in plan["tasks"]] == ["甲银行项目", "乙产业园", "丙物流中心", "丁基础设施项目"]
+    assert rows["1"]["path"] == ["一", "1"] and rows["3"]["path"] == ["二", "(一)", "3"]
+    assert rows["1"]["lead_units"] == ["区财政金融局"]
+    # 牵头单位：/配合单位： in the cell, names run together split again; the people on either side are not units
+    assert rows["2"]["lead_units"] == ["区经济发展局"]
+    assert rows["2"]["support_units"] == ["区规划局", "区环境与国土资源局", "区土地开发公司"]
+    assert rows["3"]["lead_units"] == ["区交通与建设局", "区经济与发展局", "平潭两岸发展公司"]
+    # an empty unit cell: the duties column's 甲牵头…，乙配合… says who
+    assert (rows["4"]["lead_units"], rows["4"]["support_units"]) == (["区交通与建设局"], ["区财政金融局"])
+
+
+def test_a_work_table_run_onto_one_line_keeps_its_deadlines():
+    plan = extract_text(WORK_TABLE)
+    got = [(t["title"], t["lead_units"], t["support_units"], t["deadline"]) for t in plan["tasks"]]
+    assert got == [
+        ("建设县城污水处理厂", ["县住建局"], ["县发改局", "县财政局"], "2021年12月底前"),
+        ("推进农村公路提档升级", ["县交通运输局"], ["县财政局"], "2021年10月底前"),
+        ("开展招商引资专项行动", ["县商务局"], ["县发改局"], "长期坚持"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "issued_on"),
+    [
+        (PROJECT_TABLE, "某区签约项目跟踪推进方案", "2016-03-02"),
+        (
+            "关于印发《某市营商环境提升行动方案》和任务清单的通知 各区人民政府： 现印发给你们。\n"
+            "某市人民政府办公室 2020年7月1日\n某市营商环境提升行动方案\n一、优化审批\n压缩审批时限。",
+            "某市营商环境提升行动方案",
+            "2020-07-01",
+        ),
+    ],
+)
+def test_a_notice_sending_a_plan_and_its_table_titles_the_plan_and_its_one_line_signature_dates_it(
+    text, title, issued_on
+):
+    plan = extract_text(text)
+    assert (plan["title"], plan["issued_on"]) == (title, issued_on)
+
+
+# --- bodies a document sets up ----------------------------------------------------------------------------------
+
+JOINT_MEETING = (
+    "为加强统筹协调，经国务院同意，建立国务院{name}部际联席会议（以下简称联席会议）制度。\n一、主要职能\n"
+    "统筹协调全国{name}工作，研究解决重大问题；督促检查有关政策措施的落实情况。\n二、成员单位\n"
+    "联席会议由{members}组成，{first}为牵头单位。联席会议办公室设在{first}，承担日常工作。\n三、工作规则\n"
+    "联席会议原则上每年召开一次全体会议。联席会议办公室可根据工作需要，组织成员单位开展联合督导。\n四、工作要求\n"
+    "各成员单位要按照职责分工，认真落实联席会议确定的工作任务。联席会议办公室要及时通报有关情况。"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "members", "first"),
+    [
+        ("职业教育工作", "教育部、发展改革委、财政部", "教育部"),
+        ("食品安全", "市场监管总局、农业农村部、卫生健康委", "市场监管总局"),
+    ],
+)
+def test_a_joint_meetings_system_gives_its_duties_to_the_body_and_its_office(name, members, first):
+    body = f"国务院{name}部际联席会议"
+    office = body + "办公室"
+    got = _tasks(JOINT_MEETING.format(name=name, members=members, first=first))
+    # 成员单位 defines the body; 主要职能 are the body's; 原则上 and 可 after a (short) name still give it the work
+    assert got == [
+        (["一"], [body], [], None, None),
+        (["三"], [body, office], [], None, None),
+        (["四"], [office], [], None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        (
+            "（一）完善联席会议制度。国务院职业教育工作部际联席会议由教育、财政等单位组成，统筹协调全国职业教育工作。",
+            ["国务院职业教育工作部际联席会议"],
+        ),
+        (
+            "（一）成立联合采购办公室。联合采购办公室由试点城市各派1名代表组成，负责实施集中采购。",
+            ["联合采购办公室"],
+        ),
+        ("（一）加强监督。省医保局对集中采购全过程进行指导监督。", ["省医保局"]),
+        (
+            "（一）明确风险分担比例。原则上国家融资担保基金承担的风险责任比例不低于20%。",
+            ["国家融资担保基金"],
+        ),
+        # a kind of fund, national and local, is no body
+        ("（一）提高比例。国家和地方融资担保基金可以提高自身承担的风险责任比例。", []),
+    ],
+)
+def test_a_body_that_is_composed_or_acts_on_something_or_follows_a_binding_word_opens_its_clause(text, units):
+    assert _tasks(text)[0][1] == units
+
+
+def test_a_short_name_defined_after_who_composes_the_body_is_the_body_alone():
+    text = (
+        "（一）成立试点工作小组。由国务院办公厅、国家医保局组成国家组织药品集中采购试点工作小组（以下简称试点工作小组），"
+        "领导试点工作。\n（二）加强监督。试点工作小组办公室对集中采购全过程进行指导监督。"
+    )
+    assert _tasks(text)[1][1] == ["国家组织药品集中采购试点工作小组办公室"]
+    text = (
+        "（一）成立领导小组。由市发展改革委、市财政局组成市对口支援工作领导小组（以下简称领导小组），统筹推进。\n"
+        "（二）加强督查。领导小组办公室要定期通报进展。"
+    )
+    assert _tasks(text)[1][1] == ["市对口支援工作领导小组办公室"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "联席会议设召集人1人，由国务院分管领导同志担任；设副召集人2人，由教育部主要负责同志担任",
+        "领导小组设组长1人、副组长3人，办公室设主任1人",
+        "各责任单位要于9月22日前将联络员（指定1名）名单报送招商办公室",
+        "各成员单位确定联络员（指定2名），负责日常联系",
+        "对接会上共签约合作项目76个，总投资额达1736.1亿元",
+        "推介活动期间共签约项目20个，签约金额300亿元",
+        "为加快推进76个项目尽快落地建设，特制定本方案",
+        "为推动30个重点项目建设，结合实际，制定本计划",
+    ],
+)
+def test_a_bodys_posts_an_events_yield_and_the_plans_purpose_are_not_targets(sentence):
+    plan = extract_text(f"某工作方案\n一、主要任务\n（一）推进工作。{sentence}。\n")
+    assert plan["targets"] == []
+
+
+def test_a_commitment_beside_a_bodys_posts_stays_a_target():
+    plan = extract_text(
+        "某工作方案\n一、主要任务\n（一）推进工作。领导小组设组长1人。到2020年新建学校10所。\n"
+    )
+    assert [(t["value"], t["unit"]) for t in plan["targets"]] == [(10, "count")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "deadline"),
+    [
+        ("加快发展市、县两级融资担保机构，争取三年内实现政府性融资担保业务市级全覆盖", "三年内"),
+        ("试点地区公立医疗机构应优先使用，确保1年内完成合同用量", "1年内"),
+        ("可渐进调整支付标准，在2—3年内调整到位", "2—3年内"),
+    ],
+)
+def test_a_span_counted_from_an_unstated_start_is_a_deadline_without_a_due_date(sentence, deadline):
+    assert _tasks(f"某实施意见\n一、主要任务\n（一）推进工作。{sentence}。\n") == [
+        (["一", "(一)"], [], [], deadline, None)
+    ]
+
+
+def test_a_span_in_a_rule_is_no_deadline():
+    # 5年内不得…: how long a rule binds, not when the work is due
+    assert (
+        _tasks("某实施意见\n一、主要任务\n（一）严格管理。受到处罚的企业5年内不得参加采购。\n")[0][3] is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        (
+            "序号 改革举措 主 要 内 容 指导部门 推广范围",
+            "1\t专利保险机制\t开发专利保险产品。\t国家知识产权局、中国银保监会\t全国",
+        ),
+        (
+            "序号 工作任务 牵头单位 配合单位 完成时限",
+            "1\t开展专利保险\t国家知识产权局\t中国银保监会\t2019年底前",
+        ),
+    ],
+)
+def test_a_table_header_whose_cells_came_out_space_joined_still_heads_the_rows(header, row):
+    text = f"某推广清单\n{header}\n一、知识产权保护方面（共1项）\n{row}\n"
+    (task,) = extract_text(text)["tasks"]
+    assert task["path"] == ["一", "1"]
+    assert task["lead_units"] == ["国家知识产权局"] + (["中国银保监会"] if "推广范围" in header else [])
+
+
+def test_a_flattened_rows_number_glued_to_its_name_still_starts_the_row():
+    # a PDF's text may lose the space between a row's number and its name (…负责对接。25海峡人寿保险项目)
+    text = PROJECT_TABLE.replace("区财政金融局负责对接。 2 乙产业园", "区财政金融局负责对接。 2乙产业园")
+    titles = [t["title"] for t in extract_text(text)["tasks"]]
+    assert titles == ["甲银行项目", "乙产业园", "丙物流中心", "丁基础设施项目"]
+    text = WORK_TABLE.replace("李局长 2021年12月底前 2 推进", "李局长 2021年12月底前； 2推进")
+    titles = [t["title"] for t in extract_text(text)["tasks"]]
+    assert titles == ["建设县城污水处理厂", "推进农村公路提档升级", "开展招商引资专项行动"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "对单户担保金额500万元及以下的小微企业收取的担保费率原则上不超过1%",
+        "单户担保金额500万元以上的再担保业务收费，原则上不高于承担风险责任的0.5%",
+        "停车服务收费标准不得高于每小时5元",
+        "对投资1000万元以上的项目给予用地保障",
+    ],
+)
+def test_a_cap_on_what_is_charged_and_the_amount_that_makes_a_case_are_not_targets(sentence):
+    plan = extract_text(f"某实施意见\n一、主要任务\n（一）推进工作。{sentence}。\n")
+    assert plan["targets"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [("引导合作机构逐步将平均担保费率降至1%以下", 1), ("到2020年，新引进投资1000万元以上的项目20个", 20)],
+)
+def test_a_fee_to_bring_down_and_a_count_of_large_projects_stay_targets(sentence, value):
+    plan = extract_text(f"某实施意见\n一、主要任务\n（一）推进工作。{sentence}。\n")
+    assert [t["value"] for t in plan["targets"]] == [value]

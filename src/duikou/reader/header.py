@@ -237,6 +237,8 @@ def find_title(lines: list[str]) -> tuple[str | None, str | None]:
         match = _NOTICE.match(line.replace("\t", " "))
         if match:
             title = _compact(match.group("title"))
+            # 印发《甲方案》及项目任务分解表的通知: the plan is 甲, what comes with it is its attachment
+            title = re.sub(r"^《([^《》]{4,80})》(?:及|和|暨|以及).{2,40}$", r"\1", title)
             issuer = _joint(re.sub(r"关于$", "", match.group("issuer") or "")) or None
             if issuer is None:  # 印发《X》的通知 in the page title; the body may print who sent it
                 for other in lines[:120]:
@@ -295,6 +297,8 @@ def find_issued_on(lines: list[str]) -> str | None:
         rest = (bare[: match.start()] + bare[match.end() :]).strip()
         if not rest or DOC_NUMBER.fullmatch(rest):
             return parse_date(bare)
+        if match.start() > 0 and not rest[match.start() :] and _ORG_END.search(rest) and len(rest) <= 30:
+            return parse_date(bare)  # the 落款 on one line: 平潭综合实验区管委会办公室 2015年9月10日
     joined = "\n".join(lines[:200])
     signed = _SIGNED.search(joined)
     if signed:

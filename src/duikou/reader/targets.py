@@ -32,7 +32,7 @@ _AT_LEAST_BEFORE_STRICT = re.compile(
 # numbers that set a rule rather than a result: a cap (最高500万元, 最多不超过六批), a standard (低于3310元为标准),
 # a rate (按7%予以贴息, 按照…30%给予), an age, a condition (1家符合条件的…, 50人以下的企业)
 _RULE_BEFORE = re.compile(
-    r"(最高|最多|上限|最低|年满|每[\d一二三四五六七八九十两]+[年月][^，,。；]{0,8}$|各(?:派|选派|推荐)|不得(?:低于|少于|超过|高于|多于)[^，,。；]{0,6}$|按照?[^，,。；%]{0,30}$|每(?:天|日|周|学期|节|人|户|班)[^，,。；]{0,12}$|(?:给予|予以)[^，,。；]{0,8}(?:奖补|补助|奖励|补贴|资助)$)"
+    r"(设[^，,。；]{0,12}(?:召集人|组长|主任|秘书长|主席|联络员)$|[(（]指定$|最高|最多|上限|最低|年满|每[\d一二三四五六七八九十两]+[年月][^，,。；]{0,8}$|各(?:派|选派|推荐)|不得(?:低于|少于|超过|高于|多于)[^，,。；]{0,6}$|按照?[^，,。；%]{0,30}$|每(?:天|日|周|学期|节|人|户|班)[^，,。；]{0,12}$|(?:给予|予以)[^，,。；]{0,8}(?:奖补|补助|奖励|补贴|资助)$)"
 )
 _EARLIER_IN_LIST = re.compile(r"(?:\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|%|个|家|项|人|名)?[、和及])+$")
 # a parenthesis opened right after a quantity and still open: its numbers break that quantity down
@@ -47,11 +47,18 @@ _SUBSIDISED = re.compile(r"^[^，,。；]{0,30}(?:给予|予以)[^，,。；]{0,
 _LIST_BEFORE = re.compile(r"(?:[^，,。；、\s]{1,6}、){3,}[^，,。；、\s]{1,4}$|(?:共|方面)$")
 _LIST_AFTER = re.compile(r"^\s*[:：]")
 # what the addressee asked for, estimated or reported (a reply to requests, a project's history) is no commitment
-_NOT_OURS = re.compile(r"请求|预计|估算|上报的|尚未|原计划")
+_NOT_OURS = re.compile(
+    r"请求|预计|估算|上报的|尚未|原计划"
+    r"|(?:会上|期间|活动中)共(?:签约|达成|引进|发布)"  # what an event yielded (对接会上共签约合作项目76个)
+    r"|特制定本|制定本(?:方案|计划|意见|办法)"  # why the plan is made: 为加快推进76个项目…，特制定本方案
+)
 # the document's own measures (调整增加为30项督查激励措施) are not commitments
 _OWN_MEASURES = re.compile(
     r"^[^，,。；]{0,8}(?:措施|举措|指标)"
 )  # …26个指标为国家监测指标: the plan's own parts
+# a cap on what is charged to others (收取的担保费率原则上不超过1%, 再担保业务收费…不高于承担风险责任的0.5%); a
+# rate for the addressees to keep (担保费率不超过1%) stays a target
+_FEE_CAP = re.compile(r"(?:收费|收取)[^。；]{0,16}(?:不超过|不高于|不得超过|不得高于)[^，,。；]{0,10}$")
 # 计算方法：甲/乙×100%: a formula's factor, not a level to reach
 _FORMULA = re.compile(r"[×*xX]\s*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?![\d—\-~至到])")
@@ -159,6 +166,12 @@ def _skip(text: str, quantity: Quantity, quoted: list[tuple[int, int]]) -> bool:
         return True
     if _SUBSIDISED.search(text[quantity.end : quantity.end + 50]):
         return True
+    if quantity.unit == "yuan" and re.match(r"(?:\(含\))?(?:及)?(?:以上|以下)的", rule_after):
+        return (
+            True  # 单户担保金额500万元以上的再担保业务: the amount that makes a case, not an amount to reach
+        )
+    if _FEE_CAP.search(rule_before) and not re.search(r"降至|降低到|降到", rule_before):
+        return True  # 收取的担保费率原则上不超过1%, 收费…不高于承担风险责任的0.5%: a price rule
     if re.search(r"对[^，,。；]{0,20}$", rule_before) and re.match(r"(?:及)?(?:以上|以下)?的", rule_after):
         return True  # 对单户担保金额500万元以上的小微企业…: whom a rule is for
     if quantity.unit == "count" and _OWN_MEASURES.search(text[quantity.end : quantity.end + 16]):

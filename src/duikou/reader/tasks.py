@@ -20,7 +20,7 @@ from .units import (
 # sections that frame a plan rather than assign work (指导思想, 基本原则, 主要目标, 背景 …)
 PREAMBLE_TITLE = re.compile(
     r"(意义|背景|总体要求|总体思路|总体考虑|指导思想|原则|目标|范围|期限|时间安排|进度安排|结对关系|编制依据|依据|现状|形势|"
-    r"成就|发展基础|工作基础|现实基础|机遇|挑战|总体安排|前言|概况|基本情况|发展环境|定位|适用对象|指标体系)$"
+    r"成就|发展基础|工作基础|现实基础|机遇|挑战|总体安排|前言|概况|基本情况|发展环境|定位|适用对象|指标体系|成员单位)$"
 )
 BACKGROUND_TITLE = re.compile(
     r"(背景|成就|现状|发展基础|工作基础|现实基础|形势|机遇|挑战|意义|回顾|基本情况|概况|成效|工作进展)$"
@@ -361,13 +361,14 @@ def asked_with(text: str, definitions: dict[str, str]) -> tuple[list[str], list[
 # a predicate right after a clause's named subject: the unit is given the work (国家医保局承担…的职责,
 # 北京市经济和信息化局统筹制定…, 北京市大数据工作推进小组办公室负责…)
 _PREDICATE = re.compile(
-    r"^(?:也|还|将|要|应|须|必须|负责|牵头|承担|统筹|组织|指导|会同|主动|积极|切实|认真|依法|定期|适时|及时|"
+    r"^(?:由[^，,。；;]{1,60}组成|对[^，,。；;]{1,30}(?:进行|开展|实施)|也|还|将|要|应|须|必须|可|原则上|负责|牵头|承担|统筹|组织|指导|会同|主动|积极|切实|认真|依法|定期|适时|及时|"
     r"于|推行|印发|制定|出台|发布|编制|建立|完成|开展|推进|推动|实施|落实|监督|协调|做好)"
 )
 
 
 # when a clause's work happens comes before who does it: 2004年发展改革委将会同水利部…, 目前财政部正在…
-_WHEN = re.compile(r"^(?:(?:19|20)\d{2}年(?:以来|底|初|起)?|目前|今年|明年|近期|同时|此外|其次|另外)")
+# …and so may how binding it is: 原则上国家融资担保基金…承担…
+_WHEN = re.compile(r"^(?:(?:19|20)\d{2}年(?:以来|底|初|起)?|目前|今年|明年|近期|同时|此外|其次|另外|原则上)")
 
 
 def clause_subjects(text: str, definitions: dict[str, str]) -> list[str]:
@@ -386,6 +387,20 @@ def clause_subjects(text: str, definitions: dict[str, str]) -> list[str]:
                     u for u in names if u not in found and len(u) >= 3 and not u.endswith(tuple(PLACE_CHARS))
                 ]
     return found
+
+
+def _clause_roles(text: str, definitions: dict[str, str]) -> tuple[list[str], list[str]]:
+    """甲牵头对接…，乙配合…: the bodies opening the clauses, those that 配合/协助/参与 in support."""
+    lead: list[str] = []
+    support: list[str] = []
+    for clause in re.split(r"[。；;，,]", text[:2_000]):
+        names, rest = subject_and_rest(clause.strip(), definitions)
+        role = (
+            support if rest.startswith(("配合", "协助", "参与")) else lead if _PREDICATE.match(rest) else None
+        )
+        if role is not None:
+            role += [u for u in names if u not in lead + support and len(u) >= 3]
+    return lead, support
 
 
 def subjects_of(text: str, definitions: dict[str, str]) -> list[str]:
@@ -565,6 +580,8 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             lead = subjects_of(sentences, definitions)
         if not lead and not support:
             lead, support = _inherited_units(node, definitions, rules)
+        if not lead and not support and _DUTIES_OF_BODY.search(node.title):
+            lead = _body_set_up(definitions)
         deadline, due = note.deadline, due_date(note.deadline, year)
         if not deadline:
             deadline, due = prose_deadline(node.title + own_text, year)
@@ -581,6 +598,16 @@ def outline_tasks(outline: Outline, definitions: dict[str, str], year: int | Non
             }
         )
     return tasks
+
+
+# the duties of the body a 制度 sets up (一、主要职能 贯彻落实…；统筹协调…): that body does them
+_DUTIES_OF_BODY = re.compile(r"^(?:主要)?(?:职能|职责)(?:任务)?$")
+_BODY = re.compile(r"(联席会议|领导小组|工作小组|委员会|工作组)$")
+
+
+def _body_set_up(definitions: dict[str, str]) -> list[str]:
+    """The body the text names with a short name (建立…部际联席会议（以下简称联席会议）制度)."""
+    return [full for full in definitions.values() if _BODY.search(full)][:1]
 
 
 def _parts_of_a_body(node: Node | None) -> bool:
@@ -685,7 +712,10 @@ _PROSE_DEADLINE = re.compile(
     r"|(?:19|20)\d{2}年(?:底|末)前"
     r"|(?:(?:19|20)\d{2}年)?(?:上半年|下半年|第[一二三四]季度)(?=.{0,4}(?:完成|投产|获批|开工|建成|通过|到位|实现))"
     r"|(?<![至到—\-])(?:19|20)\d{2}年(?:上半年|下半年|第[一二三四]季度)(?=[，,])"  # 2019年上半年，试点城市政府印发…
-    r"|\d{1,2}月(?=.{0,2}完成))"
+    r"|\d{1,2}月(?=.{0,2}完成)"
+    # a span counted from now (争取三年内实现…全覆盖, 在2—3年内调整到位): as printed, its day unknown
+    r"|(?<![\d一二三四五六七八九十两])[一二三四五六七八九十两\d]{1,2}(?:[—\-~至到][一二三四五六七八九十两\d]{1,2})?(?:个)?年内"
+    r"(?=[^，,。；;]{0,4}(?:实现|完成|建成|调整|达到|覆盖|到位|建立|形成)))"
 )
 
 
@@ -738,24 +768,39 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
     return None
 
 
+def _spaced_header(line: str, width: int) -> str | None:
+    """序号 改革举措 主 要 内 容 指导部门 推广范围 over rows of 5 cells: the header's cells (a letter-spaced one
+    joined again) tab-separated, when they are as many as the rows' cells and read as a task table's header."""
+    if not re.match(r"^(?:序号|编号)\s", line):
+        return None
+    # a run of single characters is one letter-spaced cell (主 要 内 容)
+    cells = [c.replace(" ", "") for c in re.findall(r"(?:\S(?:\s\S)+(?!\S))|\S+", line)]
+    cells = [c for c in cells if c]
+    return "\t".join(cells) if len(cells) == width and _header_columns(cells) else None
+
+
 def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None, restore) -> list[dict]:
     """One task per numbered row of a 任务分工 table (序号/工作任务/牵头单位/配合单位/完成时限)."""
     tasks: list[dict] = []
     columns: dict[str, int] | None = None
     counter = 0
-    section: str | None = (
-        None  # 一、知识产权保护方面（共5项） / （一）营商环境 across the table between its rows
-    )
-    for line in lines:
+    # 一、知识产权保护方面（共5项） / （一）营商环境 across the table between its rows; a （一） under a 一、 keeps it
+    section: list[tuple[str, str]] = []
+    for index, line in enumerate(lines):
+        # a header row whose cells came out space-joined (序号 改革举措 主 要 内 容 指导部门), a section row
+        # (一、…) perhaps between it and the first row
+        following = next((f for f in lines[index + 1 : index + 3] if "\t" in f), "")
+        if "\t" not in line and following and (spaced := _spaced_header(line, following.count("\t") + 1)):
+            line = spaced
         if "\t" not in line:
             heading = match_heading(line.strip()) if columns else None
             if heading and heading[0] in ("cn", "pcn"):
-                section = heading[2]
+                section = [s for s in section if s[0] == "cn" and heading[0] == "pcn"] + [heading[::2]]
             continue
         cells = line.split("\t")
         header = _header_columns(cells)
         if header:
-            columns, section = header, None
+            columns, section = header, []
             continue
         if not columns:
             continue
@@ -776,14 +821,21 @@ def table_tasks(lines: list[str], definitions: dict[str, str], year: int | None,
         if cell("content"):
             title, text = text, cell("content")
         deadline = cell("deadline") or None
+        lead, support = split_units(cell("lead"), definitions), split_units(cell("support"), definitions)
+        if (
+            not lead and not support
+        ):  # an empty unit cell: the row's own text may name them (甲牵头…，乙配合…)
+            lead, support = prose_note(text, definitions, NoteRules()) or ([], [])
+            if not lead and not support:
+                lead, support = _clause_roles(text, definitions)
         tasks.append(
             {
                 "number": number,
-                "path": [section, number] if section else [number],
+                "path": [label for _style, label in section] + [number],
                 "title": restore(title),
                 "text": restore(text),
-                "lead_units": [restore(u) for u in split_units(cell("lead"), definitions)],
-                "support_units": [restore(u) for u in split_units(cell("support"), definitions)],
+                "lead_units": [restore(u) for u in lead],
+                "support_units": [restore(u) for u in support],
                 "deadline": restore(deadline) if deadline else None,
                 "due": due_date(deadline, year),
             }

@@ -122,7 +122,11 @@ _OPEN_END = re.compile(r"[^。；;！!？?：:）)」”]$")
 
 def _looks_flattened(line: str) -> bool:
     """A line as long as a page holding several numbered items (一、/（一）/1.) in it."""
-    return len(line) >= _FLAT_LINE and "\t" not in line and len(_MARKER.findall(line)) >= 3
+    return (
+        len(line) >= _FLAT_LINE
+        and "\t" not in line
+        and (len(_MARKER.findall(line)) >= 3 or bool(_FLAT_TABLE_HEAD.search(line)))
+    )
 
 
 def _unflatten_page(lines: list[str]) -> list[str]:
@@ -237,6 +241,15 @@ def unflatten(line: str) -> list[str]:
     """Split a whole page run onto one line back into its paragraphs and numbered items."""
     if len(line) < _FLAT_LINE or "\t" in line:
         return [line]
+    table = _FLAT_TABLE_HEAD.search(line)
+    if table and _TABLE_UNIT_COLUMN.search(table.group("cells")):
+        rows = flat_table_rows(table.group("cells").split(), line[table.end() :])
+        if rows:
+            before = line[: table.start()]
+            pieces = unflatten(before)
+            if len(pieces) == 1:  # no numbered items before the table: its paragraphs still come apart
+                pieces = [p.strip() for p in _GAP.split(before) if p.strip()]
+            return pieces + rows
     pieces: list[str] = []
     for piece in _GAP.split(line):
         match = _DATE_HEAD.match(piece)
@@ -271,3 +284,130 @@ def _bare_marker(text: str) -> bool:
     return bool(
         re.fullmatch(rf"[(（][{_CN_DIGITS}\d]{{1,3}}[)）]|[{_CN_DIGITS}]{{1,3}}、|\d{{1,2}}[.．、]", text)
     )
+
+
+# --- a task table flattened onto one line: 序号 项目名称 … 责任单位 … 负责事项 1 甲项目 … 2 乙项目 … ----------
+# the header: 序号 and short column names up to the first row (1 …) or section row (一、…)
+_FLAT_TABLE_HEAD = re.compile(
+    r"(?:^|\s)序号\s+(?P<cells>(?:[^\s，。；,;]{2,14}\s+){3,14}?)(?=1\s|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])"
+)
+_TABLE_UNIT_COLUMN = re.compile(r"牵头单位|责任单位|责任部门|负责单位|牵头部门|配合单位")
+_TABLE_DEADLINE_COLUMN = re.compile(r"时限|完成时间|时间节点")
+_SECTION_CELL = re.compile(rf"^(?:[{_CN_DIGITS}]{{1,3}}、|[(（][{_CN_DIGITS}]{{1,3}}[)）])\S")
+_CELL_LABEL = re.compile(r"(牵头单位|牵头部门|责任单位|配合单位|配合部门|参与单位)\s*[:：]\s*")
+_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,8}")  # 郭小童, 欧阳晓波, 欧阳晓波邓连生 (two names glued)
+_CELL_DEADLINE = re.compile(
+    r"(?:(?:19|20)\d{2}年)?(?:\d{1,2}月(?:\d{1,2}日|底|末)?|年?底|年内|上半年|下半年)前?(?:完成)?"
+    r"|长期坚持|持续推进|常态化推进|长期"
+)
+
+
+def _cell_kind(cell: str) -> str:
+    """S a sentence (content, duties), D digits (amounts, phone numbers), U a unit's name, P a person, O other."""
+    from .units import ends_like_unit  # units reads names; this module only cleans text
+
+    if re.search(r"[，。；,;:：]", cell) or len(cell) > 24 or re.search(r"负责|对接|做好", cell):
+        return "S"
+    if re.search(r"\d", cell):
+        return "D"
+    if all(ends_like_unit(part) for part in re.split(r"[、]", cell) if part):
+        return "U"
+    if _PERSON.fullmatch(cell):
+        return "P"
+    return "O"
+
+
+def flat_table_rows(header: list[str], body: str) -> list[str] | None:
+    """A task table whose cells a web archiver ran together (序号 项目名称 项目内容 … 牵头领导 责任单位 责任单位负责人
+    负责事项 1 甲项目 … 2 乙项目 …) rebuilt as tab-separated rows of 序号/事项/内容/牵头单位/配合单位/完成时限.
+
+    Rows start at their numbers 1, 2, 3 … in order; 一、…/（一）… cells right before a row are section rows. In a
+    row the first cell is its name; the units are the cells after 牵头单位：/配合单位： when printed, else the run of
+    names between two people (牵头领导 and 负责人), the last such run before the duties. None when no rows.
+    """
+    body = _CELL_LABEL.sub(lambda m: f" {m.group(1)}： ", body)
+    cells = body.split()
+    rows: list[tuple[list[str], list[str]]] = []  # (section cells before the row, the row's cells)
+    pending: list[str] = []
+    current: list[str] | None = None
+    for index, cell in enumerate(cells):
+        following = cells[index + 1] if index + 1 < len(cells) else ""
+        expected = str(len(rows) + 1)
+        glued = re.match(rf"{expected}(?=[\u4e00-\u9fff“])", cell)
+        if glued and index and (cells[index - 1][-1] in "。；;" or _SECTION_CELL.match(cells[index - 1])):
+            # 25海峡人寿保险项目: the row's number glued to its name (a PDF's text lost the space), after the
+            # previous row's duties end their sentence
+            cells.insert(index + 1, cell[glued.end() :])
+            cell = expected
+            following = cells[index + 1]
+        if cell == expected and following and not following[0].isdigit():
+            current = []
+            rows.append((pending, current))
+            pending = []
+            continue
+        if _SECTION_CELL.match(cell) and (following == str(len(rows) + 1) or _SECTION_CELL.match(following)):
+            pending.append(cell)
+            continue
+        if current is not None:
+            current.append(cell)
+    if len(rows) < 3:
+        return None
+    with_deadline = any(_TABLE_DEADLINE_COLUMN.search(c) for c in header)
+    split_roles = any(re.search(r"牵头", c) for c in header) and any(
+        re.search(r"配合|参与|协办", c) for c in header
+    )
+    lines = ["序号\t事项\t内容\t牵头单位\t配合单位\t完成时限"]
+    for number, (sections, row) in enumerate(rows, start=1):
+        lines += sections
+        if not row:
+            continue
+        title, rest = row[0], row[1:]
+        lead, support = _row_units(rest)
+        if split_roles and not support and len(lead) > 1:
+            # 牵头单位 and 配合单位 columns whose cells ran together: where one ends is lost; most rows have one lead
+            lead, support = lead[:1], lead[1:]
+        duties = [c for c in rest if _cell_kind(c) == "S"]
+        deadline = ""
+        if with_deadline:
+            deadline = next((c for c in rest if _CELL_DEADLINE.fullmatch(c)), "")
+        text = "".join(duties[-1:]) if duties else ""
+        lines.append("\t".join([str(number), title, text, "、".join(lead), "、".join(support), deadline]))
+    return lines
+
+
+def _row_units(cells: list[str]) -> tuple[list[str], list[str]]:
+    labels = {c: i for i, c in enumerate(cells) if _CELL_LABEL.fullmatch(c + " ")}
+    if labels:
+        lead: list[str] = []
+        support: list[str] = []
+        role: list[str] | None = None
+        for cell in cells[min(labels.values()) :]:
+            if cell in labels:
+                role = support if cell.startswith(("配合", "参与")) else lead
+                continue
+            if _cell_kind(cell) not in ("U", "O") or role is None:
+                break
+            role += _unglued(cell)
+        return lead, support
+    kinds = [_cell_kind(c) for c in cells]
+    runs: list[list[str]] = []
+    index = 0
+    while index < len(cells):
+        if kinds[index] in ("U", "O"):
+            end = index
+            while end < len(cells) and kinds[end] in ("U", "O"):
+                end += 1
+            before = kinds[index - 1] if index else ""
+            after = kinds[end] if end < len(cells) else ""
+            if "U" in kinds[index:end] and before in ("P", "D") and after in ("P", "S"):
+                runs.append(cells[index:end])
+            index = end
+        else:
+            index += 1
+    return ([name for cell in runs[-1] for name in _unglued(cell)] if runs else []), []
+
+
+def _unglued(cell: str) -> list[str]:
+    """区环境与国土资源局区规划局: names of one place run together start again with its first character."""
+    head = cell[0] if cell[0] in "省市县区州旗盟" else None
+    return [p for p in re.split(rf"(?<=[局委办厅部室会])(?={head})", cell) if p] if head else [cell]

@@ -9,7 +9,7 @@ PLACE_CHARS = "省市县区州旗盟"
 ORG_SUFFIXES = tuple(
     sorted(
         {
-            "人民政府", "政府", "办公厅", "办公室", "委员会", "管委会", "领导小组", "工作组", "小组", "党工委", "工委",
+            "人民政府", "政府", "联席会议", "办公厅", "办公室", "委员会", "管委会", "领导小组", "工作组", "小组", "党工委", "工委",
             "党委", "团委", "妇联", "侨联", "科协", "工商联", "总工会", "供销社", "合作社", "联合社", "指挥部",
             "厅", "局", "委", "办", "部", "司", "院", "会", "联", "社", "室", "组", "中心", "处", "署", "台", "所", "站", "基金",
             "队", "银行", "分行", "支行", "海关", "集团", "公司", "大学", "学院", "学校", "医院", "报社", "单位", "部门", "机构",
@@ -28,7 +28,7 @@ _GENERIC_START = re.compile(
     r"市州|县区|区县|县市|乡镇|州县|省市|地方|该|这|上述|以上|下列|对口|结对|我|你|他|试点|重点|贫困|"
     r"采用|明确|委托|办成|成立|建立|组织|通过|按照|城镇|[省市县区乡镇]级|[一二三四]级)"
 )
-_GENERIC_ANY = re.compile(r"有关|相关|各级|各类|以上|以下|等$")
+_GENERIC_ANY = re.compile(r"有关|相关|各级|各类|以上|以下|等$|和地方")  # 国家和地方融资担保基金: a kind
 _REMARK = re.compile(
     r"[(（][^()（）]*?(以下|不再|均需|均由|列出|负责|分工|排名|牵头|配合|，|,)[^()（）]*[)）]"
 )
@@ -43,7 +43,7 @@ _LEADING_VERB = re.compile(
     r"^(?:由|确定由|经|请|同意|设立|成立|组建|建立|明确|深化|推进|推动|加强|开展|支持|继续|做好|实施|实现|为|在)"
 )
 _SUBJECT_STOP = re.compile(
-    r"在|要|一方面|将|把|对(?!口)|按照|根据|结合|会同|负责|特别是|肩负|的|了|着|应当|应该|必须|是|从|向|继续|积极|"
+    r"在|要|原则上|可以|可根据|(?<!自)由|一方面|将|把|对(?!口)|按照|根据|结合|会同|负责|特别是|肩负|的|了|着|应当|应该|必须|是|从|向|继续|积极|"
     r"进一步|切实|共同|统筹|加强|加快|牵头|配合|做好|等|作为|因|建立|推行|印发|完成|制定|出台|开展|落实"
 )
 # what may follow a name and still be part of it: 中国政府网, 省级 (an adjective, not 省)
@@ -105,6 +105,8 @@ def find_definitions(text: str) -> dict[str, str]:
         before = text[max(0, match.start() - 60) : match.start()]
         pieces = _BOUNDARY.split(before)
         full = _LEADING_VERB.sub("", pieces[-1]) if pieces else ""
+        # 由甲、乙组成国家组织…试点工作小组（以下简称试点工作小组）: the body is what follows 组成
+        full = re.split(r"组成|成立|设立|组建", full)[-1]
         if len(full) > len(short) >= 2 and short not in found:
             found[short] = full
     return found
@@ -235,6 +237,11 @@ def parse_subject(text: str, definitions: dict[str, str]) -> list[str]:
 def subject_and_rest(text: str, definitions: dict[str, str]) -> tuple[list[str], str]:
     """The named units a sentence starts with, and the words after them."""
     text = expand_several(remove_definitions(text))
+    # a defined short name opening the sentence, alone or heading a longer name (联席会议办公室要… → 国务院…联席会议办公室)
+    for short in sorted(definitions, key=len, reverse=True):
+        if text.startswith(short) and ends_like_unit(definitions[short]):
+            text = definitions[short] + text[len(short) :]
+            break
     items: list[str] = []
     position = 0
     while position < len(text):
@@ -242,7 +249,9 @@ def subject_and_rest(text: str, definitions: dict[str, str]) -> tuple[list[str],
         limit = min(len(text), position + 32)
         for end in range(position + 2, limit + 1):
             piece = text[position:end]
-            if re.search(r"[，,。；;:：、\s“”\"《》]", piece) or _SUBJECT_STOP.search(piece):
+            # one character more so a lookahead sees what follows (市对口支援… is no 对 ending a subject)
+            stop = _SUBJECT_STOP.search(text[position : end + 1])
+            if re.search(r"[，,。；;:：、\s“”\"《》]", piece) or (stop and stop.end() <= len(piece)):
                 break
             if piece.endswith(ORG_SUFFIXES) or re.search(
                 rf"[{PLACE_CHARS}][(（][^()（）]{{1,10}}[)）]$", piece
