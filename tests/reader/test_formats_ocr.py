@@ -114,3 +114,24 @@ def test_ocr_cell_lines_break_after_a_unit_name():
     assert cell_text([line("前方工作组福州", 0), line("市商务局", 25)], 5, 155, boxes=True)[0] == (
         "前方工作组福州市商务局"
     )
+
+
+def test_traditional_pages_are_told_apart(seed_text):
+    """A page is read again with the recogniser that has traditional characters only when OpenCC changes
+    a fair share of what the simplified one read: the traditional seed does, the simplified seeds do not."""
+    from duikou.reader.loaders.ocr import TRADITIONAL_SHARE, traditional_share
+
+    assert traditional_share(seed_text("004")) > 2 * TRADITIONAL_SHARE
+    for prefix in ("000", "001", "002", "003"):
+        assert traditional_share(seed_text(prefix)) < TRADITIONAL_SHARE / 5, prefix
+
+
+def test_traditional_recogniser_has_the_characters_the_default_lacks():
+    """The PP-OCRv5 recogniser ships in a wheel (nothing downloaded) and its dictionary holds the characters
+    of seed 004 that rapidocr-onnxruntime's drops (天祝藏族自治縣, 阿壩, 國務院辦公廳)."""
+    from duikou.reader.loaders.ocr import _traditional_engine
+
+    engine = _traditional_engine()
+    assert engine is not None
+    characters = set(engine.text_rec.postprocess_op.character)
+    assert set("貧慮礎籌規壩肅縣廳") <= characters

