@@ -135,3 +135,24 @@ def test_traditional_recogniser_has_the_characters_the_default_lacks():
     assert engine is not None
     characters = set(engine.text_rec.postprocess_op.character)
     assert set("貧慮礎籌規壩肅縣廳") <= characters
+
+
+def test_low_confidence_page_is_a_finding_of_the_plan():
+    """A page OCR read with low confidence is said in the plan's findings (the import review shows them),
+    and check_plan keeps it as one only the source can show (it is not recomputed from the plan)."""
+    from duikou.reader import ReadingFinding, check_plan, extract_document
+    from duikou.reader.document import Document
+    from duikou.reader.loaders.ocr import _finding
+
+    document = Document(kind="pdf-scan", pages=2)
+    document.add_paragraph("某市对口支援工作方案", page=1)
+    document.add_paragraph("一、支持建设3所学校。", page=2)
+    document.findings.append(_finding(2, 0.62))
+    assert isinstance(document.findings[0], ReadingFinding)
+    plan = extract_document(document)
+    (finding,) = [f for f in plan["findings"] if f["code"] == "ocr_low_confidence"]
+    assert finding["where"] == "第2页" and "62%" in finding["message"]
+    assert any(f["kind"] == "ocr_low_confidence" and not f["ok"] for f in check_plan(plan))
+    clean = Document(kind="pdf", pages=1)
+    clean.add_paragraph("某市对口支援工作方案", page=1)
+    assert not [f for f in extract_document(clean)["findings"] if f["code"] == "ocr_low_confidence"]
