@@ -156,3 +156,36 @@ def test_low_confidence_page_is_a_finding_of_the_plan():
     clean = Document(kind="pdf", pages=1)
     clean.add_paragraph("某市对口支援工作方案", page=1)
     assert not [f for f in extract_document(clean)["findings"] if f["code"] == "ocr_low_confidence"]
+
+
+def test_two_readings_of_a_line_merged():
+    """Each recogniser drops characters the other reads (measured on seed 004's scan): the merge keeps what
+    either read; where they differ, the second reading wins only with a character the first cannot output."""
+    from duikou.reader.loaders.ocr import merge_readings
+
+    known = set("一培育產業，夯實基。充分發揮對口支援的作用尊重天津市甘南藏族自治州和天祝" + "县礎礼")
+    assert (
+        merge_readings(
+            "一一培育產業，夯實基。充分發對口支援的橋帶作用，尊重",
+            "培育產業，夯實基礎。充分發揮對援的橋樑紐帶作，尊重",
+            known,
+        )
+        == "一一培育產業，夯實基礎。充分發揮對口支援的橋樑紐帶作用，尊重"
+    )
+    assert (
+        merge_readings("天祝藏族自治县", "天祝藏族自治縣", known) == "天祝藏族自治縣"
+    )  # 縣 unknown to the first
+    assert (
+        merge_readings("天祝藏族自治礼", "天祝藏族自治县", known) == "天祝藏族自治礼"
+    )  # both known: the first
+    assert merge_readings("", "", known) == ""
+
+
+def test_dashes_read_as_one():
+    from duikou.reader.loaders.ocr import normalise
+
+    assert normalise("一一天津市對口支援甘南藏族自治州") == "——天津市對口支援甘南藏族自治州"
+    assert normalise("2014一2020年") == "2014—2020年"
+    assert normalise("逐项一一对应") == "逐项一一对应"
+    assert normalise("一、总体要求") == "一、总体要求"
+    assert normalise("一是加强领导") == "一是加强领导"

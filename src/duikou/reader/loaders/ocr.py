@@ -114,24 +114,64 @@ TRADITIONAL_SHARE = 0.05
 
 
 def _boxes(image) -> list[tuple[list[list[float]], str, float]]:
-    result, _ = _engine()(image, use_cls=False)
+    engine = _engine()
+    result, _ = engine(image, use_cls=False)
     boxes = result or []
-    # a page in traditional characters is read again with the recogniser that has them (the page costs twice)
-    if traditional_share("".join(text for _, text, _ in boxes)) >= TRADITIONAL_SHARE:
-        engine = _traditional_engine()
-        if engine is not None:
-            result, _ = engine(image, use_cls=False)
-            boxes = result or boxes
+    if boxes and traditional_share("".join(text for _, text, _ in boxes)) >= TRADITIONAL_SHARE:
+        other = _traditional_engine()
+        if other is not None:
+            boxes = _read_again(engine, other, image, boxes)
     return boxes
+
+
+def _read_again(engine, other, image, boxes):
+    """A page in traditional characters: the same line crops read by PP-OCRv5 too, each line merged from
+    both readings. Each recogniser drops characters but seldom the same ones (the default one those missing
+    from its dictionary, 縣 壩 籌 …; PP-OCRv5 some common ones at this resolution, 自 口 方 …), so a
+    character read by one and skipped by the other is kept; where they read differently, PP-OCRv5's reading
+    wins if it holds a character the default dictionary lacks. The page costs one more recognition pass."""
+    import numpy as np
+
+    img = engine.load_img(image)
+    crops = engine.get_crop_img_list(img, np.array([box for box, _, _ in boxes], dtype=np.float32))
+    known = set(engine.text_rec.postprocess_op.character)
+    readings, _ = other.text_rec(crops)
+    merged = []
+    for (box, text, score), (again, _) in zip(boxes, readings, strict=True):
+        merged.append((box, merge_readings(text, again, known), score))
+    return merged
+
+
+def merge_readings(first: str, second: str, known: frozenset[str] | set[str]) -> str:
+    """Two readings of one printed line merged: what either read and the other skipped is kept; where they
+    differ, the second wins only if it holds a character outside `known` (the first one's dictionary)."""
+    from difflib import SequenceMatcher
+
+    out = []
+    for op, a0, a1, b0, b1 in SequenceMatcher(None, first, second, autojunk=False).get_opcodes():
+        if op == "equal" or op == "delete":
+            out.append(first[a0:a1])
+        elif op == "insert":
+            out.append(second[b0:b1])
+        else:
+            theirs = second[b0:b1]
+            out.append(theirs if any(c not in known for c in theirs) else first[a0:a1])
+    return "".join(out)
 
 
 # A dash between two numbers is a range (2014—2020年, 1—2个); OCR reads the dash as 一 or a full-width minus.
 _RANGE_DASH = re.compile(r"(?<=\d)\s*[一－‐–]\s*(?=\d)")
 
 
+# A line opening with the dash of a list item (——天津市…) is read as 一一 (一一 opens no sentence: 一一对应 is
+# mid-sentence)
+_LEADING_DASH = re.compile(r"^[一－-]{2}(?=[^\d一二三四五六七八九十、.．])")
+
+
 def normalise(text: str) -> str:
-    """OCR text as printed: a dash between two numbers read as 一 or － is the range dash —."""
-    return _RANGE_DASH.sub("—", text.strip())
+    """OCR text as printed: a dash between two numbers read as 一 or － is the range dash —; a line opening
+    with 一一 opens with ——."""
+    return _LEADING_DASH.sub("——", _RANGE_DASH.sub("—", text.strip()))
 
 
 def _glyphs(boxes) -> list[Glyph]:
