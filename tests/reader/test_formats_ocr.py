@@ -179,13 +179,3 @@ def test_two_readings_of_a_line_merged():
         merge_readings("天祝藏族自治礼", "天祝藏族自治县", known) == "天祝藏族自治礼"
     )  # both known: the first
     assert merge_readings("", "", known) == ""
-
-
-def test_dashes_read_as_one():
-    from duikou.reader.loaders.ocr import normalise
-
-    assert normalise("一一天津市對口支援甘南藏族自治州") == "——天津市對口支援甘南藏族自治州"
-    assert normalise("2014一2020年") == "2014—2020年"
-    assert normalise("逐项一一对应") == "逐项一一对应"
-    assert normalise("一、总体要求") == "一、总体要求"
-    assert normalise("一是加强领导") == "一是加强领导"

@@ -163,15 +163,9 @@ def merge_readings(first: str, second: str, known: frozenset[str] | set[str]) ->
 _RANGE_DASH = re.compile(r"(?<=\d)\s*[一－‐–]\s*(?=\d)")
 
 
-# A line opening with the dash of a list item (——天津市…) is read as 一一 (一一 opens no sentence: 一一对应 is
-# mid-sentence)
-_LEADING_DASH = re.compile(r"^[一－-]{2}(?=[^\d一二三四五六七八九十、.．])")
-
-
 def normalise(text: str) -> str:
-    """OCR text as printed: a dash between two numbers read as 一 or － is the range dash —; a line opening
-    with 一一 opens with ——."""
-    return _LEADING_DASH.sub("——", _RANGE_DASH.sub("—", text.strip()))
+    """OCR text as printed: a dash between two numbers read as 一 or － is the range dash —."""
+    return _RANGE_DASH.sub("—", text.strip())
 
 
 def _glyphs(boxes) -> list[Glyph]:
