@@ -167,6 +167,22 @@ def _places(reading, width: int) -> list[tuple[float, float]] | None:
 
 
 @lru_cache(maxsize=4096)
+def _traditional(char: str) -> str:
+    """A character's traditional form (OpenCC s2t), itself when it has none."""
+    return _s2t().convert(char) or char
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    try:
+        from opencc import OpenCC
+
+        return OpenCC("s2t")
+    except Exception:  # noqa: BLE001 - conversion is optional, as in text.py: no traditional forms then
+        return type("Same", (), {"convert": staticmethod(lambda text: text)})()
+
+
+@lru_cache(maxsize=4096)
 def _fold(char: str) -> str:
     """One character as compared between two readings: full- and half-width punctuation alike, traditional
     and simplified forms alike."""
@@ -224,7 +240,10 @@ def _by_place(mine, mine_at, theirs, theirs_at, known, near: float) -> str:
         x, side, char, sure = chars[index]
         if index + 1 < len(chars) and chars[index + 1][1] != side and chars[index + 1][0] - x < near:
             one, other = sorted([chars[index], chars[index + 1]], key=lambda c: c[1])
-            out.append(other[2] if other[2] not in known or other[3] > one[3] else one[2])
+            # the second's reading wins where the first could not have printed it: a character outside the
+            # first's dictionary, or one whose traditional form is (the first then reads a look-alike, 裏 → 裹)
+            unreadable = other[2] not in known or _traditional(other[2]) not in known
+            out.append(other[2] if unreadable or other[3] > one[3] else one[2])
             index += 2
             continue
         out.append(char)
