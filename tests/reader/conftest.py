@@ -93,3 +93,45 @@ def renditions(tmp_path_factory):
     else:
         shutil.rmtree(root / "pdf", ignore_errors=True)
     return made
+
+
+# a 任务分工 table long enough to run over pages: the lead unit merged down over rows (short: it fits the first
+# row; long: it runs on into the next), some rows with no 配合单位, tasks of one to several lines
+_LEADS = [
+    "市发展改革委", "市发展改革委", "市发展改革委", "市教育局", "市卫生健康委", "市卫生健康委",
+    "市发展改革委 市财政局 市人力资源社会保障局 市教育局", "市发展改革委 市财政局 市人力资源社会保障局 市教育局",
+    "市农业农村局", "市商务局",
+]  # fmt: skip
+_SUPPORTS = ["市财政局", "", "市审计局", "市统计局 市市场监管局", "", "市交通运输局"]
+
+
+def long_task_table() -> tuple[str, list[list[str]]]:
+    """The text of a plan whose 任务分工 table runs over several pages, and the table's rows as typed."""
+    rows = [["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]]
+    for n in range(1, 41):
+        task = f"推进第{n}项协作工作" + "，建立健全工作机制并按季度报送进展情况" * (n % 4)
+        lead = _LEADS[(n - 1) % len(_LEADS)]
+        rows.append([str(n), task, lead, _SUPPORTS[n % len(_SUPPORTS)], f"{n % 12 + 1}月底前"])
+    lines = ["某市对口支援工作任务分工方案", "一、总体要求", "按照省委省政府部署，现将重点任务分工如下。"]
+    lines += ["\t".join(row) for row in rows]
+    lines += ["二、保障措施", "各牵头单位要按时报送工作进展。"]
+    return "\n".join(lines), rows
+
+
+@pytest.fixture(scope="session")
+def unruled_pdfs(tmp_path_factory):
+    """{stem: path}: the seeds and the long task table (header row repeated on every page) as LibreOffice
+    PDFs of Word files whose tables have no borders, all made in one LibreOffice run per session."""
+    import renditions as make
+
+    if not make.soffice_available():
+        pytest.skip("LibreOffice is not installed")
+    root = tmp_path_factory.mktemp("unruled")
+    sources = [
+        make.make_docx(seed.read_text(encoding="utf-8"), root / f"{seed.stem}.docx", ruled=False)
+        for seed in sorted(SEEDS.glob("*.txt"))
+    ]
+    sources.append(
+        make.make_docx(long_task_table()[0], root / "long_table.docx", ruled=False, repeat_header=True)
+    )
+    return {path.stem: path for path in make.soffice_convert_many(sources, "pdf", root)}

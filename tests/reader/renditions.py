@@ -121,9 +121,10 @@ def _blocks(text: str) -> list[tuple[str, object]]:
     return blocks
 
 
-def make_docx(text: str, path: Path, *, ruled: bool = True) -> Path:
+def make_docx(text: str, path: Path, *, ruled: bool = True, repeat_header: bool = False) -> Path:
     """A .docx of the text with real automatic numbering and real tables (see the module's docstring);
-    ruled=False sets the tables without borders (columns shown only by alignment)."""
+    ruled=False sets the tables without borders (columns shown only by alignment); repeat_header=True marks
+    each table's first row as a header row that Word and LibreOffice repeat at the top of every page."""
     document = new_docx()
     style = document.styles["Normal"]
     style.font.size = Pt(14)
@@ -175,6 +176,9 @@ def make_docx(text: str, path: Path, *, ruled: bool = True) -> Path:
         table = document.add_table(rows=len(rows), cols=width)
         if ruled:
             table.style = "Table Grid"
+        if repeat_header:
+            header = OxmlElement("w:tblHeader")
+            table.rows[0]._tr.get_or_add_trPr().append(header)
         numbered = all(r[0].strip().isdigit() for r in rows[1:] if r and r[0].strip()) and len(rows) > 2
         table_num = None
         if numbered:

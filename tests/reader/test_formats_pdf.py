@@ -1,12 +1,15 @@
 """PDF by layout: furniture out, quotation marks in place, tables as rows, AES-encrypted copies open."""
 
 import io
+import json
 
-from conftest import make_pdf
+import pytest
+from conftest import GOLD, long_task_table, make_pdf
 from pypdf import PdfReader, PdfWriter
 
-from duikou.reader import extract_file
+from duikou.reader import extract_file, validate_plan
 from duikou.reader.loaders import read_file
+from duikou.reader.scoring import score_pair
 from duikou.reader.text import normalise_line
 
 
@@ -64,3 +67,59 @@ def _numerals(count: int) -> list[str]:
     from duikou.reader.loaders.numbering import chinese_counting
 
     return [chinese_counting(n) for n in range(1, count + 1)]
+
+
+# ---- tables printed without borders: rows rebuilt from the columns' geometry ----
+
+PARTS = ["header", "pairings", "funding", "targets", "allocations", "tasks", "task_units", "deadlines"]
+
+
+@pytest.mark.parametrize("stem", sorted(path.stem for path in GOLD.glob("*.json")), ids=lambda s: s[:3])
+def test_unruled_tables_score_as_ruled(unruled_pdfs, stem):
+    plan = extract_file(unruled_pdfs[stem])
+    assert validate_plan(plan) == []
+    gold = json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
+    counts = score_pair(gold, plan)
+    low = {part: round(counts[part].f1, 3) for part in PARTS if counts[part].f1 < 0.95}
+    assert not low, f"unruled PDF {stem}: {low}"
+
+
+def test_unruled_task_table_rows_and_cells(unruled_pdfs, seed_text):
+    """Seed 001's table without borders: the same rows as the ruled one — wrapped cells joined, one unit per
+    line kept apart, and a 配合单位 merged down over five rows given to each of them."""
+    document = read_file(unruled_pdfs[next(s for s in unruled_pdfs if s.startswith("001"))])
+    (table,) = [b for b in document.blocks if b.rows]
+    header = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]
+    assert table.rows[0] == header
+    assert sum(row == header for row in table.rows) == seed_text("001").count("序号\t工作任务")
+    assert [row[0] for row in table.rows if row != header] == [str(n) for n in range(1, 30)]
+    typed = {cells[0]: cells for cells in (line.split("\t") for line in seed_text("001").splitlines())}
+    for row in table.rows[1:7]:
+        assert row == [cell.strip() for cell in typed[row[0]]], row[0]
+
+
+def test_unruled_table_over_pages_with_repeated_header_and_merged_leads(unruled_pdfs):
+    """Forty tasks over several pages, the header row repeated on each page (dropped), lead units merged
+    down (a short one printed once in the first row, a long one running on into the next row)."""
+    path = unruled_pdfs["long_table"]
+    document = read_file(path)
+    assert document.pages >= 3
+    (table,) = [b for b in document.blocks if b.rows]
+    typed = long_task_table()[1]
+    assert table.rows == typed
+    plan = extract_file(path)
+    assert [t["lead_units"] for t in plan["tasks"]] == [row[2].split(" ") for row in typed[1:]]
+    assert "二、保障措施" not in [cell for row in table.rows for cell in row]
+
+
+def test_no_table_made_of_prose(unruled_pdfs, renditions):
+    """Pages of prose (every seed but 001) give no table, and the text outside the tables reads the same as
+    from the ruled PDF."""
+    for stem, path in unruled_pdfs.items():
+        tables = [b for b in read_file(path).blocks if b.rows]
+        assert len(tables) == (1 if stem.startswith("001") or stem == "long_table" else 0), stem
+    for stem, path in renditions["pdf"].items():
+        # furniture left out: without borders the table takes other room, so the pages break elsewhere
+        ruled = [b.line() for b in read_file(path).body() if not b.rows]
+        unruled = [b.line() for b in read_file(unruled_pdfs[stem]).body() if not b.rows]
+        assert unruled == ruled, stem

@@ -3,7 +3,8 @@
 Each seed is typed into Word with automatic numbering, exported to PDF by LibreOffice, rasterised at 150 dpi,
 turned a fraction of a degree with grey paper and sensor noise (renditions.make_scan), and read back by the
 reader with no text layer. The OCR of the ~50 pages is the expensive part: it runs once per test session,
-shared by the pytest-xdist workers through a file lock, the seeds spread over the machine's cores.
+shared by the pytest-xdist workers through a file lock, the seeds spread over the machine's cores. Seed 004
+is set in traditional characters: its pages are read by both recognisers and merged (loaders/ocr.py).
 """
 
 from __future__ import annotations
@@ -77,20 +78,8 @@ def seed_scans(tmp_path_factory) -> dict[str, dict]:
     return json.loads(done.read_text(encoding="utf-8"))
 
 
-# Seed 004 is set in traditional characters, and the recogniser that ships in rapidocr-onnxruntime has no
-# 貧 慮 礎 籌 規 壩 肅 … in its dictionary: they are dropped (天祝藏族自治縣 stays, 阿壩 becomes 阿), which no
-# reading rule can restore. strict: the day a model with them is used, this test says so.
-TRADITIONAL = pytest.mark.xfail(
-    strict=True, reason="traditional characters missing from the OCR model's dictionary (see test below)"
-)
-
-
 @needs_soffice
-@pytest.mark.parametrize(
-    "stem",
-    [pytest.param(s, marks=TRADITIONAL) if s.startswith("004") else s for s in STEMS],
-    ids=lambda s: s[:3],
-)
+@pytest.mark.parametrize("stem", STEMS, ids=lambda s: s[:3])
 def test_seed_scan_scores(seed_scans, stem):
     reading = seed_scans[stem]
     plan = reading["plan"]
@@ -110,7 +99,8 @@ def test_seed_scans_are_read_page_by_page_through_ocr(seed_scans):
 
 
 def test_the_ocr_dictionary_lacks_traditional_characters_of_seed_004():
-    """Why seed 004's scan scores below the bound: characters of its text that the recogniser cannot output."""
+    """Why pages in traditional characters are read again with PP-OCRv5: the default recogniser cannot
+    output these characters of seed 004."""
     from duikou.reader.loaders.ocr import _engine
 
     known = set(_engine().text_rec.postprocess_op.character)

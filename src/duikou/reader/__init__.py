@@ -47,4 +47,11 @@ def extract_file(path: str | os.PathLike, *, progress: Progress | None = None) -
 
 def extract_document(document: Document) -> dict:
     """Read a plan from a loaded Document (its line stream is what the rules read)."""
-    return extract_lines(document.lines(), document.source)
+    plan = extract_lines(document.lines(), document.source)
+    # what the loading itself was unsure of (a low-confidence OCR page) goes first, for the import review
+    if document.findings:
+        plan["findings"] = [
+            {"code": f.kind, "message": f.zh, "where": f"第{f.page}页" if f.page else ""}
+            for f in document.findings
+        ] + (plan.get("findings") or [])
+    return plan

@@ -17,7 +17,7 @@ from .text import to_simplified
 from .units import ends_like_unit
 
 # codes whose finding only the source can show; the others are recomputed from the plan
-SOURCE_CODES = {"numbering_jump", "table_without_units"}
+SOURCE_CODES = {"numbering_jump", "table_without_units", "ocr_low_confidence"}
 _CN = "〇一二三四五六七八九十"
 
 

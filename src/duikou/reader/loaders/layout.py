@@ -91,8 +91,9 @@ class Page:
     items: list[Line | TableItem] = field(default_factory=list)
 
 
-def glyphs_to_lines(glyphs: list[Glyph], page: int) -> list[Line]:
-    """Glyphs of one page (or one table cell) into lines, top to bottom, each sorted left to right."""
+def glyphs_to_lines(glyphs: list[Glyph], page: int, *, cell: bool = False) -> list[Line]:
+    """Glyphs of one page (or one table cell: cell=True) into lines, top to bottom, each sorted left to
+    right."""
     if not glyphs:
         return []
     ordered = sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0))
@@ -107,10 +108,13 @@ def glyphs_to_lines(glyphs: list[Glyph], page: int) -> list[Line]:
         else:
             rows.append([glyph])
             centre = middle
-    return [_line(sorted(row, key=lambda g: g.x0), page) for row in rows]
+    return [_line(sorted(row, key=lambda g: g.x0), page, cell=cell) for row in rows]
 
 
-def _line(glyphs: list[Glyph], page: int) -> Line:
+def _line(glyphs: list[Glyph], page: int, *, cell: bool = False) -> Line:
+    """One printed line. A wide gap between glyphs is a space, except between two CJK characters inside a
+    table cell: a narrow justified cell stretches a line around an unbreakable run (“1+1+1”) by more than
+    a character, and CJK has no word spaces to lose."""
     size = statistics.median(g.size for g in glyphs) or 10
     parts: list[str] = []
     previous: Glyph | None = None
@@ -118,7 +122,8 @@ def _line(glyphs: list[Glyph], page: int) -> Line:
         if previous is not None and glyph.text.strip() and parts and parts[-1] != " ":
             gap = glyph.x0 - previous.x1
             both_latin = previous.text[-1:].isascii() and glyph.text[:1].isascii()
-            if gap > size * (0.25 if both_latin else 0.9):
+            both_cjk = is_cjk(previous.text[-1:] or " ") and is_cjk(glyph.text[:1])
+            if gap > size * (0.25 if both_latin else 0.9) and not (cell and both_cjk):
                 parts.append(" ")
         if glyph.text.isspace():
             if parts and parts[-1] != " ":
@@ -468,14 +473,14 @@ def _continue_table(table: TableItem, more: TableItem) -> None:
         table.ended = more.ended
 
 
-def _runs(line: Line) -> list[Line]:
-    """A line split where the gap between glyphs is wider than two characters: the cells of an unruled row."""
+def _runs(line: Line, gap: float = 1.5) -> list[Line]:
+    """A line split where the gap between glyphs is wider than `gap` characters: the cells of an unruled row."""
     glyphs = [g for g in line.glyphs if g.text.strip()]
     if not glyphs:
         return []
     groups: list[list[Glyph]] = [[glyphs[0]]]
     for previous, glyph in zip(glyphs, glyphs[1:], strict=False):
-        if glyph.x0 - previous.x1 > 1.5 * line.size:
+        if glyph.x0 - previous.x1 > gap * line.size:
             groups.append([])
         groups[-1].append(glyph)
     return [_line(group, line.page) for group in groups]
@@ -546,3 +551,245 @@ def unruled_tables(lines: list[Line]) -> list[Line | TableItem]:
             out.append(lines[i])
             i += 1
     return out
+
+
+# words of a table's header row besides those the task rules name (tasks.py): a header row of three or more
+# short cells, two of them such words, is what tells a borderless table from prose set in columns
+_HEADER_WORDS = re.compile(
+    r"序号|编号|单位|部门|时限|时间|完成|备注|项目|金额|地区|名称|指标|说明|范围|内容|举措|类别"
+)
+_SERIAL = re.compile(r"^[\d一二三四五六七八九十百]{1,4}[、.．]?$")
+
+
+def _header_runs(line: Line) -> list[Line] | None:
+    """The cells of a header row of an unruled table: three or more short runs apart by a character or
+    more, at least two of them column names (序号, 工作任务, 牵头单位, 配合单位, 完成时限 …)."""
+    from ..tasks import LEAD_COLUMN, SUPPORT_COLUMN, TASK_COLUMN
+
+    runs = _runs(line, 0.8)
+    if len(runs) < 3 or any(len(run.text.replace(" ", "")) > 12 for run in runs):
+        return None
+    named = sum(
+        1
+        for run in runs
+        if any(
+            p.search(run.text.replace(" ", ""))
+            for p in (_HEADER_WORDS, TASK_COLUMN, LEAD_COLUMN, SUPPORT_COLUMN)
+        )
+    )
+    return runs if named >= 2 else None
+
+
+def _split_by_gutters(
+    line: Line, gutters: list[list[float]]
+) -> tuple[list[list[Glyph]], list[list[float]]] | None:
+    """The line's glyphs per column, and the gutters narrowed to the gap the line leaves in each; None when
+    the line runs across a gutter (no gap of 0.4 character or more inside it: prose, not a table row).
+
+    A column's text may run past its header's cell on either side, so each gutter is split at the widest
+    gap between the line's glyphs that lies inside it, not at a fixed x.
+    """
+    glyphs = sorted((g for g in line.glyphs if g.text.strip()), key=lambda g: g.x0)
+    if not glyphs:
+        return None
+    edges = [-float("inf"), *(g.x1 for g in glyphs)]  # gap k lies between glyph k-1 and glyph k
+    starts = [*(g.x0 for g in glyphs), float("inf")]
+    cuts: list[int] = []
+    narrowed: list[list[float]] = []
+    for lo, hi in gutters:
+        best, width = None, 0.4 * line.size
+        for k in range(cuts[-1] if cuts else 0, len(starts)):
+            left, right = max(lo, edges[k]), min(hi, starts[k])
+            if right - left >= width:
+                best, width = k, right - left
+        if best is None:
+            return None
+        cuts.append(best)
+        narrowed.append([max(lo, edges[best]), min(hi, starts[best])])
+    bounds = [0, *cuts, len(glyphs)]
+    return [glyphs[bounds[c] : bounds[c + 1]] for c in range(len(gutters) + 1)], narrowed
+
+
+def header_tables(pages: list[Page]) -> None:
+    """Borderless tables rebuilt as rows of cells from geometry (offices often print the 任务分工 table with
+    no rules): a header row of column names fixes the columns; the gap between two header cells is narrowed
+    by every line below to the gutter the column texts leave, and the table runs on (across pages, page
+    numbers skipped, a header row repeated at the top of a page dropped) while lines of the table's type size
+    leave every gutter open. Rows start at a 序号 (when the first column is one) or where the first column's
+    text starts again after it ended; wrapped cell lines are joined as in ruled cells. A cell left empty under
+    a lead-unit or deadline column takes the text above: a cell merged down prints once."""
+    furniture = mark_furniture(pages)
+    flat = [(page, item) for page in pages for item in page.items]
+    consumed: set[int] = set()
+    placed: dict[int, TableItem] = {}
+    i = 0
+    while i < len(flat):
+        page, item = flat[i]
+        header = _header_runs(item) if isinstance(item, Line) else None
+        if header is None:
+            i += 1
+            continue
+        size = item.size
+        gutters = [[a.x1, b.x0] for a, b in zip(header, header[1:], strict=False)]
+        body: list[tuple[Line, list[list[Glyph]]]] = []
+        previous = item
+        j = i + 1
+        while j < len(flat):
+            line = flat[j][1]
+            if not isinstance(line, Line):
+                break
+            if (id(line) in furniture or not line.text) and _header_runs(line) is None:
+                j += 1  # a page number or running head between two pages of the table: left as it is
+                continue
+            split = _split_by_gutters(line, gutters) if abs(line.size - size) <= 0.15 * size else None
+            if line.page == previous.page and line.top - previous.bottom > 1.5 * max(size, line.size):
+                break
+            if split is None:
+                # a line across the columns between rows of the table (一、知识产权保护方面): a row of one
+                # cell spanning them, when the table's rows go on right after it
+                after = [item for _, item in flat[j + 1 : j + 3] if isinstance(item, Line)]
+                if len(_runs(line, 0.8)) != 1 or not any(
+                    abs(a.size - size) <= 0.15 * size and _split_by_gutters(a, gutters) is not None
+                    for a in after
+                ):
+                    break
+                body.append((line, None))
+                previous = line
+                j += 1
+                continue
+            cells, gutters = split
+            body.append((line, cells))
+            previous = line
+            j += 1
+        rows = _gutter_rows(item, header, body, gutters)
+        if rows is None:
+            i += 1
+            continue
+        placed[id(item)] = rows
+        consumed.update(id(line) for line, _ in body)
+        consumed.add(id(item))
+        i = j
+    if not placed:
+        return
+    for page in pages:
+        items: list[Line | TableItem] = []
+        for item in page.items:
+            if id(item) in placed:
+                items.append(placed[id(item)])
+            elif id(item) not in consumed:
+                items.append(item)
+        page.items = items
+
+
+def _gutter_rows(
+    header_line: Line,
+    header: list[Line],
+    body: list[tuple[Line, list[list[Glyph]]]],
+    gutters: list[list[float]],
+) -> TableItem | None:
+    from ..tasks import LEAD_COLUMN
+
+    width = len(gutters) + 1
+    header_split = _split_by_gutters(header_line, gutters)
+    if header_split is None:
+        return None
+    header_texts = [_line(cell, header_line.page).text if cell else "" for cell in header_split[0]]
+    pieces_by_line = []
+    spanning: dict[int, str] = {}  # row: the text of a row of one cell across the table
+    for line, split in body:
+        if split is None:
+            pieces_by_line.append((line, None))
+            continue
+        cells = _split_by_gutters(line, gutters)[0]  # by the final gutters, narrowed by every line
+        pieces_by_line.append((line, [_line(cell, line.page, cell=True) if cell else None for cell in cells]))
+    columns = [
+        [p for _, pieces in pieces_by_line if pieces for p in [pieces[c]] if p is not None]
+        for c in range(width)
+    ]
+    edges = [max((p.x1 for p in column), default=0.0) for column in columns]
+    lefts = [min((p.x0 for p in column), default=0.0) for column in columns]
+    justified = is_justified([p for column in columns for p in column])
+    serial = bool(re.search(r"序号|编号|^序$", header_texts[0].replace(" ", "")))
+    # the header row: the header line and the lines under it until the first body row starts
+    rows: list[list[list[Line]]] = [[[] for _ in range(width)]]
+    for c, cell in enumerate(header_split[0]):
+        if cell:
+            rows[0][c].append(_line(cell, header_line.page))
+    header_keys = [[re.sub(r"\s+", "", t) for t in header_texts]]
+    previous_page = header_line.page
+    merged: set[tuple[int, int]] = set()  # (row, column): the cell is part of one merged down from above
+    repeating = False  # inside a header row repeated at the top of a page: dropped
+    for line, pieces in pieces_by_line:
+        if pieces is None:
+            spanning[len(rows)] = line.text
+            rows.append([[] for _ in range(width)])
+            previous_page = line.page
+            continue
+        key = [re.sub(r"\s+", "", p.text) if p else "" for p in pieces]
+        new_page = line.page != previous_page
+        previous_page = line.page
+        if new_page and key == header_keys[0]:
+            repeating = True
+            continue
+        if repeating and key in header_keys[1:]:
+            continue
+        repeating = False
+        first = pieces[0]
+        if key == header_keys[0]:
+            starts = True  # the document's own header row again (a new part of the table)
+        elif first is None:
+            starts = False
+        elif serial:
+            starts = bool(_SERIAL.match(first.text.replace(" ", "")))
+        else:
+            above = rows[-1][0][-1] if rows[-1][0] else None
+            starts = above is None or ended_short(above, first, edges[0], justified, slack=0.9)
+        if starts:
+            rows.append([[] for _ in range(width)])
+            row_top = max(p.top for p in pieces if p is not None)  # the row's own cells start here
+            for c, piece in enumerate(pieces):
+                above = rows[-2][c][-1] if c and piece is not None and rows[-2][c] else None
+                # a cell merged down runs on at its own line spacing across the row's start, a cell padding
+                # above the row's other cells: its lines stay with it, and the rows it spans share its text
+                if (
+                    above is not None
+                    and row_top - piece.top >= 0.4
+                    and piece.top - above.bottom < 0.6 * piece.size
+                ):
+                    merged.add((len(rows) - 1, c))
+        elif len(rows) == 1:
+            header_keys.append(key)  # a header cell wrapped over two lines
+        for c, piece in enumerate(pieces):
+            if piece is not None:
+                target = len(rows) - 1
+                while (target, c) in merged and not rows[target][c]:
+                    target -= 1
+                rows[target][c].append(piece)
+    texts = [
+        [cell_text(cell, lefts[c], edges[c], justified)[0] if cell else "" for c, cell in enumerate(row)]
+        for row in rows
+    ]
+    for r, text in spanning.items():
+        texts[r] = [text] + [None] * (width - 1)
+    if len(texts) < 2 or not any(sum(1 for t in row if t) >= 2 for row in texts[1:]):
+        return None
+    # a cell merged down prints its text once, at the top: the lead unit and the deadline of a task are
+    # never left blank, so an empty one under those columns is the merged cell above
+    for r, row in enumerate(texts):
+        for c in range(width):
+            # a merged cell spans on down the empty cells below it, up to a row with text of its own there
+            spans = (r, c) in merged or ((r - 1, c) in merged and row[c] == "" and row != texts[0])
+            if spans and r > 1 and row[c] == "" and texts[r - 1][c]:
+                row[c] = texts[r - 1][c]
+                merged.add((r, c))
+    names = [t.replace(" ", "") for t in texts[0]]
+    filled = [
+        c for c, name in enumerate(names) if LEAD_COLUMN.search(name) or re.search(r"时限|完成时间", name)
+    ]
+    for r in range(2, len(texts)):
+        if sum(1 for t in texts[r] if t) >= 2 and texts[r] != texts[0]:
+            for c in filled:
+                if texts[r][c] == "" and texts[r - 1][c] and texts[r - 1] != texts[0]:
+                    texts[r][c] = texts[r - 1][c]
+    bottom = body[-1][0].bottom if body else header_line.bottom
+    return TableItem(texts, header_line.top, bottom, header_line.page)

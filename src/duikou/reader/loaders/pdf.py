@@ -14,7 +14,17 @@ import os
 
 from ..document import Document, Progress, ReadingFinding
 from .errors import ReaderError
-from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines, is_justified
+from .layout import (
+    Glyph,
+    Line,
+    Page,
+    TableItem,
+    assemble,
+    cell_text,
+    glyphs_to_lines,
+    header_tables,
+    is_justified,
+)
 from .limits import Budget, check_pages
 
 _TABLE_SETTINGS = {
@@ -55,7 +65,8 @@ def _table_rows(
     """
     xs = sorted({cell[0] for cell in table.cells})
     cell_lines = {
-        box: glyphs_to_lines([g for g in glyphs if _inside(g, box)], page_number) for box in table.cells
+        box: glyphs_to_lines([g for g in glyphs if _inside(g, box)], page_number, cell=True)
+        for box in table.cells
     }
     justified = is_justified([line for lines in cell_lines.values() for line in lines])
     ended: list[bool] = []
@@ -155,6 +166,7 @@ def read_pdf(
         ) from error
     finally:
         pdf.close()
+    header_tables(pages)  # borderless tables on the text pages (the scanned ones are still empty here)
     if scanned:
         from .ocr import ocr_pdf_pages
 
