@@ -45,6 +45,8 @@ SHEET_TITLE = "任务分工"
 HEADERS = ("序号", "工作任务", "牵头单位", "配合单位", "完成时限")
 KEY_HEADER = "任务键"
 # Column letters of the printed table and of the hidden key.
+# A unit name is kept as printed on the task (Responsibility.printed_name) and names its organization.
+UNIT_NAME_MAX = Responsibility._meta.get_field("printed_name").max_length
 COLUMNS = {"number": "A", "text": "B", "lead": "C", "support": "D", "deadline": "E", "key": "F"}
 COLUMN_LABELS = {
     "number": "序号",
@@ -319,13 +321,32 @@ def read_task_table(source, *, known_units: set[str] | None = None, name: str = 
                 _("%(file)s %(place)s 第 %(row)s 行：内容过长（序号至多 20 字，完成时限至多 100 字）")
                 % {"file": label, "place": place, "row": r}
             )
+        units = {
+            kind: _split_units(cells, known_units) for kind, cells in (("lead", lead), ("support", support))
+        }
+        for kind, names in units.items():
+            too_long = next((n for n in names if len(n) > UNIT_NAME_MAX), None)
+            if too_long:
+                raise InputError(
+                    _(
+                        "%(file)s %(place)s 第 %(row)s 行 %(cell)s 单元格：单位名称过长（至多 %(max)s 字）：%(name)s…"
+                    )
+                    % {
+                        "file": label,
+                        "place": place,
+                        "row": r,
+                        "cell": f"{letters[kind]}{r}",
+                        "max": UNIT_NAME_MAX,
+                        "name": too_long[:20],
+                    }
+                )
         rows.append(
             TableRow(
                 row=r,
                 number=number,
                 text=text,
-                lead=_split_units(lead, known_units),
-                support=_split_units(support, known_units),
+                lead=units["lead"],
+                support=units["support"],
                 deadline=deadline,
                 key=key,
                 section_key=section_key,
