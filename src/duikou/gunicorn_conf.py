@@ -22,5 +22,6 @@ def _without_server(self):
 
 gunicorn.http.wsgi.Response.default_headers = _without_server
 
-# The master starts the scheduler (daily reminders, 督办, deliveries) and the job queue's worker, and stops them on exit.
-from duikou.gunicorn_hooks import on_exit, on_starting  # noqa: E402, F401
+# The master starts the scheduler (daily reminders, 督办, deliveries) and the job queue's worker, and stops them on exit;
+# each web worker warms itself (URLs, templates) before its first request.
+from duikou.gunicorn_hooks import on_exit, on_starting, post_worker_init  # noqa: E402, F401

@@ -6,7 +6,11 @@ web workers and stops them when it exits, so the demo's one command needs no cro
 - `duikou worker` — the task queue (core/jobs.py): imports, publishing, exports, bulletins, OCR; several are safe
   (each job is claimed by a conditional update, each queue row under a row lock).
 
-DUIKOU_SCHEDULER=0 or DUIKOU_WORKER=0 leaves one out (a production site running `duikou worker` elsewhere)."""
+DUIKOU_SCHEDULER=0 or DUIKOU_WORKER=0 leaves one out (a production site running `duikou worker` elsewhere).
+
+Each web worker warms itself before its first request (`post_worker_init`): without that, the first requests a
+freshly started worker serves import the views, build the URL resolver and compile the templates, and are slow.
+The master does none of it (it has not loaded Django, and must not open database connections its workers share)."""
 
 import os
 import subprocess
@@ -27,6 +31,50 @@ def on_starting(server):
             continue
         _processes[name] = subprocess.Popen(command(name))
         server.log.info("%s started (pid %s)", name, _processes[name].pid)
+
+
+def warm() -> list[str]:
+    """Load the URL resolver (and with it every view), compile every template of the project's apps into the
+    cached loader, and build the per-day light expressions; no database query. Returns the templates that did not
+    compile (a fragment meant to be included in a context of its own may not stand alone)."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.template import TemplateSyntaxError, engines
+    from django.urls import get_resolver, reverse
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        get_resolver().url_patterns  # noqa: B018 (imports every URLconf and view)
+        reverse("web:home")  # fills the resolver's reverse table for the language
+    failed = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("duikou."):
+            continue
+        root = Path(config.path) / "templates"
+        for path in sorted(root.rglob("*.html")) if root.is_dir() else []:
+            name = path.relative_to(root).as_posix()
+            for engine in engines.all():
+                try:
+                    engine.get_template(name)
+                except TemplateSyntaxError:
+                    failed.append(name)
+    from duikou.plans.models import Task
+    from duikou.supervision import lights
+
+    lights.annotate_lights(Task.objects.all())  # builds (and caches) today's expressions; runs no query
+    return failed
+
+
+def post_worker_init(worker):
+    try:
+        failed = warm()
+    except Exception:  # a worker that could not warm up still serves, only its first requests are slower
+        worker.log.exception("warm-up failed")
+        return
+    if failed:
+        worker.log.warning("templates that did not compile at warm-up: %s", ", ".join(failed))
 
 
 def on_exit(server):

@@ -323,10 +323,11 @@ class RestrictedListView(LoginRequiredMixin, View):
         values = [[c.value(row) for c in shown] for row in rows]
         # One unit per money column, chosen from the amounts on the page and stated in the header.
         units = {i: money.money_unit(*(v[i] for v in values)) for i, c in enumerate(shown) if c.money}
+        # Labels translated once here, not once per cell (each cell repeats its column's label for narrow screens).
         headers = [
             {
                 "column": c,
-                "label": money.column_label(c.label, units[i]) if i in units else c.label,
+                "label": force_str(money.column_label(c.label, units[i]) if i in units else c.label),
             }
             for i, c in enumerate(shown)
         ]

@@ -14,6 +14,7 @@ is the same rule for one task. A unit's or a program's light is the worst of its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django.db.models import (
@@ -105,26 +106,38 @@ def report_missing_q(today: dt.date, prefix: str = "") -> Q:
 
 def annotate_lights(queryset, today: dt.date | None = None):
     """Tasks with `light` (green/yellow/red/done) and `light_rank` (0 done … 3 red), computed in SQL."""
-    today = today or today_for()
+    for stage in _light_stages(today or today_for()):
+        queryset = queryset.annotate(**stage)
+    return queryset
+
+
+@functools.lru_cache(maxsize=8)
+def _light_stages(today: dt.date) -> tuple[dict, ...]:
+    """The annotations of `annotate_lights` for one day, in the order they refer to each other.
+
+    Built once per day and process (the expressions depend on nothing else: the rules are joined in SQL), since
+    building them cost ~4–7 ms a page; an unresolved expression is copied when a query resolves it, so sharing is
+    safe. The key is the date itself, so a new day (in whichever time zone the caller took it) builds afresh.
+    """
     day = Value(today)
     start = Coalesce(F("plan__issued_on"), TruncDate("plan__created_at"))
-    queryset = queryset.annotate(
-        _grace=_rule("report_grace_days"),
-        _due_soon=_rule("due_soon_days"),
-        _behind=_rule("behind_points"),
-        _due_n=DayNumber(F("due_date")),
-        _today_n=DayNumber(day),
-        _start_n=DayNumber(start),
-    )
+    days = {
+        "_grace": _rule("report_grace_days"),
+        "_due_soon": _rule("due_soon_days"),
+        "_behind": _rule("behind_points"),
+        "_due_n": DayNumber(F("due_date")),
+        "_today_n": DayNumber(day),
+        "_start_n": DayNumber(start),
+    }
     due_soon = Q(due_date__isnull=False, due_date__gte=today) & Q(_due_n__lte=F("_today_n") + F("_due_soon"))
     # progress + X < 100 × elapsed / span, without division: (progress + X) × span < 100 × elapsed.
     behind = Q(due_date__isnull=False, _due_n__gt=F("_start_n"), _today_n__gt=F("_start_n")) & Q(
         _lag_left__lt=F("_lag_right")
     )
-    queryset = queryset.annotate(
-        _lag_left=(F("progress") + F("_behind")) * (F("_due_n") - F("_start_n")),
-        _lag_right=Value(100) * (F("_today_n") - F("_start_n")),
-    )
+    lag = {
+        "_lag_left": (F("progress") + F("_behind")) * (F("_due_n") - F("_start_n")),
+        "_lag_right": Value(100) * (F("_today_n") - F("_start_n")),
+    }
     closed, red, yellow = (
         Q(status__in=Task.CLOSED),
         overdue_q(today) | report_missing_q(today),
@@ -142,9 +155,11 @@ def annotate_lights(queryset, today: dt.date | None = None):
 
     # The rank from the same conditions, not from `light`: a CASE over `light` repeats its whole expression in the
     # SQL once per light (five copies of the missing-report subqueries; compiling them took ~25 ms a query).
-    return queryset.annotate(
-        light=by_light({k: k for k in RANK}, CharField()), light_rank=by_light(RANK, IntegerField())
-    )
+    light = {
+        "light": by_light({k: k for k in RANK}, CharField()),
+        "light_rank": by_light(RANK, IntegerField()),
+    }
+    return days, lag, light
 
 
 def task_light(task: Task, today: dt.date | None = None) -> str:
