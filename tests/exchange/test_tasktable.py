@@ -161,7 +161,8 @@ def test_errors_name_sheet_row_and_cell(small_plan):
     with pytest.raises(InputError, match="不是有效的 Excel"):
         read_for_plan(small_plan, b"not a workbook")
     ws = open_table(export_task_table(small_plan))
-    ws["D5"].value = "福建省" + "某" * 250 + "局"  # no unit has such a name: refused before anything is stored
+    # No unit has such a name: refused before anything is stored.
+    ws["D5"].value = "福建省" + "某" * 250 + "局"
     with pytest.raises(InputError, match="第 5 行 D5 单元格：单位名称过长"):
         read_for_plan(small_plan, save(ws))
 
