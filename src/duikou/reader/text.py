@@ -77,6 +77,7 @@ def is_chrome(line: str) -> bool:
 
 _NEAR = 0.7  # share of a line's sampled trigrams found in one earlier line for the two to be one text
 _COMMON_GRAM = 40  # a trigram in more long lines than this is a phrase of the genre, not evidence of a copy
+_NEAR_LINE = 40  # letters and digits a line needs to be compared inexactly
 _MIN_ANCHORS = 8  # fewer sampled trigrams than this say too little: such a line repeats only exactly
 # the trigrams sampled: those starting with an ideograph from every third run of 16 code points, so both
 # printings sample the same ones (about a third) and the regular expression does the work in C
@@ -106,7 +107,10 @@ def _near_copies(keys: list[str]) -> tuple[list[list[int]], list[int]]:
             continue
         after[previous] = i
         previous = i
-        anchors = set(_ANCHOR.findall(re.sub(r"[\W_]", "", key)))
+        letters = re.sub(r"[\W_]", "", key)
+        # a line shorter than a paragraph (a title, a list of titles, a signature) is restated in a
+        # document's own text: it repeats only exactly
+        anchors = set(_ANCHOR.findall(letters)) if len(letters) >= _NEAR_LINE else set()
         if key in seen_at or len(anchors) >= _MIN_ANCHORS:
             judged.append(i)
         if key in seen_at:
