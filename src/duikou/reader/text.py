@@ -76,7 +76,8 @@ def is_chrome(line: str) -> bool:
 
 
 _NEAR = 0.7  # share of a line's sampled trigrams found in one earlier line for the two to be one text
-_COMMON_GRAM = 40  # a trigram in more long lines than this is a phrase of the genre, not evidence of a copy
+_COMMON_GRAM = 8  # a trigram in more long lines than this is a phrase of the genre, not evidence of a copy
+_LOOKUPS = 24  # sampled trigrams looked up per line to find the candidates
 _NEAR_LINE = 40  # letters and digits a line needs to be compared inexactly
 _MIN_ANCHORS = 8  # fewer sampled trigrams than this say too little: such a line repeats only exactly
 # the trigrams sampled: those starting with an ideograph from every third run of 16 code points, so both
@@ -88,7 +89,7 @@ _ANCHOR = re.compile(
 )
 
 
-def _near_copies(keys: list[str]) -> tuple[list[list[int]], list[int]]:
+def _near_copies(keys: list[str], inexact: bool) -> tuple[list[list[int]], list[int]]:
     """Per line, the earlier long lines it repeats (none if new or short): the same text, or, as OCR reads
     two printings, one that with the long line after it holds 70 % of this line's sampled character
     trigrams (a misread character costs up to three; a paragraph cut or joined differently in one printing
@@ -107,7 +108,7 @@ def _near_copies(keys: list[str]) -> tuple[list[list[int]], list[int]]:
             continue
         after[previous] = i
         previous = i
-        letters = re.sub(r"[\W_]", "", key)
+        letters = re.sub(r"[\W_]", "", key) if inexact else ""
         # a line shorter than a paragraph (a title, a list of titles, a signature) is restated in a
         # document's own text: it repeats only exactly
         anchors = set(_ANCHOR.findall(letters)) if len(letters) >= _NEAR_LINE else set()
@@ -117,7 +118,7 @@ def _near_copies(keys: list[str]) -> tuple[list[list[int]], list[int]]:
             match[i] = list(seen_at[key])
         elif len(anchors) >= _MIN_ANCHORS:
             hits: dict[int, int] = {}
-            for gram in sorted(anchors):
+            for gram in sorted(anchors)[:_LOOKUPS]:
                 posting = index.get(gram, ())
                 if len(posting) <= _COMMON_GRAM:
                     for j in posting:
@@ -129,7 +130,7 @@ def _near_copies(keys: list[str]) -> tuple[list[list[int]], list[int]]:
                     match[i].append(j)
             match[i].sort()
         places = seen_at.setdefault(key, [])
-        if len(places) < _COMMON_GRAM:  # a line printed more often than that is a rule, not a page
+        if len(places) < 40:  # a line printed more often than that is a rule, not a page
             places.append(i)
         anchors_of[i] = anchors
         for gram in anchors:
@@ -137,16 +138,18 @@ def _near_copies(keys: list[str]) -> tuple[list[list[int]], list[int]]:
     return match, judged
 
 
-def drop_repeated_copies(lines: list[str]) -> list[str]:
+def drop_repeated_copies(lines: list[str], *, inexact: bool = False) -> list[str]:
     """Drop a second printing of the page: a run of long lines seen before, with the short lines inside it.
 
     A run starts at a repeated long line followed by two further repeated long lines, each repeating a line
     some way before the run and no earlier than the one before it repeats (a lone repeated title is kept;
     rows of a table that differ in a word or two repeat their neighbours, not a printing before them), and
-    ends at the first long line that is new or repeats out of order.
+    ends at the first long line that is new or repeats out of order. Lines repeat exactly, or, with inexact
+    (text read by OCR, which reads two printings differently), nearly (`_near_copies`); the near comparison
+    costs more than the rest of the reading of a text file, so text that came as text skips it.
     """
     keys = [line.replace(" ", "").replace("\t", "") for line in lines]
-    match, judged = _near_copies(keys)
+    match, judged = _near_copies(keys, inexact)
     # a long line too short to judge once OCR misread it goes with the lines around it, like a short one
     next_long = {pos: judged[i + 1 : i + 3] for i, pos in enumerate(judged)}
     kept: list[str] = []
@@ -181,7 +184,9 @@ def drop_repeated_copies(lines: list[str]) -> list[str]:
     return kept
 
 
-def build_document(raw_lines: Iterable[str], source_name: str | None = None) -> Document:
+def build_document(
+    raw_lines: Iterable[str], source_name: str | None = None, *, ocr: bool = False
+) -> Document:
     """Normalise, simplify and clean the loaded lines."""
     original_chars: dict[str, str] = {}
     lines: list[str] = []
@@ -190,7 +195,7 @@ def build_document(raw_lines: Iterable[str], source_name: str | None = None) -> 
         normalised = _unflatten_page(normalised)
     for line in normalised:
         _add_line(line, lines, original_chars)
-    return Document(drop_repeated_copies(lines), source_name, original_chars)
+    return Document(drop_repeated_copies(lines, inexact=ocr), source_name, original_chars)
 
 
 _OPEN_END = re.compile(r"[^。；;！!？?：:）)」”]$")
