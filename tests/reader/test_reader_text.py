@@ -2,7 +2,7 @@
 printings differently."""
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, long_task_table
 
 from duikou.reader.text import drop_repeated_copies, normalise_line
 
@@ -76,3 +76,11 @@ def test_a_restated_sentence_is_kept():
     lines = _body("002_2d1be96be226a2d0")
     restated = [*lines, "附件", lines[-5], "各地要认真贯彻落实，确保各项任务按期完成并报送进展情况。"]
     assert drop_repeated_copies(restated, inexact=True) == restated
+
+
+def test_a_task_table_of_template_rows_is_read_by_ocr_whole():
+    """Forty rows 推进第N项协作工作，建立健全工作机制… that each resemble many rows before them: near several
+    lines, a row tells nothing about a copy, and none is dropped."""
+    text, _rows = long_task_table()
+    lines = [normalise_line(line) for line in text.splitlines()]
+    assert drop_repeated_copies(lines, inexact=True) == lines

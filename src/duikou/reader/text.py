@@ -123,12 +123,17 @@ def _near_copies(keys: list[str], inexact: bool) -> tuple[list[list[int]], list[
                 if len(posting) <= _COMMON_GRAM:
                     for j in posting:
                         hits[j] = hits.get(j, 0) + 1
+            near = set()
             for j in sorted(hits, key=lambda j: -hits[j])[:3]:
                 # the earlier printing's line with the long line after it: this line may join the two
                 other = anchors_of[j] | anchors_of.get(after.get(j, -1), set())
                 if len(anchors & other) >= _NEAR * len(anchors):
-                    match[i].append(j)
-            match[i].sort()
+                    near.add(j)
+            # a line near the one before its match only through that match is the match's
+            near = {j for j in near if after.get(j) not in near}
+            if len(near) > 1:
+                judged.pop()  # near several earlier lines (rows of one template): it tells nothing
+            match[i] = sorted(near) if len(near) == 1 else []
         places = seen_at.setdefault(key, [])
         if len(places) < 40:  # a line printed more often than that is a rule, not a page
             places.append(i)
