@@ -123,3 +123,39 @@ def test_no_table_made_of_prose(unruled_pdfs, renditions):
         ruled = [b.line() for b in read_file(path).body() if not b.rows]
         unruled = [b.line() for b in read_file(unruled_pdfs[stem]).body() if not b.rows]
         assert unruled == ruled, stem
+
+
+def _sectioned_table() -> tuple[str, list[list[str]]]:
+    """A 推广清单-shaped text: a ruled table whose header row is followed by a section row across the table
+    (so the header stands alone as a ruled box), and long 主要内容 cells whose rows run over page breaks."""
+    rows = [["序号", "改革举措", "主要内容", "指导部门", "推广范围"]]
+    lines = ["某某改革举措推广清单", "\t".join(rows[0])]
+    for section, numbers in (("一、第一方面（共4项）", range(1, 5)), ("二、第二方面（共4项）", range(5, 9))):
+        lines.append(section)
+        for n in numbers:
+            content = f"第{n}项举措的做法" + "，建立健全协同机制并按季度评估推进成效" * (6 + 3 * (n % 3))
+            rows.append(
+                [str(n), f"以第{n}项改革为核心的工作机制", content + "。", "科技部", "全面创新改革试验区域"]
+            )
+            lines.append("\t".join(rows[-1]))
+    return "\n".join(lines), rows
+
+
+def test_lone_ruled_header_row_and_rows_split_by_page_breaks(tmp_path):
+    """A ruled row of three or more cells alone on its stretch of the page (a header row above a section row
+    drawn without column rules, a row a page break cut) is still a table row: its cells stay apart and the
+    part of a row on the next page is joined back to it."""
+    import renditions as make
+
+    if not make.soffice_available():
+        pytest.skip("LibreOffice is not installed")
+    text, typed = _sectioned_table()
+    (pdf,) = make.soffice_convert_many([make.make_docx(text, tmp_path / "list.docx")], "pdf", tmp_path)
+    document = read_file(pdf)
+    assert document.pages >= 3  # rows do run over page breaks
+    rows = [row for block in document.blocks if block.rows for row in block.rows]
+    assert typed[0] in rows, "the header row as cells, not one space-joined line"
+    data = [row for row in rows if row and row[0].isdigit()]
+    assert [row[0] for row in data] == [str(n) for n in range(1, 9)], "no row lost or split at a page break"
+    assert [row[2] for row in data] == [row[2] for row in typed[1:]]
+    assert not any(b.rows is None and "建立健全协同机制" in b.line() for b in document.blocks)

@@ -47,7 +47,7 @@ def extract_file(path: str | os.PathLike, *, progress: Progress | None = None) -
 
 def extract_document(document: Document) -> dict:
     """Read a plan from a loaded Document (its line stream is what the rules read)."""
-    plan = extract_lines(document.lines(), document.source)
+    plan = extract_lines(document.lines(), document.source, ocr=document.read_by_ocr)
     # what the loading itself was unsure of (a low-confidence OCR page) goes first, for the import review
     if document.findings:
         plan["findings"] = [

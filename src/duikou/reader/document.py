@@ -66,6 +66,11 @@ class Document:
     pages: int | None = None
     findings: list[ReadingFinding] = field(default_factory=list)
 
+    @property
+    def read_by_ocr(self) -> bool:
+        """Its text came through OCR (a scanned PDF, a page image): the same words may read differently."""
+        return self.kind in ("pdf-scan", "image")
+
     def add_paragraph(self, text: str, **fields) -> Block:
         block = Block(text=text, **fields)
         self.blocks.append(block)

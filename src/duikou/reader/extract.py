@@ -96,9 +96,9 @@ def empty_plan() -> dict:
     }
 
 
-def extract_lines(raw_lines: Iterable[str], source_name: str | None = None) -> dict:
-    """Read loaded lines into a duikou.plan/1 object."""
-    document = build_document(raw_lines, source_name)
+def extract_lines(raw_lines: Iterable[str], source_name: str | None = None, *, ocr: bool = False) -> dict:
+    """Read loaded lines into a duikou.plan/1 object (ocr: they were read from images)."""
+    document = build_document(raw_lines, source_name, ocr=ocr)
     restore = document.restore
     plan = empty_plan()
     if not document.lines:

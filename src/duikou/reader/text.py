@@ -75,37 +75,123 @@ def is_chrome(line: str) -> bool:
     return bool(_CHROME.search(line[:40])) or bool(_NOISE.match(line))
 
 
-def drop_repeated_copies(lines: list[str]) -> list[str]:
+_NEAR = 0.7  # share of a line's sampled trigrams found in one earlier line for the two to be one text
+_COMMON_GRAM = 8  # a trigram in more long lines than this is a phrase of the genre, not evidence of a copy
+_LOOKUPS = 24  # sampled trigrams looked up per line to find the candidates
+_NEAR_LINE = 40  # letters and digits a line needs to be compared inexactly
+_MIN_ANCHORS = 8  # fewer sampled trigrams than this say too little: such a line repeats only exactly
+# the trigrams sampled: those starting with an ideograph from every third run of 16 code points, so both
+# printings sample the same ones (about a third) and the regular expression does the work in C
+_ANCHOR = re.compile(
+    "(?=(["
+    + "".join(f"\\u{start:04x}-\\u{start + 0xF:04x}" for start in range(0x4E00, 0xA000, 0x30))
+    + "][^\\W_]{2}))"
+)
+
+
+def _near_copies(keys: list[str], inexact: bool) -> tuple[list[list[int]], list[int]]:
+    """Per line, the earlier long lines it repeats (none if new or short): the same text, or, as OCR reads
+    two printings, one that with the long line after it holds 70 % of this line's sampled character
+    trigrams (a misread character costs up to three; a paragraph cut or joined differently in one printing
+    is held by it). Candidates are the lines sharing the most sampled trigrams, found through an index, so
+    the work stays linear in the text. Also the long lines that can be judged: repeated exactly, or with
+    enough sampled trigrams to tell."""
+    seen_at: dict[str, list[int]] = {}  # every earlier line of the same text
+    anchors_of: dict[int, set[str]] = {}
+    index: dict[str, list[int]] = {}
+    match: list[list[int]] = [[] for _ in keys]
+    after: dict[int, int] = {}  # long line -> the next long line
+    judged: list[int] = []
+    previous = -1
+    for i, key in enumerate(keys):
+        if len(key) < _LONG_LINE:
+            continue
+        after[previous] = i
+        previous = i
+        letters = re.sub(r"[\W_]", "", key) if inexact else ""
+        # a line shorter than a paragraph (a title, a list of titles, a signature) is restated in a
+        # document's own text: it repeats only exactly
+        anchors = set(_ANCHOR.findall(letters)) if len(letters) >= _NEAR_LINE else set()
+        if key in seen_at or len(anchors) >= _MIN_ANCHORS:
+            judged.append(i)
+        if key in seen_at:
+            match[i] = list(seen_at[key])
+        elif len(anchors) >= _MIN_ANCHORS:
+            hits: dict[int, int] = {}
+            for gram in sorted(anchors)[:_LOOKUPS]:
+                posting = index.get(gram, ())
+                if len(posting) <= _COMMON_GRAM:
+                    for j in posting:
+                        hits[j] = hits.get(j, 0) + 1
+            near = set()
+            for j in sorted(hits, key=lambda j: -hits[j])[:3]:
+                # the earlier printing's line with the long line after it: this line may join the two
+                other = anchors_of[j] | anchors_of.get(after.get(j, -1), set())
+                if len(anchors & other) >= _NEAR * len(anchors):
+                    near.add(j)
+            # a line near the one before its match only through that match is the match's
+            near = {j for j in near if after.get(j) not in near}
+            if len(near) > 1:
+                judged.pop()  # near several earlier lines (rows of one template): it tells nothing
+            match[i] = sorted(near) if len(near) == 1 else []
+        places = seen_at.setdefault(key, [])
+        if len(places) < 40:  # a line printed more often than that is a rule, not a page
+            places.append(i)
+        anchors_of[i] = anchors
+        for gram in anchors:
+            index.setdefault(gram, []).append(i)
+    return match, judged
+
+
+def drop_repeated_copies(lines: list[str], *, inexact: bool = False) -> list[str]:
     """Drop a second printing of the page: a run of long lines seen before, with the short lines inside it.
 
-    A run starts at a repeated long line followed by further repeated long lines (a lone repeated title is
-    kept), and ends at the first long line that is new.
+    A run starts at a repeated long line followed by two further repeated long lines, each repeating a line
+    some way before the run and no earlier than the one before it repeats (a lone repeated title is kept;
+    rows of a table that differ in a word or two repeat their neighbours, not a printing before them), and
+    ends at the first long line that is new or repeats out of order. Lines repeat exactly, or, with inexact
+    (text read by OCR, which reads two printings differently), nearly (`_near_copies`); the near comparison
+    costs more than the rest of the reading of a text file, so text that came as text skips it.
     """
     keys = [line.replace(" ", "").replace("\t", "") for line in lines]
-    first_seen: dict[str, int] = {}
-    repeated = [False] * len(lines)
-    long_positions: list[int] = []
-    for index, key in enumerate(keys):
-        if len(key) >= _LONG_LINE:
-            repeated[index] = key in first_seen
-            first_seen.setdefault(key, index)
-            long_positions.append(index)
-    next_long = {pos: long_positions[i + 1 : i + 3] for i, pos in enumerate(long_positions)}
+    match, judged = _near_copies(keys, inexact)
+    # a long line too short to judge once OCR misread it goes with the lines around it, like a short one
+    next_long = {pos: judged[i + 1 : i + 3] for i, pos in enumerate(judged)}
     kept: list[str] = []
     in_copy = False
+    start = last = 0
+
+    rank = {pos: i for i, pos in enumerate(i for i, key in enumerate(keys) if len(key) >= _LONG_LINE)}
+
+    def follows(index: int, after: int, gap: int = 1) -> int | None:
+        """The first line this one repeats at or after `after` and `gap` long lines or more before the run
+        (None if there is none)."""
+        return next((j for j in match[index] if after <= j and rank[j] <= rank[start] - gap), None)
+
     for index, line in enumerate(lines):
         if index in next_long:
-            if not repeated[index]:
-                in_copy = False
-            elif not in_copy:
-                ahead = next_long[index]
-                in_copy = all(repeated[i] for i in ahead) and len(ahead) == 2
+            if in_copy:
+                source = follows(index, last)
+                in_copy = source is not None
+                last = source if source is not None else last
+            if not in_copy and match[index] and len(next_long[index]) == 2:
+                start, chain, in_copy = index, 0, True
+                for i in [index, *next_long[index]]:
+                    # rows of one template resemble their neighbours; the printing a copy repeats is further
+                    source = follows(i, chain, gap=3)
+                    if source is None:
+                        in_copy = False
+                        break
+                    chain = source
+                last = follows(index, 0) or 0
         if not in_copy:
             kept.append(line)
     return kept
 
 
-def build_document(raw_lines: Iterable[str], source_name: str | None = None) -> Document:
+def build_document(
+    raw_lines: Iterable[str], source_name: str | None = None, *, ocr: bool = False
+) -> Document:
     """Normalise, simplify and clean the loaded lines."""
     original_chars: dict[str, str] = {}
     lines: list[str] = []
@@ -114,7 +200,7 @@ def build_document(raw_lines: Iterable[str], source_name: str | None = None) -> 
         normalised = _unflatten_page(normalised)
     for line in normalised:
         _add_line(line, lines, original_chars)
-    return Document(drop_repeated_copies(lines), source_name, original_chars)
+    return Document(drop_repeated_copies(lines, inexact=ocr), source_name, original_chars)
 
 
 _OPEN_END = re.compile(r"[^。；;！!？?：:）)」”]$")

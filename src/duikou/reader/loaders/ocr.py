@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ..document import Document, Progress, ReadingFinding
 from .errors import ReaderError
-from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines
+from .layout import Glyph, Line, Page, TableItem, assemble, cell_text, glyphs_to_lines, is_cjk
 from .limits import OCR_PAGE_SECONDS, Budget, check_pages, check_pixels
 
 RENDER_DPI = int(os.environ.get("DUIKOU_OCR_DPI", "150"))  # 3-号 (16 pt) text ~33 px, 5-号 cells ~22 px
@@ -347,13 +347,22 @@ def _dashes(gray, boxes):
 
 
 def _glyphs(boxes) -> list[Glyph]:
-    """One glyph per OCR box (a run of text); its height stands for the font size."""
+    """One glyph per OCR box (a run of text). The font size is the advance of its characters where it has
+    four ideographs or more (a CJK character is one em wide); the detector's box is taller around some
+    runs (one opening with （一）), which would read as a larger type and cut the paragraph. A short run
+    takes its height instead."""
     glyphs = []
     for points, text, _score in boxes:
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         height = max(ys) - min(ys)
-        glyphs.append(Glyph(normalise(text), min(xs), max(xs), min(ys), max(ys), max(height * 0.8, 1.0)))
+        text = normalise(text)
+        size = max(height * 0.8, 1.0)
+        wide = sum(1 for c in text if is_cjk(c))
+        if wide >= 4:
+            # half-width characters (digits, Latin, ASCII brackets) take about half an em
+            size = (max(xs) - min(xs)) / (wide + 0.5 * (len(text) - wide))
+        glyphs.append(Glyph(text, min(xs), max(xs), min(ys), max(ys), size))
     return [g for g in glyphs if g.text]
 
 

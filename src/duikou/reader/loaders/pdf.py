@@ -143,8 +143,12 @@ def read_pdf(
                 if page.images:  # a picture of a page: read it through OCR (a blank page has nothing)
                     scanned.append(number)
                 continue
+            # one ruled row of three or more cells is a table too: a header row or a row a page break left
+            # alone at the foot of a page, continued on the next (two cells alone are a framed box)
             tables = [
-                t for t in page.find_tables(_TABLE_SETTINGS) if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2
+                t
+                for t in page.find_tables(_TABLE_SETTINGS)
+                if len(t.rows[0].cells) >= (2 if len(t.rows) >= 2 else 3)
             ]
             items: list[tuple[float, Line | TableItem]] = []
             in_table: set[int] = set()
