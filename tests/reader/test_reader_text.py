@@ -84,3 +84,23 @@ def test_a_task_table_of_template_rows_is_read_by_ocr_whole():
     text, _rows = long_task_table()
     lines = [normalise_line(line) for line in text.splitlines()]
     assert drop_repeated_copies(lines, inexact=True) == lines
+
+
+@pytest.mark.parametrize("inexact", [False, True])
+def test_a_new_long_line_ends_a_repeated_run(inexact):
+    """Paragraphs restated word for word (a summary repeating the measures) drop as a copy, but the new
+    paragraphs after them are the document's own and stay, in text that came as text and in OCR text alike."""
+    said = [
+        "一、加强组织领导，各有关单位要把对口协作工作摆上重要议事日程，明确分管领导和具体责任人员。",
+        "二、完善工作机制，建立健全定期会商、信息通报和督查督办制度，确保各项任务按时保质完成。",
+        "三、强化资金保障，统筹安排年度协作资金，严格资金使用管理，提高资金使用效益和项目质量。",
+        "（一）做好规划衔接，将协作项目纳入两地国民经济和社会发展规划，按年度分解落实到具体单位。",
+        "（二）加强宣传引导，及时总结推广对口协作的好经验好做法，营造全社会共同参与的良好氛围。",
+        "（三）严格考核评价，把对口协作工作纳入年度绩效考核，考核结果作为干部评价的重要依据。",
+    ]
+    new = [
+        "四、深化产业合作，引导企业到受援地区投资兴业，共建产业园区，带动当地群众稳定就业增收致富。",
+        "五、推进人才交流，选派党政干部和专业技术人才双向挂职，开展教育医疗领域的组团式帮扶工作。",
+    ]
+    lines = [*said, "附：", *said, *new]
+    assert drop_repeated_copies(lines, inexact=inexact) == [*said, "附：", *new]

@@ -112,7 +112,8 @@ def _near_copies(keys: list[str], inexact: bool) -> tuple[list[list[int]], list[
         # a line shorter than a paragraph (a title, a list of titles, a signature) is restated in a
         # document's own text: it repeats only exactly
         anchors = set(_ANCHOR.findall(letters)) if len(letters) >= _NEAR_LINE else set()
-        if key in seen_at or len(anchors) >= _MIN_ANCHORS:
+        # text that came as text: every long line is judged, so a new one ends a copy (OCR text: those it can)
+        if not inexact or key in seen_at or len(anchors) >= _MIN_ANCHORS:
             judged.append(i)
         if key in seen_at:
             match[i] = list(seen_at[key])
