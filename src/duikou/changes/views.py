@@ -63,8 +63,6 @@ def search(request):
         ),
         key=lambda t: t["label"],
     )
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "changes/changes.html",
@@ -73,7 +71,6 @@ def search(request):
             "types": types,
             "actions": ChangeLog.ACTIONS,
             "params": request.GET,
-            "querystring": params.urlencode(),
         },
     )
 
@@ -150,8 +147,6 @@ def security_log(request):
     if until:
         events = events.filter(at__date__lte=until)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "changes/security.html",
@@ -160,7 +155,6 @@ def security_log(request):
             "kinds": SecurityEvent.KINDS,
             "outcomes": SecurityEvent.OUTCOMES,
             "params": request.GET,
-            "querystring": params.urlencode(),
             "report": report,
         },
     )

@@ -31,24 +31,9 @@ def data_version() -> int:
     return ChangeLog.objects.aggregate(v=Max("pk"))["v"] or 0
 
 
-def cached(
-    name: str,
-    parts,
-    compute: Callable[[], T],
-    *,
-    version: int | None = None,
-    seconds: int | None = None,
-    reuse_seconds: int = 0,
-) -> T:
-    """compute() once per (name, parts, data version, day), kept at most `seconds` (DUIKOU_FIGURES_CACHE_SECONDS).
-
-    `parts` names everything else the answer depends on (whose view, which page); it is hashed into the key.
-    `version`: the data_version() already read for this view (several figures, one lookup). `reuse_seconds`: an
-    answer computed at an older version is still served while younger than this (the same day): under a stream of
-    writes each view would otherwise compute afresh. `computed_at` (below) says when the answer served was made."""
-    return cached_with_time(
-        name, parts, compute, version=version, seconds=seconds, reuse_seconds=reuse_seconds
-    )[0]
+def cached(name: str, parts, compute: Callable[[], T], **options) -> T:
+    """compute() once per (name, parts, data version, day); the options are cached_with_time's."""
+    return cached_with_time(name, parts, compute, **options)[0]
 
 
 def cached_with_time(
@@ -60,7 +45,13 @@ def cached_with_time(
     seconds: int | None = None,
     reuse_seconds: int = 0,
 ) -> tuple[T, dt.datetime]:
-    """`cached`, and the moment the answer served was computed."""
+    """compute() once per (name, parts, data version, day), kept at most `seconds` (DUIKOU_FIGURES_CACHE_SECONDS),
+    with the moment the answer served was computed.
+
+    `parts` names everything else the answer depends on (whose view, which page); it is hashed into the key.
+    `version`: the data_version() already read for this view (several figures, one lookup). `reuse_seconds`: an
+    answer computed at an older version is still served while younger than this (the same day): under a stream of
+    writes each view would otherwise compute afresh."""
     version = data_version() if version is None else version
     digest = hashlib.sha256(repr((parts, str(today_for()))).encode()).hexdigest()[:32]
     key = f"duikou:{name}:{digest}"

@@ -20,12 +20,15 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -173,7 +176,6 @@ def task_light(task: Task, today: dt.date | None = None) -> str:
 
 def counts(tasks, today: dt.date | None = None) -> dict[str, int]:
     """How many of these tasks are in each light (one grouped query)."""
-    from django.db.models import Count
 
     rows = annotate_lights(tasks.order_by(), today).values("light_rank").annotate(n=Count("pk")).order_by()
     found = {BY_RANK[row["light_rank"]]: row["n"] for row in rows}
@@ -182,7 +184,6 @@ def counts(tasks, today: dt.date | None = None) -> dict[str, int]:
 
 def worst_by(tasks, group: str, today: dt.date | None = None) -> dict[int, str]:
     """group value (an organization or program id) → the worst light among its tasks."""
-    from django.db.models import Max
 
     rows = annotate_lights(tasks.order_by(), today).values(group).annotate(worst=Max("light_rank"))
     return {row[group]: BY_RANK[row["worst"]] for row in rows if row[group] is not None}
@@ -348,7 +349,6 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
 
 def _worst_light_subquery(**task_filter):
     """The worst light among published tasks matching `task_filter` (OuterRef to the outer row), as a subquery."""
-    from django.db.models import Max, Subquery
 
     tasks = annotate_lights(Task.objects.filter(plan__status=Plan.PUBLISHED, **task_filter).order_by())
     worst = tasks.annotate(_one=Value(1)).values("_one").annotate(worst=Max("light_rank")).values("worst")[:1]
