@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
+from duikou.core.audit import bulk_create_logged
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
 from duikou.organizations.models import Organization
@@ -168,6 +169,10 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
 
     tasks = {t.pk: t for t in unit_tasks(report)}
     statuses = {key for key, _label in TaskProgress._meta.get_field("status").choices}
+    # The report's rows read once; new rows written in one insert (with their change-log entries), a changed row
+    # saved, an unchanged one left alone: a unit with 100 tasks saves in a few queries, not 500.
+    existing = {p.task_id: p for p in report.task_progress.all()}
+    new: dict[int, TaskProgress] = {}
     for n, row in enumerate(progress, start=1):
         task_id = getattr(row.get("task"), "pk", row.get("task"))
         task = tasks.get(_int(task_id, _("任务进展第 %(n)d 行的任务") % {"n": n}))
@@ -188,11 +193,15 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
             )
         if status == Task.COMPLETED:
             percent = 100
-        TaskProgress.objects.update_or_create(
-            report=report,
-            task=task,
-            defaults={"status": status, "percent": percent, "text": row.get("text") or ""},
-        )
+        values = {"status": status, "percent": percent, "text": row.get("text") or ""}
+        stored = existing.get(task.pk)
+        if stored is None:
+            new[task.pk] = TaskProgress(report=report, task=task, **values)  # a task given twice: the last wins
+        elif any(getattr(stored, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(stored, name, value)
+            stored.save()
+    bulk_create_logged(TaskProgress, list(new.values()))
 
     allocations = {a.pk: a for a in unit_allocations(report)}
     for n, row in enumerate(figures, start=1):

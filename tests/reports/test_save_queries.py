@@ -1,0 +1,91 @@
+"""Saving a report writes its task progress in a number of queries that does not grow with the unit's tasks, and
+still logs every row (a load of reporters saving reports made one SELECT, INSERT and change-log INSERT per task)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from duikou.core.models import ChangeLog
+from duikou.plans.models import Responsibility, Task
+from duikou.reports import services
+from duikou.reports.models import TaskProgress
+
+pytestmark = pytest.mark.django_db
+
+
+def more_tasks(world, n):
+    tasks = []
+    for i in range(n):
+        task = Task.objects.create(plan=world.plan, order=10 + i, number=f"9.{i}", title=f"任务{i}")
+        Responsibility.objects.create(task=task, organization=world.mawei, role="lead", printed_name="马尾区")
+        tasks.append(task)
+    return tasks
+
+
+def save(world, report, tasks, percent=40):
+    with CaptureQueriesContext(connection) as queries:
+        report = services.save_report(
+            report=report,
+            user=world.users["reporter_a"],
+            version=report.version,
+            summary="本月",
+            progress=[
+                {"task": t.pk, "status": "in_progress", "percent": percent, "text": f"进展{t.pk}"}
+                for t in tasks
+            ],
+        )
+    return report, len(queries)
+
+
+def test_query_count_does_not_grow_with_the_tasks(world):
+    few = [world.task_a, world.task_shared]
+    save(world, world.report_a, few)  # caches warmed (content types)
+    many = few + more_tasks(world, 12)
+    # Reports of the same unit for new periods: every row new.
+    reports = [
+        services.start_report(
+            program=world.program, organization=world.mawei, period=period, user=world.users["reporter_a"]
+        )
+        for period in ("2025-02", "2025-03")
+    ]
+    _report, queries_few = save(world, reports[0], few)
+    other, queries_many = save(world, reports[1], many)
+    assert queries_many == queries_few
+    stored = dict(TaskProgress.objects.filter(report=other).values_list("task_id", "text"))
+    assert stored == {t.pk: f"进展{t.pk}" for t in many}
+    logged = ChangeLog.objects.filter(content_type__model="taskprogress", action=ChangeLog.CREATE)
+    assert (
+        logged.filter(
+            object_id__in=[str(p) for p in other.task_progress.values_list("pk", flat=True)]
+        ).count()
+        == 14
+    )
+
+
+def test_a_changed_row_is_saved_and_logged_an_unchanged_one_is_not(world):
+    report, _n = save(world, world.report_a, [world.task_a, world.task_shared])
+    before = ChangeLog.objects.filter(action=ChangeLog.UPDATE, content_type__model="taskprogress").count()
+    report = services.save_report(
+        report=report,
+        user=world.users["reporter_a"],
+        version=report.version,
+        progress=[
+            {
+                "task": world.task_a.pk,
+                "status": "in_progress",
+                "percent": 40,
+                "text": f"进展{world.task_a.pk}",
+            },
+            {"task": world.task_shared.pk, "status": "completed", "percent": 10, "text": "完成"},
+            {"task": world.task_shared.pk, "status": "completed", "percent": 10, "text": "完成了"},
+        ],
+    )
+    rows = {p.task_id: (p.status, p.percent, p.text) for p in report.task_progress.all()}
+    assert rows == {
+        world.task_a.pk: ("in_progress", 40, f"进展{world.task_a.pk}"),
+        world.task_shared.pk: ("completed", 100, "完成了"),  # the last row of a task given twice wins
+    }
+    updates = ChangeLog.objects.filter(action=ChangeLog.UPDATE, content_type__model="taskprogress")
+    assert {e.object_id for e in updates.order_by("id")[before:]} == {
+        str(report.task_progress.get(task=world.task_shared).pk)
+    }
