@@ -13,8 +13,11 @@ class Command(DuikouCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
+        # More than one thread a worker (gunicorn's gthread worker): a worker waiting on the database serves another
+        # request meanwhile; each thread holds its own database connection.
+        parser.add_argument("--threads", type=int, default=1)
 
-    def run(self, *args, bind, workers, **options):
+    def run(self, *args, bind, workers, threads, **options):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
         from django.core.management import call_command
@@ -44,6 +47,8 @@ class Command(DuikouCommand):
                 bind,
                 "--workers",
                 str(workers),
+                "--threads",
+                str(threads),
                 "--config",
                 "python:duikou.gunicorn_conf",
                 "--access-logfile",
