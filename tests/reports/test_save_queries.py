@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from duikou.core import permissions as perms
 from duikou.core.models import ChangeLog
 from duikou.plans.models import Responsibility, Task
 from duikou.reports import services
@@ -89,3 +90,26 @@ def test_a_changed_row_is_saved_and_logged_an_unchanged_one_is_not(world):
     assert {e.object_id for e in updates.order_by("id")[before:]} == {
         str(report.task_progress.get(task=world.task_shared).pk)
     }
+
+
+def test_a_draft_leaves_the_target_tallies_alone_until_approved(world):
+    from duikou.analytics import services as analytics
+    from duikou.analytics.models import TargetTally
+
+    reporter, head, office = world.users["reporter_a"], world.users["head_a"], world.users[perms.OFFICE_ADMIN]
+    with CaptureQueriesContext(connection) as queries:
+        report = services.save_report(
+            report=world.report_a,
+            user=reporter,
+            version=world.report_a.version,
+            figures=[{"allocation": world.alloc_a.pk, "value": "30", "note": ""}],
+        )
+        report = services.submit_report(report=report, user=reporter)
+        report = services.submit_report(report=report, user=head)
+    assert not [q for q in queries.captured_queries if "analytics_targettally" in q["sql"]]
+    before = TargetTally.objects.get(target_id=world.target.pk).achieved
+    services.approve_report(report=report, user=office)
+    assert TargetTally.objects.get(target_id=world.target.pk).achieved == before + 30
+    live = list(TargetTally.objects.order_by("target_id").values())
+    analytics.rebuild()
+    assert list(TargetTally.objects.order_by("target_id").values()) == live

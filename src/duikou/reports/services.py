@@ -195,8 +195,8 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
             percent = 100
         values = {"status": status, "percent": percent, "text": row.get("text") or ""}
         stored = existing.get(task.pk)
-        if stored is None:
-            new[task.pk] = TaskProgress(report=report, task=task, **values)  # a task given twice: the last wins
+        if stored is None:  # a task given twice: the last row wins
+            new[task.pk] = TaskProgress(report=report, task=task, **values)
         elif any(getattr(stored, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(stored, name, value)
