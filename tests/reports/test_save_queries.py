@@ -23,7 +23,21 @@ def more_tasks(world, n):
     return tasks
 
 
-def save(world, report, tasks, percent=40):
+def more_shares(world, n):
+    from decimal import Decimal
+
+    from duikou.targets.models import Allocation, Target
+
+    shares = []
+    for i in range(n):
+        target = Target.objects.create(plan=world.plan, indicator=f"指标{i}", value=Decimal(10), order=10 + i)
+        shares.append(
+            Allocation.objects.create(target=target, organization=world.mawei, printed_name="马尾区", value=5)
+        )
+    return shares
+
+
+def save(world, report, tasks, shares=(), percent=40):
     with CaptureQueriesContext(connection) as queries:
         report = services.save_report(
             report=report,
@@ -34,14 +48,15 @@ def save(world, report, tasks, percent=40):
                 {"task": t.pk, "status": "in_progress", "percent": percent, "text": f"进展{t.pk}"}
                 for t in tasks
             ],
+            figures=[{"allocation": a.pk, "value": str(a.pk), "note": "说明"} for a in shares],
         )
     return report, len(queries)
 
 
 def test_query_count_does_not_grow_with_the_tasks(world):
-    few = [world.task_a, world.task_shared]
-    save(world, world.report_a, few)  # caches warmed (content types)
-    many = few + more_tasks(world, 12)
+    few, few_shares = [world.task_a, world.task_shared], [world.alloc_a]
+    save(world, world.report_a, few, few_shares)  # caches warmed (content types)
+    many, many_shares = few + more_tasks(world, 12), few_shares + more_shares(world, 9)
     # Reports of the same unit for new periods: every row new.
     reports = [
         services.start_report(
@@ -49,9 +64,11 @@ def test_query_count_does_not_grow_with_the_tasks(world):
         )
         for period in ("2025-02", "2025-03")
     ]
-    _report, queries_few = save(world, reports[0], few)
-    other, queries_many = save(world, reports[1], many)
+    _report, queries_few = save(world, reports[0], few, few_shares)
+    other, queries_many = save(world, reports[1], many, many_shares)
     assert queries_many == queries_few
+    figures = dict(other.figures.values_list("allocation_id", "value"))
+    assert figures == {a.pk: a.pk for a in many_shares}
     stored = dict(TaskProgress.objects.filter(report=other).values_list("task_id", "text"))
     assert stored == {t.pk: f"进展{t.pk}" for t in many}
     logged = ChangeLog.objects.filter(content_type__model="taskprogress", action=ChangeLog.CREATE)
@@ -113,3 +130,31 @@ def test_a_draft_leaves_the_target_tallies_alone_until_approved(world):
     live = list(TargetTally.objects.order_by("target_id").values())
     analytics.rebuild()
     assert list(TargetTally.objects.order_by("target_id").values()) == live
+
+
+def test_figures_changed_cleared_and_kept(world):
+    shares = [world.alloc_a, *more_shares(world, 2)]
+    report, _n = save(world, world.report_a, [], shares)
+    report = services.save_report(
+        report=report,
+        user=world.users["reporter_a"],
+        version=report.version,
+        figures=[
+            {"allocation": shares[0].pk, "value": "7", "note": ""},  # changed
+            {"allocation": shares[1].pk, "value": "", "note": ""},  # cleared
+            {"allocation": shares[2].pk, "value": str(shares[2].pk), "note": "说明"},  # unchanged
+            {"allocation": shares[1].pk, "value": "", "note": ""},
+        ],
+    )
+    assert dict(report.figures.values_list("allocation_id", "value")) == {
+        shares[0].pk: 7,
+        shares[2].pk: shares[2].pk,
+    }
+    # Cleared, then given again in a later save: a new figure.
+    report = services.save_report(
+        report=report,
+        user=world.users["reporter_a"],
+        version=report.version,
+        figures=[{"allocation": shares[1].pk, "value": "3", "note": ""}],
+    )
+    assert report.figures.get(allocation=shares[1]).value == 3
