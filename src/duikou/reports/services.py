@@ -72,9 +72,13 @@ def unit_allocations(report: Report):
     )
 
 
-def editable_by(report: Report, user) -> bool:
-    """Whether `user` may still change the content of this report (its period's lock, then the step `reports.edit`)."""
-    if period_lock(report.program_id, report.period) is not None:
+_UNREAD = object()
+
+
+def editable_by(report: Report, user, *, lock=_UNREAD) -> bool:
+    """Whether `user` may still change the content of this report (its period's lock, then the step `reports.edit`).
+    `lock`: the report's `period_lock`, when the caller has read it already."""
+    if (period_lock(report.program_id, report.period) if lock is _UNREAD else lock) is not None:
         return False
     return workflow.can(user, "reports.edit", report)
 
