@@ -194,7 +194,8 @@ def run_load(env: dict, cores: int | None = None) -> dict:
         "p95_ms": point["p95_ms"] if point else (table[0]["p95_ms"] if table else None),
         "errors": point["failures"] if point else sum(step["failures"] for step in table),
         "errors_all_steps": sum(1 for _t, _name, _ms, ok in seen["samples"] if not ok),
-        "per_request": point["per_request"] if point else {},
+        # Per request at the saturation point (at the first step when none held the bound).
+        "per_request": (point or table[0])["per_request"] if table else {},
         "reports_accepted": stored["accepted"],
         "reports_stored": stored["stored"],
         "reports_missing": stored["missing"],
