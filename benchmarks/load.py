@@ -13,7 +13,7 @@ its figures. Returns the step table, the saturation point with its per-request t
 
 Environment (all optional): DUIKOU_LOAD_THINK (seconds between a user's requests, "min,max", "10,30" by default:
 office users reading pages), DUIKOU_LOAD_STEPS (users at each step, "100,200,400"; by default offered loads
-doubling from 5 requests/s to a quarter above the bound for this machine's cores), DUIKOU_LOAD_STEP_SECONDS
+doubling from 2.5 requests/s to a quarter above the bound for this machine's cores), DUIKOU_LOAD_STEP_SECONDS
 (each step's length; by default the settling time plus two think times, at least 60 s), DUIKOU_LOAD_SETTLE (the
 first part of a step not judged; by default the longest think plus 5 s), DUIKOU_LOAD_WORKERS and
 DUIKOU_LOAD_THREADS (passed to `duikou serve`; its own defaults otherwise).

@@ -69,7 +69,7 @@ def saturation_point(table: Sequence[dict], p95_bound_ms: float) -> dict | None:
     return max(held, key=lambda step: step["rps"]) if held else None
 
 
-def user_steps(target_rps: float, cycle_seconds: float, first_rps: float = 5.0) -> list[int]:
+def user_steps(target_rps: float, cycle_seconds: float, first_rps: float = 2.5) -> list[int]:
     """Users for offered loads doubling from first_rps up to target_rps (the last step offers the target):
     a user offers one request per cycle (think time plus answer)."""
     levels, rps = [], first_rps

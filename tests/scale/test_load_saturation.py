@@ -73,8 +73,8 @@ def test_per_request_table_and_percentiles():
 
 
 def test_user_steps_double_up_to_the_target():
-    assert saturation.user_steps(125, 20.2) == [101, 202, 404, 808, 1616, 2525]
-    assert saturation.user_steps(4, 10) == [40]
+    assert saturation.user_steps(125, 20.2) == [50, 101, 202, 404, 808, 1616, 2525]
+    assert saturation.user_steps(4, 10) == [25, 40]
 
 
 @pytest.mark.parametrize(
