@@ -118,9 +118,11 @@ def run_load(env: dict, cores: int | None = None) -> dict:
     serve = [str(BIN / "duikou"), "serve", "--bind", f"127.0.0.1:{port}"]
     serve += ["--workers", conf["workers"]] if conf["workers"] else []
     serve += ["--threads", conf["threads"]] if conf["threads"] else []
+    # A cache every worker shares, as the README asks of a deployment (DUIKOU_CACHE_URL): not one per process.
+    cache_url = env.get("DUIKOU_CACHE_URL") or f"filecache://{work / 'cache'}"
     server = subprocess.Popen(
         serve,
-        env={**env, "DUIKOU_SCHEDULER": "0"},
+        env={**env, "DUIKOU_SCHEDULER": "0", "DUIKOU_CACHE_URL": cache_url},
         cwd=REPO,
         stdout=server_log,
         stderr=subprocess.STDOUT,
@@ -185,7 +187,7 @@ def run_load(env: dict, cores: int | None = None) -> dict:
         "step_seconds": conf["step_seconds"],
         "settle_seconds": conf["settle"],
         "wall_seconds": round(wall, 1),
-        "server": " ".join(["duikou", *serve[1:2], *serve[4:]]),
+        "server": " ".join(["duikou", *serve[1:2], *serve[4:]]) + f" (cache {cache_url.split(':')[0]})",
         "reporter_units": prepared["users"],
         # The saturation point: the step of highest throughput with p95 under the bound and no error.
         "saturation_users": point and point["users"],
@@ -264,14 +266,23 @@ def prepare(users_file: str, wanted: int) -> dict:
     first_year = next((y for y in range(2040, 2101 - span) if not used & set(range(y, y + span))), None)
     if first_year is None:
         raise SystemExit("load: no free block of report periods left before 2100; regenerate the database")
+    # Reporters made in one insert (with their change-log entries): a step load prepares thousands.
+    from duikou.core.audit import bulk_create_logged
+
+    names = {f"load-{org_id}": org_id for org_id in chosen}
+    known = {u.username: u for u in User.objects.filter(username__in=names)}
+    missing = [
+        User(username=n, organization_id=o, role=perms.UNIT_REPORTER)
+        for n, o in names.items()
+        if n not in known
+    ]
+    for user in missing:
+        user.set_unusable_password()
+    bulk_create_logged(User, missing)
+    known |= {u.username: u for u in User.objects.filter(username__in=[u.username for u in missing])}
     users = []
     for org_id, program_id in chosen.items():
-        user, _created = User.objects.get_or_create(
-            username=f"load-{org_id}", defaults={"organization_id": org_id, "role": perms.UNIT_REPORTER}
-        )
-        if _created:
-            user.set_unusable_password()
-            user.save()
+        user = known[f"load-{org_id}"]
         session = store()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = backend

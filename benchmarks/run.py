@@ -208,7 +208,8 @@ def write_report(
         "generates the data, later runs reuse it), or `.venv/bin/python benchmarks/run.py --scale city` for a quick "
         "look; `--databases postgresql` for one database; `DUIKOU_BENCH_DATABASE` names the PostgreSQL database. "
         "The run prints every case beside its floor and exits non-zero when a bound of `benchmarks/bounds.py` is "
-        "passed.",
+        "passed. The load test raises its users step by step and holds the load bound at the saturation point: the "
+        "step of highest throughput whose p95 stayed under the bound with no error (benchmarks/saturation.py).",
         "",
         f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory_gb']} GB memory, PostgreSQL {info['postgresql']},",
         f"SQLite {info['sqlite']}, Python {info['python']}. Run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
