@@ -187,7 +187,8 @@ def run_load(env: dict, cores: int | None = None) -> dict:
         "step_seconds": conf["step_seconds"],
         "settle_seconds": conf["settle"],
         "wall_seconds": round(wall, 1),
-        "server": " ".join(["duikou", *serve[1:2], *serve[4:]]) + f" (cache {cache_url.split(':')[0]})",
+        "server": " ".join(["duikou", *serve[1:2], *serve[4:]]),
+        "cache": cache_url.split(":")[0],
         "reporter_units": prepared["users"],
         # The saturation point: the step of highest throughput with p95 under the bound and no error.
         "saturation_users": point and point["users"],
