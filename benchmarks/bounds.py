@@ -22,7 +22,8 @@ IMPORT_RATIO = 30.0
 # The national CSV (500,000 tasks): within this many times its bare SQL (no time bound: it is a download).
 CSV_RATIO = 2.0
 
-# The load test: requests per second per core, and p95, with no errors and every accepted report stored.
+# The load test: requests per second per core at the saturation point (the highest throughput of a step whose p95
+# stayed under LOAD_P95_MS with no error), with every accepted report stored.
 LOAD_RPS_PER_CORE = 50.0
 LOAD_P95_MS = 1_000.0
 
@@ -71,11 +72,18 @@ def bound_text(name: str) -> str:
 
 
 def check_load(load: dict, cores: int) -> list[str]:
+    """The load bound, on the saturation point (benchmarks/saturation.py): the throughput of the step of highest
+    throughput whose p95 stayed under LOAD_P95_MS with no error, per core. A run where no step held has no
+    saturation point: its throughput is 0 and its p95 the first step's."""
     broken = []
     per_core = load.get("throughput_rps", 0) / max(1, cores)
     if per_core < LOAD_RPS_PER_CORE:
         broken.append(f"{per_core:.1f} requests/s per core < {LOAD_RPS_PER_CORE:.0f}")
-    if (load.get("p95_ms") or 0) > LOAD_P95_MS:
+    if "saturation_users" in load and load["saturation_users"] is None:
+        broken.append(
+            f"no step held p95 < {LOAD_P95_MS:.0f} ms (first step: p95 {load.get('p95_ms') or 0:.0f} ms)"
+        )
+    elif (load.get("p95_ms") or 0) > LOAD_P95_MS:
         broken.append(f"p95 {load['p95_ms']:.0f} ms > {LOAD_P95_MS:.0f} ms")
     if load.get("errors"):
         broken.append(f"{load['errors']} errors")

@@ -1,22 +1,26 @@
-"""Load test: gunicorn with several workers against PostgreSQL, locust driving unit reporters on loopback.
+"""Load test: `duikou serve` (gunicorn) against PostgreSQL, locust driving unit reporters on loopback, in steps.
 
     .venv/bin/python benchmarks/load.py            # against $DUIKOU_DATABASE_URL (a generated database)
 
 `run_load(env)` (also used by `benchmarks/run.py --load`) prepares one reporter per unit that has tasks
-(sessions created in advance, so the measurement is the page mix, not Argon2 logins), starts gunicorn on a
-free 127.0.0.1 port, runs locust headless (benchmarks/locustfile.py) for a bounded time, stops gunicorn,
-then checks in the database that every report locust saw accepted is stored: its marker in the summary,
-submitted to the unit head, with all its figures. Returns throughput, median and p95 per request type,
-errors, and submitted vs stored.
+(sessions created in advance, so the measurement is the page mix, not Argon2 logins), starts `duikou serve` on
+a free 127.0.0.1 port, and raises the number of locust users (benchmarks/locustfile.py) step by step until a
+step passes the p95 bound or the last step is done. Each step is judged on its settled part (benchmarks/
+saturation.py); the *saturation point* is the step of highest throughput whose p95 stayed under the bound with
+no error, and its throughput is what the bound (benchmarks/bounds.py) holds to. Then it checks in the database
+that every report locust saw accepted is stored: its marker in the summary, submitted to the unit head, with all
+its figures. Returns the step table, the saturation point with its per-request table, and submitted vs stored.
 
-Environment (all optional): DUIKOU_LOAD_SECONDS (60), DUIKOU_LOAD_CLIENTS (200 simulated users),
-DUIKOU_LOAD_SPAWN_RATE (20 a second), DUIKOU_LOAD_WORKERS (4 gunicorn workers), DUIKOU_LOAD_THINK (seconds
-between a user's requests, "min,max", 0.5,1.5 by default; "10,30" for office users reading pages).
+Environment (all optional): DUIKOU_LOAD_THINK (seconds between a user's requests, "min,max", "10,30" by default:
+office users reading pages), DUIKOU_LOAD_STEPS (users at each step, "100,200,400"; by default offered loads
+doubling from 2.5 requests/s to a quarter above the bound for this machine's cores), DUIKOU_LOAD_STEP_SECONDS
+(each step's length; by default the settling time plus two think times, at least 60 s), DUIKOU_LOAD_SETTLE (the
+first part of a step not judged; by default the longest think plus 5 s), DUIKOU_LOAD_WORKERS and
+DUIKOU_LOAD_THREADS (passed to `duikou serve`; its own defaults otherwise).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import signal
@@ -28,6 +32,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import bounds  # benchmarks/bounds.py
+import saturation  # benchmarks/saturation.py
 
 REPO = Path(__file__).resolve().parents[1]
 YEARS_PER_USER = 5  # one simulated user files at most 60 monthly reports (locustfile.py)
@@ -68,29 +75,32 @@ def _wait_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit(f"load: gunicorn did not answer on {url} within {seconds:.0f} s")
 
 
-def _stats(prefix: str) -> dict:
-    """Locust's CSV summary → {name: {requests, failures, median_ms, p95_ms, rps}} plus the aggregate."""
-    out = {}
-    with open(prefix + "_stats.csv", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            name = row["Name"] if row["Type"] else "all"
-            out[name] = {
-                "requests": int(row["Request Count"]),
-                "failures": int(row["Failure Count"]),
-                "median_ms": float(row["50%"] or 0),
-                "p95_ms": float(row["95%"] or 0),
-                "rps": round(float(row["Requests/s"]), 1),
-            }
-    return out
+def _settings(env: dict, cores: int) -> dict:
+    """The step load's settings from the environment (see the module's docstring)."""
+    think = tuple(float(x) for x in env.get("DUIKOU_LOAD_THINK", "10,30").split(","))
+    if env.get("DUIKOU_LOAD_STEPS"):
+        steps = [int(n) for n in env["DUIKOU_LOAD_STEPS"].split(",") if n.strip()]
+    else:
+        # Offered loads doubling up to a quarter above the bound, each answer taken as 0.2 s.
+        target = bounds.LOAD_RPS_PER_CORE * cores * 1.25
+        steps = saturation.user_steps(target, sum(think) / 2 + 0.2)
+    # A step is judged once the users it added have all started (5 s) and sent their first request (a think).
+    settle = float(env.get("DUIKOU_LOAD_SETTLE", think[1] + 5))
+    return {
+        "think": think,
+        "steps": steps,
+        "step_seconds": float(env.get("DUIKOU_LOAD_STEP_SECONDS", max(60.0, settle + 2 * sum(think) / 2))),
+        "settle": settle,
+        "workers": env.get("DUIKOU_LOAD_WORKERS", ""),
+        "threads": env.get("DUIKOU_LOAD_THREADS", ""),
+    }
 
 
-def run_load(env: dict) -> dict:
+def run_load(env: dict, cores: int | None = None) -> dict:
     env = {**env}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    seconds = int(env.get("DUIKOU_LOAD_SECONDS", 60))
-    clients = int(env.get("DUIKOU_LOAD_CLIENTS", 200))
-    spawn = int(env.get("DUIKOU_LOAD_SPAWN_RATE", 20))
-    workers = int(env.get("DUIKOU_LOAD_WORKERS", 4))
+    cores = cores or os.cpu_count() or 1
+    conf = _settings(env, cores)
     if not env.get("DUIKOU_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit(
             "load: DUIKOU_DATABASE_URL must name a PostgreSQL database (gunicorn workers write concurrently)"
@@ -98,32 +108,24 @@ def run_load(env: dict) -> dict:
     work = Path(tempfile.mkdtemp(prefix="duikou-load-"))
     run_id = f"load-{time.strftime('%Y%m%d%H%M%S')}"
     users_file, accepted_file = work / "users.json", work / "accepted.jsonl"
-    prepared = json.loads(_django(env, "prepare", str(users_file), str(clients)))
+    samples_file = work / "samples.json"
+    prepared = json.loads(_django(env, "prepare", str(users_file), str(max(conf["steps"]))))
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    server_log = (work / "gunicorn.log").open("w")
+    server_log = (work / "server.log").open("w")
+    # The server as deployed: `duikou serve` (gunicorn with its configuration, the queue's worker beside it),
+    # without the scheduler's daily run, which is not part of the page mix.
+    serve = [str(BIN / "duikou"), "serve", "--bind", f"127.0.0.1:{port}"]
+    serve += ["--workers", conf["workers"]] if conf["workers"] else []
+    serve += ["--threads", conf["threads"]] if conf["threads"] else []
+    # A cache every worker shares, as the README asks of a deployment (DUIKOU_CACHE_URL): not one per process.
+    cache_url = env.get("DUIKOU_CACHE_URL") or f"filecache://{work / 'cache'}"
     server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "duikou.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "120",
-            "--error-logfile",
-            "-",
-        ],
-        env=env,
+        serve,
+        env={**env, "DUIKOU_SCHEDULER": "0", "DUIKOU_CACHE_URL": cache_url},
         cwd=REPO,
         stdout=server_log,
         stderr=subprocess.STDOUT,
-    )
-    # The queue's worker beside the web workers, as `duikou serve` runs it (the dashboard's figures refresh there).
-    worker_log = (work / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [str(BIN / "duikou"), "worker"], env=env, cwd=REPO, stdout=worker_log, stderr=subprocess.STDOUT
     )
     try:
         _wait_up(url, server)
@@ -132,6 +134,12 @@ def run_load(env: dict) -> dict:
             "DUIKOU_LOAD_USERS": str(users_file),
             "DUIKOU_LOAD_ACCEPTED": str(accepted_file),
             "DUIKOU_LOAD_RUN": run_id,
+            "DUIKOU_LOAD_THINK": ",".join(str(t) for t in conf["think"]),
+            "DUIKOU_LOAD_STEPS": ",".join(str(n) for n in conf["steps"]),
+            "DUIKOU_LOAD_STEP_SECONDS": str(conf["step_seconds"]),
+            "DUIKOU_LOAD_SETTLE": str(conf["settle"]),
+            "DUIKOU_LOAD_STOP_P95_MS": str(bounds.LOAD_P95_MS),
+            "DUIKOU_LOAD_SAMPLES": str(samples_file),
         }
         started = time.monotonic()
         proc = subprocess.run(
@@ -142,17 +150,9 @@ def run_load(env: dict) -> dict:
                 "--headless",
                 "--host",
                 url,
-                "-u",
-                str(clients),
-                "-r",
-                str(spawn),
-                "-t",
-                f"{seconds}s",
                 "--stop-timeout",
                 "30",
                 "--only-summary",
-                "--csv",
-                str(work / "locust"),
                 "--exit-code-on-error",
                 "0",
                 "--loglevel",
@@ -169,37 +169,36 @@ def run_load(env: dict) -> dict:
             sys.stderr.write(proc.stderr[-3000:])
             raise SystemExit(f"load: locust exited with {proc.returncode} (log: {work / 'locust.log'})")
     finally:
-        server.send_signal(signal.SIGTERM)  # gunicorn finishes in-flight requests, then stops its workers
+        # gunicorn finishes in-flight requests, stops its workers, then the queue's worker (gunicorn_hooks.on_exit)
+        server.send_signal(signal.SIGTERM)
         try:
-            server.wait(timeout=60)
+            server.wait(timeout=150)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
         server_log.close()
-        worker.send_signal(signal.SIGTERM)  # the task in hand finishes, no other is taken
-        try:
-            worker.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        worker_log.close()
-    stats = _stats(str(work / "locust"))
+    seen = json.loads(samples_file.read_text(encoding="utf-8"))
+    table = saturation.step_table(seen["samples"], seen["steps"], conf["settle"])
+    point = saturation.saturation_point(table, bounds.LOAD_P95_MS)
     stored = json.loads(_django(env, "verify", str(accepted_file), run_id))
-    total = stats.pop("all", {})
     return {
-        "clients": clients,
-        "spawn_rate": spawn,
-        "seconds": seconds,
+        "think_seconds": ",".join(f"{t:g}" for t in conf["think"]),
+        "steps": [{k: v for k, v in step.items() if k != "per_request"} for step in table],
+        "step_seconds": conf["step_seconds"],
+        "settle_seconds": conf["settle"],
         "wall_seconds": round(wall, 1),
-        "gunicorn_workers": workers,
-        "think_seconds": env.get("DUIKOU_LOAD_THINK", "0.5,1.5"),
+        "server": " ".join(["duikou", *serve[1:2], *serve[4:]]),
+        "cache": cache_url.split(":")[0],
         "reporter_units": prepared["users"],
-        "requests": total.get("requests", 0),
-        "throughput_rps": total.get("rps", 0),
-        "median_ms": total.get("median_ms"),
-        "p95_ms": total.get("p95_ms"),
-        "errors": total.get("failures", 0),
-        "per_request": stats,
+        # The saturation point: the step of highest throughput with p95 under the bound and no error.
+        "saturation_users": point and point["users"],
+        "throughput_rps": point["rps"] if point else 0,
+        "median_ms": point and point["median_ms"],
+        "p95_ms": point["p95_ms"] if point else (table[0]["p95_ms"] if table else None),
+        "errors": point["failures"] if point else sum(step["failures"] for step in table),
+        "errors_all_steps": sum(1 for _t, _name, _ms, ok in seen["samples"] if not ok),
+        # Per request at the saturation point (at the first step when none held the bound).
+        "per_request": (point or table[0])["per_request"] if table else {},
         "reports_accepted": stored["accepted"],
         "reports_stored": stored["stored"],
         "reports_missing": stored["missing"],
@@ -268,14 +267,23 @@ def prepare(users_file: str, wanted: int) -> dict:
     first_year = next((y for y in range(2040, 2101 - span) if not used & set(range(y, y + span))), None)
     if first_year is None:
         raise SystemExit("load: no free block of report periods left before 2100; regenerate the database")
+    # Reporters made in one insert (with their change-log entries): a step load prepares thousands.
+    from duikou.core.audit import bulk_create_logged
+
+    names = {f"load-{org_id}": org_id for org_id in chosen}
+    known = {u.username: u for u in User.objects.filter(username__in=names)}
+    missing = [
+        User(username=n, organization_id=o, role=perms.UNIT_REPORTER)
+        for n, o in names.items()
+        if n not in known
+    ]
+    for user in missing:
+        user.set_unusable_password()
+    bulk_create_logged(User, missing)
+    known |= {u.username: u for u in User.objects.filter(username__in=[u.username for u in missing])}
     users = []
     for org_id, program_id in chosen.items():
-        user, _created = User.objects.get_or_create(
-            username=f"load-{org_id}", defaults={"organization_id": org_id, "role": perms.UNIT_REPORTER}
-        )
-        if _created:
-            user.set_unusable_password()
-            user.save()
+        user = known[f"load-{org_id}"]
         session = store()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = backend

@@ -4,6 +4,10 @@ Started by load.py (headless), which prepares the users and passes, through the 
   DUIKOU_LOAD_USERS     JSON file: [{"session": ..., "organization": id, "program": id, "year": first year}, ...]
   DUIKOU_LOAD_ACCEPTED  file this process appends one JSON line to per report the server accepted
   DUIKOU_LOAD_RUN       a marker for this run, written into every report's summary
+  DUIKOU_LOAD_STEPS     users at each step of the load, "100,200,400" (StepLoad below)
+  DUIKOU_LOAD_STEP_SECONDS, DUIKOU_LOAD_SETTLE  how long each step lasts, and its first part not judged
+  DUIKOU_LOAD_STOP_P95_MS  the p95 bound: no further step once one has passed it (or had an error)
+  DUIKOU_LOAD_SAMPLES   JSON file written on exit: the steps and every request seen (saturation.py judges them)
 
 Each submission is the real form flow of a reporter: start a report for a new period, open its page, fill
 every task and target figure found in the form, save, submit to the unit head. A report counts as accepted
@@ -17,15 +21,23 @@ import itertools
 import json
 import os
 import re
+import time
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, LoadTestShape, between, events, task
+from saturation import holds, step_table  # benchmarks/saturation.py (locust puts this folder on the path)
 
 USERS = json.loads(Path(os.environ["DUIKOU_LOAD_USERS"]).read_text(encoding="utf-8"))
 ACCEPTED = Path(os.environ["DUIKOU_LOAD_ACCEPTED"])
 RUN = os.environ.get("DUIKOU_LOAD_RUN", "load")
 _slots = itertools.count()
 _accepted_lines: list[str] = []
+STEPS = [int(n) for n in os.environ.get("DUIKOU_LOAD_STEPS", "").split(",") if n.strip()]
+STEP_SECONDS = float(os.environ.get("DUIKOU_LOAD_STEP_SECONDS", "60"))
+SETTLE_SECONDS = float(os.environ.get("DUIKOU_LOAD_SETTLE", "0"))
+STOP_P95_MS = float(os.environ.get("DUIKOU_LOAD_STOP_P95_MS", "inf"))
+_steps: list[dict] = []  # {"users", "start", "end"}, wall-clock seconds
+_samples: list[tuple[float, str, float, bool]] = []  # (end, name, ms, succeeded): saturation.Sample
 
 REPORT_URL = re.compile(r"/reports/(\d+)/$")
 VERSION = re.compile(r'name="version" value="(\d+)"')
@@ -46,6 +58,8 @@ class Reporter(HttpUser):
         self.first_year = self.me["year"] + 5 * (slot // len(USERS))
         self.sequence = 0
         self.client.cookies.set("sessionid", self.me["session"])
+        # Users of a new step arrive over one think time, not all in the same second.
+        self.wait()
         self.client.get("/reports/", name="reports list")  # also sets the CSRF cookie
 
     def _csrf(self) -> str:
@@ -118,7 +132,41 @@ class Reporter(HttpUser):
         _accepted_lines.append(json.dumps({"id": int(pk), "marker": marker, "figures": len(figures)}))
 
 
+class StepLoad(LoadTestShape):
+    """DUIKOU_LOAD_STEPS users, each number held DUIKOU_LOAD_STEP_SECONDS; stops after the last step, or after
+    the first one whose settled part passed the p95 bound or had an error (more users would only queue longer)."""
+
+    def tick(self):
+        if self.get_run_time() < len(_steps) * STEP_SECONDS:
+            return _steps[-1]["users"], _steps[-1]["spawn_rate"]
+        now = time.time()
+        if _steps:
+            _steps[-1]["end"] = now
+            if not holds(step_table(_samples, _steps[-1:], SETTLE_SECONDS)[0], STOP_P95_MS):
+                return None
+        if len(_steps) >= len(STEPS):
+            return None
+        users = STEPS[len(_steps)]
+        added = users - (_steps[-1]["users"] if _steps else 0)
+        # The new users start within a few seconds, then wait a think time before their first request.
+        _steps.append({"users": users, "start": now, "end": None, "spawn_rate": max(1.0, added / 5)})
+        return users, _steps[-1]["spawn_rate"]
+
+
+if not STEPS:
+    del StepLoad  # a fixed number of users (-u, -t) instead
+
+
+@events.request.add_listener
+def _note(name, response_time, exception, **_kwargs):
+    _samples.append((time.time(), name, response_time, exception is None))
+
+
 @events.quitting.add_listener
 def _write_accepted(environment, **_kwargs):
     with ACCEPTED.open("a", encoding="utf-8") as out:
         out.writelines(line + "\n" for line in _accepted_lines)
+    if samples := os.environ.get("DUIKOU_LOAD_SAMPLES"):
+        for step in _steps:
+            step["end"] = step["end"] or time.time()
+        Path(samples).write_text(json.dumps({"steps": _steps, "samples": _samples}), encoding="utf-8")

@@ -135,17 +135,53 @@ def other_script(name: str, env: dict) -> str | None:
 
 def load_section(load: dict, cores: int) -> list[str]:
     broken = bounds.check_load(load, cores)
-    return [
+    point = load.get("saturation_users")
+    lines = [
         "",
         "## Load",
         "",
-        f"{load['throughput_rps']} requests/s on {cores} cores ({load['throughput_rps'] / max(1, cores):.1f} per "
-        f"core), p95 {load['p95_ms']} ms, {load['errors']} errors, think time {load.get('think_seconds')} s; "
+        "Unit reporters (benchmarks/locustfile.py) thinking "
+        f"{load.get('think_seconds')} s between requests, against `{load.get('server', 'duikou serve')}` on "
+        f"{cores} cores (cache: {load.get('cache', 'per process')}); users raised step by step (benchmarks/load.py), each step judged after its first "
+        f"{load.get('settle_seconds')} s. The saturation point is the step of highest throughput whose p95 stayed "
+        f"under {bounds.LOAD_P95_MS:.0f} ms with no error; the bound is checked on it.",
+        "",
+        "| users | requests/s | median ms | p95 ms | errors |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+        *(
+            f"| {s['users']} | {s['rps']} | {s['median_ms']} | {s['p95_ms']} | {s['failures']} |"
+            + (" ← saturation point" if s["users"] == point else "")
+            for s in load.get("steps", [])
+        ),
+        "",
+        (
+            f"Saturation point: {point} users, {load['throughput_rps']} requests/s on {cores} cores "
+            f"({load['throughput_rps'] / max(1, cores):.1f} per core), p95 {load['p95_ms']} ms, "
+            f"{load['errors']} errors"
+            if point
+            else "No step held the p95 bound"
+        )
+        + f"; reports accepted {load.get('reports_accepted')}, stored {load.get('reports_stored')}; "
         f"bound ≥ {bounds.LOAD_RPS_PER_CORE:.0f} requests/s per core, p95 < {bounds.LOAD_P95_MS:.0f} ms: "
         f"{'holds' if not broken else 'NOT held: ' + '; '.join(broken)}.",
         "",
+    ]
+    if load.get("per_request"):
+        lines += [
+            "At the saturation point, per request:" if point else "At the first step, per request:",
+            "",
+            "| request | requests | requests/s | median ms | p95 ms | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            *(
+                f"| {name} | {r['requests']} | {r['rps']} | {r['median_ms']} | {r['p95_ms']} | {r['failures']} |"
+                for name, r in load["per_request"].items()
+            ),
+            "",
+        ]
+    return [
+        *lines,
         "```",
-        json.dumps(load, ensure_ascii=False, indent=1),
+        json.dumps({k: v for k, v in load.items() if k != "per_request"}, ensure_ascii=False, indent=1),
         "```",
     ]
 
@@ -175,7 +211,8 @@ def write_report(
         "generates the data, later runs reuse it), or `.venv/bin/python benchmarks/run.py --scale city` for a quick "
         "look; `--databases postgresql` for one database; `DUIKOU_BENCH_DATABASE` names the PostgreSQL database. "
         "The run prints every case beside its floor and exits non-zero when a bound of `benchmarks/bounds.py` is "
-        "passed.",
+        "passed. The load test raises its users step by step and holds the load bound at the saturation point: the "
+        "step of highest throughput whose p95 stayed under the bound with no error (benchmarks/saturation.py).",
         "",
         f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory_gb']} GB memory, PostgreSQL {info['postgresql']},",
         f"SQLite {info['sqlite']}, Python {info['python']}. Run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
@@ -313,8 +350,9 @@ def print_summary(results: dict, load: dict | None, cores: int) -> int:
         broken = bounds.check_load(load, cores)
         failures += bool(broken)
         print(
-            f"load: {load['throughput_rps']} requests/s ({load['throughput_rps'] / max(1, cores):.1f}/core), "
-            f"p95 {load['p95_ms']} ms, {load['errors']} errors  {'ok' if not broken else 'FAIL ' + '; '.join(broken)}"
+            f"load (saturation point, {load.get('saturation_users')} users): {load['throughput_rps']} requests/s "
+            f"({load['throughput_rps'] / max(1, cores):.1f}/core), p95 {load['p95_ms']} ms, {load['errors']} errors  "
+            f"{'ok' if not broken else 'FAIL ' + '; '.join(broken)}"
         )
     return failures
 

@@ -12,6 +12,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from duikou.funds.models import SPENT_KINDS, FundingLine, Transaction
 from duikou.plans.models import Plan, Responsibility, Task
 from duikou.projects.models import Project
+from duikou.reports.achieved import COUNTED_STATUS
 from duikou.reports.models import Report, TargetFigure
 from duikou.targets.models import Allocation, Target
 
@@ -109,6 +110,28 @@ def _before_save(sender, instance, raw=False, **kwargs):
         instance._tally_before = _stored(instance, fields)
 
 
+def _report_before_save(sender, instance, raw=False, **kwargs):
+    """Whether the report counted toward achieved values before this save. Its status as last read or saved
+    (a Report's save claims its version first, so that is the stored one); a query only when not known."""
+    if raw:
+        return
+    before = getattr(instance, "_audit_before", None)
+    if instance._state.adding or instance.pk is None:
+        instance._tally_counted = False
+    elif before is not None and "status" in before:
+        instance._tally_counted = before["status"] == COUNTED_STATUS
+    else:
+        instance._tally_counted = Report._base_manager.filter(pk=instance.pk, status=COUNTED_STATUS).exists()
+
+
+def _figure_counts(figure) -> bool:
+    """Whether a figure's report counts toward achieved values (only then can the figure move a tally)."""
+    report = figure._state.fields_cache.get("report")
+    if report is not None:
+        return report.status == COUNTED_STATUS
+    return Report._base_manager.filter(pk=figure.report_id, status=COUNTED_STATUS).exists()
+
+
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
@@ -123,11 +146,19 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     if sender is Target:
         s.recompute_targets([instance.pk])
         return
-    if sender in (TargetFigure, Allocation):
+    if sender is TargetFigure:
+        # A draft's figure counts nowhere: recomputing its targets on every save of a report being filled in was
+        # most of the time of a reporter's save.
+        if _figure_counts(instance):
+            s.recompute_targets([instance.target_id])
+        return
+    if sender is Allocation:
         s.recompute_targets([instance.target_id])
         return
     if sender is Report:
-        s.recompute_targets(instance.figures.values_list("target_id", flat=True))
+        # Only a report entering or leaving the counted status changes what its figures add up to.
+        if instance.status == COUNTED_STATUS or getattr(instance, "_tally_counted", True):
+            s.recompute_targets(instance.figures.values_list("target_id", flat=True))
         return
     fields = WATCHED.get(sender)
     if not fields:
@@ -151,7 +182,11 @@ def _after_delete(sender, instance, **kwargs):
     if sender is Target:
         TargetTally.objects.filter(target_id=instance.pk).delete()
         return
-    if sender in (TargetFigure, Allocation):
+    if sender is TargetFigure:
+        if _figure_counts(instance):
+            s.recompute_targets([instance.target_id])
+        return
+    if sender is Allocation:
         s.recompute_targets([instance.target_id])
         return
     fields = WATCHED.get(sender)
@@ -185,6 +220,7 @@ def connect():
     )
     for model in (Plan, Task, Responsibility, FundingLine, Transaction):
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"analytics-pre-{model.__name__}")
+    pre_save.connect(_report_before_save, sender=Report, dispatch_uid="analytics-pre-Report")
     for model in (
         Plan,
         Task,

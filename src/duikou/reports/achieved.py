@@ -23,6 +23,8 @@ from duikou.targets.models import Allocation, Target
 from .models import Report, TargetFigure
 
 UNIT, ALLOCATION = "unit", "allocation"
+# Only the figures of reports in this status count toward achieved values (so a draft's figures change nothing).
+COUNTED_STATUS = Report.APPROVED
 
 
 def _part(column: str, start: int, length: int):
@@ -67,7 +69,7 @@ def latest_figures(
 ) -> QuerySet:
     """Approved figures, one per target and reporting unit (per=UNIT) or per allocation (per=ALLOCATION): each
     the latest whose period ended by `as_of` (None: every approved report). A queryset of TargetFigure rows."""
-    figures = TargetFigure.objects.filter(report__status=Report.APPROVED)
+    figures = TargetFigure.objects.filter(report__status=COUNTED_STATUS)
     if per == ALLOCATION:
         figures = figures.filter(allocation__isnull=False)
     if target_ids is not None:

@@ -35,12 +35,17 @@ class Changes:
     figures: list[dict] = field(default_factory=list)
 
 
-def changes_since_previous(report: Report) -> Changes:
-    """Per task and per target: the previous period's value, this one's, and whether it moved."""
+def changes_since_previous(report: Report, *, progress=None, figures=None) -> Changes:
+    """Per task and per target: the previous period's value, this one's, and whether it moved. `progress` and
+    `figures`: the report's rows with their task and target, when the caller has read them already."""
     before = previous_report(report)
     changes = Changes(previous=before)
+    if progress is None:
+        progress = report.task_progress.select_related("task")
+    if figures is None:
+        figures = report.figures.select_related("target")
     old_progress = {p.task_id: p for p in before.task_progress.all()} if before else {}
-    for p in report.task_progress.select_related("task").order_by("task__plan_id", "task__order"):
+    for p in sorted(progress, key=lambda p: (p.task.plan_id, p.task.order, p.pk)):
         old = old_progress.get(p.task_id)
         if old is None or (old.percent, old.status, old.text) != (p.percent, p.status, p.text):
             changes.progress.append(
@@ -54,7 +59,7 @@ def changes_since_previous(report: Report) -> Changes:
                 }
             )
     old_figures = {f.target_id: f.value for f in before.figures.all()} if before else {}
-    for f in report.figures.select_related("target").order_by("target_id"):
+    for f in sorted(figures, key=lambda f: f.target_id):
         old = old_figures.get(f.target_id)
         if old != f.value:
             changes.figures.append(

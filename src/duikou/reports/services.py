@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
+from duikou.core.audit import bulk_create_logged
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
 from duikou.organizations.models import Organization
@@ -28,6 +29,7 @@ from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
 from duikou.targets.models import Allocation
 
+from .achieved import COUNTED_STATUS
 from .models import PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
 from .rules import HEAD_EDITABLE, UNIT_EDITABLE
 
@@ -70,9 +72,13 @@ def unit_allocations(report: Report):
     )
 
 
-def editable_by(report: Report, user) -> bool:
-    """Whether `user` may still change the content of this report (its period's lock, then the step `reports.edit`)."""
-    if period_lock(report.program_id, report.period) is not None:
+_UNREAD = object()
+
+
+def editable_by(report: Report, user, *, lock=_UNREAD) -> bool:
+    """Whether `user` may still change the content of this report (its period's lock, then the step `reports.edit`).
+    `lock`: the report's `period_lock`, when the caller has read it already."""
+    if (period_lock(report.program_id, report.period) if lock is _UNREAD else lock) is not None:
         return False
     return workflow.can(user, "reports.edit", report)
 
@@ -168,6 +174,10 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
 
     tasks = {t.pk: t for t in unit_tasks(report)}
     statuses = {key for key, _label in TaskProgress._meta.get_field("status").choices}
+    # The report's rows read once; new rows written in one insert (with their change-log entries), a changed row
+    # saved, an unchanged one left alone: a unit with 100 tasks saves in a few queries, not 500.
+    existing = {p.task_id: p for p in report.task_progress.all()}
+    new: dict[int, TaskProgress] = {}
     for n, row in enumerate(progress, start=1):
         task_id = getattr(row.get("task"), "pk", row.get("task"))
         task = tasks.get(_int(task_id, _("任务进展第 %(n)d 行的任务") % {"n": n}))
@@ -188,21 +198,33 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
             )
         if status == Task.COMPLETED:
             percent = 100
-        TaskProgress.objects.update_or_create(
-            report=report,
-            task=task,
-            defaults={"status": status, "percent": percent, "text": row.get("text") or ""},
-        )
+        values = {"status": status, "percent": percent, "text": row.get("text") or ""}
+        stored = existing.get(task.pk)
+        if stored is None:  # a task given twice: the last row wins
+            new[task.pk] = TaskProgress(report=report, task=task, **values)
+        elif any(getattr(stored, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(stored, name, value)
+            stored.save()
+    bulk_create_logged(TaskProgress, list(new.values()))
 
     allocations = {a.pk: a for a in unit_allocations(report)}
+    # As the progress: the report's figures read once, new ones written in one insert; a target given twice (two
+    # shares of one target in the unit's subtree), or set then cleared, ends as its last row says.
+    stored_figures = {f.target_id: f for f in report.figures.all()}
+    new_figures: dict[int, TargetFigure] = {}
+    cleared: set[int] = set()
     for n, row in enumerate(figures, start=1):
         alloc_id = getattr(row.get("allocation"), "pk", row.get("allocation"))
         allocation = allocations.get(_int(alloc_id, _("指标第 %(n)d 行") % {"n": n}))
         if allocation is None:
             raise ValidationError(_("指标第 %(n)d 行：目标分解 %(a)s 不属于本单位") % {"n": n, "a": alloc_id})
+        target_id = allocation.target_id
         raw = row.get("value")
         if raw in (None, ""):
-            TargetFigure.objects.filter(report=report, target=allocation.target).delete()
+            new_figures.pop(target_id, None)
+            if target_id in stored_figures:
+                cleared.add(target_id)
             continue
         try:
             value = Decimal(str(raw).replace(",", "").strip())
@@ -212,11 +234,24 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
             ) from exc
         if value < 0 or not value.is_finite():
             raise ValidationError(_("指标“%(ind)s”的完成值不能为负数") % {"ind": allocation.target.indicator})
-        TargetFigure.objects.update_or_create(
-            report=report,
-            target=allocation.target,
-            defaults={"allocation": allocation, "value": value, "note": row.get("note") or ""},
-        )
+        values = {"allocation": allocation, "value": value, "note": row.get("note") or ""}
+        cleared.discard(target_id)
+        stored = stored_figures.get(target_id)
+        if stored is None:
+            new_figures[target_id] = TargetFigure(report=report, target=allocation.target, **values)
+        elif (stored.allocation_id, stored.value, stored.note) != (allocation.pk, value, values["note"]):
+            for name, value_ in values.items():
+                setattr(stored, name, value_)
+            stored.save()
+    if cleared:
+        TargetFigure.objects.filter(report=report, target_id__in=cleared).delete()
+    if report.status == COUNTED_STATUS:
+        # A counted report's figures move the target tallies (analytics' signal on each save); a bulk insert
+        # sends no signal. Reports are not edited once counted (rules.py), so this path is only a safeguard.
+        for figure in new_figures.values():
+            figure.save()
+    else:
+        bulk_create_logged(TargetFigure, list(new_figures.values()))
     return report
 
 

@@ -92,10 +92,16 @@ def report_start(request):
     return redirect("reports:detail", pk=report.pk)
 
 
-def _rows(report, data=None):
+def _stored(report):
+    """The report's progress and figures with their tasks and targets (read once for the form and the changes)."""
+    return list(report.task_progress.select_related("task")), list(report.figures.select_related("target"))
+
+
+def _rows(report, data=None, stored=None):
     """The unit's tasks and target shares, with this report's values (or the values just posted)."""
-    progress = {p.task_id: p for p in report.task_progress.all()}
-    figures = {f.target_id: f for f in report.figures.all()}
+    progress, figures = stored or _stored(report)
+    progress = {p.task_id: p for p in progress}
+    figures = {f.target_id: f for f in figures}
     task_rows = []
     for task in services.unit_tasks(report):
         p = progress.get(task.pk)
@@ -179,7 +185,8 @@ def report_detail(request, pk):
         else:
             messages.success(request, _("月报已保存"))
             return redirect("reports:detail", pk=report.pk)
-    task_rows, figure_rows = _rows(report, data)
+    stored = _stored(report)
+    task_rows, figure_rows = _rows(report, data, stored)
     period = report.period
     transactions = (
         Transaction.objects.restrict(request.user)
@@ -197,7 +204,7 @@ def report_detail(request, pk):
         {
             "report": report,
             "lock": lock,
-            "editable": services.editable_by(report, request.user),
+            "editable": services.editable_by(report, request.user, lock=lock),
             "task_rows": task_rows,
             "figure_rows": figure_rows,
             "summary": data.get("summary") if data else report.summary,
@@ -206,7 +213,7 @@ def report_detail(request, pk):
             "evidence_form": EvidenceForm(),
             "return_form": ReturnForm(),
             "transactions": transactions,
-            "changes": changes.changes_since_previous(report),
+            "changes": changes.changes_since_previous(report, progress=stored[0], figures=stored[1]),
             "events": report.events.select_related("user"),
             "can_submit": not lock and workflow.can(request.user, "reports.submit", report),
             "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,

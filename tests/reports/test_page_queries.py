@@ -1,0 +1,65 @@
+"""The report pages a reporter opens in the load mix: their query counts do not grow with the unit's tasks,
+shares or programs (each query of a unit's permission gate is tens of ms at national scale)."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from duikou.reports import services
+
+from .test_save_queries import more_shares, more_tasks
+
+pytestmark = pytest.mark.django_db
+# The report page as a reporter sees it: session, user, unit, report, its rows, tasks, shares, lock, gate, evidence,
+# transactions, previous report and its rows, events (was 20 before the rows were read once).
+PAGE_QUERIES = 15
+
+
+def count(client, url):
+    client.get(url)  # sessions, content types and templates warmed
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def filled(world, tasks, shares):
+    report = services.save_report(
+        report=world.report_a,
+        user=world.users["reporter_a"],
+        version=world.report_a.version,
+        progress=[{"task": t.pk, "status": "in_progress", "percent": 30, "text": "推进"} for t in tasks],
+        figures=[{"allocation": a.pk, "value": "5", "note": ""} for a in shares],
+    )
+    return f"/reports/{report.pk}/"
+
+
+def test_report_page_queries_do_not_grow_with_tasks_and_shares(client, world):
+    client.force_login(world.users["reporter_a"])
+    few, page_few = count(client, filled(world, [world.task_a], [world.alloc_a]))
+    tasks, shares = more_tasks(world, 10), more_shares(world, 6)
+    many, page_many = count(client, filled(world, [world.task_a, *tasks], [world.alloc_a, *shares]))
+    assert many == few
+    assert few <= PAGE_QUERIES, few
+    assert len(re.findall(r'name="task-\d+-status"', page_many)) == 12
+    assert len(re.findall(r'name="alloc-\d+-value"', page_many)) == 7
+    assert 'id="save-report"' in page_many and 'id="submit-report"' in page_many
+
+
+def test_reports_list_reads_the_units_programs_once(client, world):
+    from duikou.programs.models import Program
+
+    client.force_login(world.users["reporter_a"])
+    n, page = count(client, "/reports/")
+    program_queries = [q for q in _queries(client, "/reports/") if 'FROM "programs_program"' in q]
+    assert len(program_queries) == 1, program_queries
+    assert f'<option value="{world.program.pk}">{world.program}</option>' in page
+    assert Program.objects.restrict(world.users["reporter_a"]).count() == 1
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return [q["sql"] for q in queries.captured_queries]

@@ -1,0 +1,96 @@
+"""The load test's saturation search (benchmarks/saturation.py) on synthetic request series, and the bound
+(benchmarks/bounds.py) checked on the saturation throughput."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import bounds  # noqa: E402
+import saturation  # noqa: E402
+
+
+def series(start, seconds, rps, ms, *, name="dashboard", failed_every=0):
+    """rps requests a second over [start, start + seconds), each answered in ms (a failure every nth)."""
+    n = int(seconds * rps)
+    return [
+        (start + i / rps, name, ms, not (failed_every and i % failed_every == failed_every - 1))
+        for i in range(n)
+    ]
+
+
+def synthetic_run():
+    """Four 60 s steps: throughput rises 10 → 20 → 40 at 100–400 ms, then the server queues (45 rps, 3 s)."""
+    steps, samples = [], []
+    for i, (users, rps, ms) in enumerate([(200, 10, 100), (400, 20, 150), (800, 40, 400), (1600, 45, 3000)]):
+        start = 1000 + 60 * i
+        steps.append({"users": users, "start": start, "end": start + 60})
+        # The settling part (first 20 s) is slow, as when new users arrive at once: it must not count.
+        samples += series(start, 20, rps, 5000) + series(start + 20, 40, rps, ms)
+    return steps, samples
+
+
+def test_saturation_point_is_the_fastest_step_that_held_the_bound():
+    steps, samples = synthetic_run()
+    table = saturation.step_table(samples, steps, settle_seconds=20)
+    assert [s["rps"] for s in table] == [10, 20, 40, 45]
+    assert [s["p95_ms"] for s in table] == [100, 150, 400, 3000]
+    point = saturation.saturation_point(table, p95_bound_ms=1000)
+    assert point["users"] == 800 and point["rps"] == 40 and point["p95_ms"] == 400
+    assert point["per_request"]["dashboard"]["requests"] == 40 * 40
+
+
+def test_a_step_with_an_error_does_not_count():
+    steps, samples = synthetic_run()
+    samples = [s for s in samples if not (steps[2]["start"] <= s[0] < steps[2]["end"])]
+    samples += series(steps[2]["start"] + 20, 40, 40, 400, failed_every=500)
+    table = saturation.step_table(samples, steps, settle_seconds=20)
+    assert table[2]["failures"] == 3
+    assert saturation.saturation_point(table, p95_bound_ms=1000)["users"] == 400
+
+
+def test_no_step_held():
+    steps, samples = synthetic_run()
+    table = saturation.step_table(samples, steps, settle_seconds=0)  # the slow settling parts counted
+    assert saturation.saturation_point(table, p95_bound_ms=1000) is None
+
+
+def test_per_request_table_and_percentiles():
+    samples = series(0, 10, 10, 100, name="unit page") + series(0, 10, 5, 900, name="report save")
+    stats = saturation.window_stats(samples, 0, 10)
+    assert stats["requests"] == 150 and stats["rps"] == 15
+    assert stats["per_request"]["report save"] == {
+        "requests": 50,
+        "failures": 0,
+        "median_ms": 900,
+        "p95_ms": 900,
+        "rps": 5,
+    }
+    assert stats["median_ms"] == 100 and stats["p95_ms"] == 900
+    assert saturation.percentile([1, 2, 3, 4], 0.5) == 2 and saturation.percentile([], 0.95) == 0
+
+
+def test_user_steps_double_up_to_the_target():
+    assert saturation.user_steps(125, 20.2) == [50, 101, 202, 404, 808, 1616, 2525]
+    assert saturation.user_steps(4, 10) == [25, 40]
+
+
+@pytest.mark.parametrize(
+    ("load", "broken"),
+    [
+        ({"throughput_rps": 120, "p95_ms": 400, "errors": 0}, []),
+        ({"throughput_rps": 80, "p95_ms": 400, "errors": 0}, ["40.0 requests/s per core < 50"]),
+        (
+            {"throughput_rps": 0, "p95_ms": 3000, "errors": 0, "saturation_users": None},
+            ["0.0 requests/s per core < 50", "no step held p95 < 1000 ms (first step: p95 3000 ms)"],
+        ),
+        (
+            {"throughput_rps": 120, "p95_ms": 400, "errors": 0, "every_accepted_report_stored": False},
+            ["accepted reports missing"],
+        ),
+    ],
+)
+def test_load_bound_is_checked_on_the_saturation_point(load, broken):
+    assert bounds.check_load(load, cores=2) == broken
