@@ -12,7 +12,7 @@ from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
-from duikou.plans.models import Responsibility, Task, annotate_tasks
+from duikou.plans.models import Responsibility, Task, attach_task_figures
 from duikou.projects.models import Project
 from duikou.reports.achieved import latest_approved_figures
 from duikou.supervision import lights
@@ -65,13 +65,7 @@ def organization_detail(request, pk: int):
         r.task.my_role = r
         tasks.append(r.task)
     # Each task's light and other registered figures, in one query for the rows shown.
-    # The annotations are built once (building the light's expression is a good part of this page's time).
-    annotated = annotate_tasks(Task.objects.filter(pk__in=[t.pk for t in tasks]))
-    extras = {row["pk"]: row for row in annotated.values("pk", *annotated.query.annotations)}
-    for task in tasks:
-        for name, value in extras.get(task.pk, {}).items():
-            if name != "pk":
-                setattr(task, name, value)
+    attach_task_figures(tasks)
     allocation_rows = Allocation.objects.through(user, "organization", org)
     allocations = list(
         allocation_rows.select_related("target", "target__plan__program").order_by(
