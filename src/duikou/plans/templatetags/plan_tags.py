@@ -3,26 +3,17 @@ included template per task (a light badge and a url per unit inside it) was most
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
+from duikou.core.links import url_maker
 from duikou.plans.models import Responsibility, Task
 from duikou.supervision.templatetags.supervision_tags import light_badge
 
 register = template.Library()
-
-# Stands for an id in a reversed url, replaced by each row's own id (one reverse a page, not one a link).
-_ID = 2147483647
-
-
-def url_maker(name: str):
-    """id → the path of the named url for that id."""
-    head, _sep, tail = reverse(name, args=[_ID]).partition(str(_ID))
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 @register.simple_tag
