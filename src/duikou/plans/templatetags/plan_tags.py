@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
-from duikou.core.links import url_maker
+from duikou.core.rows import url_maker
 from duikou.plans.models import Responsibility, Task
 from duikou.supervision.templatetags.supervision_tags import light_badge
 

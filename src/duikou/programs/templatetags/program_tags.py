@@ -5,7 +5,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from duikou.core.links import localizer, url_maker
+from duikou.core.rows import localizer, url_maker
 
 register = template.Library()
 
