@@ -22,8 +22,9 @@ def task_cards(tasks):
     unit_url = url_maker("organizations:detail")
     statuses = {code: str(label) for code, label in Task.STATUSES}
     roles = {code: str(label) for code, label in Responsibility.ROLES}
-    overdue_badge = format_html('<span class="badge overdue">{}</span>', _("已逾期"))
-    deadline, progress, content = _("完成时限"), _("进度"), _("内容")
+    # Translations are the site's own text, written unescaped as {% trans %} writes them.
+    overdue_badge = format_html('<span class="badge overdue">{}</span>', mark_safe(_("已逾期")))
+    deadline, progress, content = mark_safe(_("完成时限")), mark_safe(_("进度")), mark_safe(_("内容"))
     today = today_for()
     cards = []
     for task in tasks:
@@ -90,6 +91,6 @@ def matrix_cells(cells):
             label = (
                 _("牵") if mark == Responsibility.LEAD else _("配") if mark == Responsibility.SUPPORT else ""
             )
-            marks[mark] = format_html('<td class="mark {}">{}</td>', mark, label)
+            marks[mark] = format_html('<td class="mark {}">{}</td>', mark, mark_safe(label))
         out.append(marks[mark])
     return mark_safe("".join(out))

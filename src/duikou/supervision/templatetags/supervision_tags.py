@@ -3,6 +3,7 @@ built in Python (a page of tasks shows one per row: an included template per bad
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from duikou.supervision import lights
@@ -21,8 +22,13 @@ def light_badge(light) -> str:
         title, label = _("绿灯：正常推进"), _("绿灯")
     else:
         title, label = _("已办结"), _("办结")
+    # Translations are the site's own text, written unescaped as {% trans %} writes them.
     return format_html(
-        '<span class="light light-{}" data-light="{}" title="{}">{}</span>\n', light, light, title, label
+        '<span class="light light-{}" data-light="{}" title="{}">{}</span>\n',
+        light,
+        light,
+        mark_safe(title),
+        mark_safe(label),
     )
 
 

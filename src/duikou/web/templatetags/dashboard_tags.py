@@ -19,7 +19,7 @@ register = template.Library()
 def progress_cell(value) -> str:
     """web/_progress_cell.html: a ratio as a bar, or 暂无数据."""
     if value is None:
-        return format_html('<span class="meta">{}</span>\n', _("暂无数据"))
+        return format_html('<span class="meta">{}</span>\n', mark_safe(_("暂无数据")))
     return format_html(
         '<div class="progress{}" role="progressbar" aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100">'
         '<span class="{}"></span><em>{}</em></div>\n',
