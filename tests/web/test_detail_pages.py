@@ -273,3 +273,26 @@ def test_detail_pages_queries_do_not_grow_with_their_rows(city, client):
     assert {url: _queries(client, url) for url in pages} == before
     client.force_login(unit)
     assert _queries(client, unit_page) == before_unit
+
+
+def test_the_dashboards_cached_tables_follow_the_data(world, client_for):
+    """The tables are kept rendered for the same figures: the same page again, and a change on the next view."""
+    import re
+
+    def done_count(body: str) -> int:
+        return int(re.search(r'id="count-done">(\d+)<', body).group(1))
+
+    for user in (world["users"]["office"], world["users"]["mawei"]):
+        client = client_for(user)
+        first = client.get(reverse("web:home")).content.decode()
+        again = client.get(reverse("web:home")).content.decode()
+
+        def strip(body: str) -> str:  # the CSRF tokens change with every page
+            return re.sub(r'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', "", body)
+
+        assert strip(again) == strip(first)
+        task = Task.objects.filter(plan=world["plan"]).exclude(status__in=Task.CLOSED).order_by("pk").first()
+        task.status = Task.COMPLETED
+        task.save()
+        after = client.get(reverse("web:home")).content.decode()
+        assert done_count(after) == done_count(first) + 1
