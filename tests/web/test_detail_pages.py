@@ -82,6 +82,22 @@ UNIT_ROWS = (
     '{{ u.overdue }}</td>\n<td>PROGRESS(u.completion)</td><td class="num unit-shares">{{ u.allocations_reached }} / '
     '{{ u.allocations }}</td><td class="num">{{ u.disbursed|wan }}</td></tr>\n{% endfor %}'
 )
+UNIT_TASKS = (
+    '{% load i18n supervision_tags %}{% for t in tasks %}<tr{% if t.is_overdue %} class="overdue"{% endif %}><td>'
+    "<a href=\"{% url 'plans:detail' t.plan_id %}\">{{ t.plan.title|truncatechars:30 }}</a></td><td>{{ t.number }}</td>"
+    '<td><a href="/supervision/tasks/{{ t.pk }}/">{{ t.title }}</a></td>\n<td><span class="badge {{ t.my_role.role }}">'
+    "{{ t.my_role.get_role_display }}</span></td><td>{{ t.deadline }}</td><td>{{ t.get_status_display }}"
+    '{% if t.is_overdue %} · {% trans "已逾期" %}{% endif %}</td><td>{% light t.light %}</td></tr>\n{% endfor %}'
+)
+UNIT_SHARES = (
+    "{% load supervision_tags %}{% for a in allocations %}<tr><td>{{ a.target.plan.title|truncatechars:30 }}</td><td>"
+    '<a href="{% url \'targets:detail\' a.target_id %}">{{ a.target.indicator }}</a></td>\n<td class="num">'
+    '{% include "value.html" with row=a.target value=a.target.value %}</td><td class="num">{% include "value.html" '
+    'with row=a.target value=a.value %}</td>\n<td class="num">{% include "value.html" with row=a.target '
+    'value=a.achieved %}</td><td>{% include "progress.html" with value=a.progress %}</td><td>{% light a.light %}</td>'
+    "</tr>\n{% endfor %}"
+)
+VALUE = "{% load duikou_web %}{% if value is None %}—{% else %}{{ row|quantity:value }}{% endif %}\n"
 UNIT_LINKS = (
     '{% for o in orgs %}<a href="{% url \'organizations:detail\' o.pk %}" class="unreported">{{ o.name }}</a>'
     "{% if not forloop.last %}、{% endif %}{% endfor %}"
@@ -106,7 +122,12 @@ def old(source: str, **context) -> str:
         app_dirs=False,
         libraries=engine.libraries,
         builtins=["django.templatetags.i18n"],
-        loaders=[("django.template.loaders.locmem.Loader", {"light.html": LIGHT, "progress.html": PROGRESS})],
+        loaders=[
+            (
+                "django.template.loaders.locmem.Loader",
+                {"light.html": LIGHT, "progress.html": PROGRESS, "value.html": VALUE},
+            )
+        ],
     )
     return local.from_string(source).render(Context(context))
 
@@ -186,6 +207,25 @@ def test_the_tags_write_the_templates_markup(city, language):
         assert got == old(PROGRAM_ROWS, programs=figures["programs"])
         got = new("{% load dashboard_tags %}{% unit_rows units %}", units=figures["units"])
         assert got == old(UNIT_ROWS, units=figures["units"])
+        from duikou.core.rows import label_rows
+        from duikou.targets.models import Allocation
+
+        responsibilities = label_rows(
+            Responsibility.objects.select_related("task__plan").order_by("task__plan_id", "task__order")[:60],
+            "role",
+        )
+        for r in responsibilities:
+            r.task.my_role = r
+        unit_tasks = attach_task_figures(label_rows([r.task for r in responsibilities], "status"))
+        got = new("{% load unit_tags %}{% unit_task_rows tasks %}", tasks=unit_tasks)
+        assert got == old(UNIT_TASKS, tasks=unit_tasks)
+        shares = list(Allocation.objects.select_related("target__plan__program").order_by("pk")[:40])
+        for i, a in enumerate(shares):
+            a.achieved = None if i % 3 == 0 else a.value * (i % 4) / 2
+            a.progress = a.progress_of(a.achieved)
+        lights.commitment_lights(shares)
+        got = new("{% load unit_tags %}{% unit_share_rows allocations %}", allocations=shares)
+        assert got == old(UNIT_SHARES, allocations=shares)
         orgs = list(Organization.objects.order_by("pk")[:5])
         got = new('{% load dashboard_tags %}{% unit_links orgs "unreported" %}', orgs=orgs)
         assert got == old(UNIT_LINKS, orgs=orgs)
