@@ -10,9 +10,10 @@ from duikou.analytics.models import UnitRollup
 from duikou.analytics.services import organization_summary
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
+from duikou.core.rows import label_rows
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
-from duikou.plans.models import Responsibility, Task, annotate_tasks
+from duikou.plans.models import Responsibility, Task, attach_task_figures
 from duikou.projects.models import Project
 from duikou.reports.achieved import latest_approved_figures
 from duikou.supervision import lights
@@ -61,17 +62,12 @@ def organization_detail(request, pk: int):
         .order_by("task__plan__issued_on", "task__order", "pk")
     )
     tasks = []
-    for r in responsibilities[:PAGE_ROWS]:
+    for r in label_rows(responsibilities[:PAGE_ROWS], "role"):
         r.task.my_role = r
         tasks.append(r.task)
+    label_rows(tasks, "status")
     # Each task's light and other registered figures, in one query for the rows shown.
-    # The annotations are built once (building the light's expression is a good part of this page's time).
-    annotated = annotate_tasks(Task.objects.filter(pk__in=[t.pk for t in tasks]))
-    extras = {row["pk"]: row for row in annotated.values("pk", *annotated.query.annotations)}
-    for task in tasks:
-        for name, value in extras.get(task.pk, {}).items():
-            if name != "pk":
-                setattr(task, name, value)
+    attach_task_figures(tasks)
     allocation_rows = Allocation.objects.through(user, "organization", org)
     allocations = list(
         allocation_rows.select_related("target", "target__plan__program").order_by(
@@ -92,20 +88,28 @@ def organization_detail(request, pk: int):
     )
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
     payments = Transaction.objects.select_related("payer", "payee")
-    transactions = _newest(
-        [payments.through(user, side, org) for side in ("payer", "payee")], ("date", "pk"), PAGE_ROWS
+    transactions = label_rows(
+        _newest(
+            [payments.through(user, side, org) for side in ("payer", "payee")], ("date", "pk"), PAGE_ROWS
+        ),
+        "kind",
+        "receipt_status",
     )
     library = Project.objects.select_related("recipient", "implementer")
-    projects = _newest(
-        [library.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")],
-        ("pk",),
-        PAGE_ROWS,
+    projects = label_rows(
+        _newest(
+            [library.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")],
+            ("pk",),
+            PAGE_ROWS,
+        ),
+        "status",
     )
-    dispatches = list(
+    dispatches = label_rows(
         Dispatch.objects.restrict(user, VIEW)
         .filter(Q(from_organization=org) | Q(to_organization=org))
         .select_related("from_organization", "to_organization")
-        .order_by("-start_date")[:PAGE_ROWS]
+        .order_by("-start_date")[:PAGE_ROWS],
+        "field",
     )
     children = _busiest_children(user, org) if org.kind == Organization.REGION else []
     tally = organization_summary(org, subtree=False)

@@ -45,11 +45,28 @@ def overdue_q(day: dt.date, prefix: str = "", *, completion_date: bool = True) -
 TASK_ANNOTATORS: list = []
 
 
+# The same figures for tasks already read, by id, for pages that show a bounded set of rows (one query each, which
+# the registrant may compile once): functions (ids) -> {task id: {name: value}}.
+TASK_FIGURES: list = []
+
+
 def annotate_tasks(queryset):
     """Any task queryset with every registered per-row annotation (the light, …)."""
     for annotate in TASK_ANNOTATORS:
         queryset = annotate(queryset)
     return queryset
+
+
+def attach_task_figures(tasks):
+    """Tasks already read, given every registered per-row figure (the light, …): what `annotate_tasks` adds."""
+    tasks = list(tasks)
+    ids = [t.pk for t in tasks]
+    for figures in TASK_FIGURES:
+        found = figures(ids)
+        for task in tasks:
+            for name, value in found.get(task.pk, {}).items():
+                setattr(task, name, value)
+    return tasks
 
 
 class TaskQuerySet(RestrictedQuerySet):

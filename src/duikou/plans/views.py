@@ -15,7 +15,7 @@ from duikou.plans.export import export_plan
 from duikou.reader import check_plan
 
 from .filters import PLAN_FILTERS, TASK_FILTERS, TASK_STATUS_CHOICES, filter_task_status
-from .models import Plan, Responsibility, Section, Task, annotate_tasks
+from .models import Plan, Responsibility, Section, Task, annotate_tasks, attach_task_figures
 from .tables import PLAN_COLUMNS, TASK_COLUMNS
 
 
@@ -125,9 +125,9 @@ def plan_detail(request, pk: int):
         tasks = filter_task_status(tasks, status)
     sections = list(Section.objects.filter(plan=plan).order_by("order"))
     # A very large plan shows its first TREE_LIMIT tasks; the task list pages through the rest.
-    shown = list(annotate_tasks(tasks)[: TREE_LIMIT + 1])
+    shown = list(tasks[: TREE_LIMIT + 1])
     truncated = len(shown) > TREE_LIMIT
-    shown = shown[:TREE_LIMIT]
+    shown = attach_task_figures(shown[:TREE_LIMIT])
     by_section: dict[int | None, list[Task]] = {}
     for task in shown:
         by_section.setdefault(task.section_id, []).append(task)
@@ -165,13 +165,11 @@ def plan_detail(request, pk: int):
 def plan_matrix(request, pk: int):
     """责任分工: units down, tasks across, lead and support marked."""
     plan = visible_plan(request, pk)
-    tasks = list(
-        annotate_tasks(
-            Task.objects.restrict(request.user, VIEW)
-            .filter(plan=plan)
-            .order_by("order")
-            .only("pk", "number", "title", "order", "status", "due_date", "progress", "plan_id")
-        )
+    tasks = attach_task_figures(
+        Task.objects.restrict(request.user, VIEW)
+        .filter(plan=plan)
+        .order_by("order")
+        .only("pk", "number", "title", "order", "status", "due_date", "progress", "plan_id")
     )
     task_ids = [t.pk for t in tasks]
     rows: dict[int, dict] = {}

@@ -24,6 +24,8 @@ def _register_lights():
 
     if lights.annotate_lights not in models.TASK_ANNOTATORS:
         models.TASK_ANNOTATORS.append(lights.annotate_lights)
+    if lights.task_lights not in models.TASK_FIGURES:
+        models.TASK_FIGURES.append(lights.task_lights)
     if not any(c.name == "light" for c in tables.TASK_COLUMNS):
         tables.TASK_COLUMNS.insert(
             2,

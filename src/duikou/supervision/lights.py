@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.compiled import Compiled, IdList
 from duikou.core.dates import local_date, today_for
 from duikou.core.periods import MONTH, PERIOD_KINDS, Period
 from duikou.organizations.models import Organization
@@ -168,10 +169,24 @@ def _light_stages(today: dt.date) -> tuple[dict, ...]:
 def task_light(task: Task, today: dt.date | None = None) -> str:
     """The light of one task (the same SQL rule, on that one row)."""
     today = today or today_for(task.plan.program if task.plan_id else None)
-    return (
-        annotate_lights(Task.objects.filter(pk=task.pk), today).values_list("light", flat=True).first()
-        or GREEN
-    )
+    found = task_lights([task.pk], today).get(task.pk)
+    return found["light"] if found else GREEN
+
+
+# The rule for given tasks, compiled once a day (compiling the light's expression cost more than running it for the
+# rows of a page).
+_TASK_LIGHTS = Compiled(
+    Task,
+    lambda today: annotate_lights(Task.objects.filter(pk__in=IdList()).order_by(), today).values_list(
+        "pk", "light", "light_rank"
+    ),
+)
+
+
+def task_lights(ids, today: dt.date | None = None) -> dict[int, dict]:
+    """Task id → {"light", "light_rank"}: `annotate_lights` for these tasks, in one query compiled once a day."""
+    rows = _TASK_LIGHTS.rows(ids, today or today_for())
+    return {pk: {"light": light, "light_rank": rank} for pk, light, rank in rows}
 
 
 def counts(tasks, today: dt.date | None = None) -> dict[str, int]:
@@ -189,20 +204,38 @@ def worst_by(tasks, group: str, today: dt.date | None = None) -> dict[int, str]:
     return {row[group]: BY_RANK[row["worst"]] for row in rows if row[group] is not None}
 
 
+def _worst_among(group: str):
+    """The worst light per `group` value among published tasks whose `group` is in the ids, compiled once a day."""
+    return Compiled(
+        Task,
+        lambda today: (
+            annotate_lights(
+                Task.objects.filter(plan__status=Plan.PUBLISHED, **{f"{group}__in": IdList()}).order_by(),
+                today,
+            )
+            .values(group)
+            .annotate(worst=Max("light_rank"))
+            .values_list(group, "worst")
+        ),
+    )
+
+
+_UNIT_WORST, _PROGRAM_WORST = (
+    _worst_among("responsibilities__organization_id"),
+    _worst_among("plan__program_id"),
+)
+
+
 def unit_lights(organization_ids, today: dt.date | None = None) -> dict[int, str]:
     """Organization id → the worst light among the published tasks it is responsible for."""
-
-    tasks = Task.objects.filter(
-        plan__status=Plan.PUBLISHED, responsibilities__organization_id__in=list(organization_ids)
-    )
-    return worst_by(tasks, "responsibilities__organization_id", today)
+    rows = _UNIT_WORST.rows(organization_ids, today or today_for())
+    return {pk: BY_RANK[worst] for pk, worst in rows if pk is not None}
 
 
 def program_lights(program_ids, today: dt.date | None = None) -> dict[int, str]:
     """Program id → the worst light among its published tasks."""
-
-    tasks = Task.objects.filter(plan__status=Plan.PUBLISHED, plan__program_id__in=list(program_ids))
-    return worst_by(tasks, "plan__program_id", today)
+    rows = _PROGRAM_WORST.rows(program_ids, today or today_for())
+    return {pk: BY_RANK[worst] for pk, worst in rows if pk is not None}
 
 
 def red_since(task: Task, today: dt.date | None = None) -> dt.date | None:

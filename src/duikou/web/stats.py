@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
@@ -104,6 +105,13 @@ def dashboard(user, page=1) -> dict:
             reuse_seconds=reuse,
         )
         snapshot = {"computed": True, "computed_at": min(whole_at, page_at), "refreshing": False}
+    # What the tables are rendered from, for the page's fragment cache: the data's version and the day (the tallies
+    # and lights), when the figures were computed, whose view and role (a link or two depend on it), which page.
+    computed = (snapshot["computed_at"],) if everything else (whole_at, page_at)
+    role = (getattr(user, "role", ""), getattr(user, "is_superuser", False))
+    tables_key = hashlib.sha256(
+        repr((viewer_scope(user, everything), role, version, today_for(), computed, ids)).encode()
+    ).hexdigest()
     by_program = page_figures["programs"] if everything else whole["programs"]
     program_rows = [
         {
@@ -122,6 +130,8 @@ def dashboard(user, page=1) -> dict:
         "red_tasks": whole["red_tasks"],
         "reporting": page_figures["reporting"],
         "snapshot": snapshot,
+        "tables_key": tables_key,
+        "tables_seconds": settings.DUIKOU_FIGURES_CACHE_SECONDS,
     }
 
 

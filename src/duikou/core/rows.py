@@ -1,0 +1,48 @@
+"""Links, dates and choice labels for pages that show hundreds of rows: one reverse(), one date format and one
+translation of a choice per page, not one per row (each cost ~0.1 ms a call: a table of 200 rows spent more on them
+than on its SQL; Django's get_FOO_display() translates every choice of the field at each call)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.urls import reverse
+from django.utils.formats import localize
+
+# Stands for an id in a reversed url, replaced by each row's own id.
+_ID = 2147483647
+
+
+def url_maker(name: str) -> Callable[[object], str]:
+    """id → the path of the named url (one id argument) for that id, as reverse(name, args=[id]) gives it."""
+    head, _sep, tail = reverse(name, args=[_ID]).partition(str(_ID))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def localizer() -> Callable[[object], str]:
+    """value → its text as a template shows it ({{ value }}), remembered for the page (dates repeat)."""
+    seen: dict = {}
+
+    def text(value) -> str:
+        key = (type(value), value)
+        if key not in seen:
+            seen[key] = str(localize(value))
+        return seen[key]
+
+    return text
+
+
+def choice_labels(model, field: str) -> dict:
+    """value → its label (in the active language) for a field with choices: what get_FOO_display() shows."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def label_rows(rows, *fields: str) -> list:
+    """Set `<field>_label` on each row (model instances of one model): the text get_<field>_display() shows."""
+    rows = list(rows)
+    for field in fields if rows else ():
+        labels = choice_labels(type(rows[0]), field)
+        for row in rows:
+            value = getattr(row, field)
+            setattr(row, f"{field}_label", labels.get(value, value))
+    return rows
