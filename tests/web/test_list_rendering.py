@@ -165,3 +165,19 @@ def test_a_lists_queries_do_not_grow_with_its_rows(world, client_for, plan_data)
         )
     many = {name: _queries(client, reverse(name)) for name in LISTS}
     assert many == few
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_choice_labels_equal_get_display(world, language):
+    from duikou.core.lists import resolve_attr
+    from duikou.dispatches.models import Dispatch
+    from duikou.plans.models import Task
+
+    with translation.override(language):
+        task = Task.objects.filter(plan=world["plan"]).first()
+        for status, _label in [*Task.STATUSES, ("no-such-status", "")]:
+            task.status = status
+            assert resolve_attr(task, "status") == task.get_status_display()
+        assert resolve_attr(task, "plan.status") == task.plan.get_status_display()
+        dispatch = Dispatch.objects.first()
+        assert resolve_attr(dispatch, "field") == dispatch.get_field_display()

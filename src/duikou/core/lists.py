@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import html
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -24,9 +26,10 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.functional import cached_property
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.module_loading import import_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -43,11 +46,47 @@ MAX_EXPORT_ROWS = 200_000
 EXPORT_CHUNK = 2000
 
 
+# (model class, name) → the field with choices of that name, or None; (field, language) → value → label.
+_CHOICE_FIELDS: dict[tuple, Any] = {}
+_CHOICE_LABELS: dict[tuple, dict] = {}
+
+
+def _choice_field(model: type, name: str):
+    key = (model, name)
+    if key not in _CHOICE_FIELDS:
+        field = None
+        if isinstance(model, type) and issubclass(model, Model):
+            try:
+                found = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                found = None
+            if found is not None and found.concrete and found.choices and not found.is_relation:
+                field = found
+        _CHOICE_FIELDS[key] = field
+    return _CHOICE_FIELDS[key]
+
+
+def choice_label(field, value: Any) -> Any:
+    """What `get_FOO_display()` gives, from the field's labels translated once per language: Django's method
+    rebuilds and hashes the (lazy) choices at every call, a good part of a list's time."""
+    key = (field, get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = {
+            k: force_str(v, strings_only=True) for k, v in make_hashable(field.flatchoices)
+        }
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
 def resolve_attr(obj: Any, path: str) -> Any:
     """Follow a dotted path (plan.program.name); a get_FOO_display method is called; None stops the walk."""
     for part in path.split("."):
         if obj is None:
             return None
+        field = _choice_field(type(obj), part)
+        if field is not None:
+            obj = choice_label(field, getattr(obj, field.attname))
+            continue
         display = getattr(obj, f"get_{part}_display", None)
         obj = display() if callable(display) else getattr(obj, part)
         if inspect.ismethod(obj):
@@ -89,7 +128,10 @@ def value_html(value: Any) -> str:
     """A value as a template shows it (`{{ value|default_if_none:"—" }}`): localized and escaped, None as —."""
     if value is None:
         return "—"
-    return conditional_escape(localize(template_localtime(value)))
+    value = localize(template_localtime(value))
+    if isinstance(value, str) and not isinstance(value, SafeData):
+        return html.escape(value)  # what django.utils.html.escape does, without its lazy-string wrapper
+    return conditional_escape(value)
 
 
 def percent_text(value: Any) -> str:
