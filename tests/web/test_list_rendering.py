@@ -181,3 +181,47 @@ def test_choice_labels_equal_get_display(world, language):
         assert resolve_attr(task, "plan.status") == task.plan.get_status_display()
         dispatch = Dispatch.objects.first()
         assert resolve_attr(dispatch, "field") == dispatch.get_field_display()
+
+
+def test_kept_counts_and_summaries_follow_the_data_and_each_users_gate(world, client_for, make_user):
+    """A list's count, its choices read from the rows and its summaries are kept while the data does not change:
+    the second view reads none of them again, a change shows on the next view, and each user keeps their own."""
+    from duikou.core import permissions as perms
+    from duikou.plans.models import Task
+    from duikou.projects.models import Project
+
+    office = client_for(world["users"]["office"])
+    url = reverse("plans:tasks")
+    first = office.get(url)
+    total = first.context["paginator"].count
+    assert total == Task.objects.count()
+    with CaptureQueriesContext(connection) as again:
+        assert office.get(url).context["paginator"].count == total
+    assert not [q for q in again.captured_queries if "COUNT(" in q["sql"] or "DISTINCT" in q["sql"]]
+
+    task = Task.objects.filter(plan=world["plan"]).first()
+    Task.objects.create(plan=task.plan, section=task.section, number="9", title="新增任务", order=99)
+    assert office.get(url).context["paginator"].count == total + 1  # the change moved the data version
+
+    # A unit sees only its own tasks: its count and choices are its own, not the office's kept ones.
+    unit = make_user("mawei2", perms.UNIT_REPORTER, world["mawei"])
+    mine = client_for(unit).get(url)
+    expected = Task.objects.restrict(unit, "view").count()
+    assert mine.context["paginator"].count == expected < total + 1
+    plans = next(f for f in mine.context["filters"] if f["filter"].name == "plan")["options"]
+    assert {int(v) for v, _label in plans} == set(
+        Task.objects.restrict(unit, "view").values_list("plan_id", flat=True)
+    )
+
+    projects = client_for(world["users"]["office"])
+    before = {r["status"]: r["count"] for r in projects.get(reverse("projects:list")).context["by_status"]}
+    Project.objects.create(
+        program=world["plan"].program,
+        plan=world["plan"],
+        name="新项目",
+        status=Project.UNDER_WAY,
+        recipient=world["xiji"],
+    )
+    after = {r["status"]: r["count"] for r in projects.get(reverse("projects:list")).context["by_status"]}
+    label = dict(Project.STATUSES)[Project.UNDER_WAY]
+    assert after[label] == before.get(label, 0) + 1

@@ -12,10 +12,11 @@ import html
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import Model, QuerySet
@@ -289,20 +290,29 @@ class _OpenPage(Page):
 
 class ListPaginator(Paginator):
     """Pages of a list counted exactly up to EXACT_COUNT_LIMIT rows (a count over a LIMIT, so never a scan of the
-    whole table) and estimated beyond; `estimated` tells the template to say 约 (about)."""
+    whole table) and estimated beyond; `estimated` tells the template to say 约 (about). `kept` (the view's
+    `kept`) keeps the count while the data does not change."""
 
     estimated = False
 
+    def __init__(self, object_list, per_page, *, kept: Callable | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.kept = kept
+
     @cached_property
     def count(self):
+        rows = self.object_list.order_by()
+        total, self.estimated = self.kept("count", rows, self._count) if self.kept else self._count()
+        return total
+
+    def _count(self) -> tuple[int, bool]:
         capped = self.object_list.order_by()[: EXACT_COUNT_LIMIT + 1].count()
         if capped <= EXACT_COUNT_LIMIT:
-            return capped
+            return capped, False
         guess = estimated_rows(self.object_list)
         if guess is None:  # no planner estimate to read (SQLite): count them, as before
-            return self.object_list.count()
-        self.estimated = True
-        return max(guess, capped)
+            return self.object_list.count(), False
+        return max(guess, capped), True
 
     def validate_number(self, number):
         if not self.count or not self.estimated:
@@ -409,11 +419,36 @@ class RestrictedListView(LoginRequiredMixin, View):
                 # Choices read from the rows themselves: over a national list they are thousands of plans or
                 # units and scanning for them costs seconds, so such a filter takes a number (编号) instead.
                 if huge is None:
-                    huge = unfiltered.order_by()[: OPTIONS_SCAN_LIMIT + 1].count() > OPTIONS_SCAN_LIMIT
+                    rows = unfiltered.order_by()
+                    huge = (
+                        self.kept("huge", rows, lambda rows=rows: rows[: OPTIONS_SCAN_LIMIT + 1].count())
+                        > OPTIONS_SCAN_LIMIT
+                    )
                 if not huge:
-                    options = flt.options(unfiltered)
+                    # Read from the rows (distinct plans or units): kept while the data does not change.
+                    options = self.kept(
+                        f"options:{flt.name}", unfiltered.order_by(), partial(flt.options, unfiltered)
+                    )
             active.append({"filter": flt, "value": value, "options": options})
         return queryset, active
+
+    def kept(self, name: str, queryset: QuerySet, compute: Callable[[], Any]) -> Any:
+        """compute() once per data version (core.versioned) for the rows `queryset` selects: its SQL, the user's
+        gate and the filters in it, is the key, so each view of the rows keeps its own answer. A count, the
+        choices read from the rows, a summary over a national list: each costs a scan, and data changes rarely
+        between two views of a page."""
+        from duikou.core import (
+            versioned,
+        )  # core.models: not at import, lists are imported by apps' code early
+
+        if getattr(self, "_data_version", None) is None:
+            self._data_version = versioned.data_version()
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # a list that matches nothing (queryset.none()): nothing to scan
+            return compute()
+        parts = (type(self).__qualname__, name, sql, params, get_language())
+        return versioned.cached("lists", parts, compute, version=self._data_version)
 
     def annotation_names(self) -> list[str]:
         """The names annotate() adds, worked out once per list class and process: building the light's expressions
@@ -520,7 +555,7 @@ class RestrictedListView(LoginRequiredMixin, View):
             return jobs.answer(request, job)
         queryset, finish = self.prepared()
         active_filters, sort_param = self._active_filters, self._sort_param
-        paginator = ListPaginator(queryset, self.paginate_by)
+        paginator = ListPaginator(queryset, self.paginate_by, kept=self.kept)
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(finish(list(page.object_list)))
         shown = [c for c in self.columns if c.page]

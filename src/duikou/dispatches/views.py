@@ -2,11 +2,12 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.lists import RestrictedListView, ratio
 from duikou.core.permissions import VIEW
+from duikou.organizations.models import Organization
 from duikou.targets.models import Allocation, Target
 
 from .filters import DISPATCH_FILTERS
@@ -29,14 +30,17 @@ class DispatchListView(RestrictedListView):
         labels = dict(Dispatch.FIELDS)
         # The units sending the most people (a national list has thousands; the table shows the first 50), and
         # the fields present: grouped in the database, so the page reads 50 units, not every unit × field.
-        present = set(queryset.order_by().values_list("field", flat=True).distinct())
+        # Both scan every dispatch of the list: kept while the data does not change.
+        present = queryset.order_by().values_list("field", flat=True).distinct()
+        present = set(self.kept("fields", present, lambda: list(present)))
         fields = [code for code, _label in Dispatch.FIELDS if code in present]
-        top = list(
+        top = (
             queryset.order_by()
             .values("from_organization_id")
             .annotate(total=Count("pk"))
             .order_by("-total", "from_organization_id")[:50]
         )
+        top = self.kept("top", top, lambda: list(top))
         by_unit = {
             row["from_organization_id"]: {
                 "name": None,
@@ -85,9 +89,10 @@ class DispatchListView(RestrictedListView):
             # Through the gate: a unit sees its own share of a target, not the other units' shares.
             Allocation.objects.restrict(self.request.user, VIEW)
             .filter(target__in=targets)
-            .select_related("organization")
             # A thousand shares on a national page: only the columns shown (whole rows cost more to build than read).
-            .only("target_id", "organization_id", "value", "order", "organization__full_name")
+            .only("target_id", "organization_id", "value", "order")
+            # The units' names by id in a second query: joined, PostgreSQL hashed every unit of the country.
+            .prefetch_related(Prefetch("organization", queryset=Organization.objects.only("pk", "full_name")))
             .order_by("order")
         ):
             a.sent = counted.get((a.target_id, a.organization_id), 0)
