@@ -225,3 +225,15 @@ def test_kept_counts_and_summaries_follow_the_data_and_each_users_gate(world, cl
     after = {r["status"]: r["count"] for r in projects.get(reverse("projects:list")).context["by_status"]}
     label = dict(Project.STATUSES)[Project.UNDER_WAY]
     assert after[label] == before.get(label, 0) + 1
+
+
+def test_the_dispatch_lists_default_order_has_its_index():
+    """The dispatch list's first page (newest first, then id) reads an index, made by a migration."""
+    from duikou.dispatches.models import Dispatch
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Dispatch._meta.db_table)
+    index = constraints["dispatch_newest_first"]
+    assert index["index"] and index["columns"] == ["start_date", "id"]
+    if connection.vendor == "postgresql":
+        assert index["orders"] == ["DESC", "ASC"]

@@ -432,9 +432,10 @@ class RestrictedListView(LoginRequiredMixin, View):
             active.append({"filter": flt, "value": value, "options": options})
         return queryset, active
 
-    def kept(self, name: str, queryset: QuerySet, compute: Callable[[], Any]) -> Any:
+    def kept(self, name: str, queryset: QuerySet, compute: Callable[[], Any], *, extra: Any = None) -> Any:
         """compute() once per data version (core.versioned) for the rows `queryset` selects: its SQL, the user's
-        gate and the filters in it, is the key, so each view of the rows keeps its own answer. A count, the
+        gate and the filters in it, is the key (with `extra`, what else the answer depends on), so each view of the
+        rows keeps its own answer. A count, the
         choices read from the rows, a summary over a national list: each costs a scan, and data changes rarely
         between two views of a page."""
         from duikou.core import (
@@ -445,9 +446,11 @@ class RestrictedListView(LoginRequiredMixin, View):
             self._data_version = versioned.data_version()
         try:
             sql, params = queryset.query.sql_with_params()
+            if isinstance(extra, QuerySet):
+                extra = extra.query.sql_with_params()
         except EmptyResultSet:  # a list that matches nothing (queryset.none()): nothing to scan
             return compute()
-        parts = (type(self).__qualname__, name, sql, params, get_language())
+        parts = (type(self).__qualname__, name, sql, params, extra, get_language())
         return versioned.cached("lists", parts, compute, version=self._data_version)
 
     def annotation_names(self) -> list[str]:
