@@ -237,3 +237,29 @@ def test_the_dispatch_lists_default_order_has_its_index():
     assert index["index"] and index["columns"] == ["start_date", "id"]
     if connection.vendor == "postgresql":
         assert index["orders"] == ["DESC", "ASC"]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("organizations:list", {}), ("organizations:list", {"page": 2}), ("plans:tasks", {"sort": "-light"})],
+)
+def test_a_page_sorted_by_a_computed_figure_keeps_the_order_of_the_sorted_query(
+    world, client_for, name, params
+):
+    """Sorted by an annotation (units by their task count, tasks by light), a page's ids are kept with the data's
+    version and its rows read by id: the same rows in the same order as the sorted query gives, view after view."""
+    from django.urls import resolve
+
+    client = client_for(world["users"]["office"])
+    url = reverse(name)
+    view = _view(
+        resolve(url).func.view_class,
+        world["users"]["office"],
+        url + "?" + "&".join(f"{k}={v}" for k, v in params.items()),
+    )
+    queryset, _finish = view.prepared()
+    page = int(params.get("page", 1))
+    expected = list(queryset.values_list("pk", flat=True)[(page - 1) * 50 : page * 50])
+    for _ in range(2):  # computed, then kept
+        shown = [item["row"].pk for item in client.get(url, params).context["table"]]
+        assert shown == expected and shown

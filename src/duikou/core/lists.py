@@ -295,9 +295,9 @@ class ListPaginator(Paginator):
 
     estimated = False
 
-    def __init__(self, object_list, per_page, *, kept: Callable | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, kept: Callable | None = None, keep_order=False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.kept = kept
+        self.kept, self.keep_order = kept, keep_order
 
     @cached_property
     def count(self):
@@ -327,11 +327,28 @@ class ListPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        if not self.estimated:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not self.estimated:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self.rows(bottom, top), number, self)
+        rows = self.rows(bottom, bottom + self.per_page + 1)
         return _OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def rows(self, bottom: int, top: int) -> list:
+        """The rows from `bottom` to `top` in the list's order. With `keep_order` (a sort by a figure computed over
+        the whole list), the ids in that order are kept while the data does not change and the rows read by id."""
+        if not (self.keep_order and self.kept):
+            return list(self.object_list[bottom:top])
+        rows = self.object_list
+
+        def ordered_ids():
+            return list(rows.values_list("pk", flat=True)[bottom:top])
+
+        ids = self.kept(f"ids:{bottom}:{top}", rows, ordered_ids)
+        found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
 
 
 # List class → the names its annotate() adds (RestrictedListView.annotation_names).
@@ -537,6 +554,7 @@ class RestrictedListView(LoginRequiredMixin, View):
             queryset = queryset.order_by(*order.split(","), "pk")
         finish = (lambda rows: rows) if sort_by_annotation else self.annotate_rows
         self._active_filters, self._sort_param = active_filters, sort_param
+        self._sort_by_annotation = sort_by_annotation
         return queryset, finish
 
     def export_name_today(self) -> str:
@@ -558,7 +576,11 @@ class RestrictedListView(LoginRequiredMixin, View):
             return jobs.answer(request, job)
         queryset, finish = self.prepared()
         active_filters, sort_param = self._active_filters, self._sort_param
-        paginator = ListPaginator(queryset, self.paginate_by, kept=self.kept)
+        # A sort by an annotation orders the whole list by a computed figure (units by their tasks): the order of a
+        # page is kept with the data's version, its rows read by id.
+        paginator = ListPaginator(
+            queryset, self.paginate_by, kept=self.kept, keep_order=self._sort_by_annotation
+        )
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(finish(list(page.object_list)))
         shown = [c for c in self.columns if c.page]
