@@ -502,10 +502,11 @@ class RestrictedListView(LoginRequiredMixin, View):
         alias = self.model._base_manager.db
         day = today_for()
         key = (type(self), len(pks), day, alias)
-        prepared = _ANNOTATION_SQL.get(key)
-        if prepared is None:
+        if key in _ANNOTATION_SQL:
+            prepared = _ANNOTATION_SQL[key]
+        else:
             prepared = _prepare_annotation_sql(self, names, len(pks), alias)
-            if prepared is not None and today_for() == day:
+            if today_for() == day:
                 for old in [k for k in _ANNOTATION_SQL if k[2] != day]:
                     del _ANNOTATION_SQL[old]  # yesterday's SQL (its date is a parameter) is not used again
                 _ANNOTATION_SQL[key] = prepared
