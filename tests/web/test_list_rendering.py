@@ -243,21 +243,26 @@ def test_the_dispatch_lists_default_order_has_its_index():
 
 
 @pytest.mark.parametrize(
-    ("name", "params"),
-    [("organizations:list", {}), ("organizations:list", {"page": 2}), ("plans:tasks", {"sort": "-light"})],
+    ("name", "params", "who"),
+    [
+        ("organizations:list", {}, "office"),
+        ("organizations:list", {"page": 2}, "office"),
+        ("plans:tasks", {"sort": "-light"}, "office"),
+        ("plans:tasks", {}, "mawei"),
+        ("targets:list", {"sort": "-allocation_count"}, "office"),
+    ],
 )
-def test_a_page_sorted_by_a_computed_figure_keeps_the_order_of_the_sorted_query(
-    world, client_for, name, params
-):
-    """Sorted by an annotation (units by their task count, tasks by light), a page's ids are kept with the data's
-    version and its rows read by id: the same rows in the same order as the sorted query gives, view after view."""
+def test_a_kept_page_has_the_rows_and_order_of_the_sorted_query(world, client_for, name, params, who):
+    """A page's ids are kept with the data's version and its rows read by id (sorted by an annotation: units by
+    their task count, tasks by light; or a unit's own tasks): the same rows in the same order as the sorted query
+    gives, view after view."""
     from django.urls import resolve
 
-    client = client_for(world["users"]["office"])
+    client = client_for(world["users"][who])
     url = reverse(name)
     view = _view(
         resolve(url).func.view_class,
-        world["users"]["office"],
+        world["users"][who],
         url + "?" + "&".join(f"{k}={v}" for k, v in params.items()),
     )
     queryset, _finish = view.prepared()

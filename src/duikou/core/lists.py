@@ -337,8 +337,8 @@ class ListPaginator(Paginator):
         return _OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
     def rows(self, bottom: int, top: int) -> list:
-        """The rows from `bottom` to `top` in the list's order. With `keep_order` (a sort by a figure computed over
-        the whole list), the ids in that order are kept while the data does not change and the rows read by id."""
+        """The rows from `bottom` to `top` in the list's order. With `keep_order`, the ids in that order are kept
+        while the data does not change and the rows read by id."""
         if not (self.keep_order and self.kept):
             return list(self.object_list[bottom:top])
         rows = self.object_list
@@ -555,7 +555,6 @@ class RestrictedListView(LoginRequiredMixin, View):
             queryset = queryset.order_by(*order.split(","), "pk")
         finish = (lambda rows: rows) if sort_by_annotation else self.annotate_rows
         self._active_filters, self._sort_param = active_filters, sort_param
-        self._sort_by_annotation = sort_by_annotation
         return queryset, finish
 
     def export_name_today(self) -> str:
@@ -577,11 +576,9 @@ class RestrictedListView(LoginRequiredMixin, View):
             return jobs.answer(request, job)
         queryset, finish = self.prepared()
         active_filters, sort_param = self._active_filters, self._sort_param
-        # A sort by an annotation orders the whole list by a computed figure (units by their tasks): the order of a
-        # page is kept with the data's version, its rows read by id.
-        paginator = ListPaginator(
-            queryset, self.paginate_by, kept=self.kept, keep_order=self._sort_by_annotation
-        )
+        # A page's ids in order are kept with the data's version and its rows read by id: a sort by a computed figure
+        # (units by their tasks) or over a unit's thousands of tasks otherwise orders the whole list on every view.
+        paginator = ListPaginator(queryset, self.paginate_by, kept=self.kept, keep_order=True)
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(finish(list(page.object_list)))
         shown = [c for c in self.columns if c.page]
