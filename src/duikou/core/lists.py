@@ -8,21 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import html
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.formats import localize
 from django.utils.functional import cached_property
+from django.utils.hashable import make_hashable
+from django.utils.html import conditional_escape
 from django.utils.module_loading import import_string
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -37,11 +47,47 @@ MAX_EXPORT_ROWS = 200_000
 EXPORT_CHUNK = 2000
 
 
+# (model class, name) → the field with choices of that name, or None; (field, language) → value → label.
+_CHOICE_FIELDS: dict[tuple, Any] = {}
+_CHOICE_LABELS: dict[tuple, dict] = {}
+
+
+def _choice_field(model: type, name: str):
+    key = (model, name)
+    if key not in _CHOICE_FIELDS:
+        field = None
+        if isinstance(model, type) and issubclass(model, Model):
+            try:
+                found = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                found = None
+            if found is not None and found.concrete and found.choices and not found.is_relation:
+                field = found
+        _CHOICE_FIELDS[key] = field
+    return _CHOICE_FIELDS[key]
+
+
+def choice_label(field, value: Any) -> Any:
+    """What `get_FOO_display()` gives, from the field's labels translated once per language: Django's method
+    rebuilds and hashes the (lazy) choices at every call, a good part of a list's time."""
+    key = (field, get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = {
+            k: force_str(v, strings_only=True) for k, v in make_hashable(field.flatchoices)
+        }
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
 def resolve_attr(obj: Any, path: str) -> Any:
     """Follow a dotted path (plan.program.name); a get_FOO_display method is called; None stops the walk."""
     for part in path.split("."):
         if obj is None:
             return None
+        field = _choice_field(type(obj), part)
+        if field is not None:
+            obj = choice_label(field, getattr(obj, field.attname))
+            continue
         display = getattr(obj, f"get_{part}_display", None)
         obj = display() if callable(display) else getattr(obj, part)
         if inspect.ismethod(obj):
@@ -60,6 +106,9 @@ class Column:
     link: Callable[[Any], str | None] | None = None
     css: str = ""
     template: str | None = None  # an include rendering the cell with `row` and `value`
+    # The cell's markup from Python (row, value) → safe HTML, for a cell on every row of a page: an include per
+    # row cost more than the rest of the page. When set, it is used instead of `template`.
+    html: Callable[[Any, Any], str] | None = None
     money: bool = False  # yuan shown in 万元 (亿元 when the page's amounts reach 1亿), the unit in the header
     page: bool = True  # shown on the page
     sheet: bool = True  # written to the .xlsx export
@@ -74,6 +123,95 @@ class Column:
 
 # Above this many rows, a filter whose choices come from the rows asks for an id instead of listing them.
 OPTIONS_SCAN_LIMIT = 5_000
+
+
+def value_html(value: Any) -> str:
+    """A value as a template shows it (`{{ value|default_if_none:"—" }}`): localized and escaped, None as —."""
+    if value is None:
+        return "—"
+    value = localize(template_localtime(value))
+    if isinstance(value, str) and not isinstance(value, SafeData):
+        return html.escape(value)  # what django.utils.html.escape does, without its lazy-string wrapper
+    return conditional_escape(value)
+
+
+def percent_text(value: Any) -> str:
+    """A ratio as a whole percentage (0.375 → 38%), — when there is none."""
+    if value is None:
+        return "—"
+    return f"{value:.0%}" if isinstance(value, float) else f"{float(value):.0%}"
+
+
+def bar_width(value: Any) -> str:
+    """A ratio as a CSS width, capped at 100%."""
+    if value is None:
+        return "0"
+    return f"{max(0.0, min(float(value), 1.0)) * 100:.1f}"
+
+
+def bar_class(value: Any) -> str:
+    """A ratio as one of the classes w0 … w100 of site.css: the Content-Security-Policy allows no style attribute."""
+    if value is None:
+        return "w0"
+    return f"w{round(max(0.0, min(float(value), 1.0)) * 100)}"
+
+
+def progress_html(row: Any, value: Any) -> str:
+    """A progress bar cell: web/_progress_cell.html in Python (the list's cells; the template serves other pages)."""
+    if value is None:
+        return f'<span class="meta">{conditional_escape(_("暂无数据"))}</span>'
+    low = " low" if value < 0.5 else ""
+    return (
+        f'<div class="progress{low}" role="progressbar" aria-valuenow="{bar_width(value)}" aria-valuemin="0" '
+        f'aria-valuemax="100"><span class="{bar_class(value)}"></span><em>{percent_text(value)}</em></div>'
+    )
+
+
+_TEMPLATE_CELLS: dict[tuple, str] = {}
+
+
+def template_cell(template: str, context: Callable[[Any, Any], dict]) -> Callable[[Any, Any], str]:
+    """A cell whose template reads a few values that repeat from row to row (a light: four of them): rendered once
+    per distinct context and language in the process, then reused, so the template stays the markup's one owner."""
+
+    def html(row: Any, value: Any) -> str:
+        values = context(row, value)
+        key = (template, get_language(), tuple(sorted(values.items())))
+        found = _TEMPLATE_CELLS.get(key)
+        if found is None:
+            found = _TEMPLATE_CELLS[key] = get_template(template).render(values)
+        return found
+
+    return html
+
+
+def _cell_html(column: Column, row: Any, value: Any, href: str | None) -> str:
+    if column.html is not None:
+        return column.html(row, value)
+    if column.template:
+        # Rendered without the request's context processors: a cell template reads `row` and `value` only.
+        return get_template(column.template).render({"row": row, "value": value})
+    if href:
+        return f'<a href="{conditional_escape(href)}">{value_html(value)}</a>'
+    return value_html(value)
+
+
+def table_rows(shown: list[Column], labels: list[str], rows: list, values: list[list]) -> list[dict]:
+    """Each row of a page with its markup (`<tr>` … `</tr>`), built here once rather than by the template engine:
+    fifty rows of ten cells were 500 cell blocks, the most of a list's time after its SQL."""
+    opens = [
+        f'<td class="{conditional_escape(c.css)}" data-label="{conditional_escape(label)}">'
+        for c, label in zip(shown, labels, strict=True)
+    ]
+    table = []
+    for row, row_values in zip(rows, values, strict=True):
+        cells = "".join(
+            f"{opens[i]}{_cell_html(c, row, v, c.link(row) if c.link else None)}</td>"
+            for i, (c, v) in enumerate(zip(shown, row_values, strict=True))
+        )
+        overdue = ' class="overdue"' if getattr(row, "is_overdue", False) else ""
+        table.append({"row": row, "html": mark_safe(f"<tr{overdue}>{cells}</tr>")})  # noqa: S308 (escaped above)
+    return table
 
 
 def cell_value(value: Any) -> Any:
@@ -152,20 +290,29 @@ class _OpenPage(Page):
 
 class ListPaginator(Paginator):
     """Pages of a list counted exactly up to EXACT_COUNT_LIMIT rows (a count over a LIMIT, so never a scan of the
-    whole table) and estimated beyond; `estimated` tells the template to say 约 (about)."""
+    whole table) and estimated beyond; `estimated` tells the template to say 约 (about). `kept` (the view's
+    `kept`) keeps the count while the data does not change."""
 
     estimated = False
 
+    def __init__(self, object_list, per_page, *, kept: Callable | None = None, keep_order=False, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.kept, self.keep_order = kept, keep_order
+
     @cached_property
     def count(self):
+        rows = self.object_list.order_by()
+        total, self.estimated = self.kept("count", rows, self._count) if self.kept else self._count()
+        return total
+
+    def _count(self) -> tuple[int, bool]:
         capped = self.object_list.order_by()[: EXACT_COUNT_LIMIT + 1].count()
         if capped <= EXACT_COUNT_LIMIT:
-            return capped
+            return capped, False
         guess = estimated_rows(self.object_list)
         if guess is None:  # no planner estimate to read (SQLite): count them, as before
-            return self.object_list.count()
-        self.estimated = True
-        return max(guess, capped)
+            return self.object_list.count(), False
+        return max(guess, capped), True
 
     def validate_number(self, number):
         if not self.count or not self.estimated:
@@ -180,15 +327,59 @@ class ListPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        if not self.estimated:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not self.estimated:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self.rows(bottom, top), number, self)
+        rows = self.rows(bottom, bottom + self.per_page + 1)
         return _OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def rows(self, bottom: int, top: int) -> list:
+        """The rows from `bottom` to `top` in the list's order. With `keep_order`, the ids in that order are kept
+        while the data does not change and the rows read by id."""
+        if not (self.keep_order and self.kept):
+            return list(self.object_list[bottom:top])
+        rows = self.object_list
+
+        def ordered_ids():
+            return list(rows.values_list("pk", flat=True)[bottom:top])
+
+        ids = self.kept(f"ids:{bottom}:{top}", rows, ordered_ids)
+        found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
 
 
 # List class → the names its annotate() adds (RestrictedListView.annotation_names).
 _ANNOTATION_NAMES: dict[type, list[str]] = {}
+# (list class, rows, day, database) → the compiled SQL of a page's annotations (RestrictedListView.annotation_values).
+_ANNOTATION_SQL: dict[tuple, tuple | None] = {}
+# Stand-in ids no row has (ids are positive), replaced by the page's ids in the compiled parameters.
+_STAND_IN = -(2**52)
+
+
+def _prepare_annotation_sql(view, names: list[str], rows: int, alias: str) -> tuple | None:
+    """The SQL of `view.annotate()` over `rows` stand-in ids, where those ids sit in its parameters, and the
+    converters of its columns (what values_list applies); None when a stand-in is not found exactly once or the
+    columns come in another order (then the ORM runs it)."""
+    stand_ins = [_STAND_IN - i for i in range(rows)]
+    queryset = (
+        view.annotate(view.model._base_manager.filter(pk__in=stand_ins)).order_by().values_list("pk", *names)
+    )
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    if [alias for _column, _sql, alias in compiler.select] != ["pk", *names]:
+        return None  # columns not in the order asked for: the ORM's values_list, which reorders them
+    params = tuple(params)
+    slots = []
+    for stand_in in stand_ins:
+        where = [i for i, p in enumerate(params) if type(p) is int and p == stand_in]
+        if len(where) != 1:
+            return None
+        slots.append(where[0])
+    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+    return sql, params, slots, converters
 
 
 class RestrictedListView(LoginRequiredMixin, View):
@@ -245,11 +436,39 @@ class RestrictedListView(LoginRequiredMixin, View):
                 # Choices read from the rows themselves: over a national list they are thousands of plans or
                 # units and scanning for them costs seconds, so such a filter takes a number (编号) instead.
                 if huge is None:
-                    huge = unfiltered.order_by()[: OPTIONS_SCAN_LIMIT + 1].count() > OPTIONS_SCAN_LIMIT
+                    rows = unfiltered.order_by()
+                    huge = (
+                        self.kept("huge", rows, lambda rows=rows: rows[: OPTIONS_SCAN_LIMIT + 1].count())
+                        > OPTIONS_SCAN_LIMIT
+                    )
                 if not huge:
-                    options = flt.options(unfiltered)
+                    # Read from the rows (distinct plans or units): kept while the data does not change.
+                    options = self.kept(
+                        f"options:{flt.name}", unfiltered.order_by(), partial(flt.options, unfiltered)
+                    )
             active.append({"filter": flt, "value": value, "options": options})
         return queryset, active
+
+    def kept(self, name: str, queryset: QuerySet, compute: Callable[[], Any], *, extra: Any = None) -> Any:
+        """compute() once per data version (core.versioned) for the rows `queryset` selects: its SQL, the user's
+        gate and the filters in it, is the key (with `extra`, what else the answer depends on), so each view of the
+        rows keeps its own answer. A count, the
+        choices read from the rows, a summary over a national list: each costs a scan, and data changes rarely
+        between two views of a page."""
+        from duikou.core import (
+            versioned,
+        )  # core.models: not at import, lists are imported by apps' code early
+
+        if getattr(self, "_data_version", None) is None:
+            self._data_version = versioned.data_version()
+        try:
+            sql, params = queryset.query.sql_with_params()
+            if isinstance(extra, QuerySet):
+                extra = extra.query.sql_with_params()
+        except EmptyResultSet:  # a list that matches nothing (queryset.none()): nothing to scan
+            return compute()
+        parts = (type(self).__qualname__, name, sql, params, extra, get_language())
+        return versioned.cached("lists", parts, compute, version=self._data_version)
 
     def annotation_names(self) -> list[str]:
         """The names annotate() adds, worked out once per list class and process: building the light's expressions
@@ -266,16 +485,57 @@ class RestrictedListView(LoginRequiredMixin, View):
         names = self.annotation_names()
         if not names or not rows:
             return rows
-        values = {
-            row["pk"]: row
-            for row in self.annotate(self.model._base_manager.filter(pk__in=[r.pk for r in rows]))
-            .order_by()
-            .values("pk", *names)
-        }
+        values = {found[0]: found[1:] for found in self.annotation_values([r.pk for r in rows])}
+        missing = (None,) * len(names)
         for row in rows:
-            for name in names:
-                setattr(row, name, values.get(row.pk, {}).get(name))
+            for name, value in zip(names, values.get(row.pk, missing), strict=True):
+                setattr(row, name, value)
         return rows
+
+    def annotation_values(self, pks: list) -> list[tuple]:
+        """(pk, *annotations) of these rows, from SQL compiled once per list class, page length, day and database.
+
+        Building and compiling the annotations (a task's light is a CASE over subqueries) cost more than running
+        them; their SQL differs from page to page only by the ids, so it is compiled once with stand-in ids and
+        run with the page's. annotate() depends on the class and the day alone (as annotation_names says)."""
+        names = self.annotation_names()
+        alias = self.model._base_manager.db
+        day = today_for()
+        key = (type(self), len(pks), day, alias)
+        if key in _ANNOTATION_SQL:
+            prepared = _ANNOTATION_SQL[key]
+        else:
+            prepared = _prepare_annotation_sql(self, names, len(pks), alias)
+            if today_for() == day:
+                for old in [k for k in _ANNOTATION_SQL if k[2] != day]:
+                    del _ANNOTATION_SQL[old]  # yesterday's SQL (its date is a parameter) is not used again
+                _ANNOTATION_SQL[key] = prepared
+        if prepared is None:  # stand-ins not found once each in the parameters: the ORM, as before
+            return list(
+                self.annotate(self.model._base_manager.filter(pk__in=pks))
+                .order_by()
+                .values_list("pk", *names)
+            )
+        sql, params, slots, converters = prepared
+        params = list(params)
+        for slot, pk in zip(slots, pks, strict=True):
+            params[slot] = pk
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        if not converters:
+            return found
+        converted = []
+        for row in found:
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            converted.append(tuple(row))
+        return converted
 
     def prepared(self) -> tuple[QuerySet, Callable]:
         """The filtered, sorted queryset of the request, and what completes its rows (annotations)."""
@@ -316,7 +576,9 @@ class RestrictedListView(LoginRequiredMixin, View):
             return jobs.answer(request, job)
         queryset, finish = self.prepared()
         active_filters, sort_param = self._active_filters, self._sort_param
-        paginator = ListPaginator(queryset, self.paginate_by)
+        # A page's ids in order are kept with the data's version and its rows read by id: a sort by a computed figure
+        # (units by their tasks) or over a unit's thousands of tasks otherwise orders the whole list on every view.
+        paginator = ListPaginator(queryset, self.paginate_by, kept=self.kept, keep_order=True)
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(finish(list(page.object_list)))
         shown = [c for c in self.columns if c.page]
@@ -331,21 +593,12 @@ class RestrictedListView(LoginRequiredMixin, View):
             }
             for i, c in enumerate(shown)
         ]
-        table = [
-            {
-                "row": row,
-                "cells": [
-                    {
-                        "column": c,
-                        "label": headers[i]["label"],
-                        "value": money.format_amount(v, units[i]) if i in units else v,
-                        "href": c.link(row) if c.link else None,
-                    }
-                    for i, (c, v) in enumerate(zip(shown, row_values, strict=True))
-                ],
-            }
-            for row, row_values in zip(rows, values, strict=True)
-        ]
+        if units:
+            values = [
+                [money.format_amount(v, units[i]) if i in units else v for i, v in enumerate(row_values)]
+                for row_values in values
+            ]
+        table = table_rows(shown, [h["label"] for h in headers], rows, values)
         params = request.GET.copy()
         params.pop("page", None)
         params.pop("export", None)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.lists import Column
+from duikou.core.lists import Column, progress_html
 
 
 def schedule_link(line):
@@ -16,5 +16,5 @@ FUNDING_COLUMNS = [
     Column("year", _("年度"), sort="year", css="num"),
     Column("amount", _("计划金额"), sort="amount", css="num", money=True),
     Column("disbursed", _("已到账"), lambda line: line.disbursed, css="num", money=True),
-    Column("execution", _("执行率"), lambda line: line.execution, template="web/_progress_cell.html"),
+    Column("execution", _("执行率"), lambda line: line.execution, html=progress_html),
 ]

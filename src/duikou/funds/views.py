@@ -58,6 +58,7 @@ class FundingLineListView(RestrictedListView):
     def extra_context(self):
         # The chart covers the whole filtered list: planned by the line's year, paid by the year it was paid.
         queryset, active = self.filtered(self.narrow(self.base_queryset()))
+        # Sums over every line and payment of the list: kept while the data does not change.
         if (
             sees_everything(self.request.user)
             and not any(f["value"] for f in active)
@@ -67,21 +68,21 @@ class FundingLineListView(RestrictedListView):
             rows = (
                 FundsTally.objects.order_by().values("year").annotate(p=Sum("planned"), d=Sum("line_spent"))
             )
+            rows = self.kept("chart", rows, lambda: list(rows))
             planned = {r["year"]: r["p"] for r in rows if r["p"]}
             paid_by_year = defaultdict(Decimal, {r["year"]: r["d"] for r in rows})
         else:
-            planned = {
-                r["year"]: r["total"]
-                for r in queryset.order_by().values("year").annotate(total=Sum("amount"))
-            }
+            lines = queryset.order_by().values("year").annotate(total=Sum("amount"))
+            planned = {r["year"]: r["total"] for r in self.kept("planned", lines, lambda: list(lines))}
             paid_by_year = defaultdict(Decimal)
-            for row in (
+            spent = (
                 Transaction.objects.spent()
                 .filter(funding_line__in=queryset.values("pk"))
                 .order_by()
                 .values(year=ExtractYear("date"))
                 .annotate(total=Sum("amount"))
-            ):
+            )
+            for row in self.kept("paid", spent, lambda: list(spent)):
                 paid_by_year[row["year"]] += row["total"]
         years = sorted(planned)
         return {

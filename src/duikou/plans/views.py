@@ -45,7 +45,8 @@ class TaskListView(RestrictedListView):
         return annotate_tasks(queryset)
 
     def base_queryset(self):
-        responsibilities = Responsibility.objects.select_related("organization")
+        # The unit columns print each assignment's name as the plan printed it: no organization rows to build.
+        responsibilities = Responsibility.objects.only("pk", "task_id", "role", "printed_name", "order")
         return (
             super().base_queryset().prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
         )

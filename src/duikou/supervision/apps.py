@@ -16,7 +16,7 @@ class SupervisionConfig(AppConfig):
 
 def _register_lights():
     """Every task read on a page, in the API or an export carries its light (plans' extension points)."""
-    from duikou.core.lists import Column
+    from duikou.core.lists import Column, template_cell
     from duikou.plans import filters, models, tables
 
     from . import lights
@@ -34,7 +34,10 @@ def _register_lights():
                 _("红黄绿灯"),
                 lambda task: lights.LABELS.get(getattr(task, "light", None), ""),
                 sort="light_rank",
-                template="supervision/_light_cell.html",
+                # supervision/_light_cell.html, rendered once per light and language (not once per row).
+                html=template_cell(
+                    "supervision/_light.html", lambda task, _value: {"light": getattr(task, "light", None)}
+                ),
             ),
         )
     from duikou.core.rest import READ_ANNOTATORS

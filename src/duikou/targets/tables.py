@@ -1,13 +1,25 @@
 """Columns of the target list: the commitment, what is achieved to date, and the progress."""
 
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import money
-from duikou.core.lists import Column
+from duikou.core.lists import Column, progress_html, template_cell
 from duikou.supervision.lights import LABELS as LIGHT_LABELS
 
 from . import units
+
+
+def value_html(target, value) -> str:
+    """A value in the target's unit: targets/_value_cell.html in Python (a list shows it twice on every row)."""
+    return "—" if value is None else conditional_escape(target.format_value(value))
+
+
+# supervision/_light_cell.html: the light's markup, rendered once per light and language.
+LIGHT_CELL = template_cell(
+    "supervision/_light.html", lambda row, value: {"light": getattr(row, "light", None)}
+)
 
 
 def target_link(target):
@@ -21,7 +33,7 @@ TARGET_COLUMNS = [
         "light",
         _("红黄绿灯"),
         lambda t: LIGHT_LABELS.get(getattr(t, "light", None), ""),
-        template="supervision/_light_cell.html",
+        html=LIGHT_CELL,
     ),
     Column("plan", _("方案"), "plan.title", sort="plan__title"),
     Column("year", _("年份"), sort="year", css="num"),
@@ -32,7 +44,7 @@ TARGET_COLUMNS = [
         _("目标值"),
         sort="value",
         css="num",
-        template="targets/_value_cell.html",
+        html=value_html,
         sheet_value=lambda t: money.in_unit(t.value) if t.unit == units.YUAN else t.value,
     ),
     Column("unit", _("计量单位"), lambda t: units.unit_label(t.unit, t.unit_text), page=False),
@@ -42,8 +54,8 @@ TARGET_COLUMNS = [
         _("已完成"),
         lambda t: t.achieved,
         css="num",
-        template="targets/_value_cell.html",
+        html=value_html,
         sheet_value=lambda t: money.in_unit(t.achieved) if t.unit == units.YUAN else t.achieved,
     ),
-    Column("progress", _("完成进度"), lambda t: t.progress, template="web/_progress_cell.html"),
+    Column("progress", _("完成进度"), lambda t: t.progress, html=progress_html),
 ]

@@ -7,9 +7,10 @@ from django import template
 from django.apps import apps
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from duikou.core import dates, money
+from duikou.core import dates, lists, money
 from duikou.targets.units import format_target, item_unit
 
 register = template.Library()
@@ -118,25 +119,25 @@ def cn_date(value):
 
 @register.filter
 def percent(value):
-    if value is None:
-        return "—"
-    return f"{value:.0%}" if isinstance(value, float) else f"{float(value):.0%}"
+    return lists.percent_text(value)
+
+
+@register.filter
+def progress_cell(value):
+    """web/_progress_cell.html as a filter (core.lists.progress_html), for a table with a bar on hundreds of rows."""
+    return mark_safe(lists.progress_html(None, value))  # noqa: S308 (built escaped)
 
 
 @register.filter
 def bar_width(value):
-    """A ratio as a CSS width, capped at 100%."""
-    if value is None:
-        return "0"
-    return f"{max(0.0, min(float(value), 1.0)) * 100:.1f}"
+    """A ratio as a CSS width, capped at 100% (core.lists.bar_width, which the lists' cells use too)."""
+    return lists.bar_width(value)
 
 
 @register.filter
 def bar_class(value):
-    """A ratio as one of the classes w0 … w100 of site.css: the Content-Security-Policy allows no style attribute."""
-    if value is None:
-        return "w0"
-    return f"w{round(max(0.0, min(float(value), 1.0)) * 100)}"
+    """A ratio as one of the classes w0 … w100 of site.css (core.lists.bar_class)."""
+    return lists.bar_class(value)
 
 
 @register.filter
