@@ -83,7 +83,7 @@ def test_page_annotations_from_compiled_sql_equal_the_orm(world, view_path):
     for page in (pks, pks[:1], list(reversed(pks[:3])), [*pks[:2], 10**9]):  # an id gone since: no row
         orm = view.annotate(view.model._base_manager.filter(pk__in=page)).order_by().values_list("pk", *names)
         assert sorted(view.annotation_values(page)) == sorted(orm)
-    assert any(key[0] is view_class for key in lists._ANNOTATION_SQL)  # compiled once, then reused
+    assert view_class in lists._ANNOTATION_SQL  # compiled once, then reused
     # The rows a page shows carry the same values.
     rows = list(view.model.objects.filter(pk__in=pks))
     view.annotate_rows(rows)
@@ -94,22 +94,21 @@ def test_page_annotations_from_compiled_sql_equal_the_orm(world, view_path):
     assert {row.pk: tuple(getattr(row, n) for n in names) for row in rows} == expected
 
 
-def test_page_annotations_fall_back_to_the_orm_when_the_ids_cannot_be_placed(world, monkeypatch):
+def test_page_annotations_are_compiled_once_whatever_the_page(world):
     from duikou.core import lists
     from duikou.plans.views import TaskListView
 
     view = _view(TaskListView, world["users"]["office"])
     pks = list(view.model.objects.values_list("pk", flat=True))
-    expected = sorted(view.annotation_values(pks))
-    lists._ANNOTATION_SQL.clear()
-    if connection.vendor == "sqlite":
-        # A stand-in id equal to another parameter (the light's default of 10 grace days) cannot be placed.
-        monkeypatch.setattr(lists, "_STAND_IN", 10)
-        assert lists._prepare_annotation_sql(view, view.annotation_names(), len(pks), "default") is None
-    else:  # PostgreSQL's parameters are typed (Int4(10)), never taken for a stand-in: say it cannot be placed
-        monkeypatch.setattr(lists, "_prepare_annotation_sql", lambda *args: None)
-    assert sorted(view.annotation_values(pks)) == expected
-    assert list(lists._ANNOTATION_SQL.values()) == [None]  # remembered: not compiled again on every page
+    view.annotation_values(pks[:1])
+    compiled = lists._ANNOTATION_SQL[TaskListView]
+    before = compiled._sql.cache_info()
+    with CaptureQueriesContext(connection) as captured:
+        for page in (pks, pks[:3], pks[-2:]):
+            view.annotation_values(page)
+    after = compiled._sql.cache_info()
+    assert (after.misses, after.hits - before.hits) == (before.misses, 3)  # no page compiled it again
+    assert len(captured.captured_queries) == 3  # one query a page, whatever its length
 
 
 LISTS = [

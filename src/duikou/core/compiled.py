@@ -36,16 +36,19 @@ class IdList(Expression):
 
 class Compiled:
     """`build(*key)` → a values_list queryset with an `IdList()` in it, compiled once per key, database and time
-    zone; `rows(ids, *key)` runs it for these ids (the rows as the database gives them: ints, strings)."""
+    zone; `rows(ids, *key)` runs it for these ids, each column converted as values_list converts it (SQLite's
+    dates and decimals)."""
 
     def __init__(self, model, build: Callable[..., object], *, maxsize: int = 8):
         self.model, self.build = model, build
         self._sql = functools.lru_cache(maxsize=maxsize)(self._compile)
 
-    def _compile(self, alias: str, time_zone: str, *key) -> tuple[str, tuple]:
+    def _compile(self, alias: str, time_zone: str, *key) -> tuple[str, tuple, dict]:
         queryset = self.build(*key)
-        sql, params = queryset.query.get_compiler(using=alias).as_sql()
-        return sql, tuple(params)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+        return sql, tuple(params), converters
 
     def rows(self, ids: Iterable[int], *key) -> list[tuple]:
         ids = list(dict.fromkeys(ids))
@@ -53,8 +56,18 @@ class Compiled:
             return []
         alias = router.db_for_read(self.model)
         connection = connections[alias]
-        sql, params = self._sql(alias, timezone.get_current_timezone_name(), *key)
+        sql, params, converters = self._sql(alias, timezone.get_current_timezone_name(), *key)
         value = ids if connection.vendor == "postgresql" else json.dumps(ids)
         with connection.cursor() as cursor:
             cursor.execute(sql, [value if p is _IDS else p for p in params])
-            return cursor.fetchall()
+            found = cursor.fetchall()
+        if not converters:
+            return found
+        converted = []
+        for row in found:
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                for function in functions:
+                    row[position] = function(row[position], expression, connection)
+            converted.append(tuple(row))
+        return converted

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.functional import cached_property
-from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeData, mark_safe
@@ -37,9 +36,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from duikou.core import jobs, money, sheets
+from duikou.core.compiled import Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.filtering import SEARCH, Filters
 from duikou.core.permissions import VIEW
+from duikou.core.rows import choice_label
 
 XLSX_TYPE = sheets.XLSX_TYPE
 # An export is a whole list, but bounded so one click cannot build an unbounded workbook in memory.
@@ -47,9 +48,8 @@ MAX_EXPORT_ROWS = 200_000
 EXPORT_CHUNK = 2000
 
 
-# (model class, name) → the field with choices of that name, or None; (field, language) → value → label.
+# (model class, name) → the field with choices of that name, or None.
 _CHOICE_FIELDS: dict[tuple, Any] = {}
-_CHOICE_LABELS: dict[tuple, dict] = {}
 
 
 def _choice_field(model: type, name: str):
@@ -65,18 +65,6 @@ def _choice_field(model: type, name: str):
                 field = found
         _CHOICE_FIELDS[key] = field
     return _CHOICE_FIELDS[key]
-
-
-def choice_label(field, value: Any) -> Any:
-    """What `get_FOO_display()` gives, from the field's labels translated once per language: Django's method
-    rebuilds and hashes the (lazy) choices at every call, a good part of a list's time."""
-    key = (field, get_language())
-    labels = _CHOICE_LABELS.get(key)
-    if labels is None:
-        labels = _CHOICE_LABELS[key] = {
-            k: force_str(v, strings_only=True) for k, v in make_hashable(field.flatchoices)
-        }
-    return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
 def resolve_attr(obj: Any, path: str) -> Any:
@@ -353,33 +341,8 @@ class ListPaginator(Paginator):
 
 # List class → the names its annotate() adds (RestrictedListView.annotation_names).
 _ANNOTATION_NAMES: dict[type, list[str]] = {}
-# (list class, rows, day, database) → the compiled SQL of a page's annotations (RestrictedListView.annotation_values).
-_ANNOTATION_SQL: dict[tuple, tuple | None] = {}
-# Stand-in ids no row has (ids are positive), replaced by the page's ids in the compiled parameters.
-_STAND_IN = -(2**52)
-
-
-def _prepare_annotation_sql(view, names: list[str], rows: int, alias: str) -> tuple | None:
-    """The SQL of `view.annotate()` over `rows` stand-in ids, where those ids sit in its parameters, and the
-    converters of its columns (what values_list applies); None when a stand-in is not found exactly once or the
-    columns come in another order (then the ORM runs it)."""
-    stand_ins = [_STAND_IN - i for i in range(rows)]
-    queryset = (
-        view.annotate(view.model._base_manager.filter(pk__in=stand_ins)).order_by().values_list("pk", *names)
-    )
-    compiler = queryset.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    if [alias for _column, _sql, alias in compiler.select] != ["pk", *names]:
-        return None  # columns not in the order asked for: the ORM's values_list, which reorders them
-    params = tuple(params)
-    slots = []
-    for stand_in in stand_ins:
-        where = [i for i, p in enumerate(params) if type(p) is int and p == stand_in]
-        if len(where) != 1:
-            return None
-        slots.append(where[0])
-    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-    return sql, params, slots, converters
+# List class → its page annotations compiled once a day (RestrictedListView.annotation_values).
+_ANNOTATION_SQL: dict[type, Compiled] = {}
 
 
 class RestrictedListView(LoginRequiredMixin, View):
@@ -493,49 +456,20 @@ class RestrictedListView(LoginRequiredMixin, View):
         return rows
 
     def annotation_values(self, pks: list) -> list[tuple]:
-        """(pk, *annotations) of these rows, from SQL compiled once per list class, page length, day and database.
+        """(pk, *annotations) of these rows, from SQL compiled once per list class, day and database (core.compiled).
 
         Building and compiling the annotations (a task's light is a CASE over subqueries) cost more than running
-        them; their SQL differs from page to page only by the ids, so it is compiled once with stand-in ids and
-        run with the page's. annotate() depends on the class and the day alone (as annotation_names says)."""
-        names = self.annotation_names()
-        alias = self.model._base_manager.db
-        day = today_for()
-        key = (type(self), len(pks), day, alias)
-        if key in _ANNOTATION_SQL:
-            prepared = _ANNOTATION_SQL[key]
-        else:
-            prepared = _prepare_annotation_sql(self, names, len(pks), alias)
-            if today_for() == day:
-                for old in [k for k in _ANNOTATION_SQL if k[2] != day]:
-                    del _ANNOTATION_SQL[old]  # yesterday's SQL (its date is a parameter) is not used again
-                _ANNOTATION_SQL[key] = prepared
-        if prepared is None:  # stand-ins not found once each in the parameters: the ORM, as before
-            return list(
-                self.annotate(self.model._base_manager.filter(pk__in=pks))
-                .order_by()
-                .values_list("pk", *names)
+        them; their SQL differs from page to page only by the ids. annotate() depends on the class and the day
+        alone (as annotation_names says)."""
+        compiled = _ANNOTATION_SQL.get(type(self))
+        if compiled is None:
+            names, view, base = self.annotation_names(), type(self)(), self.model._base_manager
+            # A view of its own (no request kept in the process): annotate() reads no request.
+            compiled = _ANNOTATION_SQL[type(self)] = Compiled(
+                self.model,
+                lambda day: view.annotate(base.filter(pk__in=IdList())).order_by().values_list("pk", *names),
             )
-        sql, params, slots, converters = prepared
-        params = list(params)
-        for slot, pk in zip(slots, pks, strict=True):
-            params[slot] = pk
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-        if not converters:
-            return found
-        converted = []
-        for row in found:
-            row = list(row)
-            for position, (functions, expression) in converters.items():
-                value = row[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[position] = value
-            converted.append(tuple(row))
-        return converted
+        return compiled.rows(pks, today_for())
 
     def prepared(self) -> tuple[QuerySet, Callable]:
         """The filtered, sorted queryset of the request, and what completes its rows (annotations)."""

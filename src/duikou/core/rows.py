@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.formats import localize
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 
 # Stands for an id in a reversed url, replaced by each row's own id.
 _ID = 2147483647
@@ -32,9 +35,29 @@ def localizer() -> Callable[[object], str]:
     return text
 
 
+# (field, language) → value → label.
+_CHOICE_LABELS: dict[tuple, dict] = {}
+
+
 def choice_labels(model, field: str) -> dict:
     """value → its label (in the active language) for a field with choices: what get_FOO_display() shows."""
-    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+    return _labels(model._meta.get_field(field))
+
+
+def _labels(field) -> dict:
+    key = (field, get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = {
+            k: force_str(v, strings_only=True) for k, v in make_hashable(field.flatchoices)
+        }
+    return labels
+
+
+def choice_label(field, value):
+    """What `get_FOO_display()` gives, from the field's labels translated once per language: Django's method
+    rebuilds and hashes the (lazy) choices at every call."""
+    return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 def label_rows(rows, *fields: str) -> list:
