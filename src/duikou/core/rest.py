@@ -69,7 +69,8 @@ class Paging(PaginationBase):
         start, limit = (0 if pagination.after else pagination.offset), pagination.limit
         page = list(rows[start : start + limit + 1])
         more, page = len(page) > limit, page[:limit]
-        counter = ListPaginator(queryset, limit)
+        # Counted on the ids alone: the computed fields (lights) are read for the page's rows, not for the count.
+        counter = ListPaginator(queryset.values("pk"), limit)
         return {
             "items": page,
             "count": counter.count,
