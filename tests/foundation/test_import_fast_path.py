@@ -57,6 +57,8 @@ def _imported(data, before):
         if field is None or value is None:
             return value
         target = model if field.primary_key else (field.related_model if field.is_relation else None)
+        if target is None and field_name.endswith("_id"):  # a tally's plain plan_id / program_id
+            target = next((m for m in new if m._meta.model_name == field_name[:-3]), None)
         if target in new and int(value) in new[target]:
             return ("new", new[target][int(value)])
         return value
@@ -70,11 +72,14 @@ def _imported(data, before):
                 logged = apps.get_model("contenttypes", "ContentType").objects.get(pk=row["content_type_id"])
                 of = by_table.get(logged.model_class()._meta.db_table, logged.model_class())
                 row["object_id"] = local(of, of._meta.pk.attname, row["object_id"])
-                row["after"] = {
-                    k: local(of, k, v) for k, v in (row["after"] or {}).items() if k not in STAMPS
-                }
+                for side in ("before", "after"):
+                    row[side] = {k: local(of, k, v) for k, v in (row[side] or {}).items() if k not in STAMPS}
+            if "tree_path" in row:  # /13/145/<new id>/
+                row["tree_path"] = [local(model, "id", p) for p in row["tree_path"].strip("/").split("/")]
+            row.pop("id")
             rows.append(row)
-        out[model._meta.db_table] = rows
+        # In any order: the tallies come in the order of an unordered aggregate (differs between runs on PostgreSQL).
+        out[model._meta.db_table] = sorted(rows, key=repr)
     return out
 
 

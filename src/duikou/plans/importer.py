@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from duikou.core import hooks
-from duikou.core.audit import bulk_create_logged
+from duikou.core.audit import bulk_create_logged, unsaved
 from duikou.core.errors import InputError
 from duikou.core.text import normalize_name
 from duikou.funds.models import FundingLine
@@ -475,7 +475,8 @@ class _PlanBuilder:
         # Ids rather than objects: a row that holds no related object goes to the database as it is.
         section_ids = {key: section.pk for key, section in sections.items()}
         tasks = [
-            Task(
+            unsaved(
+                Task,
                 plan_id=plan.pk,
                 section_id=section_ids.get(tuple(t.path[:-1])),
                 number=t.number or "",
@@ -503,7 +504,8 @@ class _PlanBuilder:
                         continue
                     seen.add(printed)
                     responsibilities.append(
-                        Responsibility(
+                        unsaved(
+                            Responsibility,
                             task_id=task.pk,
                             organization_id=self.organization(printed, issuer_region).pk,
                             role=role,
