@@ -69,8 +69,8 @@ class Paging(PaginationBase):
         start, limit = (0 if pagination.after else pagination.offset), pagination.limit
         page = list(rows[start : start + limit + 1])
         more, page = len(page) > limit, page[:limit]
-        # Counted on the ids alone: the computed fields (lights) are read for the page's rows, not for the count.
-        counter = ListPaginator(queryset.values("pk"), limit)
+        # Counted on the ids alone, without the computed fields (lights) the page's rows are read with.
+        counter = ListPaginator(getattr(queryset, "counted", queryset).values("pk"), limit)
         return {
             "items": page,
             "count": counter.count,
@@ -269,7 +269,9 @@ def crud_router(
 
     def list_objects(request, filters: params = Query(...)):  # noqa: B008 (ninja declares query parameters this way)
         narrowed = spec.narrow(model.objects.restrict(request.auth, perms.VIEW), filters.model_dump())
-        return annotate(narrowed).order_by(*ordering)
+        rows = annotate(narrowed).order_by(*ordering)
+        rows.counted = narrowed  # the same rows without the read's computed fields and their joins (Paging)
+        return rows
 
     list_objects.__doc__ = _("列出可查看的%(model)s（可筛选、分页）") % {"model": model._meta.verbose_name}
     router.get("/", response=list[read], operation_id=f"{name}_list", summary=f"List {name}")(
