@@ -110,3 +110,9 @@ def test_order_keys_follow_relations_as_order_by_does(db):
         "order",
         "id",
     ]
+
+
+def test_a_cursor_with_values_out_of_range_is_refused_not_a_server_error(office, many_plans, api_client):
+    client = api_client(office)
+    for values in ([10**30, 1, 1], [1, -(10**30), 1], [1, 1, "x"], [[1], 1, 1]):
+        assert client.get(f"/api/plans/tasks/?after={keyset.encode(values)}").status_code in (200, 422)

@@ -100,9 +100,13 @@ def decode(cursor: str, keys: list[Key]) -> list:
     if not isinstance(values, list) or len(values) != len(keys):
         raise ValueError("not a cursor of this list")
     try:
-        return [None if v is None else key.field.to_python(v) for key, v in zip(keys, values, strict=True)]
+        typed = [None if v is None else key.field.to_python(v) for key, v in zip(keys, values, strict=True)]
     except (ValidationError, TypeError) as exc:
         raise ValueError("not a cursor of this list") from exc
+    # No column holds an integer beyond 64 bits (SQLite cannot even bind one): no row of ours gave it.
+    if any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in typed):
+        raise ValueError("not a cursor of this list")
+    return typed
 
 
 def values_of(obj, keys: list[Key], queryset: QuerySet) -> list:
