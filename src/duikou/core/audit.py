@@ -231,6 +231,10 @@ def _row_maker(connection, model, fields, plain, stamped, now):
             raise TypeError(f"{model.__name__}.{field.name}: an expression cannot be bulk inserted")
         return field.get_db_prep_save(value, connection)
 
+    # A JSON field's dict or list goes straight to the backend's adapter (what get_db_prep_save ends in for them).
+    adapt = connection.ops.adapt_json_value
+    as_json = {i: f.encoder for i, f in prepared if isinstance(f, models.JSONField)}
+
     def row_values(obj) -> list:
         values = list(read(obj))
         for i, value in stamps:
@@ -239,7 +243,11 @@ def _row_maker(connection, model, fields, plain, stamped, now):
             if type(values[i]) not in _PLAIN_VALUES:
                 values[i] = prepare(field, values[i])
         for i, field in prepared:
-            values[i] = prepare(field, values[i])
+            value = values[i]
+            if i in as_json and type(value) in (dict, list):
+                values[i] = adapt(value, as_json[i])
+            else:
+                values[i] = prepare(field, value)
         return values
 
     return row_values
