@@ -28,7 +28,7 @@ PAIRS = [
     ("organizations:list", "/api/organizations/"),
     ("reports:list", "/api/reports/"),
 ]
-PAGING = {"limit", "offset"}
+PAGING = {"limit", "offset", "after"}
 OPERATORS = ("__lte", "__gte", "__isnull", "__icontains")
 API_PAGE = 1000
 

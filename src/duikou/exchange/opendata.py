@@ -102,6 +102,56 @@ def _chunks(iterable, size: int):
         yield chunk
 
 
+TASK_KEYS = ("program", *(key for key, _label in COLUMNS["tasks"]))
+
+
+def _task_rows(plans):
+    """The tasks of `plans` as tuples in TASK_KEYS order (units as lists, the status as its label), in file order."""
+    # Plain values, not model instances: at national scale building 500,000 Task objects is the cost.
+    statuses = {key: str(label) for key, label in Task.STATUSES}
+    tasks = (
+        Task.objects.filter(plan__in=plans)
+        .order_by("plan__program_id", "plan_id", "order")
+        .values_list(
+            "pk",
+            "plan__program__name",
+            "plan__title",
+            "number",
+            "title",
+            "deadline",
+            "due_date",
+            "status",
+            "progress",
+        )
+    )
+    lead = Responsibility.LEAD
+    for chunk in _chunks(tasks.iterator(chunk_size=CHUNK), CHUNK):
+        units: dict[int, tuple[list, list]] = {}
+        for task_id, role, name in (
+            Responsibility.objects.filter(task_id__in=[t[0] for t in chunk])
+            .order_by("task_id", "order", "id")
+            .values_list("task_id", "role", "printed_name")
+        ):
+            mine = units.get(task_id)
+            if mine is None:
+                mine = units[task_id] = ([], [])
+            mine[0 if role == lead else 1].append(name)
+        for pk, program, plan, number, title, deadline, due_date, status, progress in chunk:
+            leads, supports = units.get(pk) or ([], [])
+            yield (
+                program,
+                plan,
+                number,
+                title,
+                leads,
+                supports,
+                deadline,
+                due_date,
+                statuses.get(status, status),
+                progress,
+            )
+
+
 def iter_rows(programs, dataset: str):
     """The rows of one dataset over `programs` (a queryset), published plans only, each with its program's name."""
     plans = _plans(programs)
@@ -123,45 +173,8 @@ def iter_rows(programs, dataset: str):
                 "end_date": p.end_date,
             }
     elif dataset == "tasks":
-        # Plain values, not model instances: at national scale building 500,000 Task objects is the cost.
-        statuses = {key: str(label) for key, label in Task.STATUSES}
-        tasks = (
-            Task.objects.filter(plan__in=plans)
-            .order_by("plan__program_id", "plan_id", "order")
-            .values_list(
-                "pk",
-                "plan__program__name",
-                "plan__title",
-                "number",
-                "title",
-                "deadline",
-                "due_date",
-                "status",
-                "progress",
-            )
-        )
-        for chunk in _chunks(tasks.iterator(chunk_size=CHUNK), CHUNK):
-            units: dict[int, list] = {}
-            for task_id, role, name, _order in (
-                Responsibility.objects.filter(task_id__in=[t[0] for t in chunk])
-                .order_by("task_id", "order", "id")
-                .values_list("task_id", "role", "printed_name", "order")
-            ):
-                units.setdefault(task_id, []).append((role, name))
-            for pk, program, plan, number, title, deadline, due_date, status, progress in chunk:
-                mine = units.get(pk, [])
-                yield {
-                    "program": program,
-                    "plan": plan,
-                    "number": number,
-                    "title": title,
-                    "lead_units": [n for r, n in mine if r == Responsibility.LEAD],
-                    "support_units": [n for r, n in mine if r == Responsibility.SUPPORT],
-                    "deadline": deadline,
-                    "due_date": due_date,
-                    "status": statuses.get(status, status),
-                    "progress": progress,
-                }
+        for row in _task_rows(plans):
+            yield dict(zip(TASK_KEYS, row, strict=True))
     elif dataset == "targets":
         targets = (
             Target.objects.filter(plan__in=plans)
@@ -292,10 +305,20 @@ class _Line:
 
 
 def national_copy_sql(dataset: str) -> tuple[str, list] | None:
-    """The COPY … TO STDOUT writing the national tasks CSV's rows inside PostgreSQL (None for other datasets).
+    """The COPY … TO STDOUT writing the national tasks CSV's rows inside PostgreSQL (None for other datasets)."""
+    statement = national_rows_sql(dataset, "postgresql")
+    if statement is None:
+        return None
+    sql, params = statement
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
+
+
+def national_rows_sql(dataset: str, vendor: str) -> tuple[str, list] | None:
+    """The SELECT giving the national tasks CSV's cells, row by row (None for other datasets).
 
     The same rows, order and cells as iter_rows + _cell: units joined with 、 in their order, the status label,
-    every text that would start a formula given an apostrophe in front (cells.FORMULA_STARTS, one owner).
+    every text that would start a formula given an apostrophe in front (cells.FORMULA_STARTS, one owner). One
+    statement for PostgreSQL (inside COPY) and SQLite (read by a cursor): only the aggregate's name differs.
     """
     if dataset != "tasks":
         return None
@@ -306,29 +329,30 @@ def national_copy_sql(dataset: str) -> tuple[str, list] | None:
     q = connection.ops.quote_name
     task, resp, plan, program = (q(m._meta.db_table) for m in (Task, Responsibility, Plan, Program))
     texts = ["program", "plan", "number", "title", "lead", "support", "deadline"]
-    outer = [f"CASE WHEN left({c}, 1) = ANY(%s) THEN chr(39) || {c} ELSE {c} END" for c in texts]
-    params: list = [list(FORMULA_STARTS)] * len(texts)
+    starts = ", ".join(["%s"] * len(FORMULA_STARTS))
+    outer = [f"CASE WHEN substr({c}, 1, 1) IN ({starts}) THEN '''' || {c} ELSE {c} END" for c in texts]
+    params: list = list(FORMULA_STARTS) * len(texts)
     statuses = " ".join("WHEN %s THEN %s" for _ in Task.STATUSES)
     for key, label in Task.STATUSES:
         params += [key, str(label)]
     outer += ["due_date", f"CASE status {statuses} ELSE status END", "progress"]
 
     # The units of every task in one grouped pass (not two subqueries per task), joined by their order.
-    # The rows come in sorted (task, order, id), so each string_agg takes them in that order without a sort per task.
+    # The rows come in sorted (task, order, id), so each aggregate takes them in that order without a sort per task.
+    joined = "string_agg" if vendor == "postgresql" else "group_concat"
     units = (
-        f"SELECT task_id, string_agg(printed_name, '、') FILTER (WHERE role = %s) AS lead, "
-        f"string_agg(printed_name, '、') FILTER (WHERE role = %s) AS support FROM (SELECT task_id, role, "
+        f"SELECT task_id, {joined}(printed_name, '、') FILTER (WHERE role = %s) AS lead, "
+        f"{joined}(printed_name, '、') FILTER (WHERE role = %s) AS support FROM (SELECT task_id, role, "
         f"printed_name FROM {resp} ORDER BY task_id, {q('order')}, id) sorted GROUP BY task_id"
     )
     params += [Responsibility.LEAD, Responsibility.SUPPORT, Plan.PUBLISHED]
     sql = (
-        f"COPY (SELECT {', '.join(outer)} FROM (SELECT pr.name AS program, pl.title AS plan, t.number, t.title, "
+        f"SELECT {', '.join(outer)} FROM (SELECT pr.name AS program, pl.title AS plan, t.number, t.title, "
         f"COALESCE(u.lead, '') AS lead, COALESCE(u.support, '') AS support, t.deadline, t.due_date, t.status, "
         f"t.progress, pl.program_id, t.plan_id, t.{q('order')} AS position FROM {task} t "
         f"JOIN {plan} pl ON pl.id = t.plan_id JOIN {program} pr ON pr.id = pl.program_id "
         f"LEFT JOIN ({units}) u ON u.task_id = t.id "
-        f"WHERE pr.is_public AND pl.status = %s) rows ORDER BY program_id, plan_id, position) "
-        f"TO STDOUT WITH (FORMAT csv)"
+        f"WHERE pr.is_public AND pl.status = %s) rows ORDER BY program_id, plan_id, position"
     )
     return sql, params
 
@@ -350,20 +374,40 @@ def _copy_rows(sql: str, params: list, *, size: int = 64 * 1024):
             yield b"".join(pending).replace(b"\n", b"\r\n")
 
 
+def _cursor_rows(sql: str, params: list, *, size: int = 2000):
+    """The CSV bytes of a SELECT's rows (the cells as the database gave them), read and written `size` rows at a
+    time: csv.writer's writerows does the work, no Python per row or cell."""
+    from django.db import connection
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            writer.writerows(rows)
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+
+
 def stream_national_csv(dataset: str, *, batch: int = 500, copy: bool = True):
     """CSV of one dataset over every public program, yielded in pieces (UTF-8 with a BOM, Chinese headers).
 
-    On PostgreSQL the tasks (500,000 at national scale) are written by the database (COPY … TO STDOUT): building
-    each row in Python was most of the file's time. `batch` is the rows per piece of the Python writer, which
+    The tasks (500,000 at national scale) have their cells made by the database (national_rows_sql): on
+    PostgreSQL written by it too (COPY … TO STDOUT), on SQLite read by a cursor; building each row in Python was
+    most of the file's time. `batch` is the rows per piece of the Python writer, which
     `copy=False` asks for everywhere."""
     from django.db import connection
 
     columns = national_columns(dataset)
     writer = csv.writer(_Line())
     yield ("\ufeff" + writer.writerow([label for _key, label in columns])).encode("utf-8")
-    statement = national_copy_sql(dataset) if copy and connection.vendor == "postgresql" else None
-    if statement:
-        yield from _copy_rows(*statement)
+    statement = national_rows_sql(dataset, connection.vendor) if copy else None
+    if statement and connection.vendor == "postgresql":
+        yield from _copy_rows(*national_copy_sql(dataset))
+        return
+    if statement:  # SQLite: the same SELECT read by a cursor, written by csv.writer a batch at a time
+        yield from _cursor_rows(*statement)
         return
     pending: list[str] = []
     for row in iter_rows(public_programs(), dataset):
