@@ -84,9 +84,11 @@ def _jsonable(value):
     return value
 
 
-def encode(values: list) -> str:
-    """An opaque, URL-safe cursor for the given key values."""
-    raw = json.dumps([_jsonable(v) for v in values], ensure_ascii=False, separators=(",", ":"))
+def encode(values: list, keys: list[Key]) -> str:
+    """An opaque, URL-safe cursor for the given key values (each as its field writes it to the database: a
+    report's period as its text, which `decode` reads back through the field)."""
+    prepared = [None if v is None else k.field.get_prep_value(v) for k, v in zip(keys, values, strict=True)]
+    raw = json.dumps([_jsonable(v) for v in prepared], ensure_ascii=False, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

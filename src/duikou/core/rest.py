@@ -75,7 +75,7 @@ class Paging(PaginationBase):
             "items": page,
             "count": counter.count,
             "count_exact": not counter.estimated,
-            "next": keyset.encode(keyset.values_of(page[-1], keys, queryset)) if more else None,
+            "next": keyset.encode(keyset.values_of(page[-1], keys, queryset), keys) if more else None,
         }
 
 
