@@ -6,7 +6,8 @@ so every page gets a ratio page time / SQL time. Prints one JSON object.
 
 Like with like: a page is timed until its whole body has been read (a streamed export included), and its
 SQL is captured from a request made the same way, then re-run bare with every row fetched, as many times.
-BENCH_RUNS sets the repetitions; BENCH_SKIP_IMPORT=1 leaves out the (slow) import case; BENCH_CASES (names,
+The process first runs the web worker's warm-up (gunicorn_hooks.settle: URLs, templates, the loaded objects frozen
+out of the garbage collector), so a page is timed as a production worker serves it. BENCH_RUNS sets the repetitions; BENCH_SKIP_IMPORT=1 leaves out the (slow) import case; BENCH_CASES (names,
 comma-separated; "import" for the import) times only those cases.
 """
 
@@ -289,10 +290,14 @@ def national_export_url(program):
 
 
 def main():
+    from duikou import gunicorn_hooks
     from duikou.organizations.models import Organization
     from duikou.plans.models import Plan
     from duikou.programs.models import Program
 
+    # What a `duikou serve` worker runs before its first request (post_worker_init): the warm-up, then what it
+    # loaded frozen out of the garbage collector's sight; the pages are timed as that worker serves them.
+    gunicorn_hooks.settle()
     office, unit, org_id = users()
     admin_client, unit_client = Client(), Client()
     admin_client.force_login(office)

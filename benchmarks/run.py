@@ -229,7 +229,10 @@ def write_report(
     lines += [
         "## Pages, API, import and the national CSV",
         "",
-        "Median and p95 of repeated requests through Django's test Client (no network). The floor of a page is "
+        "Median and p95 of repeated requests through Django's test Client (no network). "
+        "The bench process first runs the web worker's warm-up (gunicorn_hooks.settle, as `duikou serve`'s "
+        "post_worker_init does: URLs and templates loaded, then everything loaded frozen out of the garbage "
+        "collector's sight), so pages are timed as a production worker serves them. The floor of a page is "
         "the SELECTs it issued re-run bare on a cursor with every row fetched; of the import, the rows it wrote "
         "written again by one bare executemany per table; ratio = median / floor. Bounds: benchmarks/bounds.py.",
         "",

@@ -150,10 +150,11 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# django-axes first (lockout by user name and address together), then Django's password check.
+# django-axes first (lockout by user name and address together), then Django's password check (whose user is read
+# with the user's organization: accounts.backends.PasswordBackend).
 AUTHENTICATION_BACKENDS = [
     "duikou.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "duikou.accounts.backends.PasswordBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -46,3 +46,22 @@ def test_the_light_expressions_kept_for_a_day_are_not_used_the_next():
     }
     assert "2025-03-31" in sql[today] and "2025-03-31" not in sql[dt.date(2025, 4, 1)]
     assert "2025-04-01" in sql[dt.date(2025, 4, 1)]
+
+
+def test_a_worker_freezes_what_it_loaded_after_the_warm_up():
+    # What the worker loaded lives as long as it does: the collector should not walk it again on every full
+    # collection (gunicorn_hooks.settle, run by post_worker_init and by benchmarks/pages_bench.py alike).
+    import gc
+    from pathlib import Path
+
+    from duikou import gunicorn_hooks
+
+    gc.unfreeze()
+    try:
+        assert gunicorn_hooks.settle() == []
+        assert gc.get_freeze_count() > 10_000
+        assert gc.get_count()[0] < 100  # collected before freezing: no garbage kept frozen
+    finally:
+        gc.unfreeze()
+    bench = Path(__file__).resolve().parents[2] / "benchmarks" / "pages_bench.py"
+    assert "gunicorn_hooks.settle()" in bench.read_text(encoding="utf-8")

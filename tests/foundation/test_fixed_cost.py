@@ -1,0 +1,71 @@
+"""What every request costs before its page's own work (issue #17): the queries of a signed-in request (session,
+user with their organization, second-factor device) and the navigation, whose URLs are reversed once per process, not per request."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from duikou.core import permissions as perms
+from duikou.core.templatetags import route_urls
+
+pytestmark = pytest.mark.django_db
+SMALL_PLAN = Path(__file__).parents[1] / "exchange" / "small_plan.json"
+
+
+@pytest.fixture
+def verified_office(client, make_user, settings):
+    """An office admin signed in with the second factor passed, as in production (DUIKOU_OTP_REQUIRED)."""
+    settings.DUIKOU_OTP_REQUIRED = True
+    user = make_user("fixed-office", perms.OFFICE_ADMIN)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def unit_client(client, make_user, org):
+    client.force_login(make_user("fixed-unit", perms.UNIT_REPORTER, org("重庆市万州区")))
+    return client
+
+
+def test_a_plain_page_reads_session_user_and_device_only(verified_office, django_assert_max_num_queries):
+    verified_office.get(reverse("accounts:password_change"))
+    with django_assert_max_num_queries(3):  # session, user, second-factor device
+        page = verified_office.get(reverse("accounts:password_change"))
+    assert page.status_code == 200 and f'href="{reverse("plans:tasks")}"' in page.content.decode()
+
+
+def test_a_unit_reporter_page_reads_session_and_user_with_unit(unit_client, django_assert_max_num_queries):
+    unit_client.get(reverse("accounts:password_change"))
+    with django_assert_max_num_queries(2):  # session, user joined with the unit named in the header
+        page = unit_client.get(reverse("accounts:password_change"))
+    assert page.status_code == 200 and "万州区" in page.content.decode()
+
+
+def test_the_api_detail_reads_one_query_beyond_the_session(verified_office, django_assert_max_num_queries):
+    from duikou.plans.importer import import_plan_data
+
+    raw = SMALL_PLAN.read_bytes()
+    plan = import_plan_data(json.loads(raw), source_bytes=raw, source_name="small.json").plan
+    verified_office.get(f"/api/plans/{plan.pk}")
+    with django_assert_max_num_queries(4):  # session, user, device, the plan
+        answer = verified_office.get(f"/api/plans/{plan.pk}")
+    assert answer.status_code == 200 and answer.json()["id"] == plan.pk
+
+
+def test_the_navigation_is_reversed_once_per_process(verified_office, monkeypatch):
+    verified_office.get(reverse("accounts:password_change"))  # reverses what this process had not yet
+    calls = []
+    real = route_urls.reverse
+    monkeypatch.setattr(route_urls, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    page = verified_office.get(reverse("accounts:password_change")).content.decode()
+    assert calls == []
+    for name in ("web:home", "plans:list", "reports:list", "supervision:rules", "accounts:logout"):
+        assert f'"{reverse(name)}"' in page
