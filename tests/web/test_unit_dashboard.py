@@ -1,6 +1,7 @@
 """A unit's dashboard figures read the target tallies for what is reached and sum its payments per funding line: the
 same figures as summing every unit's latest approved figures and joining each payment to its line's program."""
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
@@ -11,10 +12,12 @@ from duikou.accounts.models import User
 from duikou.core import permissions as perms
 from duikou.core.dates import today_for
 from duikou.funds.models import Transaction
-from duikou.plans.models import Responsibility
+from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Program
 from duikou.reports.achieved import achieved_by_target
 from duikou.scale.generator import generate
+from duikou.supervision import lights
+from duikou.supervision.models import LightRule
 from duikou.targets.models import Target, reached
 from duikou.web import stats
 
@@ -61,3 +64,47 @@ def test_a_units_figures_equal_the_old_computation():
             seen_reached |= figures["reached"] > 0
             seen_paid |= figures["disbursed"] > 0
     assert seen_paid and seen_reached  # the data exercised both
+
+
+def old_lights(user, unit_ids) -> tuple:
+    """Tasks by light, the units' lights and the red tasks shown, as three light queries computed them before."""
+    tasks = Task.objects.restrict(user, perms.VIEW).filter(plan__status=Plan.PUBLISHED)
+    red = (
+        lights.annotate_lights(tasks)
+        .filter(light=lights.RED)
+        .order_by("due_date", "plan_id", "order")
+        .values_list("pk", flat=True)[: stats.RED_TASKS_SHOWN]
+    )
+    return lights.counts(tasks), lights.unit_lights(unit_ids), list(red)
+
+
+@pytest.mark.parametrize("red_ids_at_most", [5000, 0])
+def test_a_units_lights_computed_once_equal_the_three_light_queries(settings, monkeypatch, red_ids_at_most):
+    generate("city", seed=2)
+    monkeypatch.setattr(stats, "RED_IDS_AT_MOST", red_ids_at_most)
+    # Lights of every colour: tasks due around today, several completed; long report grace for yellow and green.
+    today = dt.date.today()
+    for i, pk in enumerate(Task.objects.order_by("pk").values_list("pk", flat=True)):
+        Task.objects.filter(pk=pk).update(
+            due_date=today + dt.timedelta(days=(i % 40) - 10), progress=(i * 13) % 101
+        )
+    Task.objects.filter(pk__in=list(Task.objects.values_list("pk", flat=True))[::6]).update(
+        status=Task.COMPLETED
+    )
+    for program in Program.objects.all():
+        LightRule.objects.update_or_create(program=program, defaults={"report_grace_days": 5000})
+    busiest = (
+        Responsibility.objects.values("organization_id")
+        .order_by("organization_id")
+        .first()["organization_id"]
+    )
+    user = User.objects.create(username="unit-l", role=perms.UNIT_REPORTER, organization_id=busiest)
+    whole = stats._whole_figures(user, False, set())
+    ids = [row["organization_id"] for row in whole["units"]]
+    counts, unit_lights, red = old_lights(user, ids)
+    assert whole["light_counts"] == counts
+    assert {row["organization_id"]: row["light"] for row in whole["units"]} == {
+        pk: unit_lights.get(pk, lights.DONE) for pk in ids
+    }
+    assert [t.pk for t in whole["red_tasks"]] == red
+    assert sum(1 for n in counts.values() if n) >= 3 and red and ids  # the data showed several lights
