@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -242,8 +243,6 @@ def viewer_scope(user, everything: bool) -> tuple:
 
 
 RED_TASKS_SHOWN = 20
-# A part of the country with more red tasks than this finds its first ones with the light query, not by id.
-RED_IDS_AT_MOST = 5000
 
 
 def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
@@ -277,7 +276,12 @@ def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
         # A part of the country: every light it shows is over its own published tasks (its units' tasks are among
         # them), so they are computed once, in one query, and counted here; three light queries over the same
         # ~1,500 tasks of a busy unit each cost 15–200 ms on national PostgreSQL.
-        task_light = dict(lights.annotate_lights(tasks.order_by()).values_list("pk", "light_rank"))
+        rows = list(
+            lights.annotate_lights(tasks.order_by()).values_list(
+                "pk", "light_rank", "due_date", "plan_id", "order"
+            )
+        )
+        task_light = {pk: rank for pk, rank, *_order in rows}
         found = Counter(lights.BY_RANK[rank] for rank in task_light.values())
         light_counts = {key: found.get(key, 0) for key in lights.RANK}
         worst: dict[int, int] = {}
@@ -287,9 +291,14 @@ def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
             if task_id in task_light:
                 worst[org_id] = max(worst.get(org_id, 0), task_light[task_id])
         unit_lights = {org_id: lights.BY_RANK[rank] for org_id, rank in worst.items()}
-        red_ids = [pk for pk, rank in task_light.items() if rank == lights.RANK[lights.RED]]
-        if len(red_ids) <= RED_IDS_AT_MOST:  # read by id; more than that, the light query again
-            red = Task.objects.filter(pk__in=red_ids)
+        # The first red tasks in the order the database sorts them (due date, its nulls as it places them, plan,
+        # order), read by id: asked to sort a thousand ids, PostgreSQL walked the due-date index (19,000 rows).
+        nulls_last = connection.features.nulls_order_largest
+        red_rows = sorted(
+            (r for r in rows if r[1] == lights.RANK[lights.RED]),
+            key=lambda r: ((r[2] is None) == nulls_last, r[2] or dt.date.min, r[3], r[4]),
+        )
+        red = Task.objects.filter(pk__in=[r[0] for r in red_rows[:RED_TASKS_SHOWN]])
     for row in unit_rows:
         row["organization__full_name"] = names.get(row["organization_id"], "")
         row["completion"] = ratio(row["completed"], row["tasks"])
@@ -354,6 +363,7 @@ def unit_shares(user, organization_ids, *, everything: bool = False) -> dict[int
     rows = list(
         (Allocation.objects.all() if everything else targets_allocations(user))
         .filter(organization_id__in=list(organization_ids))
+        .order_by()  # counted, not shown: without the shares' order (plan, target) no join and sort
         .values_list("pk", "organization_id", "value", "target__comparator")
     )
     got = achieved_by_allocation(organization_ids=list(organization_ids))
@@ -370,7 +380,7 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
     out: dict[int, dict] = defaultdict(lambda: dict(EMPTY))
     for program_id, t in task_counts(Task.objects.restrict(user, VIEW), "plan__program_id").items():
         out[program_id].update(tasks=t["total"], completed=t["completed"], overdue=t["overdue"])
-    targets = list(Target.objects.restrict(user, VIEW).values_list("pk", "plan__program_id"))
+    targets = list(Target.objects.restrict(user, VIEW).order_by().values_list("pk", "plan__program_id"))
     # Whether each target is reached is kept in its tally (summing every unit's latest figures of a unit's few
     # hundred targets read ~40,000 figures: 80–1,500 ms on national PostgreSQL).
     met = analytics.targets_reached(pk for pk, _program in targets)
@@ -378,7 +388,9 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
         out[program_id]["targets"] += 1
         out[program_id]["reached"] += pk in met
     shares = list(
-        targets_allocations(user).values_list("pk", "value", "target__comparator", "target__plan__program_id")
+        targets_allocations(user)
+        .order_by()
+        .values_list("pk", "value", "target__comparator", "target__plan__program_id")
     )
     got = achieved_by_allocation(target_ids={t for t, *_ in targets})
     for pk, value, comparator, program_id in shares:
