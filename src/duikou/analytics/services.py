@@ -693,6 +693,16 @@ def unit_figures(organization_ids=None, *, limit: int | None = 100) -> list[dict
     return list(rows[:limit] if limit else rows)
 
 
+def targets_reached(target_ids) -> set[int]:
+    """The ids among `target_ids` whose achieved value meets the target, read from the target tallies (kept in the
+    transaction that approves a report: the same answer as reports.achieved with targets.models.reached)."""
+    return set(
+        TargetTally.objects.filter(target_id__in=list(target_ids), reached=True).values_list(
+            "target_id", flat=True
+        )
+    )
+
+
 def unit_paid(organization_ids, kind: str = "disbursement") -> dict[int, Decimal]:
     """Organization id → money of this kind it paid out (all years)."""
     return {

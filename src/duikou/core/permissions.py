@@ -7,6 +7,7 @@ neither are shared reference data (every signed-in user reads them; only the off
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, F, Func, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,6 +79,93 @@ def organization_subtree(user):
     return type(org)._default_manager.filter(tree_path__startswith=org.tree_path).values("pk")
 
 
+class _AnyOf(Func):
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL: the subquery runs once and each
+    column's index is searched for its ids, so an OR of several such columns is one bitmap OR of their indexes (an OR
+    of `IN (subquery)` scans the whole table)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, subquery):
+        super().__init__(F(column), Subquery(subquery))
+
+    def as_sql(self, compiler, connection, **extra):
+        (column, column_params), (query, query_params) = (
+            compiler.compile(e) for e in self.source_expressions
+        )
+        return f"{column} IN {query}", (*column_params, *query_params)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (column, column_params), (query, query_params) = (
+            compiler.compile(e) for e in self.source_expressions
+        )
+        return f"{column} = ANY(ARRAY{query})", (*column_params, *query_params)
+
+
+def _direct_reach(model, paths, orgs):
+    """For paths that are all foreign keys of the model itself (a payment's payer and payee): one OR of the columns
+    on the table (`_AnyOf`) — the UNION of subqueries read every matching row twice, then again by id: 140 ms against
+    ~10 for a busy unit's 30,000 payments on national PostgreSQL. None when a path crosses a relation."""
+    if len(paths) < 2 or isinstance(orgs, list):
+        return None
+    columns = []
+    for path in paths:
+        try:
+            field = model._meta.get_field(path)
+        except Exception:  # noqa: BLE001 — not a field of the model: a path across a relation
+            return None
+        if not (field.many_to_one and field.concrete):
+            return None
+        columns.append(field.attname)
+    where = Q(_AnyOf(columns[0], orgs))
+    for column in columns[1:]:
+        where |= Q(_AnyOf(column, orgs))
+    return where
+
+
+def _is_reverse(model, name: str) -> bool:
+    """Whether `name` is a reverse foreign key of the model (its rows are pointed at from another table)."""
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 — "pk", or no such field
+        return False
+    return field.one_to_many and field.auto_created
+
+
+def _reach(model, path: str, orgs):
+    """The ids of the model's rows that `path` leads from to one of `orgs`, as a subquery.
+
+    When the path starts with a reverse foreign key or a many-to-many (a task's responsibilities, a program's
+    recipients), the ids are read from the other table's own column (`SELECT task_id FROM responsibility …`) rather
+    than by joining back to this table: the same ids, and PostgreSQL plans the gate's UNION in 3 ms instead of
+    15–30 ms (the planning was most of a unit's task count)."""
+    first, _sep, rest = path.partition("__")
+    try:
+        field = model._meta.get_field(first)
+    except Exception:  # noqa: BLE001 — "pk" and the like: read the model itself
+        field = None
+    if field is not None and field.one_to_many and field.auto_created:
+        remote = field.field  # the foreign key on the other table that points here
+        related = field.related_model
+        if _is_reverse(related, rest.partition("__")[0]):
+            # Further reverse hops are read the same way, one table inside the other (plans ← tasks ← assignments).
+            rows = related._base_manager.filter(pk__in=_reach(related, rest, orgs))
+        else:
+            rows = related._base_manager.filter(**{f"{rest}__in" if rest else "pk__in": orgs})
+        return rows.order_by().values(remote.attname)
+    if field is not None and field.many_to_many and not field.auto_created and not rest:
+        through = field.remote_field.through
+        mine = field.m2m_field_name()
+        theirs = field.m2m_reverse_field_name()
+        return (
+            through._base_manager.filter(**{f"{theirs}__in": orgs})
+            .order_by()
+            .values(through._meta.get_field(mine).attname)
+        )
+    return model._base_manager.filter(**{f"{path}__in": orgs}).order_by().values("pk")
+
+
 def _paths_for(model, role: str, action: str) -> tuple[str, ...]:
     """The lookups through which this role reaches rows of the model for this action."""
     owner = tuple(getattr(model, "owner_paths", ()))
@@ -130,11 +218,12 @@ class RestrictedQuerySet(AuditedQuerySet):
         if not paths:
             return self.none()
         orgs = organization_subtree(user)
+        direct = _direct_reach(self.model, paths, orgs)
+        if direct is not None:
+            return self.filter(direct)
         # A subquery on pk avoids duplicate rows when a path crosses a many-valued relation; one per path joined
         # by UNION lets each walk its own index, where one OR of paths scans the whole table (20x at province scale).
-        reach = [
-            self.model._base_manager.filter(**{f"{path}__in": orgs}).order_by().values("pk") for path in paths
-        ]
+        reach = [_reach(self.model, path, orgs) for path in paths]
         return self.filter(pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0])
 
     def through(self, user, path: str, organization, action: str = VIEW):

@@ -1,0 +1,116 @@
+"""A unit's dashboard figures read the target tallies for what is reached and sum its payments per funding line: the
+same figures as summing every unit's latest approved figures and joining each payment to its line's program."""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from duikou.accounts.models import User
+from duikou.core import permissions as perms
+from duikou.core.dates import today_for
+from duikou.funds.models import Transaction
+from duikou.plans.models import Plan, Responsibility, Task
+from duikou.programs.models import Program
+from duikou.reports.achieved import achieved_by_target
+from duikou.scale.generator import generate
+from duikou.supervision import lights
+from duikou.supervision.models import LightRule
+from duikou.targets.models import Target, reached
+from duikou.web import stats
+
+pytestmark = pytest.mark.django_db
+
+
+def old_figures(user) -> dict:
+    """Targets reached and money disbursed per program, computed the way the dashboard did before."""
+    out: dict = defaultdict(lambda: {"targets": 0, "reached": 0, "disbursed": Decimal(0)})
+    targets = list(
+        Target.objects.restrict(user, perms.VIEW).values_list("pk", "value", "comparator", "plan__program_id")
+    )
+    achieved = achieved_by_target(target_ids=[pk for pk, *_ in targets])
+    for pk, value, comparator, program_id in targets:
+        out[program_id]["targets"] += 1
+        out[program_id]["reached"] += reached(comparator, value, achieved.get(pk))
+    paid = Transaction.objects.restrict(user, perms.VIEW).spent().filter(funding_line__isnull=False)
+    for r in paid.order_by().values("funding_line__plan__program_id").annotate(s=Sum("amount")):
+        out[r["funding_line__plan__program_id"]]["disbursed"] += r["s"] or Decimal(0)
+    return dict(out)
+
+
+def test_a_units_figures_equal_the_old_computation():
+    generate("city", seed=3)
+    busiest = (
+        Responsibility.objects.values("organization_id")
+        .order_by("organization_id")
+        .first()["organization_id"]
+    )
+    payer = Transaction.objects.values_list("payer_id", flat=True).order_by("pk").first()
+    recipient = Program.objects.filter(recipients__isnull=False).values_list("recipients", flat=True).first()
+    users = [
+        User.objects.create(username="unit-a", role=perms.UNIT_REPORTER, organization_id=busiest),
+        User.objects.create(username="unit-b", role=perms.UNIT_HEAD, organization_id=payer),
+        User.objects.create(username="recipient", role=perms.RECIPIENT_VIEWER, organization_id=recipient),
+    ]
+    seen_reached = seen_paid = False
+    for user in users:
+        new = stats._restricted_program_figures(user, today_for())
+        old = old_figures(user)
+        assert set(old) <= set(new)
+        for program_id, figures in old.items():
+            assert {k: new[program_id][k] for k in figures} == figures, (user.username, program_id)
+            seen_reached |= figures["reached"] > 0
+            seen_paid |= figures["disbursed"] > 0
+    assert seen_paid and seen_reached  # the data exercised both
+
+
+def old_lights(user, unit_ids) -> tuple:
+    """Tasks by light, the units' lights and the red tasks shown, as three light queries computed them before."""
+    tasks = Task.objects.restrict(user, perms.VIEW).filter(plan__status=Plan.PUBLISHED)
+    red = (
+        lights.annotate_lights(tasks)
+        .filter(light=lights.RED)
+        .order_by("due_date", "plan_id", "order")
+        .values_list("pk", flat=True)[: stats.RED_TASKS_SHOWN]
+    )
+    return lights.counts(tasks), lights.unit_lights(unit_ids), list(red)
+
+
+@pytest.mark.parametrize("undated", [False, True])
+def test_a_units_lights_computed_once_equal_the_three_light_queries(undated):
+    generate("city", seed=2)
+    # Lights of every colour: tasks due around today, several completed; a long report grace for yellow and green.
+    today = dt.date.today()
+    for i, pk in enumerate(Task.objects.order_by("pk").values_list("pk", flat=True)):
+        Task.objects.filter(pk=pk).update(
+            due_date=None if undated and i % 3 == 0 else today + dt.timedelta(days=(i % 40) - 10),
+            progress=(i * 13) % 101,
+        )
+    Task.objects.filter(pk__in=list(Task.objects.values_list("pk", flat=True))[::6]).update(
+        status=Task.COMPLETED
+    )
+    # Undated: reports missed make tasks without a due date red too (the order places them first or last by database).
+    for program in Program.objects.all() if not undated else []:
+        LightRule.objects.update_or_create(program=program, defaults={"report_grace_days": 5000})
+    busiest = (
+        Responsibility.objects.values("organization_id")
+        .order_by("organization_id")
+        .first()["organization_id"]
+    )
+    user = User.objects.create(username="unit-l", role=perms.UNIT_REPORTER, organization_id=busiest)
+    whole = stats._whole_figures(user, False, set())
+    ids = [row["organization_id"] for row in whole["units"]]
+    counts, unit_lights, red = old_lights(user, ids)
+    assert whole["light_counts"] == counts
+    assert {row["organization_id"]: row["light"] for row in whole["units"]} == {
+        pk: unit_lights.get(pk, lights.DONE) for pk in ids
+    }
+    assert [t.pk for t in whole["red_tasks"]] == red
+    assert red and ids
+    if undated:  # red tasks without a due date, which each database places first or last
+        tasks = Task.objects.restrict(user, perms.VIEW).filter(plan__status=Plan.PUBLISHED)
+        assert lights.annotate_lights(tasks).filter(light=lights.RED, due_date=None).exists()
+    else:  # several lights
+        assert sum(1 for n in counts.values() if n) >= 3
