@@ -150,11 +150,10 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# django-axes first (lockout by user name and address together), then Django's password check (whose user is read
-# with the user's organization: accounts.backends.PasswordBackend).
+# django-axes first (lockout by user name and address together), then Django's password check.
 AUTHENTICATION_BACKENDS = [
     "duikou.accounts.backends.LockoutBackend",
-    "duikou.accounts.backends.PasswordBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -1,5 +1,5 @@
 """What every request costs before its page's own work (issue #17): the queries of a signed-in request (session,
-user with their organization, second-factor device) and the navigation, whose URLs are reversed once per process, not per request."""
+user, second-factor device) and the navigation, whose URLs are reversed once per process, not per request."""
 
 import json
 from pathlib import Path
@@ -42,9 +42,9 @@ def test_a_plain_page_reads_session_user_and_device_only(verified_office, django
     assert page.status_code == 200 and f'href="{reverse("plans:tasks")}"' in page.content.decode()
 
 
-def test_a_unit_reporter_page_reads_session_and_user_with_unit(unit_client, django_assert_max_num_queries):
+def test_a_unit_reporter_page_reads_session_user_and_unit_only(unit_client, django_assert_max_num_queries):
     unit_client.get(reverse("accounts:password_change"))
-    with django_assert_max_num_queries(2):  # session, user joined with the unit named in the header
+    with django_assert_max_num_queries(3):  # session, user, the unit named in the header
         page = unit_client.get(reverse("accounts:password_change"))
     assert page.status_code == 200 and "万州区" in page.content.decode()
 
