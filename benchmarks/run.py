@@ -73,7 +73,9 @@ def prepare(vendor: str, scale: str, regenerate: bool) -> dict:
                 # What autovacuum does on a server that runs it (this machine's has it off): earlier runs' rolled-back
                 # imports leave dead rows that every plan and scan would otherwise wade through.
                 name = url.rsplit("/", 1)[1]
-                subprocess.run(["vacuumdb", "-h", "127.0.0.1", "-U", "postgres", "-q", "-z", name], check=True)
+                subprocess.run(
+                    ["vacuumdb", "-h", "127.0.0.1", "-U", "postgres", "-q", "-z", name], check=True
+                )
             print(f"{vendor}: reusing {scale} data ({sum(found['counts'].values()):,} rows)", file=sys.stderr)
             return found
     if vendor == "sqlite":
