@@ -35,7 +35,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from duikou.core import jobs, money, sheets
+from duikou.core import jobs, money, sheets, versioned
 from duikou.core.compiled import Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.filtering import SEARCH, Filters
@@ -418,10 +418,6 @@ class RestrictedListView(LoginRequiredMixin, View):
         rows keeps its own answer. A count, the
         choices read from the rows, a summary over a national list: each costs a scan, and data changes rarely
         between two views of a page."""
-        from duikou.core import (
-            versioned,
-        )  # core.models: not at import, lists are imported by apps' code early
-
         if getattr(self, "_data_version", None) is None:
             self._data_version = versioned.data_version()
         try:

@@ -6,7 +6,7 @@ Pages, the API, exports and the admin all call it. A model says how its rows bel
 neither are shared reference data (every signed-in user reads them; only the office changes them).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import BooleanField, F, Func, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,6 +86,7 @@ class _AnyOf(Func):
 
     output_field = BooleanField()
     conditional = True
+    template = "{column} IN {query}"
 
     def __init__(self, column: str, subquery):
         super().__init__(F(column), Subquery(subquery))
@@ -94,13 +95,11 @@ class _AnyOf(Func):
         (column, column_params), (query, query_params) = (
             compiler.compile(e) for e in self.source_expressions
         )
-        return f"{column} IN {query}", (*column_params, *query_params)
+        template = extra.get("template", self.template)
+        return template.format(column=column, query=query), (*column_params, *query_params)
 
     def as_postgresql(self, compiler, connection, **extra):
-        (column, column_params), (query, query_params) = (
-            compiler.compile(e) for e in self.source_expressions
-        )
-        return f"{column} = ANY(ARRAY{query})", (*column_params, *query_params)
+        return self.as_sql(compiler, connection, template="{column} = ANY(ARRAY{query})")
 
 
 def _direct_reach(model, paths, orgs):
@@ -113,7 +112,7 @@ def _direct_reach(model, paths, orgs):
     for path in paths:
         try:
             field = model._meta.get_field(path)
-        except Exception:  # noqa: BLE001 — not a field of the model: a path across a relation
+        except FieldDoesNotExist:  # not a field of the model: a path across a relation
             return None
         if not (field.many_to_one and field.concrete):
             return None
@@ -128,7 +127,7 @@ def _is_reverse(model, name: str) -> bool:
     """Whether `name` is a reverse foreign key of the model (its rows are pointed at from another table)."""
     try:
         field = model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 — "pk", or no such field
+    except FieldDoesNotExist:  # "pk", or no such field
         return False
     return field.one_to_many and field.auto_created
 
@@ -143,7 +142,7 @@ def _reach(model, path: str, orgs):
     first, _sep, rest = path.partition("__")
     try:
         field = model._meta.get_field(first)
-    except Exception:  # noqa: BLE001 — "pk" and the like: read the model itself
+    except FieldDoesNotExist:  # "pk" and the like: read the model itself
         field = None
     if field is not None and field.one_to_many and field.auto_created:
         remote = field.field  # the foreign key on the other table that points here

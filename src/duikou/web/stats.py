@@ -268,10 +268,10 @@ def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
     tasks = (Task.objects.all() if everything else Task.objects.restrict(user, VIEW)).filter(
         plan__status=Plan.PUBLISHED
     )
-    red = lights.annotate_lights(tasks).filter(light=lights.RED)
     if everything:
         unit_lights = lights.unit_lights(ids)
         light_counts = lights.counts(tasks)
+        red = lights.annotate_lights(tasks).filter(light=lights.RED)
     else:
         # A part of the country: every light it shows is over its own published tasks (its units' tasks are among
         # them), so they are computed once, in one query, and counted here; three light queries over the same

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from duikou.core.dates import today_for
 from duikou.core.rows import url_maker
 from duikou.supervision.templatetags.supervision_tags import light_badge
+from duikou.targets.tables import value_html
 from duikou.web.templatetags.dashboard_tags import progress_cell
 
 register = template.Library()
@@ -19,20 +20,20 @@ register = template.Library()
 @register.simple_tag
 def unit_task_rows(tasks):
     """The unit's tasks: plan, number, title, its role, deadline, status and light."""
-    plan_url, today = url_maker("plans:detail"), today_for()
+    plan_url, task_url, today = url_maker("plans:detail"), url_maker("supervision:task"), today_for()
     overdue = mark_safe(" · " + _("已逾期"))  # the site's own text, unescaped as {% trans %} writes it
     rows = []
     for t in tasks:
         late = t.overdue_on(today)
         rows.append(
             format_html(
-                '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td><a href="/supervision/tasks/{}/">{}</a></td>\n'
+                '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td><a href="{}">{}</a></td>\n'
                 '<td><span class="badge {}">{}</span></td><td>{}</td><td>{}{}</td><td>{}</td></tr>\n',
                 mark_safe(' class="overdue"') if late else "",
                 plan_url(t.plan_id),
                 truncatechars(t.plan.title, 30),
                 localize(t.number),
-                localize(t.pk),
+                task_url(t.pk),
                 t.title,
                 t.my_role.role,
                 t.my_role.role_label,
@@ -46,8 +47,8 @@ def unit_task_rows(tasks):
 
 
 def _value_cell(target, value) -> str:
-    """targets/_value_cell.html: a value in its target's unit, or —."""
-    return "—\n" if value is None or value == "" else format_html("{}\n", target.format_value(value))
+    """targets/_value_cell.html as its include wrote it (targets.tables.value_html, with the file's newline)."""
+    return format_html("{}\n", value_html(target, value))
 
 
 @register.simple_tag

@@ -19,7 +19,7 @@ register = template.Library()
 @register.simple_tag
 def task_cards(tasks):
     """The plan page's card of each task (status, light, units, deadline, text), as plans/_task.html had them."""
-    unit_url = url_maker("organizations:detail")
+    unit_url, task_url = url_maker("organizations:detail"), url_maker("supervision:task")
     statuses = {code: str(label) for code, label in Task.STATUSES}
     roles = {code: str(label) for code, label in Responsibility.ROLES}
     # Translations are the site's own text, written unescaped as {% trans %} writes them.
@@ -51,7 +51,7 @@ def task_cards(tasks):
         cards.append(
             format_html(
                 '\n<div class="task{}" id="task-{}">\n'
-                '  <strong>{}</strong> <a href="/supervision/tasks/{}/">{}</a>\n'
+                '  <strong>{}</strong> <a href="{}">{}</a>\n'
                 '  <span class="badge {}">{}</span>{}\n'
                 "  {}\n"
                 '  <div class="units">\n'
@@ -63,7 +63,7 @@ def task_cards(tasks):
                 " overdue" if overdue else "",
                 localize(task.pk),
                 localize(task.number),
-                localize(task.pk),
+                task_url(task.pk),
                 task.title,
                 task.status,
                 statuses.get(task.status, task.status),
