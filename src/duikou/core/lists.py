@@ -415,9 +415,8 @@ class RestrictedListView(LoginRequiredMixin, View):
     def kept(self, name: str, queryset: QuerySet, compute: Callable[[], Any], *, extra: Any = None) -> Any:
         """compute() once per data version (core.versioned) for the rows `queryset` selects: its SQL, the user's
         gate and the filters in it, is the key (with `extra`, what else the answer depends on), so each view of the
-        rows keeps its own answer. A count, the
-        choices read from the rows, a summary over a national list: each costs a scan, and data changes rarely
-        between two views of a page."""
+        rows keeps its own answer. A count, the choices read from the rows, a summary over a national list: each
+        costs a scan, and data changes rarely between two views of a page."""
         if getattr(self, "_data_version", None) is None:
             self._data_version = versioned.data_version()
         try:
