@@ -1,6 +1,7 @@
 """Debian's Chromium driven headless by Playwright (never `playwright install`): the one launch recipe of every
 browser test. The fixtures `browser`, `site` and `divisions_back_after_flush` are in tests/conftest.py."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,13 @@ browser_module = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
     pytest.mark.usefixtures("divisions_back_after_flush"),
 ]
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+
+
+def screenshot_dir(folder):
+    """Empties one test's screenshot folder (under SCREENSHOTS) and makes it again. Each test empties only its own:
+    browser tests run side by side under xdist, and one emptying the shared parent raced another's mkdir."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)

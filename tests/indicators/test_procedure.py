@@ -8,11 +8,11 @@ import json
 import re
 from contextlib import redirect_stdout
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from headless import SCREENSHOTS, screenshot_dir
 
 from duikou.assessments import procedure as svc
 from duikou.assessments.models import AssessmentProcedure, AssessmentRule, ProcedureStep
@@ -240,7 +240,7 @@ def test_thresholds_out_of_order_are_refused_by_the_form(world):
 
 # ------------------------------------------------------------------ in a browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "procedure"
+SHOTS = SCREENSHOTS / "procedure"
 
 
 @pytest.mark.usefixtures("divisions_back_after_flush")
@@ -251,7 +251,7 @@ def test_the_four_steps_in_a_browser(site, browser, make_user, tmp_path):
     load_catalogue()
     program, donor, _recipient = make_world()
     office = make_user("office", perms.OFFICE_ADMIN)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    screenshot_dir(SHOTS)
     evidence = tmp_path / "佐证材料.pdf"
     evidence.write_bytes(PDF)
     page = browser.new_context(locale="zh-CN", viewport={"width": 1300, "height": 1000}).new_page()

@@ -2,16 +2,12 @@
 evidence file; the office returns it; the reporter corrects and resubmits; the office approves; the approved
 figure appears. Screenshots go to test-artifacts/screenshots/reporting/."""
 
-import shutil
-from pathlib import Path
-
 import pytest
-from headless import browser_module
+from headless import SCREENSHOTS, browser_module, screenshot_dir
 
 from reports.files import PNG
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "screenshots" / "reporting"
+SHOTS = SCREENSHOTS / "reporting"
 
 pytestmark = browser_module
 
@@ -31,8 +27,7 @@ def test_reporter_files_office_returns_then_approves(site, browser, org, make_us
     # This reporter's unit has no head account in the browser journey: it reports straight to the office.
     reporter.role = "unit_head"
     reporter.save()
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
+    screenshot_dir(SHOTS)
     numbers = iter(range(1, 100))
     errors = []
 

@@ -3,15 +3,11 @@ the office urges → the unit reads and answers; a red task → 督办单 issued
 for a later deadline → the office approves → the task moves; a leader's 批示 → the unit answers; an approval moves
 the dashboard; a locked period refuses a change. Screenshots go to test-artifacts/screenshots/supervision/."""
 
-import shutil
-from pathlib import Path
-
 import pytest
-from headless import PHONE, browser_module
+from headless import PHONE, SCREENSHOTS, browser_module, screenshot_dir
 from reports.files import PNG
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "screenshots" / "supervision"
+SHOTS = SCREENSHOTS / "supervision"
 
 pytestmark = browser_module
 
@@ -32,8 +28,7 @@ def test_supervision_loops(site, browser, org, make_user, tmp_path):
     unit_user, office_user, leader_user = w.users["reporter_a"], w.users["office_admin"], w.users["leader"]
     unit_user.role = "unit_head"  # 马尾区 reports straight to the office in this journey
     unit_user.save()
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
+    screenshot_dir(SHOTS)
     numbers = iter(range(1, 100))
     errors: list[str] = []
 

@@ -1,20 +1,19 @@
 """The office's journey in real headless Chromium: upload seed 001, correct a unit, publish, read the matrix and a unit.
 
-Screenshots of every page go to test-artifacts/screenshots/ (git-ignored).
+Screenshots of every page go to test-artifacts/screenshots/office/ (git-ignored).
 """
 
 import datetime as dt
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from headless import browser_module
+from headless import SCREENSHOTS, browser_module, screenshot_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "plans" / "001_419b3f3f91ecd403.txt"
-SHOTS = ROOT / "test-artifacts" / "screenshots"
+SHOTS = SCREENSHOTS / "office"
 
 pytestmark = browser_module
 
@@ -41,8 +40,7 @@ def test_office_journey(site, browser, make_user, settings):
     if not Organization.objects.filter(division_code__isnull=False).exists():
         seed_divisions()
     office = make_user("office", perms.OFFICE_ADMIN)
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
+    screenshot_dir(SHOTS)
     page = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000}).new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

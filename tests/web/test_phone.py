@@ -3,15 +3,13 @@ scrolling and a header of at most a sixth of the screen (the menu folds behind o
 1366 × 768. Real Debian Chromium through Playwright; screenshots go to test-artifacts/screenshots/phone/."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from headless import PHONE, browser_module
+from headless import PHONE, SCREENSHOTS, browser_module, screenshot_dir
 
 from duikou.core import permissions as perms
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "screenshots" / "phone"
+SHOTS = SCREENSHOTS / "phone"
 DESKTOP = {"width": 1366, "height": 768}
 
 pytestmark = browser_module
@@ -52,7 +50,7 @@ def test_every_role_page_fits_a_phone_and_a_desktop(site, browser, world, make_u
         "leader": [*common, f"/exchange/programs/{program.pk}/bulletin.docx", f"/assessments/programs/{program.pk}/{year}/",
                    "/projects/", "/dispatches/", "/organizations/"],
     }  # fmt: skip
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    screenshot_dir(SHOTS)
     problems = []
     for role, user in users.items():
         for viewport in (PHONE, DESKTOP):
