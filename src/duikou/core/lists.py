@@ -20,13 +20,14 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.formats import localize
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import conditional_escape
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeData, mark_safe
@@ -39,7 +40,7 @@ from duikou.core import jobs, money, sheets, versioned
 from duikou.core.compiled import Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.filtering import SEARCH, Filters
-from duikou.core.permissions import VIEW
+from duikou.core.permissions import VIEW, viewer_key
 from duikou.core.rows import choice_label
 
 XLSX_TYPE = sheets.XLSX_TYPE
@@ -355,7 +356,10 @@ class RestrictedListView(LoginRequiredMixin, View):
     filters: Filters = Filters([])
     default_sort: str = ""
     paginate_by = 50
+    # The page (the site's shell, the list's header) and its body (filters, table, pages, the list's own figures):
+    # the body's markup is kept with the data's version (page_key), the page around it made at every view.
     template_name = "web/list.html"
+    body_template_name = "web/list_body.html"
     export_name = "list"
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
@@ -417,8 +421,6 @@ class RestrictedListView(LoginRequiredMixin, View):
         gate and the filters in it, is the key (with `extra`, what else the answer depends on), so each view of the
         rows keeps its own answer. A count, the choices read from the rows, a summary over a national list: each
         costs a scan, and data changes rarely between two views of a page."""
-        if getattr(self, "_data_version", None) is None:
-            self._data_version = versioned.data_version()
         try:
             sql, params = queryset.query.sql_with_params()
             if isinstance(extra, QuerySet):
@@ -426,7 +428,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         except EmptyResultSet:  # a list that matches nothing (queryset.none()): nothing to scan
             return compute()
         parts = (type(self).__qualname__, name, sql, params, extra, get_language())
-        return versioned.cached("lists", parts, compute, version=self._data_version)
+        return versioned.cached("lists", parts, compute, version=self.data_version())
 
     def annotation_names(self) -> list[str]:
         """The names annotate() adds, worked out once per list class and process: building the light's expressions
@@ -503,6 +505,35 @@ class RestrictedListView(LoginRequiredMixin, View):
                 kwargs=kwargs,
             )
             return jobs.answer(request, job)
+        table_only = bool(request.htmx) and request.htmx.target == "list-body"
+        template = "web/_table.html" if table_only else self.body_template_name
+        header = self.header_context()
+        made: dict = {}
+
+        def render_body() -> tuple[str, list[str]]:
+            made.update(self.body_context(header))
+            # Without the request's context processors: the body may read only what its key covers (no user, no
+            # CSRF token, no CSP nonce).
+            return render_to_string(template, made), sorted(made)
+
+        body, names = versioned.cached(
+            "list-pages", (*self.page_key(), template), render_body, version=self.data_version()
+        )
+        if table_only:
+            return HttpResponse(body)
+        if not made:
+            # A kept page: its context is still there for whoever reads it (a test, a header), computed if read.
+            whole = SimpleLazyObject(lambda: self.body_context(header))
+            made = {name: SimpleLazyObject(partial(_item, whole, name)) for name in names}
+        return render(
+            request,
+            self.template_name,
+            {**made, **header, "title": self.title, "list_body": mark_safe(body)},  # noqa: S308
+        )
+
+    def body_context(self, header: dict) -> dict:
+        """The context of the page's body: its filters, rows, pages and the list's own figures (extra_context)."""
+        request = self.request
         queryset, finish = self.prepared()
         active_filters, sort_param = self._active_filters, self._sort_param
         # A page's ids in order are kept with the data's version and its rows read by id: a sort by a computed figure
@@ -531,8 +562,9 @@ class RestrictedListView(LoginRequiredMixin, View):
         params = request.GET.copy()
         params.pop("page", None)
         params.pop("export", None)
-        context = {
+        return {
             "title": self.title,
+            "path": request.path,
             "columns": shown,
             "headers": headers,
             "table": table,
@@ -544,12 +576,37 @@ class RestrictedListView(LoginRequiredMixin, View):
             "sort": sort_param,
             "query_without_page": params.urlencode(),
             "query_without_sort": _without(params, "sort"),
+            **header,
             **self.extra_context(),
         }
-        template = (
-            "web/_table.html" if request.htmx and request.htmx.target == "list-body" else self.template_name
+
+    def header_context(self) -> dict:
+        """What the page shows around its kept body (its header), read at every view."""
+        return {}
+
+    def page_key(self) -> tuple:
+        """What the body's markup depends on besides the data and the day: the list, its address (filters, search,
+        sort, page), what the viewer's gate reads of the user, the language and the script prefix of its links."""
+        request = self.request
+        return (
+            type(self).__module__,
+            type(self).__qualname__,
+            request.path,
+            list(request.GET.lists()),
+            viewer_key(request.user),
+            get_language(),
+            get_script_prefix(),
         )
-        return render(request, template, context)
+
+    def data_version(self) -> int:
+        """The data's version (core.versioned), read once per view."""
+        if getattr(self, "_data_version", None) is None:
+            self._data_version = versioned.data_version()
+        return self._data_version
+
+
+def _item(mapping, name: str):
+    return mapping[name]
 
 
 def _without(params, key: str) -> str:
