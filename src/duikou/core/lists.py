@@ -22,12 +22,11 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.template.loader import get_template, render_to_string
-from django.urls import get_script_prefix
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.formats import localize
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeData, mark_safe
@@ -40,7 +39,7 @@ from duikou.core import jobs, money, sheets, versioned
 from duikou.core.compiled import Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.filtering import SEARCH, Filters
-from duikou.core.permissions import VIEW, viewer_key
+from duikou.core.permissions import VIEW
 from duikou.core.rows import choice_label
 
 XLSX_TYPE = sheets.XLSX_TYPE
@@ -357,7 +356,8 @@ class RestrictedListView(LoginRequiredMixin, View):
     default_sort: str = ""
     paginate_by = 50
     # The page (the site's shell, the list's header) and its body (filters, table, pages, the list's own figures):
-    # the body's markup is kept with the data's version (page_key), the page around it made at every view.
+    # the body's markup is kept with the data's version (core.versioned.kept_body), the page around it made at every
+    # view.
     template_name = "web/list.html"
     body_template_name = "web/list_body.html"
     export_name = "list"
@@ -506,29 +506,19 @@ class RestrictedListView(LoginRequiredMixin, View):
             )
             return jobs.answer(request, job)
         table_only = bool(request.htmx) and request.htmx.target == "list-body"
-        template = "web/_table.html" if table_only else self.body_template_name
         header = self.header_context()
-        made: dict = {}
-
-        def render_body() -> tuple[str, list[str]]:
-            made.update(self.body_context(header))
-            # Without the request's context processors: the body may read only what its key covers (no user, no
-            # CSRF token, no CSP nonce).
-            return render_to_string(template, made), sorted(made)
-
-        body, names = versioned.cached(
-            "list-pages", (*self.page_key(), template), render_body, version=self.data_version()
+        body, context = versioned.kept_body(
+            "list-pages",
+            request,
+            "web/_table.html" if table_only else self.body_template_name,
+            partial(self.body_context, header),
+            parts=(type(self).__module__, type(self).__qualname__),
+            version=self.data_version(),
         )
         if table_only:
             return HttpResponse(body)
-        if not made:
-            # A kept page: its context is still there for whoever reads it (a test, a header), computed if read.
-            whole = SimpleLazyObject(lambda: self.body_context(header))
-            made = {name: SimpleLazyObject(partial(_item, whole, name)) for name in names}
         return render(
-            request,
-            self.template_name,
-            {**made, **header, "title": self.title, "list_body": mark_safe(body)},  # noqa: S308
+            request, self.template_name, {**context, **header, "title": self.title, "list_body": body}
         )
 
     def body_context(self, header: dict) -> dict:
@@ -584,29 +574,11 @@ class RestrictedListView(LoginRequiredMixin, View):
         """What the page shows around its kept body (its header), read at every view."""
         return {}
 
-    def page_key(self) -> tuple:
-        """What the body's markup depends on besides the data and the day: the list, its address (filters, search,
-        sort, page), what the viewer's gate reads of the user, the language and the script prefix of its links."""
-        request = self.request
-        return (
-            type(self).__module__,
-            type(self).__qualname__,
-            request.path,
-            list(request.GET.lists()),
-            viewer_key(request.user),
-            get_language(),
-            get_script_prefix(),
-        )
-
     def data_version(self) -> int:
         """The data's version (core.versioned), read once per view."""
         if getattr(self, "_data_version", None) is None:
             self._data_version = versioned.data_version()
         return self._data_version
-
-
-def _item(mapping, name: str):
-    return mapping[name]
 
 
 def _without(params, key: str) -> str:
