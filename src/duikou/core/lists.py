@@ -20,7 +20,7 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils import timezone
@@ -355,7 +355,11 @@ class RestrictedListView(LoginRequiredMixin, View):
     filters: Filters = Filters([])
     default_sort: str = ""
     paginate_by = 50
+    # The page (the site's shell, the list's header) and its body (filters, table, pages, the list's own figures):
+    # the body's markup is kept with the data's version (core.versioned.kept_body), the page around it made at every
+    # view.
     template_name = "web/list.html"
+    body_template_name = "web/list_body.html"
     export_name = "list"
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
@@ -417,8 +421,6 @@ class RestrictedListView(LoginRequiredMixin, View):
         gate and the filters in it, is the key (with `extra`, what else the answer depends on), so each view of the
         rows keeps its own answer. A count, the choices read from the rows, a summary over a national list: each
         costs a scan, and data changes rarely between two views of a page."""
-        if getattr(self, "_data_version", None) is None:
-            self._data_version = versioned.data_version()
         try:
             sql, params = queryset.query.sql_with_params()
             if isinstance(extra, QuerySet):
@@ -426,7 +428,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         except EmptyResultSet:  # a list that matches nothing (queryset.none()): nothing to scan
             return compute()
         parts = (type(self).__qualname__, name, sql, params, extra, get_language())
-        return versioned.cached("lists", parts, compute, version=self._data_version)
+        return versioned.cached("lists", parts, compute, version=self.data_version())
 
     def annotation_names(self) -> list[str]:
         """The names annotate() adds, worked out once per list class and process: building the light's expressions
@@ -503,6 +505,25 @@ class RestrictedListView(LoginRequiredMixin, View):
                 kwargs=kwargs,
             )
             return jobs.answer(request, job)
+        table_only = bool(request.htmx) and request.htmx.target == "list-body"
+        header = self.header_context()
+        body, context = versioned.kept_body(
+            "list-pages",
+            request,
+            "web/_table.html" if table_only else self.body_template_name,
+            partial(self.body_context, header),
+            parts=(type(self).__module__, type(self).__qualname__),
+            version=self.data_version(),
+        )
+        if table_only:
+            return HttpResponse(body)
+        return render(
+            request, self.template_name, {**context, **header, "title": self.title, "list_body": body}
+        )
+
+    def body_context(self, header: dict) -> dict:
+        """The context of the page's body: its filters, rows, pages and the list's own figures (extra_context)."""
+        request = self.request
         queryset, finish = self.prepared()
         active_filters, sort_param = self._active_filters, self._sort_param
         # A page's ids in order are kept with the data's version and its rows read by id: a sort by a computed figure
@@ -531,8 +552,9 @@ class RestrictedListView(LoginRequiredMixin, View):
         params = request.GET.copy()
         params.pop("page", None)
         params.pop("export", None)
-        context = {
+        return {
             "title": self.title,
+            "path": request.path,
             "columns": shown,
             "headers": headers,
             "table": table,
@@ -544,12 +566,19 @@ class RestrictedListView(LoginRequiredMixin, View):
             "sort": sort_param,
             "query_without_page": params.urlencode(),
             "query_without_sort": _without(params, "sort"),
+            **header,
             **self.extra_context(),
         }
-        template = (
-            "web/_table.html" if request.htmx and request.htmx.target == "list-body" else self.template_name
-        )
-        return render(request, template, context)
+
+    def header_context(self) -> dict:
+        """What the page shows around its kept body (its header), read at every view."""
+        return {}
+
+    def data_version(self) -> int:
+        """The data's version (core.versioned), read once per view."""
+        if getattr(self, "_data_version", None) is None:
+            self._data_version = versioned.data_version()
+        return self._data_version
 
 
 def _without(params, key: str) -> str:

@@ -61,6 +61,13 @@ def is_office(user) -> bool:
     return role_of(user) == OFFICE_ADMIN
 
 
+def viewer_key(user) -> tuple:
+    """All the gate reads of a user: the role and the organization (whose place in the tree is data, so it moves
+    with the data's version). Two users with the same key see the same rows of every model, so what is computed
+    from what one of them sees, cached with the data's version, may serve the other."""
+    return (role_of(user), getattr(user, "organization_id", None))
+
+
 def within(user, organization) -> bool:
     """Whether `organization` is the user's own organization or one under it."""
     own = getattr(user, "organization", None)

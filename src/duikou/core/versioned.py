@@ -13,15 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from .dates import today_for
 from .models import ChangeLog
+from .permissions import viewer_key
 
 T = TypeVar("T")
 
@@ -65,3 +72,45 @@ def cached_with_time(
     timeout = settings.DUIKOU_FIGURES_CACHE_SECONDS if seconds is None else seconds
     cache.set(key, (version, now, value), timeout)
     return value, now
+
+
+def kept_body(
+    name: str,
+    request,
+    template: str,
+    context: Callable[[], dict],
+    *,
+    parts: tuple = (),
+    version: int | None = None,
+) -> tuple[SafeString, dict]:
+    """The markup of a page's body (`template` rendered with `context()`), kept with the data's version and day.
+
+    Keyed on the page's address (path and query), what the gate reads of the viewer (`permissions.viewer_key`), the
+    language and the script prefix of its links, and `parts` (whatever else it depends on). The body is rendered
+    without the request's context processors: it may read no user, CSRF token or CSP nonce, which its key does not
+    cover; the page around it (the shell, a header with the user's links) is made at every view. Returns the markup
+    and its context: as made, or, when the markup was kept, each name computed only if read (a test, a header)."""
+    made: dict = {}
+
+    def render() -> tuple[str, list[str]]:
+        made.update(context())
+        return render_to_string(template, made), sorted(made)
+
+    key = (
+        template,
+        request.path,
+        list(request.GET.lists()),
+        viewer_key(request.user),
+        get_language(),
+        get_script_prefix(),
+        *parts,
+    )
+    markup, names = cached(name, key, render, version=version)
+    if not made:
+        whole = SimpleLazyObject(context)
+        made = {n: SimpleLazyObject(partial(_item, whole, n)) for n in names}
+    return mark_safe(markup), made  # noqa: S308 (rendered by the template engine, which escaped it)
+
+
+def _item(mapping, name: str):
+    return mapping[name]

@@ -27,7 +27,7 @@ class DispatchListView(RestrictedListView):
     default_sort = "-start_date"
     export_name = "dispatches"
     select_related = ("from_organization", "to_organization", "target")
-    template_name = "dispatches/dispatch_list.html"
+    body_template_name = "dispatches/dispatch_list.html"
 
     def extra_context(self):
         queryset, _active = self.filtered(self.base_queryset())

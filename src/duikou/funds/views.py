@@ -50,7 +50,7 @@ class FundingLineListView(RestrictedListView):
     default_sort = "plan__issued_on,year,order"
     export_name = "funds"
     select_related = ("plan",)
-    template_name = "funds/funding_list.html"
+    body_template_name = "funds/funding_list.html"
 
     def decorate(self, rows):
         return with_disbursed(rows)

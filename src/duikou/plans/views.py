@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from duikou.analytics.services import plan_summary
+from duikou.core import versioned
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW, sees_everything
 from duikou.organizations.models import Organization
@@ -97,6 +100,18 @@ def plan_counts(user, plan: Plan, tasks, shown: list[Task], *, truncated: bool, 
 def plan_detail(request, pk: int):
     """The plan's sections and tasks as a tree, with units, deadlines and status; filters by unit, section, status."""
     plan = visible_plan(request, pk)
+    # The tree is kept with the data's version for each gate, filter and language; the header (its links depend on
+    # the user) is made at every view.
+    body, context = versioned.kept_body(
+        "plan-pages", request, "plans/_plan_body.html", partial(plan_tree, request, plan)
+    )
+    return render(
+        request, "plans/plan_detail.html", {**context, "plan": plan, "tab": "tasks", "plan_body": body}
+    )
+
+
+def plan_tree(request, plan: Plan) -> dict:
+    """The plan page's body: its counts, filters and tree of the tasks the user may see."""
     tasks = (
         Task.objects.restrict(request.user, VIEW)
         .filter(plan=plan)
@@ -141,25 +156,20 @@ def plan_detail(request, pk: int):
     if filtering:
         tree = [node for node in tree if node["tasks"]]
     counts = plan_counts(request.user, plan, tasks, shown, truncated=truncated, filtering=filtering)
-    return render(
-        request,
-        "plans/plan_detail.html",
-        {
-            "plan": plan,
-            "tree": tree,
-            "loose": loose,
-            "sections": sections,
-            "units": units,
-            "statuses": TASK_STATUS_CHOICES,
-            "unit": unit,
-            "section_id": section_id,
-            "status": status,
-            "counts": counts,
-            "truncated": truncated,
-            "tree_limit": TREE_LIMIT,
-            "tab": "tasks",
-        },
-    )
+    return {
+        "plan": plan,
+        "tree": tree,
+        "loose": loose,
+        "sections": sections,
+        "units": units,
+        "statuses": TASK_STATUS_CHOICES,
+        "unit": unit,
+        "section_id": section_id,
+        "status": status,
+        "counts": counts,
+        "truncated": truncated,
+        "tree_limit": TREE_LIMIT,
+    }
 
 
 @login_required

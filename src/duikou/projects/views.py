@@ -18,7 +18,7 @@ class ProjectListView(RestrictedListView):
     default_sort = "-id"
     export_name = "projects"
     select_related = ("program", "recipient", "implementer")
-    template_name = "projects/project_list.html"
+    body_template_name = "projects/project_list.html"
 
     def extra_context(self):
         queryset, _active = self.filtered(self.base_queryset())

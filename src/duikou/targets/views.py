@@ -68,6 +68,7 @@ class TargetListView(RestrictedListView):
     export_name = "targets"
     select_related = ("plan__program",)
     template_name = "targets/target_list.html"
+    body_template_name = "targets/_target_list_body.html"
 
     def annotate(self, queryset):
         return queryset.annotate(allocation_count=Count("allocations"))
@@ -75,7 +76,8 @@ class TargetListView(RestrictedListView):
     def decorate(self, rows):
         return with_progress(rows, self.request.user)
 
-    def extra_context(self):
+    def header_context(self):
+        # The plan's header when the list is one plan's targets (its links depend on the user: read at every view).
         plan_id = self.request.GET.get("plan", "")
         plan = None
         if plan_id.isdigit():

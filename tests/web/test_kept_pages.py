@@ -1,0 +1,138 @@
+"""The body of a list page and of a plan page is kept with the data's version (core.versioned.kept_body): a second view
+serves the same markup without the queries that made it, a change shows on the next view, and each viewer's gate and
+language keeps its own; the page around it (the shell, a header with the user's links) is made at every view."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "plans:tasks",
+    "targets:list",
+    "funds:list",
+    "projects:list",
+    "dispatches:list",
+    "organizations:list",
+]
+
+
+def _page(response) -> str:
+    """The page without what changes at every view: the CSRF token (masked anew) and the CSP nonce."""
+    assert response.status_code == 200
+    body = re.sub(r'value="[A-Za-z0-9]{64}"', 'value=""', response.content.decode())
+    body = re.sub(r'"X-CSRFToken": "[A-Za-z0-9]{64}"', '"X-CSRFToken": ""', body)
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', body)
+
+
+def _rows_read(captured, *tables: str) -> list[str]:
+    """The queries that read rows of these tables (not a gate's subquery through them, which reads ids as U0)."""
+    return [
+        q["sql"] for q in captured.captured_queries if any(f'SELECT "{t}"."id"' in q["sql"] for t in tables)
+    ]
+
+
+def _urls(world):
+    return [reverse(name) for name in LISTS] + [
+        reverse("plans:detail", args=[world["plan"].pk]),
+        reverse("plans:detail", args=[world["plan"].pk]) + "?status=overdue",
+        reverse("targets:list") + f"?plan={world['plan'].pk}",
+        reverse("plans:tasks") + "?sort=-due_date&status=overdue",
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_kept_body_is_the_page_made_afresh(world, client_for, language):
+    """Served kept, a page is byte for byte the page made afresh, in both languages; its table's queries are not run."""
+    from django.core.cache import cache
+
+    client = client_for(world["users"]["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for url in _urls(world):
+        cache.clear()
+        made = client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            kept = client.get(url)
+        assert _page(kept) == _page(made), url
+        tables = (
+            "plans_task",
+            "targets_target",
+            "funds_fundingline",
+            "projects_project",
+            "dispatches_dispatch",
+        )
+        assert not _rows_read(captured, *tables), url
+        # The list's own table fetched by htmx is the kept body's table.
+        if "/plans/" not in url or "tasks" in url:
+            table = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-body").content.decode()
+            assert f'<div id="list-body">{table}</div>' in kept.content.decode(), url
+
+
+def test_a_kept_body_shows_a_change_on_the_next_view(world, client_for):
+    from duikou.plans.models import Task
+
+    client = client_for(world["users"]["office"])
+    urls = [reverse("plans:tasks"), reverse("plans:detail", args=[world["plan"].pk])]
+    for url in urls:
+        assert "参加闽宁协作联席会议" in client.get(url).content.decode()
+    task = Task.objects.get(plan=world["plan"], title="参加闽宁协作联席会议")
+    task.title = "参加闽宁协作联席会议（改）"
+    task.save()
+    for url in urls:
+        assert "参加闽宁协作联席会议（改）" in client.get(url).content.decode(), url
+
+
+def test_each_gate_and_language_keeps_its_own_body(world, client_for, make_user):
+    from duikou.core import permissions as perms
+
+    other = make_user(
+        "mawei-other", perms.UNIT_REPORTER, world["mawei"]
+    )  # before the views (a new user is data)
+    client = client_for(world["users"]["office"])
+    urls = [reverse("plans:tasks"), reverse("plans:detail", args=[world["plan"].pk])]
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert "推动消费帮扶" in body and "参加闽宁协作联席会议" in body
+    # 马尾区 leads the first task only and supports none of the others' (its page is its own, not the office's).
+    client_for(world["users"]["mawei"])
+    mine = {url: client.get(url).content.decode() for url in urls}
+    assert all("参加闽宁协作联席会议" in body and "加强教育领域协作" not in body for body in mine.values())
+    # Another reporter of the same unit reads what the first one does: the body made for them serves it.
+    client_for(other)
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            again = client.get(url)
+        assert not _rows_read(captured, "plans_task"), url
+        assert _main(again.content.decode()) == _main(mine[url]), url
+    # 福清市 (a unit head) reads its own task, not 马尾区's body nor the office's.
+    client_for(world["users"]["fuqing"])
+    theirs = client.get(urls[0]).content.decode()
+    assert "加强教育领域协作" in theirs and "推动消费帮扶" not in theirs
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(urls[0]).content.decode()
+    assert 'data-label="Deadline"' in english and 'data-label="截止日期"' not in english
+
+
+def _main(page: str) -> str:
+    """The page's main part (its header and body), without the site's shell (whose user label differs)."""
+    return page.split('<main class="site-main">', 1)[1].split("</main>", 1)[0]
+
+
+def test_the_funds_chart_runs_from_a_file_without_a_nonce(world, client_for):
+    """A kept body carries no per-request nonce: the chart is drawn by funds/funds_chart.js from its box's data."""
+    client = client_for(world["users"]["office"])
+    for url in (reverse("funds:list"), reverse("funds:schedule", args=[world["plan"].pk])):
+        body = client.get(url).content.decode()
+        assert (
+            'data-chart="funds-chart-data" data-planned="计划" data-disbursed="已到账" data-unit="万元"'
+            in body
+        )
+        assert '<script id="funds-chart-data" type="application/json">' in body
+        assert "/static/funds/funds_chart.js" in body and "echarts.min.js" in body
+        assert "echarts.init" not in body  # no inline script left in the page
+    assert client.get("/static/funds/funds_chart.js").status_code == 200
