@@ -400,8 +400,10 @@ def _shares_reached(rows, got: dict) -> dict:
     """(key, allocation id, value, comparator) rows → key → (shares, those whose figure in `got` meets them)."""
     out: dict = defaultdict(lambda: [0, 0])
     for key, pk, value, comparator in rows:
-        out[key][0] += 1
-        out[key][1] += reached(comparator, value, got.get(pk))
+        counts = out[key]
+        counts[0] += 1
+        if pk in got:  # most shares have no approved figure yet: not reached
+            counts[1] += reached(comparator, value, got[pk])
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
