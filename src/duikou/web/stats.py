@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from duikou.analytics import services as analytics
 from duikou.core import jobs, versioned
+from duikou.core.compiled import IdList
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
 from duikou.core.permissions import VIEW, sees_everything
@@ -24,7 +25,7 @@ from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (t
 from duikou.organizations.models import Organization
 from duikou.plans.models import COMPLETED, Plan, Responsibility, Task, is_overdue, overdue_q
 from duikou.programs.models import Program
-from duikou.reports.achieved import achieved_by_allocation
+from duikou.reports.achieved import achieved_by_allocation, achieved_by_allocation_of
 from duikou.supervision import lights
 from duikou.targets.models import Allocation, Target, reached
 
@@ -327,7 +328,7 @@ def _part_figures(user, visible_ids: set) -> dict:
     red = Task.objects.filter(pk__in=[t.pk for t in red_rows[:RED_TASKS_SHOWN]])
     red = list(red.select_related("plan").order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN])
     # The units' shares among those read, against the figures their own reports give (as unit_shares counts them).
-    got = achieved_by_allocation(organization_ids=ids)
+    got = achieved_by_allocation_of(organization_ids=ids)
     mine = set(ids)
     shares = _shares_reached(
         (
@@ -498,7 +499,7 @@ def _restricted_program_figures(user, today: dt.date, *, rows: _PartRows | None 
     for pk, (program_id, _comparator) in rows.targets.items():
         out[program_id]["targets"] += 1
         out[program_id]["reached"] += pk in met
-    got = achieved_by_allocation(target_ids=set(rows.targets))
+    got = achieved_by_allocation_of(target_ids=rows.targets)
     shares = _shares_reached(((a.program_id, a.pk, a.value, a.comparator) for a in rows.allocations), got)
     for program_id, (count, met_shares) in shares.items():
         out[program_id]["allocations"] += count
@@ -522,7 +523,7 @@ def _restricted_program_figures(user, today: dt.date, *, rows: _PartRows | None 
     # Each line's program looked up by its plan: joined, PostgreSQL hashed all 20,000 plans for a unit's 300 lines.
     program_of = Plan.objects.filter(pk=OuterRef("plan_id")).values("program_id")
     line_program = dict(
-        FundingLine.objects.filter(pk__in=list(by_line)).order_by().values_list("pk", Subquery(program_of))
+        FundingLine.objects.filter(pk__in=IdList(by_line)).order_by().values_list("pk", Subquery(program_of))
     )
     for line_id, amount in by_line.items():
         out[line_program[line_id]]["disbursed"] += amount or Decimal(0)
