@@ -278,3 +278,38 @@ def test_dashboard_names_thirty_unreported_units_and_counts_the_rest(world, clie
     assert len(status["missing"]) > 40  # the extra units and the plan's own
     assert f"等 {len(status['missing']) - 1} 个单位" in section  # one of them handed in, late
     assert re.findall(r'class="late">([^<]+)</a>', section) == ["测试县00"]
+
+
+def test_a_program_the_unit_comes_to_see_is_listed_on_its_next_view(world, settings, client_for):
+    """The programs a unit sees are kept on the data's version, not reused for the interval: a task of a new program
+    given to the unit lists that program, with its figures, on the unit's next view."""
+    from duikou.plans.models import Plan, Responsibility, Task
+    from duikou.programs.models import Program
+
+    mawei = world["users"]["mawei"]
+    settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 600
+    before = stats.dashboard(mawei)
+    assert stats.dashboard(mawei)["snapshot"]["computed_at"] == before["snapshot"]["computed_at"]  # kept
+    program = Program.objects.create(name="闽宁协作（新增）", start_year=2021, end_year=2025)
+    plan = Plan.objects.create(
+        program=program,
+        title="新增方案",
+        status=Plan.PUBLISHED,
+        source_sha256="1" * 64,
+        source_content=b"x",
+        start_year=2021,
+        end_year=2025,
+    )
+    task = Task.objects.create(plan=plan, order=0, number="1", title="新增任务")
+    Responsibility.objects.create(
+        task=task, organization=world["mawei"], role=Responsibility.LEAD, printed_name="马尾区"
+    )
+    after = stats.dashboard(mawei)
+    assert program not in [row["program"] for row in before["programs"]]
+    (row,) = [row for row in after["programs"] if row["program"] == program]
+    # The figures are a version older at most the interval: the new program's row is listed, its counts follow.
+    page = client_for(mawei).get(reverse("web:home")).content.decode()
+    assert "闽宁协作（新增）" in page
+    settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 0
+    (row,) = [row for row in stats.dashboard(mawei)["programs"] if row["program"] == program]
+    assert row["tasks"] == 1

@@ -6,19 +6,21 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from duikou.accounts.models import User
 from duikou.core import permissions as perms
 from duikou.core.dates import today_for
 from duikou.funds.models import Transaction
+from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Program
-from duikou.reports.achieved import achieved_by_target
+from duikou.reports.achieved import achieved_by_allocation, achieved_by_target
+from duikou.reports.models import Report, TargetFigure
 from duikou.scale.generator import generate
 from duikou.supervision import lights
 from duikou.supervision.models import LightRule
-from duikou.targets.models import Target, reached
+from duikou.targets.models import Allocation, Target, reached
 from duikou.web import stats
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,87 @@ def test_a_units_lights_computed_once_equal_the_three_light_queries(undated):
         assert lights.annotate_lights(tasks).filter(light=lights.RED, due_date=None).exists()
     else:  # several lights
         assert sum(1 for n in counts.values() if n) >= 3
+
+
+def per_figure_queries(user, unit_ids) -> tuple[dict, dict]:
+    """Each program's task counts and shares, and each unit's shares, as one query per figure computed them before
+    the dashboard read each table once."""
+    out: dict = defaultdict(
+        lambda: {"tasks": 0, "completed": 0, "overdue": 0, "allocations": 0, "allocations_reached": 0}
+    )
+    for program_id, t in stats.task_counts(
+        Task.objects.restrict(user, perms.VIEW), "plan__program_id"
+    ).items():
+        out[program_id].update(tasks=t["total"], completed=t["completed"], overdue=t["overdue"])
+    targets = Target.objects.restrict(user, perms.VIEW).values_list("pk", flat=True)
+    got = achieved_by_allocation(target_ids=list(targets))
+    for pk, value, comparator, program_id in stats.targets_allocations(user).values_list(
+        "pk", "value", "target__comparator", "target__plan__program_id"
+    ):
+        out[program_id]["allocations"] += 1
+        out[program_id]["allocations_reached"] += reached(comparator, value, got.get(pk))
+    return dict(out), stats.unit_shares(user, unit_ids)
+
+
+def test_each_table_read_once_gives_the_per_figure_queries_answers():
+    """The tasks, targets and shares a unit sees are read once and counted in Python: the same task counts (overdue by
+    plans.is_overdue), shares per program and per unit as the grouped queries over the gate, for a unit, a unit
+    head higher in the tree and a recipient."""
+    generate("city", seed=4)
+    today = today_for()
+    # Some tasks overdue, some completed late or in time, some cancelled: every branch of the overdue rule.
+    for i, pk in enumerate(Task.objects.order_by("pk").values_list("pk", flat=True)):
+        Task.objects.filter(pk=pk).update(
+            due_date=None if i % 7 == 0 else today + dt.timedelta(days=(i % 30) - 20),
+            status=(Task.COMPLETED, Task.CANCELLED, Task.IN_PROGRESS, Task.NOT_STARTED)[i % 4],
+            completed_on=today + dt.timedelta(days=(i % 5) - 2) if i % 4 == 0 else None,
+        )
+    busiest = (
+        Responsibility.objects.values("organization_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organization_id")
+        .first()["organization_id"]
+    )
+    # A share met: the unit's approved report gives a figure against it equal to the share.
+    met = 0
+    for allocation in Allocation.objects.filter(organization_id=busiest).select_related("target__plan"):
+        report = Report.objects.filter(
+            organization_id=busiest, program_id=allocation.target.plan.program_id, status=Report.APPROVED
+        ).first()
+        if report is not None:
+            TargetFigure.objects.update_or_create(
+                report=report,
+                target=allocation.target,
+                defaults={"allocation": allocation, "value": allocation.value},
+            )
+            met += 1
+    assert met
+    head_of = Organization.objects.get(pk=busiest).parent_id or busiest
+    recipient = Program.objects.filter(recipients__isnull=False).values_list("recipients", flat=True).first()
+    users = [
+        User.objects.create(username="unit-r", role=perms.UNIT_REPORTER, organization_id=busiest),
+        User.objects.create(username="unit-h", role=perms.UNIT_HEAD, organization_id=head_of),
+        User.objects.create(username="recipient-v", role=perms.RECIPIENT_VIEWER, organization_id=recipient),
+    ]
+    seen_overdue = seen_unit_shares = seen_program_shares = False
+    for user in users:
+        visible = set(Program.objects.restrict(user, perms.VIEW).values_list("pk", flat=True))
+        whole = stats._whole_figures(user, False, visible)
+        unit_ids = [row["organization_id"] for row in whole["units"]]
+        programs, shares = per_figure_queries(user, unit_ids)
+        assert programs, user.username
+        for program_id, expected in programs.items():
+            assert {k: whole["programs"][program_id][k] for k in expected} == expected, (
+                user.username,
+                program_id,
+            )
+        for program_id in set(whole["programs"]) - set(programs):  # a program with only targets or money seen
+            assert whole["programs"][program_id]["tasks"] == whole["programs"][program_id]["allocations"] == 0
+        assert {
+            row["organization_id"]: (row["allocations"], row["allocations_reached"]) for row in whole["units"]
+        } == {pk: shares.get(pk, (0, 0)) for pk in unit_ids}
+        assert whole["totals"]["tasks"] == sum(f["tasks"] for pk, f in programs.items() if pk in visible)
+        seen_overdue |= any(f["overdue"] for f in programs.values())
+        seen_unit_shares |= any(met for _n, met in shares.values())
+        seen_program_shares |= any(f["allocations_reached"] for f in programs.values())
+    assert seen_overdue and seen_unit_shares and seen_program_shares  # the data exercised each

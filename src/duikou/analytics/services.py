@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
+from duikou.core.compiled import IdList
 from duikou.core.dates import today_for
 from duikou.funds.models import FundingLine, Transaction
 from duikou.organizations.models import Organization
@@ -697,7 +698,7 @@ def targets_reached(target_ids) -> set[int]:
     """The ids among `target_ids` whose achieved value meets the target, read from the target tallies (kept in the
     transaction that approves a report: the same answer as reports.achieved with targets.models.reached)."""
     return set(
-        TargetTally.objects.filter(target_id__in=list(target_ids), reached=True).values_list(
+        TargetTally.objects.filter(target_id__in=IdList(target_ids), reached=True).values_list(
             "target_id", flat=True
         )
     )

@@ -23,15 +23,26 @@ _IDS = object()
 class IdList(Expression):
     """Any number of ids as one parameter, so one compiled SQL serves every list: `filter(pk__in=IdList())`.
 
-    PostgreSQL reads an array, SQLite a JSON array. Only for `Compiled` querysets: the ids come at run time."""
+    PostgreSQL reads an array, SQLite a JSON array. Without ids, only for `Compiled` querysets: the ids come at run
+    time. With ids (`IdList(ids)`), in any queryset: hundreds of ids as one parameter, where `pk__in=ids` prepares,
+    binds and parses one placeholder each (~10 ms of a page's Python for a unit's 400 targets and 300 lines)."""
 
     output_field = IntegerField()
 
+    def __init__(self, ids: Iterable[int] | None = None):
+        super().__init__()
+        self.ids = None if ids is None else [int(pk) for pk in ids]
+
+    def _value(self, connection):
+        if self.ids is None:
+            return _IDS
+        return self.ids if connection.vendor == "postgresql" else json.dumps(self.ids)
+
     def as_sql(self, compiler, connection):
-        return "SELECT value FROM json_each(%s)", [_IDS]
+        return "SELECT value FROM json_each(%s)", [self._value(connection)]
 
     def as_postgresql(self, compiler, connection):
-        return "SELECT unnest(%s::bigint[])", [_IDS]
+        return "SELECT unnest(%s::bigint[])", [self._value(connection)]
 
 
 class Compiled:

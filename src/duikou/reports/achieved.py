@@ -18,6 +18,8 @@ from django.db.models.functions import Cast, Length, RowNumber, Substr
 from django.db.models.lookups import Exact
 
 from duikou.core import permissions as perms
+from duikou.core.compiled import Compiled, IdList
+from duikou.organizations.models import Organization
 from duikou.targets.models import Allocation, Target
 
 from .models import Report, TargetFigure
@@ -77,7 +79,11 @@ def latest_figures(
             target_id__in=target_ids if isinstance(target_ids, QuerySet) else list(target_ids)
         )
     if organization_ids is not None:  # one unit's figures: its own reports, not every unit's on these targets
-        figures = figures.filter(report__organization_id__in=list(organization_ids))
+        figures = figures.filter(
+            report__organization_id__in=organization_ids
+            if isinstance(organization_ids, QuerySet)
+            else list(organization_ids)
+        )
     if program is not None:
         figures = figures.filter(report__program=program)
     if plan is not None:
@@ -123,3 +129,28 @@ def achieved_by_target(**filters) -> dict[int, Decimal]:
 def achieved_by_allocation(**filters) -> dict[int, Decimal]:
     """Allocation id → the latest approved figure reported against it (filters as `latest_figures`)."""
     return dict(latest_figures(per=ALLOCATION, **filters).values_list("allocation_id", "value"))
+
+
+# achieved_by_allocation for given targets' or units' ids, compiled once a process: building the window query cost
+# ~15 ms of Python a call (against ~2–10 ms of SQL), twice a unit's dashboard.
+_BY_ALLOCATION = {
+    name: Compiled(
+        TargetFigure,
+        lambda model=model, name=name: latest_figures(
+            per=ALLOCATION, **{name: model.objects.filter(pk__in=IdList()).values("pk")}
+        ).values_list("allocation_id", "value"),
+        maxsize=2,
+    )
+    for name, model in (("target_ids", Target), ("organization_ids", Organization))
+}
+
+
+def achieved_by_allocation_of(*, target_ids=None, organization_ids=None) -> dict[int, Decimal]:
+    """achieved_by_allocation(target_ids=…) or (organization_ids=…), one of them: the same figures, by a query
+    compiled once."""
+    ((name, ids),) = [
+        (k, v)
+        for k, v in (("target_ids", target_ids), ("organization_ids", organization_ids))
+        if v is not None
+    ]
+    return dict(_BY_ALLOCATION[name].rows(ids))

@@ -10,22 +10,23 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from duikou.analytics import services as analytics
 from duikou.core import jobs, versioned
+from duikou.core.compiled import IdList
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
 from duikou.core.permissions import VIEW, sees_everything
 from duikou.funds.models import FundingLine, Transaction
 from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (the funds pages' name)
 from duikou.organizations.models import Organization
-from duikou.plans.models import COMPLETED, Plan, Responsibility, Task, overdue_q
+from duikou.plans.models import COMPLETED, Plan, Responsibility, Task, is_overdue, overdue_q
 from duikou.programs.models import Program
-from duikou.reports.achieved import achieved_by_allocation
+from duikou.reports.achieved import achieved_by_allocation, achieved_by_allocation_of
 from duikou.supervision import lights
 from duikou.targets.models import Allocation, Target, reached
 
@@ -63,15 +64,18 @@ def dashboard(user, page=1) -> dict:
     from django.core.paginator import Paginator
 
     everything = sees_everything(user)
+    version = versioned.data_version()
     visible = Program.objects.restrict(user, VIEW).order_by("name", "pk")
     if not everything:
-        visible = list(
-            visible
-        )  # a unit's programs are few: the gate's query runs once, not per count and page
+        # A unit's programs are few: the gate's query runs once, not per count and page, and its answer is kept on
+        # the data's version (a responsibility or a program's recipients changed moves it): the gate's walk through
+        # the unit's tasks was most of a cached view's SQL.
+        visible = versioned.cached(
+            "dashboard-programs", viewer_scope(user, everything), lambda: list(visible), version=version
+        )
     programs_page = Paginator(visible, PROGRAMS_PER_PAGE).get_page(page)
     programs = list(programs_page.object_list)
     ids = [p.pk for p in programs]
-    version = versioned.data_version()
     # Under a stream of writes (reports saved every second) each view would compute afresh: figures younger than
     # this are served, with the time they were computed.
     reuse = settings.DUIKOU_DASHBOARD_REFRESH_SECONDS
@@ -259,69 +263,95 @@ RED_TASKS_SHOWN = 20
 def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
     """The totals, the units' rows, the tasks by light and the red tasks, over everything the user may see (and,
     for a user who sees a part, the figures of each of its programs: they make its totals)."""
+    if not everything:
+        return _part_figures(user, visible_ids or set())
     today = today_for()  # the day the tallies judge "overdue" by
-    if everything:
-        figures = {}
-        total = analytics.program_figures(today=today, group=False).get(None)
-    else:
-        figures = _restricted_program_figures(user, today)
-        # The totals are over the programs the user may see, as the rows are (a bounded list for these roles).
-        shown = [f for pk, f in figures.items() if pk in visible_ids]
-        total = {k: sum((f[k] for f in shown), Decimal(0) if k in MONEY else 0) for k in FIGURES}
+    total = analytics.program_figures(today=today, group=False).get(None)
+    unit_rows = analytics.unit_figures(None, limit=100)
+    ids = [r["organization_id"] for r in unit_rows]
+    # What the dashboard leads with: tasks by light and the red tasks, over the published tasks.
+    tasks = Task.objects.filter(plan__status=Plan.PUBLISHED)
+    light_counts = lights.counts(tasks)
+    red = lights.annotate_lights(tasks).filter(light=lights.RED)
+    red = list(red.select_related("plan").order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN])
+    return {
+        "programs": {},
+        "totals": _with_ratios(total or dict(EMPTY)),
+        "units": _unit_rows(unit_rows, unit_shares(user, ids, everything=True), lights.unit_lights(ids)),
+        "light_counts": light_counts,
+        "red_tasks": red,
+    }
 
-    orgs = None if everything else Organization.objects.restrict(user, VIEW).values("pk")
-    unit_rows = analytics.unit_figures(orgs, limit=100)
+
+def _unit_rows(unit_rows: list[dict], shares: dict, unit_lights: dict) -> list[dict]:
+    """The units' rows (their rollups) with their names, completion, money paid, shares reached and light."""
     ids = [r["organization_id"] for r in unit_rows]
     names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     paid = analytics.unit_paid(ids)
-    shares = unit_shares(user, ids, everything=everything)
-    # What the dashboard leads with: tasks by light and the red tasks, over the published tasks the user may see.
-    tasks = (Task.objects.all() if everything else Task.objects.restrict(user, VIEW)).filter(
-        plan__status=Plan.PUBLISHED
-    )
-    if everything:
-        unit_lights = lights.unit_lights(ids)
-        light_counts = lights.counts(tasks)
-        red = lights.annotate_lights(tasks).filter(light=lights.RED)
-    else:
-        # A part of the country: every light it shows is over its own published tasks (its units' tasks are among
-        # them), so they are computed once, in one query, and counted here; three light queries over the same
-        # ~1,500 tasks of a busy unit each cost 15–200 ms on national PostgreSQL.
-        rows = list(
-            lights.annotate_lights(tasks.order_by()).values_list(
-                "pk", "light_rank", "due_date", "plan_id", "order"
-            )
-        )
-        task_light = {pk: rank for pk, rank, *_order in rows}
-        found = Counter(lights.BY_RANK[rank] for rank in task_light.values())
-        light_counts = {key: found.get(key, 0) for key in lights.RANK}
-        worst: dict[int, int] = {}
-        for org_id, task_id in Responsibility.objects.filter(organization_id__in=ids).values_list(
-            "organization_id", "task_id"
-        ):
-            if task_id in task_light:
-                worst[org_id] = max(worst.get(org_id, 0), task_light[task_id])
-        unit_lights = {org_id: lights.BY_RANK[rank] for org_id, rank in worst.items()}
-        # The first red tasks in the order the database sorts them (due date, its nulls as it places them, plan,
-        # order), read by id: asked to sort a thousand ids, PostgreSQL walked the due-date index (19,000 rows).
-        nulls_last = connection.features.nulls_order_largest
-        red_rows = sorted(
-            (r for r in rows if r[1] == lights.RANK[lights.RED]),
-            key=lambda r: ((r[2] is None) == nulls_last, r[2] or dt.date.min, r[3], r[4]),
-        )
-        red = Task.objects.filter(pk__in=[r[0] for r in red_rows[:RED_TASKS_SHOWN]])
     for row in unit_rows:
         row["organization__full_name"] = names.get(row["organization_id"], "")
         row["completion"] = ratio(row["completed"], row["tasks"])
         row["disbursed"] = paid.get(row["organization_id"]) or Decimal(0)
         row["allocations"], row["allocations_reached"] = shares.get(row["organization_id"], (0, 0))
         row["light"] = unit_lights.get(row["organization_id"], lights.DONE)
+    return list(unit_rows)
 
+
+def _part_figures(user, visible_ids: set) -> dict:
+    """_whole_figures for a user who sees a part of the country: each table it draws on is read once, over the
+    rows the gate lets it see (a busy unit's ~1,500 tasks, ~3,000 target shares, ~30,000 payments), and every figure
+    is counted from those rows: its programs' figures and totals, its units' rows, its tasks by light and its red
+    tasks. Reading the tasks and the shares twice, and counting each in SQL, cost ~200 ms on national PostgreSQL."""
+    today = today_for()
+    rows = _PartRows.read(user)
+    figures = _restricted_program_figures(user, today, rows=rows)
+    # The totals are over the programs the user may see, as the rows are (a bounded list for these roles).
+    shown = [f for pk, f in figures.items() if pk in visible_ids]
+    total = {k: sum((f[k] for f in shown), Decimal(0) if k in MONEY else 0) for k in FIGURES}
+
+    unit_rows = analytics.unit_figures(Organization.objects.restrict(user, VIEW).values("pk"), limit=100)
+    ids = [r["organization_id"] for r in unit_rows]
+    # Every light it shows is over its own published tasks (its units' tasks are among them): each task's light
+    # once (one query compiled once a day), counted here.
+    published = [t for t in rows.tasks if t.published]
+    task_light = {
+        pk: found["light_rank"] for pk, found in lights.task_lights([t.pk for t in published], today).items()
+    }
+    found = Counter(lights.BY_RANK[rank] for rank in task_light.values())
+    light_counts = {key: found.get(key, 0) for key in lights.RANK}
+    worst: dict[int, int] = {}
+    for org_id, task_id in (
+        Responsibility.objects.filter(organization_id__in=ids)
+        .order_by()  # not the responsibilities' order: joining every one to its task cost ~30 ms
+        .values_list("organization_id", "task_id")
+    ):
+        if task_id in task_light:
+            worst[org_id] = max(worst.get(org_id, 0), task_light[task_id])
+    unit_lights = {org_id: lights.BY_RANK[rank] for org_id, rank in worst.items()}
+    # The first red tasks in the order the database sorts them (due date, its nulls as it places them, plan,
+    # order), read by id: asked to sort a thousand ids, PostgreSQL walked the due-date index (19,000 rows).
+    nulls_last = connection.features.nulls_order_largest
+    red_rows = sorted(
+        (t for t in published if task_light.get(t.pk) == lights.RANK[lights.RED]),
+        key=lambda t: ((t.due_date is None) == nulls_last, t.due_date or dt.date.min, t.plan_id, t.order),
+    )
+    red = Task.objects.filter(pk__in=[t.pk for t in red_rows[:RED_TASKS_SHOWN]])
     red = list(red.select_related("plan").order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN])
+    # The units' shares among those read, against the figures their own reports give (as unit_shares counts them).
+    got = achieved_by_allocation_of(organization_ids=ids)
+    mine = set(ids)
+    shares = _shares_reached(
+        (
+            (a.organization_id, a.pk, a.value, a.comparator)
+            for a in rows.allocations
+            if a.organization_id in mine
+        ),
+        got,
+    )
     return {
-        "programs": dict(figures),
+        "programs": figures,
         "totals": _with_ratios(total or dict(EMPTY)),
-        "units": list(unit_rows),
+        "units": _unit_rows(unit_rows, shares, unit_lights),
         "light_counts": light_counts,
         "red_tasks": red,
     }
@@ -395,38 +425,115 @@ def unit_shares(user, organization_ids, *, everything: bool = False) -> dict[int
         (Allocation.objects.all() if everything else targets_allocations(user))
         .filter(organization_id__in=list(organization_ids))
         .order_by()  # counted, not shown: without the shares' order (plan, target) no join and sort
-        .values_list("pk", "organization_id", "value", "target__comparator")
+        .values_list("organization_id", "pk", "value", "target__comparator")
     )
-    got = achieved_by_allocation(organization_ids=list(organization_ids))
-    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for pk, org_id, value, comparator in rows:
-        out[org_id][0] += 1
-        out[org_id][1] += reached(comparator, value, got.get(pk))
+    return _shares_reached(rows, achieved_by_allocation(organization_ids=list(organization_ids)))
+
+
+def _shares_reached(rows, got: dict) -> dict:
+    """(key, allocation id, value, comparator) rows → key → (shares, those whose figure in `got` meets them)."""
+    out: dict = defaultdict(lambda: [0, 0])
+    for key, pk, value, comparator in rows:
+        counts = out[key]
+        counts[0] += 1
+        if pk in got:  # most shares have no approved figure yet: not reached
+            counts[1] += reached(comparator, value, got[pk])
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
-    """Per program, figures over only the tasks, targets, funding lines and payments this user may see."""
+class _TaskRow(NamedTuple):
+    pk: int
+    program_id: int
+    published: bool
+    status: str
+    due_date: dt.date | None
+    completed_on: dt.date | None
+    plan_id: int
+    order: int
 
+
+class _ShareRow(NamedTuple):
+    pk: int
+    organization_id: int
+    value: Decimal
+    comparator: str
+    program_id: int
+
+
+class _PartRows(NamedTuple):
+    """The tasks, targets and target shares a user may see, each read once through the gate."""
+
+    tasks: list[_TaskRow]
+    targets: dict[int, tuple[int, str]]  # target id → (program id, comparator)
+    allocations: list[_ShareRow]
+
+    @classmethod
+    def read(cls, user) -> _PartRows:
+        tasks = [
+            _TaskRow(pk, program_id, plan_status == Plan.PUBLISHED, *rest)
+            for pk, program_id, plan_status, *rest in Task.objects.restrict(user, VIEW)
+            .order_by()
+            .values_list(
+                "pk",
+                "plan__program_id",
+                "plan__status",
+                "status",
+                "due_date",
+                "completed_on",
+                "plan_id",
+                "order",
+            )
+        ]
+        targets = {
+            pk: (program_id, comparator)
+            for pk, program_id, comparator in Target.objects.restrict(user, VIEW)
+            .order_by()
+            .values_list("pk", "plan__program_id", "comparator")
+        }
+        # The shares without their targets joined (3,000 rows, two index lookups each): a share the user sees is on
+        # a target it sees (the gate's paths say so); any other is read by id.
+        shares = list(
+            targets_allocations(user).order_by().values_list("pk", "organization_id", "value", "target_id")
+        )
+        other = {target_id for *_share, target_id in shares if target_id not in targets}
+        their = (
+            {
+                pk: (program_id, comparator)
+                for pk, program_id, comparator in Target.objects.filter(pk__in=other).values_list(
+                    "pk", "plan__program_id", "comparator"
+                )
+            }
+            if other
+            else {}
+        )
+        allocations = []
+        for pk, org_id, value, target_id in shares:
+            program_id, comparator = targets.get(target_id) or their[target_id]
+            allocations.append(_ShareRow(pk, org_id, value, comparator, program_id))
+        return cls(tasks, targets, allocations)
+
+
+def _restricted_program_figures(user, today: dt.date, *, rows: _PartRows | None = None) -> dict[int, dict]:
+    """Per program, figures over only the tasks, targets, funding lines and payments this user may see (`rows`:
+    its tasks, targets and shares already read)."""
+    rows = rows or _PartRows.read(user)
     out: dict[int, dict] = defaultdict(lambda: dict(EMPTY))
-    for program_id, t in task_counts(Task.objects.restrict(user, VIEW), "plan__program_id").items():
-        out[program_id].update(tasks=t["total"], completed=t["completed"], overdue=t["overdue"])
-    targets = list(Target.objects.restrict(user, VIEW).order_by().values_list("pk", "plan__program_id"))
+    for task in rows.tasks:
+        figures = out[task.program_id]
+        figures["tasks"] += 1
+        figures["completed"] += task.status == COMPLETED
+        figures["overdue"] += is_overdue(task.status, task.due_date, today, task.completed_on)
     # Whether each target is reached is kept in its tally (summing every unit's latest figures of a unit's few
     # hundred targets read ~40,000 figures: 80–1,500 ms on national PostgreSQL).
-    met = analytics.targets_reached(pk for pk, _program in targets)
-    for pk, program_id in targets:
+    met = analytics.targets_reached(rows.targets)
+    for pk, (program_id, _comparator) in rows.targets.items():
         out[program_id]["targets"] += 1
         out[program_id]["reached"] += pk in met
-    shares = list(
-        targets_allocations(user)
-        .order_by()
-        .values_list("pk", "value", "target__comparator", "target__plan__program_id")
-    )
-    got = achieved_by_allocation(target_ids={t for t, *_ in targets})
-    for pk, value, comparator, program_id in shares:
-        out[program_id]["allocations"] += 1
-        out[program_id]["allocations_reached"] += reached(comparator, value, got.get(pk))
+    got = achieved_by_allocation_of(target_ids=rows.targets)
+    shares = _shares_reached(((a.program_id, a.pk, a.value, a.comparator) for a in rows.allocations), got)
+    for program_id, (count, met_shares) in shares.items():
+        out[program_id]["allocations"] += count
+        out[program_id]["allocations_reached"] += met_shares
     for r in (
         FundingLine.objects.restrict(user, VIEW)
         .order_by()
@@ -443,8 +550,10 @@ def _restricted_program_figures(user, today: dt.date) -> dict[int, dict]:
         .annotate(s=Sum("amount"))
         .values_list("funding_line_id", "s")
     )
+    # Each line's program looked up by its plan: joined, PostgreSQL hashed all 20,000 plans for a unit's 300 lines.
+    program_of = Plan.objects.filter(pk=OuterRef("plan_id")).values("program_id")
     line_program = dict(
-        FundingLine.objects.filter(pk__in=list(by_line)).values_list("pk", "plan__program_id")
+        FundingLine.objects.filter(pk__in=IdList(by_line)).order_by().values_list("pk", Subquery(program_of))
     )
     for line_id, amount in by_line.items():
         out[line_program[line_id]]["disbursed"] += amount or Decimal(0)
