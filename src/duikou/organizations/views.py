@@ -15,7 +15,7 @@ from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task, attach_task_figures
 from duikou.projects.models import Project
-from duikou.reports.achieved import latest_approved_figures
+from duikou.reports.achieved import unit_figures
 from duikou.supervision import lights
 from duikou.targets.models import Allocation
 
@@ -59,6 +59,7 @@ def organization_detail(request, pk: int):
     responsibilities = (
         Responsibility.objects.through(user, "organization", org)
         .select_related("task", "task__plan")
+        .defer(*_LONG_TASK_FIELDS)
         .order_by("task__plan__issued_on", "task__order", "pk")
     )
     tasks = []
@@ -70,46 +71,37 @@ def organization_detail(request, pk: int):
     attach_task_figures(tasks)
     allocation_rows = Allocation.objects.through(user, "organization", org)
     allocations = list(
-        allocation_rows.select_related("target", "target__plan__program").order_by(
-            "target__plan__issued_on", "target__order", "pk"
-        )[:PAGE_ROWS]
+        allocation_rows.select_related("target", "target__plan__program")
+        .defer(*(f"target__{f}" for f in _LONG_PLAN_FIELDS))
+        .order_by("target__plan__issued_on", "target__order", "pk")[:PAGE_ROWS]
     )
-    figures = latest_approved_figures(
-        target_ids=[a.target_id for a in allocations], organization_ids=[org.pk]
-    )
+    figures = unit_figures(org.pk, [a.target_id for a in allocations])
     for a in allocations:
-        a.achieved = figures.get((a.target_id, org.pk))
+        a.achieved = figures.get(a.target_id)
         a.progress = a.progress_of(a.achieved)
     lights.commitment_lights(allocations)
+    # The other tables are rows of values (model instances cost more than the page's SQL), written by unit_tags.
     funding_lines = list(
         FundingLine.objects.through(user, "source_organization", org)
-        .select_related("plan")
-        .order_by("-year", "pk")[:PAGE_ROWS]
+        .order_by("-year", "pk")
+        .values_list("plan_id", "plan__title", "source", "year", "amount")[:PAGE_ROWS]
     )
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
-    payments = Transaction.objects.select_related("payer", "payee")
-    transactions = label_rows(
-        _newest(
-            [payments.through(user, side, org) for side in ("payer", "payee")], ("date", "pk"), PAGE_ROWS
-        ),
-        "kind",
-        "receipt_status",
+    transactions = _newest(
+        [Transaction.objects.through(user, side, org) for side in ("payer", "payee")],
+        ("date", "pk"),
+        PAYMENT_COLUMNS,
     )
-    library = Project.objects.select_related("recipient", "implementer")
-    projects = label_rows(
-        _newest(
-            [library.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")],
-            ("pk",),
-            PAGE_ROWS,
-        ),
-        "status",
+    projects = _newest(
+        [Project.objects.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")],
+        ("pk",),
+        PROJECT_COLUMNS,
     )
-    dispatches = label_rows(
+    dispatches = list(
         Dispatch.objects.restrict(user, VIEW)
         .filter(Q(from_organization=org) | Q(to_organization=org))
-        .select_related("from_organization", "to_organization")
-        .order_by("-start_date")[:PAGE_ROWS],
-        "field",
+        .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
+        .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS]
     )
     children = _busiest_children(user, org) if org.kind == Organization.REGION else []
     tally = organization_summary(org, subtree=False)
@@ -143,19 +135,54 @@ def organization_detail(request, pk: int):
     )
 
 
-def _newest(sides: list, newest_first: tuple[str, ...], limit: int) -> list:
-    """The first `limit` rows of any of the `sides` querysets, newest first, from one bounded query per side."""
+# A plan's source file and text (and a task's text) are never shown here: not read for 50 rows.
+_LONG_PLAN_FIELDS = ("plan__source_content", "plan__source_text", "plan__extra")
+_LONG_TASK_FIELDS = ("task__text", "task__extra", *(f"task__{f}" for f in _LONG_PLAN_FIELDS))
+# The columns of the rows unit_tags writes (payment_rows, project_rows, dispatch_rows), in that order.
+PAYMENT_COLUMNS = (
+    "date",
+    "pk",
+    "kind",
+    "payer__full_name",
+    "payee__full_name",
+    "amount",
+    "receipt_status",
+    "description",
+)
+PROJECT_COLUMNS = (
+    "pk",
+    "name",
+    "status",
+    "recipient__full_name",
+    "implementer__full_name",
+    "place",
+    "budget",
+)
+DISPATCH_COLUMNS = (
+    "person_name",
+    "field",
+    "from_organization__full_name",
+    "to_organization__full_name",
+    "start_date",
+    "end_date",
+)
+
+
+def _newest(sides: list, newest_first: tuple[str, ...], columns: tuple[str, ...]) -> list[tuple]:
+    """The first PAGE_ROWS rows of any of the `sides` querysets, newest first, as tuples of `columns` (which begin
+    with the `newest_first` fields and include "pk"): one bounded query per side, merged."""
+    order = [f"-{f}" for f in newest_first]
+    key, pk = len(newest_first), columns.index("pk")
     rows = {}
     for side in sides:
-        for row in side.order_by(*(f"-{f}" for f in newest_first))[:limit]:
-            rows[row.pk] = row
-    return sorted(rows.values(), key=lambda r: tuple(getattr(r, f) for f in newest_first), reverse=True)[
-        :limit
-    ]
+        for row in side.order_by(*order).values_list(*columns)[:PAGE_ROWS]:
+            rows[row[pk]] = row
+    return sorted(rows.values(), key=lambda r: r[:key], reverse=True)[:PAGE_ROWS]
 
 
-def _busiest_children(user, org: Organization) -> list[Organization]:
-    """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50."""
+def _busiest_children(user, org: Organization) -> list[tuple]:
+    """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50:
+    (id, full name, assignments)."""
 
     child_ids = Organization.objects.restrict(user, VIEW).filter(parent=org).values("pk")
     counts = dict(
@@ -163,7 +190,7 @@ def _busiest_children(user, org: Organization) -> list[Organization]:
         .order_by("-tasks", "organization_id")
         .values_list("organization_id", "tasks")[:50]
     )
-    children = list(Organization.objects.filter(pk__in=list(counts)).only("pk", "full_name"))
-    for child in children:
-        child.task_count = counts[child.pk]
-    return sorted(children, key=lambda c: (-c.task_count, c.pk))
+    names = dict(Organization.objects.filter(pk__in=list(counts)).values_list("pk", "full_name"))
+    return sorted(
+        ((pk, names[pk], n) for pk, n in counts.items() if pk in names), key=lambda c: (-c[2], c[0])
+    )
