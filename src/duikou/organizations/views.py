@@ -1,7 +1,7 @@
 """Organization pages: the list, and one unit's page with everything it is part of across programs."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +59,7 @@ def organization_detail(request, pk: int):
     responsibilities = (
         Responsibility.objects.through(user, "organization", org)
         .select_related("task", "task__plan")
-        .defer(*_LONG_TASK_FIELDS)
+        .only(*_TASK_ROW_FIELDS)
         .order_by("task__plan__issued_on", "task__order", "pk")
     )
     tasks = []
@@ -72,7 +72,7 @@ def organization_detail(request, pk: int):
     allocation_rows = Allocation.objects.through(user, "organization", org)
     allocations = list(
         allocation_rows.select_related("target", "target__plan__program")
-        .defer(*(f"target__{f}" for f in _LONG_PLAN_FIELDS))
+        .only(*_SHARE_ROW_FIELDS)
         .order_by("target__plan__issued_on", "target__order", "pk")[:PAGE_ROWS]
     )
     figures = unit_figures(org.pk, [a.target_id for a in allocations])
@@ -97,9 +97,10 @@ def organization_detail(request, pk: int):
         ("pk",),
         PROJECT_COLUMNS,
     )
+    # Either side through the gate (each side of a unit's own subtree passes without the gate's subqueries).
+    sent = Dispatch.objects.through(user, "from_organization", org)
     dispatches = list(
-        Dispatch.objects.restrict(user, VIEW)
-        .filter(Q(from_organization=org) | Q(to_organization=org))
+        (sent | Dispatch.objects.through(user, "to_organization", org))
         .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
         .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS]
     )
@@ -135,9 +136,32 @@ def organization_detail(request, pk: int):
     )
 
 
-# A plan's source file and text (and a task's text) are never shown here: not read for 50 rows.
-_LONG_PLAN_FIELDS = ("plan__source_content", "plan__source_text", "plan__extra")
-_LONG_TASK_FIELDS = ("task__text", "task__extra", *(f"task__{f}" for f in _LONG_PLAN_FIELDS))
+# What the task and share rows read (unit_tags, lights.commitment_lights): a plan's source file and text, a task's
+# text and every row's timestamps are not read for 50 rows (instances with every field cost more than their SQL).
+_TASK_ROW_FIELDS = (
+    "role",
+    "task__plan_id",
+    "task__number",
+    "task__title",
+    "task__deadline",
+    "task__due_date",
+    "task__status",
+    "task__completed_on",
+    "task__plan__title",
+)
+_SHARE_ROW_FIELDS = (
+    "value",
+    "target__indicator",
+    "target__value",
+    "target__unit",
+    "target__unit_text",
+    "target__comparator",
+    "target__year",
+    "target__plan__title",
+    "target__plan__start_year",
+    "target__plan__end_year",
+    "target__plan__program__name",  # the program is read for its day (core.dates.today_for)
+)
 # The columns of the rows unit_tags writes (payment_rows, project_rows, dispatch_rows), in that order.
 PAYMENT_COLUMNS = (
     "date",

@@ -72,15 +72,29 @@ def unit_task_rows(tasks):
     return mark_safe("".join(rows))  # noqa: S308 (built escaped)
 
 
-def _value_cell(target, value) -> str:
-    """targets/_value_cell.html as its include wrote it (targets.tables.value_html, with the file's newline)."""
-    return f"{value_html(target, value)}\n"
+def _value_cells() -> Callable[[object, object], str]:
+    """targets/_value_cell.html as its include wrote it (targets.tables.value_html, with the file's newline), once
+    per value and unit a page (a target's value shows on each of its shares)."""
+    seen: dict = {}
+
+    def value_cell(target, value) -> str:
+        key = (target.unit, target.unit_text, value)
+        if key not in seen:
+            seen[key] = f"{value_html(target, value)}\n"
+        return seen[key]
+
+    return value_cell
 
 
 @register.simple_tag
 def unit_share_rows(allocations):
     """The unit's target shares: plan, indicator, the target's value, the share, achieved, progress and light."""
-    target_url, short, badge = _link("targets:detail"), _shortened(), _once(light_badge)
+    target_url, short, badge, _value_cell = (
+        _link("targets:detail"),
+        _shortened(),
+        _once(light_badge),
+        _value_cells(),
+    )
     return mark_safe(  # noqa: S308 (built escaped)
         "".join(
             f'<tr><td>{short(a.target.plan.title)}</td><td><a href="{target_url(a.target_id)}">'
