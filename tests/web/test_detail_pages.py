@@ -474,3 +474,39 @@ def test_the_dashboards_cached_tables_follow_the_data(world, client_for):
         task.save()
         after = client.get(reverse("web:home")).content.decode()
         assert done_count(after) == done_count(first) + 1
+
+
+def test_the_unit_pages_kept_lists_follow_the_data_and_the_viewer(world, client_for):
+    """The unit page keeps its lists for the next view on the data's version: a payment recorded shows on the next
+    view, and a user whose gate shows less never gets the lists kept for one who sees more."""
+    from duikou.funds.models import Transaction
+
+    mawei, minhou = world["mawei"], world["minhou"]
+    url = reverse("organizations:detail", args=[mawei.pk])
+    client = client_for(world["users"]["mawei"])
+    assert "第二笔拨付说明" not in client.get(url).content.decode()
+    assert "第二笔拨付说明" not in client.get(url).content.decode()  # kept
+    Transaction.objects.create(
+        funding_line=None,
+        project=world["plan"].program.projects.first(),
+        amount=1_000_000,
+        date=dt.date(2023, 9, 1),
+        payer=mawei,
+        payee=world["xiji"],
+        description="第二笔拨付说明",
+    )
+    assert "第二笔拨付说明" in client.get(url).content.decode()
+
+    # 闽侯县's page: the office sees its tasks; 马尾区's reporter sees only the assignments its own gate lets it see.
+    other = reverse("organizations:detail", args=[minhou.pk])
+    office_tasks = {t.pk for t in client_for(world["users"]["office"]).get(other).context["tasks"]}
+    assert office_tasks
+    response = client.get(other)
+    assert response.status_code == 200
+    mine = {t.pk for t in response.context["tasks"]}
+    assert mine == set(
+        Responsibility.objects.restrict(world["users"]["mawei"], "view")
+        .filter(organization=minhou)
+        .values_list("task_id", flat=True)
+    )
+    assert mine != office_tasks

@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from duikou.analytics.models import UnitRollup
 from duikou.analytics.services import organization_summary
+from duikou.core import versioned
 from duikou.core.lists import RestrictedListView
-from duikou.core.permissions import VIEW
+from duikou.core.permissions import VIEW, role_of
 from duikou.core.rows import label_rows
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
@@ -50,11 +52,43 @@ def organization_detail(request, pk: int):
 
     The cards read the analytics tallies (exact, kept with the data): whoever may open a unit's page may
     see every task assignment and payment of that unit. Each list shows its first PAGE_ROWS rows and links
-    to the paged list for the rest.
+    to the paged list for the rest; the lists and the unit's light are kept for the next view of the same user
+    while the data's version and the day stay the same (core.versioned).
     """
 
     user = request.user
     org = get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
+    # The tables are the same for every view of this user until the data or the day changes (core.versioned): the
+    # key holds whose view it is (the gate reads the user's role and unit) and the language of the labels.
+    viewer = (user.pk, role_of(user), getattr(user, "organization_id", None), get_language())
+    tables = versioned.cached("unit-page", (org.pk, viewer), lambda: _tables(user, org))
+    tally = organization_summary(org, subtree=False)
+    lead, support = tally["lead"], tally["support"]
+    spent = [tally["funds"].get(kind, {}) for kind in Transaction.SPENT_KINDS]
+    summary = {
+        "tasks": lead["tasks"] + support["tasks"],
+        "lead": lead["tasks"],
+        "completed": lead["by_status"].get(Task.COMPLETED, 0) + support["by_status"].get(Task.COMPLETED, 0),
+        "overdue": lead["overdue"] + support["overdue"],
+        "allocations": tables["allocation_count"],
+        "paid": sum(s.get("paid", 0) for s in spent),
+        "received": sum(s.get("received", 0) for s in spent),
+    }
+    return render(
+        request,
+        "organizations/organization_detail.html",
+        {
+            "org": org,
+            **tables,
+            "summary": summary,
+            "page_rows": PAGE_ROWS,
+            "aliases": org.aliases.all(),
+        },
+    )
+
+
+def _tables(user, org: Organization) -> dict:
+    """The page's lists, PAGE_ROWS rows each, as `user` may see them, and how many target shares the unit has."""
     # A unit's own assignment shows it its task, so the gate on the assignment is the gate on the task too.
     responsibilities = (
         Responsibility.objects.through(user, "organization", org)
@@ -104,36 +138,17 @@ def organization_detail(request, pk: int):
         .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
         .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS]
     )
-    children = _busiest_children(user, org) if org.kind == Organization.REGION else []
-    tally = organization_summary(org, subtree=False)
-    lead, support = tally["lead"], tally["support"]
-    spent = [tally["funds"].get(kind, {}) for kind in Transaction.SPENT_KINDS]
-    summary = {
-        "tasks": lead["tasks"] + support["tasks"],
-        "lead": lead["tasks"],
-        "completed": lead["by_status"].get(Task.COMPLETED, 0) + support["by_status"].get(Task.COMPLETED, 0),
-        "overdue": lead["overdue"] + support["overdue"],
-        "allocations": allocation_rows.count() if len(allocations) == PAGE_ROWS else len(allocations),
-        "paid": sum(s.get("paid", 0) for s in spent),
-        "received": sum(s.get("received", 0) for s in spent),
+    return {
+        "tasks": tasks,
+        "allocations": allocations,
+        "allocation_count": allocation_rows.count() if len(allocations) == PAGE_ROWS else len(allocations),
+        "funding_lines": funding_lines,
+        "transactions": transactions,
+        "projects": projects,
+        "dispatches": dispatches,
+        "children": _busiest_children(user, org) if org.kind == Organization.REGION else [],
+        "light": lights.unit_lights([org.pk]).get(org.pk, lights.DONE),
     }
-    return render(
-        request,
-        "organizations/organization_detail.html",
-        {
-            "org": org,
-            "tasks": tasks,
-            "allocations": allocations,
-            "funding_lines": funding_lines,
-            "transactions": transactions,
-            "projects": projects,
-            "dispatches": dispatches,
-            "summary": summary,
-            "page_rows": PAGE_ROWS,
-            "children": children,
-            "aliases": org.aliases.all(),
-        },
-    )
 
 
 # What the task and share rows read (unit_tags, lights.commitment_lights): a plan's source file and text, a task's
