@@ -98,6 +98,31 @@ UNIT_SHARES = (
     "</tr>\n{% endfor %}"
 )
 VALUE = "{% load duikou_web %}{% if value is None %}—{% else %}{{ row|quantity:value }}{% endif %}\n"
+# The unit page's other tables as its template wrote them (organization_detail.html's loops), before unit_tags did.
+UNIT_FUNDING_LINES = (
+    "{% load duikou_web %}{% for l in funding_lines %}<tr><td><a href=\"{% url 'funds:schedule' l.plan_id %}\">"
+    '{{ l.plan.title|truncatechars:30 }}</a></td><td>{{ l.source }}</td><td class="num">{{ l.year }}</td>'
+    '<td class="num">{{ l.amount|wan }}</td></tr>{% endfor %}'
+)
+UNIT_PAYMENTS = (
+    "{% load duikou_web %}{% for t in transactions %}<tr><td>{{ t.date }}</td><td>{{ t.kind_label }}</td><td>"
+    '{{ t.payer.full_name }}</td><td>{{ t.payee.full_name }}</td><td class="num">{{ t.amount|wan }}</td><td>'
+    "{{ t.receipt_status_label }}</td><td>{{ t.description }}</td></tr>\n{% endfor %}"
+)
+UNIT_PROJECTS = (
+    "{% load duikou_web %}{% for p in projects %}<tr><td>{{ p.name }}</td><td>{{ p.status_label }}</td><td>"
+    '{{ p.recipient.full_name }}</td><td>{{ p.implementer.full_name|default:"—" }}</td><td>{{ p.place }}</td>'
+    '<td class="num">{{ p.budget|wan }}</td></tr>\n{% endfor %}'
+)
+UNIT_PEOPLE = (
+    "{% for d in dispatches %}<tr><td>{{ d.person_name }}</td><td>{{ d.field_label }}</td><td>"
+    "{{ d.from_organization.full_name }}</td><td>{{ d.to_organization.full_name }}</td><td>{{ d.start_date }}"
+    "{% if d.end_date %}–{{ d.end_date }}{% endif %}</td></tr>\n{% endfor %}"
+)
+UNIT_SUBDIVISIONS = (
+    "{% for c in children %}<li><a href=\"{% url 'organizations:detail' c.pk %}\">{{ c.full_name }}</a> "
+    '<span class="meta">{{ c.task_count }}</span></li>{% endfor %}'
+)
 UNIT_LINKS = (
     '{% for o in orgs %}<a href="{% url \'organizations:detail\' o.pk %}" class="unreported">{{ o.name }}</a>'
     "{% if not forloop.last %}、{% endif %}{% endfor %}"
@@ -231,6 +256,119 @@ def test_the_tags_write_the_templates_markup(city, language):
         assert got == old(UNIT_LINKS, orgs=orgs)
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_unit_pages_tables_are_the_templates_markup(city, client, language):
+    """Funds, payments, projects, people sent and subdivisions: the page's rows of values written by unit_tags are
+    what the template's loops wrote over model instances, on generated data with markup in it, in both languages."""
+    from types import SimpleNamespace
+
+    from django.db.models import Count, Q
+
+    from duikou.core.rows import label_rows
+    from duikou.dispatches.models import Dispatch
+    from duikou.funds.models import FundingLine, Transaction
+    from duikou.projects.models import Project
+
+    busiest = Transaction.objects.values("payer_id").annotate(n=Count("pk")).order_by("-n")[0]["payer_id"]
+    unit = Organization.objects.get(pk=busiest)
+    # Text that must be escaped, a project with no implementer, people sent to and from it with and without an end.
+    Transaction.objects.filter(pk__in=Transaction.objects.filter(payer=unit).values("pk")[:5]).update(
+        description='拨付 <b>"第一批"</b> & 余款'
+    )
+    Project.objects.filter(pk__in=Project.objects.order_by("-pk").values("pk")[:3]).update(
+        recipient=unit, implementer=None, place="<某地> & 'x'"
+    )
+    FundingLine.objects.filter(pk__in=FundingLine.objects.values("pk")[:3]).update(source_organization=unit)
+    FundingLine.objects.filter(pk=FundingLine.objects.values("pk")[:1]).update(source='自筹 <甲> & "乙"')
+    other = Organization.objects.exclude(pk=unit.pk).order_by("pk").first()
+    program = Program.objects.order_by("pk").first()
+    for i in range(4):
+        Dispatch.objects.create(
+            program=program,
+            person_name=f"张<{i}>",
+            from_organization=unit if i % 2 else other,
+            to_organization=other if i % 2 else unit,
+            start_date=dt.date(2023, 1 + i, 1),
+            end_date=dt.date(2024, 6, 30) if i < 2 else None,
+        )
+    from duikou.analytics.models import UnitRollup
+
+    region = (
+        Organization.objects.filter(
+            pk__in=UnitRollup.objects.filter(tasks__gt=0).values("organization_id"),
+            parent__kind=Organization.REGION,
+        )
+        .select_related("parent")
+        .order_by("pk")
+        .first()
+        .parent
+    )
+    client.force_login(_office())
+    with translation.override(language):
+        response = client.get(reverse("organizations:detail", args=[unit.pk]), HTTP_ACCEPT_LANGUAGE=language)
+        body, context = response.content.decode(), response.context
+        funding_lines = list(
+            FundingLine.objects.filter(source_organization=unit)
+            .select_related("plan")
+            .order_by("-year", "pk")
+        )
+        sides = [
+            Transaction.objects.select_related("payer", "payee").filter(**{s: unit})
+            for s in ("payer", "payee")
+        ]
+        transactions = label_rows(
+            sorted(
+                {t.pk: t for side in sides for t in side}.values(), key=lambda t: (t.date, t.pk), reverse=True
+            )[:50],
+            "kind",
+            "receipt_status",
+        )
+        projects = label_rows(
+            Project.objects.filter(Q(implementer=unit) | Q(recipient=unit) | Q(proposed_by=unit))
+            .select_related("recipient", "implementer")
+            .order_by("-pk")[:50],
+            "status",
+        )
+        dispatches = label_rows(
+            Dispatch.objects.filter(Q(from_organization=unit) | Q(to_organization=unit))
+            .select_related("from_organization", "to_organization")
+            .order_by("-start_date", "pk")[:50],
+            "field",
+        )
+        assert (
+            len(funding_lines) >= 3 and len(transactions) > 5 and any(p.implementer is None for p in projects)
+        )
+        assert {(d.end_date is None, d.from_organization_id == unit.pk) for d in dispatches} >= {
+            (True, True),
+            (False, False),
+        }
+        for tag, rows, old_source, old_rows in [
+            (
+                "funding_line_rows",
+                context["funding_lines"],
+                UNIT_FUNDING_LINES,
+                {"funding_lines": funding_lines},
+            ),
+            ("payment_rows", context["transactions"], UNIT_PAYMENTS, {"transactions": transactions}),
+            ("project_rows", context["projects"], UNIT_PROJECTS, {"projects": projects}),
+            ("dispatch_rows", context["dispatches"], UNIT_PEOPLE, {"dispatches": dispatches}),
+        ]:
+            got = new(f"{{% load unit_tags %}}{{% {tag} rows %}}", rows=rows)
+            assert got == old(old_source, **old_rows), tag
+            assert got in body, tag
+        assert "&lt;b&gt;&quot;第一批&quot;&lt;/b&gt; &amp; 余款" in body
+
+        response = client.get(
+            reverse("organizations:detail", args=[region.pk]), HTTP_ACCEPT_LANGUAGE=language
+        )
+        children = response.context["children"]
+        assert children
+        got = new("{% load unit_tags %}{% subdivision_items children %}", children=children)
+        shown = [SimpleNamespace(pk=pk, full_name=name, task_count=n) for pk, name, n in children]
+        assert got == old(UNIT_SUBDIVISIONS, children=shown)
+        assert got in response.content.decode()
+
+
 def _office():
     from duikou.accounts.models import User
     from duikou.core import permissions as perms
@@ -336,3 +474,39 @@ def test_the_dashboards_cached_tables_follow_the_data(world, client_for):
         task.save()
         after = client.get(reverse("web:home")).content.decode()
         assert done_count(after) == done_count(first) + 1
+
+
+def test_the_unit_pages_kept_lists_follow_the_data_and_the_viewer(world, client_for):
+    """The unit page keeps its lists for the next view on the data's version: a payment recorded shows on the next
+    view, and a user whose gate shows less never gets the lists kept for one who sees more."""
+    from duikou.funds.models import Transaction
+
+    mawei, minhou = world["mawei"], world["minhou"]
+    url = reverse("organizations:detail", args=[mawei.pk])
+    client = client_for(world["users"]["mawei"])
+    assert "第二笔拨付说明" not in client.get(url).content.decode()
+    assert "第二笔拨付说明" not in client.get(url).content.decode()  # kept
+    Transaction.objects.create(
+        funding_line=None,
+        project=world["plan"].program.projects.first(),
+        amount=1_000_000,
+        date=dt.date(2023, 9, 1),
+        payer=mawei,
+        payee=world["xiji"],
+        description="第二笔拨付说明",
+    )
+    assert "第二笔拨付说明" in client.get(url).content.decode()
+
+    # 闽侯县's page: the office sees its tasks; 马尾区's reporter sees only the assignments its own gate lets it see.
+    other = reverse("organizations:detail", args=[minhou.pk])
+    office_tasks = {t.pk for t in client_for(world["users"]["office"]).get(other).context["tasks"]}
+    assert office_tasks
+    response = client.get(other)
+    assert response.status_code == 200
+    mine = {t.pk for t in response.context["tasks"]}
+    assert mine == set(
+        Responsibility.objects.restrict(world["users"]["mawei"], "view")
+        .filter(organization=minhou)
+        .values_list("task_id", flat=True)
+    )
+    assert mine != office_tasks

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from duikou.reports.achieved import achieved_by_target, latest_approved_figures
+from duikou.reports.achieved import achieved_by_target, latest_approved_figures, unit_figures
 from duikou.web import stats
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +21,10 @@ def test_achieved_is_the_latest_approved_figure_of_each_unit(world):
         (sales.pk, world["minhou"].pk): Decimal("30000000"),
     }
     assert achieved_by_target(target_ids=[sales.pk]) == {sales.pk: Decimal("90000000")}
+    # One unit's figures, the compiled query the unit page runs: the same rule, each unit its own figure.
+    for unit, figure in (("mawei", Decimal("60000000")), ("minhou", Decimal("30000000"))):
+        assert unit_figures(world[unit].pk, [sales.pk, world["sales"].pk + 10_000]) == {sales.pk: figure}
+    assert unit_figures(world["mawei"].pk, []) == {}
 
 
 def test_target_pages_show_progress(world, client_for):

@@ -45,6 +45,29 @@ class IdList(Expression):
         return "SELECT unnest(%s::bigint[])", [self._value(connection)]
 
 
+class Param(Expression):
+    """One value given by name at run time, for a query whose other parameter is not a list of ids:
+    `filter(report__organization_id=Param("unit"))`, then `rows(ids, *key, unit=263)`. Only for `Compiled` querysets.
+
+    Sent as the query's own parameter (a plain `=` the planner sees as today), unlike an `IdList`."""
+
+    def __init__(self, name: str, output_field=None):
+        super().__init__(output_field=output_field or IntegerField())
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [_Named(self.name)]
+
+
+class _Named:
+    """Stands in the compiled parameters for a `Param`'s value."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
 class Compiled:
     """`build(*key)` → a values_list queryset with an `IdList()` in it, compiled once per key, database and time
     zone; `rows(ids, *key)` runs it for these ids, each column converted as values_list converts it (SQLite's
@@ -61,7 +84,8 @@ class Compiled:
         converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
         return sql, tuple(params), converters
 
-    def rows(self, ids: Iterable[int], *key) -> list[tuple]:
+    def rows(self, ids: Iterable[int], *key, **values) -> list[tuple]:
+        """The rows for these ids (none without ids); `values` are the `Param`s' values by name."""
         ids = list(dict.fromkeys(ids))
         if not ids:
             return []
@@ -70,7 +94,10 @@ class Compiled:
         sql, params, converters = self._sql(alias, timezone.get_current_timezone_name(), *key)
         value = ids if connection.vendor == "postgresql" else json.dumps(ids)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [value if p is _IDS else p for p in params])
+            cursor.execute(
+                sql,
+                [value if p is _IDS else values[p.name] if isinstance(p, _Named) else p for p in params],
+            )
             found = cursor.fetchall()
         if not converters:
             return found

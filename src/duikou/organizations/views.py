@@ -1,21 +1,23 @@
 """Organization pages: the list, and one unit's page with everything it is part of across programs."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from duikou.analytics.models import UnitRollup
 from duikou.analytics.services import organization_summary
+from duikou.core import versioned
 from duikou.core.lists import RestrictedListView
-from duikou.core.permissions import VIEW
+from duikou.core.permissions import VIEW, role_of
 from duikou.core.rows import label_rows
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task, attach_task_figures
 from duikou.projects.models import Project
-from duikou.reports.achieved import latest_approved_figures
+from duikou.reports.achieved import unit_figures
 from duikou.supervision import lights
 from duikou.targets.models import Allocation
 
@@ -50,15 +52,48 @@ def organization_detail(request, pk: int):
 
     The cards read the analytics tallies (exact, kept with the data): whoever may open a unit's page may
     see every task assignment and payment of that unit. Each list shows its first PAGE_ROWS rows and links
-    to the paged list for the rest.
+    to the paged list for the rest; the lists and the unit's light are kept for the next view of the same user
+    while the data's version and the day stay the same (core.versioned).
     """
 
     user = request.user
     org = get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
+    # The tables are the same for every view of this user until the data or the day changes (core.versioned): the
+    # key holds whose view it is (the gate reads the user's role and unit) and the language of the labels.
+    viewer = (user.pk, role_of(user), getattr(user, "organization_id", None), get_language())
+    tables = versioned.cached("unit-page", (org.pk, viewer), lambda: _tables(user, org))
+    tally = organization_summary(org, subtree=False)
+    lead, support = tally["lead"], tally["support"]
+    spent = [tally["funds"].get(kind, {}) for kind in Transaction.SPENT_KINDS]
+    summary = {
+        "tasks": lead["tasks"] + support["tasks"],
+        "lead": lead["tasks"],
+        "completed": lead["by_status"].get(Task.COMPLETED, 0) + support["by_status"].get(Task.COMPLETED, 0),
+        "overdue": lead["overdue"] + support["overdue"],
+        "allocations": tables["allocation_count"],
+        "paid": sum(s.get("paid", 0) for s in spent),
+        "received": sum(s.get("received", 0) for s in spent),
+    }
+    return render(
+        request,
+        "organizations/organization_detail.html",
+        {
+            "org": org,
+            **tables,
+            "summary": summary,
+            "page_rows": PAGE_ROWS,
+            "aliases": org.aliases.all(),
+        },
+    )
+
+
+def _tables(user, org: Organization) -> dict:
+    """The page's lists, PAGE_ROWS rows each, as `user` may see them, and how many target shares the unit has."""
     # A unit's own assignment shows it its task, so the gate on the assignment is the gate on the task too.
     responsibilities = (
         Responsibility.objects.through(user, "organization", org)
         .select_related("task", "task__plan")
+        .only(*_TASK_ROW_FIELDS)
         .order_by("task__plan__issued_on", "task__order", "pk")
     )
     tasks = []
@@ -70,92 +105,123 @@ def organization_detail(request, pk: int):
     attach_task_figures(tasks)
     allocation_rows = Allocation.objects.through(user, "organization", org)
     allocations = list(
-        allocation_rows.select_related("target", "target__plan__program").order_by(
-            "target__plan__issued_on", "target__order", "pk"
-        )[:PAGE_ROWS]
+        allocation_rows.select_related("target", "target__plan__program")
+        .only(*_SHARE_ROW_FIELDS)
+        .order_by("target__plan__issued_on", "target__order", "pk")[:PAGE_ROWS]
     )
-    figures = latest_approved_figures(
-        target_ids=[a.target_id for a in allocations], organization_ids=[org.pk]
-    )
+    figures = unit_figures(org.pk, [a.target_id for a in allocations])
     for a in allocations:
-        a.achieved = figures.get((a.target_id, org.pk))
+        a.achieved = figures.get(a.target_id)
         a.progress = a.progress_of(a.achieved)
     lights.commitment_lights(allocations)
+    # The other tables are rows of values (model instances cost more than the page's SQL), written by unit_tags.
     funding_lines = list(
         FundingLine.objects.through(user, "source_organization", org)
-        .select_related("plan")
-        .order_by("-year", "pk")[:PAGE_ROWS]
+        .order_by("-year", "pk")
+        .values_list("plan_id", "plan__title", "source", "year", "amount")[:PAGE_ROWS]
     )
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
-    payments = Transaction.objects.select_related("payer", "payee")
-    transactions = label_rows(
-        _newest(
-            [payments.through(user, side, org) for side in ("payer", "payee")], ("date", "pk"), PAGE_ROWS
-        ),
-        "kind",
-        "receipt_status",
+    transactions = _newest(
+        [Transaction.objects.through(user, side, org) for side in ("payer", "payee")],
+        ("date", "pk"),
+        PAYMENT_COLUMNS,
     )
-    library = Project.objects.select_related("recipient", "implementer")
-    projects = label_rows(
-        _newest(
-            [library.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")],
-            ("pk",),
-            PAGE_ROWS,
-        ),
-        "status",
+    projects = _newest(
+        [Project.objects.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")],
+        ("pk",),
+        PROJECT_COLUMNS,
     )
-    dispatches = label_rows(
-        Dispatch.objects.restrict(user, VIEW)
-        .filter(Q(from_organization=org) | Q(to_organization=org))
-        .select_related("from_organization", "to_organization")
-        .order_by("-start_date")[:PAGE_ROWS],
-        "field",
+    # Either side through the gate (each side of a unit's own subtree passes without the gate's subqueries).
+    sent = Dispatch.objects.through(user, "from_organization", org)
+    dispatches = list(
+        (sent | Dispatch.objects.through(user, "to_organization", org))
+        .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
+        .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS]
     )
-    children = _busiest_children(user, org) if org.kind == Organization.REGION else []
-    tally = organization_summary(org, subtree=False)
-    lead, support = tally["lead"], tally["support"]
-    spent = [tally["funds"].get(kind, {}) for kind in Transaction.SPENT_KINDS]
-    summary = {
-        "tasks": lead["tasks"] + support["tasks"],
-        "lead": lead["tasks"],
-        "completed": lead["by_status"].get(Task.COMPLETED, 0) + support["by_status"].get(Task.COMPLETED, 0),
-        "overdue": lead["overdue"] + support["overdue"],
-        "allocations": allocation_rows.count() if len(allocations) == PAGE_ROWS else len(allocations),
-        "paid": sum(s.get("paid", 0) for s in spent),
-        "received": sum(s.get("received", 0) for s in spent),
+    return {
+        "tasks": tasks,
+        "allocations": allocations,
+        "allocation_count": allocation_rows.count() if len(allocations) == PAGE_ROWS else len(allocations),
+        "funding_lines": funding_lines,
+        "transactions": transactions,
+        "projects": projects,
+        "dispatches": dispatches,
+        "children": _busiest_children(user, org) if org.kind == Organization.REGION else [],
+        "light": lights.unit_lights([org.pk]).get(org.pk, lights.DONE),
     }
-    return render(
-        request,
-        "organizations/organization_detail.html",
-        {
-            "org": org,
-            "tasks": tasks,
-            "allocations": allocations,
-            "funding_lines": funding_lines,
-            "transactions": transactions,
-            "projects": projects,
-            "dispatches": dispatches,
-            "summary": summary,
-            "page_rows": PAGE_ROWS,
-            "children": children,
-            "aliases": org.aliases.all(),
-        },
-    )
 
 
-def _newest(sides: list, newest_first: tuple[str, ...], limit: int) -> list:
-    """The first `limit` rows of any of the `sides` querysets, newest first, from one bounded query per side."""
+# What the task and share rows read (unit_tags, lights.commitment_lights): a plan's source file and text, a task's
+# text and every row's timestamps are not read for 50 rows (instances with every field cost more than their SQL).
+_TASK_ROW_FIELDS = (
+    "role",
+    "task__plan_id",
+    "task__number",
+    "task__title",
+    "task__deadline",
+    "task__due_date",
+    "task__status",
+    "task__completed_on",
+    "task__plan__title",
+)
+_SHARE_ROW_FIELDS = (
+    "value",
+    "target__indicator",
+    "target__value",
+    "target__unit",
+    "target__unit_text",
+    "target__comparator",
+    "target__year",
+    "target__plan__title",
+    "target__plan__start_year",
+    "target__plan__end_year",
+    "target__plan__program__name",  # the program is read for its day (core.dates.today_for)
+)
+# The columns of the rows unit_tags writes (payment_rows, project_rows, dispatch_rows), in that order.
+PAYMENT_COLUMNS = (
+    "date",
+    "pk",
+    "kind",
+    "payer__full_name",
+    "payee__full_name",
+    "amount",
+    "receipt_status",
+    "description",
+)
+PROJECT_COLUMNS = (
+    "pk",
+    "name",
+    "status",
+    "recipient__full_name",
+    "implementer__full_name",
+    "place",
+    "budget",
+)
+DISPATCH_COLUMNS = (
+    "person_name",
+    "field",
+    "from_organization__full_name",
+    "to_organization__full_name",
+    "start_date",
+    "end_date",
+)
+
+
+def _newest(sides: list, newest_first: tuple[str, ...], columns: tuple[str, ...]) -> list[tuple]:
+    """The first PAGE_ROWS rows of any of the `sides` querysets, newest first, as tuples of `columns` (which begin
+    with the `newest_first` fields and include "pk"): one bounded query per side, merged."""
+    order = [f"-{f}" for f in newest_first]
+    key, pk = len(newest_first), columns.index("pk")
     rows = {}
     for side in sides:
-        for row in side.order_by(*(f"-{f}" for f in newest_first))[:limit]:
-            rows[row.pk] = row
-    return sorted(rows.values(), key=lambda r: tuple(getattr(r, f) for f in newest_first), reverse=True)[
-        :limit
-    ]
+        for row in side.order_by(*order).values_list(*columns)[:PAGE_ROWS]:
+            rows[row[pk]] = row
+    return sorted(rows.values(), key=lambda r: r[:key], reverse=True)[:PAGE_ROWS]
 
 
-def _busiest_children(user, org: Organization) -> list[Organization]:
-    """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50."""
+def _busiest_children(user, org: Organization) -> list[tuple]:
+    """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50:
+    (id, full name, assignments)."""
 
     child_ids = Organization.objects.restrict(user, VIEW).filter(parent=org).values("pk")
     counts = dict(
@@ -163,7 +229,7 @@ def _busiest_children(user, org: Organization) -> list[Organization]:
         .order_by("-tasks", "organization_id")
         .values_list("organization_id", "tasks")[:50]
     )
-    children = list(Organization.objects.filter(pk__in=list(counts)).only("pk", "full_name"))
-    for child in children:
-        child.task_count = counts[child.pk]
-    return sorted(children, key=lambda c: (-c.task_count, c.pk))
+    names = dict(Organization.objects.filter(pk__in=list(counts)).values_list("pk", "full_name"))
+    return sorted(
+        ((pk, names[pk], n) for pk, n in counts.items() if pk in names), key=lambda c: (-c[2], c[0])
+    )

@@ -1,75 +1,175 @@
-"""A unit's tasks and target shares on its page, built in Python: 50 rows each, where a share's row included four
-templates (three values and a progress bar) and every row reversed a url; the markup is the templates' own."""
+"""A unit's tables on its page, built in Python: 50 rows each, where a share's row included four templates (three
+values and a progress bar), every row reversed a url and every cell went through the template engine; the markup is
+the templates' own, character for character (tests/web/test_detail_pages.py). Funds, payments, projects, people and
+subdivisions come as rows of values (the view's `*_COLUMNS`), not model instances.
+
+Cells are escaped as `{{ value }}` escapes them (core.lists.value_html, without format_html's lazy-string wrapper
+around every argument), and what repeats from row to row (a plan's shortened title, a light's badge, a date) is
+built once a page."""
+
+import html
+from collections.abc import Callable
 
 from django import template
 from django.template.defaultfilters import truncatechars
-from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
-from duikou.core.rows import url_maker
+from duikou.core.lists import value_html as cell
+from duikou.core.rows import choice_labels, url_maker
+from duikou.dispatches.models import Dispatch
+from duikou.funds.models import Transaction
+from duikou.projects.models import Project
 from duikou.supervision.templatetags.supervision_tags import light_badge
 from duikou.targets.tables import value_html
 from duikou.web.templatetags.dashboard_tags import progress_cell
+from duikou.web.templatetags.duikou_web import wan
 
 register = template.Library()
+
+
+def _once(function: Callable[[object], str]) -> Callable[[object], str]:
+    """`function` remembered for the page: its argument repeats from row to row."""
+    seen: dict = {}
+
+    def remembered(value) -> str:
+        if value not in seen:
+            seen[value] = function(value)
+        return seen[value]
+
+    return remembered
+
+
+def _link(name: str) -> Callable[[object], str]:
+    """id → the named url's path for it, escaped for an attribute (core.rows.url_maker)."""
+    path = url_maker(name)
+    return lambda pk: html.escape(path(pk))
+
+
+def _shortened() -> Callable[[object], str]:
+    """A title as `{{ title|truncatechars:30 }}` writes it, once per title a page."""
+    return _once(lambda title: cell(truncatechars(title, 30)))
 
 
 @register.simple_tag
 def unit_task_rows(tasks):
     """The unit's tasks: plan, number, title, its role, deadline, status and light."""
-    plan_url, task_url, today = url_maker("plans:detail"), url_maker("supervision:task"), today_for()
-    overdue = mark_safe(" · " + _("已逾期"))  # the site's own text, unescaped as {% trans %} writes it
+    plan_url, task_url, today = _link("plans:detail"), _link("supervision:task"), today_for()
+    short, badge = _shortened(), _once(light_badge)
+    overdue = " · " + _("已逾期")  # the site's own text, unescaped as {% trans %} writes it
     rows = []
     for t in tasks:
         late = t.overdue_on(today)
+        role, opening = t.my_role, '<tr class="overdue">' if late else "<tr>"
         rows.append(
-            format_html(
-                '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td><a href="{}">{}</a></td>\n'
-                '<td><span class="badge {}">{}</span></td><td>{}</td><td>{}{}</td><td>{}</td></tr>\n',
-                mark_safe(' class="overdue"') if late else "",
-                plan_url(t.plan_id),
-                truncatechars(t.plan.title, 30),
-                localize(t.number),
-                task_url(t.pk),
-                t.title,
-                t.my_role.role,
-                t.my_role.role_label,
-                localize(t.deadline),
-                t.status_label,
-                overdue if late else "",
-                light_badge(getattr(t, "light", "")),
-            )
+            f'{opening}<td><a href="{plan_url(t.plan_id)}">{short(t.plan.title)}</a>'
+            f'</td><td>{cell(t.number)}</td><td><a href="{task_url(t.pk)}">{cell(t.title)}</a></td>\n'
+            f'<td><span class="badge {cell(role.role)}">{cell(role.role_label)}</span></td><td>{cell(t.deadline)}'
+            f"</td><td>{cell(t.status_label)}{overdue if late else ''}</td><td>{badge(getattr(t, 'light', ''))}"
+            "</td></tr>\n"
         )
-    return mark_safe("".join(rows))
+    return mark_safe("".join(rows))  # noqa: S308 (built escaped)
 
 
-def _value_cell(target, value) -> str:
-    """targets/_value_cell.html as its include wrote it (targets.tables.value_html, with the file's newline)."""
-    return format_html("{}\n", value_html(target, value))
+def _value_cells() -> Callable[[object, object], str]:
+    """targets/_value_cell.html as its include wrote it (targets.tables.value_html, with the file's newline), once
+    per value and unit a page (a target's value shows on each of its shares)."""
+    seen: dict = {}
+
+    def value_cell(target, value) -> str:
+        key = (target.unit, target.unit_text, value)
+        if key not in seen:
+            seen[key] = f"{value_html(target, value)}\n"
+        return seen[key]
+
+    return value_cell
 
 
 @register.simple_tag
 def unit_share_rows(allocations):
     """The unit's target shares: plan, indicator, the target's value, the share, achieved, progress and light."""
-    target_url = url_maker("targets:detail")
-    return mark_safe(
+    target_url, short, badge, _value_cell = (
+        _link("targets:detail"),
+        _shortened(),
+        _once(light_badge),
+        _value_cells(),
+    )
+    return mark_safe(  # noqa: S308 (built escaped)
         "".join(
-            format_html(
-                '<tr><td>{}</td><td><a href="{}">{}</a></td>\n'
-                '<td class="num">{}</td><td class="num">{}</td>\n'
-                '<td class="num">{}</td><td>{}</td><td>{}</td></tr>\n',
-                truncatechars(a.target.plan.title, 30),
-                target_url(a.target_id),
-                a.target.indicator,
-                _value_cell(a.target, a.target.value),
-                _value_cell(a.target, a.value),
-                _value_cell(a.target, getattr(a, "achieved", None)),
-                progress_cell(getattr(a, "progress", None)),
-                light_badge(getattr(a, "light", "")),
-            )
+            f'<tr><td>{short(a.target.plan.title)}</td><td><a href="{target_url(a.target_id)}">'
+            f"{cell(a.target.indicator)}</a></td>\n"
+            f'<td class="num">{_value_cell(a.target, a.target.value)}</td><td class="num">'
+            f"{_value_cell(a.target, a.value)}</td>\n"
+            f'<td class="num">{_value_cell(a.target, getattr(a, "achieved", None))}</td><td>'
+            f"{progress_cell(getattr(a, 'progress', None))}</td><td>{badge(getattr(a, 'light', ''))}</td></tr>\n"
             for a in allocations
+        )
+    )
+
+
+@register.simple_tag
+def funding_line_rows(lines):
+    """The unit's funding lines: (plan id, plan title, source, year, amount) → plan, source, year, amount."""
+    schedule_url, short = _link("funds:schedule"), _shortened()
+    return mark_safe(  # noqa: S308 (built escaped)
+        "".join(
+            f'<tr><td><a href="{schedule_url(plan_id)}">{short(title)}</a></td><td>{cell(source)}</td>'
+            f'<td class="num">{cell(year)}</td><td class="num">{cell(wan(amount))}</td></tr>'
+            for plan_id, title, source, year, amount in lines
+        )
+    )
+
+
+@register.simple_tag
+def payment_rows(payments):
+    """The unit's payments, rows of the view's PAYMENT_COLUMNS: date, kind, payer, payee, amount, receipt, note."""
+    kinds, receipts = choice_labels(Transaction, "kind"), choice_labels(Transaction, "receipt_status")
+    day_text, name = _once(cell), _once(cell)
+    return mark_safe(  # noqa: S308 (built escaped)
+        "".join(
+            f"<tr><td>{day_text(day)}</td><td>{cell(kinds.get(kind, kind))}</td><td>{name(payer)}</td>"
+            f'<td>{name(payee)}</td><td class="num">{cell(wan(amount))}</td>'
+            f"<td>{cell(receipts.get(receipt, receipt))}</td><td>{cell(description)}</td></tr>\n"
+            for day, _pk, kind, payer, payee, amount, receipt, description in payments
+        )
+    )
+
+
+@register.simple_tag
+def project_rows(projects):
+    """The unit's projects, rows of the view's PROJECT_COLUMNS: name, status, recipient, implementer, place, budget."""
+    statuses, name = choice_labels(Project, "status"), _once(cell)
+    return mark_safe(  # noqa: S308 (built escaped)
+        "".join(
+            f"<tr><td>{cell(project)}</td><td>{cell(statuses.get(status, status))}</td><td>{name(recipient)}</td>"
+            f'<td>{name(implementer or "—")}</td><td>{cell(place)}</td><td class="num">{cell(wan(budget))}</td>'
+            "</tr>\n"
+            for _pk, project, status, recipient, implementer, place, budget in projects
+        )
+    )
+
+
+@register.simple_tag
+def dispatch_rows(dispatches):
+    """The people sent to or from the unit, rows of the view's DISPATCH_COLUMNS: name, field, from, to, dates."""
+    fields, day, name = choice_labels(Dispatch, "field"), _once(cell), _once(cell)
+    return mark_safe(  # noqa: S308 (built escaped)
+        "".join(
+            f"<tr><td>{cell(person)}</td><td>{cell(fields.get(field, field))}</td><td>{name(sender)}</td>"
+            f"<td>{name(receiver)}</td><td>{day(start)}{f'–{day(end)}' if end else ''}</td></tr>\n"
+            for person, field, sender, receiver, start, end in dispatches
+        )
+    )
+
+
+@register.simple_tag
+def subdivision_items(children):
+    """The region's busiest subdivisions: (id, full name, assignments) → a link and the count."""
+    unit_url = _link("organizations:detail")
+    return mark_safe(  # noqa: S308 (built escaped)
+        "".join(
+            f'<li><a href="{unit_url(pk)}">{cell(name)}</a> <span class="meta">{cell(n)}</span></li>'
+            for pk, name, n in children
         )
     )
