@@ -25,7 +25,7 @@ from duikou.core.audit import bulk_create_logged
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
 from duikou.organizations.models import Organization
-from duikou.plans.models import Plan, Task
+from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Program
 from duikou.targets.models import Allocation
 
@@ -46,16 +46,13 @@ def _subtree(organization: Organization) -> Q:
 def unit_tasks(report: Report):
     """The tasks of the report's program (published plans) for which the reporting unit is responsible."""
     orgs = Organization.objects.filter(_subtree(report.organization)).values("pk")
-    return (
-        Task.objects.filter(
-            plan__program_id=report.program_id,
-            plan__status=Plan.PUBLISHED,
-            responsibilities__organization__in=orgs,
-        )
-        .distinct()
-        .select_related("plan")
-        .order_by("plan_id", "order")
-    )
+    # From the unit's own responsibilities (an index on the unit), not a DISTINCT over tasks joined to their plans:
+    # that sorted every column of the tasks and their plans (the source file included) to drop the repeats.
+    return Task.objects.filter(
+        pk__in=Responsibility.objects.filter(organization__in=orgs).values("task_id"),
+        plan__program_id=report.program_id,
+        plan__status=Plan.PUBLISHED,
+    ).order_by("plan_id", "order")
 
 
 def unit_allocations(report: Report):
@@ -72,6 +69,12 @@ def unit_allocations(report: Report):
     )
 
 
+def unit_scope(report: Report) -> tuple[list[Task], list[Allocation]]:
+    """The unit's tasks and shares in this report (`unit_tasks`, `unit_allocations`), read once for a request: the
+    report page builds its form from them and `save_report` checks the posted rows against the same."""
+    return list(unit_tasks(report)), list(unit_allocations(report))
+
+
 _UNREAD = object()
 
 
@@ -85,7 +88,8 @@ def editable_by(report: Report, user, *, lock=_UNREAD) -> bool:
 
 def period_lock(program_id: int, period) -> PeriodLock | None:
     """The lock in force on this program's period today, if any (the one rule every report write checks)."""
-    lock = PeriodLock.objects.filter(program_id=program_id, period=str(period)).first()
+    # One row at most (unique per program and period): no ordering, so no join to the program for its ordering.
+    lock = PeriodLock.objects.filter(program_id=program_id, period=str(period)).order_by().first()
     return lock if lock is not None and lock.locked_on(today_for(lock.program)) else None
 
 
@@ -104,7 +108,7 @@ def require_unlocked(report: Report) -> None:
 def require_editable(report: Report, user) -> None:
     perms.require(user, report, perms.VIEW)
     require_unlocked(report)
-    if not editable_by(report, user):
+    if not editable_by(report, user, lock=None):  # require_unlocked found no lock
         raise PermissionDenied(
             _("月报 %(report)s 当前状态为“%(status)s”，您不能修改。")
             % {"report": report, "status": report.get_status_display()}
@@ -149,30 +153,33 @@ def save_report(
     summary: str | None = None,
     progress: Iterable[dict] = (),
     figures: Iterable[dict] = (),
+    scope: tuple[list[Task], list[Allocation]] | None = None,
 ) -> Report:
     """Save the content of a report; a stale `version` (someone saved since) is refused, nothing is written.
 
     progress: dicts with task (Task or id), status, percent, text.
     figures: dicts with allocation (Allocation or id), value, note.
+    scope: the report's `unit_scope`, when the caller has read it in this request (the rows are checked against it).
     """
     before = (report.version, report.summary)
     try:
         with transaction.atomic():
-            return _save_report(report, user, version, summary, progress, figures)
+            return _save_report(report, user, version, summary, progress, figures, scope)
     except Exception:
         # Rolled back in the database, so the caller's object must not keep the half-applied values either.
         report.version, report.summary = before
         raise
 
 
-def _save_report(report, user, version, summary, progress, figures) -> Report:
+def _save_report(report, user, version, summary, progress, figures, scope) -> Report:
     require_editable(report, user)
     report.version = version
     if summary is not None:
         report.summary = summary
     report.save()  # claims the version first: a stale editor is refused before any row changes
 
-    tasks = {t.pk: t for t in unit_tasks(report)}
+    unit_task_list, unit_allocation_list = scope if scope is not None else unit_scope(report)
+    tasks = {t.pk: t for t in unit_task_list}
     statuses = {key for key, _label in TaskProgress._meta.get_field("status").choices}
     # The report's rows read once; new rows written in one insert (with their change-log entries), a changed row
     # saved, an unchanged one left alone: a unit with 100 tasks saves in a few queries, not 500.
@@ -208,7 +215,7 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
             stored.save()
     bulk_create_logged(TaskProgress, list(new.values()))
 
-    allocations = {a.pk: a for a in unit_allocations(report)}
+    allocations = {a.pk: a for a in unit_allocation_list}
     # As the progress: the report's figures read once, new ones written in one insert; a target given twice (two
     # shares of one target in the unit's subtree), or set then cleared, ends as its last row says.
     stored_figures = {f.target_id: f for f in report.figures.all()}
@@ -264,30 +271,28 @@ def _int(value, place: str) -> int:
 
 def snapshot(report: Report) -> dict:
     """The report's content as JSON, kept with every workflow step so a returned report keeps its history."""
+    # Read as values: only the task's number and the target's indicator are kept of them.
+    progress = report.task_progress.order_by("task__plan_id", "task__order").values_list(
+        "task_id", "task__number", "status", "percent", "text"
+    )
+    figures = report.figures.order_by("target_id").values_list(
+        "target_id", "allocation_id", "target__indicator", "value"
+    )
     return {
         "summary": report.summary,
         "progress": [
-            {
-                "task": p.task_id,
-                "number": p.task.number,
-                "status": p.status,
-                "percent": p.percent,
-                "text": p.text,
-            }
-            for p in report.task_progress.select_related("task").order_by("task__plan_id", "task__order")
+            {"task": task, "number": number, "status": status, "percent": percent, "text": text}
+            for task, number, status, percent, text in progress
         ],
         "figures": [
-            {
-                "target": f.target_id,
-                "allocation": f.allocation_id,
-                "indicator": f.target.indicator,
-                "value": str(f.value),
-            }
-            for f in report.figures.select_related("target").order_by("target_id")
+            {"target": target, "allocation": allocation, "indicator": indicator, "value": str(value)}
+            for target, allocation, indicator, value in figures
         ],
         "evidence": [
-            {"name": e.original_name, "sha256": e.sha256, "size": e.size}
-            for e in report.evidence.order_by("id")
+            {"name": name, "sha256": sha256, "size": size}
+            for name, sha256, size in report.evidence.order_by("id").values_list(
+                "original_name", "sha256", "size"
+            )
         ],
         "transactions": list(report.transactions.order_by("id").values_list("id", flat=True)),
     }

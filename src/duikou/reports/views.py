@@ -97,13 +97,15 @@ def _stored(report):
     return list(report.task_progress.select_related("task")), list(report.figures.select_related("target"))
 
 
-def _rows(report, data=None, stored=None):
-    """The unit's tasks and target shares, with this report's values (or the values just posted)."""
-    progress, figures = stored or _stored(report)
+def _rows(scope, data=None, stored=([], [])):
+    """The unit's tasks and target shares (`services.unit_scope`), with this report's values (`stored`) or the values
+    just posted (`data`)."""
+    tasks, allocations = scope
+    progress, figures = stored
     progress = {p.task_id: p for p in progress}
     figures = {f.target_id: f for f in figures}
     task_rows = []
-    for task in services.unit_tasks(report):
+    for task in tasks:
         p = progress.get(task.pk)
         key = f"task-{task.pk}"
         task_rows.append(
@@ -116,7 +118,7 @@ def _rows(report, data=None, stored=None):
             }
         )
     figure_rows = []
-    for allocation in services.unit_allocations(report):
+    for allocation in allocations:
         f = figures.get(allocation.target_id)
         key = f"alloc-{allocation.pk}"
         is_money = allocation.target.unit == Target.YUAN
@@ -140,11 +142,12 @@ def _rows(report, data=None, stored=None):
 def report_detail(request, pk):
     """The report page: fill in (while editable), evidence, workflow buttons, changes since last period, history."""
     report = _report(request, pk)
+    scope = services.unit_scope(report)
     status_code = 200
     data = None
     if request.method == "POST":
         data = request.POST
-        task_rows, figure_rows = _rows(report, data)
+        task_rows, figure_rows = _rows(scope, data)
         try:
             version = int(data.get("version", ""))
         except ValueError:
@@ -168,6 +171,7 @@ def report_detail(request, pk):
                     {"allocation": r["allocation"].pk, "value": _figure_value(r), "note": r["note"]}
                     for r in figure_rows
                 ],
+                scope=scope,
             )
         except StaleEditError as exc:
             messages.error(request, exc.messages[0])
@@ -186,7 +190,7 @@ def report_detail(request, pk):
             messages.success(request, _("月报已保存"))
             return redirect("reports:detail", pk=report.pk)
     stored = _stored(report)
-    task_rows, figure_rows = _rows(report, data, stored)
+    task_rows, figure_rows = _rows(scope, data, stored)
     period = report.period
     transactions = (
         Transaction.objects.restrict(request.user)
