@@ -43,26 +43,40 @@ def _subtree(organization: Organization) -> Q:
     return Q(tree_path__startswith=organization.tree_path)
 
 
-def unit_tasks(report: Report):
-    """The tasks of the report's program (published plans) for which the reporting unit is responsible."""
-    orgs = Organization.objects.filter(_subtree(report.organization)).values("pk")
-    # From the unit's own responsibilities (an index on the unit), not a DISTINCT over tasks joined to their plans:
-    # that sorted every column of the tasks and their plans (the source file included) to drop the repeats.
+# Up to this many units under a reporting unit are passed to its scope's queries as ids (the planner then starts from
+# the unit's own rows); a larger subtree stays a subquery (SQLite takes at most 32,766 parameters).
+_LISTED_UNITS = 1000
+
+
+def _units(report: Report):
+    """The ids of the reporting unit and the units under it: a list (read here) for a small subtree, else a subquery.
+    As a subquery, PostgreSQL guessed a handful of units and planned from the program's every task instead."""
+    subtree = Organization.objects.filter(_subtree(report.organization)).values_list("pk", flat=True)
+    ids = list(subtree[: _LISTED_UNITS + 1])
+    return ids if len(ids) <= _LISTED_UNITS else subtree
+
+
+def unit_tasks(report: Report, *, units=None):
+    """The tasks of the report's program (published plans) for which the reporting unit is responsible.
+    `units`: the report's `_units`, when the caller has read them."""
+    units = _units(report) if units is None else units
+    # From the unit's own responsibilities, not a DISTINCT over tasks joined to their plans: that sorted every
+    # column of the tasks and their plans (the source file included) to drop the repeats.
     return Task.objects.filter(
-        pk__in=Responsibility.objects.filter(organization__in=orgs).values("task_id"),
+        pk__in=Responsibility.objects.filter(organization_id__in=units).values("task_id"),
         plan__program_id=report.program_id,
         plan__status=Plan.PUBLISHED,
     ).order_by("plan_id", "order")
 
 
-def unit_allocations(report: Report):
+def unit_allocations(report: Report, *, units=None):
     """The shares of targets of the report's program allocated to the reporting unit."""
-    orgs = Organization.objects.filter(_subtree(report.organization)).values("pk")
+    units = _units(report) if units is None else units
     return (
         Allocation.objects.filter(
             target__plan__program_id=report.program_id,
             target__plan__status=Plan.PUBLISHED,
-            organization__in=orgs,
+            organization_id__in=units,
         )
         .select_related("target")
         .order_by("target__plan_id", "target__order", "order")
@@ -72,7 +86,8 @@ def unit_allocations(report: Report):
 def unit_scope(report: Report) -> tuple[list[Task], list[Allocation]]:
     """The unit's tasks and shares in this report (`unit_tasks`, `unit_allocations`), read once for a request: the
     report page builds its form from them and `save_report` checks the posted rows against the same."""
-    return list(unit_tasks(report)), list(unit_allocations(report))
+    units = _units(report)
+    return list(unit_tasks(report, units=units)), list(unit_allocations(report, units=units))
 
 
 _UNREAD = object()
@@ -300,8 +315,13 @@ def snapshot(report: Report) -> dict:
 
 def _locked(report: Report) -> Report:
     # Re-read under a row lock so two people moving the same report are serialized.
-    fresh = Report.objects.select_for_update().get(pk=report.pk)
-    return fresh
+    # With its unit and program (the change log names the unit; returns and approvals date by the program), locking
+    # the report's row only.
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("organization", "program")
+        .get(pk=report.pk)
+    )
 
 
 def _move(report: Report, user, to_status: str, reason: str = "") -> Report:
@@ -338,16 +358,17 @@ def submit_report(*, report: Report, user) -> Report:
     """Reporter: draft/returned → awaiting the unit head; unit head (or office): → submitted to the office."""
     report = _locked(report)
     require_unlocked(report)
-    perms.require(user, report, perms.CHANGE)
     to_status = submitted_status(user)
-    workflow.require(
-        user,
-        "reports.submit",
-        report,
-        refuse_state=lambda: _refuse_move(
-            report, _("提交") if to_status == Report.PENDING_HEAD else _("报送")
-        ),
-    )
+    with perms.remembered():  # the step's `who` asks the gate what was just asked
+        perms.require(user, report, perms.CHANGE)
+        workflow.require(
+            user,
+            "reports.submit",
+            report,
+            refuse_state=lambda: _refuse_move(
+                report, _("提交") if to_status == Report.PENDING_HEAD else _("报送")
+            ),
+        )
     return _move(report, user, to_status)
 
 

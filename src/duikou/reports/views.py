@@ -192,23 +192,25 @@ def report_detail(request, pk):
     stored = _stored(report)
     task_rows, figure_rows = _rows(scope, data, stored)
     period = report.period
+    # The unit's own payments: the gate's `through` (no subquery of the unit's subtree when the payer is in it).
     transactions = (
-        Transaction.objects.restrict(request.user)
-        .filter(
-            payer=report.organization,
-            date__gte=period.start,
-            date__lte=period.end,
-        )
+        Transaction.objects.through(request.user, "payer", report.organization)
+        .filter(date__gte=period.start, date__lte=period.end)
         .select_related("payee", "project", "funding_line")
     )
     lock = services.period_lock(report.program_id, report.period)
+    with perms.remembered():  # the edit and submit steps ask the gate the same question
+        editable = services.editable_by(report, request.user, lock=lock)
+        can_submit = not lock and workflow.can(request.user, "reports.submit", report)
+        can_approve = not lock and workflow.can(request.user, "reports.approve", report)
+        can_return = not lock and workflow.can(request.user, "reports.return", report)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
             "lock": lock,
-            "editable": services.editable_by(report, request.user, lock=lock),
+            "editable": editable,
             "task_rows": task_rows,
             "figure_rows": figure_rows,
             "summary": data.get("summary") if data else report.summary,
@@ -219,10 +221,10 @@ def report_detail(request, pk):
             "transactions": transactions,
             "changes": changes.changes_since_previous(report, progress=stored[0], figures=stored[1]),
             "events": report.events.select_related("user"),
-            "can_submit": not lock and workflow.can(request.user, "reports.submit", report),
+            "can_submit": can_submit,
             "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,
-            "can_approve": not lock and workflow.can(request.user, "reports.approve", report),
-            "can_return": not lock and workflow.can(request.user, "reports.return", report),
+            "can_approve": can_approve,
+            "can_return": can_return,
         },
         status=status_code,
     )
