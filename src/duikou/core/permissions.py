@@ -6,6 +6,9 @@ Pages, the API, exports and the admin all call it. A model says how its rows bel
 neither are shared reference data (every signed-in user reads them; only the office changes them).
 """
 
+import contextvars
+from contextlib import contextmanager
+
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import BooleanField, F, Func, Q, Subquery
 from django.utils.translation import gettext as _
@@ -249,9 +252,32 @@ class RestrictedQuerySet(AuditedQuerySet):
         return rows.restrict(user, action)
 
 
+# (user, model, row, action) → the gate's answer, inside `remembered()`; None outside.
+_remembered: contextvars.ContextVar[dict | None] = contextvars.ContextVar("duikou_gate_answers", default=None)
+
+
+@contextmanager
+def remembered():
+    """Inside the block, `can` asks the database once per user, row and action: for a page or a workflow step whose
+    predicates ask the gate the same question more than once (a report page's edit and submit steps) and that
+    writes nothing to the rows asked about in between."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def can(user, obj, action: str = VIEW) -> bool:
     """Whether `user` may perform `action` on this one saved row."""
-    return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+    answers = _remembered.get()
+    key = (getattr(user, "pk", None), type(obj), obj.pk, action)
+    if answers is not None and key in answers:
+        return answers[key]
+    answer = type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+    if answers is not None:
+        answers[key] = answer
+    return answer
 
 
 def require(user, obj, action: str = VIEW) -> None:

@@ -69,6 +69,8 @@ class Paging(PaginationBase):
         start, limit = (0 if pagination.after else pagination.offset), pagination.limit
         page = list(rows[start : start + limit + 1])
         more, page = len(page) > limit, page[:limit]
+        if attach := getattr(queryset, "attach", None):
+            page = attach(page)
         # Counted on the ids alone, without the computed fields (lights) the page's rows are read with.
         counter = ListPaginator(getattr(queryset, "counted", queryset).values("pk"), limit)
         return {
@@ -247,10 +249,12 @@ def crud_router(
     deletable: bool = True,
     router: Router | None = None,
     annotate=None,
+    attach=None,
 ) -> Router:
     """A router for one model. `create_with(user, payload)` / `update_with(user, obj, payload)` replace the
     form-based write where a service function owns it, `delete_with(user, obj)` the plain delete;
-    `annotate(queryset)` adds computed fields to every read."""
+    `annotate(queryset)` adds computed fields to every read; `attach(rows)`, when given, sets the same fields on a
+    list's page of rows already read (one query compiled once, instead of the annotations compiled for each page)."""
     own = annotate or (lambda queryset: queryset)
 
     def annotate(queryset):
@@ -269,8 +273,9 @@ def crud_router(
 
     def list_objects(request, filters: params = Query(...)):  # noqa: B008 (ninja declares query parameters this way)
         narrowed = spec.narrow(model.objects.restrict(request.auth, perms.VIEW), filters.model_dump())
-        rows = annotate(narrowed).order_by(*ordering)
+        rows = (narrowed if attach is not None else annotate(narrowed)).order_by(*ordering)
         rows.counted = narrowed  # the same rows without the read's computed fields and their joins (Paging)
+        rows.attach = attach  # sets the computed fields on the page's rows (Paging)
         return rows
 
     list_objects.__doc__ = _("列出可查看的%(model)s（可筛选、分页）") % {"model": model._meta.verbose_name}

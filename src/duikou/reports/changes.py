@@ -5,25 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
-
-from .achieved import period_end_month, period_start_month
 from .models import Report
 
 # ---------------------------------------------------------------- reading results
 
 
 def previous_report(report: Report) -> Report | None:
-    """The same unit's latest report of an earlier period in the same program (periods by date, not text)."""
-    here = report.period
-    months = (here.end.year * 12 + here.end.month, here.start.year * 12 + here.start.month)
-    return (
-        Report.objects.filter(program_id=report.program_id, organization_id=report.organization_id)
-        .annotate(end=period_end_month("period"), start=period_start_month("period"))
-        .filter(Q(end__lt=months[0]) | Q(end=months[0], start__lt=months[1]))
-        .order_by("-end", "-start", "-id")
-        .first()
-    )
+    """The same unit's latest report of an earlier period in the same program (periods by date, not text: by end,
+    then start, then id, as `period_end_month` / `period_start_month` order them in SQL)."""
+    here = (report.period.end, report.period.start)
+    # A unit has a few reports a year in a program: their periods compared here (one query of the unit's reports,
+    # their content left unread), not an expression of each period's months built, compiled and sorted in SQL.
+    earlier = [
+        (other.period.end, other.period.start, other.pk, other)
+        for other in Report.objects.filter(
+            program_id=report.program_id, organization_id=report.organization_id
+        )
+        .order_by()
+        .only("pk", "program_id", "organization_id", "period")
+        if (other.period.end, other.period.start) < here
+    ]
+    return max(earlier, key=lambda row: row[:3])[3] if earlier else None
 
 
 @dataclass

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import permissions as perms
@@ -24,6 +25,23 @@ class _ChoicesReadOnce(forms.models.ModelChoiceIterator):
 
 class _ProgramField(forms.ModelChoiceField):
     iterator = _ChoicesReadOnce
+
+    def to_python(self, value):
+        """The chosen program among the rows read with the form, not a second query of the user's programs."""
+        rows = self.queryset._result_cache
+        if rows is None or value in self.empty_values or isinstance(value, self.queryset.model):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        try:
+            pk = int(str(value))
+        except ValueError:
+            pk = None
+        for program in rows:
+            if program.pk == pk:
+                return program
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class StartReportForm(forms.Form):

@@ -25,7 +25,7 @@ from duikou.core.audit import bulk_create_logged
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
 from duikou.organizations.models import Organization
-from duikou.plans.models import Plan, Task
+from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Program
 from duikou.targets.models import Allocation
 
@@ -43,33 +43,51 @@ def _subtree(organization: Organization) -> Q:
     return Q(tree_path__startswith=organization.tree_path)
 
 
-def unit_tasks(report: Report):
-    """The tasks of the report's program (published plans) for which the reporting unit is responsible."""
-    orgs = Organization.objects.filter(_subtree(report.organization)).values("pk")
-    return (
-        Task.objects.filter(
-            plan__program_id=report.program_id,
-            plan__status=Plan.PUBLISHED,
-            responsibilities__organization__in=orgs,
-        )
-        .distinct()
-        .select_related("plan")
-        .order_by("plan_id", "order")
-    )
+# Up to this many units under a reporting unit are passed to its scope's queries as ids (the planner then starts from
+# the unit's own rows); a larger subtree stays a subquery (SQLite takes at most 32,766 parameters).
+_LISTED_UNITS = 1000
 
 
-def unit_allocations(report: Report):
+def _units(report: Report):
+    """The ids of the reporting unit and the units under it: a list (read here) for a small subtree, else a subquery.
+    As a subquery, PostgreSQL guessed a handful of units and planned from the program's every task instead."""
+    subtree = Organization.objects.filter(_subtree(report.organization)).values_list("pk", flat=True)
+    ids = list(subtree[: _LISTED_UNITS + 1])
+    return ids if len(ids) <= _LISTED_UNITS else subtree
+
+
+def unit_tasks(report: Report, *, units=None):
+    """The tasks of the report's program (published plans) for which the reporting unit is responsible.
+    `units`: the report's `_units`, when the caller has read them."""
+    units = _units(report) if units is None else units
+    # From the unit's own responsibilities, not a DISTINCT over tasks joined to their plans: that sorted every
+    # column of the tasks and their plans (the source file included) to drop the repeats.
+    return Task.objects.filter(
+        pk__in=Responsibility.objects.filter(organization_id__in=units).values("task_id"),
+        plan__program_id=report.program_id,
+        plan__status=Plan.PUBLISHED,
+    ).order_by("plan_id", "order")
+
+
+def unit_allocations(report: Report, *, units=None):
     """The shares of targets of the report's program allocated to the reporting unit."""
-    orgs = Organization.objects.filter(_subtree(report.organization)).values("pk")
+    units = _units(report) if units is None else units
     return (
         Allocation.objects.filter(
             target__plan__program_id=report.program_id,
             target__plan__status=Plan.PUBLISHED,
-            organization__in=orgs,
+            organization_id__in=units,
         )
         .select_related("target")
         .order_by("target__plan_id", "target__order", "order")
     )
+
+
+def unit_scope(report: Report) -> tuple[list[Task], list[Allocation]]:
+    """The unit's tasks and shares in this report (`unit_tasks`, `unit_allocations`), read once for a request: the
+    report page builds its form from them and `save_report` checks the posted rows against the same."""
+    units = _units(report)
+    return list(unit_tasks(report, units=units)), list(unit_allocations(report, units=units))
 
 
 _UNREAD = object()
@@ -85,7 +103,8 @@ def editable_by(report: Report, user, *, lock=_UNREAD) -> bool:
 
 def period_lock(program_id: int, period) -> PeriodLock | None:
     """The lock in force on this program's period today, if any (the one rule every report write checks)."""
-    lock = PeriodLock.objects.filter(program_id=program_id, period=str(period)).first()
+    # One row at most (unique per program and period): no ordering, so no join to the program for its ordering.
+    lock = PeriodLock.objects.filter(program_id=program_id, period=str(period)).order_by().first()
     return lock if lock is not None and lock.locked_on(today_for(lock.program)) else None
 
 
@@ -104,7 +123,7 @@ def require_unlocked(report: Report) -> None:
 def require_editable(report: Report, user) -> None:
     perms.require(user, report, perms.VIEW)
     require_unlocked(report)
-    if not editable_by(report, user):
+    if not editable_by(report, user, lock=None):  # require_unlocked found no lock
         raise PermissionDenied(
             _("月报 %(report)s 当前状态为“%(status)s”，您不能修改。")
             % {"report": report, "status": report.get_status_display()}
@@ -149,30 +168,33 @@ def save_report(
     summary: str | None = None,
     progress: Iterable[dict] = (),
     figures: Iterable[dict] = (),
+    scope: tuple[list[Task], list[Allocation]] | None = None,
 ) -> Report:
     """Save the content of a report; a stale `version` (someone saved since) is refused, nothing is written.
 
     progress: dicts with task (Task or id), status, percent, text.
     figures: dicts with allocation (Allocation or id), value, note.
+    scope: the report's `unit_scope`, when the caller has read it in this request (the rows are checked against it).
     """
     before = (report.version, report.summary)
     try:
         with transaction.atomic():
-            return _save_report(report, user, version, summary, progress, figures)
+            return _save_report(report, user, version, summary, progress, figures, scope)
     except Exception:
         # Rolled back in the database, so the caller's object must not keep the half-applied values either.
         report.version, report.summary = before
         raise
 
 
-def _save_report(report, user, version, summary, progress, figures) -> Report:
+def _save_report(report, user, version, summary, progress, figures, scope) -> Report:
     require_editable(report, user)
     report.version = version
     if summary is not None:
         report.summary = summary
     report.save()  # claims the version first: a stale editor is refused before any row changes
 
-    tasks = {t.pk: t for t in unit_tasks(report)}
+    unit_task_list, unit_allocation_list = scope if scope is not None else unit_scope(report)
+    tasks = {t.pk: t for t in unit_task_list}
     statuses = {key for key, _label in TaskProgress._meta.get_field("status").choices}
     # The report's rows read once; new rows written in one insert (with their change-log entries), a changed row
     # saved, an unchanged one left alone: a unit with 100 tasks saves in a few queries, not 500.
@@ -208,7 +230,7 @@ def _save_report(report, user, version, summary, progress, figures) -> Report:
             stored.save()
     bulk_create_logged(TaskProgress, list(new.values()))
 
-    allocations = {a.pk: a for a in unit_allocations(report)}
+    allocations = {a.pk: a for a in unit_allocation_list}
     # As the progress: the report's figures read once, new ones written in one insert; a target given twice (two
     # shares of one target in the unit's subtree), or set then cleared, ends as its last row says.
     stored_figures = {f.target_id: f for f in report.figures.all()}
@@ -264,30 +286,28 @@ def _int(value, place: str) -> int:
 
 def snapshot(report: Report) -> dict:
     """The report's content as JSON, kept with every workflow step so a returned report keeps its history."""
+    # Read as values: only the task's number and the target's indicator are kept of them.
+    progress = report.task_progress.order_by("task__plan_id", "task__order").values_list(
+        "task_id", "task__number", "status", "percent", "text"
+    )
+    figures = report.figures.order_by("target_id").values_list(
+        "target_id", "allocation_id", "target__indicator", "value"
+    )
     return {
         "summary": report.summary,
         "progress": [
-            {
-                "task": p.task_id,
-                "number": p.task.number,
-                "status": p.status,
-                "percent": p.percent,
-                "text": p.text,
-            }
-            for p in report.task_progress.select_related("task").order_by("task__plan_id", "task__order")
+            {"task": task, "number": number, "status": status, "percent": percent, "text": text}
+            for task, number, status, percent, text in progress
         ],
         "figures": [
-            {
-                "target": f.target_id,
-                "allocation": f.allocation_id,
-                "indicator": f.target.indicator,
-                "value": str(f.value),
-            }
-            for f in report.figures.select_related("target").order_by("target_id")
+            {"target": target, "allocation": allocation, "indicator": indicator, "value": str(value)}
+            for target, allocation, indicator, value in figures
         ],
         "evidence": [
-            {"name": e.original_name, "sha256": e.sha256, "size": e.size}
-            for e in report.evidence.order_by("id")
+            {"name": name, "sha256": sha256, "size": size}
+            for name, sha256, size in report.evidence.order_by("id").values_list(
+                "original_name", "sha256", "size"
+            )
         ],
         "transactions": list(report.transactions.order_by("id").values_list("id", flat=True)),
     }
@@ -295,8 +315,13 @@ def snapshot(report: Report) -> dict:
 
 def _locked(report: Report) -> Report:
     # Re-read under a row lock so two people moving the same report are serialized.
-    fresh = Report.objects.select_for_update().get(pk=report.pk)
-    return fresh
+    # With its unit and program (the change log names the unit; returns and approvals date by the program), locking
+    # the report's row only.
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("organization", "program")
+        .get(pk=report.pk)
+    )
 
 
 def _move(report: Report, user, to_status: str, reason: str = "") -> Report:
@@ -333,16 +358,17 @@ def submit_report(*, report: Report, user) -> Report:
     """Reporter: draft/returned → awaiting the unit head; unit head (or office): → submitted to the office."""
     report = _locked(report)
     require_unlocked(report)
-    perms.require(user, report, perms.CHANGE)
     to_status = submitted_status(user)
-    workflow.require(
-        user,
-        "reports.submit",
-        report,
-        refuse_state=lambda: _refuse_move(
-            report, _("提交") if to_status == Report.PENDING_HEAD else _("报送")
-        ),
-    )
+    with perms.remembered():  # the step's `who` asks the gate what was just asked
+        perms.require(user, report, perms.CHANGE)
+        workflow.require(
+            user,
+            "reports.submit",
+            report,
+            refuse_state=lambda: _refuse_move(
+                report, _("提交") if to_status == Report.PENDING_HEAD else _("报送")
+            ),
+        )
     return _move(report, user, to_status)
 
 

@@ -97,13 +97,15 @@ def _stored(report):
     return list(report.task_progress.select_related("task")), list(report.figures.select_related("target"))
 
 
-def _rows(report, data=None, stored=None):
-    """The unit's tasks and target shares, with this report's values (or the values just posted)."""
-    progress, figures = stored or _stored(report)
+def _rows(scope, data=None, stored=([], [])):
+    """The unit's tasks and target shares (`services.unit_scope`), with this report's values (`stored`) or the values
+    just posted (`data`)."""
+    tasks, allocations = scope
+    progress, figures = stored
     progress = {p.task_id: p for p in progress}
     figures = {f.target_id: f for f in figures}
     task_rows = []
-    for task in services.unit_tasks(report):
+    for task in tasks:
         p = progress.get(task.pk)
         key = f"task-{task.pk}"
         task_rows.append(
@@ -116,7 +118,7 @@ def _rows(report, data=None, stored=None):
             }
         )
     figure_rows = []
-    for allocation in services.unit_allocations(report):
+    for allocation in allocations:
         f = figures.get(allocation.target_id)
         key = f"alloc-{allocation.pk}"
         is_money = allocation.target.unit == Target.YUAN
@@ -140,11 +142,12 @@ def _rows(report, data=None, stored=None):
 def report_detail(request, pk):
     """The report page: fill in (while editable), evidence, workflow buttons, changes since last period, history."""
     report = _report(request, pk)
+    scope = services.unit_scope(report)
     status_code = 200
     data = None
     if request.method == "POST":
         data = request.POST
-        task_rows, figure_rows = _rows(report, data)
+        task_rows, figure_rows = _rows(scope, data)
         try:
             version = int(data.get("version", ""))
         except ValueError:
@@ -168,6 +171,7 @@ def report_detail(request, pk):
                     {"allocation": r["allocation"].pk, "value": _figure_value(r), "note": r["note"]}
                     for r in figure_rows
                 ],
+                scope=scope,
             )
         except StaleEditError as exc:
             messages.error(request, exc.messages[0])
@@ -186,25 +190,27 @@ def report_detail(request, pk):
             messages.success(request, _("月报已保存"))
             return redirect("reports:detail", pk=report.pk)
     stored = _stored(report)
-    task_rows, figure_rows = _rows(report, data, stored)
+    task_rows, figure_rows = _rows(scope, data, stored)
     period = report.period
+    # The unit's own payments: the gate's `through` (no subquery of the unit's subtree when the payer is in it).
     transactions = (
-        Transaction.objects.restrict(request.user)
-        .filter(
-            payer=report.organization,
-            date__gte=period.start,
-            date__lte=period.end,
-        )
+        Transaction.objects.through(request.user, "payer", report.organization)
+        .filter(date__gte=period.start, date__lte=period.end)
         .select_related("payee", "project", "funding_line")
     )
     lock = services.period_lock(report.program_id, report.period)
+    with perms.remembered():  # the edit and submit steps ask the gate the same question
+        editable = services.editable_by(report, request.user, lock=lock)
+        can_submit = not lock and workflow.can(request.user, "reports.submit", report)
+        can_approve = not lock and workflow.can(request.user, "reports.approve", report)
+        can_return = not lock and workflow.can(request.user, "reports.return", report)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
             "lock": lock,
-            "editable": services.editable_by(report, request.user, lock=lock),
+            "editable": editable,
             "task_rows": task_rows,
             "figure_rows": figure_rows,
             "summary": data.get("summary") if data else report.summary,
@@ -215,10 +221,10 @@ def report_detail(request, pk):
             "transactions": transactions,
             "changes": changes.changes_since_previous(report, progress=stored[0], figures=stored[1]),
             "events": report.events.select_related("user"),
-            "can_submit": not lock and workflow.can(request.user, "reports.submit", report),
+            "can_submit": can_submit,
             "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,
-            "can_approve": not lock and workflow.can(request.user, "reports.approve", report),
-            "can_return": not lock and workflow.can(request.user, "reports.return", report),
+            "can_approve": can_approve,
+            "can_return": can_return,
         },
         status=status_code,
     )

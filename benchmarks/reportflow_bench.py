@@ -1,0 +1,204 @@
+"""Time a unit reporter's report flow, request by request, as benchmarks/locustfile.py makes it.
+
+    DUIKOU_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/duikou_bench .venv/bin/python benchmarks/reportflow_bench.py
+
+Each round takes the next of the units load.py would choose (deepest units leading tasks in published plans),
+signs in a reporter of it and runs: reports list, report start (a new period), report form, report save (every
+task and figure field filled, as locust fills them), report submit, API task list. Everything runs inside one
+transaction that is rolled back at the end: the database is left as it was. Prints per request the median and
+p95 ms and the queries of one request.
+
+BENCH_ROUNDS (default 30): rounds; BENCH_UNITS (default 10): distinct units cycled through;
+BENCH_PROFILE=<request name>: cProfile that request over all rounds and print the top functions;
+BENCH_SQL=<request name>: print the SQL of that request (one round) with each query's time.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import pstats
+import re
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duikou.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+UNITS = int(os.environ.get("BENCH_UNITS", "10"))
+PROFILE = os.environ.get("BENCH_PROFILE", "")
+SQL = os.environ.get("BENCH_SQL", "")
+# BENCH_PHASES="duikou.reports.views:_rows,duikou.reports.changes:changes_since_previous": time these functions
+# (module:attribute, wrapped where they are looked up) and print their total ms per request of BENCH_PHASE_OF.
+PHASES = [p for p in os.environ.get("BENCH_PHASES", "").split(",") if p]
+
+VERSION = re.compile(r'name="version" value="(\d+)"')
+TASK_FIELD = re.compile(r'name="(task-\d+)-status"')
+ALLOC_FIELD = re.compile(r'name="(alloc-\d+)-value"')
+REPORT_URL = re.compile(r"/reports/(\d+)/$")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def chosen_units(wanted: int) -> list[tuple[int, int]]:
+    """(organization, program) as load.prepare chooses them: deepest units first."""
+    from duikou.plans.models import Plan, Responsibility
+
+    pairs = (
+        Responsibility.objects.filter(role=Responsibility.LEAD, task__plan__status=Plan.PUBLISHED)
+        .values_list("organization_id", "task__plan__program_id", "organization__tree_path")
+        .distinct()
+    )
+    chosen: dict[int, int] = {}
+    for org_id, program_id, _path in sorted(pairs, key=lambda p: (-p[2].count("/"), p[0], p[1])):
+        chosen.setdefault(org_id, program_id)
+        if len(chosen) >= wanted:
+            break
+    return list(chosen.items())
+
+
+def main():
+    from duikou import gunicorn_hooks
+    from duikou.accounts.models import User
+    from duikou.core import permissions as perms
+
+    gunicorn_hooks.settle()
+    phase_ms: dict[str, float] = {}
+    for spec in PHASES:
+        import importlib
+
+        module_name, attr = spec.split(":")
+        module = importlib.import_module(module_name)
+        original = getattr(module, attr)
+
+        def wrapper(*args, _original=original, _spec=spec, **kwargs):
+            start = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                phase_ms[_spec] = phase_ms.get(_spec, 0) + (time.perf_counter() - start) * 1000
+
+        setattr(module, attr, wrapper)
+    units = chosen_units(UNITS)
+    times: dict[str, list[float]] = {}
+    queries: dict[str, int] = {}
+    sizes: dict[str, dict] = {}
+    profiler = cProfile.Profile() if PROFILE else None
+    sql_dump: list[dict] = []
+
+    def timed(name, call, check):
+        capture = CaptureQueriesContext(connection)
+        if profiler and name == PROFILE:
+            profiler.enable()
+        with capture:
+            start = time.perf_counter()
+            response = call()
+            if not response.streaming:
+                response.content  # noqa: B018
+            elapsed = (time.perf_counter() - start) * 1000
+        if profiler and name == PROFILE:
+            profiler.disable()
+        if not check(response):
+            raise SystemExit(f"{name}: unexpected answer {response.status_code} {response.get('Location')}")
+        times.setdefault(name, []).append(elapsed)
+        queries[name] = len(capture.captured_queries)
+        if name == SQL and not sql_dump:
+            sql_dump.extend(capture.captured_queries)
+        return response
+
+    try:
+        with transaction.atomic():
+            clients = []
+            for org_id, program_id in units:
+                user = User.objects.create(
+                    username=f"flowbench-{org_id}", organization_id=org_id, role=perms.UNIT_REPORTER
+                )
+                client = Client()
+                client.force_login(user)
+                clients.append((client, org_id, program_id))
+            for n in range(ROUNDS):
+                client, org_id, program_id = clients[n % len(clients)]
+                period = f"{2090 + n // 12 // len(clients)}-{(n // len(clients)) % 12 + 1:02d}"
+                timed("reports list", lambda c=client: c.get("/reports/"), lambda r: r.status_code == 200)
+                r = timed(
+                    "report start",
+                    lambda c=client, p=period, g=program_id: c.post(
+                        "/reports/start/", {"program": g, "period": p}
+                    ),
+                    lambda r: r.status_code == 302 and REPORT_URL.search(r["Location"]),
+                )
+                pk = REPORT_URL.search(r["Location"]).group(1)
+                r = timed(
+                    "report form",
+                    lambda c=client, pk=pk: c.get(f"/reports/{pk}/"),
+                    lambda r: r.status_code == 200,
+                )
+                page = r.content.decode()
+                data = {"version": VERSION.search(page).group(1), "summary": f"flowbench/{org_id}/{period}"}
+                for key in TASK_FIELD.findall(page):
+                    data |= {
+                        f"{key}-status": "in_progress",
+                        f"{key}-percent": "50",
+                        f"{key}-text": "按计划推进。",
+                    }
+                figures = ALLOC_FIELD.findall(page)
+                for i, key in enumerate(figures):
+                    data |= {f"{key}-value": str(10 + i), f"{key}-note": ""}
+                sizes.setdefault(org_id, {"tasks": len(TASK_FIELD.findall(page)), "figures": len(figures)})
+                timed(
+                    "report save",
+                    lambda c=client, pk=pk, d=data: c.post(f"/reports/{pk}/", d),
+                    lambda r: r.status_code == 302,
+                )
+                timed(
+                    "report submit",
+                    lambda c=client, pk=pk: c.post(f"/reports/{pk}/submit/"),
+                    lambda r: r.status_code == 302,
+                )
+                timed(
+                    "api task list",
+                    lambda c=client: c.get("/api/plans/tasks/?limit=50"),
+                    lambda r: r.status_code == 200,
+                )
+            raise _Rollback
+    except _Rollback:
+        pass
+    out = {
+        name: {
+            "median_ms": round(statistics.median(ts), 1),
+            "p95_ms": round(pct(ts, 0.95), 1),
+            "queries": queries[name],
+            "runs": len(ts),
+        }
+        for name, ts in times.items()
+    }
+    print(json.dumps({"vendor": connection.vendor, "units": sizes, "results": out}, ensure_ascii=False))
+    for spec, ms in phase_ms.items():
+        print(f"phase {spec}: {ms / ROUNDS:.1f} ms a round", file=sys.stderr)
+    if profiler:
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(30)
+    for q in sql_dump:
+        print(f"{q['time']:>7} {q['sql'][:600]}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""The report page's task and figure rows, built in Python: a unit's report shows tens of tasks, each with a select of
+every status, and the template's loops over them were most of the page's rendering (the markup is the template's own,
+character for character: tests/reports/test_report_rows.py)."""
+
+from django import template
+from django.template.defaultfilters import floatformat, linebreaksbr, truncatechars
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from duikou.core.dates import today_for
+from duikou.core.rows import localizer
+
+register = template.Library()
+
+
+@register.simple_tag
+def task_rows(rows, editable, statuses):
+    """The rows of the 任务进展 table (tbody's content): the status select, percent and text while editable."""
+    if not rows:
+        return format_html(
+            '<tr><td colspan="6" class="empty">{}</td></tr>', mark_safe(_("本单位在该对口关系中没有承担任务"))
+        )
+    text = localizer()
+    today = today_for()  # what Task.is_overdue judges by
+    labels = [(value, conditional_escape(label)) for value, label in statuses]
+    out = []
+    for row in rows:
+        task = row["task"]
+        status = row["status"]
+        head = format_html(
+            "<tr{}>\n<td>{}</td><td>{}</td><td>{}</td>\n",
+            mark_safe(' class="overdue"') if task.overdue_on(today) else "",
+            text(task.number),
+            truncatechars(task.title, 80),
+            text(task.deadline or task.due_date or "—"),
+        )
+        if editable:
+            options = "".join(
+                f'<option value="{conditional_escape(value)}"{" selected" if value == status else ""}>{label}</option>'
+                for value, label in labels
+            )
+            cells = format_html(
+                '\n<td><select name="{key}-status">{options}</select></td>\n'
+                '<td class="num"><input type="number" min="0" max="100" name="{key}-percent" value="{percent}"'
+                ' class="w5em"></td>\n'
+                '<td><textarea name="{key}-text" rows="2" cols="40">{text}</textarea></td>\n',
+                key=row["key"],
+                options=mark_safe(options),
+                percent=text(row["percent"]),
+                text=text(row["text"]),
+            )
+        else:
+            cells = format_html(
+                '<td>{}</td><td class="num">{}</td><td>{}</td>',
+                mark_safe("".join(label for value, label in labels if value == status)),
+                text(row["percent"]),
+                linebreaksbr(row["text"], autoescape=True),
+            )
+        out.append(f"{head}{cells}\n</tr>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def figure_rows(rows, editable):
+    """The rows of the 目标指标完成情况 table (tbody's content): the figure and its note while editable."""
+    if not rows:
+        return format_html(
+            '<tr><td colspan="4" class="empty">{}</td></tr>', mark_safe(_("没有分解到本单位的目标"))
+        )
+    text = localizer()
+    wan = mark_safe(_("万元"))
+    out = []
+    for row in rows:
+        target, value = row["target"], row["value"]
+        share = row["allocation"].value
+        head = format_html(
+            '<tr><td>{}</td><td class="num">{}</td>\n',
+            target.indicator,
+            "—" if share is None or share == "" else target.format_value(share),
+        )
+        if editable:
+            cells = format_html(
+                '<td class="num"><input name="{key}-value" value="{value}" inputmode="decimal" class="figure-input"'
+                ' aria-label="{indicator}"> <span class="unit">{unit}</span></td><td><input name="{key}-note"'
+                ' value="{note}"></td>\n',
+                key=row["key"],
+                value=text(value),
+                indicator=target.indicator,
+                unit=wan if row["money"] else target.unit_label,
+                note=text(row["note"]),
+            )
+        else:
+            if value == "":
+                shown = "—"
+            elif row["money"]:
+                shown = format_html("{}{}", floatformat(value, "2g"), wan)
+            else:
+                shown = target.format_value(value) if value is not None else "—"
+            cells = format_html('<td class="num">{}</td><td>{}</td>', shown, text(row["note"]))
+        out.append(f"{head}{cells}</tr>\n")
+    return mark_safe("".join(out))
