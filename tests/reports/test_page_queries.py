@@ -63,3 +63,32 @@ def _queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_report_page_and_its_submit_ask_the_gate_once(client, world):
+    """The edit and submit steps both ask the gate whether the reporter may change the report: remembered for the
+    page (core.permissions.remembered), asked once; the submit's own check and its step likewise."""
+    client.force_login(world.users["reporter_a"])
+    url = f"/reports/{world.report_a.pk}/"
+    client.get(url)
+    gate = 'SELECT 1 AS "a" FROM "reports_report"'
+    page = [q for q in _queries(client, url) if q.startswith(gate)]
+    assert len(page) == 1, page
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"{url}submit/")
+    assert response.status_code == 302
+    assert len([q for q in queries.captured_queries if q["sql"].startswith(gate)]) == 1
+    world.report_a.refresh_from_db()
+    assert world.report_a.status == world.report_a.PENDING_HEAD
+
+
+def test_remembered_answers_stay_inside_the_block(world):
+    from duikou.core import permissions as perms
+
+    reporter, report = world.users["reporter_a"], world.report_a
+    with CaptureQueriesContext(connection) as queries:
+        with perms.remembered():
+            assert perms.can(reporter, report, perms.CHANGE) and perms.can(reporter, report, perms.CHANGE)
+            assert not perms.can(world.users["reporter_b"], report, perms.CHANGE)
+        assert perms.can(reporter, report, perms.CHANGE)
+    assert len(queries) == 3  # once in the block per user, and again outside it

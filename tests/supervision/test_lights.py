@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from duikou.core.dates import today_for
 from duikou.plans.models import Task
 from duikou.programs.models import Program
 from duikou.reports.models import Report
@@ -113,6 +114,23 @@ def test_every_task_read_in_the_api_carries_its_light(world, api):
     assert items and all(t["light"] in {"green", "yellow", "red", "done"} for t in items)
     one = client.get(f"/api/plans/tasks/{world.task_a.pk}").json()
     assert one["light"] == lights.task_light(world.task_a)
+
+
+@pytest.mark.parametrize("role", ["reporter_a", "office_admin"])
+def test_the_api_task_list_attaches_the_lights_the_annotation_gives(world, api, role):
+    """The list reads its page plainly and attaches each task's light by the compiled query: the same lights as
+    `annotate_lights`, with tasks in every light (one overdue, one done, one due soon)."""
+    Task.objects.filter(pk=world.task_a.pk).update(due_date=dt.date(2020, 1, 1))
+    Task.objects.filter(pk=world.task_shared.pk).update(status=Task.COMPLETED)
+    Task.objects.filter(pk=world.task_b.pk).update(due_date=today_for() + dt.timedelta(days=3))
+    items = api(world.users[role]).get("/api/plans/tasks/?limit=50").json()["items"]
+    expected = dict(
+        lights.annotate_lights(Task.objects.filter(pk__in=[t["id"] for t in items])).values_list(
+            "pk", "light"
+        )
+    )
+    assert items and {t["id"]: t["light"] for t in items} == expected
+    assert len(set(expected.values())) >= 2
 
 
 def test_lights_on_the_pages(world, browser_client):
