@@ -104,9 +104,8 @@ def distinct_choices(value_path: str, label_path: str) -> Callable[[QuerySet], l
 
     def choices(queryset: QuerySet) -> list:
         rows = queryset.order_by().values_list(value_path, label_path).distinct()
-        return sorted(
-            {(v, lbl) for v, lbl in rows if v is not None}, key=lambda r: (force_str(r[1]), r[0])
-        )  # same labels by id: one order on every database
+        # Same labels by id: one order on every database (a set has none).
+        return sorted({(v, lbl) for v, lbl in rows if v is not None}, key=lambda r: (force_str(r[1]), r[0]))
 
     return choices
 
