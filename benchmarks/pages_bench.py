@@ -322,6 +322,9 @@ def main():
         ("matrix", admin_client, url_or_none("plans:matrix", plan)),
         ("program page", admin_client, url_or_none("programs:detail", program)),
         ("unit page", unit_client, url_or_none("organizations:detail", org)),
+        # Its lists are kept on the data's version for the next view (organizations.views): cold is a view after a
+        # change, what the load's reporters mostly get.
+        ("unit page cold", unit_client, url_or_none("organizations:detail", org)),
         ("unit's tasks", unit_client, url_or_none("plans:tasks")),
         ("API list (plans/tasks)", admin_client, existing("/api/plans/tasks/?limit=50")),
         ("API detail (plan)", admin_client, existing(f"/api/plans/{plan}")),
