@@ -1,5 +1,6 @@
 """Figures on the pages: achieved to date from approved reports, dashboard aggregates, fund execution; no N+1."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -303,3 +304,35 @@ def test_a_units_reporting_lists_are_the_programs_narrowed_to_its_units(world, o
             seen_missing |= bool(part["missing"])
             seen_others |= len(whole["missing"]) > len(part["missing"])
     assert seen_missing and seen_others  # some of the units' own, and others' left out
+
+
+def test_dashboard_names_thirty_unreported_units_and_counts_the_rest(world, client_for):
+    """未报 / 迟报 on the dashboard: the first 30 units by name as links, then how many there are in all."""
+    import datetime as dt
+
+    from duikou.organizations.models import Organization
+    from duikou.plans.models import Responsibility
+    from duikou.reports.models import Report
+    from duikou.supervision import lights
+
+    plan = world["plan"]
+    task = plan.tasks.get(number="1")
+    extra = [
+        Organization.objects.create(name=f"测试县{n:02d}", full_name=f"测试县{n:02d}") for n in range(40)
+    ]
+    Responsibility.objects.bulk_create(
+        Responsibility(task=task, organization=o, role=Responsibility.SUPPORT, printed_name=o.name)
+        for o in extra
+    )
+    (status,) = [s for s in lights.reporting_statuses([plan.program]) if s["program"] == plan.program]
+    late = Report.objects.create(
+        program=plan.program, organization=extra[0], period=str(status["period"]), status=Report.SUBMITTED
+    )
+    Report.objects.filter(pk=late.pk).update(submitted_at=timezone.now() + dt.timedelta(days=400))
+    page = client_for(world["users"]["office"]).get(reverse("web:home")).content.decode()
+    section = page[page.index('id="reporting"') : page.index("</ul>", page.index('id="reporting"'))]
+    unreported = re.findall(r'class="unreported">([^<]+)</a>', section)
+    assert len(unreported) == 30
+    assert len(status["missing"]) > 40  # the extra units and the plan's own
+    assert f"等 {len(status['missing']) - 1} 个单位" in section  # one of them handed in, late
+    assert re.findall(r'class="late">([^<]+)</a>', section) == ["测试县00"]

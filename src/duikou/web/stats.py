@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from duikou.analytics import services as analytics
@@ -82,15 +83,19 @@ def dashboard(user, page=1) -> dict:
         snapshot = whole_snapshot(version=version)
         whole = snapshot["figures"]
         # One page of programs: their tallies (a few grouped queries) and their 未报/迟报, cached on the version.
+        # Read only when the tables are rendered: a view whose tables are in the fragment cache (tables_key below)
+        # skips the page's tallies and the reporting statuses.
         page_figures = {
-            "programs": analytics.program_figures(ids, today=today_for()),
+            "programs": SimpleLazyObject(lambda: analytics.program_figures(ids, today=today_for())),
             "program_lights": whole["program_lights"],
-            "reporting": versioned.cached(
-                "dashboard-reporting",
-                ids,
-                lambda: _reporting(programs, None),
-                version=version,
-                reuse_seconds=reuse,
+            "reporting": SimpleLazyObject(
+                lambda: versioned.cached(
+                    "dashboard-reporting",
+                    ids,
+                    lambda: _reporting(programs, None),
+                    version=version,
+                    reuse_seconds=reuse,
+                )
             ),
         }
     else:
@@ -119,14 +124,16 @@ def dashboard(user, page=1) -> dict:
         repr((viewer_scope(user, everything), role, version, today_for(), computed, ids)).encode()
     ).hexdigest()
     by_program = page_figures["programs"] if everything else whole["programs"]
-    program_rows = [
-        {
-            "program": p,
-            **_with_ratios(by_program.get(p.pk) or dict(EMPTY)),
-            "light": page_figures["program_lights"].get(p.pk, lights.DONE),
-        }
-        for p in programs
-    ]
+    program_rows = SimpleLazyObject(
+        lambda: [
+            {
+                "program": p,
+                **_with_ratios(by_program.get(p.pk) or dict(EMPTY)),
+                "light": page_figures["program_lights"].get(p.pk, lights.DONE),
+            }
+            for p in programs
+        ]
+    )
     return {
         "programs": program_rows,
         "programs_page": programs_page,
@@ -216,7 +223,10 @@ def _encode(whole: dict) -> dict:
 
 
 def _decode(data: dict) -> dict:
-    tasks = Task.objects.select_related("plan").in_bulk(data["red_tasks"])
+    def red_tasks():
+        tasks = Task.objects.select_related("plan").in_bulk(data["red_tasks"])
+        return [tasks[pk] for pk in data["red_tasks"] if pk in tasks]
+
     totals = {k: (Decimal(v) if k in MONEY else v) for k, v in data["totals"].items()}
     units = [{**u, "disbursed": Decimal(u["disbursed"])} for u in data["units"]]
     return {
@@ -224,7 +234,7 @@ def _decode(data: dict) -> dict:
         "totals": totals,
         "units": units,
         "light_counts": data["light_counts"],
-        "red_tasks": [tasks[pk] for pk in data["red_tasks"] if pk in tasks],
+        "red_tasks": SimpleLazyObject(red_tasks),  # read when the tables are rendered (not from their cache)
         "program_lights": {int(k): v for k, v in data["program_lights"].items()},
     }
 
@@ -359,9 +369,29 @@ def _page_figures(user, programs: list) -> dict:
     }
 
 
+REPORTING_SHOWN = 30  # units named per program under 未报 and 迟报; the rest are counted
+
+
 def _reporting(programs: list, units) -> list:
-    """未报 and 迟报 of the first 20 programs of a page (those with any)."""
-    return [r for r in lights.reporting_statuses(programs[:20], units=units) if r["missing"] or r["late"]]
+    """未报 and 迟报 of the first 20 programs of a page (those with any): the units the page names, as (pk, name),
+    and how many there are. Cached and read back on every view: a program's thousands of unit instances took
+    ~70 ms to unpickle at national scale."""
+    return [
+        {
+            **r,
+            "missing": [_Named(o.pk, o.name) for o in r["missing"][:REPORTING_SHOWN]],
+            "missing_count": len(r["missing"]),
+            "late": [_Named(o.pk, o.name) for o in r["late"][:REPORTING_SHOWN]],
+            "late_count": len(r["late"]),
+        }
+        for r in lights.reporting_statuses(programs[:20], units=units)
+        if r["missing"] or r["late"]
+    ]
+
+
+class _Named(NamedTuple):
+    pk: int
+    name: str
 
 
 FIGURES = (
