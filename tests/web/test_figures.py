@@ -317,3 +317,26 @@ def test_a_program_the_unit_comes_to_see_is_listed_on_its_next_view(world, setti
     settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 0
     (row,) = [row for row in stats.dashboard(mawei)["programs"] if row["program"] == program]
     assert row["tasks"] == 1
+
+
+def test_a_units_reporting_lists_are_the_programs_narrowed_to_its_units(world, org, make_user):
+    """未报 and 迟报 for a unit (members read among its units in the query) are the program's lists, narrowed to the
+    units it sees."""
+    from duikou.core import permissions as perms
+    from duikou.organizations.models import Organization
+    from duikou.programs.models import Program
+    from duikou.supervision import lights
+
+    programs = list(Program.objects.order_by("pk"))
+    seen_missing = seen_others = False
+    for user in (world["users"]["mawei"], make_user("fuzhou-head", perms.UNIT_HEAD, org("福建省福州市"))):
+        units = Organization.objects.restrict(user, perms.VIEW).values("pk")
+        mine = set(units.values_list("pk", flat=True))
+        narrowed = lights.reporting_statuses(programs, units=units)
+        for whole, part in zip(lights.reporting_statuses(programs), narrowed, strict=True):
+            assert part["missing"] == [o for o in whole["missing"] if o.pk in mine]
+            assert part["late"] == [o for o in whole["late"] if o.pk in mine]
+            assert (part["period"], part["due"]) == (whole["period"], whole["due"])
+            seen_missing |= bool(part["missing"])
+            seen_others |= len(whole["missing"]) > len(part["missing"])
+    assert seen_missing and seen_others  # some of the units' own, and others' left out

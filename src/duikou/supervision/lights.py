@@ -329,9 +329,11 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
     # (reports.reminders.reporting_units, for all programs at once).
     members: dict[int, set[int]] = {pk: set() for pk in ids}
     published = {"status": Plan.PUBLISHED}
+    # Only those among `units`: a unit's few, not the programs' thousand members read and listed by id again.
+    among = {} if units is None else {"organization_id__in": units}
     for program_id, org_id in (
         Responsibility.objects.filter(
-            task__plan__program__in=ids, **{f"task__plan__{k}": v for k, v in published.items()}
+            task__plan__program__in=ids, **{f"task__plan__{k}": v for k, v in published.items()}, **among
         )
         .values_list("task__plan__program_id", "organization_id")
         .order_by()  # the models' default ordering would join the DISTINCT and multiply its rows
@@ -340,7 +342,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
         members[program_id].add(org_id)
     for program_id, org_id in (
         Allocation.objects.filter(
-            target__plan__program__in=ids, **{f"target__plan__{k}": v for k, v in published.items()}
+            target__plan__program__in=ids, **{f"target__plan__{k}": v for k, v in published.items()}, **among
         )
         .values_list("target__plan__program_id", "organization_id")
         .order_by()
@@ -348,8 +350,6 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
     ):
         members[program_id].add(org_id)
     orgs = Organization.objects.filter(pk__in={o for m in members.values() for o in m})
-    if units is not None:
-        orgs = orgs.filter(pk__in=units)
     by_id = {o.pk: o for o in orgs.order_by("full_name")}
     wanted = Q(pk__in=[])
     for program_id, (_day, period, _due) in periods.items():
