@@ -65,6 +65,40 @@ def test_every_change_is_logged_with_its_actor(office_admin):
 
 
 @pytest.mark.django_db
+def test_a_many_to_many_change_is_logged_and_moves_the_data_version(office_admin, org):
+    """program.donors.add(…) saves no program: the change log still records it, so figures cached on the data's
+    version (a unit's programs on its dashboard) show it on the next view."""
+    from duikou.core.versioned import data_version
+
+    program = Program.objects.create(name="捐助方测试")
+    donor, other = org("福建省福州市马尾区"), org("福建省福州市鼓楼区")
+    version = data_version()
+    with acting_as(office_admin, source="web"):
+        program.donors.add(donor, other)
+        program.donors.add(donor)  # there already: no change, no entry
+        program.donors.remove(other)
+        donor.donor_programs.clear()  # from the other side: logged on the unit
+    assert data_version() > version
+    entries = ChangeLog.objects.filter(
+        content_type__model__in=["program", "organization"], id__gt=version
+    ).order_by("id")
+    changes = [e.after for e in entries]
+    assert changes[0] == {"donors": {"added": sorted([donor.pk, other.pk])}}
+    assert changes[1] == {"donors": {"removed": [other.pk]}}
+    assert changes[2] == {"donor_programs": {"cleared": []}} and entries[2].object_id == str(donor.pk)
+    assert len(changes) == 3
+    # In words on the record's history: the relation's name and what changed.
+    from duikou.changes.display import describe_fields
+
+    (described,) = describe_fields(Program, entries[0])
+    assert (
+        described["name"] == "支援方"
+        and described["after"] == f"新增：#{min(donor.pk, other.pk)}、#{max(donor.pk, other.pk)}"
+    )
+    assert all(e.user_id == office_admin.pk and e.action == "update" for e in entries)
+
+
+@pytest.mark.django_db
 def test_second_save_of_a_stale_copy_is_refused():
     program = Program.objects.create(name="并发测试")
     plan = Plan.objects.create(program=program, title="方案", source_sha256="b" * 64, source_content=b"")

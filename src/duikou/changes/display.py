@@ -45,7 +45,19 @@ def _field(model, attname: str) -> models.Field | None:
 
 def field_label(model, attname: str) -> str:
     field = _field(model, attname) if model else None
+    if field is None and model is not None:  # a many-to-many (core.audit.log_relation): its own name
+        related = next((f for f in model._meta.get_fields() if f.many_to_many and f.name == attname), None)
+        label = getattr(related, "verbose_name", None) or getattr(related, "related_name", None)
+        return str(label) if label else attname
     return str(field.verbose_name) if field else attname
+
+
+# What core.audit.log_relation writes of a many-to-many change, in words.
+_RELATION_CHANGES = {
+    "added": gettext_lazy("新增"),
+    "removed": gettext_lazy("移除"),
+    "cleared": gettext_lazy("清空"),
+}
 
 
 def format_value(model, attname: str, value: Any, related: dict | None = None) -> str:
@@ -54,6 +66,13 @@ def format_value(model, attname: str, value: Any, related: dict | None = None) -
         return "—"
     field = _field(model, attname) if model else None
     if field is None:
+        if isinstance(value, dict) and set(value) <= set(_RELATION_CHANGES):
+            return "；".join(
+                f"{_RELATION_CHANGES[k]}：" + "、".join(f"#{pk}" for pk in pks)
+                if pks
+                else str(_RELATION_CHANGES[k])
+                for k, pks in value.items()
+            )
         return str(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))

@@ -8,7 +8,7 @@ from operator import attrgetter
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 from django.db.models.base import ModelState
-from django.db.models.signals import post_delete, post_init, post_save, pre_init
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_init
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -99,6 +99,29 @@ def log_delete(sender, instance, **kwargs):
     if not isinstance(instance, AuditedMixin):
         return
     _write(instance, ChangeLog.DELETE, snapshot(instance), None)
+
+
+@receiver(m2m_changed)
+def log_relation(sender, instance, action, pk_set, **kwargs):
+    """Units added to or taken from a record's many-to-many (a program's donors) change the record: logged like a
+    save, so the data's version moves and what is cached on it (a unit's programs) shows it on the next view."""
+    if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, AuditedMixin):
+        return
+    if action != "post_clear" and not pk_set:
+        return  # adding what is there already, or removing what is not, changes nothing
+    name = _relation_name(instance, sender)
+    change = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
+    _write(instance, ChangeLog.UPDATE, None, {name: {change: sorted(pk_set or ())}})
+
+
+def _relation_name(instance, through) -> str:
+    """The name on `instance`'s side of the many-to-many whose table is `through` (either side of it)."""
+    for field in instance._meta.get_fields():
+        if field.many_to_many:
+            relation = field if field.auto_created else field.remote_field
+            if relation.through is through:
+                return field.name
+    return through._meta.model_name
 
 
 # Fields whose values of these plain Python types go to the database unchanged on every backend: the fast insert
