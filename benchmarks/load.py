@@ -216,6 +216,24 @@ def _setup_django():
     django.setup()
 
 
+def chosen_units(wanted: int) -> list[tuple[int, int]]:
+    """(organization, program) of up to `wanted` reporters: units that lead a task of a published plan, deepest in
+    the tree first (the units that report), each with the first such program."""
+    from duikou.plans.models import Plan, Responsibility
+
+    pairs = (
+        Responsibility.objects.filter(role=Responsibility.LEAD, task__plan__status=Plan.PUBLISHED)
+        .values_list("organization_id", "task__plan__program_id", "organization__tree_path")
+        .distinct()
+    )
+    chosen: dict[int, int] = {}
+    for org_id, program_id, _path in sorted(pairs, key=lambda p: (-p[2].count("/"), p[0], p[1])):
+        chosen.setdefault(org_id, program_id)
+        if len(chosen) >= wanted:
+            break
+    return list(chosen.items())
+
+
 def prepare(users_file: str, wanted: int) -> dict:
     """One unit reporter per unit that leads tasks (deepest units first), each with a fresh session.
 
@@ -234,19 +252,9 @@ def prepare(users_file: str, wanted: int) -> dict:
 
     from duikou.accounts.models import User
     from duikou.core import permissions as perms
-    from duikou.plans.models import Plan, Responsibility
     from duikou.reports.models import Report
 
-    pairs = (
-        Responsibility.objects.filter(role=Responsibility.LEAD, task__plan__status=Plan.PUBLISHED)
-        .values_list("organization_id", "task__plan__program_id", "organization__tree_path")
-        .distinct()
-    )
-    chosen: dict[int, int] = {}
-    for org_id, program_id, _path in sorted(pairs, key=lambda p: (-p[2].count("/"), p[0], p[1])):
-        chosen.setdefault(org_id, program_id)
-        if len(chosen) >= wanted:
-            break
+    chosen = dict(chosen_units(wanted))
     if not chosen:
         raise SystemExit(
             "load: no unit leads a task in a published plan; generate data first (duikou generate)"

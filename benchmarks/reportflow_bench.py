@@ -33,6 +33,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from load import chosen_units  # noqa: E402  (benchmarks/load.py: the reporters the load test signs in)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 UNITS = int(os.environ.get("BENCH_UNITS", "10"))
@@ -55,23 +56,6 @@ class _Rollback(Exception):
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
-
-
-def chosen_units(wanted: int) -> list[tuple[int, int]]:
-    """(organization, program) as load.prepare chooses them: deepest units first."""
-    from duikou.plans.models import Plan, Responsibility
-
-    pairs = (
-        Responsibility.objects.filter(role=Responsibility.LEAD, task__plan__status=Plan.PUBLISHED)
-        .values_list("organization_id", "task__plan__program_id", "organization__tree_path")
-        .distinct()
-    )
-    chosen: dict[int, int] = {}
-    for org_id, program_id, _path in sorted(pairs, key=lambda p: (-p[2].count("/"), p[0], p[1])):
-        chosen.setdefault(org_id, program_id)
-        if len(chosen) >= wanted:
-            break
-    return list(chosen.items())
 
 
 def main():
