@@ -11,7 +11,7 @@ from duikou.analytics.models import UnitRollup
 from duikou.analytics.services import organization_summary
 from duikou.core import versioned
 from duikou.core.lists import RestrictedListView
-from duikou.core.permissions import VIEW, role_of
+from duikou.core.permissions import VIEW, viewer_key
 from duikou.core.rows import label_rows
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
@@ -52,16 +52,17 @@ def organization_detail(request, pk: int):
 
     The cards read the analytics tallies (exact, kept with the data): whoever may open a unit's page may
     see every task assignment and payment of that unit. Each list shows its first PAGE_ROWS rows and links
-    to the paged list for the rest; the lists and the unit's light are kept for the next view of the same user
+    to the paged list for the rest; the lists and the unit's light are kept for the next viewer the gate sees alike
     while the data's version and the day stay the same (core.versioned).
     """
 
     user = request.user
     org = get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
-    # The tables are the same for every view of this user until the data or the day changes (core.versioned): the
-    # key holds whose view it is (the gate reads the user's role and unit) and the language of the labels.
-    viewer = (user.pk, role_of(user), getattr(user, "organization_id", None), get_language())
-    tables = versioned.cached("unit-page", (org.pk, viewer), lambda: _tables(user, org))
+    # The tables are the same for every viewer the gate sees alike until the data or the day changes (core.versioned):
+    # the key holds what the gate reads of the user (permissions.viewer_key) and the language of the labels.
+    tables = versioned.cached(
+        "unit-page", (org.pk, viewer_key(user), get_language()), lambda: _tables(user, org)
+    )
     tally = organization_summary(org, subtree=False)
     lead, support = tally["lead"], tally["support"]
     spent = [tally["funds"].get(kind, {}) for kind in Transaction.SPENT_KINDS]

@@ -20,7 +20,7 @@ from duikou.core import jobs, versioned
 from duikou.core.compiled import IdList
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
-from duikou.core.permissions import VIEW, sees_everything
+from duikou.core.permissions import VIEW, sees_everything, viewer_key
 from duikou.funds.models import FundingLine, Transaction
 from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (the funds pages' name)
 from duikou.organizations.models import Organization
@@ -251,10 +251,11 @@ def _empty_whole() -> dict:
 
 
 def viewer_scope(user, everything: bool) -> tuple:
-    """Whose view the figures are: the whole country for those who see everything, else this user in this role."""
+    """Whose view the figures are: the whole country for those who see everything, else what the gate reads of the
+    user (its role and unit: two reporters of one unit see the same figures)."""
     if everything:
         return ("all",)
-    return ("user", user.pk, getattr(user, "role", ""), getattr(user, "organization_id", None))
+    return ("part", *viewer_key(user))
 
 
 RED_TASKS_SHOWN = 20
