@@ -1,17 +1,18 @@
 """Organization pages: the list, and one unit's page with everything it is part of across programs."""
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from duikou.analytics.models import UnitRollup
 from duikou.analytics.services import organization_summary
 from duikou.core import versioned
 from duikou.core.lists import RestrictedListView
-from duikou.core.permissions import VIEW, viewer_key
+from duikou.core.permissions import VIEW
 from duikou.core.rows import label_rows
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
@@ -52,17 +53,22 @@ def organization_detail(request, pk: int):
 
     The cards read the analytics tallies (exact, kept with the data): whoever may open a unit's page may
     see every task assignment and payment of that unit. Each list shows its first PAGE_ROWS rows and links
-    to the paged list for the rest; the lists and the unit's light are kept for the next viewer the gate sees alike
-    while the data's version and the day stay the same (core.versioned).
+    to the paged list for the rest. The page's body (cards, lists, the unit's light) is kept for the next viewer
+    the gate sees alike while the data's version and the day stay the same (core.versioned.kept_body).
     """
 
-    user = request.user
-    org = get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
-    # The tables are the same for every viewer the gate sees alike until the data or the day changes (core.versioned):
-    # the key holds what the gate reads of the user (permissions.viewer_key) and the language of the labels.
-    tables = versioned.cached(
-        "unit-page", (org.pk, viewer_key(user), get_language()), lambda: _tables(user, org)
+    org = get_object_or_404(Organization.objects.restrict(request.user, VIEW).select_related("parent"), pk=pk)
+    body, context = versioned.kept_body(
+        "unit-pages", request, "organizations/_organization_body.html", partial(_body, request.user, org)
     )
+    return render(
+        request, "organizations/organization_detail.html", {**context, "org": org, "unit_body": body}
+    )
+
+
+def _body(user, org: Organization) -> dict:
+    """The page's body: the unit's heading, its cards from the tallies and its lists as `user` may see them."""
+    tables = _tables(user, org)
     tally = organization_summary(org, subtree=False)
     lead, support = tally["lead"], tally["support"]
     spent = [tally["funds"].get(kind, {}) for kind in Transaction.SPENT_KINDS]
@@ -75,17 +81,7 @@ def organization_detail(request, pk: int):
         "paid": sum(s.get("paid", 0) for s in spent),
         "received": sum(s.get("received", 0) for s in spent),
     }
-    return render(
-        request,
-        "organizations/organization_detail.html",
-        {
-            "org": org,
-            **tables,
-            "summary": summary,
-            "page_rows": PAGE_ROWS,
-            "aliases": org.aliases.all(),
-        },
-    )
+    return {"org": org, **tables, "summary": summary, "page_rows": PAGE_ROWS, "aliases": org.aliases.all()}
 
 
 def _tables(user, org: Organization) -> dict:

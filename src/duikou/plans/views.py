@@ -176,6 +176,18 @@ def plan_tree(request, plan: Plan) -> dict:
 def plan_matrix(request, pk: int):
     """责任分工: units down, tasks across, lead and support marked."""
     plan = visible_plan(request, pk)
+    # The grid (every unit against every task) is kept with the data's version for each gate and language, as the
+    # plan page's tree is; the header (its links depend on the user) is made at every view.
+    body, context = versioned.kept_body(
+        "plan-pages", request, "plans/_matrix_body.html", partial(matrix_grid, request, plan)
+    )
+    return render(
+        request, "plans/plan_matrix.html", {**context, "plan": plan, "tab": "matrix", "matrix_body": body}
+    )
+
+
+def matrix_grid(request, plan: Plan) -> dict:
+    """The matrix's body: the tasks the user may see across, and a row per unit with its lead and support marks."""
     tasks = attach_task_figures(
         Task.objects.restrict(request.user, VIEW)
         .filter(plan=plan)
@@ -200,9 +212,7 @@ def plan_matrix(request, pk: int):
     matrix = sorted(rows.values(), key=lambda r: (-r["lead"], -r["support"], r["organization"].full_name))
     for row in matrix:
         row["cells"] = [row["marks"].get(t.pk, "") for t in tasks]
-    return render(
-        request, "plans/plan_matrix.html", {"plan": plan, "tasks": tasks, "matrix": matrix, "tab": "matrix"}
-    )
+    return {"tasks": tasks, "matrix": matrix}
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Program pages: the list, and one program's pairings as a table and a network graph (who supports whom)."""
 
+from functools import partial
 from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
@@ -7,7 +8,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core import workflow
+from duikou.core import versioned, workflow
 from duikou.core.dates import today_for
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW
@@ -121,6 +122,29 @@ PAGE_ROWS = 200
 def program_detail(request, pk: int):
     """One program: its plans, its pairings across levels (table and graph)."""
     program = get_object_or_404(Program.objects.restrict(request.user, VIEW), pk=pk)
+    # The plans and pairings are kept with the data's version for each gate and language (core.versioned.kept_body);
+    # the header (its links depend on the user) is made at every view.
+    body, context = versioned.kept_body(
+        "program-pages", request, "programs/_program_body.html", partial(program_body, request, program)
+    )
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            **context,
+            "program": program,
+            "program_body": body,
+            "donors": program.donors.all(),
+            "recipients": program.recipients.all(),
+            "can_bulletin": workflow.can(request.user, "assessments.bulletin"),
+            "can_configure": workflow.can(request.user, "supervision.configure", program),
+            "assessment_year": _assessment_year(program),
+        },
+    )
+
+
+def program_body(request, program: Program) -> dict:
+    """The program page's body: the plans and the pairings (by level, and as a graph) the user may see."""
     visible = Pairing.objects.restrict(request.user, VIEW).filter(program=program)
     pairings = pairing_rows(visible.order_by("level", "order", "pk")[:PAGE_ROWS])
     plans = list(
@@ -141,20 +165,11 @@ def program_detail(request, pk: int):
         group["items"].append(p)
     for group in levels.values():
         group["total"] = per_level.get(group["level"], 0) if per_level else len(group["items"])
-    return render(
-        request,
-        "programs/program_detail.html",
-        {
-            "program": program,
-            "pairings": pairings,
-            "levels": levels,
-            "pairing_total": sum(per_level.values()) if per_level else len(pairings),
-            "plans": plans,
-            "graph": pairing_graph(pairings),
-            "donors": program.donors.all(),
-            "recipients": program.recipients.all(),
-            "can_bulletin": workflow.can(request.user, "assessments.bulletin"),
-            "can_configure": workflow.can(request.user, "supervision.configure", program),
-            "assessment_year": _assessment_year(program),
-        },
-    )
+    return {
+        "program": program,
+        "pairings": pairings,
+        "levels": levels,
+        "pairing_total": sum(per_level.values()) if per_level else len(pairings),
+        "plans": plans,
+        "graph": pairing_graph(pairings),
+    }
