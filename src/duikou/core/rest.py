@@ -7,6 +7,7 @@ Each app's api.py supplies only its schemas, its filters (declared once in its f
 list page) and, where a service owns the write, that service.
 """
 
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -14,13 +15,15 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.forms import modelform_factory
 from django.forms.models import model_to_dict
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase, paginate
 
-from duikou.core import keyset
+from duikou.core import keyset, versioned
 from duikou.core import permissions as perms
 from duikou.core.actor import acting_as
 from duikou.core.api_auth import API_AUTH
@@ -79,6 +82,43 @@ class Paging(PaginationBase):
             "count_exact": not counter.estimated,
             "next": keyset.encode(keyset.values_of(page[-1], keys, queryset), keys) if more else None,
         }
+
+
+def kept_list(name: str):
+    """A list operation's answer kept with the data's version and day (core.versioned), for ninja's decorate_view:
+    the rows, their computed fields, the count and the JSON are made once, not at every read of the same page while
+    nothing changes.
+
+    Keyed on what the answer depends on: the address and query (filters, limit, cursor), what the gate reads of the
+    caller (permissions.viewer_key: the same rows for the same key) and the language. The caller is known after
+    ninja's checks (authentication, rate limit), run once here as in Operation.run, whose steps follow; an error is
+    answered as ninja answers it, and not kept."""
+
+    def decorate(run):
+        operation = run.__self__
+
+        @wraps(run)
+        def kept(request, **kw):
+            error = operation._run_checks(request)
+            if error:
+                return error
+
+            def make() -> tuple[int, bytes, str]:
+                temporal = operation.api.create_temporal_response(request)
+                values = operation._get_values(request, kw, temporal)
+                made = operation._result_to_response(request, operation.view_func(request, **values), temporal)
+                return made.status_code, made.content, made["Content-Type"]
+
+            parts = (request.path, list(request.GET.lists()), perms.viewer_key(request.auth), get_language())
+            try:
+                status, content, content_type = versioned.cached(name, parts, make)
+            except Exception as exc:  # as Operation.run: bad parameters are a 422, not a 500
+                return operation.api.on_exception(request, exc)
+            return HttpResponse(content, status=status, content_type=content_type)
+
+        return kept
+
+    return decorate
 
 
 class ErrorOut(Schema):
@@ -279,9 +319,10 @@ def crud_router(
         return rows
 
     list_objects.__doc__ = _("列出可查看的%(model)s（可筛选、分页）") % {"model": model._meta.verbose_name}
-    router.get("/", response=list[read], operation_id=f"{name}_list", summary=f"List {name}")(
+    listed = router.get("/", response=list[read], operation_id=f"{name}_list", summary=f"List {name}")(
         paginate(Paging)(list_objects)
     )
+    decorate_view(kept_list(f"api-{name}-list"))(listed)
 
     def read_object(request, id: int):
         obj = (
