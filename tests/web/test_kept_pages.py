@@ -1,6 +1,7 @@
-"""The body of a list page and of a plan page is kept with the data's version (core.versioned.kept_body): a second view
-serves the same markup without the queries that made it, a change shows on the next view, and each viewer's gate and
-language keeps its own; the page around it (the shell, a header with the user's links) is made at every view."""
+"""The body of a list page, a plan page, its matrix, a program page and a unit page is kept with the data's version
+(core.versioned.kept_body), and so is an API list's answer (core.rest.kept_list): a second view serves the same markup
+without the queries that made it, a change shows on the next view, and each viewer's gate and language keeps its own;
+the page around it (the shell, a header with the user's links) is made at every view."""
 
 import re
 
@@ -43,6 +44,16 @@ def _urls(world):
         reverse("plans:detail", args=[world["plan"].pk]) + "?status=overdue",
         reverse("targets:list") + f"?plan={world['plan'].pk}",
         reverse("plans:tasks") + "?sort=-due_date&status=overdue",
+        *_details(world),
+    ]
+
+
+def _details(world):
+    """The matrix, the program page and a unit's page (its tasks, shares, funds, projects and people)."""
+    return [
+        reverse("plans:matrix", args=[world["plan"].pk]),
+        reverse("programs:detail", args=[world["plan"].program_id]),
+        reverse("organizations:detail", args=[world["mawei"].pk]),
     ]
 
 
@@ -61,14 +72,17 @@ def test_a_kept_body_is_the_page_made_afresh(world, client_for, language):
         assert _page(kept) == _page(made), url
         tables = (
             "plans_task",
+            "plans_responsibility",
+            "programs_pairing",
             "targets_target",
+            "targets_allocation",
             "funds_fundingline",
             "projects_project",
             "dispatches_dispatch",
         )
         assert not _rows_read(captured, *tables), url
         # The list's own table fetched by htmx is the kept body's table.
-        if "/plans/" not in url or "tasks" in url:
+        if url.split("?")[0] in {reverse(name) for name in LISTS}:
             table = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-body").content.decode()
             assert f'<div id="list-body">{table}</div>' in kept.content.decode(), url
 
@@ -77,14 +91,22 @@ def test_a_kept_body_shows_a_change_on_the_next_view(world, client_for):
     from duikou.plans.models import Task
 
     client = client_for(world["users"]["office"])
-    urls = [reverse("plans:tasks"), reverse("plans:detail", args=[world["plan"].pk])]
+    urls = [reverse("plans:tasks"), reverse("plans:detail", args=[world["plan"].pk]), *_details(world)]
+    # The program page lists the plan, the others the task.
     for url in urls:
-        assert "参加闽宁协作联席会议" in client.get(url).content.decode()
+        assert "参加闽宁协作联席会议" in client.get(url).content.decode() or "/programs/" in url
     task = Task.objects.get(plan=world["plan"], title="参加闽宁协作联席会议")
     task.title = "参加闽宁协作联席会议（改）"
     task.save()
+    plan = world["plan"]
+    plan.title = f"{plan.title}（修订）"
+    plan.save()
     for url in urls:
-        assert "参加闽宁协作联席会议（改）" in client.get(url).content.decode(), url
+        body = client.get(url).content.decode()
+        if "/programs/" in url:
+            assert f"{plan.title}</a>" in body, url
+        else:
+            assert "参加闽宁协作联席会议（改）" in body, url
 
 
 def test_each_gate_and_language_keeps_its_own_body(world, client_for, make_user):
@@ -94,7 +116,11 @@ def test_each_gate_and_language_keeps_its_own_body(world, client_for, make_user)
         "mawei-other", perms.UNIT_REPORTER, world["mawei"]
     )  # before the views (a new user is data)
     client = client_for(world["users"]["office"])
-    urls = [reverse("plans:tasks"), reverse("plans:detail", args=[world["plan"].pk])]
+    urls = [
+        reverse("plans:tasks"),
+        reverse("plans:detail", args=[world["plan"].pk]),
+        reverse("plans:matrix", args=[world["plan"].pk]),
+    ]
     for url in urls:
         body = client.get(url).content.decode()
         assert "推动消费帮扶" in body and "参加闽宁协作联席会议" in body
@@ -116,6 +142,38 @@ def test_each_gate_and_language_keeps_its_own_body(world, client_for, make_user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(urls[0]).content.decode()
     assert 'data-label="Deadline"' in english and 'data-label="截止日期"' not in english
+
+
+def test_an_api_list_is_kept_for_each_callers_scope(world, make_user):
+    """The API's task list answers the same page from what it kept, refreshed after a change; a caller whose gate
+    differs (a unit's reporter) is answered for its own scope, not from the office's."""
+    from django.test import Client
+
+    from duikou.core.api_auth import issue_token
+    from duikou.plans.models import Task
+
+    def caller(user):
+        return Client(headers={"Authorization": f"Bearer {issue_token(user=user, scope='read')}"})
+
+    office, mawei = caller(world["users"]["office"]), caller(world["users"]["mawei"])
+    url = "/api/plans/tasks/?limit=50"
+    made = office.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        kept = office.get(url)
+    assert kept.status_code == 200 and kept["Content-Type"] == made["Content-Type"]
+    assert kept.json() == made.json() and not _rows_read(captured, "plans_task")
+    titles = {t["title"] for t in made.json()["items"]}
+    assert {"加强教育领域协作", "参加闽宁协作联席会议"} <= titles
+    # 马尾区 sees its own tasks: its answer is its own.
+    mine = {t["title"] for t in mawei.get(url).json()["items"]}
+    assert "参加闽宁协作联席会议" in mine and "加强教育领域协作" not in mine
+    task = Task.objects.get(plan=world["plan"], title="参加闽宁协作联席会议")
+    task.title = "参加闽宁协作联席会议（改）"
+    task.save()
+    assert "参加闽宁协作联席会议（改）" in {t["title"] for t in office.get(url).json()["items"]}
+    # Bad parameters are refused as before, and not kept.
+    assert office.get("/api/plans/tasks/?limit=0").status_code == 422
+    assert office.get("/api/plans/tasks/?limit=0").status_code == 422
 
 
 def _main(page: str) -> str:

@@ -486,15 +486,18 @@ def _target_rows(batch, achieved, by_allocation) -> list:
 
 
 # -- reading ---------------------------------------------------------------------------------------
-def _task_counts(tallies, today: dt.date) -> dict:
+def _task_counts(tallies, today: dt.date, rows=None) -> dict:
+    """Tasks by status and overdue from task tallies, or from their `rows` (status, due date, count) already read."""
     by_status = dict.fromkeys(("not_started", "in_progress", "completed", "suspended"), 0)
     overdue = 0
-    for status, due, n in (
-        tallies.values("status", "due_date")
-        .annotate(n=Sum("count"))
-        .values_list("status", "due_date", "n")
-        .order_by()
-    ):
+    if rows is None:
+        rows = (
+            tallies.values("status", "due_date")
+            .annotate(n=Sum("count"))
+            .values_list("status", "due_date", "n")
+            .order_by()
+        )
+    for status, due, n in rows:
         by_status[status] = by_status.get(status, 0) + (n or 0)
         if is_overdue(status, due, today):
             overdue += n or 0
@@ -606,8 +609,18 @@ def organization_summary(organization, *, subtree: bool = True, today: dt.date |
     else:
         ids = [getattr(organization, "pk", organization)]
     tallies = UnitTaskTally.objects.filter(organization_id__in=ids)
-    lead = _task_counts(tallies.filter(role="lead"), today)
-    support = _task_counts(tallies.filter(role="support"), today)
+    # Both roles in one grouped query.
+    by_role: dict[str, list] = {"lead": [], "support": []}
+    for role, *row in (
+        tallies.filter(role__in=list(by_role))
+        .values("role", "status", "due_date")
+        .annotate(n=Sum("count"))
+        .values_list("role", "status", "due_date", "n")
+        .order_by()
+    ):
+        by_role[role].append(row)
+    lead = _task_counts(None, today, by_role["lead"])
+    support = _task_counts(None, today, by_role["support"])
     money = (
         UnitFundsTally.objects.filter(organization_id__in=ids)
         .values("kind")

@@ -117,6 +117,8 @@ def value_html(value: Any) -> str:
     """A value as a template shows it (`{{ value|default_if_none:"—" }}`): localized and escaped, None as —."""
     if value is None:
         return "—"
+    if type(value) is str:  # plain text (most cells): nothing to localize, escaped as below
+        return html.escape(value)
     value = localize(template_localtime(value))
     if isinstance(value, str) and not isinstance(value, SafeData):
         return html.escape(value)  # what django.utils.html.escape does, without its lazy-string wrapper

@@ -106,7 +106,9 @@ def kept_list(name: str):
             def make() -> tuple[int, bytes, str]:
                 temporal = operation.api.create_temporal_response(request)
                 values = operation._get_values(request, kw, temporal)
-                made = operation._result_to_response(request, operation.view_func(request, **values), temporal)
+                made = operation._result_to_response(
+                    request, operation.view_func(request, **values), temporal
+                )
                 return made.status_code, made.content, made["Content-Type"]
 
             parts = (request.path, list(request.GET.lists()), perms.viewer_key(request.auth), get_language())

@@ -122,10 +122,23 @@ PAGE_ROWS = 200
 def program_detail(request, pk: int):
     """One program: its plans, its pairings across levels (table and graph)."""
     program = get_object_or_404(Program.objects.restrict(request.user, VIEW), pk=pk)
-    # The plans and pairings are kept with the data's version for each gate and language (core.versioned.kept_body);
-    # the header (its links depend on the user) is made at every view.
+    # Its heading (the light, the units on each side) and its body (plans, pairings) are kept with the data's version
+    # for each gate and language (core.versioned.kept_body); the links between them depend on the user and are made
+    # at every view.
+    version = versioned.data_version()
+    head, _heading = versioned.kept_body(
+        "program-pages",
+        request,
+        "programs/_program_head.html",
+        lambda: {"program": program, "donors": program.donors.all(), "recipients": program.recipients.all()},
+        version=version,
+    )
     body, context = versioned.kept_body(
-        "program-pages", request, "programs/_program_body.html", partial(program_body, request, program)
+        "program-pages",
+        request,
+        "programs/_program_body.html",
+        partial(program_body, request, program),
+        version=version,
     )
     return render(
         request,
@@ -133,9 +146,8 @@ def program_detail(request, pk: int):
         {
             **context,
             "program": program,
+            "program_head": head,
             "program_body": body,
-            "donors": program.donors.all(),
-            "recipients": program.recipients.all(),
             "can_bulletin": workflow.can(request.user, "assessments.bulletin"),
             "can_configure": workflow.can(request.user, "supervision.configure", program),
             "assessment_year": _assessment_year(program),

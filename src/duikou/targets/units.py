@@ -31,6 +31,7 @@ UNIT_CHOICES = [
     (PERCENT, _("%")),
     (OTHER, _("其他")),
 ]
+_UNIT_LABELS = dict(UNIT_CHOICES)  # code → its (lazy) label
 CODES = {code for code, _label in UNIT_CHOICES} - {OTHER}
 # What a person may type for a unit (a plan file, a spreadsheet); anything else is kept as 其他 with its text.
 # 万元/亿元 are not here: the value beside them is not in yuan, so the code alone would misstate it.
@@ -73,7 +74,7 @@ def unit_label(code: str, text: str = "") -> str:
     """The unit as the page's language writes it; 其他 shows the unit printed in the source."""
     if code == OTHER:
         return text or str(_("其他"))
-    return str(dict(UNIT_CHOICES).get(code, text or code))
+    return str(_UNIT_LABELS.get(code, text or code))
 
 
 def _number(value: Any) -> str:
