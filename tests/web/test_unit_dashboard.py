@@ -267,3 +267,39 @@ def test_the_reporting_units_found_in_the_rows_read_are_those_the_reporting_quer
     for user in users[:2]:
         found, read = both(user)
         assert found == read, user.username
+
+
+def test_the_figures_against_shares_compiled_for_ids_are_achieved_by_allocation():
+    """achieved_by_allocation_of (compiled once, the targets' ids compared on the figures' own column) gives
+    achieved_by_allocation's figures: each share's latest approved one, drafts not counted, by targets or by units."""
+    generate("city", seed=6)
+    busiest = (
+        Allocation.objects.values("organization_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organization_id")
+        .first()["organization_id"]
+    )
+    shares = list(Allocation.objects.filter(organization_id=busiest).select_related("target__plan")[:40])
+    # Per share, two approved periods (the later one counts; a month after a quarter that ends later does not) and a
+    # draft (never counts), each with its own figure.
+    periods = (("2024-Q3", Report.APPROVED), ("2024-08", Report.APPROVED), ("2024-12", Report.DRAFT))
+    for i, share in enumerate(shares):
+        for n, (period, status) in enumerate(periods):
+            report, _created = Report.objects.get_or_create(
+                organization_id=busiest,
+                program_id=share.target.plan.program_id,
+                period=period,
+                defaults={"status": status},
+            )
+            value = Decimal(10_000) if status == Report.DRAFT else Decimal(i + n * 7)
+            TargetFigure.objects.update_or_create(
+                report=report, target=share.target, defaults={"allocation": share, "value": value}
+            )
+    targets = {s.target_id for s in shares}
+    expected = achieved_by_allocation(target_ids=list(targets))
+    assert expected and Decimal(10_000) not in expected.values()
+    assert stats.achieved_by_allocation_of(target_ids=targets) == expected
+    units = [busiest, Organization.objects.get(pk=busiest).parent_id]
+    assert stats.achieved_by_allocation_of(organization_ids=units) == achieved_by_allocation(
+        organization_ids=units
+    )
