@@ -200,3 +200,106 @@ def test_each_table_read_once_gives_the_per_figure_queries_answers():
         seen_unit_shares |= any(met for _n, met in shares.values())
         seen_program_shares |= any(f["allocations_reached"] for f in programs.values())
     assert seen_overdue and seen_unit_shares and seen_program_shares  # the data exercised each
+
+
+def test_the_reporting_units_found_in_the_rows_read_are_those_the_reporting_query_reads():
+    """A unit's 未报/迟报 come from the assignments and shares its figures already read: the same units, missing and
+    late, as lights.reporting_statuses reading them among the units it sees, for a unit, a unit head and a
+    recipient, with a plan back in draft (its tasks and shares name no reporting unit) and after an assignment and a
+    share are added and removed."""
+    generate("city", seed=5)
+    busiest = (
+        Responsibility.objects.values("organization_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organization_id")
+        .first()["organization_id"]
+    )
+    unit = Organization.objects.get(pk=busiest)
+    head_of = unit.parent_id or busiest
+    recipient = Program.objects.filter(recipients__isnull=False).values_list("recipients", flat=True).first()
+    users = [
+        User.objects.create(username="unit-m", role=perms.UNIT_REPORTER, organization_id=busiest),
+        User.objects.create(username="head-m", role=perms.UNIT_HEAD, organization_id=head_of),
+        User.objects.create(username="recipient-m", role=perms.RECIPIENT_VIEWER, organization_id=recipient),
+    ]
+    # The plans of a program where the unit has tasks and shares back in draft: their assignments and shares no
+    # longer make it a reporting unit of that program.
+    drafted = (
+        Plan.objects.filter(
+            program__in=Plan.objects.filter(targets__allocations__organization_id=busiest).values(
+                "program_id"
+            ),
+            tasks__responsibilities__organization_id=busiest,
+        )
+        .order_by("pk")
+        .first()
+    )
+    Plan.objects.filter(program_id=drafted.program_id).update(status=Plan.DRAFT)
+
+    def both(user):
+        visible = list(Program.objects.restrict(user, perms.VIEW).order_by("name", "pk"))
+        whole = stats._whole_figures(user, False, {p.pk for p in visible})
+        units = Organization.objects.restrict(user, perms.VIEW).values("pk")
+
+        def named(statuses):
+            return [
+                (s["program"].pk, [o.pk for o in s["missing"]], [o.pk for o in s["late"]]) for s in statuses
+            ]
+
+        found = named(lights.reporting_statuses(visible, members=whole["reporting_members"]))
+        return found, named(lights.reporting_statuses(visible, units=units))
+
+    seen = 0
+    for user in users:
+        found, read = both(user)
+        assert found == read, user.username
+        seen += sum(len(m) + len(late) for _pk, m, late in read)
+    assert seen  # units were missing or late
+
+    # A task assignment and a share added in another program, then a share removed: the next figures follow.
+    other = Task.objects.filter(plan__status=Plan.PUBLISHED).exclude(plan__program=drafted.program_id).first()
+    Responsibility.objects.create(task=other, organization=unit, role=Responsibility.SUPPORT)
+    target = (
+        Target.objects.filter(plan__status=Plan.PUBLISHED).exclude(allocations__organization=unit).first()
+    )
+    Allocation.objects.create(target=target, organization=unit, printed_name=unit.name, value=Decimal(1))
+    Allocation.objects.filter(organization=unit).order_by("pk").first().delete()
+    for user in users[:2]:
+        found, read = both(user)
+        assert found == read, user.username
+
+
+def test_the_figures_against_shares_compiled_for_ids_are_achieved_by_allocation():
+    """achieved_by_allocation_of (compiled once, the targets' ids compared on the figures' own column) gives
+    achieved_by_allocation's figures: each share's latest approved one, drafts not counted, by targets or by units."""
+    generate("city", seed=6)
+    busiest = (
+        Allocation.objects.values("organization_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organization_id")
+        .first()["organization_id"]
+    )
+    shares = list(Allocation.objects.filter(organization_id=busiest).select_related("target__plan")[:40])
+    # Per share, two approved periods (the later one counts; a month after a quarter that ends later does not) and a
+    # draft (never counts), each with its own figure.
+    periods = (("2024-Q3", Report.APPROVED), ("2024-08", Report.APPROVED), ("2024-12", Report.DRAFT))
+    for i, share in enumerate(shares):
+        for n, (period, status) in enumerate(periods):
+            report, _created = Report.objects.get_or_create(
+                organization_id=busiest,
+                program_id=share.target.plan.program_id,
+                period=period,
+                defaults={"status": status},
+            )
+            value = Decimal(10_000) if status == Report.DRAFT else Decimal(i + n * 7)
+            TargetFigure.objects.update_or_create(
+                report=report, target=share.target, defaults={"allocation": share, "value": value}
+            )
+    targets = {s.target_id for s in shares}
+    expected = achieved_by_allocation(target_ids=list(targets))
+    assert expected and Decimal(10_000) not in expected.values()
+    assert stats.achieved_by_allocation_of(target_ids=targets) == expected
+    units = [busiest, Organization.objects.get(pk=busiest).parent_id]
+    assert stats.achieved_by_allocation_of(organization_ids=units) == achieved_by_allocation(
+        organization_ids=units
+    )

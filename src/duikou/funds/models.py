@@ -177,7 +177,20 @@ class Transaction(AuditedModel, VersionedModel):
                 name="transaction_has_line_or_project",
             ),
         ]
-        indexes = [models.Index(fields=["payer", "date"]), models.Index(fields=["payee", "date"])]
+        indexes = [
+            models.Index(fields=["payer", "date"]),
+            models.Index(fields=["payee", "date"]),
+            # A unit's money spent against funding lines (its dashboard; the gate reads payer or payee): without them
+            # PostgreSQL read all ~30,000 payments of a busy unit to keep the ~11,000 spent against a line.
+            *(
+                models.Index(
+                    fields=[side],
+                    condition=Q(kind__in=SPENT_KINDS, funding_line__isnull=False),
+                    name=f"transaction_{side}_spent_line",
+                )
+                for side in ("payer", "payee")
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} 元"

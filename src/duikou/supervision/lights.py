@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import (
@@ -311,8 +312,10 @@ def reporting_status(program, today: dt.date | None = None, *, units=None) -> di
     return reporting_statuses([program], today, units=units)[0]
 
 
-def reporting_statuses(programs, today: dt.date | None = None, *, units=None) -> list[dict]:
-    """reporting_status for several programs in a fixed number of queries, whatever their number (the dashboard)."""
+def reporting_statuses(programs, today: dt.date | None = None, *, units=None, members=None) -> list[dict]:
+    """reporting_status for several programs in a fixed number of queries, whatever their number (the dashboard).
+    `members` (program id → its reporting units among those a user may see, `reporting_members` of rows already
+    read) spares reading them again."""
 
     programs = list(programs)
     if not programs:
@@ -325,30 +328,10 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
         period = last_period_due(day, program.reporting_period or MONTH)
         due = period.end + dt.timedelta(days=grace.get(program.pk, DEFAULTS["report_grace_days"]))
         periods[program.pk] = (day, period, due)
-    # The units of each program: responsible for a task or given a target share in its published plans
-    # (reports.reminders.reporting_units, for all programs at once).
-    members: dict[int, set[int]] = {pk: set() for pk in ids}
-    published = {"status": Plan.PUBLISHED}
-    # Only those among `units`: a unit's few, not the programs' thousand members read and listed by id again.
-    among = {} if units is None else {"organization_id__in": units}
-    for program_id, org_id in (
-        Responsibility.objects.filter(
-            task__plan__program__in=ids, **{f"task__plan__{k}": v for k, v in published.items()}, **among
-        )
-        .values_list("task__plan__program_id", "organization_id")
-        .order_by()  # the models' default ordering would join the DISTINCT and multiply its rows
-        .distinct()
-    ):
-        members[program_id].add(org_id)
-    for program_id, org_id in (
-        Allocation.objects.filter(
-            target__plan__program__in=ids, **{f"target__plan__{k}": v for k, v in published.items()}, **among
-        )
-        .values_list("target__plan__program_id", "organization_id")
-        .order_by()
-        .distinct()
-    ):
-        members[program_id].add(org_id)
+    if members is not None:
+        members = {pk: set(members.get(pk, ())) for pk in ids}
+    else:
+        members = _reporting_units(ids, units)
     orgs = Organization.objects.filter(pk__in={o for m in members.values() for o in m})
     by_id = {o.pk: o for o in orgs.order_by("full_name")}
     wanted = Q(pk__in=[])
@@ -378,6 +361,45 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None) ->
                 late.append(org)
         statuses.append({"program": program, "period": period, "due": due, "missing": missing, "late": late})
     return statuses
+
+
+def _reporting_units(ids: list[int], units) -> dict[int, set[int]]:
+    """Program id → the ids of its reporting units (among `units`, a subquery, when given): responsible for a task or
+    given a target share in its published plans (reports.reminders.reporting_units, for all programs at once)."""
+    members: dict[int, set[int]] = {pk: set() for pk in ids}
+    published = {"status": Plan.PUBLISHED}
+    # Only those among `units`: a unit's few, not the programs' thousand members read and listed by id again.
+    among = {} if units is None else {"organization_id__in": units}
+    for program_id, org_id in (
+        Responsibility.objects.filter(
+            task__plan__program__in=ids, **{f"task__plan__{k}": v for k, v in published.items()}, **among
+        )
+        .values_list("task__plan__program_id", "organization_id")
+        .order_by()  # the models' default ordering would join the DISTINCT and multiply its rows
+        .distinct()
+    ):
+        members[program_id].add(org_id)
+    for program_id, org_id in (
+        Allocation.objects.filter(
+            target__plan__program__in=ids, **{f"target__plan__{k}": v for k, v in published.items()}, **among
+        )
+        .values_list("target__plan__program_id", "organization_id")
+        .order_by()
+        .distinct()
+    ):
+        members[program_id].add(org_id)
+    return members
+
+
+def reporting_members(assignments, shares) -> dict[int, set[int]]:
+    """`_reporting_units` from rows a page has already read: (program id, organization id, whether the plan is
+    published) of task assignments and of target shares, each of the units wanted."""
+    members: dict[int, set[int]] = defaultdict(set)
+    for rows in (assignments, shares):
+        for program_id, org_id, published in rows:
+            if published:
+                members[program_id].add(org_id)
+    return dict(members)
 
 
 def _worst_light_subquery(**task_filter):

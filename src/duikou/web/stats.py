@@ -111,7 +111,7 @@ def dashboard(user, page=1) -> dict:
         page_figures, page_at = versioned.cached_with_time(
             "dashboard-page",
             (scope, ids),
-            lambda: _page_figures(user, programs),
+            lambda: _page_figures(user, programs, whole.get("reporting_members")),
             version=version,
             reuse_seconds=reuse,
         )
@@ -310,37 +310,42 @@ def _part_figures(user, visible_ids: set) -> dict:
     shown = [f for pk, f in figures.items() if pk in visible_ids]
     total = {k: sum((f[k] for f in shown), Decimal(0) if k in MONEY else 0) for k in FIGURES}
 
-    unit_rows = analytics.unit_figures(Organization.objects.restrict(user, VIEW).values("pk"), limit=100)
+    units = set(Organization.objects.restrict(user, VIEW).values_list("pk", flat=True))
+    unit_rows = analytics.unit_figures(IdList(units), limit=100)
     ids = [r["organization_id"] for r in unit_rows]
     # Every light it shows is over its own published tasks (its units' tasks are among them): each task's light
     # once (one query compiled once a day), counted here.
-    published = [t for t in rows.tasks if t.published]
-    task_light = {
-        pk: found["light_rank"] for pk, found in lights.task_lights([t.pk for t in published], today).items()
-    }
+    published = {t.pk: t.program_id for t in rows.tasks if t.published}
+    task_light = {pk: found["light_rank"] for pk, found in lights.task_lights(list(published), today).items()}
     found = Counter(lights.BY_RANK[rank] for rank in task_light.values())
     light_counts = {key: found.get(key, 0) for key in lights.RANK}
-    worst: dict[int, int] = {}
-    for org_id, task_id in (
-        Responsibility.objects.filter(organization_id__in=ids)
+    # Its units' task assignments, read once: the units' lights, and which of its units report on which programs
+    # (the page's 未报/迟报, which read them again with the shares, joined to their plans: ~25 ms nationally).
+    assignments = (
+        Responsibility.objects.filter(organization_id__in=IdList(units))
         .order_by()  # not the responsibilities' order: joining every one to its task cost ~30 ms
         .values_list("organization_id", "task_id")
-    ):
-        if task_id in task_light:
-            worst[org_id] = max(worst.get(org_id, 0), task_light[task_id])
+    )
+    mine = set(ids)
+    worst: dict[int, int] = {}
+    reporting: list[tuple[int, int, bool]] = []
+    for org_id, task_id in assignments:
+        if task_id in published:  # a task of its units' is one it sees: among its rows
+            reporting.append((published[task_id], org_id, True))
+            if org_id in mine and task_id in task_light:
+                worst[org_id] = max(worst.get(org_id, 0), task_light[task_id])
     unit_lights = {org_id: lights.BY_RANK[rank] for org_id, rank in worst.items()}
     # The first red tasks in the order the database sorts them (due date, its nulls as it places them, plan,
     # order), read by id: asked to sort a thousand ids, PostgreSQL walked the due-date index (19,000 rows).
     nulls_last = connection.features.nulls_order_largest
     red_rows = sorted(
-        (t for t in published if task_light.get(t.pk) == lights.RANK[lights.RED]),
+        (t for t in rows.tasks if task_light.get(t.pk) == lights.RANK[lights.RED]),
         key=lambda t: ((t.due_date is None) == nulls_last, t.due_date or dt.date.min, t.plan_id, t.order),
     )
     red = Task.objects.filter(pk__in=[t.pk for t in red_rows[:RED_TASKS_SHOWN]])
     red = list(red.select_related("plan").order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN])
     # The units' shares among those read, against the figures their own reports give (as unit_shares counts them).
     got = achieved_by_allocation_of(organization_ids=ids)
-    mine = set(ids)
     shares = _shares_reached(
         (
             (a.organization_id, a.pk, a.value, a.comparator)
@@ -355,25 +360,34 @@ def _part_figures(user, visible_ids: set) -> dict:
         "units": _unit_rows(unit_rows, shares, unit_lights),
         "light_counts": light_counts,
         "red_tasks": red,
+        "reporting_members": lights.reporting_members(
+            reporting,
+            (
+                (a.program_id, a.organization_id, a.published)
+                for a in rows.allocations
+                if a.organization_id in units
+            ),
+        ),
     }
 
 
-def _page_figures(user, programs: list) -> dict:
+def _page_figures(user, programs: list, members: dict | None = None) -> dict:
     """One page of programs of a user who sees a part: their lights, and the units that have not reported (未报) or
-    reported late (迟报) for the last period of each (the first 20)."""
+    reported late (迟报) for the last period of each (the first 20). `members`: each program's reporting units
+    among the user's, as `_part_figures` found them (None: read here)."""
     ids = [p.pk for p in programs]
-    units = Organization.objects.restrict(user, VIEW).values("pk")
+    units = Organization.objects.restrict(user, VIEW).values("pk") if members is None else None
     return {
         "programs": {},
         "program_lights": lights.program_lights(ids),
-        "reporting": _reporting(programs, units),
+        "reporting": _reporting(programs, units, members),
     }
 
 
 REPORTING_SHOWN = 30  # units named per program under 未报 and 迟报; the rest are counted
 
 
-def _reporting(programs: list, units) -> list:
+def _reporting(programs: list, units, members: dict | None = None) -> list:
     """未报 and 迟报 of the first 20 programs of a page (those with any): the units the page names, as (pk, name),
     and how many there are. Cached and read back on every view: a program's thousands of unit instances took
     ~70 ms to unpickle at national scale."""
@@ -385,7 +399,7 @@ def _reporting(programs: list, units) -> list:
             "late": [_Named(o.pk, o.name) for o in r["late"][:REPORTING_SHOWN]],
             "late_count": len(r["late"]),
         }
-        for r in lights.reporting_statuses(programs[:20], units=units)
+        for r in lights.reporting_statuses(programs[:20], units=units, members=members)
         if r["missing"] or r["late"]
     ]
 
@@ -459,13 +473,14 @@ class _ShareRow(NamedTuple):
     value: Decimal
     comparator: str
     program_id: int
+    published: bool
 
 
 class _PartRows(NamedTuple):
     """The tasks, targets and target shares a user may see, each read once through the gate."""
 
     tasks: list[_TaskRow]
-    targets: dict[int, tuple[int, str]]  # target id → (program id, comparator)
+    targets: dict[int, tuple[int, str, bool]]  # target id → (program id, comparator, plan published)
     allocations: list[_ShareRow]
 
     @classmethod
@@ -486,10 +501,10 @@ class _PartRows(NamedTuple):
             )
         ]
         targets = {
-            pk: (program_id, comparator)
-            for pk, program_id, comparator in Target.objects.restrict(user, VIEW)
+            pk: (program_id, comparator, status == Plan.PUBLISHED)
+            for pk, program_id, comparator, status in Target.objects.restrict(user, VIEW)
             .order_by()
-            .values_list("pk", "plan__program_id", "comparator")
+            .values_list("pk", "plan__program_id", "comparator", "plan__status")
         }
         # The shares without their targets joined (3,000 rows, two index lookups each): a share the user sees is on
         # a target it sees (the gate's paths say so); any other is read by id.
@@ -499,9 +514,9 @@ class _PartRows(NamedTuple):
         other = {target_id for *_share, target_id in shares if target_id not in targets}
         their = (
             {
-                pk: (program_id, comparator)
-                for pk, program_id, comparator in Target.objects.filter(pk__in=other).values_list(
-                    "pk", "plan__program_id", "comparator"
+                pk: (program_id, comparator, status == Plan.PUBLISHED)
+                for pk, program_id, comparator, status in Target.objects.filter(pk__in=other).values_list(
+                    "pk", "plan__program_id", "comparator", "plan__status"
                 )
             }
             if other
@@ -509,8 +524,8 @@ class _PartRows(NamedTuple):
         )
         allocations = []
         for pk, org_id, value, target_id in shares:
-            program_id, comparator = targets.get(target_id) or their[target_id]
-            allocations.append(_ShareRow(pk, org_id, value, comparator, program_id))
+            program_id, comparator, published = targets.get(target_id) or their[target_id]
+            allocations.append(_ShareRow(pk, org_id, value, comparator, program_id, published))
         return cls(tasks, targets, allocations)
 
 
@@ -527,7 +542,7 @@ def _restricted_program_figures(user, today: dt.date, *, rows: _PartRows | None 
     # Whether each target is reached is kept in its tally (summing every unit's latest figures of a unit's few
     # hundred targets read ~40,000 figures: 80–1,500 ms on national PostgreSQL).
     met = analytics.targets_reached(rows.targets)
-    for pk, (program_id, _comparator) in rows.targets.items():
+    for pk, (program_id, _comparator, _published) in rows.targets.items():
         out[program_id]["targets"] += 1
         out[program_id]["reached"] += pk in met
     got = achieved_by_allocation_of(target_ids=rows.targets)
