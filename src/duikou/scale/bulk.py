@@ -14,6 +14,7 @@ PostgreSQL ingests one batch while Python builds the next.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import json
@@ -21,7 +22,7 @@ import queue
 import threading
 import time
 
-from django.db import connection, models
+from django.db import OperationalError, connection, models
 from django.utils import timezone
 
 
@@ -87,6 +88,23 @@ def _sqlite_value(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _sqlite_json(value):
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _sqlite_converter(field):
+    """What a given column's values need before sqlite3 binds them; None where they bind as they are.
+
+    Text, integers and None bind directly: converting only the Decimal, date and JSON columns keeps the
+    per-value Python work off most of the tens of millions of values.
+    """
+    if isinstance(field, models.JSONField):
+        return _sqlite_json
+    if isinstance(field, (models.DecimalField, models.DateField)):  # DateTimeField is a DateField
+        return _sqlite_value
+    return None
 
 
 class _CopyThread:
@@ -169,11 +187,15 @@ class TableWriter:
                 value = json.dumps(value, ensure_ascii=False)
             tail_cols.append(name)
             tail.append(value)
-        self.json_positions = [
-            i for i, c in enumerate(columns) if isinstance(by_attname[c], models.JSONField)
-        ]
         self.columns = tuple(columns) + tuple(tail_cols)
-        self.tail = tuple(tail)
+        # SQLite: the constant tail is converted once (auto_now timestamps would otherwise go through
+        # sqlite3's datetime adapter on every row), the given columns by their converters.
+        self.tail = tuple(_sqlite_value(v) for v in tail)
+        self.converters = [
+            (i, convert)
+            for i, convert in enumerate(_sqlite_converter(by_attname[c]) for c in columns)
+            if convert is not None
+        ]
         # COPY text: the given columns are formatted per row, the constant tail once.
         self.formatters = tuple(_formatter(by_attname[c]) for c in columns)
         self.text_tail = "".join("\t" + _copy_text(v) for v in tail) + "\n"
@@ -210,19 +232,61 @@ class TableWriter:
         else:
             marks = ", ".join("?" for _ in self.columns)
             sql = f"INSERT INTO {connection.ops.quote_name(self.table)} ({quoted}) VALUES ({marks})"
-            json_positions, tail = self.json_positions, self.tail
-            prepared = []
-            for row in self.rows:
-                if json_positions:
+            converters, tail = self.converters, self.tail
+            if converters:
+                prepared = []
+                for row in self.rows:
                     row = list(row)
-                    for i in json_positions:
-                        row[i] = json.dumps(row[i], ensure_ascii=False)
-                prepared.append(tuple(_sqlite_value(v) for v in row) + tail)
+                    for i, convert in converters:
+                        value = row[i]
+                        if value is not None:
+                            row[i] = convert(value)
+                    prepared.append((*row, *tail))
+            else:
+                prepared = [row + tail for row in self.rows]
             connection.connection.executemany(sql, prepared)
         self.count += len(self.rows)
         if self.on_flush:
             self.on_flush(self.model, len(self.rows))
         self.rows = []
+
+
+@contextlib.contextmanager
+def sqlite_load_settings():
+    """On SQLite, around the load's transaction: connection settings for one very large write.
+
+    - A rollback journal instead of WAL: pages appended to the file (nearly all of a fresh load) need no
+      journal copy, where WAL writes every page twice (into the log, then back at the checkpoint) and
+      SQLite's own documentation advises against WAL for transactions of more than ~100 MB.
+    - A 1 GiB page cache: the indexes kept during the load are updated at random places; with the default
+      2 MB cache every such update reads and spills pages.
+    - Foreign keys not enforced row by row; `BulkLoad` then drops every secondary index and checks the
+      loaded tables once with PRAGMA foreign_key_check (what Django's loaddata does).
+
+    These pragmas cannot change inside a transaction, so inside one (tests) this changes nothing and the
+    load keeps enforcing foreign keys. Everything is set back afterwards, the journal to WAL first.
+    """
+    if _is_postgres() or connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        journal = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        try:
+            cursor.execute("PRAGMA journal_mode = TRUNCATE")
+        except OperationalError:  # another connection has the file open: WAL stays, the load is only slower
+            pass
+        cursor.execute("PRAGMA cache_size = -1048576")
+    checks_off = connection.disable_constraint_checking()
+    try:
+        yield
+    finally:
+        if checks_off:
+            connection.enable_constraint_checking()
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA journal_mode = {journal}")
 
 
 class BulkLoad:
@@ -320,14 +384,16 @@ class BulkLoad:
 
     # -- SQLite ----------------------------------------------------------------------------------
     def _drop_sqlite(self) -> None:
-        """Drop the secondary indexes except those leading with a foreign-key column.
+        """Drop the secondary indexes; while foreign keys are enforced, keep those leading with one's column.
 
         SQLite keeps deferred foreign keys as a violation counter: while a child row waits for its parent
         (batches of different tables flush at different times), every parent insert looks up its children,
-        a full table scan without an index on the child column, so those indexes stay.
+        a full table scan without an index on the child column, so those indexes stay. Without enforcement
+        (see `sqlite_load_settings`) all go, and the loaded tables are checked once at the end.
         """
         q = connection.ops.quote_name
         with connection.cursor() as cursor:
+            enforced = cursor.execute("PRAGMA foreign_keys").fetchone()[0]
             marks = ", ".join("%s" for _ in self.tables)
             cursor.execute(
                 "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
@@ -343,11 +409,13 @@ class BulkLoad:
             for name, table, sql in indexes:
                 cursor.execute(f"PRAGMA index_info({q(name)})")
                 first = next((row[2] for row in cursor.fetchall() if row[0] == 0), None)
-                if first in fk_columns[table]:
+                if enforced and first in fk_columns[table]:
                     continue
                 cursor.execute(f"DROP INDEX {q(name)}")
                 dropped.append(sql)
         self.restore = [("重建索引 / indexes", sql) for sql in dropped]
+        if not enforced:
+            self.restore.append(("外键校验 / foreign keys", None))
         self.restore.append(("统计信息 / analyze", "ANALYZE"))
 
     def _restore(self) -> None:
@@ -356,7 +424,10 @@ class BulkLoad:
         with connection.cursor() as cursor:
             for label, sql in self.restore:
                 started = time.monotonic()
-                cursor.execute(sql)
+                if sql is None:  # SQLite without enforced foreign keys: raises IntegrityError on a dangling one
+                    connection.check_constraints(table_names=self.tables)
+                else:
+                    cursor.execute(sql)
                 spent[label] = spent.get(label, 0.0) + time.monotonic() - started
         if self.progress:
             for label, seconds in spent.items():

@@ -31,7 +31,7 @@ from duikou.projects.models import Project
 from duikou.reports.models import Report, TargetFigure
 from duikou.targets.models import Allocation, Target
 
-from .bulk import BulkLoad, TableWriter, next_id, reset_sequences
+from .bulk import BulkLoad, TableWriter, next_id, reset_sequences, sqlite_load_settings
 from .models import GenerationRun
 
 
@@ -238,7 +238,7 @@ def generate(scale_name: str, *, seed: int = 1, progress=None) -> dict:
         if progress:
             progress(name, 0, f"{time.monotonic() - since:.1f} s")
 
-    with transaction.atomic():
+    with sqlite_load_settings(), transaction.atomic():
         if not Organization.objects.filter(level=Organization.PROVINCE, kind=Organization.REGION).exists():
             seed_divisions()
         connection.ensure_connection()
