@@ -226,3 +226,32 @@ def test_copy_text_escapes_what_copy_would_misread():
     assert _copy_text(None) == "\\N" and _copy_text(True) == "t" and _copy_text(False) == "f"
     assert _copy_text(b"\x01\xff") == "\\\\x01ff"
     assert _text_plain(dt.date(2025, 7, 1)) == "2025-07-01" and _text_plain(None) == "\\N"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_outside_a_transaction_still_refuses_a_dangling_key_and_puts_the_connection_back():
+    # Outside a transaction SQLite's load stops enforcing foreign keys row by row: the one check at the end
+    # must still refuse a row whose parent is missing, and leave nothing behind.
+    from django.db import IntegrityError, connection
+
+    from duikou.scale.bulk import BulkLoad, TableWriter, sqlite_load_settings
+
+    def settings():
+        if connection.vendor != "sqlite":
+            return None
+        with connection.cursor() as cursor:
+            return [
+                cursor.execute(f"PRAGMA {p}").fetchone()[0]
+                for p in ("foreign_keys", "journal_mode", "cache_size")
+            ]
+
+    before, schema = settings(), schema_of_loaded_tables()
+    with pytest.raises(IntegrityError), sqlite_load_settings(), transaction.atomic():
+        with BulkLoad([Responsibility]):
+            writer = TableWriter(
+                Responsibility, ("id", "task_id", "organization_id", "role", "printed_name", "order")
+            )
+            writer.add(10**9, 10**9, 10**9, Responsibility.LEAD, "无此单位", 0)
+            writer.flush()
+    assert not Responsibility.objects.filter(pk=10**9).exists()
+    assert settings() == before and schema_of_loaded_tables() == schema

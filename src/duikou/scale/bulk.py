@@ -424,7 +424,9 @@ class BulkLoad:
         with connection.cursor() as cursor:
             for label, sql in self.restore:
                 started = time.monotonic()
-                if sql is None:  # SQLite without enforced foreign keys: raises IntegrityError on a dangling one
+                if (
+                    sql is None
+                ):  # SQLite without enforced foreign keys: raises IntegrityError on a dangling one
                     connection.check_constraints(table_names=self.tables)
                 else:
                     cursor.execute(sql)
