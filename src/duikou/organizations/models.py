@@ -7,6 +7,23 @@ from duikou.core.models import AuditedModel
 from duikou.core.text import normalize_name
 
 
+class PathStartsWith(models.lookups.StartsWith):
+    """`tree_path__startswith` as a range of the index on SQLite: the same rows, read from the index.
+
+    SQLite reads LIKE as a range only on NOCASE columns (its LIKE ignores ASCII case), so every subtree query
+    scanned the whole tree_path index: 3.5 ms over the 50,000 units of national scale, a dozen times in a unit's
+    cold dashboard, against 0.01 ms for the range. In binary order the strings starting with "/21/263/" are
+    exactly those from "/21/263/" up to, not including, "/21/2630" (the last character plus one).
+    """
+
+    def as_sqlite(self, compiler, connection):
+        if not (self.rhs_is_direct_value() and isinstance(self.rhs, str) and self.rhs):
+            return self.as_sql(compiler, connection)
+        lhs, params = self.process_lhs(compiler, connection)
+        upper = self.rhs[:-1] + chr(ord(self.rhs[-1]) + 1)
+        return f"({lhs} >= %s AND {lhs} < %s)", (*params, self.rhs, upper)
+
+
 class Organization(AuditedModel):
     """A body that gives or receives assistance, or is responsible for work; a node of one tree."""
 
@@ -137,6 +154,9 @@ class Organization(AuditedModel):
     def province(self):
         chain = self.ancestors() + [self]
         return next((o for o in chain if o.level == self.PROVINCE), None)
+
+
+Organization._meta.get_field("tree_path").register_lookup(PathStartsWith, "startswith")
 
 
 class OrganizationAlias(AuditedModel):
