@@ -48,3 +48,17 @@ def test_payments_gate_is_one_or_of_its_columns(world):
     # Nested in another query (relabelled aliases), the same rows.
     nested = Transaction.objects.filter(pk__in=Transaction.objects.restrict(user).values("pk"))
     assert set(nested.values_list("pk", flat=True)) == plain_gate(Transaction, user, "view")
+
+
+def test_shares_gate_is_one_or_of_its_column_and_the_ids_its_other_path_reaches(world):
+    """A target share reaches a unit through its own column and through its program's recipients: one OR on the
+    table, no UNION read again by id; the same rows, nested too, for every user."""
+    from duikou.targets.models import Allocation
+
+    for user in world.users.values():
+        gated = Allocation.objects.restrict(user)
+        if perms.role_of(user) in perms.UNIT_ROLES:
+            sql = str(gated.query)
+            assert "UNION" not in sql and "organization_id" in sql, sql
+        nested = Allocation.objects.filter(pk__in=gated.values("pk"))
+        assert set(nested.values_list("pk", flat=True)) == plain_gate(Allocation, user, "view"), user.username

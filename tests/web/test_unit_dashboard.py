@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 from duikou.accounts.models import User
 from duikou.core import permissions as perms
 from duikou.core.dates import today_for
-from duikou.funds.models import Transaction
+from duikou.funds.models import FundingLine, Transaction
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Program
@@ -27,8 +27,10 @@ pytestmark = pytest.mark.django_db
 
 
 def old_figures(user) -> dict:
-    """Targets reached and money disbursed per program, computed the way the dashboard did before."""
-    out: dict = defaultdict(lambda: {"targets": 0, "reached": 0, "disbursed": Decimal(0)})
+    """Targets reached, money planned and money disbursed per program, computed the way the dashboard did before."""
+    out: dict = defaultdict(
+        lambda: {"targets": 0, "reached": 0, "planned": Decimal(0), "disbursed": Decimal(0)}
+    )
     targets = list(
         Target.objects.restrict(user, perms.VIEW).values_list("pk", "value", "comparator", "plan__program_id")
     )
@@ -36,6 +38,9 @@ def old_figures(user) -> dict:
     for pk, value, comparator, program_id in targets:
         out[program_id]["targets"] += 1
         out[program_id]["reached"] += reached(comparator, value, achieved.get(pk))
+    lines = FundingLine.objects.restrict(user, perms.VIEW)
+    for r in lines.order_by().values("plan__program_id").annotate(s=Sum("amount")):
+        out[r["plan__program_id"]]["planned"] = r["s"] or Decimal(0)
     paid = Transaction.objects.restrict(user, perms.VIEW).spent().filter(funding_line__isnull=False)
     for r in paid.order_by().values("funding_line__plan__program_id").annotate(s=Sum("amount")):
         out[r["funding_line__plan__program_id"]]["disbursed"] += r["s"] or Decimal(0)
@@ -56,7 +61,7 @@ def test_a_units_figures_equal_the_old_computation():
         User.objects.create(username="unit-b", role=perms.UNIT_HEAD, organization_id=payer),
         User.objects.create(username="recipient", role=perms.RECIPIENT_VIEWER, organization_id=recipient),
     ]
-    seen_reached = seen_paid = False
+    seen_reached = seen_paid = seen_planned = False
     for user in users:
         new = stats._restricted_program_figures(user, today_for())
         old = old_figures(user)
@@ -65,7 +70,8 @@ def test_a_units_figures_equal_the_old_computation():
             assert {k: new[program_id][k] for k in figures} == figures, (user.username, program_id)
             seen_reached |= figures["reached"] > 0
             seen_paid |= figures["disbursed"] > 0
-    assert seen_paid and seen_reached  # the data exercised both
+            seen_planned |= figures["planned"] > 0
+    assert seen_paid and seen_reached and seen_planned  # the data exercised them
 
 
 def old_lights(user, unit_ids) -> tuple:
