@@ -84,10 +84,11 @@ class Compiled:
         converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
         return sql, tuple(params), converters
 
-    def rows(self, ids: Iterable[int], *key, **values) -> list[tuple]:
-        """The rows for these ids (none without ids); `values` are the `Param`s' values by name."""
-        ids = list(dict.fromkeys(ids))
-        if not ids:
+    def rows(self, ids: Iterable[int] | None, *key, **values) -> list[tuple]:
+        """The rows for these ids (none without ids; None for a query with no `IdList`, only `Param`s); `values` are
+        the `Param`s' values by name."""
+        ids = None if ids is None else list(dict.fromkeys(ids))
+        if ids == []:
             return []
         alias = router.db_for_read(self.model)
         connection = connections[alias]

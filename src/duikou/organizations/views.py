@@ -12,7 +12,8 @@ from duikou.analytics.models import UnitRollup
 from duikou.analytics.services import organization_summary
 from duikou.core import versioned
 from duikou.core.lists import RestrictedListView
-from duikou.core.permissions import VIEW
+from duikou.core.compiled import Compiled, Param
+from duikou.core.permissions import VIEW, Viewer, passes_through
 from duikou.core.rows import label_rows
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
@@ -111,29 +112,15 @@ def _tables(user, org: Organization) -> dict:
         a.achieved = figures.get(a.target_id)
         a.progress = a.progress_of(a.achieved)
     lights.commitment_lights(allocations)
-    # The other tables are rows of values (model instances cost more than the page's SQL), written by unit_tags.
-    funding_lines = list(
-        FundingLine.objects.through(user, "source_organization", org)
-        .order_by("-year", "pk")
-        .values_list("plan_id", "plan__title", "source", "year", "amount")[:PAGE_ROWS]
-    )
+    # The other tables are rows of values (model instances cost more than the page's SQL), written by unit_tags, from
+    # queries compiled once per viewer the gate sees alike (building and compiling them cost more than their SQL).
+    gate = partial(_gate_key, user, org)
+    funding_lines = _FUNDING_LINES.rows(None, *gate((FundingLine, "source_organization")), unit=org.pk)
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
-    transactions = _newest(
-        [Transaction.objects.through(user, side, org) for side in ("payer", "payee")],
-        ("date", "pk"),
-        PAYMENT_COLUMNS,
-    )
-    projects = _newest(
-        [Project.objects.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")],
-        ("pk",),
-        PROJECT_COLUMNS,
-    )
-    # Either side through the gate (each side of a unit's own subtree passes without the gate's subqueries).
-    sent = Dispatch.objects.through(user, "from_organization", org)
-    dispatches = list(
-        (sent | Dispatch.objects.through(user, "to_organization", org))
-        .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
-        .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS]
+    transactions = _newest([q.rows(None, *gate((Transaction, s)), unit=org.pk) for s, q in _PAYMENTS.items()], 1)
+    projects = _newest([q.rows(None, *gate((Project, s)), unit=org.pk) for s, q in _PROJECTS.items()], 0)
+    dispatches = _DISPATCHES.rows(
+        None, *gate((Dispatch, "from_organization"), (Dispatch, "to_organization")), unit=org.pk
     )
     return {
         "tasks": tasks,
@@ -204,16 +191,56 @@ DISPATCH_COLUMNS = (
 )
 
 
-def _newest(sides: list, newest_first: tuple[str, ...], columns: tuple[str, ...]) -> list[tuple]:
-    """The first PAGE_ROWS rows of any of the `sides` querysets, newest first, as tuples of `columns` (which begin
-    with the `newest_first` fields and include "pk"): one bounded query per side, merged."""
-    order = [f"-{f}" for f in newest_first]
-    key, pk = len(newest_first), columns.index("pk")
+def _newest(sides: list[list[tuple]], key: int) -> list[tuple]:
+    """The first PAGE_ROWS rows of any of the `sides` (each newest first, their columns beginning with what orders them
+    and holding the row's id at `key`), newest first, each row once."""
     rows = {}
     for side in sides:
-        for row in side.order_by(*order).values_list(*columns)[:PAGE_ROWS]:
-            rows[row[pk]] = row
-    return sorted(rows.values(), key=lambda r: r[:key], reverse=True)[:PAGE_ROWS]
+        for row in side:
+            rows[row[key]] = row
+    return sorted(rows.values(), key=lambda r: r[: key + 1], reverse=True)[:PAGE_ROWS]
+
+
+def _gate_key(user, org: Organization, *paths: tuple) -> tuple:
+    """The key of a query compiled for the unit's page: for each (model, path) whether the unit's rows pass the gate
+    whole (`passes_through`), and who views (`permissions.Viewer`) only when one does not: every unit's own page is
+    then one compiled query."""
+    passes = tuple(passes_through(user, model, path, org) for model, path in paths)
+    return (None if all(passes) else Viewer(user), *passes)
+
+
+def _gated(model, path: str, order: tuple[str, ...], columns: tuple[str, ...]) -> Compiled:
+    """The first PAGE_ROWS rows of `model` whose `path` is the unit (`Param("unit")`) as a viewer may see them, in
+    `order`, as tuples of `columns`, compiled once per `_gate_key`."""
+    return Compiled(
+        model,
+        lambda viewer, passes: model.objects.through(viewer and viewer.user, path, Param("unit"), passes=passes)
+        .order_by(*order)
+        .values_list(*columns)[:PAGE_ROWS],
+        maxsize=_VIEWERS,
+    )
+
+
+# The viewers whose compiled queries a process keeps (a few kilobytes each): every unit's reporters and heads.
+_VIEWERS = 512
+_FUNDING_LINES = _gated(
+    FundingLine, "source_organization", ("-year", "pk"), ("plan_id", "plan__title", "source", "year", "amount")
+)
+_PAYMENTS = {side: _gated(Transaction, side, ("-date", "-pk"), PAYMENT_COLUMNS) for side in ("payer", "payee")}
+_PROJECTS = {
+    side: _gated(Project, side, ("-pk",), PROJECT_COLUMNS) for side in ("implementer", "recipient", "proposed_by")
+}
+# Either side through the gate (each side of a unit's own subtree passes without the gate's subqueries).
+_DISPATCHES = Compiled(
+    Dispatch,
+    lambda viewer, sent, received: (
+        Dispatch.objects.through(viewer and viewer.user, "from_organization", Param("unit"), passes=sent)
+        | Dispatch.objects.through(viewer and viewer.user, "to_organization", Param("unit"), passes=received)
+    )
+    .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
+    .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS],
+    maxsize=_VIEWERS,
+)
 
 
 def _busiest_children(user, org: Organization) -> list[tuple]:
