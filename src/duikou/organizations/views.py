@@ -1,6 +1,7 @@
 """Organization pages: the list, and one unit's page with everything it is part of across programs."""
 
 from functools import partial
+from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
@@ -11,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from duikou.analytics.models import UnitRollup
 from duikou.analytics.services import organization_summary
 from duikou.core import versioned
-from duikou.core.lists import RestrictedListView
 from duikou.core.compiled import Compiled, Param
+from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW, Viewer, passes_through
-from duikou.core.rows import label_rows
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task, attach_task_figures
@@ -87,18 +87,12 @@ def _body(user, org: Organization) -> dict:
 
 def _tables(user, org: Organization) -> dict:
     """The page's lists, PAGE_ROWS rows each, as `user` may see them, and how many target shares the unit has."""
+    gate = partial(_gate_key, user, org)
     # A unit's own assignment shows it its task, so the gate on the assignment is the gate on the task too.
-    responsibilities = (
-        Responsibility.objects.through(user, "organization", org)
-        .select_related("task", "task__plan")
-        .only(*_TASK_ROW_FIELDS)
-        .order_by("task__plan__issued_on", "task__order", "pk")
-    )
-    tasks = []
-    for r in label_rows(responsibilities[:PAGE_ROWS], "role"):
-        r.task.my_role = r
-        tasks.append(r.task)
-    label_rows(tasks, "status")
+    tasks = [
+        SimpleNamespace(**dict(zip(TASK_FIELDS, row, strict=True)))
+        for row in _TASKS.rows(None, *gate(_ASSIGNED), unit=org.pk)
+    ]
     # Each task's light and other registered figures, in one query for the rows shown.
     attach_task_figures(tasks)
     allocation_rows = Allocation.objects.through(user, "organization", org)
@@ -114,10 +108,11 @@ def _tables(user, org: Organization) -> dict:
     lights.commitment_lights(allocations)
     # The other tables are rows of values (model instances cost more than the page's SQL), written by unit_tags, from
     # queries compiled once per viewer the gate sees alike (building and compiling them cost more than their SQL).
-    gate = partial(_gate_key, user, org)
     funding_lines = _FUNDING_LINES.rows(None, *gate((FundingLine, "source_organization")), unit=org.pk)
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
-    transactions = _newest([q.rows(None, *gate((Transaction, s)), unit=org.pk) for s, q in _PAYMENTS.items()], 1)
+    transactions = _newest(
+        [q.rows(None, *gate((Transaction, s)), unit=org.pk) for s, q in _PAYMENTS.items()], 1
+    )
     projects = _newest([q.rows(None, *gate((Project, s)), unit=org.pk) for s, q in _PROJECTS.items()], 0)
     dispatches = _DISPATCHES.rows(
         None, *gate((Dispatch, "from_organization"), (Dispatch, "to_organization")), unit=org.pk
@@ -135,19 +130,8 @@ def _tables(user, org: Organization) -> dict:
     }
 
 
-# What the task and share rows read (unit_tags, lights.commitment_lights): a plan's source file and text, a task's
-# text and every row's timestamps are not read for 50 rows (instances with every field cost more than their SQL).
-_TASK_ROW_FIELDS = (
-    "role",
-    "task__plan_id",
-    "task__number",
-    "task__title",
-    "task__deadline",
-    "task__due_date",
-    "task__status",
-    "task__completed_on",
-    "task__plan__title",
-)
+# What the share rows read (unit_tags, lights.commitment_lights): a plan's source file and text and every row's
+# timestamps are not read for 50 rows (instances with every field cost more than their SQL).
 _SHARE_ROW_FIELDS = (
     "value",
     "target__indicator",
@@ -161,6 +145,32 @@ _SHARE_ROW_FIELDS = (
     "target__plan__end_year",
     "target__plan__program__name",  # the program is read for its day (core.dates.today_for)
 )
+# A unit's tasks as unit_tags.unit_task_rows reads them: the task's own fields, its plan's title and the unit's role.
+TASK_FIELDS = (
+    "pk",
+    "plan_id",
+    "plan_title",
+    "number",
+    "title",
+    "deadline",
+    "status",
+    "due_date",
+    "completed_on",
+    "role",
+)
+_TASK_COLUMNS = (
+    "task_id",
+    "task__plan_id",
+    "task__plan__title",
+    "task__number",
+    "task__title",
+    "task__deadline",
+    "task__status",
+    "task__due_date",
+    "task__completed_on",
+    "role",
+)
+_ASSIGNED = (Responsibility, "organization")
 # The columns of the rows unit_tags writes (payment_rows, project_rows, dispatch_rows), in that order.
 PAYMENT_COLUMNS = (
     "date",
@@ -214,31 +224,44 @@ def _gated(model, path: str, order: tuple[str, ...], columns: tuple[str, ...]) -
     `order`, as tuples of `columns`, compiled once per `_gate_key`."""
     return Compiled(
         model,
-        lambda viewer, passes: model.objects.through(viewer and viewer.user, path, Param("unit"), passes=passes)
-        .order_by(*order)
-        .values_list(*columns)[:PAGE_ROWS],
+        lambda viewer, passes: (
+            model.objects.through(viewer and viewer.user, path, Param("unit"), passes=passes)
+            .order_by(*order)
+            .values_list(*columns)[:PAGE_ROWS]
+        ),
         maxsize=_VIEWERS,
     )
 
 
 # The viewers whose compiled queries a process keeps (a few kilobytes each): every unit's reporters and heads.
 _VIEWERS = 512
+_TASKS = _gated(*_ASSIGNED, ("task__plan__issued_on", "task__order", "pk"), _TASK_COLUMNS)
 _FUNDING_LINES = _gated(
-    FundingLine, "source_organization", ("-year", "pk"), ("plan_id", "plan__title", "source", "year", "amount")
+    FundingLine,
+    "source_organization",
+    ("-year", "pk"),
+    ("plan_id", "plan__title", "source", "year", "amount"),
 )
-_PAYMENTS = {side: _gated(Transaction, side, ("-date", "-pk"), PAYMENT_COLUMNS) for side in ("payer", "payee")}
+_PAYMENTS = {
+    side: _gated(Transaction, side, ("-date", "-pk"), PAYMENT_COLUMNS) for side in ("payer", "payee")
+}
 _PROJECTS = {
-    side: _gated(Project, side, ("-pk",), PROJECT_COLUMNS) for side in ("implementer", "recipient", "proposed_by")
+    side: _gated(Project, side, ("-pk",), PROJECT_COLUMNS)
+    for side in ("implementer", "recipient", "proposed_by")
 }
 # Either side through the gate (each side of a unit's own subtree passes without the gate's subqueries).
 _DISPATCHES = Compiled(
     Dispatch,
     lambda viewer, sent, received: (
-        Dispatch.objects.through(viewer and viewer.user, "from_organization", Param("unit"), passes=sent)
-        | Dispatch.objects.through(viewer and viewer.user, "to_organization", Param("unit"), passes=received)
-    )
-    .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
-    .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS],
+        (
+            Dispatch.objects.through(viewer and viewer.user, "from_organization", Param("unit"), passes=sent)
+            | Dispatch.objects.through(
+                viewer and viewer.user, "to_organization", Param("unit"), passes=received
+            )
+        )
+        .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
+        .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS]
+    ),
     maxsize=_VIEWERS,
 )
 
