@@ -4,7 +4,7 @@ from functools import partial
 from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -95,9 +95,9 @@ def _tables(user, org: Organization) -> dict:
     ]
     # Each task's light and other registered figures, in one query for the rows shown.
     attach_task_figures(tasks)
-    allocation_rows = Allocation.objects.through(user, "organization", org)
     allocations = list(
-        allocation_rows.select_related("target", "target__plan__program")
+        Allocation.objects.through(user, "organization", org)
+        .select_related("target", "target__plan__program")
         .only(*_SHARE_ROW_FIELDS)
         .order_by("target__plan__issued_on", "target__order", "pk")[:PAGE_ROWS]
     )
@@ -120,7 +120,11 @@ def _tables(user, org: Organization) -> dict:
     return {
         "tasks": tasks,
         "allocations": allocations,
-        "allocation_count": allocation_rows.count() if len(allocations) == PAGE_ROWS else len(allocations),
+        "allocation_count": (
+            _SHARE_COUNT.rows(None, *gate(_SHARES), unit=org.pk)[0][0]
+            if len(allocations) == PAGE_ROWS
+            else len(allocations)
+        ),
         "funding_lines": funding_lines,
         "transactions": transactions,
         "projects": projects,
@@ -219,22 +223,23 @@ def _gate_key(user, org: Organization, *paths: tuple) -> tuple:
     return (None if all(passes) else Viewer(user), *passes)
 
 
-def _gated(model, path: str, order: tuple[str, ...], columns: tuple[str, ...]) -> Compiled:
+def _gated(model, path: str, order: tuple[str, ...] = (), columns: tuple[str, ...] = ()) -> Compiled:
     """The first PAGE_ROWS rows of `model` whose `path` is the unit (`Param("unit")`) as a viewer may see them, in
-    `order`, as tuples of `columns`, compiled once per `_gate_key`."""
-    return Compiled(
-        model,
-        lambda viewer, passes: (
-            model.objects.through(viewer and viewer.user, path, Param("unit"), passes=passes)
-            .order_by(*order)
-            .values_list(*columns)[:PAGE_ROWS]
-        ),
-        maxsize=_VIEWERS,
-    )
+    `order`, as tuples of `columns` (without columns: how many there are), compiled once per `_gate_key`."""
+
+    def build(viewer, passes):
+        rows = model.objects.through(viewer and viewer.user, path, Param("unit"), passes=passes)
+        if not columns:
+            return rows.order_by().values(path).annotate(n=Count("pk")).values_list("n")
+        return rows.order_by(*order).values_list(*columns)[:PAGE_ROWS]
+
+    return Compiled(model, build, maxsize=_VIEWERS)
 
 
 # The viewers whose compiled queries a process keeps (a few kilobytes each): every unit's reporters and heads.
 _VIEWERS = 512
+_SHARES = (Allocation, "organization")
+_SHARE_COUNT = _gated(*_SHARES)
 _TASKS = _gated(*_ASSIGNED, ("task__plan__issued_on", "task__order", "pk"), _TASK_COLUMNS)
 _FUNDING_LINES = _gated(
     FundingLine,
@@ -269,13 +274,19 @@ _DISPATCHES = Compiled(
 def _busiest_children(user, org: Organization) -> list[tuple]:
     """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50:
     (id, full name, assignments)."""
+    return _CHILDREN.rows(None, Viewer(user), unit=org.pk)
 
-    child_ids = Organization.objects.restrict(user, VIEW).filter(parent=org).values("pk")
+
+def _children_query(viewer):
+    child_ids = Organization.objects.restrict(viewer.user, VIEW).filter(parent=Param("unit")).values("pk")
     # The names come with the counts (one query, not a second one for the names).
     name = Organization.objects.filter(pk=OuterRef("organization_id")).values("full_name")[:1]
-    return list(
+    return (
         UnitRollup.objects.filter(organization_id__in=child_ids, tasks__gt=0)
         .annotate(name=Subquery(name))
         .order_by("-tasks", "organization_id")
         .values_list("organization_id", "name", "tasks")[:50]
     )
+
+
+_CHILDREN = Compiled(UnitRollup, _children_query, maxsize=_VIEWERS)
