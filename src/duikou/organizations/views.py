@@ -21,7 +21,7 @@ from duikou.plans.models import Responsibility, Task, attach_task_figures
 from duikou.projects.models import Project
 from duikou.reports.achieved import unit_figures
 from duikou.supervision import lights
-from duikou.targets.models import Allocation
+from duikou.targets.models import Allocation, progress
 
 from .filters import ORGANIZATION_FILTERS
 from .models import Organization
@@ -95,16 +95,11 @@ def _tables(user, org: Organization) -> dict:
     ]
     # Each task's light and other registered figures, in one query for the rows shown.
     attach_task_figures(tasks)
-    allocations = list(
-        Allocation.objects.through(user, "organization", org)
-        .select_related("target", "target__plan__program")
-        .only(*_SHARE_ROW_FIELDS)
-        .order_by("target__plan__issued_on", "target__order", "pk")[:PAGE_ROWS]
-    )
+    allocations = [_share(*row) for row in _SHARE_ROWS.rows(None, *gate(_SHARES), unit=org.pk)]
     figures = unit_figures(org.pk, [a.target_id for a in allocations])
     for a in allocations:
         a.achieved = figures.get(a.target_id)
-        a.progress = a.progress_of(a.achieved)
+        a.progress = progress(a.target.comparator, a.value, a.achieved)
     lights.commitment_lights(allocations)
     # The other tables are rows of values (model instances cost more than the page's SQL), written by unit_tags, from
     # queries compiled once per viewer the gate sees alike (building and compiling them cost more than their SQL).
@@ -134,9 +129,9 @@ def _tables(user, org: Organization) -> dict:
     }
 
 
-# What the share rows read (unit_tags, lights.commitment_lights): a plan's source file and text and every row's
-# timestamps are not read for 50 rows (instances with every field cost more than their SQL).
-_SHARE_ROW_FIELDS = (
+# What a share's row reads (unit_tags.unit_share_rows, lights.commitment_lights), in _share's order.
+_SHARE_COLUMNS = (
+    "target_id",
     "value",
     "target__indicator",
     "target__value",
@@ -147,8 +142,31 @@ _SHARE_ROW_FIELDS = (
     "target__plan__title",
     "target__plan__start_year",
     "target__plan__end_year",
-    "target__plan__program__name",  # the program is read for its day (core.dates.today_for)
+    "target__plan__program_id",
 )
+
+
+def _share(
+    target_id, value, indicator, target_value, unit, unit_text, comparator, year, title, *plan
+) -> object:
+    """A unit's share of a target as a row of values shaped as the share, its target and plan are read (a.target.plan.
+    title): instances with their relations cost more than the page's SQL. The program is read for its day
+    (core.dates.today_for), which is the office's while programs keep no time zone of their own."""
+    start_year, end_year, program_id = plan
+    target = SimpleNamespace(
+        indicator=indicator,
+        value=target_value,
+        unit=unit,
+        unit_text=unit_text,
+        comparator=comparator,
+        year=year,
+        plan=SimpleNamespace(
+            title=title, start_year=start_year, end_year=end_year, program_id=program_id, program=None
+        ),
+    )
+    return SimpleNamespace(target_id=target_id, value=value, target=target)
+
+
 # A unit's tasks as unit_tags.unit_task_rows reads them: the task's own fields, its plan's title and the unit's role.
 TASK_FIELDS = (
     "pk",
@@ -240,6 +258,7 @@ def _gated(model, path: str, order: tuple[str, ...] = (), columns: tuple[str, ..
 _VIEWERS = 512
 _SHARES = (Allocation, "organization")
 _SHARE_COUNT = _gated(*_SHARES)
+_SHARE_ROWS = _gated(*_SHARES, ("target__plan__issued_on", "target__order", "pk"), _SHARE_COLUMNS)
 _TASKS = _gated(*_ASSIGNED, ("task__plan__issued_on", "task__order", "pk"), _TASK_COLUMNS)
 _FUNDING_LINES = _gated(
     FundingLine,

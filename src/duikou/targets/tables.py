@@ -12,8 +12,13 @@ from . import units
 
 
 def value_html(target, value) -> str:
-    """A value in the target's unit: targets/_value_cell.html in Python (a list shows it twice on every row)."""
-    return "—" if value is None else conditional_escape(target.format_value(value))
+    """A value in the target's unit: targets/_value_cell.html in Python (a list shows it twice on every row). `target`:
+    a Target, or any row with its unit and unit_text (the unit page's rows of values)."""
+    return (
+        "—"
+        if value is None
+        else conditional_escape(units.format_quantity(value, target.unit, target.unit_text))
+    )
 
 
 # supervision/_light_cell.html: the light's markup, rendered once per light and language.
