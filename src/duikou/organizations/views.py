@@ -82,7 +82,13 @@ def _body(user, org: Organization) -> dict:
         "paid": sum(s.get("paid", 0) for s in spent),
         "received": sum(s.get("received", 0) for s in spent),
     }
-    return {"org": org, **tables, "summary": summary, "page_rows": PAGE_ROWS, "aliases": org.aliases.all()}
+    return {
+        "org": org,
+        **tables,
+        "summary": summary,
+        "page_rows": PAGE_ROWS,
+        "aliases": list(org.aliases.values_list("alias", flat=True)),
+    }
 
 
 def _tables(user, org: Organization) -> dict:
