@@ -93,6 +93,8 @@ def _body(user, org: Organization) -> dict:
 
 def _tables(user, org: Organization) -> dict:
     """The page's lists, PAGE_ROWS rows each, as `user` may see them, and how many target shares the unit has."""
+    # Every list is rows of values (model instances cost more than the page's SQL), written by unit_tags, from a query
+    # compiled once per gate key (building and compiling it cost more than its SQL), the unit its parameter.
     gate = partial(_gate_key, user, org)
     # A unit's own assignment shows it its task, so the gate on the assignment is the gate on the task too.
     tasks = [
@@ -107,8 +109,6 @@ def _tables(user, org: Organization) -> dict:
         a.achieved = figures.get(a.target_id)
         a.progress = progress(a.target.comparator, a.value, a.achieved)
     lights.commitment_lights(allocations)
-    # The other tables are rows of values (model instances cost more than the page's SQL), written by unit_tags, from
-    # queries compiled once per viewer the gate sees alike (building and compiling them cost more than their SQL).
     funding_lines = _FUNDING_LINES.rows(None, *gate((FundingLine, "source_organization")), unit=org.pk)
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
     transactions = _newest(
