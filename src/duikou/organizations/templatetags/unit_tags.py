@@ -98,11 +98,12 @@ def _value_cells() -> Callable[[object, object], str]:
 @register.simple_tag
 def unit_share_rows(allocations):
     """The unit's target shares: plan, indicator, the target's value, the share, achieved, progress and light."""
-    target_url, short, badge, _value_cell = (
+    target_url, short, badge, _value_cell, bar = (
         _link("targets:detail"),
         _shortened(),
         _once(light_badge),
         _value_cells(),
+        _once(progress_cell),  # most shares have no figure yet: one "暂无数据" a page
     )
     return mark_safe(  # noqa: S308 (built escaped)
         "".join(
@@ -111,7 +112,7 @@ def unit_share_rows(allocations):
             f'<td class="num">{_value_cell(a.target, a.target.value)}</td><td class="num">'
             f"{_value_cell(a.target, a.value)}</td>\n"
             f'<td class="num">{_value_cell(a.target, getattr(a, "achieved", None))}</td><td>'
-            f"{progress_cell(getattr(a, 'progress', None))}</td><td>{badge(getattr(a, 'light', ''))}</td></tr>\n"
+            f"{bar(getattr(a, 'progress', None))}</td><td>{badge(getattr(a, 'light', ''))}</td></tr>\n"
             for a in allocations
         )
     )
