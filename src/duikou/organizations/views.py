@@ -24,7 +24,7 @@ from duikou.supervision import lights
 from duikou.targets.models import Allocation, progress
 
 from .filters import ORGANIZATION_FILTERS
-from .models import Organization
+from .models import Organization, OrganizationAlias
 from .tables import ORGANIZATION_COLUMNS
 
 
@@ -87,8 +87,17 @@ def _body(user, org: Organization) -> dict:
         **tables,
         "summary": summary,
         "page_rows": PAGE_ROWS,
-        "aliases": list(org.aliases.values_list("alias", flat=True)),
+        "aliases": [alias for (alias,) in _ALIASES.rows(None, unit=org.pk)],
     }
+
+
+# A unit's other names, in the order they were added: shown with the unit to whoever may open its page.
+_ALIASES = Compiled(
+    OrganizationAlias,
+    lambda: (
+        OrganizationAlias.objects.filter(organization_id=Param("unit")).order_by("pk").values_list("alias")
+    ),
+)
 
 
 def _tables(user, org: Organization) -> dict:
