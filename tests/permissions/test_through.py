@@ -1,6 +1,8 @@
 """The gate's shortcut for one unit's rows (`through`) gives exactly what restrict() then filter() gives, for
 every role, side and unit, including units outside the user's subtree where the shortcut must not apply."""
 
+import datetime as dt
+
 import pytest
 
 from duikou.core import permissions as perms
@@ -37,3 +39,79 @@ def test_through_equals_restrict_then_filter(world, role):
                 assert fast == slow, f"{model.__name__}.{path}={org.name} {action} as {role}"
                 checked += bool(slow)
     assert checked  # the world gives every role something to see through at least one side
+
+
+@pytest.mark.django_db
+def test_the_unit_pages_compiled_lists_are_what_the_gate_gives(world):
+    """The unit page's lists are compiled once per gate key (organizations.views._gate_key) and run for any unit: for
+    every role and unit, in one process (each compiled query then serves the next viewer and unit that share its key),
+    they are the rows `through` gives, and a reporter of one unit is never answered with another's gate."""
+    from duikou.dispatches.models import Dispatch
+    from duikou.organizations import views
+
+    lists = [
+        (views._TASKS, *views._ASSIGNED, views._TASK_COLUMNS, ("task__plan__issued_on", "task__order", "pk")),
+        (
+            views._SHARE_ROWS,
+            *views._SHARES,
+            views._SHARE_COLUMNS,
+            ("target__plan__issued_on", "target__order", "pk"),
+        ),
+        *[
+            (q, Transaction, side, views.PAYMENT_COLUMNS, ("-date", "-pk"))
+            for side, q in views._PAYMENTS.items()
+        ],
+        *[(q, Project, side, views.PROJECT_COLUMNS, ("-pk",)) for side, q in views._PROJECTS.items()],
+        (
+            views._FUNDING_LINES,
+            FundingLine,
+            "source_organization",
+            ("plan_id", "plan__title", "source", "year", "amount"),
+            ("-year", "pk"),
+        ),
+    ]
+    # 马尾区 sends someone to 万州区: one row for the sender, the receiver and whoever sees either.
+    Dispatch.objects.create(
+        program=world.program,
+        person_name="林医生",
+        from_organization=world.mawei,
+        to_organization=world.wanzhou,
+        start_date=dt.date(2025, 3, 1),
+    )
+    seen = 0
+    for role in [r for r in ROLES if r != "anonymous"]:
+        user = world.users[role]
+        for org in (world.mawei, world.gulou, world.wanzhou):
+            for compiled, model, path, columns, order in lists:
+                got = compiled.rows(None, *views._gate_key(user, org, (model, path)), unit=org.pk)
+                expected = model.objects.through(user, path, org).order_by(*order).values_list(*columns)[:50]
+                assert got == list(expected), f"{model.__name__}.{path}={org.name} as {role}"
+                seen += len(got)
+            count = views._SHARE_COUNT.rows(None, *views._gate_key(user, org, views._SHARES), unit=org.pk)
+            assert (count[0][0] if count else 0) == Allocation.objects.through(
+                user, "organization", org
+            ).count()
+            sides = [(Dispatch, "from_organization"), (Dispatch, "to_organization")]
+            people = views._DISPATCHES.rows(None, *views._gate_key(user, org, *sides), unit=org.pk)
+            expected = Dispatch.objects.through(user, *sides[0][1:], org) | Dispatch.objects.through(
+                user, *sides[1][1:], org
+            )
+            assert people == list(expected.order_by("-start_date", "pk").values_list(*views.DISPATCH_COLUMNS))
+            seen += len(people)
+    assert seen
+
+
+@pytest.mark.django_db
+def test_a_viewer_is_keyed_on_what_the_gate_reads(world, make_user):
+    """Two reporters of one unit share a compiled query; another unit's, or the same unit once moved in the tree (the
+    subtree's path is in the gate's SQL), do not."""
+    other = make_user("mawei_reporter_2", perms.UNIT_REPORTER, world.mawei)
+    first, second = world.users["reporter_a"], other
+    assert perms.Viewer(first) == perms.Viewer(second) and hash(perms.Viewer(first)) == hash(
+        perms.Viewer(second)
+    )
+    assert perms.Viewer(first) != perms.Viewer(world.users["reporter_b"])
+    assert perms.Viewer(first) != perms.Viewer(world.users["head_a"])
+    before = perms.Viewer(first)
+    first.organization.tree_path += "9/"
+    assert perms.Viewer(first) != before

@@ -3,6 +3,7 @@ of an included template per row: the HTML is the templates' own, character for c
 both languages; and the number of queries of each page does not grow with its rows."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from duikou.organizations.models import Organization
+from duikou.organizations.views import TASK_FIELDS
 from duikou.plans.models import Plan, Responsibility, Task, attach_task_figures
 from duikou.programs.models import Pairing, Program
 from duikou.scale.generator import generate
@@ -242,7 +244,18 @@ def test_the_tags_write_the_templates_markup(city, language):
         for r in responsibilities:
             r.task.my_role = r
         unit_tasks = attach_task_figures(label_rows([r.task for r in responsibilities], "status"))
-        got = new("{% load unit_tags %}{% unit_task_rows tasks %}", tasks=unit_tasks)
+        assert any(t.is_overdue for t in unit_tasks) and len({t.my_role.role for t in unit_tasks}) == 2
+        # The page's rows of values (organizations.views.TASK_FIELDS), written as the template wrote the instances.
+        rows = [
+            SimpleNamespace(
+                **{f: getattr(t, f) for f in TASK_FIELDS if f not in ("plan_title", "role")},
+                plan_title=t.plan.title,
+                role=t.my_role.role,
+                light=t.light,
+            )
+            for t in unit_tasks
+        ]
+        got = new("{% load unit_tags %}{% unit_task_rows tasks %}", tasks=rows)
         assert got == old(UNIT_TASKS, tasks=unit_tasks)
         shares = list(Allocation.objects.select_related("target__plan__program").order_by("pk")[:40])
         for i, a in enumerate(shares):

@@ -104,10 +104,17 @@ def test_matrix_marks_lead_and_support(world, client_for):
 
 
 def test_unit_page_gathers_everything_of_the_unit(world, client_for):
+    from duikou.organizations.models import Organization, OrganizationAlias
+
+    for alias in ("马尾开发区", "马尾<区>"):
+        OrganizationAlias.objects.create(organization=world["mawei"], alias=alias)
+    other = Organization.objects.exclude(pk=world["mawei"].pk).first()
+    OrganizationAlias.objects.create(organization=other, alias="另一单位")
     response = client_for(world["users"]["office"]).get(
         reverse("organizations:detail", args=[world["mawei"].pk])
     )
     body = response.content.decode()
+    assert "别名：马尾开发区、马尾&lt;区&gt;</p>" in body  # its own, in the order added, escaped
     assert response.context["summary"]["tasks"] == 2
     assert response.context["summary"]["lead"] == 1
     assert {a.target.indicator for a in response.context["allocations"]} == {

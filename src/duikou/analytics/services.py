@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
-from duikou.core.compiled import IdList
+from duikou.core.compiled import Compiled, IdList, Param
 from duikou.core.dates import today_for
 from duikou.funds.models import FundingLine, Transaction
 from duikou.organizations.models import Organization
@@ -606,33 +606,54 @@ def organization_summary(organization, *, subtree: bool = True, today: dt.date |
             else Organization.objects.get(pk=organization).tree_path
         )
         ids = Organization.objects.filter(tree_path__startswith=path).values("pk")
+        task_rows = _by_role(UnitTaskTally.objects.filter(organization_id__in=ids))
+        money = _by_kind(UnitFundsTally.objects.filter(organization_id__in=ids))
     else:
-        ids = [getattr(organization, "pk", organization)]
-    tallies = UnitTaskTally.objects.filter(organization_id__in=ids)
-    # Both roles in one grouped query.
+        unit = getattr(organization, "pk", organization)
+        task_rows, money = _UNIT_TASKS.rows(None, unit=unit), _UNIT_FUNDS.rows(None, unit=unit)
     by_role: dict[str, list] = {"lead": [], "support": []}
-    for role, *row in (
-        tallies.filter(role__in=list(by_role))
-        .values("role", "status", "due_date")
-        .annotate(n=Sum("count"))
-        .values_list("role", "status", "due_date", "n")
-        .order_by()
-    ):
+    for role, *row in task_rows:
         by_role[role].append(row)
     lead = _task_counts(None, today, by_role["lead"])
     support = _task_counts(None, today, by_role["support"])
-    money = (
-        UnitFundsTally.objects.filter(organization_id__in=ids)
-        .values("kind")
-        .annotate(paid=Sum("paid"), received=Sum("received"))
-        .order_by()
-    )
     return {
         "organization": getattr(organization, "pk", organization),
         "lead": lead,
         "support": support,
-        "funds": {r["kind"]: {"paid": r["paid"] or ZERO, "received": r["received"] or ZERO} for r in money},
+        "funds": {
+            kind: {"paid": paid or ZERO, "received": received or ZERO} for kind, paid, received in money
+        },
     }
+
+
+def _by_role(tallies):
+    """Task tallies summed by role (lead and support, in one grouped query), status and due date."""
+    return (
+        tallies.filter(role__in=["lead", "support"])
+        .values("role", "status", "due_date")
+        .annotate(n=Sum("count"))
+        .values_list("role", "status", "due_date", "n")
+        .order_by()
+    )
+
+
+def _by_kind(tallies):
+    """Money tallies summed by kind: paid and received."""
+    return (
+        tallies.values("kind")
+        .annotate(paid=Sum("paid"), received=Sum("received"))
+        .values_list("kind", "paid", "received")
+        .order_by()
+    )
+
+
+# One unit's (the unit page's cards), compiled once: building the grouped queries cost more than running them.
+_UNIT_TASKS = Compiled(
+    UnitTaskTally, lambda: _by_role(UnitTaskTally.objects.filter(organization_id=Param("unit")))
+)
+_UNIT_FUNDS = Compiled(
+    UnitFundsTally, lambda: _by_kind(UnitFundsTally.objects.filter(organization_id=Param("unit")))
+)
 
 
 def program_figures(program_ids=None, *, today: dt.date | None = None, group: bool = True) -> dict:

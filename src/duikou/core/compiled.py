@@ -12,6 +12,7 @@ import functools
 import json
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Expression, IntegerField
 from django.utils import timezone
@@ -77,21 +78,28 @@ class Compiled:
         self.model, self.build = model, build
         self._sql = functools.lru_cache(maxsize=maxsize)(self._compile)
 
-    def _compile(self, alias: str, time_zone: str, *key) -> tuple[str, tuple, dict]:
+    def _compile(self, alias: str, time_zone: str, *key) -> tuple[str, tuple, dict] | None:
         queryset = self.build(*key)
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a queryset that can match nothing (the gate's none()): no rows, no query
+            return None
         converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
         return sql, tuple(params), converters
 
-    def rows(self, ids: Iterable[int], *key, **values) -> list[tuple]:
-        """The rows for these ids (none without ids); `values` are the `Param`s' values by name."""
-        ids = list(dict.fromkeys(ids))
-        if not ids:
+    def rows(self, ids: Iterable[int] | None, *key, **values) -> list[tuple]:
+        """The rows for these ids (none without ids; None for a query with no `IdList`, only `Param`s); `values` are
+        the `Param`s' values by name."""
+        ids = None if ids is None else list(dict.fromkeys(ids))
+        if ids == []:
             return []
         alias = router.db_for_read(self.model)
         connection = connections[alias]
-        sql, params, converters = self._sql(alias, timezone.get_current_timezone_name(), *key)
+        compiled = self._sql(alias, timezone.get_current_timezone_name(), *key)
+        if compiled is None:
+            return []
+        sql, params, converters = compiled
         value = ids if connection.vendor == "postgresql" else json.dumps(ids)
         with connection.cursor() as cursor:
             cursor.execute(

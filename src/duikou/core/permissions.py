@@ -240,21 +240,48 @@ class RestrictedQuerySet(AuditedQuerySet):
         reach = [_reach(self.model, path, orgs) for path in paths]
         return self.filter(pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0])
 
-    def through(self, user, path: str, organization, action: str = VIEW):
-        """`restrict(user, action).filter(<path>=organization)`, without the gate's subquery when `path` is itself a
-        way the role reaches these rows and `organization` lies in the user's subtree: then every such row passes."""
+    def through(self, user, path: str, organization, action: str = VIEW, *, passes: bool | None = None):
+        """`restrict(user, action).filter(<path>=organization)`, without the gate's subquery when every such row
+        passes (`passes_through`).
+
+        For a query compiled once for many organizations (core.compiled), `organization` may be a `Param` standing for
+        any of them, with `passes` the answer of `passes_through` for the ones it will be run with."""
         rows = self.filter(**{path: organization})
-        role = role_of(user)
-        own = getattr(user, "organization", None)
-        if (
-            (role in UNIT_ROLES or role == RECIPIENT_VIEWER)
-            and own is not None
-            and organization.tree_path.startswith(own.tree_path)
-            and allows(user, self.model, action)
-            and path in _paths_for(self.model, role, action)
-        ):
-            return rows
-        return rows.restrict(user, action)
+        if passes is None:
+            passes = passes_through(user, self.model, path, organization, action)
+        return rows if passes else rows.restrict(user, action)
+
+
+def passes_through(user, model, path: str, organization, action: str = VIEW) -> bool:
+    """Whether every row of `model` whose `path` leads to `organization` passes the gate for `user`: `path` is itself a
+    way the role reaches these rows and `organization` lies in the user's subtree."""
+    role = role_of(user)
+    own = getattr(user, "organization", None)
+    return (
+        (role in UNIT_ROLES or role == RECIPIENT_VIEWER)
+        and own is not None
+        and organization.tree_path.startswith(own.tree_path)
+        and allows(user, model, action)
+        and path in _paths_for(model, role, action)
+    )
+
+
+class Viewer:
+    """A user as the gate reads it, for what is kept longer than the data's version (SQL compiled once a process):
+    equal to another with the same `viewer_key` and the same place of its organization in the tree, which the gate's
+    SQL holds (the subtree's path), so one compiled query serves every viewer the gate sees alike."""
+
+    __slots__ = ("user", "key")
+
+    def __init__(self, user):
+        self.user = user
+        self.key = (*viewer_key(user), getattr(getattr(user, "organization", None), "tree_path", None))
+
+    def __eq__(self, other):
+        return isinstance(other, Viewer) and other.key == self.key
+
+    def __hash__(self):
+        return hash(self.key)
 
 
 # (user, model, row, action) → the gate's answer, inside `remembered()`; None outside.

@@ -1,9 +1,10 @@
 """Organization pages: the list, and one unit's page with everything it is part of across programs."""
 
 from functools import partial
+from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -11,19 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from duikou.analytics.models import UnitRollup
 from duikou.analytics.services import organization_summary
 from duikou.core import versioned
+from duikou.core.compiled import Compiled, Param
 from duikou.core.lists import RestrictedListView
-from duikou.core.permissions import VIEW
-from duikou.core.rows import label_rows
+from duikou.core.permissions import VIEW, Viewer, passes_through
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task, attach_task_figures
 from duikou.projects.models import Project
 from duikou.reports.achieved import unit_figures
 from duikou.supervision import lights
-from duikou.targets.models import Allocation
+from duikou.targets.models import Allocation, progress
 
 from .filters import ORGANIZATION_FILTERS
-from .models import Organization
+from .models import Organization, OrganizationAlias
 from .tables import ORGANIZATION_COLUMNS
 
 
@@ -81,64 +82,59 @@ def _body(user, org: Organization) -> dict:
         "paid": sum(s.get("paid", 0) for s in spent),
         "received": sum(s.get("received", 0) for s in spent),
     }
-    return {"org": org, **tables, "summary": summary, "page_rows": PAGE_ROWS, "aliases": org.aliases.all()}
+    return {
+        "org": org,
+        **tables,
+        "summary": summary,
+        "page_rows": PAGE_ROWS,
+        "aliases": [alias for (alias,) in _ALIASES.rows(None, unit=org.pk)],
+    }
+
+
+# A unit's other names, in the order they were added: shown with the unit to whoever may open its page.
+_ALIASES = Compiled(
+    OrganizationAlias,
+    lambda: (
+        OrganizationAlias.objects.filter(organization_id=Param("unit")).order_by("pk").values_list("alias")
+    ),
+)
 
 
 def _tables(user, org: Organization) -> dict:
     """The page's lists, PAGE_ROWS rows each, as `user` may see them, and how many target shares the unit has."""
+    # Every list is rows of values (model instances cost more than the page's SQL), written by unit_tags, from a query
+    # compiled once per gate key (building and compiling it cost more than its SQL), the unit its parameter.
+    gate = partial(_gate_key, user, org)
     # A unit's own assignment shows it its task, so the gate on the assignment is the gate on the task too.
-    responsibilities = (
-        Responsibility.objects.through(user, "organization", org)
-        .select_related("task", "task__plan")
-        .only(*_TASK_ROW_FIELDS)
-        .order_by("task__plan__issued_on", "task__order", "pk")
-    )
-    tasks = []
-    for r in label_rows(responsibilities[:PAGE_ROWS], "role"):
-        r.task.my_role = r
-        tasks.append(r.task)
-    label_rows(tasks, "status")
+    tasks = [
+        SimpleNamespace(**dict(zip(TASK_FIELDS, row, strict=True)))
+        for row in _TASKS.rows(None, *gate(_ASSIGNED), unit=org.pk)
+    ]
     # Each task's light and other registered figures, in one query for the rows shown.
     attach_task_figures(tasks)
-    allocation_rows = Allocation.objects.through(user, "organization", org)
-    allocations = list(
-        allocation_rows.select_related("target", "target__plan__program")
-        .only(*_SHARE_ROW_FIELDS)
-        .order_by("target__plan__issued_on", "target__order", "pk")[:PAGE_ROWS]
-    )
+    allocations = [_share(*row) for row in _SHARE_ROWS.rows(None, *gate(_SHARES), unit=org.pk)]
     figures = unit_figures(org.pk, [a.target_id for a in allocations])
     for a in allocations:
         a.achieved = figures.get(a.target_id)
-        a.progress = a.progress_of(a.achieved)
+        a.progress = progress(a.target.comparator, a.value, a.achieved)
     lights.commitment_lights(allocations)
-    # The other tables are rows of values (model instances cost more than the page's SQL), written by unit_tags.
-    funding_lines = list(
-        FundingLine.objects.through(user, "source_organization", org)
-        .order_by("-year", "pk")
-        .values_list("plan_id", "plan__title", "source", "year", "amount")[:PAGE_ROWS]
-    )
+    funding_lines = _FUNDING_LINES.rows(None, *gate((FundingLine, "source_organization")), unit=org.pk)
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
     transactions = _newest(
-        [Transaction.objects.through(user, side, org) for side in ("payer", "payee")],
-        ("date", "pk"),
-        PAYMENT_COLUMNS,
+        [q.rows(None, *gate((Transaction, s)), unit=org.pk) for s, q in _PAYMENTS.items()], 1
     )
-    projects = _newest(
-        [Project.objects.through(user, side, org) for side in ("implementer", "recipient", "proposed_by")],
-        ("pk",),
-        PROJECT_COLUMNS,
-    )
-    # Either side through the gate (each side of a unit's own subtree passes without the gate's subqueries).
-    sent = Dispatch.objects.through(user, "from_organization", org)
-    dispatches = list(
-        (sent | Dispatch.objects.through(user, "to_organization", org))
-        .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
-        .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS]
+    projects = _newest([q.rows(None, *gate((Project, s)), unit=org.pk) for s, q in _PROJECTS.items()], 0)
+    dispatches = _DISPATCHES.rows(
+        None, *gate((Dispatch, "from_organization"), (Dispatch, "to_organization")), unit=org.pk
     )
     return {
         "tasks": tasks,
         "allocations": allocations,
-        "allocation_count": allocation_rows.count() if len(allocations) == PAGE_ROWS else len(allocations),
+        "allocation_count": (
+            _SHARE_COUNT.rows(None, *gate(_SHARES), unit=org.pk)[0][0]
+            if len(allocations) == PAGE_ROWS
+            else len(allocations)
+        ),
         "funding_lines": funding_lines,
         "transactions": transactions,
         "projects": projects,
@@ -148,20 +144,9 @@ def _tables(user, org: Organization) -> dict:
     }
 
 
-# What the task and share rows read (unit_tags, lights.commitment_lights): a plan's source file and text, a task's
-# text and every row's timestamps are not read for 50 rows (instances with every field cost more than their SQL).
-_TASK_ROW_FIELDS = (
-    "role",
-    "task__plan_id",
-    "task__number",
-    "task__title",
-    "task__deadline",
-    "task__due_date",
-    "task__status",
-    "task__completed_on",
-    "task__plan__title",
-)
-_SHARE_ROW_FIELDS = (
+# What a share's row reads (unit_tags.unit_share_rows, lights.commitment_lights), in _share's order.
+_SHARE_COLUMNS = (
+    "target_id",
     "value",
     "target__indicator",
     "target__value",
@@ -172,8 +157,57 @@ _SHARE_ROW_FIELDS = (
     "target__plan__title",
     "target__plan__start_year",
     "target__plan__end_year",
-    "target__plan__program__name",  # the program is read for its day (core.dates.today_for)
+    "target__plan__program_id",
 )
+
+
+def _share(
+    target_id, value, indicator, target_value, unit, unit_text, comparator, year, title, *plan
+) -> object:
+    """A unit's share of a target as a row of values shaped as the share, its target and plan are read (a.target.plan.
+    title): instances with their relations cost more than the page's SQL. The program is read for its day
+    (core.dates.today_for), which is the office's while programs keep no time zone of their own."""
+    start_year, end_year, program_id = plan
+    target = SimpleNamespace(
+        indicator=indicator,
+        value=target_value,
+        unit=unit,
+        unit_text=unit_text,
+        comparator=comparator,
+        year=year,
+        plan=SimpleNamespace(
+            title=title, start_year=start_year, end_year=end_year, program_id=program_id, program=None
+        ),
+    )
+    return SimpleNamespace(target_id=target_id, value=value, target=target)
+
+
+# A unit's tasks as unit_tags.unit_task_rows reads them: the task's own fields, its plan's title and the unit's role.
+TASK_FIELDS = (
+    "pk",
+    "plan_id",
+    "plan_title",
+    "number",
+    "title",
+    "deadline",
+    "status",
+    "due_date",
+    "completed_on",
+    "role",
+)
+_TASK_COLUMNS = (
+    "task_id",
+    "task__plan_id",
+    "task__plan__title",
+    "task__number",
+    "task__title",
+    "task__deadline",
+    "task__status",
+    "task__due_date",
+    "task__completed_on",
+    "role",
+)
+_ASSIGNED = (Responsibility, "organization")
 # The columns of the rows unit_tags writes (payment_rows, project_rows, dispatch_rows), in that order.
 PAYMENT_COLUMNS = (
     "date",
@@ -204,28 +238,89 @@ DISPATCH_COLUMNS = (
 )
 
 
-def _newest(sides: list, newest_first: tuple[str, ...], columns: tuple[str, ...]) -> list[tuple]:
-    """The first PAGE_ROWS rows of any of the `sides` querysets, newest first, as tuples of `columns` (which begin
-    with the `newest_first` fields and include "pk"): one bounded query per side, merged."""
-    order = [f"-{f}" for f in newest_first]
-    key, pk = len(newest_first), columns.index("pk")
+def _newest(sides: list[list[tuple]], key: int) -> list[tuple]:
+    """The first PAGE_ROWS rows of any of the `sides` (each newest first, their columns beginning with what orders them
+    and holding the row's id at `key`), newest first, each row once."""
     rows = {}
     for side in sides:
-        for row in side.order_by(*order).values_list(*columns)[:PAGE_ROWS]:
-            rows[row[pk]] = row
-    return sorted(rows.values(), key=lambda r: r[:key], reverse=True)[:PAGE_ROWS]
+        for row in side:
+            rows[row[key]] = row
+    return sorted(rows.values(), key=lambda r: r[: key + 1], reverse=True)[:PAGE_ROWS]
+
+
+def _gate_key(user, org: Organization, *paths: tuple) -> tuple:
+    """The key of a query compiled for the unit's page: for each (model, path) whether the unit's rows pass the gate
+    whole (`passes_through`), and who views (`permissions.Viewer`) only when one does not: every unit's own page is
+    then one compiled query."""
+    passes = tuple(passes_through(user, model, path, org) for model, path in paths)
+    return (None if all(passes) else Viewer(user), *passes)
+
+
+def _gated(model, path: str, order: tuple[str, ...] = (), columns: tuple[str, ...] = ()) -> Compiled:
+    """The first PAGE_ROWS rows of `model` whose `path` is the unit (`Param("unit")`) as a viewer may see them, in
+    `order`, as tuples of `columns` (without columns: how many there are), compiled once per `_gate_key`."""
+
+    def build(viewer, passes):
+        rows = model.objects.through(viewer and viewer.user, path, Param("unit"), passes=passes)
+        if not columns:
+            return rows.order_by().values(path).annotate(n=Count("pk")).values_list("n")
+        return rows.order_by(*order).values_list(*columns)[:PAGE_ROWS]
+
+    return Compiled(model, build, maxsize=_VIEWERS)
+
+
+# The viewers whose compiled queries a process keeps (a few kilobytes each): every unit's reporters and heads.
+_VIEWERS = 512
+_SHARES = (Allocation, "organization")
+_SHARE_COUNT = _gated(*_SHARES)
+_SHARE_ROWS = _gated(*_SHARES, ("target__plan__issued_on", "target__order", "pk"), _SHARE_COLUMNS)
+_TASKS = _gated(*_ASSIGNED, ("task__plan__issued_on", "task__order", "pk"), _TASK_COLUMNS)
+_FUNDING_LINES = _gated(
+    FundingLine,
+    "source_organization",
+    ("-year", "pk"),
+    ("plan_id", "plan__title", "source", "year", "amount"),
+)
+_PAYMENTS = {
+    side: _gated(Transaction, side, ("-date", "-pk"), PAYMENT_COLUMNS) for side in ("payer", "payee")
+}
+_PROJECTS = {
+    side: _gated(Project, side, ("-pk",), PROJECT_COLUMNS)
+    for side in ("implementer", "recipient", "proposed_by")
+}
+# Either side through the gate (each side of a unit's own subtree passes without the gate's subqueries).
+_DISPATCHES = Compiled(
+    Dispatch,
+    lambda viewer, sent, received: (
+        (
+            Dispatch.objects.through(viewer and viewer.user, "from_organization", Param("unit"), passes=sent)
+            | Dispatch.objects.through(
+                viewer and viewer.user, "to_organization", Param("unit"), passes=received
+            )
+        )
+        .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
+        .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS]
+    ),
+    maxsize=_VIEWERS,
+)
 
 
 def _busiest_children(user, org: Organization) -> list[tuple]:
     """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50:
     (id, full name, assignments)."""
+    return _CHILDREN.rows(None, Viewer(user), unit=org.pk)
 
-    child_ids = Organization.objects.restrict(user, VIEW).filter(parent=org).values("pk")
+
+def _children_query(viewer):
+    child_ids = Organization.objects.restrict(viewer.user, VIEW).filter(parent=Param("unit")).values("pk")
     # The names come with the counts (one query, not a second one for the names).
     name = Organization.objects.filter(pk=OuterRef("organization_id")).values("full_name")[:1]
-    return list(
+    return (
         UnitRollup.objects.filter(organization_id__in=child_ids, tasks__gt=0)
         .annotate(name=Subquery(name))
         .order_by("-tasks", "organization_id")
         .values_list("organization_id", "name", "tasks")[:50]
     )
+
+
+_CHILDREN = Compiled(UnitRollup, _children_query, maxsize=_VIEWERS)

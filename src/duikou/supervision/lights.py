@@ -277,17 +277,25 @@ def target_light(
     return GREEN
 
 
+# Each program's X for commitments, compiled once (a page's shares read it for a few programs).
+_BEHIND_POINTS = Compiled(
+    LightRule,
+    lambda: (
+        LightRule.objects.filter(program_id__in=IdList())
+        .order_by()
+        .values_list("program_id", "behind_points")
+    ),
+)
+
+
 def commitment_lights(rows, today: dt.date | None = None) -> list:
     """Attach `light` to targets or unit shares (allocations) whose `achieved` is already set: `target_light` over
-    the target's year (or its plan's years) with its program's X. Rows: Target (or Allocation, through .target)."""
-    from .models import LightRule
-
+    the target's year (or its plan's years) with its program's X. Rows: Target, Allocation (through .target) or rows of
+    values shaped alike (the unit page's shares)."""
     rows = list(rows)
     targets = [getattr(r, "target", r) for r in rows]
     program_ids = {t.plan.program_id for t in targets}
-    points = dict(
-        LightRule.objects.filter(program_id__in=program_ids).values_list("program_id", "behind_points")
-    )
+    points = dict(_BEHIND_POINTS.rows(program_ids))
     days: dict[int, dt.date] = {}
     for row, target in zip(rows, targets, strict=True):
         plan = target.plan

@@ -1,7 +1,8 @@
 """Columns of the target list: the commitment, what is achieved to date, and the progress."""
 
+import html
+
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import money
@@ -12,8 +13,12 @@ from . import units
 
 
 def value_html(target, value) -> str:
-    """A value in the target's unit: targets/_value_cell.html in Python (a list shows it twice on every row)."""
-    return "—" if value is None else conditional_escape(target.format_value(value))
+    """A value in the target's unit: targets/_value_cell.html in Python (a list shows it twice on every row). `target`:
+    a Target, or any row with its unit and unit_text (the unit page's rows of values)."""
+    if value is None:
+        return "—"
+    # format_quantity writes plain text: escaped without conditional_escape's lazy-string wrapper (150 cells a page).
+    return html.escape(units.format_quantity(value, target.unit, target.unit_text))
 
 
 # supervision/_light_cell.html: the light's markup, rendered once per light and language.

@@ -21,6 +21,7 @@ from duikou.core.lists import value_html as cell
 from duikou.core.rows import choice_labels, url_maker
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import Transaction
+from duikou.plans.models import Responsibility, Task, is_overdue
 from duikou.projects.models import Project
 from duikou.supervision.templatetags.supervision_tags import light_badge
 from duikou.targets.tables import value_html
@@ -60,20 +61,22 @@ def _fits(title) -> bool:
 
 @register.simple_tag
 def unit_task_rows(tasks):
-    """The unit's tasks: plan, number, title, its role, deadline, status and light."""
+    """The unit's tasks, rows of the view's TASK_FIELDS with their figures: plan, number, title, the unit's role,
+    deadline, status and light."""
     plan_url, task_url, today = _link("plans:detail"), _link("supervision:task"), today_for()
+    roles, statuses = choice_labels(Responsibility, "role"), choice_labels(Task, "status")
     short, badge = _shortened(), _once(light_badge)
     overdue = " · " + _("已逾期")  # the site's own text, unescaped as {% trans %} writes it
     rows = []
     for t in tasks:
-        late = t.overdue_on(today)
-        role, opening = t.my_role, '<tr class="overdue">' if late else "<tr>"
+        late = is_overdue(t.status, t.due_date, today, t.completed_on)
+        opening = '<tr class="overdue">' if late else "<tr>"
         rows.append(
-            f'{opening}<td><a href="{plan_url(t.plan_id)}">{short(t.plan.title)}</a>'
+            f'{opening}<td><a href="{plan_url(t.plan_id)}">{short(t.plan_title)}</a>'
             f'</td><td>{cell(t.number)}</td><td><a href="{task_url(t.pk)}">{cell(t.title)}</a></td>\n'
-            f'<td><span class="badge {cell(role.role)}">{cell(role.role_label)}</span></td><td>{cell(t.deadline)}'
-            f"</td><td>{cell(t.status_label)}{overdue if late else ''}</td><td>{badge(getattr(t, 'light', ''))}"
-            "</td></tr>\n"
+            f'<td><span class="badge {cell(t.role)}">{cell(roles.get(t.role, t.role))}</span></td><td>{cell(t.deadline)}'
+            f"</td><td>{cell(statuses.get(t.status, t.status))}{overdue if late else ''}</td>"
+            f"<td>{badge(getattr(t, 'light', ''))}</td></tr>\n"
         )
     return mark_safe("".join(rows))  # noqa: S308 (built escaped)
 
@@ -95,11 +98,12 @@ def _value_cells() -> Callable[[object, object], str]:
 @register.simple_tag
 def unit_share_rows(allocations):
     """The unit's target shares: plan, indicator, the target's value, the share, achieved, progress and light."""
-    target_url, short, badge, _value_cell = (
+    target_url, short, badge, _value_cell, bar = (
         _link("targets:detail"),
         _shortened(),
         _once(light_badge),
         _value_cells(),
+        _once(progress_cell),  # most shares have no figure yet: one "暂无数据" a page
     )
     return mark_safe(  # noqa: S308 (built escaped)
         "".join(
@@ -108,7 +112,7 @@ def unit_share_rows(allocations):
             f'<td class="num">{_value_cell(a.target, a.target.value)}</td><td class="num">'
             f"{_value_cell(a.target, a.value)}</td>\n"
             f'<td class="num">{_value_cell(a.target, getattr(a, "achieved", None))}</td><td>'
-            f"{progress_cell(getattr(a, 'progress', None))}</td><td>{badge(getattr(a, 'light', ''))}</td></tr>\n"
+            f"{bar(getattr(a, 'progress', None))}</td><td>{badge(getattr(a, 'light', ''))}</td></tr>\n"
             for a in allocations
         )
     )
