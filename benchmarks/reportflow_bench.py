@@ -4,7 +4,8 @@
 
 Each round takes the next of the units load.py would choose (deepest units leading tasks in published plans),
 signs in a reporter of it and runs: reports list, report start (a new period), report form, report save (every
-task and figure field filled, as locust fills them), report submit, API task list. Everything runs inside one
+task and figure field filled, as locust fills them), report submit, then the other pages of the load's mix (API task
+list, dashboard, unit page, task list), each twice: after the unit's own write, then kept. Everything runs inside one
 transaction that is rolled back at the end: the database is left as it was. Prints per request the median and
 p95 ms and the queries of one request.
 
@@ -158,11 +159,16 @@ def main():
                     lambda c=client, pk=pk: c.post(f"/reports/{pk}/submit/"),
                     lambda r: r.status_code == 302,
                 )
-                timed(
-                    "api task list",
-                    lambda c=client: c.get("/api/plans/tasks/?limit=50"),
-                    lambda r: r.status_code == 200,
-                )
+                # The pages of the load's mix, after the unit's own write (made afresh: what a reporter sees of
+                # its own report), then again at the same version (kept).
+                for name, url in (
+                    ("api task list", "/api/plans/tasks/?limit=50"),
+                    ("dashboard", "/"),
+                    ("unit page", f"/organizations/{org_id}/"),
+                    ("task list", "/plans/tasks/"),
+                ):
+                    for suffix in ("", " kept"):
+                        timed(name + suffix, lambda c=client, u=url: c.get(u), lambda r: r.status_code == 200)
             raise _Rollback
     except _Rollback:
         pass

@@ -61,7 +61,7 @@ def organization_detail(request, pk: int):
     # The tables are the same for every viewer the gate sees alike until the data or the day changes (core.versioned):
     # the key holds what the gate reads of the user (permissions.viewer_key) and the language of the labels.
     tables = versioned.cached(
-        "unit-page", (org.pk, viewer_key(user), get_language()), lambda: _tables(user, org)
+        "unit-page", (org.pk, viewer_key(user), get_language()), lambda: _tables(user, org), viewer=user
     )
     tally = organization_summary(org, subtree=False)
     lead, support = tally["lead"], tally["support"]
