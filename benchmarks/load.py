@@ -120,6 +120,10 @@ def run_load(env: dict, cores: int | None = None) -> dict:
     serve += ["--threads", conf["threads"]] if conf["threads"] else []
     # A cache every worker shares, as the README asks of a deployment (DUIKOU_CACHE_URL): not one per process.
     cache_url = env.get("DUIKOU_CACHE_URL") or f"filecache://{work / 'cache'}"
+    if not cache_url.startswith("filecache"):
+        # A shared cache server: this run's keys apart, so it never reads what an earlier run (or another database's
+        # run) kept.
+        cache_url += ("&" if "?" in cache_url else "?") + f"key_prefix={run_id}"
     server = subprocess.Popen(
         serve,
         env={**env, "DUIKOU_SCHEDULER": "0", "DUIKOU_CACHE_URL": cache_url},
