@@ -273,7 +273,7 @@ DEFAULT_FROM_EMAIL = env.str("DUIKOU_EMAIL_FROM", default="duikou@localhost")
 DUIKOU_EMAIL_ENABLED = env.bool("DUIKOU_EMAIL_ENABLED", default=False)
 
 # API rate limit per caller (duikou.core.api_throttle); counts in the cache (DUIKOU_CACHE_URL, shared by every
-# process in production: e.g. filecache:///var/lib/duikou/cache on one machine, or memcached/redis).
+# process in production: redis://…, or filecache:///var/lib/duikou/cache?max_entries=… on one machine: README).
 DUIKOU_API_RATE = env.str("DUIKOU_API_RATE", default="600/m")
 DUIKOU_API_ANONYMOUS_RATE = env.str("DUIKOU_API_ANONYMOUS_RATE", default="60/m")
 CACHES = {"default": env.cache_url("DUIKOU_CACHE_URL", default="locmemcache://")}
