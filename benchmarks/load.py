@@ -16,7 +16,11 @@ office users reading pages), DUIKOU_LOAD_STEPS (users at each step, "100,200,400
 doubling from 2.5 requests/s to a quarter above the bound for this machine's cores), DUIKOU_LOAD_STEP_SECONDS
 (each step's length; by default the settling time plus two think times, at least 60 s), DUIKOU_LOAD_SETTLE (the
 first part of a step not judged; by default the longest think plus 5 s), DUIKOU_LOAD_WORKERS and
-DUIKOU_LOAD_THREADS (passed to `duikou serve`; its own defaults otherwise).
+DUIKOU_LOAD_THREADS (passed to `duikou serve`; its own defaults otherwise), DUIKOU_CACHE_URL (the server's cache: a
+file cache in the run's folder by default; a Redis URL gets the run's key prefix).
+
+Each step also reports the CPU the server spent per request (CpuMeter: its processes, and the database backends of its
+connections), which the neighbours' load on a shared machine hardly moves.
 """
 
 from __future__ import annotations
@@ -96,6 +100,86 @@ def _settings(env: dict, cores: int) -> dict:
     }
 
 
+class CpuMeter:
+    """The CPU time the server spends, sampled every second in a thread: its processes (gunicorn's master and
+    workers, the queue's worker) and the PostgreSQL backends of its connections (named by application_name). On a
+    machine shared with other work, throughput and latency move with the neighbours' load; the CPU a request costs the
+    server hardly does, so each step also reports it.
+
+    A backend that exits (connections live CONN_MAX_AGE) keeps the CPU last seen of it: at most a second's worth lost.
+    """
+
+    def __init__(self, server_pid: int, database_url: str, application_name: str):
+        import threading
+
+        self.server_pid, self.url, self.name = server_pid, database_url, application_name
+        self.samples: list[tuple[float, float, float]] = []  # (wall-clock time, server s, database s)
+        self._backends: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def _cpu(self, pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / self._tick  # utime + stime
+
+    def _descendants(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry.name))
+        found, todo = [], [self.server_pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, []))
+        return found
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self._stop.is_set():
+                pids = [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [self.name]
+                    )
+                ]
+                for pid in pids:
+                    self._backends[pid] = max(self._backends.get(pid, 0.0), self._cpu(pid))
+                server = sum(self._cpu(pid) for pid in self._descendants())
+                self.samples.append((time.time(), server, sum(self._backends.values())))
+                self._stop.wait(1.0)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def per_request(self, step: dict) -> dict:
+        """The server's and the database's CPU ms per request over a step's judged window, and the cores they used."""
+        inside = [s for s in self.samples if step["start"] <= s[0] <= step["end"]]
+        if len(inside) < 2 or not step["requests"]:
+            return {}
+        (t0, app0, db0), (t1, app1, db1) = inside[0], inside[-1]
+        requests = step["requests"] * (t1 - t0) / step["window_seconds"]  # the requests of the sampled span
+        return {
+            "app_cpu_ms": round((app1 - app0) * 1000 / requests, 1),
+            "db_cpu_ms": round((db1 - db0) * 1000 / requests, 1),
+            "cores_used": round((app1 - app0 + db1 - db0) / (t1 - t0), 2),
+        }
+
+
 def run_load(env: dict, cores: int | None = None) -> dict:
     env = {**env}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -118,17 +202,33 @@ def run_load(env: dict, cores: int | None = None) -> dict:
     serve = [str(BIN / "duikou"), "serve", "--bind", f"127.0.0.1:{port}"]
     serve += ["--workers", conf["workers"]] if conf["workers"] else []
     serve += ["--threads", conf["threads"]] if conf["threads"] else []
-    # A cache every worker shares, as the README asks of a deployment (DUIKOU_CACHE_URL): not one per process.
-    cache_url = env.get("DUIKOU_CACHE_URL") or f"filecache://{work / 'cache'}"
+    # A cache every worker shares, as the README asks of a deployment (DUIKOU_CACHE_URL): not one per process. The
+    # file cache with room for the pages of thousands of reporters (README): Django's default of 300 entries culls a
+    # third of them at random at nearly every write.
+    cache_url = env.get("DUIKOU_CACHE_URL") or f"filecache://{work / 'cache'}?max_entries=20000"
+    if not cache_url.startswith("filecache"):
+        # A shared cache server: this run's keys apart, so it never reads what an earlier run (or another database's
+        # run) kept.
+        cache_url += ("&" if "?" in cache_url else "?") + f"key_prefix={run_id}"
+    # The server's database connections named, for the CPU meter to find their backends.
+    database_url = env["DUIKOU_DATABASE_URL"]
+    served_url = database_url + ("&" if "?" in database_url else "?") + f"application_name={run_id}"
     server = subprocess.Popen(
         serve,
-        env={**env, "DUIKOU_SCHEDULER": "0", "DUIKOU_CACHE_URL": cache_url},
+        env={
+            **env,
+            "DUIKOU_SCHEDULER": "0",
+            "DUIKOU_CACHE_URL": cache_url,
+            "DUIKOU_DATABASE_URL": served_url,
+        },
         cwd=REPO,
         stdout=server_log,
         stderr=subprocess.STDOUT,
     )
+    meter = CpuMeter(server.pid, database_url, run_id)
     try:
         _wait_up(url, server)
+        meter.start()
         locust_env = {
             **env,
             "DUIKOU_LOAD_USERS": str(users_file),
@@ -169,6 +269,7 @@ def run_load(env: dict, cores: int | None = None) -> dict:
             sys.stderr.write(proc.stderr[-3000:])
             raise SystemExit(f"load: locust exited with {proc.returncode} (log: {work / 'locust.log'})")
     finally:
+        meter.stop()
         # gunicorn finishes in-flight requests, stops its workers, then the queue's worker (gunicorn_hooks.on_exit)
         server.send_signal(signal.SIGTERM)
         try:
@@ -179,6 +280,9 @@ def run_load(env: dict, cores: int | None = None) -> dict:
         server_log.close()
     seen = json.loads(samples_file.read_text(encoding="utf-8"))
     table = saturation.step_table(seen["samples"], seen["steps"], conf["settle"])
+    for step, shape in zip(table, seen["steps"], strict=True):
+        judged = {"start": min(shape["start"] + conf["settle"], shape["end"]), "end": shape["end"]}
+        step.update(meter.per_request({**step, **judged}))
     point = saturation.saturation_point(table, bounds.LOAD_P95_MS)
     stored = json.loads(_django(env, "verify", str(accepted_file), run_id))
     return {

@@ -4,7 +4,8 @@
 
 Each round takes the next of the units load.py would choose (deepest units leading tasks in published plans),
 signs in a reporter of it and runs: reports list, report start (a new period), report form, report save (every
-task and figure field filled, as locust fills them), report submit, API task list. Everything runs inside one
+task and figure field filled, as locust fills them), report submit, then the other pages of the load's mix (API task
+list, dashboard, unit page, task list), each twice: after the unit's own write, then kept. Everything runs inside one
 transaction that is rolled back at the end: the database is left as it was. Prints per request the median and
 p95 ms and the queries of one request.
 
@@ -59,9 +60,12 @@ def pct(values, q):
 
 
 def main():
+    from django.contrib.contenttypes.models import ContentType
+
     from duikou import gunicorn_hooks
     from duikou.accounts.models import User
     from duikou.core import permissions as perms
+    from duikou.core.models import ChangeLog
 
     gunicorn_hooks.settle()
     phase_ms: dict[str, float] = {}
@@ -158,11 +162,26 @@ def main():
                     lambda c=client, pk=pk: c.post(f"/reports/{pk}/submit/"),
                     lambda r: r.status_code == 302,
                 )
-                timed(
-                    "api task list",
-                    lambda c=client: c.get("/api/plans/tasks/?limit=50"),
-                    lambda r: r.status_code == 200,
+                # The pages of the load's mix, after the unit's own write (made afresh: what a reporter sees of
+                # its own report), again at the same version (kept), and after someone else's write (the data's
+                # version moved: under load, most views; DUIKOU_REUSE_SECONDS decides whether it is made afresh).
+                pages = (
+                    ("api task list", "/api/plans/tasks/?limit=50"),
+                    ("dashboard", "/"),
+                    ("unit page", f"/organizations/{org_id}/"),
+                    ("task list", "/plans/tasks/"),
                 )
+                for suffix in ("", " kept", " after another's write"):
+                    if suffix == " after another's write":
+                        ChangeLog.objects.create(
+                            action=ChangeLog.UPDATE,
+                            content_type=ContentType.objects.get_for_model(ChangeLog),
+                            object_id="0",
+                            object_repr="flowbench",
+                            request_id="flowbench",
+                        )
+                    for name, url in pages:
+                        timed(name + suffix, lambda c=client, u=url: c.get(u), lambda r: r.status_code == 200)
             raise _Rollback
     except _Rollback:
         pass

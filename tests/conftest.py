@@ -48,6 +48,9 @@ def _jobs_in_the_request(settings, tmp_path):
     # The dashboard's snapshot is refreshed on the first view after any change (not at most once a minute), so a
     # test sees each change it makes; tests/web/test_figures.py checks the interval.
     settings.DUIKOU_DASHBOARD_REFRESH_SECONDS = 0
+    # Kept answers are not reused after others' changes either (core.versioned): tests/web/test_kept_pages.py and
+    # test_figures.py check the interval.
+    settings.DUIKOU_REUSE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

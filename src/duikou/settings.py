@@ -273,13 +273,16 @@ DEFAULT_FROM_EMAIL = env.str("DUIKOU_EMAIL_FROM", default="duikou@localhost")
 DUIKOU_EMAIL_ENABLED = env.bool("DUIKOU_EMAIL_ENABLED", default=False)
 
 # API rate limit per caller (duikou.core.api_throttle); counts in the cache (DUIKOU_CACHE_URL, shared by every
-# process in production: e.g. filecache:///var/lib/duikou/cache on one machine, or memcached/redis).
+# process in production: redis://…, or filecache:///var/lib/duikou/cache?max_entries=… on one machine: README).
 DUIKOU_API_RATE = env.str("DUIKOU_API_RATE", default="600/m")
 DUIKOU_API_ANONYMOUS_RATE = env.str("DUIKOU_API_ANONYMOUS_RATE", default="60/m")
 CACHES = {"default": env.cache_url("DUIKOU_CACHE_URL", default="locmemcache://")}
 # Dashboard figures are cached on the data's version (core.versioned): a change shows on the next view; this bounds
 # how long an answer is kept at most (it covers transactions that commit out of the order of their change-log ids).
 DUIKOU_FIGURES_CACHE_SECONDS = env.int("DUIKOU_FIGURES_CACHE_SECONDS", default=120)
+# A page's kept figures and bodies computed before others' changes are still served this long (never after a change by
+# the viewer's own unit, which shows at once): under a stream of reports each view would otherwise compute afresh.
+DUIKOU_REUSE_SECONDS = env.int("DUIKOU_REUSE_SECONDS", default=60)
 # The dashboard's figures over the whole country are computed on the task queue (web.stats.refresh_snapshot) after
 # the data changed, at most once in this many seconds: meanwhile the page shows the last ones and when they were made.
 DUIKOU_DASHBOARD_REFRESH_SECONDS = env.int("DUIKOU_DASHBOARD_REFRESH_SECONDS", default=60)

@@ -194,3 +194,37 @@ def test_the_funds_chart_runs_from_a_file_without_a_nonce(world, client_for):
         assert "/static/funds/funds_chart.js" in body and "echarts.min.js" in body
         assert "echarts.init" not in body  # no inline script left in the page
     assert client.get("/static/funds/funds_chart.js").status_code == 200
+
+
+def test_a_kept_body_serves_a_while_after_others_changes_never_after_the_viewers_units(
+    world, client_for, make_user, settings
+):
+    """Within DUIKOU_REUSE_SECONDS a body made before another unit's change is served again (under a stream of reports
+    each view would otherwise make it afresh); a change by anyone of the viewer's own unit shows on the next view, and
+    with the interval 0 every change does."""
+    from duikou.core import permissions as perms
+    from duikou.core.actor import acting_as
+    from duikou.plans.models import Task
+
+    settings.DUIKOU_REUSE_SECONDS = 60
+    # Made before the views: a new user is data.
+    colleague = make_user("mawei-2", perms.UNIT_REPORTER, world["mawei"])
+    client = client_for(world["users"]["mawei"])
+    url = reverse("plans:tasks")
+    assert "参加闽宁协作联席会议" in client.get(url).content.decode()
+    task = Task.objects.get(plan=world["plan"], title="参加闽宁协作联席会议")
+
+    def retitle(title: str, user) -> None:
+        task.title = title
+        with acting_as(user):
+            task.save()
+
+    retitle("联席会议（办公室改）", world["users"]["office"])
+    page = client.get(url).content.decode()
+    assert "参加闽宁协作联席会议" in page and "联席会议（办公室改）" not in page
+    retitle("联席会议（本单位改）", colleague)
+    assert "联席会议（本单位改）" in client.get(url).content.decode()
+    retitle("联席会议（福清改）", world["users"]["fuqing"])
+    assert "联席会议（福清改）" not in client.get(url).content.decode()
+    settings.DUIKOU_REUSE_SECONDS = 0
+    assert "联席会议（福清改）" in client.get(url).content.decode()

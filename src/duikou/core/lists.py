@@ -430,7 +430,9 @@ class RestrictedListView(LoginRequiredMixin, View):
         except EmptyResultSet:  # a list that matches nothing (queryset.none()): nothing to scan
             return compute()
         parts = (type(self).__qualname__, name, sql, params, extra, get_language())
-        return versioned.cached("lists", parts, compute, version=self.data_version())
+        return versioned.cached(
+            "lists", parts, compute, version=self.data_version(), viewer=self.request.user
+        )
 
     def annotation_names(self) -> list[str]:
         """The names annotate() adds, worked out once per list class and process: building the light's expressions

@@ -1,11 +1,18 @@
-"""Figures cached on the data's version: recomputed after any change (or, with `reuse_seconds`, at most so often),
-reused while nothing changed.
+"""Figures cached on the data's version: recomputed after any change, reused while nothing changed; for a viewer,
+also reused a short while after others' changes (DUIKOU_REUSE_SECONDS), never after the viewer's unit's own.
 
 The version is the newest change-log entry's id: every create, update and delete of an audited record writes one
 in the same transaction (core.audit; bulk loads write their own summary entry), so a report approved or a task
 changed moves it, and the next view computes afresh. The day (core.dates.today_for) is part of every key, since
 what is overdue or due soon turns at midnight. A bounded lifetime covers what the version cannot see: two
 transactions that commit out of the order of their ids.
+
+Under load nearly every request finds the version moved (reports are saved every second, each moving the one version
+of all the data), so what is kept for a viewer would almost never serve. An answer computed at an older version is
+therefore served to a viewer while it is younger than DUIKOU_REUSE_SECONDS, unless the viewer's unit (or the viewer,
+without one) has changed anything since it was computed: everyone sees their own writes at once, others' within the
+interval. A per-unit version would be exact but unsound here: a unit's figures (its lights) move with other units'
+reports on shared tasks.
 """
 
 from __future__ import annotations
@@ -38,6 +45,16 @@ def data_version() -> int:
     return ChangeLog.objects.aggregate(v=Max("pk"))["v"] or 0
 
 
+def changed_since(viewer, version: int) -> bool:
+    """Whether the viewer's unit (or the viewer, without one) wrote anything after `version`: one range of the change
+    log's newest ids (those of the last interval), read only when a kept answer is older than the data."""
+    if not getattr(viewer, "is_authenticated", False):
+        return True
+    org = getattr(viewer, "organization_id", None)
+    mine = {"user__organization_id": org} if org else {"user_id": viewer.pk}
+    return ChangeLog.objects.filter(pk__gt=version, **mine).exists()
+
+
 def cached(name: str, parts, compute: Callable[[], T], **options) -> T:
     """compute() once per (name, parts, data version, day); the options are cached_with_time's."""
     return cached_with_time(name, parts, compute, **options)[0]
@@ -50,15 +67,17 @@ def cached_with_time(
     *,
     version: int | None = None,
     seconds: int | None = None,
-    reuse_seconds: int = 0,
+    viewer=None,
+    reuse_seconds: int | None = None,
 ) -> tuple[T, dt.datetime]:
     """compute() once per (name, parts, data version, day), kept at most `seconds` (DUIKOU_FIGURES_CACHE_SECONDS),
     with the moment the answer served was computed.
 
     `parts` names everything else the answer depends on (whose view, which page); it is hashed into the key.
-    `version`: the data_version() already read for this view (several figures, one lookup). `reuse_seconds`: an
-    answer computed at an older version is still served while younger than this (the same day): under a stream of
-    writes each view would otherwise compute afresh."""
+    `version`: the data_version() already read for this view (several figures, one lookup). `viewer`: the user the
+    answer is for; given, an answer computed at an older version is still served while younger than `reuse_seconds`
+    (DUIKOU_REUSE_SECONDS by default; the same day) unless the viewer's unit changed something since
+    (changed_since). Without a viewer, every change shows on the next view."""
     version = data_version() if version is None else version
     digest = hashlib.sha256(repr((parts, str(today_for()))).encode()).hexdigest()[:32]
     key = f"duikou:{name}:{digest}"
@@ -66,7 +85,14 @@ def cached_with_time(
     now = timezone.now()
     if found is not None:
         found_version, computed_at, value = found
-        if found_version == version or (now - computed_at).total_seconds() < reuse_seconds:
+        if found_version == version:
+            return value, computed_at
+        reuse = settings.DUIKOU_REUSE_SECONDS if reuse_seconds is None else reuse_seconds
+        if (
+            viewer is not None
+            and (now - computed_at).total_seconds() < reuse
+            and not changed_since(viewer, found_version)
+        ):
             return value, computed_at
     value = compute()
     timeout = settings.DUIKOU_FIGURES_CACHE_SECONDS if seconds is None else seconds
@@ -83,7 +109,8 @@ def kept_body(
     parts: tuple = (),
     version: int | None = None,
 ) -> tuple[SafeString, dict]:
-    """The markup of a page's body (`template` rendered with `context()`), kept with the data's version and day.
+    """The markup of a page's body (`template` rendered with `context()`), kept with the data's version and day (and
+    reused for the viewer a while after others' changes: cached_with_time).
 
     Keyed on the page's address (path and query), what the gate reads of the viewer (`permissions.viewer_key`), the
     language and the script prefix of its links, and `parts` (whatever else it depends on). The body is rendered
@@ -105,7 +132,7 @@ def kept_body(
         get_script_prefix(),
         *parts,
     )
-    markup, names = cached(name, key, render, version=version)
+    markup, names = cached(name, key, render, version=version, viewer=request.user)
     if not made:
         whole = SimpleLazyObject(context)
         made = {n: SimpleLazyObject(partial(_item, whole, n)) for n in names}

@@ -59,7 +59,8 @@ def dashboard(user, page=1) -> dict:
     every program's light) is the snapshot last computed on the task queue (`refresh_snapshot`), shown with the
     time it was computed; a view after the data moved on asks the queue for a new one. A unit or recipient sees
     figures over only the rows the gate lets it see, computed from those rows (a bounded slice) and cached on the
-    data's version and the day (core.versioned): any change shows on the next view.
+    data's version and the day (core.versioned): its own unit's changes show on the next view, others' within
+    DUIKOU_REUSE_SECONDS.
     """
     from django.core.paginator import Paginator
 
@@ -76,9 +77,8 @@ def dashboard(user, page=1) -> dict:
     programs_page = Paginator(visible, PROGRAMS_PER_PAGE).get_page(page)
     programs = list(programs_page.object_list)
     ids = [p.pk for p in programs]
-    # Under a stream of writes (reports saved every second) each view would compute afresh: figures younger than
-    # this are served, with the time they were computed.
-    reuse = settings.DUIKOU_DASHBOARD_REFRESH_SECONDS
+    # Under a stream of writes (reports saved every second) each view would compute afresh: figures computed before
+    # others' changes are served a while (core.versioned, DUIKOU_REUSE_SECONDS), with the time they were computed.
     if everything:
         snapshot = whole_snapshot(version=version)
         whole = snapshot["figures"]
@@ -94,7 +94,7 @@ def dashboard(user, page=1) -> dict:
                     ids,
                     lambda: _reporting(programs, None),
                     version=version,
-                    reuse_seconds=reuse,
+                    viewer=user,
                 )
             ),
         }
@@ -106,14 +106,14 @@ def dashboard(user, page=1) -> dict:
             scope,
             lambda: _whole_figures(user, everything, visible_ids),
             version=version,
-            reuse_seconds=reuse,
+            viewer=user,
         )
         page_figures, page_at = versioned.cached_with_time(
             "dashboard-page",
             (scope, ids),
             lambda: _page_figures(user, programs, whole.get("reporting_members")),
             version=version,
-            reuse_seconds=reuse,
+            viewer=user,
         )
         snapshot = {"computed": True, "computed_at": min(whole_at, page_at), "refreshing": False}
     # What the tables are rendered from, for the page's fragment cache: the data's version and the day (the tallies
