@@ -104,6 +104,20 @@ save_report(report=report, user=user, version=report.version, summary="六月工
 print(json.dumps({"report": report.pk, "rows": len(tasks)}))
 """
 
+# Prepended to SUBMIT_REPORT in the process to be killed: it stops, transaction open, once the report's progress rows
+# are written (on PostgreSQL by COPY, which no execute wrapper sees).
+HOLD_AFTER_FIRST_PROGRESS_ROWS = """
+import time
+from duikou.reports import services
+write_rows = services.bulk_create_logged
+def hold(model, objects, **options):
+    written = write_rows(model, objects, **options)
+    print("progress rows written", flush=True)
+    time.sleep(600)
+    return written
+services.bulk_create_logged = hold
+"""
+
 COUNT_REPORT_ROWS = """
 from duikou.reports.models import Report, TaskProgress
 r = Report.objects.filter(period="2024-06").first()
@@ -125,9 +139,14 @@ def test_kill_during_report_submission_leaves_report_unchanged(scratch):
     proc = db.popen(
         "-c",
         "import json, django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'duikou.settings')\n"
-        "django.setup()\n" + SUBMIT_REPORT,
+        "django.setup()\n" + HOLD_AFTER_FIRST_PROGRESS_ROWS + SUBMIT_REPORT,
     )
-    kill_while_writing(db, proc, settle=0.5)
+    # Killed inside the save's transaction once its progress rows are written: a report saves its ~1,700 rows in
+    # well under the time it takes to see a writer from outside, so a kill timed from outside can come after the commit.
+    assert proc.stdout.readline().strip() == "progress rows written", proc.communicate()
+    assert db.writer_busy()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
     assert db.query(COUNT_REPORT_ROWS) == before, "a killed submission left part of the report behind"
 
     out = db.query(SUBMIT_REPORT)

@@ -47,6 +47,16 @@ def old_figures(user) -> dict:
     return dict(out)
 
 
+def _busiest(model) -> int:
+    """The unit with the most rows of `model` (assignments, shares): the one whose figures have the most to read."""
+    return (
+        model.objects.values("organization_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organization_id")
+        .first()["organization_id"]
+    )
+
+
 def test_a_units_figures_equal_the_old_computation():
     generate("city", seed=3)
     busiest = (
@@ -157,12 +167,7 @@ def test_each_table_read_once_gives_the_per_figure_queries_answers():
             status=(Task.COMPLETED, Task.CANCELLED, Task.IN_PROGRESS, Task.NOT_STARTED)[i % 4],
             completed_on=today + dt.timedelta(days=(i % 5) - 2) if i % 4 == 0 else None,
         )
-    busiest = (
-        Responsibility.objects.values("organization_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "organization_id")
-        .first()["organization_id"]
-    )
+    busiest = _busiest(Responsibility)
     # A share met: the unit's approved report gives a figure against it equal to the share.
     met = 0
     for allocation in Allocation.objects.filter(organization_id=busiest).select_related("target__plan"):
@@ -214,12 +219,7 @@ def test_the_reporting_units_found_in_the_rows_read_are_those_the_reporting_quer
     recipient, with a plan back in draft (its tasks and shares name no reporting unit) and after an assignment and a
     share are added and removed."""
     generate("city", seed=5)
-    busiest = (
-        Responsibility.objects.values("organization_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "organization_id")
-        .first()["organization_id"]
-    )
+    busiest = _busiest(Responsibility)
     unit = Organization.objects.get(pk=busiest)
     head_of = unit.parent_id or busiest
     recipient = Program.objects.filter(recipients__isnull=False).values_list("recipients", flat=True).first()
@@ -279,12 +279,7 @@ def test_the_figures_against_shares_compiled_for_ids_are_achieved_by_allocation(
     """achieved_by_allocation_of (compiled once, the targets' ids compared on the figures' own column) gives
     achieved_by_allocation's figures: each share's latest approved one, drafts not counted, by targets or by units."""
     generate("city", seed=6)
-    busiest = (
-        Allocation.objects.values("organization_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "organization_id")
-        .first()["organization_id"]
-    )
+    busiest = _busiest(Allocation)
     shares = list(Allocation.objects.filter(organization_id=busiest).select_related("target__plan")[:40])
     # Per share, two approved periods (the later one counts; a month after a quarter that ends later does not) and a
     # draft (never counts), each with its own figure.

@@ -185,7 +185,11 @@ class Transaction(AuditedModel, VersionedModel):
             *(
                 models.Index(
                     fields=[side],
-                    condition=Q(kind__in=SPENT_KINDS, funding_line__isnull=False),
+                    # Equalities rather than kind IN (…): PostgreSQL prints an IN list's casts in a form that reads back
+                    # differently, so the index the bulk load re-creates from its printed definition would not be
+                    # the one migrated (the planner takes either).
+                    condition=Q(funding_line__isnull=False)
+                    & Q(*(("kind", kind) for kind in SPENT_KINDS), _connector=Q.OR),
                     name=f"transaction_{side}_spent_line",
                 )
                 for side in ("payer", "payee")

@@ -13,7 +13,8 @@ class Migration(migrations.Migration):
             model_name="transaction",
             index=models.Index(
                 condition=models.Q(
-                    ("funding_line__isnull", False), ("kind__in", ("disbursement", "expenditure"))
+                    ("funding_line__isnull", False),
+                    models.Q(("kind", "disbursement"), ("kind", "expenditure"), _connector="OR"),
                 ),
                 fields=["payer"],
                 name="transaction_payer_spent_line",
@@ -23,7 +24,8 @@ class Migration(migrations.Migration):
             model_name="transaction",
             index=models.Index(
                 condition=models.Q(
-                    ("funding_line__isnull", False), ("kind__in", ("disbursement", "expenditure"))
+                    ("funding_line__isnull", False),
+                    models.Q(("kind", "disbursement"), ("kind", "expenditure"), _connector="OR"),
                 ),
                 fields=["payee"],
                 name="transaction_payee_spent_line",
