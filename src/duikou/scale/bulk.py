@@ -21,6 +21,8 @@ import json
 import queue
 import threading
 import time
+from collections.abc import Callable
+from functools import partial
 
 from django.db import OperationalError, connection, models
 from django.utils import timezone
@@ -303,7 +305,8 @@ class BulkLoad:
         self.progress = progress
         self.postgres = _is_postgres()
         self.copier: _CopyThread | None = None
-        self.restore: list[tuple[str, str]] = []  # (label, sql) in the order to run them
+        # (label, step) in the order to run them: a statement, or a function (the one foreign-key check)
+        self.restore: list[tuple[str, str | Callable[[], None]]] = []
 
     def __enter__(self) -> BulkLoad:
         connection.ensure_connection()
@@ -415,21 +418,22 @@ class BulkLoad:
                 dropped.append(sql)
         self.restore = [("重建索引 / indexes", sql) for sql in dropped]
         if not enforced:
-            self.restore.append(("外键校验 / foreign keys", None))
+            # Without enforced foreign keys: raises IntegrityError on a dangling one.
+            self.restore.append(
+                ("外键校验 / foreign keys", partial(connection.check_constraints, table_names=self.tables))
+            )
         self.restore.append(("统计信息 / analyze", "ANALYZE"))
 
     def _restore(self) -> None:
         """Run the re-creation; `progress(label, seconds)` once per kind of step (indexes, keys, analyze)."""
         spent: dict[str, float] = {}
         with connection.cursor() as cursor:
-            for label, sql in self.restore:
+            for label, step in self.restore:
                 started = time.monotonic()
-                if (
-                    sql is None
-                ):  # SQLite without enforced foreign keys: raises IntegrityError on a dangling one
-                    connection.check_constraints(table_names=self.tables)
+                if callable(step):
+                    step()
                 else:
-                    cursor.execute(sql)
+                    cursor.execute(step)
                 spent[label] = spent.get(label, 0.0) + time.monotonic() - started
         if self.progress:
             for label, seconds in spent.items():

@@ -500,33 +500,29 @@ class _PartRows(NamedTuple):
                 "order",
             )
         ]
-        targets = {
-            pk: (program_id, comparator, status == Plan.PUBLISHED)
-            for pk, program_id, comparator, status in Target.objects.restrict(user, VIEW)
-            .order_by()
-            .values_list("pk", "plan__program_id", "comparator", "plan__status")
-        }
+        targets = _target_info(Target.objects.restrict(user, VIEW).order_by())
         # The shares without their targets joined (3,000 rows, two index lookups each): a share the user sees is on
         # a target it sees (the gate's paths say so); any other is read by id.
         shares = list(
             targets_allocations(user).order_by().values_list("pk", "organization_id", "value", "target_id")
         )
         other = {target_id for *_share, target_id in shares if target_id not in targets}
-        their = (
-            {
-                pk: (program_id, comparator, status == Plan.PUBLISHED)
-                for pk, program_id, comparator, status in Target.objects.filter(pk__in=other).values_list(
-                    "pk", "plan__program_id", "comparator", "plan__status"
-                )
-            }
-            if other
-            else {}
-        )
+        their = _target_info(Target.objects.filter(pk__in=other)) if other else {}
         allocations = []
         for pk, org_id, value, target_id in shares:
             program_id, comparator, published = targets.get(target_id) or their[target_id]
             allocations.append(_ShareRow(pk, org_id, value, comparator, program_id, published))
         return cls(tasks, targets, allocations)
+
+
+def _target_info(targets) -> dict[int, tuple[int, str, bool]]:
+    """Target id → (program id, comparator, whether its plan is published): what _PartRows keeps of a target."""
+    return {
+        pk: (program_id, comparator, status == Plan.PUBLISHED)
+        for pk, program_id, comparator, status in targets.values_list(
+            "pk", "plan__program_id", "comparator", "plan__status"
+        )
+    }
 
 
 def _restricted_program_figures(user, today: dt.date, *, rows: _PartRows | None = None) -> dict[int, dict]:
