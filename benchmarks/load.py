@@ -38,6 +38,7 @@ import urllib.request
 from pathlib import Path
 
 import bounds  # benchmarks/bounds.py
+import psutil
 import saturation  # benchmarks/saturation.py
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,30 +118,22 @@ class CpuMeter:
         self._backends: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-        self._tick = os.sysconf("SC_CLK_TCK")
 
-    def _cpu(self, pid: int) -> float:
+    @staticmethod
+    def _cpu(pid: int) -> float:
+        """Seconds of CPU the process has used (user and system); 0 once it is gone."""
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
             return 0.0
-        return (int(fields[11]) + int(fields[12])) / self._tick  # utime + stime
+        return times.user + times.system
 
-    def _descendants(self) -> list[int]:
-        children: dict[int, list[int]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                children.setdefault(ppid, []).append(int(entry.name))
-        found, todo = [], [self.server_pid]
-        while todo:
-            pid = todo.pop()
-            found.append(pid)
-            todo.extend(children.get(pid, []))
-        return found
+    def _server(self) -> float:
+        try:
+            children = psutil.Process(self.server_pid).children(recursive=True)
+        except psutil.Error:
+            return 0.0
+        return sum(self._cpu(pid) for pid in (self.server_pid, *(child.pid for child in children)))
 
     def _run(self) -> None:
         import psycopg
@@ -155,7 +148,7 @@ class CpuMeter:
                 ]
                 for pid in pids:
                     self._backends[pid] = max(self._backends.get(pid, 0.0), self._cpu(pid))
-                server = sum(self._cpu(pid) for pid in self._descendants())
+                server = self._server()
                 self.samples.append((time.time(), server, sum(self._backends.values())))
                 self._stop.wait(1.0)
 
