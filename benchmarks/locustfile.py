@@ -6,7 +6,8 @@ Started by load.py (headless), which prepares the users and passes, through the 
   DUIKOU_LOAD_RUN       a marker for this run, written into every report's summary
   DUIKOU_LOAD_STEPS     users at each step of the load, "100,200,400" (StepLoad below)
   DUIKOU_LOAD_STEP_SECONDS, DUIKOU_LOAD_SETTLE  how long each step lasts, and its first part not judged
-  DUIKOU_LOAD_STOP_P95_MS  the p95 bound: no further step once one has passed it (or had an error)
+  DUIKOU_LOAD_STOP_P95_MS  the p95 bound: no further planned step once one has passed it (or had an error)
+  DUIKOU_LOAD_REFINE    steps then taken between the most users held and the fewest that failed (default 2)
   DUIKOU_LOAD_SAMPLES   JSON file written on exit: the steps and every request seen (saturation.py judges them)
 
 Each submission is the real form flow of a reporter: start a report for a new period, open its page, fill
@@ -25,17 +26,25 @@ import time
 from pathlib import Path
 
 from locust import HttpUser, LoadTestShape, between, events, task
-from saturation import holds, step_table  # benchmarks/saturation.py (locust puts this folder on the path)
+from saturation import (
+    holds,
+    next_users,
+    step_table,
+)  # benchmarks/saturation.py (locust puts this folder on the path)
 
 USERS = json.loads(Path(os.environ["DUIKOU_LOAD_USERS"]).read_text(encoding="utf-8"))
 ACCEPTED = Path(os.environ["DUIKOU_LOAD_ACCEPTED"])
 RUN = os.environ.get("DUIKOU_LOAD_RUN", "load")
 _slots = itertools.count()
+# (slot, reports filed) of users a lower step stopped: a user started later takes one over, so that raising the users
+# again after a lower step never reuses a slot's periods.
+_free_slots: list[tuple[int, int]] = []
 _accepted_lines: list[str] = []
 STEPS = [int(n) for n in os.environ.get("DUIKOU_LOAD_STEPS", "").split(",") if n.strip()]
 STEP_SECONDS = float(os.environ.get("DUIKOU_LOAD_STEP_SECONDS", "60"))
 SETTLE_SECONDS = float(os.environ.get("DUIKOU_LOAD_SETTLE", "0"))
 STOP_P95_MS = float(os.environ.get("DUIKOU_LOAD_STOP_P95_MS", "inf"))
+REFINE = int(os.environ.get("DUIKOU_LOAD_REFINE", "2"))
 _steps: list[dict] = []  # {"users", "start", "end"}, wall-clock seconds
 _samples: list[tuple[float, str, float, bool]] = []  # (end, name, ms, succeeded): saturation.Sample
 
@@ -52,15 +61,17 @@ class Reporter(HttpUser):
     wait_time = between(*(float(x) for x in os.environ.get("DUIKOU_LOAD_THINK", "0.5,1.5").split(",")))
 
     def on_start(self):
-        slot = next(_slots)
-        self.me = USERS[slot % len(USERS)]
+        self.slot, self.sequence = _free_slots.pop() if _free_slots else (next(_slots), 0)
+        self.me = USERS[self.slot % len(USERS)]
         # More simulated users than units: later ones take periods five years on, so no two share a report.
-        self.first_year = self.me["year"] + 5 * (slot // len(USERS))
-        self.sequence = 0
+        self.first_year = self.me["year"] + 5 * (self.slot // len(USERS))
         self.client.cookies.set("sessionid", self.me["session"])
         # Users of a new step arrive over one think time, not all in the same second.
         self.wait()
         self.client.get("/reports/", name="reports list")  # also sets the CSRF cookie
+
+    def on_stop(self):
+        _free_slots.append((self.slot, self.sequence))
 
     def _csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
@@ -133,8 +144,9 @@ class Reporter(HttpUser):
 
 
 class StepLoad(LoadTestShape):
-    """DUIKOU_LOAD_STEPS users, each number held DUIKOU_LOAD_STEP_SECONDS; stops after the last step, or after
-    the first one whose settled part passed the p95 bound or had an error (more users would only queue longer)."""
+    """DUIKOU_LOAD_STEPS users, each number held DUIKOU_LOAD_STEP_SECONDS, until one step's settled part passes the
+    p95 bound or has an error (more users would only queue longer); then DUIKOU_LOAD_REFINE steps between the most
+    users held and the fewest that failed (saturation.next_users)."""
 
     def tick(self):
         if self.get_run_time() < len(_steps) * STEP_SECONDS:
@@ -142,12 +154,11 @@ class StepLoad(LoadTestShape):
         now = time.time()
         if _steps:
             _steps[-1]["end"] = now
-            if not holds(step_table(_samples, _steps[-1:], SETTLE_SECONDS)[0], STOP_P95_MS):
-                return None
-        if len(_steps) >= len(STEPS):
+            _steps[-1]["held"] = holds(step_table(_samples, _steps[-1:], SETTLE_SECONDS)[0], STOP_P95_MS)
+        users = next_users(STEPS, [(step["users"], step["held"]) for step in _steps], REFINE)
+        if users is None:
             return None
-        users = STEPS[len(_steps)]
-        added = users - (_steps[-1]["users"] if _steps else 0)
+        added = abs(users - (_steps[-1]["users"] if _steps else 0))
         # The new users start within a few seconds, then wait a think time before their first request.
         _steps.append({"users": users, "start": now, "end": None, "spawn_rate": max(1.0, added / 5)})
         return users, _steps[-1]["spawn_rate"]

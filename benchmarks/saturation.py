@@ -69,6 +69,22 @@ def saturation_point(table: Sequence[dict], p95_bound_ms: float) -> dict | None:
     return max(held, key=lambda step: step["rps"]) if held else None
 
 
+def next_users(planned: Sequence[int], judged: Sequence[tuple[int, bool]], refine: int) -> int | None:
+    """Users of the next step, from the planned steps and the steps judged so far ((users, held the bound)): the
+    planned steps in turn until one fails to hold; then `refine` steps, each halving the gap between the most users
+    held and the fewest that failed (doubling steps alone leave the saturation point anywhere in a factor of two).
+    None when the load is done."""
+    failed = [users for users, held in judged if not held]
+    if not failed:
+        return planned[len(judged)] if len(judged) < len(planned) else None
+    after_failure = len(judged) - next(i for i, (_users, held) in enumerate(judged) if not held) - 1
+    held = max((users for users, held in judged if held), default=0)
+    middle = (held + min(failed)) // 2
+    if after_failure >= refine or middle <= held:
+        return None
+    return middle
+
+
 def user_steps(target_rps: float, cycle_seconds: float, first_rps: float = 2.5) -> list[int]:
     """Users for offered loads doubling from first_rps up to target_rps (the last step offers the target):
     a user offers one request per cycle (think time plus answer)."""

@@ -94,3 +94,20 @@ def test_user_steps_double_up_to_the_target():
 )
 def test_load_bound_is_checked_on_the_saturation_point(load, broken):
     assert bounds.check_load(load, cores=2) == broken
+
+
+def test_steps_follow_the_plan_until_one_fails_then_halve_the_gap():
+    planned = [50, 101, 202, 404, 808, 1616]
+    assert saturation.next_users(planned, [], refine=2) == 50
+    assert saturation.next_users(planned, [(50, True), (101, True)], refine=2) == 202
+    # 808 failed: the next steps lie between 404 (held) and 808, each halving the gap that remains.
+    judged = [(50, True), (101, True), (202, True), (404, True), (808, False)]
+    assert saturation.next_users(planned, judged, refine=2) == 606
+    assert saturation.next_users(planned, [*judged, (606, True)], refine=2) == 707
+    assert saturation.next_users(planned, [*judged, (606, False)], refine=2) == 505
+    assert saturation.next_users(planned, [*judged, (606, True), (707, False)], refine=2) is None
+    assert saturation.next_users(planned, judged, refine=0) is None
+    # Every planned step held: done after the last.
+    assert saturation.next_users(planned, [(n, True) for n in planned], refine=2) is None
+    # Nothing left between: the first step failed with one user.
+    assert saturation.next_users([1, 2], [(1, False)], refine=2) is None
