@@ -109,13 +109,17 @@ class CpuMeter:
     server hardly does, so each step also reports it.
 
     A backend that exits (connections live CONN_MAX_AGE) keeps the CPU last seen of it: at most a second's worth lost.
+    The load generator (locust, `driver_pid` once started) runs on the same cores: its share is reported beside.
     """
 
     def __init__(self, server_pid: int, database_url: str, application_name: str):
         import threading
 
         self.server_pid, self.url, self.name = server_pid, database_url, application_name
-        self.samples: list[tuple[float, float, float]] = []  # (wall-clock time, server s, database s)
+        self.samples: list[
+            tuple[float, float, float, float]
+        ] = []  # (wall-clock time, server s, database s, locust s)
+        self.driver_pid: int | None = None
         self._backends: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -150,7 +154,8 @@ class CpuMeter:
                 for pid in pids:
                     self._backends[pid] = max(self._backends.get(pid, 0.0), self._cpu(pid))
                 server = self._server()
-                self.samples.append((time.time(), server, sum(self._backends.values())))
+                driver = self._cpu(self.driver_pid) if self.driver_pid else 0.0
+                self.samples.append((time.time(), server, sum(self._backends.values()), driver))
                 self._stop.wait(1.0)
 
     def start(self) -> None:
@@ -165,12 +170,13 @@ class CpuMeter:
         inside = [s for s in self.samples if step["start"] <= s[0] <= step["end"]]
         if len(inside) < 2 or not step["requests"]:
             return {}
-        (t0, app0, db0), (t1, app1, db1) = inside[0], inside[-1]
+        (t0, app0, db0, driver0), (t1, app1, db1, driver1) = inside[0], inside[-1]
         requests = step["requests"] * (t1 - t0) / step["window_seconds"]  # the requests of the sampled span
         return {
             "app_cpu_ms": round((app1 - app0) * 1000 / requests, 1),
             "db_cpu_ms": round((db1 - db0) * 1000 / requests, 1),
             "cores_used": round((app1 - app0 + db1 - db0) / (t1 - t0), 2),
+            "locust_cores": round((driver1 - driver0) / (t1 - t0), 2),
         }
 
 
@@ -236,7 +242,8 @@ def run_load(env: dict, cores: int | None = None) -> dict:
             "DUIKOU_LOAD_SAMPLES": str(samples_file),
         }
         started = time.monotonic()
-        proc = subprocess.run(
+        locust_log = (work / "locust.log").open("w")
+        proc = subprocess.Popen(
             [
                 str(BIN / "locust"),
                 "-f",
@@ -254,13 +261,15 @@ def run_load(env: dict, cores: int | None = None) -> dict:
             ],
             env=locust_env,
             cwd=REPO,
-            capture_output=True,
-            text=True,
+            stdout=locust_log,
+            stderr=subprocess.STDOUT,
         )
+        meter.driver_pid = proc.pid
+        proc.wait()
         wall = time.monotonic() - started
-        (work / "locust.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+        locust_log.close()
         if proc.returncode != 0:
-            sys.stderr.write(proc.stderr[-3000:])
+            sys.stderr.write((work / "locust.log").read_text(encoding="utf-8")[-3000:])
             raise SystemExit(f"load: locust exited with {proc.returncode} (log: {work / 'locust.log'})")
     finally:
         meter.stop()

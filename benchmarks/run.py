@@ -154,11 +154,11 @@ def load_section(load: dict, cores: int) -> list[str]:
         f"{load.get('settle_seconds')} s. The saturation point is the step of highest throughput whose p95 stayed "
         f"under {bounds.LOAD_P95_MS:.0f} ms with no error; the bound is checked on it.",
         "",
-        "| users | requests/s | median ms | p95 ms | errors | server CPU ms a request | database CPU ms | cores used |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| users | requests/s | median ms | p95 ms | errors | server CPU ms a request | database CPU ms | cores used | locust's cores |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *(
             f"| {s['users']} | {s['rps']} | {s['median_ms']} | {s['p95_ms']} | {s['failures']} "
-            f"| {s.get('app_cpu_ms', '')} | {s.get('db_cpu_ms', '')} | {s.get('cores_used', '')} |"
+            f"| {s.get('app_cpu_ms', '')} | {s.get('db_cpu_ms', '')} | {s.get('cores_used', '')} | {s.get('locust_cores', '')} |"
             + (" ← saturation point" if s["users"] == point else "")
             for s in load.get("steps", [])
         ),
