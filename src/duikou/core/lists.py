@@ -68,6 +68,18 @@ def _choice_field(model: type, name: str):
     return _CHOICE_FIELDS[key]
 
 
+# (class, name) → whether an instance may have a get_<name>_display method (RestrictedListView's cells).
+_DISPLAYS: dict[tuple, bool] = {}
+
+
+def _may_display(cls: type, name: str) -> bool:
+    key = (cls, name)
+    found = _DISPLAYS.get(key)
+    if found is None:
+        found = _DISPLAYS[key] = not issubclass(cls, Model) or hasattr(cls, f"get_{name}_display")
+    return found
+
+
 def resolve_attr(obj: Any, path: str) -> Any:
     """Follow a dotted path (plan.program.name); a get_FOO_display method is called; None stops the walk."""
     for part in path.split("."):
@@ -77,7 +89,8 @@ def resolve_attr(obj: Any, path: str) -> Any:
         if field is not None:
             obj = choice_label(field, getattr(obj, field.attname))
             continue
-        display = getattr(obj, f"get_{part}_display", None)
+        # A model's methods are its class's: looked for once per class and name (a failed getattr raises inside).
+        display = getattr(obj, f"get_{part}_display", None) if _may_display(type(obj), part) else None
         obj = display() if callable(display) else getattr(obj, part)
         if inspect.ismethod(obj):
             obj = obj()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.analytics.services import plan_summary
 from duikou.core import versioned
-from duikou.core.compiled import IdList
+from duikou.core.compiled import Compiled, IdList
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW, sees_everything
 from duikou.organizations.models import Organization
@@ -71,16 +71,22 @@ class TaskListView(RestrictedListView):
         """Each task's units by role, as the plan printed them (the unit columns): one query of plain values for the
         page, no responsibility or organization rows to build."""
         names: dict[int, dict[str, list[str]]] = {}
-        found = (
-            Responsibility.objects.filter(task_id__in=IdList(t.pk for t in rows))
-            .order_by("task_id", "role", "order")
-            .values_list("task_id", "role", "printed_name")
-        )
-        for task_id, role, printed_name in found if rows else ():
+        for task_id, role, printed_name in _PRINTED_UNITS.rows(t.pk for t in rows):
             names.setdefault(task_id, {}).setdefault(role, []).append(printed_name)
         for task in rows:
             task.printed_units = names.get(task.pk, {})
         return rows
+
+
+# Tasks' units by role, in the plan's order, as printed: compiled once (core.compiled), run with each page's ids.
+_PRINTED_UNITS = Compiled(
+    Responsibility,
+    lambda: (
+        Responsibility.objects.filter(task_id__in=IdList())
+        .order_by("task_id", "role", "order")
+        .values_list("task_id", "role", "printed_name")
+    ),
+)
 
 
 def visible_plan(request, pk: int) -> Plan:
