@@ -275,3 +275,56 @@ def test_a_kept_page_has_the_rows_and_order_of_the_sorted_query(world, client_fo
     for _ in range(2):  # computed, then kept
         shown = [item["row"].pk for item in client.get(url, params).context["table"]]
         assert shown == expected and shown
+
+
+# What web/_table.html and web/list_body.html wrote for a column's header and a filter's options, before
+# core.lists built them in Python.
+_HEADER_TEMPLATE = (
+    '<th class="{{ column.css }}">{% if column.sort %}<a href="?{% if query_without_sort %}{{ query_without_sort }}'
+    '&amp;{% endif %}sort={% if sort == column.name %}-{% endif %}{{ column.name }}" hx-get="?{% if query_without_sort %}'
+    '{{ query_without_sort }}&amp;{% endif %}sort={% if sort == column.name %}-{% endif %}{{ column.name }}" '
+    'hx-target="#list-body" hx-push-url="true">{{ label }}{% if sort == column.name %} ▲{% elif sort == "-"|add:column.name %}'
+    " ▼{% endif %}</a>{% else %}{{ label }}{% endif %}</th>"
+)
+_OPTIONS_TEMPLATE = (
+    '{% for value, label in options %}<option value="{{ value }}"{% if value == selected %} selected{% endif %}>'
+    "{{ label }}</option>{% endfor %}"
+)
+
+
+def test_headers_and_options_built_in_python_equal_their_templates():
+    from django.template import Context, Template
+
+    from duikou.core.lists import Column, header_html, options_html
+
+    header = Template(_HEADER_TEMPLATE)
+    for column in (
+        Column("title", "任务", sort="title"),
+        Column("units", "单位"),
+        Column("n", "x", css='num"<'),
+    ):
+        for label in ("任务", "<b>A&B</b>"):
+            for sort in ("", "title", "-title", "n", "-n"):
+                for query in ("", "plan=3&q=%3Ca%3E", 'q=<"x">'):
+                    context = {"column": column, "label": label, "sort": sort, "query_without_sort": query}
+                    assert header_html(column, label, sort, query) == header.render(Context(context))
+    options = [("1", "A&B"), ("2", '<"x">'), ("", "空")]
+    for selected in ("", "1", "2", "3"):
+        expected = Template(_OPTIONS_TEMPLATE).render(Context({"options": options, "selected": selected}))
+        assert options_html(options, selected) == expected
+
+
+def test_a_rows_link_is_reverse_under_any_prefix(world):
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    from duikou.core.rows import object_url
+
+    try:
+        for prefix in ("/", "/duikou/", "/"):
+            set_script_prefix(prefix)
+            for name in ("supervision:task", "plans:detail"):
+                for pk in (1, 42, 2**40):
+                    assert object_url(name, pk) == reverse(name, args=[pk])
+    finally:
+        clear_script_prefix()
+        set_script_prefix("/")
