@@ -420,7 +420,8 @@ class ListPaginator(Paginator):
 
     def rows(self, bottom: int, top: int) -> list:
         """The rows from `bottom` to `top` in the list's order. With `keep_order`, the ids in that order are kept
-        while the data does not change and the rows read by id."""
+        while the data does not change and the rows read by id; a list of at most READ_AFRESH_LIMIT rows reads them
+        afresh."""
         if not (self.keep_order and self.kept) or (not self.estimated and self.count <= READ_AFRESH_LIMIT):
             return list(self.object_list[bottom:top])
         rows = self.object_list
@@ -631,7 +632,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         queryset = unfiltered_page() if queryset is unfiltered else arranged(queryset)
         finish = (lambda rows: rows) if sort_by_annotation else self.annotate_rows
         self._active_filters, self._sort_param = active_filters, sort_param
-        self._counted = partial(count, None) if "count" in made else None
+        self._counted = (lambda: made["count"]) if "count" in made else None
         return queryset, finish
 
     def export_name_today(self) -> str:
@@ -674,6 +675,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         active_filters, sort_param = self._active_filters, self._sort_param
         # A page's ids in order are kept with the data's version and its rows read by id: a sort by a computed figure
         # (units by their tasks) or over a unit's thousands of tasks otherwise orders the whole list on every view.
+        # The count is the one prepared() read already, when it did.
         paginator = ListPaginator(
             queryset, self.paginate_by, kept=self.kept, keep_order=True, counted=self._counted
         )
