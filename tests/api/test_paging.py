@@ -131,3 +131,16 @@ def test_a_cursor_carries_a_value_the_field_converts_and_reads_it_back(db):
     values = [Period.parse("2024-03"), 7]
     assert keyset.decode(keyset.encode(values, keys), keys) == values
     assert keyset.decode(keyset.encode([None, 7], keys), keys) == [None, 7]
+
+
+def test_every_page_counts_the_whole_list(office, many_plans, api_client):
+    """A page holding every row counts them itself; a short last page (by offset or cursor) still gives the whole
+    list's count, not its own rows'."""
+    client = api_client(office)
+    total = Task.objects.count()
+    whole = client.get(f"/api/plans/tasks/?limit={total}").json()
+    last = client.get(f"/api/plans/tasks/?limit=3&offset={total - 2}").json()
+    _rows, after_cursor = _cursor_rows(client, "/api/plans/tasks/", limit=total - 1)
+    assert len(whole["items"]) == total and len(last["items"]) == 2
+    assert whole["count"] == last["count"] == after_cursor["count"] == total
+    assert whole["count_exact"] and last["count_exact"] and after_cursor["count_exact"]

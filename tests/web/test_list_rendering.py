@@ -185,13 +185,18 @@ def test_choice_labels_equal_get_display(world, language):
         assert resolve_attr(dispatch, "field") == dispatch.get_field_display()
 
 
-def test_kept_counts_and_summaries_follow_the_data_and_each_users_gate(world, client_for, make_user):
+def test_kept_counts_and_summaries_follow_the_data_and_each_users_gate(
+    world, client_for, make_user, monkeypatch
+):
     """A list's count, its choices read from the rows and its summaries are kept while the data does not change:
     the second view reads none of them again, a change shows on the next view, and each user keeps their own."""
+    from duikou.core import lists
     from duikou.core import permissions as perms
     from duikou.plans.models import Task
     from duikou.projects.models import Project
 
+    # The test world's lists are small enough to be read afresh (READ_AFRESH_LIMIT): here they count as large.
+    monkeypatch.setattr(lists, "READ_AFRESH_LIMIT", 0)
     office = client_for(world["users"]["office"])
     url = reverse("plans:tasks")
     first = office.get(url)
@@ -270,3 +275,56 @@ def test_a_kept_page_has_the_rows_and_order_of_the_sorted_query(world, client_fo
     for _ in range(2):  # computed, then kept
         shown = [item["row"].pk for item in client.get(url, params).context["table"]]
         assert shown == expected and shown
+
+
+# What web/_table.html and web/list_body.html wrote for a column's header and a filter's options, before
+# core.lists built them in Python.
+_HEADER_TEMPLATE = (
+    '<th class="{{ column.css }}">{% if column.sort %}<a href="?{% if query_without_sort %}{{ query_without_sort }}'
+    '&amp;{% endif %}sort={% if sort == column.name %}-{% endif %}{{ column.name }}" hx-get="?{% if query_without_sort %}'
+    '{{ query_without_sort }}&amp;{% endif %}sort={% if sort == column.name %}-{% endif %}{{ column.name }}" '
+    'hx-target="#list-body" hx-push-url="true">{{ label }}{% if sort == column.name %} ▲{% elif sort == "-"|add:column.name %}'
+    " ▼{% endif %}</a>{% else %}{{ label }}{% endif %}</th>"
+)
+_OPTIONS_TEMPLATE = (
+    '{% for value, label in options %}<option value="{{ value }}"{% if value == selected %} selected{% endif %}>'
+    "{{ label }}</option>{% endfor %}"
+)
+
+
+def test_headers_and_options_built_in_python_equal_their_templates():
+    from django.template import Context, Template
+
+    from duikou.core.lists import Column, header_html, options_html
+
+    header = Template(_HEADER_TEMPLATE)
+    for column in (
+        Column("title", "任务", sort="title"),
+        Column("units", "单位"),
+        Column("n", "x", css='num"<'),
+    ):
+        for label in ("任务", "<b>A&B</b>"):
+            for sort in ("", "title", "-title", "n", "-n"):
+                for query in ("", "plan=3&q=%3Ca%3E", 'q=<"x">'):
+                    context = {"column": column, "label": label, "sort": sort, "query_without_sort": query}
+                    assert header_html(column, label, sort, query) == header.render(Context(context))
+    options = [("1", "A&B"), ("2", '<"x">'), ("", "空")]
+    for selected in ("", "1", "2", "3"):
+        expected = Template(_OPTIONS_TEMPLATE).render(Context({"options": options, "selected": selected}))
+        assert options_html(options, selected) == expected
+
+
+def test_a_rows_link_is_reverse_under_any_prefix(world):
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    from duikou.core.rows import object_url
+
+    try:
+        for prefix in ("/", "/duikou/", "/"):
+            set_script_prefix(prefix)
+            for name in ("supervision:task", "plans:detail"):
+                for pk in (1, 42, 2**40):
+                    assert object_url(name, pk) == reverse(name, args=[pk])
+    finally:
+        clear_script_prefix()
+        set_script_prefix("/")

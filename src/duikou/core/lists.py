@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import html
 import inspect
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from django.utils.formats import localize
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.module_loading import import_string
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,18 @@ def _choice_field(model: type, name: str):
     return _CHOICE_FIELDS[key]
 
 
+# (class, name) → whether an instance may have a get_<name>_display method (RestrictedListView's cells).
+_DISPLAYS: dict[tuple, bool] = {}
+
+
+def _may_display(cls: type, name: str) -> bool:
+    key = (cls, name)
+    found = _DISPLAYS.get(key)
+    if found is None:
+        found = _DISPLAYS[key] = not issubclass(cls, Model) or hasattr(cls, f"get_{name}_display")
+    return found
+
+
 def resolve_attr(obj: Any, path: str) -> Any:
     """Follow a dotted path (plan.program.name); a get_FOO_display method is called; None stops the walk."""
     for part in path.split("."):
@@ -76,7 +89,8 @@ def resolve_attr(obj: Any, path: str) -> Any:
         if field is not None:
             obj = choice_label(field, getattr(obj, field.attname))
             continue
-        display = getattr(obj, f"get_{part}_display", None)
+        # A model's methods are its class's: looked for once per class and name (a failed getattr raises inside).
+        display = getattr(obj, f"get_{part}_display", None) if _may_display(type(obj), part) else None
         obj = display() if callable(display) else getattr(obj, part)
         if inspect.ismethod(obj):
             obj = obj()
@@ -119,10 +133,19 @@ def value_html(value: Any) -> str:
         return "—"
     if type(value) is str:  # plain text (most cells): nothing to localize, escaped as below
         return html.escape(value)
+    if type(value) is dt.date:
+        return _date_html(value, get_language())
     value = localize(template_localtime(value))
     if isinstance(value, str) and not isinstance(value, SafeData):
         return html.escape(value)  # what django.utils.html.escape does, without its lazy-string wrapper
     return conditional_escape(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_html(value: dt.date, _language: str) -> str:
+    """A date as value_html shows it, in the active language: formatting one (Django's dateformat) costs more than
+    the rest of its cell, and a page's dates are a few thousand days at most."""
+    return html.escape(localize(value))
 
 
 def percent_text(value: Any) -> str:
@@ -175,15 +198,65 @@ def template_cell(template: str, context: Callable[[Any, Any], dict]) -> Callabl
     return html
 
 
-def _cell_html(column: Column, row: Any, value: Any, href: str | None) -> str:
+def _cell_html(column: Column, row: Any, value: Any, href: str | None, text: Callable[[Any], str]) -> str:
     if column.html is not None:
         return column.html(row, value)
     if column.template:
         # Rendered without the request's context processors: a cell template reads `row` and `value` only.
         return get_template(column.template).render({"row": row, "value": value})
     if href:
-        return f'<a href="{conditional_escape(href)}">{value_html(value)}</a>'
-    return value_html(value)
+        return f'<a href="{conditional_escape(href)}">{text(value)}</a>'
+    return text(value)
+
+
+_REPEATING = frozenset({dt.date, dt.datetime, int, float, decimal.Decimal, bool})
+
+
+def _page_values_html() -> Callable[[Any], str]:
+    """value_html, each value other than text made once for the page: dates and numbers repeat from row to row, and
+    localizing one costs more than the rest of its cell."""
+    seen: dict = {}
+
+    def text(value: Any) -> str:
+        if type(value) not in _REPEATING:
+            return value_html(value)
+        # The text too: Decimal("1.0") == Decimal("1.00"), each shown as it is.
+        key = (type(value), str(value))
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = value_html(value)
+        return found
+
+    return text
+
+
+def options_html(options: list[tuple[str, str]], selected: str) -> SafeString:
+    """A filter's `<option>`s (web/list_body.html's select), made here: a unit's list offers a hundred plans and
+    units, three template nodes each."""
+    return mark_safe(  # noqa: S308 (escaped here)
+        "".join(
+            f'<option value="{html.escape(value)}"{" selected" if value == selected else ""}>'
+            f"{html.escape(label)}</option>"
+            for value, label in options
+        )
+    )
+
+
+def header_html(column: Column, label: str, sort: str, query_without_sort: str) -> SafeString:
+    """A column's `<th>` (web/_table.html's header row), with its sort link both ways and the current sort's arrow."""
+    css, label = conditional_escape(column.css), html.escape(label)
+    if not column.sort:
+        return mark_safe(f'<th class="{css}">{label}</th>')  # noqa: S308 (escaped here)
+    name = conditional_escape(column.name)
+    href = (
+        f"?{conditional_escape(query_without_sort) + '&amp;' if query_without_sort else ''}"
+        f"sort={'-' if sort == column.name else ''}{name}"
+    )
+    arrow = " ▲" if sort == column.name else " ▼" if sort == f"-{column.name}" else ""
+    return mark_safe(  # noqa: S308 (escaped here)
+        f'<th class="{css}"><a href="{href}" hx-get="{href}" hx-target="#list-body" hx-push-url="true">'
+        f"{label}{arrow}</a></th>"
+    )
 
 
 def table_rows(shown: list[Column], labels: list[str], rows: list, values: list[list]) -> list[dict]:
@@ -194,9 +267,10 @@ def table_rows(shown: list[Column], labels: list[str], rows: list, values: list[
         for c, label in zip(shown, labels, strict=True)
     ]
     table = []
+    text = _page_values_html()
     for row, row_values in zip(rows, values, strict=True):
         cells = "".join(
-            f"{opens[i]}{_cell_html(c, row, v, c.link(row) if c.link else None)}</td>"
+            f"{opens[i]}{_cell_html(c, row, v, c.link(row) if c.link else None, text)}</td>"
             for i, (c, v) in enumerate(zip(shown, row_values, strict=True))
         )
         overdue = ' class="overdue"' if getattr(row, "is_overdue", False) else ""
@@ -246,6 +320,10 @@ def write_rows(title: str, columns: list[Column], rows, *, out=None) -> bytes | 
     return sheets.write_sheet(force_str(title) or "Sheet1", headers, values(), formats=formats, out=out)
 
 
+# A list of at most this many rows reads its page and its filters' choices afresh at each view of its body: for a
+# unit's own list that costs less than keeping them (compiling the key, a cache round trip each).
+READ_AFRESH_LIMIT = 500
+
 # Counting a national list exactly reads every row it holds (0.5–1 M tasks, on every view): up to this many rows the
 # header counts them; beyond, it shows the database planner's estimate (约), and pages go on while rows do.
 EXACT_COUNT_LIMIT = 10_000
@@ -285,15 +363,29 @@ class ListPaginator(Paginator):
 
     estimated = False
 
-    def __init__(self, object_list, per_page, *, kept: Callable | None = None, keep_order=False, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        kept: Callable | None = None,
+        keep_order=False,
+        counted: Callable[[], tuple[int, bool]] | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
-        self.kept, self.keep_order = kept, keep_order
+        self.kept, self.keep_order, self.counted = kept, keep_order, counted
 
     @cached_property
     def count(self):
-        rows = self.object_list.order_by()
-        total, self.estimated = self.kept("count", rows, self._count) if self.kept else self._count()
+        # `counted`: read already by the view (RestrictedListView.prepared), as read_count reads it.
+        total, self.estimated = (self.counted or self.read_count)()
         return total
+
+    def read_count(self) -> tuple[int, bool]:
+        """The rows and whether that is an estimate, kept with the data's version when there is `kept`."""
+        rows = self.object_list.order_by()
+        return self.kept("count", rows, self._count) if self.kept else self._count()
 
     def _count(self) -> tuple[int, bool]:
         capped = self.object_list.order_by()[: EXACT_COUNT_LIMIT + 1].count()
@@ -328,15 +420,21 @@ class ListPaginator(Paginator):
 
     def rows(self, bottom: int, top: int) -> list:
         """The rows from `bottom` to `top` in the list's order. With `keep_order`, the ids in that order are kept
-        while the data does not change and the rows read by id."""
-        if not (self.keep_order and self.kept):
+        while the data does not change and the rows read by id; a list of at most READ_AFRESH_LIMIT rows reads them
+        afresh."""
+        if not (self.keep_order and self.kept) or (not self.estimated and self.count <= READ_AFRESH_LIMIT):
             return list(self.object_list[bottom:top])
         rows = self.object_list
+        read: list = []
 
         def ordered_ids():
-            return list(rows.values_list("pk", flat=True)[bottom:top])
+            # Not kept: the rows themselves in order (one query, not the ids then the rows), their ids kept.
+            read.extend(rows[bottom:top])
+            return [row.pk for row in read]
 
         ids = self.kept(f"ids:{bottom}:{top}", rows, ordered_ids)
+        if read:
+            return read
         found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
         return [found[pk] for pk in ids if pk in found]
 
@@ -391,10 +489,16 @@ class RestrictedListView(LoginRequiredMixin, View):
                 return requested, ("-" if requested.startswith("-") else "") + column.sort
         return "", self.default_sort
 
-    def filtered(self, queryset: QuerySet) -> tuple[QuerySet, list[dict]]:
+    def filtered(
+        self, queryset: QuerySet, *, count: Callable[[QuerySet], tuple[int, bool]] | None = None
+    ) -> tuple[QuerySet, list[dict]]:
+        """The queryset narrowed by the address's filters, and each filter with its value and choices. `count`: the
+        page's count of the unfiltered rows (ListPaginator.read_count; given the rows to key it on), used when the
+        address filters nothing."""
         active = []
         unfiltered = queryset
-        huge = None
+        rows = unfiltered.order_by()
+        total = None
         queryset = self.filters.from_address(queryset, self.request.GET)
         for flt in self.filters:
             value = self.filters.raw(flt, self.request.GET)
@@ -404,18 +508,25 @@ class RestrictedListView(LoginRequiredMixin, View):
             elif flt.on_page:
                 # Choices read from the rows themselves: over a national list they are thousands of plans or
                 # units and scanning for them costs seconds, so such a filter takes a number (编号) instead.
-                if huge is None:
-                    rows = unfiltered.order_by()
-                    huge = (
-                        self.kept("huge", rows, lambda rows=rows: rows[: OPTIONS_SCAN_LIMIT + 1].count())
-                        > OPTIONS_SCAN_LIMIT
-                    )
-                if not huge:
+                if total is None:
+                    if count is not None and queryset is unfiltered:
+                        # Unfiltered, the page counts these rows anyway: one count serves both.
+                        total = count(rows)[0]
+                    else:
+                        total = self.kept("huge", rows, lambda: rows[: OPTIONS_SCAN_LIMIT + 1].count())
+                if total <= READ_AFRESH_LIMIT:
+                    options = flt.options(unfiltered)
+                elif total <= OPTIONS_SCAN_LIMIT:
                     # Read from the rows (distinct plans or units): kept while the data does not change.
-                    options = self.kept(
-                        f"options:{flt.name}", unfiltered.order_by(), partial(flt.options, unfiltered)
-                    )
-            active.append({"filter": flt, "value": value, "options": options})
+                    options = self.kept(f"options:{flt.name}", rows, partial(flt.options, unfiltered))
+            active.append(
+                {
+                    "filter": flt,
+                    "value": value,
+                    "options": options,
+                    "options_html": None if options is None else options_html(options, value),
+                }
+            )
         return queryset, active
 
     def kept(self, name: str, queryset: QuerySet, compute: Callable[[], Any], *, extra: Any = None) -> Any:
@@ -424,7 +535,11 @@ class RestrictedListView(LoginRequiredMixin, View):
         rows keeps its own answer. A count, the choices read from the rows, a summary over a national list: each
         costs a scan, and data changes rarely between two views of a page."""
         try:
-            sql, params = queryset.query.sql_with_params()
+            # One queryset keys several answers (a list's count and its filters' choices): compiled once.
+            memo = self.__dict__.setdefault("_kept_sql", {})
+            if id(queryset) not in memo:
+                memo[id(queryset)] = (queryset, queryset.query.sql_with_params())
+            sql, params = memo[id(queryset)][1]
             if isinstance(extra, QuerySet):
                 extra = extra.query.sql_with_params()
         except EmptyResultSet:  # a list that matches nothing (queryset.none()): nothing to scan
@@ -472,24 +587,52 @@ class RestrictedListView(LoginRequiredMixin, View):
             )
         return compiled.rows(pks, today_for())
 
+    def filtered_rows(self) -> tuple[QuerySet, list[dict]]:
+        """The list narrowed by the address's filters (not sorted or paged) and its filters, as `prepared` made them:
+        for the figures a list shows over all its rows (extra_context), without reading the filters' choices again."""
+        if getattr(self, "_filtered", None) is None:
+            self.prepared()
+        return self._filtered
+
     def prepared(self) -> tuple[QuerySet, Callable]:
         """The filtered, sorted queryset of the request, and what completes its rows (annotations)."""
-        queryset = self.narrow(self.base_queryset())
-        queryset, active_filters = self.filtered(queryset)
+        unfiltered = self.narrow(self.base_queryset())
         sort_param, order = self.sort_key()
         annotated = set(self.annotation_names())
         # Only a sort by an annotation needs it over the whole list; otherwise the page's rows get it afterwards.
         sort_by_annotation = bool(order) and any(f.lstrip("-") in annotated for f in order.split(","))
-        if sort_by_annotation:
-            queryset = self.annotate(queryset)
-        if self.select_related:
-            queryset = queryset.select_related(*self.select_related)
-        if self.prefetch_related:
-            queryset = queryset.prefetch_related(*self.prefetch_related)
-        if order:
-            queryset = queryset.order_by(*order.split(","), "pk")
+
+        def arranged(queryset):
+            if sort_by_annotation:
+                queryset = self.annotate(queryset)
+            if self.select_related:
+                queryset = queryset.select_related(*self.select_related)
+            if self.prefetch_related:
+                queryset = queryset.prefetch_related(*self.prefetch_related)
+            if order:
+                queryset = queryset.order_by(*order.split(","), "pk")
+            return queryset
+
+        # The unfiltered page's queryset and count, made once if the filters' choices need the count first.
+        made: dict[str, Any] = {}
+
+        def unfiltered_page():
+            if "rows" not in made:
+                made["rows"] = arranged(unfiltered)
+            return made["rows"]
+
+        def count(rows: QuerySet) -> tuple[int, bool]:
+            if "count" not in made:
+                paginator = ListPaginator(unfiltered_page(), self.paginate_by)
+                made["count"] = self.kept("count", rows, paginator.read_count)
+            return made["count"]
+
+        queryset, active_filters = self.filtered(unfiltered, count=count)
+        self._filtered = (queryset, active_filters)
+        queryset = unfiltered_page() if queryset is unfiltered else arranged(queryset)
         finish = (lambda rows: rows) if sort_by_annotation else self.annotate_rows
         self._active_filters, self._sort_param = active_filters, sort_param
+        self._counted = (lambda: made["count"]) if "count" in made else None
         return queryset, finish
 
     def export_name_today(self) -> str:
@@ -532,7 +675,10 @@ class RestrictedListView(LoginRequiredMixin, View):
         active_filters, sort_param = self._active_filters, self._sort_param
         # A page's ids in order are kept with the data's version and its rows read by id: a sort by a computed figure
         # (units by their tasks) or over a unit's thousands of tasks otherwise orders the whole list on every view.
-        paginator = ListPaginator(queryset, self.paginate_by, kept=self.kept, keep_order=True)
+        # The count is the one prepared() read already, when it did.
+        paginator = ListPaginator(
+            queryset, self.paginate_by, kept=self.kept, keep_order=True, counted=self._counted
+        )
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(finish(list(page.object_list)))
         shown = [c for c in self.columns if c.page]
@@ -547,15 +693,18 @@ class RestrictedListView(LoginRequiredMixin, View):
             }
             for i, c in enumerate(shown)
         ]
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("export", None)
+        query_without_sort = _without(params, "sort")
+        for header in headers:
+            header["html"] = header_html(header["column"], header["label"], sort_param, query_without_sort)
         if units:
             values = [
                 [money.format_amount(v, units[i]) if i in units else v for i, v in enumerate(row_values)]
                 for row_values in values
             ]
         table = table_rows(shown, [h["label"] for h in headers], rows, values)
-        params = request.GET.copy()
-        params.pop("page", None)
-        params.pop("export", None)
         return {
             "title": self.title,
             "path": request.path,
@@ -569,7 +718,7 @@ class RestrictedListView(LoginRequiredMixin, View):
             "q": request.GET.get(SEARCH, ""),
             "sort": sort_param,
             "query_without_page": params.urlencode(),
-            "query_without_sort": _without(params, "sort"),
+            "query_without_sort": query_without_sort,
             **header,
             **self.extra_context(),
         }

@@ -74,12 +74,17 @@ class Paging(PaginationBase):
         more, page = len(page) > limit, page[:limit]
         if attach := getattr(queryset, "attach", None):
             page = attach(page)
-        # Counted on the ids alone, without the computed fields (lights) the page's rows are read with.
-        counter = ListPaginator(getattr(queryset, "counted", queryset).values("pk"), limit)
+        if not pagination.after and start == 0 and not more:
+            # The page holds every row (a unit's short list): nothing more to count.
+            count, exact = len(page), True
+        else:
+            # Counted on the ids alone, without the computed fields (lights) the page's rows are read with.
+            counter = ListPaginator(getattr(queryset, "counted", queryset).values("pk"), limit)
+            count, exact = counter.count, not counter.estimated
         return {
             "items": page,
-            "count": counter.count,
-            "count_exact": not counter.estimated,
+            "count": count,
+            "count_exact": exact,
             "next": keyset.encode(keyset.values_of(page[-1], keys, queryset), keys) if more else None,
         }
 

@@ -4,9 +4,10 @@ than on its SQL; Django's get_FOO_display() translates every choice of the field
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
@@ -20,6 +21,17 @@ def url_maker(name: str) -> Callable[[object], str]:
     """id → the path of the named url (one id argument) for that id, as reverse(name, args=[id]) gives it."""
     head, _sep, tail = reverse(name, args=[_ID]).partition(str(_ID))
     return lambda pk: f"{head}{pk}{tail}"
+
+
+@functools.lru_cache(maxsize=64)
+def _url_maker(name: str, _prefix: str, _urlconf) -> Callable[[object], str]:
+    return url_maker(name)
+
+
+def object_url(name: str, pk) -> str:
+    """reverse(name, args=[pk]) for a link on every row of a list, reversed once per url name, script prefix and
+    urlconf in the process."""
+    return _url_maker(name, get_script_prefix(), get_urlconf())(pk)
 
 
 def localizer() -> Callable[[object], str]:

@@ -30,7 +30,7 @@ class DispatchListView(RestrictedListView):
     body_template_name = "dispatches/dispatch_list.html"
 
     def extra_context(self):
-        queryset, _active = self.filtered(self.base_queryset())
+        queryset, _active = self.filtered_rows()
         labels = dict(Dispatch.FIELDS)
         # The fields present and the units sending the most people (a national list has thousands; the table shows
         # the first 50): both scan every dispatch of the list, so they are kept while the data does not change.

@@ -57,7 +57,7 @@ class FundingLineListView(RestrictedListView):
 
     def extra_context(self):
         # The chart covers the whole filtered list: planned by the line's year, paid by the year it was paid.
-        queryset, active = self.filtered(self.narrow(self.base_queryset()))
+        queryset, active = self.filtered_rows()
         # Sums over every line and payment of the list: kept while the data does not change.
         if (
             sees_everything(self.request.user)

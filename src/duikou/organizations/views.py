@@ -14,7 +14,7 @@ from duikou.analytics.services import organization_summary
 from duikou.core import versioned
 from duikou.core.compiled import Compiled, Param
 from duikou.core.lists import RestrictedListView
-from duikou.core.permissions import VIEW, Viewer, passes_through
+from duikou.core.permissions import UNIT_ROLES, VIEW, Viewer, passes_through, role_of
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task, attach_task_figures
@@ -58,13 +58,25 @@ def organization_detail(request, pk: int):
     the gate sees alike while the data's version and the day stay the same (core.versioned.kept_body).
     """
 
-    org = get_object_or_404(Organization.objects.restrict(request.user, VIEW).select_related("parent"), pk=pk)
+    org = visible_unit(request.user, pk)
     body, context = versioned.kept_body(
         "unit-pages", request, "organizations/_organization_body.html", partial(_body, request.user, org)
     )
     return render(
         request, "organizations/organization_detail.html", {**context, "org": org, "unit_body": body}
     )
+
+
+def visible_unit(user, pk: int) -> Organization:
+    """The unit with its parent if `user` may see it, else 404. A unit's own page, what its users open most, reads the
+    row once: it is also the user's organization, which the gate reads, and passes the gate whole (passes_through)."""
+    if pk == getattr(user, "organization_id", None) and role_of(user) in UNIT_ROLES:
+        org = Organization.objects.select_related("parent").filter(pk=pk).first()
+        if org is not None:
+            user.organization = org
+            if passes_through(user, Organization, "pk", org):
+                return org
+    return get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
 
 
 def _body(user, org: Organization) -> dict:

@@ -1,23 +1,25 @@
 """Columns of the plan and task lists (shared by the page and its .xlsx export)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.lists import Column
+from duikou.core.rows import object_url
 
 
 def plan_link(plan):
-    return reverse("plans:detail", args=[plan.pk])
+    return object_url("plans:detail", plan.pk)
 
 
 def task_plan_link(task):
     """A task's own page (its units' parts, light, urges and requests)."""
-    return reverse("supervision:task", args=[task.pk])
+    return object_url("supervision:task", task.pk)
 
 
 def task_units(kind):
+    """A task's units of one role as the plan printed them (`printed_units`, attached by TaskListView.decorate)."""
+
     def units(task):
-        return "、".join(r.printed_name for r in task.responsibilities.all() if r.role == kind)
+        return "、".join(task.printed_units.get(kind, ()))
 
     return units
 

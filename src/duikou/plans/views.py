@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.analytics.services import plan_summary
 from duikou.core import versioned
+from duikou.core.compiled import Compiled, IdList
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import VIEW, sees_everything
 from duikou.organizations.models import Organization
@@ -35,6 +36,20 @@ class PlanListView(RestrictedListView):
         return queryset.annotate(task_count=Count("tasks"))
 
 
+# What the task list's columns read of a task and its plan (the overdue rule: status, due and completion dates).
+TASK_ROW_FIELDS = (
+    "number",
+    "title",
+    "deadline",
+    "due_date",
+    "status",
+    "progress",
+    "completed_on",
+    "plan",
+    "plan__title",
+)
+
+
 class TaskListView(RestrictedListView):
     model = Task
     title = _("任务")
@@ -48,11 +63,30 @@ class TaskListView(RestrictedListView):
         return annotate_tasks(queryset)
 
     def base_queryset(self):
-        # The unit columns print each assignment's name as the plan printed it: no organization rows to build.
-        responsibilities = Responsibility.objects.only("pk", "task_id", "role", "printed_name", "order")
-        return (
-            super().base_queryset().prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
-        )
+        # Not every text and JSON field of the task and its plan (the plan's source file too): reading them was most
+        # of the page's rows.
+        return super().base_queryset().only(*TASK_ROW_FIELDS)
+
+    def decorate(self, rows):
+        """Each task's units by role, as the plan printed them (the unit columns): one query of plain values for the
+        page, no responsibility or organization rows to build."""
+        names: dict[int, dict[str, list[str]]] = {}
+        for task_id, role, printed_name in _PRINTED_UNITS.rows(t.pk for t in rows):
+            names.setdefault(task_id, {}).setdefault(role, []).append(printed_name)
+        for task in rows:
+            task.printed_units = names.get(task.pk, {})
+        return rows
+
+
+# Tasks' units by role, in the plan's order, as printed: compiled once (core.compiled), run with each page's ids.
+_PRINTED_UNITS = Compiled(
+    Responsibility,
+    lambda: (
+        Responsibility.objects.filter(task_id__in=IdList())
+        .order_by("task_id", "role", "order")
+        .values_list("task_id", "role", "printed_name")
+    ),
+)
 
 
 def visible_plan(request, pk: int) -> Plan:

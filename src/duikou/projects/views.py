@@ -21,7 +21,7 @@ class ProjectListView(RestrictedListView):
     body_template_name = "projects/project_list.html"
 
     def extra_context(self):
-        queryset, _active = self.filtered(self.base_queryset())
+        queryset, _active = self.filtered_rows()
         labels = dict(Project.STATUSES)
         # A scan of the whole library (500,000 projects nationally): kept while the data does not change.
         totals = (
