@@ -57,11 +57,16 @@ def test_a_worker_freezes_what_it_loaded_after_the_warm_up():
     from duikou import gunicorn_hooks
 
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     try:
         assert gunicorn_hooks.settle() == []
         assert gc.get_freeze_count() > 10_000
         assert gc.get_count()[0] < 100  # collected before freezing: no garbage kept frozen
+        # The youngest generation collected less often than Python's default of every 700 new objects.
+        assert gc.get_threshold() == gunicorn_hooks.WORKER_GC_THRESHOLDS
+        assert gc.get_threshold()[0] > thresholds[0]
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
     bench = Path(__file__).resolve().parents[2] / "benchmarks" / "pages_bench.py"
     assert "gunicorn_hooks.settle()" in bench.read_text(encoding="utf-8")
