@@ -363,7 +363,7 @@ def roll_unit_rollups() -> int:
     write in flight is either counted by it (committed first) or judged against the new as_of (after).
     """
     today = today_for()
-    if not UnitRollup.objects.filter(as_of__lt=today).exists():
+    if not _STALE_ROLLUP.rows(None, today):
         return 0
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -377,6 +377,12 @@ def roll_unit_rollups() -> int:
             UnitRollup.objects.filter(organization_id__in=chunk).delete()
             _fill_unit_rollup(chunk)
     return len(stale)
+
+
+# Asked at every read of the rollups (a unit's dashboard), compiled once a day.
+_STALE_ROLLUP = Compiled(
+    UnitRollup, lambda today: UnitRollup.objects.filter(as_of__lt=today).values_list("pk")[:1]
+)
 
 
 def _count():

@@ -191,6 +191,11 @@ def task_lights(ids, today: dt.date | None = None) -> dict[int, dict]:
     return {pk: {"light": light, "light_rank": rank} for pk, light, rank in rows}
 
 
+def task_light_ranks(ids, today: dt.date | None = None) -> dict[int, int]:
+    """Task id → its light's rank (`RANK`): `task_lights` without a dict per task, for counting a unit's thousands."""
+    return {pk: rank for pk, _light, rank in _TASK_LIGHTS.rows(ids, today or today_for())}
+
+
 def counts(tasks, today: dt.date | None = None) -> dict[str, int]:
     """How many of these tasks are in each light (one grouped query)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import NamedTuple
@@ -323,10 +324,10 @@ def _part_figures(user, visible_ids: set) -> dict:
     ids = [r["organization_id"] for r in unit_rows]
     # Every light it shows is over its own published tasks (its units' tasks are among them): each task's light
     # once (one query compiled once a day), counted here.
-    published = {t.pk: t.program_id for t in rows.tasks if t.published}
-    task_light = {pk: found["light_rank"] for pk, found in lights.task_lights(list(published), today).items()}
-    found = Counter(lights.BY_RANK[rank] for rank in task_light.values())
-    light_counts = {key: found.get(key, 0) for key in lights.RANK}
+    published = {t.pk: t.program_id for t in rows.tasks if t.plan_status == Plan.PUBLISHED}
+    task_light = lights.task_light_ranks(published, today)
+    found = Counter(task_light.values())
+    light_counts = {key: found.get(rank, 0) for key, rank in lights.RANK.items()}
     # Its units' task assignments, read once: the units' lights, and which of its units report on which programs
     # (the page's 未报/迟报, which read them again with the shares, joined to their plans: ~25 ms nationally).
     assignments = _ASSIGNMENTS.rows(units)
@@ -342,11 +343,13 @@ def _part_figures(user, visible_ids: set) -> dict:
     # The first red tasks in the order the database sorts them (due date, its nulls as it places them, plan,
     # order), read by id: asked to sort a thousand ids, PostgreSQL walked the due-date index (19,000 rows).
     nulls_last = connection.features.nulls_order_largest
-    red_rows = sorted(
-        (t for t in rows.tasks if task_light.get(t.pk) == lights.RANK[lights.RED]),
+    red_rank = lights.RANK[lights.RED]
+    red_rows = heapq.nsmallest(
+        RED_TASKS_SHOWN,
+        (t for t in rows.tasks if task_light.get(t.pk) == red_rank),
         key=lambda t: ((t.due_date is None) == nulls_last, t.due_date or dt.date.min, t.plan_id, t.order),
     )
-    red = [RedTask(*row) for row in _RED_TASKS.rows([t.pk for t in red_rows[:RED_TASKS_SHOWN]])]
+    red = [RedTask(*row) for row in _RED_TASKS.rows([t.pk for t in red_rows])]
     # The units' shares among those read, against the figures their own reports give (as unit_shares counts them).
     got = achieved_by_allocation_of(organization_ids=ids)
     shares = _shares_reached(
@@ -494,7 +497,7 @@ def _shares_reached(rows, got: dict) -> dict:
 class _TaskRow(NamedTuple):
     pk: int
     program_id: int
-    published: bool
+    plan_status: str
     status: str
     due_date: dt.date | None
     completed_on: dt.date | None
@@ -520,11 +523,7 @@ class _PartRows(NamedTuple):
 
     @classmethod
     def read(cls, user) -> _PartRows:
-        published = Plan.PUBLISHED
-        tasks = [
-            _TaskRow(pk, program_id, plan_status == published, *rest)
-            for pk, program_id, plan_status, *rest in _seen(_TASKS, user)
-        ]
+        tasks = list(map(_TaskRow._make, _seen(_TASKS, user)))
         targets = _target_info(_seen(_TARGETS, user))
         # The shares without their targets joined (3,000 rows, two index lookups each): a share the user sees is on
         # a target it sees (the gate's paths say so); any other is read by id.
