@@ -62,3 +62,28 @@ def test_shares_gate_is_one_or_of_its_column_and_the_ids_its_other_path_reaches(
             assert "UNION" not in sql and "organization_id" in sql, sql
         nested = Allocation.objects.filter(pk__in=gated.values("pk"))
         assert set(nested.values_list("pk", flat=True)) == plain_gate(Allocation, user, "view"), user.username
+
+
+def test_one_compiled_gate_per_shape_lets_each_user_through_its_own_rows(world):
+    """The gate compiled once for a `Shape` (role, and whether the user has a unit: its subtree's path a parameter)
+    gives every user of that shape, of whichever unit, the rows restrict() gives it, for every gated model; the
+    users of one role share the one compiled query."""
+    from duikou.core.compiled import Compiled
+
+    for model in GATED:
+        compiled = Compiled(
+            model,
+            lambda shape, model=model: model.objects.restrict(shape.stand_in()).order_by().values_list("pk"),
+            maxsize=32,
+        )
+        for user in world.users.values():
+            shape = perms.Shape(user)
+            found = {pk for (pk,) in compiled.rows(None, shape, **shape.values())}
+            assert found == set(model.objects.restrict(user).values_list("pk", flat=True)), (
+                model._meta.label,
+                user.username,
+            )
+        shapes = {perms.Shape(user) for user in world.users.values()}
+        assert compiled._sql.cache_info().misses == len(shapes), model._meta.label
+    reporters = [u for u in world.users.values() if perms.role_of(u) == perms.UNIT_REPORTER]
+    assert len({u.organization_id for u in reporters}) > 1  # reporters of two units: one shape

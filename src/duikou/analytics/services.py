@@ -363,7 +363,7 @@ def roll_unit_rollups() -> int:
     write in flight is either counted by it (committed first) or judged against the new as_of (after).
     """
     today = today_for()
-    if not UnitRollup.objects.filter(as_of__lt=today).exists():
+    if not _STALE_ROLLUP.rows(None, today):
         return 0
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -377,6 +377,12 @@ def roll_unit_rollups() -> int:
             UnitRollup.objects.filter(organization_id__in=chunk).delete()
             _fill_unit_rollup(chunk)
     return len(stale)
+
+
+# Asked at every read of the rollups (a unit's dashboard), compiled once a day.
+_STALE_ROLLUP = Compiled(
+    UnitRollup, lambda today: UnitRollup.objects.filter(as_of__lt=today).values_list("pk")[:1]
+)
 
 
 def _count():
@@ -717,33 +723,50 @@ def program_figures(program_ids=None, *, today: dt.date | None = None, group: bo
 
 def unit_figures(organization_ids=None, *, limit: int | None = 100) -> list[dict]:
     """Units by overdue then assigned tasks: assignments (lead + support), lead, completed, overdue as of today,
-    read from the unit rollups. `organization_ids` narrows them (None: every unit; a list or a subquery)."""
+    read from the unit rollups. `organization_ids` narrows them (None: every unit; a list, a set or a subquery)."""
     roll_unit_rollups()
+    if isinstance(organization_ids, list | set | frozenset) and limit:
+        return [dict(zip(_UNIT_COLUMNS, row, strict=True)) for row in _UNITS_OF.rows(organization_ids, limit)]
+    return list(_unit_rows(organization_ids, limit))
+
+
+_UNIT_COLUMNS = ("organization_id", "tasks", "lead", "completed", "overdue")
+
+
+def _unit_rows(organization_ids, limit: int | None):
     rows = UnitRollup.objects.filter(tasks__gt=0)
     if organization_ids is not None:
         rows = rows.filter(organization_id__in=organization_ids)
-    rows = rows.order_by("-overdue", "-tasks", "organization_id").values(
-        "organization_id", "tasks", "lead", "completed", "overdue"
-    )
-    return list(rows[:limit] if limit else rows)
+    rows = rows.order_by("-overdue", "-tasks", "organization_id").values(*_UNIT_COLUMNS)
+    return rows[:limit] if limit else rows
+
+
+# Given units' rows (a unit's subtree, its ids read already: its dashboard), compiled once.
+_UNITS_OF = Compiled(UnitRollup, lambda limit: _unit_rows(IdList(), limit).values_list(*_UNIT_COLUMNS))
+_REACHED = Compiled(
+    TargetTally,
+    lambda: TargetTally.objects.filter(target_id__in=IdList(), reached=True).values_list("target_id"),
+)
 
 
 def targets_reached(target_ids) -> set[int]:
     """The ids among `target_ids` whose achieved value meets the target, read from the target tallies (kept in the
     transaction that approves a report: the same answer as reports.achieved with targets.models.reached)."""
-    return set(
-        TargetTally.objects.filter(target_id__in=IdList(target_ids), reached=True).values_list(
-            "target_id", flat=True
-        )
-    )
+    return {pk for (pk,) in _REACHED.rows(target_ids)}
 
 
 def unit_paid(organization_ids, kind: str = "disbursement") -> dict[int, Decimal]:
     """Organization id → money of this kind it paid out (all years)."""
-    return {
-        r["organization_id"]: r["s"] or ZERO
-        for r in UnitFundsTally.objects.filter(organization_id__in=organization_ids, kind=kind)
+    return {pk: paid or ZERO for pk, paid in _UNIT_PAID.rows(organization_ids, kind)}
+
+
+_UNIT_PAID = Compiled(
+    UnitFundsTally,
+    lambda kind: (
+        UnitFundsTally.objects.filter(organization_id__in=IdList(), kind=kind)
         .values("organization_id")
         .annotate(s=Sum("paid"))
         .order_by()
-    }
+        .values_list("organization_id", "s")
+    ),
+)

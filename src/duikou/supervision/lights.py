@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -190,6 +191,11 @@ def task_lights(ids, today: dt.date | None = None) -> dict[int, dict]:
     return {pk: {"light": light, "light_rank": rank} for pk, light, rank in rows}
 
 
+def task_light_ranks(ids, today: dt.date | None = None) -> dict[int, int]:
+    """Task id → its light's rank (`RANK`): `task_lights` without a dict per task, for counting a unit's thousands."""
+    return {pk: rank for pk, _light, rank in _TASK_LIGHTS.rows(ids, today or today_for())}
+
+
 def counts(tasks, today: dt.date | None = None) -> dict[str, int]:
     """How many of these tasks are in each light (one grouped query)."""
 
@@ -329,7 +335,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None, me
     if not programs:
         return []
     ids = [p.pk for p in programs]
-    grace = dict(LightRule.objects.filter(program__in=ids).values_list("program_id", "report_grace_days"))
+    grace = dict(_GRACE.rows(ids))
     periods = {}
     for program in programs:
         day = today or today_for(program)
@@ -340,16 +346,17 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None, me
         members = {pk: set(members.get(pk, ())) for pk in ids}
     else:
         members = _reporting_units(ids, units)
-    orgs = Organization.objects.filter(pk__in={o for m in members.values() for o in m})
-    by_id = {o.pk: o for o in orgs.order_by("full_name")}
-    wanted = Q(pk__in=[])
-    for program_id, (_day, period, _due) in periods.items():
-        wanted |= Q(program_id=program_id, period=str(period))
+    member_ids = {o for m in members.values() for o in m}
+    by_id = {row[0]: _Unit(*row) for row in _UNITS_NAMED.rows(member_ids)}
+    # The members' reports for the periods wanted, read by unit (a program's thousands of other units are not read),
+    # each kept if it is for its program's period.
+    wanted = {(program_id, str(period)) for program_id, (_day, period, _due) in periods.items()}
     handed: dict[tuple[int, int], object] = {
         (program_id, org_id): submitted
-        for program_id, org_id, submitted in Report.objects.filter(wanted, status__in=HANDED_IN).values_list(
-            "program_id", "organization_id", "submitted_at"
+        for program_id, org_id, period, submitted in _HANDED.rows(
+            member_ids, tuple(sorted({p for _program, p in wanted}))
         )
+        if (program_id, str(period)) in wanted  # the stored period read back as a Period
     }
     statuses = []
     for program in programs:
@@ -369,6 +376,36 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None, me
                 late.append(org)
         statuses.append({"program": program, "period": period, "due": due, "missing": missing, "late": late})
     return statuses
+
+
+class _Unit(NamedTuple):
+    """What 未报 and 迟报 name of a unit."""
+
+    pk: int
+    name: str
+    full_name: str
+
+
+_GRACE = Compiled(
+    LightRule,
+    lambda: (
+        LightRule.objects.filter(program_id__in=IdList())
+        .order_by()
+        .values_list("program_id", "report_grace_days")
+    ),
+)
+_UNITS_NAMED = Compiled(
+    Organization,
+    lambda: Organization.objects.filter(pk__in=IdList()).order_by().values_list(*_Unit._fields),
+)
+_HANDED = Compiled(
+    Report,
+    lambda periods: (
+        Report.objects.filter(organization_id__in=IdList(), period__in=periods, status__in=HANDED_IN)
+        .order_by()
+        .values_list("program_id", "organization_id", "period", "submitted_at")
+    ),
+)
 
 
 def _reporting_units(ids: list[int], units) -> dict[int, set[int]]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -17,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from duikou.analytics import services as analytics
 from duikou.core import jobs, versioned
-from duikou.core.compiled import IdList
+from duikou.core.compiled import Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
-from duikou.core.permissions import VIEW, sees_everything, viewer_key
+from duikou.core.permissions import VIEW, Shape, sees_everything, viewer_key
 from duikou.funds.models import FundingLine, Transaction
 from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (the funds pages' name)
 from duikou.organizations.models import Organization
@@ -66,13 +67,14 @@ def dashboard(user, page=1) -> dict:
 
     everything = sees_everything(user)
     version = versioned.data_version()
-    visible = Program.objects.restrict(user, VIEW).order_by("name", "pk")
-    if not everything:
+    if everything:
+        visible = Program.objects.restrict(user, VIEW).order_by("name", "pk")
+    else:
         # A unit's programs are few: the gate's query runs once, not per count and page, and its answer is kept on
         # the data's version (a responsibility or a program's recipients changed moves it): the gate's walk through
         # the unit's tasks was most of a cached view's SQL.
         visible = versioned.cached(
-            "dashboard-programs", viewer_scope(user, everything), lambda: list(visible), version=version
+            "dashboard-programs", viewer_scope(user, everything), lambda: _programs(user), version=version
         )
     programs_page = Paginator(visible, PROGRAMS_PER_PAGE).get_page(page)
     programs = list(programs_page.object_list)
@@ -224,7 +226,7 @@ def _encode(whole: dict) -> dict:
 
 def _decode(data: dict) -> dict:
     def red_tasks():
-        tasks = Task.objects.select_related("plan").in_bulk(data["red_tasks"])
+        tasks = {row[0]: RedTask(*row) for row in _RED_TASKS.rows(data["red_tasks"])}
         return [tasks[pk] for pk in data["red_tasks"] if pk in tasks]
 
     totals = {k: (Decimal(v) if k in MONEY else v) for k, v in data["totals"].items()}
@@ -274,7 +276,8 @@ def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
     tasks = Task.objects.filter(plan__status=Plan.PUBLISHED)
     light_counts = lights.counts(tasks)
     red = lights.annotate_lights(tasks).filter(light=lights.RED)
-    red = list(red.select_related("plan").order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN])
+    red = red.order_by("due_date", "plan_id", "order").values_list(*RedTask._fields)[:RED_TASKS_SHOWN]
+    red = [RedTask(*row) for row in red]
     return {
         "programs": {},
         "totals": _with_ratios(total or dict(EMPTY)),
@@ -287,7 +290,7 @@ def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
 def _unit_rows(unit_rows: list[dict], shares: dict, unit_lights: dict) -> list[dict]:
     """The units' rows (their rollups) with their names, completion, money paid, shares reached and light."""
     ids = [r["organization_id"] for r in unit_rows]
-    names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    names = dict(_NAMES.rows(ids))
     paid = analytics.unit_paid(ids)
     for row in unit_rows:
         row["organization__full_name"] = names.get(row["organization_id"], "")
@@ -296,6 +299,12 @@ def _unit_rows(unit_rows: list[dict], shares: dict, unit_lights: dict) -> list[d
         row["allocations"], row["allocations_reached"] = shares.get(row["organization_id"], (0, 0))
         row["light"] = unit_lights.get(row["organization_id"], lights.DONE)
     return list(unit_rows)
+
+
+_NAMES = Compiled(
+    Organization,
+    lambda: Organization.objects.filter(pk__in=IdList()).order_by().values_list("pk", "full_name"),
+)
 
 
 def _part_figures(user, visible_ids: set) -> dict:
@@ -310,22 +319,18 @@ def _part_figures(user, visible_ids: set) -> dict:
     shown = [f for pk, f in figures.items() if pk in visible_ids]
     total = {k: sum((f[k] for f in shown), Decimal(0) if k in MONEY else 0) for k in FIGURES}
 
-    units = set(Organization.objects.restrict(user, VIEW).values_list("pk", flat=True))
-    unit_rows = analytics.unit_figures(IdList(units), limit=100)
+    units = {pk for (pk,) in _seen(_UNITS, user)}
+    unit_rows = analytics.unit_figures(units, limit=100)
     ids = [r["organization_id"] for r in unit_rows]
     # Every light it shows is over its own published tasks (its units' tasks are among them): each task's light
     # once (one query compiled once a day), counted here.
-    published = {t.pk: t.program_id for t in rows.tasks if t.published}
-    task_light = {pk: found["light_rank"] for pk, found in lights.task_lights(list(published), today).items()}
-    found = Counter(lights.BY_RANK[rank] for rank in task_light.values())
-    light_counts = {key: found.get(key, 0) for key in lights.RANK}
+    published = {t.pk: t.program_id for t in rows.tasks if t.plan_status == Plan.PUBLISHED}
+    task_light = lights.task_light_ranks(published, today)
+    found = Counter(task_light.values())
+    light_counts = {key: found.get(rank, 0) for key, rank in lights.RANK.items()}
     # Its units' task assignments, read once: the units' lights, and which of its units report on which programs
     # (the page's 未报/迟报, which read them again with the shares, joined to their plans: ~25 ms nationally).
-    assignments = (
-        Responsibility.objects.filter(organization_id__in=IdList(units))
-        .order_by()  # not the responsibilities' order: joining every one to its task cost ~30 ms
-        .values_list("organization_id", "task_id")
-    )
+    assignments = _ASSIGNMENTS.rows(units)
     mine = set(ids)
     worst: dict[int, int] = {}
     reporting: list[tuple[int, int, bool]] = []
@@ -338,12 +343,13 @@ def _part_figures(user, visible_ids: set) -> dict:
     # The first red tasks in the order the database sorts them (due date, its nulls as it places them, plan,
     # order), read by id: asked to sort a thousand ids, PostgreSQL walked the due-date index (19,000 rows).
     nulls_last = connection.features.nulls_order_largest
-    red_rows = sorted(
-        (t for t in rows.tasks if task_light.get(t.pk) == lights.RANK[lights.RED]),
+    red_rank = lights.RANK[lights.RED]
+    red_rows = heapq.nsmallest(
+        RED_TASKS_SHOWN,
+        (t for t in rows.tasks if task_light.get(t.pk) == red_rank),
         key=lambda t: ((t.due_date is None) == nulls_last, t.due_date or dt.date.min, t.plan_id, t.order),
     )
-    red = Task.objects.filter(pk__in=[t.pk for t in red_rows[:RED_TASKS_SHOWN]])
-    red = list(red.select_related("plan").order_by("due_date", "plan_id", "order")[:RED_TASKS_SHOWN])
+    red = [RedTask(*row) for row in _RED_TASKS.rows([t.pk for t in red_rows])]
     # The units' shares among those read, against the figures their own reports give (as unit_shares counts them).
     got = achieved_by_allocation_of(organization_ids=ids)
     shares = _shares_reached(
@@ -369,6 +375,38 @@ def _part_figures(user, visible_ids: set) -> dict:
             ),
         ),
     }
+
+
+# Its units' task assignments (not in the responsibilities' order: joining every one to its task cost ~30 ms).
+_ASSIGNMENTS = Compiled(
+    Responsibility,
+    lambda: (
+        Responsibility.objects.filter(organization_id__in=IdList())
+        .order_by()
+        .values_list("organization_id", "task_id")
+    ),
+)
+
+
+class RedTask(NamedTuple):
+    """What the dashboard shows of a red task (not the task and its plan with the plan's source file)."""
+
+    pk: int
+    number: str
+    title: str
+    due_date: dt.date | None
+    progress: int
+    plan__title: str
+
+
+_RED_TASKS = Compiled(
+    Task,
+    lambda: (
+        Task.objects.filter(pk__in=IdList())
+        .order_by("due_date", "plan_id", "order")
+        .values_list(*RedTask._fields)[:RED_TASKS_SHOWN]
+    ),
+)
 
 
 def _page_figures(user, programs: list, members: dict | None = None) -> dict:
@@ -459,7 +497,7 @@ def _shares_reached(rows, got: dict) -> dict:
 class _TaskRow(NamedTuple):
     pk: int
     program_id: int
-    published: bool
+    plan_status: str
     status: str
     due_date: dt.date | None
     completed_on: dt.date | None
@@ -485,29 +523,13 @@ class _PartRows(NamedTuple):
 
     @classmethod
     def read(cls, user) -> _PartRows:
-        tasks = [
-            _TaskRow(pk, program_id, plan_status == Plan.PUBLISHED, *rest)
-            for pk, program_id, plan_status, *rest in Task.objects.restrict(user, VIEW)
-            .order_by()
-            .values_list(
-                "pk",
-                "plan__program_id",
-                "plan__status",
-                "status",
-                "due_date",
-                "completed_on",
-                "plan_id",
-                "order",
-            )
-        ]
-        targets = _target_info(Target.objects.restrict(user, VIEW).order_by())
+        tasks = list(map(_TaskRow._make, _seen(_TASKS, user)))
+        targets = _target_info(_seen(_TARGETS, user))
         # The shares without their targets joined (3,000 rows, two index lookups each): a share the user sees is on
         # a target it sees (the gate's paths say so); any other is read by id.
-        shares = list(
-            targets_allocations(user).order_by().values_list("pk", "organization_id", "value", "target_id")
-        )
+        shares = _seen(_SHARES, user)
         other = {target_id for *_share, target_id in shares if target_id not in targets}
-        their = _target_info(Target.objects.filter(pk__in=other)) if other else {}
+        their = _target_info(_TARGETS_BY_ID.rows(other)) if other else {}
         allocations = []
         for pk, org_id, value, target_id in shares:
             program_id, comparator, published = targets.get(target_id) or their[target_id]
@@ -515,14 +537,70 @@ class _PartRows(NamedTuple):
         return cls(tasks, targets, allocations)
 
 
-def _target_info(targets) -> dict[int, tuple[int, str, bool]]:
-    """Target id → (program id, comparator, whether its plan is published): what _PartRows keeps of a target."""
-    return {
-        pk: (program_id, comparator, status == Plan.PUBLISHED)
-        for pk, program_id, comparator, status in targets.values_list(
-            "pk", "plan__program_id", "comparator", "plan__status"
-        )
-    }
+def _target_info(rows) -> dict[int, tuple[int, str, bool]]:
+    """Target id → (program id, comparator, whether its plan is published): what _PartRows keeps of a target, from
+    rows of _TARGET_COLUMNS."""
+    published = Plan.PUBLISHED
+    return {pk: (program_id, comparator, status == published) for pk, program_id, comparator, status in rows}
+
+
+def _seen(query: Compiled, user) -> list[tuple]:
+    """The rows of a `_gated` query for `user`."""
+    shape = Shape(user)
+    return query.rows(None, shape, **shape.values())
+
+
+def _gated(model, build) -> Compiled:
+    """`build(rows the user may see)` compiled once per gate `Shape`: every unit's reporters share one SQL."""
+    return Compiled(model, lambda shape: build(model.objects.restrict(shape.stand_in(), VIEW).order_by()))
+
+
+_TASK_COLUMNS = (
+    "pk",
+    "plan__program_id",
+    "plan__status",
+    "status",
+    "due_date",
+    "completed_on",
+    "plan_id",
+    "order",
+)
+_TARGET_COLUMNS = ("pk", "plan__program_id", "comparator", "plan__status")
+_TASKS = _gated(Task, lambda rows: rows.values_list(*_TASK_COLUMNS))
+_TARGETS = _gated(Target, lambda rows: rows.values_list(*_TARGET_COLUMNS))
+_TARGETS_BY_ID = Compiled(
+    Target, lambda: Target.objects.filter(pk__in=IdList()).order_by().values_list(*_TARGET_COLUMNS)
+)
+_SHARES = _gated(Allocation, lambda rows: rows.values_list("pk", "organization_id", "value", "target_id"))
+_UNITS = _gated(Organization, lambda rows: rows.values_list("pk"))
+# Each line's program looked up by its plan: joined, PostgreSQL hashed all 20,000 plans for a unit's 300 lines
+# (its guess of the gate's lines is a few hundred).
+_PROGRAM_OF_LINE = Subquery(Plan.objects.filter(pk=OuterRef("plan_id")).values("program_id"))
+_PLANNED = _gated(FundingLine, lambda rows: rows.values_list(_PROGRAM_OF_LINE).annotate(s=Sum("amount")))
+# Summed per funding line, then the lines' programs read by id: joining each of a unit's ~10,000 payments to its
+# line and plan hashed all 100,000 lines (80 ms against ~10 on national PostgreSQL).
+_PAID = _gated(
+    Transaction,
+    lambda rows: (
+        rows.spent()
+        .filter(funding_line__isnull=False)
+        .values("funding_line_id")
+        .annotate(s=Sum("amount"))
+        .values_list("funding_line_id", "s")
+    ),
+)
+_LINE_PROGRAM = Compiled(
+    FundingLine,
+    lambda: FundingLine.objects.filter(pk__in=IdList()).order_by().values_list("pk", _PROGRAM_OF_LINE),
+)
+_PROGRAM_FIELDS = tuple(f.attname for f in Program._meta.concrete_fields)
+_PROGRAMS = _gated(Program, lambda rows: rows.order_by("name", "pk").values_list(*_PROGRAM_FIELDS))
+
+
+def _programs(user) -> list[Program]:
+    """The programs `user` may see, by name."""
+    alias = router.db_for_read(Program)
+    return [Program.from_db(alias, _PROGRAM_FIELDS, row) for row in _seen(_PROGRAMS, user)]
 
 
 def _restricted_program_figures(user, today: dt.date, *, rows: _PartRows | None = None) -> dict[int, dict]:
@@ -546,28 +624,10 @@ def _restricted_program_figures(user, today: dt.date, *, rows: _PartRows | None 
     for program_id, (count, met_shares) in shares.items():
         out[program_id]["allocations"] += count
         out[program_id]["allocations_reached"] += met_shares
-    # Each line's program looked up by its plan: joined, PostgreSQL hashed all 20,000 plans for a unit's 300 lines
-    # (its guess of the gate's lines is a few hundred).
-    program_of = Plan.objects.filter(pk=OuterRef("plan_id")).values("program_id")
-    for program_id, amount in (
-        FundingLine.objects.restrict(user, VIEW)
-        .order_by()
-        .values_list(Subquery(program_of))
-        .annotate(s=Sum("amount"))
-    ):
+    for program_id, amount in _seen(_PLANNED, user):
         out[program_id]["planned"] = amount or Decimal(0)
-    # Summed per funding line, then the lines' programs read by id: joining each of a unit's ~10,000 payments to its
-    # line and plan hashed all 100,000 lines (80 ms against ~10 on national PostgreSQL).
-    paid = Transaction.objects.restrict(user, VIEW).spent().filter(funding_line__isnull=False)
-    by_line = dict(
-        paid.order_by()
-        .values("funding_line_id")
-        .annotate(s=Sum("amount"))
-        .values_list("funding_line_id", "s")
-    )
-    line_program = dict(
-        FundingLine.objects.filter(pk__in=IdList(by_line)).order_by().values_list("pk", Subquery(program_of))
-    )
+    by_line = dict(_seen(_PAID, user))
+    line_program = dict(_LINE_PROGRAM.rows(by_line)) if by_line else {}
     for line_id, amount in by_line.items():
         out[line_program[line_id]]["disbursed"] += amount or Decimal(0)
     return dict(out)

@@ -3,6 +3,8 @@ link each, where an included template per cell and a reverse() per link were mos
 web/_progress_cell.html's and supervision/_light.html's, cell for cell."""
 
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -76,6 +78,27 @@ def unit_rows(units):
                 wan(u["disbursed"]),
             )
             for u in units
+        )
+    )
+
+
+@register.simple_tag
+def red_task_rows(tasks):
+    """The rows of 红灯任务 (web.stats.RedTask): number, title linked to the task, its plan, due date, progress."""
+    task_url, text = url_maker("supervision:task"), localizer()
+    return mark_safe(
+        "".join(
+            format_html(
+                '<tr><td>{}</td><td><a href="{}">{}</a> <span class="meta">{}</span></td><td>{}</td>'
+                '<td class="num">{}%</td></tr>',
+                text(t.number),
+                task_url(t.pk),
+                truncatechars(t.title, 40),
+                truncatechars(t.plan__title, 20),
+                date_filter(t.due_date, "Y-m-d") or "—",
+                text(t.progress),
+            )
+            for t in tasks
         )
     )
 
