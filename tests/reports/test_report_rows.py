@@ -1,6 +1,7 @@
-"""The report page's task and figure rows are built in Python (reports/templatetags/report_tags.py): the HTML is the
-template's own, character for character, editable or not, in both languages, on awkward values (markup in titles and
-texts, long titles, no deadline, overdue tasks, values just posted, money and other units, no rows)."""
+"""The report page's task and figure rows, and the report list's rows, are built in Python
+(reports/templatetags/report_tags.py): the HTML is the template's own, character for character, editable or not, in
+both languages, on awkward values (markup in titles and texts, long titles, no deadline, overdue tasks, values just
+posted, money and other units, no rows)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,9 +10,12 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from duikou.core.periods import Period
+from duikou.organizations.models import Organization
 from duikou.plans.models import Task
-from duikou.reports.models import TaskProgress
-from duikou.reports.templatetags.report_tags import figure_rows, task_rows
+from duikou.programs.models import Program
+from duikou.reports.models import Report, TaskProgress
+from duikou.reports.templatetags.report_tags import figure_rows, report_list_rows, task_rows
 from duikou.targets.models import Allocation, Target
 
 # The loops of reports/detail.html before the tags built them.
@@ -41,6 +45,14 @@ FIGURES = (
     '{% trans "万元" %}{% else %}{{ row.target|quantity:row.value }}{% endif %}</td><td>{{ row.note }}</td>'
     "{% endif %}</tr>\n"
     '{% empty %}<tr><td colspan="4" class="empty">{% trans "没有分解到本单位的目标" %}</td></tr>{% endfor %}'
+)
+
+# The loop of reports/list.html before the tag built it.
+REPORTS = (
+    "{% load i18n %}{% for r in page %}<tr><td><a href=\"{% url 'reports:detail' r.pk %}\">{{ r.organization }}</a></td>"
+    '<td>{{ r.period.label }}</td><td>{{ r.program }}</td><td><span class="badge {{ r.status }}">'
+    '{{ r.get_status_display }}</span></td><td>{{ r.submitted_at|date:"Y-m-d H:i"|default:"—" }}</td></tr>\n'
+    '{% empty %}<tr><td colspan="5" class="empty">{% trans "暂无月报" %}</td></tr>{% endfor %}'
 )
 
 
@@ -125,3 +137,32 @@ def test_figure_rows_are_the_templates_own(language, editable):
         for rows in (_figure_rows(), []):
             context = {"figure_rows": rows, "editable": editable}
             assert figure_rows(rows, editable) == Template(FIGURES).render(Context(context))
+
+
+def _reports():
+    unit = Organization(pk=1, name="鼓楼区", full_name="福州市<鼓楼区> & “发改局”")
+    unnamed = Organization(pk=2, name="仓山区", full_name="")
+    program = Program(pk=1, name='闽宁 "协作"')
+    # Submitted just before midnight UTC: the day shown is the site's (Asia/Shanghai), as the template's date filter.
+    late = dt.datetime(2025, 7, 31, 20, 30, tzinfo=dt.UTC)
+    return [
+        Report(
+            pk=7,
+            organization=unit,
+            program=program,
+            period=Period.parse("2025-07"),
+            status=Report.SUBMITTED,
+            submitted_at=late,
+        ),
+        Report(
+            pk=12, organization=unnamed, program=program, period=Period.parse("2025-Q3"), status=Report.DRAFT
+        ),
+        Report(pk=3, organization=unit, program=program, period=Period.parse("2024"), status=Report.RETURNED),
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_report_list_rows_are_the_templates_own(language):
+    with translation.override(language):
+        for reports in (_reports(), []):
+            assert report_list_rows(reports) == Template(REPORTS).render(Context({"page": reports}))

@@ -112,7 +112,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
 
 def _report_before_save(sender, instance, raw=False, **kwargs):
     """Whether the report counted toward achieved values before this save. Its status as last read or saved
-    (a Report's save claims its version first, so that is the stored one); a query only when not known."""
+    (a Report's save is refused when anyone saved it since, so that is the stored one); a query only when not known."""
     if raw:
         return
     before = getattr(instance, "_audit_before", None)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import RestrictedQuerySet
@@ -50,19 +50,51 @@ class VersionedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and self.pk is not None:
-            # Claim the version the editor saw; if someone saved since, no row matches.
-            claimed = (
-                type(self)
-                ._base_manager.filter(pk=self.pk, version=self.version)
-                .update(version=models.F("version") + 1)
-            )
-            if not claimed:
-                raise StaleEditError(
-                    _("保存被拒绝：%(obj)s 已被他人修改，请刷新后重试。") % {"obj": self}, code="stale"
-                )
+        claim = not self._state.adding and self.pk is not None
+        update_fields = kwargs.get("update_fields")
+        if claim and update_fields is not None and "version" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "version"]
+        if claim:
             self.version += 1
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        connection = connections[using]
+        doomed = connection.in_atomic_block and transaction.get_rollback(using)
+        try:
+            super().save(*args, **kwargs)
+        except StaleEditError:
+            self.version -= 1  # refused: the object keeps the version the editor saw
+            # Django marks the caller's transaction for rollback on any error inside a save; a refused claim wrote
+            # nothing, so the transaction goes on as it did when the claim came before the save.
+            if connection.in_atomic_block:
+                transaction.set_rollback(doomed, using=using)
+            raise
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs):
+        """The row's UPDATE claims the version the editor saw (the one before `save` raised it): if someone saved
+        since, no row matches and nothing is written. One statement, not a claim and then the update."""
+        if self._state.adding or "version" not in _local_columns(base_qs.model):  # new, or a parent's table
+            return super()._do_update(
+                base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs
+            )
+        updated = super()._do_update(
+            base_qs.filter(version=self.version - 1),
+            using,
+            pk_val,
+            values,
+            update_fields,
+            forced_update,
+            *args,
+            **kwargs,
+        )
+        if not updated:
+            raise StaleEditError(
+                _("保存被拒绝：%(obj)s 已被他人修改，请刷新后重试。") % {"obj": self}, code="stale"
+            )
+        return updated
+
+
+def _local_columns(model) -> set[str]:
+    return {field.attname for field in model._meta.local_concrete_fields}
 
 
 class StaleEditError(ValidationError):

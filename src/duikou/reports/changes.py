@@ -60,7 +60,7 @@ def changes_since_previous(report: Report, *, progress=None, figures=None) -> Ch
                     "text_changed": old is None or old.text != p.text,
                 }
             )
-    old_figures = {f.target_id: f.value for f in before.figures.all()} if before else {}
+    old_figures = dict(before.figures.values_list("target_id", "value")) if before else {}
     for f in sorted(figures, key=lambda f: f.target_id):
         old = old_figures.get(f.target_id)
         if old != f.value:

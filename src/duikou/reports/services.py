@@ -87,7 +87,22 @@ def unit_scope(report: Report) -> tuple[list[Task], list[Allocation]]:
     """The unit's tasks and shares in this report (`unit_tasks`, `unit_allocations`), read once for a request: the
     report page builds its form from them and `save_report` checks the posted rows against the same."""
     units = _units(report)
-    return list(unit_tasks(report, units=units)), list(unit_allocations(report, units=units))
+    # Without the long texts and bookkeeping columns no report page or save reads (each task's and target's 原文,
+    # extra, timestamps): most of what was read and converted of a unit's tens of tasks.
+    tasks = unit_tasks(report, units=units).defer(*_UNREAD_TASK_FIELDS)
+    allocations = unit_allocations(report, units=units).defer(*_UNREAD_ALLOCATION_FIELDS)
+    return list(tasks), list(allocations)
+
+
+_UNREAD_TASK_FIELDS = ("created_at", "updated_at", "path", "text", "extra")
+_UNREAD_ALLOCATION_FIELDS = (
+    "created_at",
+    "updated_at",
+    "target__created_at",
+    "target__updated_at",
+    "target__text",
+    "target__extra",
+)
 
 
 _UNREAD = object()
@@ -315,13 +330,14 @@ def snapshot(report: Report) -> dict:
 
 def _locked(report: Report) -> Report:
     # Re-read under a row lock so two people moving the same report are serialized.
-    # With its unit and program (the change log names the unit; returns and approvals date by the program), locking
-    # the report's row only.
-    return (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("organization", "program")
-        .get(pk=report.pk)
-    )
+    # With its unit and program (the change log names the unit; returns and approvals date by the program): those the
+    # caller read with it (when they are still the report's), else joined, locking the report's row only.
+    cached = Report.organization.is_cached(report) and Report.program.is_cached(report)
+    rows = Report.objects.select_for_update(of=("self",))
+    locked = (rows if cached else rows.select_related("organization", "program")).get(pk=report.pk)
+    if cached and (locked.organization_id, locked.program_id) == (report.organization_id, report.program_id):
+        locked.organization, locked.program = report.organization, report.program
+    return locked
 
 
 def _move(report: Report, user, to_status: str, reason: str = "") -> Report:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from duikou.core import permissions as perms
 from duikou.core.middleware import accepts_upload
 from duikou.core.models import StaleEditError
 from duikou.funds.models import Transaction
+from duikou.plans.models import Task
 from duikou.targets.models import Allocation, Target
 
 from . import changes, reminders, services
@@ -26,9 +27,12 @@ from .models import Evidence, Reminder, Report, TaskProgress
 
 
 def _report(request, pk, action=perms.VIEW) -> Report:
-    return get_object_or_404(
-        Report.objects.restrict(request.user, action).select_related("program", "organization"), pk=pk
-    )
+    """The report, 404 unless the gate lets the user perform `action` on it: read by its id with its unit, which
+    settles the gate for a unit's own report (`perms.can`) without the gate's subquery."""
+    report = get_object_or_404(Report.objects.select_related("program", "organization"), pk=pk)
+    if not perms.can(request.user, report, action):
+        raise Http404
+    return report
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -37,10 +41,21 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+_LISTED = (
+    "period",
+    "status",
+    "submitted_at",
+    "program__name",
+    "organization__name",
+    "organization__full_name",
+)
+
+
 @login_required
 def report_list(request, start_form=None, status_code=200):
     """Reports the user may see, newest period first; the office sees its review queue on top."""
-    reports = Report.objects.restrict(request.user).select_related("program", "organization")
+    # Only the columns the rows show (`report_list_rows`): not every report's summary, unit and program read whole.
+    reports = Report.objects.restrict(request.user).select_related("program", "organization").only(*_LISTED)
     status = request.GET.get("status", "")
     # The same filters as the API's list of reports (?status, ?program, ?organization, ?period).
     reports = REPORT_FILTERS.from_address(reports, request.GET)
@@ -92,9 +107,23 @@ def report_start(request):
     return redirect("reports:detail", pk=report.pk)
 
 
-def _stored(report):
-    """The report's progress and figures with their tasks and targets (read once for the form and the changes)."""
-    return list(report.task_progress.select_related("task")), list(report.figures.select_related("target"))
+def _stored(report, scope):
+    """The report's progress and figures with their tasks and targets (read once for the form and the changes): those
+    of the unit's scope (`services.unit_scope`), read already, not read again; any other (no longer the unit's) read."""
+    tasks, allocations = scope
+    progress, figures = list(report.task_progress.all()), list(report.figures.all())
+    _attach(progress, "task", {t.pk: t for t in tasks}, Task)
+    _attach(figures, "target", {a.target_id: a.target for a in allocations}, Target)
+    return progress, figures
+
+
+def _attach(rows, name, known, model):
+    """Set each row's `name` (a foreign key to `model`) from `known` (id → object), reading the missing ones at once."""
+    missing = {getattr(row, f"{name}_id") for row in rows} - known.keys()
+    if missing:
+        known = known | model._base_manager.in_bulk(missing)
+    for row in rows:
+        setattr(row, name, known[getattr(row, f"{name}_id")])
 
 
 def _rows(scope, data=None, stored=([], [])):
@@ -189,14 +218,15 @@ def report_detail(request, pk):
         else:
             messages.success(request, _("月报已保存"))
             return redirect("reports:detail", pk=report.pk)
-    stored = _stored(report)
+    stored = _stored(report, scope)
     task_rows, figure_rows = _rows(scope, data, stored)
     period = report.period
     # The unit's own payments: the gate's `through` (no subquery of the unit's subtree when the payer is in it).
     transactions = (
         Transaction.objects.through(request.user, "payer", report.organization)
         .filter(date__gte=period.start, date__lte=period.end)
-        .select_related("payee", "project", "funding_line")
+        .select_related("payee")
+        .only(*_PAYMENT_SHOWN)
     )
     lock = services.period_lock(report.program_id, report.period)
     with perms.remembered():  # the edit and submit steps ask the gate the same question
@@ -220,7 +250,8 @@ def report_detail(request, pk):
             "return_form": ReturnForm(),
             "transactions": transactions,
             "changes": changes.changes_since_previous(report, progress=stored[0], figures=stored[1]),
-            "events": report.events.select_related("user"),
+            # Each step's snapshot of the whole report is kept for the record, not shown here.
+            "events": report.events.select_related("user").defer("snapshot"),
             "can_submit": can_submit,
             "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,
             "can_approve": can_approve,
@@ -228,6 +259,10 @@ def report_detail(request, pk):
         },
         status=status_code,
     )
+
+
+# What the page shows of the unit's payments in the period (not their project, line or description).
+_PAYMENT_SHOWN = ("date", "kind", "amount", "receipt_status", "payee__name", "payee__full_name")
 
 
 def _figure_value(row) -> str:

@@ -31,6 +31,7 @@ def _report_moved(sender, instance, created, raw=False, **kwargs):
             link=f"/reports/{report.pk}/",
             text=f"{report.organization} {report.period.label} 月报已报送，待对口办审核",
             key=f"awaiting:report:{instance.pk}",
+            new=True,  # keyed by this workflow step, created just now
         )
     elif instance.to_status == Report.PENDING_HEAD:
         notify.tell(
@@ -40,6 +41,7 @@ def _report_moved(sender, instance, created, raw=False, **kwargs):
             link=f"/reports/{report.pk}/",
             text=f"{report.period.label} 月报已提交，待单位负责人审核后报送",
             key=f"awaiting-head:report:{instance.pk}",
+            new=True,
         )
 
 

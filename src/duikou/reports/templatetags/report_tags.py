@@ -1,11 +1,13 @@
-"""The report page's task and figure rows, built in Python: a unit's report shows tens of tasks, each with a select of
-every status, and the template's loops over them were most of the page's rendering (the markup is the template's own,
-character for character: tests/reports/test_report_rows.py)."""
+"""The report page's task and figure rows, and the report list's rows, built in Python: a unit's report shows tens of
+tasks, each with a select of every status, and the template's loops over them were most of the page's rendering (the
+markup is the template's own, character for character: tests/reports/test_report_rows.py)."""
 
 from django import template
-from django.template.defaultfilters import floatformat, linebreaksbr, truncatechars
+from django.template.defaultfilters import date, floatformat, linebreaksbr, truncatechars
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
@@ -99,4 +101,33 @@ def figure_rows(rows, editable):
                 shown = target.format_value(value) if value is not None else "—"
             cells = format_html('<td class="num">{}</td><td>{}</td>', shown, text(row["note"]))
         out.append(f"{head}{cells}</tr>\n")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def report_list_rows(reports):
+    """The rows of the report list's table (tbody's content): unit, period, program, status, time submitted."""
+    reports = list(reports)
+    if not reports:
+        return format_html('<tr><td colspan="5" class="empty">{}</td></tr>', mark_safe(_("暂无月报")))
+    # One reverse for the page: the address of report 0 with each row's id in its place.
+    head, _zero, tail = reverse("reports:detail", args=[0]).rpartition("/0/")
+    out = []
+    for report in reports:
+        submitted = date(template_localtime(report.submitted_at), "Y-m-d H:i") or "—"
+        out.append(
+            format_html(
+                '<tr><td><a href="{}/{}/{}">{}</a></td><td>{}</td><td>{}</td><td><span class="badge {}">{}</span></td>'
+                "<td>{}</td></tr>\n",
+                head,
+                report.pk,
+                tail,
+                report.organization,
+                report.period.label,
+                report.program,
+                report.status,
+                report.get_status_display(),
+                submitted,
+            )
+        )
     return mark_safe("".join(out))
