@@ -106,3 +106,26 @@ def test_the_redis_cache_keeps_one_client_per_pool():
     client = cache._cache.get_client()  # builds no connection until a command runs
     assert cache._cache.get_client(write=True) is client
     assert client.connection_pool is cache._cache._get_connection_pool(write=False)
+
+
+def test_the_signed_in_user_is_read_whole_with_its_unit(make_user, org, django_assert_num_queries):
+    from duikou.accounts.backends import PasswordBackend
+    from duikou.accounts.models import User
+
+    backend = PasswordBackend()
+    user = make_user("whole", perms.UNIT_REPORTER, org("重庆市万州区"))
+    with django_assert_num_queries(1):
+        read = backend.get_user(user.pk)
+        unit = read.organization  # read with the user, no query of its own
+    fresh = User.objects.select_related("organization").get(pk=user.pk)
+    assert [getattr(read, f.attname) for f in User._meta.concrete_fields] == [
+        getattr(fresh, f.attname) for f in User._meta.concrete_fields
+    ]
+    assert [getattr(unit, f.attname) for f in type(unit)._meta.concrete_fields] == [
+        getattr(fresh.organization, f.attname) for f in type(unit)._meta.concrete_fields
+    ]
+    assert not read._state.adding and read.password_changed_at == fresh.password_changed_at
+    assert backend.get_user(make_user("no-unit", perms.OFFICE_ADMIN).pk).organization is None
+    assert backend.get_user(user.pk + 10**6) is None
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None  # a deactivated account is signed out at its next request
