@@ -150,10 +150,11 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# django-axes first (lockout by user name and address together), then Django's password check.
+# django-axes first (lockout by user name and address together), then Django's password check (PasswordBackend:
+# Django's ModelBackend reading the user with its organization).
 AUTHENTICATION_BACKENDS = [
     "duikou.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "duikou.accounts.backends.PasswordBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -276,7 +277,21 @@ DUIKOU_EMAIL_ENABLED = env.bool("DUIKOU_EMAIL_ENABLED", default=False)
 # process in production: redis://…, or filecache:///var/lib/duikou/cache?max_entries=… on one machine: README).
 DUIKOU_API_RATE = env.str("DUIKOU_API_RATE", default="600/m")
 DUIKOU_API_ANONYMOUS_RATE = env.str("DUIKOU_API_ANONYMOUS_RATE", default="60/m")
-CACHES = {"default": env.cache_url("DUIKOU_CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("DUIKOU_CACHE_URL", default="locmemcache://"),
+    # What each process renders alike for many requests (the navigation of a role): never shared, never stale.
+    "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "duikou-layout"},
+}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "duikou.core.redis_cache.RedisCache"
+# Sessions are read from that cache and written through to the database (durable across a cache restart): one
+# query a request fewer. Only when every process shares the cache: with one cache per process, a sign-out or a
+# passed second factor in one worker would not be seen by the others' copies.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+    else "django.contrib.sessions.backends.cached_db"
+)
 # Dashboard figures are cached on the data's version (core.versioned): a change shows on the next view; this bounds
 # how long an answer is kept at most (it covers transactions that commit out of the order of their change-log ids).
 DUIKOU_FIGURES_CACHE_SECONDS = env.int("DUIKOU_FIGURES_CACHE_SECONDS", default=120)

@@ -1,5 +1,5 @@
 """What every request costs before its page's own work (issue #17): the queries of a signed-in request (session,
-user, second-factor device) and the navigation, whose URLs are reversed once per process, not per request."""
+user with its unit, second-factor device) and the navigation, rendered once per process for each role and language."""
 
 import json
 from pathlib import Path
@@ -44,9 +44,37 @@ def test_a_plain_page_reads_session_user_and_device_only(verified_office, django
 
 def test_a_unit_reporter_page_reads_session_user_and_unit_only(unit_client, django_assert_max_num_queries):
     unit_client.get(reverse("accounts:password_change"))
-    with django_assert_max_num_queries(3):  # session, user, the unit named in the header
+    with django_assert_max_num_queries(2):  # session, user with the unit named in the header
         page = unit_client.get(reverse("accounts:password_change"))
     assert page.status_code == 200 and "万州区" in page.content.decode()
+
+
+def test_the_session_comes_from_a_shared_cache(unit_client, settings, django_assert_max_num_queries):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # what a Redis or file cache gets
+    unit_client.get(reverse("accounts:password_change"))  # the session's first read fills the cache
+    with django_assert_max_num_queries(1):  # the user with the unit
+        page = unit_client.get(reverse("accounts:password_change"))
+    assert page.status_code == 200 and "万州区" in page.content.decode()
+
+
+def test_the_navigation_is_kept_per_role_and_language(client, make_user, org):
+    office, unit = (
+        make_user("nav-office", perms.OFFICE_ADMIN),
+        make_user("nav-unit", perms.UNIT_REPORTER, org("重庆市万州区")),
+    )
+    pages = {}
+    for _ in range(2):  # the second round is served from the kept navigation
+        for user in (office, unit):
+            client.force_login(user)
+            for language in ("zh-hans", "en"):
+                client.cookies["django_language"] = language
+                pages[user.username, language] = client.get(
+                    reverse("accounts:password_change")
+                ).content.decode()
+    assert f'href="{reverse("web:import")}"' in pages["nav-office", "zh-hans"]
+    assert f'href="{reverse("web:import")}"' not in pages["nav-unit", "zh-hans"]
+    assert f'href="{reverse("supervision:rules")}"' not in pages["nav-unit", "en"]
+    assert "导入方案" in pages["nav-office", "zh-hans"] and "导入方案" not in pages["nav-office", "en"]
 
 
 def test_the_api_detail_reads_one_query_beyond_the_session(verified_office, django_assert_max_num_queries):
@@ -69,3 +97,35 @@ def test_the_navigation_is_reversed_once_per_process(verified_office, monkeypatc
     assert calls == []
     for name in ("web:home", "plans:list", "reports:list", "supervision:rules", "accounts:logout"):
         assert f'"{reverse(name)}"' in page
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    from duikou.core.redis_cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/0", {})
+    client = cache._cache.get_client()  # builds no connection until a command runs
+    assert cache._cache.get_client(write=True) is client
+    assert client.connection_pool is cache._cache._get_connection_pool(write=False)
+
+
+def test_the_signed_in_user_is_read_whole_with_its_unit(make_user, org, django_assert_num_queries):
+    from duikou.accounts.backends import PasswordBackend
+    from duikou.accounts.models import User
+
+    backend = PasswordBackend()
+    user = make_user("whole", perms.UNIT_REPORTER, org("重庆市万州区"))
+    with django_assert_num_queries(1):
+        read = backend.get_user(user.pk)
+        unit = read.organization  # read with the user, no query of its own
+    fresh = User.objects.select_related("organization").get(pk=user.pk)
+    assert [getattr(read, f.attname) for f in User._meta.concrete_fields] == [
+        getattr(fresh, f.attname) for f in User._meta.concrete_fields
+    ]
+    assert [getattr(unit, f.attname) for f in type(unit)._meta.concrete_fields] == [
+        getattr(fresh.organization, f.attname) for f in type(unit)._meta.concrete_fields
+    ]
+    assert not read._state.adding and read.password_changed_at == fresh.password_changed_at
+    assert backend.get_user(make_user("no-unit", perms.OFFICE_ADMIN).pk).organization is None
+    assert backend.get_user(user.pk + 10**6) is None
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None  # a deactivated account is signed out at its next request

@@ -167,7 +167,15 @@ def _age_session(client, **seconds_ago):
     session.save()
 
 
-def test_idle_sessions_end(client, make_user, settings):
+@pytest.fixture(params=["db", "cached_db"])
+def session_engine(request, settings):
+    """Sessions in the database (one cache per process) and read through the shared cache (settings.SESSION_ENGINE
+    picks cached_db for Redis or a file cache): the policy holds alike."""
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    return request.param
+
+
+def test_idle_sessions_end(client, make_user, settings, session_engine):
     settings.SESSION_COOKIE_AGE = 30 * 60
     client.force_login(make_user("idle", perms.LEADER))
     assert client.get(reverse("web:home")).status_code == 200
@@ -178,11 +186,21 @@ def test_idle_sessions_end(client, make_user, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_sessions_end_at_their_absolute_age_even_when_busy(client, make_user, settings):
+def test_sessions_end_at_their_absolute_age_even_when_busy(client, make_user, settings, session_engine):
     settings.DUIKOU_SESSION_MAX_SECONDS = 8 * 3600
     client.force_login(make_user("busy", perms.LEADER))
     _age_session(client, seen=10, signed_in=8 * 3600 + 60)
     assert client.get(reverse("web:home"))["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_signed_out_session_is_gone_from_the_cache_too(client, make_user, session_engine):
+    client.force_login(make_user("leaving", perms.LEADER))
+    cookie = client.cookies["sessionid"].value
+    assert client.get(reverse("web:home")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    replay = Client()
+    replay.cookies["sessionid"] = cookie  # the old cookie, as a stolen copy would send it
+    assert replay.get(reverse("web:home"))["Location"].startswith(reverse("accounts:login"))
 
 
 def test_default_policy_settings():

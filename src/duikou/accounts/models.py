@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import permissions as perms
@@ -71,6 +72,11 @@ class User(AuditedMixin, AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def get_role_display(self):
+        # A plain lookup: Django's display hashes every choice on each call, and the header names the role on
+        # every page.
+        return force_str(_ROLE_LABELS.get(self.role, self.role), strings_only=True)
+
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
@@ -102,3 +108,6 @@ class User(AuditedMixin, AbstractUser):
         from .signals import account_saved
 
         account_saved(self, before=before, adding=adding)
+
+
+_ROLE_LABELS = dict(User.ROLES)
