@@ -122,8 +122,8 @@ def test_supervision_loops(site, browser, org, make_user, tmp_path):
     from duikou.supervision.lights import last_period_due
 
     last = last_period_due(today_for(), "month")
-    for org in (w.mawei, w.gulou):
-        Report.objects.create(program=w.program, organization=org, period=last, status=Report.APPROVED)
+    for reporter in (w.mawei, w.gulou):
+        Report.objects.create(program=w.program, organization=reporter, period=last, status=Report.APPROVED)
     go(unit, f"/supervision/tasks/{w.task_a.pk}/")
     assert unit.get_attribute("[data-light]", "data-light") == "red"
     go(unit, f"/supervision/tasks/{w.task_a.pk}/")

@@ -697,8 +697,10 @@ class RestrictedListView(LoginRequiredMixin, View):
         params.pop("page", None)
         params.pop("export", None)
         query_without_sort = _without(params, "sort")
-        for header in headers:
-            header["html"] = header_html(header["column"], header["label"], sort_param, query_without_sort)
+        for column_header in headers:
+            column_header["html"] = header_html(
+                column_header["column"], column_header["label"], sort_param, query_without_sort
+            )
         if units:
             values = [
                 [money.format_amount(v, units[i]) if i in units else v for i, v in enumerate(row_values)]

@@ -85,12 +85,13 @@ def pairs_from_tables(
                         pairs.append((donor, name) if one_side[0] == "recipient" else (name, recipient))
                 continue
             if donor_col is not None and max(donor_col, recipient_col) < len(cells):
-                for donor in _split_names(cells[donor_col]):
-                    for recipient in _split_names(cells[recipient_col]):
-                        if _is_place_like(donor, allow_org=True) and _is_place_like(
-                            recipient, allow_org=True
+                # Each row's names, not the plan's own sides (donor / recipient) a one-sided table pairs with.
+                for row_donor in _split_names(cells[donor_col]):
+                    for row_recipient in _split_names(cells[recipient_col]):
+                        if _is_place_like(row_donor, allow_org=True) and _is_place_like(
+                            row_recipient, allow_org=True
                         ):
-                            pairs.append((donor, recipient))
+                            pairs.append((row_donor, row_recipient))
                 continue
         if not in_pair_list:
             continue
