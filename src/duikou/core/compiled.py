@@ -26,15 +26,19 @@ class IdList(Expression):
 
     PostgreSQL reads an array, SQLite a JSON array. Without ids, only for `Compiled` querysets: the ids come at run
     time. With ids (`IdList(ids)`), in any queryset: hundreds of ids as one parameter, where `pk__in=ids` prepares,
-    binds and parses one placeholder each (~10 ms of a page's Python for a unit's 400 targets and 300 lines)."""
+    binds and parses one placeholder each (~10 ms of a page's Python for a unit's 400 targets and 300 lines).
+    Named (`IdList(name="units")`), a `Compiled` query's other list of ids, given to `rows` by that name."""
 
     output_field = IntegerField()
 
-    def __init__(self, ids: Iterable[int] | None = None):
+    def __init__(self, ids: Iterable[int] | None = None, *, name: str | None = None):
         super().__init__()
         self.ids = None if ids is None else [int(pk) for pk in ids]
+        self.name = name
 
     def _value(self, connection):
+        if self.name is not None:  # a second list of a `Compiled` query, given by name: `rows(ids, name=[…])`
+            return _Named(self.name, functools.partial(_ids_value, connection=connection.vendor))
         return _IDS if self.ids is None else _ids_value(self.ids, connection)
 
     def as_sql(self, compiler, connection):
@@ -44,12 +48,13 @@ class IdList(Expression):
         return "SELECT unnest(%s::bigint[])", [self._value(connection)]
 
 
-def _ids_value(ids: list[int], connection) -> str:
+def _ids_value(ids: Iterable[int], connection) -> str:
     """The ids as the parameter an `IdList` reads: PostgreSQL an array's text ('{1,2,3}', cast in the SQL; psycopg's
-    list dumper ran a regular expression per id, ~1 ms for a unit's 1,500 tasks), SQLite a JSON array."""
-    if connection.vendor == "postgresql":
+    list dumper ran a regular expression per id, ~1 ms for a unit's 1,500 tasks), SQLite a JSON array. `connection`:
+    a connection or its vendor's name."""
+    if getattr(connection, "vendor", connection) == "postgresql":
         return "{" + ",".join(map(str, ids)) + "}"
-    return json.dumps(ids)
+    return json.dumps(list(ids))
 
 
 class Param(Expression):
