@@ -276,8 +276,9 @@ def test_the_reporting_units_found_in_the_rows_read_are_those_the_reporting_quer
 
 
 def test_the_figures_against_shares_compiled_for_ids_are_achieved_by_allocation():
-    """achieved_by_allocation_of (compiled once, read share by share) gives achieved_by_allocation's figures for the
-    shares asked: each share's latest approved one, drafts not counted, by targets or by units."""
+    """achieved_by_allocation_of (compiled once, the shares' ids searched in the figures' own column) gives
+    achieved_by_allocation's figures for the shares asked: each share's latest approved one, drafts not counted, by
+    targets or by units."""
     generate("city", seed=6)
     busiest = _busiest(Allocation)
     shares = list(Allocation.objects.filter(organization_id=busiest).select_related("target__plan")[:40])

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Expression, IntegerField
+from django.db.models import BooleanField, Expression, F, IntegerField
 from django.utils import timezone
 
 # Stands in the compiled parameters for the ids of a call.
@@ -46,6 +46,34 @@ class IdList(Expression):
 
     def as_postgresql(self, compiler, connection):
         return "SELECT unnest(%s::bigint[])", [self._value(connection)]
+
+
+class AmongIds(Expression):
+    """`column IN ids`, the ids an `IdList`'s one parameter, written `column = ANY(array)` on PostgreSQL: the planner
+    then searches the column's index for the ids themselves (an IN over their unnest is a join it may do last, after
+    walking every row its statistics wrongly call few)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, ids: IdList):
+        super().__init__()
+        self.column, self.ids = F(column), ids
+
+    def get_source_expressions(self):
+        return [self.column, self.ids]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.ids = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        ids, ids_params = compiler.compile(self.ids)
+        return f"{column} IN ({ids})", (*params, *ids_params)
+
+    def as_postgresql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{column} = ANY(%s::bigint[])", (*params, self.ids._value(connection))
 
 
 def _ids_value(ids: Iterable[int], connection) -> str:
