@@ -276,8 +276,9 @@ def test_the_reporting_units_found_in_the_rows_read_are_those_the_reporting_quer
 
 
 def test_the_figures_against_shares_compiled_for_ids_are_achieved_by_allocation():
-    """achieved_by_allocation_of (compiled once, the targets' ids compared on the figures' own column) gives
-    achieved_by_allocation's figures: each share's latest approved one, drafts not counted, by targets or by units."""
+    """achieved_by_allocation_of (compiled once, the shares' ids searched in the figures' own column) gives
+    achieved_by_allocation's figures for the shares asked: each share's latest approved one, drafts not counted, by
+    targets or by units."""
     generate("city", seed=6)
     busiest = _busiest(Allocation)
     shares = list(Allocation.objects.filter(organization_id=busiest).select_related("target__plan")[:40])
@@ -299,8 +300,18 @@ def test_the_figures_against_shares_compiled_for_ids_are_achieved_by_allocation(
     targets = {s.target_id for s in shares}
     expected = achieved_by_allocation(target_ids=list(targets))
     assert expected and Decimal(10_000) not in expected.values()
-    assert stats.achieved_by_allocation_of(target_ids=targets) == expected
+    every = list(Allocation.objects.values_list("pk", flat=True))
+    assert stats.achieved_by_allocation_of(every, target_ids=targets) == expected
+    asked = [s.pk for s in shares[::2]]
+    assert stats.achieved_by_allocation_of(asked, target_ids=targets) == {
+        pk: v for pk, v in expected.items() if pk in asked
+    }
+    assert stats.achieved_by_allocation_of(every, target_ids=list(targets)[:1]) == achieved_by_allocation(
+        target_ids=list(targets)[:1]
+    )
     units = [busiest, Organization.objects.get(pk=busiest).parent_id]
-    assert stats.achieved_by_allocation_of(organization_ids=units) == achieved_by_allocation(
-        organization_ids=units
+    by_units = achieved_by_allocation(organization_ids=units)
+    assert by_units and stats.achieved_by_allocation_of(every, organization_ids=units) == by_units
+    assert stats.achieved_by_allocation_of(every, organization_ids=[units[1]]) == achieved_by_allocation(
+        organization_ids=[units[1]]
     )

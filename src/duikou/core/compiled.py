@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Expression, IntegerField
+from django.db.models import BooleanField, Expression, F, IntegerField
 from django.utils import timezone
 
 # Stands in the compiled parameters for the ids of a call.
@@ -26,15 +26,19 @@ class IdList(Expression):
 
     PostgreSQL reads an array, SQLite a JSON array. Without ids, only for `Compiled` querysets: the ids come at run
     time. With ids (`IdList(ids)`), in any queryset: hundreds of ids as one parameter, where `pk__in=ids` prepares,
-    binds and parses one placeholder each (~10 ms of a page's Python for a unit's 400 targets and 300 lines)."""
+    binds and parses one placeholder each (~10 ms of a page's Python for a unit's 400 targets and 300 lines).
+    Named (`IdList(name="units")`), a `Compiled` query's other list of ids, given to `rows` by that name."""
 
     output_field = IntegerField()
 
-    def __init__(self, ids: Iterable[int] | None = None):
+    def __init__(self, ids: Iterable[int] | None = None, *, name: str | None = None):
         super().__init__()
         self.ids = None if ids is None else [int(pk) for pk in ids]
+        self.name = name
 
     def _value(self, connection):
+        if self.name is not None:  # a second list of a `Compiled` query, given by name: `rows(ids, name=[…])`
+            return _Named(self.name, functools.partial(_ids_value, connection=connection.vendor))
         return _IDS if self.ids is None else _ids_value(self.ids, connection)
 
     def as_sql(self, compiler, connection):
@@ -44,12 +48,41 @@ class IdList(Expression):
         return "SELECT unnest(%s::bigint[])", [self._value(connection)]
 
 
-def _ids_value(ids: list[int], connection) -> str:
+class AmongIds(Expression):
+    """`column IN ids`, the ids an `IdList`'s one parameter, written `column = ANY(array)` on PostgreSQL: the planner
+    then searches the column's index for the ids themselves (an IN over their unnest is a join it may do last, after
+    walking every row its statistics wrongly call few)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, ids: IdList):
+        super().__init__()
+        self.column, self.ids = F(column), ids
+
+    def get_source_expressions(self):
+        return [self.column, self.ids]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.ids = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        ids, ids_params = compiler.compile(self.ids)
+        return f"{column} IN ({ids})", (*params, *ids_params)
+
+    def as_postgresql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{column} = ANY(%s::bigint[])", (*params, self.ids._value(connection))
+
+
+def _ids_value(ids: Iterable[int], connection) -> str:
     """The ids as the parameter an `IdList` reads: PostgreSQL an array's text ('{1,2,3}', cast in the SQL; psycopg's
-    list dumper ran a regular expression per id, ~1 ms for a unit's 1,500 tasks), SQLite a JSON array."""
-    if connection.vendor == "postgresql":
+    list dumper ran a regular expression per id, ~1 ms for a unit's 1,500 tasks), SQLite a JSON array. `connection`:
+    a connection or its vendor's name."""
+    if getattr(connection, "vendor", connection) == "postgresql":
         return "{" + ",".join(map(str, ids)) + "}"
-    return json.dumps(ids)
+    return json.dumps(list(ids))
 
 
 class Param(Expression):

@@ -351,15 +351,9 @@ def _part_figures(user, visible_ids: set) -> dict:
     )
     red = [RedTask(*row) for row in _RED_TASKS.rows([t.pk for t in red_rows])]
     # The units' shares among those read, against the figures their own reports give (as unit_shares counts them).
-    got = achieved_by_allocation_of(organization_ids=ids)
-    shares = _shares_reached(
-        (
-            (a.organization_id, a.pk, a.value, a.comparator)
-            for a in rows.allocations
-            if a.organization_id in mine
-        ),
-        got,
-    )
+    own_shares = [a for a in rows.allocations if a.organization_id in mine]
+    got = achieved_by_allocation_of([a.pk for a in own_shares], organization_ids=ids)
+    shares = _shares_reached(((a.organization_id, a.pk, a.value, a.comparator) for a in own_shares), got)
     return {
         "programs": figures,
         "totals": _with_ratios(total or dict(EMPTY)),
@@ -619,7 +613,7 @@ def _restricted_program_figures(user, today: dt.date, *, rows: _PartRows | None 
     for pk, (program_id, _comparator, _published) in rows.targets.items():
         out[program_id]["targets"] += 1
         out[program_id]["reached"] += pk in met
-    got = achieved_by_allocation_of(target_ids=rows.targets)
+    got = achieved_by_allocation_of([a.pk for a in rows.allocations], target_ids=rows.targets)
     shares = _shares_reached(((a.program_id, a.pk, a.value, a.comparator) for a in rows.allocations), got)
     for program_id, (count, met_shares) in shares.items():
         out[program_id]["allocations"] += count
