@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
@@ -23,15 +23,21 @@ def url_maker(name: str) -> Callable[[object], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
+def reversal_scope() -> tuple:
+    """What a reversed URL depends on besides its name and arguments: the URL configuration (a new resolver after
+    clear_url_caches), the script prefix the site is mounted under, and the language."""
+    return get_resolver(get_urlconf()), get_script_prefix(), get_language()
+
+
 @functools.lru_cache(maxsize=64)
-def _url_maker(name: str, _prefix: str, _urlconf) -> Callable[[object], str]:
+def _url_maker(name: str, *_scope) -> Callable[[object], str]:
     return url_maker(name)
 
 
 def object_url(name: str, pk) -> str:
-    """reverse(name, args=[pk]) for a link on every row of a list, reversed once per url name, script prefix and
-    urlconf in the process."""
-    return _url_maker(name, get_script_prefix(), get_urlconf())(pk)
+    """reverse(name, args=[pk]) for a link on every row of a list, reversed once per url name and `reversal_scope`
+    in the process."""
+    return _url_maker(name, *reversal_scope())(pk)
 
 
 def localizer() -> Callable[[object], str]:

@@ -17,7 +17,6 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -40,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from duikou.core.compiled import Compiled, IdList
 from duikou.core.dates import local_date, today_for
 from duikou.core.periods import MONTH, PERIOD_KINDS, Period
-from duikou.organizations.models import Organization
+from duikou.organizations.models import unit_names
 from duikou.plans.models import Plan, Responsibility, Task, is_overdue, overdue_q
 from duikou.reports.models import Report
 from duikou.targets.models import Allocation, progress, reached
@@ -285,13 +284,12 @@ def target_light(
     return GREEN
 
 
-# Each program's X for commitments, compiled once (a page's shares read it for a few programs).
-_BEHIND_POINTS = Compiled(
+# A column of given programs' light rules (X for commitments, the reports' grace days), compiled once per column: a
+# page reads it for a few programs.
+_RULE_COLUMN = Compiled(
     LightRule,
-    lambda: (
-        LightRule.objects.filter(program_id__in=IdList())
-        .order_by()
-        .values_list("program_id", "behind_points")
+    lambda column: (
+        LightRule.objects.filter(program_id__in=IdList()).order_by().values_list("program_id", column)
     ),
 )
 
@@ -303,7 +301,7 @@ def commitment_lights(rows, today: dt.date | None = None) -> list:
     rows = list(rows)
     targets = [getattr(r, "target", r) for r in rows]
     program_ids = {t.plan.program_id for t in targets}
-    points = dict(_BEHIND_POINTS.rows(program_ids))
+    points = dict(_RULE_COLUMN.rows(program_ids, "behind_points"))
     days: dict[int, dt.date] = {}
     for row, target in zip(rows, targets, strict=True):
         plan = target.plan
@@ -337,7 +335,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None, me
     if not programs:
         return []
     ids = [p.pk for p in programs]
-    grace = dict(_GRACE.rows(ids))
+    grace = dict(_RULE_COLUMN.rows(ids, "report_grace_days"))
     periods = {}
     for program in programs:
         day = today or today_for(program)
@@ -349,7 +347,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None, me
     else:
         members = _reporting_units(ids, units)
     member_ids = {o for m in members.values() for o in m}
-    by_id = {row[0]: _Unit(*row) for row in _UNITS_NAMED.rows(member_ids)}
+    by_id = unit_names(member_ids)
     # The members' reports for the periods wanted, read by unit (a program's thousands of other units are not read),
     # each kept if it is for its program's period.
     wanted = {(program_id, str(period)) for program_id, (_day, period, _due) in periods.items()}
@@ -380,26 +378,6 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None, me
     return statuses
 
 
-class _Unit(NamedTuple):
-    """What 未报 and 迟报 name of a unit."""
-
-    pk: int
-    name: str
-    full_name: str
-
-
-_GRACE = Compiled(
-    LightRule,
-    lambda: (
-        LightRule.objects.filter(program_id__in=IdList())
-        .order_by()
-        .values_list("program_id", "report_grace_days")
-    ),
-)
-_UNITS_NAMED = Compiled(
-    Organization,
-    lambda: Organization.objects.filter(pk__in=IdList()).order_by().values_list(*_Unit._fields),
-)
 _HANDED = Compiled(
     Report,
     lambda periods: (

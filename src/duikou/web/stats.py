@@ -24,7 +24,7 @@ from duikou.core.lists import ratio
 from duikou.core.permissions import VIEW, Shape, sees_everything, viewer_key
 from duikou.funds.models import FundingLine, Transaction
 from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (the funds pages' name)
-from duikou.organizations.models import Organization
+from duikou.organizations.models import Organization, unit_names
 from duikou.plans.models import COMPLETED, Plan, Responsibility, Task, is_overdue, overdue_q
 from duikou.programs.models import Program
 from duikou.reports.achieved import achieved_by_allocation, achieved_by_allocation_of
@@ -290,7 +290,7 @@ def _whole_figures(user, everything: bool, visible_ids: set | None) -> dict:
 def _unit_rows(unit_rows: list[dict], shares: dict, unit_lights: dict) -> list[dict]:
     """The units' rows (their rollups) with their names, completion, money paid, shares reached and light."""
     ids = [r["organization_id"] for r in unit_rows]
-    names = dict(_NAMES.rows(ids))
+    names = {pk: unit.full_name for pk, unit in unit_names(ids).items()}
     paid = analytics.unit_paid(ids)
     for row in unit_rows:
         row["organization__full_name"] = names.get(row["organization_id"], "")
@@ -299,12 +299,6 @@ def _unit_rows(unit_rows: list[dict], shares: dict, unit_lights: dict) -> list[d
         row["allocations"], row["allocations_reached"] = shares.get(row["organization_id"], (0, 0))
         row["light"] = unit_lights.get(row["organization_id"], lights.DONE)
     return list(unit_rows)
-
-
-_NAMES = Compiled(
-    Organization,
-    lambda: Organization.objects.filter(pk__in=IdList()).order_by().values_list("pk", "full_name"),
-)
 
 
 def _part_figures(user, visible_ids: set) -> dict:

@@ -5,8 +5,9 @@ with the URL configuration, the script prefix the site is mounted under, and the
 """
 
 from django import template
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.urls import reverse
+
+from duikou.core.rows import reversal_scope
 
 register = template.Library()
 _reversed: dict[tuple, str] = {}
@@ -15,11 +16,10 @@ _reversed: dict[tuple, str] = {}
 def route_url(name: str) -> str:
     """reverse(name), kept for the URL configuration (a new resolver after clear_url_caches is a new key), the
     script prefix and the language."""
-    urlconf = get_urlconf()
-    key = (name, get_resolver(urlconf), get_script_prefix(), get_language())
+    key = (name, *reversal_scope())
     url = _reversed.get(key)
     if url is None:
-        url = _reversed[key] = reverse(name, urlconf=urlconf)
+        url = _reversed[key] = reverse(name)
     return url
 
 

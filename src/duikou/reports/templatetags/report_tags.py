@@ -4,14 +4,13 @@ markup is the template's own, character for character: tests/reports/test_report
 
 from django import template
 from django.template.defaultfilters import date, floatformat, linebreaksbr, truncatechars
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
-from duikou.core.rows import localizer
+from duikou.core.rows import localizer, url_maker
 
 register = template.Library()
 
@@ -110,18 +109,15 @@ def report_list_rows(reports):
     reports = list(reports)
     if not reports:
         return format_html('<tr><td colspan="5" class="empty">{}</td></tr>', mark_safe(_("暂无月报")))
-    # One reverse for the page: the address of report 0 with each row's id in its place.
-    head, _zero, tail = reverse("reports:detail", args=[0]).rpartition("/0/")
+    report_url = url_maker("reports:detail")
     out = []
     for report in reports:
         submitted = date(template_localtime(report.submitted_at), "Y-m-d H:i") or "—"
         out.append(
             format_html(
-                '<tr><td><a href="{}/{}/{}">{}</a></td><td>{}</td><td>{}</td><td><span class="badge {}">{}</span></td>'
+                '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td><span class="badge {}">{}</span></td>'
                 "<td>{}</td></tr>\n",
-                head,
-                report.pk,
-                tail,
+                report_url(report.pk),
                 report.organization,
                 report.period.label,
                 report.program,
