@@ -7,7 +7,7 @@ signs in a reporter of it and runs: reports list, report start (a new period), r
 task and figure field filled, as locust fills them), report submit, then the other pages of the load's mix (API task
 list, dashboard, unit page, task list), each twice: after the unit's own write, then kept. Everything runs inside one
 transaction that is rolled back at the end: the database is left as it was. Prints per request the median and
-p95 ms and the queries of one request.
+p95 ms, this process's CPU and (PostgreSQL on this machine) the database server's CPU, and the queries of one request.
 
 BENCH_ROUNDS (default 30): rounds; BENCH_UNITS (default 10): distinct units cycled through;
 BENCH_PROFILE=<request name>: cProfile that request over all rounds and print the top functions (BENCH_PROFILE_OUT=<file>:
@@ -67,6 +67,32 @@ def pct(values, q):
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+def _backend_process():
+    """The PostgreSQL server process serving this connection, when the server runs on this machine (else None)."""
+    if connection.vendor != "postgresql":
+        return None
+    import psutil
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), inet_server_addr()")
+        pid, address = cursor.fetchone()
+    if address not in (None, "127.0.0.1", "::1") or not psutil.pid_exists(pid):
+        return None
+    return psutil.Process(pid)
+
+
+def _cpu_ms(process) -> float:
+    """The process's CPU time in ms, to the nanosecond from the scheduler's count (psutil's comes in 10 ms ticks)."""
+    if process is None:
+        return 0.0
+    try:
+        with open(f"/proc/{process.pid}/schedstat") as stat:
+            return int(stat.read().split()[0]) / 1e6
+    except OSError:
+        times = process.cpu_times()
+        return (times.user + times.system) * 1000
+
+
 def main():
     from django.contrib.contenttypes.models import ContentType
 
@@ -96,6 +122,8 @@ def main():
     times: dict[str, list[float]] = {}
     queries: dict[str, int] = {}
     cpu: dict[str, list[float]] = {}  # this process's CPU time: the Python side, whatever the database waits
+    db_cpu: dict[str, list[float]] = {}  # the PostgreSQL backend's CPU time (same machine): parse, plan, execute
+    backend = _backend_process()
     sizes: dict[str, dict] = {}
     profiler = cProfile.Profile() if PROFILE else None
     sql_dump: list[dict] = []
@@ -105,12 +133,15 @@ def main():
         if profiler and name == PROFILE:
             profiler.enable()
         with capture:
+            db_start = _cpu_ms(backend)
             start, cpu_start = time.perf_counter(), time.process_time()
             response = call()
             if not response.streaming:
                 response.content  # noqa: B018
             elapsed = (time.perf_counter() - start) * 1000
             cpu.setdefault(name, []).append((time.process_time() - cpu_start) * 1000)
+            if backend:
+                db_cpu.setdefault(name, []).append(_cpu_ms(backend) - db_start)
         if profiler and name == PROFILE:
             profiler.disable()
         if not check(response):
@@ -200,6 +231,7 @@ def main():
             "median_ms": round(statistics.median(ts), 1),
             "p95_ms": round(pct(ts, 0.95), 1),
             "cpu_median_ms": round(statistics.median(cpu[name]), 1),
+            **({"db_cpu_median_ms": round(statistics.median(db_cpu[name]), 1)} if name in db_cpu else {}),
             "queries": queries[name],
             "runs": len(ts),
         }
