@@ -95,7 +95,8 @@ def kept_list(name: str):
     nothing changes.
 
     Keyed on what the answer depends on: the address and query (filters, limit, cursor), what the gate reads of the
-    caller (permissions.viewer_key: the same rows for the same key) and the language. The caller is known after
+    caller (permissions.viewer_key: the same rows for the same key) and the language. Reused for the caller a while
+    after others' changes, never after its own unit's, as the pages' lists are (versioned.cached_with_time). The caller is known after
     ninja's checks (authentication, rate limit), run once here as in Operation.run, whose steps follow; an error is
     answered as ninja answers it, and not kept."""
 
@@ -118,7 +119,7 @@ def kept_list(name: str):
 
             parts = (request.path, list(request.GET.lists()), perms.viewer_key(request.auth), get_language())
             try:
-                status, content, content_type = versioned.cached(name, parts, make)
+                status, content, content_type = versioned.cached(name, parts, make, viewer=request.auth)
             except Exception as exc:  # as Operation.run: bad parameters are a 422, not a 500
                 return operation.api.on_exception(request, exc)
             return HttpResponse(content, status=status, content_type=content_type)
