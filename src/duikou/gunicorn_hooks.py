@@ -46,8 +46,8 @@ def on_starting(server):
 
 def warm() -> list[str]:
     """Load the URL resolver (and with it every view), compile every template of the project's apps into the
-    cached loader, and build the per-day light expressions; no database query. Returns the templates that did not
-    compile (a fragment meant to be included in a context of its own may not stand alone)."""
+    cached loader, build the per-day light expressions and read the code's digest; no database query. Returns the
+    templates that did not compile (a fragment meant to be included in a context of its own may not stand alone)."""
     from pathlib import Path
 
     from django.apps import apps
@@ -75,6 +75,9 @@ def warm() -> list[str]:
     from duikou.supervision import lights
 
     lights.annotate_lights(Task.objects.all())  # builds (and caches) today's expressions; runs no query
+    from duikou.core import versioned
+
+    versioned.code_stamp()  # read once per process, before the first kept page (~20 ms)
     return failed
 
 

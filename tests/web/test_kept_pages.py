@@ -239,3 +239,30 @@ def test_a_kept_body_serves_a_while_after_others_changes_never_after_the_viewers
     assert seen("联席会议（福清改）") == (False, False)
     settings.DUIKOU_REUSE_SECONDS = 0
     assert seen("联席会议（福清改）") == (True, True)
+
+
+def test_a_kept_answer_serves_only_the_code_that_made_it(world, client_for, monkeypatch, tmp_path):
+    """After a deploy no kept body made by the old code is served (the cache outlives the processes that filled it):
+    the code's digest is part of every key, and it moves with any code, template or catalogue, not with bytecode."""
+    from duikou.core import versioned
+
+    package = tmp_path / "duikou"
+    (package / "web" / "templates").mkdir(parents=True)
+    (package / "views.py").write_text("x = 1\n", encoding="utf-8")
+    page = package / "web" / "templates" / "page.html"
+    page.write_text("<p>一</p>", encoding="utf-8")
+    first = versioned.code_digest(package)
+    (package / "views.cpython-311.pyc").write_bytes(b"\0")
+    assert versioned.code_digest(package) == first
+    page.write_text("<p>二</p>", encoding="utf-8")
+    assert versioned.code_digest(package) != first
+
+    client = client_for(world["users"]["mawei"])
+    url = reverse("plans:tasks")
+    client.get(url)
+    with CaptureQueriesContext(connection) as kept:
+        client.get(url)
+    monkeypatch.setattr(versioned, "code_stamp", lambda: "another deploy")
+    with CaptureQueriesContext(connection) as made:
+        client.get(url)
+    assert not _rows_read(kept, "plans_task") and _rows_read(made, "plans_task")

@@ -18,9 +18,11 @@ reports on shared tasks.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -38,6 +40,24 @@ from .models import ChangeLog
 from .permissions import viewer_key
 
 T = TypeVar("T")
+
+
+@functools.cache
+def code_stamp() -> str:
+    """What the running code is: a digest of the package's code, templates and message catalogues, once per process.
+    Part of every kept answer's key, so that after a deploy no process serves markup made by the old templates, or
+    reads a value in the old code's shape, from a cache the old processes filled."""
+    return code_digest(Path(__file__).resolve().parent.parent)
+
+
+def code_digest(package: Path) -> str:
+    """A digest of the files under `package` that make pages: code, templates, compiled messages."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".mo") and path.is_file():
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def data_version() -> int:
@@ -84,7 +104,7 @@ def cached_with_time(
     (DUIKOU_REUSE_SECONDS by default; the same day) unless the viewer's unit changed something since
     (changed_since). Without a viewer, every change shows on the next view."""
     version = data_version() if version is None else version
-    digest = hashlib.sha256(repr((parts, str(today_for()))).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((parts, str(today_for()), code_stamp())).encode()).hexdigest()[:32]
     key = f"duikou:{name}:{digest}"
     found = cache.get(key)
     now = timezone.now()

@@ -119,12 +119,20 @@ def dashboard(user, page=1) -> dict:
         )
         snapshot = {"computed": True, "computed_at": min(whole_at, page_at), "refreshing": False}
     # What the tables are rendered from, for the page's fragment cache: the data's version and the day (the tallies
-    # and lights), when the figures were computed, whose view and role (a link or two depend on it), which page.
+    # and lights), when the figures were computed, whose view and role (a link or two depend on it), which page, and
+    # the code that renders them.
     computed = (snapshot["computed_at"],) if everything else (whole_at, page_at)
     role = (getattr(user, "role", ""), getattr(user, "is_superuser", False))
-    tables_key = hashlib.sha256(
-        repr((viewer_scope(user, everything), role, version, today_for(), computed, ids)).encode()
-    ).hexdigest()
+    drawn_from = (
+        viewer_scope(user, everything),
+        role,
+        version,
+        today_for(),
+        computed,
+        ids,
+        versioned.code_stamp(),
+    )
+    tables_key = hashlib.sha256(repr(drawn_from).encode()).hexdigest()
     by_program = page_figures["programs"] if everything else whole["programs"]
     program_rows = SimpleLazyObject(
         lambda: [
