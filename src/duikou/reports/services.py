@@ -15,13 +15,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
 from duikou.core.audit import bulk_create_logged
+from duikou.core.compiled import AmongIds, Compiled, CompiledObjects, IdList, Param
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
 from duikou.organizations.models import Organization
@@ -51,9 +52,20 @@ _LISTED_UNITS = 1000
 def _units(report: Report):
     """The ids of the reporting unit and the units under it: a list (read here) for a small subtree, else a subquery.
     As a subquery, PostgreSQL guessed a handful of units and planned from the program's every task instead."""
-    subtree = Organization.objects.filter(_subtree(report.organization)).values_list("pk", flat=True)
-    ids = list(subtree[: _LISTED_UNITS + 1])
-    return ids if len(ids) <= _LISTED_UNITS else subtree
+    ids = [pk for (pk,) in _SUBTREE_IDS.rows(None, path=report.organization.tree_path)]
+    if len(ids) <= _LISTED_UNITS:
+        return ids
+    return Organization.objects.filter(_subtree(report.organization)).values_list("pk", flat=True)
+
+
+# The queries of a report's scope, run on every report page and save: compiled once (core.compiled), run with the
+# unit's path, its units' ids and the program.
+_SUBTREE_IDS = Compiled(
+    Organization,
+    lambda: Organization.objects.filter(tree_path__startswith=Param("path")).values_list("pk")[
+        : _LISTED_UNITS + 1
+    ],
+)
 
 
 def unit_tasks(report: Report, *, units=None):
@@ -87,8 +99,11 @@ def unit_scope(report: Report) -> tuple[list[Task], list[Allocation]]:
     """The unit's tasks and shares in this report (`unit_tasks`, `unit_allocations`), read once for a request: the
     report page builds its form from them and `save_report` checks the posted rows against the same."""
     units = _units(report)
-    # Without the long texts and bookkeeping columns no report page or save reads (each task's and target's 原文,
-    # extra, timestamps): most of what was read and converted of a unit's tens of tasks.
+    if isinstance(units, list):
+        return (
+            _SCOPE_TASKS.objects(units, program=report.program_id),
+            _SCOPE_ALLOCATIONS.objects(units, program=report.program_id),
+        )
     tasks = unit_tasks(report, units=units).defer(*_UNREAD_TASK_FIELDS)
     allocations = unit_allocations(report, units=units).defer(*_UNREAD_ALLOCATION_FIELDS)
     return list(tasks), list(allocations)
@@ -104,6 +119,61 @@ _UNREAD_ALLOCATION_FIELDS = (
     "target__extra",
 )
 
+# A listed subtree's scope, compiled: its units' ids one parameter, searched in the responsibilities' and shares' unit
+# index (`AmongIds`) as the listed ids were. Without the long texts and bookkeeping columns no report page or save
+# reads (each task's and target's 原文, extra, timestamps): most of what was read and converted of a unit's tasks.
+_SCOPE_TASKS = CompiledObjects(
+    Task,
+    lambda: (
+        Task.objects.filter(
+            pk__in=Responsibility.objects.filter(AmongIds("organization_id", IdList())).values("task_id"),
+            plan__program_id=Param("program"),
+            plan__status=Plan.PUBLISHED,
+        )
+        .order_by("plan_id", "order")
+        .defer(*_UNREAD_TASK_FIELDS)
+    ),
+)
+_SCOPE_ALLOCATIONS = CompiledObjects(
+    Allocation,
+    lambda: (
+        Allocation.objects.filter(
+            AmongIds("organization_id", IdList()),
+            target__plan__program_id=Param("program"),
+            target__plan__status=Plan.PUBLISHED,
+        )
+        .select_related("target")
+        .order_by("target__plan_id", "target__order", "order")
+        .defer(*_UNREAD_ALLOCATION_FIELDS)
+    ),
+)
+
+
+def report_progress(report: Report) -> list[TaskProgress]:
+    """The report's task progress, as `report.task_progress.all()` gives it (its report set, its task not read).
+    Compiled (core.compiled): every report page and save reads it."""
+    rows = _PROGRESS.objects(None, report=report.pk)
+    for row in rows:
+        _PROGRESS_REPORT.set_cached_value(row, report)
+    return rows
+
+
+def report_figures(report: Report) -> list[TargetFigure]:
+    """The report's target figures, as `report.figures.all()` gives them (their report set, their target not read)."""
+    rows = _FIGURES.objects(None, report=report.pk)
+    for row in rows:
+        _FIGURE_REPORT.set_cached_value(row, report)
+    return rows
+
+
+_PROGRESS = CompiledObjects(
+    TaskProgress, lambda: TaskProgress.objects.filter(report_id=Param("report")).order_by()
+)
+_FIGURES = CompiledObjects(
+    TargetFigure, lambda: TargetFigure.objects.filter(report_id=Param("report")).order_by()
+)
+_PROGRESS_REPORT, _FIGURE_REPORT = TaskProgress.report.field, TargetFigure.report.field
+
 
 _UNREAD = object()
 
@@ -118,9 +188,19 @@ def editable_by(report: Report, user, *, lock=_UNREAD) -> bool:
 
 def period_lock(program_id: int, period) -> PeriodLock | None:
     """The lock in force on this program's period today, if any (the one rule every report write checks)."""
-    # One row at most (unique per program and period): no ordering, so no join to the program for its ordering.
-    lock = PeriodLock.objects.filter(program_id=program_id, period=str(period)).order_by().first()
+    found = _PERIOD_LOCK.objects(None, program=program_id, period=str(period))
+    lock = found[0] if found else None
     return lock if lock is not None and lock.locked_on(today_for(lock.program)) else None
+
+
+# One row at most (unique per program and period): no ordering, so no join to the program for its ordering. Compiled:
+# every report page, save and step asks.
+_PERIOD_LOCK = CompiledObjects(
+    PeriodLock,
+    lambda: PeriodLock.objects.filter(
+        program_id=Param("program"), period=Param("period", output_field=CharField())
+    ).order_by()[:1],
+)
 
 
 def require_unlocked(report: Report) -> None:
@@ -213,7 +293,7 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
     statuses = {key for key, _label in TaskProgress._meta.get_field("status").choices}
     # The report's rows read once; new rows written in one insert (with their change-log entries), a changed row
     # saved, an unchanged one left alone: a unit with 100 tasks saves in a few queries, not 500.
-    existing = {p.task_id: p for p in report.task_progress.all()}
+    existing = {p.task_id: p for p in report_progress(report)}
     new: dict[int, TaskProgress] = {}
     for n, row in enumerate(progress, start=1):
         task_id = getattr(row.get("task"), "pk", row.get("task"))
@@ -248,7 +328,7 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
     allocations = {a.pk: a for a in unit_allocation_list}
     # As the progress: the report's figures read once, new ones written in one insert; a target given twice (two
     # shares of one target in the unit's subtree), or set then cleared, ends as its last row says.
-    stored_figures = {f.target_id: f for f in report.figures.all()}
+    stored_figures = {f.target_id: f for f in report_figures(report)}
     new_figures: dict[int, TargetFigure] = {}
     cleared: set[int] = set()
     for n, row in enumerate(figures, start=1):
