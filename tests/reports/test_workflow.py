@@ -135,6 +135,21 @@ def test_bad_input_names_the_place_and_writes_nothing(world):
             summary="改了",
             figures=[{"allocation": world.alloc_a.pk, "value": "三十"}],
         )
+    # A value that is not a whole number names its row or its task (the place is made only for the message).
+    number = world.task_a.number or world.task_a.pk
+    for progress, figures, message in (
+        ([{"task": "第一", "percent": 10}], [], "任务进展第 1 行的任务不是整数：第一"),
+        ([{"task": world.task_a.pk, "percent": "一半"}], [], f"任务 {number} 的进度不是整数：一半"),
+        ([], [{"allocation": "x", "value": "1"}], "指标第 1 行不是整数：x"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            services.save_report(
+                report=world.report_a,
+                user=reporter,
+                version=world.report_a.version,
+                progress=progress,
+                figures=figures,
+            )
     world.report_a.refresh_from_db()
     assert world.report_a.summary == "" and not world.report_a.figures.exists()
 

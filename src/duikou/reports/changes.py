@@ -60,7 +60,8 @@ def changes_since_previous(report: Report, *, progress=None, figures=None) -> Ch
         progress = report.task_progress.select_related("task")
     if figures is None:
         figures = report.figures.select_related("target")
-    old_progress = {p.task_id: p for p in report_progress(before)} if before else {}
+    # The previous report's rows only when this one has rows to compare (a report just started has none).
+    old_progress = {p.task_id: p for p in report_progress(before)} if before and progress else {}
     for p in sorted(progress, key=lambda p: (p.task.plan_id, p.task.order, p.pk)):
         old = old_progress.get(p.task_id)
         if old is None or (old.percent, old.status, old.text) != (p.percent, p.status, p.text):
@@ -74,7 +75,7 @@ def changes_since_previous(report: Report, *, progress=None, figures=None) -> Ch
                     "text_changed": old is None or old.text != p.text,
                 }
             )
-    old_figures = dict(_FIGURE_VALUES.rows(None, report=before.pk)) if before else {}
+    old_figures = dict(_FIGURE_VALUES.rows(None, report=before.pk)) if before and figures else {}
     for f in sorted(figures, key=lambda f: f.target_id):
         old = old_figures.get(f.target_id)
         if old != f.value:

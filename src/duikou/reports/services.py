@@ -10,7 +10,7 @@ so pages, the API, the CLI and load tests all get the same rules.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,17 +21,18 @@ from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
-from duikou.core.audit import bulk_create_logged
+from duikou.core.audit import bulk_create_logged, unsaved
 from duikou.core.compiled import AmongIds, Compiled, CompiledObjects, IdList, Param
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
+from duikou.funds.models import Transaction
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Program
-from duikou.targets.models import Allocation
+from duikou.targets.models import Allocation, Target
 
 from .achieved import COUNTED_STATUS
-from .models import PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
+from .models import Evidence, PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
 from .rules import HEAD_EDITABLE, UNIT_EDITABLE
 
 UNIT_EDITABLE, HEAD_EDITABLE = set(UNIT_EDITABLE), set(HEAD_EDITABLE)
@@ -154,7 +155,7 @@ def report_progress(report: Report) -> list[TaskProgress]:
     Compiled (core.compiled): every report page and save reads it."""
     rows = _PROGRESS.objects(None, report=report.pk)
     for row in rows:
-        _PROGRESS_REPORT.set_cached_value(row, report)
+        _RELATED[TaskProgress, Report].set_cached_value(row, report)
     return rows
 
 
@@ -162,7 +163,7 @@ def report_figures(report: Report) -> list[TargetFigure]:
     """The report's target figures, as `report.figures.all()` gives them (their report set, their target not read)."""
     rows = _FIGURES.objects(None, report=report.pk)
     for row in rows:
-        _FIGURE_REPORT.set_cached_value(row, report)
+        _RELATED[TargetFigure, Report].set_cached_value(row, report)
     return rows
 
 
@@ -172,7 +173,6 @@ _PROGRESS = CompiledObjects(
 _FIGURES = CompiledObjects(
     TargetFigure, lambda: TargetFigure.objects.filter(report_id=Param("report")).order_by()
 )
-_PROGRESS_REPORT, _FIGURE_REPORT = TaskProgress.report.field, TargetFigure.report.field
 
 
 _UNREAD = object()
@@ -297,7 +297,7 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
     new: dict[int, TaskProgress] = {}
     for n, row in enumerate(progress, start=1):
         task_id = getattr(row.get("task"), "pk", row.get("task"))
-        task = tasks.get(_int(task_id, _("任务进展第 %(n)d 行的任务") % {"n": n}))
+        task = tasks.get(_int(task_id, lambda n=n: _("任务进展第 %(n)d 行的任务") % {"n": n}))
         if task is None:
             raise ValidationError(
                 _("任务进展第 %(n)d 行：任务 %(task)s 不是本单位负责的任务") % {"n": n, "task": task_id}
@@ -307,7 +307,10 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
             raise ValidationError(
                 _("任务 %(task)s：未知的状态 %(status)s") % {"task": task.number or task.pk, "status": status}
             )
-        percent = _int(row.get("percent", 0), _("任务 %(task)s 的进度") % {"task": task.number or task.pk})
+        percent = _int(
+            row.get("percent", 0),
+            lambda task=task: _("任务 %(task)s 的进度") % {"task": task.number or task.pk},
+        )
         if not 0 <= percent <= 100:
             raise ValidationError(
                 _("任务 %(task)s 的进度应在 0–100 之间，收到 %(p)s")
@@ -318,10 +321,11 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
         values = {"status": status, "percent": percent, "text": row.get("text") or ""}
         stored = existing.get(task.pk)
         if stored is None:  # a task given twice: the last row wins
-            new[task.pk] = TaskProgress(report=report, task=task, **values)
+            new[task.pk] = _new_row(TaskProgress, report, task, task_id=task.pk, **values)
         elif any(getattr(stored, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(stored, name, value)
+            _PROGRESS_TASK.set_cached_value(stored, task)  # its change-log entry names the task
             stored.save()
     bulk_create_logged(TaskProgress, list(new.values()))
 
@@ -333,7 +337,7 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
     cleared: set[int] = set()
     for n, row in enumerate(figures, start=1):
         alloc_id = getattr(row.get("allocation"), "pk", row.get("allocation"))
-        allocation = allocations.get(_int(alloc_id, _("指标第 %(n)d 行") % {"n": n}))
+        allocation = allocations.get(_int(alloc_id, lambda n=n: _("指标第 %(n)d 行") % {"n": n}))
         if allocation is None:
             raise ValidationError(_("指标第 %(n)d 行：目标分解 %(a)s 不属于本单位") % {"n": n, "a": alloc_id})
         target_id = allocation.target_id
@@ -355,10 +359,22 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
         cleared.discard(target_id)
         stored = stored_figures.get(target_id)
         if stored is None:
-            new_figures[target_id] = TargetFigure(report=report, target=allocation.target, **values)
+            new_figures[target_id] = _new_row(
+                TargetFigure,
+                report,
+                allocation.target,
+                allocation,
+                target_id=target_id,
+                allocation_id=allocation.pk,
+                value=value,
+                note=values["note"],
+            )
         elif (stored.allocation_id, stored.value, stored.note) != (allocation.pk, value, values["note"]):
             for name, value_ in values.items():
                 setattr(stored, name, value_)
+            _FIGURE_TARGET.set_cached_value(
+                stored, allocation.target
+            )  # its change-log entry names the target
             stored.save()
     if cleared:
         TargetFigure.objects.filter(report=report, target_id__in=cleared).delete()
@@ -372,40 +388,85 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
     return report
 
 
-def _int(value, place: str) -> int:
+def _new_row(model, report: Report, *related, **values):
+    """A new row of the report, `model(report=report, <its task or target and share>, **values)` (values by attname)
+    as core.audit.unsaved builds it, without Model.__init__'s per-field work (a save makes one per task)."""
+    row = unsaved(model, report_id=report.pk, **values)
+    for obj in (report, *related):
+        _RELATED[model, type(obj)].set_cached_value(row, obj)
+    return row
+
+
+_PROGRESS_TASK, _FIGURE_TARGET = TaskProgress.task.field, TargetFigure.target.field
+_RELATED = {
+    (TaskProgress, Report): TaskProgress.report.field,
+    (TaskProgress, Task): _PROGRESS_TASK,
+    (TargetFigure, Report): TargetFigure.report.field,
+    (TargetFigure, Target): _FIGURE_TARGET,
+    (TargetFigure, Allocation): TargetFigure.allocation.field,
+}
+
+
+def _int(value, place: Callable[[], str]) -> int:
+    """`value` as an integer, else refused naming its `place` (made only then: a save has one per row)."""
     try:
         return int(str(value).strip())
     except (TypeError, ValueError) as exc:
-        raise ValidationError(_("%(place)s不是整数：%(v)s") % {"place": place, "v": value}) from exc
+        raise ValidationError(_("%(place)s不是整数：%(v)s") % {"place": place(), "v": value}) from exc
 
 
 def snapshot(report: Report) -> dict:
     """The report's content as JSON, kept with every workflow step so a returned report keeps its history."""
-    # Read as values: only the task's number and the target's indicator are kept of them.
-    progress = report.task_progress.order_by("task__plan_id", "task__order").values_list(
-        "task_id", "task__number", "status", "percent", "text"
-    )
-    figures = report.figures.order_by("target_id").values_list(
-        "target_id", "allocation_id", "target__indicator", "value"
-    )
+    rows = {name: query.rows(None, report=report.pk) for name, query in _SNAPSHOT.items()}
     return {
         "summary": report.summary,
         "progress": [
             {"task": task, "number": number, "status": status, "percent": percent, "text": text}
-            for task, number, status, percent, text in progress
+            for task, number, status, percent, text in rows["progress"]
         ],
         "figures": [
             {"target": target, "allocation": allocation, "indicator": indicator, "value": str(value)}
-            for target, allocation, indicator, value in figures
+            for target, allocation, indicator, value in rows["figures"]
         ],
         "evidence": [
-            {"name": name, "sha256": sha256, "size": size}
-            for name, sha256, size in report.evidence.order_by("id").values_list(
-                "original_name", "sha256", "size"
-            )
+            {"name": name, "sha256": sha256, "size": size} for name, sha256, size in rows["evidence"]
         ],
-        "transactions": list(report.transactions.order_by("id").values_list("id", flat=True)),
+        "transactions": [pk for (pk,) in rows["transactions"]],
     }
+
+
+# Read as values (only the task's number and the target's indicator are kept of them), compiled: every workflow step
+# takes a snapshot.
+_SNAPSHOT = {
+    "progress": Compiled(
+        TaskProgress,
+        lambda: (
+            TaskProgress.objects.filter(report_id=Param("report"))
+            .order_by("task__plan_id", "task__order")
+            .values_list("task_id", "task__number", "status", "percent", "text")
+        ),
+    ),
+    "figures": Compiled(
+        TargetFigure,
+        lambda: (
+            TargetFigure.objects.filter(report_id=Param("report"))
+            .order_by("target_id")
+            .values_list("target_id", "allocation_id", "target__indicator", "value")
+        ),
+    ),
+    "evidence": Compiled(
+        Evidence,
+        lambda: (
+            Evidence.objects.filter(report_id=Param("report"))
+            .order_by("id")
+            .values_list("original_name", "sha256", "size")
+        ),
+    ),
+    "transactions": Compiled(
+        Transaction,
+        lambda: Transaction.objects.filter(report_id=Param("report")).order_by("id").values_list("id"),
+    ),
+}
 
 
 def _locked(report: Report) -> Report:
@@ -413,11 +474,22 @@ def _locked(report: Report) -> Report:
     # With its unit and program (the change log names the unit; returns and approvals date by the program): those the
     # caller read with it (when they are still the report's), else joined, locking the report's row only.
     cached = Report.organization.is_cached(report) and Report.program.is_cached(report)
-    rows = Report.objects.select_for_update(of=("self",))
-    locked = (rows if cached else rows.select_related("organization", "program")).get(pk=report.pk)
+    found = _LOCKED.objects(None, cached, pk=report.pk)
+    if not found:
+        raise Report.DoesNotExist("Report matching query does not exist.")
+    locked = found[0]
     if cached and (locked.organization_id, locked.program_id) == (report.organization_id, report.program_id):
         locked.organization, locked.program = report.organization, report.program
     return locked
+
+
+def _locked_query(cached: bool):
+    rows = Report.objects.select_for_update(of=("self",)).filter(pk=Param("pk")).order_by()
+    return rows if cached else rows.select_related("organization", "program")
+
+
+# Compiled inside the step's transaction (a row lock is refused outside one), run only there.
+_LOCKED = CompiledObjects(Report, _locked_query, maxsize=2)
 
 
 def _move(report: Report, user, to_status: str, reason: str = "") -> Report:
