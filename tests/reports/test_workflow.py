@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from duikou.core import permissions as perms
+from duikou.core.models import ChangeLog
 from duikou.core.periods import Period
 from duikou.reports import achieved, services
 from duikou.reports.changes import changes_since_previous as since_previous
@@ -179,6 +180,18 @@ def test_period_must_match_the_programs_reporting_period(world):
         services.start_report(
             program=world.program, organization=world.gulou, user=world.users["reporter_a"], period="2025-07"
         )
+
+
+def test_starting_a_started_period_gives_its_report(world):
+    logged = ChangeLog.objects.count()
+    again = services.start_report(
+        program=world.program,
+        organization=world.mawei,
+        user=world.users["reporter_a"],
+        period=world.report_a.period,
+    )
+    assert again == world.report_a and Report.objects.filter(organization=world.mawei).count() == 1
+    assert ChangeLog.objects.count() == logged  # nothing written
 
 
 def test_quarterly_program(world):

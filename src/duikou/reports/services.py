@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -251,8 +251,30 @@ def start_report(
     workflow.require(
         user, "reports.start", organization, message=_("无权为 %(org)s 填报月报") % {"org": organization}
     )
-    report, _created = Report.objects.get_or_create(program=program, organization=organization, period=period)
-    return report
+    found = _UNIT_PERIOD_REPORT.objects(None, program=program.pk, unit=organization.pk, period=str(period))
+    if found:
+        return found[0]
+    # As get_or_create makes it: created in a savepoint; made by a concurrent start just now, that one.
+    try:
+        with transaction.atomic():
+            return Report.objects.create(program=program, organization=organization, period=period)
+    except IntegrityError:
+        try:
+            return Report.objects.get(program=program, organization=organization, period=period)
+        except Report.DoesNotExist:
+            pass
+        raise
+
+
+# The unit's report of a period, if started (compiled: every start asks).
+_UNIT_PERIOD_REPORT = CompiledObjects(
+    Report,
+    lambda: Report.objects.filter(
+        program_id=Param("program"),
+        organization_id=Param("unit"),
+        period=Param("period", output_field=CharField()),
+    ).order_by(),
+)
 
 
 def save_report(
