@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
-from duikou.core.audit import bulk_create_logged, unsaved
+from duikou.core.audit import bulk_create_logged, bulk_create_logged_together, unsaved
 from duikou.core.compiled import AmongIds, Compiled, CompiledObjects, IdList, Param
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
@@ -349,7 +349,6 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
                 setattr(stored, name, value)
             _PROGRESS_TASK.set_cached_value(stored, task)  # its change-log entry names the task
             stored.save()
-    bulk_create_logged(TaskProgress, list(new.values()))
 
     allocations = {a.pk: a for a in unit_allocation_list}
     # As the progress: the report's figures read once, new ones written in one insert; a target given twice (two
@@ -400,13 +399,17 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
             stored.save()
     if cleared:
         TargetFigure.objects.filter(report=report, target_id__in=cleared).delete()
+    # The new progress and figures inserted with their change-log entries in one insert.
     if report.status == COUNTED_STATUS:
         # A counted report's figures move the target tallies (analytics' signal on each save); a bulk insert
         # sends no signal. Reports are not edited once counted (rules.py), so this path is only a safeguard.
+        bulk_create_logged(TaskProgress, list(new.values()))
         for figure in new_figures.values():
             figure.save()
     else:
-        bulk_create_logged(TargetFigure, list(new_figures.values()))
+        bulk_create_logged_together(
+            (TaskProgress, list(new.values())), (TargetFigure, list(new_figures.values()))
+        )
     return report
 
 
