@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from duikou.core import permissions as perms
+from duikou.core.models import ChangeLog
 from duikou.core.periods import Period
 from duikou.reports import achieved, services
 from duikou.reports.changes import changes_since_previous as since_previous
@@ -135,6 +136,21 @@ def test_bad_input_names_the_place_and_writes_nothing(world):
             summary="改了",
             figures=[{"allocation": world.alloc_a.pk, "value": "三十"}],
         )
+    # A value that is not a whole number names its row or its task (the place is made only for the message).
+    number = world.task_a.number or world.task_a.pk
+    for progress, figures, message in (
+        ([{"task": "第一", "percent": 10}], [], "任务进展第 1 行的任务不是整数：第一"),
+        ([{"task": world.task_a.pk, "percent": "一半"}], [], f"任务 {number} 的进度不是整数：一半"),
+        ([], [{"allocation": "x", "value": "1"}], "指标第 1 行不是整数：x"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            services.save_report(
+                report=world.report_a,
+                user=reporter,
+                version=world.report_a.version,
+                progress=progress,
+                figures=figures,
+            )
     world.report_a.refresh_from_db()
     assert world.report_a.summary == "" and not world.report_a.figures.exists()
 
@@ -164,6 +180,18 @@ def test_period_must_match_the_programs_reporting_period(world):
         services.start_report(
             program=world.program, organization=world.gulou, user=world.users["reporter_a"], period="2025-07"
         )
+
+
+def test_starting_a_started_period_gives_its_report(world):
+    logged = ChangeLog.objects.count()
+    again = services.start_report(
+        program=world.program,
+        organization=world.mawei,
+        user=world.users["reporter_a"],
+        period=world.report_a.period,
+    )
+    assert again == world.report_a and Report.objects.filter(organization=world.mawei).count() == 1
+    assert ChangeLog.objects.count() == logged  # nothing written
 
 
 def test_quarterly_program(world):

@@ -301,9 +301,24 @@ def _copy_in(connection, model, fields, objects, stamped, plain, now) -> list:
 
 def bulk_create_logged(model, objects, *, batch_size: int | None = None):
     """bulk_create that still writes one ChangeLog entry per row (bulk_create sends no signals)."""
-    created = fast_bulk_create(model, objects, batch_size=batch_size)
-    if not created:
-        return created
+    return bulk_create_logged_together((model, objects), batch_size=batch_size)[0]
+
+
+def bulk_create_logged_together(*batches: tuple, batch_size: int | None = None) -> list[list]:
+    """bulk_create_logged of new rows of several models, `(model, objects)` each, their change-log entries written in
+    one insert (a report's save: its progress and its figures, one insert and its round trips fewer)."""
+    created_batches, entries = [], []
+    for model, objects in batches:
+        created = fast_bulk_create(model, objects, batch_size=batch_size)
+        created_batches.append(created)
+        if created:
+            entries += _entries_for(model, created)
+    fast_bulk_create(ChangeLog, entries, batch_size=batch_size)
+    return created_batches
+
+
+def _entries_for(model, created: list) -> list:
+    """The change-log entries of rows just created."""
     if created[0].pk is None:  # a backend that does not return ids cannot be logged row by row
         raise RuntimeError(f"{model.__name__}: the database did not return ids from bulk_create")
     actor = current_actor()
@@ -319,15 +334,10 @@ def bulk_create_logged(model, objects, *, batch_size: int | None = None):
         "content_type_id": content_type.pk,
         "before": None,
     }
-    fast_bulk_create(
-        ChangeLog,
-        [
-            _entry(common, object_id=str(obj.pk), object_repr=str(obj)[:300], after=snapshot(obj))
-            for obj in created
-        ],
-        batch_size=batch_size,
-    )
-    return created
+    return [
+        _entry(common, object_id=str(obj.pk), object_repr=str(obj)[:300], after=snapshot(obj))
+        for obj in created
+    ]
 
 
 _ENTRY_FIELDS: set[str] | None = None

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import BooleanField, Expression, F, IntegerField
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 
 # Stands in the compiled parameters for the ids of a call.
@@ -139,15 +140,19 @@ class Compiled:
     def rows(self, ids: Iterable[int] | None, *key, **values) -> list[tuple]:
         """The rows for these ids (none without ids; None for a query with no `IdList`, only `Param`s); `values` are
         the `Param`s' values by name."""
+        return self._run(ids, key, values)[0]
+
+    def _run(self, ids, key, values) -> tuple[list[tuple], str, tuple | None]:
+        """The converted rows, the database's alias and what `_compile` made of the query (None: no rows)."""
         ids = None if ids is None else list(dict.fromkeys(ids))
-        if ids == []:
-            return []
         alias = router.db_for_read(self.model)
+        if ids == []:
+            return [], alias, None
         connection = connections[alias]
         compiled = self._sql(alias, timezone.get_current_timezone_name(), *key)
         if compiled is None:
-            return []
-        sql, params, converters = compiled
+            return [], alias, None
+        sql, params, converters = compiled[:3]
         value = None if ids is None else _ids_value(ids, connection)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -156,7 +161,7 @@ class Compiled:
             )
             found = cursor.fetchall()
         if not converters:
-            return found
+            return found, alias, compiled
         converted = []
         for row in found:
             row = list(row)
@@ -164,4 +169,45 @@ class Compiled:
                 for function in functions:
                     row[position] = function(row[position], expression, connection)
             converted.append(tuple(row))
-        return converted
+        return converted, alias, compiled
+
+
+class CompiledObjects(Compiled):
+    """A `Compiled` query of model instances: `build(*key)` → a queryset of the model (filtered with `IdList()`s and
+    `Param`s; select_related, only/defer and ordering as it likes), compiled once per key, database and time zone;
+    `objects(ids, *key, **values)` → its instances as iterating the queryset makes them, select_related objects
+    set. For the few model queries a hot page runs on every request, whose building and compiling cost more than
+    making their rows (a report's tasks: 0.9 of 1.5 ms). No prefetch_related, no known related objects (a related
+    manager's parent): the caller sets those it reads."""
+
+    def _compile(self, alias: str, time_zone: str, *key):
+        queryset = self.build(*key)
+        compiler = queryset.query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
+        # What ModelIterable reads of the compiler to make each row's instance and its related ones.
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        converters = compiler.get_converters([column for column, _sql, _alias in select])
+        populators = get_related_populators(klass_info, select, alias)
+        maker = (klass_info["model"], start, end, names, populators, dict(compiler.annotation_col_map or {}))
+        return sql, tuple(params), converters, maker
+
+    def objects(self, ids: Iterable[int] | None, *key, **values) -> list:
+        """The instances for these ids (as `rows`), in the query's order."""
+        found, alias, compiled = self._run(ids, key, values)
+        if not found:
+            return []
+        model, start, end, names, populators, annotations = compiled[3]
+        out = []
+        for row in found:
+            obj = model.from_db(alias, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations.items():
+                setattr(obj, name, row[position])
+            out.append(obj)
+        return out

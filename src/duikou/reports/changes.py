@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .models import Report
+from duikou.core.compiled import Compiled, CompiledObjects, Param
+
+from .models import Report, TargetFigure
+from .services import report_progress
 
 # ---------------------------------------------------------------- reading results
 
@@ -18,14 +21,25 @@ def previous_report(report: Report) -> Report | None:
     # their content left unread), not an expression of each period's months built, compiled and sorted in SQL.
     earlier = [
         (other.period.end, other.period.start, other.pk, other)
-        for other in Report.objects.filter(
-            program_id=report.program_id, organization_id=report.organization_id
-        )
-        .order_by()
-        .only("pk", "program_id", "organization_id", "period")
+        for other in _UNIT_REPORTS.objects(None, program=report.program_id, unit=report.organization_id)
         if (other.period.end, other.period.start) < here
     ]
     return max(earlier, key=lambda row: row[:3])[3] if earlier else None
+
+
+# Compiled (core.compiled), as the report page's other reads.
+_UNIT_REPORTS = CompiledObjects(
+    Report,
+    lambda: (
+        Report.objects.filter(program_id=Param("program"), organization_id=Param("unit"))
+        .order_by()
+        .only("pk", "program_id", "organization_id", "period")
+    ),
+)
+_FIGURE_VALUES = Compiled(
+    TargetFigure,
+    lambda: TargetFigure.objects.filter(report_id=Param("report")).values_list("target_id", "value"),
+)
 
 
 @dataclass
@@ -46,7 +60,8 @@ def changes_since_previous(report: Report, *, progress=None, figures=None) -> Ch
         progress = report.task_progress.select_related("task")
     if figures is None:
         figures = report.figures.select_related("target")
-    old_progress = {p.task_id: p for p in before.task_progress.all()} if before else {}
+    # The previous report's rows only when this one has rows to compare (a report just started has none).
+    old_progress = {p.task_id: p for p in report_progress(before)} if before and progress else {}
     for p in sorted(progress, key=lambda p: (p.task.plan_id, p.task.order, p.pk)):
         old = old_progress.get(p.task_id)
         if old is None or (old.percent, old.status, old.text) != (p.percent, p.status, p.text):
@@ -60,7 +75,7 @@ def changes_since_previous(report: Report, *, progress=None, figures=None) -> Ch
                     "text_changed": old is None or old.text != p.text,
                 }
             )
-    old_figures = dict(before.figures.values_list("target_id", "value")) if before else {}
+    old_figures = dict(_FIGURE_VALUES.rows(None, report=before.pk)) if before and figures else {}
     for f in sorted(figures, key=lambda f: f.target_id):
         old = old_figures.get(f.target_id)
         if old != f.value:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import permissions as perms
+from duikou.core.compiled import CompiledObjects
 from duikou.core.fields import PeriodFormField
 from duikou.core.periods import MONTH, PERIOD_KINDS, recent_periods
 from duikou.organizations.models import Organization
@@ -10,38 +11,45 @@ from duikou.programs.models import Program
 
 
 class _ChoicesReadOnce(forms.models.ModelChoiceIterator):
-    """The choices from the queryset's own rows, read once with the form (the period kinds come from the same rows),
-    not again through a server-side cursor at rendering."""
+    """The choices from the field's programs, read once with the form (the period kinds come from the same rows), not
+    again through a server-side cursor at rendering."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in self.field.programs:
             yield self.choice(obj)
 
     def __len__(self):
-        return len(self.queryset) + (self.field.empty_label is not None)
+        return len(self.field.programs) + (self.field.empty_label is not None)
 
 
 class _ProgramField(forms.ModelChoiceField):
     iterator = _ChoicesReadOnce
+    programs: list[Program] = []  # the user's, read with the form
 
     def to_python(self, value):
         """The chosen program among the rows read with the form, not a second query of the user's programs."""
-        rows = self.queryset._result_cache
-        if rows is None or value in self.empty_values or isinstance(value, self.queryset.model):
+        if value in self.empty_values or isinstance(value, self.queryset.model):
             return super().to_python(value)
         self.validate_no_null_characters(value)
         try:
             pk = int(str(value))
         except ValueError:
             pk = None
-        for program in rows:
+        for program in self.programs:
             if program.pk == pk:
                 return program
         raise ValidationError(
             self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
         )
+
+
+# The programs a user may see, by name: the gate's query compiled once per gate shape (core.permissions.Shape, every
+# unit's reporters alike), where building and compiling it was most of a report start's time (3 of 4 ms).
+_PROGRAMS = CompiledObjects(
+    Program, lambda shape: Program.objects.restrict(shape.stand_in(), perms.VIEW).order_by("name")
+)
 
 
 class StartReportForm(forms.Form):
@@ -62,9 +70,13 @@ class StartReportForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["program"].queryset = Program.objects.restrict(user).order_by("name")
         # One query for the user's programs (a unit's are found through its tasks: tens of ms at national scale).
-        present = {program.reporting_period for program in self.fields["program"].queryset}
+        shape = perms.Shape(user)
+        programs = self.fields["program"].programs = _PROGRAMS.objects(None, shape, **shape.values())
+        self.fields["program"].queryset = Program.objects.filter(pk__in=[p.pk for p in programs]).order_by(
+            "name"
+        )
+        present = {program.reporting_period for program in programs}
         kinds = [k for k, _label in PERIOD_KINDS if k in present] or [MONTH]
         self.fields["period"].set_periods([p for kind in kinds for p in recent_periods(kind)])
         if perms.is_office(user):

@@ -10,27 +10,29 @@ so pages, the API, the CLI and load tests all get the same rules.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.core import permissions as perms
 from duikou.core import workflow
-from duikou.core.audit import bulk_create_logged
+from duikou.core.audit import bulk_create_logged, bulk_create_logged_together, unsaved
+from duikou.core.compiled import AmongIds, Compiled, CompiledObjects, IdList, Param
 from duikou.core.dates import today_for
 from duikou.core.periods import Period
+from duikou.funds.models import Transaction
 from duikou.organizations.models import Organization
 from duikou.plans.models import Plan, Responsibility, Task
 from duikou.programs.models import Program
-from duikou.targets.models import Allocation
+from duikou.targets.models import Allocation, Target
 
 from .achieved import COUNTED_STATUS
-from .models import PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
+from .models import Evidence, PeriodLock, Reminder, Report, ReportEvent, TargetFigure, TaskProgress
 from .rules import HEAD_EDITABLE, UNIT_EDITABLE
 
 UNIT_EDITABLE, HEAD_EDITABLE = set(UNIT_EDITABLE), set(HEAD_EDITABLE)
@@ -51,9 +53,20 @@ _LISTED_UNITS = 1000
 def _units(report: Report):
     """The ids of the reporting unit and the units under it: a list (read here) for a small subtree, else a subquery.
     As a subquery, PostgreSQL guessed a handful of units and planned from the program's every task instead."""
-    subtree = Organization.objects.filter(_subtree(report.organization)).values_list("pk", flat=True)
-    ids = list(subtree[: _LISTED_UNITS + 1])
-    return ids if len(ids) <= _LISTED_UNITS else subtree
+    ids = [pk for (pk,) in _SUBTREE_IDS.rows(None, path=report.organization.tree_path)]
+    if len(ids) <= _LISTED_UNITS:
+        return ids
+    return Organization.objects.filter(_subtree(report.organization)).values_list("pk", flat=True)
+
+
+# The queries of a report's scope, run on every report page and save: compiled once (core.compiled), run with the
+# unit's path, its units' ids and the program.
+_SUBTREE_IDS = Compiled(
+    Organization,
+    lambda: Organization.objects.filter(tree_path__startswith=Param("path")).values_list("pk")[
+        : _LISTED_UNITS + 1
+    ],
+)
 
 
 def unit_tasks(report: Report, *, units=None):
@@ -87,8 +100,11 @@ def unit_scope(report: Report) -> tuple[list[Task], list[Allocation]]:
     """The unit's tasks and shares in this report (`unit_tasks`, `unit_allocations`), read once for a request: the
     report page builds its form from them and `save_report` checks the posted rows against the same."""
     units = _units(report)
-    # Without the long texts and bookkeeping columns no report page or save reads (each task's and target's 原文,
-    # extra, timestamps): most of what was read and converted of a unit's tens of tasks.
+    if isinstance(units, list):
+        return (
+            _SCOPE_TASKS.objects(units, program=report.program_id),
+            _SCOPE_ALLOCATIONS.objects(units, program=report.program_id),
+        )
     tasks = unit_tasks(report, units=units).defer(*_UNREAD_TASK_FIELDS)
     allocations = unit_allocations(report, units=units).defer(*_UNREAD_ALLOCATION_FIELDS)
     return list(tasks), list(allocations)
@@ -102,6 +118,60 @@ _UNREAD_ALLOCATION_FIELDS = (
     "target__updated_at",
     "target__text",
     "target__extra",
+)
+
+# A listed subtree's scope, compiled: its units' ids one parameter, searched in the responsibilities' and shares' unit
+# index (`AmongIds`) as the listed ids were. Without the long texts and bookkeeping columns no report page or save
+# reads (each task's and target's 原文, extra, timestamps): most of what was read and converted of a unit's tasks.
+_SCOPE_TASKS = CompiledObjects(
+    Task,
+    lambda: (
+        Task.objects.filter(
+            pk__in=Responsibility.objects.filter(AmongIds("organization_id", IdList())).values("task_id"),
+            plan__program_id=Param("program"),
+            plan__status=Plan.PUBLISHED,
+        )
+        .order_by("plan_id", "order")
+        .defer(*_UNREAD_TASK_FIELDS)
+    ),
+)
+_SCOPE_ALLOCATIONS = CompiledObjects(
+    Allocation,
+    lambda: (
+        Allocation.objects.filter(
+            AmongIds("organization_id", IdList()),
+            target__plan__program_id=Param("program"),
+            target__plan__status=Plan.PUBLISHED,
+        )
+        .select_related("target")
+        .order_by("target__plan_id", "target__order", "order")
+        .defer(*_UNREAD_ALLOCATION_FIELDS)
+    ),
+)
+
+
+def report_progress(report: Report) -> list[TaskProgress]:
+    """The report's task progress, as `report.task_progress.all()` gives it (its report set, its task not read).
+    Compiled (core.compiled): every report page and save reads it."""
+    rows = _PROGRESS.objects(None, report=report.pk)
+    for row in rows:
+        _RELATED[TaskProgress, Report].set_cached_value(row, report)
+    return rows
+
+
+def report_figures(report: Report) -> list[TargetFigure]:
+    """The report's target figures, as `report.figures.all()` gives them (their report set, their target not read)."""
+    rows = _FIGURES.objects(None, report=report.pk)
+    for row in rows:
+        _RELATED[TargetFigure, Report].set_cached_value(row, report)
+    return rows
+
+
+_PROGRESS = CompiledObjects(
+    TaskProgress, lambda: TaskProgress.objects.filter(report_id=Param("report")).order_by()
+)
+_FIGURES = CompiledObjects(
+    TargetFigure, lambda: TargetFigure.objects.filter(report_id=Param("report")).order_by()
 )
 
 
@@ -118,9 +188,19 @@ def editable_by(report: Report, user, *, lock=_UNREAD) -> bool:
 
 def period_lock(program_id: int, period) -> PeriodLock | None:
     """The lock in force on this program's period today, if any (the one rule every report write checks)."""
-    # One row at most (unique per program and period): no ordering, so no join to the program for its ordering.
-    lock = PeriodLock.objects.filter(program_id=program_id, period=str(period)).order_by().first()
+    found = _PERIOD_LOCK.objects(None, program=program_id, period=str(period))
+    lock = found[0] if found else None
     return lock if lock is not None and lock.locked_on(today_for(lock.program)) else None
+
+
+# One row at most (unique per program and period): no ordering, so no join to the program for its ordering. Compiled:
+# every report page, save and step asks.
+_PERIOD_LOCK = CompiledObjects(
+    PeriodLock,
+    lambda: PeriodLock.objects.filter(
+        program_id=Param("program"), period=Param("period", output_field=CharField())
+    ).order_by()[:1],
+)
 
 
 def require_unlocked(report: Report) -> None:
@@ -171,8 +251,30 @@ def start_report(
     workflow.require(
         user, "reports.start", organization, message=_("无权为 %(org)s 填报月报") % {"org": organization}
     )
-    report, _created = Report.objects.get_or_create(program=program, organization=organization, period=period)
-    return report
+    found = _UNIT_PERIOD_REPORT.objects(None, program=program.pk, unit=organization.pk, period=str(period))
+    if found:
+        return found[0]
+    # As get_or_create makes it: created in a savepoint; made by a concurrent start just now, that one.
+    try:
+        with transaction.atomic():
+            return Report.objects.create(program=program, organization=organization, period=period)
+    except IntegrityError:
+        try:
+            return Report.objects.get(program=program, organization=organization, period=period)
+        except Report.DoesNotExist:
+            pass
+        raise
+
+
+# The unit's report of a period, if started (compiled: every start asks).
+_UNIT_PERIOD_REPORT = CompiledObjects(
+    Report,
+    lambda: Report.objects.filter(
+        program_id=Param("program"),
+        organization_id=Param("unit"),
+        period=Param("period", output_field=CharField()),
+    ).order_by(),
+)
 
 
 def save_report(
@@ -213,11 +315,11 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
     statuses = {key for key, _label in TaskProgress._meta.get_field("status").choices}
     # The report's rows read once; new rows written in one insert (with their change-log entries), a changed row
     # saved, an unchanged one left alone: a unit with 100 tasks saves in a few queries, not 500.
-    existing = {p.task_id: p for p in report.task_progress.all()}
+    existing = {p.task_id: p for p in report_progress(report)}
     new: dict[int, TaskProgress] = {}
     for n, row in enumerate(progress, start=1):
         task_id = getattr(row.get("task"), "pk", row.get("task"))
-        task = tasks.get(_int(task_id, _("任务进展第 %(n)d 行的任务") % {"n": n}))
+        task = tasks.get(_int(task_id, lambda n=n: _("任务进展第 %(n)d 行的任务") % {"n": n}))
         if task is None:
             raise ValidationError(
                 _("任务进展第 %(n)d 行：任务 %(task)s 不是本单位负责的任务") % {"n": n, "task": task_id}
@@ -227,7 +329,10 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
             raise ValidationError(
                 _("任务 %(task)s：未知的状态 %(status)s") % {"task": task.number or task.pk, "status": status}
             )
-        percent = _int(row.get("percent", 0), _("任务 %(task)s 的进度") % {"task": task.number or task.pk})
+        percent = _int(
+            row.get("percent", 0),
+            lambda task=task: _("任务 %(task)s 的进度") % {"task": task.number or task.pk},
+        )
         if not 0 <= percent <= 100:
             raise ValidationError(
                 _("任务 %(task)s 的进度应在 0–100 之间，收到 %(p)s")
@@ -238,22 +343,22 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
         values = {"status": status, "percent": percent, "text": row.get("text") or ""}
         stored = existing.get(task.pk)
         if stored is None:  # a task given twice: the last row wins
-            new[task.pk] = TaskProgress(report=report, task=task, **values)
+            new[task.pk] = _new_row(TaskProgress, report, task, task_id=task.pk, **values)
         elif any(getattr(stored, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(stored, name, value)
+            _PROGRESS_TASK.set_cached_value(stored, task)  # its change-log entry names the task
             stored.save()
-    bulk_create_logged(TaskProgress, list(new.values()))
 
     allocations = {a.pk: a for a in unit_allocation_list}
     # As the progress: the report's figures read once, new ones written in one insert; a target given twice (two
     # shares of one target in the unit's subtree), or set then cleared, ends as its last row says.
-    stored_figures = {f.target_id: f for f in report.figures.all()}
+    stored_figures = {f.target_id: f for f in report_figures(report)}
     new_figures: dict[int, TargetFigure] = {}
     cleared: set[int] = set()
     for n, row in enumerate(figures, start=1):
         alloc_id = getattr(row.get("allocation"), "pk", row.get("allocation"))
-        allocation = allocations.get(_int(alloc_id, _("指标第 %(n)d 行") % {"n": n}))
+        allocation = allocations.get(_int(alloc_id, lambda n=n: _("指标第 %(n)d 行") % {"n": n}))
         if allocation is None:
             raise ValidationError(_("指标第 %(n)d 行：目标分解 %(a)s 不属于本单位") % {"n": n, "a": alloc_id})
         target_id = allocation.target_id
@@ -275,57 +380,118 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
         cleared.discard(target_id)
         stored = stored_figures.get(target_id)
         if stored is None:
-            new_figures[target_id] = TargetFigure(report=report, target=allocation.target, **values)
+            new_figures[target_id] = _new_row(
+                TargetFigure,
+                report,
+                allocation.target,
+                allocation,
+                target_id=target_id,
+                allocation_id=allocation.pk,
+                value=value,
+                note=values["note"],
+            )
         elif (stored.allocation_id, stored.value, stored.note) != (allocation.pk, value, values["note"]):
             for name, value_ in values.items():
                 setattr(stored, name, value_)
+            _FIGURE_TARGET.set_cached_value(
+                stored, allocation.target
+            )  # its change-log entry names the target
             stored.save()
     if cleared:
         TargetFigure.objects.filter(report=report, target_id__in=cleared).delete()
+    # The new progress and figures inserted with their change-log entries in one insert.
     if report.status == COUNTED_STATUS:
         # A counted report's figures move the target tallies (analytics' signal on each save); a bulk insert
         # sends no signal. Reports are not edited once counted (rules.py), so this path is only a safeguard.
+        bulk_create_logged(TaskProgress, list(new.values()))
         for figure in new_figures.values():
             figure.save()
     else:
-        bulk_create_logged(TargetFigure, list(new_figures.values()))
+        bulk_create_logged_together(
+            (TaskProgress, list(new.values())), (TargetFigure, list(new_figures.values()))
+        )
     return report
 
 
-def _int(value, place: str) -> int:
+def _new_row(model, report: Report, *related, **values):
+    """A new row of the report, `model(report=report, <its task or target and share>, **values)` (values by attname)
+    as core.audit.unsaved builds it, without Model.__init__'s per-field work (a save makes one per task)."""
+    row = unsaved(model, report_id=report.pk, **values)
+    for obj in (report, *related):
+        _RELATED[model, type(obj)].set_cached_value(row, obj)
+    return row
+
+
+_PROGRESS_TASK, _FIGURE_TARGET = TaskProgress.task.field, TargetFigure.target.field
+_RELATED = {
+    (TaskProgress, Report): TaskProgress.report.field,
+    (TaskProgress, Task): _PROGRESS_TASK,
+    (TargetFigure, Report): TargetFigure.report.field,
+    (TargetFigure, Target): _FIGURE_TARGET,
+    (TargetFigure, Allocation): TargetFigure.allocation.field,
+}
+
+
+def _int(value, place: Callable[[], str]) -> int:
+    """`value` as an integer, else refused naming its `place` (made only then: a save has one per row)."""
     try:
         return int(str(value).strip())
     except (TypeError, ValueError) as exc:
-        raise ValidationError(_("%(place)s不是整数：%(v)s") % {"place": place, "v": value}) from exc
+        raise ValidationError(_("%(place)s不是整数：%(v)s") % {"place": place(), "v": value}) from exc
 
 
 def snapshot(report: Report) -> dict:
     """The report's content as JSON, kept with every workflow step so a returned report keeps its history."""
-    # Read as values: only the task's number and the target's indicator are kept of them.
-    progress = report.task_progress.order_by("task__plan_id", "task__order").values_list(
-        "task_id", "task__number", "status", "percent", "text"
-    )
-    figures = report.figures.order_by("target_id").values_list(
-        "target_id", "allocation_id", "target__indicator", "value"
-    )
+    rows = {name: query.rows(None, report=report.pk) for name, query in _SNAPSHOT.items()}
     return {
         "summary": report.summary,
         "progress": [
             {"task": task, "number": number, "status": status, "percent": percent, "text": text}
-            for task, number, status, percent, text in progress
+            for task, number, status, percent, text in rows["progress"]
         ],
         "figures": [
             {"target": target, "allocation": allocation, "indicator": indicator, "value": str(value)}
-            for target, allocation, indicator, value in figures
+            for target, allocation, indicator, value in rows["figures"]
         ],
         "evidence": [
-            {"name": name, "sha256": sha256, "size": size}
-            for name, sha256, size in report.evidence.order_by("id").values_list(
-                "original_name", "sha256", "size"
-            )
+            {"name": name, "sha256": sha256, "size": size} for name, sha256, size in rows["evidence"]
         ],
-        "transactions": list(report.transactions.order_by("id").values_list("id", flat=True)),
+        "transactions": [pk for (pk,) in rows["transactions"]],
     }
+
+
+# Read as values (only the task's number and the target's indicator are kept of them), compiled: every workflow step
+# takes a snapshot.
+_SNAPSHOT = {
+    "progress": Compiled(
+        TaskProgress,
+        lambda: (
+            TaskProgress.objects.filter(report_id=Param("report"))
+            .order_by("task__plan_id", "task__order")
+            .values_list("task_id", "task__number", "status", "percent", "text")
+        ),
+    ),
+    "figures": Compiled(
+        TargetFigure,
+        lambda: (
+            TargetFigure.objects.filter(report_id=Param("report"))
+            .order_by("target_id")
+            .values_list("target_id", "allocation_id", "target__indicator", "value")
+        ),
+    ),
+    "evidence": Compiled(
+        Evidence,
+        lambda: (
+            Evidence.objects.filter(report_id=Param("report"))
+            .order_by("id")
+            .values_list("original_name", "sha256", "size")
+        ),
+    ),
+    "transactions": Compiled(
+        Transaction,
+        lambda: Transaction.objects.filter(report_id=Param("report")).order_by("id").values_list("id"),
+    ),
+}
 
 
 def _locked(report: Report) -> Report:
@@ -333,11 +499,22 @@ def _locked(report: Report) -> Report:
     # With its unit and program (the change log names the unit; returns and approvals date by the program): those the
     # caller read with it (when they are still the report's), else joined, locking the report's row only.
     cached = Report.organization.is_cached(report) and Report.program.is_cached(report)
-    rows = Report.objects.select_for_update(of=("self",))
-    locked = (rows if cached else rows.select_related("organization", "program")).get(pk=report.pk)
+    found = _LOCKED.objects(None, cached, pk=report.pk)
+    if not found:
+        raise Report.DoesNotExist("Report matching query does not exist.")
+    locked = found[0]
     if cached and (locked.organization_id, locked.program_id) == (report.organization_id, report.program_id):
         locked.organization, locked.program = report.organization, report.program
     return locked
+
+
+def _locked_query(cached: bool):
+    rows = Report.objects.select_for_update(of=("self",)).filter(pk=Param("pk")).order_by()
+    return rows if cached else rows.select_related("organization", "program")
+
+
+# Compiled inside the step's transaction (a row lock is refused outside one), run only there.
+_LOCKED = CompiledObjects(Report, _locked_query, maxsize=2)
 
 
 def _move(report: Report, user, to_status: str, reason: str = "") -> Report:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import DateField
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from duikou.core import money, workflow
 from duikou.core import permissions as perms
+from duikou.core.compiled import CompiledObjects, Param
 from duikou.core.middleware import accepts_upload
 from duikou.core.models import StaleEditError
 from duikou.funds.models import Transaction
@@ -23,16 +25,23 @@ from .achieved import achieved_by_allocation
 from .evidence import attach_evidence, remove_evidence
 from .filters import REPORT_FILTERS
 from .forms import EvidenceForm, ReturnForm, StartReportForm
-from .models import Evidence, Reminder, Report, TaskProgress
+from .models import Evidence, Reminder, Report, ReportEvent, TaskProgress
 
 
 def _report(request, pk, action=perms.VIEW) -> Report:
     """The report, 404 unless the gate lets the user perform `action` on it: read by its id with its unit, which
     settles the gate for a unit's own report (`perms.can`) without the gate's subquery."""
-    report = get_object_or_404(Report.objects.select_related("program", "organization"), pk=pk)
-    if not perms.can(request.user, report, action):
+    # An id no row can have (beyond a 64-bit integer) is not sent to the database.
+    found = _REPORT.objects(None, pk=pk) if 0 < pk < 2**63 else []
+    if not found or not perms.can(request.user, found[0], action):
         raise Http404
-    return report
+    return found[0]
+
+
+# Compiled (core.compiled): every report page, save and step reads its report.
+_REPORT = CompiledObjects(
+    Report, lambda: Report.objects.select_related("program", "organization").filter(pk=Param("pk")).order_by()
+)
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -111,7 +120,7 @@ def _stored(report, scope):
     """The report's progress and figures with their tasks and targets (read once for the form and the changes): those
     of the unit's scope (`services.unit_scope`), read already, not read again; any other (no longer the unit's) read."""
     tasks, allocations = scope
-    progress, figures = list(report.task_progress.all()), list(report.figures.all())
+    progress, figures = services.report_progress(report), services.report_figures(report)
     _attach(progress, "task", {t.pk: t for t in tasks}, Task)
     _attach(figures, "target", {a.target_id: a.target for a in allocations}, Target)
     return progress, figures
@@ -221,13 +230,18 @@ def report_detail(request, pk):
     stored = _stored(report, scope)
     task_rows, figure_rows = _rows(scope, data, stored)
     period = report.period
-    # The unit's own payments: the gate's `through` (no subquery of the unit's subtree when the payer is in it).
-    transactions = (
-        Transaction.objects.through(request.user, "payer", report.organization)
-        .filter(date__gte=period.start, date__lte=period.end)
-        .select_related("payee")
-        .only(*_PAYMENT_SHOWN)
-    )
+    # The unit's own payments pass the gate by their payer (`passes_through`): read without the gate's subquery.
+    if perms.passes_through(request.user, Transaction, "payer", report.organization):
+        transactions = _PAYMENTS.objects(
+            None, unit=report.organization_id, start=period.start, end=period.end
+        )
+    else:
+        transactions = (
+            Transaction.objects.through(request.user, "payer", report.organization, passes=False)
+            .filter(date__gte=period.start, date__lte=period.end)
+            .select_related("payee")
+            .only(*_PAYMENT_SHOWN)
+        )
     lock = services.period_lock(report.program_id, report.period)
     with perms.remembered():  # the edit and submit steps ask the gate the same question
         editable = services.editable_by(report, request.user, lock=lock)
@@ -245,13 +259,12 @@ def report_detail(request, pk):
             "figure_rows": figure_rows,
             "summary": data.get("summary") if data else report.summary,
             "task_statuses": TaskProgress._meta.get_field("status").choices,
-            "evidence": report.evidence.order_by("id"),
+            "evidence": _EVIDENCE.objects(None, report=report.pk),
             "evidence_form": EvidenceForm(),
             "return_form": ReturnForm(),
             "transactions": transactions,
             "changes": changes.changes_since_previous(report, progress=stored[0], figures=stored[1]),
-            # Each step's snapshot of the whole report is kept for the record, not shown here.
-            "events": report.events.select_related("user").defer("snapshot"),
+            "events": _EVENTS.objects(None, report=report.pk),
             "can_submit": can_submit,
             "submit_to_head": services.submitted_status(request.user) == Report.PENDING_HEAD,
             "can_approve": can_approve,
@@ -263,6 +276,27 @@ def report_detail(request, pk):
 
 # What the page shows of the unit's payments in the period (not their project, line or description).
 _PAYMENT_SHOWN = ("date", "kind", "amount", "receipt_status", "payee__name", "payee__full_name")
+# The report page's other reads, compiled.
+_PAYMENTS = CompiledObjects(
+    Transaction,
+    lambda: (
+        Transaction.objects.filter(
+            payer_id=Param("unit"),
+            date__gte=Param("start", output_field=DateField()),
+            date__lte=Param("end", output_field=DateField()),
+        )
+        .select_related("payee")
+        .only(*_PAYMENT_SHOWN)
+    ),
+)
+_EVIDENCE = CompiledObjects(
+    Evidence, lambda: Evidence.objects.filter(report_id=Param("report")).order_by("id")
+)
+# Each step's snapshot of the whole report is kept for the record, not shown here.
+_EVENTS = CompiledObjects(
+    ReportEvent,
+    lambda: ReportEvent.objects.filter(report_id=Param("report")).select_related("user").defer("snapshot"),
+)
 
 
 def _figure_value(row) -> str:

@@ -107,6 +107,8 @@ def queue(reminder: Reminder) -> int:
         )
         for ch in channels(reminder)
     ]
+    if not rows:  # no address and no robot (most notices): nothing to look up or write
+        return 0
     existing = set(Delivery.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
     new = [r for r in rows if r.key not in existing]
     Delivery.objects.bulk_create(new, ignore_conflicts=True)

@@ -2,10 +2,13 @@
 tasks, each with a select of every status, and the template's loops over them were most of the page's rendering (the
 markup is the template's own, character for character: tests/reports/test_report_rows.py)."""
 
+import html
+import unicodedata
+
 from django import template
 from django.template.defaultfilters import date, floatformat, linebreaksbr, truncatechars
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
@@ -25,41 +28,59 @@ def task_rows(rows, editable, statuses):
     text = localizer()
     today = today_for()  # what Task.is_overdue judges by
     labels = [(value, conditional_escape(label)) for value, label in statuses]
+    # Each status's select (and a select of none) built once a page, not once a row: a unit's tens of tasks had their
+    # options escaped and joined one by one.
+    options = [
+        (value, f'<option value="{conditional_escape(value)}"', f">{label}</option>")
+        for value, label in labels
+    ]
+    unselected = "".join(head + tail for _value, head, tail in options)
+    selects = {
+        status: "".join(
+            f"{head}{' selected' if value == status else ''}{tail}" for value, head, tail in options
+        )
+        for status, _label in labels
+    }
+    shown = dict(labels)
     out = []
     for row in rows:
         task = row["task"]
         status = row["status"]
-        head = format_html(
-            "<tr{}>\n<td>{}</td><td>{}</td><td>{}</td>\n",
-            mark_safe(' class="overdue"') if task.overdue_on(today) else "",
-            text(task.number),
-            truncatechars(task.title, 80),
-            text(task.deadline or task.due_date or "—"),
+        # As format_html would write each value (conditional_escape), without its lazy-string wrappers.
+        overdue = ' class="overdue"' if task.overdue_on(today) else ""
+        head = (
+            f"<tr{overdue}>\n"
+            f"<td>{_escape(text(task.number))}</td><td>{_escape(_truncated(task.title, 80))}</td>"
+            f"<td>{_escape(text(task.deadline or task.due_date or '—'))}</td>\n"
         )
         if editable:
-            options = "".join(
-                f'<option value="{conditional_escape(value)}"{" selected" if value == status else ""}>{label}</option>'
-                for value, label in labels
-            )
-            cells = format_html(
-                '\n<td><select name="{key}-status">{options}</select></td>\n'
-                '<td class="num"><input type="number" min="0" max="100" name="{key}-percent" value="{percent}"'
-                ' class="w5em"></td>\n'
-                '<td><textarea name="{key}-text" rows="2" cols="40">{text}</textarea></td>\n',
-                key=row["key"],
-                options=mark_safe(options),
-                percent=text(row["percent"]),
-                text=text(row["text"]),
+            key = _escape(row["key"])
+            cells = (
+                f'\n<td><select name="{key}-status">{selects.get(status, unselected)}</select></td>\n'
+                f'<td class="num"><input type="number" min="0" max="100" name="{key}-percent"'
+                f' value="{_escape(text(row["percent"]))}" class="w5em"></td>\n'
+                f'<td><textarea name="{key}-text" rows="2" cols="40">{_escape(text(row["text"]))}</textarea></td>\n'
             )
         else:
-            cells = format_html(
-                '<td>{}</td><td class="num">{}</td><td>{}</td>',
-                mark_safe("".join(label for value, label in labels if value == status)),
-                text(row["percent"]),
-                linebreaksbr(row["text"], autoescape=True),
+            cells = (
+                f'<td>{shown.get(status, "")}</td><td class="num">{_escape(text(row["percent"]))}</td>'
+                f"<td>{linebreaksbr(row['text'], autoescape=True)}</td>"
             )
         out.append(f"{head}{cells}\n</tr>")
     return mark_safe("".join(out))
+
+
+def _escape(value: str) -> str:
+    """conditional_escape of a string, without the lazy-string wrapper of Django's escape (most of a row's time)."""
+    return value if isinstance(value, SafeData) else html.escape(value)
+
+
+def _truncated(value, length: int) -> str:
+    """truncatechars: a title short enough (and in the normal form the filter gives) is returned as it is, without
+    the filter's translated ellipsis looked up for each row."""
+    if type(value) is str and len(value) <= length and unicodedata.is_normalized("NFC", value):
+        return value
+    return truncatechars(value, length)
 
 
 @register.simple_tag

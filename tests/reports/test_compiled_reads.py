@@ -1,0 +1,62 @@
+"""The report flow's reads compiled once a process (core.compiled.CompiledObjects) give what their querysets give: the
+same rows, the same field values, their select_related objects set, for every user and report of the world."""
+
+import pytest
+
+from duikou.core import permissions as perms
+from duikou.core.compiled import CompiledObjects, Param
+from duikou.programs.models import Program
+from duikou.reports import services
+from duikou.reports.forms import StartReportForm
+from duikou.reports.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj) -> dict:
+    return {k: v for k, v in obj.__dict__.items() if not k.startswith("_")}
+
+
+def test_compiled_objects_are_the_querysets_own(world):
+    query = CompiledObjects(
+        Report,
+        lambda: Report.objects.select_related("program", "organization").filter(pk=Param("pk")).order_by(),
+    )
+    for report in Report.objects.all():
+        (found,) = query.objects(None, pk=report.pk)
+        expected = Report.objects.select_related("program", "organization").get(pk=report.pk)
+        assert _fields(found) == _fields(expected) and not found._state.adding
+        assert Report.program.is_cached(found) and Report.organization.is_cached(found)
+        assert _fields(found.organization) == _fields(expected.organization)
+        assert _fields(found.program) == _fields(expected.program)
+    assert query.objects(None, pk=0) == []
+
+
+def test_start_form_offers_the_programs_the_gate_lets_through(world):
+    for user in world.users.values():
+        form = StartReportForm(user=user)
+        expected = list(Program.objects.restrict(user).order_by("name"))
+        assert form.fields["program"].programs == expected, user.username
+        assert list(form.fields["program"].queryset) == expected
+
+
+def test_unit_scope_is_the_unit_tasks_and_shares(world):
+    for report in Report.objects.select_related("organization"):
+        tasks, allocations = services.unit_scope(report)
+        assert [_fields(t) for t in tasks] == [
+            _fields(t) for t in services.unit_tasks(report).defer(*services._UNREAD_TASK_FIELDS)
+        ]
+        assert [(a.pk, _fields(a.target)) for a in allocations] == [
+            (a.pk, _fields(a.target))
+            for a in services.unit_allocations(report).defer(*services._UNREAD_ALLOCATION_FIELDS)
+        ]
+
+
+def test_a_unit_reporter_reads_only_its_own_reports(client, world):
+    """The report read by id (compiled) still goes through the gate: another unit's report is not found."""
+    reporter = world.users["reporter_a"]
+    client.force_login(reporter)
+    for report in Report.objects.all():
+        answer = client.get(f"/reports/{report.pk}/")
+        assert answer.status_code == (200 if perms.can(reporter, report) else 404)
+    assert client.get("/reports/99999999999999999999/").status_code == 404
