@@ -109,13 +109,13 @@ print(json.dumps({"report": report.pk, "rows": len(tasks)}))
 HOLD_AFTER_FIRST_PROGRESS_ROWS = """
 import time
 from duikou.reports import services
-write_rows = services.bulk_create_logged
-def hold(model, objects, **options):
-    written = write_rows(model, objects, **options)
+write_rows = services.bulk_create_logged_together
+def hold(*batches, **options):
+    written = write_rows(*batches, **options)
     print("progress rows written", flush=True)
     time.sleep(600)
     return written
-services.bulk_create_logged = hold
+services.bulk_create_logged_together = hold
 """
 
 COUNT_REPORT_ROWS = """
