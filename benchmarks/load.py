@@ -163,7 +163,8 @@ class CpuMeter:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=10)
+        if self._thread.ident is not None:  # started: a server that never answered left it unstarted
+            self._thread.join(timeout=10)
 
     def per_request(self, step: dict) -> dict:
         """The server's and the database's CPU ms per request over a step's judged window, and the cores they used."""

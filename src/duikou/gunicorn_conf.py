@@ -10,6 +10,10 @@ limit_request_field_size = 8190
 # A worker that takes longer than this on one request is killed and replaced (parse budgets are shorter).
 timeout = 120
 graceful_timeout = 30
+# A client's connection stays open this long between its requests (the gthread worker `duikou serve` runs; the sync
+# worker closes each one): longer than a person's pause between pages (the load's users think 10-30 s), as browsers
+# and proxies keep theirs (nginx: 75 s), so a request does not pay a new TCP connection.
+keepalive = 75
 
 
 _default_headers = gunicorn.http.wsgi.Response.default_headers

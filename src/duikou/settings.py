@@ -295,10 +295,11 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Sessions are read from that cache and written through to the database (durable across a cache restart): one
 # query a request fewer. Only when every process shares the cache: with one cache per process, a sign-out or a
 # passed second factor in one worker would not be seen by the others' copies.
+# Either refreshes an existing session by one UPDATE (duikou.accounts.sessions).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.db"
+    "duikou.accounts.sessions"
     if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-    else "django.contrib.sessions.backends.cached_db"
+    else "duikou.accounts.cached_sessions"
 )
 # Dashboard figures are cached on the data's version (core.versioned): a change shows on the next view; this bounds
 # how long an answer is kept at most (it covers transactions that commit out of the order of their change-log ids).

@@ -50,7 +50,7 @@ def test_a_unit_reporter_page_reads_session_user_and_unit_only(unit_client, djan
 
 
 def test_the_session_comes_from_a_shared_cache(unit_client, settings, django_assert_max_num_queries):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # what a Redis or file cache gets
+    settings.SESSION_ENGINE = "duikou.accounts.cached_sessions"  # what a Redis or file cache gets
     unit_client.get(reverse("accounts:password_change"))  # the session's first read fills the cache
     with django_assert_max_num_queries(1):  # the user with the unit
         page = unit_client.get(reverse("accounts:password_change"))

@@ -167,11 +167,11 @@ def _age_session(client, **seconds_ago):
     session.save()
 
 
-@pytest.fixture(params=["db", "cached_db"])
+@pytest.fixture(params=["sessions", "cached_sessions"])
 def session_engine(request, settings):
     """Sessions in the database (one cache per process) and read through the shared cache (settings.SESSION_ENGINE
-    picks cached_db for Redis or a file cache): the policy holds alike."""
-    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    picks cached_sessions for Redis or a file cache): the policy holds alike."""
+    settings.SESSION_ENGINE = f"duikou.accounts.{request.param}"
     return request.param
 
 
@@ -209,3 +209,33 @@ def test_default_policy_settings():
     assert configured.SESSION_COOKIE_AGE == 30 * 60
     assert configured.DUIKOU_PASSWORD_MAX_AGE_DAYS == 90
     assert configured.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refreshed_session_is_one_update_outside_a_transaction(
+    session_engine, settings, django_assert_num_queries
+):
+    """The idle clock's refresh (once a minute) writes the existing row by one UPDATE, its data and expiry as Django
+    writes them; a session deleted meanwhile (signed out elsewhere) is not written back."""
+    from importlib import import_module
+
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    session = store()
+    session["who"] = "reporter"
+    session.create()
+    session[SEEN_AT] = 1234
+    with django_assert_num_queries(1):
+        session.save()
+    row = Session.objects.get(session_key=session.session_key)
+    assert DjangoStore(session.session_key).load() == {"who": "reporter", SEEN_AT: 1234}
+    assert abs((row.expire_date - session.get_expiry_date()).total_seconds()) < 5
+    assert store(session.session_key).load()[SEEN_AT] == 1234  # the cache, for cached_sessions
+    Session.objects.filter(session_key=session.session_key).delete()
+    session[SEEN_AT] = 5678
+    with pytest.raises(UpdateError):
+        session.save()
+    assert not Session.objects.filter(session_key=session.session_key).exists()
