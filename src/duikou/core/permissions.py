@@ -200,7 +200,7 @@ class _GateSql(Expression):
         return []
 
 
-# (model, role, action, database alias) → the gate's subqueries compiled for a `Shape`'s stand-in (_compiled_gate).
+# (model, role, action, database alias, unit class) → the gate's subqueries compiled for a `Shape`'s stand-in (_compiled_gate).
 _GATES: dict[tuple, tuple] = {}
 
 
@@ -212,10 +212,11 @@ def _compiled_gate(model, user, role: str, action: str, paths, alias: str) -> Q 
     path = getattr(getattr(user, "organization", None), "tree_path", None)
     if not isinstance(path, str):
         return None
-    key = (model, role, action, alias)
+    unit_type = type(user.organization)
+    key = (model, role, action, alias, unit_type)
     compiled = _GATES.get(key)
     if compiled is None:
-        compiled = _GATES[key] = _compile_gate(model, role, paths, alias, type(user.organization))
+        compiled = _GATES[key] = _compile_gate(model, role, paths, alias, unit_type)
     values = {SUBTREE: path}
     where = Q()
     for column, sql, params in compiled:
