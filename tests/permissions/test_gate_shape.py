@@ -3,6 +3,7 @@ through exactly the rows of its plain shape: one subquery per path, joined from 
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 
 from duikou.core import permissions as perms
 
@@ -87,3 +88,35 @@ def test_one_compiled_gate_per_shape_lets_each_user_through_its_own_rows(world):
         assert compiled._sql.cache_info().misses == len(shapes), model._meta.label
     reporters = [u for u in world.users.values() if perms.role_of(u) == perms.UNIT_REPORTER]
     assert len({u.organization_id for u in reporters}) > 1  # reporters of two units: one shape
+
+
+def _sql(queryset) -> str:
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:  # the gate's none()
+        return ""
+
+
+@pytest.mark.parametrize("model", GATED, ids=[m._meta.label for m in GATED])
+def test_restrict_writes_the_gate_built_for_each_user_from_its_subqueries_compiled_once_per_role(
+    world, model
+):
+    """restrict() runs the gate's subqueries compiled once per model, role and action (core.permissions._GATES):
+    for every user and action, the SQL the gate built for that user alone, and one compiled gate per role."""
+    build = perms._compiled_gate
+    perms._GATES.clear()
+    for user in world.users.values():
+        for action in perms.ACTIONS:
+            compiled = _sql(model.objects.restrict(user, action))
+            perms._compiled_gate = lambda *args, **kwargs: None
+            try:
+                built = _sql(model.objects.restrict(user, action))
+            finally:
+                perms._compiled_gate = build
+            assert compiled == built, (user.username, action)
+    roles = {
+        perms.role_of(u)
+        for u in world.users.values()
+        if u.organization_id and perms._paths_for(model, perms.role_of(u), "view")
+    }
+    assert {key[1] for key in perms._GATES if key[0] is model and key[2] == "view"} == roles

@@ -10,11 +10,12 @@ import contextvars
 from contextlib import contextmanager
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import BooleanField, F, Func, Q, Subquery
+from django.db.models import BooleanField, Expression, F, Func, IntegerField, Q, Subquery
+from django.db.models.sql.where import WhereNode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .compiled import Param
+from .compiled import Param, _Named
 from .querysets import AuditedQuerySet
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
@@ -144,7 +145,7 @@ class _AnyOf(Func):
     template = "{column} IN {query}"
 
     def __init__(self, column: str, subquery):
-        super().__init__(F(column), Subquery(subquery))
+        super().__init__(F(column), subquery if isinstance(subquery, _GateSql) else Subquery(subquery))
 
     def as_sql(self, compiler, connection, **extra):
         (column, column_params), (query, query_params) = (
@@ -181,6 +182,73 @@ def _direct_reach(model, paths, orgs):
     for path, term in zip(paths, terms, strict=True):
         where |= Q(term if term is not None else _AnyOf("pk", _reach(model, path, orgs)))
     return where
+
+
+class _GateSql(Expression):
+    """A subquery of the gate as `_compiled_gate` wrote it once, with one user's parameters."""
+
+    output_field = IntegerField()
+
+    def __init__(self, sql: str, params: tuple):
+        super().__init__()
+        self.sql, self.params = sql, params
+
+    def as_sql(self, compiler, connection):
+        return self.sql, self.params
+
+    def get_group_by_cols(self):
+        return []
+
+
+# (model, role, action, database alias, unit class) → the gate's subqueries compiled for a `Shape`'s stand-in (_compiled_gate).
+_GATES: dict[tuple, tuple] = {}
+
+
+def _compiled_gate(model, user, role: str, action: str, paths, alias: str) -> Q | None:
+    """The gate's condition for a user with a unit: its subqueries written once per model, role, action and database
+    (built for the `Shape`'s stand-in, whose unit's path is a parameter), then run with the user's path. Building and
+    compiling them was most of a unit's list queries' Python: ~0.6 ms to build, ~0.4 ms for each query they are in.
+    None for a user without a unit (nothing to compile) and for a stand-in itself."""
+    path = getattr(getattr(user, "organization", None), "tree_path", None)
+    if not isinstance(path, str):
+        return None
+    unit_type = type(user.organization)
+    key = (model, role, action, alias, unit_type)
+    compiled = _GATES.get(key)
+    if compiled is None:
+        compiled = _GATES[key] = _compile_gate(model, role, paths, alias, unit_type)
+    values = {SUBTREE: path}
+    where = Q()
+    for column, sql, params in compiled:
+        subquery = _GateSql(sql, tuple(p.value(values) if isinstance(p, _Named) else p for p in params))
+        where |= Q(pk__in=subquery) if column is None else Q(_AnyOf(column, subquery))
+    return where
+
+
+def _compile_gate(model, role: str, paths, alias: str, unit_type) -> tuple:
+    """(column, SQL, parameters) of each subquery of the gate built for a stand-in of the role (column None: the
+    UNION of `pk IN`), compiled where `restrict` puts them, so the SQL is the one it wrote built per user."""
+    orgs = organization_subtree(_StandIn(role, unit_type(tree_path=Param(SUBTREE))))
+    direct = _direct_reach(model, paths, orgs)
+    if direct is None:
+        reach = [_reach(model, path, orgs) for path in paths]
+        direct = Q(pk__in=reach[0].union(*reach[1:]) if len(reach) > 1 else reach[0])
+    query = model._base_manager.filter(direct).query
+    compiler = query.get_compiler(using=alias)
+    terms = []
+    nodes = list(query.where.children)
+    while nodes:
+        node = nodes.pop(0)
+        if isinstance(node, WhereNode):
+            nodes[:0] = node.children
+            continue
+        condition = getattr(node, "lhs", node)  # a boolean expression is filtered on as `expression = true`
+        if isinstance(condition, _AnyOf):
+            column, subquery = condition.source_expressions
+            terms.append((column.target.attname, *compiler.compile(subquery)))
+        else:  # the UNION's `pk IN (…)`
+            terms.append((None, *compiler.compile(node.rhs)))
+    return tuple(terms)
 
 
 def _is_reverse(model, name: str) -> bool:
@@ -287,6 +355,9 @@ class RestrictedQuerySet(AuditedQuerySet):
         paths = _paths_for(self.model, role, action)
         if not paths:
             return self.none()
+        compiled = _compiled_gate(self.model, user, role, action, paths, self.db)
+        if compiled is not None:
+            return self.filter(compiled)
         orgs = organization_subtree(user)
         direct = _direct_reach(self.model, paths, orgs)
         if direct is not None:
