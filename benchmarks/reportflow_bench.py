@@ -122,7 +122,9 @@ def main():
     times: dict[str, list[float]] = {}
     queries: dict[str, int] = {}
     cpu: dict[str, list[float]] = {}  # this process's CPU time: the Python side, whatever the database waits
-    db_cpu: dict[str, list[float]] = {}  # the PostgreSQL backend's CPU time (same machine): parse, plan, execute
+    db_cpu: dict[
+        str, list[float]
+    ] = {}  # the PostgreSQL backend's CPU time (same machine): parse, plan, execute
     backend = _backend_process()
     sizes: dict[str, dict] = {}
     profiler = cProfile.Profile() if PROFILE else None
