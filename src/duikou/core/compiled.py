@@ -118,6 +118,11 @@ class _Named:
         return value if self.prepare is None else self.prepare(value)
 
 
+def bound(params, values: dict, ids=None) -> list:
+    """Compiled parameters with the `Param`s' values (by name) and the ids' value in their places."""
+    return [ids if p is _IDS else p.value(values) if isinstance(p, _Named) else p for p in params]
+
+
 class Compiled:
     """`build(*key)` → a values_list queryset with an `IdList()` in it, compiled once per key, database and time
     zone; `rows(ids, *key)` runs it for these ids, each column converted as values_list converts it (SQLite's
@@ -155,10 +160,7 @@ class Compiled:
         sql, params, converters = compiled[:3]
         value = None if ids is None else _ids_value(ids, connection)
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                [value if p is _IDS else p.value(values) if isinstance(p, _Named) else p for p in params],
-            )
+            cursor.execute(sql, bound(params, values, value))
             found = cursor.fetchall()
         if not converters:
             return found, alias, compiled

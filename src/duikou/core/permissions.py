@@ -15,7 +15,7 @@ from django.db.models.sql.where import WhereNode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .compiled import Param, _Named
+from .compiled import Param, bound
 from .querysets import AuditedQuerySet
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
@@ -220,7 +220,7 @@ def _compiled_gate(model, user, role: str, action: str, paths, alias: str) -> Q 
     values = {SUBTREE: path}
     where = Q()
     for column, sql, params in compiled:
-        subquery = _GateSql(sql, tuple(p.value(values) if isinstance(p, _Named) else p for p in params))
+        subquery = _GateSql(sql, tuple(bound(params, values)))
         where |= Q(pk__in=subquery) if column is None else Q(_AnyOf(column, subquery))
     return where
 
