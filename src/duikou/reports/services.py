@@ -153,26 +153,27 @@ _SCOPE_ALLOCATIONS = CompiledObjects(
 def report_progress(report: Report) -> list[TaskProgress]:
     """The report's task progress, as `report.task_progress.all()` gives it (its report set, its task not read).
     Compiled (core.compiled): every report page and save reads it."""
-    rows = _PROGRESS.objects(None, report=report.pk)
-    for row in rows:
-        _RELATED[TaskProgress, Report].set_cached_value(row, report)
-    return rows
+    return _report_rows(TaskProgress, report)
 
 
 def report_figures(report: Report) -> list[TargetFigure]:
     """The report's target figures, as `report.figures.all()` gives them (their report set, their target not read)."""
-    rows = _FIGURES.objects(None, report=report.pk)
+    return _report_rows(TargetFigure, report)
+
+
+def _report_rows(model, report: Report) -> list:
+    rows = _ROWS_OF_REPORT[model].objects(None, report=report.pk)
     for row in rows:
-        _RELATED[TargetFigure, Report].set_cached_value(row, report)
+        _RELATED[model, Report].set_cached_value(row, report)
     return rows
 
 
-_PROGRESS = CompiledObjects(
-    TaskProgress, lambda: TaskProgress.objects.filter(report_id=Param("report")).order_by()
-)
-_FIGURES = CompiledObjects(
-    TargetFigure, lambda: TargetFigure.objects.filter(report_id=Param("report")).order_by()
-)
+_ROWS_OF_REPORT = {
+    model: CompiledObjects(
+        model, lambda model=model: model.objects.filter(report_id=Param("report")).order_by()
+    )
+    for model in (TaskProgress, TargetFigure)
+}
 
 
 _UNREAD = object()
@@ -393,9 +394,8 @@ def _save_report(report, user, version, summary, progress, figures, scope) -> Re
         elif (stored.allocation_id, stored.value, stored.note) != (allocation.pk, value, values["note"]):
             for name, value_ in values.items():
                 setattr(stored, name, value_)
-            _FIGURE_TARGET.set_cached_value(
-                stored, allocation.target
-            )  # its change-log entry names the target
+            # Its change-log entry names the target.
+            _FIGURE_TARGET.set_cached_value(stored, allocation.target)
             stored.save()
     if cleared:
         TargetFigure.objects.filter(report=report, target_id__in=cleared).delete()

@@ -8,17 +8,15 @@ around every argument), and what repeats from row to row (a plan's shortened tit
 built once a page."""
 
 import html
-import unicodedata
 from collections.abc import Callable
 
 from django import template
-from django.template.defaultfilters import truncatechars
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
 from duikou.core.lists import value_html as cell
-from duikou.core.rows import choice_labels, url_maker
+from duikou.core.rows import choice_labels, truncated, url_maker
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import Transaction
 from duikou.plans.models import Responsibility, Task, is_overdue
@@ -52,11 +50,7 @@ def _link(name: str) -> Callable[[object], str]:
 def _shortened() -> Callable[[object], str]:
     """A title as `{{ title|truncatechars:30 }}` writes it, once per title a page: a short one (in the normal form
     the filter gives) as it is, without the filter's walk over every character."""
-    return _once(lambda title: cell(title if _fits(title) else truncatechars(title, 30)))
-
-
-def _fits(title) -> bool:
-    return isinstance(title, str) and len(title) <= 30 and unicodedata.is_normalized("NFC", title)
+    return _once(lambda title: cell(truncated(title, 30)))
 
 
 @register.simple_tag

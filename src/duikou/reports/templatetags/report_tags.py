@@ -2,18 +2,16 @@
 tasks, each with a select of every status, and the template's loops over them were most of the page's rendering (the
 markup is the template's own, character for character: tests/reports/test_report_rows.py)."""
 
-import html
-import unicodedata
-
 from django import template
-from django.template.defaultfilters import date, floatformat, linebreaksbr, truncatechars
+from django.template.defaultfilters import date, floatformat, linebreaksbr
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
-from duikou.core.rows import localizer, url_maker
+from duikou.core.lists import value_html
+from duikou.core.rows import localizer, truncated, url_maker
 
 register = template.Library()
 
@@ -46,41 +44,28 @@ def task_rows(rows, editable, statuses):
     for row in rows:
         task = row["task"]
         status = row["status"]
-        # As format_html would write each value (conditional_escape), without its lazy-string wrappers.
+        # Each value escaped as format_html would (core.lists.value_html), without its lazy-string wrappers.
         overdue = ' class="overdue"' if task.overdue_on(today) else ""
         head = (
             f"<tr{overdue}>\n"
-            f"<td>{_escape(text(task.number))}</td><td>{_escape(_truncated(task.title, 80))}</td>"
-            f"<td>{_escape(text(task.deadline or task.due_date or '—'))}</td>\n"
+            f"<td>{value_html(text(task.number))}</td><td>{value_html(truncated(task.title, 80))}</td>"
+            f"<td>{value_html(text(task.deadline or task.due_date or '—'))}</td>\n"
         )
         if editable:
-            key = _escape(row["key"])
+            key = value_html(row["key"])
             cells = (
                 f'\n<td><select name="{key}-status">{selects.get(status, unselected)}</select></td>\n'
                 f'<td class="num"><input type="number" min="0" max="100" name="{key}-percent"'
-                f' value="{_escape(text(row["percent"]))}" class="w5em"></td>\n'
-                f'<td><textarea name="{key}-text" rows="2" cols="40">{_escape(text(row["text"]))}</textarea></td>\n'
+                f' value="{value_html(text(row["percent"]))}" class="w5em"></td>\n'
+                f'<td><textarea name="{key}-text" rows="2" cols="40">{value_html(text(row["text"]))}</textarea></td>\n'
             )
         else:
             cells = (
-                f'<td>{shown.get(status, "")}</td><td class="num">{_escape(text(row["percent"]))}</td>'
+                f'<td>{shown.get(status, "")}</td><td class="num">{value_html(text(row["percent"]))}</td>'
                 f"<td>{linebreaksbr(row['text'], autoescape=True)}</td>"
             )
         out.append(f"{head}{cells}\n</tr>")
     return mark_safe("".join(out))
-
-
-def _escape(value: str) -> str:
-    """conditional_escape of a string, without the lazy-string wrapper of Django's escape (most of a row's time)."""
-    return value if isinstance(value, SafeData) else html.escape(value)
-
-
-def _truncated(value, length: int) -> str:
-    """truncatechars: a title short enough (and in the normal form the filter gives) is returned as it is, without
-    the filter's translated ellipsis looked up for each row."""
-    if type(value) is str and len(value) <= length and unicodedata.is_normalized("NFC", value):
-        return value
-    return truncatechars(value, length)
 
 
 @register.simple_tag
