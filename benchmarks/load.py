@@ -6,7 +6,8 @@
 (sessions created in advance, so the measurement is the page mix, not Argon2 logins), starts `duikou serve` on
 a free 127.0.0.1 port, and raises the number of locust users (benchmarks/locustfile.py) step by step until a
 step passes the p95 bound or the last step is done, then takes DUIKOU_LOAD_REFINE (2) steps halving the gap between
-the most users held and the fewest that failed (saturation.next_users). Each step is judged on its settled part (benchmarks/
+the most users held and the fewest that failed (saturation.next_users; after a failed step every user stops and the
+next step starts once all have finished: locustfile.StepLoad). Each step is judged on its settled part (benchmarks/
 saturation.py); the *saturation point* is the step of highest throughput whose p95 stayed under the bound with
 no error, and its throughput is what the bound (benchmarks/bounds.py) holds to. Then it checks in the database
 that every report locust saw accepted is stored: its marker in the summary, submitted to the unit head, with all

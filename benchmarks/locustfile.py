@@ -45,6 +45,8 @@ STEP_SECONDS = float(os.environ.get("DUIKOU_LOAD_STEP_SECONDS", "60"))
 SETTLE_SECONDS = float(os.environ.get("DUIKOU_LOAD_SETTLE", "0"))
 STOP_P95_MS = float(os.environ.get("DUIKOU_LOAD_STOP_P95_MS", "inf"))
 REFINE = int(os.environ.get("DUIKOU_LOAD_REFINE", "2"))
+# The longest wait for the users of a failed step to stop (load.py gives locust --stop-timeout 30).
+DRAIN_SECONDS = 60.0
 _steps: list[dict] = []  # {"users", "start", "end"}, wall-clock seconds
 _samples: list[tuple[float, str, float, bool]] = []  # (end, name, ms, succeeded): saturation.Sample
 
@@ -146,21 +148,35 @@ class Reporter(HttpUser):
 class StepLoad(LoadTestShape):
     """DUIKOU_LOAD_STEPS users, each number held DUIKOU_LOAD_STEP_SECONDS, until one step's settled part passes the
     p95 bound or has an error (more users would only queue longer); then DUIKOU_LOAD_REFINE steps between the most
-    users held and the fewest that failed (saturation.next_users)."""
+    users held and the fewest that failed (saturation.next_users).
+
+    After a step that failed, every user is stopped and the next step starts once all have finished: the server
+    answers the queue that step left before the next one begins. Otherwise the next step is judged while the server
+    still drains the failed step's backlog: its throughput counts the old queue, and its latency the wait behind it."""
+
+    draining_since: float | None = None
 
     def tick(self):
-        if self.get_run_time() < len(_steps) * STEP_SECONDS:
-            return _steps[-1]["users"], _steps[-1]["spawn_rate"]
         now = time.time()
-        if _steps:
+        if _steps and _steps[-1]["end"] is None:
+            if now - _steps[-1]["start"] < STEP_SECONDS:
+                return _steps[-1]["users"], _steps[-1]["spawn_rate"]
             _steps[-1]["end"] = now
             _steps[-1]["held"] = holds(step_table(_samples, _steps[-1:], SETTLE_SECONDS)[0], STOP_P95_MS)
         users = next_users(STEPS, [(step["users"], step["held"]) for step in _steps], REFINE)
         if users is None:
             return None
-        added = abs(users - (_steps[-1]["users"] if _steps else 0))
+        if _steps and not _steps[-1]["held"]:
+            self.draining_since = self.draining_since or now
+            # Users stop once their task is done (--stop-timeout bounds it): wait for the last one.
+            if self.runner.user_count > 0 and now - self.draining_since < DRAIN_SECONDS:
+                return 0, max(1.0, _steps[-1]["users"] / 5)
+        self.draining_since = None
+        previous = _steps[-1]["users"] if _steps and _steps[-1]["held"] else 0
         # The new users start within a few seconds, then wait a think time before their first request.
-        _steps.append({"users": users, "start": now, "end": None, "spawn_rate": max(1.0, added / 5)})
+        _steps.append(
+            {"users": users, "start": now, "end": None, "spawn_rate": max(1.0, abs(users - previous) / 5)}
+        )
         return users, _steps[-1]["spawn_rate"]
 
 
