@@ -12,7 +12,8 @@ p95 ms, this process's CPU and (PostgreSQL on this machine) the database server'
 BENCH_ROUNDS (default 30): rounds; BENCH_UNITS (default 10): distinct units cycled through;
 BENCH_PROFILE=<request name>: cProfile that request over all rounds and print the top functions (BENCH_PROFILE_OUT=<file>:
 also write the profile there, for pstats);
-BENCH_SQL=<request name>: print the SQL of that request (one round) with each query's time.
+BENCH_SQL=<request name>: print the SQL of that request (one round) with each query's time (BENCH_SQL_WIDTH: characters
+of each, default 600).
 """
 
 from __future__ import annotations
@@ -249,7 +250,7 @@ def main():
         stats.sort_stats("cumulative").print_stats(60)
         stats.sort_stats("tottime").print_stats(30)
     for q in sql_dump:
-        print(f"{q['time']:>7} {q['sql'][:600]}", file=sys.stderr)
+        print(f"{q['time']:>7} {q['sql'][: int(os.environ.get('BENCH_SQL_WIDTH', 600))]}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -112,12 +112,14 @@ def decode(cursor: str, keys: list[Key]) -> list:
 
 
 def values_of(obj, keys: list[Key], queryset: QuerySet) -> list:
-    """The key values of a row: read off the object when every key is its own column, else one query by pk."""
+    """The key values of a row (an object, or a values() row holding its own key columns and its pk): read off the
+    row when every key is its own column, else one query by pk."""
+    get = obj.__getitem__ if isinstance(obj, dict) else obj.__getattribute__
     if all("__" not in k.path for k in keys):
-        return [getattr(obj, k.path) for k in keys]
+        return [get(k.path) for k in keys]
     return list(
         queryset.model._base_manager.using(queryset.db)
-        .filter(pk=obj.pk)
+        .filter(pk=get(queryset.model._meta.pk.attname))
         .values_list(*(k.path for k in keys))
         .get()
     )

@@ -14,7 +14,7 @@ from duikou.programs.models import Program
 
 from .filters import PLAN_FILTERS, RESPONSIBILITY_FILTERS, SECTION_FILTERS, TASK_FILTERS
 from .importer import import_plan_data, refuse_placeholders_unless_imported
-from .models import Plan, Responsibility, Section, Task, annotate_tasks, attach_task_figures
+from .models import Plan, Responsibility, Section, Task, annotate_tasks, task_figures
 from .services import TASK_STATUS_FIELDS, publish_plan, require_task_fields, require_unit_change
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "start_year", "end_year"]
@@ -257,7 +257,7 @@ router.add_router(
         update=TaskUpdate,
         fields=TASK_FIELDS,
         annotate=annotate_tasks,
-        attach=attach_task_figures,
+        figures=task_figures,
         create_with=create_task,
         update_with=update_task,
     ),

@@ -57,15 +57,22 @@ def annotate_tasks(queryset):
     return queryset
 
 
+def task_figures(ids) -> dict[int, dict]:
+    """Every registered per-row figure (the light, …) of the tasks with these ids: {id: {name: value}}."""
+    found: dict[int, dict] = {}
+    for figures in TASK_FIGURES:
+        for pk, values in figures(ids).items():
+            found.setdefault(pk, {}).update(values)
+    return found
+
+
 def attach_task_figures(tasks):
     """Tasks already read, given every registered per-row figure (the light, …): what `annotate_tasks` adds."""
     tasks = list(tasks)
-    ids = [t.pk for t in tasks]
-    for figures in TASK_FIGURES:
-        found = figures(ids)
-        for task in tasks:
-            for name, value in found.get(task.pk, {}).items():
-                setattr(task, name, value)
+    found = task_figures([t.pk for t in tasks])
+    for task in tasks:
+        for name, value in found.get(task.pk, {}).items():
+            setattr(task, name, value)
     return tasks
 
 
