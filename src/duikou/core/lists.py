@@ -647,7 +647,9 @@ class RestrictedListView(LoginRequiredMixin, View):
 
         if ids is not None:
             made["count"] = (len(ids), False)
-        queryset, active_filters = self.filtered(unfiltered, count=count, total=None if ids is None else len(ids))
+        queryset, active_filters = self.filtered(
+            unfiltered, count=count, total=None if ids is None else len(ids)
+        )
         self._filtered = (queryset, active_filters)
         filtering = queryset is not unfiltered
         queryset = arranged(queryset) if filtering else unfiltered_page()
