@@ -69,6 +69,9 @@ def test_compiled_lights_equal_the_rule_on_generated_data(varied):
         )
         assert units and lights.unit_lights(org_ids, day) == units
         assert lights.unit_lights(org_ids[:7], day) == {k: v for k, v in units.items() if k in org_ids[:7]}
+        # One unit's light, read from its tasks' lights: the same for every unit, with tasks or without.
+        for org_id in org_ids:
+            assert lights.unit_lights([org_id], day) == ({org_id: units[org_id]} if org_id in units else {})
         programs = lights.worst_by(
             published.filter(plan__program_id__in=program_ids), "plan__program_id", day
         )
@@ -76,6 +79,16 @@ def test_compiled_lights_equal_the_rule_on_generated_data(varied):
     # The comparison meant something: every light turned up.
     assert set(seen) == set(lights.RANK), seen
     assert lights.task_lights([], DAYS[0]) == {} and lights.unit_lights([], DAYS[0]) == {}
+
+
+def test_a_units_light_past_its_task_limit_is_the_grouped_querys(varied, monkeypatch):
+    """A unit with more published tasks than ONE_UNIT_TASKS is answered by the grouped query: the same light."""
+    day = DAYS[1]
+    org_ids = list(Organization.objects.values_list("pk", flat=True))
+    expected = {pk: lights.unit_lights([pk], day) for pk in org_ids}
+    monkeypatch.setattr(lights, "ONE_UNIT_TASKS", 0)
+    assert {pk: lights.unit_lights([pk], day) for pk in org_ids} == expected
+    assert any(expected.values())
 
 
 def test_compiled_once_one_query_whatever_the_number_of_ids(varied):

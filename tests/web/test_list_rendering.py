@@ -329,3 +329,34 @@ def test_a_rows_link_is_reverse_under_any_prefix(world):
     finally:
         clear_script_prefix()
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "not_started"}, {"sort": "-light"}])
+def test_a_units_small_list_reads_through_the_gate_once(world, client_for, params):
+    """A list of at most READ_AFRESH_LIMIT rows reads its ids through the gate once, then its count, its filters'
+    choices and its page by those ids: the same rows, count and choices as the gated list gives."""
+    from duikou.plans.models import Task
+
+    user = world["users"]["mawei"]
+    gated = Task.objects.restrict(user, "view")
+    expected = gated
+    if "status" in params:
+        expected = expected.filter(status=params["status"])
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("plans:tasks"), params)
+    # The gate's subtree subquery (organizations' paths).
+    through_gate = [q for q in captured.captured_queries if 'U0."tree_path"' in q["sql"]]
+    assert len(through_gate) == 1
+    assert response.context["paginator"].count == expected.count() > 0
+    assert {item["row"].pk for item in response.context["table"]} == set(
+        expected.values_list("pk", flat=True)
+    )
+    plans = next(f for f in response.context["filters"] if f["filter"].name == "plan")["options"]
+    assert {int(v) for v, _label in plans} == set(gated.values_list("plan_id", flat=True))
+    units = next(f for f in response.context["filters"] if f["filter"].name == "unit")["options"]
+    assert {int(v) for v, _label in units} == set(
+        gated.filter(responsibilities__isnull=False).values_list(
+            "responsibilities__organization_id", flat=True
+        )
+    )

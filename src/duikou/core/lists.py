@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from duikou.core import jobs, money, sheets, versioned
-from duikou.core.compiled import Compiled, IdList
+from duikou.core.compiled import AmongIds, Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.filtering import SEARCH, Filters
 from duikou.core.permissions import VIEW
@@ -463,9 +463,18 @@ class RestrictedListView(LoginRequiredMixin, View):
     export_name = "list"
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    # The fields a page's rows read (`only`), when not all of them.
+    only: tuple[str, ...] = ()
 
     def base_queryset(self) -> QuerySet:
         return self.model.objects.restrict(self.request.user, VIEW)
+
+    def small_list_ids(self, queryset: QuerySet) -> list | None:
+        """The ids of a list of at most READ_AFRESH_LIMIT rows (a unit's own), in one query; None for a longer one.
+        Its count, its filters' choices and its page are then read by these ids (`prepared`), not through the gate
+        again: the gate's subtree subqueries are planned afresh at every query (1.1–1.5 ms each on PostgreSQL)."""
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: READ_AFRESH_LIMIT + 1])
+        return ids if len(ids) <= READ_AFRESH_LIMIT else None
 
     def narrow(self, queryset: QuerySet) -> QuerySet:
         """A hook for lists nested under one object (the tasks of one plan)."""
@@ -490,15 +499,18 @@ class RestrictedListView(LoginRequiredMixin, View):
         return "", self.default_sort
 
     def filtered(
-        self, queryset: QuerySet, *, count: Callable[[QuerySet], tuple[int, bool]] | None = None
+        self,
+        queryset: QuerySet,
+        *,
+        count: Callable[[QuerySet], tuple[int, bool]] | None = None,
+        total: int | None = None,
     ) -> tuple[QuerySet, list[dict]]:
         """The queryset narrowed by the address's filters, and each filter with its value and choices. `count`: the
         page's count of the unfiltered rows (ListPaginator.read_count; given the rows to key it on), used when the
-        address filters nothing."""
+        address filters nothing; `total`: that count, when known already."""
         active = []
         unfiltered = queryset
         rows = unfiltered.order_by()
-        total = None
         queryset = self.filters.from_address(queryset, self.request.GET)
         for flt in self.filters:
             value = self.filters.raw(flt, self.request.GET)
@@ -597,6 +609,10 @@ class RestrictedListView(LoginRequiredMixin, View):
     def prepared(self) -> tuple[QuerySet, Callable]:
         """The filtered, sorted queryset of the request, and what completes its rows (annotations)."""
         unfiltered = self.narrow(self.base_queryset())
+        ids = self.small_list_ids(unfiltered)
+        if ids is not None:
+            # Every row the user may see, by id: the same rows as the gated list.
+            unfiltered = self.model.objects.filter(AmongIds("pk", IdList(ids)))
         sort_param, order = self.sort_key()
         annotated = set(self.annotation_names())
         # Only a sort by an annotation needs it over the whole list; otherwise the page's rows get it afterwards.
@@ -605,6 +621,8 @@ class RestrictedListView(LoginRequiredMixin, View):
         def arranged(queryset):
             if sort_by_annotation:
                 queryset = self.annotate(queryset)
+            if self.only:
+                queryset = queryset.only(*self.only)
             if self.select_related:
                 queryset = queryset.select_related(*self.select_related)
             if self.prefetch_related:
@@ -627,12 +645,19 @@ class RestrictedListView(LoginRequiredMixin, View):
                 made["count"] = self.kept("count", rows, paginator.read_count)
             return made["count"]
 
-        queryset, active_filters = self.filtered(unfiltered, count=count)
+        if ids is not None:
+            made["count"] = (len(ids), False)
+        queryset, active_filters = self.filtered(
+            unfiltered, count=count, total=None if ids is None else len(ids)
+        )
         self._filtered = (queryset, active_filters)
-        queryset = unfiltered_page() if queryset is unfiltered else arranged(queryset)
+        filtering = queryset is not unfiltered
+        queryset = arranged(queryset) if filtering else unfiltered_page()
         finish = (lambda rows: rows) if sort_by_annotation else self.annotate_rows
         self._active_filters, self._sort_param = active_filters, sort_param
-        self._counted = (lambda: made["count"]) if "count" in made else None
+        self._counted = (lambda: made["count"]) if "count" in made and not filtering else None
+        # A small list's count is read afresh (by id): nothing to key and keep.
+        self._keeps = ids is None
         return queryset, finish
 
     def export_name_today(self) -> str:
@@ -677,7 +702,11 @@ class RestrictedListView(LoginRequiredMixin, View):
         # (units by their tasks) or over a unit's thousands of tasks otherwise orders the whole list on every view.
         # The count is the one prepared() read already, when it did.
         paginator = ListPaginator(
-            queryset, self.paginate_by, kept=self.kept, keep_order=True, counted=self._counted
+            queryset,
+            self.paginate_by,
+            kept=self.kept if self._keeps else None,
+            keep_order=True,
+            counted=self._counted,
         )
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(finish(list(page.object_list)))

@@ -58,6 +58,9 @@ class TaskListView(RestrictedListView):
     default_sort = "plan__issued_on,order"
     export_name = "tasks"
     select_related = ("plan",)
+    # Not every text and JSON field of the task and its plan (the plan's source file too): reading them was most of
+    # the page's rows.
+    only = TASK_ROW_FIELDS
 
     def annotate(self, queryset):
         return annotate_tasks(queryset)
@@ -66,11 +69,6 @@ class TaskListView(RestrictedListView):
         # The page's figures as the registrants read them for tasks already read (the light from its rank alone),
         # not every annotation's column: the light's CASE beside its rank doubled the subqueries PostgreSQL plans.
         return attach_task_figures(rows)
-
-    def base_queryset(self):
-        # Not every text and JSON field of the task and its plan (the plan's source file too): reading them was most
-        # of the page's rows.
-        return super().base_queryset().only(*TASK_ROW_FIELDS)
 
     def decorate(self, rows):
         """Each task's units by role, as the plan printed them (the unit columns): one query of plain values for the

@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.compiled import Compiled, IdList
+from duikou.core.compiled import Compiled, IdList, Param
 from duikou.core.dates import local_date, today_for
 from duikou.core.periods import MONTH, PERIOD_KINDS, Period
 from duikou.organizations.models import unit_names
@@ -234,9 +234,32 @@ _UNIT_WORST, _PROGRAM_WORST = (
 )
 
 
+# Up to this many published tasks, one unit's light is the worst of its tasks' lights read by id (`unit_lights`).
+ONE_UNIT_TASKS = 1000
+
+# One unit's published tasks (its task assignments, a task it leads and supports once).
+_UNIT_TASKS = Compiled(
+    Responsibility,
+    lambda: (
+        Responsibility.objects.filter(organization_id=Param("unit"), task__plan__status=Plan.PUBLISHED)
+        .order_by()
+        .values_list("task_id")[: ONE_UNIT_TASKS + 1]
+    ),
+)
+
+
 def unit_lights(organization_ids, today: dt.date | None = None) -> dict[int, str]:
     """Organization id → the worst light among the published tasks it is responsible for."""
-    rows = _UNIT_WORST.rows(organization_ids, today or today_for())
+    today = today or today_for()
+    ids = list(organization_ids)
+    if len(ids) == 1:
+        # One unit (its page, its badge): its tasks' lights by id, the worst taken here. The grouped query's plan for
+        # one unit (PostgreSQL's generic one for its prepared statement) ran 3–5 ms against 1 ms for these two.
+        tasks = [task_id for (task_id,) in _UNIT_TASKS.rows(None, unit=ids[0])]
+        if len(tasks) <= ONE_UNIT_TASKS:
+            ranks = task_light_ranks(tasks, today)
+            return {ids[0]: BY_RANK[max(ranks.values())]} if ranks else {}
+    rows = _UNIT_WORST.rows(ids, today)
     return {pk: BY_RANK[worst] for pk, worst in rows if pk is not None}
 
 
