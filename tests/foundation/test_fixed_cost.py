@@ -129,3 +129,41 @@ def test_the_signed_in_user_is_read_whole_with_its_unit(make_user, org, django_a
     assert backend.get_user(user.pk + 10**6) is None
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert backend.get_user(user.pk) is None  # a deactivated account is signed out at its next request
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_health_check_reads_the_socket_of_an_idle_connection(monkeypatch):
+    """duikou.core.postgresql: a kept idle connection is usable without a `SELECT 1`; one the server ended is not,
+    and the next request's first query gets a new connection (CONN_HEALTH_CHECKS)."""
+    import time
+
+    import psycopg
+    from django.db import close_old_connections, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL backend's health check")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    raw = connection.connection
+    sent = []
+    monkeypatch.setattr(
+        raw, "cursor", lambda *a, **k: sent.append(a) or psycopg.Connection.cursor(raw, *a, **k)
+    )
+    assert connection.is_usable() and sent == []  # no query for an idle healthy connection
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        user=settings_dict["USER"],
+        dbname=settings_dict["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    time.sleep(0.2)
+    assert not connection.is_usable()
+    connection.health_check_done = False  # as at the start of a request
+    close_old_connections()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid

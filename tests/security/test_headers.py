@@ -152,3 +152,41 @@ def test_gunicorn_in_production_sends_hsts_secure_cookies_and_no_server_header(t
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+@pytest.mark.django_db
+def test_the_policy_built_once_is_django_csps(client, make_user, org, settings):
+    """The policy is built once per process (core.middleware.ContentSecurityPolicyMiddleware): each response carries
+    what django-csp builds for it, with the request's nonce where the page used one."""
+    from csp.decorators import csp_update
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from duikou.core.middleware import ContentSecurityPolicyMiddleware
+
+    client.force_login(make_user("csp-unit", perms.UNIT_REPORTER, org("福建省福州市马尾区")))
+    for _ in range(2):  # the second from the policy kept
+        page = client.get("/accounts/password/")
+        assert page["Content-Security-Policy"] == build_policy()
+        assert "Content-Security-Policy-Report-Only" not in page
+
+    def with_nonce(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}"></script>')
+
+    middleware = ContentSecurityPolicyMiddleware(with_nonce)
+    for _ in range(2):
+        request = RequestFactory().get("/")
+        response = middleware(request)
+        nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
+        assert (
+            response["Content-Security-Policy"] == build_policy(nonce=nonce)
+            and f"'nonce-{nonce}'" in (response["Content-Security-Policy"])
+        )
+    # A view's own policy (django-csp's decorators) is django-csp's to build.
+    own = csp_update({"img-src": "https://tiles.example"})(lambda request: HttpResponse("ok"))
+    response = ContentSecurityPolicyMiddleware(own)(RequestFactory().get("/"))
+    assert "https://tiles.example" in response["Content-Security-Policy"]
+    # A changed setting is read again.
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get("/api/plans/").headers["Content-Security-Policy"] == "default-src 'none'"
