@@ -102,13 +102,14 @@ _SUBTREES: dict[type, Compiled] = {}
 
 
 def subtree_ids(user) -> list[int]:
-    """The ids `organization_subtree(user)` selects, read once and kept on the user object (one request's)."""
+    """The ids `organization_subtree(user)` selects: read once inside `remembered()` (a page's reads), else each call."""
     org = getattr(user, "organization", None)
     if org is None:
         return []
-    kept = getattr(user, "_subtree_ids", None)
-    if kept is not None and kept[0] == org.tree_path:
-        return kept[1]
+    answers = _remembered.get()
+    key = (SUBTREE_IDS, type(org), org.tree_path)
+    if answers is not None and key in answers:
+        return answers[key]
     unit_type = type(org)
     query = _SUBTREES.get(unit_type)
     if query is None:
@@ -117,7 +118,8 @@ def subtree_ids(user) -> list[int]:
             unit_type, lambda: organization_subtree(stand_in).values_list("pk", flat=True)
         )
     ids = [pk for (pk,) in query.rows(None, **{SUBTREE: org.tree_path})]
-    user._subtree_ids = (org.tree_path, ids)
+    if answers is not None:
+        answers[key] = ids
     return ids
 
 
@@ -449,15 +451,16 @@ class Viewer:
         return hash(self.key)
 
 
-# (user, model, row, action) → the gate's answer, inside `remembered()`; None outside.
+# (user, model, row, action) → the gate's answer, and (SUBTREE_IDS, unit class, path) → a subtree's ids, inside
+# `remembered()`; None outside.
 _remembered: contextvars.ContextVar[dict | None] = contextvars.ContextVar("duikou_gate_answers", default=None)
 
 
 @contextmanager
 def remembered():
-    """Inside the block, `can` asks the database once per user, row and action: for a page or a workflow step whose
-    predicates ask the gate the same question more than once (a report page's edit and submit steps) and that
-    writes nothing to the rows asked about in between."""
+    """Inside the block, `can` asks the database once per user, row and action, and `subtree_ids` once per unit: for a
+    page or a workflow step whose predicates ask the gate the same question more than once (a report page's edit and
+    submit steps, a unit's dashboard) and that writes nothing to the rows asked about in between."""
     token = _remembered.set({})
     try:
         yield

@@ -21,7 +21,7 @@ from duikou.core import jobs, versioned
 from duikou.core.compiled import Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
-from duikou.core.permissions import VIEW, Shape, sees_everything, viewer_key
+from duikou.core.permissions import VIEW, Shape, remembered, sees_everything, viewer_key
 from duikou.funds.models import FundingLine, Transaction
 from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (the funds pages' name)
 from duikou.organizations.models import Organization, unit_names
@@ -53,6 +53,12 @@ PROGRAMS_PER_PAGE = 50
 
 
 def dashboard(user, page=1) -> dict:
+    """`_dashboard`, the user's subtree read once for all its gated reads (core.permissions.remembered)."""
+    with remembered():
+        return _dashboard(user, page)
+
+
+def _dashboard(user, page=1) -> dict:
     """Completion, overdue tasks, targets reached and funds executed, per program (a page of them) and per unit.
 
     Figures come from the analytics summary tables, kept current in the same transaction as the data. For those
@@ -554,7 +560,7 @@ def _seen(query: Compiled, user) -> list[tuple]:
 
 def _gated(model, build) -> Compiled:
     """`build(rows the user may see)` compiled once per gate `Shape`: every unit's reporters share one SQL. The
-    user's subtree is its units' ids, read once a request (core.permissions.subtree_ids), not the path's subquery:
+    user's subtree is its units' ids (core.permissions.subtree_ids, once a dashboard), not the path's subquery:
     PostgreSQL planned each query with the subquery afresh, 1–3 ms each, ~0.5 ms more than with the ids."""
     return Compiled(
         model, lambda shape: build(model.objects.restrict(shape.stand_in(ids=True), VIEW).order_by())
