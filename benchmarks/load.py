@@ -5,7 +5,7 @@
 `run_load(env)` (also used by `benchmarks/run.py --load`) prepares one reporter per unit that has tasks
 (sessions created in advance, so the measurement is the page mix, not Argon2 logins), starts `duikou serve` on
 a free 127.0.0.1 port, and raises the number of locust users (benchmarks/locustfile.py) step by step until a
-step passes the p95 bound or the last step is done, then takes DUIKOU_LOAD_REFINE (2) steps halving the gap between
+step passes the p95 bound or the last step is done, then takes DUIKOU_LOAD_REFINE (3) steps halving the gap between
 the most users held and the fewest that failed (saturation.next_users; after a failed step every user stops and the
 next step starts once all have finished: locustfile.StepLoad). Each step is judged on its settled part (benchmarks/
 saturation.py); the *saturation point* is the step of highest throughput whose p95 stayed under the bound with
