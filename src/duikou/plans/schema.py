@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from duikou.core.periods import MAX_YEAR, MIN_YEAR
 
@@ -15,8 +15,31 @@ Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+def _holds_nul(value, *, deep: bool) -> bool:
+    """A NUL character in a string, a list of them, or (deep) anywhere in a JSON value."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_holds_nul(v, deep=deep) for v in value)
+    if isinstance(value, dict) and deep:
+        return any(_holds_nul(k, deep=True) or _holds_nul(v, deep=True) for k, v in value.items())
+    return False
+
+
 class _Item(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_nul_character(cls, data):
+        """PostgreSQL stores no NUL character in text or jsonb (SQLite does): refused here, naming the item and the
+        field, rather than by the database halfway through an import. An item's own items check themselves; what
+        the format does not declare (kept as the plan's extra) is checked through."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if _holds_nul(key, deep=False) or _holds_nul(value, deep=key not in cls.model_fields):
+                    raise ValueError(f"{describe_place((key,))}含有空字符（NUL），无法保存")
+        return data
 
 
 class PeriodIn(_Item):
