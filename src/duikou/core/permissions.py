@@ -15,7 +15,7 @@ from django.db.models.sql.where import WhereNode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .compiled import AmongIds, Compiled, IdList, Param, bound
+from .compiled import Param, bound
 from .querysets import AuditedQuerySet
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
@@ -88,39 +88,11 @@ def organization_subtree(user):
     org = getattr(user, "organization", None)
     if org is None:
         return []
-    subtree = getattr(user, "subtree", None)  # a `Shape`'s stand-in's for the subtree's ids (`subtree_ids`)
-    if subtree is not None:
-        return subtree
     # A `Shape`'s stand-in has a `Param` for its path: the organizations' startswith writes it as it writes a path.
     return type(org)._default_manager.filter(tree_path__startswith=org.tree_path).values("pk")
 
 
 SUBTREE = "subtree"
-SUBTREE_IDS = "subtree_ids"
-# Organization class → the ids of a subtree (`organization_subtree`), compiled once.
-_SUBTREES: dict[type, Compiled] = {}
-
-
-def subtree_ids(user) -> list[int]:
-    """The ids `organization_subtree(user)` selects: read once inside `remembered()` (a page's reads), else each call."""
-    org = getattr(user, "organization", None)
-    if org is None:
-        return []
-    answers = _remembered.get()
-    key = (SUBTREE_IDS, type(org), org.tree_path)
-    if answers is not None and key in answers:
-        return answers[key]
-    unit_type = type(org)
-    query = _SUBTREES.get(unit_type)
-    if query is None:
-        stand_in = _StandIn(None, unit_type(tree_path=Param(SUBTREE)))
-        query = _SUBTREES[unit_type] = Compiled(
-            unit_type, lambda: organization_subtree(stand_in).values_list("pk", flat=True)
-        )
-    ids = [pk for (pk,) in query.rows(None, **{SUBTREE: org.tree_path})]
-    if answers is not None:
-        answers[key] = ids
-    return ids
 
 
 class Shape:
@@ -142,30 +114,20 @@ class Shape:
     def __hash__(self):
         return hash(self.key)
 
-    def stand_in(self, *, ids: bool = False):
-        """A user of this shape whose unit's path is the parameter SUBTREE, for building the query to compile; with
-        `ids`, whose subtree is the list of ids SUBTREE_IDS instead (run with `values(user)`)."""
+    def stand_in(self):
+        """A user of this shape whose unit's path is the parameter SUBTREE, for building the query to compile."""
         role, has_unit = self.key
-        stand_in = _StandIn(role, self._unit_type(tree_path=Param(SUBTREE)) if has_unit else None)
-        if ids and has_unit:
-            stand_in.subtree = IdList(name=SUBTREE_IDS)
-        return stand_in
+        return _StandIn(role, self._unit_type(tree_path=Param(SUBTREE)) if has_unit else None)
 
-    def values(self, user=None) -> dict:
-        """The compiled query's parameters for this user: the path of its unit; given the user, also its subtree's
-        ids (for a query built for `stand_in(ids=True)`)."""
-        if self._path is None:
-            return {}
-        return (
-            {SUBTREE: self._path} if user is None else {SUBTREE: self._path, SUBTREE_IDS: subtree_ids(user)}
-        )
+    def values(self) -> dict:
+        """The compiled query's parameters for this user: the path of its unit."""
+        return {} if self._path is None else {SUBTREE: self._path}
 
 
 class _StandIn:
     """What `role_of`, `allows` and `organization_subtree` read of a user, for a `Shape`."""
 
     is_authenticated = True
-    subtree = None  # the subtree's ids as a parameter (`Shape.stand_in(ids=True)`), else its path's subquery
 
     def __init__(self, role, organization):
         self.role, self.organization = role, organization
@@ -211,9 +173,7 @@ def _direct_reach(model, paths, orgs):
         except FieldDoesNotExist:  # not a field of the model: a path across a relation
             field = None
         if field is not None and field.many_to_one and field.concrete:
-            terms.append(
-                AmongIds(field.attname, orgs) if isinstance(orgs, IdList) else _AnyOf(field.attname, orgs)
-            )
+            terms.append(_AnyOf(field.attname, orgs))
         else:
             terms.append(None)
     if all(term is None for term in terms):
@@ -451,16 +411,15 @@ class Viewer:
         return hash(self.key)
 
 
-# (user, model, row, action) → the gate's answer, and (SUBTREE_IDS, unit class, path) → a subtree's ids, inside
-# `remembered()`; None outside.
+# (user, model, row, action) → the gate's answer, inside `remembered()`; None outside.
 _remembered: contextvars.ContextVar[dict | None] = contextvars.ContextVar("duikou_gate_answers", default=None)
 
 
 @contextmanager
 def remembered():
-    """Inside the block, `can` asks the database once per user, row and action, and `subtree_ids` once per unit: for a
-    page or a workflow step whose predicates ask the gate the same question more than once (a report page's edit and
-    submit steps, a unit's dashboard) and that writes nothing to the rows asked about in between."""
+    """Inside the block, `can` asks the database once per user, row and action: for a page or a workflow step whose
+    predicates ask the gate the same question more than once (a report page's edit and submit steps) and that
+    writes nothing to the rows asked about in between."""
     token = _remembered.set({})
     try:
         yield

@@ -21,7 +21,7 @@ from duikou.core import jobs, versioned
 from duikou.core.compiled import Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
-from duikou.core.permissions import VIEW, Shape, remembered, sees_everything, viewer_key
+from duikou.core.permissions import VIEW, Shape, sees_everything, viewer_key
 from duikou.funds.models import FundingLine, Transaction
 from duikou.funds.models import spent_by_line as funds_by_line  # noqa: F401  (the funds pages' name)
 from duikou.organizations.models import Organization, unit_names
@@ -53,12 +53,6 @@ PROGRAMS_PER_PAGE = 50
 
 
 def dashboard(user, page=1) -> dict:
-    """`_dashboard`, the user's subtree read once for all its gated reads (core.permissions.remembered)."""
-    with remembered():
-        return _dashboard(user, page)
-
-
-def _dashboard(user, page=1) -> dict:
     """Completion, overdue tasks, targets reached and funds executed, per program (a page of them) and per unit.
 
     Figures come from the analytics summary tables, kept current in the same transaction as the data. For those
@@ -124,24 +118,18 @@ def _dashboard(user, page=1) -> dict:
             viewer=user,
         )
         snapshot = {"computed": True, "computed_at": min(whole_at, page_at), "refreshing": False}
-    # What the tables are rendered from, for the page's fragment cache: the day (the tallies and lights), when the
-    # figures were computed, whose view and role (a link or two depend on it), which page of which programs, and the
-    # code that renders them. For those who see everything, the data's version too (the page's tallies are read at
-    # it); a part's figures are all kept with when they were computed, so after others' changes a view served them
-    # redraws nothing (~9 ms) unless its programs moved (read at each version: their names, how many).
-    if everything:
-        computed, listed = (snapshot["computed_at"], version), ids
-    else:
-        computed = (whole_at, page_at)
-        listed = ([(p.pk, p.name) for p in programs], programs_page.paginator.count)
+    # What the tables are rendered from, for the page's fragment cache: the data's version and the day (the tallies
+    # and lights), when the figures were computed, whose view and role (a link or two depend on it), which page, and
+    # the code that renders them.
+    computed = (snapshot["computed_at"],) if everything else (whole_at, page_at)
     role = (getattr(user, "role", ""), getattr(user, "is_superuser", False))
     drawn_from = (
         viewer_scope(user, everything),
         role,
+        version,
         today_for(),
         computed,
-        programs_page.number,
-        listed,
+        ids,
         versioned.code_stamp(),
     )
     tables_key = hashlib.sha256(repr(drawn_from).encode()).hexdigest()
@@ -555,16 +543,12 @@ def _target_info(rows) -> dict[int, tuple[int, str, bool]]:
 def _seen(query: Compiled, user) -> list[tuple]:
     """The rows of a `_gated` query for `user`."""
     shape = Shape(user)
-    return query.rows(None, shape, **shape.values(user))
+    return query.rows(None, shape, **shape.values())
 
 
 def _gated(model, build) -> Compiled:
-    """`build(rows the user may see)` compiled once per gate `Shape`: every unit's reporters share one SQL. The
-    user's subtree is its units' ids (core.permissions.subtree_ids, once a dashboard), not the path's subquery:
-    PostgreSQL planned each query with the subquery afresh, 1–3 ms each, ~0.5 ms more than with the ids."""
-    return Compiled(
-        model, lambda shape: build(model.objects.restrict(shape.stand_in(ids=True), VIEW).order_by())
-    )
+    """`build(rows the user may see)` compiled once per gate `Shape`: every unit's reporters share one SQL."""
+    return Compiled(model, lambda shape: build(model.objects.restrict(shape.stand_in(), VIEW).order_by()))
 
 
 _TASK_COLUMNS = (

@@ -4,12 +4,13 @@ web/_progress_cell.html's and supervision/_light.html's, cell for cell."""
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from duikou.core.lists import progress_html
-from duikou.core.rows import localizer, truncated, url_maker
+from duikou.core.rows import localizer, url_maker
 from duikou.supervision.templatetags.supervision_tags import light_badge
 
 from .duikou_web import wan
@@ -92,8 +93,8 @@ def red_task_rows(tasks):
                 '<td class="num">{}%</td></tr>',
                 text(t.number),
                 task_url(t.pk),
-                truncated(t.title, 40),
-                truncated(t.plan__title, 20),
+                truncatechars(t.title, 40),
+                truncatechars(t.plan__title, 20),
                 date_filter(t.due_date, "Y-m-d") or "—",
                 text(t.progress),
             )
