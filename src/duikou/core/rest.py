@@ -35,6 +35,7 @@ from duikou.core.errors import InputError
 from duikou.core.filtering import Filters, Id, Text, Year
 from duikou.core.lists import ListPaginator
 from duikou.core.models import StaleEditError
+from duikou.core.rows import attach_figures
 
 MAX_ID = 2**63 - 1
 
@@ -84,7 +85,7 @@ class Paging(PaginationBase):
         if shape is not None:
             items = shape.items(page, queryset, figures)
         else:
-            items = _attach(page, figures) if figures else page
+            items = attach_figures(page, figures) if figures else page
         if not pagination.after and start == 0 and not more:
             # The page holds every row (a unit's short list): nothing more to count.
             count, exact = len(page), True
@@ -94,15 +95,6 @@ class Paging(PaginationBase):
             count, exact = counter.count, not counter.estimated
         page = {"items": items, "count": count, "count_exact": exact, "next": after}
         return PlainPage(page) if shape is not None else page
-
-
-def _attach(rows, figures):
-    """Objects read given the figures of their rows (`figures(ids)`: {pk: {name: value}})."""
-    found = figures([row.pk for row in rows])
-    for row in rows:
-        for name, value in found.get(row.pk, {}).items():
-            setattr(row, name, value)
-    return rows
 
 
 class PlainPage(dict):

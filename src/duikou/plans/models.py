@@ -11,6 +11,7 @@ from duikou.core.dates import today_for
 from duikou.core.fields import YearField
 from duikou.core.models import AuditedModel, VersionedModel
 from duikou.core.permissions import RestrictedQuerySet
+from duikou.core.rows import attach_figures
 
 COMPLETED = "completed"
 CANCELLED = "cancelled"  # a task cancelled by an approved request: closed, never overdue
@@ -68,12 +69,7 @@ def task_figures(ids) -> dict[int, dict]:
 
 def attach_task_figures(tasks):
     """Tasks already read, given every registered per-row figure (the light, …): what `annotate_tasks` adds."""
-    tasks = list(tasks)
-    found = task_figures([t.pk for t in tasks])
-    for task in tasks:
-        for name, value in found.get(task.pk, {}).items():
-            setattr(task, name, value)
-    return tasks
+    return attach_figures(list(tasks), task_figures)
 
 
 class TaskQuerySet(RestrictedQuerySet):

@@ -85,7 +85,7 @@ def check_zip(
         if member.file_size > 1024 * 1024 and member.file_size > max_ratio * max(member.compress_size, 1):
             raise LimitExceeded(
                 name,
-                f"其中 {member.filename} 压缩比异常（{member.file_size // max(member.compress_size, 1)} 倍，"
+                f"文件内的 {member.filename} 压缩比异常（{member.file_size // max(member.compress_size, 1)} 倍，"
                 f"上限 {max_ratio} 倍），疑为压缩炸弹，已拒绝。",
                 f"{member.filename} inflates {member.file_size // max(member.compress_size, 1)} times "
                 f"(limit {max_ratio}): a zip bomb? Refused.",
