@@ -110,16 +110,16 @@ class CpuMeter:
     server hardly does, so each step also reports it.
 
     A backend that exits (connections live CONN_MAX_AGE) keeps the CPU last seen of it: at most a second's worth lost.
-    The load generator (locust, `driver_pid` once started) runs on the same cores: its share is reported beside.
+    The load generator (locust, `driver_pid` once started) runs on the same cores: its share is reported beside, and so
+    is the whole machine's.
     """
 
     def __init__(self, server_pid: int, database_url: str, application_name: str):
         import threading
 
         self.server_pid, self.url, self.name = server_pid, database_url, application_name
-        self.samples: list[
-            tuple[float, float, float, float]
-        ] = []  # (wall-clock time, server s, database s, locust s)
+        # (wall-clock time, server s, database s, locust s, the machine's busy s, its stolen s): all cores summed
+        self.samples: list[tuple[float, float, float, float, float, float]] = []
         self.driver_pid: int | None = None
         self._backends: dict[int, float] = {}
         self._stop = threading.Event()
@@ -156,7 +156,10 @@ class CpuMeter:
                     self._backends[pid] = max(self._backends.get(pid, 0.0), self._cpu(pid))
                 server = self._server()
                 driver = self._cpu(self.driver_pid) if self.driver_pid else 0.0
-                self.samples.append((time.time(), server, sum(self._backends.values()), driver))
+                machine = psutil.cpu_times()
+                stolen = getattr(machine, "steal", 0.0)
+                busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0) - stolen
+                self.samples.append((time.time(), server, sum(self._backends.values()), driver, busy, stolen))
                 self._stop.wait(1.0)
 
     def start(self) -> None:
@@ -172,13 +175,20 @@ class CpuMeter:
         inside = [s for s in self.samples if step["start"] <= s[0] <= step["end"]]
         if len(inside) < 2 or not step["requests"]:
             return {}
-        (t0, app0, db0, driver0), (t1, app1, db1, driver1) = inside[0], inside[-1]
+        (t0, app0, db0, driver0, busy0, stolen0), (t1, app1, db1, driver1, busy1, stolen1) = (
+            inside[0],
+            inside[-1],
+        )
         requests = step["requests"] * (t1 - t0) / step["window_seconds"]  # the requests of the sampled span
         return {
             "app_cpu_ms": round((app1 - app0) * 1000 / requests, 1),
             "db_cpu_ms": round((db1 - db0) * 1000 / requests, 1),
             "cores_used": round((app1 - app0 + db1 - db0) / (t1 - t0), 2),
             "locust_cores": round((driver1 - driver0) / (t1 - t0), 2),
+            # Every process's, the server's included: whether a step that failed had cores to spare (a bottleneck
+            # other than the CPU), and what a neighbour or the hypervisor (stolen) took.
+            "machine_cores_busy": round((busy1 - busy0) / (t1 - t0), 2),
+            "machine_cores_stolen": round((stolen1 - stolen0) / (t1 - t0), 2),
         }
 
 

@@ -140,6 +140,13 @@ def other_script(name: str, env: dict) -> str | None:
     return (proc.stdout + (proc.stderr if proc.returncode else "")).strip()
 
 
+def _busy(step: dict) -> str:
+    """The machine's busy cores over a step, with those stolen from it in brackets ("" for older runs' steps)."""
+    if "machine_cores_busy" not in step:
+        return ""
+    return f"{step['machine_cores_busy']} ({step['machine_cores_stolen']})"
+
+
 def load_section(load: dict, cores: int) -> list[str]:
     broken = bounds.check_load(load, cores)
     point = load.get("saturation_users")
@@ -155,11 +162,11 @@ def load_section(load: dict, cores: int) -> list[str]:
         f"{load.get('settle_seconds')} s. The saturation point is the step of highest throughput whose p95 stayed "
         f"under {bounds.LOAD_P95_MS:.0f} ms with no error; the bound is checked on it.",
         "",
-        "| users | requests/s | median ms | p95 ms | errors | server CPU ms a request | database CPU ms | cores used | locust's cores |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| users | requests/s | median ms | p95 ms | errors | server CPU ms a request | database CPU ms | cores used | locust's cores | machine's cores busy (stolen) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *(
             f"| {s['users']} | {s['rps']} | {s['median_ms']} | {s['p95_ms']} | {s['failures']} "
-            f"| {s.get('app_cpu_ms', '')} | {s.get('db_cpu_ms', '')} | {s.get('cores_used', '')} | {s.get('locust_cores', '')} |"
+            f"| {s.get('app_cpu_ms', '')} | {s.get('db_cpu_ms', '')} | {s.get('cores_used', '')} | {s.get('locust_cores', '')} | {_busy(s)} |"
             + (" ← saturation point" if s["users"] == point else "")
             for s in load.get("steps", [])
         ),

@@ -111,3 +111,26 @@ def test_steps_follow_the_plan_until_one_fails_then_halve_the_gap():
     assert saturation.next_users(planned, [(n, True) for n in planned], refine=2) is None
     # Nothing left between: the first step failed with one user.
     assert saturation.next_users([1, 2], [(1, False)], refine=2) is None
+
+
+def test_cpu_per_request_and_the_machines_spare_cores():
+    """A step's CPU per request from the meter's samples over its judged window, and the whole machine's busy and
+    stolen cores beside: a step that failed with cores to spare has a bottleneck other than the CPU."""
+    import load  # benchmarks/load.py
+
+    meter = load.CpuMeter(server_pid=0, database_url="", application_name="")
+    # (time, server s, database s, locust s, machine busy s, machine stolen s), cumulative as psutil reports them
+    meter.samples = [
+        (100.0, 5.0, 2.0, 0.1, 50.0, 1.0),
+        (110.0, 7.0, 3.0, 0.3, 62.0, 1.5),
+        (200.0, 99, 99, 9, 999, 99),
+    ]
+    step = {"start": 100.0, "end": 110.0, "requests": 100, "window_seconds": 10.0}
+    assert meter.per_request(step) == {
+        "app_cpu_ms": 20.0,
+        "db_cpu_ms": 10.0,
+        "cores_used": 0.3,
+        "locust_cores": 0.02,
+        "machine_cores_busy": 1.2,
+        "machine_cores_stolen": 0.05,
+    }
