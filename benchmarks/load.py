@@ -353,6 +353,25 @@ def chosen_units(wanted: int) -> list[tuple[int, int]]:
     return list(chosen.items())
 
 
+def signed_in_session(user) -> str:
+    """The key of a new session signed in as `user`, as a sign-in leaves it, without signing in: no Argon2 check and
+    no security event (whose append takes the audit chain's lock until the transaction ends)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
+
+    # The backend a session names must load users: axes' lockout backend comes first and only refuses sign-ins.
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user"))
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = backend
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
 def prepare(users_file: str, wanted: int) -> dict:
     """One unit reporter per unit that leads tasks (deepest units first), each with a fresh session.
 
@@ -360,14 +379,9 @@ def prepare(users_file: str, wanted: int) -> dict:
     (or an earlier run's) reports.
     """
     _setup_django()
-    from importlib import import_module
-
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)  # as `duikou serve` does: the schema of this code
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     from duikou.accounts.models import User
     from duikou.core import permissions as perms
@@ -378,11 +392,6 @@ def prepare(users_file: str, wanted: int) -> dict:
         raise SystemExit(
             "load: no unit leads a task in a published plan; generate data first (duikou generate)"
         )
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    # The backend a session names must load users: axes' lockout backend comes first and only refuses sign-ins.
-    from django.utils.module_loading import import_string
-
-    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user"))
     # Periods run to 2100 at most; take the first free block of years from 2040 (generated data ends by 2030).
     span = YEARS_PER_USER * -(-wanted // len(chosen))
     used = {
@@ -410,15 +419,9 @@ def prepare(users_file: str, wanted: int) -> dict:
     known |= {u.username: u for u in User.objects.filter(username__in=[u.username for u in missing])}
     users = []
     for org_id, program_id in chosen.items():
-        user = known[f"load-{org_id}"]
-        session = store()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = backend
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
         users.append(
             {
-                "session": session.session_key,
+                "session": signed_in_session(known[f"load-{org_id}"]),
                 "organization": org_id,
                 "program": program_id,
                 "year": first_year,
