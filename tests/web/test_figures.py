@@ -301,6 +301,23 @@ def test_a_units_kept_tables_are_redrawn_for_its_own_writes_not_for_others(
     assert renamed_key != own_key and "闽宁协作（更名）" in page
 
 
+def test_a_units_kept_figures_ask_once_whether_it_wrote_since(world, settings):
+    """The figures and the page's figures of a unit, computed together, are served after others' writes asking the
+    change log once whether the unit wrote since (core.versioned.changed_since), not once each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mawei = world["users"]["mawei"]
+    settings.DUIKOU_REUSE_SECONDS = 600
+    before = stats.dashboard(mawei)
+    _complete_a_task(world)  # by no one of 马尾区
+    with CaptureQueriesContext(connection) as queries:
+        again = stats.dashboard(mawei)
+    assert again["snapshot"]["computed_at"] == before["snapshot"]["computed_at"]  # both parts kept
+    asked = [q["sql"] for q in queries.captured_queries if '"core_changelog"."id" >' in q["sql"]]
+    assert len(asked) == 1
+
+
 def test_dashboard_names_thirty_unreported_units_and_counts_the_rest(world, client_for):
     """未报 / 迟报 on the dashboard: the first 30 units by name as links, then how many there are in all."""
     import datetime as dt

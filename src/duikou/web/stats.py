@@ -103,12 +103,14 @@ def dashboard(user, page=1) -> dict:
     else:
         visible_ids = {p.pk for p in visible}
         scope = viewer_scope(user, everything)
+        asked: dict = {}  # whether the unit wrote since a version: asked once for both parts' kept figures
         whole, whole_at = versioned.cached_with_time(
             "dashboard",
             scope,
             lambda: _whole_figures(user, everything, visible_ids),
             version=version,
             viewer=user,
+            asked=asked,
         )
         page_figures, page_at = versioned.cached_with_time(
             "dashboard-page",
@@ -116,6 +118,7 @@ def dashboard(user, page=1) -> dict:
             lambda: _page_figures(user, programs, whole.get("reporting_members")),
             version=version,
             viewer=user,
+            asked=asked,
         )
         snapshot = {"computed": True, "computed_at": min(whole_at, page_at), "refreshing": False}
     # What the tables are rendered from, for the page's fragment cache: the day (the tallies and lights), when the
