@@ -267,6 +267,57 @@ def test_a_units_own_change_shows_on_its_next_view_within_the_interval(world, se
     assert after["snapshot"]["computed_at"] > before["snapshot"]["computed_at"]
 
 
+@pytest.mark.parametrize("reuse_seconds", [60, 600])
+def test_a_units_kept_tables_are_redrawn_for_its_own_writes_not_for_others(
+    world, settings, client_for, reuse_seconds
+):
+    """A unit's tables are kept rendered for the figures they show (when they were computed, which programs): after
+    others' writes a view served the kept figures draws no table again; after its own unit's write, within any
+    reuse interval (DUIKOU_REUSE_SECONDS), it shows the change at once; a program renamed shows its new name."""
+    from duikou.core.actor import acting_as
+
+    mawei = world["users"]["mawei"]
+    settings.DUIKOU_REUSE_SECONDS = reuse_seconds
+    client = client_for(mawei)
+
+    def view():
+        response = client.get(reverse("web:home"))
+        done = int(re.search(r'id="count-done">(\d+)<', response.content.decode()).group(1))
+        return response.context["tables_key"], done, response.content.decode()
+
+    before_key, before_done, _page = view()
+    _complete_a_task(world)  # by no one of 马尾区
+    others_key, others_done, _page = view()
+    assert (others_key, others_done) == (before_key, before_done)
+    with acting_as(mawei):
+        _complete_a_task(world)
+    own_key, own_done, _page = view()
+    assert own_key != before_key
+    assert own_done == before_done + 2  # both tasks: the figures are computed afresh
+    program = world["plan"].program
+    program.name = "闽宁协作（更名）"
+    program.save()
+    renamed_key, _done, page = view()
+    assert renamed_key != own_key and "闽宁协作（更名）" in page
+
+
+def test_a_units_kept_figures_ask_once_whether_it_wrote_since(world, settings):
+    """The figures and the page's figures of a unit, computed together, are served after others' writes asking the
+    change log once whether the unit wrote since (core.versioned.changed_since), not once each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mawei = world["users"]["mawei"]
+    settings.DUIKOU_REUSE_SECONDS = 600
+    before = stats.dashboard(mawei)
+    _complete_a_task(world)  # by no one of 马尾区
+    with CaptureQueriesContext(connection) as queries:
+        again = stats.dashboard(mawei)
+    assert again["snapshot"]["computed_at"] == before["snapshot"]["computed_at"]  # both parts kept
+    asked = [q["sql"] for q in queries.captured_queries if '"core_changelog"."id" >' in q["sql"]]
+    assert len(asked) == 1
+
+
 def test_dashboard_names_thirty_unreported_units_and_counts_the_rest(world, client_for):
     """未报 / 迟报 on the dashboard: the first 30 units by name as links, then how many there are in all."""
     import datetime as dt

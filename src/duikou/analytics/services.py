@@ -363,7 +363,8 @@ def roll_unit_rollups() -> int:
     write in flight is either counted by it (committed first) or judged against the new as_of (after).
     """
     today = today_for()
-    if not _STALE_ROLLUP.rows(None, today):
+    oldest = _OLDEST_ROLLUP.rows(None)
+    if not oldest or oldest[0][0] >= today:
         return 0
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -379,10 +380,10 @@ def roll_unit_rollups() -> int:
     return len(stale)
 
 
-# Asked at every read of the rollups (a unit's dashboard), compiled once a day.
-_STALE_ROLLUP = Compiled(
-    UnitRollup, lambda today: UnitRollup.objects.filter(as_of__lt=today).values_list("pk")[:1]
-)
+# Asked at every read of the rollups (a unit's dashboard): the oldest as_of, compared here. Asked for a row before a
+# day given as a parameter, PostgreSQL's generic plan for the prepared statement scanned the whole table for none
+# (0.8 ms a view at national scale) where the index gives the oldest row at once.
+_OLDEST_ROLLUP = Compiled(UnitRollup, lambda: UnitRollup.objects.order_by("as_of").values_list("as_of")[:1])
 
 
 def _count():

@@ -109,6 +109,7 @@ def cached_with_time(
     seconds: int | None = None,
     viewer=None,
     reuse_seconds: int | None = None,
+    asked: dict | None = None,
 ) -> tuple[T, dt.datetime]:
     """compute() once per (name, parts, data version, day), kept at most `seconds` (DUIKOU_FIGURES_CACHE_SECONDS),
     with the moment the answer served was computed.
@@ -117,7 +118,9 @@ def cached_with_time(
     `version`: the data_version() already read for this view (several figures, one lookup). `viewer`: the user the
     answer is for; given, an answer computed at an older version is still served while younger than `reuse_seconds`
     (DUIKOU_REUSE_SECONDS by default; the same day) unless the viewer's unit changed something since
-    (changed_since). Without a viewer, every change shows on the next view."""
+    (changed_since). Without a viewer, every change shows on the next view. `asked`: the view's answers of
+    changed_since by version, shared by its kept answers (a dashboard's figures and its page's, computed together,
+    ask once)."""
     version = data_version() if version is None else version
     digest = hashlib.sha256(repr((parts, str(today_for()), code_stamp())).encode()).hexdigest()[:32]
     key = f"duikou:{name}:{digest}"
@@ -128,12 +131,12 @@ def cached_with_time(
         if found_version == version:
             return value, computed_at
         reuse = settings.DUIKOU_REUSE_SECONDS if reuse_seconds is None else reuse_seconds
-        if (
-            viewer is not None
-            and (now - computed_at).total_seconds() < reuse
-            and not changed_since(viewer, found_version)
-        ):
-            return value, computed_at
+        if viewer is not None and (now - computed_at).total_seconds() < reuse:
+            asked = {} if asked is None else asked
+            if found_version not in asked:
+                asked[found_version] = changed_since(viewer, found_version)
+            if not asked[found_version]:
+                return value, computed_at
     value = compute()
     timeout = settings.DUIKOU_FIGURES_CACHE_SECONDS if seconds is None else seconds
     cache.set(key, (version, now, value), timeout)

@@ -4,13 +4,12 @@ web/_progress_cell.html's and supervision/_light.html's, cell for cell."""
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from duikou.core.lists import progress_html
-from duikou.core.rows import localizer, url_maker
+from duikou.core.rows import localizer, truncated, url_maker
 from duikou.supervision.templatetags.supervision_tags import light_badge
 
 from .duikou_web import wan
@@ -86,6 +85,19 @@ def unit_rows(units):
 def red_task_rows(tasks):
     """The rows of 红灯任务 (web.stats.RedTask): number, title linked to the task, its plan, due date, progress."""
     task_url, text = url_maker("supervision:task"), localizer()
+    # A unit's red tasks come from a few plans and due dates: each plan's short title and each date made once.
+    plan_titles, dates = {}, {}
+
+    def plan_title(title):
+        if title not in plan_titles:
+            plan_titles[title] = truncated(title, 20)
+        return plan_titles[title]
+
+    def due(day):
+        if day not in dates:
+            dates[day] = date_filter(day, "Y-m-d") or "—"
+        return dates[day]
+
     return mark_safe(
         "".join(
             format_html(
@@ -93,9 +105,9 @@ def red_task_rows(tasks):
                 '<td class="num">{}%</td></tr>',
                 text(t.number),
                 task_url(t.pk),
-                truncatechars(t.title, 40),
-                truncatechars(t.plan__title, 20),
-                date_filter(t.due_date, "Y-m-d") or "—",
+                truncated(t.title, 40),
+                plan_title(t.plan__title),
+                due(t.due_date),
                 text(t.progress),
             )
             for t in tasks
