@@ -164,12 +164,16 @@ class Compiled:
             found = cursor.fetchall()
         if not converters:
             return found, alias, compiled
+        steps = [
+            (position, function, expression)
+            for position, (functions, expression) in converters.items()
+            for function in functions
+        ]
         converted = []
         for row in found:
             row = list(row)
-            for position, (functions, expression) in converters.items():
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
+            for position, function, expression in steps:
+                row[position] = function(row[position], expression, connection)
             converted.append(tuple(row))
         return converted, alias, compiled
 
@@ -236,5 +240,9 @@ class CompiledUnion(Compiled):
         if not parts:
             return None
         # A part keeps its ORDER BY and LIMIT in parentheses; SQLite allows them only in a subquery.
-        part = "({})" if connections[alias].features.supports_slicing_ordering_in_compound else "SELECT * FROM ({})"
+        part = (
+            "({})"
+            if connections[alias].features.supports_slicing_ordering_in_compound
+            else "SELECT * FROM ({})"
+        )
         return " UNION ALL ".join(part.format(sql) for sql in parts), tuple(params), converters

@@ -88,7 +88,7 @@ def _translated_label(code: str, _language: str | None) -> str:
 
 
 def _number(value: Any) -> str:
-    value = Decimal(str(value))
+    value = value if type(value) is Decimal else Decimal(str(value))
     if value == value.to_integral_value():
         return f"{int(value):,}"
     return f"{value.normalize():,f}"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
 from duikou.core.lists import value_html as cell
-from duikou.core.rows import choice_labels, truncated, url_maker
+from duikou.core.rows import choice_labels, kept_url_maker, truncated
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import Transaction
 from duikou.plans.models import Responsibility, Task, is_overdue
@@ -47,8 +47,8 @@ _ID = "2147483647"
 
 
 def _link(name: str) -> Callable[[object], str]:
-    """id → the named url's path for it, escaped for an attribute (core.rows.url_maker)."""
-    head, _id, tail = html.escape(url_maker(name)(_ID)).partition(_ID)
+    """id → the named url's path for it, escaped for an attribute (core.rows.kept_url_maker)."""
+    head, _id, tail = html.escape(kept_url_maker(name)(_ID)).partition(_ID)
     return lambda pk: f"{head}{pk}{tail}"
 
 
