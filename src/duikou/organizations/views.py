@@ -98,7 +98,7 @@ def _body(user, org: Organization) -> dict:
         **tables,
         "summary": summary,
         "page_rows": PAGE_ROWS,
-        "parent_name": heading[0][0],
+        "parent_name": heading[0][0] if heading else None,
         "aliases": [alias for _parent, alias in heading if alias is not None],
     }
 
