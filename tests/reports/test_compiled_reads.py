@@ -2,9 +2,13 @@
 same rows, the same field values, their select_related objects set, for every user and report of the world."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import CharField
+from django.test.utils import CaptureQueriesContext
 
 from duikou.core import permissions as perms
-from duikou.core.compiled import CompiledObjects, Param
+from duikou.core.compiled import Compiled, CompiledObjects, Param
 from duikou.programs.models import Program
 from duikou.reports import services
 from duikou.reports.forms import StartReportForm
@@ -30,6 +34,28 @@ def test_compiled_objects_are_the_querysets_own(world):
         assert _fields(found.organization) == _fields(expected.organization)
         assert _fields(found.program) == _fields(expected.program)
     assert query.objects(None, pk=0) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_compiled_queries_outlive_their_connection_and_are_recorded():
+    """Compiled queries run on a cursor kept with the database connection: after the connection is closed (its age
+    reached, a failed health check) the next query opens a new one; while queries are recorded (assertNumQueries,
+    the bench's floor) each is recorded."""
+    query = Compiled(
+        ContentType,
+        lambda: (
+            ContentType.objects.filter(app_label=Param("app", CharField()))
+            .order_by("model")
+            .values_list("model")
+        ),
+    )
+    expected = list(ContentType.objects.filter(app_label="reports").order_by("model").values_list("model"))
+    assert expected and query.rows(None, app="reports") == expected
+    connection.close()  # (an in-memory SQLite database stays open: Django ignores the close)
+    assert query.rows(None, app="reports") == expected
+    with CaptureQueriesContext(connection) as captured:
+        assert query.rows(None, app="reports") == expected
+    assert len(captured) == 1
 
 
 def test_start_form_offers_the_programs_the_gate_lets_through(world):

@@ -617,12 +617,15 @@ def organization_summary(organization, *, subtree: bool = True, today: dt.date |
         money = _by_kind(UnitFundsTally.objects.filter(organization_id__in=ids))
     else:
         unit = getattr(organization, "pk", organization)
-        task_rows, money = _UNIT_TASKS.rows(None, unit=unit), _UNIT_FUNDS.rows(None, unit=unit)
-    by_role: dict[str, list] = {"lead": [], "support": []}
-    for role, *row in task_rows:
-        by_role[role].append(row)
-    lead = _task_counts(None, today, by_role["lead"])
-    support = _task_counts(None, today, by_role["support"])
+        money = _UNIT_FUNDS.rows(None, unit=unit)
+        lead, support = _unit_task_counts(unit, today)
+        task_rows = None
+    if task_rows is not None:
+        by_role: dict[str, list] = {"lead": [], "support": []}
+        for role, *row in task_rows:
+            by_role[role].append(row)
+        lead = _task_counts(None, today, by_role["lead"])
+        support = _task_counts(None, today, by_role["support"])
     return {
         "organization": getattr(organization, "pk", organization),
         "lead": lead,
@@ -654,9 +657,39 @@ def _by_kind(tallies):
     )
 
 
-# One unit's (the unit page's cards), compiled once: building the grouped queries cost more than running them.
+def _unit_task_counts(unit: int, today: dt.date) -> tuple[dict, dict]:
+    """One unit's lead and support tasks as `_task_counts` gives them, each status's overdue ones summed in SQL
+    (overdue_q on the tallies, as the rollups judge them): a row per role and status, not per due date."""
+    counts = {"lead": _task_counts(None, today, []), "support": _task_counts(None, today, [])}
+    for role, status, n, overdue in _UNIT_TASKS.rows(None, today, unit=unit):
+        by_status = counts[role]["by_status"]
+        by_status[status] = by_status.get(status, 0) + (n or 0)
+        counts[role]["overdue"] += overdue or 0
+    for role in counts.values():
+        total = role["tasks"] = sum(role["by_status"].values())
+        role["completed_share"] = round(role["by_status"].get(COMPLETED, 0) / total, 4) if total else 0.0
+    return counts["lead"], counts["support"]
+
+
+# One unit's (the unit page's cards), compiled once a day: building the grouped queries cost more than running them.
 _UNIT_TASKS = Compiled(
-    UnitTaskTally, lambda: _by_role(UnitTaskTally.objects.filter(organization_id=Param("unit")))
+    UnitTaskTally,
+    lambda today: (
+        UnitTaskTally.objects.filter(organization_id=Param("unit"), role__in=["lead", "support"])
+        .values("role", "status")
+        .annotate(
+            n=Sum("count"),
+            overdue=Sum(
+                Case(
+                    When(overdue_q(today, completion_date=False), then=F("count")),
+                    default=0,
+                    output_field=IntegerField(),
+                )
+            ),
+        )
+        .values_list("role", "status", "n", "overdue")
+        .order_by()
+    ),
 )
 _UNIT_FUNDS = Compiled(
     UnitFundsTally, lambda: _by_kind(UnitFundsTally.objects.filter(organization_id=Param("unit")))

@@ -118,6 +118,18 @@ class _Named:
         return value if self.prepare is None else self.prepare(value)
 
 
+def _kept_cursor(connection):
+    """The cursor compiled queries run on, kept with the database connection it was opened on: opening and closing one
+    a query cost more Python than running it (25 µs on PostgreSQL, 45 on SQLite, a page running twenty). Through
+    Django's wrapper (its error translation and execute wrappers run), after the health check its own cursors make."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    kept = getattr(connection, "_compiled_cursor", None)
+    if kept is None or kept.cursor.connection is not connection.connection:
+        kept = connection._compiled_cursor = connection.cursor()
+    return kept
+
+
 def bound(params, values: dict, ids=None) -> list:
     """Compiled parameters with the `Param`s' values (by name) and the ids' value in their places."""
     return [ids if p is _IDS else p.value(values) if isinstance(p, _Named) else p for p in params]
@@ -159,17 +171,26 @@ class Compiled:
             return [], alias, None
         sql, params, converters = compiled[:3]
         value = None if ids is None else _ids_value(ids, connection)
-        with connection.cursor() as cursor:
+        if connection.queries_logged:  # a debug cursor, as Django gives one, so that the query is recorded
+            with connection.cursor() as cursor:
+                cursor.execute(sql, bound(params, values, value))
+                found = cursor.fetchall()
+        else:
+            cursor = _kept_cursor(connection)
             cursor.execute(sql, bound(params, values, value))
             found = cursor.fetchall()
         if not converters:
             return found, alias, compiled
+        steps = [
+            (position, function, expression)
+            for position, (functions, expression) in converters.items()
+            for function in functions
+        ]
         converted = []
         for row in found:
             row = list(row)
-            for position, (functions, expression) in converters.items():
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
+            for position, function, expression in steps:
+                row[position] = function(row[position], expression, connection)
             converted.append(tuple(row))
         return converted, alias, compiled
 
@@ -213,3 +234,32 @@ class CompiledObjects(Compiled):
                 setattr(obj, name, row[position])
             out.append(obj)
         return out
+
+
+class CompiledUnion(Compiled):
+    """`build(*key)` → values_list querysets of the same columns, each ordered and sliced as it likes; `rows` → all
+    their rows in one statement (UNION ALL), each part's in its order. For a page's list read one query per side (each
+    walking its own index, where an OR of sides cannot): one round trip, one statement to prepare and read. A part
+    that can match nothing is left out."""
+
+    def _compile(self, alias: str, time_zone: str, *key) -> tuple[str, tuple, dict] | None:
+        parts, params, converters = [], [], None
+        for queryset in self.build(*key):
+            compiler = queryset.query.get_compiler(using=alias)
+            try:
+                sql, part_params = compiler.as_sql()
+            except EmptyResultSet:
+                continue
+            parts.append(sql)
+            params.extend(part_params)
+            if converters is None:
+                converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+        if not parts:
+            return None
+        # A part keeps its ORDER BY and LIMIT in parentheses; SQLite allows them only in a subquery.
+        part = (
+            "({})"
+            if connections[alias].features.supports_slicing_ordering_in_compound
+            else "SELECT * FROM ({})"
+        )
+        return " UNION ALL ".join(part.format(sql) for sql in parts), tuple(params), converters

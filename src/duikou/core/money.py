@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 WAN = Decimal(10_000)
@@ -66,9 +67,23 @@ def format_money(amount: Any, unit: MoneyUnit | None = None) -> str:
     if value is None:
         return "—"
     unit = unit or money_unit(value)
-    label = str(unit.label)
+    label = _translated_label(unit, get_language())
     # Chinese writes 1,305.00万元; a translated unit (10,000 yuan) needs a space.
     return f"{format_amount(value, unit)}{' ' if label[:1].isascii() else ''}{label}"
+
+
+# (unit code, language) → the unit's label translated: once, not beside each of a page's figures.
+_LABELS: dict[tuple[str, str | None], str] = {}
+
+
+def _translated_label(unit: MoneyUnit, language: str | None) -> str:
+    """A money unit's label in the active language (`language`), translated once. Keyed on the code: hashing the unit
+    would translate its lazy label at each call."""
+    key = (unit.code, language)
+    label = _LABELS.get(key)
+    if label is None:
+        label = _LABELS[key] = str(unit.label)
+    return label
 
 
 def column_label(label: Any, unit: MoneyUnit = WAN_YUAN):

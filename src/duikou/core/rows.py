@@ -39,7 +39,12 @@ def _url_maker(name: str, *_scope) -> Callable[[object], str]:
 def object_url(name: str, pk) -> str:
     """reverse(name, args=[pk]) for a link on every row of a list, reversed once per url name and `reversal_scope`
     in the process."""
-    return _url_maker(name, *reversal_scope())(pk)
+    return kept_url_maker(name)(pk)
+
+
+def kept_url_maker(name: str) -> Callable[[object], str]:
+    """url_maker(name), made once per url name and `reversal_scope` in the process."""
+    return _url_maker(name, *reversal_scope())
 
 
 def truncated(value, length: int) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from duikou.analytics.models import UnitRollup
 from duikou.analytics.services import organization_summary
 from duikou.core import versioned
-from duikou.core.compiled import Compiled, Param
+from duikou.core.compiled import Compiled, CompiledUnion, Param
 from duikou.core.lists import RestrictedListView
 from duikou.core.permissions import UNIT_ROLES, VIEW, Viewer, passes_through, role_of
 from duikou.dispatches.models import Dispatch
@@ -24,7 +24,7 @@ from duikou.supervision import lights
 from duikou.targets.models import Allocation, progress
 
 from .filters import ORGANIZATION_FILTERS
-from .models import Organization, OrganizationAlias
+from .models import Organization
 from .tables import ORGANIZATION_COLUMNS
 
 
@@ -68,15 +68,13 @@ def organization_detail(request, pk: int):
 
 
 def visible_unit(user, pk: int) -> Organization:
-    """The unit with its parent if `user` may see it, else 404. A unit's own page, what its users open most, reads the
-    row once: it is also the user's organization, which the gate reads, and passes the gate whole (passes_through)."""
+    """The unit if `user` may see it, else 404. A unit's own page, what its users open most, reads no row: the unit is
+    the user's organization, read with the user (accounts.backends), and passes the gate whole (passes_through)."""
     if pk == getattr(user, "organization_id", None) and role_of(user) in UNIT_ROLES:
-        org = Organization.objects.select_related("parent").filter(pk=pk).first()
-        if org is not None:
-            user.organization = org
-            if passes_through(user, Organization, "pk", org):
-                return org
-    return get_object_or_404(Organization.objects.restrict(user, VIEW).select_related("parent"), pk=pk)
+        org = user.organization
+        if passes_through(user, Organization, "pk", org):
+            return org
+    return get_object_or_404(Organization.objects.restrict(user, VIEW), pk=pk)
 
 
 def _body(user, org: Organization) -> dict:
@@ -94,20 +92,25 @@ def _body(user, org: Organization) -> dict:
         "paid": sum(s.get("paid", 0) for s in spent),
         "received": sum(s.get("received", 0) for s in spent),
     }
+    heading = _HEADING.rows(None, unit=org.pk)
     return {
         "org": org,
         **tables,
         "summary": summary,
         "page_rows": PAGE_ROWS,
-        "aliases": [alias for (alias,) in _ALIASES.rows(None, unit=org.pk)],
+        "parent_name": heading[0][0] if heading else None,
+        "aliases": [alias for _parent, alias in heading if alias is not None],
     }
 
 
-# A unit's other names, in the order they were added: shown with the unit to whoever may open its page.
-_ALIASES = Compiled(
-    OrganizationAlias,
+# What the heading names besides the unit: its parent's name and its other names in the order they were added (shown
+# to whoever may open its page), one row per other name (one row without when it has none).
+_HEADING = Compiled(
+    Organization,
     lambda: (
-        OrganizationAlias.objects.filter(organization_id=Param("unit")).order_by("pk").values_list("alias")
+        Organization.objects.filter(pk=Param("unit"))
+        .order_by("aliases__pk")
+        .values_list("parent__full_name", "aliases__alias")
     ),
 )
 
@@ -132,10 +135,8 @@ def _tables(user, org: Organization) -> dict:
     lights.commitment_lights(allocations)
     funding_lines = _FUNDING_LINES.rows(None, *gate((FundingLine, "source_organization")), unit=org.pk)
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
-    transactions = _newest(
-        [q.rows(None, *gate((Transaction, s)), unit=org.pk) for s, q in _PAYMENTS.items()], 1
-    )
-    projects = _newest([q.rows(None, *gate((Project, s)), unit=org.pk) for s, q in _PROJECTS.items()], 0)
+    transactions = _newest(_PAYMENTS.rows(None, *gate(*_PAYMENTS.paths), unit=org.pk), 1)
+    projects = _newest(_PROJECTS.rows(None, *gate(*_PROJECTS.paths), unit=org.pk), 0)
     dispatches = _DISPATCHES.rows(
         None, *gate((Dispatch, "from_organization"), (Dispatch, "to_organization")), unit=org.pk
     )
@@ -250,14 +251,11 @@ DISPATCH_COLUMNS = (
 )
 
 
-def _newest(sides: list[list[tuple]], key: int) -> list[tuple]:
-    """The first PAGE_ROWS rows of any of the `sides` (each newest first, their columns beginning with what orders them
-    and holding the row's id at `key`), newest first, each row once."""
-    rows = {}
-    for side in sides:
-        for row in side:
-            rows[row[key]] = row
-    return sorted(rows.values(), key=lambda r: r[: key + 1], reverse=True)[:PAGE_ROWS]
+def _newest(rows: list[tuple], key: int) -> list[tuple]:
+    """The first PAGE_ROWS of `rows` (the newest of each side, their columns beginning with what orders them and
+    holding the row's id at `key`), newest first, each row once."""
+    unique = {row[key]: row for row in rows}
+    return sorted(unique.values(), key=lambda r: r[: key + 1], reverse=True)[:PAGE_ROWS]
 
 
 def _gate_key(user, org: Organization, *paths: tuple) -> tuple:
@@ -293,13 +291,29 @@ _FUNDING_LINES = _gated(
     ("-year", "pk"),
     ("plan_id", "plan__title", "source", "year", "amount"),
 )
-_PAYMENTS = {
-    side: _gated(Transaction, side, ("-date", "-pk"), PAYMENT_COLUMNS) for side in ("payer", "payee")
-}
-_PROJECTS = {
-    side: _gated(Project, side, ("-pk",), PROJECT_COLUMNS)
-    for side in ("implementer", "recipient", "proposed_by")
-}
+
+
+class _Sides(CompiledUnion):
+    """The first PAGE_ROWS rows of `model` on each of its `sides` that is the unit, as a viewer may see them, in `order`,
+    as tuples of `columns`, in one statement (core.compiled.CompiledUnion), compiled once per `_gate_key` of its
+    `paths`. A row may come on more than one side."""
+
+    def __init__(self, model, sides: tuple[str, ...], order: tuple[str, ...], columns: tuple[str, ...]):
+        self.paths = tuple((model, side) for side in sides)
+
+        def build(viewer, *passes):
+            return [
+                model.objects.through(viewer and viewer.user, side, Param("unit"), passes=side_passes)
+                .order_by(*order)
+                .values_list(*columns)[:PAGE_ROWS]
+                for side, side_passes in zip(sides, passes, strict=True)
+            ]
+
+        super().__init__(model, build, maxsize=_VIEWERS)
+
+
+_PAYMENTS = _Sides(Transaction, ("payer", "payee"), ("-date", "-pk"), PAYMENT_COLUMNS)
+_PROJECTS = _Sides(Project, ("implementer", "recipient", "proposed_by"), ("-pk",), PROJECT_COLUMNS)
 # Either side through the gate (each side of a unit's own subtree passes without the gate's subqueries).
 _DISPATCHES = Compiled(
     Dispatch,
@@ -319,12 +333,15 @@ _DISPATCHES = Compiled(
 
 def _busiest_children(user, org: Organization) -> list[tuple]:
     """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50:
-    (id, full name, assignments)."""
-    return _CHILDREN.rows(None, Viewer(user), unit=org.pk)
+    (id, full name, assignments). Within the viewer's own subtree every subdivision passes the gate: read without
+    its subquery (whose plan PostgreSQL made afresh at every view)."""
+    viewer = None if passes_through(user, Organization, "pk", org) else Viewer(user)
+    return _CHILDREN.rows(None, viewer, unit=org.pk)
 
 
 def _children_query(viewer):
-    child_ids = Organization.objects.restrict(viewer.user, VIEW).filter(parent=Param("unit")).values("pk")
+    units = Organization.objects if viewer is None else Organization.objects.restrict(viewer.user, VIEW)
+    child_ids = units.filter(parent=Param("unit")).values("pk")
     # The names come with the counts (one query, not a second one for the names).
     name = Organization.objects.filter(pk=OuterRef("organization_id")).values("full_name")[:1]
     return (

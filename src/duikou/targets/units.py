@@ -6,10 +6,12 @@ the 通报 call `format_quantity` / `format_target`; the importer and the review
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import money
@@ -74,11 +76,19 @@ def unit_label(code: str, text: str = "") -> str:
     """The unit as the page's language writes it; 其他 shows the unit printed in the source."""
     if code == OTHER:
         return text or str(_("其他"))
-    return str(_UNIT_LABELS.get(code, text or code))
+    if code in _UNIT_LABELS:
+        return _translated_label(code, get_language())
+    return text or code
+
+
+@functools.lru_cache(maxsize=32)
+def _translated_label(code: str, _language: str | None) -> str:
+    """A unit's label in the active language, translated once (a page shows one on each of hundreds of values)."""
+    return str(_UNIT_LABELS[code])
 
 
 def _number(value: Any) -> str:
-    value = Decimal(str(value))
+    value = value if type(value) is Decimal else Decimal(str(value))
     if value == value.to_integral_value():
         return f"{int(value):,}"
     return f"{value.normalize():,f}"

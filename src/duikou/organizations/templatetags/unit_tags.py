@@ -4,8 +4,9 @@ the templates' own, character for character (tests/web/test_detail_pages.py). Fu
 subdivisions come as rows of values (the view's `*_COLUMNS`), not model instances.
 
 Cells are escaped as `{{ value }}` escapes them (core.lists.value_html, without format_html's lazy-string wrapper
-around every argument), and what repeats from row to row (a plan's shortened title, a light's badge, a date) is
-built once a page."""
+around every argument), except amounts in 万元 (`wan`: digits and separators, nothing to escape); what repeats from
+row to row (a plan's shortened title, a light's badge, a date, a choice's label, a link's path) is built once a
+page."""
 
 import html
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core.dates import today_for
 from duikou.core.lists import value_html as cell
-from duikou.core.rows import choice_labels, truncated, url_maker
+from duikou.core.rows import choice_labels, kept_url_maker, truncated
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import Transaction
 from duikou.plans.models import Responsibility, Task, is_overdue
@@ -41,10 +42,20 @@ def _once(function: Callable[[object], str]) -> Callable[[object], str]:
     return remembered
 
 
+# Stands for an id in a path escaped once a page: digits need no escaping.
+_ID = "2147483647"
+
+
 def _link(name: str) -> Callable[[object], str]:
-    """id → the named url's path for it, escaped for an attribute (core.rows.url_maker)."""
-    path = url_maker(name)
-    return lambda pk: html.escape(path(pk))
+    """id → the named url's path for it, escaped for an attribute (core.rows.kept_url_maker)."""
+    head, _id, tail = html.escape(kept_url_maker(name)(_ID)).partition(_ID)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _labelled(model, field: str) -> Callable[[object], str]:
+    """A choice's value → its label as a cell shows it (core.rows.choice_labels), escaped once a page."""
+    labels = choice_labels(model, field)
+    return _once(lambda value: cell(labels.get(value, value)))
 
 
 def _shortened() -> Callable[[object], str]:
@@ -58,7 +69,7 @@ def unit_task_rows(tasks):
     """The unit's tasks, rows of the view's TASK_FIELDS with their figures: plan, number, title, the unit's role,
     deadline, status and light."""
     plan_url, task_url, today = _link("plans:detail"), _link("supervision:task"), today_for()
-    roles, statuses = choice_labels(Responsibility, "role"), choice_labels(Task, "status")
+    role, role_label, status_label = _once(cell), _labelled(Responsibility, "role"), _labelled(Task, "status")
     short, badge = _shortened(), _once(light_badge)
     overdue = " · " + _("已逾期")  # the site's own text, unescaped as {% trans %} writes it
     rows = []
@@ -68,8 +79,8 @@ def unit_task_rows(tasks):
         rows.append(
             f'{opening}<td><a href="{plan_url(t.plan_id)}">{short(t.plan_title)}</a>'
             f'</td><td>{cell(t.number)}</td><td><a href="{task_url(t.pk)}">{cell(t.title)}</a></td>\n'
-            f'<td><span class="badge {cell(t.role)}">{cell(roles.get(t.role, t.role))}</span></td><td>{cell(t.deadline)}'
-            f"</td><td>{cell(statuses.get(t.status, t.status))}{overdue if late else ''}</td>"
+            f'<td><span class="badge {role(t.role)}">{role_label(t.role)}</span></td><td>{cell(t.deadline)}'
+            f"</td><td>{status_label(t.status)}{overdue if late else ''}</td>"
             f"<td>{badge(getattr(t, 'light', ''))}</td></tr>\n"
         )
     return mark_safe("".join(rows))  # noqa: S308 (built escaped)
@@ -115,11 +126,11 @@ def unit_share_rows(allocations):
 @register.simple_tag
 def funding_line_rows(lines):
     """The unit's funding lines: (plan id, plan title, source, year, amount) → plan, source, year, amount."""
-    schedule_url, short = _link("funds:schedule"), _shortened()
+    schedule_url, short, year_text = _link("funds:schedule"), _shortened(), _once(cell)
     return mark_safe(  # noqa: S308 (built escaped)
         "".join(
             f'<tr><td><a href="{schedule_url(plan_id)}">{short(title)}</a></td><td>{cell(source)}</td>'
-            f'<td class="num">{cell(year)}</td><td class="num">{cell(wan(amount))}</td></tr>'
+            f'<td class="num">{year_text(year)}</td><td class="num">{wan(amount)}</td></tr>'
             for plan_id, title, source, year, amount in lines
         )
     )
@@ -128,13 +139,13 @@ def funding_line_rows(lines):
 @register.simple_tag
 def payment_rows(payments):
     """The unit's payments, rows of the view's PAYMENT_COLUMNS: date, kind, payer, payee, amount, receipt, note."""
-    kinds, receipts = choice_labels(Transaction, "kind"), choice_labels(Transaction, "receipt_status")
+    kind_label, receipt_label = _labelled(Transaction, "kind"), _labelled(Transaction, "receipt_status")
     day_text, name = _once(cell), _once(cell)
     return mark_safe(  # noqa: S308 (built escaped)
         "".join(
-            f"<tr><td>{day_text(day)}</td><td>{cell(kinds.get(kind, kind))}</td><td>{name(payer)}</td>"
-            f'<td>{name(payee)}</td><td class="num">{cell(wan(amount))}</td>'
-            f"<td>{cell(receipts.get(receipt, receipt))}</td><td>{cell(description)}</td></tr>\n"
+            f"<tr><td>{day_text(day)}</td><td>{kind_label(kind)}</td><td>{name(payer)}</td>"
+            f'<td>{name(payee)}</td><td class="num">{wan(amount)}</td>'
+            f"<td>{receipt_label(receipt)}</td><td>{cell(description)}</td></tr>\n"
             for day, _pk, kind, payer, payee, amount, receipt, description in payments
         )
     )
@@ -143,11 +154,11 @@ def payment_rows(payments):
 @register.simple_tag
 def project_rows(projects):
     """The unit's projects, rows of the view's PROJECT_COLUMNS: name, status, recipient, implementer, place, budget."""
-    statuses, name = choice_labels(Project, "status"), _once(cell)
+    status_label, name = _labelled(Project, "status"), _once(cell)
     return mark_safe(  # noqa: S308 (built escaped)
         "".join(
-            f"<tr><td>{cell(project)}</td><td>{cell(statuses.get(status, status))}</td><td>{name(recipient)}</td>"
-            f'<td>{name(implementer or "—")}</td><td>{cell(place)}</td><td class="num">{cell(wan(budget))}</td>'
+            f"<tr><td>{cell(project)}</td><td>{status_label(status)}</td><td>{name(recipient)}</td>"
+            f'<td>{name(implementer or "—")}</td><td>{cell(place)}</td><td class="num">{wan(budget)}</td>'
             "</tr>\n"
             for _pk, project, status, recipient, implementer, place, budget in projects
         )
@@ -157,10 +168,10 @@ def project_rows(projects):
 @register.simple_tag
 def dispatch_rows(dispatches):
     """The people sent to or from the unit, rows of the view's DISPATCH_COLUMNS: name, field, from, to, dates."""
-    fields, day, name = choice_labels(Dispatch, "field"), _once(cell), _once(cell)
+    field_label, day, name = _labelled(Dispatch, "field"), _once(cell), _once(cell)
     return mark_safe(  # noqa: S308 (built escaped)
         "".join(
-            f"<tr><td>{cell(person)}</td><td>{cell(fields.get(field, field))}</td><td>{name(sender)}</td>"
+            f"<tr><td>{cell(person)}</td><td>{field_label(field)}</td><td>{name(sender)}</td>"
             f"<td>{name(receiver)}</td><td>{day(start)}{f'–{day(end)}' if end else ''}</td></tr>\n"
             for person, field, sender, receiver, start, end in dispatches
         )
