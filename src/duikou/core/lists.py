@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from duikou.core import jobs, money, sheets, versioned
-from duikou.core.compiled import AmongIds, Compiled, IdList
+from duikou.core.compiled import Compiled, IdList, among_ids
 from duikou.core.dates import today_for
 from duikou.core.filtering import SEARCH, Filters
 from duikou.core.permissions import VIEW
@@ -324,6 +324,16 @@ def write_rows(title: str, columns: list[Column], rows, *, out=None) -> bytes | 
 # unit's own list that costs less than keeping them (compiling the key, a cache round trip each).
 READ_AFRESH_LIMIT = 500
 
+
+def small_list_ids(queryset: QuerySet) -> list | None:
+    """The ids of a list of at most READ_AFRESH_LIMIT rows (a unit's own), in one query; None for a longer one.
+    Its count, its filters' choices and its page are then read by these ids (compiled.among_ids), not through the
+    gate again: the gate's subtree subqueries are planned afresh at every query (1.1–1.5 ms each on PostgreSQL). The
+    list pages (RestrictedListView.prepared) and the API's lists (core.rest) read a small list so."""
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: READ_AFRESH_LIMIT + 1])
+    return ids if len(ids) <= READ_AFRESH_LIMIT else None
+
+
 # Counting a national list exactly reads every row it holds (0.5–1 M tasks, on every view): up to this many rows the
 # header counts them; beyond, it shows the database planner's estimate (约), and pages go on while rows do.
 EXACT_COUNT_LIMIT = 10_000
@@ -470,11 +480,8 @@ class RestrictedListView(LoginRequiredMixin, View):
         return self.model.objects.restrict(self.request.user, VIEW)
 
     def small_list_ids(self, queryset: QuerySet) -> list | None:
-        """The ids of a list of at most READ_AFRESH_LIMIT rows (a unit's own), in one query; None for a longer one.
-        Its count, its filters' choices and its page are then read by these ids (`prepared`), not through the gate
-        again: the gate's subtree subqueries are planned afresh at every query (1.1–1.5 ms each on PostgreSQL)."""
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: READ_AFRESH_LIMIT + 1])
-        return ids if len(ids) <= READ_AFRESH_LIMIT else None
+        """The ids of a list of at most READ_AFRESH_LIMIT rows (a unit's own), or None (module's small_list_ids)."""
+        return small_list_ids(queryset)
 
     def narrow(self, queryset: QuerySet) -> QuerySet:
         """A hook for lists nested under one object (the tasks of one plan)."""
@@ -504,10 +511,12 @@ class RestrictedListView(LoginRequiredMixin, View):
         *,
         count: Callable[[QuerySet], tuple[int, bool]] | None = None,
         total: int | None = None,
+        ids: list | None = None,
     ) -> tuple[QuerySet, list[dict]]:
         """The queryset narrowed by the address's filters, and each filter with its value and choices. `count`: the
         page's count of the unfiltered rows (ListPaginator.read_count; given the rows to key it on), used when the
-        address filters nothing; `total`: that count, when known already."""
+        address filters nothing; `total`: that count, when known already; `ids`: the rows' ids, when `queryset` is
+        those rows read by id (small_list_ids)."""
         active = []
         unfiltered = queryset
         rows = unfiltered.order_by()
@@ -527,7 +536,7 @@ class RestrictedListView(LoginRequiredMixin, View):
                     else:
                         total = self.kept("huge", rows, lambda: rows[: OPTIONS_SCAN_LIMIT + 1].count())
                 if total <= READ_AFRESH_LIMIT:
-                    options = flt.options(unfiltered)
+                    options = flt.options(unfiltered, model=self.model, ids=ids)
                 elif total <= OPTIONS_SCAN_LIMIT:
                     # Read from the rows (distinct plans or units): kept while the data does not change.
                     options = self.kept(f"options:{flt.name}", rows, partial(flt.options, unfiltered))
@@ -612,7 +621,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         ids = self.small_list_ids(unfiltered)
         if ids is not None:
             # Every row the user may see, by id: the same rows as the gated list.
-            unfiltered = self.model.objects.filter(AmongIds("pk", IdList(ids)))
+            unfiltered = among_ids(self.model, ids)
         sort_param, order = self.sort_key()
         annotated = set(self.annotation_names())
         # Only a sort by an annotation needs it over the whole list; otherwise the page's rows get it afterwards.
@@ -648,7 +657,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         if ids is not None:
             made["count"] = (len(ids), False)
         queryset, active_filters = self.filtered(
-            unfiltered, count=count, total=None if ids is None else len(ids)
+            unfiltered, count=count, total=None if ids is None else len(ids), ids=ids
         )
         self._filtered = (queryset, active_filters)
         filtering = queryset is not unfiltered
