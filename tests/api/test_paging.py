@@ -144,3 +144,35 @@ def test_every_page_counts_the_whole_list(office, many_plans, api_client):
     assert len(whole["items"]) == total and len(last["items"]) == 2
     assert whole["count"] == last["count"] == after_cursor["count"] == total
     assert whole["count_exact"] and last["count_exact"] and after_cursor["count_exact"]
+
+
+def test_a_units_short_list_reads_through_the_gate_once(many_plans, make_user, org, api_client):
+    """A unit's list of at most READ_AFRESH_LIMIT rows is read through the gate once (its ids), its page then by id
+    and its count from those ids (core.lists.small_list_ids): cursor pages give the gated rows in the offset order,
+    counted exactly, with one gated query a page (the page and its count each went through the gate before)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from duikou.core import permissions as perms
+    from duikou.plans.models import Responsibility
+
+    unit = org("重庆市万州区")
+    for task in Task.objects.order_by("-pk")[:7]:
+        Responsibility.objects.create(
+            task=task, organization=unit, role=Responsibility.LEAD, printed_name=unit.full_name
+        )
+    user = make_user("api-unit", perms.UNIT_REPORTER, unit)
+    client = api_client(user)
+    gated = set(Task.objects.restrict(user, "view").values_list("pk", flat=True))
+    rows, url, gated_queries = [], "/api/plans/tasks/?limit=3", []
+    while url:
+        with CaptureQueriesContext(connection) as captured:  # one request each (a request resets the log)
+            body = client.get(url).json()
+        # The gate's subtree subquery (organizations' paths).
+        gated_queries.append(sum('U0."tree_path"' in q["sql"] for q in captured.captured_queries))
+        rows += [r["id"] for r in body["items"]]
+        url = body["next"] and f"/api/plans/tasks/?limit=3&after={body['next']}"
+    assert rows == _offset_rows(client, "/api/plans/tasks/")
+    assert set(rows) == gated and len(gated) == 7
+    assert body["count"] == 7 and body["count_exact"] is True
+    assert gated_queries == [1, 1, 1]

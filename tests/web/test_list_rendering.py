@@ -360,3 +360,23 @@ def test_a_units_small_list_reads_through_the_gate_once(world, client_for, param
             "responsibilities__organization_id", flat=True
         )
     )
+
+
+@pytest.mark.parametrize("sort", ["", "-title", "due_date"])
+def test_a_small_lists_pages_are_the_gated_lists_rows_in_order(world, client_for, monkeypatch, sort):
+    """A small list's pages, read by id from SQL compiled once per order and page (small_page_reader), are the gated
+    list's rows in the page's order, page after page."""
+    from duikou.plans.models import Task
+    from duikou.plans.views import TaskListView
+
+    monkeypatch.setattr(TaskListView, "paginate_by", 1)
+    user = world["users"]["mawei"]
+    order = {"": ["plan__issued_on", "order"], "-title": ["-title"], "due_date": ["due_date"]}[sort]
+    expected = list(Task.objects.restrict(user, "view").order_by(*order, "pk").values_list("pk", flat=True))
+    assert len(expected) > 1
+    client = client_for(user)
+    shown = []
+    for number in range(1, len(expected) + 1):
+        response = client.get(reverse("plans:tasks"), {"page": number, **({"sort": sort} if sort else {})})
+        shown += [item["row"].pk for item in response.context["table"]]
+    assert shown == expected

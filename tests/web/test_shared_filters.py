@@ -228,3 +228,19 @@ def test_one_definition_refuses_a_name_twice_and_a_late_filter():
     spec.schema("Late")
     with pytest.raises(RuntimeError):  # the API was built without it: page and API would differ
         spec.add(Filter("late", "迟到", "late_id"))
+
+
+@pytest.mark.parametrize("page", [name for name, _api in PAIRS if name != "reports:list"])  # not a list view
+def test_a_small_lists_choices_read_by_id_are_its_rows_choices(world, more, page):
+    """The choices of a list read by its ids (DistinctChoices.among, compiled once: RestrictedListView's small list)
+    are the ones read from its rows: the same values, labels and order."""
+    from duikou.core.filtering import DistinctChoices
+
+    view = resolve(reverse(page)).func.view_class
+    model = view.model
+    ids = list(model.objects.values_list("pk", flat=True))
+    among = [flt for flt in view.filters if isinstance(flt.choices, DistinctChoices)]
+    for flt in among:
+        assert flt.options(None, model=model, ids=ids) == flt.options(model.objects.all())
+    if among:
+        assert any(flt.options(model.objects.all()) for flt in among)

@@ -77,6 +77,12 @@ class AmongIds(Expression):
         return f"{column} = ANY(%s::bigint[])", (*params, self.ids._value(connection))
 
 
+def among_ids(model, ids: Iterable[int] | None = None):
+    """`model.objects` narrowed to the rows with these ids (`AmongIds`); without ids, for a `Compiled` query (the ids
+    come at run time). The rows of a small list read through the gate once (core.lists.small_list_ids), by id."""
+    return model.objects.filter(AmongIds("pk", IdList(ids)))
+
+
 def _ids_value(ids: Iterable[int], connection) -> str:
     """The ids as the parameter an `IdList` reads: PostgreSQL an array's text ('{1,2,3}', cast in the SQL; psycopg's
     list dumper ran a regular expression per id, ~1 ms for a unit's 1,500 tasks), SQLite a JSON array. `connection`:

@@ -23,6 +23,8 @@ from ninja import Schema
 from pydantic import Field, StringConstraints, TypeAdapter, create_model
 from pydantic import ValidationError as PydanticError
 
+from .compiled import Compiled, among_ids
+
 # The value types a filter takes. Ids and years as the database can hold them: a bigger number is refused, not
 # an overflow deep in SQL; text without a NUL byte (PostgreSQL refuses it) and of a sane length.
 Id = Annotated[int, Field(ge=1, le=2**53)]
@@ -78,8 +80,13 @@ class Filter:
         except (ValueError, TypeError, ValidationError):
             return queryset.none()
 
-    def options(self, queryset: QuerySet) -> list[tuple[str, str]]:
-        choices = self.choices(queryset) if callable(self.choices) else self.choices
+    def options(self, queryset: QuerySet, *, model=None, ids: list | None = None) -> list[tuple[str, str]]:
+        """The select box's (value, label)s; given `model` and `ids`, of `queryset` read as those rows of the model
+        by id (RestrictedListView's small list), through DistinctChoices.among where the choices have it."""
+        if ids is not None and isinstance(self.choices, DistinctChoices):
+            choices = self.choices.among(model, ids)
+        else:
+            choices = self.choices(queryset) if callable(self.choices) else self.choices
         return [(str(value), force_str(label)) for value, label in choices]
 
 
@@ -99,15 +106,33 @@ def _repeats_rows(model, lookup: str) -> bool:
     return False
 
 
-def distinct_choices(value_path: str, label_path: str) -> Callable[[QuerySet], list]:
+class DistinctChoices:
     """Choices made of the values present in the (already restricted) list, e.g. the units that appear."""
 
-    def choices(queryset: QuerySet) -> list:
-        rows = queryset.order_by().values_list(value_path, label_path).distinct()
+    def __init__(self, value_path: str, label_path: str):
+        self.value_path, self.label_path = value_path, label_path
+        # Model → the same query over rows given by id (`among`), compiled once (core.compiled).
+        self._among: dict[type, Compiled] = {}
+
+    def __call__(self, queryset: QuerySet) -> list:
+        return self._sorted(queryset.order_by().values_list(self.value_path, self.label_path).distinct())
+
+    def among(self, model, ids: list) -> list:
+        """The choices of the rows of `model` with these ids: what calling it on `among_ids(model, ids)` gives, from
+        SQL compiled once per model (a unit's small list, read by its ids: building and compiling the distinct query
+        with its joins cost more than running it)."""
+        compiled = self._among.get(model)
+        if compiled is None:
+            compiled = self._among[model] = Compiled(
+                model,
+                lambda: among_ids(model).order_by().values_list(self.value_path, self.label_path).distinct(),
+            )
+        return self._sorted(compiled.rows(ids))
+
+    @staticmethod
+    def _sorted(rows) -> list:
         # Same labels by id: one order on every database (a set has none).
         return sorted({(v, lbl) for v, lbl in rows if v is not None}, key=lambda r: (force_str(r[1]), r[0]))
-
-    return choices
 
 
 class Filters:

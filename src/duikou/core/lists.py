@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from duikou.core import jobs, money, sheets, versioned
-from duikou.core.compiled import AmongIds, Compiled, IdList
+from duikou.core.compiled import Compiled, CompiledObjects, IdList, among_ids
 from duikou.core.dates import today_for
 from duikou.core.filtering import SEARCH, Filters
 from duikou.core.permissions import VIEW
@@ -198,15 +198,23 @@ def template_cell(template: str, context: Callable[[Any, Any], dict]) -> Callabl
     return html
 
 
-def _cell_html(column: Column, row: Any, value: Any, href: str | None, text: Callable[[Any], str]) -> str:
+def _cell_maker(column: Column, text: Callable[[Any], str]) -> Callable[[Any, Any], str]:
+    """(row, value) → the column's cell markup, chosen once per page: its `html`, its template, a link or the text."""
     if column.html is not None:
-        return column.html(row, value)
+        return column.html
     if column.template:
+        template = get_template(column.template)
         # Rendered without the request's context processors: a cell template reads `row` and `value` only.
-        return get_template(column.template).render({"row": row, "value": value})
-    if href:
-        return f'<a href="{conditional_escape(href)}">{text(value)}</a>'
-    return text(value)
+        return lambda row, value: template.render({"row": row, "value": value})
+    link = column.link
+    if link is None:
+        return lambda _row, value: text(value)
+
+    def linked(row: Any, value: Any) -> str:
+        href = link(row)
+        return f'<a href="{conditional_escape(href)}">{text(value)}</a>' if href else text(value)
+
+    return linked
 
 
 _REPEATING = frozenset({dt.date, dt.datetime, int, float, decimal.Decimal, bool})
@@ -268,10 +276,10 @@ def table_rows(shown: list[Column], labels: list[str], rows: list, values: list[
     ]
     table = []
     text = _page_values_html()
+    makers = [_cell_maker(c, text) for c in shown]
     for row, row_values in zip(rows, values, strict=True):
         cells = "".join(
-            f"{opens[i]}{_cell_html(c, row, v, c.link(row) if c.link else None, text)}</td>"
-            for i, (c, v) in enumerate(zip(shown, row_values, strict=True))
+            [f"{open_}{make(row, v)}</td>" for open_, make, v in zip(opens, makers, row_values, strict=True)]
         )
         overdue = ' class="overdue"' if getattr(row, "is_overdue", False) else ""
         table.append({"row": row, "html": mark_safe(f"<tr{overdue}>{cells}</tr>")})  # noqa: S308 (escaped above)
@@ -324,6 +332,16 @@ def write_rows(title: str, columns: list[Column], rows, *, out=None) -> bytes | 
 # unit's own list that costs less than keeping them (compiling the key, a cache round trip each).
 READ_AFRESH_LIMIT = 500
 
+
+def small_list_ids(queryset: QuerySet) -> list | None:
+    """The ids of a list of at most READ_AFRESH_LIMIT rows (a unit's own), in one query; None for a longer one.
+    Its count, its filters' choices and its page are then read by these ids (compiled.among_ids), not through the
+    gate again: the gate's subtree subqueries are planned afresh at every query (1.1–1.5 ms each on PostgreSQL). The
+    list pages (RestrictedListView.prepared) and the API's lists (core.rest) read a small list so."""
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: READ_AFRESH_LIMIT + 1])
+    return ids if len(ids) <= READ_AFRESH_LIMIT else None
+
+
 # Counting a national list exactly reads every row it holds (0.5–1 M tasks, on every view): up to this many rows the
 # header counts them; beyond, it shows the database planner's estimate (约), and pages go on while rows do.
 EXACT_COUNT_LIMIT = 10_000
@@ -371,10 +389,11 @@ class ListPaginator(Paginator):
         kept: Callable | None = None,
         keep_order=False,
         counted: Callable[[], tuple[int, bool]] | None = None,
+        read: Callable[[int, int], list] | None = None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
-        self.kept, self.keep_order, self.counted = kept, keep_order, counted
+        self.kept, self.keep_order, self.counted, self.read = kept, keep_order, counted, read
 
     @cached_property
     def count(self):
@@ -421,7 +440,9 @@ class ListPaginator(Paginator):
     def rows(self, bottom: int, top: int) -> list:
         """The rows from `bottom` to `top` in the list's order. With `keep_order`, the ids in that order are kept
         while the data does not change and the rows read by id; a list of at most READ_AFRESH_LIMIT rows reads them
-        afresh."""
+        afresh; `read` (bottom, top) reads them, when given (a small list's page by id)."""
+        if self.read is not None:
+            return self.read(bottom, top)
         if not (self.keep_order and self.kept) or (not self.estimated and self.count <= READ_AFRESH_LIMIT):
             return list(self.object_list[bottom:top])
         rows = self.object_list
@@ -443,6 +464,8 @@ class ListPaginator(Paginator):
 _ANNOTATION_NAMES: dict[type, list[str]] = {}
 # List class → its page annotations compiled once a day (RestrictedListView.annotation_values).
 _ANNOTATION_SQL: dict[type, Compiled] = {}
+# (list class, order) → the page of its small list read by id (RestrictedListView.small_page_reader).
+_SMALL_PAGE_SQL: dict[tuple, CompiledObjects] = {}
 
 
 class RestrictedListView(LoginRequiredMixin, View):
@@ -470,11 +493,8 @@ class RestrictedListView(LoginRequiredMixin, View):
         return self.model.objects.restrict(self.request.user, VIEW)
 
     def small_list_ids(self, queryset: QuerySet) -> list | None:
-        """The ids of a list of at most READ_AFRESH_LIMIT rows (a unit's own), in one query; None for a longer one.
-        Its count, its filters' choices and its page are then read by these ids (`prepared`), not through the gate
-        again: the gate's subtree subqueries are planned afresh at every query (1.1–1.5 ms each on PostgreSQL)."""
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: READ_AFRESH_LIMIT + 1])
-        return ids if len(ids) <= READ_AFRESH_LIMIT else None
+        """The ids of a list of at most READ_AFRESH_LIMIT rows (a unit's own), or None (module's small_list_ids)."""
+        return small_list_ids(queryset)
 
     def narrow(self, queryset: QuerySet) -> QuerySet:
         """A hook for lists nested under one object (the tasks of one plan)."""
@@ -504,10 +524,12 @@ class RestrictedListView(LoginRequiredMixin, View):
         *,
         count: Callable[[QuerySet], tuple[int, bool]] | None = None,
         total: int | None = None,
+        ids: list | None = None,
     ) -> tuple[QuerySet, list[dict]]:
         """The queryset narrowed by the address's filters, and each filter with its value and choices. `count`: the
         page's count of the unfiltered rows (ListPaginator.read_count; given the rows to key it on), used when the
-        address filters nothing; `total`: that count, when known already."""
+        address filters nothing; `total`: that count, when known already; `ids`: the rows' ids, when `queryset` is
+        those rows read by id (small_list_ids)."""
         active = []
         unfiltered = queryset
         rows = unfiltered.order_by()
@@ -527,7 +549,7 @@ class RestrictedListView(LoginRequiredMixin, View):
                     else:
                         total = self.kept("huge", rows, lambda: rows[: OPTIONS_SCAN_LIMIT + 1].count())
                 if total <= READ_AFRESH_LIMIT:
-                    options = flt.options(unfiltered)
+                    options = flt.options(unfiltered, model=self.model, ids=ids)
                 elif total <= OPTIONS_SCAN_LIMIT:
                     # Read from the rows (distinct plans or units): kept while the data does not change.
                     options = self.kept(f"options:{flt.name}", rows, partial(flt.options, unfiltered))
@@ -612,24 +634,14 @@ class RestrictedListView(LoginRequiredMixin, View):
         ids = self.small_list_ids(unfiltered)
         if ids is not None:
             # Every row the user may see, by id: the same rows as the gated list.
-            unfiltered = self.model.objects.filter(AmongIds("pk", IdList(ids)))
+            unfiltered = among_ids(self.model, ids)
         sort_param, order = self.sort_key()
         annotated = set(self.annotation_names())
         # Only a sort by an annotation needs it over the whole list; otherwise the page's rows get it afterwards.
         sort_by_annotation = bool(order) and any(f.lstrip("-") in annotated for f in order.split(","))
 
         def arranged(queryset):
-            if sort_by_annotation:
-                queryset = self.annotate(queryset)
-            if self.only:
-                queryset = queryset.only(*self.only)
-            if self.select_related:
-                queryset = queryset.select_related(*self.select_related)
-            if self.prefetch_related:
-                queryset = queryset.prefetch_related(*self.prefetch_related)
-            if order:
-                queryset = queryset.order_by(*order.split(","), "pk")
-            return queryset
+            return self.arranged(queryset, order, by_annotation=sort_by_annotation)
 
         # The unfiltered page's queryset and count, made once if the filters' choices need the count first.
         made: dict[str, Any] = {}
@@ -648,7 +660,7 @@ class RestrictedListView(LoginRequiredMixin, View):
         if ids is not None:
             made["count"] = (len(ids), False)
         queryset, active_filters = self.filtered(
-            unfiltered, count=count, total=None if ids is None else len(ids)
+            unfiltered, count=count, total=None if ids is None else len(ids), ids=ids
         )
         self._filtered = (queryset, active_filters)
         filtering = queryset is not unfiltered
@@ -656,9 +668,42 @@ class RestrictedListView(LoginRequiredMixin, View):
         finish = (lambda rows: rows) if sort_by_annotation else self.annotate_rows
         self._active_filters, self._sort_param = active_filters, sort_param
         self._counted = (lambda: made["count"]) if "count" in made and not filtering else None
+        self._page_rows = None
+        if ids is not None and not filtering and not sort_by_annotation and not self.prefetch_related:
+            # Read to the page's full size, not to the rows left: one compiled query a page, whatever the count.
+            read = self.small_page_reader(order)
+            self._page_rows = lambda bottom, _top: read(ids, bottom, bottom + self.paginate_by)
         # A small list's count is read afresh (by id): nothing to key and keep.
         self._keeps = ids is None
         return queryset, finish
+
+    def arranged(self, queryset: QuerySet, order: str, *, by_annotation: bool = False) -> QuerySet:
+        """The rows as the page reads them: the fields and related rows it shows, in `order` (then by pk)."""
+        if by_annotation:
+            queryset = self.annotate(queryset)
+        if self.only:
+            queryset = queryset.only(*self.only)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        if order:
+            queryset = queryset.order_by(*order.split(","), "pk")
+        return queryset
+
+    def small_page_reader(self, order: str) -> Callable[..., list]:
+        """(ids, bottom, top) → the rows from bottom to top, in `order`, of a small list read by its ids
+        (small_list_ids): from SQL compiled once per list class, order and bounds (core.compiled), as `arranged`
+        reads them. Building and compiling the page's query cost as much as making its rows."""
+        key = (type(self), order)
+        compiled = _SMALL_PAGE_SQL.get(key)
+        if compiled is None:
+            # A view of its own (no request kept in the process): `arranged` reads the class's configuration alone.
+            view = type(self)()
+            compiled = _SMALL_PAGE_SQL[key] = CompiledObjects(
+                self.model, lambda bottom, top: view.arranged(among_ids(view.model), order)[bottom:top]
+            )
+        return compiled.objects
 
     def export_name_today(self) -> str:
         return f"{self.export_name}-{today_for().isoformat()}.xlsx"
@@ -707,6 +752,7 @@ class RestrictedListView(LoginRequiredMixin, View):
             kept=self.kept if self._keeps else None,
             keep_order=True,
             counted=self._counted,
+            read=self._page_rows,
         )
         page = paginator.get_page(request.GET.get("page"))
         rows = self.decorate(finish(list(page.object_list)))

@@ -31,9 +31,10 @@ from duikou.core import keyset, versioned
 from duikou.core import permissions as perms
 from duikou.core.actor import acting_as
 from duikou.core.api_auth import API_AUTH
+from duikou.core.compiled import among_ids
 from duikou.core.errors import InputError
 from duikou.core.filtering import Filters, Id, Text, Year
-from duikou.core.lists import ListPaginator
+from duikou.core.lists import ListPaginator, small_list_ids
 from duikou.core.models import StaleEditError
 from duikou.core.rows import attach_figures
 
@@ -86,8 +87,11 @@ class Paging(PaginationBase):
             items = shape.items(page, queryset, figures)
         else:
             items = attach_figures(page, figures) if figures else page
-        if not pagination.after and start == 0 and not more:
-            # The page holds every row (a unit's short list): nothing more to count.
+        known = getattr(queryset, "known_count", None)
+        if known is not None:
+            count, exact = known, True
+        elif not pagination.after and start == 0 and not more:
+            # The page holds every row: nothing more to count.
             count, exact = len(page), True
         else:
             # Counted on the ids alone, without the computed fields (lights) the page's rows are read with.
@@ -412,8 +416,14 @@ def crud_router(
 
     def list_objects(request, filters: params = Query(...)):  # noqa: B008 (ninja declares query parameters this way)
         narrowed = spec.narrow(model.objects.restrict(request.auth, perms.VIEW), filters.model_dump())
+        # A unit's short list is read through the gate once, as the list pages read it: its page then by id, its
+        # count known (core.lists.small_list_ids).
+        ids = small_list_ids(narrowed)
+        if ids is not None:
+            narrowed = among_ids(model, ids)
         rows = (narrowed if figures is not None else annotate(narrowed)).order_by(*ordering)
         rows.counted = narrowed  # the same rows without the read's computed fields and their joins (Paging)
+        rows.known_count = None if ids is None else len(ids)  # (Paging)
         rows.figures = figures  # the computed fields of the page's rows (Paging)
         rows.shape = shape  # the page read as the schema's output, when it reads plain columns (Paging)
         return rows

@@ -3,20 +3,20 @@ API."""
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.filtering import Date, Filter, Filters, Id, Text, Year, distinct_choices
+from duikou.core.filtering import Date, DistinctChoices, Filter, Filters, Id, Text, Year
 
 FUNDING_FILTERS = Filters(
     [
-        Filter("plan", _("方案"), "plan_id", distinct_choices("plan_id", "plan__title"), type=Id),
+        Filter("plan", _("方案"), "plan_id", DistinctChoices("plan_id", "plan__title"), type=Id),
         Filter(
             "program",
             _("对口关系"),
             "plan__program_id",
-            distinct_choices("plan__program_id", "plan__program__name"),
+            DistinctChoices("plan__program_id", "plan__program__name"),
             type=Id,
         ),
-        Filter("year", _("年度"), "year", distinct_choices("year", "year"), type=Year),
-        Filter("source", _("资金来源"), "source", distinct_choices("source", "source")),
+        Filter("year", _("年度"), "year", DistinctChoices("year", "year"), type=Year),
+        Filter("source", _("资金来源"), "source", DistinctChoices("source", "source")),
         Filter("source_organization", _("出资单位"), "source_organization_id", type=Id, on_page=False),
     ],
     search=("source", "text"),

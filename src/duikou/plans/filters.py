@@ -3,7 +3,7 @@ exports and the API (`core.filtering`). The overdue rule itself is `plans.models
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.filtering import Date, Filter, Filters, Id, Text, Year, distinct_choices
+from duikou.core.filtering import Date, DistinctChoices, Filter, Filters, Id, Text, Year
 
 from .models import Plan, Task
 
@@ -23,7 +23,7 @@ def filter_task_status(queryset, value: str):
 PLAN_FILTERS = Filters(
     [
         Filter(
-            "program", _("对口关系"), "program_id", distinct_choices("program_id", "program__name"), type=Id
+            "program", _("对口关系"), "program_id", DistinctChoices("program_id", "program__name"), type=Id
         ),
         Filter("status", _("状态"), "status", Plan.STATUSES),
         Filter("year", _("起始年度不晚于"), "start_year__lte", type=Year, on_page=False),
@@ -40,16 +40,14 @@ SECTION_FILTERS = Filters(
 
 TASK_FILTERS = Filters(
     [
-        Filter("plan", _("方案"), "plan_id", distinct_choices("plan_id", "plan__title"), type=Id),
+        Filter("plan", _("方案"), "plan_id", DistinctChoices("plan_id", "plan__title"), type=Id),
         Filter("program", _("对口关系"), "plan__program_id", type=Id, on_page=False),
         Filter("section", _("章节"), "section_id", type=Id, on_page=False),
         Filter(
             "unit",
             _("责任单位"),
             "responsibilities__organization_id",
-            distinct_choices(
-                "responsibilities__organization_id", "responsibilities__organization__full_name"
-            ),
+            DistinctChoices("responsibilities__organization_id", "responsibilities__organization__full_name"),
             type=Id,
             aliases=("organization",),  # the API's name for it
         ),

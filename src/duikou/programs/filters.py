@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.filtering import Filter, Filters, Flag, Id, Year, distinct_choices
+from duikou.core.filtering import DistinctChoices, Filter, Filters, Flag, Id, Year
 
 from .models import Pairing, Program
 
@@ -20,16 +20,16 @@ PROGRAM_FILTERS = Filters(
 PAIRING_FILTERS = Filters(
     [
         Filter(
-            "program", _("对口关系"), "program_id", distinct_choices("program_id", "program__name"), type=Id
+            "program", _("对口关系"), "program_id", DistinctChoices("program_id", "program__name"), type=Id
         ),
         Filter("plan", _("方案"), "plan_id", type=Id, on_page=False),
         Filter("level", _("层级"), "level", Pairing.LEVELS),
-        Filter("donor", _("支援方"), "donor_id", distinct_choices("donor_id", "donor__full_name"), type=Id),
+        Filter("donor", _("支援方"), "donor_id", DistinctChoices("donor_id", "donor__full_name"), type=Id),
         Filter(
             "recipient",
             _("受援方"),
             "recipient_id",
-            distinct_choices("recipient_id", "recipient__full_name"),
+            DistinctChoices("recipient_id", "recipient__full_name"),
             type=Id,
         ),
     ],

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.filtering import Filter, Filters, Id, distinct_choices
+from duikou.core.filtering import DistinctChoices, Filter, Filters, Id
 
 from .models import Project
 
@@ -10,15 +10,15 @@ PROJECT_FILTERS = Filters(
     [
         Filter("status", _("状态"), "status", Project.STATUSES),
         Filter(
-            "program", _("对口关系"), "program_id", distinct_choices("program_id", "program__name"), type=Id
+            "program", _("对口关系"), "program_id", DistinctChoices("program_id", "program__name"), type=Id
         ),
         Filter("plan", _("方案"), "plan_id", type=Id, on_page=False),
-        Filter("sector", _("领域"), "sector", distinct_choices("sector", "sector")),
+        Filter("sector", _("领域"), "sector", DistinctChoices("sector", "sector")),
         Filter(
             "recipient",
             _("受援单位"),
             "recipient_id",
-            distinct_choices("recipient_id", "recipient__full_name"),
+            DistinctChoices("recipient_id", "recipient__full_name"),
             type=Id,
         ),
         Filter("implementer", _("实施单位"), "implementer_id", type=Id, on_page=False),

@@ -2,22 +2,22 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.filtering import Filter, Filters, Id, Year, distinct_choices
+from duikou.core.filtering import DistinctChoices, Filter, Filters, Id, Year
 
 from .models import Target
 
 TARGET_FILTERS = Filters(
     [
-        Filter("plan", _("方案"), "plan_id", distinct_choices("plan_id", "plan__title"), type=Id),
+        Filter("plan", _("方案"), "plan_id", DistinctChoices("plan_id", "plan__title"), type=Id),
         Filter("program", _("对口关系"), "plan__program_id", type=Id, on_page=False),
         Filter("task", _("任务"), "task_id", type=Id, on_page=False),
-        Filter("year", _("年份"), "year", distinct_choices("year", "year"), type=Year),
+        Filter("year", _("年份"), "year", DistinctChoices("year", "year"), type=Year),
         Filter("unit", _("计量单位"), "unit", Target.UNITS),
         Filter(
             "organization",
             _("分解单位"),
             "allocations__organization_id",
-            distinct_choices("allocations__organization_id", "allocations__organization__full_name"),
+            DistinctChoices("allocations__organization_id", "allocations__organization__full_name"),
             type=Id,
         ),
     ],
