@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -76,8 +75,7 @@ class Period:
             return cls(day.year, QUARTER, (day.month - 1) // 3 + 1)
         return cls(day.year, YEAR, 1)
 
-    # Computed once per value (a frozen value: the dates never change; values read from the database are shared).
-    @functools.cached_property
+    @property
     def start(self) -> dt.date:
         if self.kind == MONTH:
             return dt.date(self.year, self.number, 1)
@@ -85,7 +83,7 @@ class Period:
             return dt.date(self.year, 3 * self.number - 2, 1)
         return dt.date(self.year, 1, 1)
 
-    @functools.cached_property
+    @property
     def end(self) -> dt.date:
         if self.kind == MONTH:
             return dt.date(self.year, self.number, calendar.monthrange(self.year, self.number)[1])
