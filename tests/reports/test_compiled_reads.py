@@ -78,6 +78,31 @@ def test_unit_scope_is_the_unit_tasks_and_shares(world):
         ]
 
 
+def test_unit_scope_of_a_unit_alone_and_of_one_with_units_under_it(world):
+    """A unit with no unit under it has its tasks found from its own responsibilities first (one compiled query); one
+    with units under it by its subtree's (the other): either gives what unit_tasks gives."""
+    from duikou.organizations.models import Organization
+    from duikou.plans.models import Responsibility
+
+    def scope_tasks(report):
+        tasks, _allocations = services.unit_scope(report)
+        expected = services.unit_tasks(report).defer(*services._UNREAD_TASK_FIELDS)
+        assert [_fields(t) for t in tasks] == [_fields(t) for t in expected]
+        return [t.pk for t in tasks]
+
+    report = Report.objects.select_related("organization").get(pk=world.report_a.pk)
+    assert scope_tasks(report) == [world.task_a.pk, world.task_shared.pk]
+    office = Organization.objects.create(
+        name="马尾区商务局", parent=world.mawei, kind=Organization.DEPARTMENT
+    )
+    Responsibility.objects.create(
+        task=world.task_b, organization=office, role="support", printed_name="商务局"
+    )
+    report = Report.objects.select_related("organization").get(pk=world.report_a.pk)
+    assert services._units(report) == [world.mawei.pk, office.pk]
+    assert scope_tasks(report) == [world.task_a.pk, world.task_b.pk, world.task_shared.pk]
+
+
 def test_a_unit_reporter_reads_only_its_own_reports(client, world):
     """The report read by id (compiled) still goes through the gate: another unit's report is not found."""
     reporter = world.users["reporter_a"]

@@ -201,3 +201,27 @@ def test_quarterly_program(world):
         program=world.program, organization=world.mawei, user=world.users["reporter_a"], period="2025-Q3"
     )
     assert report.period.label == "2025年第三季度"
+
+
+def test_the_previous_report_is_the_latest_earlier_period_of_the_same_unit_and_program(world):
+    """By the periods' dates (end, then start), not their text or the order the reports were started: a year's report
+    ends with its December's and comes before it; another unit's or program's, and later periods, are not a previous."""
+    from duikou.programs.models import Program
+    from duikou.reports.changes import previous_report
+
+    def report(period, organization=world.mawei, program=world.program):
+        return Report.objects.create(program=program, organization=organization, period=Period.parse(period))
+
+    other_program = Program.objects.create(name="另一对口关系", start_year=2021, end_year=2025)
+    later, year, december, november = report("2026-01"), report("2024"), report("2024-12"), report("2024-11")
+    report("2025-05", organization=world.gulou)
+    report("2025-05", program=other_program)
+    assert world.report_a.period == Period(2025, "month", 6)
+    found = previous_report(world.report_a)
+    assert found == december and found.period == Period(2024, "month", 12)
+    assert (found.program_id, found.organization_id) == (world.program.pk, world.mawei.pk)
+    assert previous_report(december) == year and previous_report(year) == november
+    assert previous_report(later) == world.report_a
+    assert previous_report(report("2021-01")) is None
+    # Read as the unit's periods are: its keys and period, the rest left unread.
+    assert found.get_deferred_fields() >= {"summary", "status"}

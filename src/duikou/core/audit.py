@@ -283,8 +283,11 @@ def _copy_in(connection, model, fields, objects, stamped, plain, now) -> list:
     quote = connection.ops.quote_name
     row_values = _row_maker(connection, model, fields, plain, stamped, now)
     with connection.cursor() as cursor:
+        # The sequence looked up once (OFFSET 0 keeps the lookup out of the row loop), not once per id drawn: the
+        # catalog lookup was most of the statement's time (0.17 of 0.18 ms for a report's 34 rows).
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT nextval(sequence) FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass AS sequence OFFSET 0)"
+            " AS found, generate_series(1, %s)",
             [opts.db_table, opts.pk.column, len(objects)],
         )
         ids = [row[0] for row in cursor.fetchall()]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import BooleanField, Expression, F, IntegerField
+from django.db.models import BooleanField, Expression, F, IntegerField, Subquery
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 
@@ -81,6 +81,36 @@ def among_ids(model, ids: Iterable[int] | None = None):
     """`model.objects` narrowed to the rows with these ids (`AmongIds`); without ids, for a `Compiled` query (the ids
     come at run time). The rows of a small list read through the gate once (core.lists.small_list_ids), by id."""
     return model.objects.filter(AmongIds("pk", IdList(ids)))
+
+
+class AmongFound(Expression):
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL: the subquery runs first, on its
+    own, and the column's index is searched for the few values it found (one unit's responsibilities: tens to a few
+    hundred). As an IN, the planner weighed joins to it at every run (planned per run: half the query's time) and
+    walked the other side whole (a program's every task). For a subquery that finds thousands, keep the IN."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, queryset):
+        super().__init__()
+        self.column, self.found = F(column), Subquery(queryset)
+
+    def get_source_expressions(self):
+        return [self.column, self.found]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.found = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        found, found_params = compiler.compile(self.found)
+        return f"{column} IN {found}", (*params, *found_params)
+
+    def as_postgresql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        found, found_params = compiler.compile(self.found)
+        return f"{column} = ANY(ARRAY{found})", (*params, *found_params)
 
 
 def _ids_value(ids: Iterable[int], connection) -> str:

@@ -1,5 +1,7 @@
 """Model fields for the domain's value types: years, periods and exact money."""
 
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,7 +36,7 @@ class PeriodField(models.CharField):
         super().__init__(*args, **kwargs)
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else Period.parse(value)
+        return None if value is None else _stored_period(value)
 
     def to_python(self, value):
         if value is None or isinstance(value, Period):
@@ -51,6 +53,11 @@ class PeriodField(models.CharField):
     def value_to_string(self, obj):
         value = self.value_from_object(obj)
         return "" if value is None else str(value)
+
+
+# A stored code read back as its Period once per code a process (a Period is a frozen value, shared safely): every
+# report row read carries one (a unit's earlier reports on its report page, the rows of a list).
+_stored_period = functools.lru_cache(maxsize=4096)(Period.parse)
 
 
 class PeriodInput(forms.TextInput):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from duikou.core.compiled import Compiled, CompiledObjects, Param
+from django.db import router
+
+from duikou.core.compiled import Compiled, Param
 
 from .models import Report, TargetFigure
 from .services import report_progress
@@ -17,23 +19,33 @@ def previous_report(report: Report) -> Report | None:
     """The same unit's latest report of an earlier period in the same program (periods by date, not text: by end,
     then start, then id, as `period_end_month` / `period_start_month` order them in SQL)."""
     here = (report.period.end, report.period.start)
-    # A unit has a few reports a year in a program: their periods compared here (one query of the unit's reports,
-    # their content left unread), not an expression of each period's months built, compiled and sorted in SQL.
+    # A unit has a few reports a year in a program (and a load's reporter a hundred): their periods compared here (one
+    # query of the unit's reports' ids and periods), not an expression of each period's months built, compiled and
+    # sorted in SQL; only the one found is made a Report (making each was most of the time).
     earlier = [
-        (other.period.end, other.period.start, other.pk, other)
-        for other in _UNIT_REPORTS.objects(None, program=report.program_id, unit=report.organization_id)
-        if (other.period.end, other.period.start) < here
+        (period.end, period.start, pk, period)
+        for pk, period in _UNIT_PERIODS.rows(None, program=report.program_id, unit=report.organization_id)
+        if (period.end, period.start) < here
     ]
-    return max(earlier, key=lambda row: row[:3])[3] if earlier else None
+    if not earlier:
+        return None
+    pk, period = max(earlier, key=lambda row: row[:3])[2:]
+    # As the unit's reports were read before: their id, program, unit and period, the rest deferred.
+    return Report.from_db(
+        router.db_for_read(Report),
+        _UNIT_PERIOD_FIELDS,
+        (pk, report.program_id, report.organization_id, period),
+    )
 
 
 # Compiled (core.compiled), as the report page's other reads.
-_UNIT_REPORTS = CompiledObjects(
+_UNIT_PERIOD_FIELDS = ("id", "program_id", "organization_id", "period")
+_UNIT_PERIODS = Compiled(
     Report,
     lambda: (
         Report.objects.filter(program_id=Param("program"), organization_id=Param("unit"))
         .order_by()
-        .only("pk", "program_id", "organization_id", "period")
+        .values_list("pk", "period")
     ),
 )
 _FIGURE_VALUES = Compiled(

@@ -19,12 +19,13 @@ import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
+from django.db.models import CharField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import User
 from duikou.core import permissions as perms
+from duikou.core.compiled import CompiledObjects, Param
 from duikou.reports.models import Reminder
 
 from .models import Delivery, WebhookChannel
@@ -54,20 +55,36 @@ def recipients(reminder: Reminder) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def channels(reminder: Reminder):
+def channels(reminder: Reminder) -> list[WebhookChannel]:
     """Active robots of the notice's unit (or of a unit above it) and of its program."""
-    scope = Q()
     program_id = _program_of(reminder)
+    above: list[str] = []
     if reminder.organization_id is not None:
         path = reminder.organization.tree_path
-        above = [path[:i] for i in range(1, len(path) + 1) if path[i - 1] == "/"] + [path]
+        ends = [i for i in range(1, len(path) + 1) if path[i - 1] == "/"]
+        above = list(dict.fromkeys([path[:i] for i in ends] + [path]))
+    if not above and program_id is None:
+        return []
+    paths = {f"path{n}": p for n, p in enumerate(above)}
+    return _CHANNELS.objects(None, len(above), program_id is not None, program=program_id, **paths)
+
+
+def _channels_query(depth: int, of_program: bool):
+    """The robots of a notice whose unit has `depth` paths above it and at it (0: no unit), with a program or not."""
+    program = Q(program_id=Param("program")) if of_program else Q(program__isnull=True)
+    scope = Q()
+    if depth:
+        above = [Param(f"path{n}", output_field=CharField()) for n in range(depth)]
         # A unit's robot set on a program's settings page hears that program only.
-        scope |= Q(organization__tree_path__in=above) & (Q(program__isnull=True) | Q(program_id=program_id))
-    if program_id is not None:
-        scope |= Q(organization__isnull=True, program_id=program_id)
-    if not scope:
-        return WebhookChannel.objects.none()
+        scope |= Q(organization__tree_path__in=above) & (Q(program__isnull=True) | program)
+    if of_program:
+        scope |= Q(organization__isnull=True) & program
     return WebhookChannel.objects.filter(scope, active=True)
+
+
+# Compiled (core.compiled) per depth of the unit and whether the notice has a program: every notice asks (a report
+# submitted tells its unit's head), and building the query cost more than running it.
+_CHANNELS = CompiledObjects(WebhookChannel, _channels_query, maxsize=32)
 
 
 # Events are e-mailed one by one at once; the daily run's notices go in its one digest per unit (reports).

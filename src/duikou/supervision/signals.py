@@ -13,9 +13,10 @@ def _reminder_saved(sender, instance, created, raw=False, **kwargs):
     if raw or not created:
         return
 
-    delivery.queue(instance)
-    reminder_id = instance.pk
-    transaction.on_commit(lambda: delivery.send_pending(reminder_ids=[reminder_id]))
+    # A notice with no address and no robot (most) has nothing to send after the commit: no look for it then.
+    if delivery.queue(instance):
+        reminder_id = instance.pk
+        transaction.on_commit(lambda: delivery.send_pending(reminder_ids=[reminder_id]))
 
 
 def _report_moved(sender, instance, created, raw=False, **kwargs):
