@@ -17,7 +17,8 @@ Environment (all optional): DUIKOU_LOAD_THINK (seconds between a user's requests
 office users reading pages), DUIKOU_LOAD_STEPS (users at each step, "100,200,400"; by default offered loads
 doubling from 2.5 requests/s to a quarter above the bound for this machine's cores), DUIKOU_LOAD_STEP_SECONDS
 (each step's length; by default the settling time plus two think times, at least 60 s), DUIKOU_LOAD_SETTLE (the
-first part of a step not judged; by default the longest think plus 5 s), DUIKOU_LOAD_WORKERS and
+first part of a step not judged; by default the users' arrival, over the longest think, then that think again plus
+5 s: locustfile.ARRIVAL_SECONDS), DUIKOU_LOAD_WORKERS and
 DUIKOU_LOAD_THREADS (passed to `duikou serve`; its own defaults otherwise), DUIKOU_CACHE_URL (the server's cache: a
 file cache in the run's folder by default; a Redis URL gets the run's key prefix).
 
@@ -91,8 +92,9 @@ def _settings(env: dict, cores: int) -> dict:
         # Offered loads doubling up to a quarter above the bound, each answer taken as 0.2 s.
         target = bounds.LOAD_RPS_PER_CORE * cores * 1.25
         steps = saturation.user_steps(target, sum(think) / 2 + 0.2)
-    # A step is judged once the users it added have all started (5 s) and sent their first request (a think).
-    settle = float(env.get("DUIKOU_LOAD_SETTLE", think[1] + 5))
+    # A step is judged once the users it added have all arrived (over the longest think: locustfile.ARRIVAL_SECONDS)
+    # and sent their first request (a think later).
+    settle = float(env.get("DUIKOU_LOAD_SETTLE", 2 * think[1] + 5))
     return {
         "think": think,
         "steps": steps,

@@ -48,6 +48,11 @@ STOP_P95_MS = float(os.environ.get("DUIKOU_LOAD_STOP_P95_MS", "inf"))
 # Three halvings find the saturation point within an eighth of the gap between the last planned steps (~7 requests/s
 # at the national load's top steps); two left it within a quarter (~14), too coarse beside the bound.
 REFINE = int(os.environ.get("DUIKOU_LOAD_REFINE", "3"))
+# New users arrive over the longest think time, as people come in over a while, not within 5 s: after a failed step
+# the next starts from no user, and a thousand users started at once sent their first requests within the same 20 s.
+# The queue that burst made took ~45 s to answer, past the settling time (at the last stop's 909 users: p95 5.5 s in
+# the judged part, 150 ms once it was answered, with a third of the cores idle). load.py's settling time covers it.
+ARRIVAL_SECONDS = float(os.environ.get("DUIKOU_LOAD_THINK", "0.5,1.5").split(",")[1])
 # The longest wait for the users of a failed step to stop (load.py gives locust --stop-timeout 30).
 DRAIN_SECONDS = 60.0
 _steps: list[dict] = []  # {"users", "start", "end"}, wall-clock seconds
@@ -82,6 +87,9 @@ class Reporter(FastHttpUser):
         # Users of a new step arrive over one think time, not all in the same second.
         self.wait()
         self.client.get("/reports/", name="reports list")  # also sets the CSRF cookie
+        # And read it before their first task, as at every other request (locust runs the first task at once): else
+        # every new user's first two requests come together, a step's arrivals at 1.4 times its steady rate.
+        self.wait()
 
     def on_stop(self):
         _free_slots.append((self.slot, self.sequence))
@@ -184,9 +192,14 @@ class StepLoad(LoadTestShape):
                 return 0, max(1.0, _steps[-1]["users"] / 5)
         self.draining_since = None
         previous = _steps[-1]["users"] if _steps and _steps[-1]["held"] else 0
-        # The new users start within a few seconds, then wait a think time before their first request.
+        # The new users start over ARRIVAL_SECONDS, then wait a think time before their first request.
         _steps.append(
-            {"users": users, "start": now, "end": None, "spawn_rate": max(1.0, abs(users - previous) / 5)}
+            {
+                "users": users,
+                "start": now,
+                "end": None,
+                "spawn_rate": max(1.0, abs(users - previous) / ARRIVAL_SECONDS),
+            }
         )
         return users, _steps[-1]["spawn_rate"]
 

@@ -156,7 +156,7 @@ def load_section(load: dict, cores: int) -> list[str]:
         "",
         "Unit reporters (benchmarks/locustfile.py) thinking "
         f"{load.get('think_seconds')} s between requests, against `{load.get('server', 'duikou serve')}` on "
-        f"{cores} cores (cache: {load.get('cache', 'per process')}); users raised step by step (benchmarks/load.py) until a step fails the bound, then steps "
+        f"{cores} cores (cache: {load.get('cache', 'per process')}); users raised step by step (benchmarks/load.py), a step's new users arriving over the longest think time, until a step fails the bound, then steps "
         f"halving the gap between the most users held and the fewest that failed (in the order run; after a failed step every user stops "
         f"and the next step starts once all have finished, from a server that has answered the failed step's queue), each step judged after its first "
         f"{load.get('settle_seconds')} s. The saturation point is the step of highest throughput whose p95 stayed "
