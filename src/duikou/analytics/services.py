@@ -508,6 +508,11 @@ def _task_counts(tallies, today: dt.date, rows=None) -> dict:
         by_status[status] = by_status.get(status, 0) + (n or 0)
         if is_overdue(status, due, today):
             overdue += n or 0
+    return _counted(by_status, overdue)
+
+
+def _counted(by_status: dict, overdue: int) -> dict:
+    """Task counts as the summaries give them, from the tasks by status and the overdue ones."""
     total = sum(by_status.values())
     return {
         "tasks": total,
@@ -665,10 +670,8 @@ def _unit_task_counts(unit: int, today: dt.date) -> tuple[dict, dict]:
         by_status = counts[role]["by_status"]
         by_status[status] = by_status.get(status, 0) + (n or 0)
         counts[role]["overdue"] += overdue or 0
-    for role in counts.values():
-        total = role["tasks"] = sum(role["by_status"].values())
-        role["completed_share"] = round(role["by_status"].get(COMPLETED, 0) / total, 4) if total else 0.0
-    return counts["lead"], counts["support"]
+    lead, support = counts["lead"], counts["support"]
+    return _counted(lead["by_status"], lead["overdue"]), _counted(support["by_status"], support["overdue"])
 
 
 # One unit's (the unit page's cards), compiled once a day: building the grouped queries cost more than running them.

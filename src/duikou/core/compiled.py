@@ -49,32 +49,39 @@ class IdList(Expression):
         return "SELECT unnest(%s::bigint[])", [self._value(connection)]
 
 
-class AmongIds(Expression):
-    """`column IN ids`, the ids an `IdList`'s one parameter, written `column = ANY(array)` on PostgreSQL: the planner
-    then searches the column's index for the ids themselves (an IN over their unnest is a join it may do last, after
-    walking every row its statistics wrongly call few)."""
+class _Among(Expression):
+    """A condition: a column's value is among `values` (an expression); the subclass writes how."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column: str, ids: IdList):
+    def __init__(self, column: str, values):
         super().__init__()
-        self.column, self.ids = F(column), ids
+        self.column, self.values = F(column), values
 
     def get_source_expressions(self):
-        return [self.column, self.ids]
+        return [self.column, self.values]
 
     def set_source_expressions(self, exprs):
-        self.column, self.ids = exprs
+        self.column, self.values = exprs
+
+
+class AmongIds(_Among):
+    """`column IN ids`, the ids an `IdList`'s one parameter, written `column = ANY(array)` on PostgreSQL: the planner
+    then searches the column's index for the ids themselves (an IN over their unnest is a join it may do last, after
+    walking every row its statistics wrongly call few)."""
+
+    def __init__(self, column: str, ids: IdList):
+        super().__init__(column, ids)
 
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        ids, ids_params = compiler.compile(self.ids)
+        ids, ids_params = compiler.compile(self.values)
         return f"{column} IN ({ids})", (*params, *ids_params)
 
     def as_postgresql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        return f"{column} = ANY(%s::bigint[])", (*params, self.ids._value(connection))
+        return f"{column} = ANY(%s::bigint[])", (*params, self.values._value(connection))
 
 
 def among_ids(model, ids: Iterable[int] | None = None):
@@ -83,33 +90,23 @@ def among_ids(model, ids: Iterable[int] | None = None):
     return model.objects.filter(AmongIds("pk", IdList(ids)))
 
 
-class AmongFound(Expression):
+class AmongFound(_Among):
     """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL: the subquery runs first, on its
     own, and the column's index is searched for the few values it found (one unit's responsibilities: tens to a few
     hundred). As an IN, the planner weighed joins to it at every run (planned per run: half the query's time) and
     walked the other side whole (a program's every task). For a subquery that finds thousands, keep the IN."""
 
-    output_field = BooleanField()
-    conditional = True
-
     def __init__(self, column: str, queryset):
-        super().__init__()
-        self.column, self.found = F(column), Subquery(queryset)
-
-    def get_source_expressions(self):
-        return [self.column, self.found]
-
-    def set_source_expressions(self, exprs):
-        self.column, self.found = exprs
+        super().__init__(column, Subquery(queryset))
 
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        found, found_params = compiler.compile(self.found)
+        found, found_params = compiler.compile(self.values)
         return f"{column} IN {found}", (*params, *found_params)
 
     def as_postgresql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        found, found_params = compiler.compile(self.found)
+        found, found_params = compiler.compile(self.values)
         return f"{column} = ANY(ARRAY{found})", (*params, *found_params)
 
 
