@@ -67,23 +67,23 @@ def format_money(amount: Any, unit: MoneyUnit | None = None) -> str:
     if value is None:
         return "—"
     unit = unit or money_unit(value)
-    label = _translated_label(unit, get_language())
+    label = translated_once(unit.code, unit.label)
     # Chinese writes 1,305.00万元; a translated unit (10,000 yuan) needs a space.
     return f"{format_amount(value, unit)}{' ' if label[:1].isascii() else ''}{label}"
 
 
-# (unit code, language) → the unit's label translated: once, not beside each of a page's figures.
+# (label's key, language) → the label translated: once, not beside each of a page's hundreds of figures.
 _LABELS: dict[tuple[str, str | None], str] = {}
 
 
-def _translated_label(unit: MoneyUnit, language: str | None) -> str:
-    """A money unit's label in the active language (`language`), translated once. Keyed on the code: hashing the unit
-    would translate its lazy label at each call."""
-    key = (unit.code, language)
-    label = _LABELS.get(key)
-    if label is None:
-        label = _LABELS[key] = str(unit.label)
-    return label
+def translated_once(key: str, label) -> str:
+    """A unit's lazy `label` in the active language, translated once per `key` (its code) and language: hashing the
+    lazy label itself would translate it at each call. Money units here, quantity units in targets.units."""
+    found = (key, get_language())
+    text = _LABELS.get(found)
+    if text is None:
+        text = _LABELS[found] = str(label)
+    return text
 
 
 def column_label(label: Any, unit: MoneyUnit = WAN_YUAN):

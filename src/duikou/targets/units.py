@@ -6,12 +6,10 @@ the 通报 call `format_quantity` / `format_target`; the importer and the review
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import money
@@ -77,14 +75,8 @@ def unit_label(code: str, text: str = "") -> str:
     if code == OTHER:
         return text or str(_("其他"))
     if code in _UNIT_LABELS:
-        return _translated_label(code, get_language())
+        return money.translated_once(f"quantity:{code}", _UNIT_LABELS[code])
     return text or code
-
-
-@functools.lru_cache(maxsize=32)
-def _translated_label(code: str, _language: str | None) -> str:
-    """A unit's label in the active language, translated once (a page shows one on each of hundreds of values)."""
-    return str(_UNIT_LABELS[code])
 
 
 def _number(value: Any) -> str:
