@@ -123,14 +123,22 @@ class Param(Expression):
     """One value given by name at run time, for a query whose other parameter is not a list of ids:
     `filter(report__organization_id=Param("unit"))`, then `rows(ids, *key, unit=263)`. Only for `Compiled` querysets.
 
-    Sent as the query's own parameter (a plain `=` the planner sees as today), unlike an `IdList`."""
+    Sent as the query's own parameter (a plain `=` the planner sees as today), unlike an `IdList`.
 
-    def __init__(self, name: str, output_field=None):
+    `unseen=True`: on PostgreSQL written `(SELECT %s)`, a value the planner does not look at, so that a prepared
+    statement's generic plan costs what its custom plans cost and is kept. Where the value's rows vary in number (a
+    unit's funding lines), most values' custom plans cost a little less on paper than the generic one, and PostgreSQL
+    planned the statement afresh at every run (pg_prepared_statements.custom_plans), for the same plan."""
+
+    def __init__(self, name: str, output_field=None, *, unseen: bool = False):
         super().__init__(output_field=output_field or IntegerField())
-        self.name = name
+        self.name, self.unseen = name, unseen
 
     def as_sql(self, compiler, connection):
         return "%s", [self.placeholder()]
+
+    def as_postgresql(self, compiler, connection):
+        return "(SELECT %s)" if self.unseen else "%s", [self.placeholder()]
 
     def placeholder(self, prepare: Callable | None = None):
         """What stands in the compiled parameters for the value, sent as `prepare(value)` when given (a lookup that

@@ -266,12 +266,17 @@ def _gate_key(user, org: Organization, *paths: tuple) -> tuple:
     return (None if all(passes) else Viewer(user), *passes)
 
 
-def _gated(model, path: str, order: tuple[str, ...] = (), columns: tuple[str, ...] = ()) -> Compiled:
-    """The first PAGE_ROWS rows of `model` whose `path` is the unit (`Param("unit")`) as a viewer may see them, in
-    `order`, as tuples of `columns` (without columns: how many there are), compiled once per `_gate_key`."""
+def _gated(
+    model, path: str, order: tuple[str, ...] = (), columns: tuple[str, ...] = (), *, unseen: bool = False
+) -> Compiled:
+    """The first PAGE_ROWS rows of `model` whose `path` is the unit (`Param("unit")`, `unseen` as it says) as a viewer
+    may see them, in `order`, as tuples of `columns` (without columns: how many there are), compiled once per
+    `_gate_key`."""
 
     def build(viewer, passes):
-        rows = model.objects.through(viewer and viewer.user, path, Param("unit"), passes=passes)
+        rows = model.objects.through(
+            viewer and viewer.user, path, Param("unit", unseen=unseen), passes=passes
+        )
         if not columns:
             return rows.order_by().values(path).annotate(n=Count("pk")).values_list("n")
         return rows.order_by(*order).values_list(*columns)[:PAGE_ROWS]
@@ -290,6 +295,7 @@ _FUNDING_LINES = _gated(
     "source_organization",
     ("-year", "pk"),
     ("plan_id", "plan__title", "source", "year", "amount"),
+    unseen=True,  # else planned at every view
 )
 
 
@@ -307,9 +313,23 @@ class _Sides(CompiledUnion):
                 .order_by(*order)
                 .values_list(*columns)[:PAGE_ROWS]
                 for side, side_passes in zip(sides, passes, strict=True)
+                if side_passes is not None  # a side read by the other statement (rows)
             ]
 
         super().__init__(model, build, maxsize=_VIEWERS)
+
+    def rows(self, ids, viewer, *passes, **values) -> list[tuple]:
+        """The rows of every side, as `_gate_key` keys them (`viewer`, then whether each side passes). When some sides
+        pass the gate and some do not, in two statements: PostgreSQL plans a statement with the gate's subtree pattern
+        afresh at every run (its generic plan cannot search the tree's index for a pattern it does not know), and the
+        sides that pass are then read by one statement planned once for every viewer."""
+        if all(passes) or not any(passes):
+            return super().rows(ids, viewer, *passes, **values)
+        open_sides = tuple(True if side_passes else None for side_passes in passes)
+        gated_sides = tuple(None if side_passes else False for side_passes in passes)
+        return super().rows(ids, None, *open_sides, **values) + super().rows(
+            ids, viewer, *gated_sides, **values
+        )
 
 
 _PAYMENTS = _Sides(Transaction, ("payer", "payee"), ("-date", "-pk"), PAYMENT_COLUMNS)
