@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -67,7 +68,24 @@ def format_money(amount: Any, unit: MoneyUnit | None = None) -> str:
     if value is None:
         return "—"
     unit = unit or money_unit(value)
-    label = translated_once(unit.code, unit.label)
+    return _with_label(value, unit, translated_once(unit.code, unit.label))
+
+
+def money_formatter() -> Callable[[Any], str]:
+    """`format_money` for a page's many figures: the units' labels read in the active language once, not per figure."""
+    labels = {unit.code: translated_once(unit.code, unit.label) for unit in (WAN_YUAN, YI_YUAN)}
+
+    def formatted(amount: Any) -> str:
+        value = _decimal(amount)
+        if value is None:
+            return "—"
+        unit = money_unit(value)
+        return _with_label(value, unit, labels[unit.code])
+
+    return formatted
+
+
+def _with_label(value: Decimal, unit: MoneyUnit, label: str) -> str:
     # Chinese writes 1,305.00万元; a translated unit (10,000 yuan) needs a space.
     return f"{format_amount(value, unit)}{' ' if label[:1].isascii() else ''}{label}"
 

@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.compiled import Compiled, IdList, Param
+from duikou.core.compiled import AmongFound, Compiled, IdList, Param
 from duikou.core.dates import local_date, today_for
 from duikou.core.periods import MONTH, PERIOD_KINDS, Period
 from duikou.organizations.models import unit_names
@@ -237,25 +237,28 @@ _UNIT_WORST, _PROGRAM_WORST = (
 # Up to this many published tasks, one unit's light is the worst of its tasks' lights read by id (`unit_lights`).
 ONE_UNIT_TASKS = 1000
 
-# One unit's published tasks (its task assignments, a task it leads and supports once).
-_UNIT_TASKS = Compiled(
-    Responsibility,
-    lambda: (
-        Responsibility.objects.filter(organization_id=Param("unit"), task__plan__status=Plan.PUBLISHED)
-        .order_by()
-        .values_list("task_id")[: ONE_UNIT_TASKS + 1]
-    ),
-)
-
-
-# The worst light among given tasks, compiled once a day: one row back (their ranks were hundreds of rows to read).
-_WORST_OF_TASKS = Compiled(
+# The worst light among one unit's published tasks (those it is responsible for, each once), and how many there are
+# up to `limit` + 1, compiled once a day and limit: its tasks found first by the subquery (AmongFound), one statement.
+_WORST_OF_UNIT = Compiled(
     Task,
-    lambda today: (
-        annotate_lights(Task.objects.filter(pk__in=IdList()).order_by(), today)
+    lambda today, limit: (
+        annotate_lights(
+            Task.objects.filter(
+                AmongFound(
+                    "pk",
+                    Responsibility.objects.filter(
+                        organization_id=Param("unit"), task__plan__status=Plan.PUBLISHED
+                    )
+                    .order_by()
+                    .values("task_id")
+                    .distinct()[: limit + 1],
+                )
+            ).order_by(),
+            today,
+        )
         .values(all_tasks=Value(1))  # a constant to group by: one group, no GROUP BY
-        .annotate(worst=Max("light_rank"))
-        .values_list("worst")
+        .annotate(worst=Max("light_rank"), tasks=Count("pk"))
+        .values_list("worst", "tasks")
     ),
 )
 
@@ -265,12 +268,12 @@ def unit_lights(organization_ids, today: dt.date | None = None) -> dict[int, str
     today = today or today_for()
     ids = list(organization_ids)
     if len(ids) == 1:
-        # One unit (its page, its badge): its tasks' lights by id, the worst taken here. The grouped query's plan for
-        # one unit (PostgreSQL's generic one for its prepared statement) ran 3–5 ms against 1 ms for these two.
-        tasks = [task_id for (task_id,) in _UNIT_TASKS.rows(None, unit=ids[0])]
-        if len(tasks) <= ONE_UNIT_TASKS:
-            found = _WORST_OF_TASKS.rows(tasks, today)
-            return {ids[0]: BY_RANK[found[0][0]]} if found and found[0][0] is not None else {}
+        # One unit (its page, its badge): the worst of its tasks' lights, its tasks found by id. The grouped query's
+        # plan for one unit (PostgreSQL's generic one for its prepared statement) ran 3–5 ms against 1 ms for this.
+        found = _WORST_OF_UNIT.rows(None, today, ONE_UNIT_TASKS, unit=ids[0])
+        worst, tasks = found[0] if found else (None, 0)
+        if tasks <= ONE_UNIT_TASKS:
+            return {} if worst is None else {ids[0]: BY_RANK[worst]}
     rows = _UNIT_WORST.rows(ids, today)
     return {pk: BY_RANK[worst] for pk, worst in rows if pk is not None}
 

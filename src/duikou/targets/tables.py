@@ -1,6 +1,8 @@
 """Columns of the target list: the commitment, what is achieved to date, and the progress."""
 
 import html
+from collections.abc import Callable
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,22 @@ def value_html(target, value) -> str:
         return "—"
     # format_quantity writes plain text: escaped without conditional_escape's lazy-string wrapper (150 cells a page).
     return html.escape(units.format_quantity(value, target.unit, target.unit_text))
+
+
+def value_cells() -> Callable[[Any, Any], str]:
+    """`value_html` for a page's many values: each unit's formatter made once (units.quantity_formatter)."""
+    formatters: dict[tuple, Callable[[Any], str]] = {}
+
+    def value_cell(target, value) -> str:
+        if value is None:
+            return "—"
+        key = (target.unit, target.unit_text)
+        formatted = formatters.get(key)
+        if formatted is None:
+            formatted = formatters[key] = units.quantity_formatter(*key)
+        return html.escape(formatted(value))
+
+    return value_cell
 
 
 # supervision/_light_cell.html: the light's markup, rendered once per light and language.

@@ -7,6 +7,7 @@ the 通报 call `format_quantity` / `format_target`; the importer and the review
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -92,7 +93,20 @@ def format_quantity(value: Any, code: str, text: str = "") -> str:
         return "—"
     if code == YUAN:
         return money.format_money(value)
+    return _labelled(value, unit_label(code, text))
+
+
+def quantity_formatter(code: str, text: str = "") -> Callable[[Any], str]:
+    """`format_quantity` for values in one unit: the unit's label read in the active language once (a page's many
+    values in a few units)."""
+    if code == YUAN:
+        money_text = money.money_formatter()
+        return lambda value: "—" if value is None or value == "" else money_text(value)
     label = unit_label(code, text)
+    return lambda value: "—" if value is None or value == "" else _labelled(value, label)
+
+
+def _labelled(value: Any, label: str) -> str:
     space = " " if label[:1].isascii() and label != "%" else ""
     return f"{_number(value)}{space}{label}"
 

@@ -23,7 +23,7 @@ from duikou.funds.models import Transaction
 from duikou.plans.models import Responsibility, Task, is_overdue
 from duikou.projects.models import Project
 from duikou.supervision.templatetags.supervision_tags import light_badge
-from duikou.targets.tables import value_html
+from duikou.targets.tables import value_cells
 from duikou.web.templatetags.dashboard_tags import progress_cell
 from duikou.web.templatetags.duikou_web import wan
 
@@ -87,9 +87,10 @@ def unit_task_rows(tasks):
 
 
 def _value_cells() -> Callable[[object, object], str]:
-    """targets/_value_cell.html as its include wrote it (targets.tables.value_html, with the file's newline), once
+    """targets/_value_cell.html as its include wrote it (targets.tables.value_cells, with the file's newline), once
     per value and unit a page (a target's value shows on each of its shares)."""
     seen: dict = {}
+    value_html = value_cells()
 
     def value_cell(target, value) -> str:
         key = (target.unit, target.unit_text, value)
