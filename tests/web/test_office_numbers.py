@@ -111,6 +111,29 @@ def test_typed_units_become_codes(typed, code, text):
     assert units.unit_code(typed) == (code, text)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_units_formatter_writes_each_value_as_format_quantity_does(language):
+    """A page's many values in one unit are written by one formatter (its label read once): the same text as
+    format_quantity and format_money, in either language, 万元 and 亿元 chosen per value."""
+    from django.utils import translation
+
+    values = [None, "", 0, 12, Decimal("3000.00"), Decimal("2.50"), Decimal("13050000"), Decimal("750000000")]
+    with translation.override(language):
+        for code, text in [
+            ("yuan", ""),
+            ("person", ""),
+            ("person_time", ""),
+            ("percent", ""),
+            ("other", "千瓦"),
+        ]:
+            formatted = units.quantity_formatter(code, text)
+            assert [formatted(v) for v in values] == [units.format_quantity(v, code, text) for v in values]
+        figures = money.money_formatter()
+        assert [figures(v) for v in values[:-1]] == [money.format_money(v) for v in values[:-1]]
+        assert figures(Decimal("750000000")).startswith("7.50")
+
+
 def test_a_target_reads_as_a_plan_prints_it():
     assert units.format_target(">=", 3000, "person", "", 2023) == "不少于 3,000人（2023年）"
     assert units.format_target(">=", 750000000, "yuan", "", None) == "不少于 7.50亿元"
