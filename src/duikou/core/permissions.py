@@ -99,7 +99,7 @@ class Shape:
     """A user as the gate's SQL reads it but for where its unit lies in the tree: its role and whether it has a unit.
     Equal for every reporter of every unit: the gate's query built for `stand_in()` (whose unit's path is the
     `Param` SUBTREE) and compiled once (core.compiled) narrows the rows of any user of the same shape, run with
-    `values()`. Compiled per user (`Viewer`), each unit's first view built its own: under load, most views."""
+    `values()`. Compiled per user, each unit's first view built its own: under load, most views."""
 
     __slots__ = ("key", "_unit_type", "_path")
 
@@ -422,24 +422,6 @@ def passes_through(user, model, path: str, organization, action: str = VIEW) -> 
         and allows(user, model, action)
         and path in _paths_for(model, role, action)
     )
-
-
-class Viewer:
-    """A user as the gate reads it, for what is kept longer than the data's version (SQL compiled once a process):
-    equal to another with the same `viewer_key` and the same place of its organization in the tree, which the gate's
-    SQL holds (the subtree's path), so one compiled query serves every viewer the gate sees alike."""
-
-    __slots__ = ("user", "key")
-
-    def __init__(self, user):
-        self.user = user
-        self.key = (*viewer_key(user), getattr(getattr(user, "organization", None), "tree_path", None))
-
-    def __eq__(self, other):
-        return isinstance(other, Viewer) and other.key == self.key
-
-    def __hash__(self):
-        return hash(self.key)
 
 
 # (user, model, row, action) → the gate's answer, inside `remembered()`; None outside.

@@ -14,7 +14,7 @@ from duikou.analytics.services import organization_summary
 from duikou.core import versioned
 from duikou.core.compiled import Compiled, CompiledUnion, Param
 from duikou.core.lists import RestrictedListView
-from duikou.core.permissions import UNIT_ROLES, VIEW, Viewer, passes_through, role_of
+from duikou.core.permissions import UNIT_ROLES, VIEW, Shape, passes_through, role_of
 from duikou.dispatches.models import Dispatch
 from duikou.funds.models import FundingLine, Transaction
 from duikou.plans.models import Responsibility, Task, attach_task_figures
@@ -123,28 +123,26 @@ def _tables(user, org: Organization) -> dict:
     # A unit's own assignment shows it its task, so the gate on the assignment is the gate on the task too.
     tasks = [
         SimpleNamespace(**dict(zip(TASK_FIELDS, row, strict=True)))
-        for row in _TASKS.rows(None, *gate(_ASSIGNED), unit=org.pk)
+        for row in _seen(_TASKS, gate(_ASSIGNED), org)
     ]
     # Each task's light and other registered figures, in one query for the rows shown.
     attach_task_figures(tasks)
-    allocations = [_share(*row) for row in _SHARE_ROWS.rows(None, *gate(_SHARES), unit=org.pk)]
+    allocations = [_share(*row) for row in _seen(_SHARE_ROWS, gate(_SHARES), org)]
     figures = unit_figures(org.pk, [a.target_id for a in allocations])
     for a in allocations:
         a.achieved = figures.get(a.target_id)
         a.progress = progress(a.target.comparator, a.value, a.achieved)
     lights.commitment_lights(allocations)
-    funding_lines = _FUNDING_LINES.rows(None, *gate((FundingLine, "source_organization")), unit=org.pk)
+    funding_lines = _seen(_FUNDING_LINES, gate((FundingLine, "source_organization")), org)
     # One ordered query per side (each can walk its (side, date) index), merged: an OR of sides cannot.
-    transactions = _newest(_PAYMENTS.rows(None, *gate(*_PAYMENTS.paths), unit=org.pk), 1)
-    projects = _newest(_PROJECTS.rows(None, *gate(*_PROJECTS.paths), unit=org.pk), 0)
-    dispatches = _DISPATCHES.rows(
-        None, *gate((Dispatch, "from_organization"), (Dispatch, "to_organization")), unit=org.pk
-    )
+    transactions = _newest(_seen(_PAYMENTS, gate(*_PAYMENTS.paths), org), 1)
+    projects = _newest(_seen(_PROJECTS, gate(*_PROJECTS.paths), org), 0)
+    dispatches = _seen(_DISPATCHES, gate((Dispatch, "from_organization"), (Dispatch, "to_organization")), org)
     return {
         "tasks": tasks,
         "allocations": allocations,
         "allocation_count": (
-            _SHARE_COUNT.rows(None, *gate(_SHARES), unit=org.pk)[0][0]
+            _seen(_SHARE_COUNT, gate(_SHARES), org)[0][0]
             if len(allocations) == PAGE_ROWS
             else len(allocations)
         ),
@@ -260,10 +258,17 @@ def _newest(rows: list[tuple], key: int) -> list[tuple]:
 
 def _gate_key(user, org: Organization, *paths: tuple) -> tuple:
     """The key of a query compiled for the unit's page: for each (model, path) whether the unit's rows pass the gate
-    whole (`passes_through`), and who views (`permissions.Viewer`) only when one does not: every unit's own page is
-    then one compiled query."""
+    whole (`passes_through`), and the viewer's gate `Shape` only when one does not: every unit's own page is then one
+    compiled query, and a list through the gate one per role (the viewer's subtree a parameter, `_seen`), not one per
+    viewer (compiled at each unit's first view: 1.1 ms, most cold views under load)."""
     passes = tuple(passes_through(user, model, path, org) for model, path in paths)
-    return (None if all(passes) else Viewer(user), *passes)
+    return (None if all(passes) else Shape(user), *passes)
+
+
+def _seen(query: Compiled, key: tuple, org: Organization) -> list[tuple]:
+    """The rows of one of the page's lists of `org` compiled for `key` (`_gate_key`), the viewer's subtree given."""
+    shape = key[0]
+    return query.rows(None, *key, unit=org.pk, **(shape.values() if shape is not None else {}))
 
 
 def _gated(
@@ -273,9 +278,9 @@ def _gated(
     may see them, in `order`, as tuples of `columns` (without columns: how many there are), compiled once per
     `_gate_key`."""
 
-    def build(viewer, passes):
+    def build(shape, passes):
         rows = model.objects.through(
-            viewer and viewer.user, path, Param("unit", unseen=unseen), passes=passes
+            shape and shape.stand_in(), path, Param("unit", unseen=unseen), passes=passes
         )
         if not columns:
             return rows.order_by().values(path).annotate(n=Count("pk")).values_list("n")
@@ -284,7 +289,7 @@ def _gated(
     return Compiled(model, build, maxsize=_VIEWERS)
 
 
-# The viewers whose compiled queries a process keeps (a few kilobytes each): every unit's reporters and heads.
+# The compiled queries a process keeps of each list (a few kilobytes each): a few per role (`_gate_key`).
 _VIEWERS = 512
 _SHARES = (Allocation, "organization")
 _SHARE_COUNT = _gated(*_SHARES)
@@ -307,9 +312,9 @@ class _Sides(CompiledUnion):
     def __init__(self, model, sides: tuple[str, ...], order: tuple[str, ...], columns: tuple[str, ...]):
         self.paths = tuple((model, side) for side in sides)
 
-        def build(viewer, *passes):
+        def build(shape, *passes):
             return [
-                model.objects.through(viewer and viewer.user, side, Param("unit"), passes=side_passes)
+                model.objects.through(shape and shape.stand_in(), side, Param("unit"), passes=side_passes)
                 .order_by(*order)
                 .values_list(*columns)[:PAGE_ROWS]
                 for side, side_passes in zip(sides, passes, strict=True)
@@ -318,17 +323,17 @@ class _Sides(CompiledUnion):
 
         super().__init__(model, build, maxsize=_VIEWERS)
 
-    def rows(self, ids, viewer, *passes, **values) -> list[tuple]:
-        """The rows of every side, as `_gate_key` keys them (`viewer`, then whether each side passes). When some sides
+    def rows(self, ids, shape, *passes, **values) -> list[tuple]:
+        """The rows of every side, as `_gate_key` keys them (the gate's `shape`, then whether each side passes). When some sides
         pass the gate and some do not, in two statements: PostgreSQL plans a statement with the gate's subtree pattern
         afresh at every run (its generic plan cannot search the tree's index for a pattern it does not know), and the
         sides that pass are then read by one statement planned once for every viewer."""
         if all(passes) or not any(passes):
-            return super().rows(ids, viewer, *passes, **values)
+            return super().rows(ids, shape, *passes, **values)
         open_sides = tuple(True if side_passes else None for side_passes in passes)
         gated_sides = tuple(None if side_passes else False for side_passes in passes)
         return super().rows(ids, None, *open_sides, **values) + super().rows(
-            ids, viewer, *gated_sides, **values
+            ids, shape, *gated_sides, **values
         )
 
 
@@ -337,11 +342,13 @@ _PROJECTS = _Sides(Project, ("implementer", "recipient", "proposed_by"), ("-pk",
 # Either side through the gate (each side of a unit's own subtree passes without the gate's subqueries).
 _DISPATCHES = Compiled(
     Dispatch,
-    lambda viewer, sent, received: (
+    lambda shape, sent, received: (
         (
-            Dispatch.objects.through(viewer and viewer.user, "from_organization", Param("unit"), passes=sent)
+            Dispatch.objects.through(
+                shape and shape.stand_in(), "from_organization", Param("unit"), passes=sent
+            )
             | Dispatch.objects.through(
-                viewer and viewer.user, "to_organization", Param("unit"), passes=received
+                shape and shape.stand_in(), "to_organization", Param("unit"), passes=received
             )
         )
         .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
@@ -355,12 +362,11 @@ def _busiest_children(user, org: Organization) -> list[tuple]:
     """The region's direct subdivisions with the most task assignments (from the unit rollups), at most 50:
     (id, full name, assignments). Within the viewer's own subtree every subdivision passes the gate: read without
     its subquery (whose plan PostgreSQL made afresh at every view)."""
-    viewer = None if passes_through(user, Organization, "pk", org) else Viewer(user)
-    return _CHILDREN.rows(None, viewer, unit=org.pk)
+    return _seen(_CHILDREN, (None if passes_through(user, Organization, "pk", org) else Shape(user),), org)
 
 
-def _children_query(viewer):
-    units = Organization.objects if viewer is None else Organization.objects.restrict(viewer.user, VIEW)
+def _children_query(shape):
+    units = Organization.objects if shape is None else Organization.objects.restrict(shape.stand_in(), VIEW)
     child_ids = units.filter(parent=Param("unit")).values("pk")
     # The names come with the counts (one query, not a second one for the names).
     name = Organization.objects.filter(pk=OuterRef("organization_id")).values("full_name")[:1]
