@@ -286,11 +286,11 @@ def _gated(
             return rows.order_by().values(path).annotate(n=Count("pk")).values_list("n")
         return rows.order_by(*order).values_list(*columns)[:PAGE_ROWS]
 
-    return Compiled(model, build, maxsize=_VIEWERS)
+    return Compiled(model, build, maxsize=_GATE_KEYS)
 
 
 # The compiled queries a process keeps of each list (a few kilobytes each): a few per role (`_gate_key`).
-_VIEWERS = 512
+_GATE_KEYS = 512
 _SHARES = (Allocation, "organization")
 _SHARE_COUNT = _gated(*_SHARES)
 _SHARE_ROWS = _gated(*_SHARES, ("target__plan__issued_on", "target__order", "pk"), _SHARE_COLUMNS)
@@ -321,7 +321,7 @@ class _Sides(CompiledUnion):
                 if side_passes is not None  # a side read by the other statement (rows)
             ]
 
-        super().__init__(model, build, maxsize=_VIEWERS)
+        super().__init__(model, build, maxsize=_GATE_KEYS)
 
     def rows(self, ids, shape, *passes, **values) -> list[tuple]:
         """The rows of every side, as `_gate_key` keys them (the gate's `shape`, then whether each side passes). When some sides
@@ -354,7 +354,7 @@ _DISPATCHES = Compiled(
         .order_by("-start_date", "pk")  # newest first, ties in a fixed order (the list's own index)
         .values_list(*DISPATCH_COLUMNS)[:PAGE_ROWS]
     ),
-    maxsize=_VIEWERS,
+    maxsize=_GATE_KEYS,
 )
 
 
@@ -378,4 +378,4 @@ def _children_query(shape):
     )
 
 
-_CHILDREN = Compiled(UnitRollup, _children_query, maxsize=_VIEWERS)
+_CHILDREN = Compiled(UnitRollup, _children_query, maxsize=_GATE_KEYS)
