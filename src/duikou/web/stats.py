@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import io
+import pickle
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import NamedTuple
@@ -107,7 +109,7 @@ def dashboard(user, page=1) -> dict:
         whole, whole_at = versioned.cached_with_time(
             "dashboard",
             scope,
-            lambda: _whole_figures(user, everything, visible_ids),
+            lambda: _drawn(_whole_figures(user, everything, visible_ids)),
             version=version,
             viewer=user,
             asked=asked,
@@ -115,21 +117,22 @@ def dashboard(user, page=1) -> dict:
         page_figures, page_at = versioned.cached_with_time(
             "dashboard-page",
             (scope, ids),
-            lambda: _page_figures(user, programs, whole.get("reporting_members")),
+            lambda: _drawn(_page_figures(user, programs, whole.get("reporting_members"))),
             version=version,
             viewer=user,
             asked=asked,
         )
         snapshot = {"computed": True, "computed_at": min(whole_at, page_at), "refreshing": False}
-    # What the tables are rendered from, for the page's fragment cache: the day (the tallies and lights), when the
-    # figures were computed, whose view and role (a link or two depend on it), which page of which programs, and the
-    # code that renders them. For those who see everything, the data's version too (the page's tallies are read at
-    # it); a unit's figures are all kept with when they were computed, so after others' changes a view served them
-    # redraws nothing (~7 ms) unless its programs moved (read at each version: their names, how many).
+    # What the tables are rendered from, for the page's fragment cache: the day (the tallies and lights), which
+    # figures, whose view and role (a link or two depend on it), which page of which programs, and the code that
+    # renders them. For those who see everything, when the snapshot was computed and the data's version (the page's
+    # tallies are read at it); for a unit, its figures themselves (their digests): a view served the kept figures
+    # after others' changes, or figures computed afresh that came out the same (its write moved none), redraws
+    # nothing (~3 ms) unless its programs moved (read at each version: their names, how many).
     if everything:
         computed, listed = (snapshot["computed_at"], version), ids
     else:
-        computed = (whole_at, page_at)
+        computed = (whole["drawn"], page_figures["drawn"])
         listed = ([(p.pk, p.name) for p in programs], programs_page.paginator.count)
     role = (getattr(user, "role", ""), getattr(user, "is_superuser", False))
     drawn_from = (
@@ -228,6 +231,18 @@ def refresh_snapshot() -> DashboardSnapshot:
         },
     )
     return row
+
+
+def _drawn(figures: dict) -> dict:
+    """The figures with `drawn`, a digest of them all: the key of the tables drawn from them. Pickled (every value of
+    every object, as the cache keeps them) without the pickler's memo, which writes a value met twice as a reference
+    and so gave equal figures computed twice different bytes."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(figures)
+    figures["drawn"] = hashlib.sha256(out.getbuffer()).hexdigest()
+    return figures
 
 
 def _encode(whole: dict) -> dict:
