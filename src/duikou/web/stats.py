@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from duikou.analytics import services as analytics
 from duikou.core import jobs, versioned
-from duikou.core.compiled import Compiled, IdList
+from duikou.core.compiled import AmongUncounted, Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
 from duikou.core.permissions import VIEW, Shape, sees_everything, viewer_key
@@ -401,7 +401,7 @@ def _part_figures(user, visible_ids: set) -> dict:
 _ASSIGNMENTS = Compiled(
     Responsibility,
     lambda: (
-        Responsibility.objects.filter(organization_id__in=IdList())
+        Responsibility.objects.filter(AmongUncounted("organization_id", IdList()))
         .order_by()
         .values_list("organization_id", "task_id")
     ),
@@ -446,12 +446,13 @@ REPORTING_SHOWN = 30  # units named per program under 未报 and 迟报; the res
 
 
 def _reporting(programs: list, units, members: dict | None = None) -> list:
-    """未报 and 迟报 of the first 20 programs of a page (those with any): the units the page names, as (pk, name),
-    and how many there are. Cached and read back on every view: a program's thousands of unit instances took
-    ~70 ms to unpickle at national scale."""
+    """未报 and 迟报 of the first 20 programs of a page (those with any): the program and the units the page names, as
+    (pk, name), and how many units there are. Cached and read back on every view: a program's thousands of unit
+    instances took ~70 ms to unpickle at national scale, and its program's instance most of a unit's page figures."""
     return [
         {
             **r,
+            "program": _Named(r["program"].pk, r["program"].name),
             "missing": [_Named(o.pk, o.name) for o in r["missing"][:REPORTING_SHOWN]],
             "missing_count": len(r["missing"]),
             "late": [_Named(o.pk, o.name) for o in r["late"][:REPORTING_SHOWN]],
