@@ -420,9 +420,7 @@ def reporting_statuses(programs, today: dt.date | None = None, *, units=None, me
 _HANDED = Compiled(
     Report,
     lambda periods: (
-        Report.objects.filter(
-            AmongUncounted("organization_id", IdList()), period__in=periods, status__in=HANDED_IN
-        )
+        Report.objects.filter(organization_id__in=IdList(), period__in=periods, status__in=HANDED_IN)
         .order_by()
         .values_list("program_id", "organization_id", "period", "submitted_at")
     ),
