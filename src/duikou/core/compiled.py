@@ -86,9 +86,10 @@ class AmongIds(_Among):
 
 class AmongUncounted(AmongIds):
     """`AmongIds` written `column = ANY(ARRAY(SELECT unnest(array)))` on PostgreSQL: the planner cannot count the ids,
-    so every run of the prepared statement costs the same to it and after five it keeps one generic plan. Counting
-    them, it found each run's own plan cheaper and planned every run (a program's light: 0.7 ms of planning, as long
-    as the run). Only for a query whose plan suits any number of ids (each looked up in the column's index)."""
+    so they make no run of the prepared statement cheaper to it than its generic plan, which it may then keep after
+    five runs (other parameters may still decide it). Counting them, it found each run's own plan cheaper and planned
+    every run (a program's light on national data: 0.7 ms of planning, as long as the run). Only for a query whose
+    plan suits any number of ids (each looked up in the column's index)."""
 
     def as_postgresql(self, compiler, connection):
         column, params = compiler.compile(self.column)

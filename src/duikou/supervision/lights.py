@@ -230,8 +230,8 @@ def _worst_among(group: str, *, uncounted: bool = False):
     )
 
 
-# A page's few programs (a unit's dashboard, a program's badge): the tasks of each looked up by plan whatever their
-# number, planned once (planned at each run, the planning cost as much as the run: 0.7 ms on national PostgreSQL).
+# A page's few programs (a unit's dashboard, a program's badge), their count hidden from the planner: one plan for
+# any number (planned at each run, the planning cost as much as the run: 0.7 ms on national PostgreSQL).
 _UNIT_WORST, _PROGRAM_WORST = (
     _worst_among("responsibilities__organization_id"),
     _worst_among("plan__program_id", uncounted=True),
