@@ -151,7 +151,8 @@ else:
     # PostgreSQL then parses each text once a connection, and after five custom plans uses one generic plan where it
     # costs no more. Cold views of the load on national PostgreSQL, database CPU a request weighted by the mix: 8.9
     # -> 7.0 ms (dashboard 17.1 -> 15.0, unit page 11.4 -> 7.3, report form 5.2 -> 3.0), Python CPU unchanged. The
-    # gate's subtree queries stay on custom plans (their generic plans read whole tables), planned each time.
+    # gate's subtree queries stay on custom plans (their generic plans read whole tables), planned each time; so may a
+    # lookup by a list of ids, whose count the planner reads (unless hidden from it: core.compiled.AmongUncounted).
     # Needs server-side binding (psycopg's client-side binding cannot prepare); no pgbouncer in transaction mode.
     options.setdefault("server_side_binding", True)
     options.setdefault("prepare_threshold", 1)

@@ -111,3 +111,16 @@ def test_attached_figures_are_the_annotated_ones(varied):
     tasks = attach_task_figures(Task.objects.order_by("pk")[:40])
     annotated = {t.pk: (t.light, t.light_rank) for t in annotate_tasks(Task.objects.order_by("pk")[:40])}
     assert {t.pk: (t.light, t.light_rank) for t in tasks} == annotated
+
+
+def test_a_programs_light_for_any_number_of_programs_is_the_rules(varied):
+    """The programs' light is one statement for any number of programs (core.compiled.AmongUncounted: on PostgreSQL its
+    ids hidden from the planner's count, so that a generic plan may serve every run): run again and again with 1, 2,
+    3 and all the programs, each answer is the rule's."""
+    programs = list(Program.objects.order_by("pk").values_list("pk", flat=True))
+    published = Task.objects.filter(plan__status=Plan.PUBLISHED)
+    for n in (1, 2, 3, 1, 2, 3, 1, len(programs)):
+        wanted = published.filter(plan__program_id__in=programs[:n])
+        assert lights.program_lights(programs[:n], DAYS[2]) == lights.worst_by(
+            wanted, "plan__program_id", DAYS[2]
+        )

@@ -301,6 +301,42 @@ def test_a_units_kept_tables_are_redrawn_for_its_own_writes_not_for_others(
     assert renamed_key != own_key and "闽宁协作（更名）" in page
 
 
+def test_a_units_tables_are_not_drawn_again_for_figures_computed_afresh_alike(world, settings, client_for):
+    """After a write of its own unit a unit's figures are computed afresh; when they come out the same (the write moved
+    none of them) the tables' key is the same (the tables kept for those figures are served); when they differ, not."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from duikou.core.actor import acting_as
+    from duikou.core.models import ChangeLog
+
+    mawei = world["users"]["mawei"]
+    settings.DUIKOU_REUSE_SECONDS = 600
+    client = client_for(mawei)
+
+    def view():
+        response = client.get(reverse("web:home"))
+        page = response.content.decode()
+        tables = page[page.index('<section id="lights"') :]
+        return response.context["tables_key"], response.context["snapshot"]["computed_at"], tables
+
+    before_key, before_at, before = view()
+    ChangeLog.objects.create(  # a write of 马尾区's that moves none of its figures
+        action=ChangeLog.UPDATE,
+        content_type=ContentType.objects.get_for_model(ChangeLog),
+        object_id="0",
+        object_repr="test",
+        request_id="test",
+        user=mawei,
+    )
+    again_key, again_at, again = view()
+    assert again_at > before_at  # computed afresh
+    assert (again_key, again) == (before_key, before)
+    with acting_as(mawei):
+        _complete_a_task(world)
+    moved_key, _at, moved = view()
+    assert moved_key != before_key and moved != before
+
+
 def test_a_units_kept_figures_ask_once_whether_it_wrote_since(world, settings):
     """The figures and the page's figures of a unit, computed together, are served after others' writes asking the
     change log once whether the unit wrote since (core.versioned.changed_since), not once each."""

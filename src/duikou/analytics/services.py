@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
-from duikou.core.compiled import Compiled, IdList, Param
+from duikou.core.compiled import AmongUncounted, Compiled, IdList, Param
 from duikou.core.dates import today_for
 from duikou.funds.models import FundingLine, Transaction
 from duikou.organizations.models import Organization
@@ -772,7 +772,9 @@ _UNIT_COLUMNS = ("organization_id", "tasks", "lead", "completed", "overdue")
 
 def _unit_rows(organization_ids, limit: int | None):
     rows = UnitRollup.objects.filter(tasks__gt=0)
-    if organization_ids is not None:
+    if isinstance(organization_ids, IdList):  # compiled (_UNITS_OF): planned once for any number of units
+        rows = rows.filter(AmongUncounted("organization_id", organization_ids))
+    elif organization_ids is not None:
         rows = rows.filter(organization_id__in=organization_ids)
     rows = rows.order_by("-overdue", "-tasks", "organization_id").values(*_UNIT_COLUMNS)
     return rows[:limit] if limit else rows
@@ -800,7 +802,7 @@ def unit_paid(organization_ids, kind: str = "disbursement") -> dict[int, Decimal
 _UNIT_PAID = Compiled(
     UnitFundsTally,
     lambda kind: (
-        UnitFundsTally.objects.filter(organization_id__in=IdList(), kind=kind)
+        UnitFundsTally.objects.filter(AmongUncounted("organization_id", IdList()), kind=kind)
         .values("organization_id")
         .annotate(s=Sum("paid"))
         .order_by()

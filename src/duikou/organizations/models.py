@@ -5,7 +5,7 @@ from typing import NamedTuple
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.compiled import Compiled, IdList, Param
+from duikou.core.compiled import AmongUncounted, Compiled, IdList, Param
 from duikou.core.models import AuditedModel
 from duikou.core.text import normalize_name
 
@@ -196,7 +196,9 @@ def unit_names(ids) -> dict[int, UnitName]:
 
 _UNIT_NAMES = Compiled(
     Organization,
-    lambda: Organization.objects.filter(pk__in=IdList()).order_by().values_list(*UnitName._fields),
+    lambda: (
+        Organization.objects.filter(AmongUncounted("pk", IdList())).order_by().values_list(*UnitName._fields)
+    ),
 )
 
 

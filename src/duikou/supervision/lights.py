@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from duikou.core.compiled import AmongFound, Compiled, IdList, Param
+from duikou.core.compiled import AmongFound, AmongUncounted, Compiled, IdList, Param
 from duikou.core.dates import local_date, today_for
 from duikou.core.periods import MONTH, PERIOD_KINDS, Period
 from duikou.organizations.models import unit_names
@@ -212,15 +212,17 @@ def worst_by(tasks, group: str, today: dt.date | None = None) -> dict[int, str]:
     return {row[group]: BY_RANK[row["worst"]] for row in rows if row[group] is not None}
 
 
-def _worst_among(group: str):
-    """The worst light per `group` value among published tasks whose `group` is in the ids, compiled once a day."""
+def _worst_among(group: str, *, uncounted: bool = False):
+    """The worst light per `group` value among published tasks whose `group` is in the ids, compiled once a day
+    (`uncounted`: the ids hidden from the planner's count, `AmongUncounted`)."""
+
+    def among():
+        return AmongUncounted(group, IdList()) if uncounted else Q(**{f"{group}__in": IdList()})
+
     return Compiled(
         Task,
         lambda today: (
-            annotate_lights(
-                Task.objects.filter(plan__status=Plan.PUBLISHED, **{f"{group}__in": IdList()}).order_by(),
-                today,
-            )
+            annotate_lights(Task.objects.filter(among(), plan__status=Plan.PUBLISHED).order_by(), today)
             .values(group)
             .annotate(worst=Max("light_rank"))
             .values_list(group, "worst")
@@ -228,9 +230,11 @@ def _worst_among(group: str):
     )
 
 
+# A page's few programs (a unit's dashboard, a program's badge), their count hidden from the planner: one plan for
+# any number (planned at each run, the planning cost as much as the run: 0.7 ms on national PostgreSQL).
 _UNIT_WORST, _PROGRAM_WORST = (
     _worst_among("responsibilities__organization_id"),
-    _worst_among("plan__program_id"),
+    _worst_among("plan__program_id", uncounted=True),
 )
 
 

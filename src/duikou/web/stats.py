@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import io
+import pickle
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import NamedTuple
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from duikou.analytics import services as analytics
 from duikou.core import jobs, versioned
-from duikou.core.compiled import Compiled, IdList
+from duikou.core.compiled import AmongUncounted, Compiled, IdList
 from duikou.core.dates import today_for
 from duikou.core.lists import ratio
 from duikou.core.permissions import VIEW, Shape, sees_everything, viewer_key
@@ -107,7 +109,7 @@ def dashboard(user, page=1) -> dict:
         whole, whole_at = versioned.cached_with_time(
             "dashboard",
             scope,
-            lambda: _whole_figures(user, everything, visible_ids),
+            lambda: _drawn(_whole_figures(user, everything, visible_ids)),
             version=version,
             viewer=user,
             asked=asked,
@@ -115,21 +117,22 @@ def dashboard(user, page=1) -> dict:
         page_figures, page_at = versioned.cached_with_time(
             "dashboard-page",
             (scope, ids),
-            lambda: _page_figures(user, programs, whole.get("reporting_members")),
+            lambda: _drawn(_page_figures(user, programs, whole.get("reporting_members"))),
             version=version,
             viewer=user,
             asked=asked,
         )
         snapshot = {"computed": True, "computed_at": min(whole_at, page_at), "refreshing": False}
-    # What the tables are rendered from, for the page's fragment cache: the day (the tallies and lights), when the
-    # figures were computed, whose view and role (a link or two depend on it), which page of which programs, and the
-    # code that renders them. For those who see everything, the data's version too (the page's tallies are read at
-    # it); a unit's figures are all kept with when they were computed, so after others' changes a view served them
-    # redraws nothing (~7 ms) unless its programs moved (read at each version: their names, how many).
+    # What the tables are rendered from, for the page's fragment cache: the day (the tallies and lights), which
+    # figures, whose view and role (a link or two depend on it), which page of which programs, and the code that
+    # renders them. For those who see everything, when the snapshot was computed and the data's version (the page's
+    # tallies are read at it); for a unit, its figures themselves (their digests): a view served the kept figures
+    # after others' changes, or figures computed afresh that came out the same (its write moved none), redraws
+    # nothing (~3 ms) unless its programs moved (read at each version: their names, how many).
     if everything:
         computed, listed = (snapshot["computed_at"], version), ids
     else:
-        computed = (whole_at, page_at)
+        computed = (whole["drawn"], page_figures["drawn"])
         listed = ([(p.pk, p.name) for p in programs], programs_page.paginator.count)
     role = (getattr(user, "role", ""), getattr(user, "is_superuser", False))
     drawn_from = (
@@ -228,6 +231,18 @@ def refresh_snapshot() -> DashboardSnapshot:
         },
     )
     return row
+
+
+def _drawn(figures: dict) -> dict:
+    """The figures with `drawn`, a digest of them all: the key of the tables drawn from them. Pickled (every value of
+    every object, as the cache keeps them) without the pickler's memo, which writes a value met twice as a reference
+    and so gave equal figures computed twice different bytes."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(figures)
+    figures["drawn"] = hashlib.sha256(out.getbuffer()).hexdigest()
+    return figures
 
 
 def _encode(whole: dict) -> dict:
@@ -386,7 +401,7 @@ def _part_figures(user, visible_ids: set) -> dict:
 _ASSIGNMENTS = Compiled(
     Responsibility,
     lambda: (
-        Responsibility.objects.filter(organization_id__in=IdList())
+        Responsibility.objects.filter(AmongUncounted("organization_id", IdList()))
         .order_by()
         .values_list("organization_id", "task_id")
     ),
@@ -431,12 +446,13 @@ REPORTING_SHOWN = 30  # units named per program under 未报 and 迟报; the res
 
 
 def _reporting(programs: list, units, members: dict | None = None) -> list:
-    """未报 and 迟报 of the first 20 programs of a page (those with any): the units the page names, as (pk, name),
-    and how many there are. Cached and read back on every view: a program's thousands of unit instances took
-    ~70 ms to unpickle at national scale."""
+    """未报 and 迟报 of the first 20 programs of a page (those with any): the program and the units the page names, as
+    (pk, name), and how many units there are. Cached and read back on every view: a program's thousands of unit
+    instances took ~70 ms to unpickle at national scale, and its program's instance most of a unit's page figures."""
     return [
         {
             **r,
+            "program": _Named(r["program"].pk, r["program"].name),
             "missing": [_Named(o.pk, o.name) for o in r["missing"][:REPORTING_SHOWN]],
             "missing_count": len(r["missing"]),
             "late": [_Named(o.pk, o.name) for o in r["late"][:REPORTING_SHOWN]],
