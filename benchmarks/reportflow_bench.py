@@ -152,7 +152,7 @@ def main():
         if profiler and name == PROFILE:
             profiler.enable()
         counted[0] = 0
-        with capture or contextlib.nullcontext(), connection.execute_wrapper(count):
+        with capture if capture is not None else contextlib.nullcontext(), connection.execute_wrapper(count):
             db_start = _cpu_ms(backend)
             start, cpu_start = time.perf_counter(), time.process_time()
             response = call()
