@@ -99,6 +99,30 @@ def test_a_many_to_many_change_is_logged_and_moves_the_data_version(office_admin
 
 
 @pytest.mark.django_db
+def test_a_single_save_writes_every_column_of_its_entry(office_admin):
+    """An audited save's entry is inserted by core.audit's own statement, not the ORM's create: every column as the
+    ORM wrote it (its time stamped now, the actor, the object, before and after as JSON)."""
+    program = Program.objects.create(name="记录字段")
+    start = dt.datetime.now(dt.UTC)
+    with acting_as(office_admin, source="web", request_id="r" * 32) as actor:
+        program.name = "记录字段乙"
+        program.save()
+    entry = ChangeLog.objects.filter(object_id=str(program.pk), action=ChangeLog.UPDATE).get(
+        content_type=ContentType.objects.get_for_model(Program)
+    )
+    assert start <= entry.at <= dt.datetime.now(dt.UTC)
+    assert (entry.user_id, entry.username, entry.source, entry.request_id) == (
+        office_admin.pk,
+        actor.username,
+        "web",
+        "r" * 32,
+    )
+    assert entry.object_repr == str(program)
+    assert entry.before["name"] == "记录字段" and entry.after["name"] == "记录字段乙"
+    assert entry.after["id"] == program.pk and "created_at" not in entry.after
+
+
+@pytest.mark.django_db
 def test_second_save_of_a_stale_copy_is_refused():
     program = Program.objects.create(name="并发测试")
     plan = Plan.objects.create(program=program, title="方案", source_sha256="b" * 64, source_content=b"")

@@ -260,7 +260,8 @@ def report_detail(request, pk):
             "summary": data.get("summary") if data else report.summary,
             "task_statuses": TaskProgress._meta.get_field("status").choices,
             "evidence": _EVIDENCE.objects(None, report=report.pk),
-            "evidence_form": EvidenceForm(),
+            "evidence_form": EvidenceForm(),  # its labels and help text; its inputs, rendered once:
+            "evidence_inputs": EvidenceForm.inputs(),
             "return_form": ReturnForm(),
             "transactions": transactions,
             "changes": changes.changes_since_previous(report, progress=stored[0], figures=stored[1]),
