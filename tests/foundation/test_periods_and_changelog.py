@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from duikou.core.actor import acting_as
 from duikou.core.models import ChangeLog, StaleEditError
-from duikou.core.periods import MONTH, QUARTER, YEAR, Period
+from duikou.core.periods import MONTH, QUARTER, YEAR, Period, recent_periods
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
 
@@ -185,3 +185,14 @@ def test_fast_bulk_create_stores_what_bulk_create_stores(office_admin):
     logged = ChangeLog.objects.filter(content_type=ContentType.objects.get_for_model(Task), action="create")
     assert sorted(int(e.object_id) for e in logged) == [t.pk for t in fast]
     assert all(e.user_id == office_admin.pk and e.source == "import" and e.at for e in logged)
+
+
+def test_recent_periods_are_made_once_a_day_and_each_caller_gets_its_own_list():
+    first = recent_periods(MONTH, today=dt.date(2024, 2, 10))
+    assert [str(p) for p in first[:3]] == ["2024-02", "2024-01", "2023-12"] and len(first) == 24
+    first.clear()  # a caller's list is its own
+    assert len(recent_periods(MONTH, today=dt.date(2024, 2, 10))) == 24
+    assert recent_periods(MONTH, today=dt.date(2024, 3, 1))[0] == Period.parse(
+        "2024-03"
+    )  # another day, its own periods
+    assert [str(p) for p in recent_periods(YEAR, today=dt.date(2024, 3, 1), count=2)] == ["2024", "2023"]
