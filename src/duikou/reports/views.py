@@ -87,9 +87,10 @@ def report_list(request, start_form=None, status_code=200):
         paginator = Paginator(reports.order_by(*_LIST_ORDER), _PER_PAGE)
     else:
         # A unit's own reports (a reporter's list): their ids read through the gate once, counted as the ids and the
-        # page read by them (compiled), not the gate's subqueries planned for the count and again for the page.
+        # page read by them (compiled), not the gate's subqueries planned for the count and again for the page. The
+        # gated rows stay the paginator's list (not read).
         paginator = ListPaginator(
-            None,
+            reports.order_by(*_LIST_ORDER),
             _PER_PAGE,
             counted=lambda: (len(ids), False),
             read=lambda bottom, _top: _LISTED_PAGE.objects(ids, bottom, bottom + _PER_PAGE),
