@@ -153,7 +153,7 @@ def test_reports_list_reads_a_units_reports_through_the_gate_once(client, world)
         )
     gated = list(
         Report.objects.restrict(user)
-        .order_by("-period", "organization__full_name")
+        .order_by("-period", "organization__full_name", "pk")
         .values_list("pk", flat=True)
     )
     assert len(gated) > 50

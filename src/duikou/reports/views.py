@@ -61,7 +61,9 @@ _LISTED = (
 )
 
 
-_LIST_ORDER, _PER_PAGE = ("-period", "organization__full_name"), 50
+# Then by id: a unit's reports of one period in several programs tie, and a page boundary between them moved with
+# the plan the database chose (the small list's page by id and the gated page ordered the ties differently).
+_LIST_ORDER, _PER_PAGE = ("-period", "organization__full_name", "pk"), 50
 # A page of a small list of reports read by their ids (core.lists.small_list_ids), compiled once per page's bounds.
 _LISTED_PAGE = CompiledObjects(
     Report,
