@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from duikou.core.actor import acting_as
 from duikou.core.models import ChangeLog, StaleEditError
-from duikou.core.periods import MONTH, QUARTER, YEAR, Period
+from duikou.core.periods import MONTH, QUARTER, YEAR, Period, recent_periods
 from duikou.plans.models import Plan, Task
 from duikou.programs.models import Program
 
@@ -99,6 +99,30 @@ def test_a_many_to_many_change_is_logged_and_moves_the_data_version(office_admin
 
 
 @pytest.mark.django_db
+def test_a_single_save_writes_every_column_of_its_entry(office_admin):
+    """An audited save's entry is inserted by core.audit's own statement, not the ORM's create: every column as the
+    ORM wrote it (its time stamped now, the actor, the object, before and after as JSON)."""
+    program = Program.objects.create(name="记录字段")
+    start = dt.datetime.now(dt.UTC)
+    with acting_as(office_admin, source="web", request_id="r" * 32) as actor:
+        program.name = "记录字段乙"
+        program.save()
+    entry = ChangeLog.objects.filter(object_id=str(program.pk), action=ChangeLog.UPDATE).get(
+        content_type=ContentType.objects.get_for_model(Program)
+    )
+    assert start <= entry.at <= dt.datetime.now(dt.UTC)
+    assert (entry.user_id, entry.username, entry.source, entry.request_id) == (
+        office_admin.pk,
+        actor.username,
+        "web",
+        "r" * 32,
+    )
+    assert entry.object_repr == str(program)
+    assert entry.before["name"] == "记录字段" and entry.after["name"] == "记录字段乙"
+    assert entry.after["id"] == program.pk and "created_at" not in entry.after
+
+
+@pytest.mark.django_db
 def test_second_save_of_a_stale_copy_is_refused():
     program = Program.objects.create(name="并发测试")
     plan = Plan.objects.create(program=program, title="方案", source_sha256="b" * 64, source_content=b"")
@@ -161,3 +185,14 @@ def test_fast_bulk_create_stores_what_bulk_create_stores(office_admin):
     logged = ChangeLog.objects.filter(content_type=ContentType.objects.get_for_model(Task), action="create")
     assert sorted(int(e.object_id) for e in logged) == [t.pk for t in fast]
     assert all(e.user_id == office_admin.pk and e.source == "import" and e.at for e in logged)
+
+
+def test_recent_periods_are_made_once_a_day_and_each_caller_gets_its_own_list():
+    first = recent_periods(MONTH, today=dt.date(2024, 2, 10))
+    assert [str(p) for p in first[:3]] == ["2024-02", "2024-01", "2023-12"] and len(first) == 24
+    first.clear()  # a caller's list is its own
+    assert len(recent_periods(MONTH, today=dt.date(2024, 2, 10))) == 24
+    assert recent_periods(MONTH, today=dt.date(2024, 3, 1))[0] == Period.parse(
+        "2024-03"
+    )  # another day, its own periods
+    assert [str(p) for p in recent_periods(YEAR, today=dt.date(2024, 3, 1), count=2)] == ["2024", "2023"]

@@ -32,3 +32,20 @@ def test_the_tag_writes_what_the_url_tag_writes():
         tag = Template('{% load route_urls %}<a href="{% route_url "' + name + '" %}">').render(Context())
         builtin = Template("<a href=\"{% url '" + name + "' %}\">").render(Context())
         assert tag == builtin
+
+
+def test_the_object_tag_writes_what_the_url_tag_writes():
+    try:
+        for prefix in ("/", "/duikou/"):
+            set_script_prefix(prefix)
+            for name in ("reports:detail", "reports:submit", "reports:evidence_download"):
+                for pk in (7, 123456):
+                    context = Context({"pk": pk})
+                    tag = Template(
+                        f'{{% load route_urls %}}<a href="{{% object_url "{name}" pk %}}">'
+                    ).render(context)
+                    builtin = Template(f"<a href=\"{{% url '{name}' pk %}}\">").render(context)
+                    assert tag == builtin
+    finally:
+        clear_script_prefix()
+        set_script_prefix("/")

@@ -137,3 +137,35 @@ def test_report_page_queries_do_not_grow_with_payments_and_history(client, world
     assert many == few
     assert page.count(f"<td>{world.wanzhou}</td>") >= 3
     assert f"<td>{reporter}</td>" in page
+
+
+def test_reports_list_reads_a_units_reports_through_the_gate_once(client, world):
+    """A unit's own reports are read through the gate once (their ids), then counted and paged by id: the same
+    rows, in the same order, over two pages."""
+    from duikou.reports.models import Report
+
+    user, report = world.users["reporter_a"], world.report_a
+    for month in range(55):
+        Report.objects.create(
+            program=report.program,
+            organization=report.organization,
+            period=f"{2030 + month // 12}-{month % 12 + 1:02d}",
+        )
+    gated = list(
+        Report.objects.restrict(user)
+        .order_by("-period", "organization__full_name", "pk")
+        .values_list("pk", flat=True)
+    )
+    assert len(gated) > 50
+    client.force_login(user)
+    shown = []
+    for number in (1, 2):
+        n, page = count(client, f"/reports/?page={number}")
+        rows = page.split('id="reports"')[1].split("</tbody>")[0]
+        shown += [int(pk) for pk in re.findall(r'href="/reports/(\d+)/"', rows)]
+        assert f"共 {len(gated)} 份" in page
+    assert shown == gated
+    gate_reads = [
+        q for q in _queries(client, "/reports/") if 'FROM "reports_report"' in q and "tree_path" in q
+    ]
+    assert len(gate_reads) == 1, gate_reads

@@ -14,6 +14,7 @@ from duikou.core.periods import Period
 from duikou.organizations.models import Organization
 from duikou.plans.models import Task
 from duikou.programs.models import Program
+from duikou.reports.forms import EvidenceForm
 from duikou.reports.models import Report, TaskProgress
 from duikou.reports.templatetags.report_tags import figure_rows, report_list_rows, task_rows
 from duikou.targets.models import Allocation, Target
@@ -166,3 +167,12 @@ def test_report_list_rows_are_the_templates_own(language):
     with translation.override(language):
         for reports in (_reports(), []):
             assert report_list_rows(reports) == Template(REPORTS).render(Context({"page": reports}))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_evidence_inputs_are_the_forms_own(language):
+    """The report page's evidence inputs, rendered once a process, are what the empty form renders in either
+    language."""
+    with translation.override(language):
+        form = EvidenceForm()
+        assert EvidenceForm.inputs() == {name: str(form[name]) for name in form.fields}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -119,6 +120,13 @@ def recent_periods(kind: str, *, today: dt.date | None = None, count: int = 0) -
     """The periods of a kind to offer in a list, newest first: the current one and those before it."""
     today = today or today_for()
     count = count or {MONTH: 24, QUARTER: 8, YEAR: 5}.get(kind, 12)
+    return list(_recent_periods(kind, today, count))
+
+
+@functools.lru_cache(maxsize=64)
+def _recent_periods(kind: str, today: dt.date, count: int) -> tuple[Period, ...]:
+    """recent_periods, made once a day and kind (Periods are frozen): every report start form offers 24 months, and
+    making them was a tenth of the form's time."""
     period = Period.containing(today, kind)
     found = []
     for _i in range(count):
@@ -127,4 +135,4 @@ def recent_periods(kind: str, *, today: dt.date | None = None, count: int = 0) -
             period = period.previous()
         except ValueError:
             break
-    return found
+    return tuple(found)

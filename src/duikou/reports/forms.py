@@ -1,5 +1,8 @@
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import permissions as perms
@@ -107,6 +110,15 @@ class EvidenceForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
+
+    @staticmethod
+    @functools.cache
+    def inputs() -> dict[str, str]:
+        """The empty form's inputs by field name, rendered once a process: they hold no value and no text of any
+        language (the labels and help text come from the form's fields), and rendering them through the form
+        renderer was 0.22 ms of every editable report page."""
+        form = EvidenceForm()
+        return {name: mark_safe(str(form[name])) for name in form.fields}
 
     def clean(self):
         data = super().clean()

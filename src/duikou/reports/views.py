@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from duikou.core import money, workflow
 from duikou.core import permissions as perms
-from duikou.core.compiled import CompiledObjects, Param
+from duikou.core.compiled import CompiledObjects, Param, among_ids
+from duikou.core.lists import ListPaginator, small_list_ids
 from duikou.core.middleware import accepts_upload
 from duikou.core.models import StaleEditError
 from duikou.funds.models import Transaction
@@ -60,6 +61,21 @@ _LISTED = (
 )
 
 
+# Then by id: a unit's reports of one period in several programs tie, and a page boundary between them moved with
+# the plan the database chose (the small list's page by id and the gated page ordered the ties differently).
+_LIST_ORDER, _PER_PAGE = ("-period", "organization__full_name", "pk"), 50
+# A page of a small list of reports read by their ids (core.lists.small_list_ids), compiled once per page's bounds.
+_LISTED_PAGE = CompiledObjects(
+    Report,
+    lambda bottom, top: (
+        among_ids(Report)
+        .select_related("program", "organization")
+        .only(*_LISTED)
+        .order_by(*_LIST_ORDER)[bottom:top]
+    ),
+)
+
+
 @login_required
 def report_list(request, start_form=None, status_code=200):
     """Reports the user may see, newest period first; the office sees its review queue on top."""
@@ -68,9 +84,20 @@ def report_list(request, start_form=None, status_code=200):
     status = request.GET.get("status", "")
     # The same filters as the API's list of reports (?status, ?program, ?organization, ?period).
     reports = REPORT_FILTERS.from_address(reports, request.GET)
-    page = Paginator(reports.order_by("-period", "organization__full_name"), 50).get_page(
-        request.GET.get("page")
-    )
+    ids = small_list_ids(reports)
+    if ids is None:
+        paginator = Paginator(reports.order_by(*_LIST_ORDER), _PER_PAGE)
+    else:
+        # A unit's own reports (a reporter's list): their ids read through the gate once, counted as the ids and the
+        # page read by them (compiled), not the gate's subqueries planned for the count and again for the page. The
+        # gated rows stay the paginator's list (not read).
+        paginator = ListPaginator(
+            reports.order_by(*_LIST_ORDER),
+            _PER_PAGE,
+            counted=lambda: (len(ids), False),
+            read=lambda bottom, _top: _LISTED_PAGE.objects(ids, bottom, bottom + _PER_PAGE),
+        )
+    page = paginator.get_page(request.GET.get("page"))
     queue = (
         Report.objects.filter(status=Report.SUBMITTED)
         .select_related("program", "organization")
@@ -260,7 +287,8 @@ def report_detail(request, pk):
             "summary": data.get("summary") if data else report.summary,
             "task_statuses": TaskProgress._meta.get_field("status").choices,
             "evidence": _EVIDENCE.objects(None, report=report.pk),
-            "evidence_form": EvidenceForm(),
+            "evidence_form": EvidenceForm(),  # its labels and help text; its inputs, rendered once:
+            "evidence_inputs": EvidenceForm.inputs(),
             "return_form": ReturnForm(),
             "transactions": transactions,
             "changes": changes.changes_since_previous(report, progress=stored[0], figures=stored[1]),
