@@ -2,6 +2,7 @@
 user with its unit, second-factor device) and the navigation, rendered once per process for each role and language."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,48 @@ def test_the_health_check_reads_the_socket_of_an_idle_connection(monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+def test_a_kept_list_reads_the_data_version_with_the_user(unit_client, django_assert_max_num_queries):
+    """A page's data version is the newest change-log id read with the signed-in user (core.versioned.read_at_start):
+    a kept list reads the session and the user only."""
+    url = reverse("plans:tasks")
+    first = unit_client.get(url)
+    with django_assert_max_num_queries(2) as captured:  # session, user with its unit and the data's version
+        again = unit_client.get(url)
+    tokens = re.compile(rb'(X-CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+')
+    assert again.status_code == 200 and tokens.sub(b"", again.content) == tokens.sub(b"", first.content)
+    assert not [
+        q for q in captured.captured_queries if q["sql"].lstrip().startswith('SELECT "core_changelog"')
+    ]
+
+
+def test_the_data_version_read_with_the_user_gives_way_to_the_requests_own_writes(make_user, org):
+    """data_version() is the version read at the request's start until the request writes the change log: a page
+    made after its own request's write sees it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from duikou.accounts.backends import PasswordBackend
+    from duikou.core import versioned
+    from duikou.core.actor import acting_as
+    from duikou.core.models import ChangeLog
+    from duikou.organizations.models import Organization
+
+    user = make_user("versioned", perms.UNIT_REPORTER, org("重庆市万州区"))
+    newest = ChangeLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    read = PasswordBackend().get_user(user.pk)
+    assert read.data_version == newest == versioned.data_version()
+    with versioned.read_at_start(read.data_version), acting_as(read):
+        ChangeLog.objects.create(
+            action=ChangeLog.UPDATE,
+            content_type=ContentType.objects.get_for_model(ChangeLog),
+            object_id="0",
+            object_repr="another's",
+        )
+        assert versioned.data_version() == newest  # others' writes: the version the request started with
+        unit = Organization.objects.get(pk=user.organization_id)
+        unit.full_name += "（改）"
+        unit.save()  # the request's own write (core.audit)
+        mine = ChangeLog.objects.order_by("-pk").values_list("pk", flat=True).first()
+        assert mine > newest and versioned.data_version() == mine
+    assert versioned.data_version() == mine

@@ -131,3 +131,22 @@ def test_restrict_writes_the_gate_built_for_each_user_from_its_subqueries_compil
         if u.organization_id and perms._paths_for(model, perms.role_of(u), "view")
     }
     assert {key[1] for key in perms._GATES if key[0] is model and key[2] == "view"} == roles
+
+
+@pytest.mark.parametrize("model", GATED, ids=[m._meta.label for m in GATED])
+def test_a_small_lists_ids_compiled_per_shape_are_the_gated_rows(world, model, monkeypatch):
+    """core.lists.gated_small_list_ids (the gate's SQL compiled once per Shape, run with each user's unit) reads the
+    rows restrict() lets each user see; a list longer than READ_AFRESH_LIMIT gives None."""
+    from duikou.core import lists
+
+    for user in world.users.values():
+        gated = set(model.objects.restrict(user, "view").values_list("pk", flat=True))
+        ids = lists.gated_small_list_ids(model, user)
+        if len(gated) > lists.READ_AFRESH_LIMIT:
+            assert ids is None, (model._meta.label, user.username)
+            continue
+        assert ids is not None and sorted(ids) == sorted(gated), (model._meta.label, user.username)
+        if len(gated) > 1:
+            monkeypatch.setattr(lists, "READ_AFRESH_LIMIT", len(gated) - 1)
+            assert lists.gated_small_list_ids(model, user) is None
+            monkeypatch.undo()

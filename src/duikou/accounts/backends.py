@@ -7,7 +7,9 @@ import functools
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend, UserModel
 from django.db import router
+from django.db.models import Subquery
 
+from duikou.core import versioned
 from duikou.core.compiled import Compiled, Param
 
 
@@ -32,10 +34,15 @@ def _signed_in_user() -> tuple[Compiled, type, list[str], list[str]]:
     """The query for a user and its organization (built on first use: the models are loaded by then)."""
     organization = UserModel.organization.field.related_model
     user_columns, org_columns = _columns(UserModel), _columns(organization)
+    # The data's version with it (core.versioned.read_at_start): a page then reads it in no query of its own.
     query = Compiled(
         UserModel,
-        lambda: UserModel._default_manager.filter(pk=Param("pk")).values_list(
-            *user_columns, *(f"organization__{column}" for column in org_columns)
+        lambda: (
+            UserModel._default_manager.filter(pk=Param("pk"))
+            .annotate(newest_change=Subquery(versioned.newest_change()))
+            .values_list(
+                *user_columns, *(f"organization__{column}" for column in org_columns), "newest_change"
+            )
         ),
         maxsize=2,
     )
@@ -52,8 +59,11 @@ class PasswordBackend(ModelBackend):
         found = query.rows(None, pk=int(user_id))
         if not found:
             return None
-        alias, row = router.db_for_read(UserModel), found[0]
+        alias, (*row, newest) = router.db_for_read(UserModel), found[0]
         user = UserModel.from_db(alias, user_columns, row[: len(user_columns)])
         if user.organization_id is not None:
             user.organization = organization.from_db(alias, org_columns, row[len(user_columns) :])
+        # The newest change-log id when the user was read (core.middleware.ActorMiddleware hands it to
+        # core.versioned for the request).
+        user.data_version = newest or 0
         return user if self.user_can_authenticate(user) else None

@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_init, post_s
 from django.dispatch import receiver
 from django.utils import timezone
 
+from . import versioned
 from .actor import current_actor
 from .models import AuditedMixin, ChangeLog
 from .periods import Period
@@ -65,6 +66,7 @@ def _before(instance) -> dict | None:
 
 def _write(instance, action, before, after):
     actor = current_actor()
+    versioned.wrote()
     entry = _entry(
         {
             "id": None,
@@ -345,6 +347,7 @@ def bulk_create_logged_together(*batches: tuple, batch_size: int | None = None) 
         created_batches.append(created)
         if created:
             entries += _entries_for(model, created)
+    versioned.wrote()
     fast_bulk_create(ChangeLog, entries, batch_size=batch_size)
     return created_batches
 
@@ -435,5 +438,6 @@ def logged_update(queryset, values: dict, run_update) -> int:
                     after={k: _jsonable(v) for k, v in row.items()},
                 )
             )
+    versioned.wrote()
     ChangeLog.objects.bulk_create(entries, batch_size=500)
     return count

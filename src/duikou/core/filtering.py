@@ -171,6 +171,12 @@ class Filters:
                 return value
         return ""
 
+    def narrows(self, values: Mapping[str, Any]) -> bool:
+        """Whether `narrow` would narrow a list by these values (a filter or the search asked for)."""
+        return any(values.get(n) is not None for flt in self.filters for n in flt.names) or bool(
+            values.get(SEARCH) and self.search
+        )
+
     def narrow(self, queryset: QuerySet, values: Mapping[str, Any]) -> QuerySet:
         """The list narrowed by typed values (None: not asked for), the search included."""
         for flt in self.filters:

@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import versioned
 from .actor import acting_as
 from .models import SecurityEvent
 from .security import record
@@ -22,7 +23,12 @@ class ActorMiddleware:
 
     def __call__(self, request):
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-        with acting_as(user, source="web", address=(request.META.get("REMOTE_ADDR") or "")[:64]) as actor:
+        # A page's data version as read with its user (accounts.backends); a write's request reads it afresh.
+        version = getattr(user, "data_version", None) if request.method in ("GET", "HEAD") else None
+        with (
+            acting_as(user, source="web", address=(request.META.get("REMOTE_ADDR") or "")[:64]) as actor,
+            versioned.read_at_start(version),
+        ):
             request.request_id = actor.request_id
             return self.get_response(request)
 

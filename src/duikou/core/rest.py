@@ -8,10 +8,11 @@ list page) and, where a service owns the write, that service.
 """
 
 import datetime as dt
+import functools
 import types
 import typing
 from decimal import Decimal
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -31,10 +32,10 @@ from duikou.core import keyset, versioned
 from duikou.core import permissions as perms
 from duikou.core.actor import acting_as
 from duikou.core.api_auth import API_AUTH
-from duikou.core.compiled import among_ids
+from duikou.core.compiled import Compiled, among_ids
 from duikou.core.errors import InputError
 from duikou.core.filtering import Filters, Id, Text, Year
-from duikou.core.lists import ListPaginator, small_list_ids
+from duikou.core.lists import ListPaginator, gated_small_list_ids, small_list_ids
 from duikou.core.models import StaleEditError
 from duikou.core.rows import attach_figures
 
@@ -76,10 +77,15 @@ class Paging(PaginationBase):
                     [{"loc": ["query", "after"], "msg": _("不是本列表的 next 游标")}]
                 ) from None
         shape = getattr(queryset, "shape", None)
-        if shape is not None:
-            rows = rows.values(*shape.columns(queryset, keys))
         start, limit = (0 if pagination.after else pagination.offset), pagination.limit
-        page = list(rows[start : start + limit + 1])
+        read = getattr(queryset, "read_page", None)
+        if shape is not None and read is not None and not pagination.after:
+            # A small list read by id, its rows the schema's columns: from SQL compiled once (read_small_page).
+            page = read(tuple(shape.columns(queryset, keys)), start, start + limit + 1)
+        else:
+            if shape is not None:
+                rows = rows.values(*shape.columns(queryset, keys))
+            page = list(rows[start : start + limit + 1])
         more, page = len(page) > limit, page[:limit]
         figures = getattr(queryset, "figures", None)
         after = keyset.encode(keyset.values_of(page[-1], keys, queryset), keys) if more else None
@@ -99,6 +105,23 @@ class Paging(PaginationBase):
             count, exact = counter.count, not counter.estimated
         page = {"items": items, "count": count, "count_exact": exact, "next": after}
         return PlainPage(page) if shape is not None else page
+
+
+def read_small_page(model, ordering: tuple, ids: list, columns: tuple, start: int, stop: int) -> list[dict]:
+    """Rows `start` to `stop` of a small list read by id (core.lists.small_list_ids) in `ordering`, as values(*columns)
+    gives them: building and compiling the page's query was a tenth of the API task list's Python."""
+    names = list(columns)
+    return [
+        dict(zip(names, row, strict=True))
+        for row in _small_page(model, ordering, columns, start, stop).rows(ids)
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def _small_page(model, ordering: tuple, columns: tuple, start: int, stop: int) -> Compiled:
+    return Compiled(
+        model, lambda: among_ids(model).order_by(*ordering).values_list(*columns)[start:stop], maxsize=2
+    )
 
 
 class PlainPage(dict):
@@ -415,10 +438,15 @@ def crud_router(
     shape = RowShape.of(model, read)
 
     def list_objects(request, filters: params = Query(...)):  # noqa: B008 (ninja declares query parameters this way)
-        narrowed = spec.narrow(model.objects.restrict(request.auth, perms.VIEW), filters.model_dump())
+        values = filters.model_dump()
         # A unit's short list is read through the gate once, as the list pages read it: its page then by id, its
-        # count known (core.lists.small_list_ids).
-        ids = small_list_ids(narrowed)
+        # count known (core.lists.small_list_ids); unfiltered, from the gate's SQL compiled once.
+        if spec.narrows(values):
+            narrowed = spec.narrow(model.objects.restrict(request.auth, perms.VIEW), values)
+            ids = small_list_ids(narrowed)
+        else:
+            ids = gated_small_list_ids(model, request.auth)
+            narrowed = None if ids is not None else model.objects.restrict(request.auth, perms.VIEW)
         if ids is not None:
             narrowed = among_ids(model, ids)
         rows = (narrowed if figures is not None else annotate(narrowed)).order_by(*ordering)
@@ -426,6 +454,12 @@ def crud_router(
         rows.known_count = None if ids is None else len(ids)  # (Paging)
         rows.figures = figures  # the computed fields of the page's rows (Paging)
         rows.shape = shape  # the page read as the schema's output, when it reads plain columns (Paging)
+        # A small list's page read by id from SQL compiled once, when the rows have no annotations (Paging).
+        rows.read_page = (
+            partial(read_small_page, model, tuple(ordering), ids)
+            if ids is not None and figures is not None
+            else None
+        )
         return rows
 
     list_objects.__doc__ = _("列出可查看的%(model)s（可筛选、分页）") % {"model": model._meta.verbose_name}

@@ -17,10 +17,12 @@ reports on shared tasks.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -62,13 +64,45 @@ def code_digest(package: Path) -> str:
 
 
 def data_version() -> int:
-    """The newest change-log id (0 on an empty database): one indexed lookup."""
+    """The newest change-log id (0 on an empty database): one indexed lookup, or the one read with the signed-in user
+    at the start of the request (read_at_start)."""
+    at_start = _read_at_start.get()
+    if at_start is not None:
+        return at_start
     found = _NEWEST.rows(None)
     return found[0][0] if found else 0
 
 
+# The data's version read with the signed-in user at the start of a page's request (accounts.backends: one query
+# fewer on every page), served by data_version() until the request writes the change log (core.audit calls `wrote`).
+_read_at_start: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "duikou_version_at_start", default=None
+)
+
+
+@contextmanager
+def read_at_start(version: int | None):
+    """data_version() is `version` within (None: read it), until the change log is written (`wrote`)."""
+    token = _read_at_start.set(version)
+    try:
+        yield
+    finally:
+        _read_at_start.reset(token)
+
+
+def wrote() -> None:
+    """The change log was written: data_version() reads the newest id again, so that a request sees its own writes."""
+    if _read_at_start.get() is not None:
+        _read_at_start.set(None)
+
+
+def newest_change():
+    """The query of the data's version: the newest change-log id (accounts.backends reads it with the user)."""
+    return ChangeLog.objects.order_by("-pk").values_list("pk")[:1]
+
+
 # Read at every view of a kept page, compiled once (building the aggregate took most of the lookup's time).
-_NEWEST = Compiled(ChangeLog, lambda: ChangeLog.objects.order_by("-pk").values_list("pk")[:1])
+_NEWEST = Compiled(ChangeLog, newest_change)
 
 
 def changed_since(viewer, version: int) -> bool:
